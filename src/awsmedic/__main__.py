@@ -1,0 +1,5 @@
+import sys
+
+from awsmedic.cli import main
+
+sys.exit(main())

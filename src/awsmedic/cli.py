@@ -1,0 +1,195 @@
+"""Command line: argument parsing, exit statuses, and the only place errors are caught.
+
+`main()` turns every AwsMedicError into a scrubbed one-line message and its exit status, and
+every unexpected exception into a short apology (with --debug, the scrubbed traceback), so a
+user never sees a raw traceback and no error message can leak a secret.
+"""
+
+from __future__ import annotations
+
+import argparse
+import enum
+import sys
+from collections.abc import Sequence
+
+from awsmedic import __version__
+from awsmedic.context import Context
+from awsmedic.errors import AwsMedicError, UsageError
+from awsmedic.redact import SecretBook
+
+
+class ExitStatus(enum.IntEnum):
+    OK = 0
+    NO_MATCH = 1
+    ERROR = 2
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # type: ignore[override]
+        raise UsageError(message=f"{self.prog}: {message} (see {self.prog} --help)")
+
+
+def _answer(value: str) -> tuple[str, str]:
+    qid, sep, answer = value.partition("=")
+    if not sep or not qid or not answer:
+        raise argparse.ArgumentTypeError(f"expected QID=VALUE, got {value!r}")
+    return qid.strip(), answer.strip()
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="awsmedic",
+        description="Diagnose AWS credential and authentication errors. Run without a command "
+        "to start the interactive assistant, then paste the error.",
+    )
+    parser.add_argument("--version", action="version", version=f"awsmedic {__version__}")
+    parser.add_argument(
+        "--profile", help="diagnose as if --profile NAME had been given to the failing command"
+    )
+    parser.add_argument("--region", help="likewise for --region")
+    parser.add_argument("--offline", action="store_true", help="run no probe that uses the network")
+    parser.add_argument("--debug", action="store_true", help="show scrubbed debug logs on stderr")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+
+    diagnose = commands.add_parser(
+        "diagnose",
+        help="diagnose one error, non-interactively unless asked",
+        description="Diagnose one pasted error and print the cause and the steps.",
+    )
+    diagnose.add_argument(
+        "text",
+        nargs="?",
+        metavar="TEXT",
+        help="the error text (or use --error-file, or pipe it in)",
+    )
+    diagnose.add_argument(
+        "--error-file", metavar="PATH", help="read the error text from PATH ('-' for stdin)"
+    )
+    diagnose.add_argument(
+        "--profile",
+        dest="d_profile",
+        metavar="NAME",
+        help="as if --profile NAME had been given to the failing command",
+    )
+    diagnose.add_argument(
+        "--region",
+        dest="d_region",
+        metavar="NAME",
+        help="as if --region NAME had been given to the failing command",
+    )
+    diagnose.add_argument(
+        "--answer",
+        action="append",
+        type=_answer,
+        default=[],
+        metavar="QID=VALUE",
+        help="answer a question in advance (repeatable)",
+    )
+    diagnose.add_argument(
+        "--no-input", action="store_true", help="never prompt; unanswered questions stay open"
+    )
+    diagnose.add_argument(
+        "--offline",
+        dest="d_offline",
+        action="store_true",
+        help="run no probe that uses the network",
+    )
+    diagnose.add_argument(
+        "--no-probes", action="store_true", help="text only: rank causes, run no probe"
+    )
+    diagnose.add_argument(
+        "--format",
+        choices=("text", "markdown", "json"),
+        default="text",
+        help="output format on stdout (default: text)",
+    )
+    diagnose.add_argument(
+        "--export", metavar="PATH", help="also write the transcript (.md, .json or .html)"
+    )
+    diagnose.add_argument(
+        "--force", action="store_true", help="let --export overwrite an existing file"
+    )
+
+    kb = commands.add_parser(
+        "kb",
+        help="check or list the knowledge base",
+        description="Check or list the knowledge base.",
+    )
+    kb_commands = kb.add_subparsers(
+        dest="kb_command", metavar="KB_COMMAND", parser_class=_Parser, required=True
+    )
+    check = kb_commands.add_parser(
+        "check",
+        help="validate the knowledge base (the shipped one, or DIR)",
+        description="Validate knowledge files and report every problem with its file and line.",
+    )
+    check.add_argument(
+        "dir", nargs="?", metavar="DIR", help="a knowledge directory to check with the shipped one"
+    )
+    listing = kb_commands.add_parser(
+        "list",
+        help="list every tree, cause and probe",
+        description="List every tree, cause and probe.",
+    )
+    listing.add_argument("--format", choices=("text", "json"), default="text")
+    return parser
+
+
+def program(args: argparse.Namespace, ctx: Context, book: SecretBook) -> int:
+    if args.command == "kb":
+        from awsmedic.commands import kb_check, kb_list
+
+        return kb_check(ctx, args.dir) if args.kb_command == "check" else kb_list(ctx, args.format)
+    if args.command == "diagnose":
+        from awsmedic.commands import diagnose
+
+        return diagnose(ctx, book, args)
+    from awsmedic.commands import interactive
+
+    return interactive(ctx, book)
+
+
+def _context(args: argparse.Namespace) -> Context:
+    profile = getattr(args, "d_profile", None) or args.profile
+    region = getattr(args, "d_region", None) or args.region
+    offline = args.offline or getattr(args, "d_offline", False)
+    no_probes = getattr(args, "no_probes", False)
+    return Context.from_process(
+        profile=profile,
+        region=region,
+        offline=offline or no_probes,
+        probes_enabled=not no_probes,
+        debug=args.debug,
+    )
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    book = SecretBook()
+    try:
+        args = build_parser().parse_args(argv)
+        ctx = _context(args)
+        from awsmedic.logs import configure_logging
+        from awsmedic.secrets_scan import known_secrets
+
+        book.add(known_secrets(ctx))
+        configure_logging(ctx, book)
+        return program(args, ctx, book)
+    except AwsMedicError as exc:
+        print(f"awsmedic: {book.scrub(str(exc))}", file=sys.stderr)
+        return exc.exit_status
+    except KeyboardInterrupt:
+        print("\nawsmedic: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return ExitStatus.OK
+    except Exception as exc:  # the last line of defence: never a raw traceback, never a secret
+        if "--debug" in (argv if argv is not None else sys.argv):
+            import traceback
+
+            print(book.scrub(traceback.format_exc()), file=sys.stderr)
+        print(
+            f"awsmedic: internal error: {book.scrub(f'{type(exc).__name__}: {exc}')}"
+            " (run with --debug for details, and please report it)",
+            file=sys.stderr,
+        )
+        return ExitStatus.ERROR

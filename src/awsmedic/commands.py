@@ -1,0 +1,184 @@
+"""The commands behind the command line: diagnose, kb check, kb list, and the REPL entry."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from awsmedic.context import Context
+from awsmedic.errors import UsageError
+from awsmedic.kb import check, knowledge_dirs, load_checked, shipped_dir
+from awsmedic.model import Question
+from awsmedic.redact import SecretBook
+
+if TYPE_CHECKING:
+    from awsmedic.consult import Outcome
+    from awsmedic.transcript import Transcript
+
+OK, NO_MATCH, ERROR = 0, 1, 2
+
+
+def _botocore_version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("botocore")
+    except PackageNotFoundError:
+        return ""
+
+
+def new_transcript(ctx: Context) -> Transcript:
+    from awsmedic.transcript import Meta, Transcript
+
+    return Transcript(Meta(botocore=_botocore_version(), started=ctx.now()))
+
+
+def _error_text(ctx: Context, args: argparse.Namespace) -> str:
+    from awsmedic import inputs
+
+    if args.text is not None and args.error_file is not None:
+        raise UsageError(message="give the error as TEXT or with --error-file, not both")
+    if args.text is not None:
+        return inputs.read_text_argument(args.text)
+    if args.error_file not in (None, "-"):
+        return inputs.read_file(args.error_file)
+    if args.error_file == "-" or not ctx.stdin.isatty():
+        return inputs.read_stdin(ctx.stdin.buffer)
+    raise UsageError(
+        message="give the error text: awsmedic diagnose 'TEXT', --error-file PATH, or pipe it in"
+    )
+
+
+def _prompt_answerer(ctx: Context, enabled: bool):  # type: ignore[no-untyped-def]
+    """Ask on the terminal (stderr, so stdout stays clean for --format json)."""
+
+    def answer(question: Question) -> str | None:
+        if not enabled:
+            return None
+        print(f"\n{question.text}", file=ctx.stderr)
+        for number, choice in enumerate(question.choices, 1):
+            print(f"  {number}. {choice}", file=ctx.stderr)
+        while True:
+            print("Answer (number or text, empty to skip): ", end="", file=ctx.stderr, flush=True)
+            line = ctx.stdin.readline()
+            if not line.strip():
+                return None
+            reply = line.strip()
+            if reply.isdigit() and 1 <= int(reply) <= len(question.choices):
+                return question.choices[int(reply) - 1]
+            if reply in question.choices:
+                return reply
+
+    return answer
+
+
+def diagnose(ctx: Context, book: SecretBook, args: argparse.Namespace) -> int:
+    from awsmedic.consult import Consultation, Outcome
+    from awsmedic.report import scrubbed, to_contract, to_markdown
+    from awsmedic.transcript import export, format_for
+
+    if args.export:
+        format_for(Path(args.export))  # a bad extension is a usage error before any work
+    text = _error_text(ctx, args)
+    knowledge = load_checked(knowledge_dirs(ctx.environ))
+    transcript = new_transcript(ctx)
+    consultation = Consultation(ctx, knowledge, book, transcript)
+    recognition = consultation.recognise(text, preset=dict(args.answer))
+    # Text read from stdin leaves no terminal to ask on; otherwise ask unless --no-input.
+    interactive = not args.no_input and ctx.stdin.isatty()
+    outcome = (
+        consultation.run(_prompt_answerer(ctx, interactive))
+        if recognition.best
+        else Outcome(recognition)
+    )
+    if args.format == "json":
+        print(
+            json.dumps(scrubbed(to_contract(outcome), book), indent=2, ensure_ascii=False),
+            file=ctx.stdout,
+        )
+    elif args.format == "markdown":
+        print(book.scrub(to_markdown(outcome)), file=ctx.stdout)
+    else:
+        _print_text(ctx, book, outcome)
+    if args.export:
+        export(transcript, book, Path(args.export), force=args.force)
+    return OK if recognition.best else NO_MATCH
+
+
+def _print_text(ctx: Context, book: SecretBook, outcome: Outcome) -> None:
+    from awsmedic.render import Printer, make_console
+
+    printer = Printer(
+        make_console(ctx.stdout, no_color=ctx.no_color or not ctx.stdout.isatty()), book
+    )
+    if outcome.recognition.best is None:
+        printer.no_match()
+    else:
+        printer.outcome(outcome)
+
+
+def kb_check(ctx: Context, directory: str | None) -> int:
+    dirs = list(knowledge_dirs(ctx.environ))
+    if directory is not None:
+        path = Path(directory)
+        if not path.is_dir():
+            raise UsageError(message=f"kb check: {directory} is not a directory")
+        if path.resolve() != shipped_dir().resolve() and path.resolve() not in [
+            d.resolve() for d in dirs
+        ]:
+            dirs.append(path)
+    knowledge, problems = check(dirs)
+    for problem in problems:
+        print(problem, file=ctx.stdout)
+    errors = [problem for problem in problems if not problem.warning]
+    summary = f"{len(knowledge.trees)} trees, {len(knowledge.causes)} causes"
+    warnings = len(problems) - len(errors)
+    if errors:
+        print(f"{len(errors)} problem(s), {warnings} warning(s) ({summary} loaded)", file=ctx.stderr)
+        return NO_MATCH
+    print(f"ok: {summary}" + (f", {warnings} warning(s)" if warnings else ""), file=ctx.stdout)
+    return OK
+
+
+def kb_list(ctx: Context, fmt: str) -> int:
+    from awsmedic.probes import registry
+
+    knowledge = load_checked(knowledge_dirs(ctx.environ))
+    listing: dict[str, list[dict[str, object]]] = {
+        "trees": [
+            {"id": t.id, "title": t.title, "codes": list(t.codes)} for t in knowledge.trees.values()
+        ],
+        "causes": [{"id": c.id, "title": c.title} for c in knowledge.causes.values()],
+        "probes": [
+            {"id": p.id, "title": p.title, "network": p.network} for p in registry().values()
+        ],
+    }
+    if fmt == "json":
+        print(json.dumps(listing, indent=2), file=ctx.stdout)
+        return OK
+    for section, rows in listing.items():
+        print(f"{section}:", file=ctx.stdout)
+        for row in rows:
+            extra = " (network)" if row.get("network") else ""
+            print(f"  {row['id']:<36} {row['title']}{extra}", file=ctx.stdout)
+    return OK
+
+
+def interactive(ctx: Context, book: SecretBook) -> int:
+    if not ctx.stdin.isatty() or not ctx.stdout.isatty():
+        # Piped or redirected: behave like `diagnose`, reading the error from stdin.
+        args = argparse.Namespace(
+            text=None,
+            error_file="-",
+            answer=[],
+            no_input=True,
+            format="text",
+            export=None,
+            force=False,
+        )
+        return diagnose(ctx, book, args)
+    from awsmedic.repl.app import run_repl
+
+    return run_repl(ctx, book)

@@ -1,0 +1,72 @@
+"""The world awsmedic runs in, injected as one object (the httpie `Environment` idea).
+
+Probes read the environment, the home directory and the clock through `Context`, never through
+`os.environ` or `Path.home()` directly, so tests can build any world they like. botocore itself
+reads the process environment, which is why `Context.from_process` snapshots exactly that.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TextIO
+
+#: Per network call: awsmedic diagnoses, it does not wait on a sick network.
+NETWORK_TIMEOUT_SECONDS = 3.0
+#: For a whole diagnosis, every probe included.
+DIAGNOSIS_BUDGET_SECONDS = 12.0
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass(frozen=True)
+class Context:
+    environ: Mapping[str, str]
+    home: Path | None
+    clock: Callable[[], datetime] = utc_now
+    stdin: TextIO = field(default_factory=lambda: sys.stdin)
+    stdout: TextIO = field(default_factory=lambda: sys.stdout)
+    stderr: TextIO = field(default_factory=lambda: sys.stderr)
+    offline: bool = False
+    probes_enabled: bool = True
+    profile: str | None = None  # as if `--profile` had been given to the failing command
+    region: str | None = None  # likewise `--region`
+    knowledge_dirs: tuple[Path, ...] = ()
+    network_timeout: float = NETWORK_TIMEOUT_SECONDS
+    budget: float = DIAGNOSIS_BUDGET_SECONDS
+    debug: bool = False
+
+    @classmethod
+    def from_process(cls, **overrides: object) -> Context:
+        environ = dict(os.environ)
+        home_text = environ.get("HOME") or (
+            environ.get("USERPROFILE") if sys.platform == "win32" else None
+        )
+        home = Path(home_text) if home_text else None
+        return cls(environ=environ, home=home, **overrides)  # type: ignore[arg-type]
+
+    def now(self) -> datetime:
+        return self.clock()
+
+    def env(self, name: str) -> str | None:
+        return self.environ.get(name)
+
+    @property
+    def no_color(self) -> bool:
+        # https://no-color.org: present and not empty disables colour.
+        return bool(self.environ.get("NO_COLOR")) or self.environ.get("TERM") == "dumb"
+
+    def tilde(self, path: str | Path) -> str:
+        """Show a path with the home directory as `~`, as users write it."""
+        text = str(path)
+        if self.home is not None:
+            home = str(self.home).rstrip("/")
+            if home and (text == home or text.startswith(home + "/")):
+                return "~" + text[len(home) :]
+        return text

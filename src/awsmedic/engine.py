@@ -1,0 +1,314 @@
+"""The decision-tree walk as a pure state machine: `advance(state, command) -> (state, outputs)`.
+
+No I/O happens here. When the walk needs a probe result or an answer, `advance` says so
+(`NeedProbe`, `NeedAnswer`) and waits for the driver to send it back. That keeps the walk
+testable step by step and lets the REPL, `diagnose` and the tests drive it the same way.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+
+from awsmedic.kb.model import (
+    DEFAULT,
+    DEFAULT_PRIOR,
+    CauseNode,
+    Knowledge,
+    ProbeNode,
+    QuestionNode,
+    TextNode,
+    Tree,
+)
+from awsmedic.model import (
+    Answered,
+    Asked,
+    Branched,
+    Candidate,
+    Concluded,
+    Confidence,
+    Event,
+    Evidence,
+    Fact,
+    Probed,
+    Question,
+    Stalled,
+    Status,
+)
+from awsmedic.remedy import diagnose, merge_facts
+
+CONFIDENCE_SCORE = {Confidence.CONFIRMED: 95, Confidence.LIKELY: 75, Confidence.POSSIBLE: 50}
+
+
+# Commands the driver sends -------------------------------------------------------------------
+@dataclass(frozen=True)
+class Start:
+    pass
+
+
+@dataclass(frozen=True)
+class ProbeResult:
+    evidence: Evidence
+
+
+@dataclass(frozen=True)
+class Answer:
+    question: str
+    answer: str
+
+
+@dataclass(frozen=True)
+class Decline:
+    """No answer will come (--no-input, or the user skipped): stop here with candidates."""
+
+    question: str
+
+
+Command = Start | ProbeResult | Answer | Decline
+
+
+# What the walk asks of the driver -------------------------------------------------------------
+@dataclass(frozen=True)
+class NeedProbe:
+    node: str
+    probe: str
+
+
+@dataclass(frozen=True)
+class NeedAnswer:
+    node: str
+    question: Question
+
+
+Output = Event | NeedProbe | NeedAnswer
+
+
+@dataclass(frozen=True)
+class Dialogue:
+    knowledge: Knowledge
+    tree: Tree
+    text: str
+    signals: frozenset[str]
+    text_facts: Mapping[str, Fact]
+    clock: datetime  # when the last command arrived: the time stamp of the events it causes
+    probes_enabled: bool = True
+    node: str = ""
+    path: tuple[str, ...] = ()
+    evidence: Mapping[str, Evidence] = field(default_factory=dict)
+    answers: Mapping[str, str] = field(default_factory=dict)
+    preset: Mapping[str, str] = field(default_factory=dict)  # --answer
+    finished: bool = False
+    waiting: NeedProbe | NeedAnswer | None = None
+
+    def known(self) -> frozenset[str]:
+        """Every finding and text signal known so far."""
+        found = {f for e in self.evidence.values() for f in e.findings}
+        return frozenset(found) | self.signals
+
+
+def new_dialogue(
+    knowledge: Knowledge,
+    tree: Tree,
+    text: str,
+    signals: frozenset[str],
+    text_facts: Mapping[str, Fact],
+    clock: datetime,
+    *,
+    probes_enabled: bool = True,
+    preset: Mapping[str, str] | None = None,
+) -> Dialogue:
+    return Dialogue(
+        knowledge,
+        tree,
+        text,
+        signals,
+        text_facts,
+        clock,
+        probes_enabled,
+        node=tree.start,
+        preset=dict(preset or {}),
+    )
+
+
+def _choose_probe(node: ProbeNode, evidence: Evidence) -> tuple[str, str] | None:
+    """The branch a probe result takes, as (key, target); None when it cannot decide."""
+    for key, target in node.next:
+        if key in evidence.findings or key == evidence.status.value:
+            return key, target
+    if evidence.status in (Status.SKIPPED, Status.ERROR):
+        return None  # a probe that could not run says nothing about the default branch
+    return DEFAULT, dict(node.next)[DEFAULT]
+
+
+def _choose_text(node: TextNode, signals: frozenset[str]) -> tuple[str, str]:
+    for key, target in node.next:
+        if key in signals:
+            return key, target
+    return DEFAULT, dict(node.next)[DEFAULT]
+
+
+def _settled(node: QuestionNode, known: frozenset[str]) -> tuple[str, str] | None:
+    for finding, answer in node.settled_by:
+        if finding in known:
+            return finding, answer
+    return None
+
+
+def advance(state: Dialogue, command: Command, now: datetime) -> tuple[Dialogue, list[Output]]:
+    state = replace(state, clock=now)
+    at = now
+    out: list[Output] = []
+    if isinstance(command, ProbeResult):
+        waiting = state.waiting
+        evidence = dict(state.evidence)
+        evidence[command.evidence.probe] = command.evidence
+        node_id = waiting.node if isinstance(waiting, NeedProbe) else state.node
+        out.append(Probed(at, node_id, command.evidence))
+        state = replace(state, evidence=evidence, waiting=None)
+    elif isinstance(command, Answer):
+        node = state.tree.nodes.get(state.node)
+        if not isinstance(node, QuestionNode) or node.target(command.answer) is None:
+            return state, []  # not a valid answer here: the driver re-asks
+        out.append(Answered(at, node.id, node.question, command.answer))
+        answers = {**state.answers, node.question: command.answer}
+        state = replace(state, answers=answers, waiting=None)
+    elif isinstance(command, Decline):
+        state = replace(state, waiting=None)
+        return _stall(state, f"question '{command.question}' is unanswered", out)
+    return _walk(state, out)
+
+
+def _walk(state: Dialogue, out: list[Output]) -> tuple[Dialogue, list[Output]]:
+    at = state.clock
+    while not state.finished:
+        node = state.tree.nodes[state.node]
+        if not state.path or state.path[-1] != node.id:
+            state = replace(state, path=(*state.path, node.id))
+        if isinstance(node, CauseNode):
+            return _conclude(state, node, out)
+        if isinstance(node, TextNode):
+            key, target = _choose_text(node, state.signals)
+            out.append(Branched(at, node.id, key, target))
+            state = replace(state, node=target)
+            continue
+        if isinstance(node, ProbeNode):
+            evidence = state.evidence.get(node.probe)
+            if evidence is None:
+                if not state.probes_enabled:
+                    return _stall(state, "probes are off (--no-probes)", out)
+                need = NeedProbe(node.id, node.probe)
+                out.append(need)
+                return replace(state, waiting=need), out
+            choice = _choose_probe(node, evidence)
+            if choice is None:
+                return _stall(
+                    state, f"probe {node.probe} could not run ({evidence.status.value})", out
+                )
+            out.append(Branched(at, node.id, *choice))
+            state = replace(state, node=choice[1])
+            continue
+        answer, how = _known_answer(state, node)
+        if answer is None:
+            question = Question(node.question, node.text, node.choices)
+            need_answer = NeedAnswer(node.id, question)
+            out.extend([Asked(at, node.id, question), need_answer])
+            return replace(state, waiting=need_answer), out
+        if node.question not in state.answers:
+            out.append(Answered(at, node.id, node.question, answer, how))
+            state = replace(state, answers={**state.answers, node.question: answer})
+        state = replace(state, node=node.target(answer) or state.node)
+    return state, out
+
+
+def _known_answer(state: Dialogue, node: QuestionNode) -> tuple[str | None, str]:
+    if node.question in state.answers:
+        return state.answers[node.question], "user"
+    settled = _settled(node, state.known())
+    if settled is not None:
+        return settled[1], f"settled:{settled[0]}"
+    preset = state.preset.get(node.question)
+    if preset is not None and node.target(preset) is not None:
+        return preset, "--answer"
+    return None, ""
+
+
+def _conclude(state: Dialogue, node: CauseNode, out: list[Output]) -> tuple[Dialogue, list[Output]]:
+    cause = state.knowledge.causes[node.cause]
+    facts = merge_facts(state.text_facts, state.evidence.values())
+    diagnosis = diagnose(cause, node.confidence, evidence_lines(state), facts)
+    lead = Candidate(cause.id, cause.title, CONFIDENCE_SCORE[node.confidence])
+    out.append(Concluded(state.clock, node.id, diagnosis, (lead,)))
+    return replace(state, finished=True), out
+
+
+def _stall(state: Dialogue, reason: str, out: list[Output]) -> tuple[Dialogue, list[Output]]:
+    out.append(Stalled(state.clock, state.node, reason, candidates(state)))
+    return replace(state, finished=True), out
+
+
+def evidence_lines(state: Dialogue) -> list[str]:
+    """Why the walk went where it went: decisive probe results, text signals, answers."""
+    lines: list[str] = []
+    for node_id in state.path:
+        node = state.tree.nodes[node_id]
+        if isinstance(node, ProbeNode) and node.probe in state.evidence:
+            evidence = state.evidence[node.probe]
+            choice = _choose_probe(node, evidence)
+            if choice and choice[0] != DEFAULT:
+                lines.append(evidence.summary)
+        elif isinstance(node, TextNode):
+            key, _ = _choose_text(node, state.signals)
+            if key != DEFAULT:
+                lines.append(f"the error text shows {key.replace('code:', 'the code ')}")
+        elif isinstance(node, QuestionNode) and node.question in state.answers:
+            lines.append(f"{node.text} → {state.answers[node.question]}")
+    return list(dict.fromkeys(lines))
+
+
+def reachable_causes(state: Dialogue, start: str) -> set[str]:
+    """Causes still consistent with what is known, from `start` on."""
+    found: set[str] = set()
+    seen: set[str] = set()
+    stack = [start]
+    known = state.known()
+    while stack:
+        node_id = stack.pop()
+        if node_id in seen:
+            continue
+        seen.add(node_id)
+        node = state.tree.nodes[node_id]
+        if isinstance(node, CauseNode):
+            found.add(node.cause)
+        elif isinstance(node, TextNode):
+            stack.append(_choose_text(node, state.signals)[1])
+        elif isinstance(node, ProbeNode):
+            evidence = state.evidence.get(node.probe)
+            choice = _choose_probe(node, evidence) if evidence else None
+            stack.extend([choice[1]] if choice else [t for _, t in node.next])
+        else:
+            answer = state.answers.get(node.question)
+            settled = _settled(node, known)
+            if answer is None and settled is not None:
+                answer = settled[1]
+            target = node.target(answer) if answer else None
+            stack.extend([target] if target else [t for _, t in node.answers])
+    return found
+
+
+def candidates(state: Dialogue) -> tuple[Candidate, ...]:
+    """Causes still consistent with everything known, ranked by prior and text hints."""
+    causes = reachable_causes(state, state.node)
+    weights = {cause: state.tree.priors.get(cause, DEFAULT_PRIOR) for cause in causes}
+    for hint in state.tree.hints:
+        if hint.pattern.search(state.text):
+            for cause, points in hint.boost.items():
+                if cause in weights:
+                    weights[cause] = max(1, weights[cause] + points)
+    total = sum(weights.values()) or 1
+    ranked = sorted(weights.items(), key=lambda item: (-item[1], item[0]))
+    return tuple(
+        Candidate(cause, state.knowledge.causes[cause].title, round(100 * weight / total))
+        for cause, weight in ranked
+        if cause in state.knowledge.causes
+    )

@@ -1,0 +1,45 @@
+"""The knowledge base: where it lives, and loading it with every problem reported at once."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+
+from awsmedic.errors import KnowledgeError
+from awsmedic.kb.model import Knowledge, Problem
+
+ENV_VAR = "AWSMEDIC_KNOWLEDGE_PATH"
+
+
+def shipped_dir() -> Path:
+    """The knowledge shipped with awsmedic: inside the wheel, or the source tree's top level."""
+    here = Path(__file__).resolve().parent.parent
+    packaged = here / "knowledge"
+    return packaged if packaged.is_dir() else here.parent.parent / "knowledge"
+
+
+def knowledge_dirs(environ: Mapping[str, str]) -> tuple[Path, ...]:
+    """The shipped directory, then each directory of AWSMEDIC_KNOWLEDGE_PATH (`:`-separated)."""
+    extra = [
+        Path(part).expanduser() for part in environ.get(ENV_VAR, "").split(":") if part.strip()
+    ]
+    return (shipped_dir(), *extra)
+
+
+def check(dirs: Iterable[Path]) -> tuple[Knowledge, list[Problem]]:
+    """Load and cross-check; the problems list is complete (load and validation together)."""
+    from awsmedic.kb.load import load
+    from awsmedic.kb.validate import validate
+    from awsmedic.probes import finding_catalog
+
+    knowledge, problems = load(dirs)
+    problems += validate(knowledge, finding_catalog())
+    return knowledge, problems
+
+
+def load_checked(dirs: Iterable[Path]) -> Knowledge:
+    knowledge, problems = check(dirs)
+    errors = [problem for problem in problems if not problem.warning]
+    if errors:
+        raise KnowledgeError(errors)
+    return knowledge

@@ -1,0 +1,160 @@
+"""Cross-file checks of the knowledge base. Returns every violation as one list.
+
+The probe catalogue is passed in (ids, findings) so that this module stays free of probe code
+and a test can validate against any registry.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+
+from awsmedic.kb.load import line_of
+from awsmedic.kb.model import (
+    DEFAULT,
+    STATUS_KEYS,
+    CauseNode,
+    Knowledge,
+    ProbeNode,
+    Problem,
+    QuestionNode,
+    TextNode,
+    Tree,
+    targets,
+)
+from awsmedic.placeholders import PLACEHOLDERS, used
+
+CODE_SIGNAL_PREFIX = "code:"
+
+
+def _reachable(tree: Tree) -> set[str]:
+    seen: set[str] = set()
+    stack = [tree.start]
+    while stack:
+        node_id = stack.pop()
+        if node_id in seen or node_id not in tree.nodes:
+            continue
+        seen.add(node_id)
+        stack.extend(targets(tree.nodes[node_id]))
+    return seen
+
+
+def _cycle(tree: Tree) -> list[str] | None:
+    """One cycle reachable from start, as a path of node ids, or None."""
+    state: dict[str, int] = {}  # 1 = on the stack, 2 = done
+
+    def visit(node_id: str, path: list[str]) -> list[str] | None:
+        if state.get(node_id) == 1:
+            return [*path[path.index(node_id) :], node_id]
+        if state.get(node_id) == 2 or node_id not in tree.nodes:
+            return None
+        state[node_id] = 1
+        for target in targets(tree.nodes[node_id]):
+            found = visit(target, [*path, node_id])
+            if found:
+                return found
+        state[node_id] = 2
+        return None
+
+    return visit(tree.start, [])
+
+
+def _check_next(
+    tree: Tree,
+    node: ProbeNode | TextNode,
+    allowed: set[str],
+    what: str,
+    out: list[Problem],
+) -> None:
+    keys = [key for key, _ in node.next]
+    if DEFAULT not in keys:
+        out.append(Problem(tree.path, f"node '{node.id}' needs a 'default' branch", node.line))
+    for key in keys:
+        if key != DEFAULT and key not in allowed:
+            out.append(Problem(tree.path, f"node '{node.id}': unknown {what} '{key}'", node.line))
+
+
+def _check_tree(
+    tree: Tree,
+    knowledge: Knowledge,
+    probes: Mapping[str, Iterable[str]],
+    out: list[Problem],
+) -> None:
+    all_findings = {finding for findings in probes.values() for finding in findings}
+    signals = set(knowledge.signals)
+    for node in tree.nodes.values():
+        for target in targets(node):
+            if target not in tree.nodes:
+                out.append(
+                    Problem(
+                        tree.path, f"node '{node.id}' leads to missing node '{target}'", node.line
+                    )
+                )
+        if isinstance(node, ProbeNode):
+            if node.probe not in probes:
+                out.append(
+                    Problem(tree.path, f"node '{node.id}': unknown probe '{node.probe}'", node.line)
+                )
+                continue
+            _check_next(
+                tree, node, set(probes[node.probe]) | STATUS_KEYS, f"finding of {node.probe}", out
+            )
+        elif isinstance(node, TextNode):
+            allowed = signals | {key for key, _ in node.next if key.startswith(CODE_SIGNAL_PREFIX)}
+            _check_next(tree, node, allowed, "text signal", out)
+        elif isinstance(node, QuestionNode):
+            for finding, answer in node.settled_by:
+                if finding not in all_findings and finding not in signals:
+                    out.append(
+                        Problem(
+                            tree.path,
+                            f"question '{node.id}' is settled by unknown finding '{finding}'",
+                            node.line,
+                        )
+                    )
+                if node.target(answer) is None:
+                    out.append(
+                        Problem(
+                            tree.path,
+                            f"question '{node.id}': '{answer}' is not one of its answers",
+                            node.line,
+                        )
+                    )
+        elif isinstance(node, CauseNode) and node.cause not in knowledge.causes:
+            out.append(
+                Problem(tree.path, f"node '{node.id}': unknown cause '{node.cause}'", node.line)
+            )
+    for unreachable in sorted(set(tree.nodes) - _reachable(tree)):
+        out.append(
+            Problem(
+                tree.path,
+                f"node '{unreachable}' is unreachable from start '{tree.start}'",
+                tree.nodes[unreachable].line,
+            )
+        )
+    cycle = _cycle(tree)
+    if cycle:
+        out.append(Problem(tree.path, "cycle: " + " -> ".join(cycle), tree.nodes[cycle[0]].line))
+    if not tree.causes():
+        out.append(Problem(tree.path, "no cause node: the tree can never conclude"))
+    for cause_id in list(tree.priors) + [c for hint in tree.hints for c in hint.boost]:
+        if cause_id not in knowledge.causes:
+            out.append(Problem(tree.path, f"priors/hints name unknown cause '{cause_id}'"))
+
+
+def _check_causes(knowledge: Knowledge, out: list[Problem]) -> None:
+    in_trees = {cause for tree in knowledge.trees.values() for cause in tree.causes()}
+    for cause in knowledge.causes.values():
+        for name in sorted(used(cause.why + "\n".join(cause.steps)) - set(PLACEHOLDERS)):
+            line = line_of(cause.path.read_text(encoding="utf-8"), f"{{{name}}}")
+            out.append(Problem(cause.path, f"unknown placeholder '{{{name}}}'", line))
+        if cause.id not in in_trees and cause.id != "unknown":
+            out.append(Problem(cause.path, "no tree leads to this cause", warning=True))
+
+
+def validate(knowledge: Knowledge, probes: Mapping[str, Iterable[str]]) -> list[Problem]:
+    """Every cross-reference problem; `probes` maps each probe id to its finding codes."""
+    out: list[Problem] = []
+    for tree in knowledge.trees.values():
+        _check_tree(tree, knowledge, probes, out)
+    _check_causes(knowledge, out)
+    return out

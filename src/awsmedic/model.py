@@ -1,0 +1,222 @@
+"""The data that crosses module boundaries: frozen, typed, and safe to print.
+
+Nothing here imports botocore or does I/O, so every other module can use it cheaply.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+
+
+class Status(enum.StrEnum):
+    """How a probe ended."""
+
+    OK = "ok"
+    PROBLEM = "problem"
+    SKIPPED = "skipped"
+    ERROR = "error"
+
+
+class Confidence(enum.StrEnum):
+    CONFIRMED = "confirmed"
+    LIKELY = "likely"
+    POSSIBLE = "possible"
+
+
+class SecretKind(enum.StrEnum):
+    ACCESS_KEY_ID = "access-key-id"
+    SECRET_KEY = "secret-key"  # noqa: S105 (a label, not a secret)
+    SESSION_TOKEN = "session-token"  # noqa: S105
+    OTHER = "secret"
+
+
+MASK_PREFIX = "*" * 16
+
+
+def mask_key_id(value: str) -> str:
+    """Show an access key id the way the AWS CLI's `configure list` does: its last 4 characters."""
+    return MASK_PREFIX + value[-4:] if len(value) > 4 else MASK_PREFIX
+
+
+@dataclass(frozen=True, slots=True)
+class Secret:
+    """A credential value that must never be shown.
+
+    Its repr and str are masked, so it can sit in any structure that might get logged; the raw
+    value is only reachable through `reveal()`, for botocore calls and for scrubbing output.
+    """
+
+    _value: str = field(repr=False)
+    kind: SecretKind = SecretKind.OTHER
+
+    def reveal(self) -> str:
+        return self._value
+
+    def masked(self) -> str:
+        if self.kind is SecretKind.ACCESS_KEY_ID:
+            return mask_key_id(self._value)
+        return f"<{self.kind.value}:redacted>"
+
+    def __str__(self) -> str:
+        return self.masked()
+
+    def __repr__(self) -> str:
+        return f"Secret({self.masked()!r})"
+
+
+@dataclass(frozen=True, slots=True)
+class Fact:
+    """One value a probe learned, and where it came from (like `aws configure list`)."""
+
+    value: str
+    source: str = ""
+    location: str = ""
+
+    def describe(self) -> str:
+        where = ", ".join(part for part in (self.source, self.location) if part)
+        return f"{self.value} ({where})" if where else self.value
+
+
+@dataclass(frozen=True, slots=True)
+class Evidence:
+    """What one probe found. Findings are the kebab-case codes that trees branch on."""
+
+    probe: str
+    status: Status
+    summary: str
+    findings: tuple[str, ...] = ()
+    facts: Mapping[str, Fact] = field(default_factory=dict)
+    details: tuple[str, ...] = ()
+    secrets: tuple[Secret, ...] = field(default=(), repr=False)
+    elapsed_ms: int = 0
+
+    def has(self, finding: str) -> bool:
+        return finding in self.findings
+
+
+@dataclass(frozen=True, slots=True)
+class TreeMatch:
+    tree: str
+    title: str
+    score: int
+    how: str  # "code" for an exact error-code hit, "phrase" for a fuzzy one
+
+
+@dataclass(frozen=True, slots=True)
+class Recognition:
+    """What the matcher made of a paste."""
+
+    matches: tuple[TreeMatch, ...]
+    codes: tuple[str, ...]
+    signals: frozenset[str]
+    tool: str | None
+    tool_title: str | None
+    facts: Mapping[str, Fact] = field(default_factory=dict)
+    truncated: bool = False
+
+    @property
+    def best(self) -> TreeMatch | None:
+        return self.matches[0] if self.matches else None
+
+
+@dataclass(frozen=True, slots=True)
+class Question:
+    id: str
+    text: str
+    choices: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    cause: str
+    title: str
+    score: int
+
+
+@dataclass(frozen=True, slots=True)
+class Diagnosis:
+    cause: str
+    title: str
+    confidence: Confidence
+    evidence: tuple[str, ...]
+    why: str
+    steps: tuple[str, ...]
+    refs: tuple[str, ...] = ()
+
+
+# ---------------------------------------------------------------------------------------------
+# Events: everything that happens in a session, in order. The transcript is a list of these.
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Pasted(Event):
+    text: str
+    truncated: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Matched(Event):
+    recognition: Recognition
+
+
+@dataclass(frozen=True, slots=True)
+class Probed(Event):
+    node: str
+    evidence: Evidence
+
+
+@dataclass(frozen=True, slots=True)
+class Branched(Event):
+    """A probe or text node chose its way: which finding or signal decided it."""
+
+    node: str
+    on: str
+    to: str
+
+
+@dataclass(frozen=True, slots=True)
+class Asked(Event):
+    node: str
+    question: Question
+
+
+@dataclass(frozen=True, slots=True)
+class Answered(Event):
+    node: str
+    question: str
+    answer: str
+    how: str = "user"  # "user", "--answer", or "settled:<finding>"
+
+
+@dataclass(frozen=True, slots=True)
+class Concluded(Event):
+    node: str
+    diagnosis: Diagnosis
+    candidates: tuple[Candidate, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Stalled(Event):
+    """The walk stopped before a cause: candidates are what is still consistent."""
+
+    node: str
+    reason: str
+    candidates: tuple[Candidate, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class WentBack(Event):
+    to_node: str
+
+
+@dataclass(frozen=True, slots=True)
+class Restarted(Event):
+    pass

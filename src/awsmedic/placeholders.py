@@ -1,0 +1,52 @@
+"""Placeholders that cause steps may use, filled from evidence facts of the same name.
+
+Kept apart from the probes so that `kb check` and the docs test know the vocabulary without
+importing any probe.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+
+PLACEHOLDERS: Mapping[str, str] = {
+    "profile": "the selected profile (`default` when none is selected)",
+    "region": "the effective region (or the one named in the error)",
+    "credentials_file": "the shared credentials file botocore reads",
+    "config_file": "the shared config file botocore reads",
+    "access_key_id": "the access key id that was sent, masked",
+    "credential_source": "the provider that supplied the credentials",
+    "source_profile": "the source_profile of a role profile",
+    "role_arn": "the role_arn of a role profile",
+    "mfa_serial": "the mfa_serial of a role profile",
+    "sso_session": "the sso_session of the profile",
+    "sso_start_url": "the SSO start URL of the profile",
+    "account_id": "the account that authenticated, or the one decoded from the key id",
+    "arn": "the identity that authenticated (sts:GetCallerIdentity)",
+    "endpoint_url": "an endpoint override in effect",
+    "operation": "the failing operation, from the pasted error",
+    "service": "the failing service, from the pasted error",
+    "action": "the denied action, from an AccessDenied message",
+    "resource": "the resource of an AccessDenied message",
+    "principal": "the principal ARN of an AccessDenied message",
+    "skew": "the measured clock offset, in words",
+}
+
+PLACEHOLDER_RE = re.compile(r"\{([a-z][a-z0-9_]*)\}")
+
+
+def used(text: str) -> set[str]:
+    """Names in `text` that look like placeholders (known or not)."""
+    return set(PLACEHOLDER_RE.findall(text))
+
+
+def fill(text: str, values: Mapping[str, str]) -> str:
+    """Replace known placeholders; a known one without a value becomes `<name>`."""
+
+    def replace(match: re.Match[str]) -> str:
+        name = match.group(1)
+        if name not in PLACEHOLDERS:
+            return match.group(0)
+        return values.get(name) or f"<{name}>"
+
+    return PLACEHOLDER_RE.sub(replace, text)

@@ -1,0 +1,119 @@
+"""The probe registry and `run_probe`, which never raises.
+
+A probe is a small function `(ProbeInput) -> Evidence` registered with `@probe(...)`. Its id is
+stable (`area.name`), it declares the finding codes trees may branch on and the facts it can
+provide, and it says whether it uses the network. Probe modules import botocore inside their
+functions, so importing the registry stays cheap.
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+
+from awsmedic.context import Context
+from awsmedic.model import Evidence, Recognition, Status
+from awsmedic.probes.world import AwsWorld
+
+log = logging.getLogger(__name__)
+
+#: Every module that registers probes. Adding a probe module means adding it here.
+PROBE_MODULES = (
+    "awsmedic.probes.env",
+    "awsmedic.probes.chain",
+    "awsmedic.probes.keys",
+    "awsmedic.probes.sts",
+)
+
+
+@dataclass(frozen=True)
+class ProbeInput:
+    """What a probe may look at: the world, botocore (shared), and the paste."""
+
+    ctx: Context
+    world: AwsWorld
+    text: str = ""
+    recognition: Recognition | None = None
+
+
+ProbeFunction = Callable[[ProbeInput], Evidence]
+
+
+@dataclass(frozen=True)
+class ProbeSpec:
+    id: str
+    title: str
+    network: bool
+    findings: tuple[str, ...]
+    facts: tuple[str, ...]
+    function: ProbeFunction = field(repr=False)
+    # Prefetching runs a probe before the walk reaches it, to save time; probes that need the
+    # user's consent (using another profile, decoding a message) must not be prefetched.
+    prefetch: bool = True
+
+
+_REGISTRY: dict[str, ProbeSpec] = {}
+
+
+def probe(
+    probe_id: str,
+    *,
+    title: str,
+    network: bool = False,
+    findings: tuple[str, ...] = (),
+    facts: tuple[str, ...] = (),
+    prefetch: bool = True,
+) -> Callable[[ProbeFunction], ProbeFunction]:
+    def register(function: ProbeFunction) -> ProbeFunction:
+        if probe_id in _REGISTRY:
+            raise ValueError(f"probe id {probe_id} registered twice")
+        _REGISTRY[probe_id] = ProbeSpec(
+            probe_id, title, network, findings, facts, function, prefetch
+        )
+        return function
+
+    return register
+
+
+def registry() -> Mapping[str, ProbeSpec]:
+    for module in PROBE_MODULES:
+        importlib.import_module(module)
+    return _REGISTRY
+
+
+def finding_catalog() -> dict[str, tuple[str, ...]]:
+    """Probe id -> the finding codes it can report (for knowledge validation)."""
+    return {spec.id: spec.findings for spec in registry().values()}
+
+
+def run_probe(spec: ProbeSpec, probe_input: ProbeInput) -> Evidence:
+    """Run one probe; whatever happens, return Evidence (a broken probe is status=error)."""
+    ctx = probe_input.ctx
+    if spec.network and ctx.offline:
+        return Evidence(spec.id, Status.SKIPPED, "skipped: --offline (this probe uses the network)")
+    started = time.monotonic()
+    try:
+        evidence = spec.function(probe_input)
+    except Exception as exc:
+        # The message may quote a credential (botocore errors can): scrub before it goes anywhere.
+        message = probe_input.world.book.scrub(f"{type(exc).__name__}: {exc}")
+        log.debug("probe %s failed: %s", spec.id, message)
+        evidence = Evidence(spec.id, Status.ERROR, f"the probe failed: {message}")
+    elapsed = int((time.monotonic() - started) * 1000)
+    probe_input.world.book.add(evidence.secrets)
+    unknown = set(evidence.findings) - set(spec.findings)
+    if unknown:
+        log.debug("probe %s reported undeclared findings %s", spec.id, sorted(unknown))
+    return Evidence(
+        evidence.probe,
+        evidence.status,
+        evidence.summary,
+        evidence.findings,
+        evidence.facts,
+        evidence.details,
+        evidence.secrets,
+        elapsed,
+    )

@@ -1,0 +1,124 @@
+"""creds.env: which AWS_* variables are set, whether their values are clean (never the values)."""
+
+from __future__ import annotations
+
+from awsmedic.hygiene import value_problems
+from awsmedic.model import Evidence, Fact, Secret, SecretKind, Status
+from awsmedic.probes import ProbeInput, probe
+
+CREDENTIAL_VARS = (
+    "AWS_ACCESS_KEY_ID",
+    "AWS_SECRET_ACCESS_KEY",
+    "AWS_SESSION_TOKEN",
+    "AWS_SECURITY_TOKEN",
+)
+_SECRET_KINDS = {
+    "AWS_ACCESS_KEY_ID": SecretKind.ACCESS_KEY_ID,
+    "AWS_SECRET_ACCESS_KEY": SecretKind.SECRET_KEY,
+    "AWS_SESSION_TOKEN": SecretKind.SESSION_TOKEN,
+    "AWS_SECURITY_TOKEN": SecretKind.SESSION_TOKEN,
+    "AWS_CONTAINER_AUTHORIZATION_TOKEN": SecretKind.OTHER,
+}
+NAME_VARS = ("AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_REGION", "AWS_DEFAULT_REGION")
+
+
+def env_secrets(environ: dict[str, str] | object) -> tuple[Secret, ...]:
+    """Every credential value in the environment, for the scrubber."""
+    get = getattr(environ, "get", None)
+    if get is None:
+        return ()
+    return tuple(Secret(value, kind) for var, kind in _SECRET_KINDS.items() if (value := get(var)))
+
+
+def _hygiene(env: dict[str, str], names: tuple[str, ...]) -> list[str]:
+    return [
+        f"{var} has {problem}"
+        for var in names
+        if var in env
+        for problem in value_problems(env[var])
+    ]
+
+
+def _findings(env: dict[str, str]) -> list[str]:
+    found: list[str] = []
+    key, secret = env.get("AWS_ACCESS_KEY_ID"), env.get("AWS_SECRET_ACCESS_KEY")
+    if key:
+        found.append("env-keys-set")
+        if not secret:
+            found.append("env-key-id-without-secret")
+    elif key == "":
+        found.append("env-empty-key-id")
+    if secret and not key:
+        found.append("env-secret-without-key-id")
+    session, security = env.get("AWS_SESSION_TOKEN"), env.get("AWS_SECURITY_TOKEN")
+    if session or security:
+        found.append("env-token-set")
+    if session and security and session != security:
+        found.append("security-token-shadows-session-token")
+    profile, default_profile = env.get("AWS_PROFILE"), env.get("AWS_DEFAULT_PROFILE")
+    if profile is not None and default_profile is not None and profile != default_profile:
+        found.append("env-profile-conflict")
+    if env.get("AWS_REGION") and not env.get("AWS_DEFAULT_REGION"):
+        found.append("aws-region-only")
+    if any(var == "AWS_ENDPOINT_URL" or var.startswith("AWS_ENDPOINT_URL_") for var in env):
+        found.append("env-endpoint-override")
+    if env.get("AWS_CREDENTIAL_FILE"):
+        found.append("legacy-credential-file-var")
+    return found
+
+
+@probe(
+    "creds.env",
+    title="AWS environment variables",
+    findings=(
+        "env-keys-set",
+        "env-key-id-without-secret",
+        "env-empty-key-id",
+        "env-secret-without-key-id",
+        "env-token-set",
+        "security-token-shadows-session-token",
+        "env-profile-conflict",
+        "aws-region-only",
+        "env-endpoint-override",
+        "legacy-credential-file-var",
+        "env-credential-stray-characters",
+        "env-name-stray-characters",
+    ),
+    facts=("endpoint_url",),
+)
+def environment(run: ProbeInput) -> Evidence:
+    """Presence and hygiene of the AWS_* variables: the env wins over every file."""
+    env = {k: v for k, v in run.ctx.environ.items() if k.startswith("AWS_")}
+    findings = _findings(env)
+    credential_issues = _hygiene(env, CREDENTIAL_VARS)
+    name_issues = _hygiene(env, NAME_VARS)
+    if credential_issues:
+        findings.append("env-credential-stray-characters")
+    if name_issues:
+        findings.append("env-name-stray-characters")
+    facts = {}
+    if "AWS_ENDPOINT_URL" in env:
+        facts["endpoint_url"] = Fact(env["AWS_ENDPOINT_URL"], "env", "AWS_ENDPOINT_URL")
+    present = sorted(env)
+    details = [f"set: {', '.join(present)}" if present else "no AWS_* variable is set"]
+    details += credential_issues + name_issues
+    if "security-token-shadows-session-token" in findings:
+        details.append("AWS_SECURITY_TOKEN is read before AWS_SESSION_TOKEN, so it wins")
+    problem = bool(credential_issues or name_issues) or any(
+        f in findings
+        for f in (
+            "env-key-id-without-secret",
+            "env-secret-without-key-id",
+            "security-token-shadows-session-token",
+        )
+    )
+    summary = "; ".join(details[1:3]) if problem else details[0]
+    return Evidence(
+        "creds.env",
+        Status.PROBLEM if problem else Status.OK,
+        summary,
+        tuple(findings),
+        facts,
+        tuple(details),
+        env_secrets(env),
+    )

@@ -1,0 +1,128 @@
+"""creds.keys: is the key the chain sends shaped like a real one, and does its token fit it?"""
+
+from __future__ import annotations
+
+from awsmedic import keyids
+from awsmedic.hygiene import value_problems
+from awsmedic.model import Evidence, Fact, Status
+from awsmedic.probes import ProbeInput, probe
+from awsmedic.probes.chainwalk import StaticKeys
+
+
+def _shape_findings(keys: StaticKeys, details: list[str]) -> list[str]:
+    key = keys.access_key.reveal()
+    secret = keys.secret_key.reveal()
+    token = keys.token.reveal() if keys.token else None
+    from_file = keys.method != "env"
+    findings: list[str] = []
+    if keyids.is_placeholder(key) or keyids.is_placeholder(secret):
+        findings.append("placeholder-credentials")
+        which = "access key id" if keyids.is_placeholder(key) else "secret access key"
+        details.append(f"the {which} is a documentation example or placeholder value")
+    stray = [
+        f"the {label} has {problem}"
+        for label, value in (
+            ("access key id", key),
+            ("secret access key", secret),
+            ("session token", token or ""),
+        )
+        if value
+        for problem in value_problems(value, from_file=from_file)
+    ]
+    if stray:
+        findings.append("key-stray-characters")
+        details.extend(stray)
+    core_key = key.strip().strip("\"'")
+    if len(core_key) == keyids.SECRET_LENGTH and secret.strip().startswith(
+        keyids.ACCESS_KEY_PREFIXES
+    ):
+        findings.append("key-secret-swapped")
+        details.append("the access key id and the secret access key look swapped")
+    elif "placeholder-credentials" not in findings:
+        problems = keyids.key_id_problems(core_key)
+        if problems:
+            findings.append(
+                "key-not-access-key" if core_key[:4] in keyids.PREFIXES else "key-malformed"
+            )
+            details.extend(f"the access key id cannot be real: {p}" for p in problems)
+        secret_issues = keyids.secret_problems(secret.strip().strip("\"'"))
+        if secret_issues and not stray:
+            findings.append("secret-malformed")
+            details.extend(f"the secret access key looks wrong: {p}" for p in secret_issues)
+    findings += _token_findings(core_key, token, keys, details)
+    return findings
+
+
+def _token_findings(key: str, token: str | None, keys: StaticKeys, details: list[str]) -> list[str]:
+    if key.startswith("AKIA"):
+        if token is None:
+            return ["long-term-key"]
+        details.append(
+            f"a session token ({keys.token_source}) is sent with a long-term AKIA key,"
+            " which never takes one"
+        )
+        return ["long-term-key", "stale-session-token"]
+    if key.startswith("ASIA"):
+        if token is None:
+            details.append("a temporary ASIA key is sent without its session token")
+            return ["temporary-key", "missing-session-token"]
+        problems = keyids.token_problems(token)
+        if problems:
+            details.extend(f"the session token looks cut off or mangled: {p}" for p in problems)
+            return ["temporary-key", "truncated-session-token"]
+        return ["temporary-key"]
+    return []
+
+
+@probe(
+    "creds.keys",
+    title="Access key analysis",
+    findings=(
+        "no-static-keys",
+        "placeholder-credentials",
+        "key-stray-characters",
+        "key-secret-swapped",
+        "key-malformed",
+        "key-not-access-key",
+        "secret-malformed",
+        "long-term-key",
+        "temporary-key",
+        "stale-session-token",
+        "missing-session-token",
+        "truncated-session-token",
+    ),
+    facts=("access_key_id", "account_id"),
+)
+def key_analysis(run: ProbeInput) -> Evidence:
+    """Prefix, length and alphabet of the key id, placeholder values, and whether a token fits."""
+    report = run.world.chain()
+    keys = report.keys
+    if keys is None:
+        source = report.winner.method if report.winner else "no provider"
+        return Evidence(
+            "creds.keys",
+            Status.SKIPPED,
+            f"no static keys to analyse (credentials come from {source})",
+            ("no-static-keys",),
+        )
+    details: list[str] = []
+    findings = _shape_findings(keys, details)
+    masked = keys.access_key.masked()
+    facts = {"access_key_id": Fact(masked, keys.method, keys.location)}
+    account = keyids.decode_account(keys.access_key.reveal().strip())
+    if account:
+        facts["account_id"] = Fact(account, "decoded from the key id")
+        details.append(f"the key id belongs to account {account} (decoded offline)")
+    bad = set(findings) - {"long-term-key", "temporary-key"}
+    kind = keyids.prefix_kind(keys.access_key.reveal().strip()) or "unrecognised key"
+    token_state = f"a {keys.token_source} token" if keys.token else "no token"
+    summary = details[0] if bad else f"{masked}: {kind} with {token_state}, well formed"
+    return Evidence(
+        "creds.keys",
+        Status.PROBLEM if bad else Status.OK,
+        summary,
+        tuple(findings),
+        facts,
+        tuple(details),
+        keys.secrets(),
+    )

@@ -1,0 +1,134 @@
+"""sts.identity: does AWS accept these credentials? sts:GetCallerIdentity is the oracle.
+
+GetCallerIdentity needs no permission and an explicit Deny cannot block it, so success means the
+credentials authenticate in that region and partition, and a refusal names why they do not.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from awsmedic.model import Evidence, Fact, Status
+from awsmedic.probes import ProbeInput, probe
+
+#: Error codes AWS answers with when it refuses credentials; each becomes `rejected-<kebab>`.
+REJECTION_CODES = (
+    "InvalidClientTokenId",
+    "UnrecognizedClientException",
+    "AuthFailure",
+    "InvalidAccessKeyId",
+    "InvalidToken",
+    "SignatureDoesNotMatch",
+    "InvalidSignatureException",
+    "ExpiredToken",
+    "ExpiredTokenException",
+    "RequestExpired",
+    "AccessDenied",
+    "RegionDisabledException",
+    "OptInRequired",
+)
+
+# botocore exception class name -> finding
+_CLIENT_SIDE = {
+    "NoCredentialsError": "no-credentials",
+    "PartialCredentialsError": "credential-error",
+    "ProfileNotFound": "credential-error",
+    "ConfigParseError": "credential-error",
+    "CredentialRetrievalError": "credential-error",
+    "InvalidConfigError": "credential-error",
+    "InfiniteLoopConfigError": "credential-error",
+    "SSOTokenLoadError": "credential-error",
+    "UnauthorizedSSOTokenError": "credential-error",
+    "TokenRetrievalError": "credential-error",
+    "EndpointConnectionError": "endpoint-unreachable",
+    "ConnectTimeoutError": "timeout",
+    "ReadTimeoutError": "timeout",
+    "ConnectionClosedError": "endpoint-unreachable",
+    "SSLError": "tls-error",
+    "ProxyConnectionError": "proxy-error",
+    "InvalidRegionError": "invalid-region",
+    "HTTPClientError": "http-client-error",
+}
+
+
+def kebab(code: str) -> str:
+    return re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "-", code).lower()
+
+
+def classify(exc: BaseException) -> tuple[str, str]:
+    """A finding code and a one-line description for an exception from a botocore call."""
+    response = getattr(exc, "response", None)
+    if isinstance(response, dict) and "Error" in response:
+        code = str(response["Error"].get("Code", ""))
+        message = str(response["Error"].get("Message", ""))
+        finding = f"rejected-{kebab(code)}" if code in REJECTION_CODES else "rejected-other"
+        return finding, f"{code}: {message}"
+    name = type(exc).__name__
+    return _CLIENT_SIDE.get(name, "call-failed"), f"{name}: {exc}"
+
+
+def _credentials(run: ProbeInput) -> Any:
+    """The keys the chain found when they are static; otherwise let botocore resolve them."""
+    keys = run.world.chain().keys
+    if keys is None or run.world.chain().winner is None:
+        return None
+    if run.world.chain().winner.method == "assume-role":  # type: ignore[union-attr]
+        return None  # the source's keys are not what GetCallerIdentity should send
+    return (keys.access_key, keys.secret_key, keys.token)
+
+
+@probe(
+    "sts.identity",
+    title="Caller identity (sts:GetCallerIdentity)",
+    network=True,
+    findings=(
+        "identity-ok",
+        "rejected-other",
+        "no-credentials",
+        "credential-error",
+        "endpoint-unreachable",
+        "timeout",
+        "tls-error",
+        "proxy-error",
+        "invalid-region",
+        "http-client-error",
+        "call-failed",
+        *(f"rejected-{kebab(code)}" for code in REJECTION_CODES),
+    ),
+    facts=("account_id", "arn", "sts_endpoint", "region"),
+)
+def caller_identity(run: ProbeInput) -> Evidence:
+    """Ask STS who these credentials are, through botocore so endpoint overrides apply."""
+    region = run.ctx.region or run.world.session().get_config_variable("region")
+    client = run.world.client("sts", region, _credentials(run))
+    endpoint = Fact(client.meta.endpoint_url, "botocore")
+    try:
+        answer = client.get_caller_identity()
+    except Exception as exc:
+        finding, description = classify(exc)
+        return Evidence(
+            "sts.identity",
+            Status.PROBLEM,
+            f"AWS refused the credentials: {description}"
+            if finding.startswith("rejected")
+            else description,
+            (finding,),
+            {"sts_endpoint": endpoint},
+            (f"endpoint: {endpoint.value}", f"region: {region or '(none: global endpoint)'}"),
+        )
+    facts = {
+        "account_id": Fact(answer["Account"], "sts:GetCallerIdentity"),
+        "arn": Fact(answer["Arn"], "sts:GetCallerIdentity"),
+        "sts_endpoint": endpoint,
+    }
+    if region:
+        facts["region"] = Fact(region, "botocore")
+    return Evidence(
+        "sts.identity",
+        Status.OK,
+        f"the credentials work: {answer['Arn']}",
+        ("identity-ok",),
+        facts,
+        (f"endpoint: {endpoint.value}",),
+    )

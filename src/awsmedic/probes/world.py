@@ -1,0 +1,92 @@
+"""botocore, built once per diagnosis and shared by the probes that need it.
+
+Probes run in parallel threads; botocore sessions are not thread-safe, so everything that
+touches the session happens under one lock here, and probes only get thread-safe clients back.
+Clients are bounded: short timeouts and a single attempt, so a sick network costs seconds.
+"""
+
+from __future__ import annotations
+
+import threading
+from typing import TYPE_CHECKING, Any
+
+from awsmedic.context import Context
+from awsmedic.model import Secret
+from awsmedic.redact import SecretBook
+
+if TYPE_CHECKING:
+    from awsmedic.probes.chainwalk import ChainReport
+
+
+class AwsWorld:
+    def __init__(self, ctx: Context, book: SecretBook) -> None:
+        self.ctx = ctx
+        self.book = book
+        self._lock = threading.RLock()
+        self._session: Any = None
+        self._chain: ChainReport | None = None
+
+    def client_config(self) -> Any:
+        from botocore.config import Config
+
+        timeout = self.ctx.network_timeout
+        return Config(
+            connect_timeout=timeout,
+            read_timeout=timeout,
+            retries={"max_attempts": 1, "mode": "standard"},
+        )
+
+    def new_session(self, profile: str | None) -> Any:
+        """A fresh botocore session, as the failing command would build it."""
+        import botocore.session
+
+        session = botocore.session.Session(profile=profile)
+        # Bounds the clients botocore creates internally too (AssumeRole, SSO).
+        session.set_default_client_config(self.client_config())
+        # Never wait on instance metadata unless the environment asked for it: probes for
+        # IMDS do their own, bounded requests.
+        session.set_config_variable("metadata_service_timeout", 1)
+        session.set_config_variable("metadata_service_num_attempts", 1)
+        return session
+
+    def session(self) -> Any:
+        with self._lock:
+            if self._session is None:
+                self._session = self.new_session(self.ctx.profile)
+            return self._session
+
+    def chain(self) -> ChainReport:
+        """The credential chain, walked once (see chainwalk.walk)."""
+        from awsmedic.probes.chainwalk import walk
+
+        with self._lock:
+            if self._chain is None:
+                self._chain = walk(self.ctx, self.session)
+                self.book.add(self._chain.secrets())
+            return self._chain
+
+    def client(
+        self,
+        service: str,
+        region: str | None,
+        creds: tuple[Secret, Secret, Secret | None] | None = None,
+        *,
+        unsigned: bool = False,
+    ) -> Any:
+        """A bounded client; explicit `creds` bypass the chain (for the keys the chain found)."""
+        from botocore import UNSIGNED
+
+        with self._lock:
+            session = self.session()
+            config = self.client_config()
+            if unsigned:
+                config = config.merge(type(config)(signature_version=UNSIGNED))
+            kwargs: dict[str, Any] = {"region_name": region, "config": config}
+            if creds is not None:
+                key, secret, token = creds
+                kwargs.update(
+                    aws_access_key_id=key.reveal(),
+                    aws_secret_access_key=secret.reveal(),
+                    aws_session_token=token.reveal() if token else None,
+                )
+            return session.create_client(service, **kwargs)

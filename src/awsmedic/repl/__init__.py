@@ -1,0 +1,1 @@
+"""The interactive assistant (prompt_toolkit), imported only when the REPL starts."""

@@ -1,0 +1,106 @@
+"""The outcome of a diagnosis as the contract's JSON object and as Markdown (CONTRACT.md)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from awsmedic import __version__
+from awsmedic.consult import Outcome
+from awsmedic.redact import SecretBook
+
+SCHEMA_VERSION = 1
+
+
+def to_contract(outcome: Outcome) -> dict[str, Any]:
+    recognition = outcome.recognition
+    diagnosis = outcome.diagnosis
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "tool_version": __version__,
+        "matches": [
+            {"tree": m.tree, "title": m.title, "score": m.score} for m in recognition.matches
+        ],
+        "diagnosis": None
+        if diagnosis is None
+        else {
+            "cause": diagnosis.cause,
+            "title": diagnosis.title,
+            "confidence": diagnosis.confidence.value,
+            "evidence": list(diagnosis.evidence),
+        },
+        "candidates": [{"cause": c.cause, "score": c.score} for c in outcome.candidates],
+        "questions": [
+            {"id": q.id, "text": q.text, "choices": list(q.choices), "answer": answer}
+            for q, answer in outcome.questions
+        ],
+        "probes": [
+            {
+                "id": e.probe,
+                "status": e.status.value,
+                "summary": e.summary,
+                "findings": list(e.findings),
+            }
+            for e in outcome.probes
+        ],
+        "steps": list(diagnosis.steps) if diagnosis else [],
+    }
+
+
+def scrubbed(value: Any, book: SecretBook) -> Any:
+    if isinstance(value, str):
+        return book.scrub(value)
+    if isinstance(value, list):
+        return [scrubbed(item, book) for item in value]
+    if isinstance(value, dict):
+        return {key: scrubbed(item, book) for key, item in value.items()}
+    return value
+
+
+def to_markdown(outcome: Outcome) -> str:
+    """The outcome for a ticket or a pull request (stdout with --format markdown)."""
+    lines: list[str] = []
+    recognition = outcome.recognition
+    best = recognition.best
+    lines.append("# awsmedic diagnosis\n")
+    if best is not None:
+        tool = f", printed by {recognition.tool_title}" if recognition.tool_title else ""
+        lines.append(f"**Recognised:** {best.title} (`{best.tree}`{tool})\n")
+    diagnosis = outcome.diagnosis
+    if diagnosis is not None:
+        lines.append(f"## Cause: {diagnosis.title}\n")
+        lines.append(f"`{diagnosis.cause}` · confidence: **{diagnosis.confidence.value}**\n")
+        lines.append(diagnosis.why + "\n")
+        if diagnosis.evidence:
+            lines.append("### Evidence\n")
+            lines.extend(f"- {_inline(item)}" for item in diagnosis.evidence)
+            lines.append("")
+        lines.append("### Steps\n")
+        lines.extend(_numbered(diagnosis.steps))
+        lines.append("")
+    elif outcome.candidates:
+        lines.append("## Possible causes\n")
+        if outcome.stalled:
+            lines.append(f"No single cause could be confirmed: {outcome.stalled}.\n")
+        lines.extend(f"- `{c.cause}` {c.title} ({c.score}%)" for c in outcome.candidates)
+        lines.append("")
+    if outcome.probes:
+        lines.append("## Checks\n")
+        lines.extend(
+            f"- `{e.probe}` **{e.status.value}**: {_inline(e.summary)}" for e in outcome.probes
+        )
+        lines.append("")
+    return "\n".join(lines)
+
+
+def _inline(text: str) -> str:
+    """Evidence comes from this machine and the paste: show it literally, never as Markdown."""
+    return "`" + text.replace("`", "'") + "`" if any(ch in text for ch in "*_[]<>#|\\") else text
+
+
+def _numbered(steps: tuple[str, ...]) -> list[str]:
+    out: list[str] = []
+    for number, step in enumerate(steps, 1):
+        first, *rest = step.split("\n")
+        out.append(f"{number}. {first}")
+        out.extend(("   " + line) if line else "" for line in rest)
+    return out

@@ -1,0 +1,77 @@
+"""A real local AWS endpoint for tests: moto's server on 127.0.0.1 with auth enforced.
+
+`MotoAws.setup()` opens the door (no auth), creates users and keys, then closes it: from then
+on moto checks every signature and key like AWS does, and answers InvalidClientTokenId,
+SignatureDoesNotMatch and AccessDenied for real.
+"""
+
+from __future__ import annotations
+
+import socket
+import string
+from dataclasses import dataclass
+from typing import Any
+
+import boto3
+import requests
+
+REAL_KEY_ALPHABET = set(string.ascii_uppercase + "234567")
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@dataclass(frozen=True)
+class Keys:
+    access_key_id: str
+    secret_access_key: str
+    session_token: str | None = None
+
+
+class MotoAws:
+    def __init__(self, url: str) -> None:
+        self.url = url
+
+    def _client(self, service: str) -> Any:
+        return boto3.client(
+            service, endpoint_url=self.url, region_name="us-east-1",
+            aws_access_key_id="bootstrap", aws_secret_access_key="bootstrap",
+        )
+
+    def open(self) -> None:
+        requests.post(f"{self.url}/moto-api/reset-auth", data=b"inf", timeout=5)
+        requests.post(f"{self.url}/moto-api/reset", timeout=5)
+
+    def enforce(self) -> None:
+        requests.post(f"{self.url}/moto-api/reset-auth", data=b"0", timeout=5)
+
+    def create_user(self, name: str, policy: dict[str, Any] | None = None) -> Keys:
+        """A user with one access key shaped like a real one (moto's may contain 0, 1, 8, 9)."""
+        iam = self._client("iam")
+        iam.create_user(UserName=name)
+        if policy is not None:
+            import json
+
+            iam.put_user_policy(UserName=name, PolicyName="p", PolicyDocument=json.dumps(policy))
+        for _ in range(200):
+            key = iam.create_access_key(UserName=name)["AccessKey"]
+            if set(key["AccessKeyId"][4:]) <= REAL_KEY_ALPHABET:
+                return Keys(key["AccessKeyId"], key["SecretAccessKey"])
+            iam.delete_access_key(UserName=name, AccessKeyId=key["AccessKeyId"])
+        raise RuntimeError("moto never produced a realistic key id")
+
+    def delete_key(self, user: str, keys: Keys) -> None:
+        self._client("iam").delete_access_key(UserName=user, AccessKeyId=keys.access_key_id)
+
+    def assume_role_keys(self, role: str = "dev") -> Keys:
+        """Temporary (ASIA) credentials that moto accepts."""
+        import json
+
+        iam = self._client("iam")
+        trust = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"AWS": "*"}, "Action": "sts:AssumeRole"}]}
+        arn = iam.create_role(RoleName=role, AssumeRolePolicyDocument=json.dumps(trust))["Role"]["Arn"]
+        creds = self._client("sts").assume_role(RoleArn=arn, RoleSessionName="session")["Credentials"]
+        return Keys(creds["AccessKeyId"], creds["SecretAccessKey"], creds["SessionToken"])

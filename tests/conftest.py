@@ -1,0 +1,45 @@
+"""Every test runs in a clean world: no AWS_* variables, HOME in a temp dir, no IMDS."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from awsmedic.context import Context
+from awsmedic.redact import SecretBook
+
+_FOREIGN = ("HTTP_PROXY", "HTTPS_PROXY", "NO_PROXY", "http_proxy", "https_proxy", "no_proxy",
+            "AWSMEDIC_KNOWLEDGE_PATH", "BOTO_CONFIG", "NO_COLOR", "XDG_STATE_HOME")
+
+
+@pytest.fixture(autouse=True)
+def clean_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[Path]:
+    """A fresh HOME with an empty ~/.aws, and none of the developer's AWS settings."""
+    for name in list(os.environ):
+        if name.startswith("AWS_") or name in _FOREIGN:
+            monkeypatch.delenv(name, raising=False)
+    home = tmp_path / "home"
+    (home / ".aws").mkdir(parents=True)
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(home / ".aws" / "config"))
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(home / ".aws" / "credentials"))
+    monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
+    yield home
+
+
+@pytest.fixture
+def home(clean_env: Path) -> Path:
+    return clean_env
+
+
+def make_context(**overrides: object) -> Context:
+    """A Context of the (monkeypatched) process world; botocore reads the same environment."""
+    return Context.from_process(**overrides)
+
+
+@pytest.fixture
+def book() -> SecretBook:
+    return SecretBook()

@@ -1,0 +1,39 @@
+from __future__ import annotations
+
+import pytest
+
+from awsmedic.hygiene import value_problems
+
+
+@pytest.mark.parametrize(
+    ("value", "fragment"),
+    [
+        ("AKIAX ", "trailing whitespace"),
+        ("AKIAX\r", "carriage return"),
+        ('"AKIAX"', "surrounding quotes"),
+        ("AKIA\u200bX", "U+200B"),
+        ("\ufeffAKIAX", "U+FEFF"),
+        ("$AWS_KEY", "unexpanded variable"),
+    ],
+)
+def test_stray_characters_are_described(value: str, fragment: str) -> None:
+    assert any(fragment in problem for problem in value_problems(value))
+
+
+def test_clean_value_has_no_problems() -> None:
+    assert value_problems("AKIARZPUZDIKGB2VALC4") == []
+
+
+def test_file_values_report_inline_comments_but_not_padding() -> None:
+    problems = value_problems("AKIARZPUZDIKGB2VALC4 # mine", from_file=True)
+    assert any("inline comment" in p for p in problems)
+    assert not any("whitespace" in p for p in problems)
+
+
+def test_descriptions_never_contain_the_value() -> None:
+    value = '"SuperSecretValue123"\r'
+    assert not any("SuperSecretValue123" in p for p in value_problems(value))
+
+
+def test_empty_value_is_clean() -> None:
+    assert value_problems("") == []

@@ -1,0 +1,111 @@
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from awsmedic.errors import KnowledgeError
+from awsmedic.kb import check, load_checked, shipped_dir
+
+GOOD_CAUSE = """\
++++
+id = "{id}"
+title = "A cause"
+refs = ["https://docs.aws.amazon.com/"]
++++
+
+## Why
+
+Because.
+
+## Steps
+
+1. Do `aws sts get-caller-identity --profile {{profile}}`.
+2. Then this, with a block:
+
+   ```json
+   {{"Version": "2012-10-17"}}
+   ```
+"""
+
+
+def write(root: Path, name: str, text: str) -> Path:
+    path = root / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(textwrap.dedent(text), encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def broken(tmp_path: Path) -> Path:
+    root = tmp_path / "kb"
+    write(root, "causes/good.md", GOOD_CAUSE.format(id="good"))
+    write(root, "causes/no-steps.md", "+++\nid = \"no-steps\"\ntitle = \"t\"\nrefs = []\n+++\n\n## Why\n\nx\n\n## Steps\n\nNothing here.\n")
+    write(root, "causes/wrong-id.md", GOOD_CAUSE.format(id="other"))
+    write(root, "causes/bad-placeholder.md", GOOD_CAUSE.format(id="bad-placeholder").replace("{profile}", "{profle}"))
+    write(root, "trees/syntax.toml", 'id = "syntax"\ntitle = "t"\ncodes = ["X"\n')
+    write(root, "trees/graph.toml", """\
+        id = "graph"
+        title = "A broken graph"
+        codes = ["SomeError"]
+        start = "a"
+
+        [nodes.a]
+        kind = "probe"
+        probe = "no.such-probe"
+        next = { default = "b" }
+
+        [nodes.b]
+        kind = "question"
+        id = "q"
+        text = "Loop?"
+        answers = { yes = "a", no = "missing" }
+
+        [nodes.orphan]
+        kind = "cause"
+        cause = "no-such-cause"
+        confidence = "likely"
+        """)
+    return root
+
+
+def test_a_broken_directory_reports_every_problem_with_its_file(broken: Path) -> None:
+    _, problems = check([broken])
+    text = "\n".join(str(p) for p in problems)
+    assert "syntax.toml:4" in text and "TOML syntax error" in text
+    assert "no-steps.md" in text and "ordered list" in text
+    assert "wrong-id.md" in text and "must equal the file name" in text
+    assert "bad-placeholder.md" in text and "'{profle}'" in text
+    assert "graph.toml" in text
+    for fragment in ("unknown probe 'no.such-probe'", "missing node 'missing'", "'orphan' is unreachable",
+                     "cycle: a -> b -> a", "unknown cause 'no-such-cause'"):
+        assert fragment in text, fragment
+    assert not [p for p in problems if p.path.name == "good.md" and not p.warning]
+
+
+def test_load_checked_raises_with_all_errors(broken: Path) -> None:
+    with pytest.raises(KnowledgeError) as raised:
+        load_checked([broken])
+    assert len(raised.value.problems) >= 8
+
+
+def test_shipped_knowledge_has_no_errors() -> None:
+    knowledge, problems = check([shipped_dir()])
+    assert [p for p in problems if not p.warning] == []
+    assert "invalid-client-token-id" in knowledge.trees
+    assert "no-credentials" in knowledge.trees
+
+
+def test_cause_steps_keep_their_code_blocks(tmp_path: Path) -> None:
+    write(tmp_path, "causes/good.md", GOOD_CAUSE.format(id="good"))
+    knowledge, _ = check([tmp_path])
+    steps = knowledge.causes["good"].steps
+    assert steps[0].startswith("Do `aws sts")
+    assert '```json\n{"Version": "2012-10-17"}\n```' in steps[1]
+
+
+def test_org_knowledge_cannot_redefine_a_shipped_id(tmp_path: Path) -> None:
+    write(tmp_path, "causes/key-typo.md", GOOD_CAUSE.format(id="key-typo"))
+    _, problems = check([shipped_dir(), tmp_path])
+    assert any("already defined" in str(p) for p in problems)

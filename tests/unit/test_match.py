@@ -1,0 +1,101 @@
+"""The matcher against real error texts (tests/data/corpus-dev.jsonl, from ../shared)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from awsmedic.kb import load_checked, shipped_dir
+from awsmedic.match import MAX_PASTE_CHARS, Matcher, normalise, prepare
+
+CORPUS = [json.loads(line) for line in (Path(__file__).parents[1] / "data" / "corpus-dev.jsonl").open()]
+
+#: Which tree each error code belongs to. Grows with the knowledge base.
+FAMILY = {
+    "InvalidClientTokenId": "invalid-client-token-id",
+    "UnrecognizedClientException": "invalid-client-token-id",
+    "InvalidAccessKeyId": "invalid-client-token-id",
+    "InvalidToken": "invalid-client-token-id",
+    "AuthFailure": "invalid-client-token-id",
+    "NoCredentialProviders": "no-credentials",
+    "CredentialsProviderError": "no-credentials",
+}
+
+
+@pytest.fixture(scope="module")
+def matcher() -> Matcher:
+    return Matcher(load_checked([shipped_dir()]))
+
+
+@pytest.mark.parametrize(
+    "entry",
+    [pytest.param(e, id=e["id"]) for e in CORPUS if e["error_code"] in FAMILY],
+)
+def test_corpus_texts_are_recognised_as_their_family(matcher: Matcher, entry: dict[str, str]) -> None:
+    recognition = matcher.recognise(entry["text"])
+    assert recognition.best is not None
+    assert recognition.best.tree == FAMILY[entry["error_code"]]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "hello world",
+        "Traceback (most recent call last):\n  File \"x.py\", line 1\nZeroDivisionError: division by zero",
+        "npm ERR! code ENOENT\nnpm ERR! syscall open",
+        "",
+        "\x1b[31m\x1b[0m",
+        "the token is fine and the request is valid",
+    ],
+)
+def test_text_that_is_not_an_aws_error_matches_nothing(matcher: Matcher, text: str) -> None:
+    assert matcher.recognise(text).matches == ()
+
+
+def test_an_exact_code_outranks_a_fuzzy_phrase(matcher: Matcher) -> None:
+    text = "Unable to locate credentials\nAn error occurred (InvalidClientTokenId) when calling X"
+    matches = matcher.recognise(text).matches
+    assert [m.tree for m in matches][:2] == ["invalid-client-token-id", "no-credentials"]
+    assert matches[0].how == "code" and matches[1].how == "phrase"
+    assert matches[0].score > matches[1].score
+
+
+def test_wrapping_and_volatile_parts_are_normalised(matcher: Matcher) -> None:
+    text = (
+        "\x1b[31m│ Error: validating provider credentials: retrieving caller identity from STS: "
+        "operation error STS: GetCallerIdentity, https response error StatusCode: 403, "
+        "RequestID: 5ec86bdf-08d2-4b9b-b7bf-5d4089165aea, api error InvalidClientTokenId: "
+        "The security token included in the request is invalid.\x1b[0m\r\n"
+        "│   with provider[\"registry.terraform.io/hashicorp/aws\"] in arn:aws:iam::123456789012:role/x"
+    )
+    recognition = matcher.recognise(text)
+    assert recognition.best is not None and recognition.best.tree == "invalid-client-token-id"
+    assert recognition.tool == "terraform"
+    assert recognition.facts["operation"].value == "GetCallerIdentity"
+    assert recognition.facts["service"].value == "sts"
+    normalised = normalise(prepare(text)[0])
+    assert "5ec86bdf" not in normalised and "123456789012" not in normalised and "\x1b" not in normalised
+
+
+def test_phrase_only_texts_are_recognised_without_a_code(matcher: Matcher) -> None:
+    recognition = matcher.recognise("Unable to locate credentials. You can configure credentials by running \"aws configure\".")
+    assert recognition.best is not None and recognition.best.tree == "no-credentials"
+    assert recognition.tool == "aws-cli"
+
+
+def test_huge_pastes_keep_head_and_tail(matcher: Matcher) -> None:
+    text = "noise line\n" * 200_000 + "An error occurred (InvalidClientTokenId) when calling the GetCallerIdentity operation"
+    recognition = matcher.recognise(text)
+    assert recognition.truncated
+    assert recognition.best is not None and recognition.best.tree == "invalid-client-token-id"
+    assert len(prepare(text)[0]) <= MAX_PASTE_CHARS + 10
+
+
+def test_signals_come_from_the_text(matcher: Matcher) -> None:
+    recognition = matcher.recognise(
+        "An error occurred (InvalidClientTokenId) when calling the AssumeRole operation in eu-south-1"
+    )
+    assert {"operation-assume-role", "opt-in-region", "code:InvalidClientTokenId"} <= recognition.signals
+    assert recognition.facts["region"].value == "eu-south-1"

@@ -1,0 +1,59 @@
+from __future__ import annotations
+
+from awsmedic.model import Secret, SecretKind, mask_key_id
+from awsmedic.redact import SecretBook, scrub_patterns
+
+KEY = "AKIARZPUZDIKGB2VALC4"
+SECRET = "Zm9vYmFyYmF6cXV4cXV1eHF1dXhxdXV4cXV1eDEy"
+TOKEN = "IQoJb3JpZ2luX2VjE" + "Ab1Cd2Ef3Gh4" * 30
+
+
+def test_key_ids_are_masked_to_their_last_four() -> None:
+    assert scrub_patterns(f"key {KEY} here") == "key ****************ALC4 here"
+    assert mask_key_id(KEY) == "****************ALC4"
+
+
+def test_secret_and_token_shapes_are_replaced_even_when_unknown() -> None:
+    text = scrub_patterns(f"secret={SECRET[:10]}x {SECRET} and {TOKEN}")
+    assert SECRET not in text
+    assert TOKEN[:40] not in text
+    assert "<secret-key:redacted>" in text
+    assert "<session-token:redacted>" in text
+
+
+def test_assignments_in_pasted_files_are_redacted() -> None:
+    text = scrub_patterns("aws_secret_access_key = abc/def+ghi\naws_session_token=short")
+    assert "abc/def+ghi" not in text
+    assert "short" not in text
+
+
+def test_known_secrets_are_replaced_in_every_configured_form() -> None:
+    book = SecretBook([Secret(f'"{SECRET}"\r', SecretKind.SECRET_KEY), Secret(KEY, SecretKind.ACCESS_KEY_ID)])
+    text = book.scrub(f"q='{SECRET}' raw={SECRET}\r and {KEY.lower()} {KEY}")
+    assert SECRET not in text
+    assert KEY not in text
+    assert "****************ALC4" in text
+
+
+def test_short_placeholder_values_do_not_mangle_text() -> None:
+    book = SecretBook([Secret("test", SecretKind.SECRET_KEY)])
+    assert book.scrub("this is a test") == "this is a test"
+
+
+def test_hex_digests_and_uuids_survive() -> None:
+    digest = "d033e22ae348aeb5660fc2140aec35850c4da997"
+    uuid = "86d1302f-64cb-427a-8824-296ab645b63c"
+    assert scrub_patterns(f"{digest} {uuid}") == f"{digest} {uuid}"
+
+
+def test_scrub_is_idempotent() -> None:
+    book = SecretBook([Secret(SECRET, SecretKind.SECRET_KEY)])
+    once = book.scrub(f"{KEY} {SECRET} {TOKEN}")
+    assert book.scrub(once) == once
+
+
+def test_secret_repr_never_shows_the_value() -> None:
+    secret = Secret(SECRET, SecretKind.SECRET_KEY)
+    assert SECRET not in repr(secret)
+    assert SECRET not in str(secret)
+    assert SECRET not in repr([secret])
