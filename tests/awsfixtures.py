@@ -37,8 +37,11 @@ class MotoAws:
 
     def _client(self, service: str) -> Any:
         return boto3.client(
-            service, endpoint_url=self.url, region_name="us-east-1",
-            aws_access_key_id="bootstrap", aws_secret_access_key="bootstrap",
+            service,
+            endpoint_url=self.url,
+            region_name="us-east-1",
+            aws_access_key_id="bootstrap",
+            aws_secret_access_key="bootstrap",
         )
 
     def open(self) -> None:
@@ -71,7 +74,16 @@ class MotoAws:
         import json
 
         iam = self._client("iam")
-        trust = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"AWS": "*"}, "Action": "sts:AssumeRole"}]}
-        arn = iam.create_role(RoleName=role, AssumeRolePolicyDocument=json.dumps(trust))["Role"]["Arn"]
-        creds = self._client("sts").assume_role(RoleArn=arn, RoleSessionName="session")["Credentials"]
+        trust = {
+            "Version": "2012-10-17",
+            "Statement": [
+                {"Effect": "Allow", "Principal": {"AWS": "*"}, "Action": "sts:AssumeRole"}
+            ],
+        }
+        arn = iam.create_role(RoleName=role, AssumeRolePolicyDocument=json.dumps(trust))["Role"][
+            "Arn"
+        ]
+        creds = self._client("sts").assume_role(RoleArn=arn, RoleSessionName="session")[
+            "Credentials"
+        ]
         return Keys(creds["AccessKeyId"], creds["SecretAccessKey"], creds["SessionToken"])

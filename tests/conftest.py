@@ -10,13 +10,24 @@ import pytest
 
 from awsmedic.context import Context
 from awsmedic.redact import SecretBook
+from tests.awsfixtures import MotoAws, free_port
 
-_FOREIGN = ("HTTP_PROXY", "HTTPS_PROXY", "NO_PROXY", "http_proxy", "https_proxy", "no_proxy",
-            "AWSMEDIC_KNOWLEDGE_PATH", "BOTO_CONFIG", "NO_COLOR", "XDG_STATE_HOME")
+_FOREIGN = (
+    "HTTP_PROXY",
+    "HTTPS_PROXY",
+    "NO_PROXY",
+    "http_proxy",
+    "https_proxy",
+    "no_proxy",
+    "AWSMEDIC_KNOWLEDGE_PATH",
+    "BOTO_CONFIG",
+    "NO_COLOR",
+    "XDG_STATE_HOME",
+)
 
 
 @pytest.fixture(autouse=True)
-def clean_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[Path]:
+def clean_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
     """A fresh HOME with an empty ~/.aws, and none of the developer's AWS settings."""
     for name in list(os.environ):
         if name.startswith("AWS_") or name in _FOREIGN:
@@ -27,7 +38,7 @@ def clean_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[Path]
     monkeypatch.setenv("AWS_CONFIG_FILE", str(home / ".aws" / "config"))
     monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(home / ".aws" / "credentials"))
     monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
-    yield home
+    return home
 
 
 @pytest.fixture
@@ -43,3 +54,25 @@ def make_context(**overrides: object) -> Context:
 @pytest.fixture
 def book() -> SecretBook:
     return SecretBook()
+
+
+@pytest.fixture(scope="session")
+def moto_server() -> Iterator[str]:
+    from moto.server import ThreadedMotoServer
+
+    port = free_port()
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
+    server.start()
+    yield f"http://127.0.0.1:{port}"
+    server.stop()
+
+
+@pytest.fixture
+def aws(moto_server: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[MotoAws]:
+    """A fresh moto account with auth open for set-up; call .enforce() before the test acts."""
+    monkeypatch.setenv("AWS_ENDPOINT_URL", moto_server)
+    monkeypatch.setenv("AWS_DEFAULT_REGION", "us-east-1")
+    backend = MotoAws(moto_server)
+    backend.open()
+    yield backend
+    backend.open()

@@ -136,7 +136,9 @@ def kb_check(ctx: Context, directory: str | None) -> int:
     summary = f"{len(knowledge.trees)} trees, {len(knowledge.causes)} causes"
     warnings = len(problems) - len(errors)
     if errors:
-        print(f"{len(errors)} problem(s), {warnings} warning(s) ({summary} loaded)", file=ctx.stderr)
+        print(
+            f"{len(errors)} problem(s), {warnings} warning(s) ({summary} loaded)", file=ctx.stderr
+        )
         return NO_MATCH
     print(f"ok: {summary}" + (f", {warnings} warning(s)" if warnings else ""), file=ctx.stdout)
     return OK

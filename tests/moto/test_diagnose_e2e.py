@@ -31,15 +31,34 @@ def real_error(env: dict[str, str]) -> str:
         "except Exception as e:\n    print(f'{type(e).__module__}.{type(e).__name__}: {e}')\n"
         "else:\n    print('no error')\n"
     )
-    result = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=60)
+    result = subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=60
+    )
     assert "no error" not in result.stdout, "the broken setup is not broken"
     return result.stdout.strip()
 
 
-def diagnose(env: dict[str, str], text: str, *args: str, cwd: Path) -> tuple[int, dict[str, Any], str]:
+def diagnose(
+    env: dict[str, str], text: str, *args: str, cwd: Path
+) -> tuple[int, dict[str, Any], str]:
     result = subprocess.run(
-        [sys.executable, "-m", "awsmedic", "diagnose", "--format", "json", "--no-input", *args, text],
-        env=env, capture_output=True, text=True, timeout=60, cwd=cwd, stdin=subprocess.DEVNULL,
+        [
+            sys.executable,
+            "-m",
+            "awsmedic",
+            "diagnose",
+            "--format",
+            "json",
+            "--no-input",
+            *args,
+            text,
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=cwd,
+        stdin=subprocess.DEVNULL,
     )
     assert result.returncode in (0, 1), result.stderr
     return result.returncode, json.loads(result.stdout), result.stdout + result.stderr
@@ -58,12 +77,30 @@ def assert_no_secrets(keys: Keys | None, *texts: str) -> None:
 
 def run_case(env: dict[str, str], tmp_path: Path, keys: Keys | None, *args: str) -> dict[str, Any]:
     error = real_error(env)
-    status, result, output = diagnose(env, error, "--export", str(tmp_path / "t.md"), *args, cwd=tmp_path)
+    status, result, output = diagnose(
+        env, error, "--export", str(tmp_path / "t.md"), *args, cwd=tmp_path
+    )
     assert status == 0, (error, output)
     exports = [(tmp_path / "t.md").read_text()]
-    subprocess.run([sys.executable, "-m", "awsmedic", "diagnose", "--no-input", "--export",
-                    str(tmp_path / "t.json"), *args, error], env=env, capture_output=True, timeout=60,
-                   cwd=tmp_path, stdin=subprocess.DEVNULL, check=True)
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "awsmedic",
+            "diagnose",
+            "--no-input",
+            "--export",
+            str(tmp_path / "t.json"),
+            *args,
+            error,
+        ],
+        env=env,
+        capture_output=True,
+        timeout=60,
+        cwd=tmp_path,
+        stdin=subprocess.DEVNULL,
+        check=True,
+    )
     exports.append((tmp_path / "t.json").read_text())
     assert_no_secrets(keys, output, *exports)
     assert oct((tmp_path / "t.md").stat().st_mode & 0o777) == "0o600"
@@ -73,8 +110,12 @@ def run_case(env: dict[str, str], tmp_path: Path, keys: Keys | None, *args: str)
 def test_stale_session_token_beside_long_term_keys(aws: MotoAws, tmp_path: Path) -> None:
     keys = aws.create_user("alice")
     aws.enforce()
-    env = {**os.environ, "AWS_ACCESS_KEY_ID": keys.access_key_id,
-           "AWS_SECRET_ACCESS_KEY": keys.secret_access_key, "AWS_SESSION_TOKEN": STALE_TOKEN}
+    env = {
+        **os.environ,
+        "AWS_ACCESS_KEY_ID": keys.access_key_id,
+        "AWS_SECRET_ACCESS_KEY": keys.secret_access_key,
+        "AWS_SESSION_TOKEN": STALE_TOKEN,
+    }
     result = run_case(env, tmp_path, keys)
     assert result["matches"][0]["tree"] == "invalid-client-token-id"
     assert result["diagnosis"]["cause"] == "stale-session-token"
@@ -85,7 +126,11 @@ def test_stale_session_token_beside_long_term_keys(aws: MotoAws, tmp_path: Path)
 def test_temporary_key_without_its_token(aws: MotoAws, tmp_path: Path) -> None:
     keys = aws.assume_role_keys()
     aws.enforce()
-    env = {**os.environ, "AWS_ACCESS_KEY_ID": keys.access_key_id, "AWS_SECRET_ACCESS_KEY": keys.secret_access_key}
+    env = {
+        **os.environ,
+        "AWS_ACCESS_KEY_ID": keys.access_key_id,
+        "AWS_SECRET_ACCESS_KEY": keys.secret_access_key,
+    }
     result = run_case(env, tmp_path, keys)
     assert result["diagnosis"]["cause"] == "missing-session-token"
 
@@ -103,8 +148,13 @@ def test_deleted_key(aws: MotoAws, tmp_path: Path, home: Path) -> None:
     assert result["candidates"][0]["cause"] == "key-deleted"
     identity = next(p for p in result["probes"] if p["id"] == "sts.identity")
     assert identity["findings"] == ["rejected-invalid-client-token-id"]
-    answered = run_case(env, tmp_path / "again" if (tmp_path / "again").mkdir() is None else tmp_path, keys,
-                        "--answer", "key-history=deleted or rotated")
+    answered = run_case(
+        env,
+        tmp_path / "again" if (tmp_path / "again").mkdir() is None else tmp_path,
+        keys,
+        "--answer",
+        "key-history=deleted or rotated",
+    )
     assert answered["diagnosis"]["cause"] == "key-deleted"
 
 

@@ -77,7 +77,12 @@ def knowledge(tmp_path: Path) -> Knowledge:
     return loaded
 
 
-def start(knowledge: Knowledge, text: str = "FamError", signals: frozenset[str] = frozenset(), **kw: object) -> tuple[engine.Dialogue, list[engine.Output]]:
+def start(
+    knowledge: Knowledge,
+    text: str = "FamError",
+    signals: frozenset[str] = frozenset(),
+    **kw: object,
+) -> tuple[engine.Dialogue, list[engine.Output]]:
     tree = knowledge.trees["fam"]
     state = engine.new_dialogue(knowledge, tree, text, signals, {}, NOW, **kw)  # type: ignore[arg-type]
     return engine.advance(state, engine.Start(), NOW)

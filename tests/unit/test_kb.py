@@ -41,11 +41,22 @@ def write(root: Path, name: str, text: str) -> Path:
 def broken(tmp_path: Path) -> Path:
     root = tmp_path / "kb"
     write(root, "causes/good.md", GOOD_CAUSE.format(id="good"))
-    write(root, "causes/no-steps.md", "+++\nid = \"no-steps\"\ntitle = \"t\"\nrefs = []\n+++\n\n## Why\n\nx\n\n## Steps\n\nNothing here.\n")
+    write(
+        root,
+        "causes/no-steps.md",
+        '+++\nid = "no-steps"\ntitle = "t"\nrefs = []\n+++\n\n## Why\n\nx\n\n## Steps\n\nNothing here.\n',
+    )
     write(root, "causes/wrong-id.md", GOOD_CAUSE.format(id="other"))
-    write(root, "causes/bad-placeholder.md", GOOD_CAUSE.format(id="bad-placeholder").replace("{profile}", "{profle}"))
+    write(
+        root,
+        "causes/bad-placeholder.md",
+        GOOD_CAUSE.format(id="bad-placeholder").replace("{profile}", "{profle}"),
+    )
     write(root, "trees/syntax.toml", 'id = "syntax"\ntitle = "t"\ncodes = ["X"\n')
-    write(root, "trees/graph.toml", """\
+    write(
+        root,
+        "trees/graph.toml",
+        """\
         id = "graph"
         title = "A broken graph"
         codes = ["SomeError"]
@@ -66,20 +77,26 @@ def broken(tmp_path: Path) -> Path:
         kind = "cause"
         cause = "no-such-cause"
         confidence = "likely"
-        """)
+        """,
+    )
     return root
 
 
 def test_a_broken_directory_reports_every_problem_with_its_file(broken: Path) -> None:
     _, problems = check([broken])
     text = "\n".join(str(p) for p in problems)
-    assert "syntax.toml:4" in text and "TOML syntax error" in text
+    assert "syntax.toml:3" in text and "TOML syntax error" in text
     assert "no-steps.md" in text and "ordered list" in text
     assert "wrong-id.md" in text and "must equal the file name" in text
     assert "bad-placeholder.md" in text and "'{profle}'" in text
     assert "graph.toml" in text
-    for fragment in ("unknown probe 'no.such-probe'", "missing node 'missing'", "'orphan' is unreachable",
-                     "cycle: a -> b -> a", "unknown cause 'no-such-cause'"):
+    for fragment in (
+        "unknown probe 'no.such-probe'",
+        "missing node 'missing'",
+        "'orphan' is unreachable",
+        "cycle: a -> b -> a",
+        "unknown cause 'no-such-cause'",
+    ):
         assert fragment in text, fragment
     assert not [p for p in problems if p.path.name == "good.md" and not p.warning]
 

@@ -19,8 +19,16 @@ def test_old_generation_keys_carry_no_account() -> None:
 
 @pytest.mark.parametrize(
     "value",
-    ["AKIAIOSFODNN7EXAMPLE", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY", "test", "${AWS_ACCESS_KEY_ID}",
-     "{{ secrets.KEY }}", "<your-key>", "xxxxxxxx", "YOUR_ACCESS_KEY_ID"],
+    [
+        "AKIAIOSFODNN7EXAMPLE",
+        "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+        "test",
+        "${AWS_ACCESS_KEY_ID}",
+        "{{ secrets.KEY }}",
+        "<your-key>",
+        "xxxxxxxx",
+        "YOUR_ACCESS_KEY_ID",
+    ],
 )
 def test_placeholders_are_recognised(value: str) -> None:
     assert keyids.is_placeholder(value)

@@ -10,7 +10,9 @@ import pytest
 from awsmedic.kb import load_checked, shipped_dir
 from awsmedic.match import MAX_PASTE_CHARS, Matcher, normalise, prepare
 
-CORPUS = [json.loads(line) for line in (Path(__file__).parents[1] / "data" / "corpus-dev.jsonl").open()]
+CORPUS = [
+    json.loads(line) for line in (Path(__file__).parents[1] / "data" / "corpus-dev.jsonl").open()
+]
 
 #: Which tree each error code belongs to. Grows with the knowledge base.
 FAMILY = {
@@ -33,7 +35,9 @@ def matcher() -> Matcher:
     "entry",
     [pytest.param(e, id=e["id"]) for e in CORPUS if e["error_code"] in FAMILY],
 )
-def test_corpus_texts_are_recognised_as_their_family(matcher: Matcher, entry: dict[str, str]) -> None:
+def test_corpus_texts_are_recognised_as_their_family(
+    matcher: Matcher, entry: dict[str, str]
+) -> None:
     recognition = matcher.recognise(entry["text"])
     assert recognition.best is not None
     assert recognition.best.tree == FAMILY[entry["error_code"]]
@@ -43,7 +47,7 @@ def test_corpus_texts_are_recognised_as_their_family(matcher: Matcher, entry: di
     "text",
     [
         "hello world",
-        "Traceback (most recent call last):\n  File \"x.py\", line 1\nZeroDivisionError: division by zero",
+        'Traceback (most recent call last):\n  File "x.py", line 1\nZeroDivisionError: division by zero',
         "npm ERR! code ENOENT\nnpm ERR! syscall open",
         "",
         "\x1b[31m\x1b[0m",
@@ -68,7 +72,7 @@ def test_wrapping_and_volatile_parts_are_normalised(matcher: Matcher) -> None:
         "operation error STS: GetCallerIdentity, https response error StatusCode: 403, "
         "RequestID: 5ec86bdf-08d2-4b9b-b7bf-5d4089165aea, api error InvalidClientTokenId: "
         "The security token included in the request is invalid.\x1b[0m\r\n"
-        "│   with provider[\"registry.terraform.io/hashicorp/aws\"] in arn:aws:iam::123456789012:role/x"
+        '│   with provider["registry.terraform.io/hashicorp/aws"] in arn:aws:iam::123456789012:role/x'
     )
     recognition = matcher.recognise(text)
     assert recognition.best is not None and recognition.best.tree == "invalid-client-token-id"
@@ -76,17 +80,26 @@ def test_wrapping_and_volatile_parts_are_normalised(matcher: Matcher) -> None:
     assert recognition.facts["operation"].value == "GetCallerIdentity"
     assert recognition.facts["service"].value == "sts"
     normalised = normalise(prepare(text)[0])
-    assert "5ec86bdf" not in normalised and "123456789012" not in normalised and "\x1b" not in normalised
+    assert (
+        "5ec86bdf" not in normalised
+        and "123456789012" not in normalised
+        and "\x1b" not in normalised
+    )
 
 
 def test_phrase_only_texts_are_recognised_without_a_code(matcher: Matcher) -> None:
-    recognition = matcher.recognise("Unable to locate credentials. You can configure credentials by running \"aws configure\".")
+    recognition = matcher.recognise(
+        'Unable to locate credentials. You can configure credentials by running "aws configure".'
+    )
     assert recognition.best is not None and recognition.best.tree == "no-credentials"
     assert recognition.tool == "aws-cli"
 
 
 def test_huge_pastes_keep_head_and_tail(matcher: Matcher) -> None:
-    text = "noise line\n" * 200_000 + "An error occurred (InvalidClientTokenId) when calling the GetCallerIdentity operation"
+    text = (
+        "noise line\n" * 200_000
+        + "An error occurred (InvalidClientTokenId) when calling the GetCallerIdentity operation"
+    )
     recognition = matcher.recognise(text)
     assert recognition.truncated
     assert recognition.best is not None and recognition.best.tree == "invalid-client-token-id"
@@ -97,5 +110,9 @@ def test_signals_come_from_the_text(matcher: Matcher) -> None:
     recognition = matcher.recognise(
         "An error occurred (InvalidClientTokenId) when calling the AssumeRole operation in eu-south-1"
     )
-    assert {"operation-assume-role", "opt-in-region", "code:InvalidClientTokenId"} <= recognition.signals
+    assert {
+        "operation-assume-role",
+        "opt-in-region",
+        "code:InvalidClientTokenId",
+    } <= recognition.signals
     assert recognition.facts["region"].value == "eu-south-1"

@@ -28,7 +28,9 @@ def test_assignments_in_pasted_files_are_redacted() -> None:
 
 
 def test_known_secrets_are_replaced_in_every_configured_form() -> None:
-    book = SecretBook([Secret(f'"{SECRET}"\r', SecretKind.SECRET_KEY), Secret(KEY, SecretKind.ACCESS_KEY_ID)])
+    book = SecretBook(
+        [Secret(f'"{SECRET}"\r', SecretKind.SECRET_KEY), Secret(KEY, SecretKind.ACCESS_KEY_ID)]
+    )
     text = book.scrub(f"q='{SECRET}' raw={SECRET}\r and {KEY.lower()} {KEY}")
     assert SECRET not in text
     assert KEY not in text

@@ -75,7 +75,7 @@ def _error_line(exc: tomllib.TOMLDecodeError, text: str) -> int | None:
     found = _TOML_LINE.search(str(exc))
     if found:
         return int(found.group(1))
-    return text.count("\n") + 1 if "end of document" in str(exc) else None
+    return text.rstrip().count("\n") + 1 if "end of document" in str(exc) else None
 
 
 def _compile(

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import importlib
 import logging
+import pkgutil
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -20,13 +21,8 @@ from awsmedic.probes.world import AwsWorld
 
 log = logging.getLogger(__name__)
 
-#: Every module that registers probes. Adding a probe module means adding it here.
-PROBE_MODULES = (
-    "awsmedic.probes.env",
-    "awsmedic.probes.chain",
-    "awsmedic.probes.keys",
-    "awsmedic.probes.sts",
-)
+#: Modules of this package that hold helpers, not probes.
+HELPER_MODULES = frozenset({"world", "chainwalk"})
 
 
 @dataclass(frozen=True)
@@ -56,6 +52,7 @@ class ProbeSpec:
 
 
 _REGISTRY: dict[str, ProbeSpec] = {}
+_LOADED: list[bool] = []
 
 
 def probe(
@@ -79,8 +76,12 @@ def probe(
 
 
 def registry() -> Mapping[str, ProbeSpec]:
-    for module in PROBE_MODULES:
-        importlib.import_module(module)
+    """Every probe: each module of this package registers its own when imported."""
+    if not _LOADED:
+        for module in pkgutil.iter_modules(__path__):
+            if module.name not in HELPER_MODULES:
+                importlib.import_module(f"{__name__}.{module.name}")
+        _LOADED.append(True)
     return _REGISTRY
 
 

@@ -42,7 +42,9 @@ def _shape_findings(keys: StaticKeys, details: list[str]) -> list[str]:
         problems = keyids.key_id_problems(core_key)
         if problems:
             findings.append(
-                "key-not-access-key" if core_key[:4] in keyids.PREFIXES else "key-malformed"
+                "key-not-access-key"
+                if core_key[:4] in set(keyids.PREFIXES) - set(keyids.ACCESS_KEY_PREFIXES)
+                else "key-malformed"
             )
             details.extend(f"the access key id cannot be real: {p}" for p in problems)
         secret_issues = keyids.secret_problems(secret.strip().strip("\"'"))

@@ -1,0 +1,174 @@
+"""The command-line contract: options, exit statuses, and clear messages for bad input."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+ICTI = (
+    "An error occurred (InvalidClientTokenId) when calling the GetCallerIdentity operation: "
+    "The security token included in the request is invalid."
+)
+
+
+def run(
+    *args: str,
+    stdin: bytes | None = None,
+    env: dict[str, str] | None = None,
+    cwd: Path | None = None,
+) -> subprocess.CompletedProcess[str]:
+    result = subprocess.run(
+        [sys.executable, "-m", "awsmedic", *args],
+        input=stdin.decode() if stdin is not None else None,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env=env or dict(os.environ),
+        cwd=cwd,
+        **({} if stdin is not None else {"stdin": subprocess.DEVNULL}),
+    )
+    assert "Traceback" not in result.stderr
+    return result
+
+
+def as_json(result: subprocess.CompletedProcess[str]) -> dict[str, Any]:
+    data: dict[str, Any] = json.loads(result.stdout)
+    return data
+
+
+def test_version_and_help() -> None:
+    assert run("--version").stdout.startswith("awsmedic ")
+    for args in ([], ["diagnose"], ["kb"], ["kb", "check"], ["kb", "list"]):
+        result = run(*args, "--help")
+        assert result.returncode == 0 and "usage:" in result.stdout
+
+
+def test_no_probes_ranks_from_text_alone(home: Path) -> None:
+    (home / ".aws" / "credentials").write_text(
+        "[default]\naws_access_key_id = AKIAIOSFODNN7EXAMPLE\n"
+    )
+    result = run("diagnose", "--no-probes", "--format", "json", ICTI)
+    data = as_json(result)
+    assert result.returncode == 0
+    assert data["probes"] == [] and data["diagnosis"] is None
+    assert data["candidates"][0]["cause"] == "stale-session-token"
+    assert sum(c["score"] for c in data["candidates"]) in range(98, 103)
+    for key in ("matches", "candidates", "questions", "probes", "steps"):
+        assert isinstance(data[key], list)
+
+
+def test_offline_runs_local_probes_and_skips_network_ones(home: Path) -> None:
+    (home / ".aws" / "credentials").write_text(
+        "[default]\naws_access_key_id = AKIAIOSFODNN7EXAMPLE\naws_secret_access_key = x\n"
+    )
+    data = as_json(run("diagnose", "--offline", "--format", "json", ICTI))
+    assert data["diagnosis"]["cause"] == "placeholder-credentials"
+    assert {p["id"] for p in data["probes"]} >= {"creds.chain", "creds.keys"}
+
+
+def test_unrecognised_text_exits_1_with_empty_lists() -> None:
+    result = run("diagnose", "--format", "json", "my cat walked on the keyboard")
+    assert result.returncode == 1
+    data = as_json(result)
+    assert data["matches"] == [] and data["diagnosis"] is None and data["candidates"] == []
+    text = run("diagnose", "my cat walked on the keyboard")
+    assert text.returncode == 1 and "does not look like an AWS" in text.stdout
+
+
+def test_error_text_from_stdin_and_from_a_file(tmp_path: Path) -> None:
+    assert as_json(run("diagnose", "--offline", "--format", "json", stdin=ICTI.encode()))["matches"]
+    path = tmp_path / "error.txt"
+    path.write_text(ICTI)
+    assert as_json(run("diagnose", "--offline", "--format", "json", "--error-file", str(path)))[
+        "matches"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("args", "stdin", "message"),
+    [
+        (["diagnose", "--error-file", "/no/such/file"], None, "No such file"),
+        (["diagnose", "--error-file", "/"], None, "directory"),
+        (["diagnose"], b"\x00\x01\x02binary\x00", "NUL"),
+        (["diagnose", "--answer", "nonsense", "x"], None, "QID=VALUE"),
+        (["diagnose", "--format", "yaml", "x"], None, "invalid choice"),
+        (["diagnose", "--export", "out.txt", "x"], None, ".md, .json or .html"),
+        (["diagnose", "a", "--error-file", "b"], None, "not both"),
+        (["no-such-command"], None, "invalid choice"),
+    ],
+)
+def test_bad_usage_and_unreadable_input_exit_2_with_a_message(
+    args: list[str], stdin: bytes | None, message: str
+) -> None:
+    result = run(*args, stdin=stdin)
+    assert result.returncode == 2
+    assert message in result.stderr
+    assert result.stderr.startswith("awsmedic: ")
+
+
+def test_export_never_overwrites_without_force(tmp_path: Path) -> None:
+    target = tmp_path / "case.md"
+    target.write_text("keep me")
+    result = run("diagnose", "--offline", "--export", str(target), ICTI)
+    assert result.returncode == 2 and "exists" in result.stderr
+    assert target.read_text() == "keep me"
+    assert run("diagnose", "--offline", "--export", str(target), "--force", ICTI).returncode == 0
+    assert target.read_text().startswith("# awsmedic transcript")
+
+
+def test_kb_check_and_list(tmp_path: Path) -> None:
+    assert run("kb", "check").returncode == 0
+    listing = as_json(run("kb", "list", "--format", "json"))
+    assert {"creds.chain", "creds.env", "creds.keys", "sts.identity"} <= {
+        p["id"] for p in listing["probes"]
+    }
+    assert "invalid-client-token-id" in {t["id"] for t in listing["trees"]}
+    broken = tmp_path / "org"
+    (broken / "trees").mkdir(parents=True)
+    (broken / "trees" / "mine.toml").write_text('id = "mine"\ntitle = [\n')
+    result = run("kb", "check", str(broken))
+    assert result.returncode == 1
+    assert "mine.toml:2" in result.stdout
+
+
+def test_a_broken_org_knowledge_dir_is_named_when_diagnosing(tmp_path: Path) -> None:
+    (tmp_path / "trees").mkdir()
+    (tmp_path / "trees" / "x.toml").write_text("not toml at all [")
+    env = {**os.environ, "AWSMEDIC_KNOWLEDGE_PATH": str(tmp_path)}
+    result = run("diagnose", ICTI, env=env)
+    assert result.returncode == 2
+    assert "x.toml" in result.stderr and "TOML syntax error" in result.stderr
+
+
+def test_org_knowledge_adds_a_tree_without_code(tmp_path: Path) -> None:
+    (tmp_path / "trees").mkdir()
+    (tmp_path / "causes").mkdir()
+    (tmp_path / "causes" / "corp-vpn-down.md").write_text(
+        '+++\nid = "corp-vpn-down"\ntitle = "The corporate VPN is down"\nrefs = []\n+++\n\n'
+        "## Why\n\nThe proxy needs the VPN.\n\n## Steps\n\n1. Connect the VPN.\n"
+    )
+    (tmp_path / "trees" / "corp-proxy.toml").write_text(
+        'id = "corp-proxy"\ntitle = "Corporate proxy refused"\ncodes = ["CorpProxyDenied"]\nstart = "c"\n'
+        '[nodes.c]\nkind = "cause"\ncause = "corp-vpn-down"\nconfidence = "likely"\n'
+    )
+    env = {**os.environ, "AWSMEDIC_KNOWLEDGE_PATH": str(tmp_path)}
+    data = as_json(run("diagnose", "--format", "json", "error CorpProxyDenied: go away", env=env))
+    assert data["diagnosis"]["cause"] == "corp-vpn-down"
+    assert data["steps"] == ["Connect the VPN."]
+
+
+def test_markdown_output(home: Path) -> None:
+    result = run("diagnose", "--offline", "--format", "markdown", ICTI)
+    assert result.stdout.startswith("# awsmedic diagnosis")
+
+
+def test_piped_default_command_falls_back_to_diagnose() -> None:
+    result = run(stdin=ICTI.encode())
+    assert result.returncode == 0
+    assert "Recognised" in result.stdout

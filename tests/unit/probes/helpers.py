@@ -1,0 +1,17 @@
+from __future__ import annotations
+
+from awsmedic.model import Evidence
+from awsmedic.probes import ProbeInput, registry, run_probe
+from awsmedic.probes.world import AwsWorld
+from awsmedic.redact import SecretBook
+from tests.conftest import make_context
+
+KEY = "AKIARZPUZDIKGB2VALC4"
+SECRET = "Zm9vYmFyYmF6cXV4cXV1eHF1dXhxdXV4cXV1eDEy"
+TOKEN = "FwoGZXIvYXdzE" + "Ab1Cd2Ef3Gh4" * 30
+
+
+def probe(probe_id: str, text: str = "", **ctx: object) -> Evidence:
+    context = make_context(**ctx)
+    world = AwsWorld(context, SecretBook())
+    return run_probe(registry()[probe_id], ProbeInput(context, world, text))
