@@ -202,9 +202,7 @@ def _walk(state: Dialogue, out: list[Output]) -> tuple[Dialogue, list[Output]]:
                 return replace(state, waiting=need), out
             choice = _choose_probe(node, evidence)
             if choice is None:
-                return _stall(
-                    state, f"probe {node.probe} could not run ({evidence.status.value})", out
-                )
+                return _stall(state, f"{node.probe}: {evidence.summary}", out)
             out.append(Branched(at, node.id, *choice))
             state = replace(state, node=choice[1])
             continue
