@@ -1,0 +1,227 @@
+"""A line-level reading of ~/.aws/credentials and ~/.aws/config, with line numbers.
+
+botocore parses these files with `configparser.RawConfigParser` and, on failure, says only
+"Unable to parse config file". To tell the user *which line* is wrong we re-read the file the
+same way configparser would (section headers, `key = value` / `key: value`, full-line comments,
+indented continuation lines, strict duplicates), but keep every line number and never stop at
+the first problem. Values are returned as configparser would give them (surrounding whitespace
+stripped, quotes and inline comments kept), so value checks see what botocore sends.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+#: Larger files are read only this far (a credentials file is a few hundred bytes).
+MAX_BYTES = 10 * 1024 * 1024
+
+# configparser's SECTCRE and OPTCRE, applied with .match() to the stripped line as it does.
+_SECTION = re.compile(r"\[(?P<name>.+)\]")
+_OPTION = re.compile(r"(?P<key>.*?)\s*(?P<sep>[=:])\s*(?P<value>.*)$")
+_NEWLINE = re.compile(r"\r\n|\r|\n")
+
+
+#: Issues that make configparser (and so botocore) reject the whole file.
+FATAL = frozenset(
+    {
+        "bom",
+        "utf16",
+        "not-utf8",
+        "no-section-header",
+        "bad-line",
+        "duplicate-section",
+        "duplicate-key",
+    }
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    key: str  # as written; configparser lower-cases keys, use `.name` to compare
+    value: str
+    line: int
+    continued: bool = False  # an indented line was merged into this value
+
+    @property
+    def name(self) -> str:
+        return self.key.strip().lower()
+
+
+@dataclass(frozen=True, slots=True)
+class Section:
+    name: str  # between the brackets, verbatim (botocore does not strip it)
+    line: int
+    entries: tuple[Entry, ...] = ()
+
+    def get(self, key: str) -> Entry | None:
+        """The first entry named `key` (configparser's strict mode rejects a second one)."""
+        return next((entry for entry in self.entries if entry.name == key), None)
+
+
+@dataclass(frozen=True, slots=True)
+class Issue:
+    line: int
+    code: str  # bom, utf16, not-utf8, no-section-header, bad-line, duplicate-section,
+    # duplicate-key, continuation, truncated
+    message: str
+
+
+@dataclass(frozen=True)
+class IniFile:
+    path: Path
+    exists: bool
+    sections: tuple[Section, ...] = ()
+    issues: tuple[Issue, ...] = ()
+    crlf: bool = False
+    error: str = ""  # why the file could not be read at all (a directory, permissions, ...)
+    size: int = 0
+
+    def section(self, name: str) -> Section | None:
+        return next((s for s in self.sections if s.name == name), None)
+
+    @property
+    def parses(self) -> bool:
+        """Whether configparser (and so botocore) would accept the file."""
+        return self.exists and not self.error and not any(i.code in FATAL for i in self.issues)
+
+
+def _decode(data: bytes) -> tuple[str, list[Issue]]:
+    issues: list[Issue] = []
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        issues.append(
+            Issue(
+                1,
+                "utf16",
+                "the file is UTF-16 (PowerShell 5 `>` or Out-File writes it); botocore needs UTF-8",
+            )
+        )
+        return data.decode("utf-16", errors="replace").lstrip("\ufeff"), issues
+    if data.startswith(b"\xef\xbb\xbf"):
+        issues.append(
+            Issue(
+                1,
+                "bom",
+                "the file starts with a UTF-8 byte-order mark (BOM)",
+            )
+        )
+    try:
+        return data.decode("utf-8"), issues
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        issues.append(Issue(line, "not-utf8", f"byte 0x{data[exc.start]:02x} is not UTF-8"))
+        return data.decode("utf-8", errors="replace"), issues
+
+
+def _scan_lines(text: str, issues: list[Issue]) -> list[Section]:
+    """Mirror RawConfigParser._read (strict, default prefixes), keeping line numbers."""
+    sections: list[Section] = []
+    entries: list[Entry] = []
+    parts: list[list[str]] = []  # the value lines of each entry, joined at the end
+    current: tuple[str, int] | None = None
+    seen_sections: dict[str, int] = {}
+    indent_level = 0
+    option = False  # an option was read since the last header (continuations attach to it)
+
+    def close() -> None:
+        if current is not None:
+            done = tuple(
+                Entry(e.key, "\n".join(p).rstrip(), e.line, continued=len(p) > 1)
+                for e, p in zip(entries, parts, strict=True)
+            )
+            sections.append(Section(current[0], current[1], done))
+
+    # Python reads the file with universal newlines: \r\n, \r and \n all end a line.
+    for number, line in enumerate(_NEWLINE.split(text), 1):
+        stripped = line.strip()
+        if stripped.startswith(("#", ";")):
+            continue
+        if not stripped:
+            if option and parts:
+                parts[-1].append("")
+            continue
+        indent = len(line) - len(line.lstrip())
+        if current is not None and option and indent > indent_level:
+            parts[-1].append(stripped)
+            issues.append(
+                Issue(
+                    number,
+                    "continuation",
+                    f"this indented line is read as part of '{entries[-1].key}' on line"
+                    f" {entries[-1].line}, not as a key of its own",
+                )
+            )
+            continue
+        indent_level = indent
+        header = _SECTION.match(stripped)
+        if header:
+            close()
+            name = header.group("name")
+            if name in seen_sections:
+                issues.append(
+                    Issue(
+                        number,
+                        "duplicate-section",
+                        f"section [{name}] is already defined on line {seen_sections[name]}",
+                    )
+                )
+            seen_sections.setdefault(name, number)
+            current, entries, parts, option = (name, number), [], [], False
+            continue
+        if current is None:
+            issues.append(
+                Issue(number, "no-section-header", "a line before the first [section] header")
+            )
+            return sections  # configparser gives up here
+        found = _OPTION.match(stripped)
+        if not found or not found.group("key"):
+            issues.append(Issue(number, "bad-line", "not a `key = value` line"))
+            continue
+        key = found.group("key").rstrip()
+        duplicate = next((e for e in entries if e.name == key.lower()), None)
+        if duplicate is not None:
+            issues.append(
+                Issue(
+                    number,
+                    "duplicate-key",
+                    f"'{key}' is already set on line {duplicate.line} in [{current[0]}]",
+                )
+            )
+            return sections  # configparser raises DuplicateOptionError here
+        entries.append(Entry(key, "", number))
+        parts.append([found.group("value").strip()])
+        option = True
+    close()
+    return sections
+
+
+def scan(path: Path) -> IniFile:
+    """Read `path` like botocore's configparser would, keeping line numbers and every problem."""
+    try:
+        with path.open("rb") as handle:
+            data = handle.read(MAX_BYTES + 1)
+    except FileNotFoundError:
+        return IniFile(path, exists=False)
+    except IsADirectoryError:
+        return IniFile(path, exists=True, error="it is a directory")
+    except OSError as exc:
+        return IniFile(path, exists=True, error=exc.strerror or str(exc))
+    text, issues = _decode(data[:MAX_BYTES])
+    if len(data) > MAX_BYTES:
+        issues.append(
+            Issue(
+                text.count("\n") + 1,
+                "truncated",
+                f"only the first {MAX_BYTES // (1024 * 1024)} MB were read",
+            )
+        )
+    if issues and issues[0].code == "bom":
+        text = text.lstrip("\ufeff")
+        # botocore does not strip the mark: the first header is unrecognised and parsing fails.
+        issues.append(
+            Issue(1, "no-section-header", "the byte-order mark hides the first [section] header")
+        )
+    sections = _scan_lines(text, issues)
+    issues.sort(key=lambda issue: issue.line)
+    return IniFile(path, True, tuple(sections), tuple(issues), crlf="\r\n" in text, size=len(data))
