@@ -1,0 +1,249 @@
+"""The shared AWS files as botocore reads them: where they are, and which profiles they define.
+
+botocore parses `~/.aws/config` and `~/.aws/credentials` into one map of profiles
+(`configloader.build_profile_map` plus `Session.full_config`). Here we rebuild that map from the
+line-level reading in `inifile`, so that every profile and every setting keeps its file and
+line: evidence can then say *where* to look, not only what is wrong.
+"""
+
+from __future__ import annotations
+
+import re
+import shlex
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from awsmedic.context import Context
+from awsmedic.inifile import IniFile, Section, scan
+
+CREDENTIALS, CONFIG = "credentials", "config"
+_ENV_VAR = {CREDENTIALS: "AWS_SHARED_CREDENTIALS_FILE", CONFIG: "AWS_CONFIG_FILE"}
+_VAR = re.compile(r"\$(\w+)|\$\{([^}]*)\}")
+
+
+@dataclass(frozen=True)
+class SharedFile:
+    """One of the two files: where botocore looks for it, and why there."""
+
+    kind: str  # CREDENTIALS or CONFIG
+    path: Path | None  # None when the override variable is set but empty
+    source: str  # the variable that set the path, or "default"
+    ini: IniFile | None
+
+    @property
+    def exists(self) -> bool:
+        return self.ini is not None and self.ini.exists
+
+    def where(self, ctx: Context, line: int | None = None) -> str:
+        text = ctx.tilde(self.path) if self.path is not None else f"(empty {self.source})"
+        return f"{text} line {line}" if line else text
+
+
+@dataclass(frozen=True)
+class Setting:
+    value: str
+    file: SharedFile
+    section: Section
+    line: int
+
+    def where(self, ctx: Context) -> str:
+        return f"{self.file.where(ctx, self.line)} [{self.section.name}]"
+
+
+@dataclass(frozen=True)
+class ProfileSite:
+    """A section that defines (part of) a profile."""
+
+    name: str
+    file: SharedFile
+    section: Section
+
+    def where(self, ctx: Context) -> str:
+        return f"{self.file.where(ctx, self.section.line)} [{self.section.name}]"
+
+
+@dataclass(frozen=True)
+class AwsFiles:
+    credentials: SharedFile
+    config: SharedFile
+    profiles: Mapping[str, tuple[ProfileSite, ...]] = field(default_factory=dict)
+    sso_sessions: Mapping[str, ProfileSite] = field(default_factory=dict)
+    #: Config-file sections that are neither profiles nor sso-session/services blocks.
+    others: tuple[ProfileSite, ...] = ()
+
+    @property
+    def files(self) -> tuple[SharedFile, SharedFile]:
+        return (self.credentials, self.config)
+
+    def settings(self, profile: str) -> dict[str, Setting]:
+        """The profile's settings as botocore merges them: credentials-file values win."""
+        merged: dict[str, Setting] = {}
+        for site in self.profiles.get(profile, ()):
+            for entry in site.section.entries:
+                merged[entry.name] = Setting(entry.value, site.file, site.section, entry.line)
+        return merged
+
+    def session_settings(self, name: str) -> dict[str, Setting]:
+        site = self.sso_sessions.get(name)
+        if site is None:
+            return {}
+        return {
+            e.name: Setting(e.value, site.file, site.section, e.line) for e in site.section.entries
+        }
+
+
+def expand(ctx: Context, text: str) -> Path:
+    """`os.path.expandvars(os.path.expanduser(p))` as botocore applies it, over ctx's world."""
+
+    def var(match: re.Match[str]) -> str:
+        name = match.group(1) or match.group(2)
+        return ctx.environ.get(name, match.group(0))
+
+    text = _VAR.sub(var, text)
+    if ctx.home is not None and (text == "~" or text.startswith("~/")):
+        text = str(ctx.home) + text[1:]
+    return Path(text)
+
+
+def locate(ctx: Context, kind: str) -> tuple[Path | None, str]:
+    """Where botocore reads the file of `kind`, and what decided it."""
+    var = _ENV_VAR[kind]
+    value = ctx.env(var)
+    if value is not None:
+        return (expand(ctx, value) if value else None), var
+    return expand(ctx, f"~/.aws/{kind}"), "default"
+
+
+def _shared_file(ctx: Context, kind: str) -> SharedFile:
+    path, source = locate(ctx, kind)
+    return SharedFile(kind, path, source, scan(path) if path is not None else None)
+
+
+def config_profile_name(section: str) -> tuple[str, str] | None:
+    """(block kind, name) for a config-file section, as build_profile_map reads it.
+
+    botocore shlex-splits any section that merely *starts* with `profile`, `sso-session` or
+    `services` and keeps it only when that gives exactly two words.
+    """
+    if section == "default":
+        return "profile", "default"
+    for prefix in ("profile", "sso-session", "services"):
+        if section.startswith(prefix):
+            try:
+                parts = shlex.split(section)
+            except ValueError:
+                return None
+            return (prefix, parts[1]) if len(parts) == 2 else None
+    return None
+
+
+def load(ctx: Context) -> AwsFiles:
+    credentials = _shared_file(ctx, CREDENTIALS)
+    config = _shared_file(ctx, CONFIG)
+    profiles: dict[str, list[ProfileSite]] = {}
+    sessions: dict[str, ProfileSite] = {}
+    others: list[ProfileSite] = []
+    for section in config.ini.sections if config.ini and config.ini.parses else ():
+        named = config_profile_name(section.name)
+        if named is None:
+            if not section.name.startswith(("profile", "sso-session", "services")):
+                others.append(ProfileSite(section.name, config, section))
+            continue
+        block, name = named
+        site = ProfileSite(name, config, section)
+        if block == "profile":
+            # [default] and [profile default] are one profile; the later section wins.
+            profiles.setdefault(name, []).append(site)
+        elif block == "sso-session":
+            sessions[name] = site
+    for section in credentials.ini.sections if credentials.ini and credentials.ini.parses else ():
+        profiles.setdefault(section.name, []).append(
+            ProfileSite(section.name, credentials, section)
+        )
+    return AwsFiles(
+        credentials,
+        config,
+        {name: tuple(sites) for name, sites in profiles.items()},
+        sessions,
+        tuple(others),
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# Which profile the failing command used
+
+
+_TEXT_PROFILE = (
+    re.compile(r"The config profile \(([^)\n]*)\) could not be found"),
+    re.compile(r"--profile(?:=|\s+)(['\"]?)([^\s'\"]+)\1"),
+    re.compile(r"\bAWS_PROFILE=(['\"]?)([^\s'\"]*)\1"),
+    re.compile(r"(?<!source_)(?<!source )\bprofile \"([^\"\n]+)\""),
+    re.compile(r"AWS profile \"([^\"\n]+)\" doesn't seem to be configured"),
+    re.compile(r"failed to get shared config profile, (\S+)"),
+)
+
+
+def profile_in_text(text: str) -> str | None:
+    """The profile the pasted error names, if it names one."""
+    for pattern in _TEXT_PROFILE:
+        found = pattern.search(text)
+        if found:
+            return found.groups()[-1]
+    return None
+
+
+@dataclass(frozen=True)
+class Selection:
+    name: str
+    source: str  # --profile, the error text, AWS_DEFAULT_PROFILE, AWS_PROFILE, default
+    explicit: bool  # set on the session: environment credentials are then ignored
+
+
+def selected_profile(ctx: Context, text: str = "") -> Selection:
+    """The profile the failing command used, as far as this machine and the paste tell.
+
+    `--profile` given to awsmedic wins; then a profile the error itself names (it is what the
+    failing command asked for); then botocore's environment order (AWS_DEFAULT_PROFILE before
+    AWS_PROFILE; AWS CLI v2 reads them the other way round).
+    """
+    if ctx.profile is not None:
+        return Selection(ctx.profile, "--profile", True)
+    named = profile_in_text(text) if text else None
+    if named is not None:
+        return Selection(named, "the error text", "--profile" in text)
+    for var in ("AWS_DEFAULT_PROFILE", "AWS_PROFILE"):
+        value = ctx.env(var)
+        if value is not None:
+            return Selection(value, var, False)
+    return Selection("default", "default", False)
+
+
+CREDENTIAL_KEYS = (
+    "aws_access_key_id",
+    "aws_secret_access_key",
+    "role_arn",
+    "sso_account_id",
+    "sso_role_name",
+    "credential_process",
+    "login_session",
+    "web_identity_token_file",
+)
+
+
+def profile_kind(settings: Mapping[str, object]) -> str:
+    """Which profile provider botocore would use for these settings (credentials.py order)."""
+    if "role_arn" in settings and "web_identity_token_file" not in settings:
+        return "role"
+    if "web_identity_token_file" in settings:
+        return "web-identity"
+    if "sso_account_id" in settings or "sso_role_name" in settings:
+        return "sso"
+    # (Keys in the config file rank after credential_process; the difference rarely matters.)
+    if "aws_access_key_id" in settings:
+        return "static"
+    if "login_session" in settings:
+        return "login"
+    if "credential_process" in settings:
+        return "process"
+    return "none"

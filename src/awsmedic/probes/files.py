@@ -1,0 +1,156 @@
+"""files.syntax: both shared files read the way botocore reads them; every problem, file and line.
+
+botocore says only "Unable to parse config file", or nothing at all when a file parses into
+something other than intended. This probe names the file, the line, the section and the
+profile, and whether the problem touches the profile the failing command used.
+"""
+
+from __future__ import annotations
+
+from awsmedic import awsconfig
+from awsmedic.filechecks import ISSUE_FINDINGS, FileProblem, content_problems, issue_problems
+from awsmedic.model import Evidence, Fact, Secret, Status
+from awsmedic.probes import ProbeInput, probe
+from awsmedic.secrets_scan import file_secrets
+
+#: Problems in the selected profile's own sections get a second, profile-specific finding.
+_PROFILE_FINDINGS = {
+    "misspelt-key": "profile-misspelt-key",
+    "export-line": "profile-export-line",
+    "region-empty": "profile-region-empty",
+    "region-stray-characters": "profile-region-stray-characters",
+    "credentials-file-profile-prefix": "profile-written-with-prefix",
+    "config-section-without-prefix": "profile-written-without-prefix",
+    "section-stray-characters": "profile-section-stray-characters",
+    "section-name-case": "profile-section-name-case",
+}
+
+
+def _pair_problems(run: ProbeInput, files: awsconfig.AwsFiles, profile: str) -> list[FileProblem]:
+    """A key id without its secret (or the other way round), and keys lost to continuations."""
+    found: list[FileProblem] = []
+    for site in files.profiles.get(profile, ()):
+        section = site.section
+        names = {entry.name for entry in section.entries}
+        where = site.where(run.ctx)
+        for entry in section.entries:
+            swallowed = [
+                line.split("=")[0].split(":")[0].strip().lower()
+                for line in entry.value.split("\n")[1:]
+            ]
+            lost = [key for key in swallowed if key in awsconfig.CREDENTIAL_KEYS]
+            if entry.continued and lost:
+                found.append(
+                    FileProblem(
+                        "profile-key-continuation",
+                        f"{site.file.where(run.ctx, entry.line)} [{section.name}]",
+                        f"'{lost[0]}' is indented, so it is read as part of '{entry.key}'"
+                        " and the profile has no such key",
+                        profile,
+                    )
+                )
+        if "aws_access_key_id" in names and "aws_secret_access_key" not in names:
+            found.append(
+                FileProblem(
+                    "profile-missing-secret",
+                    where,
+                    "has aws_access_key_id but no aws_secret_access_key",
+                    profile,
+                )
+            )
+        if "aws_secret_access_key" in names and "aws_access_key_id" not in names:
+            found.append(
+                FileProblem(
+                    "profile-missing-key-id",
+                    where,
+                    "has aws_secret_access_key but no aws_access_key_id",
+                    profile,
+                )
+            )
+    return found
+
+
+def _ranker(profile: str):  # type: ignore[no-untyped-def]
+    def rank(problem: FileProblem) -> int:
+        if problem.fatal:
+            return 0
+        return 1 if problem.profile == profile or problem.finding.startswith("profile-") else 2
+
+    return rank
+
+
+def _findings(problems: list[FileProblem], profile: str) -> list[str]:
+    findings = [p.finding for p in problems]
+    if any(p.fatal for p in problems):
+        findings.append("file-parse-error")
+    findings += [
+        _PROFILE_FINDINGS[p.finding]
+        for p in problems
+        if p.profile == profile and p.finding in _PROFILE_FINDINGS
+    ]
+    return list(dict.fromkeys(findings))
+
+
+@probe(
+    "files.syntax",
+    title="AWS config and credentials files, line by line",
+    findings=(
+        "file-parse-error",
+        *ISSUE_FINDINGS.values(),
+        "credentials-file-profile-prefix",
+        "config-section-without-prefix",
+        "config-section-bad-name",
+        "section-stray-characters",
+        "section-name-case",
+        "misspelt-key",
+        "export-line",
+        "region-empty",
+        "region-stray-characters",
+        *_PROFILE_FINDINGS.values(),
+        "profile-key-continuation",
+        "profile-missing-secret",
+        "profile-missing-key-id",
+        "files-clean",
+    ),
+    facts=("profile", "credentials_file", "config_file"),
+)
+def file_syntax(run: ProbeInput) -> Evidence:
+    """Re-read both files as configparser would; report each problem with file and line."""
+    ctx = run.ctx
+    files = awsconfig.load(ctx)
+    selection = awsconfig.selected_profile(ctx, run.text)
+    problems: list[FileProblem] = []
+    for file in files.files:
+        problems += issue_problems(ctx, file) + content_problems(ctx, file)
+    problems += _pair_problems(run, files, selection.name)
+    problems.sort(key=_ranker(selection.name))
+    secrets: list[Secret] = []
+    for file in files.files:
+        if file.path is not None and file.exists:
+            secrets += file_secrets(file.path)
+    facts = {
+        "profile": Fact(selection.name, selection.source),
+        "credentials_file": Fact(files.credentials.where(ctx), files.credentials.source),
+        "config_file": Fact(files.config.where(ctx), files.config.source),
+    }
+    present = [f.where(ctx) for f in files.files if f.exists]
+    if not problems:
+        summary = (
+            f"{' and '.join(present)} parse cleanly"
+            if present
+            else "neither the credentials nor the config file exists"
+        )
+        return Evidence(
+            "files.syntax", Status.OK, summary, ("files-clean",), facts, (), tuple(secrets)
+        )
+    first = problems[0]
+    more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
+    return Evidence(
+        "files.syntax",
+        Status.PROBLEM,
+        f"{first.describe()}{more}",
+        tuple(_findings(problems, selection.name)),
+        facts,
+        tuple(p.describe() for p in problems),
+        tuple(secrets),
+    )

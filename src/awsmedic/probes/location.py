@@ -1,0 +1,217 @@
+"""files.location: where the shared files are, why there, whether they exist, whose they are.
+
+The commonest reason for "it works in my shell but not in cron/sudo/Docker" is that the process
+reads other files than the ones the user edited: another HOME, another user, an override
+variable, or the legacy AWS_CREDENTIAL_FILE. botocore treats a missing or unreadable file as
+empty and says nothing, so this probe says it.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+from pathlib import Path
+
+from awsmedic import awsconfig
+from awsmedic.context import Context
+from awsmedic.model import Evidence, Fact, Status
+from awsmedic.probes import ProbeInput, probe
+
+#: Files whose presence means "inside a container" (Docker, Podman).
+CONTAINER_MARKERS = (Path("/.dockerenv"), Path("/run/.containerenv"))
+_CONTAINER_VARS = (
+    "KUBERNETES_SERVICE_HOST",
+    "ECS_CONTAINER_METADATA_URI_V4",
+    "ECS_CONTAINER_METADATA_URI",
+)
+_CI_VARS = (
+    "GITHUB_ACTIONS",
+    "GITLAB_CI",
+    "JENKINS_URL",
+    "CODEBUILD_BUILD_ID",
+    "CIRCLECI",
+    "BUILDKITE",
+    "TF_BUILD",
+    "BITBUCKET_BUILD_NUMBER",
+)
+
+
+def _user_home(uid: int) -> Path | None:
+    try:
+        import pwd
+
+        return Path(pwd.getpwuid(uid).pw_dir)
+    except (ImportError, KeyError):
+        return None
+
+
+def _named_home(user: str) -> Path | None:
+    try:
+        import pwd
+
+        return Path(pwd.getpwnam(user).pw_dir)
+    except (ImportError, KeyError):
+        return None
+
+
+def _file_state(ctx: Context, file: awsconfig.SharedFile, findings: list[str]) -> str:
+    """One line on one file; appends findings about it."""
+    kind = file.kind
+    if file.path is None:
+        findings += [f"{kind}-file-missing", "file-override-empty"]
+        return f"{kind} file: {file.source} is set but empty, so botocore reads no {kind} file"
+    where = f"{kind} file {file.where(ctx)} ({file.source})"
+    if file.source != "default":
+        findings.append("file-path-override")
+    ini = file.ini
+    if ini is None or not ini.exists:
+        findings.append(f"{kind}-file-missing")
+        if file.source != "default":
+            findings.append("file-override-missing")
+        return f"{where}: does not exist"
+    if ini.error:
+        findings.append("file-unreadable")
+        return f"{where}: exists but cannot be read ({ini.error}); botocore treats it as empty"
+    return f"{where}: {_owner_and_mode(file.path, findings, kind)}"
+
+
+def _owner_and_mode(path: Path, findings: list[str], kind: str) -> str:
+    try:
+        info = path.stat()
+    except OSError as exc:
+        return f"cannot stat ({exc.strerror})"
+    text = f"{info.st_size} bytes, mode {stat.filemode(info.st_mode)}"
+    euid = os.geteuid() if hasattr(os, "geteuid") else None
+    if euid is not None and info.st_uid != euid:
+        findings.append("file-owned-by-other-user")
+        text += f", owned by uid {info.st_uid}, not by this user (uid {euid})"
+    if info.st_mode & 0o077 and kind == awsconfig.CREDENTIALS:
+        findings.append("file-readable-by-others")
+        text += "; other users can read it (chmod 600 it: it holds secret keys)"
+    return text
+
+
+def _legacy(ctx: Context, findings: list[str]) -> str | None:
+    value = ctx.env("AWS_CREDENTIAL_FILE")
+    if value is None:
+        return None
+    findings.append("legacy-credential-file-var")
+    path = awsconfig.expand(ctx, value)
+    if not path.is_file():
+        findings.append("legacy-credential-file-missing")
+        return (
+            f"AWS_CREDENTIAL_FILE={ctx.tilde(path)} is set and missing: botocore stops with"
+            " 'The specified config file (…) could not be found' (it is the legacy EC2 tools"
+            " variable, not AWS_SHARED_CREDENTIALS_FILE)"
+        )
+    return (
+        f"AWS_CREDENTIAL_FILE={ctx.tilde(path)} is set (the legacy EC2 tools format"
+        " AWSAccessKeyId=/AWSSecretKey=, not the shared credentials file)"
+    )
+
+
+def _who(ctx: Context, findings: list[str]) -> list[str]:
+    lines: list[str] = []
+    if ctx.home is None:
+        findings.append("home-unset")
+        lines.append("HOME is not set: botocore falls back to the password database")
+    euid = os.geteuid() if hasattr(os, "geteuid") else None
+    passwd_home = _user_home(euid) if euid is not None else None
+    if ctx.home is not None and passwd_home is not None and ctx.home != passwd_home:
+        findings.append("home-not-user-home")
+        lines.append(f"HOME is {ctx.home}, but this user's home directory is {passwd_home}")
+    sudo_user = ctx.env("SUDO_USER")
+    if sudo_user and euid == 0:
+        findings.append("running-under-sudo")
+        lines.append(f"running under sudo as root (invoked by {sudo_user}); HOME is {ctx.home}")
+        theirs = _named_home(sudo_user)
+        if theirs is not None and theirs != ctx.home and (theirs / ".aws").is_dir():
+            findings.append("sudo-user-has-aws-files")
+            lines.append(
+                f"{sudo_user}'s own files are in {theirs}/.aws, which this process ignores"
+            )
+    return lines
+
+
+def _where_running(ctx: Context, findings: list[str]) -> list[str]:
+    lines: list[str] = []
+    if any(marker.exists() for marker in CONTAINER_MARKERS) or any(
+        ctx.env(var) for var in _CONTAINER_VARS
+    ):
+        findings.append("in-container")
+        lines.append("this runs inside a container: its files are the container's, not the host's")
+    if ctx.env("CI") == "true" or any(ctx.env(var) for var in _CI_VARS):
+        findings.append("in-ci")
+        lines.append("this runs in a CI job")
+    return lines
+
+
+@probe(
+    "files.location",
+    title="Where the AWS files are and whose they are",
+    findings=(
+        "credentials-file-missing",
+        "config-file-missing",
+        "aws-files-missing",
+        "file-path-override",
+        "file-override-missing",
+        "file-override-empty",
+        "file-unreadable",
+        "file-owned-by-other-user",
+        "file-readable-by-others",
+        "legacy-credential-file-var",
+        "legacy-credential-file-missing",
+        "home-unset",
+        "home-not-user-home",
+        "running-under-sudo",
+        "sudo-user-has-aws-files",
+        "in-container",
+        "in-ci",
+        "files-elsewhere",
+    ),
+    facts=("credentials_file", "config_file"),
+)
+def file_location(run: ProbeInput) -> Evidence:
+    """Paths botocore reads and what chose them (HOME, env overrides), existence, owner, mode."""
+    ctx = run.ctx
+    files = awsconfig.load(ctx)
+    findings: list[str] = []
+    details = [_file_state(ctx, file, findings) for file in files.files]
+    if "credentials-file-missing" in findings and "config-file-missing" in findings:
+        findings.append("aws-files-missing")
+    legacy = _legacy(ctx, findings)
+    details += ([legacy] if legacy else []) + _who(ctx, findings) + _where_running(ctx, findings)
+    elsewhere = {
+        "file-override-missing",
+        "file-override-empty",
+        "file-unreadable",
+        "legacy-credential-file-missing",
+        "sudo-user-has-aws-files",
+        "home-unset",
+    }
+    if elsewhere & set(findings):
+        findings.append("files-elsewhere")
+    facts = {
+        "credentials_file": Fact(files.credentials.where(ctx), files.credentials.source),
+        "config_file": Fact(files.config.where(ctx), files.config.source),
+    }
+    if "files-elsewhere" in findings:
+        reasons = [line for line in details if _mentions(line)]
+        summary = "; ".join(reasons[:2]) or details[0]
+        status = Status.PROBLEM
+    else:
+        summary = "; ".join(details[:2])
+        status = Status.PROBLEM if "file-readable-by-others" in findings else Status.OK
+    return Evidence("files.location", status, summary, tuple(findings), facts, tuple(details))
+
+
+def _mentions(line: str) -> bool:
+    markers = (
+        "does not exist",
+        "cannot be read",
+        "is set but empty",
+        "missing:",
+        "ignores",
+        "HOME is not set",
+    )
+    return any(marker in line for marker in markers)

@@ -1,0 +1,190 @@
+"""config.profile: which profile the failing command used, what selected it, and where it lives.
+
+botocore raises ProfileNotFound for a named profile that neither file defines. The reasons are
+few and each leaves a trace in the files: a typo or case difference (a near name exists), the
+wrong header form (`[profile dev]` in the credentials file, `[dev]` in the config file), stray
+characters in the name (an `AWS_PROFILE` with a trailing space), or files that are not there.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from awsmedic import awsconfig
+from awsmedic.awsconfig import AwsFiles, ProfileSite, Selection
+from awsmedic.context import Context
+from awsmedic.hygiene import value_problems
+from awsmedic.model import Evidence, Fact, Status
+from awsmedic.probes import ProbeInput, probe
+
+#: rapidfuzz ratio (0-100) for a profile name to count as "probably meant".
+NEAR_CUTOFF = 75
+_KIND_WORDS = {
+    "static": "access keys",
+    "role": "a role to assume",
+    "sso": "IAM Identity Center (SSO)",
+    "process": "credential_process",
+    "login": "aws login",
+    "web-identity": "web identity",
+    "none": "no credential settings",
+}
+
+
+def _sections(files: AwsFiles) -> Iterable[tuple[awsconfig.SharedFile, str, int]]:
+    for file in files.files:
+        for section in file.ini.sections if file.ini is not None else ():
+            yield file, section.name, section.line
+
+
+def _wrong_form(ctx: Context, files: AwsFiles, name: str) -> tuple[str, str] | None:
+    """(finding, evidence) when a section was meant to define `name` but does not."""
+    for file, section, line in _sections(files):
+        where = f"{file.where(ctx, line)} has [{section}]"
+        if file.kind == awsconfig.CREDENTIALS and section.startswith("profile "):
+            if section[len("profile ") :].strip() == name:
+                return (
+                    "profile-written-with-prefix",
+                    f"{where}, which in the credentials file names a profile called"
+                    f" '{section}' (write [{name}] there)",
+                )
+        elif file.kind == awsconfig.CONFIG and section.strip() == name and name != "default":
+            return (
+                "profile-written-without-prefix",
+                f"{where}, which in the config file is not a profile (write [profile {name}])",
+            )
+        elif file.kind == awsconfig.CONFIG and section.replace(" ", "") == f"profile{name}":
+            return (
+                "profile-bad-header",
+                f"{where}, which botocore ignores (write [profile {name}])",
+            )
+    for file, section, line in _sections(files):
+        meant = (
+            section.strip().removeprefix("profile ").strip() if file.kind == "config" else section
+        )
+        if section != section.strip() and meant.strip() == name:
+            return (
+                "profile-section-stray-characters",
+                f"{file.where(ctx, line)} has [{section}], with spaces inside the brackets",
+            )
+    return None
+
+
+def _near(files: AwsFiles, name: str) -> str | None:
+    from rapidfuzz import fuzz, process, utils
+
+    names = [profile for profile in files.profiles if profile != name]
+    if not names:
+        return None
+    for profile in names:
+        if profile.strip().lower() == name.strip().lower():
+            return profile
+    best = process.extractOne(name, names, scorer=fuzz.ratio, processor=utils.default_process)
+    return str(best[0]) if best and best[1] >= NEAR_CUTOFF else None
+
+
+def _missing(ctx: Context, files: AwsFiles, selection: Selection) -> tuple[list[str], str]:
+    name = selection.name
+    label = f"profile '{name}' ({selection.source})"
+    if name == "":
+        return ["profile-missing", "profile-name-empty"], (
+            f"the profile name is empty ({selection.source}); botocore looks for a profile"
+            " called '' and stops"
+        )
+    stray = value_problems(name)
+    defined = ", ".join(sorted(files.profiles)) or "none"
+    if stray and name.strip() in files.profiles:
+        return ["profile-missing", "profile-name-stray-characters"], (
+            f"{label} has {'; '.join(stray)}; the files define '{name.strip()}'"
+        )
+    wrong = _wrong_form(ctx, files, name.strip())
+    if wrong is not None:
+        return ["profile-missing", wrong[0]], f"{label} is not defined: {wrong[1]}"
+    near = _near(files, name)
+    findings = ["profile-missing"] + (["profile-near-miss"] if near else [])
+    if stray:
+        findings.append("profile-name-stray-characters")
+    hint = f"; did you mean '{near}'?" if near else ""
+    places = " nor ".join(f.where(ctx) for f in files.files)
+    return findings, f"{label} is defined in neither {places} (profiles: {defined}){hint}"
+
+
+def _defined(ctx: Context, files: AwsFiles, selection: Selection) -> tuple[list[str], str]:
+    sites: tuple[ProfileSite, ...] = files.profiles[selection.name]
+    kind = awsconfig.profile_kind(files.settings(selection.name))
+    findings = ["profile-defined", f"profile-kind-{kind}"]
+    if kind == "none":
+        findings.append("profile-has-no-credentials")
+    if all(site.file.kind == awsconfig.CONFIG for site in sites):
+        findings.append("profile-only-in-config")
+    where = "; ".join(site.where(ctx) for site in sites)
+    return findings, (
+        f"profile '{selection.name}' ({selection.source}): {where} ({_KIND_WORDS[kind]})"
+    )
+
+
+def _env_conflict(ctx: Context) -> str | None:
+    profile, default = ctx.env("AWS_PROFILE"), ctx.env("AWS_DEFAULT_PROFILE")
+    if profile is None or default is None or profile == default:
+        return None
+    return (
+        f"AWS_PROFILE={profile} and AWS_DEFAULT_PROFILE={default} disagree: boto3, botocore and"
+        " AWS CLI v1 use AWS_DEFAULT_PROFILE, AWS CLI v2 uses AWS_PROFILE"
+    )
+
+
+@probe(
+    "config.profile",
+    title="Selected profile and where it is defined",
+    findings=(
+        "profile-defined",
+        "profile-missing",
+        "profile-default-absent",
+        "profile-name-empty",
+        "profile-name-stray-characters",
+        "profile-near-miss",
+        "profile-written-with-prefix",
+        "profile-written-without-prefix",
+        "profile-bad-header",
+        "profile-section-stray-characters",
+        "profile-env-conflict",
+        "profile-only-in-config",
+        "profile-has-no-credentials",
+        "no-profiles",
+        *(f"profile-kind-{kind}" for kind in _KIND_WORDS),
+    ),
+    facts=("profile",),
+)
+def profile_resolution(run: ProbeInput) -> Evidence:
+    """The profile in use, what selected it, which file and line define it, or the nearest name."""
+    ctx = run.ctx
+    files = awsconfig.load(ctx)
+    selection = awsconfig.selected_profile(ctx, run.text)
+    if selection.name in files.profiles:
+        findings, summary = _defined(ctx, files, selection)
+    elif selection.name == "default" and selection.source == "default":
+        findings = ["profile-default-absent", "profile-has-no-credentials"]
+        summary = "no profile is selected and there is no [default] profile"
+        wrong = _wrong_form(ctx, files, "default")
+        if wrong is not None:
+            findings.append(wrong[0])
+            summary += f": {wrong[1]}"
+    else:
+        findings, summary = _missing(ctx, files, selection)
+    if not files.profiles:
+        findings.append("no-profiles")
+    details = [summary]
+    conflict = _env_conflict(ctx)
+    if conflict:
+        findings.append("profile-env-conflict")
+        details.append(conflict)
+    details.append("profiles: " + (", ".join(sorted(files.profiles)) or "none"))
+    problem = "profile-missing" in findings or "profile-default-absent" in findings or conflict
+    location = "; ".join(s.where(ctx) for s in files.profiles.get(selection.name, ()))
+    return Evidence(
+        "config.profile",
+        Status.PROBLEM if problem else Status.OK,
+        summary,
+        tuple(findings),
+        {"profile": Fact(selection.name, selection.source, location)},
+        tuple(details),
+    )

@@ -1,0 +1,140 @@
+"""config.region: the region botocore would use, where it comes from, and whether it is real.
+
+botocore takes the region from `--region`, then `AWS_DEFAULT_REGION`, then `region` in the
+profile (a named profile does not inherit it from [default]); AWS CLI v2 reads `AWS_REGION`
+first. It checks only the *shape* of the name (InvalidRegionError for spaces, underscores,
+quotes); a well-shaped name that is no region fails later, at DNS.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from awsmedic import awsconfig
+from awsmedic.hygiene import value_problems
+from awsmedic.model import Evidence, Fact, Status
+from awsmedic.probes import ProbeInput, probe
+
+#: botocore.utils.validate_region_name: a region must be a valid host label.
+_HOST_LABEL = re.compile(r"^(?![0-9]+$)(?!-)[a-zA-Z0-9-]{,63}(?<!-)$")
+_IN_TEXT = re.compile(r"region_name '([^'\n]*)'")
+_AZ = re.compile(r"^([a-z]{2}(?:-[a-z]+)+-\d+)[a-z]$")
+NEAR_CUTOFF = 80
+
+
+@lru_cache(maxsize=1)
+def known_regions() -> tuple[frozenset[str], tuple[re.Pattern[str], ...]]:
+    """Regions botocore knows (partitions.json), and each partition's region pattern."""
+    from botocore.loaders import create_loader
+
+    data = create_loader().load_data("partitions")
+    regions = frozenset(r for p in data["partitions"] for r in p["regions"] if "-" in r)
+    patterns = tuple(re.compile(p["regionRegex"]) for p in data["partitions"])
+    return regions, patterns
+
+
+def _resolve(run: ProbeInput) -> tuple[str | None, str, str]:
+    """(region, source, location) in botocore's order; region None when nothing sets one."""
+    ctx = run.ctx
+    if ctx.region is not None:
+        return ctx.region, "--region", ""
+    if ctx.env("AWS_DEFAULT_REGION") is not None:
+        return ctx.environ["AWS_DEFAULT_REGION"], "env", "AWS_DEFAULT_REGION"
+    files = awsconfig.load(ctx)
+    selection = awsconfig.selected_profile(ctx, run.text)
+    setting = files.settings(selection.name).get("region")
+    if setting is not None:
+        return setting.value, "config-file", setting.where(ctx)
+    return None, "", ""
+
+
+def _missing(run: ProbeInput) -> tuple[list[str], str]:
+    ctx = run.ctx
+    findings = ["region-missing"]
+    selection = awsconfig.selected_profile(ctx, run.text)
+    text = f"no region is set for profile '{selection.name}' ({selection.source})"
+    if ctx.env("AWS_REGION"):
+        findings.append("region-only-aws-region")
+        text += (
+            "; AWS_REGION is set, but boto3, botocore and AWS CLI v1 read only"
+            " AWS_DEFAULT_REGION (AWS CLI v2 reads both)"
+        )
+    default = awsconfig.load(ctx).settings("default").get("region")
+    if selection.name != "default" and default is not None and default.value:
+        findings.append("region-only-in-default")
+        text += f"; [default] has one ({default.where(ctx)}), but named profiles do not inherit it"
+    return findings, text
+
+
+def check_region(region: str) -> tuple[list[str], str]:
+    """Findings and a sentence on a region name (without where it came from)."""
+    from rapidfuzz import fuzz, process, utils
+
+    if region == "":
+        return ["region-empty"], "is empty, which botocore treats like no region"
+    stray = value_problems(region)
+    if stray:
+        return ["region-stray-characters"], "has " + "; ".join(stray)
+    findings = [] if _HOST_LABEL.match(region) else ["region-malformed"]
+    regions, patterns = known_regions()
+    if region in regions:
+        return ["region-set"], "is a known region"
+    az = _AZ.match(region)
+    if az and az.group(1) in regions:
+        return [*findings, "region-az-name"], (
+            f"is an availability zone, not a region: the region is '{az.group(1)}'"
+        )
+    if region.lower() in regions:
+        return [*findings, "region-uppercase"], f"must be lower-case: '{region.lower()}'"
+    if not findings and any(p.match(region) for p in patterns):
+        return ["region-not-listed"], "has a region's shape but this botocore does not list it"
+    best = process.extractOne(region, regions, scorer=fuzz.ratio, processor=utils.default_process)
+    hint = f"; did you mean '{best[0]}'?" if best and best[1] >= NEAR_CUTOFF else ""
+    if findings:
+        return findings, f"is not a valid region name (botocore raises InvalidRegionError){hint}"
+    return ["region-unknown"], f"is not an AWS region{hint}"
+
+
+@probe(
+    "config.region",
+    title="Region and where it comes from",
+    findings=(
+        "region-set",
+        "region-missing",
+        "region-only-aws-region",
+        "region-only-in-default",
+        "region-empty",
+        "region-stray-characters",
+        "region-malformed",
+        "region-az-name",
+        "region-uppercase",
+        "region-not-listed",
+        "region-unknown",
+        "region-from-error",
+    ),
+    facts=("region",),
+)
+def region_config(run: ProbeInput) -> Evidence:
+    """The effective region in botocore's order, and whether it is a real region name."""
+    region, source, location = _resolve(run)
+    in_text = _IN_TEXT.search(run.text)
+    extra: list[str] = []
+    if in_text is not None and in_text.group(1) != region:
+        # InvalidRegionError quotes the exact value the failing command used.
+        region, source, location = in_text.group(1), "the error text", ""
+        extra.append("region-from-error")
+    if region is None:
+        findings, summary = _missing(run)
+        return Evidence("config.region", Status.PROBLEM, summary, tuple(findings))
+    findings, sentence = check_region(region)
+    where = f"{source}, {location}" if location else source
+    summary = f"region '{region}' ({where}) {sentence}"
+    status = Status.OK if findings in (["region-set"], ["region-not-listed"]) else Status.PROBLEM
+    return Evidence(
+        "config.region",
+        status,
+        summary,
+        tuple(findings + extra),
+        {"region": Fact(region, source, location)},
+    )
