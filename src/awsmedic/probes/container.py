@@ -1,0 +1,209 @@
+"""creds.container: the container credentials endpoint (ECS task role, EKS Pod Identity).
+
+botocore's ContainerProvider GETs `http://169.254.170.2$AWS_CONTAINER_CREDENTIALS_RELATIVE_URI`
+or `$AWS_CONTAINER_CREDENTIALS_FULL_URI` (plain HTTP only to loopback or the ECS/EKS addresses),
+with an `Authorization` header from `AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE` or
+`AWS_CONTAINER_AUTHORIZATION_TOKEN`. We make the same request once, with a short timeout, and
+report what came back; the credentials it returns go to the scrubber, never to the screen.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+from urllib.parse import urlparse
+
+from awsmedic import awsconfig
+from awsmedic.context import Context
+from awsmedic.model import Evidence, Secret, SecretKind, Status
+from awsmedic.probes import ProbeInput, probe
+from awsmedic.probes.location import CONTAINER_MARKERS
+
+ECS_ADDRESS = "169.254.170.2"
+ALLOWED_HOSTS = (ECS_ADDRESS, "169.254.170.23", "fd00:ec2::23", "localhost")
+MAX_TIMEOUT_SECONDS = 2.0
+_KEYS = {
+    "AccessKeyId": SecretKind.ACCESS_KEY_ID,
+    "SecretAccessKey": SecretKind.SECRET_KEY,
+    "Token": SecretKind.SESSION_TOKEN,
+}
+
+
+def endpoint(ctx: Context) -> tuple[str, str] | None:
+    """(URL, variable) botocore would ask; the relative URI wins over the full one."""
+    relative = ctx.env("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI")
+    if relative is not None:
+        return f"http://{ECS_ADDRESS}{relative}", "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI"
+    full = ctx.env("AWS_CONTAINER_CREDENTIALS_FULL_URI")
+    if full is not None:
+        return full, "AWS_CONTAINER_CREDENTIALS_FULL_URI"
+    return None
+
+
+def host_allowed(url: str) -> bool:
+    """botocore.utils.ContainerMetadataFetcher._validate_allowed_url."""
+    from ipaddress import ip_address
+
+    parsed = urlparse(url)
+    if parsed.scheme == "https":
+        return True
+    try:
+        if ip_address(parsed.hostname or "").is_loopback:
+            return True
+    except ValueError:
+        pass
+    return parsed.hostname in ALLOWED_HOSTS
+
+
+def _auth(ctx: Context) -> tuple[str | None, str | None, str]:
+    """(token, problem finding, sentence); the token file wins over the variable."""
+    path_text = ctx.env("AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE")
+    token: str | None
+    if path_text is not None:
+        try:
+            token = awsconfig.expand(ctx, path_text).read_text(encoding="utf-8")
+        except OSError:
+            return (
+                None,
+                "container-token-file-missing",
+                f"the token file {path_text} cannot be read",
+            )
+    else:
+        token = ctx.env("AWS_CONTAINER_AUTHORIZATION_TOKEN")
+    if token is not None and ("\r" in token or "\n" in token):
+        return (
+            token,
+            "container-token-bad-characters",
+            (
+                "the authorization token contains a line break (botocore: 'Auth token value"
+                " is not a legal header value')"
+            ),
+        )
+    return token, None, ""
+
+
+def _get(url: str, token: str | None, timeout: float) -> tuple[int | None, bytes, str]:
+    """(status, body, error) of one GET, as botocore's fetcher sends it."""
+    from botocore.awsrequest import AWSRequest
+    from botocore.httpsession import URLLib3Session
+
+    headers = {"Accept": "application/json"}
+    if token is not None:
+        headers["Authorization"] = token
+    session = URLLib3Session(timeout=timeout)
+    try:
+        response = session.send(AWSRequest(method="GET", url=url, headers=headers).prepare())
+    except Exception as exc:  # botocore wraps urllib3 errors in its own types
+        return None, b"", f"{type(exc).__name__}: {exc}"
+    return response.status_code, response.content, ""
+
+
+def _response(status: int | None, body: bytes, error: str) -> tuple[str, str, tuple[Secret, ...]]:
+    if status is None:
+        return "container-endpoint-unreachable", f"no answer ({error})", ()
+    if status in (401, 403):
+        return (
+            "container-endpoint-rejected",
+            f"it answered HTTP {status}: the token was refused",
+            (),
+        )
+    if status != 200:
+        return "container-endpoint-error", f"it answered HTTP {status}", ()
+    try:
+        data: Any = json.loads(body.decode("utf-8"))
+    except (UnicodeError, ValueError):
+        return "container-bad-response", "it answered 200 but not with JSON", ()
+    if not isinstance(data, dict):
+        return "container-bad-response", "it answered 200 with JSON that is not an object", ()
+    secrets = tuple(Secret(str(data[k]), kind) for k, kind in _KEYS.items() if data.get(k))
+    missing = [k for k in (*_KEYS, "Expiration") if k not in data]
+    if missing:
+        return "container-bad-response", f"its answer lacks {', '.join(missing)}", secrets
+    return (
+        "container-credentials-ok",
+        f"it returned credentials (expiring {data['Expiration']})",
+        secrets,
+    )
+
+
+def _in_container(ctx: Context) -> bool:
+    hints = (
+        "ECS_CONTAINER_METADATA_URI_V4",
+        "ECS_CONTAINER_METADATA_URI",
+        "KUBERNETES_SERVICE_HOST",
+    )
+    return any(ctx.env(v) for v in hints) or any(m.exists() for m in CONTAINER_MARKERS)
+
+
+@probe(
+    "creds.container",
+    title="Container credentials endpoint (ECS, EKS Pod Identity)",
+    network=True,
+    findings=(
+        "container-not-configured",
+        "container-host-not-allowed",
+        "container-token-file-missing",
+        "container-token-bad-characters",
+        "container-endpoint-unreachable",
+        "container-endpoint-rejected",
+        "container-endpoint-error",
+        "container-bad-response",
+        "container-credentials-ok",
+        "container-vars-outside-container",
+    ),
+)
+def container_credentials(run: ProbeInput) -> Evidence:
+    """Ask the container credentials endpoint once, as botocore would, with a short timeout."""
+    ctx = run.ctx
+    found = endpoint(ctx)
+    if found is None:
+        return Evidence(
+            "creds.container",
+            Status.OK,
+            "no AWS_CONTAINER_CREDENTIALS_* variable is set",
+            ("container-not-configured",),
+        )
+    url, var = found
+    head = f"container credentials from {url} ({var})"
+    extra = [] if _in_container(ctx) else ["container-vars-outside-container"]
+    note = (
+        ""
+        if _in_container(ctx)
+        else " (and this does not look like a container: copied variables?)"
+    )
+    if not host_allowed(url):
+        allowed = ", ".join(ALLOWED_HOSTS)
+        host = urlparse(url).hostname
+        sentence = f"botocore refuses plain HTTP to '{host}' (only loopback, {allowed})"
+        return Evidence(
+            "creds.container",
+            Status.PROBLEM,
+            f"{head}: {sentence}",
+            ("container-host-not-allowed", *extra),
+            {},
+            (sentence,),
+        )
+    token, problem, sentence = _auth(ctx)
+    secrets = (Secret(token),) if token else ()
+    if problem is not None:
+        return Evidence(
+            "creds.container",
+            Status.PROBLEM,
+            f"{head}: {sentence}",
+            (problem, *extra),
+            {},
+            (sentence,),
+            secrets,
+        )
+    status, body, error = _get(url, token, min(ctx.network_timeout, MAX_TIMEOUT_SECONDS))
+    finding, sentence, returned = _response(status, body, error)
+    ok = finding == "container-credentials-ok"
+    return Evidence(
+        "creds.container",
+        Status.OK if ok else Status.PROBLEM,
+        f"{head}: {sentence}{'' if ok else note}",
+        (finding, *extra),
+        {},
+        (sentence,),
+        secrets + returned,
+    )

@@ -1,0 +1,128 @@
+"""login.session: a profile written by `aws login` and the session cache botocore would read.
+
+`aws login` (AWS CLI 2.32.0+) writes `login_session = <arn>` into the profile and caches a
+token in `~/.aws/login/cache/<sha256 of the session>.json` (or `AWS_LOGIN_CACHE_DIRECTORY`).
+The CLI renews the short-lived credentials from it for up to 12 hours; each renewal rewrites
+the file, so a file untouched for longer than that belongs to a session that has ended.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from awsmedic import awsconfig
+from awsmedic.context import Context
+from awsmedic.model import Evidence, Fact, Secret, SecretKind, Status
+from awsmedic.probes import ProbeInput, probe
+
+SESSION_LIFETIME = timedelta(hours=12)
+_REQUIRED = ("accessToken", "refreshToken", "dpopKey", "clientId")
+_ACCESS_KINDS = {
+    "accessKeyId": SecretKind.ACCESS_KEY_ID,
+    "secretAccessKey": SecretKind.SECRET_KEY,
+    "sessionToken": SecretKind.SESSION_TOKEN,
+}
+
+
+def cache_dir(ctx: Context) -> Path:
+    """botocore.utils.get_login_token_cache_directory, over ctx's world."""
+    override = ctx.env("AWS_LOGIN_CACHE_DIRECTORY")
+    return awsconfig.expand(ctx, override if override else "~/.aws/login/cache")
+
+
+def _login_profile(files: awsconfig.AwsFiles, name: str) -> tuple[str, str] | None:
+    for _ in range(10):
+        settings = files.settings(name)
+        if "login_session" in settings:
+            return name, settings["login_session"].value
+        source = settings.get("source_profile")
+        if source is None or "role_arn" not in settings or source.value == name:
+            return None
+        name = source.value
+    return None
+
+
+def _secrets(token: dict[str, object]) -> tuple[Secret, ...]:
+    found: list[Secret] = []
+    access = token.get("accessToken")
+    if isinstance(access, dict):
+        found += [
+            Secret(str(access[k]), kind) for k, kind in _ACCESS_KINDS.items() if access.get(k)
+        ]
+    found += [Secret(str(token[k])) for k in ("refreshToken", "dpopKey") if token.get(k)]
+    return tuple(found)
+
+
+def _state(path: Path, token: dict[str, object], now: datetime) -> tuple[str, str]:
+    missing = [field for field in _REQUIRED if field not in token]
+    if missing:
+        return "login-cache-invalid", f"the cached session lacks {', '.join(missing)}"
+    written = datetime.fromtimestamp(path.stat().st_mtime, UTC)
+    age = now - written
+    hours = int(age.total_seconds() // 3600)
+    if age > SESSION_LIFETIME:
+        return (
+            "login-session-ended",
+            f"the cache was last renewed {hours} h ago, longer than a login session lasts (12 h)",
+        )
+    return "login-cache-recent", f"the cache was renewed {hours} h ago"
+
+
+@probe(
+    "login.session",
+    title="aws login session",
+    findings=(
+        "not-login-profile",
+        "login-cache-missing",
+        "login-cache-invalid",
+        "login-session-ended",
+        "login-cache-recent",
+    ),
+    facts=("profile",),
+)
+def login_session(run: ProbeInput) -> Evidence:
+    """Whether the profile uses `aws login`, and the age and shape of its cached session."""
+    ctx = run.ctx
+    files = awsconfig.load(ctx)
+    selection = awsconfig.selected_profile(ctx, run.text)
+    found = _login_profile(files, selection.name)
+    facts = {"profile": Fact(selection.name, selection.source)}
+    if found is None:
+        return Evidence(
+            "login.session",
+            Status.OK,
+            f"profile '{selection.name}' does not use aws login (no login_session)",
+            ("not-login-profile",),
+            facts,
+        )
+    profile, session = found
+    digest = hashlib.sha256(session.encode("utf-8")).hexdigest()
+    path = cache_dir(ctx) / f"{digest}.json"
+    label = f"aws login profile '{profile}'"
+    try:
+        token = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        sentence = f"no cached session ({ctx.tilde(path)} does not exist)"
+        return Evidence(
+            "login.session", Status.PROBLEM, f"{label}: {sentence}", ("login-cache-missing",), facts
+        )
+    except (OSError, ValueError) as exc:
+        sentence = f"the cached session {ctx.tilde(path)} cannot be read ({type(exc).__name__})"
+        return Evidence(
+            "login.session", Status.PROBLEM, f"{label}: {sentence}", ("login-cache-invalid",), facts
+        )
+    if not isinstance(token, dict):
+        token = {}
+    finding, sentence = _state(path, token, ctx.now())
+    return Evidence(
+        "login.session",
+        Status.OK if finding == "login-cache-recent" else Status.PROBLEM,
+        f"{label}: {sentence} ({ctx.tilde(path)})",
+        (finding,),
+        facts,
+        (sentence,),
+        _secrets(token),
+    )

@@ -1,0 +1,212 @@
+"""creds.process: run the profile's credential_process once, the way botocore does, and check it.
+
+botocore splits the command into words (no shell), runs it, and wants exit status 0 and a JSON
+object on stdout with `Version` 1, `AccessKeyId`, `SecretAccessKey` (optionally `SessionToken`,
+`Expiration`). We do the same with three differences that keep it safe: a short timeout, stdin
+closed and a new session (so a helper cannot prompt on the user's terminal), and we report only
+the *shape* of what it printed, never a value. It runs only when the tree reaches it (no
+prefetch): trees ask before running someone's helper.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+from datetime import datetime
+
+from awsmedic import awsconfig
+from awsmedic.model import Evidence, Fact, Secret, SecretKind, Status
+from awsmedic.probes import ProbeInput, probe
+
+PROCESS_TIMEOUT_SECONDS = 5.0
+_SHELL_SYNTAX = ("|", ">", "<", "&&", ";", "`", "$(", "${", "$")
+_REQUIRED = ("AccessKeyId", "SecretAccessKey")
+Secrets = tuple[Secret, ...]
+_KINDS = {
+    "AccessKeyId": SecretKind.ACCESS_KEY_ID,
+    "SecretAccessKey": SecretKind.SECRET_KEY,
+    "SessionToken": SecretKind.SESSION_TOKEN,
+}
+
+
+def _command(run: ProbeInput) -> tuple[str, str, str] | None:
+    """(profile, command, where) of the helper the failing command ran, if any."""
+    files = awsconfig.load(run.ctx)
+    selection = awsconfig.selected_profile(run.ctx, run.text)
+    profile = selection.name
+    for _ in range(10):  # a role profile takes its credentials from its source_profile
+        settings = files.settings(profile)
+        if "credential_process" in settings:
+            setting = settings["credential_process"]
+            return profile, setting.value, setting.where(run.ctx)
+        source = settings.get("source_profile")
+        if source is None or source.value == profile or "role_arn" not in settings:
+            return None
+        profile = source.value
+    return None
+
+
+def _run(argv: list[str], env: dict[str, str]) -> tuple[int | None, bytes, bytes]:
+    """Exit status (None on timeout), stdout, stderr; never waits past the timeout."""
+    process = subprocess.Popen(
+        argv,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=env,
+        start_new_session=True,  # no controlling terminal: the helper cannot prompt on ours
+    )
+    try:
+        out, err = process.communicate(timeout=PROCESS_TIMEOUT_SECONDS)
+        return process.returncode, out, err
+    except subprocess.TimeoutExpired:
+        if hasattr(os, "killpg"):
+            os.killpg(process.pid, signal.SIGKILL)
+        else:  # pragma: no cover (Windows)
+            process.kill()
+        try:
+            out, err = process.communicate(timeout=1)
+        except subprocess.TimeoutExpired:
+            out, err = b"", b""
+        return None, out, err
+
+
+def _tail(stderr: bytes) -> str:
+    lines = [line.strip() for line in stderr.decode("utf-8", "replace").splitlines()]
+    last = next((line for line in reversed(lines) if line), "")
+    return last[:200] + ("…" if len(last) > 200 else "")
+
+
+def _stdout_shape(out: bytes) -> str:
+    text = out.decode("utf-8", "replace").strip()
+    if text.startswith(("export ", "AWS_", "set ", "$Env:")):
+        return "shell variable assignments (an env format), not the JSON credential_process needs"
+    if text.startswith("{"):
+        return "something that starts like JSON but does not parse"
+    lines = len(text.splitlines())
+    return f"{lines} line(s) of text that is not JSON (a prompt, banner or log message?)"
+
+
+def check_output(out: bytes, now: datetime) -> tuple[str, str, Secrets]:
+    """(finding, sentence, secrets) for what a helper printed; values never leave here."""
+    if not out.strip():
+        return "process-stdout-empty", "it printed nothing on stdout", ()
+    try:
+        data = json.loads(out.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError):
+        return "process-stdout-not-json", f"its stdout is {_stdout_shape(out)}", ()
+    if not isinstance(data, dict):
+        return "process-stdout-not-json", "its stdout is JSON but not an object", ()
+    secrets = tuple(
+        Secret(data[key], kind)
+        for key, kind in _KINDS.items()
+        if isinstance(data.get(key), str) and data[key]
+    )
+    keys = ", ".join(sorted(str(key) for key in data))
+    if data.get("Version") != 1:
+        version = data.get("Version", "missing")
+        return (
+            "process-bad-version",
+            f"its JSON has Version {version!r}, not 1 (keys: {keys})",
+            secrets,
+        )
+    missing = [key for key in _REQUIRED if not data.get(key)]
+    if missing:
+        return (
+            "process-missing-keys",
+            f"its JSON lacks {', '.join(missing)} (keys: {keys})",
+            secrets,
+        )
+    expiration = data.get("Expiration")
+    if expiration is not None:
+        try:
+            expiry = datetime.fromisoformat(str(expiration).replace("Z", "+00:00"))
+        except ValueError:
+            return "process-bad-expiration", "its Expiration is not an ISO 8601 time", secrets
+        if expiry.tzinfo is None or expiry <= now:
+            return "process-expired", f"its credentials expired at {expiration}", secrets
+    return "process-ok", f"it printed valid credentials JSON (keys: {keys})", secrets
+
+
+def _execute(argv: list[str], env: dict[str, str], now: datetime) -> tuple[str, str, Secrets]:
+    """(finding, sentence, secrets) for one run of the helper."""
+    if not argv:
+        return "process-command-not-found", "the command is empty", ()
+    try:
+        status, out, err = _run(argv, env)
+    except FileNotFoundError:
+        return "process-command-not-found", f"the program '{argv[0]}' was not found", ()
+    except PermissionError:
+        return "process-not-executable", f"the program '{argv[0]}' is not executable", ()
+    except OSError as exc:
+        return "process-exit-nonzero", f"'{argv[0]}' could not be started ({exc.strerror})", ()
+    if status is None:
+        wait = f"{PROCESS_TIMEOUT_SECONDS:.0f} s"
+        return "process-timeout", f"it did not finish within {wait} (waiting for input?)", ()
+    if status != 0:
+        tail = _tail(err)
+        said = f": {tail}" if tail else " and printed nothing on stderr"
+        return "process-exit-nonzero", f"it exited with status {status}{said}", ()
+    return check_output(out, now)
+
+
+@probe(
+    "creds.process",
+    title="credential_process helper",
+    findings=(
+        "not-process-profile",
+        "process-shell-syntax",
+        "process-command-not-found",
+        "process-not-executable",
+        "process-timeout",
+        "process-exit-nonzero",
+        "process-stdout-empty",
+        "process-stdout-not-json",
+        "process-bad-version",
+        "process-missing-keys",
+        "process-bad-expiration",
+        "process-expired",
+        "process-ok",
+    ),
+    facts=("profile",),
+    prefetch=False,
+)
+def credential_process(run: ProbeInput) -> Evidence:
+    """Run credential_process bounded, no shell, stdin closed; check exit status and JSON shape."""
+    from botocore.compat import compat_shell_split
+
+    found = _command(run)
+    if found is None:
+        return Evidence(
+            "creds.process",
+            Status.OK,
+            "no credential_process is configured",
+            ("not-process-profile",),
+        )
+    profile, command, where = found
+    facts = {"profile": Fact(profile, "credential_process", where)}
+    argv = compat_shell_split(command)
+    findings: list[str] = []
+    details = [
+        f"credential_process of profile '{profile}' ({where}) runs '{argv[0] if argv else ''}'"
+    ]
+    if any(token in command for token in _SHELL_SYNTAX) or command.lstrip().startswith("~"):
+        findings.append("process-shell-syntax")
+        details.append(
+            "the command uses shell syntax (~, $VAR, pipes, redirections), but no shell runs it"
+        )
+    finding, sentence, secrets = _execute(argv, dict(run.ctx.environ), run.ctx.now())
+    findings.insert(0, finding)
+    details.append(sentence)
+    ok = finding == "process-ok" and "process-shell-syntax" not in findings
+    return Evidence(
+        "creds.process",
+        Status.OK if ok else Status.PROBLEM,
+        f"credential_process of profile '{profile}' ({where}): {sentence}",
+        tuple(findings),
+        facts,
+        tuple(details),
+        secrets,
+    )

@@ -1,0 +1,260 @@
+"""sso.token: an IAM Identity Center profile's settings and the cached token botocore would read.
+
+botocore needs `sso_account_id`, `sso_role_name`, and either `sso_session` naming an
+`[sso-session <name>]` section with `sso_start_url` and `sso_region`, or (legacy) those two in
+the profile. The token `aws sso login` left is `~/.aws/sso/cache/<sha1>.json`, keyed by the
+session name, or by the start URL for legacy profiles (botocore.utils.SSOTokenLoader). Only
+sso-session tokens can be refreshed. We read the file; we never show the token.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from awsmedic import awsconfig
+from awsmedic.awsconfig import AwsFiles
+from awsmedic.context import Context
+from awsmedic.model import Evidence, Fact, Secret, Status
+from awsmedic.probes import ProbeInput, probe
+
+_SECRET_FIELDS = ("accessToken", "refreshToken", "clientSecret")
+_REFRESH_FIELDS = ("refreshToken", "clientId", "clientSecret", "registrationExpiresAt")
+
+
+@dataclass(frozen=True)
+class SsoConfig:
+    profile: str
+    session: str | None
+    start_url: str | None
+    problems: tuple[tuple[str, str], ...]  # (finding, sentence)
+
+
+def sso_profile(files: AwsFiles, name: str) -> str | None:
+    """The profile that holds the SSO settings: `name`, or the source of a role chain."""
+    for _ in range(10):
+        settings = files.settings(name)
+        if "sso_account_id" in settings or "sso_role_name" in settings:
+            return name
+        source = settings.get("source_profile")
+        if source is None or "role_arn" not in settings or source.value == name:
+            return None
+        name = source.value
+    return None
+
+
+def _session_problems(
+    ctx: Context, files: AwsFiles, profile: str, name: str
+) -> list[tuple[str, str]]:
+    settings = files.settings(profile)
+    session = files.session_settings(name)
+    if not session:
+        where = settings["sso_session"].where(ctx)
+        bare = next((s for s in files.others if s.name.strip() == name), None)
+        if bare is not None:
+            return [
+                (
+                    "sso-session-header-without-prefix",
+                    f"sso_session = {name} ({where}), but {bare.where(ctx)} is written without"
+                    f" the prefix: write [sso-session {name}]",
+                )
+            ]
+        return [
+            (
+                "sso-session-missing",
+                f"sso_session = {name} ({where}) names no [sso-session {name}] section",
+            )
+        ]
+    found = []
+    for key, value in session.items():
+        if key in settings and settings[key].value != value.value:
+            found.append(
+                (
+                    "sso-config-inconsistent",
+                    f"{key} differs between the profile ({settings[key].where(ctx)}) and the"
+                    f" sso-session ({value.where(ctx)})",
+                )
+            )
+    missing = [key for key in ("sso_start_url", "sso_region") if key not in session]
+    if missing:
+        found.append(("sso-config-incomplete", f"[sso-session {name}] lacks {', '.join(missing)}"))
+    return found
+
+
+def read_config(ctx: Context, files: AwsFiles, profile: str) -> SsoConfig:
+    settings = files.settings(profile)
+    problems: list[tuple[str, str]] = []
+    missing = [key for key in ("sso_account_id", "sso_role_name") if key not in settings]
+    session_name = settings["sso_session"].value if "sso_session" in settings else None
+    if session_name is not None:
+        problems += _session_problems(ctx, files, profile, session_name)
+        start = files.session_settings(session_name).get("sso_start_url")
+    else:
+        missing += [key for key in ("sso_start_url", "sso_region") if key not in settings]
+        start = settings.get("sso_start_url")
+    if missing:
+        problems.insert(
+            0, ("sso-config-incomplete", f"profile '{profile}' lacks {', '.join(missing)}")
+        )
+    account = settings.get("sso_account_id")
+    if account is not None and not (account.value.isdigit() and len(account.value) == 12):
+        problems.append(
+            ("sso-account-id-malformed", f"sso_account_id ({account.where(ctx)}) is not 12 digits")
+        )
+    return SsoConfig(profile, session_name, start.value if start else None, tuple(problems))
+
+
+def cache_file(ctx: Context, config: SsoConfig) -> Path | None:
+    key = config.session if config.session is not None else config.start_url
+    if key is None or ctx.home is None:
+        return None
+    digest = hashlib.sha1(key.encode("utf-8")).hexdigest()  # noqa: S324 (botocore's cache key)
+    return ctx.home / ".aws" / "sso" / "cache" / f"{digest}.json"
+
+
+def parse_time(text: object) -> datetime | None:
+    """An ISO 8601 time as the CLI writes it (`…Z`, or `…UTC` from older versions), aware."""
+    value = str(text).strip()
+    if value.endswith("UTC"):
+        value = value[:-3].rstrip() + "+00:00"
+    try:
+        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return moment if moment.tzinfo is not None else None
+
+
+def _ago(now: datetime, then: datetime) -> str:
+    minutes = int(abs((now - then).total_seconds()) // 60)
+    amount = f"{minutes // 60} h {minutes % 60} min" if minutes >= 60 else f"{minutes} min"
+    return f"{amount} ago" if then <= now else f"in {amount}"
+
+
+def token_state(token: dict[str, object], config: SsoConfig, now: datetime) -> tuple[str, str]:
+    """(finding, sentence) on a cached token; never its values."""
+    if "accessToken" not in token or "expiresAt" not in token:
+        return "sso-token-invalid", "the cached token lacks accessToken or expiresAt"
+    expires = parse_time(token["expiresAt"])
+    if expires is None:
+        return "sso-token-invalid", "the cached token's expiresAt is not a time"
+    if expires > now:
+        return (
+            "sso-token-valid",
+            f"the cached token is valid until {expires:%Y-%m-%d %H:%M} UTC ({_ago(now, expires)})",
+        )
+    expired = f"the cached token expired {_ago(now, expires)}"
+    if config.session is None:
+        return (
+            "sso-token-expired",
+            f"{expired}; legacy profiles (sso_start_url in the profile) cannot refresh it",
+        )
+    missing = [field for field in _REFRESH_FIELDS if field not in token]
+    if missing:
+        return "sso-token-expired", f"{expired} and it holds no refresh token"
+    registration = parse_time(token["registrationExpiresAt"])
+    if registration is None or registration <= now:
+        return "sso-registration-expired", f"{expired} and its client registration expired too"
+    return (
+        "sso-token-expired-refreshable",
+        f"{expired}; botocore tries to refresh it, which fails once the sign-in session"
+        " itself has ended",
+    )
+
+
+def _read_token(path: Path) -> tuple[dict[str, object] | None, str]:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return None, "missing"
+    except (OSError, ValueError) as exc:
+        return None, f"unreadable ({type(exc).__name__})"
+    return (data, "") if isinstance(data, dict) else (None, "not a JSON object")
+
+
+@probe(
+    "sso.token",
+    title="IAM Identity Center (SSO) settings and cached token",
+    findings=(
+        "not-sso-profile",
+        "sso-config-incomplete",
+        "sso-session-missing",
+        "sso-session-header-without-prefix",
+        "sso-config-inconsistent",
+        "sso-account-id-malformed",
+        "sso-legacy-profile",
+        "sso-token-missing",
+        "sso-token-invalid",
+        "sso-token-expired",
+        "sso-token-expired-refreshable",
+        "sso-registration-expired",
+        "sso-token-valid",
+    ),
+    facts=("profile", "sso_session", "sso_start_url"),
+)
+def sso_token(run: ProbeInput) -> Evidence:
+    """SSO settings of the profile, and the state of the token cache file botocore would read."""
+    ctx = run.ctx
+    files = awsconfig.load(ctx)
+    selection = awsconfig.selected_profile(ctx, run.text)
+    profile = sso_profile(files, selection.name)
+    if profile is None:
+        return Evidence(
+            "sso.token",
+            Status.OK,
+            f"profile '{selection.name}' does not use IAM Identity Center",
+            ("not-sso-profile",),
+            {"profile": Fact(selection.name, selection.source)},
+        )
+    config = read_config(ctx, files, profile)
+    facts = {"profile": Fact(selection.name, selection.source)}
+    if config.session:
+        facts["sso_session"] = Fact(config.session, "config-file")
+    if config.start_url:
+        facts["sso_start_url"] = Fact(config.start_url, "config-file")
+    label = f"SSO profile '{profile}'" + (
+        f" (sso-session '{config.session}')" if config.session else " (legacy settings)"
+    )
+    if config.problems:
+        findings = tuple(dict.fromkeys(finding for finding, _ in config.problems))
+        sentences = [sentence for _, sentence in config.problems]
+        return Evidence(
+            "sso.token",
+            Status.PROBLEM,
+            f"{label}: {'; '.join(sentences)}",
+            findings,
+            facts,
+            tuple(sentences),
+        )
+    path = cache_file(ctx, config)
+    assert path is not None  # the config has a session or a start URL here
+    token, why = _read_token(path)
+    legacy = () if config.session else ("sso-legacy-profile",)
+    if token is None:
+        finding = "sso-token-missing" if why == "missing" else "sso-token-invalid"
+        sentence = (
+            f"no cached token ({ctx.tilde(path)} is {why}): not signed in with"
+            " `aws sso login` on this machine as this user"
+        )
+        return Evidence(
+            "sso.token",
+            Status.PROBLEM,
+            f"{label}: {sentence}",
+            (finding, *legacy),
+            facts,
+            (sentence,),
+        )
+    secrets = tuple(Secret(str(token[field])) for field in _SECRET_FIELDS if token.get(field))
+    finding, sentence = token_state(token, config, ctx.now())
+    status = Status.OK if finding == "sso-token-valid" else Status.PROBLEM
+    return Evidence(
+        "sso.token",
+        status,
+        f"{label}: {sentence} ({ctx.tilde(path)})",
+        (finding, *legacy),
+        facts,
+        (sentence,),
+        secrets,
+    )

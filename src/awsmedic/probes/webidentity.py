@@ -1,0 +1,184 @@
+"""creds.web-identity: the web identity settings, the token file, and the token's claims.
+
+botocore's AssumeRoleWithWebIdentityProvider reads `AWS_WEB_IDENTITY_TOKEN_FILE`, `AWS_ROLE_ARN`
+and `AWS_ROLE_SESSION_NAME` (each one before the profile's `web_identity_token_file`,
+`role_arn`, `role_session_name`; the variables are ignored when the profile is given
+explicitly). We check the file and decode the token's claims only (iss, sub, aud, exp): no
+signature check, no STS call, and the token itself is never shown.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import re
+from datetime import UTC, datetime
+
+from awsmedic import awsconfig
+from awsmedic.context import Context
+from awsmedic.model import Evidence, Fact, Secret, Status
+from awsmedic.probes import ProbeInput, probe
+
+_ROLE_ARN = re.compile(r"^arn:aws[a-z-]*:iam::\d{12}:role/[\w+=,.@/-]+$")
+STS_AUDIENCE = "sts.amazonaws.com"
+
+
+def _setting(
+    ctx: Context, settings: dict[str, awsconfig.Setting], key: str, var: str, use_env: bool
+) -> tuple[str, str] | None:
+    """(value, where) of one web identity setting, environment first as botocore reads it."""
+    if use_env and var in ctx.environ:
+        return ctx.environ[var], var
+    setting = settings.get(key)
+    return (setting.value, setting.where(ctx)) if setting is not None else None
+
+
+def decode_claims(token: str) -> dict[str, object] | None:
+    """The payload of a JWT, without verifying it; None when it is not a JWT."""
+    parts = token.strip().split(".")
+    if len(parts) != 3:
+        return None
+    payload = parts[1] + "=" * (-len(parts[1]) % 4)
+    try:
+        claims = json.loads(base64.urlsafe_b64decode(payload.encode("ascii")))
+    except (ValueError, UnicodeError):
+        return None
+    return claims if isinstance(claims, dict) else None
+
+
+def _claims_problems(claims: dict[str, object], now: datetime) -> tuple[list[str], str]:
+    shown = ", ".join(f"{k}={claims[k]}" for k in ("iss", "sub", "aud") if k in claims)
+    findings: list[str] = []
+    notes: list[str] = []
+    exp = claims.get("exp")
+    if isinstance(exp, int | float):
+        expiry = datetime.fromtimestamp(exp, UTC)
+        if expiry <= now:
+            findings.append("web-identity-token-expired")
+            notes.append(f"it expired at {expiry:%Y-%m-%d %H:%M} UTC")
+        else:
+            notes.append(f"valid until {expiry:%Y-%m-%d %H:%M} UTC")
+    aud = claims.get("aud")
+    audiences = aud if isinstance(aud, list) else [aud]
+    if aud is not None and STS_AUDIENCE not in audiences:
+        findings.append("web-identity-audience-not-sts")
+        notes.append(f"its audience is not {STS_AUDIENCE} (the role's trust policy must expect it)")
+    return findings, f"token claims {shown}; " + "; ".join(notes)
+
+
+def _github(ctx: Context) -> tuple[list[str], list[str], tuple[Secret, ...]]:
+    if ctx.env("GITHUB_ACTIONS") != "true":
+        return [], [], ()
+    request_token = ctx.env("ACTIONS_ID_TOKEN_REQUEST_TOKEN")
+    secrets = (Secret(request_token),) if request_token else ()
+    if ctx.env("ACTIONS_ID_TOKEN_REQUEST_URL"):
+        return (
+            ["github-actions-oidc-available"],
+            ["this GitHub Actions job can request an OIDC token"],
+            secrets,
+        )
+    return (
+        ["github-actions-no-id-token"],
+        [
+            "this GitHub Actions job cannot request an OIDC token: ACTIONS_ID_TOKEN_REQUEST_URL is"
+            " not set, so the workflow lacks `permissions: id-token: write`"
+        ],
+        secrets,
+    )
+
+
+def _token_file(
+    ctx: Context, path_text: str, now: datetime
+) -> tuple[list[str], str, tuple[Secret, ...]]:
+    path = awsconfig.expand(ctx, path_text)
+    try:
+        token = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return ["web-identity-token-file-missing"], f"the token file {path_text} does not exist", ()
+    except (OSError, UnicodeError) as exc:
+        return (
+            ["web-identity-token-file-unreadable"],
+            f"the token file {path_text} cannot be read ({type(exc).__name__})",
+            (),
+        )
+    secrets = (Secret(token.strip()),) if token.strip() else ()
+    if not token.strip():
+        return ["web-identity-token-empty"], f"the token file {path_text} is empty", ()
+    claims = decode_claims(token)
+    if claims is None:
+        return (
+            ["web-identity-token-not-jwt"],
+            f"the token file {path_text} does not hold a JWT",
+            secrets,
+        )
+    findings, sentence = _claims_problems(claims, now)
+    return findings or ["web-identity-token-ok"], sentence, secrets
+
+
+@probe(
+    "creds.web-identity",
+    title="Web identity (OIDC) settings and token",
+    findings=(
+        "web-identity-not-configured",
+        "web-identity-env-ignored",
+        "web-identity-no-role-arn",
+        "web-identity-role-arn-malformed",
+        "web-identity-token-file-missing",
+        "web-identity-token-file-unreadable",
+        "web-identity-token-empty",
+        "web-identity-token-not-jwt",
+        "web-identity-token-expired",
+        "web-identity-audience-not-sts",
+        "web-identity-token-ok",
+        "github-actions-no-id-token",
+        "github-actions-oidc-available",
+    ),
+    facts=("role_arn",),
+)
+def web_identity(run: ProbeInput) -> Evidence:
+    """Role ARN and token file as botocore resolves them; the token's claims and expiry."""
+    ctx = run.ctx
+    files = awsconfig.load(ctx)
+    selection = awsconfig.selected_profile(ctx, run.text)
+    settings = files.settings(selection.name)
+    use_env = not selection.explicit
+    findings, details, secrets = _github(ctx)
+    if not use_env and ctx.env("AWS_WEB_IDENTITY_TOKEN_FILE"):
+        findings.append("web-identity-env-ignored")
+        details.append(
+            f"AWS_WEB_IDENTITY_TOKEN_FILE is ignored: the profile is given with {selection.source}"
+        )
+    token_file = _setting(
+        ctx, settings, "web_identity_token_file", "AWS_WEB_IDENTITY_TOKEN_FILE", use_env
+    )
+    role = _setting(ctx, settings, "role_arn", "AWS_ROLE_ARN", use_env)
+    facts = {"role_arn": Fact(role[0], role[1])} if role else {}
+    if token_file is None:
+        findings.insert(0, "web-identity-not-configured")
+        summary = "; ".join(details) or "no web identity token file is configured"
+        status = Status.PROBLEM if "github-actions-no-id-token" in findings else Status.OK
+        return Evidence(
+            "creds.web-identity", status, summary, tuple(findings), facts, tuple(details), secrets
+        )
+    head = f"web identity token file {token_file[0]} ({token_file[1]})"
+    if role is None:
+        findings.insert(0, "web-identity-no-role-arn")
+        details.insert(0, f"{head} is set, but no role ARN (AWS_ROLE_ARN or role_arn)")
+    elif not _ROLE_ARN.match(role[0].strip()):
+        findings.append("web-identity-role-arn-malformed")
+        details.append(
+            f"the role ARN ({role[1]}) is not shaped like arn:aws:iam::<12 digits>:role/<name>"
+        )
+    found, sentence, token_secrets = _token_file(ctx, token_file[0], ctx.now())
+    findings = [*found, *findings] if role is not None else [*findings, *found]
+    details.append(sentence)
+    ok = set(findings) <= {"web-identity-token-ok", "github-actions-oidc-available"}
+    return Evidence(
+        "creds.web-identity",
+        Status.OK if ok else Status.PROBLEM,
+        f"{head}: " + "; ".join(details),
+        tuple(findings),
+        facts,
+        tuple(details),
+        secrets + token_secrets,
+    )
