@@ -23,6 +23,26 @@ FAMILY = {
     "AuthFailure": "invalid-client-token-id",
     "NoCredentialProviders": "no-credentials",
     "CredentialsProviderError": "no-credentials",
+    # issue 5: where credentials come from
+    "NoCredentialsError": "no-credentials",
+    "CredentialsError": "no-credentials",
+    "PartialCredentialsError": "partial-credentials",
+    "ProfileNotFound": "profile-not-found",
+    "ConfigParseError": "config-parse-error",
+    "ConfigNotFound": "config-parse-error",
+    "NoRegionError": "no-region",
+    "InvalidRegionError": "invalid-region",
+    "InvalidConfigError": "invalid-config",
+    "InfiniteLoopConfigError": "invalid-config",
+    "CredentialRetrievalError": "credential-retrieval",
+    "UnauthorizedSSOTokenError": "sso-session",
+    "SSOTokenLoadError": "sso-session",
+    "TokenRetrievalError": "sso-session",
+    "UnauthorizedException": "sso-session",
+    "InvalidGrantException": "sso-session",
+    "LoginRefreshRequired": "console-login",
+    "InvalidIdentityToken": "web-identity",
+    "EC2RoleRequestError": "instance-metadata",
 }
 
 

@@ -1,0 +1,220 @@
+"""imds.role: the EC2 instance metadata service, asked for a role the way botocore asks.
+
+botocore PUTs `/latest/api/token` (IMDSv2), falls back to IMDSv1 on a timeout or 403/404/405
+unless v1 is disabled, then GETs `/latest/meta-data/iam/security-credentials/` and the role's
+credentials. It gives up after one attempt and one second, so a hop limit of 1 seen from a
+container, a proxy in the way, or no role at all all end as "Unable to locate credentials".
+
+We ask only when the environment suggests EC2 (the DMI vendor, or an explicit endpoint), never
+with AWS_EC2_METADATA_DISABLED=true, within a one-second budget for all requests, and without
+proxies (we report a proxy that would catch botocore's requests instead).
+"""
+
+from __future__ import annotations
+
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+from urllib.parse import urlparse
+
+from awsmedic import awsconfig
+from awsmedic.context import Context
+from awsmedic.model import Evidence, Secret, SecretKind, Status
+from awsmedic.probes import ProbeInput, probe
+
+BUDGET_SECONDS = 1.0
+DEFAULT_ENDPOINT = "http://169.254.169.254/"
+IPV6_ENDPOINT = "http://[fd00:ec2::254]/"
+#: Files that say "this is an EC2 instance" (Nitro: DMI vendor; Xen: the hypervisor uuid).
+EC2_HINTS = (
+    (Path("/sys/devices/virtual/dmi/id/sys_vendor"), "Amazon EC2"),
+    (Path("/sys/devices/virtual/dmi/id/board_asset_tag"), "i-"),
+    (Path("/sys/hypervisor/uuid"), "ec2"),
+)
+_CREDS = "latest/meta-data/iam/security-credentials/"
+_KINDS = {
+    "AccessKeyId": SecretKind.ACCESS_KEY_ID,
+    "SecretAccessKey": SecretKind.SECRET_KEY,
+    "Token": SecretKind.SESSION_TOKEN,
+}
+
+
+def on_ec2() -> bool:
+    for path, start in EC2_HINTS:
+        try:
+            if path.read_text(encoding="utf-8", errors="replace").strip().startswith(start):
+                return True
+        except OSError:
+            continue
+    return False
+
+
+def _setting(ctx: Context, var: str, key: str, run: ProbeInput) -> str | None:
+    if ctx.env(var) is not None:
+        return ctx.environ[var]
+    selection = awsconfig.selected_profile(ctx, run.text)
+    setting = awsconfig.load(ctx).settings(selection.name).get(key)
+    return setting.value if setting is not None else None
+
+
+def base_url(ctx: Context, run: ProbeInput) -> tuple[str, bool]:
+    """(endpoint, explicit) as botocore's IMDSFetcher._select_base_url chooses it."""
+    explicit = _setting(
+        ctx, "AWS_EC2_METADATA_SERVICE_ENDPOINT", "ec2_metadata_service_endpoint", run
+    )
+    if explicit:
+        return explicit.rstrip("/") + "/", True
+    mode = _setting(
+        ctx, "AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE", "ec2_metadata_service_endpoint_mode", run
+    )
+    return (IPV6_ENDPOINT if (mode or "").lower() == "ipv6" else DEFAULT_ENDPOINT), False
+
+
+def _proxy(ctx: Context, url: str) -> str | None:
+    """The proxy botocore would send IMDS requests through, if any."""
+    host = urlparse(url).hostname or ""
+    proxy = ctx.env("HTTP_PROXY") or ctx.env("http_proxy")
+    bypass = (ctx.env("NO_PROXY") or ctx.env("no_proxy") or "").replace(" ", "").split(",")
+    if proxy and host not in bypass and "*" not in bypass:
+        return proxy
+    return None
+
+
+class _Budget:
+    def __init__(self, seconds: float) -> None:
+        self.deadline = time.monotonic() + seconds
+
+    def request(self, method: str, url: str, headers: dict[str, str]) -> tuple[int | None, bytes]:
+        """(HTTP status, body), status None on a timeout or no connection."""
+        remaining = self.deadline - time.monotonic()
+        if remaining <= 0.05:
+            return None, b""
+        opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+        request = urllib.request.Request(url, method=method, headers=headers)  # noqa: S310
+        try:
+            with opener.open(request, timeout=remaining) as response:
+                return int(response.status), response.read(64 * 1024)
+        except urllib.error.HTTPError as exc:
+            return int(exc.code), b""
+        except (OSError, ValueError):
+            return None, b""
+
+
+def _ask(base: str, v1_disabled: bool) -> tuple[list[str], str, tuple[Secret, ...]]:
+    """The three requests botocore makes; (findings, sentence, secrets)."""
+    budget = _Budget(BUDGET_SECONDS)
+    ttl = {"x-aws-ec2-metadata-token-ttl-seconds": "60"}
+    status, body = budget.request("PUT", base + "latest/api/token", ttl)
+    headers: dict[str, str] = {}
+    findings: list[str] = []
+    notes: list[str] = []
+    if status == 200:
+        headers["x-aws-ec2-metadata-token"] = body.decode("ascii", "replace")
+    elif status is None:
+        findings.append("imds-token-timeout")
+        notes.append("the IMDSv2 token request got no answer")
+    else:
+        notes.append(f"the IMDSv2 token request answered HTTP {status}")
+    if not headers and v1_disabled:
+        notes.append("IMDSv1 is disabled, so botocore stops here")
+        return [*findings, "imds-unreachable"], "; ".join(notes), ()
+    status, body = budget.request("GET", base + _CREDS, headers)
+    if status == 404:
+        return ["imds-no-role"], "IMDS answers, but no IAM role is attached (404)", ()
+    if status == 200 and body.strip():
+        role = body.decode("utf-8", "replace").splitlines()[0].strip()
+        status, body = budget.request("GET", base + _CREDS + role, headers)
+        return _role_answer(role, status, body)
+    findings.append("imds-unreachable")
+    if status == 401:
+        findings.append("imds-v1-rejected")
+        notes.append("IMDSv1 is refused (401): the instance requires IMDSv2 tokens")
+    else:
+        notes.append(f"the role list {'got no answer' if status is None else f'answered {status}'}")
+    return findings, "; ".join(notes), ()
+
+
+def _role_answer(
+    role: str, status: int | None, body: bytes
+) -> tuple[list[str], str, tuple[Secret, ...]]:
+    import json
+
+    try:
+        data = json.loads(body.decode("utf-8")) if status == 200 else {}
+    except (UnicodeError, ValueError):
+        data = {}
+    if not isinstance(data, dict):
+        data = {}
+    secrets = tuple(Secret(str(data[k]), kind) for k, kind in _KINDS.items() if data.get(k))
+    if data.get("Code") == "Success" and data.get("AccessKeyId"):
+        return ["imds-role-ok"], f"IMDS serves credentials for role '{role}'", secrets
+    code = data.get("Code") or (f"HTTP {status}" if status else "no answer")
+    return (
+        ["imds-role-broken"],
+        f"role '{role}' is attached, but IMDS returns no credentials for it ({code}; does"
+        " its trust policy allow ec2.amazonaws.com?)",
+        secrets,
+    )
+
+
+@probe(
+    "imds.role",
+    title="EC2 instance metadata and instance role",
+    network=True,
+    findings=(
+        "imds-disabled",
+        "imds-disabled-on-ec2",
+        "not-on-ec2",
+        "imds-behind-proxy",
+        "imds-unreachable",
+        "imds-token-timeout",
+        "imds-v1-rejected",
+        "imds-no-role",
+        "imds-role-broken",
+        "imds-role-ok",
+    ),
+)
+def instance_role(run: ProbeInput) -> Evidence:
+    """IMDSv2 token, role list and role credentials, within one second, only where EC2 is likely."""
+    ctx = run.ctx
+    ec2 = on_ec2()
+    if (ctx.env("AWS_EC2_METADATA_DISABLED") or "").lower() == "true":
+        findings = ["imds-disabled"] + (["imds-disabled-on-ec2"] if ec2 else [])
+        where = "on this EC2 instance" if ec2 else "here"
+        return Evidence(
+            "imds.role",
+            Status.PROBLEM if ec2 else Status.OK,
+            f"AWS_EC2_METADATA_DISABLED=true: botocore never asks instance metadata {where}",
+            tuple(findings),
+        )
+    base, explicit = base_url(ctx, run)
+    if not (ec2 or explicit):
+        return Evidence(
+            "imds.role",
+            Status.OK,
+            "this does not look like an EC2 instance (no EC2 DMI vendor, no metadata endpoint"
+            " set): instance metadata not asked",
+            ("not-on-ec2",),
+        )
+    proxy = _proxy(ctx, base)
+    v1_disabled = (
+        _setting(ctx, "AWS_EC2_METADATA_V1_DISABLED", "ec2_metadata_v1_disabled", run) or ""
+    ).lower() == "true"
+    findings, sentence, secrets = _ask(base, v1_disabled)
+    if proxy is not None:
+        findings.append("imds-behind-proxy")
+        host = urlparse(base).hostname
+        sentence += (
+            f"; botocore sends these requests through the proxy {proxy} (add {host} to NO_PROXY)"
+        )
+    ok = findings == ["imds-role-ok"]
+    return Evidence(
+        "imds.role",
+        Status.OK if ok else Status.PROBLEM,
+        f"instance metadata at {base}: {sentence}",
+        tuple(findings),
+        {},
+        (sentence,),
+        secrets,
+    )
