@@ -16,6 +16,7 @@ from pathlib import Path
 
 from awsmedic.context import Context
 from awsmedic.inifile import IniFile, Section, scan
+from awsmedic.model import Fact
 
 CREDENTIALS, CONFIG = "credentials", "config"
 _ENV_VAR = {CREDENTIALS: "AWS_SHARED_CREDENTIALS_FILE", CONFIG: "AWS_CONFIG_FILE"}
@@ -75,6 +76,13 @@ class AwsFiles:
     @property
     def files(self) -> tuple[SharedFile, SharedFile]:
         return (self.credentials, self.config)
+
+    def facts(self, ctx: Context) -> dict[str, Fact]:
+        """The `credentials_file` and `config_file` placeholders, with what chose each path."""
+        return {
+            "credentials_file": Fact(self.credentials.where(ctx), self.credentials.source),
+            "config_file": Fact(self.config.where(ctx), self.config.source),
+        }
 
     def settings(self, profile: str) -> dict[str, Setting]:
         """The profile's settings as botocore merges them: credentials-file values win."""

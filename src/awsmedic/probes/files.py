@@ -128,11 +128,7 @@ def file_syntax(run: ProbeInput) -> Evidence:
     for file in files.files:
         if file.path is not None and file.exists:
             secrets += file_secrets(file.path)
-    facts = {
-        "profile": Fact(selection.name, selection.source),
-        "credentials_file": Fact(files.credentials.where(ctx), files.credentials.source),
-        "config_file": Fact(files.config.where(ctx), files.config.source),
-    }
+    facts = {"profile": Fact(selection.name, selection.source), **files.facts(ctx)}
     present = [f.where(ctx) for f in files.files if f.exists]
     if not problems:
         summary = (

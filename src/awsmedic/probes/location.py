@@ -14,7 +14,7 @@ from pathlib import Path
 
 from awsmedic import awsconfig
 from awsmedic.context import Context
-from awsmedic.model import Evidence, Fact, Status
+from awsmedic.model import Evidence, Status
 from awsmedic.probes import ProbeInput, probe
 
 #: Files whose presence means "inside a container" (Docker, Podman).
@@ -191,10 +191,7 @@ def file_location(run: ProbeInput) -> Evidence:
     }
     if elsewhere & set(findings):
         findings.append("files-elsewhere")
-    facts = {
-        "credentials_file": Fact(files.credentials.where(ctx), files.credentials.source),
-        "config_file": Fact(files.config.where(ctx), files.config.source),
-    }
+    facts = files.facts(ctx)
     if "files-elsewhere" in findings:
         reasons = [line for line in details if _mentions(line)]
         summary = "; ".join(reasons[:2]) or details[0]

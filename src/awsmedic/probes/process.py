@@ -170,7 +170,7 @@ def _execute(argv: list[str], env: dict[str, str], now: datetime) -> tuple[str, 
         "process-expired",
         "process-ok",
     ),
-    facts=("profile",),
+    facts=("profile", "config_file"),
     prefetch=False,
 )
 def credential_process(run: ProbeInput) -> Evidence:
@@ -186,7 +186,10 @@ def credential_process(run: ProbeInput) -> Evidence:
             ("not-process-profile",),
         )
     profile, command, where = found
-    facts = {"profile": Fact(profile, "credential_process", where)}
+    facts = {
+        "profile": Fact(profile, "credential_process", where),
+        **awsconfig.load(run.ctx).facts(run.ctx),
+    }
     argv = compat_shell_split(command)
     findings: list[str] = []
     details = [

@@ -152,7 +152,7 @@ def _env_conflict(ctx: Context) -> str | None:
         "no-profiles",
         *(f"profile-kind-{kind}" for kind in _KIND_WORDS),
     ),
-    facts=("profile",),
+    facts=("profile", "credentials_file", "config_file"),
 )
 def profile_resolution(run: ProbeInput) -> Evidence:
     """The profile in use, what selected it, which file and line define it, or the nearest name."""
@@ -185,6 +185,6 @@ def profile_resolution(run: ProbeInput) -> Evidence:
         Status.PROBLEM if problem else Status.OK,
         summary,
         tuple(findings),
-        {"profile": Fact(selection.name, selection.source, location)},
+        {"profile": Fact(selection.name, selection.source, location), **files.facts(ctx)},
         tuple(details),
     )

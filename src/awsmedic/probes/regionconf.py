@@ -113,7 +113,7 @@ def check_region(region: str) -> tuple[list[str], str]:
         "region-unknown",
         "region-from-error",
     ),
-    facts=("region",),
+    facts=("region", "profile"),
 )
 def region_config(run: ProbeInput) -> Evidence:
     """The effective region in botocore's order, and whether it is a real region name."""
@@ -124,9 +124,11 @@ def region_config(run: ProbeInput) -> Evidence:
         # InvalidRegionError quotes the exact value the failing command used.
         region, source, location = in_text.group(1), "the error text", ""
         extra.append("region-from-error")
+    selection = awsconfig.selected_profile(run.ctx, run.text)
+    profile = {"profile": Fact(selection.name, selection.source)}
     if region is None:
         findings, summary = _missing(run)
-        return Evidence("config.region", Status.PROBLEM, summary, tuple(findings))
+        return Evidence("config.region", Status.PROBLEM, summary, tuple(findings), profile)
     findings, sentence = check_region(region)
     where = f"{source}, {location}" if location else source
     summary = f"region '{region}' ({where}) {sentence}"
@@ -136,5 +138,5 @@ def region_config(run: ProbeInput) -> Evidence:
         status,
         summary,
         tuple(findings + extra),
-        {"region": Fact(region, source, location)},
+        {**profile, "region": Fact(region, source, location)},
     )

@@ -121,7 +121,7 @@ def _step(
         "role-arn-malformed",
         "role-config-ok",
     ),
-    facts=("profile", "role_arn", "source_profile"),
+    facts=("profile", "role_arn", "source_profile", "credentials_file", "config_file"),
 )
 def role_config(run: ProbeInput) -> Evidence:
     """Follow role_arn/source_profile like botocore: missing, doubled, looping or empty sources."""
@@ -138,6 +138,7 @@ def role_config(run: ProbeInput) -> Evidence:
             {"profile": Fact(selection.name, selection.source)},
         )
     facts = {
+        **files.facts(ctx),
         "profile": Fact(selection.name, selection.source),
         "role_arn": Fact(
             settings["role_arn"].value, "config-file", settings["role_arn"].where(ctx)

@@ -192,7 +192,7 @@ def _read_token(path: Path) -> tuple[dict[str, object] | None, str]:
         "sso-registration-expired",
         "sso-token-valid",
     ),
-    facts=("profile", "sso_session", "sso_start_url"),
+    facts=("profile", "sso_session", "sso_start_url", "config_file"),
 )
 def sso_token(run: ProbeInput) -> Evidence:
     """SSO settings of the profile, and the state of the token cache file botocore would read."""
@@ -209,7 +209,7 @@ def sso_token(run: ProbeInput) -> Evidence:
             {"profile": Fact(selection.name, selection.source)},
         )
     config = read_config(ctx, files, profile)
-    facts = {"profile": Fact(selection.name, selection.source)}
+    facts = {"profile": Fact(selection.name, selection.source), **files.facts(ctx)}
     if config.session:
         facts["sso_session"] = Fact(config.session, "config-file")
     if config.start_url:
