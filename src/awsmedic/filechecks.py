@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from awsmedic.awsconfig import CONFIG, CREDENTIALS, SharedFile, config_profile_name
 from awsmedic.context import Context
 from awsmedic.hygiene import value_problems
-from awsmedic.inifile import FATAL, Entry, Section
+from awsmedic.inifile import FATAL, Entry, IniFile, Section
 
 #: inifile issue codes -> finding codes.
 ISSUE_FINDINGS = {
@@ -148,9 +148,23 @@ def profile_of(file: SharedFile, section: Section) -> str | None:
     return named[1] if named and named[0] == "profile" else None
 
 
+def _nested(ini: IniFile, line: int) -> bool:
+    """Whether `line` continues a value that starts on the next line (`s3 =` + indented keys).
+
+    botocore reads such values as nested settings, so the indentation there is intended.
+    """
+    owner: Entry | None = None
+    for section in ini.sections:
+        for entry in section.entries:
+            if entry.line < line and (owner is None or entry.line > owner.line):
+                owner = entry
+    return owner is not None and owner.value.startswith("\n")
+
+
 def issue_problems(ctx: Context, file: SharedFile) -> list[FileProblem]:
     """What configparser itself stumbles over (inifile issues)."""
-    if file.ini is None:
+    ini = file.ini
+    if ini is None:
         return []
     return [
         FileProblem(
@@ -159,8 +173,9 @@ def issue_problems(ctx: Context, file: SharedFile) -> list[FileProblem]:
             issue.message,
             fatal=issue.code in FATAL,
         )
-        for issue in file.ini.issues
+        for issue in ini.issues
         if issue.code in ISSUE_FINDINGS
+        and not (issue.code == "continuation" and _nested(ini, issue.line))
     ]
 
 

@@ -85,9 +85,13 @@ class _Budget:
     def __init__(self, seconds: float) -> None:
         self.deadline = time.monotonic() + seconds
 
-    def request(self, method: str, url: str, headers: dict[str, str]) -> tuple[int | None, bytes]:
+    def request(
+        self, method: str, url: str, headers: dict[str, str], cap: float | None = None
+    ) -> tuple[int | None, bytes]:
         """(HTTP status, body), status None on a timeout or no connection."""
         remaining = self.deadline - time.monotonic()
+        if cap is not None:
+            remaining = min(remaining, cap)
         if remaining <= 0.05:
             return None, b""
         opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
@@ -105,7 +109,9 @@ def _ask(base: str, v1_disabled: bool) -> tuple[list[str], str, tuple[Secret, ..
     """The three requests botocore makes; (findings, sentence, secrets)."""
     budget = _Budget(BUDGET_SECONDS)
     ttl = {"x-aws-ec2-metadata-token-ttl-seconds": "60"}
-    status, body = budget.request("PUT", base + "latest/api/token", ttl)
+    # Half the budget for the token, so that a token request that never returns (a hop limit
+    # of 1) still leaves time to see how IMDSv1 answers, as botocore's fallback would.
+    status, body = budget.request("PUT", base + "latest/api/token", ttl, BUDGET_SECONDS / 2)
     headers: dict[str, str] = {}
     findings: list[str] = []
     notes: list[str] = []

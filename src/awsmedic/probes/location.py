@@ -123,13 +123,15 @@ def _who(ctx: Context, findings: list[str]) -> list[str]:
     sudo_user = ctx.env("SUDO_USER")
     if sudo_user and euid == 0:
         findings.append("running-under-sudo")
-        lines.append(f"running under sudo as root (invoked by {sudo_user}); HOME is {ctx.home}")
         theirs = _named_home(sudo_user)
         if theirs is not None and theirs != ctx.home and (theirs / ".aws").is_dir():
             findings.append("sudo-user-has-aws-files")
             lines.append(
-                f"{sudo_user}'s own files are in {theirs}/.aws, which this process ignores"
+                f"running under sudo as root: {sudo_user}'s own files are in {theirs}/.aws,"
+                f" which this process ignores (it reads {ctx.home}/.aws)"
             )
+        else:
+            lines.append(f"running under sudo as root (invoked by {sudo_user}); HOME is {ctx.home}")
     return lines
 
 
@@ -144,6 +146,19 @@ def _where_running(ctx: Context, findings: list[str]) -> list[str]:
         findings.append("in-ci")
         lines.append("this runs in a CI job")
     return lines
+
+
+#: Findings that mean "the process reads other files than the ones you think".
+ELSEWHERE = frozenset(
+    {
+        "file-override-missing",
+        "file-override-empty",
+        "file-unreadable",
+        "legacy-credential-file-missing",
+        "sudo-user-has-aws-files",
+        "home-unset",
+    }
+)
 
 
 @probe(
@@ -176,39 +191,25 @@ def file_location(run: ProbeInput) -> Evidence:
     ctx = run.ctx
     files = awsconfig.load(ctx)
     findings: list[str] = []
-    details = [_file_state(ctx, file, findings) for file in files.files]
+    notes: list[tuple[str, bool]] = []  # (sentence, whether it explains "files elsewhere")
+
+    def note(lines: list[str], before: int) -> None:
+        reason = bool(ELSEWHERE & set(findings[before:]))
+        notes.extend((line, reason) for line in lines)
+
+    for file in files.files:
+        before = len(findings)
+        note([_file_state(ctx, file, findings)], before)
     if "credentials-file-missing" in findings and "config-file-missing" in findings:
         findings.append("aws-files-missing")
-    legacy = _legacy(ctx, findings)
-    details += ([legacy] if legacy else []) + _who(ctx, findings) + _where_running(ctx, findings)
-    elsewhere = {
-        "file-override-missing",
-        "file-override-empty",
-        "file-unreadable",
-        "legacy-credential-file-missing",
-        "sudo-user-has-aws-files",
-        "home-unset",
-    }
-    if elsewhere & set(findings):
+    for helper in (_legacy, _who, _where_running):
+        before = len(findings)
+        found = helper(ctx, findings)
+        note(found if isinstance(found, list) else [found] if found else [], before)
+    details = tuple(line for line, _ in notes)
+    reasons = [line for line, reason in notes if reason]
+    if reasons:
         findings.append("files-elsewhere")
-    facts = files.facts(ctx)
-    if "files-elsewhere" in findings:
-        reasons = [line for line in details if _mentions(line)]
-        summary = "; ".join(reasons[:2]) or details[0]
-        status = Status.PROBLEM
-    else:
-        summary = "; ".join(details[:2])
-        status = Status.PROBLEM if "file-readable-by-others" in findings else Status.OK
-    return Evidence("files.location", status, summary, tuple(findings), facts, tuple(details))
-
-
-def _mentions(line: str) -> bool:
-    markers = (
-        "does not exist",
-        "cannot be read",
-        "is set but empty",
-        "missing:",
-        "ignores",
-        "HOME is not set",
-    )
-    return any(marker in line for marker in markers)
+    status = Status.PROBLEM if reasons or "file-readable-by-others" in findings else Status.OK
+    summary = "; ".join(reasons[:2] or details[:2])
+    return Evidence("files.location", status, summary, tuple(findings), files.facts(ctx), details)

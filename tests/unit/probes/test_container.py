@@ -1,0 +1,96 @@
+"""creds.container: one bounded request to the container credentials endpoint (on 127.0.0.1)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from awsmedic.model import Status
+from tests.awsfixtures import free_port
+from tests.fakeendpoint import Reply, serving
+from tests.unit.probes.helpers import KEY, SECRET, TOKEN, probe
+
+CREDS = json.dumps(
+    {
+        "AccessKeyId": KEY,
+        "SecretAccessKey": SECRET,
+        "Token": TOKEN,
+        "Expiration": "2099-01-01T00:00:00Z",
+        "RoleArn": "arn:aws:iam::123456789012:role/task",
+    }
+)
+
+
+def test_not_configured() -> None:
+    assert probe("creds.container").findings == ("container-not-configured",)
+
+
+def test_credentials_come_back_and_stay_secret(
+    home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    token = home / "eks-pod-identity-token"
+    token.write_text("pod-identity-token-value")
+    monkeypatch.setenv("AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE", str(token))
+    with serving({("GET", "/v1/credentials"): Reply(200, CREDS)}) as endpoint:
+        monkeypatch.setenv("AWS_CONTAINER_CREDENTIALS_FULL_URI", endpoint.url + "/v1/credentials")
+        evidence = probe("creds.container")
+    assert evidence.status is Status.OK
+    assert evidence.findings[0] == "container-credentials-ok"
+    assert endpoint.requests[0].headers["Authorization"] == "pod-identity-token-value"
+    text = evidence.summary + "".join(evidence.details)
+    assert SECRET not in text and TOKEN not in text and "pod-identity-token-value" not in text
+    assert {SECRET, TOKEN, "pod-identity-token-value"} <= {s.reveal() for s in evidence.secrets}
+
+
+@pytest.mark.parametrize(
+    ("reply", "finding"),
+    [
+        (Reply(403, '{"Message": "Token is invalid"}'), "container-endpoint-rejected"),
+        (Reply(500, "oops"), "container-endpoint-error"),
+        (Reply(200, "<html>proxy login</html>"), "container-bad-response"),
+        (Reply(200, json.dumps({"AccessKeyId": KEY})), "container-bad-response"),
+    ],
+)
+def test_bad_answers(monkeypatch: pytest.MonkeyPatch, reply: Reply, finding: str) -> None:
+    with serving({("GET", "/creds"): reply}) as endpoint:
+        monkeypatch.setenv("AWS_CONTAINER_CREDENTIALS_FULL_URI", endpoint.url + "/creds")
+        assert probe("creds.container").findings[0] == finding
+
+
+def test_nothing_listening(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("AWS_CONTAINER_CREDENTIALS_FULL_URI", f"http://127.0.0.1:{free_port()}/c")
+    evidence = probe("creds.container")
+    assert evidence.findings[0] == "container-endpoint-unreachable"
+    assert evidence.elapsed_ms < 5000
+
+
+def test_a_host_botocore_refuses(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("AWS_CONTAINER_CREDENTIALS_FULL_URI", "http://credentials.internal/x")
+    evidence = probe("creds.container")
+    assert evidence.findings[0] == "container-host-not-allowed"
+    assert "'credentials.internal'" in evidence.summary
+
+
+@pytest.mark.parametrize(
+    ("content", "finding"),
+    [(None, "container-token-file-missing"), ("token\r\n", "container-token-bad-characters")],
+)
+def test_token_file_problems(
+    home: Path, monkeypatch: pytest.MonkeyPatch, content: str | None, finding: str
+) -> None:
+    path = home / "token"
+    if content is not None:
+        path.write_text(content)
+    monkeypatch.setenv("AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE", str(path))
+    monkeypatch.setenv("AWS_CONTAINER_CREDENTIALS_FULL_URI", f"http://127.0.0.1:{free_port()}/c")
+    assert probe("creds.container").findings[0] == finding
+
+
+def test_offline_asks_nothing(monkeypatch: pytest.MonkeyPatch) -> None:
+    with serving({("GET", "/c"): Reply(200, CREDS)}) as endpoint:
+        monkeypatch.setenv("AWS_CONTAINER_CREDENTIALS_FULL_URI", endpoint.url + "/c")
+        evidence = probe("creds.container", offline=True)
+    assert evidence.status is Status.SKIPPED
+    assert endpoint.requests == []

@@ -1,0 +1,126 @@
+"""imds.role: instance metadata asked like botocore asks, within one second, only on EC2."""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+
+import pytest
+
+from awsmedic.model import Status
+from awsmedic.probes import imds
+from tests.awsfixtures import free_port
+from tests.fakeendpoint import imds_routes, serving
+from tests.unit.probes.helpers import KEY, SECRET, TOKEN, probe
+
+ROLE_CREDS = json.dumps(
+    {"Code": "Success", "AccessKeyId": KEY, "SecretAccessKey": SECRET, "Token": TOKEN}
+)
+
+
+@pytest.fixture
+def metadata_allowed(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("AWS_EC2_METADATA_DISABLED")
+
+
+def test_disabled_means_no_request_at_all(monkeypatch: pytest.MonkeyPatch) -> None:
+    with serving(imds_routes()) as endpoint:
+        monkeypatch.setenv("AWS_EC2_METADATA_SERVICE_ENDPOINT", endpoint.url)
+        evidence = probe("imds.role")
+    assert evidence.findings == ("imds-disabled",)
+    assert endpoint.requests == []
+
+
+def test_disabled_on_an_ec2_instance(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    vendor = tmp_path / "sys_vendor"
+    vendor.write_text("Amazon EC2\n")
+    monkeypatch.setattr(imds, "EC2_HINTS", ((vendor, "Amazon EC2"),))
+    assert probe("imds.role").findings == ("imds-disabled", "imds-disabled-on-ec2")
+
+
+@pytest.mark.usefixtures("metadata_allowed")
+def test_off_ec2_nothing_is_asked(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setattr(imds, "EC2_HINTS", ((tmp_path / "absent", "Amazon EC2"),))
+    assert probe("imds.role").findings == ("not-on-ec2",)
+
+
+@pytest.mark.usefixtures("metadata_allowed")
+def test_a_role_is_served(monkeypatch: pytest.MonkeyPatch) -> None:
+    with serving(imds_routes(credentials=ROLE_CREDS)) as endpoint:
+        monkeypatch.setenv("AWS_EC2_METADATA_SERVICE_ENDPOINT", endpoint.url)
+        evidence = probe("imds.role")
+    assert evidence.status is Status.OK
+    assert evidence.findings == ("imds-role-ok",)
+    assert "role 'app-role'" in evidence.summary
+    assert [r.method for r in endpoint.requests] == ["PUT", "GET", "GET"]
+    headers = {k.lower(): v for k, v in endpoint.requests[1].headers.items()}
+    assert headers["x-aws-ec2-metadata-token"] == "imds-session-token"
+    assert SECRET not in evidence.summary and TOKEN not in evidence.summary
+    assert {KEY, SECRET, TOKEN} <= {s.reveal() for s in evidence.secrets}
+
+
+@pytest.mark.usefixtures("metadata_allowed")
+def test_no_instance_profile(monkeypatch: pytest.MonkeyPatch) -> None:
+    with serving(imds_routes(role=None)) as endpoint:
+        monkeypatch.setenv("AWS_EC2_METADATA_SERVICE_ENDPOINT", endpoint.url)
+        assert probe("imds.role").findings == ("imds-no-role",)
+
+
+@pytest.mark.usefixtures("metadata_allowed")
+def test_a_role_ec2_cannot_assume(monkeypatch: pytest.MonkeyPatch) -> None:
+    broken = json.dumps({"Code": "AssumeRoleUnauthorizedAccess", "Message": "EC2 cannot assume"})
+    with serving(imds_routes(credentials=broken)) as endpoint:
+        monkeypatch.setenv("AWS_EC2_METADATA_SERVICE_ENDPOINT", endpoint.url)
+        evidence = probe("imds.role")
+    assert evidence.findings == ("imds-role-broken",)
+    assert "AssumeRoleUnauthorizedAccess" in evidence.summary
+
+
+@pytest.mark.usefixtures("metadata_allowed")
+def test_hop_limit_token_never_arrives_and_v1_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    with serving(imds_routes(token_delay=3, v1_status=401)) as endpoint:
+        monkeypatch.setenv("AWS_EC2_METADATA_SERVICE_ENDPOINT", endpoint.url)
+        started = time.monotonic()
+        evidence = probe("imds.role")
+        elapsed = time.monotonic() - started
+    assert set(evidence.findings) == {"imds-token-timeout", "imds-unreachable", "imds-v1-rejected"}
+    assert elapsed < 1.5, "the whole probe stays within its one-second budget"
+
+
+@pytest.mark.usefixtures("metadata_allowed")
+def test_v1_disabled_stops_after_the_token(monkeypatch: pytest.MonkeyPatch) -> None:
+    with serving(imds_routes(token_delay=3)) as endpoint:
+        monkeypatch.setenv("AWS_EC2_METADATA_SERVICE_ENDPOINT", endpoint.url)
+        monkeypatch.setenv("AWS_EC2_METADATA_V1_DISABLED", "true")
+        evidence = probe("imds.role")
+    assert set(evidence.findings) == {"imds-token-timeout", "imds-unreachable"}
+    assert "IMDSv1 is disabled" in evidence.summary
+
+
+@pytest.mark.usefixtures("metadata_allowed")
+def test_nothing_listening(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("AWS_EC2_METADATA_SERVICE_ENDPOINT", f"http://127.0.0.1:{free_port()}")
+    assert "imds-unreachable" in probe("imds.role").findings
+
+
+@pytest.mark.usefixtures("metadata_allowed")
+def test_a_proxy_that_would_catch_the_requests(monkeypatch: pytest.MonkeyPatch) -> None:
+    with serving(imds_routes(credentials=ROLE_CREDS)) as endpoint:
+        monkeypatch.setenv("AWS_EC2_METADATA_SERVICE_ENDPOINT", endpoint.url)
+        monkeypatch.setenv("HTTP_PROXY", "http://proxy.corp:3128")
+        evidence = probe("imds.role")
+    assert "imds-behind-proxy" in evidence.findings
+    assert "add 127.0.0.1 to NO_PROXY" in evidence.summary
+    monkeypatch.setenv("NO_PROXY", "localhost,127.0.0.1")
+    with serving(imds_routes(credentials=ROLE_CREDS)) as endpoint:
+        monkeypatch.setenv("AWS_EC2_METADATA_SERVICE_ENDPOINT", endpoint.url)
+        assert "imds-behind-proxy" not in probe("imds.role").findings
+
+
+def test_offline_asks_nothing(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("AWS_EC2_METADATA_DISABLED")
+    with serving(imds_routes()) as endpoint:
+        monkeypatch.setenv("AWS_EC2_METADATA_SERVICE_ENDPOINT", endpoint.url)
+        assert probe("imds.role", offline=True).status is Status.SKIPPED
+    assert endpoint.requests == []

@@ -1,0 +1,113 @@
+"""files.location: which files botocore reads, why there, and whose they are."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from awsmedic.model import Status
+from awsmedic.probes import location
+from tests.unit.probes.helpers import KEY, SECRET, probe
+
+
+@pytest.fixture(autouse=True)
+def _default_paths(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Most cases start from the defaults under HOME, as a user's shell has them."""
+    monkeypatch.delenv("AWS_CONFIG_FILE")
+    monkeypatch.delenv("AWS_SHARED_CREDENTIALS_FILE")
+
+
+def test_default_files_present(home: Path) -> None:
+    creds = home / ".aws" / "credentials"
+    creds.write_text(f"[default]\naws_access_key_id = {KEY}\naws_secret_access_key = {SECRET}\n")
+    creds.chmod(0o600)
+    (home / ".aws" / "config").write_text("[default]\nregion = eu-west-1\n")
+    evidence = probe("files.location")
+    assert evidence.status is Status.OK
+    assert "files-elsewhere" not in evidence.findings
+    assert evidence.facts["credentials_file"].value == "~/.aws/credentials"
+    assert evidence.facts["credentials_file"].source == "default"
+    assert "credentials file ~/.aws/credentials (default)" in evidence.summary
+
+
+def test_no_files_at_all_is_not_a_location_problem(home: Path) -> None:
+    evidence = probe("files.location")
+    assert {"credentials-file-missing", "config-file-missing", "aws-files-missing"} <= set(
+        evidence.findings
+    )
+    assert "files-elsewhere" not in evidence.findings
+
+
+def test_an_override_pointing_nowhere(home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (home / ".aws" / "credentials").write_text("[default]\n")
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", "$HOME/old/credentials")
+    evidence = probe("files.location")
+    assert {"file-path-override", "file-override-missing", "files-elsewhere"} <= set(
+        evidence.findings
+    )
+    assert evidence.summary.startswith(
+        "credentials file ~/old/credentials (AWS_SHARED_CREDENTIALS_FILE): does not exist"
+    )
+
+
+def test_an_empty_override(home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("AWS_CONFIG_FILE", "")
+    evidence = probe("files.location")
+    assert {"file-override-empty", "config-file-missing", "files-elsewhere"} <= set(
+        evidence.findings
+    )
+
+
+def test_the_legacy_variable(home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("AWS_CREDENTIAL_FILE", str(home / "creds.txt"))
+    evidence = probe("files.location")
+    assert {"legacy-credential-file-var", "legacy-credential-file-missing"} <= set(
+        evidence.findings
+    )
+    assert "could not be found" in evidence.summary
+    (home / "creds.txt").write_text("AWSAccessKeyId=x\n")
+    assert "legacy-credential-file-missing" not in probe("files.location").findings
+
+
+def test_a_directory_where_the_file_should_be(home: Path) -> None:
+    (home / ".aws" / "credentials").mkdir()
+    evidence = probe("files.location")
+    assert {"file-unreadable", "files-elsewhere"} <= set(evidence.findings)
+    assert "botocore treats it as empty" in evidence.summary
+
+
+def test_credentials_readable_by_others(home: Path) -> None:
+    creds = home / ".aws" / "credentials"
+    creds.write_text("[default]\n")
+    creds.chmod(0o644)
+    evidence = probe("files.location")
+    assert "file-readable-by-others" in evidence.findings
+    assert evidence.status is Status.PROBLEM
+    creds.chmod(0o600)
+    assert "file-readable-by-others" not in probe("files.location").findings
+
+
+def test_sudo_hides_the_invoking_users_files(
+    home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    alice = tmp_path / "alice"
+    (alice / ".aws").mkdir(parents=True)
+    (alice / ".aws" / "credentials").write_text("[default]\n")
+    monkeypatch.setenv("SUDO_USER", "alice")
+    monkeypatch.setattr(os, "geteuid", lambda: 0)
+    monkeypatch.setattr(location, "_named_home", lambda user: alice if user == "alice" else None)
+    evidence = probe("files.location")
+    assert {"running-under-sudo", "sudo-user-has-aws-files", "files-elsewhere"} <= set(
+        evidence.findings
+    )
+    assert f"alice's own files are in {alice}/.aws" in evidence.summary
+
+
+def test_container_and_ci_hints(home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(location, "CONTAINER_MARKERS", ())
+    assert "in-container" not in probe("files.location").findings
+    monkeypatch.setenv("KUBERNETES_SERVICE_HOST", "10.0.0.1")
+    monkeypatch.setenv("GITHUB_ACTIONS", "true")
+    assert {"in-container", "in-ci"} <= set(probe("files.location").findings)

@@ -1,0 +1,113 @@
+"""creds.process: run credential_process once, bounded, and judge its output by its shape."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import pytest
+
+from awsmedic.model import Status
+from awsmedic.probes import process
+from tests.unit.probes.helpers import KEY, SECRET, TOKEN, probe
+
+GOOD = {
+    "Version": 1,
+    "AccessKeyId": KEY,
+    "SecretAccessKey": SECRET,
+    "SessionToken": TOKEN,
+    "Expiration": "2099-01-01T00:00:00Z",
+}
+
+
+def helper(home: Path, body: str) -> str:
+    """A credential_process helper script; returns the command line for the config."""
+    path = home / "helper.py"
+    path.write_text("import json, sys, time\n" + body + "\n")
+    return f"{sys.executable} {path}"
+
+
+def profile(home: Path, command: str, name: str = "dev") -> None:
+    (home / ".aws" / "config").write_text(f"[profile {name}]\ncredential_process = {command}\n")
+
+
+def run(home: Path, body: str) -> object:
+    profile(home, helper(home, body))
+    return probe("creds.process", profile="dev")
+
+
+def test_not_configured(home: Path) -> None:
+    assert probe("creds.process").findings == ("not-process-profile",)
+
+
+def test_valid_output_is_described_not_shown(home: Path) -> None:
+    evidence = run(home, f"print(json.dumps({GOOD!r}))")
+    assert evidence.status is Status.OK  # type: ignore[attr-defined]
+    assert evidence.findings == ("process-ok",)  # type: ignore[attr-defined]
+    text = evidence.summary + "".join(evidence.details)  # type: ignore[attr-defined]
+    for value in (KEY, SECRET, TOKEN):
+        assert value not in text
+    assert {KEY, SECRET, TOKEN} <= {s.reveal() for s in evidence.secrets}  # type: ignore[attr-defined]
+    assert "keys: AccessKeyId, Expiration, SecretAccessKey, SessionToken, Version" in evidence.summary  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize(
+    ("body", "finding", "says"),
+    [
+        ("print('sso session expired', file=sys.stderr); sys.exit(2)", "process-exit-nonzero",
+         "status 2: sso session expired"),
+        ("sys.exit(1)", "process-exit-nonzero", "printed nothing on stderr"),
+        ("print('Enter your password:')", "process-stdout-not-json", "not JSON"),
+        ("print('export AWS_ACCESS_KEY_ID=x')", "process-stdout-not-json", "env format"),
+        ("pass", "process-stdout-empty", "nothing on stdout"),
+        ("print(json.dumps({'Version': 2}))", "process-bad-version", "Version 2"),
+        ("print(json.dumps({'Version': 1, 'AccessKeyId': 'x'}))", "process-missing-keys",
+         "lacks SecretAccessKey"),
+        (f"print(json.dumps({{**{GOOD!r}, 'Expiration': '2001-01-01T00:00:00Z'}}))",
+         "process-expired", "expired at 2001-01-01"),
+        (f"print(json.dumps({{**{GOOD!r}, 'Expiration': 'soon'}}))", "process-bad-expiration",
+         "not an ISO 8601 time"),
+    ],
+)
+def test_broken_helpers(home: Path, body: str, finding: str, says: str) -> None:
+    evidence = run(home, body)
+    assert evidence.findings[0] == finding  # type: ignore[attr-defined]
+    assert says in evidence.summary  # type: ignore[attr-defined]
+    assert "~/.aws/config line 2 [profile dev]" in evidence.summary  # type: ignore[attr-defined]
+
+
+def test_stdin_is_closed_so_a_prompt_cannot_wait(home: Path) -> None:
+    evidence = run(home, "line = sys.stdin.readline(); print('got', repr(line), file=sys.stderr); sys.exit(3)")
+    assert "got ''" in evidence.summary  # type: ignore[attr-defined]
+
+
+def test_a_hanging_helper_is_stopped(home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(process, "PROCESS_TIMEOUT_SECONDS", 0.5)
+    evidence = run(home, "time.sleep(30)")
+    assert evidence.findings == ("process-timeout",)  # type: ignore[attr-defined]
+    assert evidence.elapsed_ms < 5000  # type: ignore[attr-defined]
+
+
+def test_a_missing_program_and_shell_syntax(home: Path) -> None:
+    profile(home, "~/bin/vault-helper --json | jq .")
+    evidence = probe("creds.process", profile="dev")
+    assert evidence.findings == ("process-command-not-found", "process-shell-syntax")
+    assert "no shell runs it" in "".join(evidence.details)
+
+
+def test_a_role_profile_runs_its_source_profiles_helper(home: Path) -> None:
+    command = helper(home, "sys.exit(4)")
+    (home / ".aws" / "config").write_text(
+        "[profile dev]\nrole_arn = arn:aws:iam::123456789012:role/x\nsource_profile = base\n"
+        f"[profile base]\ncredential_process = {command}\n"
+    )
+    evidence = probe("creds.process", profile="dev")
+    assert evidence.findings == ("process-exit-nonzero",)
+    assert "profile 'base'" in evidence.summary
+
+
+def test_it_is_never_prefetched() -> None:
+    from awsmedic.probes import registry
+
+    assert registry()["creds.process"].prefetch is False

@@ -1,0 +1,145 @@
+"""config.profile: the selected profile, what selected it, and where it is (or nearly is)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from awsmedic.awsconfig import profile_in_text
+from awsmedic.model import Status
+from tests.unit.probes.helpers import KEY, SECRET, probe
+
+KEYS = f"aws_access_key_id = {KEY}\naws_secret_access_key = {SECRET}\n"
+
+
+def files(home: Path, credentials: str = "", config: str = "") -> None:
+    (home / ".aws" / "credentials").write_text(credentials)
+    (home / ".aws" / "config").write_text(config)
+
+
+def test_a_defined_profile_says_where(home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    files(home, f"[default]\n{KEYS}[dev]\n{KEYS}", "[profile dev]\nregion = eu-west-1\n")
+    monkeypatch.setenv("AWS_PROFILE", "dev")
+    evidence = probe("config.profile")
+    assert evidence.status is Status.OK
+    assert {"profile-defined", "profile-kind-static"} <= set(evidence.findings)
+    assert evidence.facts["profile"].source == "AWS_PROFILE"
+    assert "~/.aws/config line 1 [profile dev]" in evidence.summary
+    assert "~/.aws/credentials line 4 [dev]" in evidence.summary
+
+
+def test_a_missing_profile_with_a_near_name(home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    files(home, f"[default]\n{KEYS}[production]\n{KEYS}")
+    monkeypatch.setenv("AWS_PROFILE", "prodution")
+    evidence = probe("config.profile")
+    assert {"profile-missing", "profile-near-miss"} <= set(evidence.findings)
+    assert "did you mean 'production'?" in evidence.summary
+    assert "(profiles: default, production)" in evidence.summary
+
+
+def test_case_matters(home: Path) -> None:
+    files(home, f"[Dev]\n{KEYS}")
+    evidence = probe("config.profile", profile="dev")
+    assert {"profile-missing", "profile-near-miss"} <= set(evidence.findings)
+    assert evidence.facts["profile"].source == "--profile"
+
+
+def test_prefix_in_the_credentials_file(home: Path) -> None:
+    files(home, f"[profile dev]\n{KEYS}")
+    evidence = probe("config.profile", "The config profile (dev) could not be found")
+    assert {"profile-missing", "profile-written-with-prefix"} <= set(evidence.findings)
+    assert "~/.aws/credentials line 1 has [profile dev]" in evidence.summary
+
+
+def test_no_prefix_in_the_config_file(home: Path) -> None:
+    files(home, "", "[default]\nregion = us-east-1\n[dev]\nrole_arn = arn:aws:iam::123456789012:role/x\n")
+    evidence = probe("config.profile", profile="dev")
+    assert "profile-written-without-prefix" in evidence.findings
+    assert "~/.aws/config line 3 has [dev]" in evidence.summary
+
+
+def test_a_header_botocore_ignores(home: Path) -> None:
+    files(home, "", "[profiledev]\nregion = us-east-1\n")
+    assert "profile-bad-header" in probe("config.profile", profile="dev").findings
+
+
+def test_a_trailing_space_in_the_selected_name(home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    files(home, f"[dev]\n{KEYS}")
+    monkeypatch.setenv("AWS_PROFILE", "dev ")
+    evidence = probe("config.profile")
+    assert {"profile-missing", "profile-name-stray-characters"} <= set(evidence.findings)
+    assert "trailing whitespace" in evidence.summary
+    assert "the files define 'dev'" in evidence.summary
+
+
+def test_spaces_inside_the_brackets(home: Path) -> None:
+    files(home, f"[ dev ]\n{KEYS}")
+    evidence = probe("config.profile", profile="dev")
+    assert "profile-section-stray-characters" in evidence.findings
+
+
+def test_an_empty_name(home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    files(home, f"[default]\n{KEYS}")
+    monkeypatch.setenv("AWS_PROFILE", "")
+    assert {"profile-missing", "profile-name-empty"} <= set(probe("config.profile").findings)
+
+
+def test_an_implicit_default_that_does_not_exist(home: Path) -> None:
+    files(home, f"[Default]\n{KEYS}")
+    evidence = probe("config.profile")
+    assert "profile-default-absent" in evidence.findings
+    assert "profile-missing" not in evidence.findings
+
+
+def test_botocore_reads_aws_default_profile_first(
+    home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    files(home, f"[a]\n{KEYS}[b]\n{KEYS}")
+    monkeypatch.setenv("AWS_PROFILE", "a")
+    monkeypatch.setenv("AWS_DEFAULT_PROFILE", "b")
+    evidence = probe("config.profile")
+    assert evidence.facts["profile"].value == "b"
+    assert "profile-env-conflict" in evidence.findings
+    assert any("AWS CLI v2 uses AWS_PROFILE" in d for d in evidence.details)
+
+
+def test_the_profile_in_the_error_beats_the_environment(
+    home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    files(home, f"[default]\n{KEYS}")
+    monkeypatch.setenv("AWS_PROFILE", "default")
+    evidence = probe("config.profile", "aws s3 ls --profile staging")
+    assert evidence.facts["profile"].value == "staging"
+    assert evidence.facts["profile"].source == "the error text"
+
+
+@pytest.mark.parametrize(
+    ("kind", "settings"),
+    [
+        ("role", "role_arn = arn:aws:iam::123456789012:role/x\nsource_profile = default"),
+        ("sso", "sso_session = corp\nsso_account_id = 123456789012\nsso_role_name = A"),
+        ("process", "credential_process = /bin/helper"),
+        ("login", "login_session = arn:aws:iam::123456789012:user/a"),
+        ("web-identity", "web_identity_token_file = /t\nrole_arn = arn:aws:iam::123456789012:role/x"),
+        ("none", "region = us-east-1"),
+    ],
+)
+def test_profile_kinds(home: Path, kind: str, settings: str) -> None:
+    files(home, "", f"[profile dev]\n{settings}\n")
+    assert f"profile-kind-{kind}" in probe("config.profile", profile="dev").findings
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("botocore.exceptions.ProfileNotFound: The config profile (dev ) could not be found", "dev "),
+        ("$ aws s3 ls --profile=prod", "prod"),
+        ("$ export AWS_PROFILE=foobar\n$ aws sts get-caller-identity", "foobar"),
+        ('The source_profile "base" referenced in the profile "dev" does not exist.', "dev"),
+        ('The source profile "base" must have credentials.', None),
+        ("Unable to locate credentials", None),
+    ],
+)
+def test_profile_names_in_error_texts(text: str, name: str | None) -> None:
+    assert profile_in_text(text) == name

@@ -1,0 +1,91 @@
+"""config.region: the region botocore would use, where it came from, and whether it is real."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from awsmedic.model import Status
+from awsmedic.probes.regionconf import check_region
+from tests.unit.probes.helpers import probe
+
+
+def config(home: Path, text: str) -> None:
+    (home / ".aws" / "config").write_text(text)
+
+
+def test_botocore_order_flag_then_env_then_profile(
+    home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    config(home, "[default]\nregion = eu-west-1\n")
+    evidence = probe("config.region")
+    assert evidence.findings == ("region-set",)
+    assert evidence.facts["region"].value == "eu-west-1"
+    assert evidence.facts["region"].location == "~/.aws/config line 2 [default]"
+    monkeypatch.setenv("AWS_DEFAULT_REGION", "eu-central-1")
+    assert probe("config.region").facts["region"].value == "eu-central-1"
+    assert probe("config.region", region="us-west-2").facts["region"].source == "--region"
+
+
+def test_the_credentials_file_region_counts_too(home: Path) -> None:
+    (home / ".aws" / "credentials").write_text("[default]\nregion = ap-south-1\n")
+    evidence = probe("config.region")
+    assert evidence.facts["region"].location == "~/.aws/credentials line 2 [default]"
+
+
+def test_no_region(home: Path) -> None:
+    evidence = probe("config.region")
+    assert evidence.findings == ("region-missing",)
+    assert evidence.status is Status.PROBLEM
+
+
+def test_aws_region_is_not_read_by_boto3(home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("AWS_REGION", "eu-west-1")
+    evidence = probe("config.region")
+    assert {"region-missing", "region-only-aws-region"} <= set(evidence.findings)
+    assert "read only AWS_DEFAULT_REGION" in evidence.summary
+
+
+def test_named_profiles_do_not_inherit_the_default_region(
+    home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    config(home, "[default]\nregion = eu-west-1\n[profile dev]\noutput = json\n")
+    monkeypatch.setenv("AWS_PROFILE", "dev")
+    evidence = probe("config.region")
+    assert {"region-missing", "region-only-in-default"} <= set(evidence.findings)
+    assert "~/.aws/config line 2 [default]" in evidence.summary
+
+
+def test_an_empty_region_line(home: Path) -> None:
+    config(home, "[default]\nregion =\n")
+    evidence = probe("config.region")
+    assert evidence.findings == ("region-empty",)
+
+
+@pytest.mark.parametrize(
+    ("region", "finding", "says"),
+    [
+        ("eu-west-1 ", "region-stray-characters", "trailing whitespace"),
+        ('"eu-west-1"', "region-stray-characters", "quotes"),
+        ("us_east_1", "region-malformed", "did you mean 'us-east-1'"),
+        ("us-east1", "region-unknown", "did you mean 'us-east-1'"),
+        ("eu-west-1a", "region-az-name", "the region is 'eu-west-1'"),
+        ("US-EAST-1", "region-uppercase", "'us-east-1'"),
+        ("eu-west-9", "region-not-listed", "does not list it"),
+        ("eu-west-1", "region-set", "known region"),
+    ],
+)
+def test_region_names(region: str, finding: str, says: str) -> None:
+    findings, sentence = check_region(region)
+    assert finding in findings
+    assert says in sentence
+
+
+def test_the_value_in_an_invalid_region_error_wins(home: Path) -> None:
+    config(home, "[default]\nregion = eu-west-1\n")
+    evidence = probe(
+        "config.region", "Provided region_name 'eu-west-1 ' doesn't match a supported format."
+    )
+    assert {"region-stray-characters", "region-from-error"} <= set(evidence.findings)
+    assert evidence.facts["region"].source == "the error text"

@@ -1,0 +1,100 @@
+"""config.role: a role profile's source of credentials, checked as botocore checks it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from awsmedic.model import Status
+from tests.unit.probes.helpers import KEY, SECRET, probe
+
+ROLE = "role_arn = arn:aws:iam::123456789012:role/deploy"
+
+
+def config(home: Path, text: str) -> None:
+    (home / ".aws" / "config").write_text(text)
+
+
+def test_not_a_role_profile(home: Path) -> None:
+    assert probe("config.role").findings == ("not-role-profile",)
+
+
+def test_a_working_chain(home: Path) -> None:
+    (home / ".aws" / "credentials").write_text(
+        f"[base]\naws_access_key_id = {KEY}\naws_secret_access_key = {SECRET}\n"
+    )
+    config(home, f"[profile dev]\n{ROLE}\nsource_profile = base\n")
+    evidence = probe("config.role", profile="dev")
+    assert evidence.status is Status.OK
+    assert evidence.findings == ("role-config-ok",)
+    assert evidence.facts["source_profile"].value == "base"
+    assert evidence.facts["role_arn"].location == "~/.aws/config line 2 [profile dev]"
+
+
+@pytest.mark.parametrize(
+    ("text", "finding", "says"),
+    [
+        (f"[profile dev]\n{ROLE}\n", "role-no-source", "neither source_profile nor"),
+        (
+            f"[profile dev]\n{ROLE}\nsource_profile = base\ncredential_source = Environment\n",
+            "role-both-sources",
+            "sets both",
+        ),
+        (f"[profile dev]\n{ROLE}\nsource_profile = bsae\n[profile base]\nregion = x\n",
+         "role-source-profile-missing", "source_profile = bsae (~/.aws/config line 3"),
+        (f"[profile dev]\n{ROLE}\nsource_profile = base\n[profile base]\nregion = x\n",
+         "role-source-no-credentials", "source profile 'base'"),
+        (
+            f"[profile dev]\n{ROLE}\nsource_profile = base\n"
+            f"[profile base]\n{ROLE}\nsource_profile = dev\n",
+            "role-source-loop",
+            "dev -> base -> dev",
+        ),
+        (f"[profile dev]\n{ROLE}\nsource_profile = dev\n", "role-source-loop", "dev -> dev"),
+        (f"[profile dev]\n{ROLE}\ncredential_source = Ec2Instance\n",
+         "role-credential-source-invalid", "is not one of Environment"),
+        (f"[profile dev]\n{ROLE}\ncredential_source = Environment\n",
+         "role-credential-source-empty", "are not both set"),
+        (f"[profile dev]\nrole_arn = arn:aws:iam::1234:role/x\nsource_profile = dev\n"
+         f"aws_access_key_id = {KEY}\naws_secret_access_key = {SECRET}\n",
+         "role-arn-malformed", "12 digits"),
+    ],
+)
+def test_broken_sources(home: Path, text: str, finding: str, says: str) -> None:
+    config(home, text)
+    evidence = probe("config.role", profile="dev")
+    assert finding in evidence.findings
+    assert says in evidence.summary
+    assert evidence.status is Status.PROBLEM
+
+
+def test_a_self_reference_with_keys_is_allowed(home: Path) -> None:
+    config(
+        home,
+        f"[profile dev]\n{ROLE}\nsource_profile = dev\n"
+        f"aws_access_key_id = {KEY}\naws_secret_access_key = {SECRET}\n",
+    )
+    assert probe("config.role", profile="dev").findings == ("role-config-ok",)
+
+
+def test_a_chain_through_an_sso_profile(home: Path) -> None:
+    config(
+        home,
+        f"[profile dev]\n{ROLE}\nsource_profile = sso\n"
+        "[profile sso]\nsso_session = corp\nsso_account_id = 123456789012\nsso_role_name = A\n",
+    )
+    evidence = probe("config.role", profile="dev")
+    assert evidence.findings == ("role-config-ok",)
+    assert "(sso)" in evidence.summary
+
+
+def test_it_agrees_with_botocore(home: Path) -> None:
+    """The same broken files make botocore raise; our finding names the same problem."""
+    import botocore.session
+    from botocore.exceptions import InvalidConfigError
+
+    config(home, f"[profile dev]\n{ROLE}\nsource_profile = base\n")
+    with pytest.raises(InvalidConfigError, match='source_profile "base"'):
+        botocore.session.Session(profile="dev").get_credentials()
+    assert "role-source-profile-missing" in probe("config.role", profile="dev").findings
