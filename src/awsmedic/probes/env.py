@@ -20,6 +20,14 @@ _SECRET_KINDS = {
     "AWS_CONTAINER_AUTHORIZATION_TOKEN": SecretKind.OTHER,
 }
 NAME_VARS = ("AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_REGION", "AWS_DEFAULT_REGION")
+#: What a half-set key pair means to botocore's EnvProvider (causes.md section 4).
+_EXPLAIN = {
+    "env-key-id-without-secret": "AWS_ACCESS_KEY_ID is set without AWS_SECRET_ACCESS_KEY:"
+    " botocore stops with PartialCredentialsError",
+    "env-secret-without-key-id": "AWS_SECRET_ACCESS_KEY is set without AWS_ACCESS_KEY_ID:"
+    " botocore silently ignores it",
+    "env-empty-key-id": "AWS_ACCESS_KEY_ID is set but empty: botocore skips the environment",
+}
 
 
 def env_secrets(environ: dict[str, str] | object) -> tuple[Secret, ...]:
@@ -102,6 +110,7 @@ def environment(run: ProbeInput) -> Evidence:
     present = sorted(env)
     details = [f"set: {', '.join(present)}" if present else "no AWS_* variable is set"]
     details += credential_issues + name_issues
+    details += [_EXPLAIN[finding] for finding in findings if finding in _EXPLAIN]
     if "security-token-shadows-session-token" in findings:
         details.append("AWS_SECURITY_TOKEN is read before AWS_SESSION_TOKEN, so it wins")
     problem = bool(credential_issues or name_issues) or any(

@@ -101,16 +101,18 @@ def login_session(run: ProbeInput) -> Evidence:
     profile, session = found
     digest = hashlib.sha256(session.encode("utf-8")).hexdigest()
     path = cache_dir(ctx) / f"{digest}.json"
+    # The full sha256 name looks like a token to the scrubber; its start is enough to find it.
+    shown = f"{ctx.tilde(path.parent)}/{digest[:12]}….json"
     label = f"aws login profile '{profile}'"
     try:
         token = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        sentence = f"no cached session ({ctx.tilde(path)} does not exist)"
+        sentence = f"no cached session ({shown} does not exist)"
         return Evidence(
             "login.session", Status.PROBLEM, f"{label}: {sentence}", ("login-cache-missing",), facts
         )
     except (OSError, ValueError) as exc:
-        sentence = f"the cached session {ctx.tilde(path)} cannot be read ({type(exc).__name__})"
+        sentence = f"the cached session {shown} cannot be read ({type(exc).__name__})"
         return Evidence(
             "login.session", Status.PROBLEM, f"{label}: {sentence}", ("login-cache-invalid",), facts
         )
@@ -120,7 +122,7 @@ def login_session(run: ProbeInput) -> Evidence:
     return Evidence(
         "login.session",
         Status.OK if finding == "login-cache-recent" else Status.PROBLEM,
-        f"{label}: {sentence} ({ctx.tilde(path)})",
+        f"{label}: {sentence} ({shown})",
         (finding,),
         facts,
         (sentence,),

@@ -45,7 +45,7 @@ def test_no_cache(home: Path) -> None:
     path = setup(home)
     evidence = probe("login.session", profile="dev")
     assert evidence.findings == ("login-cache-missing",)
-    assert f"~/.aws/login/cache/{path.name} does not exist" in evidence.summary
+    assert f"~/.aws/login/cache/{path.name[:12]}….json does not exist" in evidence.summary
 
 
 def test_a_session_older_than_twelve_hours(home: Path) -> None:

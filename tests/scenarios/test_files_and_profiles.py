@@ -1,0 +1,240 @@
+"""Scenarios: broken files, profiles and regions; boto3's real error; awsmedic names the cause.
+
+Each test builds the setup for real (temp HOME, exact bytes, env vars), captures the error
+boto3 raises there, runs `awsmedic diagnose` in the same setup and checks the cause, that the
+evidence names the file, line and profile, and that no secret appears in any output.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.scenarios.setup import Setup, cause, evidence
+from tests.unit.probes.helpers import KEY, SECRET
+
+pytestmark = pytest.mark.slow
+
+KEYS = f"aws_access_key_id = {KEY}\naws_secret_access_key = {SECRET}\n"
+
+
+@pytest.fixture
+def setup(home: Path) -> Setup:
+    made = Setup.fresh(home)
+    made.secrets += [KEY, SECRET]
+    return made
+
+
+# -- no-credentials -------------------------------------------------------------------------
+
+
+def test_a_lone_secret_in_the_environment(setup: Setup) -> None:
+    setup.env["AWS_SECRET_ACCESS_KEY"] = SECRET
+    error = setup.boto3_error()
+    assert "NoCredentialsError: Unable to locate credentials" in error
+    result = setup.diagnose(error)
+    assert result["matches"][0]["tree"] == "no-credentials"
+    assert cause(result) == "no-credentials"
+    assert "AWS_SECRET_ACCESS_KEY is set without AWS_ACCESS_KEY_ID" in evidence(result)
+
+
+def test_a_default_section_written_with_a_capital(setup: Setup) -> None:
+    setup.write(".aws/credentials", f"[Default]\n{KEYS}")
+    result = setup.diagnose(setup.boto3_error())
+    assert cause(result) == "no-credentials"
+    assert "~/.aws/credentials line 1 [Default]" in evidence(result)
+
+
+def test_export_lines_pasted_into_the_credentials_file(setup: Setup) -> None:
+    setup.write(
+        ".aws/credentials",
+        f"[default]\nexport AWS_ACCESS_KEY_ID={KEY}\nexport AWS_SECRET_ACCESS_KEY={SECRET}\n",
+    )
+    result = setup.diagnose(setup.boto3_error())
+    assert cause(result) == "config-file-syntax"
+    assert "~/.aws/credentials line 2 [default]" in evidence(result)
+
+
+# -- credentials-file-location ---------------------------------------------------------------
+
+
+def test_an_override_pointing_at_a_file_that_is_gone(setup: Setup) -> None:
+    setup.write(".aws/credentials", f"[default]\n{KEYS}")
+    setup.env["AWS_SHARED_CREDENTIALS_FILE"] = str(setup.home / "old-laptop" / "credentials")
+    result = setup.diagnose(setup.boto3_error())
+    assert result["diagnosis"]["cause"] == "credentials-file-location"
+    assert result["diagnosis"]["confidence"] == "confirmed"
+    assert "~/old-laptop/credentials (AWS_SHARED_CREDENTIALS_FILE): does not exist" in evidence(
+        result
+    )
+
+
+def test_the_legacy_credential_file_variable(setup: Setup) -> None:
+    """AWS_CREDENTIAL_FILE is not AWS_SHARED_CREDENTIALS_FILE; a missing one stops the chain."""
+    setup.env["AWS_CREDENTIAL_FILE"] = str(setup.home / "work" / "credentials")
+    error = setup.boto3_error()
+    assert "ConfigNotFound" in error
+    result = setup.diagnose(error)
+    assert result["matches"][0]["tree"] == "config-parse-error"
+    assert result["diagnosis"]["cause"] == "credentials-file-location"
+    assert "AWS_CREDENTIAL_FILE" in evidence(result)
+
+
+# -- config-file-syntax ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("relative", "data", "where"),
+    [
+        (".aws/credentials", b"\xef\xbb\xbf[default]\n" + KEYS.encode(), "~/.aws/credentials line 1"),
+        (".aws/config", "[default]\nregion = eu-west-1\n".encode("utf-16"), "~/.aws/config line 1"),
+        (".aws/config", b"[default]\nregion = eu-west-1\noutput = json\nregion = us-east-1\n",
+         "~/.aws/config line 4"),
+        (".aws/credentials", f"{KEYS}[default]\n".encode(), "~/.aws/credentials line 1"),
+    ],
+    ids=["bom", "utf16", "duplicate-key", "no-header"],
+)
+def test_files_botocore_cannot_parse(setup: Setup, relative: str, data: bytes, where: str) -> None:
+    setup.write(relative, data)
+    error = setup.boto3_error()
+    assert "ConfigParseError: Unable to parse config file" in error
+    result = setup.diagnose(error)
+    assert result["matches"][0]["tree"] == "config-parse-error"
+    assert result["diagnosis"]["cause"] == "config-file-syntax"
+    assert result["diagnosis"]["confidence"] == "confirmed"
+    assert where in evidence(result)
+
+
+@pytest.mark.parametrize(
+    ("text", "says"),
+    [
+        (f"[default]\naws_access_key_id = {KEY}\n  aws_secret_access_key = {SECRET}\n",
+         "'aws_secret_access_key' is indented"),
+        (f"[default]\naws_access_key_id = {KEY}\naws_secret_key = {SECRET}\n",
+         "did you mean 'aws_secret_access_key'"),
+    ],
+    ids=["indented-secret", "misspelt-secret"],
+)
+def test_half_a_key_pair_in_the_file(setup: Setup, text: str, says: str) -> None:
+    setup.write(".aws/credentials", text)
+    error = setup.boto3_error()
+    assert "PartialCredentialsError" in error
+    result = setup.diagnose(error)
+    assert result["matches"][0]["tree"] == "partial-credentials"
+    assert result["diagnosis"]["cause"] == "config-file-syntax"
+    assert "~/.aws/credentials line" in evidence(result)
+    assert "[default]" in evidence(result) and says in evidence(result)
+
+
+# -- stray-characters ------------------------------------------------------------------------
+
+
+def test_a_profile_name_with_a_trailing_space(setup: Setup) -> None:
+    setup.write(".aws/credentials", f"[dev]\n{KEYS}")
+    setup.env["AWS_PROFILE"] = "dev "
+    error = setup.boto3_error()
+    assert "The config profile (dev ) could not be found" in error
+    result = setup.diagnose(error)
+    assert result["diagnosis"]["cause"] == "stray-characters"
+    assert "trailing whitespace" in evidence(result)
+
+
+def test_a_region_with_a_trailing_space(setup: Setup) -> None:
+    setup.env["AWS_DEFAULT_REGION"] = "eu-west-1 "
+    error = setup.boto3_error()
+    assert "InvalidRegionError" in error
+    result = setup.diagnose(error)
+    assert result["matches"][0]["tree"] == "invalid-region"
+    assert result["diagnosis"]["cause"] == "stray-characters"
+
+
+def test_spaces_inside_the_default_header(setup: Setup) -> None:
+    setup.write(".aws/credentials", f"[ default ]\n{KEYS}")
+    result = setup.diagnose(setup.boto3_error())
+    assert result["diagnosis"]["cause"] == "stray-characters"
+    assert "~/.aws/credentials line 1 [ default ]" in evidence(result)
+
+
+# -- profile-prefix-confusion and profile-not-found ------------------------------------------
+
+
+def test_profile_prefix_in_the_credentials_file(setup: Setup) -> None:
+    setup.write(".aws/credentials", f"[default]\n{KEYS}\n[profile dev]\n{KEYS}")
+    setup.env["AWS_PROFILE"] = "dev"
+    error = setup.boto3_error()
+    assert "ProfileNotFound" in error
+    result = setup.diagnose(error)
+    assert result["diagnosis"]["cause"] == "profile-prefix-confusion"
+    assert "~/.aws/credentials line 5 has [profile dev]" in evidence(result)
+
+
+def test_no_profile_prefix_in_the_config_file(setup: Setup) -> None:
+    setup.write(".aws/credentials", f"[default]\n{KEYS}")
+    setup.write(
+        ".aws/config",
+        "[default]\nregion = eu-west-1\n\n[deploy]\nrole_arn = arn:aws:iam::123456789012:role/d\n"
+        "source_profile = default\n",
+    )
+    result = setup.diagnose(setup.boto3_error("deploy"), "--profile", "deploy")
+    assert result["diagnosis"]["cause"] == "profile-prefix-confusion"
+    assert "~/.aws/config line 4 has [deploy]" in evidence(result)
+
+
+def test_a_typo_in_the_profile_name(setup: Setup) -> None:
+    setup.write(".aws/credentials", f"[default]\n{KEYS}[production]\n{KEYS}")
+    setup.env["AWS_PROFILE"] = "prodution"
+    result = setup.diagnose(setup.boto3_error())
+    assert result["diagnosis"]["cause"] == "profile-not-found"
+    assert "profile 'prodution' (the error text)" in evidence(result)
+    assert "did you mean 'production'?" in evidence(result)
+
+
+# -- no-region and invalid-region ------------------------------------------------------------
+
+
+def test_a_named_profile_does_not_inherit_the_default_region(setup: Setup) -> None:
+    del setup.env["AWS_DEFAULT_REGION"]
+    setup.write(".aws/credentials", f"[dev]\n{KEYS}")
+    setup.write(".aws/config", "[default]\nregion = eu-west-1\n[profile dev]\noutput = json\n")
+    setup.env["AWS_PROFILE"] = "dev"
+    error = setup.boto3_error()
+    assert "NoRegionError" in error
+    result = setup.diagnose(error)
+    assert result["matches"][0]["tree"] == "no-region"
+    assert result["diagnosis"]["cause"] == "no-region"
+    assert "[default] has one (~/.aws/config line 2 [default])" in evidence(result)
+
+
+def test_aws_region_alone_is_not_enough_for_boto3(setup: Setup) -> None:
+    del setup.env["AWS_DEFAULT_REGION"]
+    setup.env["AWS_REGION"] = "eu-west-1"
+    setup.write(".aws/credentials", f"[default]\n{KEYS}")
+    result = setup.diagnose(setup.boto3_error())
+    assert result["diagnosis"]["cause"] == "no-region"
+    assert "AWS_REGION is set" in evidence(result)
+
+
+def test_an_empty_region_line(setup: Setup) -> None:
+    # No endpoint override here: botocore must build the endpoint from the (empty) region, and
+    # fails doing so, before any request is sent.
+    del setup.env["AWS_DEFAULT_REGION"], setup.env["AWS_ENDPOINT_URL"]
+    setup.write(".aws/credentials", f"[default]\n{KEYS}")
+    setup.write(".aws/config", "[default]\nregion =\n")
+    error = setup.boto3_error()
+    assert "Invalid endpoint: https://sts..amazonaws.com" in error
+    result = setup.diagnose(error)
+    assert result["matches"][0]["tree"] == "no-region"
+    assert result["diagnosis"]["cause"] == "no-region"
+
+
+def test_a_region_with_an_underscore(setup: Setup) -> None:
+    del setup.env["AWS_DEFAULT_REGION"]
+    setup.write(".aws/credentials", f"[default]\n{KEYS}")
+    setup.write(".aws/config", "[default]\nregion = us_east_1\n")
+    error = setup.boto3_error()
+    assert "InvalidRegionError" in error
+    result = setup.diagnose(error)
+    assert result["diagnosis"]["cause"] == "invalid-region"
+    assert "~/.aws/config line 2 [default]" in evidence(result)
+    assert "did you mean 'us-east-1'?" in evidence(result)
