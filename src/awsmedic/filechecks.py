@@ -148,17 +148,14 @@ def profile_of(file: SharedFile, section: Section) -> str | None:
     return named[1] if named and named[0] == "profile" else None
 
 
-def _nested(ini: IniFile, line: int) -> bool:
-    """Whether `line` continues a value that starts on the next line (`s3 =` + indented keys).
-
-    botocore reads such values as nested settings, so the indentation there is intended.
-    """
-    owner: Entry | None = None
-    for section in ini.sections:
-        for entry in section.entries:
-            if entry.line < line and (owner is None or entry.line > owner.line):
-                owner = entry
-    return owner is not None and owner.value.startswith("\n")
+def _nested(ini: IniFile, owner: int) -> bool:
+    """Whether the key on line `owner` has a value that starts on the next line (`s3 =` and
+    indented keys): botocore reads such values as nested settings, the indentation is meant."""
+    return any(
+        entry.line == owner and entry.value.startswith("\n")
+        for section in ini.sections
+        for entry in section.entries
+    )
 
 
 def issue_problems(ctx: Context, file: SharedFile) -> list[FileProblem]:
@@ -175,7 +172,7 @@ def issue_problems(ctx: Context, file: SharedFile) -> list[FileProblem]:
         )
         for issue in ini.issues
         if issue.code in ISSUE_FINDINGS
-        and not (issue.code == "continuation" and _nested(ini, issue.line))
+        and not (issue.code == "continuation" and _nested(ini, issue.owner))
     ]
 
 

@@ -66,6 +66,7 @@ class Issue:
     code: str  # bom, utf16, not-utf8, no-section-header, bad-line, duplicate-section,
     # duplicate-key, continuation, truncated
     message: str
+    owner: int = 0  # continuation: the line of the key the indented line is merged into
 
 
 @dataclass(frozen=True)
@@ -150,6 +151,7 @@ def _scan_lines(text: str, issues: list[Issue]) -> list[Section]:
                     "continuation",
                     f"this indented line is read as part of '{entries[-1].key}' on line"
                     f" {entries[-1].line}, not as a key of its own",
+                    owner=entries[-1].line,
                 )
             )
             continue

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from awsmedic import awsconfig
 from awsmedic.filechecks import ISSUE_FINDINGS, FileProblem, content_problems, issue_problems
+from awsmedic.inifile import Entry
 from awsmedic.model import Evidence, Fact, Secret, Status
 from awsmedic.probes import ProbeInput, probe
 from awsmedic.secrets_scan import file_secrets
@@ -26,6 +27,20 @@ _PROFILE_FINDINGS = {
 }
 
 
+def _swallowed(file: awsconfig.SharedFile, entry: Entry) -> tuple[str, int] | None:
+    """(key, line) of a credential setting merged into `entry` by indentation, if any."""
+    if not entry.continued or file.ini is None:
+        return None
+    # The non-blank continuation lines of a value are the continuation issues it owns, in order.
+    lines = [line for line in entry.value.split("\n")[1:] if line]
+    owned = [i.line for i in file.ini.issues if i.code == "continuation" and i.owner == entry.line]
+    for text, line in zip(lines, owned, strict=False):
+        key = text.split("=")[0].split(":")[0].strip().lower()
+        if key in awsconfig.CREDENTIAL_KEYS:
+            return key, line
+    return None
+
+
 def _pair_problems(run: ProbeInput, files: awsconfig.AwsFiles, profile: str) -> list[FileProblem]:
     """A key id without its secret (or the other way round), and keys lost to continuations."""
     found: list[FileProblem] = []
@@ -34,18 +49,15 @@ def _pair_problems(run: ProbeInput, files: awsconfig.AwsFiles, profile: str) -> 
         names = {entry.name for entry in section.entries}
         where = site.where(run.ctx)
         for entry in section.entries:
-            swallowed = [
-                line.split("=")[0].split(":")[0].strip().lower()
-                for line in entry.value.split("\n")[1:]
-            ]
-            lost = [key for key in swallowed if key in awsconfig.CREDENTIAL_KEYS]
-            if entry.continued and lost:
+            lost = _swallowed(site.file, entry)
+            if lost is not None:
+                key, line = lost
                 found.append(
                     FileProblem(
                         "profile-key-continuation",
-                        f"{site.file.where(run.ctx, entry.line)} [{section.name}]",
-                        f"'{lost[0]}' is indented, so it is read as part of '{entry.key}'"
-                        " and the profile has no such key",
+                        f"{site.file.where(run.ctx, line)} [{section.name}]",
+                        f"'{key}' is indented, so it is read as part of '{entry.key}'"
+                        f" (line {entry.line}) and the profile has no such key",
                         profile,
                     )
                 )

@@ -66,7 +66,7 @@ def test_an_indented_secret_is_lost_to_the_line_above(home: Path) -> None:
         evidence.findings
     )
     assert any(
-        "~/.aws/credentials line 2 [dev]" in d and "'aws_secret_access_key' is indented" in d
+        "~/.aws/credentials line 3 [dev]" in d and "'aws_secret_access_key' is indented" in d
         for d in evidence.details
     )
 
