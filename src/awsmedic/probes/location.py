@@ -57,17 +57,26 @@ def _named_home(user: str) -> Path | None:
 def _file_state(ctx: Context, file: awsconfig.SharedFile, findings: list[str]) -> str:
     """One line on one file; appends findings about it."""
     kind = file.kind
+    default = awsconfig.expand(ctx, f"~/.aws/{kind}")
+    # An override that hides an existing file at the default place is the classic mistake.
+    hidden = f"; {ctx.tilde(default)} exists but is not read" if default.is_file() else ""
     if file.path is None:
         findings += [f"{kind}-file-missing", "file-override-empty"]
-        return f"{kind} file: {file.source} is set but empty, so botocore reads no {kind} file"
+        if hidden:
+            findings.append("file-override-hides-default")
+        return f"{kind} file: {file.source} is set but empty, so botocore reads none{hidden}"
     where = f"{kind} file {file.where(ctx)} ({file.source})"
-    if file.source != "default":
+    override = file.source != "default" and file.path != default
+    if override:
         findings.append("file-path-override")
     ini = file.ini
     if ini is None or not ini.exists:
         findings.append(f"{kind}-file-missing")
-        if file.source != "default":
+        if override:
             findings.append("file-override-missing")
+            if hidden:
+                findings.append("file-override-hides-default")
+            return f"{where}: does not exist{hidden}"
         return f"{where}: does not exist"
     if ini.error:
         findings.append("file-unreadable")
@@ -151,8 +160,7 @@ def _where_running(ctx: Context, findings: list[str]) -> list[str]:
 #: Findings that mean "the process reads other files than the ones you think".
 ELSEWHERE = frozenset(
     {
-        "file-override-missing",
-        "file-override-empty",
+        "file-override-hides-default",
         "file-unreadable",
         "legacy-credential-file-missing",
         "sudo-user-has-aws-files",
@@ -171,6 +179,7 @@ ELSEWHERE = frozenset(
         "file-path-override",
         "file-override-missing",
         "file-override-empty",
+        "file-override-hides-default",
         "file-unreadable",
         "file-owned-by-other-user",
         "file-readable-by-others",

@@ -44,20 +44,43 @@ def test_an_override_pointing_nowhere(home: Path, monkeypatch: pytest.MonkeyPatc
     (home / ".aws" / "credentials").write_text("[default]\n")
     monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", "$HOME/old/credentials")
     evidence = probe("files.location")
-    assert {"file-path-override", "file-override-missing", "files-elsewhere"} <= set(
-        evidence.findings
-    )
+    assert {
+        "file-path-override",
+        "file-override-missing",
+        "file-override-hides-default",
+        "files-elsewhere",
+    } <= set(evidence.findings)
     assert evidence.summary.startswith(
-        "credentials file ~/old/credentials (AWS_SHARED_CREDENTIALS_FILE): does not exist"
+        "credentials file ~/old/credentials (AWS_SHARED_CREDENTIALS_FILE): does not exist;"
+        " ~/.aws/credentials exists but is not read"
     )
 
 
 def test_an_empty_override(home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("AWS_CONFIG_FILE", "")
     evidence = probe("files.location")
-    assert {"file-override-empty", "config-file-missing", "files-elsewhere"} <= set(
-        evidence.findings
-    )
+    assert {"file-override-empty", "config-file-missing"} <= set(evidence.findings)
+    assert "files-elsewhere" not in evidence.findings
+    (home / ".aws" / "config").write_text("[default]\n")
+    evidence = probe("files.location")
+    assert {"file-override-hides-default", "files-elsewhere"} <= set(evidence.findings)
+    assert "~/.aws/config exists but is not read" in evidence.summary
+
+
+def test_an_override_naming_the_default_path_is_no_override(
+    home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(home / ".aws" / "credentials"))
+    findings = probe("files.location").findings
+    assert "file-path-override" not in findings and "file-override-missing" not in findings
+
+
+def test_an_override_to_a_missing_file_with_nothing_at_the_default(
+    home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent/credentials")
+    findings = probe("files.location").findings
+    assert "file-override-missing" in findings and "files-elsewhere" not in findings
 
 
 def test_the_legacy_variable(home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
