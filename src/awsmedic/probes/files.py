@@ -82,13 +82,11 @@ def _pair_problems(run: ProbeInput, files: awsconfig.AwsFiles, profile: str) -> 
     return found
 
 
-def _ranker(profile: str):  # type: ignore[no-untyped-def]
-    def rank(problem: FileProblem) -> int:
-        if problem.fatal:
-            return 0
-        return 1 if problem.profile == profile or problem.finding.startswith("profile-") else 2
-
-    return rank
+def _rank(problem: FileProblem, profile: str) -> int:
+    """What botocore rejects outright first, then what touches the selected profile."""
+    if problem.fatal:
+        return 0
+    return 1 if problem.profile == profile or problem.finding.startswith("profile-") else 2
 
 
 def _findings(problems: list[FileProblem], profile: str) -> list[str]:
@@ -135,7 +133,7 @@ def file_syntax(run: ProbeInput) -> Evidence:
     for file in files.files:
         problems += issue_problems(ctx, file) + content_problems(ctx, file)
     problems += _pair_problems(run, files, selection.name)
-    problems.sort(key=_ranker(selection.name))
+    problems.sort(key=lambda problem: _rank(problem, selection.name))
     secrets: list[Secret] = []
     for file in files.files:
         if file.path is not None and file.exists:
