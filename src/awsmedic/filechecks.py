@@ -69,6 +69,9 @@ def issue_problems(ctx: Context, file: SharedFile) -> list[FileProblem]:
     ini = file.ini
     if ini is None:
         return []
+    if ini.error:
+        why = f"cannot be read ({ini.error}): botocore silently treats it as empty"
+        return [FileProblem("file-unreadable", file.where(ctx), why)]
     return [
         FileProblem(
             ISSUE_FINDINGS[issue.code],

@@ -106,6 +106,7 @@ def _findings(problems: list[FileProblem], profile: str) -> list[str]:
     title="AWS config and credentials files, line by line",
     findings=(
         "file-parse-error",
+        "file-unreadable",
         *ISSUE_FINDINGS.values(),
         "credentials-file-profile-prefix",
         "config-section-without-prefix",

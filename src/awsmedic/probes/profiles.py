@@ -122,6 +122,14 @@ def _defined(ctx: Context, files: AwsFiles, selection: Selection) -> tuple[list[
     )
 
 
+def _inventory(ctx: Context, files: AwsFiles) -> str:
+    """Every profile with the file and line of each of its sections."""
+    return "; ".join(
+        f"{name} ({', '.join(f'{s.file.where(ctx, s.section.line)}' for s in sites)})"
+        for name, sites in sorted(files.profiles.items())
+    )
+
+
 def _env_conflict(ctx: Context) -> str | None:
     profile, default = ctx.env("AWS_PROFILE"), ctx.env("AWS_DEFAULT_PROFILE")
     if profile is None or default is None or profile == default:
@@ -177,7 +185,7 @@ def profile_resolution(run: ProbeInput) -> Evidence:
     if conflict:
         findings.append("profile-env-conflict")
         details.append(conflict)
-    details.append("profiles: " + (", ".join(sorted(files.profiles)) or "none"))
+    details.append("profiles: " + (_inventory(ctx, files) or "none"))
     problem = "profile-missing" in findings or "profile-default-absent" in findings or conflict
     location = "; ".join(s.where(ctx) for s in files.profiles.get(selection.name, ()))
     return Evidence(

@@ -54,6 +54,13 @@ def test_what_botocore_rejects_is_named_with_file_and_line(
     assert evidence.summary.startswith(where)
 
 
+def test_a_file_that_cannot_be_read(home: Path) -> None:
+    (home / ".aws" / "credentials").mkdir()
+    evidence = probe("files.syntax")
+    assert evidence.findings == ("file-unreadable",)
+    assert "botocore silently treats it as empty" in evidence.summary
+
+
 def test_crlf_line_endings_are_fine(home: Path) -> None:
     credentials(home, f"[default]\r\naws_access_key_id = {KEY}\r\naws_secret_access_key = {SECRET}\r\n")
     assert probe("files.syntax").findings == ("files-clean",)

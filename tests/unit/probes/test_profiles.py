@@ -27,6 +27,7 @@ def test_a_defined_profile_says_where(home: Path, monkeypatch: pytest.MonkeyPatc
     assert evidence.facts["profile"].source == "AWS_PROFILE"
     assert "~/.aws/config line 1 [profile dev]" in evidence.summary
     assert "~/.aws/credentials line 4 [dev]" in evidence.summary
+    assert "dev (~/.aws/config line 1, ~/.aws/credentials line 4)" in evidence.details[-1]
 
 
 def test_a_missing_profile_with_a_near_name(home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
