@@ -122,6 +122,7 @@ def _findings(problems: list[FileProblem], profile: str) -> list[str]:
         "profile-missing-secret",
         "profile-missing-key-id",
         "files-clean",
+        "file-crlf",
     ),
     facts=("profile", "credentials_file", "config_file"),
 )
@@ -141,14 +142,21 @@ def file_syntax(run: ProbeInput) -> Evidence:
             secrets += file_secrets(file.path)
     facts = {"profile": Fact(selection.name, selection.source), **files.facts(ctx)}
     present = [f.where(ctx) for f in files.files if f.exists]
+    # CRLF is harmless to botocore (Python reads universal newlines), so it is only noted.
+    crlf = [
+        f"{f.where(ctx)} has Windows (CRLF) line endings, which botocore reads fine"
+        for f in files.files
+        if f.ini is not None and f.ini.crlf
+    ]
     if not problems:
         summary = (
             f"{' and '.join(present)} parse cleanly"
             if present
             else "neither the credentials nor the config file exists"
         )
+        findings = ("files-clean", *(("file-crlf",) if crlf else ()))
         return Evidence(
-            "files.syntax", Status.OK, summary, ("files-clean",), facts, (), tuple(secrets)
+            "files.syntax", Status.OK, summary, findings, facts, tuple(crlf), tuple(secrets)
         )
     first = problems[0]
     more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
@@ -156,8 +164,8 @@ def file_syntax(run: ProbeInput) -> Evidence:
         "files.syntax",
         Status.PROBLEM,
         f"{first.describe()}{more}",
-        tuple(_findings(problems, selection.name)),
+        tuple(_findings(problems, selection.name)) + (("file-crlf",) if crlf else ()),
         facts,
-        tuple(p.describe() for p in problems),
+        tuple(p.describe() for p in problems) + tuple(crlf),
         tuple(secrets),
     )

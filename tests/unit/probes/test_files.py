@@ -63,7 +63,10 @@ def test_a_file_that_cannot_be_read(home: Path) -> None:
 
 def test_crlf_line_endings_are_fine(home: Path) -> None:
     credentials(home, f"[default]\r\naws_access_key_id = {KEY}\r\naws_secret_access_key = {SECRET}\r\n")
-    assert probe("files.syntax").findings == ("files-clean",)
+    evidence = probe("files.syntax")
+    assert evidence.status is Status.OK
+    assert evidence.findings == ("files-clean", "file-crlf")
+    assert "~/.aws/credentials has Windows (CRLF) line endings" in evidence.details[0]
 
 
 def test_an_indented_secret_is_lost_to_the_line_above(home: Path) -> None:
