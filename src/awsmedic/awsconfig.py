@@ -109,9 +109,21 @@ def expand(ctx: Context, text: str) -> Path:
         return ctx.environ.get(name, match.group(0))
 
     text = _VAR.sub(var, text)
-    if ctx.home is not None and (text == "~" or text.startswith("~/")):
-        text = str(ctx.home) + text[1:]
+    home = ctx.home if ctx.home is not None else _passwd_home()
+    if home is not None and (text == "~" or text.startswith("~/")):
+        text = str(home) + text[1:]
     return Path(text)
+
+
+def _passwd_home() -> Path | None:
+    """Where `~` points without HOME (cron, some services): os.path.expanduser's fallback."""
+    try:
+        import os
+        import pwd
+
+        return Path(pwd.getpwuid(os.getuid()).pw_dir)
+    except (ImportError, KeyError, AttributeError):
+        return None
 
 
 def locate(ctx: Context, kind: str) -> tuple[Path | None, str]:

@@ -123,7 +123,10 @@ def _who(ctx: Context, findings: list[str]) -> list[str]:
     lines: list[str] = []
     if ctx.home is None:
         findings.append("home-unset")
-        lines.append("HOME is not set: botocore falls back to the password database")
+        lines.append(
+            "HOME is not set: botocore falls back to this user's home directory in the"
+            " password database"
+        )
     euid = os.geteuid() if hasattr(os, "geteuid") else None
     passwd_home = _user_home(euid) if euid is not None else None
     if ctx.home is not None and passwd_home is not None and ctx.home != passwd_home:
@@ -164,7 +167,6 @@ ELSEWHERE = frozenset(
         "file-unreadable",
         "legacy-credential-file-missing",
         "sudo-user-has-aws-files",
-        "home-unset",
     }
 )
 

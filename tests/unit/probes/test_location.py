@@ -134,3 +134,19 @@ def test_container_and_ci_hints(home: Path, monkeypatch: pytest.MonkeyPatch) -> 
     monkeypatch.setenv("KUBERNETES_SERVICE_HOST", "10.0.0.1")
     monkeypatch.setenv("GITHUB_ACTIONS", "true")
     assert {"in-container", "in-ci"} <= set(probe("files.location").findings)
+
+
+def test_without_home_the_password_database_decides(home: Path) -> None:
+    """botocore expands `~` with os.path.expanduser, which falls back to the passwd entry."""
+    import pwd
+
+    from awsmedic.context import Context
+    from awsmedic.probes import ProbeInput, registry, run_probe
+    from awsmedic.probes.world import AwsWorld
+    from awsmedic.redact import SecretBook
+
+    ctx = Context(environ={}, home=None)
+    evidence = run_probe(registry()["files.location"], ProbeInput(ctx, AwsWorld(ctx, SecretBook())))
+    assert "home-unset" in evidence.findings
+    expected = Path(pwd.getpwuid(os.getuid()).pw_dir) / ".aws" / "credentials"
+    assert evidence.facts["credentials_file"].value == str(expected)
