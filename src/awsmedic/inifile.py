@@ -200,6 +200,9 @@ def _scan_lines(text: str, issues: list[Issue]) -> list[Section]:
 
 def scan(path: Path) -> IniFile:
     """Read `path` like botocore's configparser would, keeping line numbers and every problem."""
+    if path.exists() and not path.is_dir() and not path.is_file():
+        # A FIFO or device would block or never end; botocore skips what is not a regular file.
+        return IniFile(path, exists=True, error="it is not a regular file")
     try:
         with path.open("rb") as handle:
             data = handle.read(MAX_BYTES + 1)

@@ -38,6 +38,8 @@ def shared_file_paths(ctx: Context) -> list[Path]:
 
 
 def file_secrets(path: Path) -> list[Secret]:
+    if not path.is_file():  # a FIFO would block: botocore reads regular files only
+        return []
     try:
         with path.open("rb") as handle:
             data = handle.read(MAX_FILE_BYTES)

@@ -61,6 +61,15 @@ def test_a_file_that_cannot_be_read(home: Path) -> None:
     assert "botocore silently treats it as empty" in evidence.summary
 
 
+def test_a_named_pipe_does_not_block(home: Path) -> None:
+    import os
+
+    os.mkfifo(home / ".aws" / "credentials")
+    evidence = probe("files.syntax")
+    assert evidence.findings == ("file-unreadable",)
+    assert "not a regular file" in evidence.summary
+
+
 def test_crlf_line_endings_are_fine(home: Path) -> None:
     credentials(home, f"[default]\r\naws_access_key_id = {KEY}\r\naws_secret_access_key = {SECRET}\r\n")
     evidence = probe("files.syntax")
