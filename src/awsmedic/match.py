@@ -180,7 +180,9 @@ class Matcher:
                     matches[tree_id] = TreeMatch(
                         tree_id, self.knowledge.trees[tree_id].title, min(score, 100), "code"
                     )
-        for tree_id, score in sorted(phrase_scores.items(), key=lambda item: -item[1]):
+        # Ties are broken by tree id: the phrase index is built from sets, so without it equal
+        # scores would come out in a different order from one run to the next.
+        for tree_id, score in sorted(phrase_scores.items(), key=lambda item: (-item[1], item[0])):
             if tree_id not in matches:
                 # Fuzzy hits stay below every exact code hit.
                 scaled = int(score * 0.85)
