@@ -213,6 +213,10 @@ def profile_in_text(text: str) -> str | None:
     return None
 
 
+#: botocore's order; AWS CLI v2 reads AWS_PROFILE first.
+_PROFILE_VARS = ("AWS_DEFAULT_PROFILE", "AWS_PROFILE")
+
+
 @dataclass(frozen=True)
 class Selection:
     name: str
@@ -229,14 +233,14 @@ def selected_profile(ctx: Context, text: str = "") -> Selection:
     """
     if ctx.profile is not None:
         return Selection(ctx.profile, "--profile", True)
+    from_env = next(
+        (Selection(ctx.environ[var], var, False) for var in _PROFILE_VARS if var in ctx.environ),
+        Selection("default", "default", False),
+    )
     named = profile_in_text(text) if text else None
-    if named is not None:
+    if named is not None and named != from_env.name:
         return Selection(named, "the error text", "--profile" in text)
-    for var in ("AWS_DEFAULT_PROFILE", "AWS_PROFILE"):
-        value = ctx.env(var)
-        if value is not None:
-            return Selection(value, var, False)
-    return Selection("default", "default", False)
+    return from_env
 
 
 CREDENTIAL_KEYS = (

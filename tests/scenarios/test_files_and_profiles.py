@@ -186,7 +186,7 @@ def test_a_typo_in_the_profile_name(setup: Setup) -> None:
     setup.env["AWS_PROFILE"] = "prodution"
     result = setup.diagnose(setup.boto3_error())
     assert result["diagnosis"]["cause"] == "profile-not-found"
-    assert "profile 'prodution' (the error text)" in evidence(result)
+    assert "profile 'prodution' (AWS_PROFILE)" in evidence(result)
     assert "did you mean 'production'?" in evidence(result)
 
 
