@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import signal
 import time
 from pathlib import Path
 
@@ -233,13 +234,23 @@ def test_secrets_are_handed_to_the_scrubber_and_never_shown(home: Path) -> None:
     ),
 )
 def test_fuzz_any_bytes_give_evidence(home: Path, creds: bytes, conf: bytes) -> None:
-    """Arbitrary bytes in both files: always evidence, never an exception, never slow."""
+    """Arbitrary bytes in both files: always evidence, never an exception, never a hang."""
     credentials(home, creds)
     config(home, conf)
-    started = time.monotonic()
-    evidence = probe("files.syntax", "The config profile (x) could not be found")
-    assert time.monotonic() - started < 5
-    assert evidence.status in (Status.OK, Status.PROBLEM)
-    assert evidence.summary
-    for other in ("config.profile", "config.region", "config.role", "sso.token", "files.location"):
-        assert probe(other).status in (Status.OK, Status.PROBLEM)
+
+    def hung(signum: int, frame: object) -> None:
+        raise TimeoutError("a file probe hung on these bytes")
+
+    previous = signal.signal(signal.SIGALRM, hung)
+    signal.setitimer(signal.ITIMER_REAL, 10)
+    try:
+        started = time.monotonic()
+        evidence = probe("files.syntax", "The config profile (x) could not be found")
+        assert time.monotonic() - started < 5
+        assert evidence.status in (Status.OK, Status.PROBLEM)
+        assert evidence.summary
+        for other in ("config.profile", "config.region", "config.role", "sso.token", "files.location"):
+            assert probe(other).status in (Status.OK, Status.PROBLEM)
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
