@@ -181,6 +181,17 @@ def test_no_profile_prefix_in_the_config_file(setup: Setup) -> None:
     assert "~/.aws/config line 4 has [deploy]" in evidence(result)
 
 
+def test_keys_under_a_header_that_differs_in_case(setup: Setup) -> None:
+    setup.write(".aws/config", "[profile dev]\nregion = eu-west-1\n")
+    setup.write(".aws/credentials", f"[Dev]\n{KEYS}")
+    setup.env["AWS_PROFILE"] = "dev"
+    error = setup.boto3_error()
+    assert "Unable to locate credentials" in error
+    result = setup.diagnose(error)
+    assert result["diagnosis"]["cause"] == "profile-not-found"
+    assert "~/.aws/credentials line 1 [Dev] differs only in case" in evidence(result)
+
+
 def test_a_typo_in_the_profile_name(setup: Setup) -> None:
     setup.write(".aws/credentials", f"[default]\n{KEYS}[production]\n{KEYS}")
     setup.env["AWS_PROFILE"] = "prodution"

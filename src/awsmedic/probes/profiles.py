@@ -8,17 +8,13 @@ characters in the name (an `AWS_PROFILE` with a trailing space), or files that a
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-
-from awsmedic import awsconfig
+from awsmedic import awsconfig, profilenames
 from awsmedic.awsconfig import AwsFiles, ProfileSite, Selection
 from awsmedic.context import Context
 from awsmedic.hygiene import value_problems
 from awsmedic.model import Evidence, Fact, Status
 from awsmedic.probes import ProbeInput, probe
 
-#: rapidfuzz ratio (0-100) for a profile name to count as "probably meant".
-NEAR_CUTOFF = 75
 _KIND_WORDS = {
     "static": "access keys",
     "role": "a role to assume",
@@ -28,58 +24,6 @@ _KIND_WORDS = {
     "web-identity": "web identity",
     "none": "no credential settings",
 }
-
-
-def _sections(files: AwsFiles) -> Iterable[tuple[awsconfig.SharedFile, str, int]]:
-    for file in files.files:
-        for section in file.ini.sections if file.ini is not None else ():
-            yield file, section.name, section.line
-
-
-def _wrong_form(ctx: Context, files: AwsFiles, name: str) -> tuple[str, str] | None:
-    """(finding, evidence) when a section was meant to define `name` but does not."""
-    for file, section, line in _sections(files):
-        where = f"{file.where(ctx, line)} has [{section}]"
-        if file.kind == awsconfig.CREDENTIALS and section.startswith("profile "):
-            if section[len("profile ") :].strip() == name:
-                return (
-                    "profile-written-with-prefix",
-                    f"{where}, which in the credentials file names a profile called"
-                    f" '{section}' (write [{name}] there)",
-                )
-        elif file.kind == awsconfig.CONFIG and section.strip() == name and name != "default":
-            return (
-                "profile-written-without-prefix",
-                f"{where}, which in the config file is not a profile (write [profile {name}])",
-            )
-        elif file.kind == awsconfig.CONFIG and section.replace(" ", "") == f"profile{name}":
-            return (
-                "profile-bad-header",
-                f"{where}, which botocore ignores (write [profile {name}])",
-            )
-    for file, section, line in _sections(files):
-        meant = (
-            section.strip().removeprefix("profile ").strip() if file.kind == "config" else section
-        )
-        if section != section.strip() and meant.strip() == name:
-            return (
-                "profile-section-stray-characters",
-                f"{file.where(ctx, line)} has [{section}], with spaces inside the brackets",
-            )
-    return None
-
-
-def _near(files: AwsFiles, name: str) -> str | None:
-    from rapidfuzz import fuzz, process, utils
-
-    names = [profile for profile in files.profiles if profile != name]
-    if not names:
-        return None
-    for profile in names:
-        if profile.strip().lower() == name.strip().lower():
-            return profile
-    best = process.extractOne(name, names, scorer=fuzz.ratio, processor=utils.default_process)
-    return str(best[0]) if best and best[1] >= NEAR_CUTOFF else None
 
 
 def _missing(ctx: Context, files: AwsFiles, selection: Selection) -> tuple[list[str], str]:
@@ -96,10 +40,10 @@ def _missing(ctx: Context, files: AwsFiles, selection: Selection) -> tuple[list[
         return ["profile-missing", "profile-name-stray-characters"], (
             f"{label} has {'; '.join(stray)}; the files define '{name.strip()}'"
         )
-    wrong = _wrong_form(ctx, files, name.strip())
+    wrong = profilenames.wrong_form(ctx, files, name.strip())
     if wrong is not None:
         return ["profile-missing", wrong[0]], f"{label} is not defined: {wrong[1]}"
-    near = _near(files, name)
+    near = profilenames.near(files, name)
     findings = ["profile-missing"] + (["profile-near-miss"] if near else [])
     if stray:
         findings.append("profile-name-stray-characters")
@@ -117,9 +61,27 @@ def _defined(ctx: Context, files: AwsFiles, selection: Selection) -> tuple[list[
     if all(site.file.kind == awsconfig.CONFIG for site in sites):
         findings.append("profile-only-in-config")
     where = "; ".join(site.where(ctx) for site in sites)
-    return findings, (
-        f"profile '{selection.name}' ({selection.source}): {where} ({_KIND_WORDS[kind]})"
-    )
+    summary = f"profile '{selection.name}' ({selection.source}): {where} ({_KIND_WORDS[kind]})"
+    if kind == "none":
+        # Its keys are often right there, under a header botocore does not match.
+        meant = _meant_for(ctx, files, selection.name)
+        if meant is not None:
+            findings.append(meant[0])
+            summary += f"; {meant[1]}"
+    return findings, summary
+
+
+def _meant_for(ctx: Context, files: AwsFiles, name: str) -> tuple[str, str] | None:
+    wrong = profilenames.wrong_form(ctx, files, name)
+    if wrong is not None:
+        return wrong
+    for other in files.profiles:
+        if other != name and other.strip().lower() == name.lower():
+            site = files.profiles[other][0]
+            return "profile-near-miss", (
+                f"{site.where(ctx)} differs only in case or spaces (names are case-sensitive)"
+            )
+    return None
 
 
 def _inventory(ctx: Context, files: AwsFiles) -> str:
@@ -172,7 +134,7 @@ def profile_resolution(run: ProbeInput) -> Evidence:
     elif selection.name == "default" and selection.source == "default":
         findings = ["profile-default-absent", "profile-has-no-credentials"]
         summary = "no profile is selected and there is no [default] profile"
-        wrong = _wrong_form(ctx, files, "default")
+        wrong = profilenames.wrong_form(ctx, files, "default")
         if wrong is not None:
             findings.append(wrong[0])
             summary += f": {wrong[1]}"

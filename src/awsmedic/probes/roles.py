@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from awsmedic import awsconfig
+from awsmedic import awsconfig, profilenames
 from awsmedic.awsconfig import AwsFiles
 from awsmedic.context import Context
 from awsmedic.model import Evidence, Fact, Status
@@ -76,11 +76,16 @@ def _step(
     assert source is not None
     name = source.value
     if name not in files.profiles:
-        return (
-            "role-source-profile-missing",
-            f"source_profile = {name} ({source.where(ctx)}) names a profile that does not exist",
-            None,
+        sentence = (
+            f"source_profile = {name} ({source.where(ctx)}) names a profile that does not exist"
         )
+        wrong = profilenames.wrong_form(ctx, files, name)
+        near = profilenames.near(files, name)
+        if wrong is not None:
+            sentence += f": {wrong[1]}"
+        elif near is not None:
+            sentence += f"; did you mean '{near}'?"
+        return "role-source-profile-missing", sentence, None
     source_settings = files.settings(name)
     static = "aws_access_key_id" in source_settings or "aws_secret_access_key" in source_settings
     if name in visited and (name != current or not static):

@@ -39,6 +39,16 @@ def test_a_missing_profile_with_a_near_name(home: Path, monkeypatch: pytest.Monk
     assert "(profiles: default, production)" in evidence.summary
 
 
+def test_a_profile_without_credentials_whose_keys_sit_under_another_header(home: Path) -> None:
+    files(home, f"[Dev]\n{KEYS}", "[profile dev]\nregion = eu-west-1\n")
+    evidence = probe("config.profile", profile="dev")
+    assert {"profile-has-no-credentials", "profile-near-miss"} <= set(evidence.findings)
+    assert "~/.aws/credentials line 1 [Dev] differs only in case" in evidence.summary
+    files(home, f"[profile dev]\n{KEYS}", "[profile dev]\nregion = eu-west-1\n")
+    evidence = probe("config.profile", profile="dev")
+    assert "profile-written-with-prefix" in evidence.findings
+
+
 def test_case_matters(home: Path) -> None:
     files(home, f"[Dev]\n{KEYS}")
     evidence = probe("config.profile", profile="dev")

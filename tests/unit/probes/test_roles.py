@@ -69,6 +69,16 @@ def test_broken_sources(home: Path, text: str, finding: str, says: str) -> None:
     assert evidence.status is Status.PROBLEM
 
 
+def test_a_missing_source_whose_keys_sit_under_the_prefix(home: Path) -> None:
+    (home / ".aws" / "credentials").write_text(
+        f"[profile base]\naws_access_key_id = {KEY}\naws_secret_access_key = {SECRET}\n"
+    )
+    config(home, f"[profile dev]\n{ROLE}\nsource_profile = base\n")
+    evidence = probe("config.role", profile="dev")
+    assert "role-source-profile-missing" in evidence.findings
+    assert "~/.aws/credentials line 1 has [profile base]" in evidence.summary
+
+
 def test_a_self_reference_with_keys_is_allowed(home: Path) -> None:
     config(
         home,
