@@ -6,6 +6,9 @@ and stalls on an unanswered question in a second case: every kind of event.
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from collections.abc import Callable, Iterator, Mapping
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -142,3 +145,20 @@ def golden_session(
     consultation.recognise(pastes[1])
     consultation.run(scripted(None))
     return transcript
+
+
+def run_awsmedic(
+    *args: str, env: Mapping[str, str] | None = None, cwd: Path | None = None
+) -> subprocess.CompletedProcess[str]:
+    """`python -m awsmedic ARGS` in the (clean_env) process environment, never a traceback."""
+    result = subprocess.run(
+        [sys.executable, "-m", "awsmedic", *args],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env=dict(env if env is not None else os.environ),
+        cwd=cwd,
+        stdin=subprocess.DEVNULL,
+    )
+    assert "Traceback" not in result.stderr, result.stderr
+    return result

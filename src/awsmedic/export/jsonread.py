@@ -159,9 +159,7 @@ def recognition(r: Obj) -> Recognition:
         for m in r.objs("matches")
     )
     tool = r.opt_obj("tool")
-    tree = r.opt_string("tree")
-    if tree != (matches[0].tree if matches else None):
-        raise Invalid(r._at("tree"), "expected the first match's tree")
+    r.opt_string("tree")  # the first match's tree, for readers of the JSON; Recognition has it
     return Recognition(
         matches,
         r.strings("codes"),
