@@ -27,17 +27,20 @@ _KEY_ID = re.compile(
     r"(?<![A-Za-z0-9])(?:AKIA|ASIA|ABIA|ACCA|AIDA|AROA)[A-Z0-9]{12,24}(?![A-Za-z0-9])"
 )
 # A secret access key: 40 characters of base64 with both cases. Lower-case hex (SHA-1 digests,
-# like the SSO cache file names) has no upper case and is left alone.
+# like the SSO cache file names) has no upper case and is left alone, and so is a URL's path
+# after its host name (".com/STS/latest/APIReference/CommonErrors" is 40 such characters).
 _SECRET_KEY = re.compile(
-    r"(?<![A-Za-z0-9/+=])(?=[A-Za-z0-9/+]*[a-z])(?=[A-Za-z0-9/+]*[A-Z])[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+=])"
+    r"(?<![A-Za-z0-9/+=.])(?=[A-Za-z0-9/+]*[a-z])(?=[A-Za-z0-9/+]*[A-Z])[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+=])"
 )
 # Session tokens are hundreds of base64 characters; 80 leaves room for truncated ones.
 _TOKEN = re.compile(r"(?<![A-Za-z0-9/+=])[A-Za-z0-9/+]{80,}={0,2}(?![A-Za-z0-9/+=])")
-# `key = value` lines for secrets, as in a pasted credentials file or a --debug log.
+# `key = value` lines for secrets, as in a pasted credentials file or a --debug log. A value
+# in <angle brackets> or an ellipsis is a placeholder in documentation, and a backtick ends a
+# Markdown code span: neither is part of a secret.
 _ASSIGNMENT = re.compile(
     r"(?i)((?:aws_secret_access_key|aws_session_token|aws_security_token|secretaccesskey|"
     r"sessiontoken|x-amz-security-token|secret_key|session_token)[\"']?\s*[:=]\s*[\"']?)"
-    r"([^\s\"',}]+)"
+    r"(?![<…])([^\s\"'`,}]+)"
 )
 _AUTH_SIGNATURE = re.compile(r"(Signature=)[0-9a-f]{64}")
 
