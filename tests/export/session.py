@@ -133,7 +133,9 @@ def golden_session(
     """The fixed session; `evidence` and `pastes` let safety tests plant things in it."""
     ctx = Context(environ={}, home=home, clock=ticking())
     transcript = Transcript(META)
-    consultation = FixedConsultation(ctx, knowledge(), book or SecretBook(), transcript)
+    consultation = FixedConsultation(
+        ctx, knowledge(), book if book is not None else SecretBook(), transcript
+    )
     consultation.evidence = dict(
         evidence or {"creds.chain": chain_evidence(), "sts.identity": STS_REJECTED}
     )
