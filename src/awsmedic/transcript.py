@@ -103,7 +103,7 @@ class Transcript:
 
     def redacted(self, book: SecretBook, identity: IdentityMask | None = None) -> Transcript:
         """Every string scrubbed (and with `identity`, or the book's, who and where masked)."""
-        identity = identity or book.identity
+        identity = identity if identity is not None else book.identity
         if identity is None:
             return self.map_text(lambda text: printable(book.scrub(text)), ("secrets",))
         known = identity.learning(self.texts())
