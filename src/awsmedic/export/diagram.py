@@ -57,14 +57,25 @@ def _box(hop: Hop, y: int) -> list[str]:
     ]
 
 
-def _edge(via: str, y: int) -> list[str]:
+def edge_label(hop: Hop) -> str:
+    """What led out of a node: its finding, signal or answer, or why nothing did."""
+    if hop.via:
+        return hop.via
+    if hop.kind == "question":
+        return "(unanswered)"
+    if hop.kind == "probe":
+        return f"({hop.status}: no branch)"
+    return ""
+
+
+def _edge(label: str, y: int) -> list[str]:
     x = BOX_X + 40
     tip = y + GAP
     return [
         '<g class="edge">',
         f'<line x1="{x}" y1="{y}" x2="{x}" y2="{tip - 6}"/>',
         f'<polygon points="{x - 5},{tip - 8} {x + 5},{tip - 8} {x},{tip - 1}"/>',
-        f'<text x="{x + 14}" y="{y + GAP // 2 + 4}">{escape(_cut(via or "default", 60))}</text>',
+        f'<text x="{x + 14}" y="{y + GAP // 2 + 4}">{escape(_cut(label, 60))}</text>',
         "</g>",
     ]
 
@@ -82,7 +93,7 @@ def path_svg(path: list[Hop], title: str) -> str:
         out += _box(hop, y)
         y += BOX_H
         if index < len(path) - 1:
-            out += _edge(hop.via, y)
+            out += _edge(edge_label(hop), y)
             y += GAP
     out.append("</svg>")
     return "\n".join(out)

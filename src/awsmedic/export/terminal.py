@@ -66,7 +66,8 @@ def _case(printer: Printer, case: Case) -> None:
         if not isinstance(event, Pasted):
             _event(printer, event)
     if case.path:
-        printer._text("Path: " + " → ".join(hop.node for hop in case.path), "dim")
+        nodes = ("(stopped)" if hop.kind == "stop" else hop.node for hop in case.path)
+        printer._text("Path: " + " → ".join(nodes), "dim")
     if case.concluded is not None:
         printer.diagnosis(case.concluded.diagnosis)
     elif case.stalled is not None:
