@@ -52,6 +52,7 @@ def test_identity_is_in_a_plain_export_and_masked_with_the_option(
 
     shown = run_awsmedic("show", "--redact-identity", str(tmp_path / "public.md"))
     assert shown.returncode == 2  # a Markdown file is not a JSON transcript
+    assert "it is a Markdown export; show reads the .json export" in shown.stderr
     run_awsmedic("diagnose", "--offline", "--no-input", "--export", "t.json", ERROR, cwd=tmp_path)
     shown = run_awsmedic("show", "--redact-identity", str(tmp_path / "t.json"))
     assert shown.returncode == 0, shown.stderr

@@ -42,6 +42,12 @@ from awsmedic.transcript import Meta, Transcript
 
 #: Far more than any session writes; a bigger file is not a transcript.
 MAX_BYTES = 32 * 1024 * 1024
+OTHER_EXPORTS = {
+    ".md": "a Markdown export",
+    ".markdown": "a Markdown export",
+    ".html": "an HTML export",
+    ".htm": "an HTML export",
+}
 
 
 class Invalid(Exception):
@@ -276,10 +282,11 @@ def load(path: Path) -> tuple[Transcript, list[str]]:
     except UnicodeDecodeError:
         raise TranscriptError(path=str(path), reason="it is not UTF-8 text") from None
     except json.JSONDecodeError as exc:
-        where = f"line {exc.lineno}, column {exc.colno}"
-        raise TranscriptError(
-            path=str(path), reason=f"it is not JSON ({where}: {exc.msg})"
-        ) from None
+        if path.suffix.lower() in OTHER_EXPORTS:
+            reason = f"it is {OTHER_EXPORTS[path.suffix.lower()]}; show reads the .json export"
+        else:
+            reason = f"it is not JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})"
+        raise TranscriptError(path=str(path), reason=reason) from None
     except ValueError as exc:  # e.g. an integer with more digits than Python converts
         raise TranscriptError(path=str(path), reason=f"it is not usable JSON ({exc})") from None
     except RecursionError:
