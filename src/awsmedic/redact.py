@@ -106,9 +106,6 @@ class SecretBook:
         identity = self.identity
         return identity.mask(text) if identity is not None else text
 
-    def __len__(self) -> int:
-        return len(self._replacements)
-
 
 def scrub_patterns(text: str) -> str:
     """Mask whatever looks like a credential, known or not."""

@@ -19,6 +19,7 @@ from awsmedic.model import (
     WentBack,
 )
 from awsmedic.redact import SecretBook
+from awsmedic.safetext import printable
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -62,7 +63,7 @@ class Printer:
     def _text(self, text: str, style: str = "") -> None:
         from rich.text import Text
 
-        self.console.print(Text(self.book.scrub(text), style=style))
+        self.console.print(Text(printable(self.book.scrub(text)), style=style))
 
     def _markdown(self, text: str) -> None:
         from rich.markdown import Markdown

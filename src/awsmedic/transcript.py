@@ -11,7 +11,6 @@ import dataclasses
 import enum
 import os
 import platform
-import re
 import tempfile
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -23,6 +22,7 @@ from awsmedic import __version__
 from awsmedic.errors import ExportError
 from awsmedic.model import Event, Secret
 from awsmedic.redact import IdentityMask, SecretBook
+from awsmedic.safetext import printable
 
 
 @dataclass(frozen=True)
@@ -32,18 +32,6 @@ class Meta:
     platform: str = field(default_factory=platform.platform)
     botocore: str = ""
     started: datetime | None = None
-
-
-# C0/C1 controls other than tab and newline: in a terminal they move the cursor, change colours or
-# retitle the window (a saved transcript is `cat`ed and `show`n); in HTML and JSON they are noise.
-_ANSI = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b[@-Z\\-_]")
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-
-
-def printable(text: str) -> str:
-    """Text that is safe to show anywhere: no escape sequences, no control characters."""
-    text = _ANSI.sub("", text).replace("\r\n", "\n").replace("\r", "\n")
-    return _CONTROL.sub("\ufffd", text)
 
 
 def _map_text(value: Any, fn: Callable[[str], str]) -> Any:
