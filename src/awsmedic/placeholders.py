@@ -30,6 +30,8 @@ PLACEHOLDERS: Mapping[str, str] = {
     "resource": "the resource of an AccessDenied message",
     "principal": "the principal ARN of an AccessDenied message",
     "skew": "the measured clock offset, in words",
+    "clock_fix": "the command that resyncs the clock on this kind of machine (WSL2, VM, ...)",
+    "bucket_region": "the region AWS says the S3 bucket is in, from the pasted error",
 }
 
 PLACEHOLDER_RE = re.compile(r"\{([a-z][a-z0-9_]*)\}")
