@@ -28,23 +28,16 @@ _VM_VENDORS = (
     ("google", "Google Compute Engine"),
 )
 _CONTAINER_CGROUPS = ("docker", "kubepods", "containerd", "libpod", "lxc")
-
-_WINDOWS_FIX = (
-    "in an administrator prompt run `w32tm /resync` (if the time service is stopped, first"
-    " `net start w32time`)"
-)
-_MACOS_FIX = (
-    "run `sudo sntp -sS time.apple.com`, and turn on System Settings → General → Date & Time →"
-    ' "Set time and date automatically"'
-)
+_CHRONY = ("usr/bin/chronyc", "usr/sbin/chronyd", "etc/chrony")
 
 
 @dataclass(frozen=True)
 class Host:
     kind: str  # wsl2, wsl1, docker-desktop, container, vm, linux, macos, windows
-    title: str
-    evidence: str
-    clock_fix: str  # Markdown: commands in code spans
+    title: str  # "WSL2", "a VMware virtual machine"
+    evidence: str  # what gave it away
+    command: str  # the one command that resyncs the clock here (plain text, no Markdown)
+    note: str  # why the clock drifts here and what else helps
 
 
 def _read(root: Path, relative: str) -> str | None:
@@ -55,37 +48,37 @@ def _read(root: Path, relative: str) -> str | None:
         return None
 
 
-def _linux_sync(root: Path) -> str:
-    if any((root / p).exists() for p in ("usr/bin/chronyc", "usr/sbin/chronyd", "etc/chrony")):
-        return "`sudo chronyc makestep` (chrony steps the clock at once)"
-    return (
-        "`sudo timedatectl set-ntp true`, then `sudo systemctl restart systemd-timesyncd` to sync"
-        ' at once; `timedatectl status` should then say "System clock synchronized: yes"'
-    )
+def _linux_command(root: Path) -> str:
+    if any((root / p).exists() for p in _CHRONY):
+        return "sudo chronyc makestep"
+    return "sudo timedatectl set-ntp true"
 
 
 def _wsl(environ: Mapping[str, str], osrelease: str) -> Host | None:
-    if "microsoft-standard" in osrelease.lower() or "wsl2" in osrelease.lower():
+    release = osrelease.lower()
+    if "microsoft-standard" in release or "wsl2" in release:
         return Host(
             "wsl2",
             "WSL2",
             f"kernel {osrelease}",
-            "inside WSL run `sudo hwclock -s` (WSL2's clock falls behind after Windows sleeps);"
-            " if that does not help, run `wsl --shutdown` in Windows and open WSL again",
+            "sudo hwclock -s",
+            "WSL2's clock falls behind after Windows sleeps; if resetting it from the hardware"
+            " clock does not help, run wsl --shutdown in Windows and open WSL again",
         )
-    if "microsoft" in osrelease.lower() or environ.get("WSL_DISTRO_NAME"):
+    if "microsoft" in release or environ.get("WSL_DISTRO_NAME"):
         return Host(
             "wsl1",
-            "WSL",
+            "WSL (uses the Windows clock)",
             f"kernel {osrelease}" if osrelease else "WSL_DISTRO_NAME is set",
-            f"WSL uses the Windows clock: in Windows, {_WINDOWS_FIX}",
+            "w32tm /resync",
+            "WSL 1 has no clock of its own: resync Windows, in an administrator prompt",
         )
     return None
 
 
 def _container(root: Path, environ: Mapping[str, str], kernel: str) -> Host | None:
     cgroup = (_read(root, "proc/1/cgroup") or "").lower()
-    markers = [m for m in (".dockerenv", "run/.containerenv") if (root / m).exists()]
+    markers = ["/" + m for m in (".dockerenv", "run/.containerenv") if (root / m).exists()]
     marked_by = [c for c in _CONTAINER_CGROUPS if c in cgroup]
     env_hint = [
         var
@@ -94,23 +87,23 @@ def _container(root: Path, environ: Mapping[str, str], kernel: str) -> Host | No
     ]
     if not (markers or marked_by or env_hint):
         return None
-    evidence = ", ".join(["/" + m for m in markers] + marked_by + env_hint)
+    evidence = ", ".join(markers + marked_by + env_hint)
     # Docker Desktop runs containers in a VM: linuxkit on macOS, a WSL2 distro on Windows.
     if "linuxkit" in kernel.lower() or "microsoft-standard" in kernel.lower():
         return Host(
             "docker-desktop",
-            "a container on Docker Desktop",
+            "a container on Docker Desktop (run the command on the host)",
             f"{evidence}; kernel of the Docker Desktop VM",
+            "docker run --rm --privileged alpine hwclock -s",
             "the container uses the Docker Desktop VM's clock, which can stay behind after the"
-            " computer sleeps: restart Docker Desktop, or reset the VM's clock from the host with"
-            " `docker run --rm --privileged alpine hwclock -s`",
+            " computer sleeps; restarting Docker Desktop also resets it",
         )
     return Host(
         "container",
-        "a container",
+        "a container (run the command on its host)",
         evidence,
-        "a container shares its host's clock and cannot set it: fix the clock on the host (on"
-        " Linux `sudo timedatectl set-ntp true`), then retry",
+        "sudo timedatectl set-ntp true",
+        "a container shares its host's clock and cannot set it: fix the host's clock",
     )
 
 
@@ -126,17 +119,31 @@ def _vm(root: Path) -> Host | None:
         "vm",
         f"a {name} virtual machine",
         f"DMI vendor '{vendor}', product '{product}'",
-        f"a VM's clock stops while it is suspended or restored from a snapshot: resync with"
-        f" {_linux_sync(root)}, and turn on the hypervisor's time sync (guest tools)",
+        _linux_command(root),
+        "a VM's clock stops while it is suspended or restored from a snapshot; also turn on the"
+        " hypervisor's time sync (guest tools)",
     )
 
 
 def detect(environ: Mapping[str, str], platform: str, root: Path | None = None) -> Host:
     """The kind of machine, from `sys.platform`, the environment and the files under `root`."""
     if platform in ("win32", "cygwin"):
-        return Host("windows", "Windows", f"platform {platform}", _WINDOWS_FIX)
+        return Host(
+            "windows",
+            "Windows",
+            f"platform {platform}",
+            "w32tm /resync",
+            "run it in an administrator prompt; if the time service is stopped, first"
+            " net start w32time",
+        )
     if platform == "darwin":
-        return Host("macos", "macOS", "platform darwin", _MACOS_FIX)
+        return Host(
+            "macos",
+            "macOS",
+            "platform darwin",
+            "sudo sntp -sS time.apple.com",
+            'also turn on "Set time and date automatically" in System Settings, Date & Time',
+        )
     base = ROOT if root is None else root
     osrelease = _read(base, "proc/sys/kernel/osrelease") or ""
     version = _read(base, "proc/version") or ""
@@ -146,4 +153,14 @@ def detect(environ: Mapping[str, str], platform: str, root: Path | None = None) 
     )
     if found is not None:
         return found
-    return Host("linux", "Linux", f"platform {platform}", _linux_sync(base))
+    chrony = any((base / p).exists() for p in _CHRONY)
+    return Host(
+        "linux",
+        "Linux",
+        f"platform {platform}" + (", chrony installed" if chrony else ""),
+        _linux_command(base),
+        "chrony steps the clock at once"
+        if chrony
+        else "this turns on network time sync; timedatectl status then shows"
+        ' "System clock synchronized: yes"',
+    )

@@ -26,19 +26,23 @@ _HOST_FINDING = {
     "container": "host-container",
     "vm": "host-vm",
 }
-_FACTS = ("skew", "clock_fix", "profile")
+_FACTS = ("skew", "host", "clock_fix", "profile")
 
 
-def host_facts(run: ProbeInput) -> tuple[list[str], dict[str, Fact]]:
-    """Findings and facts about the kind of machine, for a fix that works on it."""
+def host_facts(run: ProbeInput) -> tuple[list[str], dict[str, Fact], str]:
+    """Findings, facts and a detail line about the machine, for a fix that works on it."""
     host = hostenv.detect(run.ctx.environ, sys.platform)
     findings = [_HOST_FINDING[host.kind]] if host.kind in _HOST_FINDING else []
     profile, source, _ = profile_selection(run.ctx)
     facts = {
-        "clock_fix": Fact(f"{host.title}: {host.clock_fix}", "this machine", host.evidence),
+        "host": Fact(host.title, "this machine", host.evidence),
+        "clock_fix": Fact(host.command, host.title, host.note),
         "profile": Fact(profile, source),
     }
-    return findings, facts
+    detail = (
+        f"this machine: {host.title} ({host.evidence}); to resync: {host.command} ({host.note})"
+    )
+    return findings, facts, detail
 
 
 def _classify(seconds: float, margin: float, tolerance: int) -> list[str]:
@@ -70,19 +74,22 @@ def _classify(seconds: float, margin: float, tolerance: int) -> list[str]:
 )
 def error_time(run: ProbeInput) -> Evidence:
     """Request and server time from the pasted error (Signature expired, RequestTimeTooSkewed)."""
-    findings, facts = host_facts(run)
+    findings, facts, host = host_facts(run)
     said = skew.from_text(run.text)
     if said is None:
         findings.append("error-no-time-info")
         summary = "the error names no times"
-        return Evidence("clock.error-time", Status.OK, summary, tuple(findings), facts)
+        return Evidence("clock.error-time", Status.OK, summary, tuple(findings), facts, (host,))
     if said.behind is not None:
         findings.append("error-clock-behind" if said.behind else "error-clock-ahead")
     if said.seconds is None:
         findings.append("error-no-times")
         direction = {True: "behind", False: "ahead", None: "off"}[said.behind]
         summary = f"AWS rejected the request time: the clock was {direction} (no times given)"
-        return Evidence("clock.error-time", Status.PROBLEM, summary, tuple(findings), facts)
+        details: tuple[str, ...] = (host,)
+        return Evidence(
+            "clock.error-time", Status.PROBLEM, summary, tuple(findings), facts, details
+        )
     findings.append("error-times")
     if abs(said.seconds) > skew.FIFTEEN_MINUTES:
         findings.append("error-skew-far")
@@ -91,7 +98,8 @@ def error_time(run: ProbeInput) -> Evidence:
     tolerance = f"; AWS allowed {said.tolerance // 60} minutes" if said.tolerance else ""
     summary = f"the error shows the request time {words} of AWS's clock{tolerance}"
     stamp = "%Y-%m-%d %H:%M:%SZ"
-    details = (f"request time {said.request_time:{stamp}}, AWS time {said.server_time:{stamp}}",)
+    times = f"request time {said.request_time:{stamp}}, AWS time {said.server_time:{stamp}}"
+    details = (times, host)
     return Evidence("clock.error-time", Status.PROBLEM, summary, tuple(findings), facts, details)
 
 
@@ -163,7 +171,7 @@ def clock_skew(run: ProbeInput) -> Evidence:
             f"no Date header from {reading.endpoint}{why}",
             ("no-date-header",),
         )
-    findings, facts = host_facts(run)
+    findings, facts, host = host_facts(run)
     tolerance, why_tolerance = skew.tolerance_for(run.text)
     margin = reading.rtt / 2 + 1
     findings = _classify(reading.offset, margin, tolerance) + findings
@@ -178,5 +186,6 @@ def clock_skew(run: ProbeInput) -> Evidence:
     details = (
         f"AWS time {reading.server:%Y-%m-%d %H:%M:%S}Z, offset {reading.offset:+.1f} s,"
         f" round trip {reading.rtt:.2f} s",
+        host,
     )
     return Evidence("clock.skew", status, summary, tuple(findings), facts, details)
