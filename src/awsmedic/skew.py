@@ -26,6 +26,7 @@ _SIGNATURE = re.compile(
     re.IGNORECASE,
 )
 _KIND_ONLY = re.compile(r"Signature (expired|not yet current)", re.IGNORECASE)
+_TOLERANCE_ONLY = re.compile(r"[+-]\s*(\d+)\s*min\.?\s*\)")
 _XML_FIELD = r"<{0}>\s*([^<]+?)\s*</{0}>"
 _MAX_SKEW_MS = re.compile(_XML_FIELD.format("MaxAllowedSkewMilliseconds"))
 # Services whose tolerance is documented or observed as 15 minutes (causes.md section 8).
@@ -88,7 +89,9 @@ def _signature_skew(text: str) -> TextSkew | None:
         kind = _KIND_ONLY.search(text)
         if kind is None:
             return None
-        return TextSkew(None, kind.group(1).lower() == "expired", None)
+        minutes = _TOLERANCE_ONLY.search(text, kind.end())
+        tolerance = int(minutes.group(1)) * 60 if minutes else None
+        return TextSkew(None, kind.group(1).lower() == "expired", tolerance)
     behind = found.group("kind").lower() == "expired"
     tolerance = int(found.group("minutes")) * 60
     request, server = parse_time(found.group(2)), parse_time(found.group(4))
