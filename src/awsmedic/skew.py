@@ -152,3 +152,12 @@ def describe(seconds: float) -> str:
         return "in sync"
     direction = "behind" if seconds < 0 else "ahead"
     return f"{_amount(seconds)} {direction}"
+
+
+def against(words: str, other: str) -> str:
+    """Join offset words to what they compare with: "3 hours ahead of AWS time"."""
+    if words.endswith("ahead"):
+        return f"{words} of {other}"
+    if words == "in sync":
+        return f"in sync with {other}"
+    return f"{words} {other}"

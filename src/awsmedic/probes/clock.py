@@ -96,7 +96,7 @@ def error_time(run: ProbeInput) -> Evidence:
     words = skew.describe(said.seconds)
     facts["skew"] = Fact(words, "the pasted error", "request time vs AWS server time")
     tolerance = f"; AWS allowed {said.tolerance // 60} minutes" if said.tolerance else ""
-    summary = f"the error shows the request time {words} of AWS's clock{tolerance}"
+    summary = f"the error shows the request time {skew.against(words, 'AWS time')}{tolerance}"
     stamp = "%Y-%m-%d %H:%M:%SZ"
     times = f"request time {said.request_time:{stamp}}, AWS time {said.server_time:{stamp}}"
     details = (times, host)
@@ -179,7 +179,7 @@ def clock_skew(run: ProbeInput) -> Evidence:
     facts["skew"] = Fact(words, "Date header", reading.endpoint)
     facts["clock_tolerance"] = Fact(f"{tolerance // 60} minutes", why_tolerance)
     summary = (
-        f"this clock is {words} of AWS time (±{margin:.0f} s, from the Date header of"
+        f"this clock is {skew.against(words, 'AWS time')} (±{margin:.0f} s, from the Date header of"
         f" {reading.endpoint}); {why_tolerance}"
     )
     status = Status.PROBLEM if "clock-skewed" in findings else Status.OK
