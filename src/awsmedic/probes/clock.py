@@ -161,7 +161,7 @@ def _read_date(run: ProbeInput, region: str | None) -> _Reading:
 )
 def clock_skew(run: ProbeInput) -> Evidence:
     """Compare the local UTC clock with the Date header of the STS endpoint botocore would use."""
-    region = run.ctx.region or run.world.session().get_config_variable("region")
+    region = run.ctx.region or run.world.config_variable("region")
     reading = _read_date(run, region)
     if reading.server is None:
         why = f" ({reading.error})" if reading.error else ""

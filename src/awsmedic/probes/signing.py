@@ -71,7 +71,12 @@ def _configured_region(run: ProbeInput) -> Fact | None:
         return Fact(run.ctx.region, "--region")
     if run.ctx.env("AWS_DEFAULT_REGION"):
         return Fact(run.ctx.environ["AWS_DEFAULT_REGION"], "env", "AWS_DEFAULT_REGION")
-    region = run.world.session().get_config_variable("region")
+    from botocore.exceptions import BotoCoreError
+
+    try:
+        region = run.world.config_variable("region")
+    except BotoCoreError:  # a missing profile or a broken file: no configured region to compare
+        return None
     if not region:
         return None
     return Fact(str(region), "config-file", f"profile {profile_selection(run.ctx)[0]}")
@@ -208,13 +213,13 @@ def _masked(url: str) -> tuple[str, tuple[Secret, ...]]:
 )
 def proxy_in_path(run: ProbeInput) -> Evidence:
     """Whether botocore sends the STS request through a proxy (HTTPS_PROXY, NO_PROXY)."""
-    region = run.ctx.region or run.world.session().get_config_variable("region")
+    region = run.ctx.region or run.world.config_variable("region")
     endpoint = run.world.client("sts", region, unsigned=True).meta.endpoint_url
     parts = urlsplit(endpoint)
     proxies = environ_proxies(run.ctx.environ)
     proxy = proxies.get(parts.scheme)
     findings: list[str] = []
-    if run.ctx.env("AWS_CA_BUNDLE") or run.world.session().get_config_variable("ca_bundle"):
+    if run.ctx.env("AWS_CA_BUNDLE") or run.world.config_variable("ca_bundle"):
         findings.append("custom-ca-bundle")
     if proxy is None:
         summary = f"no proxy is set for {parts.scheme} (requests go straight to {endpoint})"
