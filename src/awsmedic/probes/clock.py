@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import sys
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from typing import Any
 
@@ -137,6 +137,8 @@ def _read_date(run: ProbeInput, region: str | None) -> _Reading:
         server = None
     if server is None:
         return _Reading(client.meta.endpoint_url, None, 0.0, rtt, error)
+    if server.tzinfo is None:  # "-0000" instead of "GMT": still UTC (RFC 5322)
+        server = server.replace(tzinfo=UTC)
     # Date has one-second resolution and is truncated: AWS's time was half a second later.
     midpoint = sent + (received - sent) / 2
     offset = (midpoint - server).total_seconds() - 0.5

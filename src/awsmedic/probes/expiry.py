@@ -167,6 +167,7 @@ def _web_token(text: str) -> datetime | None:
 def _when(moment: datetime, now: datetime) -> str:
     seconds = (moment - now).total_seconds()
     words = skew.describe(seconds).replace(" behind", " ago").replace(" ahead", " from now")
+    words = "just now" if words == "in sync" else words
     return f"{moment:%Y-%m-%d %H:%M:%S}Z ({words})"
 
 
