@@ -166,3 +166,24 @@ def test_request_expired_asks_when_nothing_settles_it(monkeypatch: pytest.Monkey
     )
     assert answered.diagnosis is not None
     assert answered.diagnosis.cause == "expired-temporary-credentials"
+
+
+@pytest.mark.parametrize(
+    ("text", "answers", "cause"),
+    [
+        ("Credential should be scoped to a valid region, not 'ap-east-1'. ", {}, "opt-in-region-disabled"),
+        (
+            "InvalidSignatureException: Credential should be scoped to a valid region, not 'eu-west-1'. ",
+            {"own-endpoint": "yes"},
+            "endpoint-override",
+        ),
+        (
+            "InvalidSignatureException: Credential should be scoped to correct service: 'sagemaker'. ",
+            {},
+            "unknown",
+        ),
+    ],
+)
+def test_the_scope_of_the_signature(text: str, answers: dict[str, str], cause: str) -> None:
+    outcome = walk(text, answers)
+    assert outcome.diagnosis is not None and outcome.diagnosis.cause == cause

@@ -24,22 +24,56 @@ _CONSTRAINT = re.compile(r"The ([a-z0-9-]+) location constraint is incompatible"
 _REDIRECT_ENDPOINT = re.compile(r"<Endpoint>[^<]*?\bs3[.-]([a-z0-9-]+)\.amazonaws\.com", re.I)
 _BUCKET_REGION = re.compile(r"x-amz-bucket-region[\"']?\s*[:=]\s*[\"']?([A-Za-z0-9-]+)", re.I)
 _REGION_TAG = re.compile(r"<Region>\s*([^<\s]+)\s*</Region>")
+#: Regions of the aws partition enabled by default (causes.md section 7); the partition's other
+#: regions are opt-in and must be enabled for the account before credentials work there.
+DEFAULT_ENABLED = frozenset(
+    {
+        "us-east-1",
+        "us-east-2",
+        "us-west-1",
+        "us-west-2",
+        "ca-central-1",
+        "sa-east-1",
+        "eu-west-1",
+        "eu-west-2",
+        "eu-west-3",
+        "eu-central-1",
+        "eu-north-1",
+        "ap-south-1",
+        "ap-northeast-1",
+        "ap-northeast-2",
+        "ap-northeast-3",
+        "ap-southeast-1",
+        "ap-southeast-2",
+    }
+)
 
 
 @lru_cache(maxsize=1)
-def _partitions() -> tuple[frozenset[str], tuple[re.Pattern[str], ...]]:
-    """Every region botocore knows, and each partition's pattern for region names."""
+def _partitions() -> dict[str, tuple[frozenset[str], re.Pattern[str] | None]]:
+    """Each partition botocore knows: its regions and its pattern for region names."""
     from botocore.loaders import create_loader
 
     data = create_loader().load_data("partitions")
-    regions = frozenset(r for p in data["partitions"] for r in p.get("regions", {}))
-    patterns = tuple(re.compile(p["regionRegex"]) for p in data["partitions"] if "regionRegex" in p)
-    return regions, patterns
+    return {
+        p["id"]: (
+            frozenset(p.get("regions", {})),
+            re.compile(p["regionRegex"]) if "regionRegex" in p else None,
+        )
+        for p in data["partitions"]
+    }
+
+
+def is_opt_in(region: str) -> bool:
+    """A region of the aws partition that is not enabled by default."""
+    aws_regions = _partitions().get("aws", (frozenset(), None))[0]
+    return region in aws_regions and region not in DEFAULT_ENABLED and "global" not in region
 
 
 def region_verdict(name: str) -> tuple[str, str | None]:
     """("valid" | "unknown" | "invalid", the region probably meant) for a region name."""
-    regions, patterns = _partitions()
+    regions = frozenset(r for known, _ in _partitions().values() for r in known)
+    patterns = [pattern for _, pattern in _partitions().values() if pattern is not None]
     if name in regions:
         return "valid", None
     if any(p.match(name) for p in patterns):
@@ -108,6 +142,11 @@ def _verdict(signed: str, expected: str | None) -> tuple[str, str]:
         return "region-mismatch", (
             f"the request was signed for '{signed}', but the bucket is in '{expected}'"
         )
+    if is_opt_in(signed):
+        return "signed-region-opt-in", (
+            f"the request was signed for '{signed}', an opt-in region: it must be enabled for"
+            " the account"
+        )
     return "signed-region-valid", f"the request was signed for '{signed}', a valid region"
 
 
@@ -118,6 +157,7 @@ def _verdict(signed: str, expected: str | None) -> tuple[str, str]:
         "signed-region-invalid",
         "signed-region-unknown",
         "signed-region-valid",
+        "signed-region-opt-in",
         "region-mismatch",
         "signed-region-configured",
         "signed-region-not-configured",

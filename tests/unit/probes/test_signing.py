@@ -107,3 +107,11 @@ def test_no_proxy_bypass_and_none(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("HTTPS_PROXY", "http://proxy.corp:3128")
     monkeypatch.setenv("NO_PROXY", "169.254.169.254,.amazonaws.com")
     assert probe("sign.proxy").findings == ("proxy-bypassed",)
+
+
+def test_an_opt_in_region_in_the_credential_scope() -> None:
+    evidence = probe(
+        "sign.region", "Credential should be scoped to a valid region, not 'ap-east-1'. "
+    )
+    assert evidence.findings == ("signed-region-opt-in",)
+    assert "opt-in region" in evidence.summary
