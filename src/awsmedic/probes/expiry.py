@@ -203,19 +203,13 @@ def credential_expiry(run: ProbeInput) -> Evidence:
             facts[name] = Fact(report.profile_config[name], "config-file", f"[{report.profile}]")
     sessions = cached_sessions(run.ctx.home)
     secrets = tuple(s for session in sessions for s in session.secrets)
+    found = _expiry_of_keys(run, report, sessions)
     token = _web_token(run.text)
     if token is not None:
-        summary = f"the web identity token expired at {_when(token, now)}"
         facts["expiration"] = Fact(_when(token, now), "the pasted error")
-        return Evidence(
-            "creds.expiry",
-            Status.PROBLEM,
-            summary,
-            ("web-identity-token-expired",),
-            facts,
-            secrets=secrets,
-        )
-    found = _expiry_of_keys(run, report, sessions)
+        summary = f"the web identity token expired at {_when(token, now)}"
+        codes = ("web-identity-token-expired",)
+        return Evidence("creds.expiry", Status.PROBLEM, summary, codes, facts, secrets=secrets)
     if found is not None:
         expired = found.when <= now
         facts["expiration"] = Fact(_when(found.when, now), found.source)

@@ -133,22 +133,17 @@ def secret_hygiene(run: ProbeInput) -> Evidence:
     facts["access_key_id"] = Fact(keys.access_key.masked(), keys.method, keys.location)
     facts["secret_location"] = Fact(where, keys.method)
     findings, problems = shape_problems(keys.secret_key.reveal(), from_file=keys.method != "env")
-    if not findings:
-        summary = f"the secret access key ({where}) is well formed: 40 characters of base64"
-        return Evidence(
-            "creds.secret",
-            Status.OK,
-            summary,
-            ("secret-well-formed",),
-            facts,
-            secrets=keys.secrets(),
-        )
     details = tuple(f"the secret access key ({where}) has {p}" for p in problems)
+    summary = (
+        details[0]
+        if details
+        else f"the secret access key ({where}) is well formed: 40 characters of base64"
+    )
     return Evidence(
         "creds.secret",
-        Status.PROBLEM,
-        details[0],
-        tuple(findings),
+        Status.PROBLEM if findings else Status.OK,
+        summary,
+        tuple(findings) or ("secret-well-formed",),
         facts,
         details,
         keys.secrets(),

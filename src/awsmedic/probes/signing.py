@@ -172,23 +172,15 @@ def signature_region(run: ProbeInput) -> Evidence:
     configured = _configured_region(run)
     profile, source, _ = profile_selection(run.ctx)
     facts: dict[str, Fact] = {"profile": Fact(profile, source)}
-    findings: list[str] = []
-    details: list[str] = []
-    if configured is not None:
-        details.append(f"configured region: {configured.describe()}")
-        verdict, meant = region_verdict(configured.value)
-        if verdict == "invalid":
-            findings.append("configured-region-invalid")
-            details.append(f"the configured region {_why_invalid(configured.value, meant)}")
-            facts["region"] = configured
+    findings, details = _configured_findings(configured, facts)
     if expected:
         facts["bucket_region"] = Fact(expected, "the pasted error")
     if signed is None:
         findings.append("region-mismatch" if expected else "no-region-in-error")
         summary = f"AWS expects region '{expected}'" if expected else "the error names no region"
-        if "configured-region-invalid" in findings:
-            summary = details[-1]
-        return Evidence("sign.region", Status.OK, summary, tuple(findings), facts, tuple(details))
+        summary = details[-1] if "configured-region-invalid" in findings else summary
+        status = Status.PROBLEM if len(findings) > 1 or expected else Status.OK
+        return Evidence("sign.region", status, summary, tuple(findings), facts, tuple(details))
     facts["region"] = Fact(signed, "the pasted error", "the signature's credential scope")
     finding, summary = _verdict(signed, expected)
     findings.insert(0, finding)
@@ -201,6 +193,20 @@ def signature_region(run: ProbeInput) -> Evidence:
             else f"; the configured region is {configured.describe()}: the tool chose its own"
         )
     return Evidence("sign.region", Status.PROBLEM, summary, tuple(findings), facts, tuple(details))
+
+
+def _configured_findings(
+    configured: Fact | None, facts: dict[str, Fact]
+) -> tuple[list[str], list[str]]:
+    if configured is None:
+        return [], []
+    details = [f"configured region: {configured.describe()}"]
+    verdict, meant = region_verdict(configured.value)
+    if verdict != "invalid":
+        return [], details
+    facts["region"] = configured
+    details.append(f"the configured region {_why_invalid(configured.value, meant)}")
+    return ["configured-region-invalid"], details
 
 
 def environ_proxies(environ: Mapping[str, str]) -> dict[str, str]:
