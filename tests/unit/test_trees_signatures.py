@@ -187,3 +187,20 @@ def test_request_expired_asks_when_nothing_settles_it(monkeypatch: pytest.Monkey
 def test_the_scope_of_the_signature(text: str, answers: dict[str, str], cause: str) -> None:
     outcome = walk(text, answers)
     assert outcome.diagnosis is not None and outcome.diagnosis.cause == cause
+
+
+@pytest.mark.parametrize(
+    ("text", "tree"),
+    [
+        ("An error occurred (301) when calling the HeadObject operation: Moved Permanently", "s3-wrong-region"),
+        ("ClientError: An error occurred (400) when calling the HeadBucket operation: Bad Request", "s3-wrong-region"),
+        ("An error occurred (403) when calling the HeadObject operation: Forbidden", None),
+        ("RuntimeError: Credentials were refreshed, but the refreshed credentials are still expired.", "expired-token"),
+        ("Signature not yet current: 20161008T200637Z is still later than 20161008T195903Z", "signature-does-not-match"),
+    ],
+)
+def test_recognition_without_a_code(text: str, tree: str | None) -> None:
+    from awsmedic.match import Matcher
+
+    best = Matcher(knowledge()).recognise(text).best
+    assert (best.tree if best else None) == tree
