@@ -30,6 +30,9 @@ PLACEHOLDERS: Mapping[str, str] = {
     "resource": "the resource of an AccessDenied message",
     "principal": "the principal ARN of an AccessDenied message",
     "skew": "the measured clock offset, in words",
+    "host": "the kind of machine the clock probes ran on (WSL2, a container, a VM, Linux, ...)",
+    "clock_fix": "the command that resyncs the clock on that kind of machine",
+    "bucket_region": "the region AWS says the S3 bucket is in, from the pasted error",
 }
 
 PLACEHOLDER_RE = re.compile(r"\{([a-z][a-z0-9_]*)\}")

@@ -23,6 +23,16 @@ FAMILY = {
     "AuthFailure": "invalid-client-token-id",
     "NoCredentialProviders": "no-credentials",
     "CredentialsProviderError": "no-credentials",
+    # issue 4: signatures, clocks and expiry
+    "SignatureDoesNotMatch": "signature-does-not-match",
+    "InvalidSignatureException": "signature-does-not-match",
+    "RequestTimeTooSkewed": "request-time-skewed",
+    "RequestExpired": "request-time-skewed",
+    "ExpiredToken": "expired-token",
+    "ExpiredTokenException": "expired-token",
+    "AuthorizationHeaderMalformed": "s3-wrong-region",
+    "PermanentRedirect": "s3-wrong-region",
+    "IllegalLocationConstraintException": "s3-wrong-region",
 }
 
 

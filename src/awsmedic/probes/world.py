@@ -55,6 +55,11 @@ class AwsWorld:
                 self._session = self.new_session(self.ctx.profile)
             return self._session
 
+    def config_variable(self, name: str) -> Any:
+        """A config variable of the shared session (region, ca_bundle), read under the lock."""
+        with self._lock:
+            return self.session().get_config_variable(name)
+
     def chain(self) -> ChainReport:
         """The credential chain, walked once (see chainwalk.walk)."""
         from awsmedic.probes.chainwalk import walk
