@@ -29,6 +29,9 @@ PLACEHOLDERS: Mapping[str, str] = {
     "action": "the denied action, from an AccessDenied message",
     "resource": "the resource of an AccessDenied message",
     "principal": "the principal ARN of an AccessDenied message",
+    "policy_kind": "the policy type an AccessDenied message names (service control policy, …)",
+    "policy_statement": "the least-privilege policy (JSON) to ask for, built from the denial",
+    "trust_statement": "the role trust-policy statement (JSON) a refused AssumeRole needs",
     "skew": "the measured clock offset, in words",
 }
 
