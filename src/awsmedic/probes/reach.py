@@ -112,7 +112,8 @@ def connection(run: ProbeInput) -> Evidence:
     sock = _open(route, reach, timeout)
     if sock is not None:
         with sock:
-            reach.add("reachable", f"{route.target.host} answers")
+            via = f"the proxy opened a tunnel to {route.target.host}" if route.proxy else ""
+            reach.add("reachable", via or f"{route.target.host} answers")
             if route.target.scheme == "https":
                 _tls(route, reach, sock, timeout)
     bad = [(f, line) for f, line in reach.steps if f and f not in ("reachable", "tls-ok")]

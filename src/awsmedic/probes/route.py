@@ -200,6 +200,13 @@ def _tls_findings(run: ProbeInput, route: Route, details: list[str]) -> list[str
     return found
 
 
+def _plain(route: Route) -> str:
+    text = f"{route.target.url} ({route.target.source})"
+    if route.proxy is not None:
+        text += f" via proxy {route.proxy.url}"
+    return text + f"; CA bundle from {route.bundle_source}"
+
+
 @probe(
     "net.route",
     title="Endpoint, proxy and CA bundle in use",
@@ -248,7 +255,7 @@ def route_probe(run: ProbeInput) -> Evidence:
         details.append(f"CA bundle: {run.ctx.tilde(route.bundle)} ({route.bundle_source})")
     findings += _tls_findings(run, route, details)
     problem = {"endpoint-overridden", "region-not-a-region", "ca-bundle-broken"} & set(findings)
-    summary = "; ".join(details[1:3]) if problem else details[0]
+    summary = "; ".join(details[1:3]) if problem else _plain(route)
     return Evidence(
         "net.route",
         Status.PROBLEM if problem else Status.OK,
