@@ -23,6 +23,15 @@ FAMILY = {
     "AuthFailure": "invalid-client-token-id",
     "NoCredentialProviders": "no-credentials",
     "CredentialsProviderError": "no-credentials",
+    # issue 6: refused actions, account state, network
+    "AccessDenied": "access-denied",
+    "AccessDeniedException": "access-denied",
+    "UnauthorizedOperation": "access-denied",
+    "SubscriptionRequiredException": "subscription-required",
+    "EndpointConnectionError": "connection-failed",
+    "ConnectTimeout": "connection-failed",
+    "SSLError": "ssl-or-proxy",
+    "ProxyConnectionError": "ssl-or-proxy",
 }
 
 

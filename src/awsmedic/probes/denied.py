@@ -14,6 +14,7 @@ from typing import Any
 from awsmedic import denial
 from awsmedic.model import Evidence, Fact, Status
 from awsmedic.probes import ProbeInput, probe
+from awsmedic.probes.chainwalk import profile_selection
 from awsmedic.probes.sts import classify
 
 _KIND_FINDINGS = tuple(
@@ -104,6 +105,7 @@ def _details(said: denial.Denial) -> list[str]:
         "encoded-message",
     ),
     facts=(
+        "profile",
         "principal",
         "action",
         "resource",
@@ -116,7 +118,8 @@ def _details(said: denial.Denial) -> list[str]:
 def denial_message(run: ProbeInput) -> Evidence:
     """Principal, action, resource and policy type of an access-denied message."""
     said = _parsed(run)
-    facts: dict[str, Fact] = {}
+    profile, selected_by, _ = profile_selection(run.ctx)
+    facts = {"profile": Fact(profile, selected_by)}
     for name, value, source in (
         ("principal", said.principal, "the error text"),
         ("action", said.action, said.action_source),

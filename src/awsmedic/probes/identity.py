@@ -186,7 +186,7 @@ def _compare(said: denial.Denial, who: Who, others: Mapping[str, set[str]]) -> N
         "other-profile-in-resource-account",
         "no-other-identity",
     ),
-    facts=("arn", "account_id", "principal"),
+    facts=("profile", "arn", "account_id", "principal"),
 )
 def compare_identity(run: ProbeInput) -> Evidence:
     """The refused principal vs sts:GetCallerIdentity here vs the other configured identities."""
@@ -206,7 +206,8 @@ def compare_identity(run: ProbeInput) -> Evidence:
             f"{n} ({'/'.join(sorted(a)) or 'account unknown'})" for n, a in others.items()
         )
         who.add("", f"other identities configured here: {listed}")
-    out: dict[str, Fact] = {}
+    report = run.world.chain()
+    out = {"profile": Fact(report.profile, report.profile_source)}
     if who.caller:
         out["arn"] = Fact(who.caller, "sts:GetCallerIdentity")
         out["account_id"] = Fact(

@@ -140,7 +140,7 @@ def _role_findings(run: ProbeInput, config: Mapping[str, str], details: list[str
         "source-identity-required",
         "session-tags-refused",
     ),
-    facts=("role_arn", "source_profile", "mfa_serial"),
+    facts=("profile", "role_arn", "source_profile", "mfa_serial"),
 )
 def role_settings(run: ProbeInput) -> Evidence:
     """Is role_arn a well-formed role ARN; MFA, external id, duration and chaining settings."""
@@ -149,7 +149,7 @@ def role_settings(run: ProbeInput) -> Evidence:
     findings = _text_findings(run.text, details)
     config = report.profile_config
     where = f"[{report.profile}]"
-    facts: dict[str, Fact] = {}
+    facts = {"profile": Fact(report.profile, report.profile_source)}
     if "role_arn" not in config:
         findings.insert(0, "no-role-profile")
         details.insert(0, f"profile '{report.profile}' assumes no role (no role_arn)")

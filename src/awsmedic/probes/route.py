@@ -16,6 +16,7 @@ from awsmedic import denial, netroute
 from awsmedic.model import Evidence, Fact, Secret, Status
 from awsmedic.netcheck import Proxy
 from awsmedic.probes import ProbeInput, probe
+from awsmedic.probes.chainwalk import profile_selection
 from awsmedic.probes.world import AwsWorld
 
 _TRUE = ("true", "1", "yes")
@@ -224,7 +225,7 @@ def _plain(route: Route) -> str:
         "ca-bundle-broken",
         "ssl-cert-file-ignored",
     ),
-    facts=("endpoint_url", "region", "proxy_url", "ca_bundle", "target_url"),
+    facts=("profile", "endpoint_url", "region", "proxy_url", "ca_bundle", "target_url"),
 )
 def route_probe(run: ProbeInput) -> Evidence:
     """Which endpoint, proxy and CA bundle botocore uses for the failing request, and why."""
@@ -232,7 +233,8 @@ def route_probe(run: ProbeInput) -> Evidence:
     target = route.target
     details = [f"target: {target.url} ({target.source})"]
     findings: list[str] = []
-    facts = {"target_url": Fact(target.url, target.source)}
+    profile, selected_by, _ = profile_selection(run.ctx)
+    facts = {"target_url": Fact(target.url, target.source), "profile": Fact(profile, selected_by)}
     if route.override:
         findings.append("endpoint-overridden")
         details.append(f"endpoint override {route.override} from {route.override_source}")
