@@ -9,6 +9,7 @@ and no tree runs it on its own; a front end offers it and runs it only when the 
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from typing import Any
 
 from awsmedic import denial
@@ -29,6 +30,17 @@ def _parsed(run: ProbeInput) -> denial.Denial:
     operation = facts["operation"].value if "operation" in facts else ""
     service = facts["service"].value if "service" in facts else ""
     return denial.parse(run.text, operation, service)
+
+
+def _with_role_arn(run: ProbeInput, said: denial.Denial) -> tuple[denial.Denial, str]:
+    """Older STS messages leave out the role: the profile's role_arn is the one refused."""
+    if not said.is_assume_role or said.resource:
+        return said, "the error text"
+    report = run.world.chain()
+    role_arn = report.profile_config.get("role_arn", "")
+    if not role_arn:
+        return said, "the error text"
+    return replace(said, resource=role_arn), f"role_arn of profile '{report.profile}'"
 
 
 def _findings(said: denial.Denial) -> list[str]:
@@ -117,13 +129,13 @@ def _details(said: denial.Denial) -> list[str]:
 )
 def denial_message(run: ProbeInput) -> Evidence:
     """Principal, action, resource and policy type of an access-denied message."""
-    said = _parsed(run)
+    said, resource_source = _with_role_arn(run, _parsed(run))
     profile, selected_by, _ = profile_selection(run.ctx)
     facts = {"profile": Fact(profile, selected_by)}
     for name, value, source in (
         ("principal", said.principal, "the error text"),
         ("action", said.action, said.action_source),
-        ("resource", said.resource, "the error text"),
+        ("resource", said.resource, resource_source),
         ("policy_kind", said.policy_kind, "the error text"),
     ):
         if value:

@@ -9,6 +9,7 @@ it. Nothing is sent but the tunnel request and the handshake: no credentials, no
 from __future__ import annotations
 
 import socket
+import time
 
 from awsmedic import netcheck
 from awsmedic.model import Evidence, Fact, Status
@@ -18,9 +19,7 @@ from awsmedic.probes.route import Route, compute
 _UNREACHABLE = ("dns-failed", "connect-refused", "connect-timeout", "host-unreachable")
 
 
-def _open(
-    route: Route, reach: netcheck.Reach, timeout: float, quiet: bool = False
-) -> socket.socket | None:
+def _open(route: Route, reach: netcheck.Reach, timeout: float) -> socket.socket | None:
     """A socket to the endpoint (through the proxy's tunnel when one applies), or None."""
     target, proxy = route.target, route.proxy
     host, port = (proxy.host, proxy.port) if proxy else (target.host, target.port)
@@ -32,15 +31,16 @@ def _open(
             f"{what}: name lookup failed: {addresses}",
         )
         return None
-    connected = netcheck.connect(addresses[0], port, timeout)
+    # Like urllib3, try the addresses in turn (an unreachable IPv6 one first is common).
+    for address in addresses[:2]:
+        connected = netcheck.connect(address, port, timeout)
+        if not isinstance(connected, tuple):
+            break
     if isinstance(connected, tuple):
         finding, text = connected
-        reach.add(
-            "proxy-unreachable" if proxy else finding, f"{what} ({addresses[0]}:{port}): {text}"
-        )
+        reach.add("proxy-unreachable" if proxy else finding, f"{what} ({address}:{port}): {text}")
         return None
-    if not quiet:
-        reach.note(f"TCP connection to {what} ({addresses[0]}:{port}) works")
+    reach.note(f"TCP connection to {what} ({address}:{port}) works")
     if proxy is None or target.scheme != "https":
         return connected
     status = netcheck.tunnel(connected, proxy, target.host, target.port)
@@ -52,7 +52,9 @@ def _open(
     return connected
 
 
-def _tls(route: Route, reach: netcheck.Reach, sock: socket.socket, timeout: float) -> None:
+def _tls(
+    route: Route, reach: netcheck.Reach, sock: socket.socket, timeout: float, started: float
+) -> None:
     target = route.target
     names, error = netcheck.handshake(sock, target.host, route.bundle, verify=True)
     if not error:
@@ -67,7 +69,9 @@ def _tls(route: Route, reach: netcheck.Reach, sock: socket.socket, timeout: floa
         reach.add("tls-handshake-failed", f"TLS handshake with {target.host} failed: {error}")
         return
     reach.add("tls-untrusted", f"TLS to {target.host}: {error} (CA bundle: {route.bundle_source})")
-    again = _open(route, netcheck.Reach(), timeout, quiet=True)
+    if time.monotonic() - started > 2 * timeout:
+        return  # a slow network already used most of the budget: the issuer is a bonus
+    again = _open(route, netcheck.Reach(), timeout)  # a second look, unverified
     if again is None:
         return
     names, _ = netcheck.handshake(again, target.host, None, verify=False)
@@ -109,13 +113,14 @@ def connection(run: ProbeInput) -> Evidence:
     route = compute(run)
     reach = netcheck.Reach()
     timeout = run.ctx.network_timeout
+    started = time.monotonic()
     sock = _open(route, reach, timeout)
     if sock is not None:
         with sock:
             via = f"the proxy opened a tunnel to {route.target.host}" if route.proxy else ""
             reach.add("reachable", via or f"{route.target.host} answers")
             if route.target.scheme == "https":
-                _tls(route, reach, sock, timeout)
+                _tls(route, reach, sock, timeout, started)
     bad = [(f, line) for f, line in reach.steps if f and f not in ("reachable", "tls-ok")]
     bad.sort(key=lambda step: step[0] != "tls-intercepted")  # the most telling line first
     facts = {"tls_issuer": Fact(reach.issuer, "TLS handshake")} if reach.issuer else {}

@@ -155,3 +155,24 @@ def test_nothing_to_decode_is_skipped_and_nothing_is_sent(
         evidence = probe("denial.decode", "AccessDenied: Access Denied")
     assert evidence.status.value == "skipped"
     assert requests == []
+
+
+def test_an_old_style_assume_role_refusal_takes_the_role_from_the_profile(
+    home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (home / ".aws" / "credentials").write_text(
+        f"[base]\naws_access_key_id = {KEY}\naws_secret_access_key = {SECRET}\n"
+    )
+    (home / ".aws" / "config").write_text(
+        "[profile app]\nrole_arn = arn:aws:iam::222222222222:role/Admin\nsource_profile = base\n"
+    )
+    monkeypatch.setenv("AWS_PROFILE", "app")
+    evidence = probe(
+        "denial.message",
+        "An error occurred (AccessDenied) when calling the AssumeRole operation: User: "
+        "arn:aws:iam::111111111111:user/alice is not authorized to perform: sts:AssumeRole",
+    )
+    assert evidence.facts["resource"].value == "arn:aws:iam::222222222222:role/Admin"
+    assert evidence.facts["resource"].source == "role_arn of profile 'app'"
+    assert evidence.facts["profile"].value == "app"
+    assert "arn:aws:iam::222222222222:role/Admin" in evidence.facts["policy_statement"].value
