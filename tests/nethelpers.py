@@ -286,9 +286,21 @@ _MOTO_DENIAL = re.compile(
 )
 
 
+#: A test's own AWS answer: (request parameters, request headers) -> (status, XML body) or None.
+Answer = Callable[[dict[str, str], dict[str, str]], tuple[int, str] | None]
+
+
+def sts_error(code: str, message: str) -> str:
+    return (
+        '<ErrorResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><Error><Type>Sender'
+        f"</Type><Code>{code}</Code><Message>{message}</Message></Error>"
+        "<RequestId>4a2b1c0d-0000-4000-8000-000000000000</RequestId></ErrorResponse>"
+    )
+
+
 @contextlib.contextmanager
 def aws_wording_gateway(
-    moto_url: str, explicit_deny_for: frozenset[str] = frozenset()
+    moto_url: str, explicit_deny_for: frozenset[str] = frozenset(), answer: Answer | None = None
 ) -> Iterator[str]:
     """Forward every request to moto; rewrite moto's short AccessDenied message the way AWS words it.
 
@@ -296,7 +308,8 @@ def aws_wording_gateway(
     the resource and the reason: `on resource: <arn>`, then `with an explicit deny in an
     identity-based policy` when a Deny matched (users named in `explicit_deny_for`), nothing for
     a role's trust policy refusing sts:AssumeRole, else `because no identity-based policy allows
-    the <action> action`.
+    the <action> action`. `answer` lets a test answer a request itself, as AWS would where moto
+    does not check (session durations, deactivated STS regions).
     """
     upstream = moto_url.removeprefix("http://")
 
@@ -309,15 +322,25 @@ def aws_wording_gateway(
         length = int(next((v for k, v in headers.items() if k.lower() == "content-length"), "0"))
         while len(body) < length:
             body += conn.recv(65536)
+        params = {k: v[0] for k, v in parse_qs(body.decode("latin-1")).items()}
+        own = answer(params, headers) if answer else None
+        if own is not None:
+            data = own[1].encode()
+            conn.sendall(
+                f"HTTP/1.1 {own[0]} Error\r\nContent-Type: text/xml\r\nContent-Length: "
+                f"{len(data)}\r\nConnection: close\r\n\r\n".encode()
+                + data
+            )
+            return
         host, port = upstream.split(":")
         client = http.client.HTTPConnection(host, int(port), timeout=10)
         client.request(method, path, body=body, headers=headers)
-        answer = client.getresponse()
-        data = _reword(answer.read(), body, explicit_deny_for)
-        out = [f"HTTP/1.1 {answer.status} {answer.reason}"]
+        response = client.getresponse()
+        data = _reword(response.read(), body, explicit_deny_for)
+        out = [f"HTTP/1.1 {response.status} {response.reason}"]
         out += [
             f"{k}: {v}"
-            for k, v in answer.getheaders()
+            for k, v in response.getheaders()
             if k.lower() not in ("transfer-encoding", "content-length", "connection")
         ]
         out += [f"Content-Length: {len(data)}", "Connection: close", "", ""]

@@ -24,7 +24,13 @@ import pytest
 import requests
 
 from tests.awsfixtures import Keys, MotoAws
-from tests.nethelpers import aws_wording_gateway, closed_port, intercepting_proxy, make_pki
+from tests.nethelpers import (
+    aws_wording_gateway,
+    closed_port,
+    intercepting_proxy,
+    make_pki,
+    sts_error,
+)
 
 pytestmark = pytest.mark.moto
 
@@ -244,6 +250,88 @@ def test_a_role_whose_trust_policy_refuses_the_caller(
     assert "aws configure get role_arn --profile deploy" in steps
     identity = next(p for p in result["probes"] if p["id"] == "identity.compare")
     assert "source-identity-ok" in identity["findings"]
+
+
+def _role_profile(aws: MotoAws, home: Path, extra: str = "") -> tuple[Keys, str]:
+    """alice, allowed to assume `deployer`, which trusts her; profile `deploy` uses it."""
+    alice = aws.create_user("alice", policy=ASSUME_ANY)
+    trust = {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Effect": "Allow",
+                "Principal": {"AWS": f"arn:aws:iam::{ACCOUNT}:user/alice"},
+                "Action": "sts:AssumeRole",
+            }
+        ],
+    }
+    role = aws._client("iam").create_role(
+        RoleName="deployer", AssumeRolePolicyDocument=json.dumps(trust)
+    )
+    role_arn = str(role["Role"]["Arn"])
+    (home / ".aws" / "credentials").write_text(_section("base", alice))
+    (home / ".aws" / "config").write_text(
+        f"[profile deploy]\nrole_arn = {role_arn}\nsource_profile = base\n{extra}"
+    )
+    return alice, role_arn
+
+
+def test_a_session_longer_than_the_role_allows(aws: MotoAws, home: Path, tmp_path: Path) -> None:
+    """moto does not check DurationSeconds; the gateway answers as STS does for a role whose
+    MaxSessionDuration is the default hour."""
+    alice, _ = _role_profile(aws, home, "duration_seconds = 43200\n")
+    aws.enforce()
+
+    def max_session(params: dict[str, str], headers: dict[str, str]) -> tuple[int, str] | None:
+        if (
+            params.get("Action") == "AssumeRole"
+            and int(params.get("DurationSeconds", "3600")) > 3600
+        ):
+            message = (
+                "The requested DurationSeconds exceeds the MaxSessionDuration set for this role."
+            )
+            return 400, sts_error("ValidationError", message)
+        return None
+
+    with aws_wording_gateway(aws.url, answer=max_session) as gateway:
+        env = _env(AWS_ENDPOINT_URL=gateway, AWS_PROFILE="deploy")
+        error = real_error(env, "sts", "get_caller_identity")
+        assert "(ValidationError) when calling the AssumeRole operation" in error
+        result = diagnose(env, error, tmp_path, _secrets(alice))
+    assert result["matches"][0]["tree"] == "role-session-duration"
+    assert result["diagnosis"]["cause"] == "role-duration-exceeded"
+    assert "aws configure get duration_seconds --profile deploy" in _steps(result)
+    settings = next(p for p in result["probes"] if p["id"] == "role.settings")
+    assert "duration-over-hour" in settings["findings"]
+
+
+def test_sts_deactivated_in_the_region_of_the_call(
+    aws: MotoAws, home: Path, tmp_path: Path
+) -> None:
+    """moto has no per-region STS switch; the gateway answers AssumeRole signed for eu-west-3 the
+    way STS does when an administrator deactivated that region's endpoint."""
+    alice, _ = _role_profile(aws, home, "region = eu-west-3\n")
+    aws.enforce()
+
+    def deactivated(params: dict[str, str], headers: dict[str, str]) -> tuple[int, str] | None:
+        scope = next((v for k, v in headers.items() if k.lower() == "authorization"), "")
+        if params.get("Action") == "AssumeRole" and "/eu-west-3/sts/" in scope:
+            message = (
+                f"STS is not activated in this region for account:{ACCOUNT}. Your account "
+                "administrator can activate STS in this region using the IAM Console."
+            )
+            return 403, sts_error("RegionDisabledException", message)
+        return None
+
+    with aws_wording_gateway(aws.url, answer=deactivated) as gateway:
+        env = _env(AWS_ENDPOINT_URL=gateway, AWS_PROFILE="deploy", AWS_DEFAULT_REGION=None)
+        error = real_error(env, "sts", "get_caller_identity")
+        assert "RegionDisabledException" in error
+        result = diagnose(env, error, tmp_path, _secrets(alice))
+    assert result["matches"][0]["tree"] == "sts-region-disabled"
+    assert result["diagnosis"]["cause"] == "sts-regional-endpoint-deactivated"
+    assert result["diagnosis"]["confidence"] == "confirmed"
+    assert "activate the endpoint for `eu-west-3`" in _steps(result)
 
 
 # --- unreachable endpoints ---------------------------------------------------------------------

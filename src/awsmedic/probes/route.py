@@ -35,6 +35,7 @@ class Route:
     bundle: str | None
     bundle_source: str
     secrets: tuple[Secret, ...]
+    region: str = ""  # the region the request was for ("" when none is known)
 
 
 _CACHE: weakref.WeakKeyDictionary[AwsWorld, Route] = weakref.WeakKeyDictionary()
@@ -119,7 +120,17 @@ def compute(run: ProbeInput) -> Route:
     proxy, reason, secrets = netroute.proxy_for(target.url, run.ctx.environ)
     bundle, bundle_source = netroute.ca_bundle(run.ctx.environ, _configured_bundle(session))
     route = Route(
-        target, used, default, override, source, proxy, reason, bundle, bundle_source, secrets
+        target,
+        used,
+        default,
+        override,
+        source,
+        proxy,
+        reason,
+        bundle,
+        bundle_source,
+        secrets,
+        region or "",
     )
     with _LOCK:
         _CACHE[run.world] = route
@@ -165,7 +176,7 @@ def _variant_findings(run: ProbeInput, route: Route, details: list[str]) -> list
 
 
 def _region_findings(route: Route, details: list[str]) -> list[str]:
-    region = route.target.region
+    region = route.target.region or route.region
     if not region:
         return []
     from botocore.loaders import create_loader
@@ -245,6 +256,8 @@ def route_probe(run: ProbeInput) -> Evidence:
     findings += _region_findings(route, details)
     if target.region:
         facts["region"] = Fact(target.region, target.source)
+    elif route.region:
+        facts["region"] = Fact(route.region, "the configured region")
     if route.proxy is not None:
         findings.append("proxy-applies")
         facts["proxy_url"] = Fact(route.proxy.url, route.proxy_reason)
