@@ -183,30 +183,9 @@ def decode_message(run: ProbeInput) -> Evidence:
     said = _parsed(run)
     if not said.encoded_message:
         return Evidence("denial.decode", Status.SKIPPED, "the error has no encoded message")
-    region = run.ctx.region or run.world.session().get_config_variable("region")
-    keys = run.world.chain().keys
-    winner = run.world.chain().winner
-    creds = None
-    if keys is not None and winner is not None and winner.method != "assume-role":
-        creds = (keys.access_key, keys.secret_key, keys.token)
-    client = run.world.client("sts", region, creds)
-    try:
-        answer = client.decode_authorization_message(EncodedMessage=said.encoded_message)
-        decoded = json.loads(answer["DecodedMessage"])
-    except Exception as exc:
-        finding, description = classify(exc)
-        refused = finding == "rejected-access-denied"
-        return Evidence(
-            "denial.decode",
-            Status.PROBLEM if refused else Status.ERROR,
-            (
-                "this identity may not decode it (needs sts:DecodeAuthorizationMessage): "
-                if refused
-                else "decoding failed: "
-            )
-            + description,
-            ("decode-refused" if refused else "decode-failed",),
-        )
+    decoded = _decode(run, said.encoded_message)
+    if isinstance(decoded, Evidence):
+        return decoded
     explicit = bool(decoded.get("explicitDeny"))
     facts = _decoded_facts(decoded)
     statements = len((decoded.get("matchedStatements") or {}).get("items") or [])
@@ -223,4 +202,27 @@ def decode_message(run: ProbeInput) -> Evidence:
         facts,
         (json.dumps(decoded, indent=2, sort_keys=True),),
         run.world.chain().secrets(),
+    )
+
+
+def _decode(run: ProbeInput, encoded: str) -> dict[str, Any] | Evidence:
+    """The decoded message, or Evidence saying why STS would not decode it."""
+    region = run.ctx.region or run.world.session().get_config_variable("region")
+    keys, winner = run.world.chain().keys, run.world.chain().winner
+    creds = None
+    if keys is not None and winner is not None and winner.method != "assume-role":
+        creds = (keys.access_key, keys.secret_key, keys.token)
+    client = run.world.client("sts", region, creds)
+    try:
+        answer = client.decode_authorization_message(EncodedMessage=encoded)
+        return dict(json.loads(answer["DecodedMessage"]))
+    except Exception as exc:
+        finding, description = classify(exc)
+    if finding == "rejected-access-denied":
+        why = (
+            f"this identity may not decode it (needs sts:DecodeAuthorizationMessage): {description}"
+        )
+        return Evidence("denial.decode", Status.PROBLEM, why, ("decode-refused",))
+    return Evidence(
+        "denial.decode", Status.ERROR, f"decoding failed: {description}", ("decode-failed",)
     )

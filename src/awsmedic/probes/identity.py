@@ -206,33 +206,32 @@ def compare_identity(run: ProbeInput) -> Evidence:
             f"{n} ({'/'.join(sorted(a)) or 'account unknown'})" for n, a in others.items()
         )
         who.add("", f"other identities configured here: {listed}")
-    report = run.world.chain()
-    out = {"profile": Fact(report.profile, report.profile_source)}
-    if who.caller:
-        out["arn"] = Fact(who.caller, "sts:GetCallerIdentity")
-        out["account_id"] = Fact(
-            account_of(denial.role_of_session(who.caller)), "sts:GetCallerIdentity"
-        )
-    if said.principal:
-        out["principal"] = Fact(said.principal, "the error text")
     problem = [line for finding, line in who.steps if finding in _WORRYING]
-    me = who.caller or who.source
-    lines = [line for _, line in who.steps]
-    summary = (
-        problem[0]
-        if problem
-        else (
-            f"this profile is {me}"
-            if me
-            else (lines[0] if lines else "no identity was established")
-        )
-    )
     return Evidence(
         "identity.compare",
         Status.PROBLEM if problem else Status.OK,
-        summary,
+        problem[0] if problem else _summary(who),
         who.findings,
-        out,
-        tuple(lines),
+        _facts(run, who, said),
+        tuple(line for _, line in who.steps),
         (*run.world.chain().secrets(), *who.secrets),
     )
+
+
+def _facts(run: ProbeInput, who: Who, said: denial.Denial) -> dict[str, Fact]:
+    report = run.world.chain()
+    out = {"profile": Fact(report.profile, report.profile_source)}
+    if who.caller:
+        account = account_of(denial.role_of_session(who.caller))
+        out["arn"] = Fact(who.caller, "sts:GetCallerIdentity")
+        out["account_id"] = Fact(account, "sts:GetCallerIdentity")
+    if said.principal:
+        out["principal"] = Fact(said.principal, "the error text")
+    return out
+
+
+def _summary(who: Who) -> str:
+    me = who.caller or who.source
+    if me:
+        return f"this profile is {me}"
+    return who.steps[0][1] if who.steps else "no identity was established"

@@ -145,39 +145,25 @@ def _role_findings(run: ProbeInput, config: Mapping[str, str], details: list[str
 def role_settings(run: ProbeInput) -> Evidence:
     """Is role_arn a well-formed role ARN; MFA, external id, duration and chaining settings."""
     report = run.world.chain()
+    config = report.profile_config
     details: list[str] = []
     findings = _text_findings(run.text, details)
-    config = report.profile_config
-    where = f"[{report.profile}]"
-    facts = {"profile": Fact(report.profile, report.profile_source)}
     if "role_arn" not in config:
         findings.insert(0, "no-role-profile")
         details.insert(0, f"profile '{report.profile}' assumes no role (no role_arn)")
     else:
-        findings += _role_findings(run, config, details)
-        facts["role_arn"] = Fact(config["role_arn"], "config-file", where)
-        profiles = run.world.new_session(run.ctx.profile).full_config.get("profiles", {})
-        chained = _chained(profiles, report.role_hops)
-        if chained:
-            findings.append("role-chaining")
-            details.append(f"role chaining: {chained}")
-        elif report.keys is not None and report.keys.access_key.reveal().startswith("ASIA"):
-            findings.append("source-temporary-keys")
-            details.append(
-                "the source credentials are temporary (ASIA): if they are a role's, this is"
-                " role chaining"
-            )
-        if "duration_seconds" in config:
-            findings += _duration(config["duration_seconds"], bool(chained), details)
-    for name in ("source_profile", "mfa_serial"):
-        if name in config:
-            facts[name] = Fact(config[name], "config-file", where)
+        findings += _role_findings(run, config, details) + _chain_findings(run, details)
     if "mfa_serial" in config:
         findings.append("mfa-serial-set")
         problem = mfa_problem(config["mfa_serial"])
         if problem:
             findings.append("mfa-serial-not-device")
             details.append(problem)
+    where = f"[{report.profile}]"
+    facts = {"profile": Fact(report.profile, report.profile_source)}
+    for name in ("role_arn", "source_profile", "mfa_serial"):
+        if name in config:
+            facts[name] = Fact(config[name], "config-file", where)
     bad = set(findings) - {"no-role-profile", "mfa-serial-set", "external-id-set", "duration-set"}
     summary = details[0] if details and bad else _plain(report.profile, config)
     return Evidence(
@@ -189,6 +175,27 @@ def role_settings(run: ProbeInput) -> Evidence:
         tuple(details),
         report.secrets(),
     )
+
+
+def _chain_findings(run: ProbeInput, details: list[str]) -> list[str]:
+    """Role chaining (a role session assuming a role) and what it means for the duration."""
+    report = run.world.chain()
+    profiles = run.world.new_session(run.ctx.profile).full_config.get("profiles", {})
+    chained = _chained(profiles, report.role_hops)
+    found: list[str] = []
+    if chained:
+        found.append("role-chaining")
+        details.append(f"role chaining: {chained}")
+    elif report.keys is not None and report.keys.access_key.reveal().startswith("ASIA"):
+        found.append("source-temporary-keys")
+        details.append(
+            "the source credentials are temporary (ASIA): if they are a role's, this is"
+            " role chaining"
+        )
+    if "duration_seconds" in report.profile_config:
+        duration = report.profile_config["duration_seconds"]
+        found += _duration(duration, bool(chained), details)
+    return found
 
 
 def _plain(profile: str, config: Mapping[str, str]) -> str:

@@ -244,39 +244,46 @@ def route_probe(run: ProbeInput) -> Evidence:
     target = route.target
     details = [f"target: {target.url} ({target.source})"]
     findings: list[str] = []
-    profile, selected_by, _ = profile_selection(run.ctx)
-    facts = {"target_url": Fact(target.url, target.source), "profile": Fact(profile, selected_by)}
     if route.override:
         findings.append("endpoint-overridden")
         details.append(f"endpoint override {route.override} from {route.override_source}")
-        facts["endpoint_url"] = Fact(route.override, route.override_source)
     if not target.aws_host:
         findings.append("endpoint-not-aws")
     findings += _variant_findings(run, route, details)
     findings += _region_findings(route, details)
-    if target.region:
-        facts["region"] = Fact(target.region, target.source)
-    elif route.region:
-        facts["region"] = Fact(route.region, "the configured region")
     if route.proxy is not None:
         findings.append("proxy-applies")
-        facts["proxy_url"] = Fact(route.proxy.url, route.proxy_reason)
         details.append(f"proxy {route.proxy.url}: {route.proxy_reason}")
     elif "NO_PROXY" in route.proxy_reason:
         findings.append("proxy-bypassed")
         details.append(route.proxy_reason)
     if route.bundle:
-        facts["ca_bundle"] = Fact(run.ctx.tilde(route.bundle), route.bundle_source)
         details.append(f"CA bundle: {run.ctx.tilde(route.bundle)} ({route.bundle_source})")
     findings += _tls_findings(run, route, details)
     problem = {"endpoint-overridden", "region-not-a-region", "ca-bundle-broken"} & set(findings)
-    summary = "; ".join(details[1:3]) if problem else _plain(route)
     return Evidence(
         "net.route",
         Status.PROBLEM if problem else Status.OK,
-        summary,
+        "; ".join(details[1:3]) if problem else _plain(route),
         tuple(findings),
-        facts,
+        _route_facts(run, route),
         tuple(details),
         route.secrets,
     )
+
+
+def _route_facts(run: ProbeInput, route: Route) -> dict[str, Fact]:
+    target = route.target
+    profile, selected_by, _ = profile_selection(run.ctx)
+    facts = {"target_url": Fact(target.url, target.source), "profile": Fact(profile, selected_by)}
+    if route.override:
+        facts["endpoint_url"] = Fact(route.override, route.override_source)
+    if target.region:
+        facts["region"] = Fact(target.region, target.source)
+    elif route.region:
+        facts["region"] = Fact(route.region, "the configured region")
+    if route.proxy is not None:
+        facts["proxy_url"] = Fact(route.proxy.url, route.proxy_reason)
+    if route.bundle:
+        facts["ca_bundle"] = Fact(run.ctx.tilde(route.bundle), route.bundle_source)
+    return facts
