@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from awsmedic import denial
 
@@ -177,3 +179,21 @@ def test_the_trust_statement_for_a_refused_assume_role() -> None:
 def test_no_denial_in_unrelated_text() -> None:
     said = denial.parse("Unable to locate credentials")
     assert said == denial.Denial()
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(max_size=400), st.sampled_from(["", "ListBuckets", "AssumeRole"]))
+def test_any_text_parses_without_raising(text: str, operation: str) -> None:
+    said = denial.parse(MODERN[:40] + text + " is not authorized to perform: " + text, operation)
+    json.loads(denial.policy_statement(said))
+    json.loads(denial.trust_statement(said))
+
+
+def test_a_huge_paste_is_read_quickly() -> None:
+    import time
+
+    text = ("noise arn:aws:iam::123456789012:user/x " * 20000) + MODERN
+    started = time.monotonic()
+    said = denial.parse(text)
+    assert said.action == "iam:ListRoles"
+    assert time.monotonic() - started < 2

@@ -5,6 +5,9 @@ from __future__ import annotations
 import ssl
 from pathlib import Path
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from awsmedic import x509
 from tests.nethelpers import make_pki
 
@@ -32,3 +35,10 @@ def test_junk_gives_empty_names() -> None:
         names = x509.names(junk)
         assert names.issuer == {} and names.subject == {}
         assert names.describe_issuer() == "(unnamed)"
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.binary(max_size=300))
+def test_random_bytes_never_raise(data: bytes) -> None:
+    x509.names(b"\x30\x82\x01\x00" + data)
+    x509.names(data)
