@@ -266,13 +266,17 @@ def intercepting_proxy(pki: Pki, upstream: str | None = None) -> Iterator[int]:
 
 
 @contextlib.contextmanager
-def tls_server(pki: Pki) -> Iterator[int]:
-    """A TLS server on 127.0.0.1 presenting `pki`'s certificate, then closing."""
+def tls_server(pki: Pki, upstream: str | None = None) -> Iterator[int]:
+    """A TLS server on 127.0.0.1 presenting `pki`'s certificate. With `upstream` (a 127.0.0.1
+    host:port, e.g. moto) it relays the decrypted request there, else it just closes."""
     context = tls_context(pki)
 
     def handle(conn: socket.socket) -> None:
         with context.wrap_socket(conn, server_side=True) as tls:
-            tls.recv(1)
+            if upstream:
+                _relay_http(tls, upstream)
+            else:
+                tls.recv(1)
 
     with serve(handle) as port:
         yield port

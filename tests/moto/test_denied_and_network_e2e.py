@@ -30,6 +30,7 @@ from tests.nethelpers import (
     intercepting_proxy,
     make_pki,
     sts_error,
+    tls_server,
 )
 
 pytestmark = pytest.mark.moto
@@ -387,4 +388,26 @@ def test_tls_interception_by_a_proxy_with_its_own_ca(
     assert result["diagnosis"]["confidence"] == "confirmed"
     assert any("Example Corp TLS Inspection CA" in line for line in result["diagnosis"]["evidence"])
     assert "AWS_CA_BUNDLE" in _steps(result)
+    assert fixed == f'no error: "arn:aws:iam::{ACCOUNT}:user/bob"'
+
+
+def test_a_tls_endpoint_with_a_self_signed_certificate(
+    aws: MotoAws, home: Path, tmp_path: Path
+) -> None:
+    """A TLS server on 127.0.0.1 with its own CA, in front of moto, stands in for an HTTPS
+    endpoint whose certificate the default CA list does not trust."""
+    bob = aws.create_user("bob")
+    aws.enforce()
+    (home / ".aws" / "credentials").write_text(_section("default", bob))
+    pki = make_pki(tmp_path, ["localhost", "127.0.0.1"], ca_name="Storage Team Private CA")
+    with tls_server(pki, upstream=aws.url.removeprefix("http://")) as port:
+        env = _env(AWS_ENDPOINT_URL=f"https://localhost:{port}")
+        error = real_error(env, "sts", "get_caller_identity")
+        assert "SSL validation failed" in error and "CERTIFICATE_VERIFY_FAILED" in error
+        result = diagnose(env, error, tmp_path, _secrets(bob))
+        fixed = boto3_call({**env, "AWS_CA_BUNDLE": str(pki.ca)}, "sts", "get_caller_identity")
+    assert result["diagnosis"]["cause"] == "tls-or-proxy"
+    connect = next(p for p in result["probes"] if p["id"] == "net.connect")
+    assert "tls-untrusted" in connect["findings"] and "tls-intercepted" not in connect["findings"]
+    assert "Storage Team Private CA" in connect["summary"]
     assert fixed == f'no error: "arn:aws:iam::{ACCOUNT}:user/bob"'

@@ -124,19 +124,22 @@ def connection(run: ProbeInput) -> Evidence:
     bad = [(f, line) for f, line in reach.steps if f and f not in ("reachable", "tls-ok")]
     bad.sort(key=lambda step: step[0] != "tls-intercepted")  # the most telling line first
     facts = {"tls_issuer": Fact(reach.issuer, "TLS handshake")} if reach.issuer else {}
-    what = route.target.host + (f" via proxy {route.proxy.url}" if route.proxy else "")
-    summary = (
-        bad[0][1]
-        if bad
-        else f"{what} is reachable"
-        + (f" and TLS verifies (issuer {reach.issuer})" if "tls-ok" in reach.findings else "")
-    )
     return Evidence(
         "net.connect",
         Status.PROBLEM if bad else Status.OK,
-        summary,
+        _summary(route, reach, bad),
         reach.findings,
         facts,
         reach.lines,
         route.secrets,
     )
+
+
+def _summary(route: Route, reach: netcheck.Reach, bad: list[tuple[str, str]]) -> str:
+    if bad and bad[0][0] == "tls-untrusted" and reach.issuer:
+        return f"{bad[0][1]}; the certificate presented was issued by {reach.issuer}"
+    if bad:
+        return bad[0][1]
+    what = route.target.host + (f" via proxy {route.proxy.url}" if route.proxy else "")
+    verified = f" and TLS verifies (issuer {reach.issuer})" if "tls-ok" in reach.findings else ""
+    return f"{what} is reachable{verified}"
