@@ -53,7 +53,8 @@ class Proxy:
     url: str  # shown to people: any password replaced
     host: str
     port: int
-    authorization: str = ""  # a Proxy-Authorization value, as botocore would send it
+    # A Proxy-Authorization value, as botocore would send it: never in a repr.
+    authorization: str = field(default="", repr=False)
 
 
 def resolve(host: str, port: int, timeout: float, resolver: Resolver) -> list[str] | str:

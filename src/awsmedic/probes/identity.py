@@ -55,6 +55,16 @@ class Who:
         return tuple(dict.fromkeys(finding for finding, _ in self.steps if finding))
 
 
+def configured_profiles(run: ProbeInput) -> Mapping[str, Mapping[str, str]]:
+    """Every profile of both files, as botocore merges them; empty when they cannot be read
+    (the chain probe reports why)."""
+    try:
+        profiles = run.world.new_session(run.ctx.profile).full_config.get("profiles", {})
+    except Exception:
+        return {}
+    return dict(profiles)
+
+
 def account_of(arn: str) -> str:
     found = _ACCOUNT.match(arn)
     return found.group(1) if found else ""
@@ -74,9 +84,9 @@ def same_identity(first: str, second: str) -> bool:
 
 
 def _sts_arn(run: ProbeInput, creds: Any) -> tuple[str, str]:
-    region = run.ctx.region or run.world.session().get_config_variable("region")
-    client = run.world.client("sts", region, creds)
     try:
+        region = run.ctx.region or run.world.session().get_config_variable("region")
+        client = run.world.client("sts", region, creds)
         return str(client.get_caller_identity()["Arn"]), ""
     except Exception as exc:
         return "", classify(exc)[1]
@@ -94,7 +104,7 @@ def _ask_aws(run: ProbeInput, who: Who) -> None:
                 who.add("source-rejected", f"the source credentials fail: {who.source_error}")
             else:
                 who.add("source-identity-ok", f"the source credentials work: {who.source}")
-        profiles = run.world.new_session(run.ctx.profile).full_config.get("profiles", {})
+        profiles = configured_profiles(run)
         if any("mfa_serial" in profiles.get(hop.profile, {}) for hop in report.role_hops):
             who.add("", "not assuming the role here: it would ask for an MFA code")
             return
@@ -107,7 +117,7 @@ def _ask_aws(run: ProbeInput, who: Who) -> None:
 def _other_identities(run: ProbeInput, who: Who) -> dict[str, set[str]]:
     """Profile -> the accounts it can act in (empty set: it has credentials, account unknown)."""
     report = run.world.chain()
-    profiles = run.world.new_session(run.ctx.profile).full_config.get("profiles", {})
+    profiles = configured_profiles(run)
     others: dict[str, set[str]] = {}
     for name, config in profiles.items():
         if name == report.profile or not any(key in config for key in _IDENTITY_KEYS):

@@ -14,6 +14,7 @@ from typing import Any
 from awsmedic import denial
 from awsmedic.model import Evidence, Fact, Status
 from awsmedic.probes import ProbeInput, probe
+from awsmedic.probes.identity import configured_profiles
 
 ROLE_ARN = re.compile(r"^arn:aws[a-z-]*:iam::\d{12}:role/[\w+=,.@/-]+$")
 _ARN_KIND = re.compile(r"^arn:aws[a-z-]*:(iam|sts)::[^:]*:([a-z-]+)/")
@@ -180,7 +181,7 @@ def role_settings(run: ProbeInput) -> Evidence:
 def _chain_findings(run: ProbeInput, details: list[str]) -> list[str]:
     """Role chaining (a role session assuming a role) and what it means for the duration."""
     report = run.world.chain()
-    profiles = run.world.new_session(run.ctx.profile).full_config.get("profiles", {})
+    profiles = configured_profiles(run)
     chained = _chained(profiles, report.role_hops)
     found: list[str] = []
     if chained:

@@ -167,3 +167,13 @@ def test_what_the_error_text_adds(home: Path, monkeypatch: pytest.MonkeyPatch) -
             "role.settings", "MultiFactorAuthentication failed with invalid MFA one time pass code."
         ).findings
     )
+
+
+def test_broken_files_are_no_crash(home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (home / ".aws" / "config").write_text("[profile app\nrole_arn = x\n")
+    for probe_id in ("role.settings", "identity.compare", "net.route", "denial.message"):
+        evidence = probe(
+            probe_id,
+            "AccessDenied: User: arn:aws:iam::1:user/x is not authorized to perform: s3:GetObject",
+        )
+        assert evidence.status.value != "error", (probe_id, evidence.summary)
