@@ -150,8 +150,8 @@ def _selectors(run: ProbeInput, who: Who) -> None:
         who.add(
             "profile-selectors-disagree",
             f"AWS_PROFILE={env_profile} and AWS_DEFAULT_PROFILE={default_profile} are both set:"
-            f" AWS CLI v2 uses '{env_profile}', while boto3, botocore, AWS CLI v1 and most tools"
-            f" built on them use '{default_profile}'",
+            f" AWS CLI v2 uses '{env_profile}', while boto3, botocore and AWS CLI v1 use"
+            f" '{default_profile}'",
         )
 
 
