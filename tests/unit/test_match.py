@@ -33,6 +33,15 @@ FAMILY = {
     "AuthorizationHeaderMalformed": "s3-wrong-region",
     "PermanentRedirect": "s3-wrong-region",
     "IllegalLocationConstraintException": "s3-wrong-region",
+    # issue 6: refused actions, account state, network
+    "AccessDenied": "access-denied",
+    "AccessDeniedException": "access-denied",
+    "UnauthorizedOperation": "access-denied",
+    "SubscriptionRequiredException": "subscription-required",
+    "EndpointConnectionError": "connection-failed",
+    "ConnectTimeout": "connection-failed",
+    "SSLError": "ssl-or-proxy",
+    "ProxyConnectionError": "ssl-or-proxy",
 }
 
 
