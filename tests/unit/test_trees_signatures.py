@@ -194,7 +194,8 @@ def test_the_scope_of_the_signature(text: str, answers: dict[str, str], cause: s
     [
         ("An error occurred (301) when calling the HeadObject operation: Moved Permanently", "s3-wrong-region"),
         ("ClientError: An error occurred (400) when calling the HeadBucket operation: Bad Request", "s3-wrong-region"),
-        ("An error occurred (403) when calling the HeadObject operation: Forbidden", None),
+        # A 403 on HEAD is S3 hiding AccessDenied (no body), not a region problem.
+        ("An error occurred (403) when calling the HeadObject operation: Forbidden", "access-denied"),
         ("RuntimeError: Credentials were refreshed, but the refreshed credentials are still expired.", "expired-token"),
         ("Signature not yet current: 20161008T200637Z is still later than 20161008T195903Z", "signature-does-not-match"),
     ],
