@@ -212,3 +212,29 @@ def test_a_question_answered_by_number_against_aws(start: Start, home: Path, aws
     assert "? AWS does not know this access key. What happened to it recently?" in shown
     assert concluded(session) == ["key-deleted"]
     assert keys.secret_access_key not in shown and keys.access_key_id not in shown
+
+
+def test_the_repl_asks_before_a_probe_that_needs_consent(
+    start: Start, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from awsmedic.probes import ProbeSpec, registry
+    from tests.unit.test_consult import PASTE, TREE, Probes
+
+    probes = Probes()
+    probes.gate.set()
+    for probe_id, function, prefetch in (
+        ("test.first", probes.first, True),
+        ("test.second", probes.second, False),
+    ):
+        spec = ProbeSpec(probe_id, f"Check {probe_id}", False, ("found",), (), function, prefetch)
+        monkeypatch.setitem(registry(), probe_id, spec)  # type: ignore[arg-type]
+    (tmp_path / "kb" / "trees").mkdir(parents=True)
+    (tmp_path / "kb" / "trees" / "test-flow.toml").write_text(TREE)
+    monkeypatch.setenv("AWSMEDIC_KNOWLEDGE_PATH", str(tmp_path / "kb"))
+    session = start()
+    assert session.run(paste(PASTE) + ENTER + "1" + "2" + "/back" + ENTER + "1" + CTRL_D) == 0
+    shown = session.shown
+    assert shown.count("? May I run the check 'Check test.second' (test.second)?") == 2
+    assert "– Check test.second: skipped: not run without your consent" in shown
+    assert probes.runs.count("test.second") == 1  # only after the yes
+    assert concluded(session) == ["unknown", "key-deleted"]

@@ -187,9 +187,12 @@ class Repl:
         return True
 
 
-def run_repl(ctx: Context, book: SecretBook) -> int:
+def repl_console(ctx: Context) -> LazyConsole:
+    """The terminal's console, made on first use; plain text under NO_COLOR or TERM=dumb."""
     from awsmedic.render import make_console
 
-    console = LazyConsole(lambda: make_console(ctx.stdout, no_color=ctx.no_color))
-    repl = Repl(ctx, book, console)
-    return repl.loop()
+    return LazyConsole(lambda: make_console(ctx.stdout, no_color=ctx.no_color))
+
+
+def run_repl(ctx: Context, book: SecretBook) -> int:
+    return Repl(ctx, book, repl_console(ctx)).loop()
