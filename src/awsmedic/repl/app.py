@@ -191,7 +191,10 @@ def repl_console(ctx: Context) -> LazyConsole:
     """The terminal's console, made on first use; plain text under NO_COLOR or TERM=dumb."""
     from awsmedic.render import make_console
 
-    return LazyConsole(lambda: make_console(ctx.stdout, no_color=ctx.no_color))
+    # Without COLUMNS and LINES, rich follows the window as it is resized; with them it would
+    # keep that width forever.
+    environ = {k: v for k, v in ctx.environ.items() if k not in ("COLUMNS", "LINES")}
+    return LazyConsole(lambda: make_console(ctx.stdout, no_color=ctx.no_color, environ=environ))
 
 
 def run_repl(ctx: Context, book: SecretBook) -> int:

@@ -59,6 +59,17 @@ class ReplPrinter(Printer):
     def say(self, text: str, style: str = "") -> None:
         self._text(text, style)
 
+    def hang(self, prefix: str, text: str, style: str = "") -> None:
+        """`prefix text`, with wrapped lines of `text` indented under its start."""
+        from rich.table import Table
+        from rich.text import Text
+
+        grid = Table.grid(padding=(0, 1))
+        grid.add_column(no_wrap=True)
+        grid.add_column()
+        grid.add_row(Text(prefix, style=style), Text(self.book.scrub(text), style=style))
+        self.console.print(grid)
+
     def echo(self, line: str) -> None:
         """The submitted line, shown once and scrubbed; a paste as its first line and a count."""
         from rich.text import Text
@@ -80,20 +91,20 @@ class ReplPrinter(Printer):
         if recognition.codes:
             parts.append(f"code {recognition.codes[0]}")
         parts.append(f"printed by {recognition.tool_title or 'an unknown tool'}")
-        self._text("  " + ", ".join(parts), "dim")
+        self.hang(" ", ", ".join(parts), "dim")
         if recognition.truncated:
             self._text("  (a very long paste: only its beginning and end were read)", "dim")
 
     def evidence(self, evidence: Evidence) -> None:
         mark = STATUS_MARK[evidence.status]
-        line = f"  {mark} {probe_title(evidence.probe)}: {evidence.summary}"
-        self._text(line, STATUS_STYLE[evidence.status])
+        line = f"{probe_title(evidence.probe)}: {evidence.summary}"
+        self.hang(f"  {mark}", line, STATUS_STYLE[evidence.status])
 
     def question(self, question: Question) -> None:
         self.console.print()
-        self._text(f"? {question.text}", "bold")
+        self.hang("?", question.text, "bold")
         for number, choice in enumerate(question.choices, 1):
-            self._text(f"  {number}. {choice}")
+            self.hang(f"  {number}.", choice)
         keys = "press its number" if len(question.choices) <= 9 else "type its number"
         self._text(f"  ({keys} or type it, Tab completes; /skip, /why, /back)", "dim")
 
@@ -111,7 +122,7 @@ class ReplPrinter(Printer):
             self.console.print()
             self._text("Evidence:", "bold")
             for line in diagnosis.evidence:
-                self._text(f"  • {line}")
+                self.hang("  •", line)
         self.console.print()
         self._text("Steps:", "bold")
         for number, step in enumerate(diagnosis.steps, 1):
