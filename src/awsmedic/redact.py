@@ -29,11 +29,12 @@ _SECRET_KEY = re.compile(
 )
 # Session tokens are hundreds of base64 characters; 80 leaves room for truncated ones.
 _TOKEN = re.compile(r"(?<![A-Za-z0-9/+=])[A-Za-z0-9/+]{80,}={0,2}(?![A-Za-z0-9/+=])")
-# `key = value` lines for secrets, as in a pasted credentials file or a --debug log.
+# `key = value` lines for secrets, as in a pasted credentials file or a --debug log. A value
+# stops at a backtick: secrets are base64, and Markdown code spans must stay balanced.
 _ASSIGNMENT = re.compile(
     r"(?i)((?:aws_secret_access_key|aws_session_token|aws_security_token|secretaccesskey|"
     r"sessiontoken|x-amz-security-token|secret_key|session_token)[\"']?\s*[:=]\s*[\"']?)"
-    r"([^\s\"',}]+)"
+    r"([^\s\"'`,}]+)"
 )
 _AUTH_SIGNATURE = re.compile(r"(Signature=)[0-9a-f]{64}")
 

@@ -172,3 +172,10 @@ def test_history_keeps_commands_and_answers_but_not_pastes(
 
 def test_history_under_home_without_xdg(home: Path) -> None:
     assert history_path(make_context()) == home / ".local" / "state" / "awsmedic" / "history"
+
+
+def test_scrubbing_keeps_every_cause_s_markdown_intact() -> None:
+    """Knowledge text is scrubbed before it is shown; code spans must survive that whole."""
+    for cause in load_checked(knowledge_dirs({})).causes.values():
+        for text in (cause.why, *cause.steps):
+            assert SecretBook().scrub(text).count("`") == text.count("`"), cause.id

@@ -65,7 +65,7 @@ def build_session(
         key_bindings=repl_key_bindings(choices),
         completer=make_completer(choices),
         complete_while_typing=False,
-        reserve_space_for_menu=4,
+        reserve_space_for_menu=6,
         history=history if history is not None else InMemoryHistory(),
         bottom_toolbar=bottom_toolbar if toolbar else None,
         style=Style.from_dict(STYLE),

@@ -64,12 +64,13 @@ def show_why(printer: ReplPrinter, state: engine.Dialogue | None, events: Sequen
         return
     printer.say(f"Path through the {state.tree.id} tree:", "bold")
     for line in path_lines(state, _how_answered(events)):
-        printer.say(f"  {line}")
+        number, _, text = line.partition(" ")
+        printer.hang(f"  {number}", text)
     evidence = engine.evidence_lines(state)
     if evidence:
         printer.say("Evidence:", "bold")
         for line in evidence:
-            printer.say(f"  • {line}")
+            printer.hang("  •", line)
     if not state.finished:
         printer.say("Still possible:", "bold")
         for candidate in engine.candidates(state)[:5]:

@@ -28,7 +28,8 @@ def commands_in(step: str) -> list[str]:
     found = []
     for match in _CODE_SPAN.finditer(_FENCE.sub("", step)):
         code = " ".join(match.group(2).split())
-        if _COMMAND.match(code) and " = " not in code:
+        # `export …` is a shape, not a command: a copy line needs something to copy.
+        if _COMMAND.match(code) and " = " not in code and "…" not in code.split():
             found.append(code)
     return list(dict.fromkeys(found))
 
