@@ -238,3 +238,21 @@ def test_the_repl_asks_before_a_probe_that_needs_consent(
     assert "– Check test.second: skipped: not run without your consent" in shown
     assert probes.runs.count("test.second") == 1  # only after the yes
     assert concluded(session) == ["unknown", "key-deleted"]
+
+
+def test_a_bug_in_a_case_does_not_end_the_session(
+    start: Start, stale_token: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from awsmedic.consult import Consultation
+
+    def broken(self: Consultation) -> None:
+        raise RuntimeError(f"boom with {SECRET}")
+
+    monkeypatch.setattr(Consultation, "start", broken)
+    session = start(offline=True)
+    assert session.run(paste(INVALID_TOKEN) + ENTER + "/help" + ENTER + CTRL_D) == 0
+    assert (
+        "awsmedic: internal error: RuntimeError: boom with <secret-key:redacted>" in session.shown
+    )
+    assert "/export [PATH]" in session.shown  # still answering
+    assert_no_secret(session.shown)

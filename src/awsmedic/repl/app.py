@@ -7,6 +7,7 @@ loop: prompt, `handle_line`, perform. The case itself (probes, questions, comman
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from typing import Any
 
@@ -21,6 +22,8 @@ from awsmedic.repl.history import make_history, pastes_wanted
 from awsmedic.repl.keys import repl_key_bindings
 from awsmedic.repl.status import StepRunner
 from awsmedic.repl.view import LazyConsole, ReplPrinter
+
+log = logging.getLogger(__name__)
 
 BANNER = (
     f"awsmedic {__version__}: paste an AWS error and press Enter (Esc-Enter adds a line).\n"
@@ -152,6 +155,14 @@ class Repl:
                 self.printer.say("Cancelled.", "yellow")
             except AwsMedicError as exc:
                 self.printer.say(f"awsmedic: {exc}", "yellow")
+            except Exception as exc:  # a bug in one case must not end the session
+                log.debug("internal error", exc_info=True)
+                self.case.forget()
+                self.printer.say(
+                    f"awsmedic: internal error: {type(exc).__name__}: {exc} (run with --debug "
+                    "for details, and please report it). Paste the error again or /quit.",
+                    "yellow",
+                )
 
     def perform(self, action: Any) -> bool:
         """Do what a line asked; False ends the REPL."""

@@ -131,14 +131,14 @@ class Case:
         return f"Checking {what}…{beside}"
 
     def step(self, work: Callable[[], Question | None]) -> None:
+        from awsmedic.probing import Cancelled
+
         consultation = self.consultation
         assert consultation is not None
         self.waiting_on = ""
         job = self.runner.run(work, consultation.cancel)
         for evidence in consultation.results():
             self.toolbar.learn(evidence.facts)
-        from awsmedic.probing import Cancelled
-
         if job.cancelled or isinstance(job.error, Cancelled):
             self.ask = None
             what = probe_title(self.waiting_on) if self.waiting_on else "the checks"
