@@ -11,7 +11,7 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
-from awsmedic.model import Diagnosis, Evidence, Question, Recognition
+from awsmedic.model import Candidate, Diagnosis, Evidence, Question, Recognition
 from awsmedic.render import STATUS_MARK, STATUS_STYLE, Printer
 
 # A code span that is a command to run: a command word followed by arguments (`aws sts ...`,
@@ -132,6 +132,16 @@ class ReplPrinter(Printer):
                 self.command(command)
         self.console.print()
         self._text("/why shows the reasoning, /export saves the transcript.", "dim")
+
+    def candidates(self, candidates: tuple[Candidate, ...], reason: str) -> None:
+        super().candidates(candidates, reason)
+        self._text("/back changes your last answer; /probes shows every check.", "dim")
+
+    def no_match(self) -> None:
+        self._text(
+            "That does not look like an AWS credential or authentication error I know. Paste the "
+            "whole error, as the tool printed it; /help shows what I can do."
+        )
 
     def command(self, command: str) -> None:
         """A command on a line of its own, never wrapped by us, so it copies whole."""
