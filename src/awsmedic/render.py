@@ -3,6 +3,7 @@ from the user or this machine is printed as plain Text (markup off), after scrub
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, TextIO
 
 from awsmedic.model import (
@@ -36,11 +37,19 @@ STATUS_STYLE = {
 
 
 def make_console(
-    file: TextIO, *, no_color: bool, width: int | None = None, force_terminal: bool | None = None
+    file: TextIO,
+    *,
+    no_color: bool,
+    width: int | None = None,
+    force_terminal: bool | None = None,
+    environ: Mapping[str, str] | None = None,
 ) -> Console:
+    """A console for `file`; `environ` (default: the process's) is what rich reads TERM,
+    COLUMNS and the like from."""
     from rich.console import Console
 
     return Console(
+        _environ=environ,
         file=file,
         no_color=no_color,
         color_system=None if no_color else "auto",
