@@ -5,7 +5,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test lint types pytest bench clean
+.PHONY: run test lint types pytest system-packages bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -28,7 +28,10 @@ lint: $(VENV)/.test-installed
 types: $(VENV)/.test-installed
 	$(BIN)/mypy
 
-pytest: $(VENV)/.test-installed
+system-packages:
+	@scripts/install-system-packages
+
+pytest: $(VENV)/.test-installed system-packages
 	$(BIN)/python -m pytest
 
 test: lint types pytest

@@ -109,6 +109,23 @@ def build_parser() -> argparse.ArgumentParser:
     diagnose.add_argument(
         "--force", action="store_true", help="let --export overwrite an existing file"
     )
+    diagnose.add_argument(
+        "--redact-identity",
+        action="store_true",
+        help="also mask account ids, ARNs, user names and home paths (for public posting)",
+    )
+
+    show = commands.add_parser(
+        "show",
+        help="print a saved transcript (.json) in the terminal",
+        description="Print a transcript saved with --export FILE.json or /export FILE.json.",
+    )
+    show.add_argument("transcript", metavar="TRANSCRIPT.json", help="the saved JSON transcript")
+    show.add_argument(
+        "--redact-identity",
+        action="store_true",
+        help="also mask account ids, ARNs, user names and home paths",
+    )
 
     kb = commands.add_parser(
         "kb",
@@ -144,6 +161,10 @@ def program(args: argparse.Namespace, ctx: Context, book: SecretBook) -> int:
         from awsmedic.commands import diagnose
 
         return diagnose(ctx, book, args)
+    if args.command == "show":
+        from awsmedic.commands import show
+
+        return show(ctx, book, args)
     from awsmedic.commands import interactive
 
     return interactive(ctx, book)

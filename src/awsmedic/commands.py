@@ -81,6 +81,8 @@ def diagnose(ctx: Context, book: SecretBook, args: argparse.Namespace) -> int:
 
     if args.export:
         format_for(Path(args.export))  # a bad extension is a usage error before any work
+    if getattr(args, "redact_identity", False):
+        _mask_identity(ctx, book)
     text = _error_text(ctx, args)
     knowledge = load_checked(knowledge_dirs(ctx.environ))
     transcript = new_transcript(ctx)
@@ -93,6 +95,8 @@ def diagnose(ctx: Context, book: SecretBook, args: argparse.Namespace) -> int:
         if recognition.best
         else Outcome(recognition)
     )
+    if book.identity is not None:  # names inside the ARNs the probes saw are masked everywhere
+        book.identity = book.identity.learning(transcript.texts())
     if args.format == "json":
         print(
             json.dumps(scrubbed(to_contract(outcome), book), indent=2, ensure_ascii=False),
@@ -105,6 +109,27 @@ def diagnose(ctx: Context, book: SecretBook, args: argparse.Namespace) -> int:
     if args.export:
         export(transcript, book, Path(args.export), force=args.force)
     return OK if recognition.best else NO_MATCH
+
+
+def _mask_identity(ctx: Context, book: SecretBook) -> None:
+    """--redact-identity: from here on every scrub also masks who and where."""
+    from awsmedic.redact import IdentityMask
+
+    book.identity = IdentityMask.from_environment(ctx.home, ctx.environ)
+
+
+def show(ctx: Context, book: SecretBook, args: argparse.Namespace) -> int:
+    """Print a saved transcript: checked like any untrusted input, and scrubbed again."""
+    from awsmedic.export.jsonread import load
+    from awsmedic.export.terminal import show_transcript
+    from awsmedic.render import Printer, make_console
+
+    if args.redact_identity:
+        _mask_identity(ctx, book)
+    transcript, skipped = load(Path(args.transcript))
+    console = make_console(ctx.stdout, no_color=ctx.no_color or not ctx.stdout.isatty())
+    show_transcript(Printer(console, book), transcript.redacted(book), skipped)
+    return OK
 
 
 def _print_text(ctx: Context, book: SecretBook, outcome: Outcome) -> None:

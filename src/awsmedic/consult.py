@@ -2,20 +2,28 @@
 
 This is the driver around the pure engine. The REPL and `awsmedic diagnose` both use it; they
 differ only in how questions get answered and how events are shown (the callbacks).
+
+Two ways to drive it: `run(answerer)` asks through a callback until the end (`diagnose`);
+`start()` and `reply(answer)` stop at each question and return it (the REPL, which asks on its
+own prompt between steps). Probes with `prefetch=False` (another identity, a decoded message)
+never run without the user's consent: the walk asks a yes/no question first (id
+`consent:<probe-id>`, answerable in advance with `--answer consent:<probe-id>=yes`).
 """
 
 from __future__ import annotations
 
 import concurrent.futures as futures
-import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from awsmedic import engine
 from awsmedic.context import Context
 from awsmedic.kb.model import Knowledge
 from awsmedic.match import Matcher
 from awsmedic.model import (
+    Answered,
+    Asked,
     Candidate,
     Concluded,
     Diagnosis,
@@ -29,13 +37,29 @@ from awsmedic.model import (
     Status,
     WentBack,
 )
-from awsmedic.probes import ProbeInput, ProbeSpec, registry, run_probe
+from awsmedic.probes import ProbeInput, ProbeSpec, registry
 from awsmedic.probes.world import AwsWorld
+from awsmedic.probing import (
+    CONSENT_CHOICES,
+    CONSENT_PREFIX,
+    Cancelled,
+    ProbeRunner,
+    consent_question,
+)
 from awsmedic.redact import SecretBook
 from awsmedic.transcript import Transcript
 
 #: Returns the chosen answer, or None to leave the question open.
 Answerer = Callable[[Question], str | None]
+
+
+class _Snapshot(NamedTuple):
+    """What `back` restores: the walk before an answer, and how much outcome it had."""
+
+    state: engine.Dialogue
+    questions: int
+    probes: int
+    question: Question
 
 
 @dataclass
@@ -68,16 +92,20 @@ class Consultation:
         self._on_event = on_event or (lambda event: None)
         self._on_probe_start = on_probe_start or (lambda spec: None)
         self._world = AwsWorld(ctx, book)
-        self._pool: futures.ThreadPoolExecutor | None = None
-        self._futures: dict[str, futures.Future[Evidence]] = {}
-        self._deadline = 0.0
+        self._runner: ProbeRunner | None = None
         self._text = ""
         self.state: engine.Dialogue | None = None
         self.outcome: Outcome | None = None
-        self._history: list[engine.Dialogue] = []
+        self._history: list[_Snapshot] = []
+        self._consent: dict[str, bool] = {}
+        self._abort: futures.Future[None] = futures.Future()
+        #: The question the walk stopped at, when driven by `start`/`reply` (None: not waiting).
+        self.pending: Question | None = None
 
     # -- events -------------------------------------------------------------------------------
     def _emit(self, event: Event) -> None:
+        if self._abort.done():
+            return  # a cancelled step says nothing more
         self.transcript.append(event)
         self._on_event(event)
 
@@ -106,51 +134,37 @@ class Consultation:
         return recognition
 
     # -- probes -------------------------------------------------------------------------------
-    def _start_probes(self) -> None:
-        """Start the tree's probes in parallel now: most will be needed, all are read-only."""
-        if self.state is None or not self.ctx.probes_enabled:
-            return
-        specs = registry()
-        self._deadline = time.monotonic() + self.ctx.budget
-        self._pool = futures.ThreadPoolExecutor(max_workers=4, thread_name_prefix="probe")
-        for probe_id in dict.fromkeys(self.state.tree.probes()):
-            spec = specs.get(probe_id)
-            if spec is not None and spec.prefetch:
-                self._submit(spec)
-
-    def _submit(self, spec: ProbeSpec) -> futures.Future[Evidence]:
-        assert self._pool is not None
-        probe_input = ProbeInput(
-            self.ctx, self._world, self._text, self.outcome.recognition if self.outcome else None
-        )
-        future = self._pool.submit(run_probe, spec, probe_input)
-        self._futures[spec.id] = future
-        return future
-
     def _evidence(self, probe_id: str) -> Evidence:
-        spec = registry().get(probe_id)
-        if spec is None:
-            return Evidence(probe_id, Status.ERROR, f"unknown probe {probe_id}")
-        if self._pool is None:
-            self._start_probes()
-        self._on_probe_start(spec)
-        future = self._futures.get(probe_id) or self._submit(spec)
-        remaining = max(0.0, self._deadline - time.monotonic())
-        try:
-            return future.result(timeout=remaining)
-        except futures.TimeoutError:
-            return Evidence(
-                probe_id,
-                Status.ERROR,
-                f"gave up after the {self.ctx.budget:.0f} s diagnosis budget",
-            )
+        if self._runner is None:
+            assert self.state is not None and self.outcome is not None
+            probe_input = ProbeInput(self.ctx, self._world, self._text, self.outcome.recognition)
+            self._runner = ProbeRunner(probe_input, self.state.tree.probes(), self._on_probe_start)
+        return self._runner.evidence(probe_id, self._abort)
+
+    def running(self) -> tuple[str, ...]:
+        """Ids of the probes running right now (for a status line)."""
+        return self._runner.running() if self._runner is not None else ()
+
+    def results(self) -> list[Evidence]:
+        """Every finished probe result: those the walk used, then prefetched ones it did not."""
+        used = dict(self.state.evidence) if self.state is not None else {}
+        finished = self._runner.finished() if self._runner is not None else {}
+        return list((used | {k: v for k, v in finished.items() if k not in used}).values())
 
     def cancel(self) -> None:
-        """Abandon running probes (Ctrl-C); their threads end on their own, bounded by timeouts."""
-        if self._pool is not None:
-            self._pool.shutdown(wait=False, cancel_futures=True)
-            self._pool = None
-            self._futures.clear()
+        """Abandon the running step (Ctrl-C): whoever waits on a probe gets `Cancelled` now.
+
+        Probe threads are daemons and end on their own, bounded by their timeouts. Finished
+        results are kept; a later `reply` or `back` resumes and reruns what was abandoned.
+        """
+        if not self._abort.done():
+            self._abort.set_result(None)
+        if self._runner is not None:
+            self._runner.abandon()
+
+    def _resume(self) -> None:
+        if self._abort.done():
+            self._abort = futures.Future()
 
     # -- the walk -----------------------------------------------------------------------------
     def _apply(self, command: engine.Command) -> list[engine.Output]:
@@ -164,7 +178,7 @@ class Consultation:
 
     def _record(self, event: Event) -> None:
         from awsmedic.kb.model import QuestionNode
-        from awsmedic.model import Answered, Probed
+        from awsmedic.model import Probed
 
         outcome = self.outcome
         assert outcome is not None and self.state is not None
@@ -191,42 +205,112 @@ class Consultation:
         self._drive(self._apply(first or engine.Start()), answer)
         return self.outcome
 
-    def _drive(self, outputs: list[engine.Output], answer: Answerer) -> None:
+    def start(self) -> Question | None:
+        """Walk until a question needs the user (returned, and kept in `pending`) or the end."""
+        assert self.outcome is not None
+        self.pending = None
+        if self.state is not None:
+            self._drive(self._apply(engine.Start()), None)
+        return self.pending
+
+    def reply(self, answer: str | None) -> Question | None:
+        """Answer the pending question (None leaves it open) and walk on to the next one."""
+        question, self.pending = self.pending, None
+        if question is None:
+            return None
+        self._resume()
+        self._drive(self._answered(question, answer), None)
+        return self.pending
+
+    def _drive(self, outputs: list[engine.Output], answer: Answerer | None) -> None:
+        """Follow the walk's requests; without an answerer, stop at the first question."""
         while outputs:
+            if self._abort.done():
+                raise Cancelled()
             need = outputs[-1]
+            question: Question | None = None
             if isinstance(need, engine.NeedProbe):
-                outputs = self._apply(engine.ProbeResult(self._evidence(need.probe)))
+                question = self._consent_question(need.probe)
+                if question is None:
+                    outputs = self._apply(engine.ProbeResult(self._evidence(need.probe)))
+                    continue
             elif isinstance(need, engine.NeedAnswer):
-                outputs = self._ask(need, answer)
+                question = need.question
             else:
                 break
+            if answer is None:
+                self.pending = question
+                if question.id.startswith(CONSENT_PREFIX):
+                    self._emit(Asked(self.ctx.now(), need.node, question))
+                return
+            outputs = self._answered(question, answer(question))
 
-    def _ask(self, need: engine.NeedAnswer, answer: Answerer) -> list[engine.Output]:
+    def _consent_question(self, probe_id: str) -> Question | None:
+        """The question to ask before this probe runs, or None when it may run now."""
+        spec = registry().get(probe_id)
+        if spec is None or spec.prefetch or probe_id in self._consent:
+            return None
+        if spec.network and self.ctx.offline:
+            return None  # it will be skipped anyway
+        question = consent_question(spec)
+        assert self.state is not None
+        preset = self.state.preset.get(question.id)
+        if preset in CONSENT_CHOICES:
+            self._consent[probe_id] = preset == "yes"
+            return None
+        return question
+
+    def _answered(self, question: Question, chosen: str | None) -> list[engine.Output]:
+        """Record an answer (consent or the tree's question) and take the walk's next step."""
         assert self.outcome is not None and self.state is not None
-        chosen = answer(need.question)
-        self.outcome.questions.append((need.question, chosen))
-        if chosen is None or need.question.choices.count(chosen) == 0:
-            return self._apply(engine.Decline(need.question.id))
-        self._history.append(self.state)
-        return self._apply(engine.Answer(need.question.id, chosen))
+        self._history.append(
+            _Snapshot(self.state, len(self.outcome.questions), len(self.outcome.probes), question)
+        )
+        self.outcome.questions.append((question, chosen))
+        if question.id.startswith(CONSENT_PREFIX):
+            return self._consented(question, chosen)
+        if chosen is None or chosen not in question.choices:
+            return self._apply(engine.Decline(question.id))
+        return self._apply(engine.Answer(question.id, chosen))
 
-    def back(self, answer: Answerer) -> Outcome | None:
-        """Undo the last answer and ask that question again."""
+    def _consented(self, question: Question, chosen: str | None) -> list[engine.Output]:
+        assert self.state is not None
+        probe_id = question.id[len(CONSENT_PREFIX) :]
+        allowed = chosen == "yes"
+        self._consent[probe_id] = allowed
+        self._emit(Answered(self.ctx.now(), self.state.node, question.id, chosen or "no"))
+        if allowed:
+            return [self.state.waiting] if self.state.waiting is not None else []
+        declined = Evidence(probe_id, Status.SKIPPED, "skipped: not run without your consent")
+        return self._apply(engine.ProbeResult(declined))
+
+    def back(self, answer: Answerer | None = None) -> Outcome | None:
+        """Undo the last answer and ask that question again (or, without an answerer, make it
+        `pending` again). None when there is nothing to undo."""
         if not self._history or self.outcome is None:
             return None
-        self.state = self._history.pop()
-        node = self.state.node
-        self.outcome.diagnosis, self.outcome.stalled, self.outcome.candidates = None, "", ()
-        if self.outcome.questions:
-            self.outcome.questions.pop()
-        self._emit(WentBack(self.ctx.now(), node))
-        waiting = self.state.waiting
-        assert isinstance(waiting, engine.NeedAnswer)
-        self._drive(self._ask(waiting, answer), answer)
-        return self.outcome
+        self._resume()
+        snapshot = self._history.pop()
+        self.state = snapshot.state
+        outcome = self.outcome
+        del outcome.questions[snapshot.questions :]
+        del outcome.probes[snapshot.probes :]
+        outcome.diagnosis, outcome.stalled, outcome.candidates = None, "", ()
+        question = snapshot.question
+        if question.id.startswith(CONSENT_PREFIX):
+            self._consent.pop(question.id[len(CONSENT_PREFIX) :], None)
+        self._emit(WentBack(self.ctx.now(), self.state.node))
+        self.pending = None
+        if answer is None:
+            self.pending = question
+            return outcome
+        self._drive(self._answered(question, answer(question)), answer)
+        return outcome
 
     def restart(self) -> None:
         self.cancel()
+        self._resume()
         self._emit(Restarted(self.ctx.now()))
-        self.state, self.outcome, self._history = None, None, []
+        self.state, self.outcome, self._history, self.pending = None, None, [], None
+        self._consent, self._runner = {}, None
         self._world = AwsWorld(self.ctx, self.book)

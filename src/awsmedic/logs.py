@@ -54,3 +54,8 @@ def configure_logging(ctx: Context, book: SecretBook) -> None:
         "botocore.loaders",
     ):
         logging.getLogger(noisy).setLevel(logging.INFO if ctx.debug else logging.WARNING)
+    # Probes make botocore fetch credentials that are expected to fail (a refused AssumeRole);
+    # it then logs a WARNING with a traceback that only repeats what the probe reports.
+    logging.getLogger("botocore.credentials").setLevel(
+        logging.DEBUG if ctx.debug else logging.ERROR
+    )

@@ -29,7 +29,13 @@ PLACEHOLDERS: Mapping[str, str] = {
     "action": "the denied action, from an AccessDenied message",
     "resource": "the resource of an AccessDenied message",
     "principal": "the principal ARN of an AccessDenied message",
+    "policy_kind": "the policy type an AccessDenied message names (service control policy, …)",
+    "policy_statement": "the least-privilege policy (JSON) to ask for, built from the denial",
+    "trust_statement": "the role trust-policy statement (JSON) a refused AssumeRole needs",
     "skew": "the measured clock offset, in words",
+    "host": "the kind of machine the clock probes ran on (WSL2, a container, a VM, Linux, ...)",
+    "clock_fix": "the command that resyncs the clock on that kind of machine",
+    "bucket_region": "the region AWS says the S3 bucket is in, from the pasted error",
 }
 
 PLACEHOLDER_RE = re.compile(r"\{([a-z][a-z0-9_]*)\}")

@@ -5,13 +5,17 @@ Two layers, so that neither alone has to be perfect:
    appears, including the forms a broken config gives it (quoted, padded, CR-terminated).
 2. Fixed patterns: anything shaped like an access key id is masked, and anything shaped like a
    secret access key or a session token is replaced, even if no probe ever saw it (the paste).
+
+A third, optional layer, `IdentityMask` (`--redact-identity`), also hides who and where: account
+ids, ARNs, IAM and local user names, e-mail addresses and home directories, for public posting.
 """
 
 from __future__ import annotations
 
 import re
 import threading
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from pathlib import PurePath
 
 from awsmedic.model import Secret, SecretKind, mask_key_id
 
@@ -23,17 +27,20 @@ _KEY_ID = re.compile(
     r"(?<![A-Za-z0-9])(?:AKIA|ASIA|ABIA|ACCA|AIDA|AROA)[A-Z0-9]{12,24}(?![A-Za-z0-9])"
 )
 # A secret access key: 40 characters of base64 with both cases. Lower-case hex (SHA-1 digests,
-# like the SSO cache file names) has no upper case and is left alone.
+# like the SSO cache file names) has no upper case and is left alone, and so is a URL's path
+# after its host name (".com/STS/latest/APIReference/CommonErrors" is 40 such characters).
 _SECRET_KEY = re.compile(
-    r"(?<![A-Za-z0-9/+=])(?=[A-Za-z0-9/+]*[a-z])(?=[A-Za-z0-9/+]*[A-Z])[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+=])"
+    r"(?<![A-Za-z0-9/+=.])(?=[A-Za-z0-9/+]*[a-z])(?=[A-Za-z0-9/+]*[A-Z])[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+=])"
 )
 # Session tokens are hundreds of base64 characters; 80 leaves room for truncated ones.
 _TOKEN = re.compile(r"(?<![A-Za-z0-9/+=])[A-Za-z0-9/+]{80,}={0,2}(?![A-Za-z0-9/+=])")
-# `key = value` lines for secrets, as in a pasted credentials file or a --debug log.
+# `key = value` lines for secrets, as in a pasted credentials file or a --debug log. A value
+# in <angle brackets> or an ellipsis is a placeholder in documentation, and a backtick ends a
+# Markdown code span: neither is part of a secret.
 _ASSIGNMENT = re.compile(
     r"(?i)((?:aws_secret_access_key|aws_session_token|aws_security_token|secretaccesskey|"
     r"sessiontoken|x-amz-security-token|secret_key|session_token)[\"']?\s*[:=]\s*[\"']?)"
-    r"([^\s\"',}]+)"
+    r"(?![<…])([^\s\"'`,}]+)"
 )
 _AUTH_SIGNATURE = re.compile(r"(Signature=)[0-9a-f]{64}")
 
@@ -54,9 +61,13 @@ def _variants(value: str) -> set[str]:
 
 
 class SecretBook:
-    """Every secret seen in a session. Thread-safe: probes run in parallel."""
+    """Every secret seen in a session. Thread-safe: probes run in parallel.
+
+    With `identity` set (`--redact-identity`), `scrub` also masks who and where.
+    """
 
     def __init__(self, secrets: Iterable[Secret] = ()) -> None:
+        self.identity: IdentityMask | None = None
         self._lock = threading.Lock()
         self._replacements: dict[str, str] = {}
         self._pattern: re.Pattern[str] | None = None
@@ -91,10 +102,9 @@ class SecretBook:
         if pattern is not None:
             replacements = self._replacements
             text = pattern.sub(lambda m: replacements[m.group(0)], text)
-        return scrub_patterns(text)
-
-    def __len__(self) -> int:
-        return len(self._replacements)
+        text = scrub_patterns(text)
+        identity = self.identity
+        return identity.mask(text) if identity is not None else text
 
 
 def scrub_patterns(text: str) -> str:
@@ -108,3 +118,122 @@ def scrub_patterns(text: str) -> str:
 
 def scrub(text: str, book: SecretBook | None = None) -> str:
     return book.scrub(text) if book is not None else scrub_patterns(text)
+
+
+# ---------------------------------------------------------------------------------------------
+# Identity: who and where, masked only when asked (public posting). Over-masking is the safe way
+# to be wrong here, so names learnt from ARNs are masked wherever they appear as whole words.
+
+ACCOUNT_MASK = "<account-id>"
+NAME_MASK = "<name>"
+USER_MASK = "<user>"
+#: Local account names that identify nobody; masking them would only garble the text.
+GENERIC_USERS = frozenset(
+    "root admin administrator user runner ubuntu ec2-user debian vscode node codespace "  # noqa: SIM905
+    "circleci jenkins gitlab-runner builder app".split()
+)
+_MIN_NAME = 3
+_IDENTITY_SERVICES = frozenset({"iam", "sts"})
+
+_ARN = re.compile(
+    r"\barn:(aws[a-z-]*):([a-z0-9-]*):([a-z0-9-]*):(\d{12}|<account-id>)?:([^\s\"'`<>,;)\]}]+)"
+)
+_RESOURCE_TYPE = re.compile(r"([a-z][a-z0-9-]*)([/:])(.*)", re.DOTALL)
+_ACCOUNT_ID = re.compile(r"(?<![\d-])\d{12}(?![\d-])")
+_EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+")
+_SSO_PORTAL = re.compile(r"(?i)\b[a-z0-9-]+(\.awsapps\.com)\b")
+_HOME_DIRS = (
+    (re.compile(r"(?<![\w.~-])(/home/|/Users/)(?!<user>)[^/\s\"'`]+"), r"\1" + USER_MASK),
+    (re.compile(r"(?i)\b([a-z]:\\\\?Users\\\\?)(?!<user>)[^\\\s\"'`]+"), r"\1" + USER_MASK),
+)
+
+
+def _resource(service: str, resource: str) -> tuple[str, list[str]]:
+    """An ARN's resource with its names masked (its type kept), and the names it held."""
+    if resource == "root":
+        return resource, []
+    typed = _RESOURCE_TYPE.fullmatch(resource)
+    if service != "s3" and typed is not None:
+        rest = typed.group(3)
+        if not rest or rest == NAME_MASK:
+            return resource, []
+        return typed.group(1) + typed.group(2) + NAME_MASK, re.split(r"[/:]", rest)
+    if resource == NAME_MASK:
+        return resource, []
+    return NAME_MASK, re.split(r"[/:]", resource)
+
+
+def arn_names(text: str) -> set[str]:
+    """The names inside the IAM and STS ARNs of `text`: users, roles, sessions, paths.
+
+    Other ARNs are masked too, but their names (buckets, keys) are often plain words.
+    """
+    names: set[str] = set()
+    for found in _ARN.finditer(text):
+        if found.group(2) in _IDENTITY_SERVICES:
+            names.update(_resource(found.group(2), found.group(5))[1])
+    return {name for name in names if len(name) >= _MIN_NAME and not name.startswith("<")}
+
+
+def _mask_arn(found: re.Match[str]) -> str:
+    partition, service, region, account, resource = found.groups()
+    masked, _ = _resource(service, resource)
+    return f"arn:{partition}:{service}:{region}:{ACCOUNT_MASK if account else ''}:{masked}"
+
+
+def _whole_words(words: Iterable[str]) -> re.Pattern[str] | None:
+    ordered = sorted(words, key=len, reverse=True)  # longest first: "alice.b" before "alice"
+    if not ordered:
+        return None
+    return re.compile(r"(?<![\w.-])(?:" + "|".join(map(re.escape, ordered)) + r")(?![\w-])")
+
+
+class IdentityMask:
+    """Masks account ids, ARNs, IAM and local user names, e-mails and home directories."""
+
+    def __init__(
+        self, *, home: str | None = None, users: Iterable[str] = (), names: Iterable[str] = ()
+    ) -> None:
+        self.home = home.rstrip("/\\") if home and home.rstrip("/\\") else None
+        self._home = (
+            re.compile(r"(?<![\w.-])" + re.escape(self.home) + r"(?![\w-]|\.\w)")
+            if self.home
+            else None
+        )
+        self.users = frozenset(
+            u for u in users if len(u) >= _MIN_NAME and u.lower() not in GENERIC_USERS
+        )
+        self.names = frozenset(n for n in names if len(n) >= _MIN_NAME)
+        self._users = _whole_words(self.users)
+        self._names = _whole_words(self.names)
+
+    @classmethod
+    def from_environment(
+        cls, home: str | PurePath | None, environ: Mapping[str, str]
+    ) -> IdentityMask:
+        """The local user as this process knows it: its home and its login names."""
+        users = {environ.get(var, "") for var in ("USER", "LOGNAME", "USERNAME")}
+        if home:
+            users.add(PurePath(home).name)
+        return cls(home=str(home) if home else None, users=users - {""})
+
+    def learning(self, texts: Iterable[str]) -> IdentityMask:
+        """A mask that also knows the names inside every ARN of `texts`."""
+        names = set(self.names)
+        for text in texts:
+            names |= arn_names(text)
+        return IdentityMask(home=self.home, users=self.users, names=names)
+
+    def mask(self, text: str) -> str:
+        text = _ARN.sub(_mask_arn, text)
+        text = _EMAIL.sub("<email>", text)
+        text = _SSO_PORTAL.sub(r"<sso-portal>\1", text)
+        if self._home is not None:
+            text = self._home.sub("~", text)
+        for pattern, replacement in _HOME_DIRS:
+            text = pattern.sub(replacement, text)
+        if self._names is not None:
+            text = self._names.sub(NAME_MASK, text)
+        if self._users is not None:
+            text = self._users.sub(USER_MASK, text)
+        return _ACCOUNT_ID.sub(ACCOUNT_MASK, text)

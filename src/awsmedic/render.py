@@ -3,6 +3,7 @@ from the user or this machine is printed as plain Text (markup off), after scrub
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, TextIO
 
 from awsmedic.model import (
@@ -19,6 +20,7 @@ from awsmedic.model import (
     WentBack,
 )
 from awsmedic.redact import SecretBook
+from awsmedic.safetext import printable
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -35,11 +37,19 @@ STATUS_STYLE = {
 
 
 def make_console(
-    file: TextIO, *, no_color: bool, width: int | None = None, force_terminal: bool | None = None
+    file: TextIO,
+    *,
+    no_color: bool,
+    width: int | None = None,
+    force_terminal: bool | None = None,
+    environ: Mapping[str, str] | None = None,
 ) -> Console:
+    """A console for `file`; `environ` (default: the process's) is what rich reads TERM,
+    COLUMNS and the like from."""
     from rich.console import Console
 
     return Console(
+        _environ=environ,
         file=file,
         no_color=no_color,
         color_system=None if no_color else "auto",
@@ -62,7 +72,7 @@ class Printer:
     def _text(self, text: str, style: str = "") -> None:
         from rich.text import Text
 
-        self.console.print(Text(self.book.scrub(text), style=style))
+        self.console.print(Text(printable(self.book.scrub(text)), style=style))
 
     def _markdown(self, text: str) -> None:
         from rich.markdown import Markdown

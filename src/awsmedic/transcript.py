@@ -1,7 +1,8 @@
-"""The append-only event log of a session, its redacted view, and the exporters.
+"""The append-only event log of a session, its redacted view, and writing it to a file.
 
 Exporters only ever see `Transcript.redacted(book)`: every string in every event has been
-through the scrubber, so no exporter can leak a secret by forgetting to mask it.
+through the scrubber (and made printable), so no exporter can leak a secret by forgetting to
+mask it, and `render` refuses a log that was not redacted.
 """
 
 from __future__ import annotations
@@ -19,8 +20,9 @@ from typing import Any
 
 from awsmedic import __version__
 from awsmedic.errors import ExportError
-from awsmedic.model import Event
-from awsmedic.redact import SecretBook
+from awsmedic.model import Event, Secret
+from awsmedic.redact import IdentityMask, SecretBook
+from awsmedic.safetext import printable
 
 
 @dataclass(frozen=True)
@@ -32,24 +34,23 @@ class Meta:
     started: datetime | None = None
 
 
-def _scrub_value(value: Any, book: SecretBook) -> Any:
+def _map_text(value: Any, fn: Callable[[str], str]) -> Any:
+    """`value` with `fn` applied to every string inside it; raw secrets are dropped."""
     if isinstance(value, enum.Enum):
-        return value  # a StrEnum is a str: scrubbing would turn it into a plain one
+        return value  # a StrEnum is a str: mapping would turn it into a plain one
     if isinstance(value, str):
-        return book.scrub(value)
+        return fn(value)
     if isinstance(value, tuple):
-        return tuple(_scrub_value(item, book) for item in value)
+        return tuple(_map_text(item, fn) for item in value if not isinstance(item, Secret))
     if isinstance(value, frozenset):
-        return frozenset(_scrub_value(item, book) for item in value)
+        return frozenset(_map_text(item, fn) for item in value)
     if isinstance(value, list):
-        return [_scrub_value(item, book) for item in value]
+        return [_map_text(item, fn) for item in value]
     if isinstance(value, Mapping):
-        return {key: _scrub_value(item, book) for key, item in value.items()}
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        if type(value).__name__ == "Secret":
-            return value  # masks itself; never rendered raw
+        return {_map_text(key, fn): _map_text(item, fn) for key, item in value.items()}
+    if dataclasses.is_dataclass(value) and not isinstance(value, type | Secret):
         changes = {
-            f.name: _scrub_value(getattr(value, f.name), book)
+            f.name: _map_text(getattr(value, f.name), fn)
             for f in dataclasses.fields(value)
             if f.init
         }
@@ -57,10 +58,25 @@ def _scrub_value(value: Any, book: SecretBook) -> Any:
     return value
 
 
+def _texts(value: Any) -> list[str]:
+    found: list[str] = []
+
+    def collect(text: str) -> str:
+        found.append(text)
+        return text
+
+    _map_text(value, collect)
+    return found
+
+
 class Transcript:
-    def __init__(self, meta: Meta | None = None) -> None:
+    """The events of a session, in order. `redaction` is empty for the live log; a redacted view
+    names what was masked ("secrets", "identity"): only those reach an exporter."""
+
+    def __init__(self, meta: Meta | None = None, redaction: tuple[str, ...] = ()) -> None:
         self.meta = meta or Meta()
         self.events: list[Event] = []
+        self.redaction = redaction
 
     def append(self, event: Event) -> None:
         self.events.append(event)
@@ -68,10 +84,28 @@ class Transcript:
     def extend(self, events: list[Event]) -> None:
         self.events.extend(events)
 
-    def redacted(self, book: SecretBook) -> Transcript:
-        copy = Transcript(self.meta)
-        copy.events = [_scrub_value(event, book) for event in self.events]
+    def map_text(self, fn: Callable[[str], str], redaction: tuple[str, ...]) -> Transcript:
+        copy = Transcript(_map_text(self.meta, fn), redaction)
+        copy.events = [_map_text(event, fn) for event in self.events]
         return copy
+
+    def redacted(self, book: SecretBook, identity: IdentityMask | None = None) -> Transcript:
+        """Every string scrubbed (and with `identity`, or the book's, who and where masked)."""
+        identity = identity if identity is not None else book.identity
+        if identity is None:
+            return self.map_text(lambda text: printable(book.scrub(text)), ("secrets",))
+        known = identity.learning(self.texts())
+        return self.map_text(
+            lambda text: printable(known.mask(book.scrub(text))), ("secrets", "identity")
+        )
+
+    def texts(self) -> list[str]:
+        """Every string in the log (for learning what to mask), raw: never show these."""
+        return _texts([self.meta, *self.events])
+
+    @property
+    def is_redacted(self) -> bool:
+        return "secrets" in self.redaction
 
 
 Exporter = Callable[[Transcript], str]
@@ -79,9 +113,16 @@ Exporter = Callable[[Transcript], str]
 
 def exporters() -> dict[str, Exporter]:
     """Format name -> exporter; imported lazily, exporting is rare."""
-    from awsmedic.export import json_export, markdown_export
+    from awsmedic.export import EXPORTERS
 
-    return {"markdown": markdown_export, "json": json_export}
+    return dict(EXPORTERS)
+
+
+def render(transcript: Transcript, fmt: str) -> str:
+    """One format of a redacted view; a raw log is refused, so no exporter can see a secret."""
+    if not transcript.is_redacted:
+        raise ValueError("exporters only take a redacted transcript: call .redacted(book)")
+    return exporters()[fmt](transcript)
 
 
 FORMAT_BY_SUFFIX = {
@@ -103,25 +144,39 @@ def format_for(path: Path) -> str:
 
 
 def write_atomically(path: Path, content: str, *, force: bool = False) -> None:
-    """Write via a temp file and rename, mode 0600, never over an existing file unless forced."""
+    """Write via a temp file and rename, mode 0600, never over an existing file unless forced.
+
+    The temp file is created 0600 by mkstemp in the target's directory (so the rename stays on
+    one file system), flushed to disk, then moved into place: a reader sees the old file or
+    the whole new one, never half of it, and a forced overwrite takes the temp file's mode.
+    """
     directory = path.parent if str(path.parent) else Path(".")
+    if path.is_dir():
+        raise ExportError(path=str(path), reason="it is a directory")
     if path.exists() and not force:
         raise ExportError(path=str(path), reason="the file exists (use --force to overwrite)")
     try:
-        fd, temp = tempfile.mkstemp(prefix=".awsmedic-", dir=directory)
+        fd, temp = tempfile.mkstemp(prefix=".awsmedic-", suffix=".tmp", dir=directory)
     except OSError as exc:
         raise ExportError(path=str(path), reason=exc.strerror or str(exc)) from None
     try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
             handle.write(content)
+            handle.flush()
+            os.fsync(handle.fileno())
         os.chmod(temp, 0o600)
         if force:
             os.replace(temp, path)
         else:
             _place_exclusively(temp, path)
+    except FileExistsError:
+        raise ExportError(
+            path=str(path), reason="the file exists (use --force to overwrite)"
+        ) from None
     except OSError as exc:
-        Path(temp).unlink(missing_ok=True)
         raise ExportError(path=str(path), reason=exc.strerror or str(exc)) from None
+    finally:
+        Path(temp).unlink(missing_ok=True)
 
 
 def _place_exclusively(temp: str, path: Path) -> None:
@@ -133,12 +188,21 @@ def _place_exclusively(temp: str, path: Path) -> None:
         raise
     except OSError:
         os.replace(temp, path)
-        return
-    os.unlink(temp)
 
 
-def export(transcript: Transcript, book: SecretBook, path: Path, *, force: bool = False) -> str:
+def export(
+    transcript: Transcript,
+    book: SecretBook,
+    path: Path,
+    *,
+    force: bool = False,
+    identity: IdentityMask | None = None,
+) -> str:
+    """Write the redacted transcript to `path` in the format its extension names.
+
+    `identity` (see `IdentityMask.from_environment`) also masks account ids, ARNs, user names
+    and home paths, for public posting. Returns the format name; raises ExportError.
+    """
     fmt = format_for(path)
-    content = exporters()[fmt](transcript.redacted(book))
-    write_atomically(path, content, force=force)
+    write_atomically(path, render(transcript.redacted(book, identity), fmt), force=force)
     return fmt

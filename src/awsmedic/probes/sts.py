@@ -100,7 +100,7 @@ def _credentials(run: ProbeInput) -> Any:
 )
 def caller_identity(run: ProbeInput) -> Evidence:
     """Ask STS who these credentials are, through botocore so endpoint overrides apply."""
-    region = run.ctx.region or run.world.session().get_config_variable("region")
+    region = run.ctx.region or run.world.config_variable("region")
     client = run.world.client("sts", region, _credentials(run))
     endpoint = Fact(client.meta.endpoint_url, "botocore")
     try:

@@ -18,6 +18,21 @@ if TYPE_CHECKING:
     from awsmedic.probes.chainwalk import ChainReport
 
 
+def _refuse_mfa_prompt(prompt: str) -> str:
+    raise RuntimeError("awsmedic never asks for an MFA code: this role profile needs one")
+
+
+def _never_prompt_for_mfa(session: Any) -> None:
+    """botocore asks for an MFA code on the terminal (getpass) when a role profile has
+    mfa_serial; a probe must fail instead of prompting in the middle of a diagnosis."""
+    try:
+        provider = session.get_component("credential_provider").get_provider("assume-role")
+    except Exception:  # a broken config: the chain walk reports it
+        return
+    if provider is not None and hasattr(provider, "_prompter"):
+        provider._prompter = _refuse_mfa_prompt
+
+
 class AwsWorld:
     def __init__(self, ctx: Context, book: SecretBook) -> None:
         self.ctx = ctx
@@ -47,6 +62,7 @@ class AwsWorld:
         # IMDS do their own, bounded requests.
         session.set_config_variable("metadata_service_timeout", 1)
         session.set_config_variable("metadata_service_num_attempts", 1)
+        _never_prompt_for_mfa(session)
         return session
 
     def session(self) -> Any:
@@ -54,6 +70,11 @@ class AwsWorld:
             if self._session is None:
                 self._session = self.new_session(self.ctx.profile)
             return self._session
+
+    def config_variable(self, name: str) -> Any:
+        """A config variable of the shared session (region, ca_bundle), read under the lock."""
+        with self._lock:
+            return self.session().get_config_variable(name)
 
     def chain(self) -> ChainReport:
         """The credential chain, walked once (see chainwalk.walk)."""

@@ -1,152 +1,212 @@
-"""A first REPL: paste an error, answer questions, read the steps, export, quit."""
+"""The interactive assistant: a prompt that takes a pasted error and walks to the cause.
+
+`build_session` makes the prompt (key bindings, completion, toolbar, history); `Repl` runs the
+loop: prompt, `handle_line`, perform. The case itself (probes, questions, commands) is
+`case.Case`. botocore is first imported by the probes after a paste, never before the prompt.
+"""
 
 from __future__ import annotations
 
-from pathlib import Path
+import logging
+from collections.abc import Callable
 from typing import Any
 
+from awsmedic import __version__
 from awsmedic.context import Context
 from awsmedic.errors import AwsMedicError
-from awsmedic.model import Question
 from awsmedic.redact import SecretBook
-from awsmedic.repl.commands import help_text, parse
+from awsmedic.repl.case import Case
+from awsmedic.repl.commands import Command, help_text, make_completer, parse
+from awsmedic.repl.handler import Choose, Nothing, Paste, Run, Say, handle_line, pick
+from awsmedic.repl.history import make_history, pastes_wanted
+from awsmedic.repl.keys import repl_key_bindings
+from awsmedic.repl.status import StepRunner
+from awsmedic.repl.view import LazyConsole, ReplPrinter
 
-BANNER = "awsmedic: paste an AWS error and press Enter. /help for commands, Ctrl-D to quit."
+log = logging.getLogger(__name__)
+
+BANNER = (
+    f"awsmedic {__version__}: paste an AWS error and press Enter (Esc-Enter adds a line).\n"
+    "/help lists the commands; Ctrl-D quits."
+)
+PROMPT = "› "
+#: Seconds after the first prompt appears before the knowledge base loads in the background.
+WARM_UP_DELAY = 0.1
+PLACEHOLDER = "paste an AWS error here, or type /help"
+STYLE = {
+    "bottom-toolbar": "noreverse bg:#303030 #d0d0d0",
+    "placeholder": "#808080",
+    "hint": "#808080",
+    "prompt": "bold",
+}
 
 
-def key_bindings() -> Any:
-    from prompt_toolkit.key_binding import KeyBindings
-
-    bindings = KeyBindings()
-
-    @bindings.add("enter")
-    def _submit(event: Any) -> None:
-        """Enter submits; a bracketed paste arrives whole, newlines included."""
-        event.current_buffer.validate_and_handle()
-
-    @bindings.add("escape", "enter")
-    def _newline(event: Any) -> None:
-        """Esc-Enter (or Alt-Enter) adds a line."""
-        event.current_buffer.insert_text("\n")
-
-    return bindings
+def dumb_terminal(ctx: Context) -> bool:
+    return (ctx.env("TERM") or "").lower() in ("dumb", "unknown")
 
 
-def build_session(ctx: Context, input: Any = None, output: Any = None) -> Any:
+def build_session(
+    ctx: Context,
+    input: Any = None,
+    output: Any = None,
+    *,
+    choices: Callable[[], tuple[str, ...]] = tuple,
+    toolbar: Callable[[int], str] | None = None,
+    history: Any = None,
+) -> Any:
+    """The prompt. `choices` gives the open question's choices (number keys, completion)."""
     from prompt_toolkit import PromptSession
+    from prompt_toolkit.application import get_app
     from prompt_toolkit.history import InMemoryHistory
+    from prompt_toolkit.styles import Style
 
-    # Pasted errors may hold keys: history stays in memory.
+    def bottom_toolbar() -> str | None:
+        return toolbar(get_app().output.get_size().columns) if toolbar else None
+
     return PromptSession(
         multiline=True,
-        key_bindings=key_bindings(),
-        history=InMemoryHistory(),
+        key_bindings=repl_key_bindings(choices),
+        completer=make_completer(choices),
+        complete_while_typing=False,
+        reserve_space_for_menu=6,
+        history=history if history is not None else InMemoryHistory(),
+        bottom_toolbar=bottom_toolbar if toolbar else None,
+        style=Style.from_dict(STYLE),
+        include_default_pygments_style=False,
+        erase_when_done=not dumb_terminal(ctx),
+        prompt_continuation=lambda width, line, wrap: " " * width,
+        enable_history_search=False,
         input=input,
         output=output,
-        prompt_continuation=lambda width, line, wrap: "." * (width - 1) + " ",
     )
 
 
 class Repl:
-    def __init__(self, ctx: Context, book: SecretBook, session: Any, console: Any) -> None:
-        from awsmedic.commands import new_transcript
-        from awsmedic.kb import knowledge_dirs, load_checked
-        from awsmedic.render import Printer
-
+    def __init__(
+        self, ctx: Context, book: SecretBook, console: Any, input: Any = None, output: Any = None
+    ) -> None:
         self.ctx = ctx
         self.book = book
-        self.session = session
-        self.printer = Printer(console, book)
-        self.knowledge = load_checked(knowledge_dirs(ctx.environ))
-        self.transcript = new_transcript(ctx)
-        self.consultation: Any = None
-
-    def say(self, text: str) -> None:
-        self.printer._text(text)
-
-    def answer(self, question: Question) -> str | None:
-        from prompt_toolkit.completion import WordCompleter
-
-        self.say(f"\n? {question.text}")
-        for number, choice in enumerate(question.choices, 1):
-            self.say(f"  {number}. {choice}")
-        while True:
-            reply: str = self.session.prompt(
-                "answer> ", completer=WordCompleter(list(question.choices))
-            ).strip()
-            if reply.isdigit() and 1 <= int(reply) <= len(question.choices):
-                return question.choices[int(reply) - 1]
-            if reply in question.choices:
-                return reply
-            if reply in ("", "/skip"):
-                return None
-            self.say(
-                f"Answer with a number from 1 to {len(question.choices)}, or press Enter to skip."
-            )
-
-    def diagnose(self, text: str) -> None:
-        from awsmedic.consult import Consultation
-
-        self.consultation = Consultation(
-            self.ctx, self.knowledge, self.book, self.transcript, on_event=self.printer.event
+        self.printer = ReplPrinter(console, book)
+        self.session = build_session(
+            ctx,
+            input,
+            output,
+            choices=self.choices,
+            toolbar=lambda width: book.scrub(self.case.toolbar.line(width)),
+            history=make_history(ctx, self.remember, book.scrub),
         )
-        recognition = self.consultation.recognise(text)
-        if recognition.best is None:
-            self.printer.no_match()
-            return
-        self.consultation.run(self.answer)
+        runner = StepRunner(
+            self.printer.event,
+            lambda: self.case.status(),
+            app_input=self.session.app.input,
+            app_output=self.session.app.output,
+            spinner=not dumb_terminal(ctx),
+        )
+        self.case = Case(ctx, book, self.printer, runner)
 
-    def export(self, args: tuple[str, ...]) -> None:
-        from awsmedic.transcript import export
+    def choices(self) -> tuple[str, ...]:
+        return self.case.ask.question.choices if self.case.ask else ()
 
-        if not args:
-            self.say("Usage: /export PATH  (the extension picks the format: .md or .json)")
-            return
-        try:
-            fmt = export(self.transcript, self.book, Path(args[0]))
-        except AwsMedicError as exc:
-            self.say(f"Not exported: {exc}")
-            return
-        self.say(f"Exported the transcript ({fmt}, redacted) to {args[0]}")
-
-    def handle(self, line: str) -> bool:
-        """Handle one submission; False ends the REPL."""
-        command = parse(line)
-        if command is None:
-            if line.strip():
-                self.diagnose(line)
+    def remember(self, line: str) -> bool:
+        """What the history file may keep: commands and answers; pasted text only if asked."""
+        if parse(line) is not None:
             return True
-        if command.name == "/quit":
-            return False
-        if command.name == "/help":
-            self.say(help_text())
-        elif command.name == "/export":
-            self.export(command.args)
-        elif command.name == "/restart":
-            from awsmedic.commands import new_transcript
+        if self.case.ask is not None and pick(self.case.ask.question.choices, line):
+            return True
+        return pastes_wanted(self.ctx)
 
-            self.transcript = new_transcript(self.ctx)
-            self.say("Starting over: paste the error.")
-        else:
-            self.say(f"Unknown command {command.name}. /help lists them.")
-        return True
+    def _warm(self) -> None:
+        """Once the prompt is drawn, load the knowledge base while the user pastes."""
+        import asyncio
+
+        asyncio.get_running_loop().call_later(WARM_UP_DELAY, self.case.knowledge.start)
+
+    def prompt(self) -> str:
+        ask = self.case.ask
+        if ask is None:
+            return str(self.session.prompt(PROMPT, placeholder=PLACEHOLDER, pre_run=self._warm))
+        count = len(ask.question.choices)
+        return str(
+            self.session.prompt(
+                f"answer [1-{count}]{PROMPT}", placeholder="", complete_while_typing=True
+            )
+        )
 
     def loop(self) -> int:
-        self.say(BANNER)
+        print(BANNER, file=self.ctx.stdout, flush=True)  # plain print: rich is not loaded yet
         while True:
             try:
-                line = self.session.prompt("> ")
+                line = self.prompt()
             except KeyboardInterrupt:
+                self.case.interrupt()
                 continue
             except EOFError:
                 return 0
-            if not self.handle(line):
-                return 0
+            if line.strip() and not dumb_terminal(self.ctx):
+                self.printer.echo(line)  # the prompt erased itself: show what was sent, scrubbed
+            try:
+                if not self.perform(
+                    handle_line(line, self.case.ask.question if self.case.ask else None)
+                ):
+                    return 0
+            except KeyboardInterrupt:
+                self.case.forget()
+                self.printer.say("Cancelled.", "yellow")
+            except AwsMedicError as exc:
+                self.printer.say(f"awsmedic: {exc}", "yellow")
+            except Exception as exc:  # a bug in one case must not end the session
+                log.debug("internal error", exc_info=True)
+                self.case.forget()
+                self.printer.say(
+                    f"awsmedic: internal error: {type(exc).__name__}: {exc} (run with --debug "
+                    "for details, and please report it). Paste the error again or /quit.",
+                    "yellow",
+                )
+
+    def perform(self, action: Any) -> bool:
+        """Do what a line asked; False ends the REPL."""
+        if isinstance(action, Paste):
+            self.case.paste(action.text)
+        elif isinstance(action, Choose):
+            self.case.answer(action.answer)
+        elif isinstance(action, Say):
+            self.printer.say(action.message)
+        elif isinstance(action, Run):
+            return self.command(action.command)
+        else:
+            assert isinstance(action, Nothing)
+        return True
+
+    def command(self, command: Command) -> bool:
+        name = command.name
+        if name == "/quit":
+            return False
+        if name == "/help":
+            self.printer.say(help_text())
+        elif name == "/why":
+            self.case.why()
+        elif name == "/back":
+            self.case.back()
+        elif name == "/probes":
+            self.case.probes()
+        elif name == "/export":
+            self.case.export(command.args)
+        elif name == "/restart":
+            self.case.forget()
+            self.printer.say("Starting over: paste the error.")
+        return True
+
+
+def repl_console(ctx: Context) -> LazyConsole:
+    """The terminal's console, made on first use; plain text under NO_COLOR or TERM=dumb."""
+    from awsmedic.render import make_console
+
+    # Without COLUMNS and LINES, rich follows the window as it is resized; with them it would
+    # keep that width forever.
+    environ = {k: v for k, v in ctx.environ.items() if k not in ("COLUMNS", "LINES")}
+    return LazyConsole(lambda: make_console(ctx.stdout, no_color=ctx.no_color, environ=environ))
 
 
 def run_repl(ctx: Context, book: SecretBook) -> int:
-    from awsmedic.render import make_console
-
-    session = build_session(ctx)
-    repl = Repl(ctx, book, session, make_console(ctx.stdout, no_color=ctx.no_color))
-    return repl.loop()
+    return Repl(ctx, book, repl_console(ctx)).loop()

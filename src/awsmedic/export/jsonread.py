@@ -1,0 +1,297 @@
+"""Reading a saved JSON transcript back, for `awsmedic show`.
+
+A transcript file is untrusted input: it may be truncated, hand-edited, written by a newer
+awsmedic, or not a transcript at all. Every value is checked as the shipped schema says before
+it becomes a model object, and any problem is one TranscriptError naming where it is
+(`events[3].evidence.status: expected one of ...`), never a traceback.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from awsmedic.errors import TranscriptError
+from awsmedic.export.jsondoc import FORMAT, SCHEMA_VERSION
+from awsmedic.model import (
+    Answered,
+    Asked,
+    Branched,
+    Candidate,
+    Concluded,
+    Confidence,
+    Diagnosis,
+    Event,
+    Evidence,
+    Fact,
+    Matched,
+    Pasted,
+    Probed,
+    Question,
+    Recognition,
+    Restarted,
+    Stalled,
+    Status,
+    TreeMatch,
+    WentBack,
+)
+from awsmedic.transcript import Meta, Transcript
+
+#: Far more than any session writes; a bigger file is not a transcript.
+MAX_BYTES = 32 * 1024 * 1024
+OTHER_EXPORTS = {
+    ".md": "a Markdown export",
+    ".markdown": "a Markdown export",
+    ".html": "an HTML export",
+    ".htm": "an HTML export",
+}
+
+
+class Invalid(Exception):
+    def __init__(self, where: str, problem: str) -> None:
+        super().__init__(f"{where}: {problem}")
+
+
+class Obj:
+    """A JSON object with typed, located accessors."""
+
+    def __init__(self, data: Any, where: str) -> None:
+        if not isinstance(data, dict):
+            raise Invalid(where, "expected an object")
+        self.data: dict[str, Any] = data
+        self.where = where
+
+    def _at(self, key: str) -> str:
+        return f"{self.where}.{key}" if self.where else key
+
+    def get(self, key: str, kinds: type | tuple[type, ...], expected: str) -> Any:
+        if key not in self.data:
+            raise Invalid(self._at(key), "missing")
+        value = self.data[key]
+        if not isinstance(value, kinds) or (isinstance(value, bool) and bool not in _tuple(kinds)):
+            raise Invalid(self._at(key), f"expected {expected}")
+        return value
+
+    def string(self, key: str) -> str:
+        value: str = self.get(key, str, "a string")
+        return value
+
+    def ident(self, key: str) -> str:
+        value = self.string(key)
+        if not value:
+            raise Invalid(self._at(key), "expected a non-empty id")
+        return value
+
+    def opt_string(self, key: str) -> str | None:
+        value: str | None = self.get(key, (str, type(None)), "a string or null")
+        return value
+
+    def flag(self, key: str) -> bool:
+        value: bool = self.get(key, bool, "true or false")
+        return value
+
+    def integer(self, key: str, low: int, high: int | None = None) -> int:
+        value: int = self.get(key, int, "an integer")
+        if value < low or (high is not None and value > high):
+            span = f"from {low} to {high}" if high is not None else f"of at least {low}"
+            raise Invalid(self._at(key), f"expected an integer {span}")
+        return value
+
+    def opt_obj(self, key: str) -> Obj | None:
+        return (
+            None
+            if self.get(key, (dict, type(None)), "an object or null") is None
+            else self.obj(key)
+        )
+
+    def strings(self, key: str) -> tuple[str, ...]:
+        items: list[Any] = self.get(key, list, "a list of strings")
+        for index, item in enumerate(items):
+            if not isinstance(item, str):
+                raise Invalid(f"{self._at(key)}[{index}]", "expected a string")
+        return tuple(items)
+
+    def obj(self, key: str) -> Obj:
+        return Obj(self.get(key, dict, "an object"), self._at(key))
+
+    def objs(self, key: str) -> list[Obj]:
+        items: list[Any] = self.get(key, list, "a list")
+        return [Obj(item, f"{self._at(key)}[{n}]") for n, item in enumerate(items)]
+
+    def choice(self, key: str, choices: tuple[str, ...]) -> str:
+        value = self.string(key)
+        if value not in choices:
+            raise Invalid(self._at(key), f"expected one of {', '.join(choices)}")
+        return value
+
+    def opt_time(self, key: str) -> datetime | None:
+        return None if self.opt_string(key) is None else self.time(key)
+
+    def time(self, key: str) -> datetime:
+        value = self.string(key)
+        try:
+            return datetime.fromisoformat(value)
+        except ValueError:
+            raise Invalid(self._at(key), "expected an ISO 8601 time") from None
+
+
+def _tuple(kinds: type | tuple[type, ...]) -> tuple[type, ...]:
+    return kinds if isinstance(kinds, tuple) else (kinds,)
+
+
+def facts(obj: Obj, key: str) -> dict[str, Fact]:
+    table = obj.obj(key)
+    return {
+        name: Fact(item.string("value"), item.string("source"), item.string("location"))
+        for name, item in ((name, table.obj(name)) for name in table.data)
+    }
+
+
+def candidates(obj: Obj) -> tuple[Candidate, ...]:
+    return tuple(
+        Candidate(c.ident("cause"), c.string("title"), c.integer("score", 0, 100))
+        for c in obj.objs("candidates")
+    )
+
+
+def recognition(r: Obj) -> Recognition:
+    matches = tuple(
+        TreeMatch(
+            m.ident("tree"), m.string("title"), m.integer("score", 0, 100), m.choice("how", _HOW)
+        )
+        for m in r.objs("matches")
+    )
+    tool = r.opt_obj("tool")
+    r.opt_string("tree")  # the first match's tree, for readers of the JSON; Recognition has it
+    return Recognition(
+        matches,
+        r.strings("codes"),
+        frozenset(r.strings("signals")),
+        tool.ident("id") if tool else None,
+        tool.opt_string("title") if tool else None,
+        facts(r, "facts"),
+        r.flag("truncated"),
+    )
+
+
+def evidence(e: Obj) -> Evidence:
+    return Evidence(
+        e.ident("probe"),
+        Status(e.choice("status", tuple(s.value for s in Status))),
+        e.string("summary"),
+        e.strings("findings"),
+        facts(e, "facts"),
+        e.strings("details"),
+        elapsed_ms=e.integer("elapsed_ms", 0),
+    )
+
+
+def diagnosis(d: Obj) -> Diagnosis:
+    return Diagnosis(
+        d.ident("cause"),
+        d.string("title"),
+        Confidence(d.choice("confidence", tuple(c.value for c in Confidence))),
+        d.strings("evidence"),
+        d.string("why"),
+        d.strings("steps"),
+        d.strings("refs"),
+    )
+
+
+def question(q: Obj) -> Question:
+    return Question(q.ident("id"), q.string("text"), q.strings("choices"))
+
+
+def how(o: Obj) -> str:
+    value = o.string("how")
+    if value not in ("user", "--answer") and not (value.startswith("settled:") and value[8:]):
+        raise Invalid(o._at("how"), "expected user, --answer or settled:<finding>")
+    return value
+
+
+_HOW = ("code", "phrase")
+READERS: dict[str, Callable[[Obj, datetime], Event]] = {
+    "pasted": lambda o, at: Pasted(at, o.string("text"), o.flag("truncated")),
+    "matched": lambda o, at: Matched(at, recognition(o.obj("recognition"))),
+    "probed": lambda o, at: Probed(at, o.ident("node"), evidence(o.obj("evidence"))),
+    "branched": lambda o, at: Branched(at, o.ident("node"), o.string("on"), o.ident("to")),
+    "asked": lambda o, at: Asked(at, o.ident("node"), question(o.obj("question"))),
+    "answered": lambda o, at: Answered(
+        at, o.ident("node"), o.ident("question"), o.string("answer"), how(o)
+    ),
+    "concluded": lambda o, at: Concluded(
+        at, o.ident("node"), diagnosis(o.obj("diagnosis")), candidates(o)
+    ),
+    "stalled": lambda o, at: Stalled(at, o.ident("node"), o.string("reason"), candidates(o)),
+    "went-back": lambda o, at: WentBack(at, o.ident("to_node")),
+    "restarted": lambda o, at: Restarted(at),
+}
+
+
+def parse(data: Any) -> tuple[Transcript, list[str]]:
+    """A transcript from parsed JSON, and the types of the events skipped as unknown."""
+    top = Obj(data, "")
+    if top.data.get("format") != FORMAT:
+        raise Invalid("format", f'missing or not "{FORMAT}": not an awsmedic transcript')
+    version = top.integer("schema_version", 1)
+    if version > SCHEMA_VERSION:
+        raise Invalid(
+            "schema_version",
+            f"{version} is newer than this awsmedic reads ({SCHEMA_VERSION}): upgrade awsmedic",
+        )
+    tool = top.obj("tool")
+    meta = Meta(
+        tool.string("version"),
+        tool.string("python"),
+        tool.string("platform"),
+        tool.string("botocore"),
+        top.opt_time("started"),
+    )
+    transcript = Transcript(meta)
+    for index, masked in enumerate(top.strings("redaction")):
+        if masked not in ("secrets", "identity"):
+            raise Invalid(f"redaction[{index}]", "expected secrets or identity")
+    skipped: list[str] = []
+    for item in top.objs("events"):
+        kind = item.string("type")
+        at = item.time("at")
+        reader = READERS.get(kind)
+        if reader is None:
+            skipped.append(kind)
+        else:
+            transcript.append(reader(item, at))
+    return transcript, skipped
+
+
+def load(path: Path) -> tuple[Transcript, list[str]]:
+    """Read and check a transcript file; every problem is a TranscriptError."""
+    try:
+        with path.open("rb") as handle:
+            raw = handle.read(MAX_BYTES + 1)
+    except IsADirectoryError:
+        raise TranscriptError(path=str(path), reason="it is a directory") from None
+    except OSError as exc:
+        raise TranscriptError(path=str(path), reason=exc.strerror or str(exc)) from None
+    if len(raw) > MAX_BYTES:
+        raise TranscriptError(path=str(path), reason="it is too large to be a transcript")
+    try:
+        data = json.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError:
+        raise TranscriptError(path=str(path), reason="it is not UTF-8 text") from None
+    except json.JSONDecodeError as exc:
+        if path.suffix.lower() in OTHER_EXPORTS:
+            reason = f"it is {OTHER_EXPORTS[path.suffix.lower()]}; show reads the .json export"
+        else:
+            reason = f"it is not JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})"
+        raise TranscriptError(path=str(path), reason=reason) from None
+    except ValueError as exc:  # e.g. an integer with more digits than Python converts
+        raise TranscriptError(path=str(path), reason=f"it is not usable JSON ({exc})") from None
+    except RecursionError:
+        raise TranscriptError(path=str(path), reason="it is nested too deeply") from None
+    try:
+        return parse(data)
+    except Invalid as exc:
+        raise TranscriptError(path=str(path), reason=str(exc)) from None

@@ -1,0 +1,193 @@
+"""clock.error-time and clock.skew: how far this machine's clock is from AWS time.
+
+The error text often carries both times (offline, exact at the moment of the error); the live
+probe reads the `Date` header AWS puts on every answer, even to an unsigned request, so it needs
+no credentials and sends none. botocore and the AWS CLI never correct a wrong clock themselves.
+"""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
+from typing import Any
+
+from awsmedic import hostenv, skew
+from awsmedic.model import Evidence, Fact, Status
+from awsmedic.probes import ProbeInput, probe
+from awsmedic.probes.chainwalk import profile_selection
+
+HOST_FINDINGS = ("host-wsl", "host-docker-desktop", "host-container", "host-vm")
+_HOST_FINDING = {
+    "wsl2": "host-wsl",
+    "wsl1": "host-wsl",
+    "docker-desktop": "host-docker-desktop",
+    "container": "host-container",
+    "vm": "host-vm",
+}
+_FACTS = ("skew", "host", "clock_fix", "profile")
+
+
+def host_facts(run: ProbeInput) -> tuple[list[str], dict[str, Fact], str]:
+    """Findings, facts and a detail line about the machine, for a fix that works on it."""
+    host = hostenv.detect(run.ctx.environ, sys.platform)
+    findings = [_HOST_FINDING[host.kind]] if host.kind in _HOST_FINDING else []
+    profile, source, _ = profile_selection(run.ctx)
+    facts = {
+        "host": Fact(host.title, "this machine", host.evidence),
+        "clock_fix": Fact(host.command, host.title, host.note),
+        "profile": Fact(profile, source),
+    }
+    detail = (
+        f"this machine: {host.title} ({host.evidence}); to resync: {host.command} ({host.note})"
+    )
+    return findings, facts, detail
+
+
+def _classify(seconds: float, margin: float, tolerance: int) -> list[str]:
+    """Finding codes for an offset; `margin` is how uncertain the measurement is."""
+    size = abs(seconds) - margin
+    if size <= skew.IN_SYNC_SECONDS:
+        return ["clock-in-sync"]
+    if size <= tolerance:
+        return ["clock-off"]
+    found = ["clock-skewed", "clock-behind" if seconds < 0 else "clock-ahead"]
+    if size > skew.FIFTEEN_MINUTES:
+        found.append("clock-skewed-far")
+    return found
+
+
+@probe(
+    "clock.error-time",
+    title="Clock offset stated in the error",
+    findings=(
+        "error-times",
+        "error-skew-far",
+        "error-clock-behind",
+        "error-clock-ahead",
+        "error-no-times",
+        "error-no-time-info",
+        *HOST_FINDINGS,
+    ),
+    facts=_FACTS,
+)
+def error_time(run: ProbeInput) -> Evidence:
+    """Request and server time from the pasted error (Signature expired, RequestTimeTooSkewed)."""
+    findings, facts, host = host_facts(run)
+    said = skew.from_text(run.text)
+    if said is None:
+        findings.append("error-no-time-info")
+        summary = "the error names no times"
+        return Evidence("clock.error-time", Status.OK, summary, tuple(findings), facts, (host,))
+    if said.behind is not None:
+        findings.append("error-clock-behind" if said.behind else "error-clock-ahead")
+    if said.seconds is None:
+        findings.append("error-no-times")
+        direction = {True: "behind", False: "ahead", None: "off"}[said.behind]
+        summary = f"AWS rejected the request time: the clock was {direction} (no times given)"
+        details: tuple[str, ...] = (host,)
+        return Evidence(
+            "clock.error-time", Status.PROBLEM, summary, tuple(findings), facts, details
+        )
+    findings.append("error-times")
+    if abs(said.seconds) > skew.FIFTEEN_MINUTES:
+        findings.append("error-skew-far")
+    words = skew.describe(said.seconds)
+    facts["skew"] = Fact(words, "the pasted error", "request time vs AWS server time")
+    tolerance = f"; AWS allowed {said.tolerance // 60} minutes" if said.tolerance else ""
+    summary = f"the error shows the request time {skew.against(words, 'AWS time')}{tolerance}"
+    stamp = "%Y-%m-%d %H:%M:%SZ"
+    times = f"request time {said.request_time:{stamp}}, AWS time {said.server_time:{stamp}}"
+    details = (times, host)
+    return Evidence("clock.error-time", Status.PROBLEM, summary, tuple(findings), facts, details)
+
+
+@dataclass(frozen=True)
+class _Reading:
+    endpoint: str
+    server: datetime | None  # AWS's Date header
+    offset: float  # local minus AWS, seconds
+    rtt: float
+    error: str = ""
+
+
+def _read_date(run: ProbeInput, region: str | None) -> _Reading:
+    """Send one unsigned GetCallerIdentity and read the Date header of whatever comes back."""
+    client = run.world.client("sts", region, unsigned=True)
+    seen: dict[str, Any] = {}
+
+    def capture(response_dict: dict[str, Any], **_: Any) -> None:
+        seen["date"] = response_dict.get("headers", {}).get("date")
+        seen["at"] = run.ctx.now()
+
+    # before-parse sees the raw answer even when it is not parseable (an emulator's 500).
+    client.meta.events.register("before-parse.sts.GetCallerIdentity", capture)
+    sent = run.ctx.now()
+    error = ""
+    try:
+        client.get_caller_identity()
+    except Exception as exc:  # an unsigned call is refused: only the Date header matters
+        error = f"{type(exc).__name__}: {exc}"
+    received = seen.get("at") or run.ctx.now()
+    rtt = (received - sent).total_seconds()
+    try:
+        server = parsedate_to_datetime(seen["date"]) if seen.get("date") else None
+    except (TypeError, ValueError):
+        server = None
+    if server is None:
+        return _Reading(client.meta.endpoint_url, None, 0.0, rtt, error)
+    if server.tzinfo is None:  # "-0000" instead of "GMT": still UTC (RFC 5322)
+        server = server.replace(tzinfo=UTC)
+    # Date has one-second resolution and is truncated: AWS's time was half a second later.
+    midpoint = sent + (received - sent) / 2
+    offset = (midpoint - server).total_seconds() - 0.5
+    return _Reading(client.meta.endpoint_url, server, offset, rtt, error)
+
+
+@probe(
+    "clock.skew",
+    title="Clock offset from AWS time (Date header)",
+    network=True,
+    findings=(
+        "clock-in-sync",
+        "clock-off",
+        "clock-skewed",
+        "clock-skewed-far",
+        "clock-behind",
+        "clock-ahead",
+        "no-date-header",
+        *HOST_FINDINGS,
+    ),
+    facts=(*_FACTS, "clock_tolerance"),
+)
+def clock_skew(run: ProbeInput) -> Evidence:
+    """Compare the local UTC clock with the Date header of the STS endpoint botocore would use."""
+    region = run.ctx.region or run.world.config_variable("region")
+    reading = _read_date(run, region)
+    if reading.server is None:
+        why = f" ({reading.error})" if reading.error else ""
+        return Evidence(
+            "clock.skew",
+            Status.ERROR,
+            f"no Date header from {reading.endpoint}{why}",
+            ("no-date-header",),
+        )
+    findings, facts, host = host_facts(run)
+    tolerance, why_tolerance = skew.tolerance_for(run.text)
+    margin = reading.rtt / 2 + 1
+    findings = _classify(reading.offset, margin, tolerance) + findings
+    words = skew.describe(reading.offset) if abs(reading.offset) > margin else "in sync"
+    facts["skew"] = Fact(words, "Date header", reading.endpoint)
+    facts["clock_tolerance"] = Fact(f"{tolerance // 60} minutes", why_tolerance)
+    summary = (
+        f"this clock is {skew.against(words, 'AWS time')} (±{margin:.0f} s, from the Date header of"
+        f" {reading.endpoint}); {why_tolerance}"
+    )
+    status = Status.PROBLEM if "clock-skewed" in findings else Status.OK
+    details = (
+        f"AWS time {reading.server:%Y-%m-%d %H:%M:%S}Z, offset {reading.offset:+.1f} s,"
+        f" round trip {reading.rtt:.2f} s",
+        host,
+    )
+    return Evidence("clock.skew", status, summary, tuple(findings), facts, details)

@@ -1,0 +1,289 @@
+"""net.route: which endpoint a request goes to and why, through which proxy, trusting which CAs.
+
+Offline: it reads the pasted error (the URL that failed), the environment and botocore's own
+endpoint resolution (unsigned clients: no credentials are resolved or sent).
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+import weakref
+from dataclasses import dataclass
+from typing import Any
+
+from awsmedic import denial, netroute
+from awsmedic.model import Evidence, Fact, Secret, Status
+from awsmedic.netcheck import Proxy
+from awsmedic.probes import ProbeInput, probe
+from awsmedic.probes.chainwalk import profile_selection
+from awsmedic.probes.world import AwsWorld
+
+_TRUE = ("true", "1", "yes")
+_OPTION = re.compile(r"--endpoint-url[= ]\"?(https?://[^\s\"]+)")
+
+
+@dataclass(frozen=True)
+class Route:
+    target: netroute.Target
+    used: str  # botocore's endpoint for the target's service ("" when it cannot say)
+    default: str  # the same with configured endpoints ignored
+    override: str  # the override in effect ("" for none)
+    override_source: str
+    proxy: Proxy | None
+    proxy_reason: str
+    bundle: str | None
+    bundle_source: str
+    secrets: tuple[Secret, ...]
+    region: str = ""  # the region the request was for ("" when none is known)
+
+
+_CACHE: weakref.WeakKeyDictionary[AwsWorld, Route] = weakref.WeakKeyDictionary()
+_LOCK = threading.Lock()
+
+
+def _service(run: ProbeInput, target_service: str) -> str:
+    if target_service:
+        return target_service
+    facts = run.recognition.facts if run.recognition else {}
+    if "service" in facts:
+        return denial.iam_prefix(facts["service"].value)
+    operation = facts["operation"].value if "operation" in facts else ""
+    return denial.action_for_operation(operation).split(":")[0] or "sts"
+
+
+def _endpoints(session: Any, service: str, region: str | None) -> tuple[str, str, str]:
+    """(endpoint botocore uses, endpoint without configured overrides, service id)."""
+    from botocore import UNSIGNED
+    from botocore.config import Config
+
+    base = Config(signature_version=UNSIGNED)
+    try:
+        used = session.create_client(service, region_name=region, config=base)
+        plain = session.create_client(
+            service,
+            region_name=region,
+            config=base.merge(Config(ignore_configured_endpoint_urls=True)),
+        )
+    except Exception:  # an unknown service, no region for a regional one, a broken profile
+        return "", "", ""
+    return used.meta.endpoint_url, plain.meta.endpoint_url, used.meta.service_model.service_id
+
+
+def _override_source(run: ProbeInput, service_id: str) -> str:
+    var = "AWS_ENDPOINT_URL_" + re.sub(r"[ -]", "_", service_id.upper())
+    for name in (var, "AWS_ENDPOINT_URL"):
+        if run.ctx.env(name):
+            return name
+    return "the config file (endpoint_url or a [services] section of the profile)"
+
+
+def _text_override(run: ProbeInput, target: netroute.Target) -> tuple[str, str]:
+    option = _OPTION.search(run.text)
+    if option:
+        return option.group(1), "--endpoint-url on the failing command"
+    for name, value in run.ctx.environ.items():
+        if name.startswith("AWS_ENDPOINT_URL") and value and _netloc(value) == _netloc(target.url):
+            return value, name
+    if not target.aws_host and target.source == "the error text":
+        return target.url, "an endpoint URL given to the tool (not an AWS host name)"
+    return "", ""
+
+
+def _netloc(url: str) -> str:
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    return f"{parts.hostname}:{parts.port or (443 if parts.scheme == 'https' else 80)}"
+
+
+def compute(run: ProbeInput) -> Route:
+    """The route, computed once per diagnosis and shared by net.route and net.connect."""
+    with _LOCK:
+        cached = _CACHE.get(run.world)
+    if cached is not None:
+        return cached
+    session = run.world.new_session(run.ctx.profile)
+    url = netroute.url_in_text(run.text)
+    found = netroute.target_from_url(url, "the error text") if url else None
+    service = _service(run, found.service if found else "")
+    region = (found.region if found else "") or run.ctx.region or _region(run, session)
+    used, default, service_id = _endpoints(session, service, region or None)
+    target = found or netroute.target_from_url(
+        used or f"https://{service}.amazonaws.com/", f"botocore's endpoint for {service}"
+    )
+    override, source = ("", "")
+    if used and default and used != default:
+        override, source = used, _override_source(run, service_id)
+    elif found:
+        override, source = _text_override(run, found)
+    proxy, reason, secrets = netroute.proxy_for(target.url, run.ctx.environ)
+    bundle, bundle_source = netroute.ca_bundle(run.ctx.environ, _configured_bundle(session))
+    route = Route(
+        target,
+        used,
+        default,
+        override,
+        source,
+        proxy,
+        reason,
+        bundle,
+        bundle_source,
+        secrets,
+        region or "",
+    )
+    with _LOCK:
+        _CACHE[run.world] = route
+    return route
+
+
+def _region(run: ProbeInput, session: Any) -> str:
+    facts = run.recognition.facts if run.recognition else {}
+    if "region" in facts:
+        return facts["region"].value
+    try:
+        return str(session.get_config_variable("region") or "")
+    except Exception:
+        return ""
+
+
+def _configured_bundle(session: Any) -> str | None:
+    try:
+        value = session.get_config_variable("ca_bundle")
+    except Exception:
+        return None
+    return str(value) if value else None
+
+
+def _variant_findings(run: ProbeInput, route: Route, details: list[str]) -> list[str]:
+    found: list[str] = []
+    host = route.target.host
+    for name, env, marker in (
+        ("fips", "AWS_USE_FIPS_ENDPOINT", "-fips."),
+        ("dualstack", "AWS_USE_DUALSTACK_ENDPOINT", "dualstack"),
+    ):
+        if (
+            (run.ctx.env(env) or "").lower() in _TRUE
+            or marker in host
+            or (name == "dualstack" and host.endswith(".api.aws"))
+        ):
+            found.append(f"{name}-endpoint")
+            details.append(
+                f"{'FIPS' if name == 'fips' else 'dual-stack'} endpoints are selected ({env} or the"
+                f" profile's use_{name}_endpoint); not every service has one in every region"
+            )
+    return found
+
+
+def _region_findings(route: Route, details: list[str]) -> list[str]:
+    region = route.target.region or route.region
+    if not region:
+        return []
+    from botocore.loaders import create_loader
+
+    status = netroute.region_status(region, netroute.partitions(create_loader()))
+    if status == "not-a-region":
+        details.append(f"'{region}' is not a region name (an availability zone or a typo?)")
+        return ["region-not-a-region"]
+    if status == "unknown":
+        details.append(f"'{region}' is not a region this botocore knows (a typo, or very new)")
+        return ["region-unknown"]
+    if status == "opt-in":
+        details.append(f"{region} is an opt-in region: it must be enabled for the account")
+        return ["region-opt-in"]
+    return []
+
+
+def _tls_findings(run: ProbeInput, route: Route, details: list[str]) -> list[str]:
+    found: list[str] = []
+    env = run.ctx.environ
+    if route.bundle_source != "certifi (the default)" and "cacert.pem" not in route.bundle_source:
+        found.append("ca-bundle-custom")
+        problem = netroute.bundle_problem(route.bundle or "")
+        if problem:
+            found.append("ca-bundle-broken")
+            details.append(f"the CA bundle cannot work: {problem}")
+    both = env.get("AWS_CA_BUNDLE"), env.get("REQUESTS_CA_BUNDLE")
+    if all(both) and both[0] != both[1]:
+        details.append("AWS_CA_BUNDLE and REQUESTS_CA_BUNDLE differ: botocore uses AWS_CA_BUNDLE")
+    if env.get("SSL_CERT_FILE") and not (env.get("AWS_CA_BUNDLE") or env.get("REQUESTS_CA_BUNDLE")):
+        found.append("ssl-cert-file-ignored")
+        details.append("SSL_CERT_FILE is set, but botocore never reads it: use AWS_CA_BUNDLE")
+    return found
+
+
+def _plain(route: Route) -> str:
+    text = f"{route.target.url} ({route.target.source})"
+    if route.proxy is not None:
+        text += f" via proxy {route.proxy.url}"
+    return text + f"; CA bundle from {route.bundle_source}"
+
+
+@probe(
+    "net.route",
+    title="Endpoint, proxy and CA bundle in use",
+    findings=(
+        "endpoint-overridden",
+        "endpoint-not-aws",
+        "fips-endpoint",
+        "dualstack-endpoint",
+        "region-not-a-region",
+        "region-unknown",
+        "region-opt-in",
+        "proxy-applies",
+        "proxy-bypassed",
+        "ca-bundle-custom",
+        "ca-bundle-broken",
+        "ssl-cert-file-ignored",
+    ),
+    facts=("profile", "endpoint_url", "region", "proxy_url", "ca_bundle", "target_url"),
+)
+def route_probe(run: ProbeInput) -> Evidence:
+    """Which endpoint, proxy and CA bundle botocore uses for the failing request, and why."""
+    route = compute(run)
+    target = route.target
+    details = [f"target: {target.url} ({target.source})"]
+    findings: list[str] = []
+    if route.override:
+        findings.append("endpoint-overridden")
+        details.append(f"endpoint override {route.override} from {route.override_source}")
+    if not target.aws_host:
+        findings.append("endpoint-not-aws")
+    findings += _variant_findings(run, route, details)
+    findings += _region_findings(route, details)
+    if route.proxy is not None:
+        findings.append("proxy-applies")
+        details.append(f"proxy {route.proxy.url}: {route.proxy_reason}")
+    elif "NO_PROXY" in route.proxy_reason:
+        findings.append("proxy-bypassed")
+        details.append(route.proxy_reason)
+    if route.bundle:
+        details.append(f"CA bundle: {run.ctx.tilde(route.bundle)} ({route.bundle_source})")
+    findings += _tls_findings(run, route, details)
+    problem = {"endpoint-overridden", "region-not-a-region", "ca-bundle-broken"} & set(findings)
+    return Evidence(
+        "net.route",
+        Status.PROBLEM if problem else Status.OK,
+        "; ".join(details[1:3]) if problem else _plain(route),
+        tuple(findings),
+        _route_facts(run, route),
+        tuple(details),
+        route.secrets,
+    )
+
+
+def _route_facts(run: ProbeInput, route: Route) -> dict[str, Fact]:
+    target = route.target
+    profile, selected_by, _ = profile_selection(run.ctx)
+    facts = {"target_url": Fact(target.url, target.source), "profile": Fact(profile, selected_by)}
+    if route.override:
+        facts["endpoint_url"] = Fact(route.override, route.override_source)
+    if target.region:
+        facts["region"] = Fact(target.region, target.source)
+    elif route.region:
+        facts["region"] = Fact(route.region, "the configured region")
+    if route.proxy is not None:
+        facts["proxy_url"] = Fact(route.proxy.url, route.proxy_reason)
+    if route.bundle:
+        facts["ca_bundle"] = Fact(run.ctx.tilde(route.bundle), route.bundle_source)
+    return facts

@@ -1,0 +1,114 @@
+"""Running one case's probes: prefetched in parallel, awaited one at a time, abandonable.
+
+A tree's probes are read-only and most of them will be needed, so they all start as soon as the
+walk needs the first one; the walk then waits for each result in turn. The budget counts only
+the time spent waiting, not the time a user takes to answer a question in between.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures as futures
+import time
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from awsmedic.model import Evidence, Question, Status
+from awsmedic.probes import ProbeInput, ProbeSpec, registry, run_probe
+from awsmedic.workers import DaemonPool
+
+#: Probes running at once: enough for a tree's probes, few enough to stay polite.
+POOL_SIZE = 4
+#: Question ids of consent questions: `consent:<probe-id>`.
+CONSENT_PREFIX = "consent:"
+CONSENT_CHOICES = ("yes", "no")
+
+
+class Cancelled(Exception):
+    """The user cancelled the running step (Ctrl-C): waiting probes were abandoned."""
+
+
+def consent_question(spec: ProbeSpec) -> Question:
+    """Ask before running a probe that must not run unasked (`prefetch=False`: it uses another
+    identity, say). The probe's docstring says what it checks."""
+    doc = (spec.function.__doc__ or "").strip().splitlines()
+    why = f" {doc[0].strip()}" if doc else ""
+    return Question(
+        CONSENT_PREFIX + spec.id,
+        f"May I run the check '{spec.title}' ({spec.id})?{why} It only reads, changes nothing.",
+        CONSENT_CHOICES,
+    )
+
+
+class ProbeRunner:
+    def __init__(
+        self,
+        probe_input: ProbeInput,
+        prefetch: Iterable[str],
+        on_start: Callable[[ProbeSpec], None],
+    ) -> None:
+        self._input = probe_input
+        self._prefetch = tuple(dict.fromkeys(prefetch))
+        self._on_start = on_start
+        self._pool: DaemonPool | None = None
+        self._futures: dict[str, futures.Future[Evidence]] = {}
+        self._waited = 0.0
+
+    def _start(self) -> None:
+        """Start every prefetchable probe of the tree now; each runs on its own thread."""
+        specs = registry()
+        self._pool = DaemonPool(POOL_SIZE)
+        self._waited = 0.0
+        for probe_id in self._prefetch:
+            spec = specs.get(probe_id)
+            if spec is not None and spec.prefetch and probe_id not in self._futures:
+                self._submit(spec)
+
+    def _submit(self, spec: ProbeSpec) -> futures.Future[Evidence]:
+        assert self._pool is not None
+        future = self._pool.submit(run_probe, spec, self._input)
+        self._futures[spec.id] = future
+        return future
+
+    def evidence(self, probe_id: str, abort: futures.Future[None]) -> Evidence:
+        """The probe's result; raises Cancelled as soon as `abort` is set (Ctrl-C)."""
+        spec = registry().get(probe_id)
+        if spec is None:
+            return Evidence(probe_id, Status.ERROR, f"unknown probe {probe_id}")
+        if self._pool is None:
+            self._start()
+        self._on_start(spec)
+        future = self._futures.get(probe_id) or self._submit(spec)
+        budget = self._input.ctx.budget
+        began = time.monotonic()
+        either: list[futures.Future[Any]] = [future, abort]
+        futures.wait(either, max(0.0, budget - self._waited), futures.FIRST_COMPLETED)
+        self._waited += time.monotonic() - began
+        if abort.done():
+            raise Cancelled(probe_id)
+        if not future.done():
+            return Evidence(
+                probe_id, Status.ERROR, f"gave up after the {budget:.0f} s diagnosis budget"
+            )
+        return future.result()
+
+    def running(self) -> tuple[str, ...]:
+        """Ids of the probes running right now (for a status line)."""
+        return tuple(pid for pid, future in list(self._futures.items()) if future.running())
+
+    def finished(self) -> dict[str, Evidence]:
+        """Every probe result so far, prefetched ones the walk has not used included."""
+        return {
+            pid: future.result()
+            for pid, future in list(self._futures.items())
+            if future.done() and not future.cancelled()
+        }
+
+    def abandon(self) -> None:
+        """Stop watching running probes (their daemon threads end on their own, bounded by
+        timeouts) and drop queued ones; finished results are kept for a later retry."""
+        if self._pool is not None:
+            self._pool.abandon()
+            self._pool = None
+        self._futures = {
+            pid: f for pid, f in self._futures.items() if f.done() and not f.cancelled()
+        }

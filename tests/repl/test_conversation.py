@@ -1,0 +1,258 @@
+"""Whole conversations through a pipe: paste, probes, questions, /why, /back, /export, Ctrl-C."""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from awsmedic.model import Answered, Concluded, Pasted, Probed, Stalled, WentBack
+from tests.awsfixtures import MotoAws
+from tests.repl.conftest import CTRL_C, CTRL_D, ENTER, Blocker, Session, paste
+
+STALE = "FwoGZXIvYXdzE" + "Zz9Yy8Xx7Ww6" * 30
+KEY = "AKIARZPUZDIKGB2VALC4"
+SECRET = "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"
+INVALID_TOKEN = (
+    "An error occurred (InvalidClientTokenId) when calling the GetCallerIdentity operation:\n"
+    "The security token included in the request is invalid."
+)
+NO_CREDENTIALS = (
+    'Unable to locate credentials. You can configure credentials by running "aws configure".'
+)
+
+Start = Callable[..., Session]
+
+
+@pytest.fixture
+def stale_token(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Long-term keys with a leftover session token beside them, in the environment."""
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", KEY)
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", SECRET)
+    monkeypatch.setenv("AWS_SESSION_TOKEN", STALE)
+
+
+@pytest.fixture
+def profile_keys(home: Path) -> None:
+    """Credentials in ~/.aws/credentials: found from here, so the no-credentials tree asks."""
+    (home / ".aws" / "credentials").write_text(
+        f"[default]\naws_access_key_id = {KEY}\naws_secret_access_key = {SECRET}\n"
+    )
+
+
+def assert_no_secret(*texts: str) -> None:
+    for text in texts:
+        for secret in (STALE, SECRET, KEY):
+            assert secret not in text
+
+
+def concluded(session: Session) -> list[str]:
+    return [e.diagnosis.cause for e in session.events if isinstance(e, Concluded)]
+
+
+def test_a_multi_line_paste_is_diagnosed_explained_and_exported(
+    start: Start, stale_token: None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    session = start(offline=True)
+    keys = paste(INVALID_TOKEN) + ENTER + "/why" + ENTER + "/export" + ENTER + "/quit" + ENTER
+    assert session.run(keys) == 0
+
+    pasted = [e for e in session.events if isinstance(e, Pasted)]
+    assert [p.text for p in pasted] == [INVALID_TOKEN]  # one submission, CRLF undone
+    assert concluded(session) == ["stale-session-token"]
+    shown = session.shown
+    assert "› An error occurred (InvalidClientTokenId)" in shown and "(+1 more lines)" in shown
+    assert "Recognised:" in shown and "printed by AWS CLI" in shown
+    assert "✗ Access key analysis:" in shown  # a probe's one-line result
+    assert "Cause: A leftover session token" in shown
+    assert "\n     unset AWS_SESSION_TOKEN AWS_SECURITY_TOKEN\n" in shown  # a copyable line
+    assert "Path through the invalid-client-token-id tree:" in shown  # /why
+    [exported] = tmp_path.glob("awsmedic-stale-session-token-*.md")
+    assert f"Saved the transcript (markdown, secrets redacted) to {exported.name}\n" in shown
+    assert "stale-session-token" in exported.read_text()
+    assert_no_secret(shown, exported.read_text())
+
+
+def test_a_paste_that_is_not_an_aws_error_gets_a_kind_answer(start: Start) -> None:
+    session = start(offline=True)
+    assert session.run("hello there" + ENTER + "/help" + ENTER + CTRL_D) == 0
+    assert "does not look like an AWS" in session.shown
+    assert "/export [PATH]" in session.shown  # the prompt came back for /help
+    assert session.repl.case.transcript is None  # nothing to export
+
+
+def test_answer_by_number_then_back_then_another_answer(start: Start, profile_keys: None) -> None:
+    session = start(offline=True)
+    keys = paste(NO_CREDENTIALS) + ENTER + "2" + "/back" + ENTER + "1" + "/quit" + ENTER
+    assert session.run(keys) == 0
+    assert concluded(session) == ["credentials-file-location", "unknown"]
+    answers = [e.answer for e in session.events if isinstance(e, Answered) and e.how == "user"]
+    assert answers == ["no", "yes"]
+    assert any(isinstance(e, WentBack) for e in session.events)
+    shown = session.shown
+    assert shown.count("? Credentials are found from here.") == 2  # asked again after /back
+    assert "  1. yes\n  2. no\n  3. not sure\n" in shown
+    assert "(went back one step)" in shown
+
+
+def test_back_with_nothing_answered(start: Start, stale_token: None) -> None:
+    session = start(offline=True)
+    assert (
+        session.run("/back" + ENTER + paste(INVALID_TOKEN) + ENTER + "/back" + ENTER + CTRL_D) == 0
+    )
+    assert session.shown.count("Nothing to undo") == 2
+
+
+def test_skipping_a_question_shows_candidates_and_back_asks_again(
+    start: Start, profile_keys: None
+) -> None:
+    session = start(offline=True)
+    keys = paste(NO_CREDENTIALS) + ENTER + CTRL_C + "/back" + ENTER + "/skip" + ENTER + CTRL_D
+    assert session.run(keys) == 0
+    stalls = [e for e in session.events if isinstance(e, Stalled)]
+    assert len(stalls) == 2 and stalls[0].candidates
+    assert "(left the question open)" in session.shown
+    assert "Most likely:" in session.shown
+
+
+def test_why_and_probes_explain_the_walk(start: Start, profile_keys: None) -> None:
+    session = start(offline=True)
+    keys = paste(NO_CREDENTIALS) + ENTER + "/why" + ENTER + "/probes" + ENTER + CTRL_D
+    assert session.run(keys) == 0
+    shown = session.shown
+    assert "Path through the no-credentials tree:" in shown
+    assert "1. check Credential chain: profile 'default'" in shown
+    assert "→ (waiting for your answer)" in shown
+    assert "Still possible:" in shown
+    assert "(creds.chain): ok" in shown  # /probes: every probe in detail
+    assert "credentials_file: ~/.aws/credentials" in shown
+    assert_no_secret(shown)
+
+
+def test_export_asks_before_overwriting(start: Start, stale_token: None, tmp_path: Path) -> None:
+    target = tmp_path / "case.md"
+    target.write_text("keep me")
+    session = start(offline=True)
+    keys = paste(INVALID_TOKEN) + ENTER + f"/export {target}" + ENTER + "2" + "/quit" + ENTER
+    assert session.run(keys) == 0
+    assert target.read_text() == "keep me"
+    assert f"{target} exists. Overwrite it?" in session.shown
+    assert "Not exported." in session.shown
+
+    other = tmp_path / "case.json"
+    keys = f"/export {target}" + ENTER + "1" + f"/export {other}" + ENTER + "/export x.txt" + ENTER
+    assert session.run(keys + "/quit" + ENTER) == 0
+    assert "stale-session-token" in target.read_text()
+    assert json.loads(other.read_text())["schema_version"] >= 1
+    assert "Not exported:" in session.shown and ".md, .json" in session.shown
+    assert_no_secret(target.read_text(), other.read_text(), session.shown)
+
+
+def test_export_before_any_case(start: Start, tmp_path: Path) -> None:
+    session = start(offline=True)
+    assert session.run(f"/export {tmp_path / 'x.md'}" + ENTER + CTRL_D) == 0
+    assert "Nothing to export yet" in session.shown
+    assert not (tmp_path / "x.md").exists()
+
+
+def test_restart_forgets_the_case(start: Start, profile_keys: None) -> None:
+    session = start(offline=True)
+    keys = paste(NO_CREDENTIALS) + ENTER + "/restart" + ENTER + "/why" + ENTER + CTRL_D
+    assert session.run(keys) == 0
+    assert "Starting over" in session.shown
+    assert "Nothing to explain yet" in session.shown
+
+
+def test_ctrl_c_during_a_probe_abandons_it(
+    start: Start, stale_token: None, block_probe: Callable[[str], Blocker]
+) -> None:
+    blocker = block_probe("creds.chain")
+    session = start(offline=True)
+
+    def press_ctrl_c_while_it_waits() -> None:
+        assert blocker.started.wait(10)
+        session.pipe.send_text(CTRL_C + "/why" + ENTER + "/quit" + ENTER)
+
+    threading.Thread(target=press_ctrl_c_while_it_waits, daemon=True).start()
+    began = time.monotonic()
+    assert session.run(paste(INVALID_TOKEN) + ENTER) == 0
+    assert time.monotonic() - began < 10  # the prompt came back without the probe
+    shown = session.shown
+    assert "Cancelled: stopped waiting for Credential chain" in shown
+    assert "1. check Credential chain: not finished" in shown  # /why after the cancel
+    [probe_thread] = blocker.threads
+    assert probe_thread.is_alive() and probe_thread.daemon  # abandoned, not joined
+    blocker.release.set()
+    probe_thread.join(5)
+    time.sleep(0.2)
+    assert not any(
+        isinstance(e, Probed) and e.evidence.probe == "creds.chain" for e in session.events
+    )
+    assert "✓ Credential chain" not in session.shown
+
+
+@pytest.mark.moto
+def test_a_question_answered_by_number_against_aws(start: Start, home: Path, aws: MotoAws) -> None:
+    keys = aws.create_user("erin")
+    aws.delete_key("erin", keys)
+    aws.enforce()
+    (home / ".aws" / "credentials").write_text(
+        f"[default]\naws_access_key_id = {keys.access_key_id}\n"
+        f"aws_secret_access_key = {keys.secret_access_key}\n"
+    )
+    session = start()
+    assert session.run(paste(INVALID_TOKEN) + ENTER + "1" + "/quit" + ENTER) == 0
+    shown = session.shown
+    assert "✗ Caller identity (sts:GetCallerIdentity): AWS refused the credentials" in shown
+    assert "? AWS does not know this access key. What happened to it recently?" in shown
+    assert concluded(session) == ["key-deleted"]
+    assert keys.secret_access_key not in shown and keys.access_key_id not in shown
+
+
+def test_the_repl_asks_before_a_probe_that_needs_consent(
+    start: Start, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from awsmedic.probes import ProbeSpec, registry
+    from tests.unit.test_consult import PASTE, TREE, Probes
+
+    probes = Probes()
+    probes.gate.set()
+    for probe_id, function, prefetch in (
+        ("test.first", probes.first, True),
+        ("test.second", probes.second, False),
+    ):
+        spec = ProbeSpec(probe_id, f"Check {probe_id}", False, ("found",), (), function, prefetch)
+        monkeypatch.setitem(registry(), probe_id, spec)  # type: ignore[arg-type]
+    (tmp_path / "kb" / "trees").mkdir(parents=True)
+    (tmp_path / "kb" / "trees" / "test-flow.toml").write_text(TREE)
+    monkeypatch.setenv("AWSMEDIC_KNOWLEDGE_PATH", str(tmp_path / "kb"))
+    session = start()
+    assert session.run(paste(PASTE) + ENTER + "1" + "2" + "/back" + ENTER + "1" + CTRL_D) == 0
+    shown = session.shown
+    assert shown.count("? May I run the check 'Check test.second' (test.second)?") == 2
+    assert "– Check test.second: skipped: not run without your consent" in shown
+    assert probes.runs.count("test.second") == 1  # only after the yes
+    assert concluded(session) == ["unknown", "key-deleted"]
+
+
+def test_a_bug_in_a_case_does_not_end_the_session(
+    start: Start, stale_token: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from awsmedic.consult import Consultation
+
+    def broken(self: Consultation) -> None:
+        raise RuntimeError(f"boom with {SECRET}")
+
+    monkeypatch.setattr(Consultation, "start", broken)
+    session = start(offline=True)
+    assert session.run(paste(INVALID_TOKEN) + ENTER + "/help" + ENTER + CTRL_D) == 0
+    assert (
+        "awsmedic: internal error: RuntimeError: boom with <secret-key:redacted>" in session.shown
+    )
+    assert "/export [PATH]" in session.shown  # still answering
+    assert_no_secret(session.shown)

@@ -1,0 +1,209 @@
+"""net.route and net.connect against real sockets on 127.0.0.1 (never the internet).
+
+AWS host names appear only behind a local proxy, which is all botocore would connect to: neither
+awsmedic nor these tests ever resolve them.
+"""
+
+from __future__ import annotations
+
+import socket
+import threading
+from pathlib import Path
+
+import pytest
+
+from awsmedic.probes.reach import connection
+from tests.nethelpers import closed_port, intercepting_proxy, make_pki, serve, tls_server
+from tests.unit.probes.helpers import probe
+
+AWS_TLS_ERROR = (
+    "SSL validation failed for https://sts.us-east-1.amazonaws.com/ [SSL: "
+    "CERTIFICATE_VERIFY_FAILED] certificate verify failed: self-signed certificate in certificate "
+    "chain (_ssl.c:1006)"
+)
+
+
+@pytest.fixture(autouse=True)
+def no_inherited_ca_settings(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in ("REQUESTS_CA_BUNDLE", "SSL_CERT_FILE", "CURL_CA_BUNDLE"):
+        monkeypatch.delenv(name, raising=False)
+
+
+def _refused(text: str) -> str:
+    return f'Could not connect to the endpoint URL: "{text}"'
+
+
+# --- net.route -----------------------------------------------------------------------------
+
+
+def test_a_service_specific_override_is_named_with_its_variable(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    url = f"http://127.0.0.1:{closed_port()}"
+    monkeypatch.setenv("AWS_ENDPOINT_URL", "http://127.0.0.1:1")
+    monkeypatch.setenv("AWS_ENDPOINT_URL_STS", url)
+    evidence = probe("net.route", _refused(url + "/"))
+    assert {"endpoint-overridden", "endpoint-not-aws"} <= set(evidence.findings)
+    assert evidence.facts["endpoint_url"].value.rstrip("/") == url
+    assert evidence.facts["endpoint_url"].source == "AWS_ENDPOINT_URL_STS"
+    assert evidence.status.value == "problem"
+
+
+def test_an_override_in_the_profile(home: Path) -> None:
+    (home / ".aws" / "config").write_text(
+        "[default]\nregion = us-east-1\nendpoint_url = http://localhost:4566\n"
+    )
+    evidence = probe(
+        "net.route", "An error occurred (AccessDenied) when calling the GetCallerIdentity operation"
+    )
+    assert "endpoint-overridden" in evidence.findings
+    assert evidence.facts["endpoint_url"].value.startswith("http://localhost:4566")
+    assert "config file" in evidence.facts["endpoint_url"].source
+
+
+def test_an_availability_zone_is_not_a_region() -> None:
+    evidence = probe("net.route", _refused("https://ec2.ap-southeast-1a.amazonaws.com/"))
+    assert "region-not-a-region" in evidence.findings
+    assert evidence.facts["region"].value == "ap-southeast-1a"
+    assert "endpoint-overridden" not in evidence.findings
+
+
+def test_an_opt_in_region_from_the_configuration(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("AWS_DEFAULT_REGION", "eu-south-1")
+    evidence = probe("net.route", "RegionDisabledException: STS is not activated in this region")
+    assert "region-opt-in" in evidence.findings
+    assert evidence.facts["target_url"].value == "https://sts.eu-south-1.amazonaws.com"
+
+
+def test_fips_endpoints_selected(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("AWS_USE_FIPS_ENDPOINT", "true")
+    monkeypatch.setenv("AWS_DEFAULT_REGION", "us-east-2")
+    evidence = probe("net.route", "EndpointConnectionError")
+    assert "fips-endpoint" in evidence.findings
+    assert "fips" in evidence.facts["target_url"].value
+
+
+def test_proxy_applies_unless_no_proxy_exempts_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("HTTPS_PROXY", "http://corp:pa55word-1@proxy.corp:3128")
+    evidence = probe("net.route", AWS_TLS_ERROR)
+    assert "proxy-applies" in evidence.findings
+    assert evidence.facts["proxy_url"].value == "http://corp:****@proxy.corp:3128"
+    assert not any("pa55word" in line for line in (evidence.summary, *evidence.details))
+    assert [s.reveal() for s in evidence.secrets] == ["pa55word-1"]
+    monkeypatch.setenv("NO_PROXY", ".amazonaws.com")
+    assert "proxy-bypassed" in probe("net.route", AWS_TLS_ERROR).findings
+
+
+def test_a_ca_bundle_that_cannot_work(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setenv("AWS_CA_BUNDLE", str(tmp_path / "corp-ca.pem"))
+    evidence = probe("net.route", AWS_TLS_ERROR)
+    assert {"ca-bundle-custom", "ca-bundle-broken"} <= set(evidence.findings)
+    assert evidence.facts["ca_bundle"].source == "AWS_CA_BUNDLE"
+
+
+def test_ssl_cert_file_is_not_read_by_botocore(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SSL_CERT_FILE", "/etc/ssl/certs/corp.pem")
+    evidence = probe("net.route", AWS_TLS_ERROR)
+    assert "ssl-cert-file-ignored" in evidence.findings
+    assert "certifi" in evidence.facts["ca_bundle"].source
+
+
+# --- net.connect ---------------------------------------------------------------------------
+
+
+def test_nothing_listens_at_the_override(monkeypatch: pytest.MonkeyPatch) -> None:
+    url = f"http://127.0.0.1:{closed_port()}/"
+    monkeypatch.setenv("AWS_ENDPOINT_URL", url)
+    evidence = probe("net.connect", _refused(url))
+    assert evidence.findings == ("connect-refused",)
+    assert "refused" in evidence.summary
+
+
+def test_only_a_connection_is_opened_no_request_sent() -> None:
+    received: list[bytes] = []
+    done = threading.Event()
+
+    def record(conn: socket.socket) -> None:
+        conn.settimeout(5)
+        received.append(conn.recv(65536))
+        done.set()
+
+    with serve(record) as port:
+        evidence = probe("net.connect", _refused(f"http://127.0.0.1:{port}/"))
+        assert done.wait(5)
+    assert evidence.findings == ("reachable",)
+    assert received == [b""]  # the probe closed the connection without sending anything
+
+
+def test_a_self_signed_server_is_untrusted_and_its_issuer_named(tmp_path: Path) -> None:
+    pki = make_pki(tmp_path, ["localhost", "127.0.0.1"])
+    with tls_server(pki) as port:
+        evidence = probe(
+            "net.connect", f"SSL validation failed for https://localhost:{port}/ [SSL]"
+        )
+    assert "tls-untrusted" in evidence.findings
+    assert "tls-intercepted" not in evidence.findings  # not an AWS host: nobody is in between
+    assert evidence.facts["tls_issuer"].value == "CN=Example Corp TLS Inspection CA, O=Example Corp"
+
+
+def test_the_same_server_verifies_with_its_ca_in_aws_ca_bundle(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    pki = make_pki(tmp_path, ["localhost"])
+    monkeypatch.setenv("AWS_CA_BUNDLE", str(pki.ca))
+    with tls_server(pki) as port:
+        evidence = probe("net.connect", f"SSL validation failed for https://localhost:{port}/")
+    assert evidence.findings == ("reachable", "tls-ok")
+    assert "AWS_CA_BUNDLE" in evidence.details[-1]
+
+
+def test_an_intercepting_proxy_is_recognised_by_its_issuer(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    pki = make_pki(tmp_path, ["sts.us-east-1.amazonaws.com"])
+    with intercepting_proxy(pki) as port:
+        monkeypatch.setenv("HTTPS_PROXY", f"http://127.0.0.1:{port}")
+        evidence = probe("net.connect", AWS_TLS_ERROR)
+    assert {"reachable", "tls-untrusted", "tls-intercepted"} <= set(evidence.findings)
+    assert "Example Corp TLS Inspection CA" in evidence.summary
+    assert "not by Amazon" in evidence.summary
+
+
+def test_a_proxy_that_is_down(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("HTTPS_PROXY", f"http://127.0.0.1:{closed_port()}")
+    evidence = probe("net.connect", AWS_TLS_ERROR)
+    assert evidence.findings == ("proxy-unreachable",)
+    assert "proxy http://127.0.0.1" in evidence.summary
+
+
+def test_a_proxy_that_wants_credentials(monkeypatch: pytest.MonkeyPatch) -> None:
+    def deny(conn: socket.socket) -> None:
+        conn.recv(4096)
+        conn.sendall(b"HTTP/1.1 407 Proxy Authentication Required\r\nContent-Length: 0\r\n\r\n")
+
+    with serve(deny) as port:
+        monkeypatch.setenv("HTTPS_PROXY", f"http://127.0.0.1:{port}")
+        evidence = probe("net.connect", AWS_TLS_ERROR)
+    assert evidence.findings == ("proxy-auth-required",)
+
+
+def test_a_name_that_does_not_resolve(monkeypatch: pytest.MonkeyPatch) -> None:
+    def no_such_host(host: str, *args: object, **kwargs: object) -> object:
+        raise socket.gaierror(-2, "Name or service not known")
+
+    monkeypatch.setattr(socket, "getaddrinfo", no_such_host)
+    evidence = probe("net.connect", _refused("https://sts.us-east1.amazonaws.com/"))
+    assert evidence.findings == ("dns-failed",)
+    assert "sts.us-east1.amazonaws.com" in evidence.summary
+
+
+def test_offline_runs_no_network_check() -> None:
+    evidence = probe("net.connect", AWS_TLS_ERROR, offline=True)
+    assert evidence.status.value == "skipped"
+
+
+def test_connection_is_registered_as_a_network_probe() -> None:
+    from awsmedic.probes import registry
+
+    assert registry()["net.connect"].network and registry()["net.connect"].function is connection
+    assert not registry()["net.route"].network

@@ -1,0 +1,262 @@
+"""The consultation driver: pausing at questions, /back, cancelling, consent before a probe."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+from awsmedic.consult import Cancelled, Consultation
+from awsmedic.kb import load_checked, shipped_dir
+from awsmedic.kb.model import Knowledge
+from awsmedic.model import Answered, Asked, Evidence, Probed, Status, WentBack
+from awsmedic.probes import ProbeInput, ProbeSpec, registry
+from awsmedic.redact import SecretBook
+from awsmedic.transcript import Transcript
+from awsmedic.workers import DaemonPool
+from tests.conftest import make_context
+
+TREE = """
+id = "test-flow"
+title = "A test family"
+codes = ["AwsMedicTestFlow"]
+phrases = ["awsmedic test flow error"]
+start = "first"
+
+[nodes.first]
+kind = "probe"
+probe = "test.first"
+next = { default = "ask" }
+
+[nodes.ask]
+kind = "question"
+id = "q1"
+text = "Which way?"
+answers = { a = "second", b = "typo" }
+
+[nodes.second]
+kind = "probe"
+probe = "test.second"
+next = { found = "deleted", skipped = "unknown", default = "typo" }
+
+[nodes.deleted]
+kind = "cause"
+cause = "key-deleted"
+confidence = "likely"
+
+[nodes.typo]
+kind = "cause"
+cause = "key-typo"
+confidence = "possible"
+
+[nodes.unknown]
+kind = "cause"
+cause = "unknown"
+confidence = "possible"
+"""
+PASTE = "AwsMedicTestFlow: awsmedic test flow error"
+
+
+@dataclass
+class Probes:
+    """Two test probes; `second` may need consent (prefetch=False) or block until released."""
+
+    runs: list[str] = field(default_factory=list)
+    gate: threading.Event = field(default_factory=threading.Event)
+    delay: float = 0.0
+
+    def first(self, run: ProbeInput) -> Evidence:
+        self.runs.append("test.first")
+        return Evidence("test.first", Status.OK, "first ran")
+
+    def second(self, run: ProbeInput) -> Evidence:
+        """Look the key up with another profile's credentials."""
+        self.runs.append("test.second")
+        self.gate.wait(30)
+        time.sleep(self.delay)
+        return Evidence("test.second", Status.PROBLEM, "second found it", ("found",))
+
+
+@pytest.fixture
+def probes() -> Iterator[Probes]:
+    probes = Probes()
+    probes.gate.set()
+    yield probes
+    probes.gate.set()
+
+
+@pytest.fixture
+def consultation(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, probes: Probes
+) -> Callable[..., Consultation]:
+    def make(consent: bool = False, **ctx: object) -> Consultation:
+        specs = registry()
+        for probe_id, function, prefetch in (
+            ("test.first", probes.first, True),
+            ("test.second", probes.second, not consent),
+        ):
+            spec = ProbeSpec(probe_id, probe_id, False, ("found",), (), function, prefetch)
+            monkeypatch.setitem(specs, probe_id, spec)  # type: ignore[arg-type]
+        kb = tmp_path / "kb"
+        (kb / "trees").mkdir(parents=True, exist_ok=True)
+        (kb / "trees" / "test-flow.toml").write_text(TREE)
+        knowledge: Knowledge = load_checked((shipped_dir(), kb))
+        result = Consultation(make_context(**ctx), knowledge, SecretBook(), Transcript())
+        assert result.recognise(PASTE).best is not None
+        return result
+
+    return make
+
+
+def test_start_stops_at_the_question_and_reply_walks_on(
+    consultation: Callable[..., Consultation],
+) -> None:
+    case = consultation()
+    question = case.start()
+    assert question is not None and question.id == "q1" and case.pending == question
+    assert case.reply("a") is None
+    assert case.outcome is not None and case.outcome.diagnosis is not None
+    assert case.outcome.diagnosis.cause == "key-deleted"
+    assert [q.id for q, _ in case.outcome.questions] == ["q1"]
+
+
+def test_back_restores_questions_and_probes(consultation: Callable[..., Consultation]) -> None:
+    case = consultation()
+    case.start()
+    case.reply("a")
+    outcome = case.outcome
+    assert outcome is not None and [e.probe for e in outcome.probes] == [
+        "test.first",
+        "test.second",
+    ]
+    assert case.back() is outcome
+    assert case.pending is not None and case.pending.id == "q1"
+    assert outcome.diagnosis is None and [e.probe for e in outcome.probes] == ["test.first"]
+    assert outcome.questions == []
+    assert isinstance(case.transcript.events[-1], WentBack)
+    case.reply("b")
+    assert outcome.diagnosis is not None and outcome.diagnosis.cause == "key-typo"
+    assert [e.probe for e in outcome.probes] == ["test.first"]  # test.second not used again
+    assert case.back() is not None and case.back() is None  # one answer, one undo
+
+
+def test_back_with_an_answerer_asks_again(consultation: Callable[..., Consultation]) -> None:
+    case = consultation()
+    case.run(lambda question: "a")
+    outcome = case.back(lambda question: "b")
+    assert outcome is not None and outcome.diagnosis is not None
+    assert outcome.diagnosis.cause == "key-typo"
+
+
+def test_cancel_abandons_a_waiting_probe(
+    consultation: Callable[..., Consultation], probes: Probes
+) -> None:
+    probes.gate.clear()
+    case = consultation()
+    case.start()
+    errors: list[BaseException] = []
+
+    def answer() -> None:
+        try:
+            case.reply("a")
+        except Cancelled as exc:
+            errors.append(exc)
+
+    walker = threading.Thread(target=answer)
+    walker.start()
+    while "test.second" not in probes.runs:
+        time.sleep(0.01)
+    assert case.running() == ("test.second",)
+    began = time.monotonic()
+    case.cancel()
+    walker.join(2)
+    assert not walker.is_alive() and time.monotonic() - began < 1
+    assert len(errors) == 1
+    probe_threads = [t for t in threading.enumerate() if t.name == "awsmedic-probe"]
+    assert probe_threads and all(t.daemon for t in probe_threads)  # never joined at exit
+    probes.gate.set()
+    time.sleep(0.1)
+    assert not any(
+        isinstance(e, Probed) and e.evidence.probe == "test.second" for e in case.transcript.events
+    )
+    assert case.back() is not None and case.pending is not None  # and the case goes on
+    assert case.reply("a") is None
+    assert case.outcome is not None and case.outcome.diagnosis is not None
+
+
+def test_a_probe_that_needs_consent_is_asked_first(
+    consultation: Callable[..., Consultation], probes: Probes
+) -> None:
+    case = consultation(consent=True)
+    case.start()
+    question = case.reply("a")
+    assert question is not None and question.id == "consent:test.second"
+    assert question.choices == ("yes", "no")
+    assert "another profile" in question.text  # the probe's docstring says what it does
+    assert "test.second" not in probes.runs  # neither prefetched nor run unasked
+    assert any(
+        isinstance(e, Asked) and e.question.id == question.id for e in case.transcript.events
+    )
+    assert case.reply("no") is None
+    assert case.outcome is not None and case.outcome.diagnosis is not None
+    assert case.outcome.diagnosis.cause == "unknown"
+    assert case.outcome.probes[-1].status is Status.SKIPPED
+    assert "test.second" not in probes.runs
+    assert case.back() is not None and case.pending == question  # /back undoes the refusal
+    assert case.reply("yes") is None
+    assert probes.runs.count("test.second") == 1
+    assert case.outcome.diagnosis is not None and case.outcome.diagnosis.cause == "key-deleted"
+    consents = [
+        e for e in case.transcript.events if isinstance(e, Answered) and e.question == question.id
+    ]
+    assert [e.answer for e in consents] == ["no", "yes"]
+
+
+def test_consent_through_an_answerer_or_in_advance(
+    consultation: Callable[..., Consultation], probes: Probes
+) -> None:
+    asked: list[str] = []
+
+    def answerer(question: object) -> str | None:
+        asked.append(question.id)  # type: ignore[attr-defined]
+        return "a" if question.id == "q1" else None  # type: ignore[attr-defined]
+
+    case = consultation(consent=True)
+    outcome = case.run(answerer)
+    assert asked == ["q1", "consent:test.second"]
+    assert outcome.diagnosis is not None and outcome.diagnosis.cause == "unknown"  # unanswered: no
+    assert "test.second" not in probes.runs
+
+    case = consultation(consent=True)
+    case.recognise(PASTE, preset={"q1": "a", "consent:test.second": "yes"})
+    outcome = case.run(lambda question: pytest.fail("nothing should be asked"))
+    assert outcome.diagnosis is not None and outcome.diagnosis.cause == "key-deleted"
+
+
+def test_the_budget_counts_waiting_not_thinking(
+    consultation: Callable[..., Consultation], probes: Probes
+) -> None:
+    probes.delay = 0.3
+    case = consultation(consent=True, budget=1.0)
+    case.start()
+    assert case.reply("a") is not None  # consent question
+    time.sleep(1.2)  # the user thinks longer than the whole budget
+    case.reply("yes")
+    assert case.outcome is not None and case.outcome.probes[-1].status is Status.PROBLEM
+
+
+def test_daemon_pool_abandon_cancels_queued_jobs() -> None:
+    pool = DaemonPool(1)
+    gate = threading.Event()
+    running = pool.submit(gate.wait, 5)
+    queued = pool.submit(lambda: "never")
+    time.sleep(0.05)
+    pool.abandon()
+    assert queued.cancelled()
+    assert pool.submit(lambda: "late").cancelled()
+    gate.set()
+    assert running.result(2) is True

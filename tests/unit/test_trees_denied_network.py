@@ -1,0 +1,452 @@
+"""Every cause of the refused-action, account and network trees is reachable, and for the right
+evidence: the shipped trees walked with hand-made probe results (the probes have their own tests).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import UTC, datetime
+
+import pytest
+
+from awsmedic import engine
+from awsmedic.kb import load_checked, shipped_dir
+from awsmedic.kb.model import Knowledge
+from awsmedic.match import Matcher
+from awsmedic.model import Concluded, Evidence, Stalled, Status
+
+NOW = datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC)
+DENIED = (
+    "An error occurred (AccessDenied) when calling the ListUsers operation: User: "
+    "arn:aws:iam::123456789012:user/bob is not authorized to perform: iam:ListUsers on resource: "
+    "arn:aws:iam::123456789012:user/"
+)
+IMPLICIT = DENIED + " because no identity-based policy allows the iam:ListUsers action"
+ASSUME = (
+    "An error occurred (AccessDenied) when calling the AssumeRole operation: User: "
+    "arn:aws:iam::123456789012:user/alice is not authorized to perform: sts:AssumeRole on "
+    "resource: arn:aws:iam::123456789012:role/deployer"
+)
+TLS = "SSL validation failed for https://sts.us-east-1.amazonaws.com/ [SSL: CERTIFICATE_VERIFY_FAILED]"
+PROXY = 'ProxyConnectionError: Failed to connect to proxy URL: "http://proxy:3128"'
+REFUSED = 'EndpointConnectionError: Could not connect to the endpoint URL: "https://sts.eu-west-1.amazonaws.com/"'
+
+Findings = Mapping[str, tuple[str, ...] | Status]
+
+
+@pytest.fixture(scope="module")
+def knowledge() -> Knowledge:
+    return load_checked([shipped_dir()])
+
+
+def walk(
+    knowledge: Knowledge, text: str, evidence: Findings, answers: Mapping[str, str] | None = None
+) -> tuple[str, str | None, str, list[str]]:
+    """(tree, cause or None, confidence or stall reason, candidates) for a walk with this evidence.
+
+    `evidence` maps a probe id to its findings (status ok), or to a Status for a probe that could
+    not run; a probe the walk needs and the mapping lacks fails the test.
+    """
+    recognition = Matcher(knowledge).recognise(text)
+    assert recognition.best is not None
+    tree = knowledge.trees[recognition.best.tree]
+    state = engine.new_dialogue(
+        knowledge, tree, text, recognition.signals, recognition.facts, NOW, preset=answers or {}
+    )
+    state, outputs = engine.advance(state, engine.Start(), NOW)
+    while True:
+        last = outputs[-1]
+        if isinstance(last, engine.NeedProbe):
+            found = evidence[last.probe]
+            result = (
+                Evidence(last.probe, found, "could not run")
+                if isinstance(found, Status)
+                else Evidence(last.probe, Status.OK, f"{last.probe} said so", found)
+            )
+            state, outputs = engine.advance(state, engine.ProbeResult(result), NOW)
+        elif isinstance(last, engine.NeedAnswer):
+            state, outputs = engine.advance(state, engine.Decline(last.question.id), NOW)
+        elif isinstance(last, Concluded):
+            return tree.id, last.diagnosis.cause, last.diagnosis.confidence.value, []
+        elif isinstance(last, Stalled):
+            return tree.id, None, last.reason, [c.cause for c in last.candidates]
+        else:
+            raise AssertionError(f"unexpected output {last}")
+
+
+CASES = [
+    # access-denied: the plain refusal, as identity checks settle it
+    (
+        "plain, only identity",
+        IMPLICIT,
+        {
+            "denial.message": ("denial-parsed",),
+            "creds.chain": (),
+            "identity.compare": ("principal-is-caller", "no-other-identity"),
+        },
+        {},
+        "iam-permission-denied",
+        "confirmed",
+    ),
+    (
+        "plain, old wording",
+        DENIED,
+        {
+            "denial.message": ("denial-parsed",),
+            "creds.chain": (),
+            "identity.compare": ("no-other-identity",),
+        },
+        {},
+        "iam-permission-denied",
+        "likely",
+    ),
+    (
+        "env keys win",
+        DENIED,
+        {"denial.message": (), "creds.chain": ("env-credentials", "env-shadows-profile")},
+        {},
+        "env-overrides-profile",
+        "likely",
+    ),
+    (
+        "selectors disagree",
+        DENIED,
+        {
+            "denial.message": (),
+            "creds.chain": (),
+            "identity.compare": ("profile-selectors-disagree",),
+        },
+        {},
+        "wrong-profile-selected",
+        "likely",
+    ),
+    (
+        "resource in another profile's account",
+        DENIED,
+        {
+            "denial.message": (),
+            "creds.chain": (),
+            "identity.compare": ("other-profile-in-resource-account",),
+        },
+        {},
+        "wrong-profile-selected",
+        "likely",
+    ),
+    (
+        "not the identity meant",
+        DENIED,
+        {"denial.message": (), "creds.chain": (), "identity.compare": ("principal-is-caller",)},
+        {"intended-identity": "no"},
+        "wrong-profile-selected",
+        "likely",
+    ),
+    (
+        "someone else, meant",
+        DENIED,
+        {
+            "denial.message": (),
+            "creds.chain": (),
+            "identity.compare": ("principal-not-caller", "no-other-identity"),
+        },
+        {"intended-identity": "yes"},
+        "iam-permission-denied",
+        "likely",
+    ),
+    # access-denied: guardrails, roles, MFA, sessions, account
+    (
+        "scp",
+        DENIED + " with an explicit deny in a service control policy",
+        {"denial.message": ("explicit-deny", "explicit-deny-scp")},
+        {},
+        "explicit-deny-guardrail",
+        "confirmed",
+    ),
+    (
+        "boundary allows nothing",
+        DENIED + " because no permissions boundary allows the iam:ListUsers action",
+        {"denial.message": ("implicit-deny-boundary",)},
+        {},
+        "explicit-deny-guardrail",
+        "confirmed",
+    ),
+    (
+        "deny without mfa",
+        DENIED + " with an explicit deny in an identity-based policy (MFA required)",
+        {"denial.message": ("explicit-deny-identity",)},
+        {},
+        "mfa-required",
+        "likely",
+    ),
+    (
+        "role arn is a user",
+        ASSUME,
+        {"denial.message": ("denial-parsed",), "role.settings": ("role-arn-not-role",)},
+        {},
+        "assume-role-denied",
+        "confirmed",
+    ),
+    (
+        "source broken",
+        ASSUME,
+        {"denial.message": (), "role.settings": (), "identity.compare": ("source-rejected",)},
+        {},
+        "source-profile-broken",
+        "likely",
+    ),
+    (
+        "trust refuses",
+        ASSUME,
+        {"denial.message": (), "role.settings": (), "identity.compare": ("source-identity-ok",)},
+        {"role-needs-mfa": "no"},
+        "assume-role-denied",
+        "likely",
+    ),
+    (
+        "role needs mfa",
+        ASSUME,
+        {"denial.message": (), "role.settings": (), "identity.compare": ("source-identity-ok",)},
+        {"role-needs-mfa": "yes"},
+        "mfa-required",
+        "likely",
+    ),
+    (
+        "mfa_serial set, so not MFA",
+        ASSUME,
+        {"denial.message": (), "role.settings": ("mfa-serial-set",), "identity.compare": ()},
+        {},
+        "assume-role-denied",
+        "likely",
+    ),
+    (
+        "mfa code",
+        "An error occurred (AccessDenied) when calling the GetSessionToken operation: MultiFactorAuthentication failed with invalid MFA one time pass code.",
+        {"role.settings": ("mfa-code-rejected",)},
+        {},
+        "mfa-required",
+        "confirmed",
+    ),
+    (
+        "session credentials",
+        "An error occurred (AccessDenied) when calling the GetSessionToken operation: Cannot call GetSessionToken with session credentials",
+        {},
+        {},
+        "session-token-api-restriction",
+        "likely",
+    ),
+    (
+        "web identity",
+        "AccessDenied: Not authorized to perform sts:AssumeRoleWithWebIdentity",
+        {},
+        {},
+        "web-identity-failure",
+        "likely",
+    ),
+    (
+        "account",
+        "An error occurred (AccessDeniedException) when calling the ListFoundationModels operation: Your account is not authorized to invoke this API operation.",
+        {"sts.identity": ("identity-ok",)},
+        {},
+        "account-not-activated",
+        "likely",
+    ),
+    # role-session-duration, sts-region-disabled, subscription-required
+    (
+        "duration",
+        "ValidationError: The requested DurationSeconds exceeds the 1 hour session limit for roles assumed by role chaining.",
+        {"role.settings": ("role-chaining", "duration-over-hour")},
+        {},
+        "role-duration-exceeded",
+        "confirmed",
+    ),
+    (
+        "sts deactivated",
+        "RegionDisabledException: STS is not activated in this region for account:123456789012.",
+        {"net.route": ()},
+        {},
+        "sts-regional-endpoint-deactivated",
+        "confirmed",
+    ),
+    (
+        "opt-in region off",
+        "RegionDisabledException: STS is not activated in this region for account:123456789012. (eu-south-1)",
+        {"net.route": ("region-opt-in",)},
+        {"region-enabled": "no"},
+        "opt-in-region-disabled",
+        "likely",
+    ),
+    (
+        "subscription",
+        "An error occurred (SubscriptionRequiredException) when calling the DescribeTrustedAdvisorChecks operation: AWS Premium Support Subscription is required to use this service.",
+        {"sts.identity": ("identity-ok",)},
+        {},
+        "account-not-activated",
+        "likely",
+    ),
+    (
+        "opt-in required in a disabled region",
+        "An error occurred (OptInRequired) when calling the DescribeInstances operation in me-south-1",
+        {"sts.identity": ()},
+        {"region-enabled": "no"},
+        "opt-in-region-disabled",
+        "likely",
+    ),
+    # connection-failed
+    (
+        "zone as region",
+        'Could not connect to the endpoint URL: "https://ec2.us-east-1a.amazonaws.com/"',
+        {},
+        {},
+        "invalid-region",
+        "confirmed",
+    ),
+    (
+        "bad region from config",
+        REFUSED,
+        {"net.route": ("region-not-a-region",)},
+        {},
+        "invalid-region",
+        "confirmed",
+    ),
+    (
+        "unknown region, no such host",
+        REFUSED,
+        {"net.route": ("region-unknown",), "net.connect": ("dns-failed",)},
+        {},
+        "invalid-region",
+        "confirmed",
+    ),
+    (
+        "override refused",
+        REFUSED,
+        {"net.route": ("endpoint-overridden",), "net.connect": ("connect-refused",)},
+        {},
+        "endpoint-override",
+        "confirmed",
+    ),
+    (
+        "fips host missing",
+        REFUSED,
+        {"net.route": ("fips-endpoint",), "net.connect": ("dns-failed",)},
+        {},
+        "endpoint-override",
+        "likely",
+    ),
+    (
+        "blocked",
+        REFUSED,
+        {"net.route": (), "net.connect": ("connect-timeout",)},
+        {},
+        "network-unreachable",
+        "confirmed",
+    ),
+    (
+        "no dns",
+        REFUSED,
+        {"net.route": (), "net.connect": ("dns-failed",)},
+        {},
+        "network-unreachable",
+        "likely",
+    ),
+    (
+        "proxy down (connection error)",
+        REFUSED,
+        {"net.route": ("proxy-applies",), "net.connect": ("proxy-unreachable",)},
+        {},
+        "tls-or-proxy",
+        "confirmed",
+    ),
+    (
+        "reachable now, elsewhere",
+        REFUSED,
+        {"net.route": (), "net.connect": ("reachable", "tls-ok")},
+        {"same-network": "no"},
+        "network-unreachable",
+        "likely",
+    ),
+    # ssl-or-proxy
+    (
+        "intercepted",
+        TLS,
+        {"net.route": (), "net.connect": ("reachable", "tls-untrusted", "tls-intercepted")},
+        {},
+        "tls-or-proxy",
+        "confirmed",
+    ),
+    (
+        "bundle broken",
+        TLS,
+        {"net.route": ("ca-bundle-custom", "ca-bundle-broken")},
+        {},
+        "tls-or-proxy",
+        "confirmed",
+    ),
+    (
+        "untrusted",
+        TLS,
+        {"net.route": (), "net.connect": ("reachable", "tls-untrusted")},
+        {},
+        "tls-or-proxy",
+        "likely",
+    ),
+    (
+        "proxy down",
+        PROXY,
+        {"net.route": ("proxy-applies",), "net.connect": ("proxy-unreachable",)},
+        {},
+        "tls-or-proxy",
+        "confirmed",
+    ),
+    (
+        "tls fine now",
+        TLS,
+        {"net.route": (), "net.connect": ("reachable", "tls-ok")},
+        {"same-network": "yes"},
+        "tls-or-proxy",
+        "possible",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("text", "evidence", "answers", "cause", "confidence"),
+    [pytest.param(*case[1:], id=case[0]) for case in CASES],
+)
+def test_each_cause_is_reached_for_its_evidence(
+    knowledge: Knowledge,
+    text: str,
+    evidence: Findings,
+    answers: Mapping[str, str],
+    cause: str,
+    confidence: str,
+) -> None:
+    _, found, how, _ = walk(knowledge, text, evidence, answers)
+    assert (found, how) == (cause, confidence)
+
+
+def test_every_cause_of_the_family_has_a_case(knowledge: Knowledge) -> None:
+    family = {
+        "iam-permission-denied", "explicit-deny-guardrail", "wrong-profile-selected",
+        "env-overrides-profile", "assume-role-denied", "mfa-required", "role-duration-exceeded",
+        "session-token-api-restriction", "sts-regional-endpoint-deactivated",
+        "account-not-activated", "endpoint-override", "tls-or-proxy", "network-unreachable",
+        "invalid-region",
+    }  # fmt: skip
+    assert family <= {case[4] for case in CASES}
+
+
+def test_an_unanswered_question_stalls_with_the_likely_causes_first(knowledge: Knowledge) -> None:
+    evidence = {
+        "denial.message": (),
+        "role.settings": (),
+        "identity.compare": ("source-identity-ok",),
+    }
+    _, cause, reason, candidates = walk(knowledge, ASSUME, evidence)
+    assert cause is None and "role-needs-mfa" in reason
+    assert candidates == ["assume-role-denied", "mfa-required"]
+
+
+def test_offline_the_identity_check_is_skipped_and_the_question_asked(knowledge: Knowledge) -> None:
+    evidence = {"denial.message": (), "creds.chain": (), "identity.compare": Status.SKIPPED}
+    _, cause, reason, candidates = walk(knowledge, DENIED, evidence)
+    assert cause is None and "intended-identity" in reason
+    assert candidates[0] == "iam-permission-denied"
