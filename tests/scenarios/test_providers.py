@@ -57,11 +57,11 @@ def test_a_helper_that_fails_is_run_only_with_consent(setup: Setup) -> None:
     assert "Error when retrieving credentials from custom-process" in error
     marker.unlink()
     asked = setup.diagnose(error, "--profile", "dev")
-    assert asked["diagnosis"] is None
-    assert asked["candidates"][0]["cause"] == "credential-process-failure"
-    assert asked["questions"][0]["id"] == "run-credential-process"
+    assert asked["diagnosis"]["cause"] == "credential-process-failure"
+    assert asked["diagnosis"]["confidence"] == "possible"
+    assert asked["questions"][0]["id"] == "consent:creds.process"
     assert not marker.exists(), "the helper must not run without consent"
-    result = setup.diagnose(error, "--profile", "dev", "--answer", "run-credential-process=yes")
+    result = setup.diagnose(error, "--profile", "dev", "--answer", "consent:creds.process=yes")
     assert result["diagnosis"]["cause"] == "credential-process-failure"
     assert result["diagnosis"]["confidence"] == "confirmed"
     assert "exited with status 1: okta: session expired" in evidence(result)
@@ -72,7 +72,7 @@ def test_a_helper_that_prints_a_banner(setup: Setup) -> None:
     helper(setup, "print('Welcome to ACME SSO!')\nprint(json.dumps({'Version': 1}))")
     error = setup.boto3_error("dev", traceback=True)
     assert "JSONDecodeError: Expecting value" in error or "Extra data" in error
-    result = setup.diagnose(error, "--profile", "dev", "--answer", "run-credential-process=yes")
+    result = setup.diagnose(error, "--profile", "dev", "--answer", "consent:creds.process=yes")
     assert result["diagnosis"]["cause"] == "credential-process-failure"
     assert "not JSON" in evidence(result)
 
@@ -82,7 +82,7 @@ def test_a_helper_with_the_wrong_version_never_shows_its_keys(setup: Setup) -> N
     helper(setup, f"print(json.dumps({payload!r}))")
     error = setup.boto3_error("dev")
     assert "Unsupported version '2'" in error
-    result = setup.diagnose(error, "--profile", "dev", "--answer", "run-credential-process=yes")
+    result = setup.diagnose(error, "--profile", "dev", "--answer", "consent:creds.process=yes")
     assert result["diagnosis"]["cause"] == "credential-process-failure"
     assert "Version 2, not 1" in evidence(result)
 

@@ -4,8 +4,9 @@ botocore splits the command into words (no shell), runs it, and wants exit statu
 object on stdout with `Version` 1, `AccessKeyId`, `SecretAccessKey` (optionally `SessionToken`,
 `Expiration`). We do the same with three differences that keep it safe: a short timeout, stdin
 closed and a new session (so a helper cannot prompt on the user's terminal), and we report only
-the *shape* of what it printed, never a value. It runs only when the tree reaches it (no
-prefetch): trees ask before running someone's helper.
+the *shape* of what it printed, never a value. It runs only when the walk reaches it and the
+user agrees (no prefetch: the consultation asks `consent:creds.process` first), because the
+helper is someone else's program: it may open a browser or touch its own caches.
 """
 
 from __future__ import annotations
@@ -154,7 +155,7 @@ def _execute(argv: list[str], env: dict[str, str], now: datetime) -> tuple[str, 
 
 @probe(
     "creds.process",
-    title="credential_process helper",
+    title="run the credential_process helper once",
     findings=(
         "not-process-profile",
         "process-shell-syntax",
@@ -174,7 +175,8 @@ def _execute(argv: list[str], env: dict[str, str], now: datetime) -> tuple[str, 
     prefetch=False,
 )
 def credential_process(run: ProbeInput) -> Evidence:
-    """Run credential_process bounded, no shell, stdin closed; check exit status and JSON shape."""
+    """It runs the profile's credential_process once (5 s limit, no input) and checks only the
+    exit status and the shape of its output; no credential is shown."""
     from botocore.compat import compat_shell_split
 
     found = _command(run)
