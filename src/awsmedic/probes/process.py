@@ -175,8 +175,11 @@ def _execute(argv: list[str], env: dict[str, str], now: datetime) -> tuple[str, 
     prefetch=False,
 )
 def credential_process(run: ProbeInput) -> Evidence:
-    """It runs the profile's credential_process once (5 s limit, no input) and checks only the
-    exit status and the shape of its output; no credential is shown."""
+    """It runs your credential_process helper once (5 s limit, no input); no value is shown.
+
+    Only the exit status and the shape of the output (JSON keys, Version, Expiration) are
+    reported; every value the helper prints goes to the scrubber.
+    """
     from botocore.compat import compat_shell_split
 
     found = _command(run)
