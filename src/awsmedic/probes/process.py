@@ -155,7 +155,7 @@ def _execute(argv: list[str], env: dict[str, str], now: datetime) -> tuple[str, 
 
 @probe(
     "creds.process",
-    title="run the credential_process helper once",
+    title="credential_process helper",
     findings=(
         "not-process-profile",
         "process-shell-syntax",
