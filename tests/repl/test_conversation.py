@@ -166,6 +166,11 @@ def test_restart_forgets_the_case(start: Start, profile_keys: None) -> None:
     assert session.run(keys) == 0
     assert "Starting over" in session.shown
     assert "Nothing to explain yet" in session.shown
+    # The session's transcript keeps the first case and records the restart.
+    transcript = session.repl.case.transcript
+    assert transcript is not None
+    assert [type(e).__name__ for e in transcript.events][-1] == "Restarted"
+    assert any(type(e).__name__ == "Asked" for e in transcript.events)
 
 
 def test_ctrl_c_during_a_probe_abandons_it(

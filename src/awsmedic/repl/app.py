@@ -193,7 +193,7 @@ class Repl:
         elif name == "/export":
             self.case.export(command.args)
         elif name == "/restart":
-            self.case.forget()
+            self.case.restart()
             self.printer.say("Starting over: paste the error.")
         return True
 

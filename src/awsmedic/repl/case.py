@@ -100,7 +100,10 @@ class Case:
 
         knowledge, matcher = self.knowledge.get()
         self.forget()
-        self.transcript = new_transcript(self.ctx)
+        # One transcript for the whole session: each paste is a new case in it.
+        fresh = self.transcript is None
+        if self.transcript is None:
+            self.transcript = new_transcript(self.ctx)
         consultation = Consultation(
             self.ctx,
             knowledge,
@@ -113,7 +116,8 @@ class Case:
         recognition = consultation.recognise(text)
         self.runner.flush()
         if recognition.best is None:
-            self.transcript = None
+            if fresh:
+                self.transcript = None  # a stray first paste is not worth a transcript
             self.printer.no_match()
             return
         self.consultation = consultation
@@ -179,10 +183,21 @@ class Case:
         self._open(consultation.pending)
 
     def forget(self) -> None:
+        """Drop the current case (its events stay in the session's transcript)."""
         if self.consultation is not None:
             self.consultation.cancel()
-        self.consultation, self.transcript, self.ask = None, None, None
+        self.consultation, self.ask = None, None
         self.toolbar.forget()
+
+    def restart(self) -> None:
+        """/restart: record it, so an export shows where the new start was, and forget the case."""
+        from awsmedic.model import Restarted
+
+        if self.consultation is not None:
+            self.consultation.restart()
+        elif self.transcript is not None:
+            self.transcript.append(Restarted(self.ctx.now()))
+        self.forget()
 
     def interrupt(self) -> None:
         """Ctrl-C at an empty prompt: leave an open question unanswered."""
@@ -208,7 +223,7 @@ class Case:
     def export(self, args: tuple[str, ...]) -> None:
         from awsmedic.transcript import format_for
 
-        if self.transcript is None:
+        if self.transcript is None or not self.transcript.events:
             self.printer.say("Nothing to export yet: paste an AWS error first.")
             return
         # An unquoted path with spaces arrives as several words: it is still one path.
