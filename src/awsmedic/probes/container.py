@@ -157,53 +157,41 @@ def container_credentials(run: ProbeInput) -> Evidence:
     ctx = run.ctx
     found = endpoint(ctx)
     if found is None:
-        return Evidence(
-            "creds.container",
-            Status.OK,
-            "no AWS_CONTAINER_CREDENTIALS_* variable is set",
-            ("container-not-configured",),
-        )
+        summary = "no AWS_CONTAINER_CREDENTIALS_* variable is set"
+        return Evidence("creds.container", Status.OK, summary, ("container-not-configured",))
     url, var = found
-    head = f"container credentials from {url} ({var})"
-    extra = [] if _in_container(ctx) else ["container-vars-outside-container"]
-    note = (
-        ""
-        if _in_container(ctx)
-        else " (and this does not look like a container: copied variables?)"
+    finding, sentence, secrets = _ask(ctx, url)
+    ok = finding == "container-credentials-ok"
+    extra: tuple[str, ...] = ()
+    if not _in_container(ctx):
+        extra = ("container-vars-outside-container",)
+        if not ok:
+            sentence += " (and this does not look like a container: copied variables?)"
+    return Evidence(
+        "creds.container",
+        Status.OK if ok else Status.PROBLEM,
+        f"container credentials from {url} ({var}): {sentence}",
+        (finding, *extra),
+        {},
+        (sentence,),
+        secrets,
     )
+
+
+def _ask(ctx: Context, url: str) -> tuple[str, str, tuple[Secret, ...]]:
+    """(finding, sentence, secrets): botocore's checks on the URL and token, then one GET."""
     if not host_allowed(url):
         allowed = ", ".join(ALLOWED_HOSTS)
         host = urlparse(url).hostname
-        sentence = f"botocore refuses plain HTTP to '{host}' (only loopback, {allowed})"
-        return Evidence(
-            "creds.container",
-            Status.PROBLEM,
-            f"{head}: {sentence}",
-            ("container-host-not-allowed", *extra),
-            {},
-            (sentence,),
+        return (
+            "container-host-not-allowed",
+            (f"botocore refuses plain HTTP to '{host}' (only loopback, {allowed})"),
+            (),
         )
     token, problem, sentence = _auth(ctx)
     secrets = (Secret(token),) if token else ()
     if problem is not None:
-        return Evidence(
-            "creds.container",
-            Status.PROBLEM,
-            f"{head}: {sentence}",
-            (problem, *extra),
-            {},
-            (sentence,),
-            secrets,
-        )
+        return problem, sentence, secrets
     status, body, error = _get(url, token, min(ctx.network_timeout, MAX_TIMEOUT_SECONDS))
     finding, sentence, returned = _response(status, body, error)
-    ok = finding == "container-credentials-ok"
-    return Evidence(
-        "creds.container",
-        Status.OK if ok else Status.PROBLEM,
-        f"{head}: {sentence}{'' if ok else note}",
-        (finding, *extra),
-        {},
-        (sentence,),
-        secrets + returned,
-    )
+    return finding, sentence, secrets + returned

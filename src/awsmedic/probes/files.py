@@ -136,36 +136,32 @@ def file_syntax(run: ProbeInput) -> Evidence:
         problems += issue_problems(ctx, file) + content_problems(ctx, file)
     problems += _pair_problems(run, files, selection.name)
     problems.sort(key=lambda problem: _rank(problem, selection.name))
-    secrets: list[Secret] = []
-    for file in files.files:
-        if file.path is not None and file.exists:
-            secrets += file_secrets(file.path)
     facts = {"profile": Fact(selection.name, selection.source), **files.facts(ctx)}
-    present = [f.where(ctx) for f in files.files if f.exists]
     # CRLF is harmless to botocore (Python reads universal newlines), so it is only noted.
-    crlf = [
+    crlf = tuple(
         f"{f.where(ctx)} has Windows (CRLF) line endings, which botocore reads fine"
         for f in files.files
         if f.ini is not None and f.ini.crlf
-    ]
-    if not problems:
-        summary = (
-            f"{' and '.join(present)} parse cleanly"
-            if present
-            else "neither the credentials nor the config file exists"
-        )
-        findings = ("files-clean", *(("file-crlf",) if crlf else ()))
-        return Evidence(
-            "files.syntax", Status.OK, summary, findings, facts, tuple(crlf), tuple(secrets)
-        )
-    first = problems[0]
-    more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
-    return Evidence(
-        "files.syntax",
-        Status.PROBLEM,
-        f"{first.describe()}{more}",
-        tuple(_findings(problems, selection.name)) + (("file-crlf",) if crlf else ()),
-        facts,
-        tuple(p.describe() for p in problems) + tuple(crlf),
-        tuple(secrets),
     )
+    noted = ("file-crlf",) if crlf else ()
+    if not problems:
+        present = " and ".join(f.where(ctx) for f in files.files if f.exists)
+        summary = f"{present} parse cleanly" if present else "neither file exists"
+        findings: tuple[str, ...] = ("files-clean", *noted)
+        status = Status.OK
+    else:
+        more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
+        summary = f"{problems[0].describe()}{more}"
+        findings = (*_findings(problems, selection.name), *noted)
+        status = Status.PROBLEM
+    details = tuple(p.describe() for p in problems) + crlf
+    return Evidence("files.syntax", status, summary, findings, facts, details, _secrets(files))
+
+
+def _secrets(files: awsconfig.AwsFiles) -> tuple[Secret, ...]:
+    """Every credential value in the files, for the scrubber (values never leave the probe)."""
+    found: list[Secret] = []
+    for file in files.files:
+        if file.path is not None and file.exists:
+            found += file_secrets(file.path)
+    return tuple(found)

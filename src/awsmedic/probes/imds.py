@@ -185,42 +185,41 @@ def instance_role(run: ProbeInput) -> Evidence:
     """IMDSv2 token, role list and role credentials, within one second, only where EC2 is likely."""
     ctx = run.ctx
     ec2 = on_ec2()
-    if (ctx.env("AWS_EC2_METADATA_DISABLED") or "").lower() == "true":
-        findings = ["imds-disabled"] + (["imds-disabled-on-ec2"] if ec2 else [])
-        where = "on this EC2 instance" if ec2 else "here"
-        return Evidence(
-            "imds.role",
-            Status.PROBLEM if ec2 else Status.OK,
-            f"AWS_EC2_METADATA_DISABLED=true: botocore never asks instance metadata {where}",
-            tuple(findings),
-        )
     base, explicit = base_url(ctx, run)
-    if not (ec2 or explicit):
-        return Evidence(
-            "imds.role",
-            Status.OK,
-            "this does not look like an EC2 instance (no EC2 DMI vendor, no metadata endpoint"
-            " set): instance metadata not asked",
-            ("not-on-ec2",),
-        )
+    skip = _not_asked(ctx, ec2, explicit)
+    if skip is not None:
+        return skip
+    v1 = _setting(ctx, "AWS_EC2_METADATA_V1_DISABLED", "ec2_metadata_v1_disabled", run) or ""
+    findings, sentence, secrets = _ask(base, v1.lower() == "true")
     proxy = _proxy(ctx, base)
-    v1_disabled = (
-        _setting(ctx, "AWS_EC2_METADATA_V1_DISABLED", "ec2_metadata_v1_disabled", run) or ""
-    ).lower() == "true"
-    findings, sentence, secrets = _ask(base, v1_disabled)
     if proxy is not None:
         findings.append("imds-behind-proxy")
         host = urlparse(base).hostname
         sentence += (
             f"; botocore sends these requests through the proxy {proxy} (add {host} to NO_PROXY)"
         )
-    ok = findings == ["imds-role-ok"]
     return Evidence(
         "imds.role",
-        Status.OK if ok else Status.PROBLEM,
+        Status.OK if findings == ["imds-role-ok"] else Status.PROBLEM,
         f"instance metadata at {base}: {sentence}",
         tuple(findings),
         {},
         (sentence,),
         secrets,
     )
+
+
+def _not_asked(ctx: Context, ec2: bool, explicit: bool) -> Evidence | None:
+    """Evidence when IMDS must not be asked: turned off, or nothing suggests EC2."""
+    if (ctx.env("AWS_EC2_METADATA_DISABLED") or "").lower() == "true":
+        findings = ("imds-disabled", "imds-disabled-on-ec2") if ec2 else ("imds-disabled",)
+        where = "on this EC2 instance" if ec2 else "here"
+        summary = f"AWS_EC2_METADATA_DISABLED=true: botocore never asks instance metadata {where}"
+        return Evidence("imds.role", Status.PROBLEM if ec2 else Status.OK, summary, findings)
+    if not (ec2 or explicit):
+        summary = (
+            "this does not look like an EC2 instance (no EC2 DMI vendor, no metadata endpoint"
+            " set): instance metadata not asked"
+        )
+        return Evidence("imds.role", Status.OK, summary, ("not-on-ec2",))
+    return None

@@ -86,45 +86,38 @@ def _state(path: Path, token: dict[str, object], now: datetime) -> tuple[str, st
 def login_session(run: ProbeInput) -> Evidence:
     """Whether the profile uses `aws login`, and the age and shape of its cached session."""
     ctx = run.ctx
-    files = awsconfig.load(ctx)
     selection = awsconfig.selected_profile(ctx, run.text)
-    found = _login_profile(files, selection.name)
+    found = _login_profile(awsconfig.load(ctx), selection.name)
     facts = {"profile": Fact(selection.name, selection.source)}
     if found is None:
-        return Evidence(
-            "login.session",
-            Status.OK,
-            f"profile '{selection.name}' does not use aws login (no login_session)",
-            ("not-login-profile",),
-            facts,
-        )
+        summary = f"profile '{selection.name}' does not use aws login (no login_session)"
+        return Evidence("login.session", Status.OK, summary, ("not-login-profile",), facts)
     profile, session = found
     digest = hashlib.sha256(session.encode("utf-8")).hexdigest()
     path = cache_dir(ctx) / f"{digest}.json"
     # The full sha256 name looks like a token to the scrubber; its start is enough to find it.
     shown = f"{ctx.tilde(path.parent)}/{digest[:12]}….json"
-    label = f"aws login profile '{profile}'"
-    try:
-        token = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        sentence = f"no cached session ({shown} does not exist)"
-        return Evidence(
-            "login.session", Status.PROBLEM, f"{label}: {sentence}", ("login-cache-missing",), facts
-        )
-    except (OSError, ValueError) as exc:
-        sentence = f"the cached session {shown} cannot be read ({type(exc).__name__})"
-        return Evidence(
-            "login.session", Status.PROBLEM, f"{label}: {sentence}", ("login-cache-invalid",), facts
-        )
-    if not isinstance(token, dict):
-        token = {}
-    finding, sentence = _state(path, token, ctx.now())
+    finding, sentence, token = _read(path, shown, ctx.now())
     return Evidence(
         "login.session",
         Status.OK if finding == "login-cache-recent" else Status.PROBLEM,
-        f"{label}: {sentence} ({shown})",
+        f"aws login profile '{profile}': {sentence}",
         (finding,),
         facts,
         (sentence,),
         _secrets(token),
     )
+
+
+def _read(path: Path, shown: str, now: datetime) -> tuple[str, str, dict[str, object]]:
+    """(finding, sentence, cached token) for the session cache file."""
+    try:
+        token = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return "login-cache-missing", f"no cached session ({shown} does not exist)", {}
+    except (OSError, ValueError) as exc:
+        why = type(exc).__name__
+        return "login-cache-invalid", f"the cached session {shown} cannot be read ({why})", {}
+    token = token if isinstance(token, dict) else {}
+    finding, sentence = _state(path, token, now)
+    return finding, f"{sentence} ({shown})", token

@@ -184,34 +184,26 @@ def credential_process(run: ProbeInput) -> Evidence:
 
     found = _command(run)
     if found is None:
-        return Evidence(
-            "creds.process",
-            Status.OK,
-            "no credential_process is configured",
-            ("not-process-profile",),
-        )
+        summary = "no credential_process is configured"
+        return Evidence("creds.process", Status.OK, summary, ("not-process-profile",))
     profile, command, where = found
     facts = {
         "profile": Fact(profile, "credential_process", where),
         **awsconfig.load(run.ctx).facts(run.ctx),
     }
     argv = compat_shell_split(command)
-    findings: list[str] = []
-    details = [
-        f"credential_process of profile '{profile}' ({where}) runs '{argv[0] if argv else ''}'"
-    ]
+    finding, sentence, secrets = _execute(argv, dict(run.ctx.environ), run.ctx.now())
+    program = argv[0] if argv else ""
+    details = [f"credential_process of profile '{profile}' ({where}) runs '{program}'", sentence]
+    findings = [finding]
     if any(token in command for token in _SHELL_SYNTAX) or command.lstrip().startswith("~"):
         findings.append("process-shell-syntax")
         details.append(
             "the command uses shell syntax (~, $VAR, pipes, redirections), but no shell runs it"
         )
-    finding, sentence, secrets = _execute(argv, dict(run.ctx.environ), run.ctx.now())
-    findings.insert(0, finding)
-    details.append(sentence)
-    ok = finding == "process-ok" and "process-shell-syntax" not in findings
     return Evidence(
         "creds.process",
-        Status.OK if ok else Status.PROBLEM,
+        Status.OK if findings == ["process-ok"] else Status.PROBLEM,
         f"credential_process of profile '{profile}' ({where}): {sentence}",
         tuple(findings),
         facts,

@@ -41,72 +41,74 @@ def _source_available(ctx: Context, source: str) -> str | None:
     return None
 
 
-def _step(
-    ctx: Context, files: AwsFiles, current: str, visited: list[str]
-) -> tuple[str, str, str | None]:
-    """Check one role profile; (finding, sentence, next profile to follow or None)."""
+Step = tuple[str, str, str | None]  # (finding, sentence, next profile to follow or None)
+
+
+def _step(ctx: Context, files: AwsFiles, current: str, visited: list[str]) -> Step:
+    """Check one role profile's source, as AssumeRoleProvider._get_role_config does."""
     settings = files.settings(current)
     where = settings["role_arn"].where(ctx)
     source = settings.get("source_profile")
     cred_source = settings.get("credential_source")
     if source is not None and cred_source is not None:
-        return (
-            "role-both-sources",
-            f"[{current}] ({where}) sets both source_profile and credential_source",
-            None,
-        )
-    if source is None and cred_source is None:
-        return (
-            "role-no-source",
-            f"[{current}] ({where}) has role_arn but neither source_profile nor credential_source",
-            None,
-        )
+        sentence = f"[{current}] ({where}) sets both source_profile and credential_source"
+        return "role-both-sources", sentence, None
     if cred_source is not None:
-        if cred_source.value not in CREDENTIAL_SOURCES:
-            return (
-                "role-credential-source-invalid",
-                f"credential_source = {cred_source.value} ({cred_source.where(ctx)}) is not one of"
-                f" {', '.join(CREDENTIAL_SOURCES)}",
-                None,
-            )
-        missing = _source_available(ctx, cred_source.value)
-        if missing:
-            return "role-credential-source-empty", missing, None
-        return "role-config-ok", f"[{current}] uses credential_source = {cred_source.value}", None
-    assert source is not None
+        return _credential_source(ctx, current, cred_source)
+    if source is None:
+        sentence = f"[{current}] ({where}) has role_arn but neither source_profile nor"
+        return "role-no-source", sentence + " credential_source", None
+    return _source_profile(ctx, files, current, source, visited)
+
+
+def _credential_source(ctx: Context, current: str, setting: awsconfig.Setting) -> Step:
+    if setting.value not in CREDENTIAL_SOURCES:
+        allowed = ", ".join(CREDENTIAL_SOURCES)
+        sentence = f"credential_source = {setting.value} ({setting.where(ctx)}) is not one of"
+        return "role-credential-source-invalid", f"{sentence} {allowed}", None
+    missing = _source_available(ctx, setting.value)
+    if missing:
+        return "role-credential-source-empty", missing, None
+    return "role-config-ok", f"[{current}] uses credential_source = {setting.value}", None
+
+
+def _missing_source(ctx: Context, files: AwsFiles, source: awsconfig.Setting) -> Step:
+    name = source.value
+    sentence = f"source_profile = {name} ({source.where(ctx)}) names a profile that does not exist"
+    wrong = profilenames.wrong_form(ctx, files, name)
+    near = profilenames.near(files, name)
+    if wrong is not None:
+        sentence += f": {wrong[1]}"
+    elif near is not None:
+        sentence += f"; did you mean '{near}'?"
+    return "role-source-profile-missing", sentence, None
+
+
+def _source_profile(
+    ctx: Context, files: AwsFiles, current: str, source: awsconfig.Setting, visited: list[str]
+) -> Step:
     name = source.value
     if name not in files.profiles:
-        sentence = (
-            f"source_profile = {name} ({source.where(ctx)}) names a profile that does not exist"
-        )
-        wrong = profilenames.wrong_form(ctx, files, name)
-        near = profilenames.near(files, name)
-        if wrong is not None:
-            sentence += f": {wrong[1]}"
-        elif near is not None:
-            sentence += f"; did you mean '{near}'?"
-        return "role-source-profile-missing", sentence, None
-    source_settings = files.settings(name)
-    static = "aws_access_key_id" in source_settings or "aws_secret_access_key" in source_settings
-    if name in visited and (name != current or not static):
-        chain = " -> ".join([*visited, name])
-        return "role-source-loop", f"source_profile references loop: {chain}", None
-    kind = awsconfig.profile_kind(source_settings)
-    if static:
-        if "aws_access_key_id" in source_settings and "aws_secret_access_key" in source_settings:
-            return "role-config-ok", f"[{current}] takes its credentials from '{name}' (keys)", None
+        return _missing_source(ctx, files, source)
+    settings = files.settings(name)
+    keys = {"aws_access_key_id", "aws_secret_access_key"} & set(settings)
+    # A profile may name itself as its source only when it holds static keys.
+    if name in visited and (name != current or not keys):
         return (
-            "role-source-no-credentials",
-            f"source profile '{name}' ({source.where(ctx)}) has only half of a key pair",
+            "role-source-loop",
+            f"source_profile references loop: {' -> '.join([*visited, name])}",
             None,
         )
-    if kind == "role":
+    kind = awsconfig.profile_kind(settings)
+    if len(keys) == 2 or (not keys and kind in _SOURCE_KINDS):
+        what = "keys" if keys else kind
+        return "role-config-ok", f"[{current}] takes its credentials from '{name}' ({what})", None
+    if not keys and kind == "role":
         return "role-source-is-role", f"[{current}] chains to role profile '{name}'", name
-    if kind in _SOURCE_KINDS:
-        return "role-config-ok", f"[{current}] takes its credentials from '{name}' ({kind})", None
+    lack = "only half of a key pair" if keys else "no credentials of its own"
     return (
         "role-source-no-credentials",
-        f"source profile '{name}' ({source.where(ctx)}) has no credentials of its own",
+        f"source profile '{name}' ({source.where(ctx)}) has {lack}",
         None,
     )
 
@@ -135,40 +137,10 @@ def role_config(run: ProbeInput) -> Evidence:
     selection = awsconfig.selected_profile(ctx, run.text)
     settings = files.settings(selection.name)
     if awsconfig.profile_kind(settings) != "role":
-        return Evidence(
-            "config.role",
-            Status.OK,
-            f"profile '{selection.name}' is not a role profile (no role_arn)",
-            ("not-role-profile",),
-            {"profile": Fact(selection.name, selection.source)},
-        )
-    facts = {
-        **files.facts(ctx),
-        "profile": Fact(selection.name, selection.source),
-        "role_arn": Fact(
-            settings["role_arn"].value, "config-file", settings["role_arn"].where(ctx)
-        ),
-    }
-    if "source_profile" in settings:
-        source = settings["source_profile"]
-        facts["source_profile"] = Fact(source.value, "config-file", source.where(ctx))
-    details: list[str] = []
-    findings: list[str] = []
-    if not _ROLE_ARN.match(settings["role_arn"].value.strip()):
-        findings.append("role-arn-malformed")
-        details.append(
-            f"role_arn ({settings['role_arn'].where(ctx)}) is not shaped like"
-            " arn:aws:iam::<12 digits>:role/<name>"
-        )
-    visited = [selection.name]
-    current: str | None = selection.name
-    while current is not None:
-        finding, sentence, current = _step(ctx, files, current, visited)
-        details.append(sentence)
-        if current is not None:
-            visited.append(current)
-            continue
-        findings.insert(0, finding)
+        summary = f"profile '{selection.name}' is not a role profile (no role_arn)"
+        profile = {"profile": Fact(selection.name, selection.source)}
+        return Evidence("config.role", Status.OK, summary, ("not-role-profile",), profile)
+    findings, details = _walk(ctx, files, selection.name)
     ok = findings == ["role-config-ok"]
     summary = details[-1] if ok else "; ".join(d for d in details if "chains to" not in d)
     return Evidence(
@@ -176,6 +148,37 @@ def role_config(run: ProbeInput) -> Evidence:
         Status.OK if ok else Status.PROBLEM,
         f"role profile '{selection.name}': {summary}",
         tuple(findings),
-        facts,
+        _facts(ctx, files, selection),
         tuple(details),
     )
+
+
+def _walk(ctx: Context, files: AwsFiles, profile: str) -> tuple[list[str], list[str]]:
+    """Findings and sentences along the chain of source profiles, from `profile` down."""
+    findings: list[str] = []
+    details: list[str] = []
+    arn = files.settings(profile)["role_arn"]
+    if not _ROLE_ARN.match(arn.value.strip()):
+        findings.append("role-arn-malformed")
+        details.append(
+            f"role_arn ({arn.where(ctx)}) is not shaped like arn:aws:iam::<12 digits>:role/<name>"
+        )
+    visited = [profile]
+    current: str | None = profile
+    while current is not None:
+        finding, sentence, current = _step(ctx, files, current, visited)
+        details.append(sentence)
+        if current is None:
+            findings.insert(0, finding)
+        else:
+            visited.append(current)
+    return findings, details
+
+
+def _facts(ctx: Context, files: AwsFiles, selection: awsconfig.Selection) -> dict[str, Fact]:
+    settings = files.settings(selection.name)
+    facts = {**files.facts(ctx), "profile": Fact(selection.name, selection.source)}
+    for name in ("role_arn", "source_profile"):
+        if name in settings:
+            facts[name] = Fact(settings[name].value, "config-file", settings[name].where(ctx))
+    return facts

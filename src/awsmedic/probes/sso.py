@@ -109,10 +109,10 @@ def read_config(ctx: Context, files: AwsFiles, profile: str) -> SsoConfig:
 
 def cache_file(ctx: Context, config: SsoConfig) -> Path | None:
     key = config.session if config.session is not None else config.start_url
-    if key is None or ctx.home is None:
+    if key is None:
         return None
     digest = hashlib.sha1(key.encode("utf-8")).hexdigest()  # noqa: S324 (botocore's cache key)
-    return ctx.home / ".aws" / "sso" / "cache" / f"{digest}.json"
+    return awsconfig.expand(ctx, f"~/.aws/sso/cache/{digest}.json")
 
 
 def parse_time(text: object) -> datetime | None:
@@ -199,62 +199,49 @@ def sso_token(run: ProbeInput) -> Evidence:
     ctx = run.ctx
     files = awsconfig.load(ctx)
     selection = awsconfig.selected_profile(ctx, run.text)
+    facts = {"profile": Fact(selection.name, selection.source), **files.facts(ctx)}
     profile = sso_profile(files, selection.name)
     if profile is None:
-        return Evidence(
-            "sso.token",
-            Status.OK,
-            f"profile '{selection.name}' does not use IAM Identity Center",
-            ("not-sso-profile",),
-            {"profile": Fact(selection.name, selection.source)},
-        )
+        summary = f"profile '{selection.name}' does not use IAM Identity Center"
+        return Evidence("sso.token", Status.OK, summary, ("not-sso-profile",), facts)
     config = read_config(ctx, files, profile)
-    facts = {"profile": Fact(selection.name, selection.source), **files.facts(ctx)}
     if config.session:
         facts["sso_session"] = Fact(config.session, "config-file")
     if config.start_url:
         facts["sso_start_url"] = Fact(config.start_url, "config-file")
-    label = f"SSO profile '{profile}'" + (
-        f" (sso-session '{config.session}')" if config.session else " (legacy settings)"
-    )
+    kind = f"sso-session '{config.session}'" if config.session else "legacy settings"
+    label = f"SSO profile '{profile}' ({kind})"
     if config.problems:
         findings = tuple(dict.fromkeys(finding for finding, _ in config.problems))
-        sentences = [sentence for _, sentence in config.problems]
-        return Evidence(
-            "sso.token",
-            Status.PROBLEM,
-            f"{label}: {'; '.join(sentences)}",
-            findings,
-            facts,
-            tuple(sentences),
-        )
-    path = cache_file(ctx, config)
-    assert path is not None  # the config has a session or a start URL here
-    token, why = _read_token(path)
+        sentences = tuple(sentence for _, sentence in config.problems)
+        summary = f"{label}: {'; '.join(sentences)}"
+        return Evidence("sso.token", Status.PROBLEM, summary, findings, facts, sentences)
+    finding, sentence, secrets = _cache_state(ctx, config)
     legacy = () if config.session else ("sso-legacy-profile",)
+    return Evidence(
+        "sso.token",
+        Status.OK if finding == "sso-token-valid" else Status.PROBLEM,
+        f"{label}: {sentence}",
+        (finding, *legacy),
+        facts,
+        (sentence,),
+        secrets,
+    )
+
+
+def _cache_state(ctx: Context, config: SsoConfig) -> tuple[str, str, tuple[Secret, ...]]:
+    """(finding, sentence, secrets) for the cache file of a well-formed SSO configuration."""
+    path = cache_file(ctx, config)
+    if path is None:
+        return "sso-token-invalid", "the profile names neither an sso-session nor a start URL", ()
+    token, why = _read_token(path)
     if token is None:
         finding = "sso-token-missing" if why == "missing" else "sso-token-invalid"
         sentence = (
             f"no cached token ({ctx.tilde(path)} is {why}): not signed in with"
             " `aws sso login` on this machine as this user"
         )
-        return Evidence(
-            "sso.token",
-            Status.PROBLEM,
-            f"{label}: {sentence}",
-            (finding, *legacy),
-            facts,
-            (sentence,),
-        )
+        return finding, sentence, ()
     secrets = tuple(Secret(str(token[field])) for field in _SECRET_FIELDS if token.get(field))
     finding, sentence = token_state(token, config, ctx.now())
-    status = Status.OK if finding == "sso-token-valid" else Status.PROBLEM
-    return Evidence(
-        "sso.token",
-        status,
-        f"{label}: {sentence} ({ctx.tilde(path)})",
-        (finding, *legacy),
-        facts,
-        (sentence,),
-        secrets,
-    )
+    return finding, f"{sentence} ({ctx.tilde(path)})", secrets

@@ -138,9 +138,8 @@ def _token_file(
 def web_identity(run: ProbeInput) -> Evidence:
     """Role ARN and token file as botocore resolves them; the token's claims and expiry."""
     ctx = run.ctx
-    files = awsconfig.load(ctx)
     selection = awsconfig.selected_profile(ctx, run.text)
-    settings = files.settings(selection.name)
+    settings = awsconfig.load(ctx).settings(selection.name)
     use_env = not selection.explicit
     findings, details, secrets = _github(ctx)
     if not use_env and ctx.env("AWS_WEB_IDENTITY_TOKEN_FILE"):
@@ -161,17 +160,10 @@ def web_identity(run: ProbeInput) -> Evidence:
             "creds.web-identity", status, summary, tuple(findings), facts, tuple(details), secrets
         )
     head = f"web identity token file {token_file[0]} ({token_file[1]})"
-    if role is None:
-        findings.insert(0, "web-identity-no-role-arn")
-        details.insert(0, f"{head} is set, but no role ARN (AWS_ROLE_ARN or role_arn)")
-    elif not _ROLE_ARN.match(role[0].strip()):
-        findings.append("web-identity-role-arn-malformed")
-        details.append(
-            f"the role ARN ({role[1]}) is not shaped like arn:aws:iam::<12 digits>:role/<name>"
-        )
     found, sentence, token_secrets = _token_file(ctx, token_file[0], ctx.now())
-    findings = [*found, *findings] if role is not None else [*findings, *found]
-    details.append(sentence)
+    role_findings, role_details = _role_problems(role)
+    findings = [*role_findings, *found, *findings]
+    details = [*role_details, *details, sentence]
     ok = set(findings) <= {"web-identity-token-ok", "github-actions-oidc-available"}
     return Evidence(
         "creds.web-identity",
@@ -182,3 +174,17 @@ def web_identity(run: ProbeInput) -> Evidence:
         tuple(details),
         secrets + token_secrets,
     )
+
+
+def _role_problems(role: tuple[str, str] | None) -> tuple[list[str], list[str]]:
+    if role is None:
+        why = (
+            "no role ARN is set (AWS_ROLE_ARN or role_arn): botocore stops with InvalidConfigError"
+        )
+        return ["web-identity-no-role-arn"], [why]
+    if not _ROLE_ARN.match(role[0].strip()):
+        shape = "arn:aws:iam::<12 digits>:role/<name>"
+        return ["web-identity-role-arn-malformed"], [
+            f"the role ARN ({role[1]}) is not shaped like {shape}"
+        ]
+    return [], []
