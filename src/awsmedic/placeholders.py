@@ -23,6 +23,7 @@ PLACEHOLDERS: Mapping[str, str] = {
     "sso_start_url": "the SSO start URL of the profile",
     "account_id": "the account that authenticated, or the one decoded from the key id",
     "arn": "the identity that authenticated (sts:GetCallerIdentity)",
+    "iam_user": "the IAM user that owns the access key (iam.key-status)",
     "endpoint_url": "an endpoint override in effect",
     "operation": "the failing operation, from the pasted error",
     "service": "the failing service, from the pasted error",
