@@ -24,6 +24,8 @@ PLACEHOLDERS: Mapping[str, str] = {
     "account_id": "the account that authenticated, or the one decoded from the key id",
     "arn": "the identity that authenticated (sts:GetCallerIdentity)",
     "iam_user": "the IAM user that owns the access key (iam.key-status)",
+    "partition_region": "a region of the partition where the credentials were accepted",
+    "admin_profile": "another profile that can read IAM in the key's account (iam.key-status)",
     "endpoint_url": "an endpoint override in effect",
     "operation": "the failing operation, from the pasted error",
     "service": "the failing service, from the pasted error",

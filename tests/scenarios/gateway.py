@@ -199,9 +199,9 @@ class Gateway:
         headers = {k: v for k, v in request.headers.items() if k.lower() not in drop}
         url = f"http://{request.headers['Host']}{request.path}"
         aws = AWSRequest(method=request.command, url=url, data=body, headers=headers)
-        SigV4Auth(Credentials(user.access_key_id, user.secret_access_key), service, region).add_auth(
-            aws
-        )
+        SigV4Auth(
+            Credentials(user.access_key_id, user.secret_access_key), service, region
+        ).add_auth(aws)
         return self.forward(request.command, request.path, dict(aws.headers.items()), body)
 
     def forward(

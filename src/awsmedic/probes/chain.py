@@ -145,12 +145,17 @@ def _findings(report: ChainReport, text: str) -> list[str]:
 
 def _summary(report: ChainReport) -> str:
     winner = report.winner
-    profile = f"profile '{report.profile}' ({report.profile_source})"
+    selected = report.profile_source
+    if report.profile_vars is not None:
+        selected += f", while AWS_PROFILE={report.profile_vars[1]}"
+    profile = f"profile '{report.profile}' ({selected})"
     if report.error and winner is None:
         return f"{profile}: {report.error}"
     if winner is None:
         return f"{profile}: no provider has credentials on this machine"
     text = f"{profile}: credentials from {winner.method}"
+    if report.source_profile:
+        text += f" with the keys of source profile '{report.source_profile}'"
     if report.keys is not None:
         text += f" ({report.keys.location}, key {report.keys.access_key.masked()})"
     own = report.profile_keys

@@ -87,11 +87,10 @@ def resolved_credentials(run: ProbeInput, report: ChainReport) -> tuple[Creds | 
     ), ""
 
 
-def _other_partitions(run: ProbeInput, creds: Creds, own: str) -> Answer | None:
+def _other_partitions(run: ProbeInput, creds: Creds, own: str) -> list[Answer]:
     regions = [region for partition, region in HOME_REGION.items() if partition != own]
     with futures.ThreadPoolExecutor(max_workers=len(regions)) as pool:
-        answers = list(pool.map(lambda region: ask(run, creds, region), regions))
-    return next((answer for answer in answers if answer.ok), None)
+        return list(pool.map(lambda region: ask(run, creds, region), regions))
 
 
 def region_status(run: ProbeInput, creds: Creds, region: str, home: str) -> str:
@@ -140,11 +139,13 @@ def _walk_regions(
         )
         return findings, [first, second]
     findings.append("rejected-everywhere")
+    answers = [first] if second is first else [first, second]
     if first.unknown_key:
         elsewhere = _other_partitions(run, creds, partition)
-        if elsewhere is not None:
-            return [*findings, "works-in-other-partition"], [first, second, elsewhere]
-    return findings, [first, second] if second is not first else [first]
+        answers += elsewhere
+        if any(answer.ok for answer in elsewhere):
+            findings.append("works-in-other-partition")
+    return findings, answers
 
 
 def _identity_facts(answers: list[Answer], failing: str | None) -> dict[str, Fact]:
@@ -156,6 +157,12 @@ def _identity_facts(answers: list[Answer], failing: str | None) -> dict[str, Fac
         facts["arn"] = Fact(worked.identity["Arn"], where)
     if failing:
         facts["region"] = Fact(failing, "the failing region")
+    if (
+        worked is not None
+        and worked.region
+        and partition_of(worked.region) != (partition_of(failing) if failing else "aws")
+    ):
+        facts["partition_region"] = Fact(worked.region, "where the credentials were accepted")
     return facts
 
 
@@ -190,7 +197,7 @@ def _describe(answer: Answer) -> str:
         "http-client-error",
         "call-failed",
     ),
-    facts=("account_id", "arn", "region"),
+    facts=("account_id", "arn", "region", "partition_region"),
 )
 def identity_regions(run: ProbeInput) -> Evidence:
     """GetCallerIdentity with the failing keys where it failed, where it must work, and beyond."""
@@ -227,12 +234,16 @@ def _summary(findings: list[str], answers: list[Answer], failing: str | None) ->
     worked = [answer for answer in answers if answer.ok]
     if "works-in-other-partition" in findings:
         partition = partition_of(worked[-1].region or "") or "another partition"
-        return f"the keys are refused in {where} but accepted in partition {partition}"
+        return (
+            f"the keys are refused in {where} but accepted in {worked[-1].region},"
+            f" partition {partition}: they belong to that partition"
+        )
     if "region-only-rejection" in findings:
         state = next(_REGION_STATUS[f] for f in findings if f in _REGION_STATUS)
         return f"refused in {failing} but accepted in {worked[-1].region}: {state}"
     if "rejected-everywhere" in findings:
-        return f"refused in {where} and in {answers[-1].region}: {answers[0].description}"
+        places = ", ".join(dict.fromkeys(a.region or "the global endpoint" for a in answers))
+        return f"AWS does not accept these credentials in {places}: {answers[0].description}"
     return _describe(answers[0])
 
 

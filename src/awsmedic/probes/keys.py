@@ -65,6 +65,12 @@ def _token_findings(key: str, token: str | None, keys: StaticKeys, details: list
         )
         return ["long-term-key", "stale-session-token"]
     if key.startswith("ASIA"):
+        if token is not None and keys.unused_tokens:
+            details.append(
+                f"{keys.token_source} is sent, not {', '.join(keys.unused_tokens)}: botocore reads"
+                f" {keys.token_source} first, so an old one there wins over the fresh token"
+            )
+            return ["temporary-key", "stale-session-token"]
         if token is None:
             details.append("a temporary ASIA key is sent without its session token")
             return ["temporary-key", "missing-session-token"]
@@ -142,7 +148,7 @@ def key_analysis(run: ProbeInput) -> Evidence:
     details += notes
     bad = set(findings) - {"long-term-key", "temporary-key"}
     kind = keyids.prefix_kind(keys.access_key.reveal().strip()) or "unrecognised key"
-    token_state = f"a {keys.token_source} token" if keys.token else "no token"
+    token_state = f"a session token from {keys.token_source}" if keys.token else "no token"
     summary = details[0] if bad else f"{masked}: {kind} with {token_state}, well formed"
     return Evidence(
         "creds.keys",

@@ -117,7 +117,7 @@ def _near(key_id: str, others: list[str]) -> str | None:
 
 
 def _verdict(
-    run: ProbeInput, key_id: str, record: KeyRecord | None, seen: list[str]
+    run: ProbeInput, key_id: str, account: str, record: KeyRecord | None, seen: list[str]
 ) -> tuple[list[str], str]:
     masked = Secret(key_id, SecretKind.ACCESS_KEY_ID).masked()
     if record is None:
@@ -128,7 +128,7 @@ def _verdict(
                 f"no user has the key {masked}, but {other} differs from it in one or two"
                 " characters: a mistyped key id"
             )
-        return ["key-not-in-account"], f"no IAM user of the account has the key {masked}"
+        return ["key-not-in-account"], f"no IAM user of account {account} has the key {masked}"
     findings = ["key-status-inactive" if record.status == "Inactive" else "key-status-active"]
     text = f"the key {masked} of IAM user {record.user} is {record.status}"
     if record.created is not None:
@@ -155,7 +155,7 @@ def _verdict(
         "no-helper-profile",
         "not-applicable",
     ),
-    facts=("iam_user", "account_id"),
+    facts=("iam_user", "account_id", "admin_profile"),
     prefetch=False,
 )
 def key_status(run: ProbeInput) -> Evidence:
@@ -192,8 +192,11 @@ def key_status(run: ProbeInput) -> Evidence:
         except Exception as exc:
             notes.append(f"profile '{name}' cannot read IAM: {run.world.book.scrub(str(exc))}")
             continue
-        findings, summary = _verdict(run, key_id, record, seen)
-        facts = {"account_id": Fact(account, f"sts:GetCallerIdentity of profile '{name}'")}
+        findings, summary = _verdict(run, key_id, account, record, seen)
+        facts = {
+            "account_id": Fact(account, f"sts:GetCallerIdentity of profile '{name}'"),
+            "admin_profile": Fact(name, "a profile that can read IAM in this account"),
+        }
         if record is not None:
             facts["iam_user"] = Fact(record.user, f"iam:ListAccessKeys through profile '{name}'")
         return Evidence(

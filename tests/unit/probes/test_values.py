@@ -109,8 +109,7 @@ def test_profile_names_and_regions(home: Path, monkeypatch: pytest.MonkeyPatch) 
     assert "~/.aws/config:1 [profile dev]: the section name has trailing whitespace" in text
     assert "~/.aws/config:3 [default]: the section name has leading whitespace" in text
     assert (
-        "~/.aws/config:2 [profile dev] region: an invisible or non-ASCII character U+200B"
-        in text
+        "~/.aws/config:2 [profile dev] region: an invisible or non-ASCII character U+200B" in text
     )
 
 
