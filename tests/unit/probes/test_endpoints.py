@@ -6,14 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from awsmedic.kb import load_checked, shipped_dir
-from awsmedic.match import Matcher
 from awsmedic.model import Evidence, Status
-from awsmedic.probes import ProbeInput, registry, run_probe
 from awsmedic.probes.endpoints import host_kind
-from awsmedic.probes.world import AwsWorld
-from awsmedic.redact import SecretBook
-from tests.conftest import make_context
+from tests.unit.probes.helpers import probe_on_paste
 
 S3_ERROR = (
     "An error occurred (InvalidAccessKeyId) when calling the ListBuckets operation: "
@@ -25,11 +20,8 @@ STS_ERROR = (
 )
 
 
-def endpoint_probe(text: str, **ctx: object) -> Evidence:
-    context = make_context(**ctx)
-    recognition = Matcher(load_checked([shipped_dir()])).recognise(text)
-    world = AwsWorld(context, SecretBook())
-    return run_probe(registry()["endpoint.override"], ProbeInput(context, world, text, recognition))
+def endpoint_probe(text: str = "", **ctx: object) -> Evidence:
+    return probe_on_paste("endpoint.override", text, **ctx)
 
 
 @pytest.fixture(autouse=True)

@@ -6,21 +6,13 @@ from pathlib import Path
 
 import pytest
 
-from awsmedic.kb import load_checked, shipped_dir
-from awsmedic.match import Matcher
 from awsmedic.model import Evidence
-from awsmedic.probes import ProbeInput, registry, run_probe
 from awsmedic.probes.partition import DEFAULT_ENABLED, opt_in_regions, partition_of
-from awsmedic.probes.world import AwsWorld
-from awsmedic.redact import SecretBook
-from tests.conftest import make_context
+from tests.unit.probes.helpers import probe_on_paste
 
 
 def region_probe(text: str = "", **ctx: object) -> Evidence:
-    context = make_context(**ctx)
-    recognition = Matcher(load_checked([shipped_dir()])).recognise(text) if text else None
-    world = AwsWorld(context, SecretBook())
-    return run_probe(registry()["region.partition"], ProbeInput(context, world, text, recognition))
+    return probe_on_paste("region.partition", text, **ctx)
 
 
 def test_opt_in_regions_come_from_botocore_data() -> None:
