@@ -92,7 +92,8 @@ def configured_region(run: ProbeInput, report: ChainReport) -> Region | None:
         return Region(run.ctx.region, "--region")
     if run.ctx.env("AWS_DEFAULT_REGION"):
         return Region(run.ctx.environ["AWS_DEFAULT_REGION"], "env", "AWS_DEFAULT_REGION")
-    value = run.world.session().get_config_variable("region")
+    # The walked profile (read under the world's lock) holds what botocore reads from the files.
+    value = report.profile_config.get("region")
     if value:
         return Region(str(value), "config-file", f"[{report.profile}] region")
     return None
