@@ -267,8 +267,10 @@ def test_opt_in_region_offline_asks_and_takes_an_answer(
     asked = diagnose(env, error, tmp_path, "--offline")
     assert asked.cause is None
     assert asked.json["questions"][-1]["id"] == "region-enabled"
+    ranked = [c["cause"] for c in asked.json["candidates"]]
+    assert "opt-in-region-disabled" in ranked
     # A long-term key rules out a session token from the global STS endpoint.
-    assert [c["cause"] for c in asked.json["candidates"]] == ["opt-in-region-disabled"]
+    assert "sts-global-token-opt-in-region" not in ranked
     answered = diagnose(
         env, error, tmp_path, "--offline", "--answer", "region-enabled=no, or not sure"
     )
