@@ -345,3 +345,4 @@ def test_source_profile_broken(aws: MotoAws, gateway: Gateway, home: Path, tmp_p
     assert (result.cause, result.confidence) == ("source-profile-broken", "confirmed")
     assert "with the keys of source profile 'base' (~/.aws/credentials [base]" in result.evidence()
     assert_no_secrets(result, base)
+

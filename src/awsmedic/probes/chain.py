@@ -143,11 +143,14 @@ def _findings(report: ChainReport, text: str) -> list[str]:
     return findings
 
 
-def _summary(report: ChainReport) -> str:
+def _summary(report: ChainReport, text: str) -> str:
     winner = report.winner
     selected = report.profile_source
     if report.profile_vars is not None:
         selected += f", while AWS_PROFILE={report.profile_vars[1]}"
+    pasted = pasted_profile(text)
+    if pasted is not None and pasted != report.profile:
+        selected += f"; the error shows profile '{pasted}': run awsmedic with --profile {pasted}"
     profile = f"profile '{report.profile}' ({selected})"
     if report.error and winner is None:
         return f"{profile}: {report.error}"
@@ -264,7 +267,7 @@ def credential_chain(run: ProbeInput) -> Evidence:
     return Evidence(
         "creds.chain",
         Status.OK if ok and not worrying & set(findings) else Status.PROBLEM,
-        _summary(report),
+        _summary(report, run.text),
         tuple(findings),
         _facts(run, report),
         tuple(_details(report, run.text)),
