@@ -206,6 +206,8 @@ def interactive(ctx: Context, book: SecretBook) -> int:
             force=False,
         )
         return diagnose(ctx, book, args)
+    from dataclasses import replace
+
     from awsmedic.repl.app import run_repl
 
-    return run_repl(ctx, book)
+    return run_repl(replace(ctx, interactive=True), book)

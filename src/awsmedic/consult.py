@@ -5,7 +5,7 @@ differ only in how questions get answered and how events are shown (the callback
 
 Two ways to drive it: `run(answerer)` asks through a callback until the end (`diagnose`);
 `start()` and `reply(answer)` stop at each question and return it (the REPL, which asks on its
-own prompt between steps). Probes with `prefetch=False` (another identity, a decoded message)
+own prompt between steps). Probes that need consent (another identity, a decoded message)
 never run without the user's consent: the walk asks a yes/no question first (id
 `consent:<probe-id>`, answerable in advance with `--answer consent:<probe-id>=yes`).
 """
@@ -37,7 +37,7 @@ from awsmedic.model import (
     Status,
     WentBack,
 )
-from awsmedic.probes import ProbeInput, ProbeSpec, registry
+from awsmedic.probes import Consent, ProbeInput, ProbeSpec, registry
 from awsmedic.probes.world import AwsWorld
 from awsmedic.probing import (
     CONSENT_CHOICES,
@@ -248,7 +248,7 @@ class Consultation:
     def _consent_question(self, probe_id: str) -> Question | None:
         """The question to ask before this probe runs, or None when it may run now."""
         spec = registry().get(probe_id)
-        if spec is None or spec.prefetch or probe_id in self._consent:
+        if spec is None or spec.consent is Consent.NONE or probe_id in self._consent:
             return None
         if spec.network and self.ctx.offline:
             return None  # it will be skipped anyway
@@ -257,6 +257,9 @@ class Consultation:
         preset = self.state.preset.get(question.id)
         if preset in CONSENT_CHOICES:
             self._consent[probe_id] = preset == "yes"
+            return None
+        if spec.consent is Consent.INTERACTIVE and not self.ctx.interactive:
+            self._consent[probe_id] = True  # diagnose runs it (issue 3); the REPL asks
             return None
         return question
 

@@ -41,6 +41,8 @@ class Context:
     network_timeout: float = NETWORK_TIMEOUT_SECONDS
     budget: float = DIAGNOSIS_BUDGET_SECONDS
     debug: bool = False
+    # A person is at the keyboard (the REPL): probes with Consent.INTERACTIVE ask first.
+    interactive: bool = False
 
     @classmethod
     def from_process(cls, **overrides: object) -> Context:

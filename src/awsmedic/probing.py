@@ -28,7 +28,7 @@ class Cancelled(Exception):
 
 
 def consent_question(spec: ProbeSpec) -> Question:
-    """Ask before running a probe that must not run unasked (`prefetch=False`: it uses another
+    """Ask before running a probe that must not run unasked (`Consent`: it uses another
     identity, say). The probe's docstring says what it checks."""
     doc = (spec.function.__doc__ or "").strip().splitlines()
     why = f" {doc[0].strip()}" if doc else ""

@@ -63,7 +63,7 @@ class Session:
 @pytest.fixture
 def start(pipe: PipeInput) -> Callable[..., Session]:
     def make(width: int = 100, **overrides: object) -> Session:
-        ctx = make_context(**overrides)
+        ctx = make_context(**{"interactive": True, **overrides})
         book = SecretBook(known_secrets(ctx))
         screen = io.StringIO()
         console = make_console(screen, no_color=True, width=width)

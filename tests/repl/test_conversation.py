@@ -211,9 +211,10 @@ def test_a_question_answered_by_number_against_aws(start: Start, home: Path, aws
         f"aws_secret_access_key = {keys.secret_access_key}\n"
     )
     session = start()
-    assert session.run(paste(INVALID_TOKEN) + ENTER + "1" + "/quit" + ENTER) == 0
+    assert session.run(paste(INVALID_TOKEN) + ENTER + "2" + "1" + "/quit" + ENTER) == 0
     shown = session.shown
     assert "✗ Caller identity (sts:GetCallerIdentity): AWS refused the credentials" in shown
+    assert "May I run the check" in shown  # another profile's keys: asked first (declined: 2)
     assert "? AWS does not know this access key. What happened to it recently?" in shown
     assert concluded(session) == ["key-deleted"]
     assert keys.secret_access_key not in shown and keys.access_key_id not in shown
@@ -222,16 +223,16 @@ def test_a_question_answered_by_number_against_aws(start: Start, home: Path, aws
 def test_the_repl_asks_before_a_probe_that_needs_consent(
     start: Start, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from awsmedic.probes import ProbeSpec, registry
+    from awsmedic.probes import Consent, ProbeSpec, registry
     from tests.unit.test_consult import PASTE, TREE, Probes
 
     probes = Probes()
     probes.gate.set()
-    for probe_id, function, prefetch in (
-        ("test.first", probes.first, True),
-        ("test.second", probes.second, False),
+    for probe_id, function, consent in (
+        ("test.first", probes.first, Consent.NONE),
+        ("test.second", probes.second, Consent.INTERACTIVE),
     ):
-        spec = ProbeSpec(probe_id, f"Check {probe_id}", False, ("found",), (), function, prefetch)
+        spec = ProbeSpec(probe_id, f"Check {probe_id}", False, ("found",), (), function, consent)
         monkeypatch.setitem(registry(), probe_id, spec)  # type: ignore[arg-type]
     (tmp_path / "kb" / "trees").mkdir(parents=True)
     (tmp_path / "kb" / "trees" / "test-flow.toml").write_text(TREE)

@@ -120,6 +120,9 @@ def test_paste_answer_export_quit_in_a_real_terminal(
         tmp_path / "paste.txt",
     )
     term.keys("Enter")
+    # Looking the key up with another profile's keys needs consent: decline (2).
+    term.wait_for("May I run the check")
+    term.keys("2")
     term.wait_for("What happened to it recently?")
     mask = f"****************{keys.access_key_id[-4:]}"
     if width >= 80:

@@ -80,8 +80,17 @@ class Setup:
         export.unlink(missing_ok=True)
         result = subprocess.run(
             [
-                sys.executable, "-m", "awsmedic", "diagnose", "--format", "json", "--no-input",
-                "--export", str(export), *args, text,
+                sys.executable,
+                "-m",
+                "awsmedic",
+                "diagnose",
+                "--format",
+                "json",
+                "--no-input",
+                "--export",
+                str(export),
+                *args,
+                text,
             ],
             env=self.env,
             capture_output=True,

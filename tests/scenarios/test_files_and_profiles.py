@@ -87,10 +87,17 @@ def test_the_legacy_credential_file_variable(setup: Setup) -> None:
 @pytest.mark.parametrize(
     ("relative", "data", "where"),
     [
-        (".aws/credentials", b"\xef\xbb\xbf[default]\n" + KEYS.encode(), "~/.aws/credentials line 1"),
+        (
+            ".aws/credentials",
+            b"\xef\xbb\xbf[default]\n" + KEYS.encode(),
+            "~/.aws/credentials line 1",
+        ),
         (".aws/config", "[default]\nregion = eu-west-1\n".encode("utf-16"), "~/.aws/config line 1"),
-        (".aws/config", b"[default]\nregion = eu-west-1\noutput = json\nregion = us-east-1\n",
-         "~/.aws/config line 4"),
+        (
+            ".aws/config",
+            b"[default]\nregion = eu-west-1\noutput = json\nregion = us-east-1\n",
+            "~/.aws/config line 4",
+        ),
         (".aws/credentials", f"{KEYS}[default]\n".encode(), "~/.aws/credentials line 1"),
     ],
     ids=["bom", "utf16", "duplicate-key", "no-header"],
@@ -109,10 +116,14 @@ def test_files_botocore_cannot_parse(setup: Setup, relative: str, data: bytes, w
 @pytest.mark.parametrize(
     ("text", "says"),
     [
-        (f"[default]\naws_access_key_id = {KEY}\n  aws_secret_access_key = {SECRET}\n",
-         "'aws_secret_access_key' is indented"),
-        (f"[default]\naws_access_key_id = {KEY}\naws_secret_key = {SECRET}\n",
-         "did you mean 'aws_secret_access_key'"),
+        (
+            f"[default]\naws_access_key_id = {KEY}\n  aws_secret_access_key = {SECRET}\n",
+            "'aws_secret_access_key' is indented",
+        ),
+        (
+            f"[default]\naws_access_key_id = {KEY}\naws_secret_key = {SECRET}\n",
+            "did you mean 'aws_secret_access_key'",
+        ),
     ],
     ids=["indented-secret", "misspelt-secret"],
 )

@@ -52,7 +52,9 @@ def helper(setup: Setup, body: str) -> Path:
 
 
 def test_a_helper_that_fails_is_run_only_with_consent(setup: Setup) -> None:
-    marker = helper(setup, "print('okta: session expired, run okta login', file=sys.stderr)\nsys.exit(1)")
+    marker = helper(
+        setup, "print('okta: session expired, run okta login', file=sys.stderr)\nsys.exit(1)"
+    )
     error = setup.boto3_error("dev")
     assert "Error when retrieving credentials from custom-process" in error
     marker.unlink()
@@ -93,15 +95,27 @@ def test_a_helper_with_the_wrong_version_never_shows_its_keys(setup: Setup) -> N
 @pytest.mark.parametrize(
     ("config", "error_says", "evidence_says"),
     [
-        (f"[profile dev]\nrole_arn = {ROLE}\n", "missing: source_profile or credential_source",
-         "~/.aws/config line 2 [profile dev]) has role_arn but neither"),
-        (f"[profile dev]\nrole_arn = {ROLE}\nsource_profile = base\n", 'source_profile "base"',
-         "source_profile = base (~/.aws/config line 3 [profile dev]) names a profile that"),
-        (f"[profile dev]\nrole_arn = {ROLE}\nsource_profile = base\n"
-         f"[profile base]\nrole_arn = {ROLE}\nsource_profile = dev\n",
-         "Infinite loop", "dev -> base -> dev"),
-        (f"[profile dev]\nrole_arn = {ROLE}\ncredential_source = Environment\n",
-         "No credentials found in credential_source", "credential_source = Environment"),
+        (
+            f"[profile dev]\nrole_arn = {ROLE}\n",
+            "missing: source_profile or credential_source",
+            "~/.aws/config line 2 [profile dev]) has role_arn but neither",
+        ),
+        (
+            f"[profile dev]\nrole_arn = {ROLE}\nsource_profile = base\n",
+            'source_profile "base"',
+            "source_profile = base (~/.aws/config line 3 [profile dev]) names a profile that",
+        ),
+        (
+            f"[profile dev]\nrole_arn = {ROLE}\nsource_profile = base\n"
+            f"[profile base]\nrole_arn = {ROLE}\nsource_profile = dev\n",
+            "Infinite loop",
+            "dev -> base -> dev",
+        ),
+        (
+            f"[profile dev]\nrole_arn = {ROLE}\ncredential_source = Environment\n",
+            "No credentials found in credential_source",
+            "credential_source = Environment",
+        ),
     ],
     ids=["no-source", "missing-source", "loop", "empty-credential-source"],
 )
@@ -221,7 +235,9 @@ def jwt(**claims: object) -> str:
 
 def test_a_missing_web_identity_token_file(setup: Setup) -> None:
     setup.env["AWS_ROLE_ARN"] = ROLE
-    setup.env["AWS_WEB_IDENTITY_TOKEN_FILE"] = "/var/run/secrets/eks.amazonaws.com/serviceaccount/token"
+    setup.env["AWS_WEB_IDENTITY_TOKEN_FILE"] = (
+        "/var/run/secrets/eks.amazonaws.com/serviceaccount/token"
+    )
     error = setup.boto3_error(traceback=True)
     assert "FileNotFoundError" in error
     result = setup.diagnose(error)

@@ -14,7 +14,7 @@ from awsmedic.consult import Cancelled, Consultation
 from awsmedic.kb import load_checked, shipped_dir
 from awsmedic.kb.model import Knowledge
 from awsmedic.model import Answered, Asked, Evidence, Probed, Status, WentBack
-from awsmedic.probes import ProbeInput, ProbeSpec, registry
+from awsmedic.probes import Consent, ProbeInput, ProbeSpec, registry
 from awsmedic.redact import SecretBook
 from awsmedic.transcript import Transcript
 from awsmedic.workers import DaemonPool
@@ -63,7 +63,7 @@ PASTE = "AwsMedicTestFlow: awsmedic test flow error"
 
 @dataclass
 class Probes:
-    """Two test probes; `second` may need consent (prefetch=False) or block until released."""
+    """Two test probes; `second` may need consent or block until released."""
 
     runs: list[str] = field(default_factory=list)
     gate: threading.Event = field(default_factory=threading.Event)
@@ -93,13 +93,21 @@ def probes() -> Iterator[Probes]:
 def consultation(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, probes: Probes
 ) -> Callable[..., Consultation]:
-    def make(consent: bool = False, **ctx: object) -> Consultation:
+    def make(consent: bool | Consent = False, **ctx: object) -> Consultation:
         specs = registry()
-        for probe_id, function, prefetch in (
-            ("test.first", probes.first, True),
-            ("test.second", probes.second, not consent),
+        for probe_id, function, needs in (
+            ("test.first", probes.first, Consent.NONE),
+            (
+                "test.second",
+                probes.second,
+                consent
+                if isinstance(consent, Consent)
+                else Consent.EXPLICIT
+                if consent
+                else Consent.NONE,
+            ),
         ):
-            spec = ProbeSpec(probe_id, probe_id, False, ("found",), (), function, prefetch)
+            spec = ProbeSpec(probe_id, probe_id, False, ("found",), (), function, needs)
             monkeypatch.setitem(specs, probe_id, spec)  # type: ignore[arg-type]
         kb = tmp_path / "kb"
         (kb / "trees").mkdir(parents=True, exist_ok=True)
@@ -260,3 +268,28 @@ def test_daemon_pool_abandon_cancels_queued_jobs() -> None:
     assert pool.submit(lambda: "late").cancelled()
     gate.set()
     assert running.result(2) is True
+
+
+@pytest.mark.parametrize(("interactive", "asked"), [(False, False), (True, True)])
+def test_another_identity_is_used_unasked_only_when_nobody_is_there(
+    consultation: Callable[..., Consultation], probes: Probes, interactive: bool, asked: bool
+) -> None:
+    """Consent.INTERACTIVE: `diagnose` runs it (issue 3), the REPL asks first."""
+    case = consultation(consent=Consent.INTERACTIVE, interactive=interactive)
+    question = case.start()
+    while question is not None and not question.id.startswith("consent:"):
+        question = case.reply(question.choices[0])
+    assert (question is not None) == asked
+    if not asked:
+        assert "test.second" in probes.runs
+
+
+def test_explicit_consent_is_never_assumed(
+    consultation: Callable[..., Consultation], probes: Probes
+) -> None:
+    case = consultation(consent=Consent.EXPLICIT, interactive=False)
+    # q1 is answered "a" (towards the probe); the consent question is left unanswered.
+    outcome = case.run(lambda question: "a" if question.id == "q1" else None)
+    assert "test.second" not in probes.runs
+    assert ("consent:test.second", None) in [(q.id, a) for q, a in outcome.questions]
+    assert outcome.diagnosis is not None and outcome.diagnosis.cause == "unknown"

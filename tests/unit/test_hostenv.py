@@ -26,15 +26,33 @@ WSL2 = {"proc/sys/kernel/osrelease": "5.15.153.1-microsoft-standard-WSL2\n"}
         (WSL2, {}, "wsl2", "sudo hwclock -s"),
         ({"proc/sys/kernel/osrelease": "4.4.0-19041-Microsoft"}, {}, "wsl1", "w32tm /resync"),
         (
-            {".dockerenv": "", "proc/version": "Linux version 6.6.12-linuxkit (root@buildkitsandbox)"},
+            {
+                ".dockerenv": "",
+                "proc/version": "Linux version 6.6.12-linuxkit (root@buildkitsandbox)",
+            },
             {},
             "docker-desktop",
             "docker run --rm --privileged alpine hwclock -s",
         ),
-        ({**WSL2, ".dockerenv": ""}, {}, "docker-desktop", "docker run --rm --privileged alpine hwclock -s"),
-        ({"proc/1/cgroup": "12:cpu:/kubepods/burstable/pod1"}, {}, "container", "sudo timedatectl set-ntp true"),
+        (
+            {**WSL2, ".dockerenv": ""},
+            {},
+            "docker-desktop",
+            "docker run --rm --privileged alpine hwclock -s",
+        ),
+        (
+            {"proc/1/cgroup": "12:cpu:/kubepods/burstable/pod1"},
+            {},
+            "container",
+            "sudo timedatectl set-ntp true",
+        ),
         ({}, {"KUBERNETES_SERVICE_HOST": "10.0.0.1"}, "container", "sudo timedatectl set-ntp true"),
-        ({"sys/class/dmi/id/sys_vendor": "VMware, Inc."}, {}, "vm", "sudo timedatectl set-ntp true"),
+        (
+            {"sys/class/dmi/id/sys_vendor": "VMware, Inc."},
+            {},
+            "vm",
+            "sudo timedatectl set-ntp true",
+        ),
         (
             {
                 "sys/class/dmi/id/sys_vendor": "Microsoft Corporation",
@@ -46,12 +64,20 @@ WSL2 = {"proc/sys/kernel/osrelease": "5.15.153.1-microsoft-standard-WSL2\n"}
             "sudo chronyc makestep",
         ),
         (
-            {"sys/class/dmi/id/sys_vendor": "Microsoft Corporation", "sys/class/dmi/id/product_name": "Surface Laptop 4"},
+            {
+                "sys/class/dmi/id/sys_vendor": "Microsoft Corporation",
+                "sys/class/dmi/id/product_name": "Surface Laptop 4",
+            },
             {},
             "linux",
             "sudo timedatectl set-ntp true",
         ),
-        ({"etc/chrony/chrony.conf": "pool 2.debian.pool.ntp.org"}, {}, "linux", "sudo chronyc makestep"),
+        (
+            {"etc/chrony/chrony.conf": "pool 2.debian.pool.ntp.org"},
+            {},
+            "linux",
+            "sudo chronyc makestep",
+        ),
     ],
 )
 def test_linux_kinds(

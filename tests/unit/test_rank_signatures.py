@@ -60,7 +60,9 @@ def test_the_family_is_found_in_the_corpus(results: list[tuple[dict[str, str], l
     assert len(results) >= 20
 
 
-def test_labelled_cause_is_in_the_top_three(results: list[tuple[dict[str, str], list[str]]]) -> None:
+def test_labelled_cause_is_in_the_top_three(
+    results: list[tuple[dict[str, str], list[str]]],
+) -> None:
     hits = [entry["id"] for entry, ranked in results if entry["cause"] in ranked]
     known = [(e, r) for e, r in results if e["cause"] != "unknown"]
     known_hits = [e["id"] for e, r in known if e["cause"] in r]

@@ -80,29 +80,70 @@ def test_labelled_causes_rank_in_the_top_three(knowledge: Knowledge) -> None:
 @pytest.mark.parametrize(
     ("text", "tree", "first"),
     [
-        ("botocore.exceptions.PartialCredentialsError: Partial credentials found in assume-role, "
-         "missing: source_profile or credential_source", "partial-credentials", "source-profile-broken"),
-        ("botocore.exceptions.ProfileNotFound: The config profile (dev ) could not be found",
-         "profile-not-found", "stray-characters"),
-        ("botocore.exceptions.InvalidRegionError: Provided region_name 'eu-west-1 ' doesn't match"
-         " a supported format.", "invalid-region", "stray-characters"),
-        ("botocore.exceptions.InvalidRegionError: Provided region_name 'us_east_1' doesn't match"
-         " a supported format.", "invalid-region", "invalid-region"),
-        ('botocore.exceptions.InvalidConfigError: The specified sso-session does not exist: "corp"',
-         "invalid-config", "sso-misconfigured"),
-        ("An error occurred (ForbiddenException) when calling the GetRoleCredentials operation: "
-         "No access", "sso-session", "sso-misconfigured"),
-        ("botocore.exceptions.ConfigNotFound: The specified config file (/x/creds) could not be "
-         "found.", "config-parse-error", "credentials-file-location"),
-        ("botocore.exceptions.CredentialRetrievalError: Error when retrieving credentials from "
-         "container-role: Error retrieving metadata: Received non 200 response 403 from container "
-         "metadata", "credential-retrieval", "container-credentials-failure"),
-        ("Unable to retrieve token for use in IMDSv2 call and IMDSv1 has been disabled",
-         "instance-metadata", "imds-unreachable"),
-        ("Error: Could not assume role with OIDC: No OpenIDConnect provider found in your account "
-         "for https://token.actions.githubusercontent.com", "web-identity", "web-identity-failure"),
-        ("Your session has expired or credentials have changed. Please reauthenticate using "
-         "'aws login'.", "console-login", "console-login-session-expired"),
+        (
+            "botocore.exceptions.PartialCredentialsError: Partial credentials found in assume-role, "
+            "missing: source_profile or credential_source",
+            "partial-credentials",
+            "source-profile-broken",
+        ),
+        (
+            "botocore.exceptions.ProfileNotFound: The config profile (dev ) could not be found",
+            "profile-not-found",
+            "stray-characters",
+        ),
+        (
+            "botocore.exceptions.InvalidRegionError: Provided region_name 'eu-west-1 ' doesn't match"
+            " a supported format.",
+            "invalid-region",
+            "stray-characters",
+        ),
+        (
+            "botocore.exceptions.InvalidRegionError: Provided region_name 'us_east_1' doesn't match"
+            " a supported format.",
+            "invalid-region",
+            "invalid-region",
+        ),
+        (
+            'botocore.exceptions.InvalidConfigError: The specified sso-session does not exist: "corp"',
+            "invalid-config",
+            "sso-misconfigured",
+        ),
+        (
+            "An error occurred (ForbiddenException) when calling the GetRoleCredentials operation: "
+            "No access",
+            "sso-session",
+            "sso-misconfigured",
+        ),
+        (
+            "botocore.exceptions.ConfigNotFound: The specified config file (/x/creds) could not be "
+            "found.",
+            "config-parse-error",
+            "credentials-file-location",
+        ),
+        (
+            "botocore.exceptions.CredentialRetrievalError: Error when retrieving credentials from "
+            "container-role: Error retrieving metadata: Received non 200 response 403 from container "
+            "metadata",
+            "credential-retrieval",
+            "container-credentials-failure",
+        ),
+        (
+            "Unable to retrieve token for use in IMDSv2 call and IMDSv1 has been disabled",
+            "instance-metadata",
+            "imds-unreachable",
+        ),
+        (
+            "Error: Could not assume role with OIDC: No OpenIDConnect provider found in your account "
+            "for https://token.actions.githubusercontent.com",
+            "web-identity",
+            "web-identity-failure",
+        ),
+        (
+            "Your session has expired or credentials have changed. Please reauthenticate using "
+            "'aws login'.",
+            "console-login",
+            "console-login-session-expired",
+        ),
     ],
 )
 def test_signature_messages_rank_their_cause_first(

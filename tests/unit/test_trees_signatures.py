@@ -52,7 +52,10 @@ def test_an_availability_zone_as_region(monkeypatch: pytest.MonkeyPatch) -> None
         "'us-east-1'"
     )
     assert outcome.diagnosis is not None
-    assert (outcome.diagnosis.cause, outcome.diagnosis.confidence) == ("invalid-region", "confirmed")
+    assert (outcome.diagnosis.cause, outcome.diagnosis.confidence) == (
+        "invalid-region",
+        "confirmed",
+    )
     assert "`us-east-1a`" in outcome.diagnosis.why
 
 
@@ -156,10 +159,15 @@ def test_temporary_keys_without_known_expiry(monkeypatch: pytest.MonkeyPatch) ->
 
 
 def test_request_expired_asks_when_nothing_settles_it(monkeypatch: pytest.MonkeyPatch) -> None:
-    outcome = walk("An error occurred (RequestExpired) when calling the DescribeInstances operation: Request has expired.")
+    outcome = walk(
+        "An error occurred (RequestExpired) when calling the DescribeInstances operation: Request has expired."
+    )
     assert outcome.diagnosis is None
     # causes.md section 1: a time problem first; on EC2 also expired temporary credentials.
-    assert [c.cause for c in outcome.candidates][:2] == ["clock-skew", "expired-temporary-credentials"]
+    assert [c.cause for c in outcome.candidates][:2] == [
+        "clock-skew",
+        "expired-temporary-credentials",
+    ]
     answered = walk(
         "An error occurred (RequestExpired) when calling the DescribeInstances operation: Request has expired.",
         {"temporary-credentials": "yes"},
@@ -171,7 +179,11 @@ def test_request_expired_asks_when_nothing_settles_it(monkeypatch: pytest.Monkey
 @pytest.mark.parametrize(
     ("text", "answers", "cause"),
     [
-        ("Credential should be scoped to a valid region, not 'ap-east-1'. ", {}, "opt-in-region-disabled"),
+        (
+            "Credential should be scoped to a valid region, not 'ap-east-1'. ",
+            {},
+            "opt-in-region-disabled",
+        ),
         (
             "InvalidSignatureException: Credential should be scoped to a valid region, not 'eu-west-1'. ",
             {"own-endpoint": "yes"},
@@ -192,12 +204,27 @@ def test_the_scope_of_the_signature(text: str, answers: dict[str, str], cause: s
 @pytest.mark.parametrize(
     ("text", "tree"),
     [
-        ("An error occurred (301) when calling the HeadObject operation: Moved Permanently", "s3-wrong-region"),
-        ("ClientError: An error occurred (400) when calling the HeadBucket operation: Bad Request", "s3-wrong-region"),
+        (
+            "An error occurred (301) when calling the HeadObject operation: Moved Permanently",
+            "s3-wrong-region",
+        ),
+        (
+            "ClientError: An error occurred (400) when calling the HeadBucket operation: Bad Request",
+            "s3-wrong-region",
+        ),
         # A 403 on HEAD is S3 hiding AccessDenied (no body), not a region problem.
-        ("An error occurred (403) when calling the HeadObject operation: Forbidden", "access-denied"),
-        ("RuntimeError: Credentials were refreshed, but the refreshed credentials are still expired.", "expired-token"),
-        ("Signature not yet current: 20161008T200637Z is still later than 20161008T195903Z", "signature-does-not-match"),
+        (
+            "An error occurred (403) when calling the HeadObject operation: Forbidden",
+            "access-denied",
+        ),
+        (
+            "RuntimeError: Credentials were refreshed, but the refreshed credentials are still expired.",
+            "expired-token",
+        ),
+        (
+            "Signature not yet current: 20161008T200637Z is still later than 20161008T195903Z",
+            "signature-does-not-match",
+        ),
     ],
 )
 def test_recognition_without_a_code(text: str, tree: str | None) -> None:

@@ -8,6 +8,7 @@ functions, so importing the registry stays cheap.
 
 from __future__ import annotations
 
+import enum
 import importlib
 import logging
 import pkgutil
@@ -38,6 +39,18 @@ class ProbeInput:
 ProbeFunction = Callable[[ProbeInput], Evidence]
 
 
+class Consent(enum.StrEnum):
+    """Whether a probe may run unasked."""
+
+    NONE = "none"  # read-only checks of this machine and of the failing credentials
+    # Uses another identity (another profile's keys): the REPL asks first; a non-interactive
+    # diagnosis runs it, unless --offline or `--answer consent:<id>=no` (issue 3).
+    INTERACTIVE = "interactive"
+    # Runs a program of the user's or asks AWS to decode something: never unasked; only a "yes"
+    # in the REPL or `--answer consent:<id>=yes` lets it run.
+    EXPLICIT = "explicit"
+
+
 @dataclass(frozen=True)
 class ProbeSpec:
     id: str
@@ -46,9 +59,13 @@ class ProbeSpec:
     findings: tuple[str, ...]
     facts: tuple[str, ...]
     function: ProbeFunction = field(repr=False)
-    # Prefetching runs a probe before the walk reaches it, to save time; probes that need the
-    # user's consent (using another profile, decoding a message) must not be prefetched.
-    prefetch: bool = True
+    consent: Consent = Consent.NONE
+
+    @property
+    def prefetch(self) -> bool:
+        """Prefetching runs a probe before the walk reaches it, to save time: never one that
+        needs consent."""
+        return self.consent is Consent.NONE
 
 
 _REGISTRY: dict[str, ProbeSpec] = {}
@@ -62,13 +79,13 @@ def probe(
     network: bool = False,
     findings: tuple[str, ...] = (),
     facts: tuple[str, ...] = (),
-    prefetch: bool = True,
+    consent: Consent = Consent.NONE,
 ) -> Callable[[ProbeFunction], ProbeFunction]:
     def register(function: ProbeFunction) -> ProbeFunction:
         if probe_id in _REGISTRY:
             raise ValueError(f"probe id {probe_id} registered twice")
         _REGISTRY[probe_id] = ProbeSpec(
-            probe_id, title, network, findings, facts, function, prefetch
+            probe_id, title, network, findings, facts, function, consent
         )
         return function
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from awsmedic.model import Evidence, Fact, Status
 from awsmedic.probes import ProbeInput, probe
 from awsmedic.probes.chainwalk import CONFIGURED, FOUND, ChainReport
@@ -28,6 +30,20 @@ _PROFILE_METHODS = {
     "config-file",
 }
 _SETTINGS = ("source_profile", "role_arn", "mfa_serial", "sso_session", "sso_start_url")
+# How a pasted command or program names its profile: `--profile dev`, `AWS_PROFILE=dev aws …`,
+# `boto3.Session(profile_name="dev")`, Terraform's `profile = "dev"`.
+_PASTED_PROFILE = re.compile(
+    r"--profile[= ]+['\"]?([\w.@+-]+)|\bAWS_PROFILE=['\"]?([\w.@+-]+)"
+    r"|profile_name\s*=\s*['\"]([^'\"\s]+)['\"]"
+)
+
+
+def pasted_profile(text: str) -> str | None:
+    """The profile the failing command named, when the paste shows it."""
+    found = _PASTED_PROFILE.search(text)
+    if found is None:
+        return None
+    return next(group for group in found.groups() if group)
 
 
 def _region(run: ProbeInput, report: ChainReport) -> Fact | None:
@@ -63,13 +79,40 @@ def _facts(run: ProbeInput, report: ChainReport) -> dict[str, Fact]:
     for name in _SETTINGS:
         if name in report.profile_config:
             facts[name] = Fact(report.profile_config[name], "config-file", f"[{report.profile}]")
+    if report.source_profile:
+        facts["source_profile"] = Fact(report.source_profile, "role chain")
     region = _region(run, report)
     if region is not None:
         facts["region"] = region
     return facts
 
 
-def _findings(report: ChainReport) -> list[str]:
+def _shadow_findings(report: ChainReport) -> list[str]:
+    winner = report.winner
+    if winner is None or winner.method != "env":
+        return []
+    shadowed = {p.method for p in report.shadowed}
+    if report.profile_source.startswith("AWS_") and shadowed & _PROFILE_METHODS:
+        return ["env-shadows-profile"]
+    own, sent = report.profile_keys, report.keys
+    if report.profile_source == "default" and own and sent and own.key_id != sent.key_id:
+        return ["env-shadows-default-profile"]
+    return []
+
+
+def _token_findings(report: ChainReport) -> list[str]:
+    keys = report.keys
+    if keys is None:
+        return []
+    found = []
+    if keys.method == "env" and keys.unused_tokens:
+        found.append("env-token-shadows-other-token")
+    if keys.method != "env" and keys.token is not None:
+        found.append("profile-has-session-token")
+    return found
+
+
+def _findings(report: ChainReport, text: str) -> list[str]:
     findings: list[str] = []
     if report.error.startswith("ProfileNotFound"):
         findings.append("profile-not-found")
@@ -77,37 +120,97 @@ def _findings(report: ChainReport) -> list[str]:
         findings.append("config-parse-error")
     if report.failed is not None:
         findings.append("chain-aborted")
+    if report.profile_vars is not None:
+        findings.append("profile-vars-conflict")
+    if report.explicit and report.env_keys is not None:
+        findings.append("profile-flag-drops-env-keys")
+    named = pasted_profile(text)
+    if named is not None and named != report.profile:
+        findings.append("paste-names-other-profile")
     winner = report.winner
     if winner is None:
         if not report.error:
             findings.append("no-credentials")
         return findings
     findings.append(_METHOD_FINDING.get(winner.method, "other-credentials"))
-    shadowed = {p.method for p in report.shadowed}
-    if (
-        winner.method == "env"
-        and report.profile_source.startswith("AWS_")
-        and shadowed & _PROFILE_METHODS
-    ):
-        findings.append("env-shadows-profile")
-    if winner.method == "assume-role" and report.keys is None:
-        findings.append("role-source-not-static")
+    findings += _shadow_findings(report) + _token_findings(report)
+    if winner.method == "assume-role":
+        findings.append("role-source-keys" if report.keys else "role-source-not-static")
+        if report.source_error:
+            findings.append("role-source-broken")
+        if report.role_mfa:
+            findings.append("role-needs-mfa")
     return findings
 
 
-def _summary(report: ChainReport) -> str:
+def _summary(report: ChainReport, text: str) -> str:
     winner = report.winner
-    profile = f"profile '{report.profile}' ({report.profile_source})"
+    selected = report.profile_source
+    if report.profile_vars is not None:
+        selected += f", while AWS_PROFILE={report.profile_vars[1]}"
+    pasted = pasted_profile(text)
+    if pasted is not None and pasted != report.profile:
+        selected += f"; the error shows profile '{pasted}': run awsmedic with --profile {pasted}"
+    profile = f"profile '{report.profile}' ({selected})"
     if report.error and winner is None:
         return f"{profile}: {report.error}"
     if winner is None:
         return f"{profile}: no provider has credentials on this machine"
     text = f"{profile}: credentials from {winner.method}"
+    if report.source_profile:
+        text += f" with the keys of source profile '{report.source_profile}'"
     if report.keys is not None:
         text += f" ({report.keys.location}, key {report.keys.access_key.masked()})"
-    if report.shadowed:
+    own = report.profile_keys
+    if report.keys is not None and report.keys.method == "env" and own is not None:
+        text += f"; shadowing the keys in {own.location} ({own.access_key.masked()})"
+    elif report.shadowed:
         text += "; shadowing " + ", ".join(p.method for p in report.shadowed)
     return text
+
+
+def _details(report: ChainReport, text: str) -> list[str]:
+    details = [
+        f"{p.method}: {p.state}" + (f" ({p.detail})" if p.detail else "") for p in report.providers
+    ]
+    if report.profiles:
+        details.append("profiles: " + ", ".join(report.profiles))
+    for hop in report.role_hops:
+        via = (
+            f"source_profile '{hop.source_profile}'"
+            if hop.source_profile
+            else f"credential_source {hop.credential_source or '(none)'}"
+        )
+        details.append(f"role profile '{hop.profile}' assumes {hop.role_arn} from {via}")
+    if report.source_error:
+        details.append(f"source credentials: {report.source_error}")
+    elif report.source_provider:
+        details.append(f"the source credentials come from {report.source_provider}")
+    keys = report.keys
+    if keys is not None and keys.token_source:
+        details.append(f"session token read from {keys.token_source}")
+    if keys is not None and keys.unused_tokens:
+        details.append(
+            f"{', '.join(keys.unused_tokens)} is also set but not sent:"
+            f" botocore reads {keys.token_source} first"
+        )
+    if report.profile_vars is not None:
+        default, named = report.profile_vars
+        details.append(
+            f"AWS_DEFAULT_PROFILE={default} and AWS_PROFILE={named}: boto3, botocore and AWS CLI"
+            f" v1 use '{default}', AWS CLI v2 and most other SDKs use '{named}'"
+        )
+    if report.explicit and report.env_keys is not None:
+        details.append(
+            "--profile makes the AWS CLI and boto3 ignore the AWS_ACCESS_KEY_ID in the environment"
+        )
+    pasted = pasted_profile(text)
+    if pasted is not None and pasted != report.profile:
+        details.append(
+            f"the error shows profile '{pasted}'; to check that one, run awsmedic with"
+            f" --profile {pasted}"
+        )
+    return details
 
 
 @probe(
@@ -130,7 +233,16 @@ def _summary(report: ChainReport) -> str:
         "boto-config-credentials",
         "other-credentials",
         "env-shadows-profile",
+        "env-shadows-default-profile",
+        "env-token-shadows-other-token",
+        "profile-has-session-token",
+        "profile-vars-conflict",
+        "profile-flag-drops-env-keys",
+        "paste-names-other-profile",
+        "role-source-keys",
         "role-source-not-static",
+        "role-source-broken",
+        "role-needs-mfa",
     ),
     facts=(
         "profile",
@@ -149,29 +261,15 @@ def _summary(report: ChainReport) -> str:
 def credential_chain(run: ProbeInput) -> Evidence:
     """Walk botocore's provider chain: the winner, what it shadows, and any provider that raised."""
     report = run.world.chain()
-    details = [
-        f"{p.method}: {p.state}" + (f" ({p.detail})" if p.detail else "") for p in report.providers
-    ]
-    if report.profiles:
-        details.append("profiles: " + ", ".join(report.profiles))
-    for hop in report.role_hops:
-        details.append(
-            f"role profile '{hop.profile}' assumes {hop.role_arn} from "
-            + (
-                f"source_profile '{hop.source_profile}'"
-                if hop.source_profile
-                else f"credential_source {hop.credential_source or '(none)'}"
-            )
-        )
-    findings = _findings(report)
+    findings = _findings(report, run.text)
     ok = report.winner is not None and report.winner.state in (FOUND, CONFIGURED)
-    status = Status.OK if ok and "env-shadows-profile" not in findings else Status.PROBLEM
+    worrying = {"env-shadows-profile", "env-shadows-default-profile", "profile-vars-conflict"}
     return Evidence(
         "creds.chain",
-        status,
-        _summary(report),
+        Status.OK if ok and not worrying & set(findings) else Status.PROBLEM,
+        _summary(report, run.text),
         tuple(findings),
         _facts(run, report),
-        tuple(details),
+        tuple(_details(report, run.text)),
         report.secrets(),
     )

@@ -7,17 +7,27 @@ we take botocore's own provider list (never a copy of its order) and ask each on
 Only providers that read local files or variables are asked to `load()`. The others would run
 a program (credential_process), call STS or SSO (role, web identity, SSO profiles) or the
 network (container, instance metadata); for those we report whether they are configured, which
-is exactly the condition botocore tests before using them.
+is exactly the condition botocore tests before using them. Role profiles are followed down their
+`source_profile` links to the keys that actually sign the AssumeRole call.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from awsmedic.context import Context
-from awsmedic.model import Secret, SecretKind
+from awsmedic.model import Secret
+from awsmedic.probes.keysource import (
+    StaticKeys,
+    env_keys,
+    file_keys,
+    follow_role,
+    profile_static_keys,
+)
+
+__all__ = ["ChainReport", "ProviderReport", "RoleHop", "StaticKeys", "profile_selection", "walk"]
 
 FOUND, CONFIGURED, ABSENT, FAILED, UNCHECKED, DISABLED = (
     "found",
@@ -34,24 +44,6 @@ _PROFILE_KEYS = {
     "login": ("login_session",),
     "custom-process": ("credential_process",),
 }
-_ENV_TOKEN_VARS = ("AWS_SECURITY_TOKEN", "AWS_SESSION_TOKEN")  # botocore reads them in this order
-_FILE_TOKEN_KEYS = ("aws_security_token", "aws_session_token")
-
-
-@dataclass(frozen=True)
-class StaticKeys:
-    """Keys a provider would send, with where each part came from. Values stay `Secret`."""
-
-    access_key: Secret
-    secret_key: Secret
-    token: Secret | None
-    method: str
-    location: str
-    token_source: str = ""
-
-    def secrets(self) -> tuple[Secret, ...]:
-        parts = (self.access_key, self.secret_key, self.token)
-        return tuple(part for part in parts if part is not None)
 
 
 @dataclass(frozen=True)
@@ -67,6 +59,7 @@ class RoleHop:
     role_arn: str
     source_profile: str
     credential_source: str
+    mfa_serial: str = ""
 
 
 @dataclass(frozen=True)
@@ -83,6 +76,13 @@ class ChainReport:
     role_hops: tuple[RoleHop, ...] = ()
     error: str = ""
     profile_config: Mapping[str, str] = field(default_factory=dict)
+    env_keys: StaticKeys | None = None  # keys in the environment, used or not
+    profile_keys: StaticKeys | None = None  # the selected profile's own keys (env disabled)
+    source_profile: str = ""  # for role profiles: the profile whose keys sign AssumeRole
+    source_error: str = ""  # why a role profile has no usable source keys
+    source_provider: str = ""  # for role profiles: a non-static provider behind the source
+    #: AWS_DEFAULT_PROFILE and AWS_PROFILE when both are set and differ (tools disagree).
+    profile_vars: tuple[str, str] | None = None
 
     @property
     def winner(self) -> ProviderReport | None:
@@ -106,8 +106,14 @@ class ChainReport:
         after = self.providers[self.providers.index(winner) + 1 :]
         return tuple(p for p in after if p.state in (FOUND, CONFIGURED))
 
+    @property
+    def role_mfa(self) -> bool:
+        """Whether using this chain would make botocore prompt for an MFA code."""
+        return any(hop.mfa_serial for hop in self.role_hops)
+
     def secrets(self) -> tuple[Secret, ...]:
-        return self.keys.secrets() if self.keys else ()
+        found = (self.keys, self.env_keys, self.profile_keys)
+        return tuple(secret for keys in found if keys for secret in keys.secrets())
 
 
 def profile_selection(ctx: Context) -> tuple[str, str, bool]:
@@ -115,7 +121,7 @@ def profile_selection(ctx: Context) -> tuple[str, str, bool]:
     if ctx.profile is not None:
         return ctx.profile, "--profile", True
     # botocore (and boto3, CLI v1) read AWS_DEFAULT_PROFILE before AWS_PROFILE; CLI v2 the
-    # other way round. The env probe reports the conflict when both are set.
+    # other way round. The conflict is reported (profile_vars) when both are set.
     for var in ("AWS_DEFAULT_PROFILE", "AWS_PROFILE"):
         value = ctx.env(var)
         if value is not None:
@@ -123,63 +129,15 @@ def profile_selection(ctx: Context) -> tuple[str, str, bool]:
     return "default", "default", False
 
 
+def _profile_vars(ctx: Context) -> tuple[str, str] | None:
+    default, named = ctx.env("AWS_DEFAULT_PROFILE"), ctx.env("AWS_PROFILE")
+    if ctx.profile is None and default is not None and named is not None and default != named:
+        return default, named
+    return None
+
+
 def _describe_error(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {exc}"
-
-
-def _env_keys(ctx: Context) -> StaticKeys | None:
-    key = ctx.env("AWS_ACCESS_KEY_ID") or ""
-    secret = ctx.env("AWS_SECRET_ACCESS_KEY") or ""
-    if not key or not secret:
-        return None
-    token_var = next((var for var in _ENV_TOKEN_VARS if ctx.env(var)), "")
-    token = Secret(ctx.environ[token_var], SecretKind.SESSION_TOKEN) if token_var else None
-    return StaticKeys(
-        Secret(key, SecretKind.ACCESS_KEY_ID),
-        Secret(secret, SecretKind.SECRET_KEY),
-        token,
-        "env",
-        "environment variables",
-        token_var,
-    )
-
-
-def _file_keys(section: Mapping[str, str], method: str, location: str) -> StaticKeys | None:
-    key, secret = section.get("aws_access_key_id"), section.get("aws_secret_access_key")
-    if key is None or secret is None:
-        return None
-    token_key = next((name for name in _FILE_TOKEN_KEYS if name in section), "")
-    token_value = section.get(token_key) if token_key else None
-    token = Secret(token_value, SecretKind.SESSION_TOKEN) if token_value else None
-    return StaticKeys(
-        Secret(key, SecretKind.ACCESS_KEY_ID),
-        Secret(secret, SecretKind.SECRET_KEY),
-        token,
-        method,
-        location,
-        token_key,
-    )
-
-
-def _static_keys_of(
-    ctx: Context, session: Any, profile: str, credentials_file: str, config_file: str
-) -> StaticKeys | None:
-    """The static keys a profile holds, credentials file first, as botocore looks for them."""
-    from botocore.configloader import raw_config_parse
-    from botocore.exceptions import ConfigNotFound
-
-    try:
-        creds_sections = raw_config_parse(credentials_file)
-    except ConfigNotFound:
-        creds_sections = {}
-    if profile in creds_sections and "aws_access_key_id" in creds_sections[profile]:
-        where = f"{ctx.tilde(credentials_file)} [{profile}]"
-        return _file_keys(creds_sections[profile], "shared-credentials-file", where)
-    section = session.full_config.get("profiles", {}).get(profile, {})
-    if "aws_access_key_id" in section:
-        name = "default" if profile == "default" else f"profile {profile}"
-        return _file_keys(section, "config-file", f"{ctx.tilde(config_file)} [{name}]")
-    return None
 
 
 def _configured(
@@ -210,61 +168,18 @@ def _configured(
     return ProviderReport(method, UNCHECKED)
 
 
-def _role_hops(config: Mapping[str, Mapping[str, str]], profile: str) -> tuple[RoleHop, ...]:
-    """Follow role_arn/source_profile down to the profile that holds the keys."""
-    hops: list[RoleHop] = []
-    seen: set[str] = set()
-    current = profile
-    while current not in seen:
-        seen.add(current)
-        section = config.get(current, {})
-        if "role_arn" not in section:
-            break
-        source = section.get("source_profile", "")
-        hops.append(
-            RoleHop(current, section["role_arn"], source, section.get("credential_source", ""))
-        )
-        if not source or source == current:
-            break
-        current = source
-    return tuple(hops)
-
-
-def walk(ctx: Context, session_factory: Callable[[], Any]) -> ChainReport:
-    from botocore.exceptions import BotoCoreError
-
-    profile, source, explicit = profile_selection(ctx)
-    session = session_factory()
-    credentials_file = str(session.get_config_variable("credentials_file"))
-    config_file = str(session.get_config_variable("config_file"))
-    base = ChainReport(profile, source, explicit, (), False, config_file, credentials_file)
-    try:
-        profiles_config = session.full_config.get("profiles", {})
-    except BotoCoreError as exc:
-        return _replace(base, error=_describe_error(exc))
-    profile_config = profiles_config.get(profile, {})
-    exists = profile in profiles_config
-    base = _replace(
-        base,
-        profiles=tuple(profiles_config),
-        profile_exists=exists,
-        profile_config=dict(profile_config),
-    )
-    if not exists and (explicit or source != "default"):
-        return _replace(
-            base, error=f"ProfileNotFound: The config profile ({profile}) could not be found"
-        )
-    try:
-        resolver = session.get_component("credential_provider")
-    except BotoCoreError as exc:
-        return _replace(base, error=_describe_error(exc))
+def _providers(
+    ctx: Context, session: Any, report: ChainReport
+) -> tuple[list[ProviderReport], StaticKeys | None, str]:
+    """Ask every provider in botocore's order; keys are those of the first that has some."""
+    resolver = session.get_component("credential_provider")
     reports: list[ProviderReport] = []
     keys: StaticKeys | None = None
     error = ""
     for provider in resolver.providers:
         method = provider.METHOD
         if method not in _LOADABLE:
-            reports.append(_configured(ctx, method, profile_config, explicit))
+            reports.append(_configured(ctx, method, report.profile_config, report.explicit))
             continue
         try:
             loaded = provider.load()
@@ -275,26 +190,80 @@ def walk(ctx: Context, session_factory: Callable[[], Any]) -> ChainReport:
         reports.append(ProviderReport(method, FOUND if loaded is not None else ABSENT))
         earlier = (r.state in (FOUND, CONFIGURED, FAILED) for r in reports[:-1])
         if loaded is not None and not any(earlier):
-            keys = _keys_for(ctx, session, method, profile, credentials_file, config_file)
-    hops = _role_hops(profiles_config, profile)
-    report = _replace(base, providers=tuple(reports), error=error, role_hops=hops)
+            if method == "env":
+                keys = env_keys(ctx)
+            elif method in ("shared-credentials-file", "config-file"):
+                keys = file_keys(ctx, session, report.profile, method)
+    return reports, keys, error
+
+
+def _with_role(ctx: Context, session: Any, report: ChainReport) -> ChainReport:
+    hops: list[RoleHop] = []
+
+    def hop(name: str, section: Mapping[str, str]) -> None:
+        hops.append(
+            RoleHop(
+                name,
+                section.get("role_arn", ""),
+                section.get("source_profile", ""),
+                section.get("credential_source", ""),
+                section.get("mfa_serial", ""),
+            )
+        )
+
+    profiles = session.full_config.get("profiles", {})
+    trail = follow_role(ctx, session, profiles, report.profile, hop)
+    return replace(
+        report,
+        keys=trail.keys,
+        role_hops=tuple(hops),
+        source_profile=trail.source_profile,
+        source_error=trail.error,
+        source_provider=trail.provider or trail.credential_source,
+    )
+
+
+def walk(ctx: Context, session_factory: Callable[[], Any]) -> ChainReport:
+    from botocore.exceptions import BotoCoreError
+
+    profile, source, explicit = profile_selection(ctx)
+    session = session_factory()
+    credentials_file = str(session.get_config_variable("credentials_file"))
+    config_file = str(session.get_config_variable("config_file"))
+    base = ChainReport(
+        profile,
+        source,
+        explicit,
+        (),
+        False,
+        config_file,
+        credentials_file,
+        env_keys=env_keys(ctx),
+        profile_vars=_profile_vars(ctx),
+    )
+    try:
+        profiles_config = session.full_config.get("profiles", {})
+    except BotoCoreError as exc:
+        return replace(base, error=_describe_error(exc))
+    exists = profile in profiles_config
+    base = replace(
+        base,
+        profiles=tuple(profiles_config),
+        profile_exists=exists,
+        profile_config=dict(profiles_config.get(profile, {})),
+    )
+    if not exists and (explicit or source != "default"):
+        return replace(
+            base, error=f"ProfileNotFound: The config profile ({profile}) could not be found"
+        )
+    try:
+        reports, keys, error = _providers(ctx, session, base)
+    except BotoCoreError as exc:
+        return replace(base, error=_describe_error(exc))
+    report = replace(base, providers=tuple(reports), keys=keys, error=error)
+    if exists:
+        report = replace(report, profile_keys=profile_static_keys(ctx, session, profile).keys)
     winner = report.winner
-    if winner is not None and winner.method == "assume-role" and hops and hops[-1].source_profile:
-        keys = _static_keys_of(ctx, session, hops[-1].source_profile, credentials_file, config_file)
-    return _replace(report, keys=keys)
-
-
-def _keys_for(
-    ctx: Context, session: Any, method: str, profile: str, credentials_file: str, config_file: str
-) -> StaticKeys | None:
-    if method == "env":
-        return _env_keys(ctx)
-    if method in ("shared-credentials-file", "config-file"):
-        return _static_keys_of(ctx, session, profile, credentials_file, config_file)
-    return None
-
-
-def _replace(report: ChainReport, **changes: Any) -> ChainReport:
-    from dataclasses import replace
-
-    return replace(report, **changes)
+    if winner is not None and winner.method == "assume-role":
+        report = _with_role(ctx, session, report)
+    return report

@@ -14,7 +14,7 @@ from typing import Any
 
 from awsmedic import denial
 from awsmedic.model import Evidence, Fact, Status
-from awsmedic.probes import ProbeInput, probe
+from awsmedic.probes import Consent, ProbeInput, probe
 from awsmedic.probes.chainwalk import profile_selection
 from awsmedic.probes.sts import classify
 
@@ -174,7 +174,7 @@ def _decoded_facts(decoded: dict[str, Any]) -> dict[str, Fact]:
     "denial.decode",
     title="Decode the encoded authorization message (sts:DecodeAuthorizationMessage)",
     network=True,
-    prefetch=False,
+    consent=Consent.EXPLICIT,
     findings=("decoded-explicit-deny", "decoded-implicit-deny", "decode-refused", "decode-failed"),
     facts=("principal", "action", "resource"),
 )

@@ -6,7 +6,7 @@ from awsmedic import keyids
 from awsmedic.hygiene import value_problems
 from awsmedic.model import Evidence, Fact, Status
 from awsmedic.probes import ProbeInput, probe
-from awsmedic.probes.chainwalk import StaticKeys
+from awsmedic.probes.chainwalk import ChainReport, StaticKeys
 
 
 def _shape_findings(keys: StaticKeys, details: list[str]) -> list[str]:
@@ -65,6 +65,12 @@ def _token_findings(key: str, token: str | None, keys: StaticKeys, details: list
         )
         return ["long-term-key", "stale-session-token"]
     if key.startswith("ASIA"):
+        if token is not None and keys.unused_tokens:
+            details.append(
+                f"{keys.token_source} is sent, not {', '.join(keys.unused_tokens)}: botocore reads"
+                f" {keys.token_source} first, so an old one there wins over the fresh token"
+            )
+            return ["temporary-key", "stale-session-token"]
         if token is None:
             details.append("a temporary ASIA key is sent without its session token")
             return ["temporary-key", "missing-session-token"]
@@ -74,6 +80,18 @@ def _token_findings(key: str, token: str | None, keys: StaticKeys, details: list
             return ["temporary-key", "truncated-session-token"]
         return ["temporary-key"]
     return []
+
+
+def _configured_account(run: ProbeInput, report: ChainReport, keys: StaticKeys) -> Fact | None:
+    """The account id configured next to the keys (AWS_ACCOUNT_ID or aws_account_id)."""
+    if keys.method == "env":
+        value = run.ctx.env("AWS_ACCOUNT_ID")
+        return Fact(value.strip(), "env", "AWS_ACCOUNT_ID") if value else None
+    # A session of our own: the shared one may only be touched under the world's lock.
+    session = run.world.new_session(None)
+    section = session.full_config.get("profiles", {}).get(keys.profile, {})
+    value = section.get("aws_account_id")
+    return Fact(value.strip(), "file", f"aws_account_id in {keys.location}") if value else None
 
 
 @probe(
@@ -92,6 +110,7 @@ def _token_findings(key: str, token: str | None, keys: StaticKeys, details: list
         "stale-session-token",
         "missing-session-token",
         "truncated-session-token",
+        "key-account-mismatch",
     ),
     facts=("access_key_id", "account_id"),
 )
@@ -111,13 +130,27 @@ def key_analysis(run: ProbeInput) -> Evidence:
     findings = _shape_findings(keys, details)
     masked = keys.access_key.masked()
     facts = {"access_key_id": Fact(masked, keys.method, keys.location)}
+    notes: list[str] = []  # context, after the problems (the summary is the first problem)
+    if keys.token is not None:
+        length = len(keys.token.reveal())
+        notes.append(f"the session token ({keys.token_source}) is {length} characters long")
+    if report.source_profile and keys.profile == report.source_profile:
+        notes.append(f"these are the keys of source profile '{keys.profile}'")
     account = keyids.decode_account(keys.access_key.reveal().strip())
     if account:
         facts["account_id"] = Fact(account, "decoded from the key id")
-        details.append(f"the key id belongs to account {account} (decoded offline)")
+        notes.append(f"the key id belongs to account {account} (decoded offline)")
+        expected = _configured_account(run, report, keys)
+        if expected is not None and expected.value != account:
+            findings.append("key-account-mismatch")
+            details.append(
+                f"the key id belongs to account {account}, but {expected.location} says"
+                f" {expected.value}: it is not the key meant for this account"
+            )
+    details += notes
     bad = set(findings) - {"long-term-key", "temporary-key"}
     kind = keyids.prefix_kind(keys.access_key.reveal().strip()) or "unrecognised key"
-    token_state = f"a {keys.token_source} token" if keys.token else "no token"
+    token_state = f"a session token from {keys.token_source}" if keys.token else "no token"
     summary = details[0] if bad else f"{masked}: {kind} with {token_state}, well formed"
     return Evidence(
         "creds.keys",

@@ -19,7 +19,7 @@ from datetime import datetime
 
 from awsmedic import awsconfig
 from awsmedic.model import Evidence, Fact, Secret, SecretKind, Status
-from awsmedic.probes import ProbeInput, probe
+from awsmedic.probes import Consent, ProbeInput, probe
 
 PROCESS_TIMEOUT_SECONDS = 5.0
 _SHELL_SYNTAX = ("|", ">", "<", "&&", ";", "`", "$(", "${", "$")
@@ -172,7 +172,7 @@ def _execute(argv: list[str], env: dict[str, str], now: datetime) -> tuple[str, 
         "process-ok",
     ),
     facts=("profile", "config_file"),
-    prefetch=False,
+    consent=Consent.EXPLICIT,
 )
 def credential_process(run: ProbeInput) -> Evidence:
     """It runs your credential_process helper once (5 s limit, no input); no value is shown.

@@ -100,6 +100,12 @@ def _credentials(run: ProbeInput) -> Any:
 )
 def caller_identity(run: ProbeInput) -> Evidence:
     """Ask STS who these credentials are, through botocore so endpoint overrides apply."""
+    chain = run.world.chain()
+    if chain.role_mfa and chain.winner is not None and chain.winner.method == "assume-role":
+        # botocore would prompt for the MFA code on the terminal: never from a probe.
+        return Evidence(
+            "sts.identity", Status.SKIPPED, "not checked: this role profile asks for an MFA code"
+        )
     region = run.ctx.region or run.world.config_variable("region")
     client = run.world.client("sts", region, _credentials(run))
     endpoint = Fact(client.meta.endpoint_url, "botocore")

@@ -15,3 +15,14 @@ def probe(probe_id: str, text: str = "", **ctx: object) -> Evidence:
     context = make_context(**ctx)
     world = AwsWorld(context, SecretBook())
     return run_probe(registry()[probe_id], ProbeInput(context, world, text))
+
+
+def probe_on_paste(probe_id: str, text: str, **ctx: object) -> Evidence:
+    """Run a probe as the walk does after a paste: with the matcher's recognition of `text`."""
+    from awsmedic.kb import load_checked, shipped_dir
+    from awsmedic.match import Matcher
+
+    context = make_context(**ctx)
+    recognition = Matcher(load_checked([shipped_dir()])).recognise(text) if text else None
+    world = AwsWorld(context, SecretBook())
+    return run_probe(registry()[probe_id], ProbeInput(context, world, text, recognition))

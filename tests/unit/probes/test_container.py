@@ -27,9 +27,7 @@ def test_not_configured() -> None:
     assert probe("creds.container").findings == ("container-not-configured",)
 
 
-def test_credentials_come_back_and_stay_secret(
-    home: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_credentials_come_back_and_stay_secret(home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     token = home / "eks-pod-identity-token"
     token.write_text("pod-identity-token-value")
     monkeypatch.setenv("AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE", str(token))

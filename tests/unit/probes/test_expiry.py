@@ -78,7 +78,9 @@ def test_keys_copied_out_of_the_cli_cache(home: Path, monkeypatch: pytest.Monkey
     assert {s.reveal() for s in evidence.secrets} >= {SECRET, TOKEN}
 
 
-def test_role_profile_reports_its_cached_session(home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_role_profile_reports_its_cached_session(
+    home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     (home / ".aws" / "config").write_text(
         f"[profile deploy]\nrole_arn = {ROLE}\nsource_profile = base\nduration_seconds = 900\n"
     )
@@ -107,7 +109,12 @@ def test_role_session_found_by_role_name(home: Path, monkeypatch: pytest.MonkeyP
 def test_cache_keys_are_the_ones_botocore_computes() -> None:
     from botocore.credentials import AssumeRoleCredentialFetcher, SSOCredentialFetcher
 
-    extra = {"RoleSessionName": "me", "ExternalId": "x", "SerialNumber": "arn:mfa", "DurationSeconds": 900}
+    extra = {
+        "RoleSessionName": "me",
+        "ExternalId": "x",
+        "SerialNumber": "arn:mfa",
+        "DurationSeconds": 900,
+    }
     fetcher = AssumeRoleCredentialFetcher(
         client_creator=None, source_credentials=None, role_arn=ROLE, extra_args=extra
     )
@@ -124,9 +131,12 @@ def test_cache_keys_are_the_ones_botocore_computes() -> None:
     sso = SSOCredentialFetcher(
         "https://start", "eu-west-1", "Admin", "111122223333", None, sso_session_name="corp"
     )
-    assert sso_cache_key(
-        {"sso_role_name": "Admin", "sso_account_id": "111122223333", "sso_session": "corp"}
-    ) == sso._create_cache_key()
+    assert (
+        sso_cache_key(
+            {"sso_role_name": "Admin", "sso_account_id": "111122223333", "sso_session": "corp"}
+        )
+        == sso._create_cache_key()
+    )
 
 
 def test_web_identity_token_expiry_from_the_text() -> None:

@@ -72,7 +72,9 @@ def test_a_named_pipe_does_not_block(home: Path) -> None:
 
 
 def test_crlf_line_endings_are_fine(home: Path) -> None:
-    credentials(home, f"[default]\r\naws_access_key_id = {KEY}\r\naws_secret_access_key = {SECRET}\r\n")
+    credentials(
+        home, f"[default]\r\naws_access_key_id = {KEY}\r\naws_secret_access_key = {SECRET}\r\n"
+    )
     evidence = probe("files.syntax")
     assert evidence.status is Status.OK
     assert evidence.findings == ("files-clean", "file-crlf")
@@ -93,7 +95,9 @@ def test_an_indented_secret_is_lost_to_the_line_above(home: Path) -> None:
 
 def test_prefix_in_the_credentials_file(home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("AWS_PROFILE", "dev")
-    credentials(home, f"[profile dev]\naws_access_key_id = {KEY}\naws_secret_access_key = {SECRET}\n")
+    credentials(
+        home, f"[profile dev]\naws_access_key_id = {KEY}\naws_secret_access_key = {SECRET}\n"
+    )
     evidence = probe("files.syntax")
     assert {"credentials-file-profile-prefix", "profile-written-with-prefix"} <= set(
         evidence.findings
@@ -208,7 +212,9 @@ def test_overridden_paths_are_read(home: Path, monkeypatch: pytest.MonkeyPatch) 
 
 
 def test_secrets_are_handed_to_the_scrubber_and_never_shown(home: Path) -> None:
-    credentials(home, f"[default]\naws_access_key_id = {KEY}\n   aws_secret_access_key = {SECRET}\n")
+    credentials(
+        home, f"[default]\naws_access_key_id = {KEY}\n   aws_secret_access_key = {SECRET}\n"
+    )
     evidence = probe("files.syntax")
     text = evidence.summary + "\n".join(evidence.details)
     assert SECRET not in text and KEY not in text
@@ -226,8 +232,21 @@ def test_secrets_are_handed_to_the_scrubber_and_never_shown(home: Path) -> None:
         st.binary(max_size=400),
         st.lists(
             st.sampled_from(
-                [b"[default]", b"[profile x]", b"[ x ]", b"region =", b"  y = 1", b"\xef\xbb\xbf",
-                 b"\xff\xfe", b"[sso-session", b"aws_secret_key=1", b"\r", b"=", b"[", b"]"]
+                [
+                    b"[default]",
+                    b"[profile x]",
+                    b"[ x ]",
+                    b"region =",
+                    b"  y = 1",
+                    b"\xef\xbb\xbf",
+                    b"\xff\xfe",
+                    b"[sso-session",
+                    b"aws_secret_key=1",
+                    b"\r",
+                    b"=",
+                    b"[",
+                    b"]",
+                ]
             ),
             max_size=12,
         ).map(b"\n".join),
@@ -249,7 +268,13 @@ def test_fuzz_any_bytes_give_evidence(home: Path, creds: bytes, conf: bytes) -> 
         assert time.monotonic() - started < 5
         assert evidence.status in (Status.OK, Status.PROBLEM)
         assert evidence.summary
-        for other in ("config.profile", "config.region", "config.role", "sso.token", "files.location"):
+        for other in (
+            "config.profile",
+            "config.region",
+            "config.role",
+            "sso.token",
+            "files.location",
+        ):
             assert probe(other).status in (Status.OK, Status.PROBLEM)
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)

@@ -48,25 +48,39 @@ def test_valid_output_is_described_not_shown(home: Path) -> None:
     for value in (KEY, SECRET, TOKEN):
         assert value not in text
     assert {KEY, SECRET, TOKEN} <= {s.reveal() for s in evidence.secrets}  # type: ignore[attr-defined]
-    assert "keys: AccessKeyId, Expiration, SecretAccessKey, SessionToken, Version" in evidence.summary  # type: ignore[attr-defined]
+    assert (
+        "keys: AccessKeyId, Expiration, SecretAccessKey, SessionToken, Version" in evidence.summary
+    )  # type: ignore[attr-defined]
 
 
 @pytest.mark.parametrize(
     ("body", "finding", "says"),
     [
-        ("print('sso session expired', file=sys.stderr); sys.exit(2)", "process-exit-nonzero",
-         "status 2: sso session expired"),
+        (
+            "print('sso session expired', file=sys.stderr); sys.exit(2)",
+            "process-exit-nonzero",
+            "status 2: sso session expired",
+        ),
         ("sys.exit(1)", "process-exit-nonzero", "printed nothing on stderr"),
         ("print('Enter your password:')", "process-stdout-not-json", "not JSON"),
         ("print('export AWS_ACCESS_KEY_ID=x')", "process-stdout-not-json", "env format"),
         ("pass", "process-stdout-empty", "nothing on stdout"),
         ("print(json.dumps({'Version': 2}))", "process-bad-version", "Version 2"),
-        ("print(json.dumps({'Version': 1, 'AccessKeyId': 'x'}))", "process-missing-keys",
-         "lacks SecretAccessKey"),
-        (f"print(json.dumps({{**{GOOD!r}, 'Expiration': '2001-01-01T00:00:00Z'}}))",
-         "process-expired", "expired at 2001-01-01"),
-        (f"print(json.dumps({{**{GOOD!r}, 'Expiration': 'soon'}}))", "process-bad-expiration",
-         "not an ISO 8601 time"),
+        (
+            "print(json.dumps({'Version': 1, 'AccessKeyId': 'x'}))",
+            "process-missing-keys",
+            "lacks SecretAccessKey",
+        ),
+        (
+            f"print(json.dumps({{**{GOOD!r}, 'Expiration': '2001-01-01T00:00:00Z'}}))",
+            "process-expired",
+            "expired at 2001-01-01",
+        ),
+        (
+            f"print(json.dumps({{**{GOOD!r}, 'Expiration': 'soon'}}))",
+            "process-bad-expiration",
+            "not an ISO 8601 time",
+        ),
     ],
 )
 def test_broken_helpers(home: Path, body: str, finding: str, says: str) -> None:
@@ -77,7 +91,9 @@ def test_broken_helpers(home: Path, body: str, finding: str, says: str) -> None:
 
 
 def test_stdin_is_closed_so_a_prompt_cannot_wait(home: Path) -> None:
-    evidence = run(home, "line = sys.stdin.readline(); print('got', repr(line), file=sys.stderr); sys.exit(3)")
+    evidence = run(
+        home, "line = sys.stdin.readline(); print('got', repr(line), file=sys.stderr); sys.exit(3)"
+    )
     assert "got ''" in evidence.summary  # type: ignore[attr-defined]
 
 

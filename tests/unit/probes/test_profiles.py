@@ -64,7 +64,11 @@ def test_prefix_in_the_credentials_file(home: Path) -> None:
 
 
 def test_no_prefix_in_the_config_file(home: Path) -> None:
-    files(home, "", "[default]\nregion = us-east-1\n[dev]\nrole_arn = arn:aws:iam::123456789012:role/x\n")
+    files(
+        home,
+        "",
+        "[default]\nregion = us-east-1\n[dev]\nrole_arn = arn:aws:iam::123456789012:role/x\n",
+    )
     evidence = probe("config.profile", profile="dev")
     assert "profile-written-without-prefix" in evidence.findings
     assert "~/.aws/config line 3 has [dev]" in evidence.summary
@@ -132,7 +136,10 @@ def test_the_profile_in_the_error_beats_the_environment(
         ("sso", "sso_session = corp\nsso_account_id = 123456789012\nsso_role_name = A"),
         ("process", "credential_process = /bin/helper"),
         ("login", "login_session = arn:aws:iam::123456789012:user/a"),
-        ("web-identity", "web_identity_token_file = /t\nrole_arn = arn:aws:iam::123456789012:role/x"),
+        (
+            "web-identity",
+            "web_identity_token_file = /t\nrole_arn = arn:aws:iam::123456789012:role/x",
+        ),
         ("none", "region = us-east-1"),
     ],
 )
@@ -144,7 +151,10 @@ def test_profile_kinds(home: Path, kind: str, settings: str) -> None:
 @pytest.mark.parametrize(
     ("text", "name"),
     [
-        ("botocore.exceptions.ProfileNotFound: The config profile (dev ) could not be found", "dev "),
+        (
+            "botocore.exceptions.ProfileNotFound: The config profile (dev ) could not be found",
+            "dev ",
+        ),
         ("$ aws s3 ls --profile=prod", "prod"),
         ("$ export AWS_PROFILE=foobar\n$ aws sts get-caller-identity", "foobar"),
         ('The source_profile "base" referenced in the profile "dev" does not exist.', "dev"),

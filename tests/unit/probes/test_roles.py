@@ -41,10 +41,16 @@ def test_a_working_chain(home: Path) -> None:
             "role-both-sources",
             "sets both",
         ),
-        (f"[profile dev]\n{ROLE}\nsource_profile = bsae\n[profile base]\nregion = x\n",
-         "role-source-profile-missing", "source_profile = bsae (~/.aws/config line 3"),
-        (f"[profile dev]\n{ROLE}\nsource_profile = base\n[profile base]\nregion = x\n",
-         "role-source-no-credentials", "source profile 'base'"),
+        (
+            f"[profile dev]\n{ROLE}\nsource_profile = bsae\n[profile base]\nregion = x\n",
+            "role-source-profile-missing",
+            "source_profile = bsae (~/.aws/config line 3",
+        ),
+        (
+            f"[profile dev]\n{ROLE}\nsource_profile = base\n[profile base]\nregion = x\n",
+            "role-source-no-credentials",
+            "source profile 'base'",
+        ),
         (
             f"[profile dev]\n{ROLE}\nsource_profile = base\n"
             f"[profile base]\n{ROLE}\nsource_profile = dev\n",
@@ -52,13 +58,22 @@ def test_a_working_chain(home: Path) -> None:
             "dev -> base -> dev",
         ),
         (f"[profile dev]\n{ROLE}\nsource_profile = dev\n", "role-source-loop", "dev -> dev"),
-        (f"[profile dev]\n{ROLE}\ncredential_source = Ec2Instance\n",
-         "role-credential-source-invalid", "is not one of Environment"),
-        (f"[profile dev]\n{ROLE}\ncredential_source = Environment\n",
-         "role-credential-source-empty", "are not both set"),
-        (f"[profile dev]\nrole_arn = arn:aws:iam::1234:role/x\nsource_profile = dev\n"
-         f"aws_access_key_id = {KEY}\naws_secret_access_key = {SECRET}\n",
-         "role-arn-malformed", "12 digits"),
+        (
+            f"[profile dev]\n{ROLE}\ncredential_source = Ec2Instance\n",
+            "role-credential-source-invalid",
+            "is not one of Environment",
+        ),
+        (
+            f"[profile dev]\n{ROLE}\ncredential_source = Environment\n",
+            "role-credential-source-empty",
+            "are not both set",
+        ),
+        (
+            f"[profile dev]\nrole_arn = arn:aws:iam::1234:role/x\nsource_profile = dev\n"
+            f"aws_access_key_id = {KEY}\naws_secret_access_key = {SECRET}\n",
+            "role-arn-malformed",
+            "12 digits",
+        ),
     ],
 )
 def test_broken_sources(home: Path, text: str, finding: str, says: str) -> None:

@@ -12,8 +12,10 @@ from tests.unit.probes.helpers import KEY, SECRET, probe
 
 
 def shown(evidence: object) -> str:
-    return repr(evidence) + " ".join(getattr(evidence, "details", ())) + str(
-        {k: v.describe() for k, v in getattr(evidence, "facts", {}).items()}
+    return (
+        repr(evidence)
+        + " ".join(getattr(evidence, "details", ()))
+        + str({k: v.describe() for k, v in getattr(evidence, "facts", {}).items()})
     )
 
 
@@ -51,7 +53,9 @@ def test_config_file_profile_section(home: Path, monkeypatch: pytest.MonkeyPatch
     assert "inline comment" in evidence.summary
 
 
-def test_role_profile_checks_the_source_profile_secret(home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_role_profile_checks_the_source_profile_secret(
+    home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     (home / ".aws" / "config").write_text(
         "[profile deploy]\nrole_arn = arn:aws:iam::123456789012:role/deploy\nsource_profile = base\n"
     )

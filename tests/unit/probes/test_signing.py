@@ -80,7 +80,11 @@ def test_no_region_in_the_error() -> None:
 
 def test_proxies_like_urllib() -> None:
     proxies = environ_proxies(
-        {"HTTPS_PROXY": "http://upper:1", "https_proxy": "http://lower:2", "NO_PROXY": ".internal,amazonaws.com"}
+        {
+            "HTTPS_PROXY": "http://upper:1",
+            "https_proxy": "http://lower:2",
+            "NO_PROXY": ".internal,amazonaws.com",
+        }
     )
     assert proxies["https"] == "http://lower:2"
     assert bypassed("sts.us-east-1.amazonaws.com", proxies)

@@ -77,11 +77,21 @@ def test_legacy_tokens_cannot_be_refreshed(home: Path) -> None:
     [
         ({}, "sso-token-expired"),
         (
-            {"refreshToken": "r", "clientId": "c", "clientSecret": "s", "registrationExpiresAt": "2001-01-01T00:00:00Z"},
+            {
+                "refreshToken": "r",
+                "clientId": "c",
+                "clientSecret": "s",
+                "registrationExpiresAt": "2001-01-01T00:00:00Z",
+            },
             "sso-registration-expired",
         ),
         (
-            {"refreshToken": "r", "clientId": "c", "clientSecret": "s", "registrationExpiresAt": "2099-01-01T00:00:00Z"},
+            {
+                "refreshToken": "r",
+                "clientId": "c",
+                "clientSecret": "s",
+                "registrationExpiresAt": "2099-01-01T00:00:00Z",
+            },
             "sso-token-expired-refreshable",
         ),
     ],
@@ -113,8 +123,13 @@ def test_expired_session_tokens(home: Path, extra: dict[str, str], finding: str)
             "sso-config-incomplete",
             "lacks sso_role_name, sso_region",
         ),
-        (SESSION.replace("sso_role_name = Admin", "sso_role_name = Admin\nsso_region = us-east-1"),
-         "sso-config-inconsistent", "sso_region differs"),
+        (
+            SESSION.replace(
+                "sso_role_name = Admin", "sso_role_name = Admin\nsso_region = us-east-1"
+            ),
+            "sso-config-inconsistent",
+            "sso_region differs",
+        ),
         (SESSION.replace("123456789012", "1234"), "sso-account-id-malformed", "not 12 digits"),
     ],
 )
@@ -126,7 +141,11 @@ def test_misconfigured_profiles(home: Path, text: str, finding: str, says: str) 
 
 
 def test_a_role_on_top_of_an_sso_profile(home: Path) -> None:
-    config(home, SESSION + "[profile deploy]\nrole_arn = arn:aws:iam::123456789012:role/x\nsource_profile = dev\n")
+    config(
+        home,
+        SESSION
+        + "[profile deploy]\nrole_arn = arn:aws:iam::123456789012:role/x\nsource_profile = dev\n",
+    )
     evidence = probe("sso.token", profile="deploy")
     assert evidence.findings == ("sso-token-missing",)
     assert "SSO profile 'dev'" in evidence.summary

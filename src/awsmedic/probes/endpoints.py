@@ -1,0 +1,172 @@
+"""endpoint.override: which configured endpoint URL applies to the failing service, and to STS.
+
+botocore looks for an endpoint in this order (`ConfiguredEndpointProvider`):
+`AWS_ENDPOINT_URL_<SERVICE>`, `AWS_ENDPOINT_URL`, the service's entry in the profile's
+`[services …]` section, the profile's `endpoint_url`; `AWS_IGNORE_CONFIGURED_ENDPOINT_URLS=true`
+turns all of them off. We ask botocore's own provider where the URL comes from, and a real
+(unsigned, never sent) client where requests go. A service sent somewhere else than STS explains
+keys that `sts get-caller-identity` accepts and the failing service does not know.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlsplit
+
+from awsmedic.model import Evidence, Fact, Status
+from awsmedic.probes import ProbeInput, probe
+from awsmedic.services import failing_service
+
+#: ConfiguredEndpointProvider's lookup order, and how to say each one to a user.
+_LOCATIONS = {
+    "environment_service": "AWS_ENDPOINT_URL_{SERVICE}",
+    "environment_global": "AWS_ENDPOINT_URL",
+    "config_service": "[services] section of the profile",
+    "config_global": "endpoint_url in the profile",
+}
+_AWS_SUFFIXES = (
+    ".amazonaws.com",
+    ".amazonaws.com.cn",
+    ".amazonaws.eu",
+    ".api.aws",
+    ".c2s.ic.gov",
+    ".sc2s.sgov.gov",
+)
+_LOCAL_NAMES = {"localhost", "localstack", "host.docker.internal", "minio"}
+
+
+@dataclass(frozen=True)
+class Route:
+    service: str
+    endpoint: str  # where botocore sends requests
+    override: str  # the configured URL that applies ("" for none)
+    source: str  # which setting it comes from
+
+
+def _source(provider: Any, service: str) -> tuple[str, str]:
+    """(URL, where it is set) as botocore's provider finds it, first match wins."""
+    for location, label in _LOCATIONS.items():
+        url = getattr(provider, f"_get_endpoint_url_{location}")()
+        if url:
+            env_name = f"AWS_ENDPOINT_URL_{provider._transformed_service_id.upper()}"
+            return str(url), label.replace("AWS_ENDPOINT_URL_{SERVICE}", env_name)
+    return "", ""
+
+
+def _route(run: ProbeInput, session: Any, service: str) -> Route:
+    from botocore import UNSIGNED
+    from botocore.config import Config
+    from botocore.configprovider import ConfiguredEndpointProvider
+
+    provider = ConfiguredEndpointProvider(
+        session.full_config, session.get_scoped_config(), service, environ=run.ctx.environ
+    )
+    override, source = _source(provider, service)
+    region = run.ctx.region or session.get_config_variable("region") or "us-east-1"
+    config = run.world.client_config().merge(Config(signature_version=UNSIGNED))
+    client = session.create_client(service, region_name=region, config=config)
+    endpoint = str(client.meta.endpoint_url)
+    if override and endpoint.rstrip("/") != override.rstrip("/"):
+        override, source = "", ""  # ignored (AWS_IGNORE_CONFIGURED_ENDPOINT_URLS)
+    return Route(service, endpoint, override, source)
+
+
+def host_kind(url: str) -> str:
+    """`local`, `aws` or `other` for the host of an endpoint URL."""
+    host = (urlsplit(url if "//" in url else f"//{url}").hostname or "").lower()
+    if host in _LOCAL_NAMES or host.endswith(".localhost"):
+        return "local"
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        return "aws" if host.endswith(_AWS_SUFFIXES) else "other"
+    return "local" if address.is_loopback or address.is_unspecified else "other"
+
+
+def _configured_anywhere(run: ProbeInput, session: Any) -> bool:
+    env = any(name.startswith("AWS_ENDPOINT_URL") for name in run.ctx.environ)
+    scoped = session.get_scoped_config()
+    return env or "endpoint_url" in scoped or "services" in scoped
+
+
+def _findings(run: ProbeInput, session: Any, failing: Route, sts: Route) -> list[str]:
+    findings: list[str] = []
+    if failing.override:
+        findings.append("endpoint-override-for-service")
+        kind = host_kind(failing.override)
+        if kind != "aws":
+            findings.append(f"endpoint-override-{'local' if kind == 'local' else 'not-aws'}")
+    elif _configured_anywhere(run, session) and failing.service != "sts":
+        findings.append("endpoint-override-missing-for-service")
+    if sts.override:
+        findings.append("endpoint-override-for-sts")
+    if failing.service != "sts" and failing.override != sts.override:
+        findings.append("endpoint-differs-from-sts")
+    ignore = (run.ctx.env("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS") or "").lower() == "true"
+    if ignore and _configured_anywhere(run, session):
+        findings.append("endpoint-overrides-ignored")
+    return findings or ["no-endpoint-override"]
+
+
+def _describe(route: Route) -> str:
+    if route.override:
+        return f"{route.service} goes to {route.endpoint} ({route.source})"
+    return f"{route.service} goes to {route.endpoint}"
+
+
+@probe(
+    "endpoint.override",
+    title="Endpoint overrides for the failing service and STS",
+    findings=(
+        "no-endpoint-override",
+        "endpoint-override-for-service",
+        "endpoint-override-local",
+        "endpoint-override-not-aws",
+        "endpoint-override-missing-for-service",
+        "endpoint-override-for-sts",
+        "endpoint-differs-from-sts",
+        "endpoint-overrides-ignored",
+        "services-section-missing",
+    ),
+    facts=("endpoint_url", "service"),
+)
+def endpoint_override(run: ProbeInput) -> Evidence:
+    """Where the failing service's requests and STS's go, and which setting sends them there."""
+    from botocore.exceptions import InvalidConfigError, UnknownServiceError
+
+    codes = run.recognition.codes if run.recognition else ()
+    named = failing_service(run.text, codes)
+    # A session of our own: the shared one may only be touched under the world's lock.
+    session = run.world.new_session(run.ctx.profile)
+    try:
+        sts = _route(run, session, "sts")
+        try:
+            failing = _route(run, session, named) if named and named != "sts" else sts
+        except UnknownServiceError:
+            named, failing = None, sts
+    except InvalidConfigError as exc:
+        return Evidence(
+            "endpoint.override",
+            Status.PROBLEM,
+            str(exc),
+            ("services-section-missing",),
+        )
+    findings = _findings(run, session, failing, sts)
+    details = [_describe(failing)] + ([_describe(sts)] if failing is not sts else [])
+    if named is None:
+        details.append("the error does not say which service failed: STS is assumed")
+    facts = {"service": Fact(failing.service, "derived from the error" if named else "assumed")}
+    override = failing.override or sts.override
+    if override:
+        facts["endpoint_url"] = Fact(override, failing.source or sts.source)
+    problem = {"endpoint-differs-from-sts", "endpoint-override-missing-for-service"}
+    return Evidence(
+        "endpoint.override",
+        Status.PROBLEM if problem & set(findings) else Status.OK,
+        "; ".join(details[:2]),
+        tuple(findings),
+        facts,
+        tuple(details),
+    )

@@ -1,0 +1,244 @@
+"""region.partition: the region the request went to, its partition, and the STS endpoint in use.
+
+Credentials work in every enabled region of their own partition and nowhere else, and session
+tokens from the global STS endpoint work only in the regions enabled by default (causes.md
+section 7). So the failing region decides a lot: is it an opt-in region, which partition is it
+in, does anything else configured (role ARNs, the pasted error) point at another partition, and
+will STS calls from this profile go to the global endpoint (version 1 tokens)?
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from awsmedic.model import Evidence, Fact, Status
+from awsmedic.probes import ProbeInput, probe
+from awsmedic.probes.chainwalk import ChainReport
+
+#: Regions enabled by default in the `aws` partition: those launched before 20 March 2019.
+#: Every later region is opt-in, so any other region of the partition data is opt-in.
+DEFAULT_ENABLED = frozenset(
+    {
+        "us-east-1",
+        "us-east-2",
+        "us-west-1",
+        "us-west-2",
+        "ca-central-1",
+        "sa-east-1",
+        "eu-west-1",
+        "eu-west-2",
+        "eu-west-3",
+        "eu-central-1",
+        "eu-north-1",
+        "ap-south-1",
+        "ap-northeast-1",
+        "ap-northeast-2",
+        "ap-northeast-3",
+        "ap-southeast-1",
+        "ap-southeast-2",
+    }
+)
+#: The region to try credentials in when the failing one is in doubt, per partition.
+HOME_REGION = {"aws": "us-east-1", "aws-cn": "cn-north-1", "aws-us-gov": "us-gov-west-1"}
+_PARTITION_FINDING = {"aws-cn": "failing-region-china", "aws-us-gov": "failing-region-govcloud"}
+_ARN_PARTITION = re.compile(r"\barn:(aws(?:-[a-z]+(?:-[a-z])?)?):")
+_TEXT_PARTITION = (
+    (re.compile(r"amazonaws\.com\.cn\b|\bcn-(?:north|northwest)-1\b"), "aws-cn"),
+    (re.compile(r"\bus-gov-(?:west|east)-1\b|\bamazonaws-us-gov\b"), "aws-us-gov"),
+)
+_AZ = re.compile(r"^([a-z]+(?:-[a-z]+)+-\d+)[a-z]$")
+
+
+@dataclass(frozen=True)
+class Region:
+    name: str
+    source: str
+    location: str = ""
+
+
+@functools.cache
+def _partitions() -> tuple[Mapping[str, Any], ...]:
+    import botocore.loaders
+
+    data = botocore.loaders.create_loader().load_data("partitions")
+    return tuple(data["partitions"])
+
+
+def partition_of(region: str) -> str | None:
+    """botocore's answer (its partitions data, names then patterns); None for an unknown region."""
+    for partition in _partitions():
+        if region in partition["regions"]:
+            return str(partition["id"])
+    for partition in _partitions():
+        if re.match(partition["regionRegex"], region):
+            return str(partition["id"])
+    return None
+
+
+def opt_in_regions() -> tuple[str, ...]:
+    aws = next(p for p in _partitions() if p["id"] == "aws")
+    return tuple(
+        sorted(r for r in aws["regions"] if r not in DEFAULT_ENABLED and r != "aws-global")
+    )
+
+
+def configured_region(run: ProbeInput, report: ChainReport) -> Region | None:
+    """The region botocore uses, and where it comes from (--region, env, the profile)."""
+    if run.ctx.region:
+        return Region(run.ctx.region, "--region")
+    if run.ctx.env("AWS_DEFAULT_REGION"):
+        return Region(run.ctx.environ["AWS_DEFAULT_REGION"], "env", "AWS_DEFAULT_REGION")
+    # The walked profile (read under the world's lock) holds what botocore reads from the files.
+    value = report.profile_config.get("region")
+    if value:
+        return Region(str(value), "config-file", f"[{report.profile}] region")
+    return None
+
+
+def failing_region(run: ProbeInput, report: ChainReport) -> Region | None:
+    """Where the failing request went: the region named in the error, else the configured one."""
+    facts = run.recognition.facts if run.recognition else {}
+    if "region" in facts:
+        name = facts["region"].value
+        zone = _AZ.match(name)
+        return Region(zone.group(1) if zone else name, "pasted error")
+    return configured_region(run, report)
+
+
+def _sts_endpoint(run: ProbeInput, region: str | None) -> tuple[str, str]:
+    """(the STS endpoint botocore uses, the one it would use without endpoint overrides)."""
+    from botocore import UNSIGNED
+    from botocore.config import Config
+
+    with_override = run.world.client("sts", region, unsigned=True).meta.endpoint_url
+    # A session of our own: the shared one may only be touched under the world's lock.
+    session = run.world.new_session(run.ctx.profile)
+    config = Config(signature_version=UNSIGNED, ignore_configured_endpoint_urls=True)
+    plain = session.create_client("sts", region_name=region, config=config).meta.endpoint_url
+    return str(with_override), str(plain)
+
+
+def _other_partitions(run: ProbeInput, report: ChainReport, own: str) -> dict[str, str]:
+    """Partitions other than `own` that something configured or pasted belongs to, and where."""
+    seen: dict[str, str] = {}
+    for key, value in report.profile_config.items():
+        for match in _ARN_PARTITION.finditer(value):
+            seen.setdefault(match.group(1), f"{key} in profile '{report.profile}'")
+    # The profile's own region, even when an env variable or --region overrides it: keys made
+    # for cn-north-1 sent to us-east-1 by a leftover AWS_DEFAULT_REGION are the classic case.
+    file_region = report.profile_config.get("region")
+    file_partition = partition_of(str(file_region)) if file_region else None
+    if file_partition is not None:
+        seen.setdefault(file_partition, f"the region {file_region} of profile '{report.profile}'")
+    for match in _ARN_PARTITION.finditer(run.text):
+        seen.setdefault(match.group(1), "an ARN in the pasted error")
+    for pattern, partition in _TEXT_PARTITION:
+        if pattern.search(run.text):
+            seen.setdefault(partition, "the pasted error")
+    configured = configured_region(run, report)
+    configured_partition = partition_of(configured.name) if configured else None
+    if configured is not None and configured_partition is not None:
+        seen.setdefault(configured_partition, f"the configured region {configured.name}")
+    return {name: where for name, where in seen.items() if name != own}
+
+
+def _region_findings(region: Region | None, details: list[str]) -> tuple[list[str], str | None]:
+    if region is None:
+        details.append("no region is configured: botocore sends STS calls to sts.amazonaws.com")
+        return ["no-region"], "aws"
+    partition = partition_of(region.name)
+    if partition is None:
+        details.append(f"{region.name} is not a region in botocore's partitions data")
+        return ["failing-region-unknown"], None
+    found = [_PARTITION_FINDING.get(partition, "failing-region-other-partition")]
+    if partition == "aws":
+        opt_in = region.name not in DEFAULT_ENABLED
+        found = ["failing-region-opt-in" if opt_in else "failing-region-default-enabled"]
+        if opt_in:
+            details.append(
+                f"{region.name} is an opt-in region: it works only once the account enabled it,"
+                " and only with session tokens from a regional STS endpoint (or version 2 tokens)"
+            )
+    details.append(f"{region.name} is in partition {partition}")
+    return found, partition
+
+
+def _token_findings(run: ProbeInput, report: ChainReport, details: list[str]) -> list[str]:
+    region = configured_region(run, report)
+    used, plain = _sts_endpoint(run, region.name if region else None)
+    details.append(
+        f"STS endpoint: {used}" + (f" (overridden; without it {plain})" if used != plain else "")
+    )
+    if plain.startswith("https://sts.amazonaws.com"):
+        details.append(
+            "session tokens from the global endpoint are version 1 tokens, valid only in regions"
+            " enabled by default, unless the account chose version 2 tokens"
+        )
+        return ["sts-global-endpoint"]
+    return ["sts-regional-endpoint"]
+
+
+@probe(
+    "region.partition",
+    title="Region, partition and STS endpoint",
+    findings=(
+        "no-region",
+        "failing-region-from-error",
+        "failing-region-opt-in",
+        "failing-region-default-enabled",
+        "failing-region-unknown",
+        "failing-region-china",
+        "failing-region-govcloud",
+        "failing-region-other-partition",
+        "partition-mismatch",
+        "sts-global-endpoint",
+        "sts-regional-endpoint",
+        "aws-region-ignored",
+    ),
+    facts=("region", "partition_region"),
+)
+def region_partition(run: ProbeInput) -> Evidence:
+    """Which region failed, where it came from, its partition, and the STS token version."""
+    report = run.world.chain()
+    region = failing_region(run, report)
+    details: list[str] = []
+    findings, partition = _region_findings(region, details)
+    configured = configured_region(run, report)
+    if (
+        region is not None
+        and region.source == "pasted error"
+        and (configured is None or configured.name != region.name)
+    ):
+        findings.append("failing-region-from-error")
+    others = _other_partitions(run, report, partition) if partition else {}
+    if others:
+        findings.append("partition-mismatch")
+        details += [f"but {where} is in partition {name}" for name, where in others.items()]
+    findings += _token_findings(run, report, details)
+    aws_region = run.ctx.env("AWS_REGION")
+    if aws_region and not run.ctx.env("AWS_DEFAULT_REGION") and not run.ctx.region:
+        findings.append("aws-region-ignored")
+        details.append(
+            f"AWS_REGION={aws_region} is read by AWS CLI v2 and most SDKs, but not by boto3,"
+            " botocore or AWS CLI v1 (they read AWS_DEFAULT_REGION)"
+        )
+    facts = {}
+    if region is not None:
+        facts["region"] = Fact(region.name, region.source, region.location)
+    home = next((HOME_REGION[name] for name in others if name in HOME_REGION), None)
+    if home is not None:
+        facts["partition_region"] = Fact(home, "a region of the partition the settings point to")
+    where = f"{region.name} ({region.source})" if region else "no region"
+    bad = {"failing-region-opt-in", "failing-region-unknown", "partition-mismatch", "no-region"}
+    return Evidence(
+        "region.partition",
+        Status.PROBLEM if bad & set(findings) else Status.OK,
+        f"{where}: " + "; ".join(details[:2]),
+        tuple(findings),
+        facts,
+        tuple(details),
+    )

@@ -1,0 +1,162 @@
+"""values.hygiene: stray characters in credentials, profile names and regions, with file and line.
+
+botocore sends environment variables verbatim and file values as configparser reads them
+(surrounding whitespace stripped; quotes, inline comments and invisible characters kept), so a
+value that looks right on screen can be a different string on the wire. The files are read with
+`inifile.scan` (configparser's rules, with line numbers); values are described, never shown.
+"""
+
+from __future__ import annotations
+
+import shlex
+from dataclasses import dataclass
+from pathlib import Path
+
+from awsmedic.hygiene import value_problems
+from awsmedic.inifile import IniFile, Section, scan
+from awsmedic.model import Evidence, Status
+from awsmedic.probes import ProbeInput, probe
+from awsmedic.probes.chainwalk import ChainReport
+
+CREDENTIAL_KEYS = ("aws_access_key_id", "aws_secret_access_key", "aws_session_token")
+TOKEN_KEYS = ("aws_session_token", "aws_security_token")
+NAME_KEYS = ("source_profile", "region", "sso_region")
+ENV_CREDENTIALS = (
+    "AWS_ACCESS_KEY_ID",
+    "AWS_SECRET_ACCESS_KEY",
+    "AWS_SESSION_TOKEN",
+    "AWS_SECURITY_TOKEN",
+)
+ENV_PROFILES = ("AWS_PROFILE", "AWS_DEFAULT_PROFILE")
+ENV_REGIONS = ("AWS_DEFAULT_REGION", "AWS_REGION")
+
+
+@dataclass(frozen=True)
+class Flaw:
+    kind: str  # credential, profile, region, setting
+    where: str  # "~/.aws/credentials:3 [default] aws_access_key_id" or "AWS_PROFILE"
+    problem: str
+    used: bool  # part of what the failing request sends or selects
+
+
+def profile_of(section: str, config_file: bool) -> str | None:
+    """The profile a section defines (botocore's build_profile_map), or None."""
+    if not config_file:
+        return section
+    if section == "default":
+        return "default"
+    if section.startswith("profile"):
+        try:
+            parts = shlex.split(section)
+        except ValueError:
+            return None
+        return parts[1] if len(parts) == 2 and parts[0] == "profile" else None
+    return None
+
+
+def _header_problems(section: Section, config_file: bool) -> list[str]:
+    """What is odd about a section name: padding inside the brackets, quotes, invisible marks."""
+    problems = value_problems(section.name)
+    if config_file and section.name.startswith("profile"):
+        problems = [p for p in problems if p != "whitespace inside the value"]
+        if profile_of(section.name, True) is None and len(section.name.split()) > 2:
+            problems.append("more than one word after 'profile': botocore ignores the section")
+    return problems
+
+
+def _file_flaws(
+    ini: IniFile, shown: str, config_file: bool, in_use_profiles: set[str], keys_profile: str
+) -> list[Flaw]:
+    """`keys_profile` names the profile whose keys in *this* file are sent ("" for none)."""
+    flaws: list[Flaw] = []
+    for section in ini.sections:
+        profile = profile_of(section.name, config_file)
+        in_use = profile in in_use_profiles
+        for problem in _header_problems(section, config_file):
+            where = f"{shown}:{section.line} [{section.name.strip()}]"
+            flaws.append(Flaw("profile", where, f"the section name has {problem}", in_use))
+        for entry in section.entries:
+            where = f"{shown}:{entry.line} [{section.name.strip()}] {entry.key.strip()}"
+            if not entry.name.isascii():
+                flaws.append(
+                    Flaw("setting", where, "the key name has non-ASCII characters", in_use)
+                )
+            if entry.name in CREDENTIAL_KEYS + TOKEN_KEYS:
+                kind, used = "credential", bool(keys_profile) and profile == keys_profile
+            elif entry.name in NAME_KEYS:
+                kind, used = ("region" if "region" in entry.name else "profile"), in_use
+            else:
+                continue
+            for problem in value_problems(entry.value, from_file=True):
+                flaws.append(Flaw(kind, where, problem, used))
+    return flaws
+
+
+def _env_flaws(run: ProbeInput, env_keys_used: bool) -> list[Flaw]:
+    flaws = []
+    groups = (
+        (ENV_CREDENTIALS, "credential", env_keys_used),
+        (ENV_PROFILES, "profile", True),
+        (ENV_REGIONS, "region", True),
+    )
+    for names, kind, used in groups:
+        for var in names:
+            value = run.ctx.env(var)
+            if value is not None:
+                flaws += [Flaw(kind, var, p, used) for p in value_problems(value)]
+    return flaws
+
+
+def _flaws(run: ProbeInput, report: ChainReport) -> list[Flaw]:
+    keys = report.keys
+    in_use = {report.profile, report.source_profile} - {""}
+    flaws = _env_flaws(run, keys is not None and keys.method == "env")
+    for path, config_file in ((report.credentials_file, False), (report.config_file, True)):
+        ini = scan(Path(path).expanduser())
+        if ini.exists and not ini.error:
+            shown = run.ctx.tilde(path)
+            sent_here = keys is not None and keys.location.startswith(f"{shown} [")
+            keys_profile = keys.profile if keys is not None and sent_here else ""
+            flaws += _file_flaws(ini, shown, config_file, in_use, keys_profile)
+    return flaws
+
+
+_FINDING = {
+    ("credential", True): "credential-value-stray-characters",
+    ("credential", False): "credential-stray-characters-elsewhere",
+    ("profile", True): "profile-name-stray-characters",
+    ("profile", False): "profile-name-stray-characters-elsewhere",
+    ("region", True): "region-stray-characters",
+    ("region", False): "region-stray-characters-elsewhere",
+    ("setting", True): "setting-name-stray-characters",
+    ("setting", False): "setting-name-stray-characters",
+}
+
+
+@probe(
+    "values.hygiene",
+    title="Stray characters in credentials, profile names and regions",
+    findings=(*dict.fromkeys(_FINDING.values()), "values-clean"),
+)
+def value_hygiene(run: ProbeInput) -> Evidence:
+    """Whitespace, quotes, CR, BOM, zero-width and non-ASCII characters, with file and line."""
+    report = run.world.chain()
+    flaws = sorted(_flaws(run, report), key=lambda f: not f.used)
+    if not flaws:
+        return Evidence(
+            "values.hygiene",
+            Status.OK,
+            "no stray characters in credentials, profile names or regions (files and environment)",
+            ("values-clean",),
+        )
+    findings = tuple(dict.fromkeys(_FINDING[(f.kind, f.used)] for f in flaws))
+    details = tuple(
+        f"{f.where}: {f.problem}" + ("" if f.used else " (not used by this command)") for f in flaws
+    )
+    return Evidence(
+        "values.hygiene",
+        Status.PROBLEM,
+        details[0] + (f" (and {len(details) - 1} more)" if len(details) > 1 else ""),
+        findings,
+        details=details,
+    )

@@ -1,0 +1,122 @@
+"""endpoint.override: botocore's own endpoint resolution for the failing service and STS."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from awsmedic.model import Evidence, Status
+from awsmedic.probes.endpoints import host_kind
+from tests.unit.probes.helpers import probe_on_paste
+
+S3_ERROR = (
+    "An error occurred (InvalidAccessKeyId) when calling the ListBuckets operation: "
+    "The AWS Access Key Id you provided does not exist in our records."
+)
+STS_ERROR = (
+    "An error occurred (InvalidClientTokenId) when calling the GetCallerIdentity operation: "
+    "The security token included in the request is invalid."
+)
+
+
+def endpoint_probe(text: str = "", **ctx: object) -> Evidence:
+    return probe_on_paste("endpoint.override", text, **ctx)
+
+
+@pytest.fixture(autouse=True)
+def _region(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("AWS_DEFAULT_REGION", "us-east-1")
+
+
+def test_nothing_configured(home: Path) -> None:
+    evidence = endpoint_probe(S3_ERROR)
+    assert evidence.findings == ("no-endpoint-override",)
+    assert evidence.facts["service"].value == "s3"
+    assert "s3 goes to https://s3.amazonaws.com" in evidence.summary
+    assert "endpoint_url" not in evidence.facts
+
+
+def test_a_service_variable_sends_only_that_service_elsewhere(
+    home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("AWS_ENDPOINT_URL_S3", "https://play.min.io")
+    evidence = endpoint_probe(S3_ERROR)
+    assert {
+        "endpoint-override-for-service",
+        "endpoint-override-not-aws",
+        "endpoint-differs-from-sts",
+    } <= set(evidence.findings)
+    assert "endpoint-override-for-sts" not in evidence.findings
+    assert evidence.facts["endpoint_url"].value == "https://play.min.io"
+    assert evidence.facts["endpoint_url"].source == "AWS_ENDPOINT_URL_S3"
+    assert evidence.status is Status.PROBLEM
+
+
+def test_the_global_variable_applies_to_everything(
+    home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("AWS_ENDPOINT_URL", "http://localhost:4566")
+    evidence = endpoint_probe(S3_ERROR)
+    assert {
+        "endpoint-override-for-service",
+        "endpoint-override-local",
+        "endpoint-override-for-sts",
+    } <= set(evidence.findings)
+    assert "endpoint-differs-from-sts" not in evidence.findings
+    assert evidence.facts["endpoint_url"].source == "AWS_ENDPOINT_URL"
+
+
+def test_services_section_in_the_config_file(home: Path) -> None:
+    (home / ".aws" / "config").write_text(
+        "[default]\nservices = local\n[services local]\ndynamodb =\n"
+        "  endpoint_url = http://localhost:8000\n"
+    )
+    evidence = endpoint_probe(S3_ERROR)
+    assert "endpoint-override-missing-for-service" in evidence.findings
+    dynamo = endpoint_probe(
+        "The security token included in the request is invalid (Service: AmazonDynamoDBv2; "
+        "Status Code: 400; Error Code: UnrecognizedClientException)"
+    )
+    assert {"endpoint-override-for-service", "endpoint-differs-from-sts"} <= set(dynamo.findings)
+    assert dynamo.facts["endpoint_url"].source == "[services] section of the profile"
+
+
+def test_a_missing_services_section(home: Path) -> None:
+    (home / ".aws" / "config").write_text("[default]\nservices = nowhere\n")
+    assert endpoint_probe(S3_ERROR).findings == ("services-section-missing",)
+
+
+def test_profile_endpoint_url_and_ignore_switch(
+    home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (home / ".aws" / "config").write_text("[default]\nendpoint_url = http://127.0.0.1:9000\n")
+    assert "endpoint-override-for-sts" in endpoint_probe(STS_ERROR).findings
+    monkeypatch.setenv("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS", "true")
+    evidence = endpoint_probe(STS_ERROR)
+    assert evidence.findings == ("endpoint-overrides-ignored",)
+    assert "sts goes to https://sts.us-east-1.amazonaws.com" in evidence.summary
+
+
+def test_unknown_service_falls_back_to_sts(home: Path) -> None:
+    evidence = endpoint_probe(
+        "InvalidClientTokenId: The security token included in the request is invalid"
+    )
+    assert evidence.facts["service"].value == "sts"
+    assert any("does not say which service" in d for d in evidence.details)
+
+
+@pytest.mark.parametrize(
+    ("url", "kind"),
+    [
+        ("http://localhost:4566", "local"),
+        ("http://127.0.0.1:5000", "local"),
+        ("http://[::1]:80", "local"),
+        ("https://s3.eu-west-1.amazonaws.com", "aws"),
+        ("https://sts.cn-north-1.amazonaws.com.cn", "aws"),
+        ("https://play.min.io", "other"),
+        ("https://10.0.0.5", "other"),
+    ],
+)
+def test_host_kind(url: str, kind: str) -> None:
+    assert host_kind(url) == kind
