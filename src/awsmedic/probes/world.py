@@ -33,7 +33,7 @@ class AwsWorld:
         return Config(
             connect_timeout=timeout,
             read_timeout=timeout,
-            retries={"max_attempts": 1, "mode": "standard"},
+            retries={"total_max_attempts": 1, "mode": "standard"},  # one attempt, no retry
         )
 
     def new_session(self, profile: str | None) -> Any:
