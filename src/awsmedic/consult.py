@@ -7,6 +7,7 @@ differ only in how questions get answered and how events are shown (the callback
 from __future__ import annotations
 
 import concurrent.futures as futures
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -36,6 +37,44 @@ from awsmedic.transcript import Transcript
 
 #: Returns the chosen answer, or None to leave the question open.
 Answerer = Callable[[Question], str | None]
+#: Probes running at once; most trees need three or four.
+PROBE_WORKERS = 4
+
+
+class ProbePool:
+    """Probe threads that never keep the process alive.
+
+    A ThreadPoolExecutor joins its threads at exit, so one probe stuck past its timeout (or a
+    prefetched one nobody needs any more) would hold `awsmedic diagnose` open after the answer
+    is printed, and the diagnosis budget would bound nothing. Daemon threads are abandoned at
+    exit instead; probes are read-only, so abandoning one is safe.
+    """
+
+    def __init__(self, workers: int = PROBE_WORKERS) -> None:
+        self._slots = threading.BoundedSemaphore(workers)
+        self._pending: list[futures.Future[Evidence]] = []
+
+    def submit(self, function: Callable[..., Evidence], *args: object) -> futures.Future[Evidence]:
+        future: futures.Future[Evidence] = futures.Future()
+
+        def work() -> None:
+            with self._slots:
+                if not future.set_running_or_notify_cancel():
+                    return
+                try:
+                    future.set_result(function(*args))
+                except BaseException as exc:  # run_probe never raises; this is belt and braces
+                    future.set_exception(exc)
+
+        self._pending.append(future)
+        threading.Thread(target=work, name="probe", daemon=True).start()
+        return future
+
+    def shutdown(self) -> None:
+        """Cancel what has not started; running probes end on their own, bounded by timeouts."""
+        for future in self._pending:
+            future.cancel()
+        self._pending.clear()
 
 
 @dataclass
@@ -68,9 +107,9 @@ class Consultation:
         self._on_event = on_event or (lambda event: None)
         self._on_probe_start = on_probe_start or (lambda spec: None)
         self._world = AwsWorld(ctx, book)
-        self._pool: futures.ThreadPoolExecutor | None = None
+        self._pool: ProbePool | None = None
         self._futures: dict[str, futures.Future[Evidence]] = {}
-        self._deadline = 0.0
+        self._waited = 0.0  # seconds spent waiting on probes, against ctx.budget
         self._text = ""
         self.state: engine.Dialogue | None = None
         self.outcome: Outcome | None = None
@@ -111,8 +150,7 @@ class Consultation:
         if self.state is None or not self.ctx.probes_enabled:
             return
         specs = registry()
-        self._deadline = time.monotonic() + self.ctx.budget
-        self._pool = futures.ThreadPoolExecutor(max_workers=4, thread_name_prefix="probe")
+        self._pool = ProbePool()
         for probe_id in dict.fromkeys(self.state.tree.probes()):
             spec = specs.get(probe_id)
             if spec is not None and spec.prefetch:
@@ -135,20 +173,25 @@ class Consultation:
             self._start_probes()
         self._on_probe_start(spec)
         future = self._futures.get(probe_id) or self._submit(spec)
-        remaining = max(0.0, self._deadline - time.monotonic())
+        # The budget counts time spent waiting on probes, not time the user spends thinking
+        # about a question: a probe needed after a slow answer still gets its share.
+        remaining = max(0.0, self.ctx.budget - self._waited)
+        started = time.monotonic()
         try:
             return future.result(timeout=remaining)
-        except futures.TimeoutError:
+        except (futures.TimeoutError, futures.CancelledError):
             return Evidence(
                 probe_id,
                 Status.ERROR,
-                f"gave up after the {self.ctx.budget:.0f} s diagnosis budget",
+                f"gave up after the {self.ctx.budget:g} s diagnosis budget",
             )
+        finally:
+            self._waited += time.monotonic() - started
 
     def cancel(self) -> None:
         """Abandon running probes (Ctrl-C); their threads end on their own, bounded by timeouts."""
         if self._pool is not None:
-            self._pool.shutdown(wait=False, cancel_futures=True)
+            self._pool.shutdown()
             self._pool = None
             self._futures.clear()
 
@@ -229,4 +272,5 @@ class Consultation:
         self.cancel()
         self._emit(Restarted(self.ctx.now()))
         self.state, self.outcome, self._history = None, None, []
+        self._waited = 0.0
         self._world = AwsWorld(self.ctx, self.book)
