@@ -69,9 +69,7 @@ def brute_force(knowledge: Knowledge, paste: str) -> dict[str, int]:
 
 def knowledge_of(trees: list[list[str]]) -> Knowledge:
     built = {
-        f"t{n}": replace(
-            TEMPLATE, id=f"t{n}", codes=(), phrases=tuple(p), path=Path(f"t{n}.toml")
-        )
+        f"t{n}": replace(TEMPLATE, id=f"t{n}", codes=(), phrases=tuple(p), path=Path(f"t{n}.toml"))
         for n, p in enumerate(trees)
     }
     return replace(SHIPPED, trees=built)
