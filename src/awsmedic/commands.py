@@ -86,6 +86,10 @@ def diagnose(ctx: Context, book: SecretBook, args: argparse.Namespace) -> int:
     transcript = new_transcript(ctx)
     consultation = Consultation(ctx, knowledge, book, transcript)
     recognition = consultation.recognise(text, preset=dict(args.answer))
+    if recognition.truncated and args.format != "text":  # the text output says it itself
+        from awsmedic.match import TRUNCATED_NOTE
+
+        print(f"awsmedic: note: {TRUNCATED_NOTE}", file=ctx.stderr)
     # Text read from stdin leaves no terminal to ask on; otherwise ask unless --no-input.
     interactive = not args.no_input and ctx.stdin.isatty()
     outcome = (

@@ -19,8 +19,14 @@ from awsmedic.kb.model import Knowledge
 from awsmedic.model import Fact, Recognition, TreeMatch
 
 #: Pastes longer than this keep their head and tail: the error is nearly always at the end.
-MAX_PASTE_CHARS = 256_000
-_HEAD_CHARS = 32_000
+#: Every text signal, tool and hint pattern scans what is kept, so this bounds the cost of a
+#: paste (a 1 MB log is read in well under a second); 64,000 characters is a long CI log.
+MAX_PASTE_CHARS = 64_000
+_HEAD_CHARS = 16_000
+TRUNCATED_NOTE = (
+    f"the error text is very long: only its first {_HEAD_CHARS:,} and last "
+    f"{MAX_PASTE_CHARS - _HEAD_CHARS:,} characters were read"
+)
 #: rapidfuzz partial_ratio (0-100) a phrase needs to count as recognised. Tuned on the corpus:
 #: real variants of a message score 85+, unrelated text stays under 70.
 PHRASE_CUTOFF = 82
@@ -73,11 +79,16 @@ _STOPWORDS = frozenset(
 )
 
 
+def bound(text: str) -> tuple[str, bool]:
+    """A paste cut to its head and tail when very long; the flag says whether it was cut."""
+    if len(text) <= MAX_PASTE_CHARS:
+        return text, False
+    return text[:_HEAD_CHARS] + "\n…\n" + text[-(MAX_PASTE_CHARS - _HEAD_CHARS) :], True
+
+
 def prepare(text: str) -> tuple[str, bool]:
     """Bound and clean a paste; the flag says whether something was cut."""
-    truncated = len(text) > MAX_PASTE_CHARS
-    if truncated:
-        text = text[:_HEAD_CHARS] + "\n…\n" + text[-(MAX_PASTE_CHARS - _HEAD_CHARS) :]
+    text, truncated = bound(text)
     text = _ANSI.sub("", text).replace("\r\n", "\n").replace("\r", "\n")
     return _CONTROL.sub("", text), truncated
 
