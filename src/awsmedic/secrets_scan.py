@@ -2,6 +2,10 @@
 
 Probes add what they see as they go, but a paste or an early error message could quote a
 secret before any probe ran. This scan is cheap (two small files) and uses no botocore.
+
+Real shared files are a few KB. One over MAX_FILE_BYTES is read that far for secrets, and never
+handed to botocore (`check_shared_files`): botocore takes seconds to parse a 10 MB file, and
+would do so for every probe.
 """
 
 from __future__ import annotations
@@ -13,14 +17,18 @@ from awsmedic.context import Context
 from awsmedic.model import Secret, SecretKind
 from awsmedic.probes.env import env_secrets
 
-MAX_FILE_BYTES = 10 * 1024 * 1024
+MAX_FILE_BYTES = 1024 * 1024
 _KINDS = {
     "aws_access_key_id": SecretKind.ACCESS_KEY_ID,
     "aws_secret_access_key": SecretKind.SECRET_KEY,
     "aws_session_token": SecretKind.SESSION_TOKEN,
     "aws_security_token": SecretKind.SESSION_TOKEN,
 }
-_LINE = re.compile(r"^\s*([A-Za-z_]+)\s*[=:]\s*(.*?)\s*$")
+# One pass over the whole file finds the assignments: a 10 MB file is scanned in a blink.
+_ASSIGNMENT = re.compile(
+    r"(?im)^[^\S\n]*(aws_access_key_id|aws_secret_access_key|aws_session_token|aws_security_token)"
+    r"[^\S\n]*[=:][^\S\n]*(.*?)[^\S\n]*$"
+)
 
 
 def shared_file_paths(ctx: Context) -> list[Path]:
@@ -43,12 +51,44 @@ def file_secrets(path: Path) -> list[Secret]:
             data = handle.read(MAX_FILE_BYTES)
     except OSError:
         return []
-    secrets = []
-    for line in data.decode("utf-8", errors="replace").splitlines():
-        found = _LINE.match(line)
-        if found and found.group(1).lower() in _KINDS and found.group(2):
-            secrets.append(Secret(found.group(2), _KINDS[found.group(1).lower()]))
-    return secrets
+    # Split lines as str.splitlines does (a lone \r ends one too), then scan them in one pass.
+    text = "\n".join(data.decode("utf-8", errors="replace").splitlines())
+    return [
+        Secret(found.group(2), _KINDS[found.group(1).lower()])
+        for found in _ASSIGNMENT.finditer(text)
+        if found.group(2)
+    ]
+
+
+class SharedFileTooLarge(Exception):
+    """A shared file too big to hand to botocore; the message says which and why."""
+
+
+def oversized_files(ctx: Context) -> list[tuple[Path, int]]:
+    """The shared files bigger than MAX_FILE_BYTES, with their sizes."""
+    found = []
+    for path in shared_file_paths(ctx):
+        try:
+            size = path.stat().st_size
+        except OSError:
+            continue
+        if size > MAX_FILE_BYTES and path.is_file():
+            found.append((path, size))
+    return found
+
+
+def oversized_note(ctx: Context, path: Path, size: int) -> str:
+    return (
+        f"{ctx.tilde(path)} is {size / 2**20:.1f} MB (real ones are a few KB): awsmedic read "
+        f"only its first {MAX_FILE_BYTES >> 20} MB for secrets to hide, and no probe hands it "
+        "to botocore, which takes seconds to parse it (so does the AWS CLI, on every command)"
+    )
+
+
+def check_shared_files(ctx: Context) -> None:
+    """Raise SharedFileTooLarge before botocore would parse an oversized shared file."""
+    for path, size in oversized_files(ctx):
+        raise SharedFileTooLarge(oversized_note(ctx, path, size))
 
 
 def known_secrets(ctx: Context) -> list[Secret]:

@@ -40,6 +40,9 @@ class AwsWorld:
         """A fresh botocore session, as the failing command would build it."""
         import botocore.session
 
+        from awsmedic.secrets_scan import check_shared_files
+
+        check_shared_files(self.ctx)  # a 10 MB credentials file would take botocore seconds
         session = botocore.session.Session(profile=profile)
         # Bounds the clients botocore creates internally too (AssumeRole, SSO).
         session.set_default_client_config(self.client_config())
