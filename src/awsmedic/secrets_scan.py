@@ -10,6 +10,7 @@ would do so for every probe.
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 
@@ -39,7 +40,7 @@ def shared_file_paths(ctx: Context) -> list[Path]:
     ):
         value = ctx.env(var)
         if value:
-            paths.append(Path(value).expanduser())
+            paths.append(Path(os.path.expandvars(value)).expanduser())  # as botocore does
         elif ctx.home is not None:
             paths.append(ctx.home / ".aws" / name)
     return paths
@@ -75,6 +76,38 @@ def oversized_files(ctx: Context) -> list[tuple[Path, int]]:
         if size > MAX_FILE_BYTES and path.is_file():
             found.append((path, size))
     return found
+
+
+def _unreadable(path: Path) -> str | None:
+    """Why botocore would skip a shared file that is there but cannot be read as a file."""
+    import errno
+
+    if not path.is_symlink() and not path.exists():
+        return None  # absent: ordinary, the probes say what that means
+    try:
+        with path.open("rb"):
+            return None
+    except IsADirectoryError:
+        return "is a directory"
+    except PermissionError:
+        return "cannot be read by this user (permission denied)"
+    except FileNotFoundError:
+        return "is a symbolic link to a file that does not exist"
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            return "is a loop of symbolic links"
+        return f"cannot be read ({exc.strerror or exc})"
+
+
+def file_notes(ctx: Context) -> list[str]:
+    """One line for each shared file that botocore would skip or that awsmedic cuts short."""
+    notes = []
+    for path in shared_file_paths(ctx):
+        problem = _unreadable(path)
+        if problem is not None:
+            notes.append(f"{ctx.tilde(path)} {problem}: botocore skips it as if it did not exist")
+    notes += [oversized_note(ctx, path, size) for path, size in oversized_files(ctx)]
+    return notes
 
 
 def oversized_note(ctx: Context, path: Path, size: int) -> str:
