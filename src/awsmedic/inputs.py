@@ -23,19 +23,25 @@ MAX_STREAM_BYTES = 256 * 1024 * 1024
 _CHUNK = 1024 * 1024
 _CUT = "\n…\n".encode()
 _SAMPLE = 65536
-_BOMS = ((b"\xef\xbb\xbf", "utf-8"), (b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be"))
+_UTF8_BOM = b"\xef\xbb\xbf"
+_UTF16 = (("utf-16-le", b"\xff\xfe", 1), ("utf-16-be", b"\xfe\xff", 0))
 
 
 def _encoding(sample: bytes) -> tuple[str, int]:
-    """The encoding and BOM length. Windows PowerShell 5 redirects output as UTF-16 LE."""
-    for bom, encoding in _BOMS:
-        if sample.startswith(bom):
-            return encoding, len(bom)
-    if len(sample) >= 16:
-        odd, even = sample[1::2], sample[::2]
-        for encoding, zeros, chars in (("utf-16-le", odd, even), ("utf-16-be", even, odd)):
-            if zeros.count(0) == len(zeros) and 0 not in chars:
-                return encoding, 0
+    """The encoding and BOM length. Windows PowerShell 5 redirects output as UTF-16 LE.
+
+    An error message is mostly ASCII, so in UTF-16 every other byte is NUL: that, not a BOM
+    alone (invalid UTF-8 can start with the same bytes), tells UTF-16."""
+    if sample.startswith(_UTF8_BOM):
+        return "utf-8", len(_UTF8_BOM)
+    for encoding, bom, high in _UTF16:
+        bom_length = len(bom) if sample.startswith(bom) else 0
+        units = sample[bom_length : bom_length + 4096]
+        zeros, chars = units[high::2], units[1 - high :: 2]
+        if len(units) < 8 or 0 in chars:
+            continue
+        if zeros.count(0) == len(zeros) or (bom_length and zeros.count(0) >= len(zeros) // 4):
+            return encoding, bom_length
     return "utf-8", 0
 
 
