@@ -32,7 +32,8 @@ _TOKEN = re.compile(r"(?<![A-Za-z0-9/+=])[A-Za-z0-9/+]{80,}={0,2}(?![A-Za-z0-9/+
 # `key = value` lines for secrets, as in a pasted credentials file or a --debug log.
 _ASSIGNMENT = re.compile(
     r"(?i)((?:aws_secret_access_key|aws_session_token|aws_security_token|secretaccesskey|"
-    r"sessiontoken|x-amz-security-token|secret_key|session_token)[\"']?\s*[:=]\s*[\"']?)"
+    r"sessiontoken|x-amz-security-token|secret_key|session_token|accesstoken|refreshtoken|"
+    r"clientsecret|x-amz-sso_bearer_token)[\"']?\s*[:=]\s*[\"']?)"
     r"([^\s\"',}]+)"
 )
 _AUTH_SIGNATURE = re.compile(r"(Signature=)[0-9a-f]{64}")

@@ -10,13 +10,17 @@ would do so for every probe.
 
 from __future__ import annotations
 
+import json
 import os
 import re
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 from awsmedic.context import Context
 from awsmedic.model import Secret, SecretKind
 from awsmedic.probes.env import env_secrets
+from awsmedic.redact import SecretBook
 
 MAX_FILE_BYTES = 1024 * 1024
 _KINDS = {
@@ -124,8 +128,85 @@ def check_shared_files(ctx: Context) -> None:
         raise SharedFileTooLarge(oversized_note(ctx, path, size))
 
 
+#: The token caches botocore and the AWS CLI keep: SSO, assumed roles, `aws login`.
+_CACHES = (("sso", "cache"), ("cli", "cache"), ("login", "cache"))
+_CACHE_FILES = 200
+_CACHE_FILE_BYTES = 256 * 1024
+_CACHE_KINDS = {
+    "accesskeyid": SecretKind.ACCESS_KEY_ID,
+    "secretaccesskey": SecretKind.SECRET_KEY,
+    "sessiontoken": SecretKind.SESSION_TOKEN,
+    "accesstoken": SecretKind.OTHER,
+    "refreshtoken": SecretKind.OTHER,
+    "clientsecret": SecretKind.OTHER,
+    "dpopkey": SecretKind.OTHER,
+}
+
+
+def _cache_values(data: Any) -> Iterator[Secret]:
+    if isinstance(data, dict):
+        for key, value in data.items():
+            kind = _CACHE_KINDS.get(str(key).lower())
+            if kind is not None and isinstance(value, str) and value:
+                yield Secret(value, kind)
+            else:
+                yield from _cache_values(value)
+    elif isinstance(data, list):
+        for item in data:
+            yield from _cache_values(item)
+
+
+def cache_secrets(ctx: Context) -> list[Secret]:
+    """Tokens and keys in the credential caches (bounded: a few small JSON files)."""
+    if ctx.home is None:
+        return []
+    directories = [ctx.home / ".aws" / a / b for a, b in _CACHES]
+    if ctx.env("AWS_LOGIN_CACHE_DIRECTORY"):
+        login = os.path.expandvars(ctx.environ["AWS_LOGIN_CACHE_DIRECTORY"])
+        directories.append(Path(login).expanduser())
+    secrets: list[Secret] = []
+    for directory in directories:
+        try:
+            files = sorted(directory.glob("*.json"))[:_CACHE_FILES]
+        except OSError:
+            continue
+        for path in files:
+            try:
+                with path.open("rb") as handle:
+                    data = json.loads(handle.read(_CACHE_FILE_BYTES))
+            except (OSError, ValueError):
+                continue
+            secrets.extend(_cache_values(data))
+    return secrets
+
+
 def known_secrets(ctx: Context) -> list[Secret]:
     secrets = list(env_secrets(ctx.environ))
     for path in shared_file_paths(ctx):
         secrets.extend(file_secrets(path))
-    return secrets
+    return secrets + cache_secrets(ctx)
+
+
+def watch_signing(session: Any, book: SecretBook) -> None:
+    """Put every credential botocore signs with into the book before the request leaves.
+
+    botocore resolves some credentials itself (credential_process output, assumed roles, SSO
+    role credentials): no probe ever holds them, yet an error message, a --debug log or an
+    endpoint that echoes headers could quote them."""
+
+    def before_sign(request_signer: Any = None, request: Any = None, **_: Any) -> None:
+        context = getattr(request, "context", None) or {}
+        credentials = context.get("signing", {}).get("request_credentials") or getattr(
+            request_signer, "_credentials", None
+        )
+        if credentials is None:
+            return
+        frozen = credentials.get_frozen_credentials()
+        parts = (
+            (frozen.access_key, SecretKind.ACCESS_KEY_ID),
+            (frozen.secret_key, SecretKind.SECRET_KEY),
+            (frozen.token, SecretKind.SESSION_TOKEN),
+        )
+        book.add(Secret(value, kind) for value, kind in parts if value)
+
+    session.register("before-sign", before_sign)
