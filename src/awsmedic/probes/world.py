@@ -40,11 +40,10 @@ class AwsWorld:
         """A fresh botocore session, as the failing command would build it."""
         import botocore.session
 
-        from awsmedic.secrets_scan import check_shared_files, watch_signing
+        from awsmedic.guard import guard
 
-        check_shared_files(self.ctx)  # a 10 MB credentials file would take botocore seconds
         session = botocore.session.Session(profile=profile)
-        watch_signing(session, self.book)  # credentials botocore resolves itself get scrubbed
+        guard(session, self.ctx, self.book)  # bounded, read-only, every credential scrubbed
         # Bounds the clients botocore creates internally too (AssumeRole, SSO).
         session.set_default_client_config(self.client_config())
         # Never wait on instance metadata unless the environment asked for it: probes for
