@@ -12,26 +12,23 @@ one whole `diagnose` run as subprocesses, as users run them.
 
 from __future__ import annotations
 
-import contextlib
 import io
 import logging
 import os
 import subprocess
 import sys
 import tempfile
-import threading
 from collections.abc import Iterator
 from pathlib import Path
-from unittest import mock
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 
-from awsmedic import cli
 from awsmedic.logs import ScrubFilter
 from awsmedic.model import Secret, SecretKind
 from awsmedic.redact import SecretBook
 from awsmedic.transcript import exporters
+from tests.hardening.inprocess import process_world, run_main
 from tests.hardening.secretworld import SecretWorld, echo, paste, plant, worlds
 from tests.hardening.servers import Stub, http_stub
 
@@ -44,55 +41,9 @@ def echoing() -> Iterator[Stub]:
         yield stub
 
 
-@contextlib.contextmanager
-def isolated_logging() -> Iterator[None]:
-    """cli.main configures the root logger; give it back as it was."""
-    root = logging.getLogger()
-    handlers, level = list(root.handlers), root.level
-    try:
-        yield
-    finally:
-        _wait_for_probes()
-        for handler in list(root.handlers):
-            root.removeHandler(handler)
-        for handler in handlers:
-            root.addHandler(handler)
-        root.setLevel(level)
-
-
-def _wait_for_probes() -> None:
-    """Probe threads outlive cli.main on purpose; let them end before the next run logs."""
-    for thread in threading.enumerate():
-        if thread.name == "probe":
-            thread.join(timeout=10)
-
-
-@contextlib.contextmanager
-def process_world(env: dict[str, str]) -> Iterator[None]:
-    """The environment of a fresh process. botocore fixes its SSO cache directory from HOME
-    when imported; a new process would see this HOME's."""
-    import botocore.credentials
-    import botocore.tokens
-
-    cache = str(Path(env["HOME"]) / ".aws" / "sso" / "cache")
-    with (
-        mock.patch.dict(os.environ, env, clear=True),
-        mock.patch.object(botocore.credentials.SSOProvider, "_SSO_TOKEN_CACHE_DIR", cache),
-        mock.patch.object(botocore.tokens.SSOTokenProvider, "_SSO_TOKEN_CACHE_DIR", cache),
-    ):
-        yield
-
-
-def run_main(argv: list[str], env: dict[str, str]) -> tuple[int, str]:
-    out, err = io.StringIO(), io.StringIO()
-    with (
-        process_world(env),
-        isolated_logging(),
-        contextlib.redirect_stdout(out),
-        contextlib.redirect_stderr(err),
-    ):
-        status = cli.main(argv)
-    return status, out.getvalue() + err.getvalue()
+def run(argv: list[str], env: dict[str, str]) -> tuple[int, str]:
+    status, out, err = run_main(argv, env)
+    return status, out + err
 
 
 def outputs_of(world: SecretWorld, root: Path, endpoint: str) -> list[str]:
@@ -105,7 +56,7 @@ def outputs_of(world: SecretWorld, root: Path, endpoint: str) -> list[str]:
         target = root / f"t{number}{SUFFIXES[kinds[number % len(kinds)]]}"
         debug = ["--debug"] if fmt == "json" else []
         argv = [*debug, "diagnose", "--no-input", "--format", fmt, "--export", str(target), text]
-        status, output = run_main(argv, env)
+        status, output = run(argv, env)
         assert status == 0, output
         seen += [output, target.read_text()]
     return seen
@@ -133,10 +84,10 @@ def test_botocore_debug_logs_are_scrubbed(echoing: Stub, tmp_path: Path) -> None
     """With --debug, botocore's own DEBUG lines come out, scrubbed."""
     world = _fixed_world()
     env = plant(world, tmp_path / "home", echoing.url)
-    status, output = run_main(["--debug", "diagnose", "--no-input", "--format", "json", "x"], env)
+    status, output = run(["--debug", "diagnose", "--no-input", "--format", "json", "x"], env)
     assert status in (0, 1)
     assert_nothing_leaks(world.secrets(), [output])
-    status, output = run_main(
+    status, output = run(
         ["--debug", "diagnose", "--no-input", "--format", "json", paste(world)], env
     )
     assert "botocore" in output and "DEBUG" in output  # the logs really are on
