@@ -15,11 +15,17 @@ import threading
 from typing import Any
 
 from awsmedic.context import Context
+from awsmedic.model import Secret, SecretKind
 from awsmedic.redact import SecretBook
+from awsmedic.secrets_scan import oversized_files, oversized_note
 
 log = logging.getLogger(__name__)
 _PATCHED: list[bool] = []
 _LOCK = threading.Lock()
+
+
+class SharedFileTooLarge(Exception):
+    """A shared file too big to hand to botocore; the message says which and why."""
 
 
 class RefreshRefused(Exception):
@@ -27,11 +33,40 @@ class RefreshRefused(Exception):
 
 
 def guard(session: Any, ctx: Context, book: SecretBook) -> None:
-    from awsmedic.secrets_scan import check_shared_files, watch_signing
-
     check_shared_files(ctx)
     watch_signing(session, book)
     _never_refresh()
+
+
+def check_shared_files(ctx: Context) -> None:
+    """Raise SharedFileTooLarge before botocore would parse an oversized shared file."""
+    for path, size in oversized_files(ctx):
+        raise SharedFileTooLarge(oversized_note(ctx, path, size))
+
+
+def watch_signing(session: Any, book: SecretBook) -> None:
+    """Put every credential botocore signs with into the book before the request leaves.
+
+    botocore resolves some credentials itself (credential_process output, assumed roles, SSO
+    role credentials): no probe ever holds them, yet an error message, a --debug log or an
+    endpoint that echoes headers could quote them."""
+
+    def before_sign(request_signer: Any = None, request: Any = None, **_: Any) -> None:
+        context = getattr(request, "context", None) or {}
+        credentials = context.get("signing", {}).get("request_credentials") or getattr(
+            request_signer, "_credentials", None
+        )
+        if credentials is None:
+            return
+        frozen = credentials.get_frozen_credentials()
+        parts = (
+            (frozen.access_key, SecretKind.ACCESS_KEY_ID),
+            (frozen.secret_key, SecretKind.SECRET_KEY),
+            (frozen.token, SecretKind.SESSION_TOKEN),
+        )
+        book.add(Secret(value, kind) for value, kind in parts if value)
+
+    session.register("before-sign", before_sign)
 
 
 def _keep_cached_sso_token(self: Any, token: Any) -> None:

@@ -4,8 +4,8 @@ Probes add what they see as they go, but a paste or an early error message could
 secret before any probe ran. This scan is cheap (two small files) and uses no botocore.
 
 Real shared files are a few KB. One over MAX_FILE_BYTES is read that far for secrets, and never
-handed to botocore (`check_shared_files`): botocore takes seconds to parse a 10 MB file, and
-would do so for every probe.
+handed to botocore (guard.py): botocore takes seconds to parse a 10 MB file, and would do so
+for every probe.
 """
 
 from __future__ import annotations
@@ -20,7 +20,6 @@ from typing import Any
 from awsmedic.context import Context
 from awsmedic.model import Secret, SecretKind
 from awsmedic.probes.env import env_secrets
-from awsmedic.redact import SecretBook
 
 MAX_FILE_BYTES = 1024 * 1024
 _KINDS = {
@@ -63,10 +62,6 @@ def file_secrets(path: Path) -> list[Secret]:
         for found in _ASSIGNMENT.finditer(text)
         if found.group(2)
     ]
-
-
-class SharedFileTooLarge(Exception):
-    """A shared file too big to hand to botocore; the message says which and why."""
 
 
 def oversized_files(ctx: Context) -> list[tuple[Path, int]]:
@@ -120,12 +115,6 @@ def oversized_note(ctx: Context, path: Path, size: int) -> str:
         f"only its first {MAX_FILE_BYTES >> 20} MB for secrets to hide, and no probe hands it "
         "to botocore, which takes seconds to parse it (so does the AWS CLI, on every command)"
     )
-
-
-def check_shared_files(ctx: Context) -> None:
-    """Raise SharedFileTooLarge before botocore would parse an oversized shared file."""
-    for path, size in oversized_files(ctx):
-        raise SharedFileTooLarge(oversized_note(ctx, path, size))
 
 
 #: The token caches botocore and the AWS CLI keep: SSO, assumed roles, `aws login`.
@@ -185,28 +174,3 @@ def known_secrets(ctx: Context) -> list[Secret]:
     for path in shared_file_paths(ctx):
         secrets.extend(file_secrets(path))
     return secrets + cache_secrets(ctx)
-
-
-def watch_signing(session: Any, book: SecretBook) -> None:
-    """Put every credential botocore signs with into the book before the request leaves.
-
-    botocore resolves some credentials itself (credential_process output, assumed roles, SSO
-    role credentials): no probe ever holds them, yet an error message, a --debug log or an
-    endpoint that echoes headers could quote them."""
-
-    def before_sign(request_signer: Any = None, request: Any = None, **_: Any) -> None:
-        context = getattr(request, "context", None) or {}
-        credentials = context.get("signing", {}).get("request_credentials") or getattr(
-            request_signer, "_credentials", None
-        )
-        if credentials is None:
-            return
-        frozen = credentials.get_frozen_credentials()
-        parts = (
-            (frozen.access_key, SecretKind.ACCESS_KEY_ID),
-            (frozen.secret_key, SecretKind.SECRET_KEY),
-            (frozen.token, SecretKind.SESSION_TOKEN),
-        )
-        book.add(Secret(value, kind) for value, kind in parts if value)
-
-    session.register("before-sign", before_sign)
