@@ -12,12 +12,14 @@ one whole `diagnose` run as subprocesses, as users run them.
 
 from __future__ import annotations
 
+import contextlib
 import io
 import logging
 import os
 import subprocess
 import sys
 import tempfile
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -69,7 +71,7 @@ def assert_nothing_leaks(secrets: list[str], outputs: list[str]) -> None:
 
 
 @settings(
-    max_examples=12,
+    max_examples=15,
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
@@ -215,3 +217,35 @@ def test_credentials_botocore_resolves_itself_are_scrubbed(
     assert quoted in evidence.summary  # the endpoint did quote the credentials back
     shown = book.scrub(evidence.summary + " " + " ".join(evidence.details))
     assert_nothing_leaks(world.secrets(), [shown])
+
+
+def test_warnings_and_thread_failures_go_through_the_scrubber(home: Path) -> None:
+    import warnings
+
+    from awsmedic.logs import configure_logging
+    from tests.conftest import make_context
+
+    secret = "9odd~secret^in-a-thread"
+    book = SecretBook([Secret(secret, SecretKind.SECRET_KEY)])
+    root = logging.getLogger()
+    saved = (list(root.handlers), root.level, threading.excepthook)
+    err = io.StringIO()
+    logging.captureWarnings(False)  # an earlier in-process run left it on, under pytest's own
+    try:
+        with contextlib.redirect_stderr(err):
+            configure_logging(make_context(debug=True), book)
+            warnings.warn(f"a library warns about {secret}", UserWarning, stacklevel=1)
+
+            def fail() -> None:
+                raise RuntimeError(f"a thread failed with {secret}")
+
+            worker = threading.Thread(target=fail)
+            worker.start()
+            worker.join()
+    finally:
+        root.handlers[:], threading.excepthook = saved[0], saved[2]
+        root.setLevel(saved[1])
+        logging.captureWarnings(False)
+    output = err.getvalue()
+    assert "a library warns about" in output and "a thread failed with" in output
+    assert secret not in output
