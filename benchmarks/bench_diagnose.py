@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks.common import (
+    CPU,
     ROOT,
     Figure,
     Report,
@@ -142,6 +143,7 @@ def _compare(report: Report, name: str, env: dict[str, str], cause: str, cwd: Pa
     if found != cause:
         raise SystemExit(f"benchmarks: {name}: expected {cause}, got {found} with {probes}")
     script = [sys.executable, str(ROOT / "benchmarks" / "gci.py")]
+    CPU.clear()
     samples = interleaved(
         {
             "awsmedic": lambda: time_command(awsmedic, env, cwd, check=_expect(cause)),
@@ -153,6 +155,13 @@ def _compare(report: Report, name: str, env: dict[str, str], cause: str, cwd: Pa
     )
     for command, values in samples.items():
         report.add(Figure(f"{name}: median wall time, {command}", median(values), "s"))
+    cpu = {
+        "awsmedic": CPU[" ".join(awsmedic[:2])][1:],
+        "aws-cli": CPU[" ".join(aws[:2])][1:],
+        "boto3-script": CPU[" ".join(script[:2])][1:],
+    }
+    for command, values in cpu.items():
+        report.add(Figure(f"{name}: median CPU time, {command}", median(values), "s"))
     for other, target in (("aws-cli", 1.0), ("boto3-script", 1.3)):
         report.add(
             Figure(
@@ -163,7 +172,17 @@ def _compare(report: Report, name: str, env: dict[str, str], cause: str, cwd: Pa
                 "median of per-round ratios",
             )
         )
+    for other in ("aws-cli", "boto3-script"):
+        report.add(
+            Figure(
+                f"{name}: CPU time, awsmedic / {other}",
+                paired_ratio(cpu, "awsmedic", other),
+                "x",
+                note="median of per-round ratios; hardly moves with load",
+            )
+        )
     report.details[name] = {
+        "cpu_s": cpu,
         "error_text": error,
         "probes_reported": probes,
         "cause": found,

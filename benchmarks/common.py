@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import os
 import platform
+import resource
 import statistics
 import subprocess
 import sys
@@ -97,9 +98,20 @@ def percentile(values: Sequence[float], pct: float) -> float:
     return ordered[rank - 1]
 
 
+#: CPU seconds (user + system) of each command timed, by argv[0] and argv[1]: unlike wall
+#: time, it hardly moves with the machine's load, so it tells cost apart from waiting.
+CPU: dict[str, list[float]] = {}
+
+
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
 def time_command(
     argv: Sequence[str], env: Mapping[str, str], cwd: Path, *, check: Callable[[str], None] | None
 ) -> float:
+    cpu = _children_cpu()
     started = time.perf_counter()
     result = subprocess.run(
         list(argv),
@@ -111,6 +123,7 @@ def time_command(
         timeout=120,
     )
     elapsed = time.perf_counter() - started
+    CPU.setdefault(" ".join(argv[:2]), []).append(_children_cpu() - cpu)
     if check is not None:
         check(result.stdout + result.stderr)
     return elapsed
@@ -139,10 +152,6 @@ def paired_ratio(samples: Mapping[str, list[float]], top: str, bottom: str) -> f
 
 def header(title: str) -> None:
     print(f"\n== {title}", flush=True)
-
-
-def python_in_bench_env() -> str:
-    return sys.executable
 
 
 def bench_bin(name: str) -> str:
