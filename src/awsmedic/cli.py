@@ -190,10 +190,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         args = build_parser().parse_args(argv)
         ctx = _context(args)
         from awsmedic.logs import configure_logging
-        from awsmedic.secrets_scan import known_secrets
+        from awsmedic.secrets_scan import file_notes, known_secrets
 
         book.add(known_secrets(ctx))
         configure_logging(ctx, book)
+        for note in file_notes(ctx):
+            print(f"awsmedic: note: {book.scrub(note)}", file=ctx.stderr)
         return program(args, ctx, book)
     except AwsMedicError as exc:
         print(f"awsmedic: {book.scrub(str(exc))}", file=sys.stderr)

@@ -111,11 +111,13 @@ class Consultation:
 
     # -- recognition ------------------------------------------------------------------------
     def recognise(self, text: str, preset: dict[str, str] | None = None) -> Recognition:
+        from awsmedic.match import bound
         from awsmedic.model import Matched
 
         recognition = self.matcher.recognise(text)
-        self._text = text
-        self._emit(Pasted(self.ctx.now(), text, recognition.truncated))
+        # Hints and probes read the paste too: give them what the matcher read, not 10 MB.
+        self._text = bound(text)[0]
+        self._emit(Pasted(self.ctx.now(), self._text, recognition.truncated))
         self._emit(Matched(self.ctx.now(), recognition))
         self.outcome = Outcome(recognition)
         best = recognition.best
@@ -124,7 +126,7 @@ class Consultation:
             self.state = engine.new_dialogue(
                 self.knowledge,
                 tree,
-                text,
+                self._text,
                 recognition.signals,
                 recognition.facts,
                 self.ctx.now(),

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import sys
+import threading
 
 from awsmedic.context import Context
 from awsmedic.redact import SecretBook
@@ -36,7 +37,18 @@ class ScrubFilter(logging.Filter):
         return True
 
 
+def _thread_failed(args: threading.ExceptHookArgs) -> None:
+    """An uncaught exception in a thread: through the scrubbed log, not a raw traceback."""
+    exc_info = (args.exc_type, args.exc_value, args.exc_traceback)
+    log = logging.getLogger("awsmedic")
+    log.error("a background task failed: %s: %s", args.exc_type.__name__, args.exc_value)
+    log.debug("the traceback:", exc_info=exc_info)  # type: ignore[arg-type]
+
+
 def configure_logging(ctx: Context, book: SecretBook) -> None:
+    # Warnings and thread failures too go through the scrubbed handler, never straight out.
+    logging.captureWarnings(True)
+    threading.excepthook = _thread_failed
     handler = logging.StreamHandler(sys.stderr)
     handler.addFilter(ScrubFilter(book))
     handler.setFormatter(logging.Formatter("%(name)s %(levelname)s: %(message)s"))

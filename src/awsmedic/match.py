@@ -1,14 +1,17 @@
 """From pasted text to ranked trees: normalise, pull out error codes, then fuzzy-match phrases.
 
-An exact error-code hit always outranks a fuzzy one. Phrases are indexed by their words, so a
-paste is only scored against phrases that share enough words with it: matching cost grows with
-what the paste could match, not with the size of the knowledge base.
+An exact error-code hit always outranks a fuzzy one. A phrase is only scored when the paste has
+enough of its words (WORD_SHARE), and the index finds those phrases without looking at the
+others: each phrase is filed under its rarest words only, as many as guarantee that a paste with
+enough of its words has one of them (prefix filtering). Common words ("request", "credentials")
+then lead to no phrase at all, and matching cost grows with what the paste could match, not with
+the size of the knowledge base.
 """
 
 from __future__ import annotations
 
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -16,8 +19,14 @@ from awsmedic.kb.model import Knowledge
 from awsmedic.model import Fact, Recognition, TreeMatch
 
 #: Pastes longer than this keep their head and tail: the error is nearly always at the end.
-MAX_PASTE_CHARS = 256_000
-_HEAD_CHARS = 32_000
+#: Every text signal, tool and hint pattern scans what is kept, so this bounds the cost of a
+#: paste (a 1 MB log is read in well under a second); 64,000 characters is a long CI log.
+MAX_PASTE_CHARS = 64_000
+_HEAD_CHARS = 16_000
+TRUNCATED_NOTE = (
+    f"the error text is very long: only its first {_HEAD_CHARS:,} and last "
+    f"{MAX_PASTE_CHARS - _HEAD_CHARS:,} characters were read"
+)
 #: rapidfuzz partial_ratio (0-100) a phrase needs to count as recognised. Tuned on the corpus:
 #: real variants of a message score 85+, unrelated text stays under 70.
 PHRASE_CUTOFF = 82
@@ -70,11 +79,16 @@ _STOPWORDS = frozenset(
 )
 
 
+def bound(text: str) -> tuple[str, bool]:
+    """A paste cut to its head and tail when very long; the flag says whether it was cut."""
+    if len(text) <= MAX_PASTE_CHARS:
+        return text, False
+    return text[:_HEAD_CHARS] + "\n…\n" + text[-(MAX_PASTE_CHARS - _HEAD_CHARS) :], True
+
+
 def prepare(text: str) -> tuple[str, bool]:
     """Bound and clean a paste; the flag says whether something was cut."""
-    truncated = len(text) > MAX_PASTE_CHARS
-    if truncated:
-        text = text[:_HEAD_CHARS] + "\n…\n" + text[-(MAX_PASTE_CHARS - _HEAD_CHARS) :]
+    text, truncated = bound(text)
     text = _ANSI.sub("", text).replace("\r\n", "\n").replace("\r", "\n")
     return _CONTROL.sub("", text), truncated
 
@@ -94,6 +108,18 @@ def _words(text: str) -> set[str]:
     return {w for w in _WORD.findall(text.lower()) if w not in _STOPWORDS}
 
 
+def needed(count: int) -> int:
+    """How many of a phrase's `count` words a paste must have for the phrase to be scored."""
+    return next(shared for shared in range(count + 1) if shared >= WORD_SHARE * count)
+
+
+def index_words(words: frozenset[str], frequency: Counter[str]) -> list[str]:
+    """The words to file a phrase under: a paste with `needed` of the phrase's n words has at
+    least one of any n - needed + 1 of them, so the rarest that many find every candidate."""
+    rarest = sorted(words, key=lambda word: (frequency[word], word))
+    return rarest[: len(words) - needed(len(words)) + 1]
+
+
 @dataclass(frozen=True)
 class _Phrase:
     tree: str
@@ -108,14 +134,17 @@ class Matcher:
         self.knowledge = knowledge
         self._by_code: dict[str, list[str]] = defaultdict(list)
         self._by_word: dict[str, list[_Phrase]] = defaultdict(list)
+        entries: list[_Phrase] = []
         for tree in knowledge.trees.values():
             for code in tree.codes:
                 self._by_code[code].append(tree.id)
             for phrase in tree.phrases:
-                words = _words(phrase)
-                entry = _Phrase(tree.id, " ".join(_WORD.findall(phrase.lower())), frozenset(words))
-                for word in words:
-                    self._by_word[word].append(entry)
+                words = frozenset(_words(phrase))
+                entries.append(_Phrase(tree.id, " ".join(_WORD.findall(phrase.lower())), words))
+        frequency = Counter(word for entry in entries for word in entry.words)
+        for entry in entries:
+            for word in index_words(entry.words, frequency):
+                self._by_word[word].append(entry)
 
     def codes_in(self, text: str) -> list[str]:
         """Known error codes in order of appearance (explicit `(Code)` forms first)."""
@@ -137,6 +166,7 @@ class Matcher:
         seen: set[_Phrase] = set()
         scores: dict[str, int] = {}
         window = text if len(text) <= _FUZZY_WINDOW_CHARS else text[-_FUZZY_WINDOW_CHARS:]
+        processed: str | None = None
         for word in paste_words:
             for phrase in self._by_word.get(word, ()):
                 if phrase in seen:
@@ -144,10 +174,14 @@ class Matcher:
                 seen.add(phrase)
                 if len(phrase.words & paste_words) < WORD_SHARE * len(phrase.words):
                     continue
-                score = int(
-                    fuzz.partial_ratio(phrase.text, window, processor=utils.default_process)
-                )
-                if score >= PHRASE_CUTOFF and score > scores.get(phrase.tree, 0):
+                if processed is None:  # once per paste, not once per phrase
+                    processed = utils.default_process(window)
+                # Phrase texts are already processed (lower-case words, single spaces). Scores
+                # under the cutoff, or not above the tree's best so far, would be dropped: the
+                # cutoff lets rapidfuzz stop early on them.
+                cutoff = max(PHRASE_CUTOFF, scores.get(phrase.tree, 0) + 1)
+                score = int(fuzz.partial_ratio(phrase.text, processed, score_cutoff=cutoff))
+                if score >= cutoff:
                     scores[phrase.tree] = score
         return scores
 

@@ -39,7 +39,8 @@ _TOKEN = re.compile(r"(?<![A-Za-z0-9/+=])[A-Za-z0-9/+]{80,}={0,2}(?![A-Za-z0-9/+
 # Markdown code span: neither is part of a secret.
 _ASSIGNMENT = re.compile(
     r"(?i)((?:aws_secret_access_key|aws_session_token|aws_security_token|secretaccesskey|"
-    r"sessiontoken|x-amz-security-token|secret_key|session_token)[\"']?\s*[:=]\s*[\"']?)"
+    r"sessiontoken|x-amz-security-token|secret_key|session_token|accesstoken|refreshtoken|"
+    r"clientsecret|x-amz-sso_bearer_token)[\"']?\s*[:=]\s*[\"']?)"
     r"(?![<…])([^\s\"'`,}]+)"
 )
 _AUTH_SIGNATURE = re.compile(r"(Signature=)[0-9a-f]{64}")
@@ -60,6 +61,12 @@ def _variants(value: str) -> set[str]:
     return {form for form in forms if len(form) >= MIN_SCRUB_LENGTH}
 
 
+#: Up to this many known forms, one regular expression replaces them. Its cost grows with the
+#: number of forms at every position of the text, so a bigger book (a credentials file with
+#: thousands of profiles) is scanned with the prefix index instead, whose cost does not.
+REGEX_LIMIT = 64
+
+
 class SecretBook:
     """Every secret seen in a session. Thread-safe: probes run in parallel.
 
@@ -70,6 +77,10 @@ class SecretBook:
         self.identity: IdentityMask | None = None
         self._lock = threading.Lock()
         self._replacements: dict[str, str] = {}
+        # The first MIN_SCRUB_LENGTH characters of each form -> its lengths, longest first, and
+        # the forms of each length. Many secrets share a prefix (every session token starts
+        # "IQoJb3JpZ2lu"): a look-up costs one set probe per length, not one per secret.
+        self._by_prefix: dict[str, tuple[list[int], dict[int, set[str]]]] = {}
         self._pattern: re.Pattern[str] | None = None
         self.add(secrets)
 
@@ -83,25 +94,63 @@ class SecretBook:
                     else _KIND_TAG[secret.kind]
                 )
                 for form in _variants(raw):
+                    known = self._replacements.get(form)
                     # A secret tag beats a key-id mask if one value was seen as both.
-                    if self._replacements.get(form, "").startswith("<"):
+                    if known is not None and (known.startswith("<") or known == replacement):
                         continue
+                    if known is None:
+                        self._index(form)
+                        self._pattern = None
                     self._replacements[form] = replacement
-            self._pattern = None
+
+    def _index(self, form: str) -> None:
+        lengths, forms = self._by_prefix.setdefault(form[:MIN_SCRUB_LENGTH], ([], {}))
+        if len(form) not in forms:
+            forms[len(form)] = set()
+            lengths.append(len(form))
+            lengths.sort(reverse=True)
+        forms[len(form)].add(form)
 
     def _compiled(self) -> re.Pattern[str] | None:
-        with self._lock:
-            if self._pattern is None and self._replacements:
-                # Longest first, so a token is replaced whole before any value inside it.
-                ordered = sorted(self._replacements, key=len, reverse=True)
-                self._pattern = re.compile("|".join(re.escape(form) for form in ordered))
-            return self._pattern
+        if self._pattern is None and 0 < len(self._replacements) <= REGEX_LIMIT:
+            # Longest first, so a token is replaced whole before any value inside it.
+            ordered = sorted(self._replacements, key=len, reverse=True)
+            self._pattern = re.compile("|".join(re.escape(form) for form in ordered))
+        return self._pattern
+
+    def _scan(self, text: str) -> str:
+        """Replace known forms, leftmost first and longest first at each position, like the
+        regular expression would: one dictionary look-up per position of the text."""
+        by_prefix, replacements, width = self._by_prefix, self._replacements, MIN_SCRUB_LENGTH
+        out: list[str] = []
+        done = position = 0
+        last = len(text) - width
+        while position <= last:
+            entry = by_prefix.get(text[position : position + width])
+            if entry is not None:
+                lengths, forms = entry
+                for length in lengths:
+                    candidate = text[position : position + length]
+                    if candidate in forms[length]:
+                        out += (text[done:position], replacements[candidate])
+                        position = done = position + length
+                        break
+                else:
+                    position += 1
+            else:
+                position += 1
+        out.append(text[done:])
+        return "".join(out)
 
     def scrub(self, text: str) -> str:
-        pattern = self._compiled()
-        if pattern is not None:
-            replacements = self._replacements
-            text = pattern.sub(lambda m: replacements[m.group(0)], text)
+        with self._lock:
+            if len(self._replacements) > REGEX_LIMIT:
+                text = self._scan(text)
+            else:
+                pattern = self._compiled()
+                if pattern is not None:
+                    replacements = self._replacements
+                    text = pattern.sub(lambda m: replacements[m.group(0)], text)
         text = scrub_patterns(text)
         identity = self.identity
         return identity.mask(text) if identity is not None else text

@@ -2,25 +2,37 @@
 
 Probes add what they see as they go, but a paste or an early error message could quote a
 secret before any probe ran. This scan is cheap (two small files) and uses no botocore.
+
+Real shared files are a few KB. One over MAX_FILE_BYTES is read that far for secrets, and never
+handed to botocore (guard.py): botocore takes seconds to parse a 10 MB file, and would do so
+for every probe.
 """
 
 from __future__ import annotations
 
+import json
+import os
 import re
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 from awsmedic.context import Context
 from awsmedic.model import Secret, SecretKind
 from awsmedic.probes.env import env_secrets
 
-MAX_FILE_BYTES = 10 * 1024 * 1024
+MAX_FILE_BYTES = 1024 * 1024
 _KINDS = {
     "aws_access_key_id": SecretKind.ACCESS_KEY_ID,
     "aws_secret_access_key": SecretKind.SECRET_KEY,
     "aws_session_token": SecretKind.SESSION_TOKEN,
     "aws_security_token": SecretKind.SESSION_TOKEN,
 }
-_LINE = re.compile(r"^\s*([A-Za-z_]+)\s*[=:]\s*(.*?)\s*$")
+# One pass over the whole file finds the assignments: a 10 MB file is scanned in a blink.
+_ASSIGNMENT = re.compile(
+    r"(?im)^[^\S\n]*(aws_access_key_id|aws_secret_access_key|aws_session_token|aws_security_token)"
+    r"[^\S\n]*[=:][^\S\n]*(.*?)[^\S\n]*$"
+)
 
 
 def shared_file_paths(ctx: Context) -> list[Path]:
@@ -31,7 +43,7 @@ def shared_file_paths(ctx: Context) -> list[Path]:
     ):
         value = ctx.env(var)
         if value:
-            paths.append(Path(value).expanduser())
+            paths.append(Path(os.path.expandvars(value)).expanduser())  # as botocore does
         elif ctx.home is not None:
             paths.append(ctx.home / ".aws" / name)
     return paths
@@ -45,11 +57,117 @@ def file_secrets(path: Path) -> list[Secret]:
             data = handle.read(MAX_FILE_BYTES)
     except OSError:
         return []
-    secrets = []
-    for line in data.decode("utf-8", errors="replace").splitlines():
-        found = _LINE.match(line)
-        if found and found.group(1).lower() in _KINDS and found.group(2):
-            secrets.append(Secret(found.group(2), _KINDS[found.group(1).lower()]))
+    # Split lines as str.splitlines does (a lone \r ends one too), then scan them in one pass.
+    text = "\n".join(data.decode("utf-8", errors="replace").splitlines())
+    return [
+        Secret(found.group(2), _KINDS[found.group(1).lower()])
+        for found in _ASSIGNMENT.finditer(text)
+        if found.group(2)
+    ]
+
+
+def oversized_files(ctx: Context) -> list[tuple[Path, int]]:
+    """The shared files bigger than MAX_FILE_BYTES, with their sizes."""
+    found = []
+    for path in shared_file_paths(ctx):
+        try:
+            size = path.stat().st_size
+        except OSError:
+            continue
+        if size > MAX_FILE_BYTES and path.is_file():
+            found.append((path, size))
+    return found
+
+
+def _unreadable(path: Path) -> str | None:
+    """Why botocore would skip a shared file that is there but cannot be read as a file."""
+    import errno
+
+    if not path.is_symlink() and not path.exists():
+        return None  # absent: ordinary, the probes say what that means
+    try:
+        with path.open("rb"):
+            return None
+    except IsADirectoryError:
+        return "is a directory"
+    except PermissionError:
+        return "cannot be read by this user (permission denied)"
+    except FileNotFoundError:
+        return "is a symbolic link to a file that does not exist"
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            return "is a loop of symbolic links"
+        return f"cannot be read ({exc.strerror or exc})"
+
+
+def file_notes(ctx: Context) -> list[str]:
+    """One line for each shared file that botocore would skip or that awsmedic cuts short."""
+    notes = []
+    for path in shared_file_paths(ctx):
+        problem = _unreadable(path)
+        if problem is not None:
+            notes.append(f"{ctx.tilde(path)} {problem}: botocore skips it as if it did not exist")
+    notes += [oversized_note(ctx, path, size) for path, size in oversized_files(ctx)]
+    return notes
+
+
+def oversized_note(ctx: Context, path: Path, size: int) -> str:
+    return (
+        f"{ctx.tilde(path)} is {size / 2**20:.1f} MB (real ones are a few KB): awsmedic read "
+        f"only its first {MAX_FILE_BYTES >> 20} MB for secrets to hide, and no probe hands it "
+        "to botocore, which takes seconds to parse it (so does the AWS CLI, on every command)"
+    )
+
+
+#: The token caches botocore and the AWS CLI keep: SSO, assumed roles, `aws login`.
+_CACHES = (("sso", "cache"), ("cli", "cache"), ("login", "cache"))
+_CACHE_FILES = 200
+_CACHE_FILE_BYTES = 256 * 1024
+_CACHE_KINDS = {
+    "accesskeyid": SecretKind.ACCESS_KEY_ID,
+    "secretaccesskey": SecretKind.SECRET_KEY,
+    "sessiontoken": SecretKind.SESSION_TOKEN,
+    "accesstoken": SecretKind.OTHER,
+    "refreshtoken": SecretKind.OTHER,
+    "clientsecret": SecretKind.OTHER,
+    "dpopkey": SecretKind.OTHER,
+}
+
+
+def _cache_values(data: Any) -> Iterator[Secret]:
+    if isinstance(data, dict):
+        for key, value in data.items():
+            kind = _CACHE_KINDS.get(str(key).lower())
+            if kind is not None and isinstance(value, str) and value:
+                yield Secret(value, kind)
+            else:
+                yield from _cache_values(value)
+    elif isinstance(data, list):
+        for item in data:
+            yield from _cache_values(item)
+
+
+def cache_secrets(ctx: Context) -> list[Secret]:
+    """Tokens and keys in the credential caches (bounded: a few small JSON files)."""
+    if ctx.home is None:
+        return []
+    directories = [ctx.home / ".aws" / a / b for a, b in _CACHES]
+    if ctx.env("AWS_LOGIN_CACHE_DIRECTORY"):
+        login = os.path.expandvars(ctx.environ["AWS_LOGIN_CACHE_DIRECTORY"])
+        directories.append(Path(login).expanduser())
+    secrets: list[Secret] = []
+    for directory in directories:
+        try:
+            files = sorted(directory.glob("*.json"))[:_CACHE_FILES]
+        except OSError:
+            continue
+        for path in files:
+            try:
+                with path.open("rb") as handle:
+                    data = json.loads(handle.read(_CACHE_FILE_BYTES))
+            except (OSError, ValueError):
+                continue
+            secrets.extend(_cache_values(data))
     return secrets
 
 
@@ -57,4 +175,4 @@ def known_secrets(ctx: Context) -> list[Secret]:
     secrets = list(env_secrets(ctx.environ))
     for path in shared_file_paths(ctx):
         secrets.extend(file_secrets(path))
-    return secrets
+    return secrets + cache_secrets(ctx)

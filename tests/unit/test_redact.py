@@ -1,5 +1,10 @@
 from __future__ import annotations
 
+import re
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from awsmedic.model import Secret, SecretKind, mask_key_id
 from awsmedic.redact import SecretBook, scrub_patterns
 
@@ -59,3 +64,44 @@ def test_secret_repr_never_shows_the_value() -> None:
     assert SECRET not in repr(secret)
     assert SECRET not in str(secret)
     assert SECRET not in repr([secret])
+
+
+# -- a book of many secrets (a credentials file with thousands of profiles) ---------------------
+
+_ALPHABET = "ABab01=/+ \"'\r\n-_.:x"
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    values=st.lists(st.text(_ALPHABET, min_size=1, max_size=24), min_size=1, max_size=40),
+    text=st.text(_ALPHABET, max_size=200),
+    data=st.data(),
+)
+def test_the_prefix_scan_replaces_exactly_what_the_regex_does(
+    values: list[str], text: str, data: st.DataObject
+) -> None:
+    """Big books use the prefix scan, small ones the regex: both must agree, form for form."""
+    secrets = [Secret(v, data.draw(st.sampled_from(list(SecretKind)))) for v in values]
+    book = SecretBook(secrets)
+    # Paste some of the secrets into the text, so that there is something to find.
+    planted = text + "".join(data.draw(st.sampled_from(values)) + " " for _ in range(3))
+    forms = sorted(book._replacements, key=len, reverse=True)
+    expected = planted
+    if forms:
+        by_regex = re.compile("|".join(re.escape(form) for form in forms))
+        expected = by_regex.sub(lambda m: book._replacements[m.group(0)], planted)
+    assert book._scan(planted) == expected
+
+
+def test_thousands_of_known_secrets_are_scrubbed_quickly() -> None:
+    import time
+
+    secrets = [Secret(f"odd-secret-value-{n:06d}", SecretKind.SECRET_KEY) for n in range(50_000)]
+    started = time.perf_counter()
+    book = SecretBook(secrets)
+    text = "start odd-secret-value-012345 middle odd-secret-value-049999 end " * 200
+    scrubbed = book.scrub(text)
+    assert "odd-secret-value" not in scrubbed
+    assert scrubbed.count("<secret-key:redacted>") == 400
+    # A regex of 50,000 alternatives takes minutes to build and scan; the index, well under one.
+    assert time.perf_counter() - started < 10

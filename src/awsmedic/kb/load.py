@@ -7,6 +7,7 @@ cause and finding ids) are checked afterwards by `kb/validate.py`.
 
 from __future__ import annotations
 
+import functools
 import re
 import textwrap
 import tomllib
@@ -263,11 +264,17 @@ def _split_front_matter(
     return meta, "\n".join(lines[end + 1 :]), end + 1
 
 
-def _sections(body: str) -> dict[str, tuple[int, int]]:
-    """Level-2 headings and the line range each one covers."""
+@functools.cache
+def _block_parser() -> Any:
+    """CommonMark, block structure only: headings and lists are all the loader reads, and inline
+    parsing would be most of the cost of loading the knowledge base on every start."""
     from markdown_it import MarkdownIt
 
-    tokens = MarkdownIt("commonmark").parse(body)
+    return MarkdownIt("commonmark").disable("inline")
+
+
+def _sections(tokens: list[Any], body: str) -> dict[str, tuple[int, int]]:
+    """Level-2 headings and the line range each one covers."""
     heads: list[tuple[str, int]] = []
     for i, token in enumerate(tokens):
         if token.type == "heading_open" and token.tag == "h2" and token.map:
@@ -280,17 +287,20 @@ def _sections(body: str) -> dict[str, tuple[int, int]]:
     return spans
 
 
-def _list_items(body_lines: list[str], begin: int, end: int) -> list[str] | None:
-    """The top-level items of the first ordered list in lines[begin:end], as Markdown source."""
-    from markdown_it import MarkdownIt
+def _within(tokens: list[Any], begin: int, end: int) -> list[Any]:
+    """The tokens of the blocks that start on lines [begin, end)."""
+    starts = [i for i, token in enumerate(tokens) if token.map and token.map[0] >= begin]
+    stops = [i for i, token in enumerate(tokens) if token.map and token.map[0] >= end]
+    first = starts[0] if starts else len(tokens)
+    return tokens[first : stops[0] if stops else len(tokens)]
 
-    chunk = "\n".join(body_lines[begin:end])
-    tokens = MarkdownIt("commonmark").parse(chunk)
-    lines = chunk.split("\n")
+
+def _list_items(tokens: list[Any], lines: list[str], begin: int, end: int) -> list[str] | None:
+    """The top-level items of the first ordered list in lines[begin:end], as Markdown source."""
     items: list[str] = []
     depth = 0
     found = False
-    for token in tokens:
+    for token in _within(tokens, begin, end):
         if token.type == "ordered_list_open":
             depth += 1
             found = found or depth == 1
@@ -300,7 +310,7 @@ def _list_items(body_lines: list[str], begin: int, end: int) -> list[str] | None
                 break
         elif token.type == "list_item_open" and depth == 1 and token.map:
             first, last = token.map
-            source = lines[first:last]
+            source = lines[first : min(last, end)]
             marker = _MARKER.match(source[0])
             width = marker.end() if marker else 0
             source[0] = source[0][width:]
@@ -330,7 +340,8 @@ def load_cause(path: Path, out: _Collector) -> Cause | None:
         ok = False
     for key in sorted(set(meta) - {"id", "title", "refs"}):
         out.add(path, f"unknown front-matter key '{key}'", 2)
-    sections = _sections(body)
+    tokens = _block_parser().parse(body)
+    sections = _sections(tokens, body)
     body_lines = body.split("\n")
     for name in ("why", "steps"):
         if name not in sections:
@@ -341,7 +352,7 @@ def load_cause(path: Path, out: _Collector) -> Cause | None:
     why_begin, why_end = sections["why"]
     why = "\n".join(body_lines[why_begin:why_end]).strip()
     steps_begin, steps_end = sections["steps"]
-    steps = _list_items(body_lines, steps_begin, steps_end)
+    steps = _list_items(tokens, body_lines, steps_begin, steps_end)
     steps_line = offset + steps_begin
     if not why:
         out.add(path, "the '## Why' section is empty", offset + why_begin)

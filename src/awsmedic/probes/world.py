@@ -48,14 +48,17 @@ class AwsWorld:
         return Config(
             connect_timeout=timeout,
             read_timeout=timeout,
-            retries={"max_attempts": 1, "mode": "standard"},
+            retries={"total_max_attempts": 1, "mode": "standard"},  # one attempt, no retry
         )
 
     def new_session(self, profile: str | None) -> Any:
         """A fresh botocore session, as the failing command would build it."""
         import botocore.session
 
+        from awsmedic.guard import guard
+
         session = botocore.session.Session(profile=profile)
+        guard(session, self.ctx, self.book)  # bounded, read-only, every credential scrubbed
         # Bounds the clients botocore creates internally too (AssumeRole, SSO).
         session.set_default_client_config(self.client_config())
         # Never wait on instance metadata unless the environment asked for it: probes for

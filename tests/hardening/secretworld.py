@@ -1,0 +1,210 @@
+"""Build a machine full of secrets: generated credentials planted everywhere awsmedic may look.
+
+Planted in: the environment, ~/.aws/credentials, ~/.aws/config, a credential_process (a tiny
+script that prints them as JSON), the SSO token cache (~/.aws/sso/cache/<sha1>.json), and the
+pasted text. `EchoingAws` is an endpoint on 127.0.0.1 that refuses every request and quotes
+the request's credentials back in its error message, the worst an endpoint or proxy can do.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import string
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from hypothesis import strategies as st
+
+from tests.hardening.servers import Request, sts_error
+
+REAL_ID = string.ascii_uppercase + "234567"
+BASE64 = string.ascii_letters + string.digits + "+/"
+# Odd values: no character that JSON, Markdown or HTML would escape (an escaped secret would
+# not be found verbatim even if it leaked), and a digit and a letter so no word can match.
+ODD = string.ascii_letters + string.digits + "-.:@!~^"
+
+
+def _odd(min_size: int, max_size: int) -> st.SearchStrategy[str]:
+    return (
+        st.tuples(
+            st.text(ODD, min_size=min_size - 2, max_size=max_size - 2),
+            st.sampled_from(string.digits),
+            st.sampled_from(string.ascii_letters),
+        )
+        .map(lambda parts: parts[1] + parts[0] + parts[2])
+        .filter(lambda value: value.strip(".:") == value)
+    )
+
+
+key_ids = st.one_of(
+    st.tuples(st.sampled_from(["AKIA", "ASIA"]), st.text(REAL_ID, min_size=16, max_size=16)).map(
+        "".join
+    ),
+    _odd(12, 24),
+)
+secret_keys = st.one_of(
+    st.text(BASE64, min_size=40, max_size=40).filter(
+        lambda s: any(c.islower() for c in s) and any(c.isupper() for c in s)
+    ),
+    _odd(12, 40),
+)
+tokens = st.one_of(
+    st.text(BASE64, min_size=200, max_size=600).map(lambda t: "IQoJb3JpZ2luX2VjE" + t),
+    _odd(16, 60),
+)
+
+
+@dataclass(frozen=True)
+class Creds:
+    key_id: str
+    secret: str
+    token: str
+
+    def values(self) -> tuple[str, str, str]:
+        return (self.key_id, self.secret, self.token)
+
+
+creds = st.builds(Creds, key_ids, secret_keys, tokens)
+
+#: How a value is written in a shared file: bare, quoted, padded, with a Windows line end.
+STYLES = ("{}", '"{}"', "  {}  ", "{}\r")
+
+
+@dataclass(frozen=True)
+class SecretWorld:
+    env: Creds
+    file: Creds
+    config: Creds
+    process: Creds
+    sso_token: str
+    pasted: Creds  # realistic-looking keys only seen in the paste
+    profile: str  # which profile the failing command used
+    style: str
+
+    def secrets(self) -> list[str]:
+        values = [*self.env.values(), *self.file.values(), *self.config.values()]
+        values += [*self.process.values(), self.sso_token, *self.pasted.values()]
+        return values
+
+
+worlds = st.builds(
+    SecretWorld,
+    env=creds,
+    file=creds,
+    config=creds,
+    process=creds,
+    sso_token=st.one_of(tokens, _odd(20, 80)),
+    pasted=st.builds(
+        Creds,
+        st.text(REAL_ID, min_size=16, max_size=16).map(lambda t: "AKIA" + t),
+        secret_keys.filter(lambda s: len(s) == 40),
+        tokens.filter(lambda t: len(t) > 100),
+    ),
+    profile=st.sampled_from(["default", "cfg", "proc", "sso", "env"]),
+    style=st.sampled_from(STYLES),
+)
+
+
+def plant(world: SecretWorld, home: Path, endpoint: str) -> dict[str, str]:
+    """Write the files; return the environment to run awsmedic in."""
+    aws = home / ".aws"
+    (aws / "sso" / "cache").mkdir(parents=True, exist_ok=True)
+
+    def line(name: str, value: str) -> str:
+        return f"{name} = {world.style.format(value)}\n"
+
+    f, c, p = world.file, world.config, world.process
+    (aws / "credentials").write_text(
+        "[default]\n"
+        + line("aws_access_key_id", f.key_id)
+        + line("aws_secret_access_key", f.secret)
+        + line("aws_session_token", f.token),
+        newline="",
+    )
+    script = home / "creds.py"
+    script.write_text(
+        "import json\nprint(json.dumps("
+        + repr(
+            {"Version": 1, "AccessKeyId": p.key_id, "SecretAccessKey": p.secret}
+            | {"SessionToken": p.token}
+        )
+        + "))\n"
+    )
+    session_name = "corp"
+    (aws / "sso" / "cache" / f"{hashlib.sha1(session_name.encode()).hexdigest()}.json").write_text(  # noqa: S324 (botocore's cache key)
+        json.dumps(
+            {
+                "startUrl": "https://corp.awsapps.com/start",
+                "region": "us-east-1",
+                "accessToken": world.sso_token,
+                "expiresAt": "2099-01-01T00:00:00Z",
+            }
+        )
+    )
+    (aws / "config").write_text(
+        "[default]\nregion = us-east-1\n"
+        "[profile cfg]\nregion = us-east-1\n"
+        + line("aws_access_key_id", c.key_id)
+        + line("aws_secret_access_key", c.secret)
+        + line("aws_session_token", c.token)
+        + f"[profile proc]\nregion = us-east-1\ncredential_process = {sys.executable} {script}\n"
+        f"[profile sso]\nregion = us-east-1\nsso_session = {session_name}\n"
+        "sso_account_id = 123456789012\nsso_role_name = Dev\n"
+        f"[sso-session {session_name}]\nsso_start_url = https://corp.awsapps.com/start\n"
+        "sso_region = us-east-1\n",
+        newline="",
+    )
+    env = {
+        "HOME": str(home),
+        "AWS_CONFIG_FILE": str(aws / "config"),
+        "AWS_SHARED_CREDENTIALS_FILE": str(aws / "credentials"),
+        "AWS_EC2_METADATA_DISABLED": "true",
+        "AWS_ENDPOINT_URL": endpoint,
+        "AWS_DEFAULT_REGION": "us-east-1",
+    }
+    if world.profile == "env":  # the environment wins over every profile
+        env.update(
+            AWS_ACCESS_KEY_ID=world.env.key_id,
+            AWS_SECRET_ACCESS_KEY=world.env.secret,
+            AWS_SESSION_TOKEN=world.env.token,
+        )
+    else:
+        env["AWS_PROFILE"] = world.profile
+    return env
+
+
+def paste(world: SecretWorld) -> str:
+    """An error as a user pastes it: a --debug log quoting credentials, then the error.
+
+    It quotes what awsmedic can know: whatever sits in the environment, the shared files and
+    the caches; credentials only the paste shows when they look like credentials; and values
+    in `name = value` or JSON form (a pasted file or credential_process output)."""
+    f, c, p, q = world.file, world.config, world.process, world.pasted
+    known = [*f.values(), *c.values()]
+    if world.profile == "env":
+        known += world.env.values()
+    return (
+        "2024-05-01 10:00:00,000 botocore.endpoint DEBUG: Sending http request: "
+        f"<AWSPreparedRequest headers={{'X-Amz-Security-Token': b'{q.token}', "
+        f"'Authorization': b'AWS4-HMAC-SHA256 Credential={q.key_id}/20240501/us-east-1/sts'}}>\n"
+        f"export AWS_SECRET_ACCESS_KEY={q.secret}\n"
+        f'{{"Version": 1, "SecretAccessKey": "{p.secret}", "SessionToken": "{p.token}"}}\n'
+        f'{{"accessToken": "{world.sso_token}"}}\n'
+        + "".join(f"I tried {value} too\n" for value in known)
+        + "An error occurred (InvalidClientTokenId) when calling the GetCallerIdentity "
+        "operation: The security token included in the request is invalid.\n"
+    )
+
+
+def echo(request: Request) -> bytes:
+    """A refusal that quotes every credential the request carried."""
+    quoted = " | ".join(
+        f"{name}={value}"
+        for name, value in request.headers.items()
+        if name.lower() in ("authorization", "x-amz-security-token", "x-amz-sso_bearer_token")
+    )
+    if request.path.startswith("/federation/credentials"):  # sso:GetRoleCredentials (JSON)
+        return json.dumps({"message": f"Session token not found or invalid: {quoted}"}).encode()
+    return sts_error("InvalidClientTokenId", f"The security token is invalid: {quoted}")
