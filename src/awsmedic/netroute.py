@@ -11,21 +11,11 @@ import urllib.request
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 from urllib.parse import urlsplit
 
 from awsmedic.model import Secret, SecretKind
 from awsmedic.netcheck import Proxy, basic_authorization
 
-#: Regions enabled by default in the `aws` partition (launched before 20 March 2019). Every
-#: other region of the partition is opt-in (causes.md section 7).
-DEFAULT_ENABLED_REGIONS = frozenset(
-    {
-        "us-east-1", "us-east-2", "us-west-1", "us-west-2", "ca-central-1", "sa-east-1",
-        "eu-west-1", "eu-west-2", "eu-west-3", "eu-central-1", "eu-north-1", "ap-south-1",
-        "ap-northeast-1", "ap-northeast-2", "ap-northeast-3", "ap-southeast-1", "ap-southeast-2",
-    }
-)  # fmt: skip
 _URL_PATTERNS = (
     re.compile(
         r"(?:endpoint URL|validation failed for|failed for)\s*:?\s*\"?(https?://[^\s\"'<>]+)"
@@ -94,22 +84,6 @@ def target_from_url(url: str, source: str) -> Target:
     port = parts.port or (443 if parts.scheme == "https" else 80)
     service, region = host_parts(host)
     return Target(url, host, port, parts.scheme or "https", service, region, source)
-
-
-def partitions(loader: Any) -> list[dict[str, Any]]:
-    return list(loader.load_data("partitions")["partitions"])
-
-
-def region_status(region: str, parts: list[dict[str, Any]]) -> str:
-    """known | opt-in | unknown (looks like a region, not in this botocore) | not-a-region."""
-    for partition in parts:
-        if region in partition["regions"]:
-            if partition["id"] == "aws" and region not in DEFAULT_ENABLED_REGIONS:
-                return "opt-in" if not region.startswith("aws-") else "known"
-            return "known"
-    if any(re.match(partition["regionRegex"], region) for partition in parts):
-        return "unknown"
-    return "not-a-region"
 
 
 def environ_proxies(environ: Mapping[str, str]) -> dict[str, str]:

@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from botocore.loaders import create_loader
 
 from awsmedic import netroute
 
@@ -67,23 +66,6 @@ def test_the_proxy_an_error_names() -> None:
 )
 def test_service_and_region_of_a_host(host: str, parts: tuple[str, str]) -> None:
     assert netroute.host_parts(host) == parts
-
-
-@pytest.mark.parametrize(
-    ("region", "status"),
-    [
-        ("us-east-1", "known"),
-        ("eu-south-1", "opt-in"),
-        ("cn-north-1", "known"),
-        ("us-gov-west-1", "known"),
-        ("us-east-1a", "not-a-region"),
-        ("us_east_1", "not-a-region"),
-        ("eu-west-9", "unknown"),
-        ("aws-global", "known"),
-    ],
-)
-def test_region_status_from_botocore_partitions(region: str, status: str) -> None:
-    assert netroute.region_status(region, netroute.partitions(create_loader())) == status
 
 
 def test_proxies_like_urllib_lower_case_wins() -> None:

@@ -22,8 +22,9 @@ from awsmedic import keyids
 from awsmedic.model import Evidence, Fact, Secret, SecretKind, Status
 from awsmedic.probes import Consent, ProbeInput, probe
 from awsmedic.probes.keysource import profile_static_keys
-from awsmedic.probes.partition import HOME_REGION, failing_region, partition_of
+from awsmedic.probes.partition import failing_region
 from awsmedic.probes.stsregions import Creds, ask
+from awsmedic.regions import HOME_REGION, partition_of
 
 log = logging.getLogger(__name__)
 

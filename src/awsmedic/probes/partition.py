@@ -9,48 +9,20 @@ will STS calls from this profile go to the global endpoint (version 1 tokens)?
 
 from __future__ import annotations
 
-import functools
 import re
-from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
 
 from awsmedic.model import Evidence, Fact, Status
 from awsmedic.probes import ProbeInput, probe
 from awsmedic.probes.chainwalk import ChainReport
+from awsmedic.regions import HOME_REGION, is_opt_in, partition_of, without_zone
 
-#: Regions enabled by default in the `aws` partition: those launched before 20 March 2019.
-#: Every later region is opt-in, so any other region of the partition data is opt-in.
-DEFAULT_ENABLED = frozenset(
-    {
-        "us-east-1",
-        "us-east-2",
-        "us-west-1",
-        "us-west-2",
-        "ca-central-1",
-        "sa-east-1",
-        "eu-west-1",
-        "eu-west-2",
-        "eu-west-3",
-        "eu-central-1",
-        "eu-north-1",
-        "ap-south-1",
-        "ap-northeast-1",
-        "ap-northeast-2",
-        "ap-northeast-3",
-        "ap-southeast-1",
-        "ap-southeast-2",
-    }
-)
-#: The region to try credentials in when the failing one is in doubt, per partition.
-HOME_REGION = {"aws": "us-east-1", "aws-cn": "cn-north-1", "aws-us-gov": "us-gov-west-1"}
 _PARTITION_FINDING = {"aws-cn": "failing-region-china", "aws-us-gov": "failing-region-govcloud"}
 _ARN_PARTITION = re.compile(r"\barn:(aws(?:-[a-z]+(?:-[a-z])?)?):")
 _TEXT_PARTITION = (
     (re.compile(r"amazonaws\.com\.cn\b|\bcn-(?:north|northwest)-1\b"), "aws-cn"),
     (re.compile(r"\bus-gov-(?:west|east)-1\b|\bamazonaws-us-gov\b"), "aws-us-gov"),
 )
-_AZ = re.compile(r"^([a-z]+(?:-[a-z]+)+-\d+)[a-z]$")
 
 
 @dataclass(frozen=True)
@@ -58,32 +30,6 @@ class Region:
     name: str
     source: str
     location: str = ""
-
-
-@functools.cache
-def _partitions() -> tuple[Mapping[str, Any], ...]:
-    import botocore.loaders
-
-    data = botocore.loaders.create_loader().load_data("partitions")
-    return tuple(data["partitions"])
-
-
-def partition_of(region: str) -> str | None:
-    """botocore's answer (its partitions data, names then patterns); None for an unknown region."""
-    for partition in _partitions():
-        if region in partition["regions"]:
-            return str(partition["id"])
-    for partition in _partitions():
-        if re.match(partition["regionRegex"], region):
-            return str(partition["id"])
-    return None
-
-
-def opt_in_regions() -> tuple[str, ...]:
-    aws = next(p for p in _partitions() if p["id"] == "aws")
-    return tuple(
-        sorted(r for r in aws["regions"] if r not in DEFAULT_ENABLED and r != "aws-global")
-    )
 
 
 def configured_region(run: ProbeInput, report: ChainReport) -> Region | None:
@@ -104,8 +50,7 @@ def failing_region(run: ProbeInput, report: ChainReport) -> Region | None:
     facts = run.recognition.facts if run.recognition else {}
     if "region" in facts:
         name = facts["region"].value
-        zone = _AZ.match(name)
-        return Region(zone.group(1) if zone else name, "pasted error")
+        return Region(without_zone(name), "pasted error")
     return configured_region(run, report)
 
 
@@ -156,7 +101,7 @@ def _region_findings(region: Region | None, details: list[str]) -> tuple[list[st
         return ["failing-region-unknown"], None
     found = [_PARTITION_FINDING.get(partition, "failing-region-other-partition")]
     if partition == "aws":
-        opt_in = region.name not in DEFAULT_ENABLED
+        opt_in = is_opt_in(region.name)
         found = ["failing-region-opt-in" if opt_in else "failing-region-default-enabled"]
         if opt_in:
             details.append(

@@ -9,9 +9,8 @@ quotes); a well-shaped name that is no region fails later, at DNS.
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 
-from awsmedic import awsconfig
+from awsmedic import awsconfig, regions
 from awsmedic.hygiene import value_problems
 from awsmedic.model import Evidence, Fact, Status
 from awsmedic.probes import ProbeInput, probe
@@ -19,19 +18,6 @@ from awsmedic.probes import ProbeInput, probe
 #: botocore.utils.validate_region_name: a region must be a valid host label.
 _HOST_LABEL = re.compile(r"^(?![0-9]+$)(?!-)[a-zA-Z0-9-]{,63}(?<!-)$")
 _IN_TEXT = re.compile(r"region_name '([^'\n]*)'")
-_AZ = re.compile(r"^([a-z]{2}(?:-[a-z]+)+-\d+)[a-z]$")
-NEAR_CUTOFF = 80
-
-
-@lru_cache(maxsize=1)
-def known_regions() -> tuple[frozenset[str], tuple[re.Pattern[str], ...]]:
-    """Regions botocore knows (partitions.json), and each partition's region pattern."""
-    from botocore.loaders import create_loader
-
-    data = create_loader().load_data("partitions")
-    regions = frozenset(r for p in data["partitions"] for r in p["regions"] if "-" in r)
-    patterns = tuple(re.compile(p["regionRegex"]) for p in data["partitions"])
-    return regions, patterns
 
 
 def _resolve(run: ProbeInput) -> tuple[str | None, str, str]:
@@ -69,28 +55,26 @@ def _missing(run: ProbeInput) -> tuple[list[str], str]:
 
 def check_region(region: str) -> tuple[list[str], str]:
     """Findings and a sentence on a region name (without where it came from)."""
-    from rapidfuzz import fuzz, process, utils
-
     if region == "":
         return ["region-empty"], "is empty, which botocore treats like no region"
     stray = value_problems(region)
     if stray:
         return ["region-stray-characters"], "has " + "; ".join(stray)
     findings = [] if _HOST_LABEL.match(region) else ["region-malformed"]
-    regions, patterns = known_regions()
-    if region in regions:
+    known = regions.known_regions()
+    if region in known:
         return ["region-set"], "is a known region"
-    az = _AZ.match(region)
-    if az and az.group(1) in regions:
+    az = regions.AZ.match(region)
+    if az and az.group(1) in known:
         return [*findings, "region-az-name"], (
             f"is an availability zone, not a region: the region is '{az.group(1)}'"
         )
-    if region.lower() in regions:
+    if region.lower() in known:
         return [*findings, "region-uppercase"], f"must be lower-case: '{region.lower()}'"
-    if not findings and any(p.match(region) for p in patterns):
+    if not findings and regions.status(region) == "unknown":
         return ["region-not-listed"], "has a region's shape but this botocore does not list it"
-    best = process.extractOne(region, regions, scorer=fuzz.ratio, processor=utils.default_process)
-    hint = f"; did you mean '{best[0]}'?" if best and best[1] >= NEAR_CUTOFF else ""
+    meant = regions.nearest(region)
+    hint = f"; did you mean '{meant}'?" if meant else ""
     if findings:
         return findings, f"is not a valid region name (botocore raises InvalidRegionError){hint}"
     return ["region-unknown"], f"is not an AWS region{hint}"

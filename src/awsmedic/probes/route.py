@@ -12,7 +12,7 @@ import weakref
 from dataclasses import dataclass
 from typing import Any
 
-from awsmedic import denial, netroute
+from awsmedic import denial, netroute, regions
 from awsmedic.model import Evidence, Fact, Secret, Status
 from awsmedic.netcheck import Proxy
 from awsmedic.probes import ProbeInput, probe
@@ -179,9 +179,8 @@ def _region_findings(route: Route, details: list[str]) -> list[str]:
     region = route.target.region or route.region
     if not region:
         return []
-    from botocore.loaders import create_loader
 
-    status = netroute.region_status(region, netroute.partitions(create_loader()))
+    status = regions.status(region)
     if status == "not-a-region":
         details.append(f"'{region}' is not a region name (an availability zone or a typo?)")
         return ["region-not-a-region"]

@@ -10,11 +10,10 @@ request; botocore takes proxies from the environment, like urllib does.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
-from functools import lru_cache
 from urllib.parse import urlsplit
 
-from awsmedic.model import Evidence, Fact, Secret, Status
+from awsmedic import netroute, regions
+from awsmedic.model import Evidence, Fact, Status
 from awsmedic.probes import ProbeInput, probe
 from awsmedic.probes.chainwalk import profile_selection
 
@@ -24,72 +23,6 @@ _CONSTRAINT = re.compile(r"The ([a-z0-9-]+) location constraint is incompatible"
 _REDIRECT_ENDPOINT = re.compile(r"<Endpoint>[^<]*?\bs3[.-]([a-z0-9-]+)\.amazonaws\.com", re.I)
 _BUCKET_REGION = re.compile(r"x-amz-bucket-region[\"']?\s*[:=]\s*[\"']?([A-Za-z0-9-]+)", re.I)
 _REGION_TAG = re.compile(r"<Region>\s*([^<\s]+)\s*</Region>")
-#: Regions of the aws partition enabled by default (causes.md section 7); the partition's other
-#: regions are opt-in and must be enabled for the account before credentials work there.
-DEFAULT_ENABLED = frozenset(
-    {
-        "us-east-1",
-        "us-east-2",
-        "us-west-1",
-        "us-west-2",
-        "ca-central-1",
-        "sa-east-1",
-        "eu-west-1",
-        "eu-west-2",
-        "eu-west-3",
-        "eu-central-1",
-        "eu-north-1",
-        "ap-south-1",
-        "ap-northeast-1",
-        "ap-northeast-2",
-        "ap-northeast-3",
-        "ap-southeast-1",
-        "ap-southeast-2",
-    }
-)
-
-
-@lru_cache(maxsize=1)
-def _partitions() -> dict[str, tuple[frozenset[str], re.Pattern[str] | None]]:
-    """Each partition botocore knows: its regions and its pattern for region names."""
-    from botocore.loaders import create_loader
-
-    data = create_loader().load_data("partitions")
-    return {
-        p["id"]: (
-            frozenset(p.get("regions", {})),
-            re.compile(p["regionRegex"]) if "regionRegex" in p else None,
-        )
-        for p in data["partitions"]
-    }
-
-
-def is_opt_in(region: str) -> bool:
-    """A region of the aws partition that is not enabled by default."""
-    aws_regions = _partitions().get("aws", (frozenset(), None))[0]
-    return region in aws_regions and region not in DEFAULT_ENABLED and "global" not in region
-
-
-def region_verdict(name: str) -> tuple[str, str | None]:
-    """("valid" | "unknown" | "invalid", the region probably meant) for a region name."""
-    regions = frozenset(r for known, _ in _partitions().values() for r in known)
-    patterns = [pattern for _, pattern in _partitions().values() if pattern is not None]
-    if name in regions:
-        return "valid", None
-    if any(p.match(name) for p in patterns):
-        return "unknown", None
-    for guess in (
-        name.strip(),
-        name.strip().lower(),
-        name.strip().lower().replace("_", "-"),
-        re.sub(r"(\d)[a-z]$", r"\1", name.strip().lower()),  # an availability zone: us-east-1a
-    ):
-        if guess in regions:
-            return "invalid", guess
-    from rapidfuzz import process, utils
-
-    best = process.extractOne(name, sorted(regions), processor=utils.default_process)
-    return "invalid", (best[0] if best and best[1] >= 80 else None)
 
 
 def _why_invalid(name: str, meant: str | None) -> str:
@@ -131,7 +64,7 @@ def _error_regions(text: str) -> tuple[str | None, str | None]:
 
 def _verdict(signed: str, expected: str | None) -> tuple[str, str]:
     """The finding and the summary for the region the request was signed for."""
-    verdict, meant = region_verdict(signed)
+    verdict, meant = regions.verdict(signed)
     if verdict == "invalid":
         return "signed-region-invalid", f"the request was signed for {_why_invalid(signed, meant)}"
     if verdict == "unknown":
@@ -142,7 +75,7 @@ def _verdict(signed: str, expected: str | None) -> tuple[str, str]:
         return "region-mismatch", (
             f"the request was signed for '{signed}', but the bucket is in '{expected}'"
         )
-    if is_opt_in(signed):
+    if regions.is_opt_in(signed):
         return "signed-region-opt-in", (
             f"the request was signed for '{signed}', an opt-in region: it must be enabled for"
             " the account"
@@ -201,54 +134,12 @@ def _configured_findings(
     if configured is None:
         return [], []
     details = [f"configured region: {configured.describe()}"]
-    verdict, meant = region_verdict(configured.value)
+    verdict, meant = regions.verdict(configured.value)
     if verdict != "invalid":
         return [], details
     facts["region"] = configured
     details.append(f"the configured region {_why_invalid(configured.value, meant)}")
     return ["configured-region-invalid"], details
-
-
-def environ_proxies(environ: Mapping[str, str]) -> dict[str, str]:
-    """urllib.request.getproxies_environment, over a given environment (lower case wins)."""
-    proxies: dict[str, str] = {}
-    for name, value in environ.items():
-        if value and name.lower().endswith("_proxy"):
-            proxies[name.lower()[:-6]] = value
-    for name, value in environ.items():
-        if name.endswith("_proxy"):
-            if value:
-                proxies[name[:-6]] = value
-            else:
-                proxies.pop(name[:-6], None)
-    return proxies
-
-
-def bypassed(netloc: str, proxies: Mapping[str, str]) -> bool:
-    """urllib.request.proxy_bypass_environment: is `netloc` listed in NO_PROXY?"""
-    no_proxy = proxies.get("no")
-    if not no_proxy:
-        return False
-    if no_proxy.strip() == "*":
-        return True
-    host = netloc.lower()
-    hostonly = host.rsplit(":", 1)[0] if host.count(":") == 1 else host
-    for name in (n.strip().lstrip(".").lower() for n in no_proxy.split(",")):
-        if name and (
-            name in (host, hostonly) or hostonly.endswith("." + name) or host.endswith("." + name)
-        ):
-            return True
-    return False
-
-
-def _masked(url: str) -> tuple[str, tuple[Secret, ...]]:
-    parts = urlsplit(url if "://" in url else f"http://{url}")
-    if parts.password:
-        host = parts.hostname or ""
-        port = f":{parts.port}" if parts.port else ""
-        masked = url.replace(parts.netloc, f"{parts.username}:****@{host}{port}")
-        return masked, (Secret(parts.password),)
-    return url, ()
 
 
 @probe(
@@ -262,20 +153,17 @@ def proxy_in_path(run: ProbeInput) -> Evidence:
     region = run.ctx.region or run.world.config_variable("region")
     endpoint = run.world.client("sts", region, unsigned=True).meta.endpoint_url
     parts = urlsplit(endpoint)
-    proxies = environ_proxies(run.ctx.environ)
-    proxy = proxies.get(parts.scheme)
     findings: list[str] = []
     if run.ctx.env("AWS_CA_BUNDLE") or run.world.config_variable("ca_bundle"):
         findings.append("custom-ca-bundle")
-    if proxy is None:
+    if parts.scheme not in netroute.environ_proxies(run.ctx.environ):
         summary = f"no proxy is set for {parts.scheme} (requests go straight to {endpoint})"
         return Evidence("sign.proxy", Status.OK, summary, ("no-proxy", *findings))
-    shown, secrets = _masked(proxy)
-    if bypassed(parts.netloc, proxies):
-        summary = f"the proxy {shown} is bypassed for {parts.netloc} (NO_PROXY)"
-        return Evidence(
-            "sign.proxy", Status.OK, summary, ("proxy-bypassed", *findings), secrets=secrets
-        )
+    proxy, why, secrets = netroute.proxy_for(endpoint, run.ctx.environ)
+    if proxy is None:
+        summary = f"the proxy is bypassed for {parts.netloc}: {why}"
+        return Evidence("sign.proxy", Status.OK, summary, ("proxy-bypassed", *findings))
+    shown = proxy.url
     summary = f"requests to {endpoint} go through the proxy {shown}"
     facts = {"proxy": Fact(shown, "env", f"{parts.scheme.upper()}_PROXY")}
     return Evidence(

@@ -15,8 +15,9 @@ from dataclasses import dataclass, field
 from awsmedic.model import Evidence, Fact, Secret, SecretKind, Status
 from awsmedic.probes import ProbeInput, probe
 from awsmedic.probes.chainwalk import ChainReport
-from awsmedic.probes.partition import HOME_REGION, failing_region, partition_of
+from awsmedic.probes.partition import failing_region
 from awsmedic.probes.sts import classify
+from awsmedic.regions import HOME_REGION, partition_of
 
 Creds = tuple[Secret, Secret, Secret | None]
 #: Codes that mean "AWS does not know these credentials here" (causes.md section 1).

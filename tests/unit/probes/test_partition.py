@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from awsmedic.model import Evidence
-from awsmedic.probes.partition import DEFAULT_ENABLED, opt_in_regions, partition_of
+from awsmedic.regions import DEFAULT_ENABLED, opt_in_regions, partition_of
 from tests.unit.probes.helpers import probe_on_paste
 
 

@@ -6,26 +6,9 @@ from pathlib import Path
 
 import pytest
 
+from awsmedic import netroute
 from awsmedic.model import Status
-from awsmedic.probes.signing import bypassed, environ_proxies, region_verdict
 from tests.unit.probes.helpers import probe
-
-
-@pytest.mark.parametrize(
-    ("name", "verdict", "meant"),
-    [
-        ("eu-west-1", "valid", None),
-        ("us-east-1a", "invalid", "us-east-1"),
-        ("us_east_1", "invalid", "us-east-1"),
-        ("EU-WEST-1", "invalid", "eu-west-1"),
-        ("us-east1", "invalid", "us-east-1"),
-        ("eu-nowhere-9", "unknown", None),
-        ("xx-nowhere-9", "invalid", None),
-        ("OTHER REGION", "invalid", None),
-    ],
-)
-def test_region_names(name: str, verdict: str, meant: str | None) -> None:
-    assert region_verdict(name) == (verdict, meant)
 
 
 def test_an_availability_zone_in_the_credential_scope(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -78,19 +61,16 @@ def test_no_region_in_the_error() -> None:
     assert evidence.status is Status.OK
 
 
-def test_proxies_like_urllib() -> None:
-    proxies = environ_proxies(
-        {
-            "HTTPS_PROXY": "http://upper:1",
-            "https_proxy": "http://lower:2",
-            "NO_PROXY": ".internal,amazonaws.com",
-        }
-    )
-    assert proxies["https"] == "http://lower:2"
-    assert bypassed("sts.us-east-1.amazonaws.com", proxies)
-    assert bypassed("x.internal:443", proxies)
-    assert not bypassed("sts.amazonaws.com.evil.example", proxies)
-    assert bypassed("anything", {"no": "*"})
+def test_no_proxy_bypasses_like_urllib() -> None:
+    env = {
+        "HTTPS_PROXY": "http://upper:1",
+        "https_proxy": "http://lower:2",
+        "NO_PROXY": ".internal,amazonaws.com",
+    }
+    assert netroute.proxy_for("https://sts.us-east-1.amazonaws.com/", env)[0] is None
+    assert netroute.proxy_for("https://x.internal:443/", env)[0] is None
+    proxy = netroute.proxy_for("https://sts.amazonaws.com.evil.example/", env)[0]
+    assert proxy is not None and proxy.url == "http://lower:2"
 
 
 def test_a_proxy_for_the_sts_endpoint_is_reported_masked(monkeypatch: pytest.MonkeyPatch) -> None:

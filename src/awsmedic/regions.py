@@ -1,0 +1,105 @@
+"""Regions and partitions, answered from botocore's own partitions data (loaded once).
+
+Several probes need the same facts (is this a region, of which partition, is it opt-in, what
+did the user probably mean): they all ask here, so they cannot disagree.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Mapping
+from typing import Any
+
+#: Regions enabled by default in the `aws` partition: those launched before 20 March 2019.
+#: Every later region of the partition is opt-in (causes.md section 7).
+DEFAULT_ENABLED = frozenset(
+    {
+        "us-east-1", "us-east-2", "us-west-1", "us-west-2", "ca-central-1", "sa-east-1",
+        "eu-west-1", "eu-west-2", "eu-west-3", "eu-central-1", "eu-north-1", "ap-south-1",
+        "ap-northeast-1", "ap-northeast-2", "ap-northeast-3", "ap-southeast-1", "ap-southeast-2",
+    }
+)  # fmt: skip
+#: A region every account of the partition has, to try credentials in when in doubt.
+HOME_REGION = {"aws": "us-east-1", "aws-cn": "cn-north-1", "aws-us-gov": "us-gov-west-1"}
+#: An availability zone name (`us-east-1a`): its region, and the zone letter.
+AZ = re.compile(r"^([a-z]{2}(?:-[a-z]+)+-\d+)[a-z]$")
+#: rapidfuzz ratio a region name needs to be offered as "did you mean".
+NEAR_CUTOFF = 80
+
+
+@functools.cache
+def partitions() -> tuple[Mapping[str, Any], ...]:
+    from botocore.loaders import create_loader
+
+    return tuple(create_loader().load_data("partitions")["partitions"])
+
+
+@functools.cache
+def known_regions() -> frozenset[str]:
+    """Every region botocore lists, in every partition (`aws-global` and the like included)."""
+    return frozenset(r for p in partitions() for r in p["regions"])
+
+
+def partition_of(region: str) -> str | None:
+    """The partition of a listed region, else of a region-shaped name; None if neither."""
+    for partition in partitions():
+        if region in partition["regions"]:
+            return str(partition["id"])
+    for partition in partitions():
+        if re.match(partition["regionRegex"], region):
+            return str(partition["id"])
+    return None
+
+
+def status(region: str) -> str:
+    """known | opt-in | unknown (shaped like a region, not in this botocore) | not-a-region."""
+    for partition in partitions():
+        if region in partition["regions"]:
+            opt_in = partition["id"] == "aws" and region not in DEFAULT_ENABLED
+            return "opt-in" if opt_in and not region.startswith("aws-") else "known"
+    if any(re.match(partition["regionRegex"], region) for partition in partitions()):
+        return "unknown"
+    return "not-a-region"
+
+
+def is_opt_in(region: str) -> bool:
+    return status(region) == "opt-in"
+
+
+def opt_in_regions() -> tuple[str, ...]:
+    return tuple(sorted(r for r in known_regions() if is_opt_in(r)))
+
+
+def without_zone(name: str) -> str:
+    """`us-east-1a` -> `us-east-1`; anything else unchanged."""
+    zone = AZ.match(name)
+    return zone.group(1) if zone else name
+
+
+def verdict(name: str) -> tuple[str, str | None]:
+    """("valid" | "unknown" | "invalid", the region probably meant) for a region name."""
+    regions = known_regions()
+    if name in regions:
+        return "valid", None
+    if status(name) == "unknown":
+        return "unknown", None
+    for guess in (
+        name.strip(),
+        name.strip().lower(),
+        name.strip().lower().replace("_", "-"),
+        re.sub(r"(\d)[a-z]$", r"\1", name.strip().lower()),  # an availability zone: us-east-1a
+    ):
+        if guess in regions:
+            return "invalid", guess
+    return "invalid", nearest(name)
+
+
+def nearest(name: str) -> str | None:
+    """The known region closest to a mistyped name, if one is close enough."""
+    from rapidfuzz import fuzz, process, utils
+
+    best = process.extractOne(
+        name, sorted(known_regions()), scorer=fuzz.ratio, processor=utils.default_process
+    )
+    return str(best[0]) if best and best[1] >= NEAR_CUTOFF else None

@@ -1,0 +1,54 @@
+"""Region and partition facts, from botocore's partitions data."""
+
+from __future__ import annotations
+
+import pytest
+
+from awsmedic import regions
+
+
+@pytest.mark.parametrize(
+    ("region", "status"),
+    [
+        ("us-east-1", "known"),
+        ("eu-south-1", "opt-in"),
+        ("cn-north-1", "known"),
+        ("us-gov-west-1", "known"),
+        ("us-east-1a", "not-a-region"),
+        ("us_east_1", "not-a-region"),
+        ("eu-west-9", "unknown"),
+        ("aws-global", "known"),
+    ],
+)
+def test_region_status_from_botocore_partitions(region: str, status: str) -> None:
+    assert regions.status(region) == status
+
+
+@pytest.mark.parametrize(
+    ("name", "verdict", "meant"),
+    [
+        ("eu-west-1", "valid", None),
+        ("us-east-1a", "invalid", "us-east-1"),
+        ("us_east_1", "invalid", "us-east-1"),
+        ("EU-WEST-1", "invalid", "eu-west-1"),
+        ("us-east1", "invalid", "us-east-1"),
+        ("eu-nowhere-9", "unknown", None),
+        ("xx-nowhere-9", "invalid", None),
+        ("OTHER REGION", "invalid", None),
+    ],
+)
+def test_region_names(name: str, verdict: str, meant: str | None) -> None:
+    assert regions.verdict(name) == (verdict, meant)
+
+
+def test_opt_in_regions_are_listed_regions_outside_the_default_set() -> None:
+    opt_in = regions.opt_in_regions()
+    assert "eu-south-1" in opt_in and "us-east-1" not in opt_in
+    assert all(regions.partition_of(region) == "aws" for region in opt_in)
+
+
+def test_zones_and_near_misses() -> None:
+    assert regions.without_zone("us-east-1a") == "us-east-1"
+    assert regions.without_zone("us-east-1") == "us-east-1"
+    assert regions.nearest("us-east1") == "us-east-1"
+    assert regions.nearest("banana") is None
