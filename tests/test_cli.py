@@ -172,3 +172,22 @@ def test_piped_default_command_falls_back_to_diagnose() -> None:
     result = run(stdin=ICTI.encode())
     assert result.returncode == 0
     assert "Recognised" in result.stdout
+
+
+def test_a_broken_cause_body_is_named_when_it_is_needed(tmp_path: Path) -> None:
+    """Cause bodies are parsed when shown: a broken one still gives its file and line."""
+    (tmp_path / "trees").mkdir()
+    (tmp_path / "causes").mkdir()
+    (tmp_path / "causes" / "corp-thing.md").write_text(
+        '+++\nid = "corp-thing"\ntitle = "A thing"\nrefs = []\n+++\n\n'
+        "## Why\n\nBecause.\n\n## Steps\n\nNo list here.\n"
+    )
+    (tmp_path / "trees" / "corp.toml").write_text(
+        'id = "corp"\ntitle = "Corp"\ncodes = ["CorpThing"]\nstart = "c"\n'
+        '[nodes.c]\nkind = "cause"\ncause = "corp-thing"\nconfidence = "likely"\n'
+    )
+    env = {**os.environ, "AWSMEDIC_KNOWLEDGE_PATH": str(tmp_path)}
+    result = run("diagnose", "--format", "json", "CorpThing: oops", env=env)
+    assert result.returncode == 2
+    assert "corp-thing.md:" in result.stderr and "ordered list" in result.stderr
+    assert run("kb", "check", str(tmp_path)).returncode == 1

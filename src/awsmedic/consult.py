@@ -37,7 +37,8 @@ from awsmedic.model import (
     Status,
     WentBack,
 )
-from awsmedic.probes import Consent, ProbeInput, ProbeSpec, registry
+from awsmedic.probes import Consent, ProbeInput, ProbeSpec
+from awsmedic.probes import spec as probe_spec
 from awsmedic.probes.world import AwsWorld
 from awsmedic.probing import (
     CONSENT_CHOICES,
@@ -249,7 +250,7 @@ class Consultation:
 
     def _consent_question(self, probe_id: str) -> Question | None:
         """The question to ask before this probe runs, or None when it may run now."""
-        spec = registry().get(probe_id)
+        spec = probe_spec(probe_id)
         if spec is None or spec.consent is Consent.NONE or probe_id in self._consent:
             return None
         if spec.network and self.ctx.offline:

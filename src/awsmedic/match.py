@@ -15,7 +15,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from awsmedic.kb.model import Knowledge
+from awsmedic.kb.model import Knowledge, QuestionNode, TextNode, Tree
 from awsmedic.model import Fact, Recognition, TreeMatch
 
 #: Pastes longer than this keep their head and tail: the error is nearly always at the end.
@@ -127,6 +127,17 @@ class _Phrase:
     words: frozenset[str]
 
 
+def signals_used(tree: Tree) -> set[str]:
+    """Names a tree's text nodes and questions look up among the text signals."""
+    used: set[str] = set()
+    for node in tree.nodes.values():
+        if isinstance(node, TextNode):
+            used.update(key for key, _ in node.next)
+        elif isinstance(node, QuestionNode):
+            used.update(finding for finding, _ in node.settled_by)
+    return used
+
+
 class Matcher:
     """Indexes a knowledge base once; `recognise` is then cheap per paste."""
 
@@ -145,6 +156,12 @@ class Matcher:
         for entry in entries:
             for word in index_words(entry.words, frequency):
                 self._by_word[word].append(entry)
+        # The text signals each tree branches on: only those of the matched trees are looked
+        # for in a paste, so their patterns are compiled only when a tree could use them.
+        self._tree_signals = {
+            tree.id: frozenset(signals_used(tree) & set(knowledge.signals))
+            for tree in knowledge.trees.values()
+        }
 
     def codes_in(self, text: str) -> list[str]:
         """Known error codes in order of appearance (explicit `(Code)` forms first)."""
@@ -193,10 +210,11 @@ class Matcher:
                 best = (hits, tool.id, tool.title)
         return best[1], best[2]
 
-    def _signals(self, text: str, codes: Iterable[str]) -> frozenset[str]:
+    def _signals(self, text: str, codes: Iterable[str], trees: Iterable[str]) -> frozenset[str]:
         found = {f"code:{code}" for code in codes}
-        for name, patterns in self.knowledge.signals.items():
-            if any(pattern.search(text) for pattern in patterns):
+        wanted = set().union(*(self._tree_signals[tree] for tree in trees))
+        for name in sorted(wanted):
+            if any(pattern.search(text) for pattern in self.knowledge.signals[name]):
                 found.add(name)
         return frozenset(found)
 
@@ -228,7 +246,7 @@ class Matcher:
         return Recognition(
             matches=ranked,
             codes=tuple(codes),
-            signals=self._signals(cleaned, codes),
+            signals=self._signals(cleaned, codes, (m.tree for m in ranked)),
             tool=tool,
             tool_title=tool_title,
             facts=_text_facts(cleaned, codes),

@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from awsmedic.model import Evidence, Question, Status
-from awsmedic.probes import ProbeInput, ProbeSpec, registry, run_probe
+from awsmedic.probes import ProbeInput, ProbeSpec, run_probe, spec
 from awsmedic.workers import DaemonPool
 
 #: Probes running at once: enough for a tree's probes, few enough to stay polite.
@@ -54,30 +54,37 @@ class ProbeRunner:
         self._waited = 0.0
 
     def _start(self) -> None:
-        """Start every prefetchable probe of the tree now; each runs on its own thread."""
-        specs = registry()
+        """Start the tree's network probes now, each on its own thread: they wait on the
+        network, so they overlap. Local probes run when the walk needs them: they are CPU work,
+        which threads do not speed up (one interpreter lock) and an unneeded one only slows."""
         self._pool = DaemonPool(POOL_SIZE)
         self._waited = 0.0
         for probe_id in self._prefetch:
-            spec = specs.get(probe_id)
-            if spec is not None and spec.prefetch and probe_id not in self._futures:
-                self._submit(spec)
+            found = spec(probe_id)
+            if (
+                found is not None
+                and found.prefetch
+                and found.network
+                and probe_id not in self._futures
+            ):
+                self._submit(found)
 
     def _submit(self, spec: ProbeSpec) -> futures.Future[Evidence]:
         assert self._pool is not None
-        future = self._pool.submit(run_probe, spec, self._input)
-        self._futures[spec.id] = future
-        return future
+        def record(future: futures.Future[Evidence]) -> None:
+            self._futures[spec.id] = future
+
+        return self._pool.submit(run_probe, spec, self._input, before_start=record)
 
     def evidence(self, probe_id: str, abort: futures.Future[None]) -> Evidence:
         """The probe's result; raises Cancelled as soon as `abort` is set (Ctrl-C)."""
-        spec = registry().get(probe_id)
-        if spec is None:
+        found = spec(probe_id)
+        if found is None:
             return Evidence(probe_id, Status.ERROR, f"unknown probe {probe_id}")
         if self._pool is None:
             self._start()
-        self._on_start(spec)
-        future = self._futures.get(probe_id) or self._submit(spec)
+        self._on_start(found)
+        future = self._futures.get(probe_id) or self._submit(found)
         budget = self._input.ctx.budget
         began = time.monotonic()
         either: list[futures.Future[Any]] = [future, abort]

@@ -25,8 +25,17 @@ class DaemonPool:
         self._queued: list[futures.Future[object]] = []
         self._abandoned = False
 
-    def submit(self, function: Callable[..., T], *args: object) -> futures.Future[T]:
+    def submit(
+        self,
+        function: Callable[..., T],
+        *args: object,
+        before_start: Callable[[futures.Future[T]], None] | None = None,
+    ) -> futures.Future[T]:
+        """Run `function(*args)` on a daemon thread; `before_start` sees the future first (so a
+        caller can record it before the job can possibly be running)."""
         future: futures.Future[T] = futures.Future()
+        if before_start is not None:
+            before_start(future)
         with self._lock:
             if self._abandoned:
                 future.cancel()

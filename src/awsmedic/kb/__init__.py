@@ -32,13 +32,19 @@ def check(dirs: Iterable[Path]) -> tuple[Knowledge, list[Problem]]:
     from awsmedic.kb.validate import validate
     from awsmedic.probes import finding_catalog
 
-    knowledge, problems = load(dirs)
+    knowledge, problems = load(dirs, strict=True)
     problems += validate(knowledge, finding_catalog())
     return knowledge, problems
 
 
 def load_checked(dirs: Iterable[Path]) -> Knowledge:
-    knowledge, problems = check(dirs)
+    """The knowledge a diagnosis needs, or KnowledgeError naming every file and line that
+    stops it from running (a structural check; `check` is the complete one)."""
+    from awsmedic.kb.load import load
+    from awsmedic.kb.validate import validate
+
+    knowledge, problems = load(dirs)
+    problems += validate(knowledge)
     errors = [problem for problem in problems if not problem.warning]
     if errors:
         raise KnowledgeError(errors)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -31,14 +32,35 @@ class Problem:
         return f"{where}: {label}{self.message}"
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Cause:
+    """One cause. Its Markdown body is parsed on first use: a diagnosis needs one cause's steps,
+    and parsing all of them would cost every start (`kb check` parses them all)."""
+
     id: str
     title: str
     refs: tuple[str, ...]
-    why: str
-    steps: tuple[str, ...]
     path: Path
+    body: str = field(repr=False)
+    body_line: int = 1  # the file line the body starts on, for problems
+
+    @functools.cached_property
+    def _parsed(self) -> tuple[str, tuple[str, ...]]:
+        from awsmedic.errors import KnowledgeError
+        from awsmedic.kb.causes import parse_body
+
+        why, steps, problems = parse_body(self)
+        if problems:
+            raise KnowledgeError(problems)
+        return why, steps
+
+    @property
+    def why(self) -> str:
+        return self._parsed[0]
+
+    @property
+    def steps(self) -> tuple[str, ...]:
+        return self._parsed[1]
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,9 +115,35 @@ def targets(node: Node) -> tuple[str, ...]:
     return ()
 
 
+class Pattern:
+    """A case-insensitive regular expression from a knowledge file, compiled on first use: a
+    diagnosis evaluates only the patterns of the trees it matched. A pattern that does not
+    compile never matches (`kb check` reports it with its file and line)."""
+
+    __slots__ = ("_compiled", "source")
+
+    def __init__(self, source: str) -> None:
+        self.source = source
+        self._compiled: re.Pattern[str] | None = None
+
+    def compile(self) -> re.Pattern[str]:
+        if self._compiled is None:
+            self._compiled = re.compile(self.source, re.IGNORECASE)
+        return self._compiled
+
+    def search(self, text: str) -> bool:
+        try:
+            return self.compile().search(text) is not None
+        except re.error:
+            return False
+
+    def __repr__(self) -> str:
+        return f"Pattern({self.source!r})"
+
+
 @dataclass(frozen=True, slots=True)
 class Hint:
-    pattern: re.Pattern[str]
+    pattern: Pattern
     boost: Mapping[str, int]
 
 
@@ -127,7 +175,7 @@ class Tree:
 class Tool:
     id: str
     title: str
-    patterns: tuple[re.Pattern[str], ...]
+    patterns: tuple[Pattern, ...]
 
 
 @dataclass(frozen=True)
@@ -135,5 +183,5 @@ class Knowledge:
     trees: Mapping[str, Tree]
     causes: Mapping[str, Cause]
     tools: tuple[Tool, ...]
-    signals: Mapping[str, tuple[re.Pattern[str], ...]]
+    signals: Mapping[str, tuple[Pattern, ...]]
     dirs: tuple[Path, ...]

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 
-from awsmedic.kb.load import line_of
+from awsmedic.kb.causes import parse_body
 from awsmedic.kb.model import (
     DEFAULT,
     STATUS_KEYS,
@@ -21,6 +21,7 @@ from awsmedic.kb.model import (
     Tree,
     targets,
 )
+from awsmedic.kb.reading import line_of
 from awsmedic.placeholders import PLACEHOLDERS, used
 
 CODE_SIGNAL_PREFIX = "code:"
@@ -76,10 +77,10 @@ def _check_next(
 def _check_tree(
     tree: Tree,
     knowledge: Knowledge,
-    probes: Mapping[str, Iterable[str]],
+    probes: Mapping[str, Iterable[str]] | None,
     out: list[Problem],
 ) -> None:
-    all_findings = {finding for findings in probes.values() for finding in findings}
+    all_findings = {finding for findings in (probes or {}).values() for finding in findings}
     signals = set(knowledge.signals)
     for node in tree.nodes.values():
         for target in targets(node):
@@ -90,6 +91,8 @@ def _check_tree(
                     )
                 )
         if isinstance(node, ProbeNode):
+            if probes is None:
+                continue  # structure only: probe ids and findings need the registry
             if node.probe not in probes:
                 out.append(
                     Problem(tree.path, f"node '{node.id}': unknown probe '{node.probe}'", node.line)
@@ -103,7 +106,8 @@ def _check_tree(
             _check_next(tree, node, allowed, "text signal", out)
         elif isinstance(node, QuestionNode):
             for finding, answer in node.settled_by:
-                if finding not in all_findings and finding not in signals:
+                known = probes is None or finding in all_findings or finding in signals
+                if not known:
                     out.append(
                         Problem(
                             tree.path,
@@ -142,19 +146,30 @@ def _check_tree(
 
 
 def _check_causes(knowledge: Knowledge, out: list[Problem]) -> None:
+    """Every cause's Markdown, fully parsed: what loading alone does not look at."""
     in_trees = {cause for tree in knowledge.trees.values() for cause in tree.causes()}
     for cause in knowledge.causes.values():
-        for name in sorted(used(cause.why + "\n".join(cause.steps)) - set(PLACEHOLDERS)):
+        why, steps, problems = parse_body(cause)
+        out.extend(problems)
+        for name in sorted(used(why + "\n".join(steps)) - set(PLACEHOLDERS)):
             line = line_of(cause.path.read_text(encoding="utf-8"), f"{{{name}}}")
             out.append(Problem(cause.path, f"unknown placeholder '{{{name}}}'", line))
         if cause.id not in in_trees and cause.id != "unknown":
             out.append(Problem(cause.path, "no tree leads to this cause", warning=True))
 
 
-def validate(knowledge: Knowledge, probes: Mapping[str, Iterable[str]]) -> list[Problem]:
-    """Every cross-reference problem; `probes` maps each probe id to its finding codes."""
+def validate(
+    knowledge: Knowledge, probes: Mapping[str, Iterable[str]] | None = None
+) -> list[Problem]:
+    """Every cross-reference problem; `probes` maps each probe id to its finding codes.
+
+    Without `probes`, only what a diagnosis needs in order to run safely: the trees' structure
+    (targets, reachability, cycles, cause ids). That needs neither the probe modules nor a
+    Markdown parser, so it is cheap enough for every start; `kb check` does everything.
+    """
     out: list[Problem] = []
     for tree in knowledge.trees.values():
         _check_tree(tree, knowledge, probes, out)
-    _check_causes(knowledge, out)
+    if probes is not None:
+        _check_causes(knowledge, out)
     return out

@@ -11,7 +11,6 @@ from __future__ import annotations
 import enum
 import importlib
 import logging
-import pkgutil
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -22,8 +21,44 @@ from awsmedic.probes.world import AwsWorld
 
 log = logging.getLogger(__name__)
 
-#: Modules of this package that hold helpers, not probes.
-HELPER_MODULES = frozenset({"world", "chainwalk"})
+#: Probe id -> the module of this package that registers it. Explicit, so that a diagnosis
+#: imports only the modules of the probes its tree runs (tests check it against what the
+#: modules register); `registry()` imports them all, for `kb list` and `kb check`.
+INDEX: Mapping[str, str] = {
+    "clock.error-time": "clock",
+    "clock.skew": "clock",
+    "config.profile": "profiles",
+    "config.region": "regionconf",
+    "config.role": "rolesource",
+    "creds.chain": "chain",
+    "creds.container": "container",
+    "creds.env": "env",
+    "creds.expiry": "expiry",
+    "creds.keys": "keys",
+    "creds.process": "process",
+    "creds.secret": "secret",
+    "creds.web-identity": "webidentity",
+    "denial.decode": "denied",
+    "denial.message": "denied",
+    "endpoint.override": "endpoints",
+    "files.location": "location",
+    "files.syntax": "files",
+    "iam.key-status": "keystatus",
+    "identity.compare": "identity",
+    "imds.role": "imds",
+    "login.session": "login",
+    "net.connect": "reach",
+    "net.route": "route",
+    "region.partition": "partition",
+    "role.settings": "roleassume",
+    "sign.proxy": "signing",
+    "sign.region": "signing",
+    "sso.token": "sso",
+    "sts.identity": "sts",
+    "sts.identity-regions": "stsregions",
+    "sts.intended-identity": "intended",
+    "values.hygiene": "values",
+}
 
 
 @dataclass(frozen=True)
@@ -95,11 +130,17 @@ def probe(
 def registry() -> Mapping[str, ProbeSpec]:
     """Every probe: each module of this package registers its own when imported."""
     if not _LOADED:
-        for module in pkgutil.iter_modules(__path__):
-            if module.name not in HELPER_MODULES:
-                importlib.import_module(f"{__name__}.{module.name}")
+        for module in sorted(set(INDEX.values())):
+            importlib.import_module(f"{__name__}.{module}")
         _LOADED.append(True)
     return _REGISTRY
+
+
+def spec(probe_id: str) -> ProbeSpec | None:
+    """One probe, importing only its module."""
+    if probe_id not in _REGISTRY and probe_id in INDEX:
+        importlib.import_module(f"{__name__}.{INDEX[probe_id]}")
+    return _REGISTRY.get(probe_id)
 
 
 def finding_catalog() -> dict[str, tuple[str, ...]]:

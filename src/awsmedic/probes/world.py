@@ -40,6 +40,18 @@ class AwsWorld:
         self._lock = threading.RLock()
         self._session: Any = None
         self._chain: ChainReport | None = None
+        self._loader: Any = None
+        self._clients: dict[tuple[str, str | None, bool], Any] = {}
+
+    def _data_loader(self) -> Any:
+        """One botocore data loader for every session of this diagnosis: service models and
+        endpoint rules are read (and parsed) once, not once per session."""
+        from botocore.loaders import create_loader
+
+        with self._lock:
+            if self._loader is None:
+                self._loader = create_loader()
+            return self._loader
 
     def client_config(self) -> Any:
         from botocore.config import Config
@@ -58,6 +70,7 @@ class AwsWorld:
         from awsmedic.guard import guard
 
         session = botocore.session.Session(profile=profile)
+        session.register_component("data_loader", self._data_loader())
         guard(session, self.ctx, self.book)  # bounded, read-only, every credential scrubbed
         # Bounds the clients botocore creates internally too (AssumeRole, SSO).
         session.set_default_client_config(self.client_config())
@@ -97,10 +110,16 @@ class AwsWorld:
         *,
         unsigned: bool = False,
     ) -> Any:
-        """A bounded client; explicit `creds` bypass the chain (for the keys the chain found)."""
+        """A bounded client; explicit `creds` bypass the chain (for the keys the chain found).
+
+        Clients without explicit credentials are shared: several probes ask for the same
+        unsigned STS client, and clients are thread-safe once made."""
         from botocore import UNSIGNED
 
+        shared = (service, region, unsigned)
         with self._lock:
+            if creds is None and shared in self._clients:
+                return self._clients[shared]
             session = self.session()
             config = self.client_config()
             if unsigned:
@@ -113,4 +132,7 @@ class AwsWorld:
                     aws_secret_access_key=secret.reveal(),
                     aws_session_token=token.reveal() if token else None,
                 )
-            return session.create_client(service, **kwargs)
+            client = session.create_client(service, **kwargs)
+            if creds is None:
+                self._clients[shared] = client
+            return client

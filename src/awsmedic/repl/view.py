@@ -50,10 +50,10 @@ class LazyConsole:
 
 
 def probe_title(probe_id: str) -> str:
-    from awsmedic.probes import registry
+    from awsmedic.probes import spec
 
-    spec = registry().get(probe_id)
-    return spec.title if spec is not None else probe_id
+    found = spec(probe_id)
+    return found.title if found is not None else probe_id
 
 
 class ReplPrinter(Printer):

@@ -1,0 +1,89 @@
+"""What every knowledge file reader shares: problems with their file and line, reading text
+and TOML without ever raising, and small type checks of parsed values."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from pathlib import Path
+from typing import Any
+
+from awsmedic.kb.model import Pattern, Problem
+
+ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+_MARKER = re.compile(r"^(\s*)\d+[.)]\s+")
+_TOML_LINE = re.compile(r"at line (\d+)")
+
+
+class Collector:
+    """Problems found while reading, each with its file. Strict reading (`kb check`) also
+    compiles every regular expression now; a diagnosis compiles only those it uses."""
+
+    def __init__(self, *, strict: bool = False) -> None:
+        self.problems: list[Problem] = []
+        self.strict = strict
+
+    def add(self, path: Path, message: str, line: int | None = None) -> None:
+        self.problems.append(Problem(path, message, line))
+
+
+def line_of(text: str, needle: str) -> int | None:
+    """The 1-based line where `needle` first appears, to point at a node or key."""
+    index = text.find(needle)
+    return text.count("\n", 0, index) + 1 if index >= 0 else None
+
+
+def read_text(path: Path, out: Collector) -> str | None:
+    try:
+        return path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        out.add(path, f"not UTF-8 text ({exc.reason} at byte {exc.start})")
+    except OSError as exc:
+        out.add(path, f"cannot be read: {exc.strerror or exc}")
+    return None
+
+
+def read_toml(path: Path, out: Collector) -> tuple[dict[str, Any], str] | None:
+    text = read_text(path, out)
+    if text is None:
+        return None
+    try:
+        return tomllib.loads(text), text
+    except tomllib.TOMLDecodeError as exc:
+        out.add(path, f"TOML syntax error: {exc}", error_line(exc, text))
+        return None
+
+
+def error_line(exc: tomllib.TOMLDecodeError, text: str) -> int | None:
+    found = _TOML_LINE.search(str(exc))
+    if found:
+        return int(found.group(1))
+    return text.rstrip().count("\n") + 1 if "end of document" in str(exc) else None
+
+
+def compile_pattern(
+    pattern: object, path: Path, out: Collector, line: int | None
+) -> Pattern | None:
+    if not isinstance(pattern, str):
+        out.add(path, f"pattern {pattern!r} is not a string", line)
+        return None
+    found = Pattern(pattern)
+    if out.strict:
+        try:
+            found.compile()
+        except re.error as exc:
+            out.add(path, f"bad regular expression {pattern!r}: {exc}", line)
+            return None
+    return found
+
+
+def strings(value: object) -> tuple[str, ...] | None:
+    if isinstance(value, list) and all(isinstance(item, str) for item in value):
+        return tuple(value)
+    return None
+
+
+def pairs(value: object) -> tuple[tuple[str, str], ...] | None:
+    if isinstance(value, dict) and all(isinstance(v, str) for v in value.values()):
+        return tuple((str(k), v) for k, v in value.items())
+    return None
