@@ -141,8 +141,10 @@ class Consultation:
         if self._runner is None:
             assert self.state is not None and self.outcome is not None
             probe_input = ProbeInput(self.ctx, self._world, self._text, self.outcome.recognition)
-            self._runner = ProbeRunner(probe_input, self.state.tree.probes(), self._on_probe_start)
-        return self._runner.evidence(probe_id, self._abort)
+            self._runner = ProbeRunner(probe_input, self._on_probe_start)
+        assert self.state is not None
+        ahead = engine.probes_ahead(self.state.tree, self.state.node)
+        return self._runner.evidence(probe_id, self._abort, ahead)
 
     def running(self) -> tuple[str, ...]:
         """Ids of the probes running right now (for a status line)."""

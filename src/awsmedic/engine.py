@@ -20,6 +20,7 @@ from awsmedic.kb.model import (
     QuestionNode,
     TextNode,
     Tree,
+    targets,
 )
 from awsmedic.model import (
     Answered,
@@ -262,6 +263,23 @@ def evidence_lines(state: Dialogue) -> list[str]:
         elif isinstance(node, QuestionNode) and node.question in state.answers:
             lines.append(f"{node.text} → {state.answers[node.question]}")
     return list(dict.fromkeys(lines))
+
+
+def probes_ahead(tree: Tree, start: str) -> tuple[str, ...]:
+    """The probes of the nodes reachable from `start`, nearest first (for prefetching)."""
+    order: list[str] = []
+    seen: set[str] = set()
+    queue = [start]
+    while queue:
+        node_id = queue.pop(0)
+        if node_id in seen or node_id not in tree.nodes:
+            continue
+        seen.add(node_id)
+        node = tree.nodes[node_id]
+        if isinstance(node, ProbeNode) and node.probe not in order:
+            order.append(node.probe)
+        queue.extend(targets(node))
+    return tuple(order)
 
 
 def reachable_causes(state: Dialogue, start: str) -> set[str]:

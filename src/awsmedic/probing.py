@@ -1,8 +1,8 @@
 """Running one case's probes: prefetched in parallel, awaited one at a time, abandonable.
 
-A tree's probes are read-only and most of them will be needed, so they all start as soon as the
-walk needs the first one; the walk then waits for each result in turn. The budget counts only
-the time spent waiting, not the time a user takes to answer a question in between.
+Local probes run when the walk needs them; network probes start together as soon as the walk
+needs the first of them, so their waits overlap; the walk then waits for each result in turn.
+The budget counts only the time spent waiting, not the time a user takes to answer a question.
 """
 
 from __future__ import annotations
@@ -43,48 +43,46 @@ class ProbeRunner:
     def __init__(
         self,
         probe_input: ProbeInput,
-        prefetch: Iterable[str],
         on_start: Callable[[ProbeSpec], None],
     ) -> None:
         self._input = probe_input
-        self._prefetch = tuple(dict.fromkeys(prefetch))
         self._on_start = on_start
         self._pool: DaemonPool | None = None
         self._futures: dict[str, futures.Future[Evidence]] = {}
         self._waited = 0.0
 
-    def _start(self) -> None:
-        """Start the tree's network probes now, each on its own thread: they wait on the
-        network, so they overlap. Local probes run when the walk needs them: they are CPU work,
-        which threads do not speed up (one interpreter lock) and an unneeded one only slows."""
-        self._pool = DaemonPool(POOL_SIZE)
-        self._waited = 0.0
-        for probe_id in self._prefetch:
-            found = spec(probe_id)
-            if (
-                found is not None
-                and found.prefetch
-                and found.network
-                and probe_id not in self._futures
-            ):
-                self._submit(found)
-
     def _submit(self, spec: ProbeSpec) -> futures.Future[Evidence]:
-        assert self._pool is not None
         def record(future: futures.Future[Evidence]) -> None:
             self._futures[spec.id] = future
 
+        if self._pool is None:  # the first probe, or the first after an abandon (Ctrl-C)
+            self._pool = DaemonPool(POOL_SIZE)
         return self._pool.submit(run_probe, spec, self._input, before_start=record)
 
-    def evidence(self, probe_id: str, abort: futures.Future[None]) -> Evidence:
-        """The probe's result; raises Cancelled as soon as `abort` is set (Ctrl-C)."""
+    def _prefetch(self, ahead: Iterable[str]) -> None:
+        """Start the network probes the walk may still need, each on its own thread: they wait
+        on the network, so they overlap. Only once the walk needs its first network probe: a
+        case settled by local checks alone sends nothing. Local probes run when needed: they
+        are CPU work, which threads do not speed up (one interpreter lock)."""
+        for probe_id in ahead:
+            found = spec(probe_id)
+            if found is None or not found.prefetch or not found.network:
+                continue
+            if probe_id not in self._futures:
+                self._submit(found)
+
+    def evidence(
+        self, probe_id: str, abort: futures.Future[None], ahead: Iterable[str] = ()
+    ) -> Evidence:
+        """The probe's result; raises Cancelled as soon as `abort` is set (Ctrl-C). `ahead`:
+        the probes the walk may need after this one."""
         found = spec(probe_id)
         if found is None:
             return Evidence(probe_id, Status.ERROR, f"unknown probe {probe_id}")
-        if self._pool is None:
-            self._start()
         self._on_start(found)
         future = self._futures.get(probe_id) or self._submit(found)
+        if found.network:
+            self._prefetch(ahead)
         budget = self._input.ctx.budget
         began = time.monotonic()
         either: list[futures.Future[Any]] = [future, abort]

@@ -12,7 +12,8 @@ from awsmedic.probes import Consent, ProbeInput, probe
 from awsmedic.probes.chainwalk import ChainReport
 from awsmedic.probes.keysource import profile_static_keys
 from awsmedic.probes.partition import failing_region
-from awsmedic.probes.stsregions import Creds, ask
+from awsmedic.probes.stsregions import ask
+from awsmedic.probes.world import Creds
 
 
 def intended_credentials(run: ProbeInput, report: ChainReport) -> tuple[Creds | None, str]:

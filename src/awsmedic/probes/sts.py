@@ -78,6 +78,19 @@ def _credentials(run: ProbeInput) -> Any:
     return (keys.access_key, keys.secret_key, keys.token)
 
 
+def _ask(
+    run: ProbeInput, region: str | None
+) -> tuple[str, dict[str, Any] | None, Exception | None]:
+    creds = _credentials(run)
+    if creds is not None:
+        return run.world.caller_identity(creds, region)  # shared with sts.identity-regions
+    client = run.world.client("sts", region)  # botocore resolves the credentials itself
+    try:
+        return client.meta.endpoint_url, client.get_caller_identity(), None
+    except Exception as exc:
+        return client.meta.endpoint_url, None, exc
+
+
 @probe(
     "sts.identity",
     title="Caller identity (sts:GetCallerIdentity)",
@@ -107,12 +120,11 @@ def caller_identity(run: ProbeInput) -> Evidence:
             "sts.identity", Status.SKIPPED, "not checked: this role profile asks for an MFA code"
         )
     region = run.ctx.region or run.world.config_variable("region")
-    client = run.world.client("sts", region, _credentials(run))
-    endpoint = Fact(client.meta.endpoint_url, "botocore")
-    try:
-        answer = client.get_caller_identity()
-    except Exception as exc:
-        finding, description = classify(exc)
+    url, answer, failure = _ask(run, region)
+    endpoint = Fact(url, "botocore")
+    if answer is None:
+        assert failure is not None
+        finding, description = classify(failure)
         return Evidence(
             "sts.identity",
             Status.PROBLEM,

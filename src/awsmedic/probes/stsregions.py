@@ -17,9 +17,9 @@ from awsmedic.probes import ProbeInput, probe
 from awsmedic.probes.chainwalk import ChainReport
 from awsmedic.probes.partition import failing_region
 from awsmedic.probes.sts import classify
+from awsmedic.probes.world import Creds
 from awsmedic.regions import HOME_REGION, partition_of
 
-Creds = tuple[Secret, Secret, Secret | None]
 #: Codes that mean "AWS does not know these credentials here" (causes.md section 1).
 UNKNOWN_KEY = frozenset(
     {
@@ -55,10 +55,10 @@ class Answer:
 
 
 def ask(run: ProbeInput, creds: Creds, region: str | None) -> Answer:
-    try:
-        answer = run.world.client("sts", region, creds).get_caller_identity()
-    except Exception as exc:
-        finding, description = classify(exc)
+    _, answer, failure = run.world.caller_identity(creds, region)
+    if answer is None:
+        assert failure is not None
+        finding, description = classify(failure)
         return Answer(region, finding=finding, description=run.world.book.scrub(description))
     return Answer(region, {key: str(answer[key]) for key in ("Account", "Arn", "UserId")})
 

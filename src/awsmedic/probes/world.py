@@ -7,6 +7,8 @@ Clients are bounded: short timeouts and a single attempt, so a sick network cost
 
 from __future__ import annotations
 
+import concurrent.futures as futures
+import hashlib
 import threading
 from typing import TYPE_CHECKING, Any
 
@@ -16,6 +18,9 @@ from awsmedic.redact import SecretBook
 
 if TYPE_CHECKING:
     from awsmedic.probes.chainwalk import ChainReport
+
+#: An access key id, its secret and its session token (None for long-term keys).
+Creds = tuple[Secret, Secret, Secret | None]
 
 
 def _refuse_mfa_prompt(prompt: str) -> str:
@@ -42,6 +47,7 @@ class AwsWorld:
         self._chain: ChainReport | None = None
         self._loader: Any = None
         self._clients: dict[tuple[str, str | None, bool], Any] = {}
+        self._identities: dict[tuple[str, str | None], futures.Future[Any]] = {}
 
     def _data_loader(self) -> Any:
         """One botocore data loader for every session of this diagnosis: service models and
@@ -102,11 +108,38 @@ class AwsWorld:
                 self.book.add(self._chain.secrets())
             return self._chain
 
+    def caller_identity(
+        self, creds: Creds, region: str | None
+    ) -> tuple[str, dict[str, Any] | None, Exception | None]:
+        """(the STS endpoint, GetCallerIdentity's answer or None, the exception or None) for
+        these keys in this region. Asked once per diagnosis: several probes want the same
+        answer, and each call costs a client and a round trip."""
+        digest = hashlib.sha256("\0".join(c.reveal() if c else "" for c in creds).encode())
+        key = (digest.hexdigest(), region)
+        with self._lock:
+            pending = self._identities.get(key)
+            mine = pending is None
+            if pending is None:
+                pending = self._identities[key] = futures.Future()
+        if mine:
+            try:
+                client = self.client("sts", region, creds)
+            except Exception as exc:  # a malformed region, say: every asker gets the same
+                pending.set_result(("", None, exc))
+            else:
+                try:
+                    answer = client.get_caller_identity()
+                except Exception as exc:
+                    pending.set_result((client.meta.endpoint_url, None, exc))
+                else:
+                    pending.set_result((client.meta.endpoint_url, dict(answer), None))
+        return pending.result()  # type: ignore[no-any-return]
+
     def client(
         self,
         service: str,
         region: str | None,
-        creds: tuple[Secret, Secret, Secret | None] | None = None,
+        creds: Creds | None = None,
         *,
         unsigned: bool = False,
     ) -> Any:
