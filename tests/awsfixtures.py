@@ -45,11 +45,11 @@ class MotoAws:
         )
 
     def open(self) -> None:
-        requests.post(f"{self.url}/moto-api/reset-auth", data=b"inf", timeout=5)
-        requests.post(f"{self.url}/moto-api/reset", timeout=5)
+        requests.post(f"{self.url}/moto-api/reset-auth", data=b"inf", timeout=60)
+        requests.post(f"{self.url}/moto-api/reset", timeout=60)
 
     def enforce(self) -> None:
-        requests.post(f"{self.url}/moto-api/reset-auth", data=b"0", timeout=5)
+        requests.post(f"{self.url}/moto-api/reset-auth", data=b"0", timeout=60)
 
     def create_user(self, name: str, policy: dict[str, Any] | None = None) -> Keys:
         """A user with one access key shaped like a real one (moto's may contain 0, 1, 8, 9)."""

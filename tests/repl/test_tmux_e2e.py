@@ -8,6 +8,7 @@ with the `env | grep AWS` lines a hurried user pastes along with it. The screen 
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import subprocess
@@ -81,7 +82,9 @@ def terminal(tmp_path: Path) -> Iterator[Callable[..., Terminal]]:
         return term
 
     yield start
-    subprocess.run([TMUX, "-S", str(socket), "kill-server"], capture_output=True, timeout=20)
+    # Under load the server may take a while to go; a slow teardown is not the test's failure.
+    with contextlib.suppress(subprocess.TimeoutExpired):
+        subprocess.run([TMUX, "-S", str(socket), "kill-server"], capture_output=True, timeout=20)
 
 
 def real_error() -> str:
