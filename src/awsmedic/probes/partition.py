@@ -56,15 +56,8 @@ def failing_region(run: ProbeInput, report: ChainReport) -> Region | None:
 
 def _sts_endpoint(run: ProbeInput, region: str | None) -> tuple[str, str]:
     """(the STS endpoint botocore uses, the one it would use without endpoint overrides)."""
-    from botocore import UNSIGNED
-    from botocore.config import Config
-
-    with_override = run.world.client("sts", region, unsigned=True).meta.endpoint_url
-    # A session of our own: the shared one may only be touched under the world's lock.
-    session = run.world.new_session(run.ctx.profile)
-    config = Config(signature_version=UNSIGNED, ignore_configured_endpoint_urls=True)
-    plain = session.create_client("sts", region_name=region, config=config).meta.endpoint_url
-    return str(with_override), str(plain)
+    used = run.world.endpoint_url("sts", region)
+    return used, run.world.endpoint_url("sts", region, configured=False)
 
 
 def _other_partitions(run: ProbeInput, report: ChainReport, own: str) -> dict[str, str]:

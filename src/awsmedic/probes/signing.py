@@ -151,7 +151,7 @@ def _configured_findings(
 def proxy_in_path(run: ProbeInput) -> Evidence:
     """Whether botocore sends the STS request through a proxy (HTTPS_PROXY, NO_PROXY)."""
     region = run.ctx.region or run.world.config_variable("region")
-    endpoint = run.world.client("sts", region, unsigned=True).meta.endpoint_url
+    endpoint = run.world.endpoint_url("sts", region)
     parts = urlsplit(endpoint)
     findings: list[str] = []
     if run.ctx.env("AWS_CA_BUNDLE") or run.world.config_variable("ca_bundle"):

@@ -48,6 +48,7 @@ class AwsWorld:
         self._loader: Any = None
         self._clients: dict[tuple[str, str | None, bool], Any] = {}
         self._identities: dict[tuple[str, str | None], futures.Future[Any]] = {}
+        self._endpoints: dict[tuple[str, str | None, bool], str] = {}
 
     def _data_loader(self) -> Any:
         """One botocore data loader for every session of this diagnosis: service models and
@@ -168,4 +169,23 @@ class AwsWorld:
             client = session.create_client(service, **kwargs)
             if creds is None:
                 self._clients[shared] = client
+            self._endpoints.setdefault((service, region, True), str(client.meta.endpoint_url))
             return client
+
+    def endpoint_url(self, service: str, region: str | None, *, configured: bool = True) -> str:
+        """Where botocore sends `service` requests in `region`; with configured=False, where it
+        would without endpoint overrides (AWS_ENDPOINT_URL...). From any client made already."""
+        from botocore import UNSIGNED
+        from botocore.config import Config
+
+        key = (service, region, configured)
+        with self._lock:
+            if key not in self._endpoints:
+                if configured:
+                    self.client(service, region, unsigned=True)
+                else:
+                    plain = Config(signature_version=UNSIGNED, ignore_configured_endpoint_urls=True)
+                    config = self.client_config().merge(plain)
+                    made = self.session().create_client(service, region_name=region, config=config)
+                    self._endpoints[key] = str(made.meta.endpoint_url)
+            return self._endpoints[key]
