@@ -191,3 +191,10 @@ def test_a_broken_cause_body_is_named_when_it_is_needed(tmp_path: Path) -> None:
     assert result.returncode == 2
     assert "corp-thing.md:" in result.stderr and "ordered list" in result.stderr
     assert run("kb", "check", str(tmp_path)).returncode == 1
+
+
+def test_piped_text_output_is_not_cut_at_80_columns() -> None:
+    result = run("diagnose", "--offline", ICTI)
+    recognised = next(line for line in result.stdout.splitlines() if line.startswith("Recognised"))
+    assert len(recognised.rstrip()) > 80
+    assert "\x1b[" not in result.stdout

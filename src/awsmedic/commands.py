@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from awsmedic.transcript import Transcript
 
 OK, NO_MATCH, ERROR = 0, 1, 2
+PIPED_WIDTH = 120
 
 
 def _botocore_version() -> str:
@@ -139,9 +140,11 @@ def show(ctx: Context, book: SecretBook, args: argparse.Namespace) -> int:
 def _print_text(ctx: Context, book: SecretBook, outcome: Outcome) -> None:
     from awsmedic.render import Printer, make_console
 
-    printer = Printer(
-        make_console(ctx.stdout, no_color=ctx.no_color or not ctx.stdout.isatty()), book
-    )
+    tty = ctx.stdout.isatty()
+    # Piped output goes to logs, CI and tickets: no colour, and lines as long as they need to
+    # be (up to a readable 120) rather than cut at 80.
+    width = None if tty else PIPED_WIDTH
+    printer = Printer(make_console(ctx.stdout, no_color=ctx.no_color or not tty, width=width), book)
     if outcome.recognition.best is None:
         printer.no_match()
     else:
