@@ -48,6 +48,7 @@ from awsmedic.probing import (
     consent_question,
 )
 from awsmedic.redact import SecretBook
+from awsmedic.remedy import context_facts
 from awsmedic.transcript import Transcript
 
 #: Returns the chosen answer, or None to leave the question open.
@@ -133,6 +134,7 @@ class Consultation:
                 self.ctx.now(),
                 probes_enabled=self.ctx.probes_enabled,
                 preset=preset,
+                base_facts=context_facts(self.ctx),
             )
         return recognition
 

@@ -98,6 +98,7 @@ class Dialogue:
     path: tuple[str, ...] = ()
     evidence: Mapping[str, Evidence] = field(default_factory=dict)
     answers: Mapping[str, str] = field(default_factory=dict)
+    base_facts: Mapping[str, Fact] = field(default_factory=dict)  # known without probes
     preset: Mapping[str, str] = field(default_factory=dict)  # --answer
     finished: bool = False
     waiting: NeedProbe | NeedAnswer | None = None
@@ -118,6 +119,7 @@ def new_dialogue(
     *,
     probes_enabled: bool = True,
     preset: Mapping[str, str] | None = None,
+    base_facts: Mapping[str, Fact] | None = None,
 ) -> Dialogue:
     return Dialogue(
         knowledge,
@@ -128,6 +130,7 @@ def new_dialogue(
         clock,
         probes_enabled,
         node=tree.start,
+        base_facts=dict(base_facts or {}),
         preset=dict(preset or {}),
     )
 
@@ -234,7 +237,7 @@ def _known_answer(state: Dialogue, node: QuestionNode) -> tuple[str | None, str]
 
 def _conclude(state: Dialogue, node: CauseNode, out: list[Output]) -> tuple[Dialogue, list[Output]]:
     cause = state.knowledge.causes[node.cause]
-    facts = merge_facts(state.text_facts, state.evidence.values())
+    facts = merge_facts(state.text_facts, state.evidence.values(), state.base_facts)
     diagnosis = diagnose(cause, node.confidence, evidence_lines(state), facts)
     lead = Candidate(cause.id, cause.title, CONFIDENCE_SCORE[node.confidence])
     out.append(Concluded(state.clock, node.id, diagnosis, (lead,)))

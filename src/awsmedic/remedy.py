@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 
+from awsmedic.context import Context
 from awsmedic.kb.model import Cause
 from awsmedic.model import Confidence, Diagnosis, Evidence, Fact
 from awsmedic.placeholders import PLACEHOLDERS, fill
@@ -13,8 +14,35 @@ from awsmedic.placeholders import PLACEHOLDERS, fill
 TEXT_FIRST = frozenset({"region", "operation", "service", "action", "resource", "principal"})
 
 
-def merge_facts(text_facts: Mapping[str, Fact], evidence: Iterable[Evidence]) -> dict[str, Fact]:
-    facts: dict[str, Fact] = {}
+def context_facts(ctx: Context) -> dict[str, Fact]:
+    """What every diagnosis knows without a probe: the shared files and the selected profile,
+    the way botocore picks them. Probe facts (with their exact sources) replace these."""
+    facts = {}
+    for name, var, file in (
+        ("credentials_file", "AWS_SHARED_CREDENTIALS_FILE", "credentials"),
+        ("config_file", "AWS_CONFIG_FILE", "config"),
+    ):
+        value = ctx.env(var)
+        if value:
+            facts[name] = Fact(ctx.tilde(value), "env", var)
+        elif ctx.home is not None:
+            facts[name] = Fact(f"~/.aws/{file}", "default")
+    profile, source = ctx.profile, "--profile"
+    for var in ("AWS_DEFAULT_PROFILE", "AWS_PROFILE"):  # botocore's order
+        if profile is None and ctx.env(var) is not None:
+            profile, source = ctx.environ[var], var
+    facts["profile"] = Fact(profile or "default", source if profile else "default")
+    return facts
+
+
+def merge_facts(
+    text_facts: Mapping[str, Fact],
+    evidence: Iterable[Evidence],
+    base: Mapping[str, Fact] | None = None,
+) -> dict[str, Fact]:
+    """Probe facts, over `base` (context facts); the pasted error's facts win where they name
+    the failing request (TEXT_FIRST) and fill in what nothing else knows."""
+    facts: dict[str, Fact] = dict(base or {})
     for item in evidence:
         facts.update(item.facts)
     for name, fact in text_facts.items():

@@ -3,6 +3,7 @@ from the user or this machine is printed as plain Text (markup off), after scrub
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, TextIO
 
@@ -26,6 +27,33 @@ if TYPE_CHECKING:
     from rich.console import Console
 
     from awsmedic.consult import Outcome
+
+# A code span that is a command to run: a command word followed by arguments (`aws sts ...`,
+# `unset AWS_SESSION_TOKEN`, PowerShell `Remove-Item ...`), not a setting (`region = x`).
+_CODE_SPAN = re.compile(r"(`+)(.+?)\1", re.DOTALL)
+# Fenced blocks are rendered as code blocks already; their commands need no copy line.
+_FENCE = re.compile(r"^[ \t]*(```|~~~).*?^[ \t]*\1[^\n]*$", re.DOTALL | re.MULTILINE)
+_COMMAND = re.compile(r"(?:[a-z][\w.-]*|[A-Z][a-z]+-[A-Z][A-Za-z]+|\$env:\w+)\s+\S")
+COMMAND_INDENT = "     "
+
+
+def commands_in(step: str) -> list[str]:
+    """The commands a step's Markdown shows in code spans, in order, once each."""
+    found = []
+    for match in _CODE_SPAN.finditer(_FENCE.sub("", step)):
+        code = " ".join(match.group(2).split())
+        # `export …` is a shape, not a command: a copy line needs something to copy.
+        if _COMMAND.match(code) and " = " not in code and "…" not in code.split():
+            found.append(code)
+    return list(dict.fromkeys(found))
+
+
+def probe_title(probe_id: str) -> str:
+    from awsmedic.probes import spec
+
+    found = spec(probe_id)
+    return found.title if found is not None else probe_id
+
 
 STATUS_MARK = {Status.OK: "✓", Status.PROBLEM: "✗", Status.SKIPPED: "–", Status.ERROR: "!"}
 STATUS_STYLE = {
@@ -93,18 +121,34 @@ class Printer:
         elif hasattr(event, "evidence") and isinstance(event.evidence, Evidence):
             self.evidence(event.evidence)
 
+    def hang(self, prefix: str, text: str, style: str = "") -> None:
+        """`prefix text`, with wrapped lines of `text` indented under its start."""
+        from rich.table import Table
+        from rich.text import Text
+
+        grid = Table.grid(padding=(0, 1))
+        grid.add_column(no_wrap=True)
+        grid.add_column()
+        grid.add_row(Text(prefix, style=style), Text(self.book.scrub(text), style=style))
+        self.console.print(grid)
+
     def recognition(self, recognition: Recognition) -> None:
         best = recognition.best
         if best is None:
             return
-        tool = f", from {recognition.tool_title}" if recognition.tool_title else ""
-        self._text(f"Recognised: {best.title} [{best.tree}{tool}]", "bold")
+        self._text(f"Recognised: {best.title}", "bold")
+        parts = [f"error family {best.tree}"]
+        if recognition.codes:
+            parts.append(f"code {recognition.codes[0]}")
+        parts.append(f"printed by {recognition.tool_title or 'an unknown tool'}")
+        self.hang(" ", ", ".join(parts), "dim")
         if recognition.truncated:
-            self._text("  (the paste was very long: only its beginning and end were read)", "dim")
+            self._text("  (a very long paste: only its beginning and end were read)", "dim")
 
     def evidence(self, evidence: Evidence) -> None:
         mark = STATUS_MARK[evidence.status]
-        self._text(f"  {mark} {evidence.probe}: {evidence.summary}", STATUS_STYLE[evidence.status])
+        line = f"{probe_title(evidence.probe)}: {evidence.summary}"
+        self.hang(f"  {mark}", line, STATUS_STYLE[evidence.status])
 
     def diagnosis(self, diagnosis: Diagnosis) -> None:
         from rich.rule import Rule
@@ -120,12 +164,20 @@ class Printer:
             self.console.print()
             self._text("Evidence:", "bold")
             for line in diagnosis.evidence:
-                self._text(f"  • {line}")
+                self.hang("  •", line)
         self.console.print()
         self._text("Steps:", "bold")
-        self._markdown(
-            "\n".join(f"{n}. {_indent(step)}" for n, step in enumerate(diagnosis.steps, 1))
-        )
+        for number, step in enumerate(diagnosis.steps, 1):
+            self._markdown(f"{number}. " + step.replace("\n", "\n   "))
+            for command in commands_in(step):
+                self.command(command)
+
+    def command(self, command: str) -> None:
+        """A command on a line of its own, never wrapped by us, so it copies whole."""
+        from rich.text import Text
+
+        text = Text(COMMAND_INDENT + self.book.scrub(command), style="bold cyan")
+        self.console.print(text, soft_wrap=True)
 
     def candidates(self, candidates: tuple[Candidate, ...], reason: str) -> None:
         self.console.print()
@@ -153,7 +205,3 @@ class Printer:
             self.diagnosis(outcome.diagnosis)
         else:
             self.candidates(outcome.candidates, outcome.stalled or "not enough evidence")
-
-
-def _indent(step: str) -> str:
-    return step.replace("\n", "\n   ")

@@ -53,7 +53,7 @@ def test_show_prints_every_case_path_and_outcome(tmp_path: Path) -> None:
         "awsmedic transcript, started 2026-01-02T03:04:05+00:00",
         "$ aws sts get-caller-identity --profile dev",
         "Recognised: AWS did not recognise the credentials",
-        "sts.identity: AWS refused the credentials",
+        "Caller identity (sts:GetCallerIdentity): AWS refused the credentials",
         "↩ went back to token-origin",
         "Path: source → chain → identity → token-origin → stale",
         "Cause: A leftover session token is sent with keys it does not belong to",

@@ -16,10 +16,11 @@ from awsmedic.context import Context
 from awsmedic.errors import AwsMedicError
 from awsmedic.model import Question
 from awsmedic.redact import SecretBook
+from awsmedic.render import probe_title
 from awsmedic.repl.explain import show_probes, show_why
 from awsmedic.repl.status import StepRunner
 from awsmedic.repl.toolbar import Toolbar
-from awsmedic.repl.view import ReplPrinter, probe_title
+from awsmedic.repl.view import ReplPrinter
 
 if TYPE_CHECKING:
     from awsmedic.consult import Consultation

@@ -7,8 +7,8 @@ from collections.abc import Mapping, Sequence
 from awsmedic import engine
 from awsmedic.kb.model import CauseNode, Node, ProbeNode, QuestionNode, TextNode
 from awsmedic.model import Answered, Evidence
-from awsmedic.render import STATUS_MARK
-from awsmedic.repl.view import ReplPrinter, probe_title
+from awsmedic.render import STATUS_MARK, probe_title
+from awsmedic.repl.view import ReplPrinter
 
 
 def _branch(node: ProbeNode | TextNode, following: str | None) -> str:
