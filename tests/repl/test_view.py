@@ -52,7 +52,7 @@ def test_a_diagnosis_fits_the_terminal(width: int) -> None:
         if line.startswith(COMMAND_INDENT) and line.strip() in commands:
             continue  # a command line is never wrapped by us: the terminal wraps it softly
         assert len(line.rstrip()) <= width, line
-    assert "\n     aws sts get-caller-identity --profile dev\n" in shown
+    assert "\n     unset AWS_SESSION_TOKEN AWS_SECURITY_TOKEN\n" in shown  # a copy line
     assert "[dev] in ~/.aws/credentials" in " ".join(shown.split())
 
 
