@@ -224,6 +224,19 @@ class Selection:
     explicit: bool  # set on the session: environment credentials are then ignored
 
 
+def profile_selection(ctx: Context) -> tuple[str, str, bool]:
+    """The profile botocore selects, what selected it, and whether it counts as explicit."""
+    if ctx.profile is not None:
+        return ctx.profile, "--profile", True
+    # botocore (and boto3, CLI v1) read AWS_DEFAULT_PROFILE before AWS_PROFILE; CLI v2 the
+    # other way round. The conflict is reported (profile_vars) when both are set.
+    for var in _PROFILE_VARS:
+        value = ctx.env(var)
+        if value is not None:
+            return value, var, False
+    return "default", "default", False
+
+
 def selected_profile(ctx: Context, text: str = "") -> Selection:
     """The profile the failing command used, as far as this machine and the paste tell.
 
@@ -231,12 +244,9 @@ def selected_profile(ctx: Context, text: str = "") -> Selection:
     failing command asked for); then botocore's environment order (AWS_DEFAULT_PROFILE before
     AWS_PROFILE; AWS CLI v2 reads them the other way round).
     """
-    if ctx.profile is not None:
-        return Selection(ctx.profile, "--profile", True)
-    from_env = next(
-        (Selection(ctx.environ[var], var, False) for var in _PROFILE_VARS if var in ctx.environ),
-        Selection("default", "default", False),
-    )
+    from_env = Selection(*profile_selection(ctx))
+    if from_env.explicit:
+        return from_env
     named = profile_in_text(text) if text else None
     if named is not None and named != from_env.name:
         return Selection(named, "the error text", "--profile" in text)

@@ -17,21 +17,16 @@ TEXT_FIRST = frozenset({"region", "operation", "service", "action", "resource", 
 def context_facts(ctx: Context) -> dict[str, Fact]:
     """What every diagnosis knows without a probe: the shared files and the selected profile,
     the way botocore picks them. Probe facts (with their exact sources) replace these."""
+    from awsmedic.awsconfig import locate, profile_selection
+
     facts = {}
-    for name, var, file in (
-        ("credentials_file", "AWS_SHARED_CREDENTIALS_FILE", "credentials"),
-        ("config_file", "AWS_CONFIG_FILE", "config"),
-    ):
-        value = ctx.env(var)
-        if value:
-            facts[name] = Fact(ctx.tilde(value), "env", var)
-        elif ctx.home is not None:
-            facts[name] = Fact(f"~/.aws/{file}", "default")
-    profile, source = ctx.profile, "--profile"
-    for var in ("AWS_DEFAULT_PROFILE", "AWS_PROFILE"):  # botocore's order
-        if profile is None and ctx.env(var) is not None:
-            profile, source = ctx.environ[var], var
-    facts["profile"] = Fact(profile or "default", source if profile else "default")
+    for kind in ("credentials", "config"):
+        path, source = locate(ctx, kind)
+        if path is not None:
+            where = ("env", source) if source != "default" else ("default", "")
+            facts[f"{kind}_file"] = Fact(ctx.tilde(path), *where)
+    profile, source, _ = profile_selection(ctx)
+    facts["profile"] = Fact(profile, source)
     return facts
 
 

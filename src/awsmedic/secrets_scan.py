@@ -36,16 +36,17 @@ _ASSIGNMENT = re.compile(
 
 
 def shared_file_paths(ctx: Context) -> list[Path]:
+    """The files botocore reads; with a variable set but empty, the default one (scanning one
+    file too many costs nothing, missing a secret would)."""
+    from awsmedic.awsconfig import locate
+
     paths = []
-    for var, name in (
-        ("AWS_SHARED_CREDENTIALS_FILE", "credentials"),
-        ("AWS_CONFIG_FILE", "config"),
-    ):
-        value = ctx.env(var)
-        if value:
-            paths.append(Path(os.path.expandvars(value)).expanduser())  # as botocore does
-        elif ctx.home is not None:
-            paths.append(ctx.home / ".aws" / name)
+    for kind in ("credentials", "config"):
+        path, _ = locate(ctx, kind)
+        if path is None and ctx.home is not None:
+            path = ctx.home / ".aws" / kind
+        if path is not None:
+            paths.append(path)
     return paths
 
 

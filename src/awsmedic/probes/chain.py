@@ -47,13 +47,10 @@ def pasted_profile(text: str) -> str | None:
 
 
 def _region(run: ProbeInput, report: ChainReport) -> Fact | None:
-    if run.ctx.region:
-        return Fact(run.ctx.region, "--region")
-    if run.ctx.env("AWS_DEFAULT_REGION"):
-        return Fact(run.ctx.environ["AWS_DEFAULT_REGION"], "env", "AWS_DEFAULT_REGION")
-    if report.profile_config.get("region"):
-        return Fact(report.profile_config["region"], "config-file", f"[{report.profile}]")
-    return None
+    from awsmedic.probes.partition import configured_region
+
+    region = configured_region(run, report)
+    return Fact(region.name, region.source, region.location) if region else None
 
 
 def _facts(run: ProbeInput, report: ChainReport) -> dict[str, Fact]:

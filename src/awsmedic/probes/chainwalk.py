@@ -17,6 +17,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from awsmedic.awsconfig import profile_selection
 from awsmedic.context import Context
 from awsmedic.model import Secret
 from awsmedic.probes.keysource import (
@@ -114,19 +115,6 @@ class ChainReport:
     def secrets(self) -> tuple[Secret, ...]:
         found = (self.keys, self.env_keys, self.profile_keys)
         return tuple(secret for keys in found if keys for secret in keys.secrets())
-
-
-def profile_selection(ctx: Context) -> tuple[str, str, bool]:
-    """The profile botocore selects, what selected it, and whether it counts as explicit."""
-    if ctx.profile is not None:
-        return ctx.profile, "--profile", True
-    # botocore (and boto3, CLI v1) read AWS_DEFAULT_PROFILE before AWS_PROFILE; CLI v2 the
-    # other way round. The conflict is reported (profile_vars) when both are set.
-    for var in ("AWS_DEFAULT_PROFILE", "AWS_PROFILE"):
-        value = ctx.env(var)
-        if value is not None:
-            return value, var, False
-    return "default", "default", False
 
 
 def _profile_vars(ctx: Context) -> tuple[str, str] | None:
