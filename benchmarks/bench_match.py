@@ -24,9 +24,9 @@ from collections import Counter
 from dataclasses import replace
 from pathlib import Path
 
+from awsmedic.core.match import Matcher
 from awsmedic.kb import knowledge_dirs, load_checked
 from awsmedic.kb.model import Knowledge, Tree
-from awsmedic.match import Matcher
 from benchmarks.common import ROOT, Figure, Report, header, median, percentile
 
 CORPUS = ROOT / "tests" / "data" / "corpus-dev.jsonl"

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from awsmedic.context import Context
-from awsmedic.redact import SecretBook
+from awsmedic.safety.redact import SecretBook
 from tests.awsfixtures import MotoAws, free_port
 
 _FOREIGN = (

@@ -29,11 +29,11 @@ def test_wheel_contains_the_knowledge_base(tmp_path: Path) -> None:
     }
     assert shipped <= names
     assert "awsmedic/knowledge/trees/invalid-client-token-id.toml" in names
-    assert "awsmedic/cli.py" in names
+    assert "awsmedic/cli/__init__.py" in names
     # The transcript schema ships beside the code that writes it (`"schema"` in every export).
     schema = "awsmedic/schema/transcript-v1.schema.json"
     assert schema in names
     assert zipfile.ZipFile(wheel).read(schema) == (ROOT / "src" / schema).read_bytes()
-    assert {"awsmedic/export/__init__.py", "awsmedic/export/htmldoc.py"} <= names
+    assert {"awsmedic/output/export/__init__.py", "awsmedic/output/export/htmldoc.py"} <= names
     entry_points = next(n for n in names if n.endswith("entry_points.txt"))
     assert "awsmedic = awsmedic.cli:main" in zipfile.ZipFile(wheel).read(entry_points).decode()

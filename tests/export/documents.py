@@ -8,8 +8,8 @@ from typing import Any
 
 from markdown_it import MarkdownIt
 
+from awsmedic.core.transcript import Transcript
 from awsmedic.model import Concluded
-from awsmedic.transcript import Transcript
 
 VOID = {"meta", "br", "hr", "img", "input", "link", "area", "base", "col", "wbr", "source"}
 

@@ -13,14 +13,14 @@ from collections.abc import Callable, Iterator, Mapping
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from awsmedic.consult import Consultation
 from awsmedic.context import Context
+from awsmedic.core.consult import Consultation
+from awsmedic.core.transcript import Meta, Transcript
 from awsmedic.kb.load import load
 from awsmedic.kb.model import Knowledge
 from awsmedic.kb.validate import validate
 from awsmedic.model import Evidence, Fact, Question, Status
-from awsmedic.redact import SecretBook
-from awsmedic.transcript import Meta, Transcript
+from awsmedic.safety.redact import SecretBook
 
 KNOWLEDGE = Path(__file__).resolve().parents[1] / "golden" / "knowledge"
 STARTED = datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC)

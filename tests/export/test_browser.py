@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from awsmedic.redact import SecretBook
-from awsmedic.transcript import render
+from awsmedic.output.exporting import render
+from awsmedic.safety.redact import SecretBook
 from tests.export.session import golden_session
 from tests.export.test_safety import injected
 

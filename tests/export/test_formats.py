@@ -8,10 +8,11 @@ import re
 
 import pytest
 
-from awsmedic.export.story import cases
+from awsmedic.core.transcript import Transcript
 from awsmedic.model import Pasted, Probed
-from awsmedic.redact import SecretBook
-from awsmedic.transcript import Transcript, render
+from awsmedic.output.export.story import cases
+from awsmedic.output.exporting import render
+from awsmedic.safety.redact import SecretBook
 from tests.export.documents import knowledge_links, markdown_tokens, read_html
 from tests.export.session import golden_session
 

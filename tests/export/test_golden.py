@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from awsmedic.export.jsondoc import document
-from awsmedic.export.jsonread import parse
-from awsmedic.redact import SecretBook
-from awsmedic.transcript import render
+from awsmedic.output.export.jsondoc import document
+from awsmedic.output.export.jsonread import parse
+from awsmedic.output.exporting import render
+from awsmedic.safety.redact import SecretBook
 from tests.export.session import golden_session
 
 GOLDEN = Path(__file__).resolve().parents[1] / "golden"

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from awsmedic.keyids import decode_account
+from awsmedic.aws.keyids import decode_account
 from tests.export.session import run_awsmedic
 
 KEY = "AKIARZPUZDIKGB2VALC4"

@@ -9,10 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from awsmedic.export.jsonread import parse
+from awsmedic.core.transcript import Transcript
 from awsmedic.model import Evidence, Fact, Secret, SecretKind
-from awsmedic.redact import SecretBook
-from awsmedic.transcript import Transcript, render
+from awsmedic.output.export.jsonread import parse
+from awsmedic.output.exporting import render
+from awsmedic.safety.redact import SecretBook
 from tests.export.documents import knowledge_links, markdown_tokens, read_html
 from tests.export.session import (
     PASTE_BOTO3,

@@ -18,9 +18,9 @@ from hypothesis import strategies as st
 from jsonschema import Draft202012Validator
 
 from awsmedic import model
-from awsmedic.export.jsondoc import EVENT_WRITERS, SCHEMA_PATH, document, json_export
-from awsmedic.export.jsonread import READERS, Invalid, parse
-from awsmedic.redact import IdentityMask, SecretBook
+from awsmedic.output.export.jsondoc import EVENT_WRITERS, SCHEMA_PATH, document, json_export
+from awsmedic.output.export.jsonread import READERS, Invalid, parse
+from awsmedic.safety.redact import IdentityMask, SecretBook
 from tests.export.session import golden_session, run_awsmedic
 
 SCHEMA: dict[str, Any] = json.loads(

@@ -14,11 +14,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from awsmedic.errors import TranscriptError
-from awsmedic.export.jsondoc import document
-from awsmedic.export.jsonread import load
-from awsmedic.export.terminal import show_transcript
-from awsmedic.redact import IdentityMask, SecretBook
-from awsmedic.render import Printer, make_console
+from awsmedic.output.export.jsondoc import document
+from awsmedic.output.export.jsonread import load
+from awsmedic.output.export.terminal import show_transcript
+from awsmedic.output.render import Printer, make_console
+from awsmedic.safety.redact import IdentityMask, SecretBook
 from tests.export.session import golden_session, run_awsmedic
 
 

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from awsmedic.errors import ExportError
-from awsmedic.redact import IdentityMask, SecretBook
-from awsmedic.transcript import export, format_for, write_atomically
+from awsmedic.output.exporting import export, format_for, write_atomically
+from awsmedic.safety.redact import IdentityMask, SecretBook
 from tests.export.session import STS_REJECTED, chain_evidence, golden_session
 
 

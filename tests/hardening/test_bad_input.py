@@ -110,7 +110,7 @@ def test_a_hundred_thousand_lines_are_read_and_the_cut_is_said(tmp_path: Path) -
 
 
 def test_input_beyond_the_read_limit_keeps_its_end(tmp_path: Path) -> None:
-    from awsmedic.inputs import MAX_INPUT_BYTES
+    from awsmedic.safety.inputs import MAX_INPUT_BYTES
 
     path = tmp_path / "huge.log"
     with path.open("w") as handle:
@@ -170,7 +170,7 @@ def test_an_unreadable_file_is_named_even_when_root_could_read_it(
     home: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """What a non-root user sees, simulated in-process (CI runs as root)."""
-    from awsmedic.secrets_scan import file_notes
+    from awsmedic.safety.secretscan import file_notes
     from tests.conftest import make_context
 
     credentials = home / ".aws" / "credentials"

@@ -17,14 +17,14 @@ from pathlib import Path
 
 import pytest
 
-from awsmedic.consult import Consultation
 from awsmedic.context import NETWORK_TIMEOUT_SECONDS
+from awsmedic.core.consult import Consultation
+from awsmedic.core.transcript import Transcript
 from awsmedic.kb import load_checked, shipped_dir
 from awsmedic.model import Evidence, Status
 from awsmedic.probes import _REGISTRY, Consent, ProbeInput, probe, registry, run_probe
 from awsmedic.probes.world import AwsWorld
-from awsmedic.redact import SecretBook
-from awsmedic.transcript import Transcript
+from awsmedic.safety.redact import SecretBook
 from tests.conftest import make_context
 from tests.hardening.servers import blackhole, http_stub, sts_error
 
@@ -200,11 +200,11 @@ def test_diagnose_against_an_endpoint_that_never_answers_does_not_hang(tmp_path:
 def test_a_probe_stuck_past_the_budget_does_not_hold_the_process_open(tmp_path: Path) -> None:
     """The process ends when the answer is out, even with a probe still waiting on the network."""
     script = (
-        "from awsmedic.consult import Consultation\n"
+        "from awsmedic.core.consult import Consultation\n"
         "from awsmedic.context import Context\n"
         "from awsmedic.kb import load_checked, shipped_dir\n"
-        "from awsmedic.redact import SecretBook\n"
-        "from awsmedic.transcript import Transcript\n"
+        "from awsmedic.safety.redact import SecretBook\n"
+        "from awsmedic.core.transcript import Transcript\n"
         "ctx = Context.from_process(network_timeout=120.0, budget=1.0)\n"
         "c = Consultation(ctx, load_checked([shipped_dir()]), SecretBook(), Transcript())\n"
         f"c.recognise({ICTI!r})\n"

@@ -26,10 +26,10 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 
-from awsmedic.logs import ScrubFilter
 from awsmedic.model import Secret, SecretKind
-from awsmedic.redact import SecretBook
-from awsmedic.transcript import exporters
+from awsmedic.output.exporting import exporters
+from awsmedic.safety.logs import ScrubFilter
+from awsmedic.safety.redact import SecretBook
 from tests.hardening.inprocess import process_world, run_main
 from tests.hardening.secretworld import SecretWorld, echo, paste, plant, worlds
 from tests.hardening.servers import Stub, http_stub
@@ -205,7 +205,7 @@ def test_credentials_botocore_resolves_itself_are_scrubbed(
     from awsmedic.context import Context
     from awsmedic.probes import ProbeInput, registry, run_probe
     from awsmedic.probes.world import AwsWorld
-    from awsmedic.secrets_scan import known_secrets
+    from awsmedic.safety.secretscan import known_secrets
 
     world = replace(_fixed_world(), profile=profile)
     env = plant(world, tmp_path / "home", echoing.url)
@@ -222,7 +222,7 @@ def test_credentials_botocore_resolves_itself_are_scrubbed(
 def test_warnings_and_thread_failures_go_through_the_scrubber(home: Path) -> None:
     import warnings
 
-    from awsmedic.logs import configure_logging
+    from awsmedic.safety.logs import configure_logging
     from tests.conftest import make_context
 
     secret = "9odd~secret^in-a-thread"

@@ -246,9 +246,9 @@ def test_a_cached_aws_login_session_is_never_refreshed(home: Path) -> None:
     """botocore would call signin:CreateOAuth2Token and rewrite ~/.aws/login/cache."""
     from botocore.credentials import LoginCredentialFetcher
 
-    from awsmedic.guard import RefreshRefused
     from awsmedic.probes.world import AwsWorld
-    from awsmedic.redact import SecretBook
+    from awsmedic.safety.guard import RefreshRefused
+    from awsmedic.safety.redact import SecretBook
     from tests.conftest import make_context
 
     AwsWorld(make_context(), SecretBook()).new_session(None)

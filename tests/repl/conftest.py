@@ -14,11 +14,11 @@ from prompt_toolkit.input import PipeInput, create_pipe_input
 from prompt_toolkit.output import DummyOutput
 
 from awsmedic.model import Evidence
+from awsmedic.output.render import make_console
 from awsmedic.probes import ProbeInput, registry
-from awsmedic.redact import SecretBook
-from awsmedic.render import make_console
 from awsmedic.repl.app import Repl
-from awsmedic.secrets_scan import known_secrets
+from awsmedic.safety.redact import SecretBook
+from awsmedic.safety.secretscan import known_secrets
 from tests.conftest import make_context
 
 BEGIN_PASTE, END_PASTE = "\x1b[200~", "\x1b[201~"

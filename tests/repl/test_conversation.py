@@ -249,7 +249,7 @@ def test_the_repl_asks_before_a_probe_that_needs_consent(
 def test_a_bug_in_a_case_does_not_end_the_session(
     start: Start, stale_token: None, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from awsmedic.consult import Consultation
+    from awsmedic.core.consult import Consultation
 
     def broken(self: Consultation) -> None:
         raise RuntimeError(f"boom with {SECRET}")

@@ -16,7 +16,7 @@ SCRIPT = textwrap.dedent(
     from prompt_toolkit.input import create_pipe_input
     from prompt_toolkit.output import DummyOutput
     from awsmedic.cli import _context, build_parser
-    from awsmedic.redact import SecretBook
+    from awsmedic.safety.redact import SecretBook
     from awsmedic.repl.app import Repl, repl_console
 
     seen = {}

@@ -10,15 +10,15 @@ from pathlib import Path
 
 import pytest
 
+from awsmedic.core.remedy import diagnose
 from awsmedic.kb import knowledge_dirs, load_checked
 from awsmedic.model import Confidence, Fact
-from awsmedic.redact import SecretBook
-from awsmedic.remedy import diagnose
-from awsmedic.render import COMMAND_INDENT, commands_in, make_console
+from awsmedic.output.render import COMMAND_INDENT, commands_in, make_console
 from awsmedic.repl.app import repl_console
 from awsmedic.repl.history import history_path
 from awsmedic.repl.toolbar import Toolbar, mask_account
 from awsmedic.repl.view import ReplPrinter
+from awsmedic.safety.redact import SecretBook
 from tests.conftest import make_context
 from tests.repl.conftest import ENTER, Session, paste
 

@@ -29,7 +29,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-from awsmedic.regions import DEFAULT_ENABLED, partition_of
+from awsmedic.aws.regions import DEFAULT_ENABLED, partition_of
 from tests.awsfixtures import Keys
 
 ACCOUNT = "123456789012"

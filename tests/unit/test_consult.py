@@ -10,14 +10,14 @@ from pathlib import Path
 
 import pytest
 
-from awsmedic.consult import Cancelled, Consultation
+from awsmedic.core.consult import Cancelled, Consultation
+from awsmedic.core.transcript import Transcript
+from awsmedic.core.workers import DaemonPool
 from awsmedic.kb import load_checked, shipped_dir
 from awsmedic.kb.model import Knowledge
 from awsmedic.model import Answered, Asked, Evidence, Probed, Status, WentBack
 from awsmedic.probes import Consent, ProbeInput, ProbeSpec, registry
-from awsmedic.redact import SecretBook
-from awsmedic.transcript import Transcript
-from awsmedic.workers import DaemonPool
+from awsmedic.safety.redact import SecretBook
 from tests.conftest import make_context
 
 TREE = """

@@ -1,4 +1,4 @@
-"""Reading access-denied messages (awsmedic.denial): real wordings from AWS docs and threads."""
+"""Reading access-denied messages (awsmedic.aws.denial): real wordings from AWS docs and threads."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from awsmedic import denial
+from awsmedic.aws import denial
 
 MODERN = (
     "An error occurred (AccessDenied) when calling the ListRoles operation: User: "

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from awsmedic import engine
+from awsmedic.core import engine
 from awsmedic.kb.load import load
 from awsmedic.kb.model import Knowledge
 from awsmedic.kb.validate import validate

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from awsmedic import hostenv
+from awsmedic.aws import hostenv
 
 
 def tree(root: Path, files: dict[str, str]) -> Path:

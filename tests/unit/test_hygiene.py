@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from awsmedic.hygiene import value_problems
+from awsmedic.aws.hygiene import value_problems
 
 
 @pytest.mark.parametrize(

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from awsmedic.inifile import scan
+from awsmedic.aws.inifile import scan
 
 
 def write(tmp_path: Path, data: bytes) -> Path:

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from awsmedic import keyids
+from awsmedic.aws import keyids
 
 
 @pytest.mark.parametrize(

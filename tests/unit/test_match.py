@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from awsmedic.core.match import MAX_PASTE_CHARS, Matcher, normalise, prepare, signals_used
 from awsmedic.kb import load_checked, shipped_dir
-from awsmedic.match import MAX_PASTE_CHARS, Matcher, normalise, prepare, signals_used
 
 CORPUS = [
     json.loads(line) for line in (Path(__file__).parents[1] / "data" / "corpus-dev.jsonl").open()

@@ -10,9 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from rapidfuzz import fuzz, utils
 
-from awsmedic.kb import load_checked, shipped_dir
-from awsmedic.kb.model import Knowledge
-from awsmedic.match import (
+from awsmedic.core.match import (
     _WORD,
     PHRASE_CUTOFF,
     WORD_SHARE,
@@ -23,6 +21,8 @@ from awsmedic.match import (
     normalise,
     prepare,
 )
+from awsmedic.kb import load_checked, shipped_dir
+from awsmedic.kb.model import Knowledge
 
 SHIPPED = load_checked([shipped_dir()])
 TEMPLATE = next(iter(SHIPPED.trees.values()))

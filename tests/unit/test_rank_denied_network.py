@@ -16,10 +16,10 @@ from pathlib import Path
 
 import pytest
 
-from awsmedic import engine
+from awsmedic.core import engine
+from awsmedic.core.match import Matcher
 from awsmedic.kb import load_checked, shipped_dir
 from awsmedic.kb.model import Knowledge
-from awsmedic.match import Matcher
 from awsmedic.model import Concluded, Stalled
 
 CORPUS = [

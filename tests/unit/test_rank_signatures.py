@@ -13,12 +13,12 @@ from pathlib import Path
 
 import pytest
 
-from awsmedic.commands import new_transcript
-from awsmedic.consult import Consultation
 from awsmedic.context import Context
+from awsmedic.core.consult import Consultation
+from awsmedic.core.transcript import new_transcript
 from awsmedic.kb import load_checked, shipped_dir
 from awsmedic.kb.model import Knowledge
-from awsmedic.redact import SecretBook
+from awsmedic.safety.redact import SecretBook
 
 TREES = {"signature-does-not-match", "request-time-skewed", "expired-token", "s3-wrong-region"}
 CORPUS = [

@@ -11,12 +11,12 @@ from datetime import UTC, datetime
 
 import pytest
 
-from awsmedic.consult import Consultation
 from awsmedic.context import Context
+from awsmedic.core.consult import Consultation
+from awsmedic.core.transcript import Meta, Transcript
 from awsmedic.kb import load_checked, shipped_dir
 from awsmedic.kb.model import Knowledge
-from awsmedic.redact import SecretBook
-from awsmedic.transcript import Meta, Transcript
+from awsmedic.safety.redact import SecretBook
 from tests.unit.test_match import CORPUS, FAMILY
 
 TREES = frozenset(

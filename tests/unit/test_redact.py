@@ -6,7 +6,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from awsmedic.model import Secret, SecretKind, mask_key_id
-from awsmedic.redact import SecretBook, scrub_patterns
+from awsmedic.safety.redact import SecretBook, scrub_patterns
 
 KEY = "AKIARZPUZDIKGB2VALC4"
 SECRET = "Zm9vYmFyYmF6cXV4cXV1eHF1dXhxdXV4cXV1eDEy"

@@ -7,7 +7,7 @@ from hypothesis import strategies as st
 
 from awsmedic.kb import knowledge_dirs, load_checked
 from awsmedic.model import Secret, SecretKind
-from awsmedic.redact import IdentityMask, SecretBook, arn_names, scrub_patterns
+from awsmedic.safety.redact import IdentityMask, SecretBook, arn_names, scrub_patterns
 
 ALICE = IdentityMask.from_environment("/home/alice", {"USER": "alice"})
 

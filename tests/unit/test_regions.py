@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from awsmedic import regions
+from awsmedic.aws import regions
 
 
 @pytest.mark.parametrize(

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from awsmedic.core.remedy import context_facts, merge_facts
 from awsmedic.model import Evidence, Fact, Status
-from awsmedic.remedy import context_facts, merge_facts
 from tests.conftest import make_context
 
 

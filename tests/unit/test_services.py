@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from awsmedic.services import failing_service
+from awsmedic.aws.services import failing_service
 
 
 @pytest.mark.parametrize(

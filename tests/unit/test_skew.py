@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from awsmedic import skew
+from awsmedic.aws import skew
 
 
 def test_signature_expired_gives_a_clock_behind() -> None:

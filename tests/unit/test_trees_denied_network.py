@@ -9,10 +9,10 @@ from datetime import UTC, datetime
 
 import pytest
 
-from awsmedic import engine
+from awsmedic.core import engine
+from awsmedic.core.match import Matcher
 from awsmedic.kb import load_checked, shipped_dir
 from awsmedic.kb.model import Knowledge
-from awsmedic.match import Matcher
 from awsmedic.model import Concluded, Evidence, Stalled, Status
 
 NOW = datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC)

@@ -11,12 +11,12 @@ from pathlib import Path
 
 import pytest
 
-from awsmedic.commands import new_transcript
-from awsmedic.consult import Consultation, Outcome
 from awsmedic.context import Context
+from awsmedic.core.consult import Consultation, Outcome
+from awsmedic.core.transcript import new_transcript
 from awsmedic.kb import load_checked, shipped_dir
 from awsmedic.kb.model import Knowledge
-from awsmedic.redact import SecretBook
+from awsmedic.safety.redact import SecretBook
 from tests.unit.probes.helpers import KEY, SECRET, TOKEN
 
 
@@ -228,7 +228,7 @@ def test_the_scope_of_the_signature(text: str, answers: dict[str, str], cause: s
     ],
 )
 def test_recognition_without_a_code(text: str, tree: str | None) -> None:
-    from awsmedic.match import Matcher
+    from awsmedic.core.match import Matcher
 
     best = Matcher(knowledge()).recognise(text).best
     assert (best.tree if best else None) == tree

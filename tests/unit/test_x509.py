@@ -8,7 +8,7 @@ from pathlib import Path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from awsmedic import x509
+from awsmedic.aws import x509
 from tests.nethelpers import make_pki
 
 

@@ -1,4 +1,10 @@
-"""The knowledge base: where it lives, and loading it with every problem reported at once."""
+"""The knowledge base: where it lives, and loading it with every problem reported at once.
+
+`model` (trees, causes, tools as frozen objects), `load` with `trees`, `causes`, `body` and
+`reading` (files -> objects, every problem with its file and line, `problems`), `validate`
+(cross-checks), `placeholders` (the values steps may name). May import `model`, `errors` and,
+to check finding codes, `probes`.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +12,8 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 from awsmedic.errors import KnowledgeError
-from awsmedic.kb.model import Knowledge, Problem
+from awsmedic.kb.model import Knowledge
+from awsmedic.kb.problems import Problem
 
 ENV_VAR = "AWSMEDIC_KNOWLEDGE_PATH"
 

@@ -2,23 +2,21 @@
 `## Why` section and a `## Steps` ordered list.
 
 Loading reads the front matter and checks that both sections are there (cheap, every start);
-`parse_body` reads the Markdown itself with markdown-it, when a cause is shown or `kb check`
-asks for every problem.
+`body.parse_body` reads the Markdown itself, when a cause is shown or `kb check` asks for every
+problem.
 """
 
 from __future__ import annotations
 
-import functools
 import re
-import textwrap
 import tomllib
 from pathlib import Path
 from typing import Any
 
-from awsmedic.kb.model import Cause, Problem
-from awsmedic.kb.reading import Collector, error_line, read_text, strings
+from awsmedic.kb.model import Cause
+from awsmedic.kb.problems import Collector
+from awsmedic.kb.reading import error_line, read_text, strings
 
-_MARKER = re.compile(r"^(\s*)\d+[.)]\s+")
 _HEADING = re.compile(r"^ {0,3}##\s+(.+?)\s*#*\s*$", re.MULTILINE)
 
 
@@ -72,86 +70,3 @@ def load_cause(path: Path, out: Collector) -> Cause | None:
     if not ok:
         return None
     return Cause(str(cause_id), str(title).strip(), tuple(refs), path, body, offset + 1)
-
-
-# --------------------------------------------------------------------------------------------
-# The body
-
-
-@functools.cache
-def _block_parser() -> Any:
-    """CommonMark, block structure only: headings and lists are all this reads."""
-    from markdown_it import MarkdownIt
-
-    return MarkdownIt("commonmark").disable("inline")
-
-
-def _sections(tokens: list[Any], body: str) -> dict[str, tuple[int, int]]:
-    """Level-2 headings and the line range each one covers."""
-    heads: list[tuple[str, int]] = []
-    for i, token in enumerate(tokens):
-        if token.type == "heading_open" and token.tag == "h2" and token.map:
-            heads.append((tokens[i + 1].content.strip().lower(), token.map[1]))
-    total = body.count("\n") + 1
-    spans: dict[str, tuple[int, int]] = {}
-    for index, (name, begin) in enumerate(heads):
-        end = heads[index + 1][1] - 1 if index + 1 < len(heads) else total
-        spans[name] = (begin, end)
-    return spans
-
-
-def _within(tokens: list[Any], begin: int, end: int) -> list[Any]:
-    """The tokens of the blocks that start on lines [begin, end)."""
-    starts = [i for i, token in enumerate(tokens) if token.map and token.map[0] >= begin]
-    stops = [i for i, token in enumerate(tokens) if token.map and token.map[0] >= end]
-    first = starts[0] if starts else len(tokens)
-    return tokens[first : stops[0] if stops else len(tokens)]
-
-
-def _list_items(tokens: list[Any], lines: list[str], begin: int, end: int) -> list[str] | None:
-    """The top-level items of the first ordered list in lines[begin:end], as Markdown source."""
-    items: list[str] = []
-    depth = 0
-    found = False
-    for token in _within(tokens, begin, end):
-        if token.type == "ordered_list_open":
-            depth += 1
-            found = found or depth == 1
-        elif token.type == "ordered_list_close":
-            depth -= 1
-            if depth == 0 and found:
-                break
-        elif token.type == "list_item_open" and depth == 1 and token.map:
-            first, last = token.map
-            source = lines[first : min(last, end)]
-            marker = _MARKER.match(source[0])
-            width = marker.end() if marker else 0
-            source[0] = source[0][width:]
-            rest = textwrap.dedent("\n".join(source[1:]))
-            items.append((source[0] + ("\n" + rest if rest.strip() else "")).strip())
-    return items if found else None
-
-
-def parse_body(cause: Cause) -> tuple[str, tuple[str, ...], list[Problem]]:
-    """The Why text, the steps, and what is wrong with them (each problem with its line)."""
-    body, offset, path = cause.body, cause.body_line - 1, cause.path
-    tokens = _block_parser().parse(body)
-    sections = _sections(tokens, body)
-    lines = body.split("\n")
-    problems: list[Problem] = []
-    if "why" not in sections or "steps" not in sections:
-        return "", (), [Problem(path, "needs '## Why' and '## Steps' sections")]
-    why_begin, why_end = sections["why"]
-    why = "\n".join(lines[why_begin:why_end]).strip()
-    steps_begin, steps_end = sections["steps"]
-    steps = _list_items(tokens, lines, steps_begin, steps_end)
-    if not why:
-        problems.append(Problem(path, "the '## Why' section is empty", offset + why_begin))
-    if steps is None:
-        message = "the '## Steps' section needs an ordered list (1. 2. 3.)"
-        problems.append(Problem(path, message, offset + steps_begin))
-    elif not steps or any(not step for step in steps):
-        problems.append(
-            Problem(path, "the '## Steps' list has an empty step", offset + steps_begin)
-        )
-    return why, tuple(steps or ()), problems

@@ -12,8 +12,9 @@ from pathlib import Path
 from typing import Any
 
 from awsmedic.kb.causes import load_cause
-from awsmedic.kb.model import Cause, Knowledge, Pattern, Problem, Tool, Tree
-from awsmedic.kb.reading import ID_RE, Collector, compile_pattern, line_of, read_toml, strings
+from awsmedic.kb.model import Cause, Knowledge, Pattern, Tool, Tree
+from awsmedic.kb.problems import Collector, Problem
+from awsmedic.kb.reading import ID_RE, compile_pattern, line_of, read_toml, strings
 from awsmedic.kb.trees import load_tree
 
 

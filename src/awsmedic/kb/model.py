@@ -16,22 +16,6 @@ DEFAULT = "default"
 DEFAULT_PRIOR = 10
 
 
-@dataclass(frozen=True, slots=True)
-class Problem:
-    """One thing wrong in a knowledge file."""
-
-    path: Path
-    message: str
-    line: int | None = None
-    #: A warning (an unused cause, say) is reported by `kb check` but does not stop loading.
-    warning: bool = False
-
-    def __str__(self) -> str:
-        where = f"{self.path}:{self.line}" if self.line else str(self.path)
-        label = "warning: " if self.warning else ""
-        return f"{where}: {label}{self.message}"
-
-
 @dataclass(frozen=True)
 class Cause:
     """One cause. Its Markdown body is parsed on first use: a diagnosis needs one cause's steps,
@@ -47,9 +31,9 @@ class Cause:
     @functools.cached_property
     def _parsed(self) -> tuple[str, tuple[str, ...]]:
         from awsmedic.errors import KnowledgeError
-        from awsmedic.kb.causes import parse_body
+        from awsmedic.kb.body import parse_body
 
-        why, steps, problems = parse_body(self)
+        why, steps, problems = parse_body(self.body, self.body_line, self.path)
         if problems:
             raise KnowledgeError(problems)
         return why, steps

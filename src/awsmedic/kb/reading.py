@@ -8,23 +8,11 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
-from awsmedic.kb.model import Pattern, Problem
+from awsmedic.kb.model import Pattern
+from awsmedic.kb.problems import Collector
 
 ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-_MARKER = re.compile(r"^(\s*)\d+[.)]\s+")
 _TOML_LINE = re.compile(r"at line (\d+)")
-
-
-class Collector:
-    """Problems found while reading, each with its file. Strict reading (`kb check`) also
-    compiles every regular expression now; a diagnosis compiles only those it uses."""
-
-    def __init__(self, *, strict: bool = False) -> None:
-        self.problems: list[Problem] = []
-        self.strict = strict
-
-    def add(self, path: Path, message: str, line: int | None = None) -> None:
-        self.problems.append(Problem(path, message, line))
 
 
 def line_of(text: str, needle: str) -> int | None:

@@ -13,9 +13,9 @@ from awsmedic.kb.model import (
     TextNode,
     Tree,
 )
+from awsmedic.kb.problems import Collector
 from awsmedic.kb.reading import (
     ID_RE,
-    Collector,
     compile_pattern,
     line_of,
     pairs,

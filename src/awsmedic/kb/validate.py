@@ -8,21 +8,21 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 
-from awsmedic.kb.causes import parse_body
+from awsmedic.kb.body import parse_body
 from awsmedic.kb.model import (
     DEFAULT,
     STATUS_KEYS,
     CauseNode,
     Knowledge,
     ProbeNode,
-    Problem,
     QuestionNode,
     TextNode,
     Tree,
     targets,
 )
+from awsmedic.kb.placeholders import PLACEHOLDERS, used
+from awsmedic.kb.problems import Problem
 from awsmedic.kb.reading import line_of
-from awsmedic.placeholders import PLACEHOLDERS, used
 
 CODE_SIGNAL_PREFIX = "code:"
 
@@ -149,7 +149,7 @@ def _check_causes(knowledge: Knowledge, out: list[Problem]) -> None:
     """Every cause's Markdown, fully parsed: what loading alone does not look at."""
     in_trees = {cause for tree in knowledge.trees.values() for cause in tree.causes()}
     for cause in knowledge.causes.values():
-        why, steps, problems = parse_body(cause)
+        why, steps, problems = parse_body(cause.body, cause.body_line, cause.path)
         out.extend(problems)
         for name in sorted(used(why + "\n".join(steps)) - set(PLACEHOLDERS)):
             line = line_of(cause.path.read_text(encoding="utf-8"), f"{{{name}}}")

@@ -3,7 +3,8 @@
 A probe is a small function `(ProbeInput) -> Evidence` registered with `@probe(...)`. Its id is
 stable (`area.name`), it declares the finding codes trees may branch on and the facts it can
 provide, and it says whether it uses the network. Probe modules import botocore inside their
-functions, so importing the registry stays cheap.
+functions, so importing the registry stays cheap. Probes return evidence and never print; they
+may import `aws`, `safety`, `model`, `context` and `errors`.
 """
 
 from __future__ import annotations

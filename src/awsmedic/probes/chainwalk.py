@@ -17,7 +17,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from awsmedic.awsconfig import profile_selection
+from awsmedic.aws.sharedfiles import profile_selection
 from awsmedic.context import Context
 from awsmedic.model import Secret
 from awsmedic.probes.keysource import (

@@ -13,7 +13,7 @@ import json
 from typing import Any
 from urllib.parse import urlparse
 
-from awsmedic import awsconfig
+from awsmedic.aws import sharedfiles
 from awsmedic.context import Context
 from awsmedic.model import Evidence, Secret, SecretKind, Status
 from awsmedic.probes import ProbeInput, probe
@@ -61,7 +61,7 @@ def _auth(ctx: Context) -> tuple[str | None, str | None, str]:
     token: str | None
     if path_text is not None:
         try:
-            token = awsconfig.expand(ctx, path_text).read_text(encoding="utf-8")
+            token = sharedfiles.expand(ctx, path_text).read_text(encoding="utf-8")
         except OSError:
             return (
                 None,

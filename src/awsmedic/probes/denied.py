@@ -12,7 +12,7 @@ import json
 from dataclasses import replace
 from typing import Any
 
-from awsmedic import denial
+from awsmedic.aws import denial
 from awsmedic.model import Evidence, Fact, Status
 from awsmedic.probes import Consent, ProbeInput, probe
 from awsmedic.probes.chainwalk import profile_selection

@@ -15,9 +15,9 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
+from awsmedic.aws.services import failing_service
 from awsmedic.model import Evidence, Fact, Status
 from awsmedic.probes import ProbeInput, probe
-from awsmedic.services import failing_service
 
 #: ConfiguredEndpointProvider's lookup order, and how to say each one to a user.
 _LOCATIONS = {

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from awsmedic.hygiene import value_problems
-from awsmedic.model import Evidence, Fact, Secret, SecretKind, Status
+from awsmedic.aws.hygiene import value_problems
+from awsmedic.model import Evidence, Fact, Status
 from awsmedic.probes import ProbeInput, probe
+from awsmedic.safety.secretscan import env_secrets
 
 CREDENTIAL_VARS = (
     "AWS_ACCESS_KEY_ID",
@@ -12,13 +13,6 @@ CREDENTIAL_VARS = (
     "AWS_SESSION_TOKEN",
     "AWS_SECURITY_TOKEN",
 )
-_SECRET_KINDS = {
-    "AWS_ACCESS_KEY_ID": SecretKind.ACCESS_KEY_ID,
-    "AWS_SECRET_ACCESS_KEY": SecretKind.SECRET_KEY,
-    "AWS_SESSION_TOKEN": SecretKind.SESSION_TOKEN,
-    "AWS_SECURITY_TOKEN": SecretKind.SESSION_TOKEN,
-    "AWS_CONTAINER_AUTHORIZATION_TOKEN": SecretKind.OTHER,
-}
 NAME_VARS = ("AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_REGION", "AWS_DEFAULT_REGION")
 #: What a half-set key pair means to botocore's EnvProvider (causes.md section 4).
 _EXPLAIN = {
@@ -28,14 +22,6 @@ _EXPLAIN = {
     " botocore silently ignores it",
     "env-empty-key-id": "AWS_ACCESS_KEY_ID is set but empty: botocore skips the environment",
 }
-
-
-def env_secrets(environ: dict[str, str] | object) -> tuple[Secret, ...]:
-    """Every credential value in the environment, for the scrubber."""
-    get = getattr(environ, "get", None)
-    if get is None:
-        return ()
-    return tuple(Secret(value, kind) for var, kind in _SECRET_KINDS.items() if (value := get(var)))
 
 
 def _hygiene(env: dict[str, str], names: tuple[str, ...]) -> list[str]:

@@ -17,7 +17,7 @@ from hashlib import sha1
 from pathlib import Path
 from typing import Any
 
-from awsmedic import skew
+from awsmedic.aws import skew
 from awsmedic.model import Evidence, Fact, Secret, SecretKind, Status
 from awsmedic.probes import ProbeInput, probe
 from awsmedic.probes.chainwalk import ChainReport

@@ -7,12 +7,12 @@ profile, and whether the problem touches the profile the failing command used.
 
 from __future__ import annotations
 
-from awsmedic import awsconfig
-from awsmedic.filechecks import ISSUE_FINDINGS, FileProblem, content_problems, issue_problems
-from awsmedic.inifile import Entry
+from awsmedic.aws import sharedfiles
+from awsmedic.aws.filechecks import ISSUE_FINDINGS, FileProblem, content_problems, issue_problems
+from awsmedic.aws.inifile import Entry
 from awsmedic.model import Evidence, Fact, Secret, Status
 from awsmedic.probes import ProbeInput, probe
-from awsmedic.secrets_scan import file_secrets
+from awsmedic.safety.secretscan import file_secrets
 
 #: Problems in the selected profile's own sections get a second, profile-specific finding.
 _PROFILE_FINDINGS = {
@@ -27,7 +27,7 @@ _PROFILE_FINDINGS = {
 }
 
 
-def _swallowed(file: awsconfig.SharedFile, entry: Entry) -> tuple[str, int] | None:
+def _swallowed(file: sharedfiles.SharedFile, entry: Entry) -> tuple[str, int] | None:
     """(key, line) of a credential setting merged into `entry` by indentation, if any."""
     if not entry.continued or file.ini is None:
         return None
@@ -36,12 +36,12 @@ def _swallowed(file: awsconfig.SharedFile, entry: Entry) -> tuple[str, int] | No
     owned = [i.line for i in file.ini.issues if i.code == "continuation" and i.owner == entry.line]
     for text, line in zip(lines, owned, strict=False):
         key = text.split("=")[0].split(":")[0].strip().lower()
-        if key in awsconfig.CREDENTIAL_KEYS:
+        if key in sharedfiles.CREDENTIAL_KEYS:
             return key, line
     return None
 
 
-def _pair_problems(run: ProbeInput, files: awsconfig.AwsFiles, profile: str) -> list[FileProblem]:
+def _pair_problems(run: ProbeInput, files: sharedfiles.AwsFiles, profile: str) -> list[FileProblem]:
     """A key id without its secret (or the other way round), and keys lost to continuations."""
     found: list[FileProblem] = []
     for site in files.profiles.get(profile, ()):
@@ -129,8 +129,8 @@ def _findings(problems: list[FileProblem], profile: str) -> list[str]:
 def file_syntax(run: ProbeInput) -> Evidence:
     """Re-read both files as configparser would; report each problem with file and line."""
     ctx = run.ctx
-    files = awsconfig.load(ctx)
-    selection = awsconfig.selected_profile(ctx, run.text)
+    files = sharedfiles.load(ctx)
+    selection = sharedfiles.selected_profile(ctx, run.text)
     problems: list[FileProblem] = []
     for file in files.files:
         problems += issue_problems(ctx, file) + content_problems(ctx, file)
@@ -158,7 +158,7 @@ def file_syntax(run: ProbeInput) -> Evidence:
     return Evidence("files.syntax", status, summary, findings, facts, details, _secrets(files))
 
 
-def _secrets(files: awsconfig.AwsFiles) -> tuple[Secret, ...]:
+def _secrets(files: sharedfiles.AwsFiles) -> tuple[Secret, ...]:
     """Every credential value in the files, for the scrubber (values never leave the probe)."""
     found: list[Secret] = []
     for file in files.files:

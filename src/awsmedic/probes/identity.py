@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from awsmedic import denial, keyids
+from awsmedic.aws import denial, keyids
 from awsmedic.model import Evidence, Fact, Secret, SecretKind, Status
 from awsmedic.probes import ProbeInput, probe
 from awsmedic.probes.sts import classify

@@ -18,7 +18,7 @@ import urllib.request
 from pathlib import Path
 from urllib.parse import urlparse
 
-from awsmedic import awsconfig
+from awsmedic.aws import sharedfiles
 from awsmedic.context import Context
 from awsmedic.model import Evidence, Secret, SecretKind, Status
 from awsmedic.probes import ProbeInput, probe
@@ -53,8 +53,8 @@ def on_ec2() -> bool:
 def _setting(ctx: Context, var: str, key: str, run: ProbeInput) -> str | None:
     if ctx.env(var) is not None:
         return ctx.environ[var]
-    selection = awsconfig.selected_profile(ctx, run.text)
-    setting = awsconfig.load(ctx).settings(selection.name).get(key)
+    selection = sharedfiles.selected_profile(ctx, run.text)
+    setting = sharedfiles.load(ctx).settings(selection.name).get(key)
     return setting.value if setting is not None else None
 
 

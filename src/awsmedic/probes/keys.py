@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from awsmedic import keyids
-from awsmedic.hygiene import value_problems
+from awsmedic.aws import keyids
+from awsmedic.aws.hygiene import value_problems
 from awsmedic.model import Evidence, Fact, Status
 from awsmedic.probes import ProbeInput, probe
 from awsmedic.probes.chainwalk import ChainReport, StaticKeys

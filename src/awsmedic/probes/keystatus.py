@@ -18,14 +18,14 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from awsmedic import keyids
+from awsmedic.aws import keyids
+from awsmedic.aws.regions import HOME_REGION, partition_of
 from awsmedic.model import Evidence, Fact, Secret, SecretKind, Status
 from awsmedic.probes import Consent, ProbeInput, probe
 from awsmedic.probes.keysource import profile_static_keys
 from awsmedic.probes.partition import failing_region
 from awsmedic.probes.stsregions import ask
 from awsmedic.probes.world import Creds
-from awsmedic.regions import HOME_REGION, partition_of
 
 log = logging.getLogger(__name__)
 

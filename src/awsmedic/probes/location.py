@@ -12,7 +12,7 @@ import os
 import stat
 from pathlib import Path
 
-from awsmedic import awsconfig
+from awsmedic.aws import sharedfiles
 from awsmedic.context import Context
 from awsmedic.model import Evidence, Status
 from awsmedic.probes import ProbeInput, probe
@@ -54,10 +54,10 @@ def _named_home(user: str) -> Path | None:
         return None
 
 
-def _file_state(ctx: Context, file: awsconfig.SharedFile, findings: list[str]) -> str:
+def _file_state(ctx: Context, file: sharedfiles.SharedFile, findings: list[str]) -> str:
     """One line on one file; appends findings about it."""
     kind = file.kind
-    default = awsconfig.expand(ctx, f"~/.aws/{kind}")
+    default = sharedfiles.expand(ctx, f"~/.aws/{kind}")
     # An override that hides an existing file at the default place is the classic mistake.
     hidden = f"; {ctx.tilde(default)} exists but is not read" if default.is_file() else ""
     if file.path is None:
@@ -94,7 +94,7 @@ def _owner_and_mode(path: Path, findings: list[str], kind: str) -> str:
     if euid is not None and info.st_uid != euid:
         findings.append("file-owned-by-other-user")
         text += f", owned by uid {info.st_uid}, not by this user (uid {euid})"
-    if info.st_mode & 0o077 and kind == awsconfig.CREDENTIALS:
+    if info.st_mode & 0o077 and kind == sharedfiles.CREDENTIALS:
         findings.append("file-readable-by-others")
         text += "; other users can read it (chmod 600 it: it holds secret keys)"
     return text
@@ -105,7 +105,7 @@ def _legacy(ctx: Context, findings: list[str]) -> str | None:
     if value is None:
         return None
     findings.append("legacy-credential-file-var")
-    path = awsconfig.expand(ctx, value)
+    path = sharedfiles.expand(ctx, value)
     if not path.is_file():
         findings.append("legacy-credential-file-missing")
         return (
@@ -200,7 +200,7 @@ ELSEWHERE = frozenset(
 def file_location(run: ProbeInput) -> Evidence:
     """Paths botocore reads and what chose them (HOME, env overrides), existence, owner, mode."""
     ctx = run.ctx
-    files = awsconfig.load(ctx)
+    files = sharedfiles.load(ctx)
     findings: list[str] = []
     notes: list[tuple[str, bool]] = []  # (sentence, whether it explains "files elsewhere")
 

@@ -13,7 +13,7 @@ import json
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from awsmedic import awsconfig
+from awsmedic.aws import sharedfiles
 from awsmedic.context import Context
 from awsmedic.model import Evidence, Fact, Secret, SecretKind, Status
 from awsmedic.probes import ProbeInput, probe
@@ -30,10 +30,10 @@ _ACCESS_KINDS = {
 def cache_dir(ctx: Context) -> Path:
     """botocore.utils.get_login_token_cache_directory, over ctx's world."""
     override = ctx.env("AWS_LOGIN_CACHE_DIRECTORY")
-    return awsconfig.expand(ctx, override if override else "~/.aws/login/cache")
+    return sharedfiles.expand(ctx, override if override else "~/.aws/login/cache")
 
 
-def _login_profile(files: awsconfig.AwsFiles, name: str) -> tuple[str, str] | None:
+def _login_profile(files: sharedfiles.AwsFiles, name: str) -> tuple[str, str] | None:
     for _ in range(10):
         settings = files.settings(name)
         if "login_session" in settings:
@@ -86,8 +86,8 @@ def _state(path: Path, token: dict[str, object], now: datetime) -> tuple[str, st
 def login_session(run: ProbeInput) -> Evidence:
     """Whether the profile uses `aws login`, and the age and shape of its cached session."""
     ctx = run.ctx
-    selection = awsconfig.selected_profile(ctx, run.text)
-    found = _login_profile(awsconfig.load(ctx), selection.name)
+    selection = sharedfiles.selected_profile(ctx, run.text)
+    found = _login_profile(sharedfiles.load(ctx), selection.name)
     facts = {"profile": Fact(selection.name, selection.source)}
     if found is None:
         summary = f"profile '{selection.name}' does not use aws login (no login_session)"

@@ -12,10 +12,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from awsmedic.aws.regions import HOME_REGION, is_opt_in, partition_of, without_zone
 from awsmedic.model import Evidence, Fact, Status
 from awsmedic.probes import ProbeInput, probe
 from awsmedic.probes.chainwalk import ChainReport
-from awsmedic.regions import HOME_REGION, is_opt_in, partition_of, without_zone
 
 _PARTITION_FINDING = {"aws-cn": "failing-region-china", "aws-us-gov": "failing-region-govcloud"}
 _ARN_PARTITION = re.compile(r"\barn:(aws(?:-[a-z]+(?:-[a-z])?)?):")

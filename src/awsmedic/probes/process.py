@@ -17,7 +17,7 @@ import signal
 import subprocess
 from datetime import datetime
 
-from awsmedic import awsconfig
+from awsmedic.aws import sharedfiles
 from awsmedic.model import Evidence, Fact, Secret, SecretKind, Status
 from awsmedic.probes import Consent, ProbeInput, probe
 
@@ -34,8 +34,8 @@ _KINDS = {
 
 def _command(run: ProbeInput) -> tuple[str, str, str] | None:
     """(profile, command, where) of the helper the failing command ran, if any."""
-    files = awsconfig.load(run.ctx)
-    selection = awsconfig.selected_profile(run.ctx, run.text)
+    files = sharedfiles.load(run.ctx)
+    selection = sharedfiles.selected_profile(run.ctx, run.text)
     profile = selection.name
     for _ in range(10):  # a role profile takes its credentials from its source_profile
         settings = files.settings(profile)
@@ -189,7 +189,7 @@ def credential_process(run: ProbeInput) -> Evidence:
     profile, command, where = found
     facts = {
         "profile": Fact(profile, "credential_process", where),
-        **awsconfig.load(run.ctx).facts(run.ctx),
+        **sharedfiles.load(run.ctx).facts(run.ctx),
     }
     argv = compat_shell_split(command)
     finding, sentence, secrets = _execute(argv, dict(run.ctx.environ), run.ctx.now())

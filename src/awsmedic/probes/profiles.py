@@ -8,10 +8,10 @@ characters in the name (an `AWS_PROFILE` with a trailing space), or files that a
 
 from __future__ import annotations
 
-from awsmedic import awsconfig, profilenames
-from awsmedic.awsconfig import AwsFiles, ProfileSite, Selection
+from awsmedic.aws import profilenames, sharedfiles
+from awsmedic.aws.hygiene import value_problems
+from awsmedic.aws.sharedfiles import AwsFiles, ProfileSite, Selection
 from awsmedic.context import Context
-from awsmedic.hygiene import value_problems
 from awsmedic.model import Evidence, Fact, Status
 from awsmedic.probes import ProbeInput, probe
 
@@ -54,11 +54,11 @@ def _missing(ctx: Context, files: AwsFiles, selection: Selection) -> tuple[list[
 
 def _defined(ctx: Context, files: AwsFiles, selection: Selection) -> tuple[list[str], str]:
     sites: tuple[ProfileSite, ...] = files.profiles[selection.name]
-    kind = awsconfig.profile_kind(files.settings(selection.name))
+    kind = sharedfiles.profile_kind(files.settings(selection.name))
     findings = ["profile-defined", f"profile-kind-{kind}"]
     if kind == "none":
         findings.append("profile-has-no-credentials")
-    if all(site.file.kind == awsconfig.CONFIG for site in sites):
+    if all(site.file.kind == sharedfiles.CONFIG for site in sites):
         findings.append("profile-only-in-config")
     where = "; ".join(site.where(ctx) for site in sites)
     summary = f"profile '{selection.name}' ({selection.source}): {where} ({_KIND_WORDS[kind]})"
@@ -127,8 +127,8 @@ def _env_conflict(ctx: Context) -> str | None:
 def profile_resolution(run: ProbeInput) -> Evidence:
     """The profile in use, what selected it, which file and line define it, or the nearest name."""
     ctx = run.ctx
-    files = awsconfig.load(ctx)
-    selection = awsconfig.selected_profile(ctx, run.text)
+    files = sharedfiles.load(ctx)
+    selection = sharedfiles.selected_profile(ctx, run.text)
     if selection.name in files.profiles:
         findings, summary = _defined(ctx, files, selection)
     elif selection.name == "default" and selection.source == "default":

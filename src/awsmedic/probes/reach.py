@@ -11,7 +11,7 @@ from __future__ import annotations
 import socket
 import time
 
-from awsmedic import netcheck
+from awsmedic.aws import netcheck
 from awsmedic.model import Evidence, Fact, Status
 from awsmedic.probes import ProbeInput, probe
 from awsmedic.probes.route import Route, compute

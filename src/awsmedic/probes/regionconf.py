@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import re
 
-from awsmedic import awsconfig, regions
-from awsmedic.hygiene import value_problems
+from awsmedic.aws import regions, sharedfiles
+from awsmedic.aws.hygiene import value_problems
 from awsmedic.model import Evidence, Fact, Status
 from awsmedic.probes import ProbeInput, probe
 
@@ -27,8 +27,8 @@ def _resolve(run: ProbeInput) -> tuple[str | None, str, str]:
         return ctx.region, "--region", ""
     if ctx.env("AWS_DEFAULT_REGION") is not None:
         return ctx.environ["AWS_DEFAULT_REGION"], "env", "AWS_DEFAULT_REGION"
-    files = awsconfig.load(ctx)
-    selection = awsconfig.selected_profile(ctx, run.text)
+    files = sharedfiles.load(ctx)
+    selection = sharedfiles.selected_profile(ctx, run.text)
     setting = files.settings(selection.name).get("region")
     if setting is not None:
         return setting.value, "config-file", setting.where(ctx)
@@ -38,7 +38,7 @@ def _resolve(run: ProbeInput) -> tuple[str | None, str, str]:
 def _missing(run: ProbeInput) -> tuple[list[str], str]:
     ctx = run.ctx
     findings = ["region-missing"]
-    selection = awsconfig.selected_profile(ctx, run.text)
+    selection = sharedfiles.selected_profile(ctx, run.text)
     text = f"no region is set for profile '{selection.name}' ({selection.source})"
     if ctx.env("AWS_REGION"):
         findings.append("region-only-aws-region")
@@ -46,7 +46,7 @@ def _missing(run: ProbeInput) -> tuple[list[str], str]:
             "; AWS_REGION is set, but boto3, botocore and AWS CLI v1 read only"
             " AWS_DEFAULT_REGION (AWS CLI v2 reads both)"
         )
-    default = awsconfig.load(ctx).settings("default").get("region")
+    default = sharedfiles.load(ctx).settings("default").get("region")
     if selection.name != "default" and default is not None and default.value:
         findings.append("region-only-in-default")
         text += f"; [default] has one ({default.where(ctx)}), but named profiles do not inherit it"
@@ -108,7 +108,7 @@ def region_config(run: ProbeInput) -> Evidence:
         # InvalidRegionError quotes the exact value the failing command used.
         region, source, location = in_text.group(1), "the error text", ""
         extra.append("region-from-error")
-    selection = awsconfig.selected_profile(run.ctx, run.text)
+    selection = sharedfiles.selected_profile(run.ctx, run.text)
     profile = {"profile": Fact(selection.name, selection.source)}
     if region is None:
         findings, summary = _missing(run)

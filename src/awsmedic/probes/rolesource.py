@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import re
 
-from awsmedic import awsconfig, profilenames
-from awsmedic.awsconfig import AwsFiles
+from awsmedic.aws import profilenames, sharedfiles
+from awsmedic.aws.sharedfiles import AwsFiles
 from awsmedic.context import Context
 from awsmedic.model import Evidence, Fact, Status
 from awsmedic.probes import ProbeInput, probe
@@ -61,7 +61,7 @@ def _step(ctx: Context, files: AwsFiles, current: str, visited: list[str]) -> St
     return _source_profile(ctx, files, current, source, visited)
 
 
-def _credential_source(ctx: Context, current: str, setting: awsconfig.Setting) -> Step:
+def _credential_source(ctx: Context, current: str, setting: sharedfiles.Setting) -> Step:
     if setting.value not in CREDENTIAL_SOURCES:
         allowed = ", ".join(CREDENTIAL_SOURCES)
         sentence = f"credential_source = {setting.value} ({setting.where(ctx)}) is not one of"
@@ -72,7 +72,7 @@ def _credential_source(ctx: Context, current: str, setting: awsconfig.Setting) -
     return "role-config-ok", f"[{current}] uses credential_source = {setting.value}", None
 
 
-def _missing_source(ctx: Context, files: AwsFiles, source: awsconfig.Setting) -> Step:
+def _missing_source(ctx: Context, files: AwsFiles, source: sharedfiles.Setting) -> Step:
     name = source.value
     sentence = f"source_profile = {name} ({source.where(ctx)}) names a profile that does not exist"
     wrong = profilenames.wrong_form(ctx, files, name)
@@ -85,7 +85,7 @@ def _missing_source(ctx: Context, files: AwsFiles, source: awsconfig.Setting) ->
 
 
 def _source_profile(
-    ctx: Context, files: AwsFiles, current: str, source: awsconfig.Setting, visited: list[str]
+    ctx: Context, files: AwsFiles, current: str, source: sharedfiles.Setting, visited: list[str]
 ) -> Step:
     name = source.value
     if name not in files.profiles:
@@ -99,7 +99,7 @@ def _source_profile(
             f"source_profile references loop: {' -> '.join([*visited, name])}",
             None,
         )
-    kind = awsconfig.profile_kind(settings)
+    kind = sharedfiles.profile_kind(settings)
     if len(keys) == 2 or (not keys and kind in _SOURCE_KINDS):
         what = "keys" if keys else kind
         return "role-config-ok", f"[{current}] takes its credentials from '{name}' ({what})", None
@@ -133,10 +133,10 @@ def _source_profile(
 def role_config(run: ProbeInput) -> Evidence:
     """Follow role_arn/source_profile like botocore: missing, doubled, looping or empty sources."""
     ctx = run.ctx
-    files = awsconfig.load(ctx)
-    selection = awsconfig.selected_profile(ctx, run.text)
+    files = sharedfiles.load(ctx)
+    selection = sharedfiles.selected_profile(ctx, run.text)
     settings = files.settings(selection.name)
-    if awsconfig.profile_kind(settings) != "role":
+    if sharedfiles.profile_kind(settings) != "role":
         summary = f"profile '{selection.name}' is not a role profile (no role_arn)"
         profile = {"profile": Fact(selection.name, selection.source)}
         return Evidence("config.role", Status.OK, summary, ("not-role-profile",), profile)
@@ -175,7 +175,7 @@ def _walk(ctx: Context, files: AwsFiles, profile: str) -> tuple[list[str], list[
     return findings, details
 
 
-def _facts(ctx: Context, files: AwsFiles, selection: awsconfig.Selection) -> dict[str, Fact]:
+def _facts(ctx: Context, files: AwsFiles, selection: sharedfiles.Selection) -> dict[str, Fact]:
     settings = files.settings(selection.name)
     facts = {**files.facts(ctx), "profile": Fact(selection.name, selection.source)}
     for name in ("role_arn", "source_profile"):

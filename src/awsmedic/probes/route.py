@@ -12,9 +12,9 @@ import weakref
 from dataclasses import dataclass
 from typing import Any
 
-from awsmedic import denial, netroute, regions
+from awsmedic.aws import denial, netroute, regions
+from awsmedic.aws.netcheck import Proxy
 from awsmedic.model import Evidence, Fact, Secret, Status
-from awsmedic.netcheck import Proxy
 from awsmedic.probes import ProbeInput, probe
 from awsmedic.probes.chainwalk import profile_selection
 from awsmedic.probes.world import AwsWorld

@@ -12,9 +12,9 @@ import re
 import shlex
 from pathlib import Path
 
-from awsmedic import keyids
-from awsmedic.hygiene import value_problems
-from awsmedic.inifile import Entry, scan
+from awsmedic.aws import keyids
+from awsmedic.aws.hygiene import value_problems
+from awsmedic.aws.inifile import Entry, scan
 from awsmedic.model import Evidence, Fact, Status
 from awsmedic.probes import ProbeInput, probe
 from awsmedic.probes.chainwalk import ChainReport, StaticKeys

@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from awsmedic import awsconfig
-from awsmedic.awsconfig import AwsFiles
+from awsmedic.aws import sharedfiles
+from awsmedic.aws.sharedfiles import AwsFiles
 from awsmedic.context import Context
 from awsmedic.model import Evidence, Fact, Secret, Status
 from awsmedic.probes import ProbeInput, probe
@@ -112,7 +112,7 @@ def cache_file(ctx: Context, config: SsoConfig) -> Path | None:
     if key is None:
         return None
     digest = hashlib.sha1(key.encode("utf-8")).hexdigest()  # noqa: S324 (botocore's cache key)
-    return awsconfig.expand(ctx, f"~/.aws/sso/cache/{digest}.json")
+    return sharedfiles.expand(ctx, f"~/.aws/sso/cache/{digest}.json")
 
 
 def parse_time(text: object) -> datetime | None:
@@ -197,8 +197,8 @@ def _read_token(path: Path) -> tuple[dict[str, object] | None, str]:
 def sso_token(run: ProbeInput) -> Evidence:
     """SSO settings of the profile, and the state of the token cache file botocore would read."""
     ctx = run.ctx
-    files = awsconfig.load(ctx)
-    selection = awsconfig.selected_profile(ctx, run.text)
+    files = sharedfiles.load(ctx)
+    selection = sharedfiles.selected_profile(ctx, run.text)
     facts = {"profile": Fact(selection.name, selection.source), **files.facts(ctx)}
     profile = sso_profile(files, selection.name)
     if profile is None:

@@ -12,13 +12,13 @@ from __future__ import annotations
 import contextlib
 from dataclasses import dataclass, field
 
+from awsmedic.aws.regions import HOME_REGION, partition_of
 from awsmedic.model import Evidence, Fact, Secret, SecretKind, Status
 from awsmedic.probes import ProbeInput, probe
 from awsmedic.probes.chainwalk import ChainReport
 from awsmedic.probes.partition import failing_region
 from awsmedic.probes.sts import classify
 from awsmedic.probes.world import Creds
-from awsmedic.regions import HOME_REGION, partition_of
 
 #: Codes that mean "AWS does not know these credentials here" (causes.md section 1).
 UNKNOWN_KEY = frozenset(

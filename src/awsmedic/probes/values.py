@@ -12,8 +12,8 @@ import shlex
 from dataclasses import dataclass
 from pathlib import Path
 
-from awsmedic.hygiene import value_problems
-from awsmedic.inifile import IniFile, Section, scan
+from awsmedic.aws.hygiene import value_problems
+from awsmedic.aws.inifile import IniFile, Section, scan
 from awsmedic.model import Evidence, Status
 from awsmedic.probes import ProbeInput, probe
 from awsmedic.probes.chainwalk import ChainReport

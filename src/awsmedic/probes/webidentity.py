@@ -14,7 +14,7 @@ import json
 import re
 from datetime import UTC, datetime
 
-from awsmedic import awsconfig
+from awsmedic.aws import sharedfiles
 from awsmedic.context import Context
 from awsmedic.model import Evidence, Fact, Secret, Status
 from awsmedic.probes import ProbeInput, probe
@@ -24,7 +24,7 @@ STS_AUDIENCE = "sts.amazonaws.com"
 
 
 def _setting(
-    ctx: Context, settings: dict[str, awsconfig.Setting], key: str, var: str, use_env: bool
+    ctx: Context, settings: dict[str, sharedfiles.Setting], key: str, var: str, use_env: bool
 ) -> tuple[str, str] | None:
     """(value, where) of one web identity setting, environment first as botocore reads it."""
     if use_env and var in ctx.environ:
@@ -90,7 +90,7 @@ def _github(ctx: Context) -> tuple[list[str], list[str], tuple[Secret, ...]]:
 def _token_file(
     ctx: Context, path_text: str, now: datetime
 ) -> tuple[list[str], str, tuple[Secret, ...]]:
-    path = awsconfig.expand(ctx, path_text)
+    path = sharedfiles.expand(ctx, path_text)
     try:
         token = path.read_text(encoding="utf-8")
     except FileNotFoundError:
@@ -138,8 +138,8 @@ def _token_file(
 def web_identity(run: ProbeInput) -> Evidence:
     """Role ARN and token file as botocore resolves them; the token's claims and expiry."""
     ctx = run.ctx
-    selection = awsconfig.selected_profile(ctx, run.text)
-    settings = awsconfig.load(ctx).settings(selection.name)
+    selection = sharedfiles.selected_profile(ctx, run.text)
+    settings = sharedfiles.load(ctx).settings(selection.name)
     use_env = not selection.explicit
     findings, details, secrets = _github(ctx)
     if not use_env and ctx.env("AWS_WEB_IDENTITY_TOKEN_FILE"):

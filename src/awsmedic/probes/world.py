@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from awsmedic.context import Context
 from awsmedic.model import Secret
-from awsmedic.redact import SecretBook
+from awsmedic.safety.redact import SecretBook
 
 if TYPE_CHECKING:
     from awsmedic.probes.chainwalk import ChainReport
@@ -74,7 +74,7 @@ class AwsWorld:
         """A fresh botocore session, as the failing command would build it."""
         import botocore.session
 
-        from awsmedic.guard import guard
+        from awsmedic.safety.guard import guard
 
         session = botocore.session.Session(profile=profile)
         session.register_component("data_loader", self._data_loader())

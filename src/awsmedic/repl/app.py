@@ -14,7 +14,6 @@ from typing import Any
 from awsmedic import __version__
 from awsmedic.context import Context
 from awsmedic.errors import AwsMedicError
-from awsmedic.redact import SecretBook
 from awsmedic.repl.case import Case
 from awsmedic.repl.commands import Command, help_text, make_completer, parse
 from awsmedic.repl.handler import Choose, Nothing, Paste, Run, Say, handle_line, pick
@@ -22,6 +21,7 @@ from awsmedic.repl.history import make_history, pastes_wanted
 from awsmedic.repl.keys import repl_key_bindings
 from awsmedic.repl.status import StepRunner
 from awsmedic.repl.view import LazyConsole, ReplPrinter
+from awsmedic.safety.redact import SecretBook
 
 log = logging.getLogger(__name__)
 
@@ -200,7 +200,7 @@ class Repl:
 
 def repl_console(ctx: Context) -> LazyConsole:
     """The terminal's console, made on first use; plain text under NO_COLOR or TERM=dumb."""
-    from awsmedic.render import make_console
+    from awsmedic.output.render import make_console
 
     # Without COLUMNS and LINES, rich follows the window as it is resized; with them it would
     # keep that width forever.

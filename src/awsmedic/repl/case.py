@@ -15,19 +15,19 @@ from typing import TYPE_CHECKING, Generic, TypeVar
 from awsmedic.context import Context
 from awsmedic.errors import AwsMedicError
 from awsmedic.model import Question
-from awsmedic.redact import SecretBook
-from awsmedic.render import probe_title
+from awsmedic.output.render import probe_title
 from awsmedic.repl.explain import show_probes, show_why
 from awsmedic.repl.status import StepRunner
 from awsmedic.repl.toolbar import Toolbar
 from awsmedic.repl.view import ReplPrinter
+from awsmedic.safety.redact import SecretBook
 
 if TYPE_CHECKING:
-    from awsmedic.consult import Consultation
+    from awsmedic.core.consult import Consultation
+    from awsmedic.core.match import Matcher
+    from awsmedic.core.transcript import Transcript
     from awsmedic.kb.model import Knowledge
-    from awsmedic.match import Matcher
     from awsmedic.probes import ProbeSpec
-    from awsmedic.transcript import Transcript
 
 T = TypeVar("T")
 
@@ -63,8 +63,8 @@ class Background(Generic[T]):
 
 
 def load_knowledge(ctx: Context, warm: Callable[[], object]) -> tuple[Knowledge, Matcher]:
+    from awsmedic.core.match import Matcher
     from awsmedic.kb import knowledge_dirs, load_checked
-    from awsmedic.match import Matcher
 
     knowledge = load_checked(knowledge_dirs(ctx.environ))
     warm()  # anything else the first answer needs, while the user is still pasting
@@ -96,8 +96,8 @@ class Case:
 
     # -- the walk -------------------------------------------------------------------------------
     def paste(self, text: str) -> None:
-        from awsmedic.commands import new_transcript
-        from awsmedic.consult import Consultation
+        from awsmedic.core.consult import Consultation
+        from awsmedic.core.transcript import new_transcript
 
         knowledge, matcher = self.knowledge.get()
         self.forget()
@@ -136,7 +136,7 @@ class Case:
         return f"Checking {what}…{beside}"
 
     def step(self, work: Callable[[], Question | None]) -> None:
-        from awsmedic.probing import Cancelled
+        from awsmedic.core.probing import Cancelled
 
         consultation = self.consultation
         assert consultation is not None
@@ -222,7 +222,7 @@ class Case:
         show_probes(self.printer, consultation.results(), consultation.state.evidence)
 
     def export(self, args: tuple[str, ...]) -> None:
-        from awsmedic.transcript import format_for
+        from awsmedic.output.exporting import format_for
 
         if self.transcript is None or not self.transcript.events:
             self.printer.say("Nothing to export yet: paste an AWS error first.")
@@ -260,7 +260,7 @@ class Case:
         return full.name if full.parent == Path.cwd() else self.ctx.tilde(full)
 
     def _export(self, path: Path, *, force: bool) -> None:
-        from awsmedic.transcript import export
+        from awsmedic.output.exporting import export
 
         assert self.transcript is not None
         try:

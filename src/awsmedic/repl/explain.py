@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from awsmedic import engine
+from awsmedic.core import engine
 from awsmedic.kb.model import CauseNode, Node, ProbeNode, QuestionNode, TextNode
 from awsmedic.model import Answered, Evidence
-from awsmedic.render import STATUS_MARK, probe_title
+from awsmedic.output.render import STATUS_MARK, probe_title
 from awsmedic.repl.view import ReplPrinter
 
 

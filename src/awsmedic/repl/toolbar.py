@@ -29,7 +29,7 @@ def selected_profile(ctx: Context) -> str:
 def configured_region(ctx: Context, profile: str) -> str | None:
     if ctx.region or ctx.env("AWS_DEFAULT_REGION"):
         return ctx.region or ctx.env("AWS_DEFAULT_REGION")
-    from awsmedic import inifile
+    from awsmedic.aws import inifile
 
     config = ctx.env("AWS_CONFIG_FILE") or (str(ctx.home / ".aws" / "config") if ctx.home else "")
     if not config:

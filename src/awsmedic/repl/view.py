@@ -11,7 +11,7 @@ from collections.abc import Callable
 from typing import Any
 
 from awsmedic.model import Candidate, Diagnosis, Question
-from awsmedic.render import Printer
+from awsmedic.output.render import Printer
 
 
 class LazyConsole:

@@ -3,7 +3,7 @@ from __future__ import annotations
 from awsmedic.model import Evidence
 from awsmedic.probes import ProbeInput, registry, run_probe
 from awsmedic.probes.world import AwsWorld
-from awsmedic.redact import SecretBook
+from awsmedic.safety.redact import SecretBook
 from tests.conftest import make_context
 
 KEY = "AKIARZPUZDIKGB2VALC4"
@@ -19,8 +19,8 @@ def probe(probe_id: str, text: str = "", **ctx: object) -> Evidence:
 
 def probe_on_paste(probe_id: str, text: str, **ctx: object) -> Evidence:
     """Run a probe as the walk does after a paste: with the matcher's recognition of `text`."""
+    from awsmedic.core.match import Matcher
     from awsmedic.kb import load_checked, shipped_dir
-    from awsmedic.match import Matcher
 
     context = make_context(**ctx)
     recognition = Matcher(load_checked([shipped_dir()])).recognise(text) if text else None

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from awsmedic import hostenv
+from awsmedic.aws import hostenv
 from awsmedic.model import Status
 from tests.unit.probes.helpers import probe
 

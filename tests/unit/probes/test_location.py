@@ -143,7 +143,7 @@ def test_without_home_the_password_database_decides(home: Path) -> None:
     from awsmedic.context import Context
     from awsmedic.probes import ProbeInput, registry, run_probe
     from awsmedic.probes.world import AwsWorld
-    from awsmedic.redact import SecretBook
+    from awsmedic.safety.redact import SecretBook
 
     ctx = Context(environ={}, home=None)
     evidence = run_probe(registry()["files.location"], ProbeInput(ctx, AwsWorld(ctx, SecretBook())))

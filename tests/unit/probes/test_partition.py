@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
+from awsmedic.aws.regions import DEFAULT_ENABLED, opt_in_regions, partition_of
 from awsmedic.model import Evidence
-from awsmedic.regions import DEFAULT_ENABLED, opt_in_regions, partition_of
 from tests.unit.probes.helpers import probe_on_paste
 
 

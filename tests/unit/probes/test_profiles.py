@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from awsmedic.awsconfig import profile_in_text
+from awsmedic.aws.sharedfiles import profile_in_text
 from awsmedic.model import Status
 from tests.unit.probes.helpers import KEY, SECRET, probe
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from awsmedic import netroute
+from awsmedic.aws import netroute
 from awsmedic.model import Status
 from tests.unit.probes.helpers import probe
 

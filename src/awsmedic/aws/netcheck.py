@@ -16,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from awsmedic import x509
+from awsmedic.aws import x509
 
 Resolver = Callable[..., Any]
 

@@ -20,13 +20,13 @@ from awsmedic.model import (
     Status,
     WentBack,
 )
-from awsmedic.redact import SecretBook
-from awsmedic.safetext import printable
+from awsmedic.safety.redact import SecretBook
+from awsmedic.safety.safetext import printable
 
 if TYPE_CHECKING:
     from rich.console import Console
 
-    from awsmedic.consult import Outcome
+    from awsmedic.core.consult import Outcome
 
 # A code span that is a command to run: a command word followed by arguments (`aws sts ...`,
 # `unset AWS_SESSION_TOKEN`, PowerShell `Remove-Item ...`), not a setting (`region = x`).

@@ -4,7 +4,7 @@ Probes add what they see as they go, but a paste or an early error message could
 secret before any probe ran. This scan is cheap (two small files) and uses no botocore.
 
 Real shared files are a few KB. One over MAX_FILE_BYTES is read that far for secrets, and never
-handed to botocore (guard.py): botocore takes seconds to parse a 10 MB file, and would do so
+handed to botocore (`guard`): botocore takes seconds to parse a 10 MB file, and would do so
 for every probe.
 """
 
@@ -19,7 +19,6 @@ from typing import Any
 
 from awsmedic.context import Context
 from awsmedic.model import Secret, SecretKind
-from awsmedic.probes.env import env_secrets
 
 MAX_FILE_BYTES = 1024 * 1024
 _KINDS = {
@@ -35,10 +34,27 @@ _ASSIGNMENT = re.compile(
 )
 
 
+_SECRET_KINDS = {
+    "AWS_ACCESS_KEY_ID": SecretKind.ACCESS_KEY_ID,
+    "AWS_SECRET_ACCESS_KEY": SecretKind.SECRET_KEY,
+    "AWS_SESSION_TOKEN": SecretKind.SESSION_TOKEN,
+    "AWS_SECURITY_TOKEN": SecretKind.SESSION_TOKEN,
+    "AWS_CONTAINER_AUTHORIZATION_TOKEN": SecretKind.OTHER,
+}
+
+
+def env_secrets(environ: dict[str, str] | object) -> tuple[Secret, ...]:
+    """Every credential value in the environment, for the scrubber."""
+    get = getattr(environ, "get", None)
+    if get is None:
+        return ()
+    return tuple(Secret(value, kind) for var, kind in _SECRET_KINDS.items() if (value := get(var)))
+
+
 def shared_file_paths(ctx: Context) -> list[Path]:
     """The files botocore reads; with a variable set but empty, the default one (scanning one
     file too many costs nothing, missing a secret would)."""
-    from awsmedic.awsconfig import locate
+    from awsmedic.aws.sharedfiles import locate
 
     paths = []
     for kind in ("credentials", "config"):

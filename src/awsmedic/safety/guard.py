@@ -16,8 +16,8 @@ from typing import Any
 
 from awsmedic.context import Context
 from awsmedic.model import Secret, SecretKind
-from awsmedic.redact import SecretBook
-from awsmedic.secrets_scan import oversized_files, oversized_note
+from awsmedic.safety.redact import SecretBook
+from awsmedic.safety.secretscan import oversized_files, oversized_note
 
 log = logging.getLogger(__name__)
 _PATCHED: list[bool] = []

@@ -11,33 +11,17 @@ from awsmedic.context import Context
 from awsmedic.errors import UsageError
 from awsmedic.kb import check, knowledge_dirs, load_checked, shipped_dir
 from awsmedic.model import Question
-from awsmedic.redact import SecretBook
+from awsmedic.safety.redact import SecretBook
 
 if TYPE_CHECKING:
-    from awsmedic.consult import Outcome
-    from awsmedic.transcript import Transcript
+    from awsmedic.core.consult import Outcome
 
 OK, NO_MATCH, ERROR = 0, 1, 2
 PIPED_WIDTH = 120
 
 
-def _botocore_version() -> str:
-    # botocore's own attribute: importlib.metadata costs ~50 ms of start-up, this ~5 ms.
-    try:
-        import botocore
-    except ImportError:
-        return ""
-    return str(botocore.__version__)
-
-
-def new_transcript(ctx: Context) -> Transcript:
-    from awsmedic.transcript import Meta, Transcript
-
-    return Transcript(Meta(botocore=_botocore_version(), started=ctx.now()))
-
-
 def _error_text(ctx: Context, args: argparse.Namespace) -> str:
-    from awsmedic import inputs
+    from awsmedic.safety import inputs
 
     if args.text is not None and args.error_file is not None:
         raise UsageError(message="give the error as TEXT or with --error-file, not both")
@@ -76,9 +60,10 @@ def _prompt_answerer(ctx: Context, enabled: bool):  # type: ignore[no-untyped-de
 
 
 def diagnose(ctx: Context, book: SecretBook, args: argparse.Namespace) -> int:
-    from awsmedic.consult import Consultation, Outcome
-    from awsmedic.report import scrubbed, to_contract, to_markdown
-    from awsmedic.transcript import export, format_for
+    from awsmedic.core.consult import Consultation, Outcome
+    from awsmedic.core.transcript import new_transcript
+    from awsmedic.output.exporting import export, format_for
+    from awsmedic.output.report import scrubbed, to_contract, to_markdown
 
     if args.export:
         format_for(Path(args.export))  # a bad extension is a usage error before any work
@@ -90,7 +75,7 @@ def diagnose(ctx: Context, book: SecretBook, args: argparse.Namespace) -> int:
     consultation = Consultation(ctx, knowledge, book, transcript)
     recognition = consultation.recognise(text, preset=dict(args.answer))
     if recognition.truncated and args.format != "text":  # the text output says it itself
-        from awsmedic.match import TRUNCATED_NOTE
+        from awsmedic.core.match import TRUNCATED_NOTE
 
         print(f"awsmedic: note: {TRUNCATED_NOTE}", file=ctx.stderr)
     # Text read from stdin leaves no terminal to ask on; otherwise ask unless --no-input.
@@ -118,16 +103,16 @@ def diagnose(ctx: Context, book: SecretBook, args: argparse.Namespace) -> int:
 
 def _mask_identity(ctx: Context, book: SecretBook) -> None:
     """--redact-identity: from here on every scrub also masks who and where."""
-    from awsmedic.redact import IdentityMask
+    from awsmedic.safety.redact import IdentityMask
 
     book.identity = IdentityMask.from_environment(ctx.home, ctx.environ)
 
 
 def show(ctx: Context, book: SecretBook, args: argparse.Namespace) -> int:
     """Print a saved transcript: checked like any untrusted input, and scrubbed again."""
-    from awsmedic.export.jsonread import load
-    from awsmedic.export.terminal import show_transcript
-    from awsmedic.render import Printer, make_console
+    from awsmedic.output.export.jsonread import load
+    from awsmedic.output.export.terminal import show_transcript
+    from awsmedic.output.render import Printer, make_console
 
     if args.redact_identity:
         _mask_identity(ctx, book)
@@ -138,7 +123,7 @@ def show(ctx: Context, book: SecretBook, args: argparse.Namespace) -> int:
 
 
 def _print_text(ctx: Context, book: SecretBook, outcome: Outcome) -> None:
-    from awsmedic.render import Printer, make_console
+    from awsmedic.output.render import Printer, make_console
 
     tty = ctx.stdout.isatty()
     # Piped output goes to logs, CI and tickets: no colour, and lines as long as they need to

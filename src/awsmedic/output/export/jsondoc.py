@@ -16,6 +16,7 @@ from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import Any
 
+from awsmedic.core.transcript import Transcript
 from awsmedic.model import (
     Answered,
     Asked,
@@ -36,7 +37,6 @@ from awsmedic.model import (
     Stalled,
     WentBack,
 )
-from awsmedic.transcript import Transcript
 
 FORMAT = "awsmedic-transcript"
 SCHEMA_VERSION = 1

@@ -17,10 +17,19 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
-from awsmedic import engine
 from awsmedic.context import Context
+from awsmedic.core import engine
+from awsmedic.core.match import Matcher
+from awsmedic.core.probing import (
+    CONSENT_CHOICES,
+    CONSENT_PREFIX,
+    Cancelled,
+    ProbeRunner,
+    consent_question,
+)
+from awsmedic.core.remedy import context_facts
+from awsmedic.core.transcript import Transcript
 from awsmedic.kb.model import Knowledge
-from awsmedic.match import Matcher
 from awsmedic.model import (
     Answered,
     Asked,
@@ -40,16 +49,7 @@ from awsmedic.model import (
 from awsmedic.probes import Consent, ProbeInput, ProbeSpec
 from awsmedic.probes import spec as probe_spec
 from awsmedic.probes.world import AwsWorld
-from awsmedic.probing import (
-    CONSENT_CHOICES,
-    CONSENT_PREFIX,
-    Cancelled,
-    ProbeRunner,
-    consent_question,
-)
-from awsmedic.redact import SecretBook
-from awsmedic.remedy import context_facts
-from awsmedic.transcript import Transcript
+from awsmedic.safety.redact import SecretBook
 
 #: Returns the chosen answer, or None to leave the question open.
 Answerer = Callable[[Question], str | None]
@@ -113,7 +113,7 @@ class Consultation:
 
     # -- recognition ------------------------------------------------------------------------
     def recognise(self, text: str, preset: dict[str, str] | None = None) -> Recognition:
-        from awsmedic.match import bound
+        from awsmedic.core.match import bound
         from awsmedic.model import Matched
 
         recognition = self.matcher.recognise(text)

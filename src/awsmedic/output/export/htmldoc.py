@@ -12,9 +12,7 @@ from collections.abc import Sequence
 from html import escape
 from typing import Any
 
-from awsmedic.export.diagram import path_svg
-from awsmedic.export.story import Case, answer_origin, cases, line_count, redaction_note
-from awsmedic.export.style import CSS
+from awsmedic.core.transcript import Transcript
 from awsmedic.model import (
     Answered,
     Asked,
@@ -28,7 +26,9 @@ from awsmedic.model import (
     Stalled,
     WentBack,
 )
-from awsmedic.transcript import Transcript
+from awsmedic.output.export.diagram import path_svg
+from awsmedic.output.export.story import Case, answer_origin, cases, line_count, redaction_note
+from awsmedic.output.export.style import CSS
 
 #: What the page may load: its own inline style sheet, nothing else (no script, image or font).
 CSP = "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'"

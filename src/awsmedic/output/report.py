@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from awsmedic import __version__
-from awsmedic.consult import Outcome
-from awsmedic.redact import SecretBook
+from awsmedic.core.consult import Outcome
+from awsmedic.safety.redact import SecretBook
 
 SCHEMA_VERSION = 1
 

@@ -14,8 +14,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from awsmedic.aws.inifile import IniFile, Section, scan
 from awsmedic.context import Context
-from awsmedic.inifile import IniFile, Section, scan
 from awsmedic.model import Fact
 
 CREDENTIALS, CONFIG = "credentials", "config"

@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from awsmedic.aws.netcheck import Proxy, basic_authorization
 from awsmedic.model import Secret, SecretKind
-from awsmedic.netcheck import Proxy, basic_authorization
 
 _URL_PATTERNS = (
     re.compile(

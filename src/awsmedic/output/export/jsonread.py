@@ -14,8 +14,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from awsmedic.core.transcript import Meta, Transcript
 from awsmedic.errors import TranscriptError
-from awsmedic.export.jsondoc import FORMAT, SCHEMA_VERSION
 from awsmedic.model import (
     Answered,
     Asked,
@@ -38,7 +38,7 @@ from awsmedic.model import (
     TreeMatch,
     WentBack,
 )
-from awsmedic.transcript import Meta, Transcript
+from awsmedic.output.export.jsondoc import FORMAT, SCHEMA_VERSION
 
 #: Far more than any session writes; a bigger file is not a transcript.
 MAX_BYTES = 32 * 1024 * 1024

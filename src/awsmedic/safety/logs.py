@@ -11,7 +11,7 @@ import sys
 import threading
 
 from awsmedic.context import Context
-from awsmedic.redact import SecretBook
+from awsmedic.safety.redact import SecretBook
 
 
 class ScrubFilter(logging.Filter):

@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
+from awsmedic.core.remedy import diagnose, merge_facts
 from awsmedic.kb.model import (
     DEFAULT,
     DEFAULT_PRIOR,
@@ -37,7 +38,6 @@ from awsmedic.model import (
     Stalled,
     Status,
 )
-from awsmedic.remedy import diagnose, merge_facts
 
 CONFIDENCE_SCORE = {Confidence.CONFIRMED: 95, Confidence.LIKELY: 75, Confidence.POSSIBLE: 50}
 

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from awsmedic import awsconfig
-from awsmedic.awsconfig import AwsFiles, SharedFile
+from awsmedic.aws import sharedfiles
+from awsmedic.aws.sharedfiles import AwsFiles, SharedFile
 from awsmedic.context import Context
 
 #: rapidfuzz ratio (0-100) for a profile name to count as "probably meant".
@@ -19,12 +19,12 @@ NEAR_CUTOFF = 75
 
 def defines(file: SharedFile, section: str, name: str) -> bool:
     """Whether `section` of `file` is a correct header for profile `name`."""
-    if file.kind == awsconfig.CREDENTIALS:
+    if file.kind == sharedfiles.CREDENTIALS:
         return section == name
-    return awsconfig.config_profile_name(section) == ("profile", name)
+    return sharedfiles.config_profile_name(section) == ("profile", name)
 
 
-def sections(files: AwsFiles) -> Iterable[tuple[awsconfig.SharedFile, str, int]]:
+def sections(files: AwsFiles) -> Iterable[tuple[sharedfiles.SharedFile, str, int]]:
     for file in files.files:
         for section in file.ini.sections if file.ini is not None else ():
             yield file, section.name, section.line
@@ -36,19 +36,19 @@ def wrong_form(ctx: Context, files: AwsFiles, name: str) -> tuple[str, str] | No
         if defines(file, section, name):
             continue
         where = f"{file.where(ctx, line)} has [{section}]"
-        if file.kind == awsconfig.CREDENTIALS and section.startswith("profile "):
+        if file.kind == sharedfiles.CREDENTIALS and section.startswith("profile "):
             if section[len("profile ") :].strip() == name:
                 return (
                     "profile-written-with-prefix",
                     f"{where}, which in the credentials file names a profile called"
                     f" '{section}' (write [{name}] there)",
                 )
-        elif file.kind == awsconfig.CONFIG and section.strip() == name and name != "default":
+        elif file.kind == sharedfiles.CONFIG and section.strip() == name and name != "default":
             return (
                 "profile-written-without-prefix",
                 f"{where}, which in the config file is not a profile (write [profile {name}])",
             )
-        elif file.kind == awsconfig.CONFIG and section.replace(" ", "") == f"profile{name}":
+        elif file.kind == sharedfiles.CONFIG and section.replace(" ", "") == f"profile{name}":
             return (
                 "profile-bad-header",
                 f"{where}, which botocore ignores (write [profile {name}])",

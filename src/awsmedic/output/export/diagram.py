@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from html import escape
 
-from awsmedic.export.story import Hop
+from awsmedic.output.export.story import Hop
 
 WIDTH = 640
 BOX_X, BOX_W, BOX_H = 16, 608, 44

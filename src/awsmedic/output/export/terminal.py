@@ -6,7 +6,7 @@ made printable; `render.Printer` scrubs once more and prints user text as plain 
 
 from __future__ import annotations
 
-from awsmedic.export.story import Case, answer_origin, cases
+from awsmedic.core.transcript import Transcript
 from awsmedic.model import (
     Answered,
     Asked,
@@ -16,8 +16,8 @@ from awsmedic.model import (
     Restarted,
     WentBack,
 )
-from awsmedic.render import Printer
-from awsmedic.transcript import Transcript
+from awsmedic.output.export.story import Case, answer_origin, cases
+from awsmedic.output.render import Printer
 
 
 def _header(printer: Printer, transcript: Transcript) -> None:

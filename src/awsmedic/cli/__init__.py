@@ -1,5 +1,8 @@
 """Command line: argument parsing, exit statuses, and the only place errors are caught.
 
+The commands themselves (`diagnose`, `show`, `kb`, the REPL entry) are in `commands`. This
+package is the top: it may import every other one, and none imports it.
+
 `main()` turns every AwsMedicError into a scrubbed one-line message and its exit status, and
 every unexpected exception into a short apology (with --debug, the scrubbed traceback), so a
 user never sees a raw traceback and no error message can leak a secret.
@@ -15,7 +18,7 @@ from collections.abc import Sequence
 from awsmedic import __version__
 from awsmedic.context import Context
 from awsmedic.errors import AwsMedicError, UsageError
-from awsmedic.redact import SecretBook
+from awsmedic.safety.redact import SecretBook
 
 
 class ExitStatus(enum.IntEnum):
@@ -154,18 +157,18 @@ def build_parser() -> argparse.ArgumentParser:
 
 def program(args: argparse.Namespace, ctx: Context, book: SecretBook) -> int:
     if args.command == "kb":
-        from awsmedic.commands import kb_check, kb_list
+        from awsmedic.cli.commands import kb_check, kb_list
 
         return kb_check(ctx, args.dir) if args.kb_command == "check" else kb_list(ctx, args.format)
     if args.command == "diagnose":
-        from awsmedic.commands import diagnose
+        from awsmedic.cli.commands import diagnose
 
         return diagnose(ctx, book, args)
     if args.command == "show":
-        from awsmedic.commands import show
+        from awsmedic.cli.commands import show
 
         return show(ctx, book, args)
-    from awsmedic.commands import interactive
+    from awsmedic.cli.commands import interactive
 
     return interactive(ctx, book)
 
@@ -189,8 +192,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         args = build_parser().parse_args(argv)
         ctx = _context(args)
-        from awsmedic.logs import configure_logging
-        from awsmedic.secrets_scan import file_notes, known_secrets
+        from awsmedic.safety.logs import configure_logging
+        from awsmedic.safety.secretscan import file_notes, known_secrets
 
         book.add(known_secrets(ctx))
         configure_logging(ctx, book)

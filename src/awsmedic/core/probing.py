@@ -12,9 +12,9 @@ import time
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from awsmedic.core.workers import DaemonPool
 from awsmedic.model import Evidence, Question, Status
 from awsmedic.probes import ProbeInput, ProbeSpec, run_probe, spec
-from awsmedic.workers import DaemonPool
 
 #: Probes running at once: enough for a tree's probes, few enough to stay polite.
 POOL_SIZE = 4

@@ -6,8 +6,8 @@ from collections.abc import Iterable, Mapping
 
 from awsmedic.context import Context
 from awsmedic.kb.model import Cause
+from awsmedic.kb.placeholders import PLACEHOLDERS, fill
 from awsmedic.model import Confidence, Diagnosis, Evidence, Fact
-from awsmedic.placeholders import PLACEHOLDERS, fill
 
 #: Facts whose value from the pasted error beats the one from this machine: the error tells
 #: where the failing request went, the machine only what is configured now.
@@ -17,7 +17,7 @@ TEXT_FIRST = frozenset({"region", "operation", "service", "action", "resource", 
 def context_facts(ctx: Context) -> dict[str, Fact]:
     """What every diagnosis knows without a probe: the shared files and the selected profile,
     the way botocore picks them. Probe facts (with their exact sources) replace these."""
-    from awsmedic.awsconfig import locate, profile_selection
+    from awsmedic.aws.sharedfiles import locate, profile_selection
 
     facts = {}
     for kind in ("credentials", "config"):

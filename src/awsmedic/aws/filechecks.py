@@ -11,11 +11,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from awsmedic.awsconfig import CONFIG, CREDENTIALS, SharedFile, config_profile_name
-from awsmedic.awskeys import KNOWN_KEYS, misspelling
+from awsmedic.aws.configkeys import KNOWN_KEYS, misspelling
+from awsmedic.aws.hygiene import value_problems
+from awsmedic.aws.inifile import FATAL, Entry, IniFile, Section
+from awsmedic.aws.sharedfiles import CONFIG, CREDENTIALS, SharedFile, config_profile_name
 from awsmedic.context import Context
-from awsmedic.hygiene import value_problems
-from awsmedic.inifile import FATAL, Entry, IniFile, Section
 
 #: inifile issue codes -> finding codes.
 ISSUE_FINDINGS = {

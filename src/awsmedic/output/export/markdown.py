@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from awsmedic.export.story import Case, Hop, answer_origin, cases, line_count, redaction_note
+from awsmedic.core.transcript import Transcript
 from awsmedic.model import (
     Answered,
     Asked,
@@ -24,7 +24,7 @@ from awsmedic.model import (
     Stalled,
     WentBack,
 )
-from awsmedic.transcript import Transcript
+from awsmedic.output.export.story import Case, Hop, answer_origin, cases, line_count, redaction_note
 
 STATUS_MARK = {"ok": "✓", "problem": "✗", "skipped": "–", "error": "!"}
 

@@ -1,0 +1,9 @@
+"""What is true of AWS and of this machine's AWS set-up, read without botocore sessions.
+
+The shared config and credentials files line by line (`inifile`, `sharedfiles`, `filechecks`,
+`configkeys`, `profilenames`, `hygiene`), access key ids and tokens (`keyids`), regions and
+partitions (`regions`), services (`services`), access-denied messages (`denial`), clock offsets
+(`skew`), the host (`hostenv`), and where a request goes and whether it gets there (`route`,
+`netcheck`, `x509`). Probes read these; they print nothing and import only `model` and
+`context` from the rest of awsmedic.
+"""
