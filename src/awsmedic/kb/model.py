@@ -127,8 +127,23 @@ class Pattern:
 
 @dataclass(frozen=True, slots=True)
 class Hint:
-    pattern: Pattern
+    """Points for causes when something is known: a pattern in the pasted text, a finding (of
+    a probe, or a text signal), or an answer (`question-id`, `answer`). Exactly one is set."""
+
     boost: Mapping[str, int]
+    pattern: Pattern | None = None
+    finding: str | None = None
+    answer: tuple[str, str] | None = None
+    line: int | None = None
+
+    def applies(self, text: str, known: frozenset[str], answers: Mapping[str, str]) -> bool:
+        if self.pattern is not None:
+            return self.pattern.search(text)
+        if self.finding is not None:
+            return self.finding in known
+        if self.answer is not None:
+            return answers.get(self.answer[0]) == self.answer[1]
+        return False
 
 
 @dataclass(frozen=True, slots=True)
@@ -142,6 +157,9 @@ class Tree:
     path: Path
     priors: Mapping[str, int] = field(default_factory=dict)
     hints: tuple[Hint, ...] = ()
+    #: A fallback tree (no codes, no phrases): taken when no family matches and every one of
+    #: these patterns is found in the paste (it is about this tree's subject).
+    about: tuple[Pattern, ...] = ()
 
     def probes(self) -> tuple[str, ...]:
         return tuple(n.probe for n in self.nodes.values() if isinstance(n, ProbeNode))
@@ -160,6 +178,24 @@ class Tool:
     id: str
     title: str
     patterns: tuple[Pattern, ...]
+    #: Command names that run this tool on a pasted command line (`aws`, `terraform`).
+    commands: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Lookalike:
+    """Text that reads like an AWS authentication error but comes from something else (MinIO,
+    another cloud, a GitHub token): found by `patterns`, unless one of `unless` is found."""
+
+    id: str
+    title: str  # completes "That looks like ..."
+    patterns: tuple[Pattern, ...]
+    unless: tuple[Pattern, ...] = ()
+
+    def found_in(self, text: str) -> bool:
+        return any(p.search(text) for p in self.patterns) and not any(
+            p.search(text) for p in self.unless
+        )
 
 
 @dataclass(frozen=True)
@@ -169,3 +205,4 @@ class Knowledge:
     tools: tuple[Tool, ...]
     signals: Mapping[str, tuple[Pattern, ...]]
     dirs: tuple[Path, ...]
+    lookalikes: tuple[Lookalike, ...] = ()

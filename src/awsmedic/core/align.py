@@ -1,0 +1,214 @@
+"""Aligning a phrase's words, in order, with a paste's words; slots take any text.
+
+A phrase scores the share of its words found in order in one place of the paste (0-100). Between
+two found words, the paste may hold as many words as the phrase skipped there (a word written
+differently), plus a few more at a small cost (`INSERTION_COST`, at most `MAX_INSERTIONS`). Where
+the phrase has a slot, the paste may hold anything: the score never depends on how long a
+profile name, an ARN or a path is. Only a line break or two bound a slot (`MAX_SLOT_LINES`), so
+the words of one message are not taken from unrelated lines.
+
+This is a chaining dynamic programme over the paste positions of the phrase's words (found
+through `Tokens.where`), not a scan of the paste: its cost grows with how often the phrase's
+words occur, which the matcher's index keeps small. rapidfuzz's scorers were the first choice
+(they compare token sequences too), but a free gap at a slot is not something their alignments
+can express: `partial_ratio` scores one window as long as the phrase, so a long slot value
+pushes the phrase's last words out of it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import deque
+from dataclasses import dataclass
+
+from awsmedic.kb.phrases import Phrase, Slot, word_of
+
+INSERTION_COST = 0.5
+MAX_INSERTIONS = 3
+MAX_SLOT_LINES = 2
+#: Slot values longer than this are cut (they end up in facts, steps and transcripts).
+MAX_SLOT_VALUE = 512
+
+_TOKEN = re.compile(r"[A-Za-z0-9]+")
+
+
+@dataclass(frozen=True)
+class Tokens:
+    """A paste's meaningful words in order, with where each stands in `text`."""
+
+    text: str
+    words: tuple[str, ...]
+    starts: tuple[int, ...]
+    ends: tuple[int, ...]
+    lines: tuple[int, ...]
+    where: dict[str, list[int]]  # word -> its positions, ascending
+    line_starts: tuple[int, ...]
+
+    @classmethod
+    def of(cls, lines: list[str]) -> Tokens:
+        text = "\n".join(lines)
+        words: list[str] = []
+        starts: list[int] = []
+        ends: list[int] = []
+        numbers: list[int] = []
+        where: dict[str, list[int]] = {}
+        line_starts: list[int] = []
+        offset = 0
+        for number, line in enumerate(lines):
+            line_starts.append(offset)
+            for found in _TOKEN.finditer(line):
+                word = word_of(found.group(0))
+                if word is None:
+                    continue
+                where.setdefault(word, []).append(len(words))
+                words.append(word)
+                starts.append(offset + found.start())
+                ends.append(offset + found.end())
+                numbers.append(number)
+            offset += len(line) + 1
+        return cls(
+            text,
+            tuple(words),
+            tuple(starts),
+            tuple(ends),
+            tuple(numbers),
+            where,
+            tuple(line_starts),
+        )
+
+    def line_bounds(self, position: int) -> tuple[int, int]:
+        """Start and end offsets of the line that holds word `position`."""
+        start = self.line_starts[self.lines[position]]
+        end = self.text.find("\n", start)
+        return start, len(self.text) if end < 0 else end
+
+
+@dataclass(frozen=True)
+class Alignment:
+    phrase: Phrase
+    score: float  # 0-100
+    found: tuple[tuple[int, int], ...]  # (word index in the phrase, position in the paste)
+
+
+def align(phrase: Phrase, tokens: Tokens) -> Alignment | None:
+    """The best in-order placement of the phrase's words in the paste, or None if no word
+    of it occurs."""
+    count = len(phrase.words)
+    if count == 0:
+        return None
+    occurrences = sorted(
+        (position, index)
+        for index, word in enumerate(phrase.words)
+        for position in tokens.where.get(word, ())
+    )
+    if not occurrences:
+        return None
+    segment = phrase.segment
+    first_of_segment = [segment.index(segment[i]) for i in range(count)]
+    # Per word of the phrase, chains ending on it, best first, for slot gaps (monotonic queue
+    # over lines: only chains from the last MAX_SLOT_LINES lines can continue over a slot).
+    by_word: list[deque[tuple[int, float, int]]] = [deque() for _ in range(count)]
+    recent: deque[tuple[int, int, float, int]] = deque()  # (position, word, score, match)
+    scores: list[float] = []
+    back: list[int] = []
+    reach = count + MAX_INSERTIONS + 1
+    pending: list[tuple[int, int, float, int]] = []
+    for position, index in occurrences:
+        if pending and pending[0][0] != position:
+            _publish(pending, by_word, recent, tokens.lines)
+        while recent and recent[0][0] < position - reach:
+            recent.popleft()
+        line = tokens.lines[position]
+        best, previous = 1.0, -1
+        for word in range(first_of_segment[index]):  # over a slot: any distance
+            queue = by_word[word]
+            while queue and queue[0][0] < line - MAX_SLOT_LINES:
+                queue.popleft()
+            if queue and queue[0][1] + 1.0 > best:
+                best, previous = queue[0][1] + 1.0, queue[0][2]
+        for at, word, score, match in recent:  # no slot between: only a few extra words
+            if not first_of_segment[index] <= word < index or at >= position:
+                continue
+            extra = (position - at - 1) - (index - word - 1)
+            if extra > MAX_INSERTIONS:
+                continue
+            candidate = score + 1.0 - INSERTION_COST * max(0, extra)
+            if candidate > best:
+                best, previous = candidate, match
+        match_id = len(scores)
+        scores.append(best)
+        back.append(previous)
+        pending.append((position, index, best, match_id))
+    top = max(range(len(scores)), key=scores.__getitem__)
+    found: list[tuple[int, int]] = []
+    match = top
+    while match >= 0:
+        found.append((occurrences[match][1], occurrences[match][0]))
+        match = back[match]
+    return Alignment(phrase, 100.0 * scores[top] / count, tuple(reversed(found)))
+
+
+def _publish(
+    pending: list[tuple[int, int, float, int]],
+    by_word: list[deque[tuple[int, float, int]]],
+    recent: deque[tuple[int, int, float, int]],
+    lines: tuple[int, ...],
+) -> None:
+    """Make the chains ending at one paste position available to later positions (never to
+    the same one: a word of the paste stands for one word of the phrase)."""
+    for item in pending:
+        position, index, score, match = item
+        recent.append(item)
+        queue = by_word[index]
+        while queue and queue[-1][1] <= score:
+            queue.pop()  # a later chain, as good or better, outlives it in every window
+        queue.append((lines[position], score, match))
+    pending.clear()
+
+
+def slot_values(alignment: Alignment, tokens: Tokens) -> dict[str, str]:
+    """The text each named slot stood for, where the words around it were found."""
+    at = dict(alignment.found)
+    values: dict[str, str] = {}
+    count = len(alignment.phrase.words)
+    for slot in alignment.phrase.slots:
+        if not slot.name:
+            continue
+        left, right = at.get(slot.after - 1), at.get(slot.after)
+        if left is not None and right is not None:
+            raw = tokens.text[tokens.ends[left] : tokens.starts[right]]
+        elif left is not None and slot.after == count:
+            raw = tokens.text[tokens.ends[left] : tokens.line_bounds(left)[1]]
+        elif right is not None and slot.after == 0:
+            raw = tokens.text[tokens.line_bounds(right)[0] : tokens.starts[right]]
+        else:
+            continue
+        value = _cut(raw, slot)
+        if value:
+            values.setdefault(slot.name, value[:MAX_SLOT_VALUE])
+    return values
+
+
+def _literal(text: str) -> str:
+    """A regular expression for the literal text around a slot: its punctuation as written,
+    any spacing, and any words where it has words (stop words, which the paste may word
+    differently: `does not`, `doesn't`)."""
+    parts = []
+    for piece in re.findall(r"[A-Za-z0-9]+|\s+|[^A-Za-z0-9\s]", text):
+        if piece.isspace():
+            parts.append(r"\s*")
+        elif piece[0].isalnum():
+            parts.append(r"(?:[\w']+\s*)*?")
+        else:
+            parts.append(re.escape(piece))
+    return "".join(parts)
+
+
+def _cut(raw: str, slot: Slot) -> str:
+    before = slot.before.strip() if slot.after > 0 else ""
+    behind = slot.behind
+    pattern = rf"\s*{_literal(before)}(?P<value>.*?){_literal(behind.rstrip())}\s*"
+    found = re.fullmatch(pattern, raw, re.IGNORECASE | re.DOTALL)
+    if found is not None and found.group("value").strip():
+        return found.group("value")
+    return raw.strip().strip("\"'`()[]<>{}:,;").strip()

@@ -1,0 +1,245 @@
+"""What users paste around an error, taken off before matching: terminal escapes, Windows line
+endings, CI and log prefixes on every line, JSON and logfmt wrapping; and the shell prompts and
+command lines above it, which say which profile, region and tool the failing command used.
+
+Nothing here decides what the error is; it only gives the matcher the message as the tool
+wrote it, line by line, and the facts the command line shows.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shlex
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+
+#: Pastes longer than this keep their head and tail: the error is nearly always at the end.
+#: Every text signal, tool and hint pattern scans what is kept, so this bounds the cost of a
+#: paste (a 1 MB log is read in well under a second); 64,000 characters is a long CI log.
+MAX_PASTE_CHARS = 64_000
+HEAD_CHARS = 16_000
+TRUNCATED_NOTE = (
+    f"the error text is very long: only its first {HEAD_CHARS:,} and last "
+    f"{MAX_PASTE_CHARS - HEAD_CHARS:,} characters were read"
+)
+
+_ANSI = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b[@-Z\\-_]")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_UUID = re.compile(
+    r"\b[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\b"
+)
+_TIMESTAMP = re.compile(
+    r"\b\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}(?:[.,]\d+)?(?:Z|[+-]\d{2}:?\d{2})?"
+)
+
+# What a line may start with before the message itself. Each is taken off, repeatedly, so a
+# GitHub Actions line `2024-01-01T00:00:00.000Z ##[error]` loses both.
+_MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)"
+_LEVEL = r"(?:TRACE|DEBUG|INFO|NOTICE|WARN|WARNING|ERROR|ERR|FATAL|CRITICAL|SEVERE|PANIC)"
+_LINE_PREFIX = re.compile(
+    "|".join(
+        [
+            r"##\[[a-z]+\]",  # GitHub Actions
+            r"::(?:error|warning|notice|debug)(?:\s[^:\n]*)?::",
+            r"\[?\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}(?:[.,]\d+)?(?:Z|[+-]\d{2}:?\d{2})?\]?"
+            r"(?:\s+UTC)?",
+            r"\[?\d{4}/\d{2}/\d{2} \d{2}:\d{2}:\d{2}(?:[.,]\d+)?\]?",  # Go's log package
+            r"\[?\d{1,2}:\d{2}:\d{2}(?:[.,]\d+)?(?:\s?[AP]M)?\]?",
+            rf"{_MONTH}\s+\d{{1,2}}\s+\d{{2}}:\d{{2}}:\d{{2}}(?:\s+[\w.-]+\s+[\w./-]+(?:\[\d+\])?:)?",
+            r"[IWEF]\d{4} \d{2}:\d{2}:\d{2}\.\d+\s+\d+ [\w.-]+:\d+\]",  # klog
+            r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}",
+            rf"\[{_LEVEL}\]|\[(?i:{_LEVEL})\]|{_LEVEL}(?::[\w.]+)*:|{_LEVEL}(?=\s)",
+            r"(?i:level|lvl|severity)=\"?\w+\"?",
+            r"[│┃╷╵|]",  # Terraform's diagnostic box, tables
+            r">+(?=\s)",  # quoted in a comment or an email
+            r"#\d+ \d+\.\d+",  # docker buildx
+            r"\[Pipeline\]",
+            r"remote:",
+            r"npm ERR!",
+            r"\[\d+/\d+\]",
+        ]
+    )
+)
+# Key-value log lines (logfmt, Kubernetes): the message is in msg=, error= and the like.
+_LOGFMT_FIELD = re.compile(
+    r"\b(?:msg|message|err|error|reason|cause|detail)=(\"(?:[^\"\\]|\\.)*\"|\S+)"
+)
+_LOGFMT_LINE = re.compile(r"\b(?:level|lvl|ts|time|caller|logger)=\S")
+_JSON_ESCAPE = re.compile(r"\\(?:u([0-9a-fA-F]{4})|([\"\\/bfnrt]))")
+_ESCAPES = {"b": "", "f": "", "n": "\n", "r": "", "t": "\t", '"': '"', "\\": "\\", "/": "/"}
+
+
+def bound(text: str) -> tuple[str, bool]:
+    """A paste cut to its head and tail when very long; the flag says whether it was cut."""
+    if len(text) <= MAX_PASTE_CHARS:
+        return text, False
+    return text[:HEAD_CHARS] + "\n…\n" + text[-(MAX_PASTE_CHARS - HEAD_CHARS) :], True
+
+
+def prepare(text: str) -> tuple[str, bool]:
+    """Bound and clean a paste (escapes, line endings, control characters); the flag says
+    whether something was cut."""
+    text, truncated = bound(text)
+    text = _ANSI.sub("", text).replace("\r\n", "\n").replace("\r", "\n")
+    return _CONTROL.sub("", text), truncated
+
+
+def unescape(text: str) -> str:
+    """JSON string escapes decoded (`\\n`, `\\"`, `\\u0027`); anything else left as it is."""
+
+    def one(match: re.Match[str]) -> str:
+        if match.group(1):
+            char = chr(int(match.group(1), 16))
+            return char if char.isprintable() or char in "\n\t" else ""
+        return _ESCAPES[match.group(2)]
+
+    return _JSON_ESCAPE.sub(one, text)
+
+
+def _json_strings(value: object) -> Iterable[str]:
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from _json_strings(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _json_strings(item)
+
+
+def _unwrap(line: str) -> str:
+    """A JSON or logfmt log line as the text it carries; any other line unchanged."""
+    stripped = line.strip()
+    if stripped.startswith(("{", "[")):
+        try:
+            return "\n".join(_json_strings(json.loads(stripped)))
+        except ValueError:
+            return unescape(line)  # cut short or not quite JSON: its strings still read
+    if stripped.startswith('"') or re.match(r'\s*"[\w.-]+"\s*:\s*"', line):
+        return unescape(line)
+    if _LOGFMT_LINE.search(line):
+        fields = [match.group(1) for match in _LOGFMT_FIELD.finditer(line)]
+        if fields:
+            return "\n".join(
+                unescape(value[1:-1]) if value.startswith('"') else value for value in fields
+            )
+    return line
+
+
+def strip_prefixes(line: str) -> str:
+    """A line without the log, CI and box-drawing prefixes it starts with."""
+    for _ in range(8):  # a bound: each pass takes one prefix off
+        found = re.match(r"\s*(?:" + _LINE_PREFIX.pattern + r")\s?", line)
+        if found is None or found.end() == 0:
+            break
+        line = line[found.end() :]
+    return line
+
+
+def message_lines(text: str) -> list[str]:
+    """The lines of a prepared paste as the tool wrote them: JSON and logfmt lines unwrapped,
+    prefixes taken off, request ids and time stamps blanked (they only add noise)."""
+    lines: list[str] = []
+    for raw in text.split("\n"):
+        for line in _unwrap(raw).split("\n"):
+            line = strip_prefixes(line)
+            line = _UUID.sub("#", line)
+            lines.append(_TIMESTAMP.sub("#", line))
+    return lines
+
+
+# -- command lines ------------------------------------------------------------------------------
+
+_PROMPT = re.compile(
+    r"""^\s*(?:
+        (?:\([\w.-]+\)\s*)?                                   # a virtualenv or conda name
+        (?:[\w.-]+@[\w.-]+(?::\s*[^\s$#%>]*)?\s*[$#%>]         # user@host:~/dir$
+          |\[[^\]\n]*\]\s*[$#%>]                              # [user@host dir]$
+          |PS\s[^>\n]*>                                        # PowerShell
+          |[A-Za-z]:\\[^>\n]*>                                 # cmd.exe
+          |[➜❯→λ»](?:\s+[\w~./-]+)?(?:\s+git:\([^)]*\))?(?:\s+[✗✔])?
+          |[~\w./-]*\s*[$%#]
+        )\s+
+    )""",
+    re.VERBOSE,
+)
+_ASSIGNMENT = re.compile(
+    r"""(?:^|[\s;])(?:export\s+|set\s+|\$env:)?(AWS_PROFILE|AWS_DEFAULT_PROFILE|AWS_REGION|AWS_DEFAULT_REGION)\s*=\s*["']?([^\s"';]+)""",
+    re.VERBOSE,
+)
+#: Commands that run another command: the one after them is the tool.
+_WRAPPERS = frozenset(
+    {"sudo", "time", "env", "exec", "command", "nohup", "npx", "poetry", "pipenv"}
+)
+_NAME = re.compile(r"^[\w.@+:/-]+$")
+
+
+@dataclass(frozen=True)
+class CommandLine:
+    """What the command lines of a paste say: the first tool named, the last profile and region
+    (a later command line is nearer to the error)."""
+
+    tool: str | None = None
+    command: str | None = None
+    facts: Mapping[str, str] = field(default_factory=dict)
+
+
+def _words_of(line: str) -> list[str]:
+    try:
+        return shlex.split(line, posix=True)
+    except ValueError:  # an unbalanced quote: split on blanks
+        return line.split()
+
+
+def _options(words: list[str], facts: dict[str, str]) -> None:
+    for index, word in enumerate(words):
+        for option in ("profile", "region"):
+            flag = f"--{option}"
+            value: str | None = None
+            if word == flag and index + 1 < len(words):
+                value = words[index + 1]
+            elif word.startswith(flag + "="):
+                value = word[len(flag) + 1 :]
+            if value and _NAME.match(value):
+                facts[option] = value
+
+
+def _command(words: list[str], commands: Mapping[str, str]) -> tuple[str, str] | None:
+    """(the command word, its tool) of a command line whose first program is a known tool."""
+    for word in words:
+        if "=" in word and re.match(r"^[A-Za-z_]\w*=", word):
+            continue  # VAR=value before the command
+        name = word.rsplit("/", 1)[-1].lower()
+        if name.endswith(".exe"):
+            name = name[:-4]
+        if name in _WRAPPERS:
+            continue
+        tool = commands.get(name)
+        return (name, tool) if tool is not None else None
+    return None
+
+
+def command_lines(lines: Iterable[str], commands: Mapping[str, str]) -> CommandLine:
+    """The profile, region and tool that the pasted command lines show.
+
+    A line counts when it starts with a shell prompt, or with a command `commands` knows
+    (`aws`, `terraform`, ... mapped to their tool ids); `export AWS_PROFILE=...` and the like
+    count on any line.
+    """
+    facts: dict[str, str] = {}
+    tool = command = None
+    for line in lines:
+        for name, value in _ASSIGNMENT.findall(line):
+            if _NAME.match(value):
+                facts["profile" if "PROFILE" in name else "region"] = value
+        prompt = _PROMPT.match(line)
+        rest = line[prompt.end() :] if prompt else line
+        words = _words_of(rest[:2_000])
+        found = _command(words, commands) if words else None
+        if found is None and prompt is None:
+            continue
+        _options(words, facts)
+        if found is not None and tool is None:
+            command, tool = found
+    return CommandLine(tool, command, facts)
