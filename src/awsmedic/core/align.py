@@ -183,31 +183,39 @@ def slot_values(alignment: Alignment, tokens: Tokens) -> dict[str, str]:
             raw = tokens.text[tokens.line_bounds(right)[0] : tokens.starts[right]]
         else:
             continue
-        value = _cut(raw, slot)
+        value = _cut(raw, slot, count)
         if value:
             values.setdefault(slot.name, value[:MAX_SLOT_VALUE])
     return values
 
 
-def _literal(text: str) -> str:
-    """A regular expression for the literal text around a slot: its punctuation as written,
-    any spacing, and any words where it has words (stop words, which the paste may word
-    differently: `does not`, `doesn't`)."""
+def _literal(text: str, *, tail: bool = False) -> str:
+    """A regular expression for the literal text beside a slot: its punctuation as written,
+    any spacing, its words if the paste has them. Behind a slot (`tail`), other words may
+    follow too, up to the next word that was found: the stop words a paste words differently
+    (`does not`, `doesn't`)."""
     parts = []
     for piece in re.findall(r"[A-Za-z0-9]+|\s+|[^A-Za-z0-9\s]", text):
         if piece.isspace():
             parts.append(r"\s*")
         elif piece[0].isalnum():
-            parts.append(r"(?:[\w']+\s*)*?")
+            parts.append(rf"(?:{re.escape(piece)}\b)?")
         else:
             parts.append(re.escape(piece))
+    if tail:
+        parts.append(r"[\w'\s]*")
     return "".join(parts)
 
 
-def _cut(raw: str, slot: Slot) -> str:
-    before = slot.before.strip() if slot.after > 0 else ""
-    behind = slot.behind
-    pattern = rf"\s*{_literal(before)}(?P<value>.*?){_literal(behind.rstrip())}\s*"
+def _cut(raw: str, slot: Slot, words: int) -> str:
+    if len(raw) > 2 * MAX_SLOT_VALUE:  # bounded work: such a value is cut short anyway
+        return raw.strip()
+    before = slot.before if slot.after > 0 else ""
+    # Other words behind the slot only where punctuation ends the value: a value is never
+    # cut at a word of its own.
+    tail = slot.after < words and re.search(r"[^\w\s]", slot.behind) is not None
+    behind = _literal(slot.behind, tail=tail)
+    pattern = rf"\s*{_literal(before)}(?P<value>.*?){behind}"
     found = re.fullmatch(pattern, raw, re.IGNORECASE | re.DOTALL)
     if found is not None and found.group("value").strip():
         return found.group("value")

@@ -36,12 +36,15 @@ def merge_facts(
     base: Mapping[str, Fact] | None = None,
 ) -> dict[str, Fact]:
     """Probe facts, over `base` (context facts); the pasted error's facts win where they name
-    the failing request (TEXT_FIRST) and fill in what nothing else knows."""
+    the failing request (TEXT_FIRST), over a mere default (the profile `default` when nothing
+    selects one, where the error names the profile it failed with), and fill in what nothing
+    else knows."""
     facts: dict[str, Fact] = dict(base or {})
     for item in evidence:
         facts.update(item.facts)
     for name, fact in text_facts.items():
-        if name in TEXT_FIRST or name not in facts:
+        held = facts.get(name)
+        if name in TEXT_FIRST or held is None or held.source == "default":
             facts[name] = fact
     return facts
 
