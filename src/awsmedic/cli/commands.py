@@ -131,7 +131,7 @@ def _print_text(ctx: Context, book: SecretBook, outcome: Outcome) -> None:
     width = None if tty else PIPED_WIDTH
     printer = Printer(make_console(ctx.stdout, no_color=ctx.no_color or not tty, width=width), book)
     if outcome.recognition.best is None:
-        printer.no_match()
+        printer.no_match(outcome.recognition.lookalike)
     else:
         printer.outcome(outcome)
 
