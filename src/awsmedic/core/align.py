@@ -3,9 +3,9 @@
 A phrase scores the share of its words found in order in one place of the paste (0-100). Between
 two found words, the paste may hold as many words as the phrase skipped there (a word written
 differently), plus a few more at a small cost (`INSERTION_COST`, at most `MAX_INSERTIONS`). Where
-the phrase has a slot, the paste may hold anything: the score never depends on how long a
-profile name, an ARN or a path is. Only a line break or two bound a slot (`MAX_SLOT_LINES`), so
-the words of one message are not taken from unrelated lines.
+the phrase has a slot, the paste may hold anything, over any number of lines (messages are
+wrapped): the score never depends on how long a profile name, an ARN or a path is. Only a blank
+line bounds a slot, so that the words of one message are not taken from another paragraph.
 
 This is a chaining dynamic programme over the paste positions of the phrase's words (found
 through `Tokens.where`), not a scan of the paste: its cost grows with how often the phrase's
@@ -25,7 +25,6 @@ from awsmedic.kb.phrases import Phrase, Slot, word_of
 
 INSERTION_COST = 0.5
 MAX_INSERTIONS = 3
-MAX_SLOT_LINES = 2
 #: Slot values longer than this are cut (they end up in facts, steps and transcripts).
 MAX_SLOT_VALUE = 512
 
@@ -41,6 +40,7 @@ class Tokens:
     starts: tuple[int, ...]
     ends: tuple[int, ...]
     lines: tuple[int, ...]
+    paragraphs: tuple[int, ...]  # blank lines separate paragraphs
     where: dict[str, list[int]]  # word -> its positions, ascending
     line_starts: tuple[int, ...]
 
@@ -51,11 +51,15 @@ class Tokens:
         starts: list[int] = []
         ends: list[int] = []
         numbers: list[int] = []
+        paragraphs: list[int] = []
+        paragraph = 0
         where: dict[str, list[int]] = {}
         line_starts: list[int] = []
         offset = 0
         for number, line in enumerate(lines):
             line_starts.append(offset)
+            if not line.strip():
+                paragraph += 1
             for found in _TOKEN.finditer(line):
                 word = word_of(found.group(0))
                 if word is None:
@@ -65,6 +69,7 @@ class Tokens:
                 starts.append(offset + found.start())
                 ends.append(offset + found.end())
                 numbers.append(number)
+                paragraphs.append(paragraph)
             offset += len(line) + 1
         return cls(
             text,
@@ -72,6 +77,7 @@ class Tokens:
             tuple(starts),
             tuple(ends),
             tuple(numbers),
+            tuple(paragraphs),
             where,
             tuple(line_starts),
         )
@@ -105,8 +111,8 @@ def align(phrase: Phrase, tokens: Tokens) -> Alignment | None:
         return None
     segment = phrase.segment
     first_of_segment = [segment.index(segment[i]) for i in range(count)]
-    # Per word of the phrase, chains ending on it, best first, for slot gaps (monotonic queue
-    # over lines: only chains from the last MAX_SLOT_LINES lines can continue over a slot).
+    # Per word of the phrase, chains ending on it, best first, for slot gaps (a monotonic
+    # queue: only chains from the same paragraph can continue over a slot).
     by_word: list[deque[tuple[int, float, int]]] = [deque() for _ in range(count)]
     recent: deque[tuple[int, int, float, int]] = deque()  # (position, word, score, match)
     scores: list[float] = []
@@ -115,14 +121,14 @@ def align(phrase: Phrase, tokens: Tokens) -> Alignment | None:
     pending: list[tuple[int, int, float, int]] = []
     for position, index in occurrences:
         if pending and pending[0][0] != position:
-            _publish(pending, by_word, recent, tokens.lines)
+            _publish(pending, by_word, recent, tokens.paragraphs)
         while recent and recent[0][0] < position - reach:
             recent.popleft()
-        line = tokens.lines[position]
+        paragraph = tokens.paragraphs[position]
         best, previous = 1.0, -1
         for word in range(first_of_segment[index]):  # over a slot: any distance
             queue = by_word[word]
-            while queue and queue[0][0] < line - MAX_SLOT_LINES:
+            while queue and queue[0][0] < paragraph:
                 queue.popleft()
             if queue and queue[0][1] + 1.0 > best:
                 best, previous = queue[0][1] + 1.0, queue[0][2]
@@ -152,7 +158,7 @@ def _publish(
     pending: list[tuple[int, int, float, int]],
     by_word: list[deque[tuple[int, float, int]]],
     recent: deque[tuple[int, int, float, int]],
-    lines: tuple[int, ...],
+    paragraphs: tuple[int, ...],
 ) -> None:
     """Make the chains ending at one paste position available to later positions (never to
     the same one: a word of the paste stands for one word of the phrase)."""
@@ -162,7 +168,7 @@ def _publish(
         queue = by_word[index]
         while queue and queue[-1][1] <= score:
             queue.pop()  # a later chain, as good or better, outlives it in every window
-        queue.append((lines[position], score, match))
+        queue.append((paragraphs[position], score, match))
     pending.clear()
 
 
