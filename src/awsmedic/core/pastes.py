@@ -142,7 +142,8 @@ def message_lines(text: str) -> list[str]:
     prefixes taken off, request ids and time stamps blanked (they only add noise)."""
     lines: list[str] = []
     for raw in text.split("\n"):
-        for line in _unwrap(raw).split("\n"):
+        # A log line's own prefix first (a time stamp before JSON), then those of what it held.
+        for line in _unwrap(strip_prefixes(raw)).split("\n"):
             line = strip_prefixes(line)
             line = _UUID.sub("#", line)
             lines.append(_TIMESTAMP.sub("#", line))
