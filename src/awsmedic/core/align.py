@@ -216,12 +216,16 @@ def _literal(text: str, *, tail: bool = False) -> str:
 def _cut(raw: str, slot: Slot, words: int) -> str:
     if len(raw) > 2 * MAX_SLOT_VALUE:  # bounded work: such a value is cut short anyway
         return raw.strip()
-    before = slot.before if slot.after > 0 else ""
-    # Other words behind the slot only where punctuation ends the value: a value is never
-    # cut at a word of its own.
-    tail = slot.after < words and re.search(r"[^\w\s]", slot.behind) is not None
-    behind = _literal(slot.behind, tail=tail)
-    pattern = rf"\s*{_literal(before)}(?P<value>.*?){behind}"
+    before = _literal(slot.before) if slot.after > 0 else ""
+    if slot.after == words:  # the last part of a phrase: its value runs to the end of the line
+        closing = slot.behind.strip()
+        rest = rf"{_literal(closing)}(?:\s.*)?" if closing else r"\s*"
+        pattern = rf"\s*{before}(?P<value>.*?){rest}"
+    else:
+        # Other words behind the slot only where punctuation ends the value: a value is never
+        # cut at a word of its own.
+        tail = re.search(r"[^\w\s]", slot.behind) is not None
+        pattern = rf"\s*{before}(?P<value>.*?){_literal(slot.behind, tail=tail)}"
     found = re.fullmatch(pattern, raw, re.IGNORECASE | re.DOTALL)
     if found is not None and found.group("value").strip():
         return found.group("value")
