@@ -174,6 +174,12 @@ _WRAPPERS = frozenset(
     {"sudo", "time", "env", "exec", "command", "nohup", "npx", "poetry", "pipenv"}
 )
 _NAME = re.compile(r"^[\w.@+:/-]+$")
+# The program a line starts with, past `VAR=value` assignments and wrappers (cheap to try on
+# every line; only lines that pass are split like a shell would).
+_FIRST_WORD = re.compile(
+    r"\s*(?:[A-Za-z_]\w*=\S*\s+)*(?:(?:sudo|time|env|exec|command|nohup|npx|poetry|pipenv)\s+)*"
+    r"(?:\S*[/\\])?([\w.-]+?)(?:\.exe)?(?:\s|$)"
+)
 
 
 @dataclass(frozen=True)
@@ -231,11 +237,16 @@ def command_lines(lines: Iterable[str], commands: Mapping[str, str]) -> CommandL
     facts: dict[str, str] = {}
     tool = command = None
     for line in lines:
-        for name, value in _ASSIGNMENT.findall(line):
-            if _NAME.match(value):
-                facts["profile" if "PROFILE" in name else "region"] = value
+        if "AWS_" in line:
+            for name, value in _ASSIGNMENT.findall(line):
+                if _NAME.match(value):
+                    facts["profile" if "PROFILE" in name else "region"] = value
         prompt = _PROMPT.match(line)
         rest = line[prompt.end() :] if prompt else line
+        if prompt is None:  # without a prompt, only a line that starts with a known command
+            first = _FIRST_WORD.match(rest)
+            if first is None or first.group(1).lower() not in commands:
+                continue
         words = _words_of(rest[:2_000])
         found = _command(words, commands) if words else None
         if found is None and prompt is None:

@@ -182,7 +182,7 @@ class Tool:
     commands: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Lookalike:
     """Text that reads like an AWS authentication error but comes from something else (MinIO,
     another cloud, a GitHub token): found by `patterns`, unless one of `unless` is found."""
@@ -192,10 +192,25 @@ class Lookalike:
     patterns: tuple[Pattern, ...]
     unless: tuple[Pattern, ...] = ()
 
+    @functools.cached_property
+    def _any(self) -> Pattern | None:
+        """The patterns as one alternation: one scan of the paste instead of one each (None
+        when they cannot be joined, a pattern with a global inline flag, say)."""
+        joined = Pattern("|".join(f"(?:{p.source})" for p in self.patterns))
+        try:
+            joined.compile()
+        except re.error:
+            return None
+        return joined
+
     def found_in(self, text: str) -> bool:
-        return any(p.search(text) for p in self.patterns) and not any(
-            p.search(text) for p in self.unless
+        joined = self._any
+        found = (
+            joined.search(text)
+            if joined is not None
+            else any(p.search(text) for p in self.patterns)
         )
+        return found and not any(p.search(text) for p in self.unless)
 
 
 @dataclass(frozen=True)

@@ -72,6 +72,7 @@ def stem(word: str) -> str:
     return word
 
 
+@functools.lru_cache(maxsize=65_536)
 def word_of(token: str) -> str | None:
     """The stem a raw token stands for, or None when it is a stop word."""
     lower = token.lower()
