@@ -155,13 +155,13 @@ def message_lines(text: str) -> list[str]:
 _PROMPT = re.compile(
     r"""^\s*(?:
         (?:\([\w.-]+\)\s*)?                                   # a virtualenv or conda name
-        (?:[\w.-]+@[\w.-]+(?::\s*[^\s$#%>]*)?\s*[$#%>]         # user@host:~/dir$
-          |\[[^\]\n]*\]\s*[$#%>]                              # [user@host dir]$
-          |PS\s[^>\n]*>                                        # PowerShell
-          |[A-Za-z]:\\[^>\n]*>                                 # cmd.exe
-          |[➜❯→λ»](?:\s+[\w~./-]+)?(?:\s+git:\([^)]*\))?(?:\s+[✗✔])?
-          |[~\w./-]*\s*[$%#]
-        )\s+
+        (?:[\w.-]+@[\w.-]+(?::\s*[^\s$#%>]*)?\s*[$#%>]\s+     # user@host:~/dir$
+          |\[[^\]\n]*\]\s*[$#%>]\s+                          # [user@host dir]$
+          |PS\s[^>\n]*>\s*                                    # PowerShell
+          |[A-Za-z]:\\[^>\n]*>\s*                             # cmd.exe
+          |[➜❯→λ»](?:\s+[\w~./-]+)?(?:\s+git:\([^)]*\))?(?:\s+[✗✔])?\s+
+          |[~\w./-]*\s*[$%#]\s+
+        )
     )""",
     re.VERBOSE,
 )
