@@ -38,7 +38,10 @@ def test_log_and_ci_prefixes_are_taken_off(prefix: str) -> None:
 
 def test_a_message_is_not_cut_where_it_only_looks_like_a_prefix() -> None:
     assert strip_prefixes("Error loading SSO Token: x") == "Error loading SSO Token: x"
-    assert strip_prefixes("User: arn:aws:iam::1:user/me is not") == "User: arn:aws:iam::1:user/me is not"
+    assert (
+        strip_prefixes("User: arn:aws:iam::1:user/me is not")
+        == "User: arn:aws:iam::1:user/me is not"
+    )
 
 
 def test_json_log_lines_give_their_strings() -> None:
@@ -78,7 +81,11 @@ def test_windows_line_endings_and_terminal_escapes_are_cleaned() -> None:
             "aws-cli",
             {"profile": "dev", "region": "eu-west-1"},
         ),
-        ("[ec2-user@ip-10-0-0-1 ~]$ AWS_PROFILE=prod aws sts get-caller-identity", "aws-cli", {"profile": "prod"}),
+        (
+            "[ec2-user@ip-10-0-0-1 ~]$ AWS_PROFILE=prod aws sts get-caller-identity",
+            "aws-cli",
+            {"profile": "prod"},
+        ),
         ("PS C:\\Users\\me> aws s3 ls --profile=ci", "aws-cli", {"profile": "ci"}),
         ("C:\\work>aws.exe s3 ls --region us-east-2", "aws-cli", {"region": "us-east-2"}),
         ("➜  infra git:(main) ✗ terraform plan", "terraform", {}),
