@@ -9,9 +9,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from benchmarks.recall import Result, evaluate, load
 
 from awsmedic.kb import load_checked, shipped_dir
-from benchmarks.recall import Result, evaluate, load
 
 CORPUS = Path(__file__).parents[1] / "data" / "corpus-dev.jsonl"
 FLOORS = {1: 64 / 98, 3: 83 / 98, 5: 87 / 98}

@@ -97,15 +97,19 @@ def unescape(text: str) -> str:
     return _JSON_ESCAPE.sub(one, text)
 
 
-def _json_strings(value: object) -> Iterable[str]:
-    if isinstance(value, str):
-        yield value
-    elif isinstance(value, dict):
-        for item in value.values():
-            yield from _json_strings(item)
-    elif isinstance(value, list):
-        for item in value:
-            yield from _json_strings(item)
+def _json_strings(value: object) -> list[str]:
+    """The strings of a JSON value, in document order (no recursion: input is hostile)."""
+    found: list[str] = []
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            found.append(item)
+        elif isinstance(item, dict):
+            stack.extend(reversed(list(item.values())))
+        elif isinstance(item, list):
+            stack.extend(reversed(item))
+    return found
 
 
 def _unwrap(line: str) -> str:
@@ -114,8 +118,8 @@ def _unwrap(line: str) -> str:
     if stripped.startswith(("{", "[")):
         try:
             return "\n".join(_json_strings(json.loads(stripped)))
-        except ValueError:
-            return unescape(line)  # cut short or not quite JSON: its strings still read
+        except (ValueError, RecursionError):  # cut short, not quite JSON, or nested too deep
+            return unescape(line)
     if stripped.startswith('"') or re.match(r'\s*"[\w.-]+"\s*:\s*"', line):
         return unescape(line)
     if _LOGFMT_LINE.search(line):
@@ -154,14 +158,16 @@ def message_lines(text: str) -> list[str]:
 
 _PROMPT = re.compile(
     r"""^\s*(?:
-        (?:\([\w.-]+\)\s*)?                                   # a virtualenv or conda name
-        (?:[\w.-]+@[\w.-]+(?::\s*[^\s$#%>]*)?\s*[$#%>]\s+     # user@host:~/dir$
-          |\[[^\]\n]*\]\s*[$#%>]\s+                          # [user@host dir]$
+        (?:\([\w.-]+\)[ \t]*)?                                 # a virtualenv or conda name
+        (?:[\w.-]+@[\w.-]+(?::[^\s$#%>]*)?[ \t]?[$#%>]\s+     # user@host:~/dir$
+          |\[[^\]\n]*\][ \t]?[$#%>]\s+                        # [user@host dir]$
           |PS\s[^>\n]*>\s*                                    # PowerShell
           |[A-Za-z]:\\[^>\n]*>\s*                             # cmd.exe
           |[➜❯→λ»](?:\s+[\w~./-]+)?(?:\s+git:\([^)]*\))?(?:\s+[✗✔])?\s+
-          |[~\w./-]*\s*[$%#]\s+
+          |[~\w./-]*[ \t]?[$%#]\s+
         )
+        # (One optional blank before each sign, never `\s*`: two runs of blanks in a row
+        # would make a long line of spaces cost quadratic time.)
     )""",
     re.VERBOSE,
 )
