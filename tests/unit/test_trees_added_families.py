@@ -95,19 +95,79 @@ SIGV2 = (
     " mechanism you have provided is not supported. Please use AWS4-HMAC-SHA256."
 )
 EKS_OK = ("kubeconfig-exec-aws", "exec-api-current", "exec-profile-set")
-PLAIN = {"denial.message": ("denial-parsed",), "creds.chain": (), "identity.compare": ("no-other-identity",)}  # fmt: skip
+PLAIN = {
+    "denial.message": ("denial-parsed",),
+    "creds.chain": (),
+    "identity.compare": ("no-other-identity",),
+}
 
 CASES = [
     # eks-unauthorized
-    ("eks: unmapped", UNAUTHORIZED, {"kube.config": EKS_OK, "kube.identity": ("kube-identity-ok",)}, {}, "eks-unauthorized", "likely"),  # fmt: skip
-    ("eks: offline", UNAUTHORIZED, {"kube.config": EKS_OK, "kube.identity": Status.SKIPPED}, {}, "eks-unauthorized", "likely"),  # fmt: skip
-    ("eks: expired keys", UNAUTHORIZED, {"kube.config": EKS_OK, "kube.identity": ("kube-identity-expired",)}, {}, "expired-temporary-credentials", "likely"),  # fmt: skip
-    ("eks: role refused", UNAUTHORIZED, {"kube.config": EKS_OK, "kube.identity": ("kube-identity-role-refused",)}, {}, "assume-role-denied", "likely"),  # fmt: skip
-    ("eks: context not aws, eks", UNAUTHORIZED, {"kube.config": ("kubeconfig-exec-not-aws",)}, {"eks-cluster": "yes"}, "eks-unauthorized", "possible"),  # fmt: skip
-    ("eks: not eks", UNAUTHORIZED, {"kube.config": ("kubeconfig-exec-not-aws",)}, {"eks-cluster": "no"}, "unknown", "possible"),  # fmt: skip
+    (
+        "eks: unmapped",
+        UNAUTHORIZED,
+        {"kube.config": EKS_OK, "kube.identity": ("kube-identity-ok",)},
+        {},
+        "eks-unauthorized",
+        "likely",
+    ),
+    (
+        "eks: offline",
+        UNAUTHORIZED,
+        {"kube.config": EKS_OK, "kube.identity": Status.SKIPPED},
+        {},
+        "eks-unauthorized",
+        "likely",
+    ),
+    (
+        "eks: expired keys",
+        UNAUTHORIZED,
+        {"kube.config": EKS_OK, "kube.identity": ("kube-identity-expired",)},
+        {},
+        "expired-temporary-credentials",
+        "likely",
+    ),
+    (
+        "eks: role refused",
+        UNAUTHORIZED,
+        {"kube.config": EKS_OK, "kube.identity": ("kube-identity-role-refused",)},
+        {},
+        "assume-role-denied",
+        "likely",
+    ),
+    (
+        "eks: context not aws, eks",
+        UNAUTHORIZED,
+        {"kube.config": ("kubeconfig-exec-not-aws",)},
+        {"eks-cluster": "yes"},
+        "eks-unauthorized",
+        "possible",
+    ),
+    (
+        "eks: not eks",
+        UNAUTHORIZED,
+        {"kube.config": ("kubeconfig-exec-not-aws",)},
+        {"eks-cluster": "no"},
+        "unknown",
+        "possible",
+    ),
     # eks-exec-api-version
-    ("exec api: kubeconfig says v1alpha1", ALPHA, {"kube.config": ("kubeconfig-exec-aws", "exec-api-v1alpha1")}, {}, "eks-exec-api-version", "confirmed"),  # fmt: skip
-    ("exec api: no kubeconfig here", ALPHA, {"kube.config": ("kubeconfig-missing",)}, {}, "eks-exec-api-version", "likely"),  # fmt: skip
+    (
+        "exec api: kubeconfig says v1alpha1",
+        ALPHA,
+        {"kube.config": ("kubeconfig-exec-aws", "exec-api-v1alpha1")},
+        {},
+        "eks-exec-api-version",
+        "confirmed",
+    ),
+    (
+        "exec api: no kubeconfig here",
+        ALPHA,
+        {"kube.config": ("kubeconfig-missing",)},
+        {},
+        "eks-exec-api-version",
+        "likely",
+    ),
     # SAML
     ("saml: refused", SAML_DENIED, {}, {}, "saml-assume-denied", "likely"),
     ("saml: signature", SAML_SIGNATURE, {}, {}, "saml-assertion-invalid", "likely"),
@@ -115,42 +175,234 @@ CASES = [
     # presigned URLs
     ("presigned: expired", EXPIRED_URL, {}, {}, "presigned-url-expired", "confirmed"),
     ("presigned: content-type", PRESIGNED_PUT, {}, {}, "presigned-signature-mismatch", "likely"),
-    ("presigned: longer than a week", PRESIGNED_TOO_LONG, {}, {}, "presigned-url-expired", "likely"),  # fmt: skip
+    (
+        "presigned: longer than a week",
+        PRESIGNED_TOO_LONG,
+        {},
+        {},
+        "presigned-url-expired",
+        "likely",
+    ),
     # unsigned and half-signed
-    ("incomplete: space in key id", KEY_WITH_SPACE, {"values.hygiene": ("credential-value-stray-characters",)}, {}, "stray-characters", "confirmed"),  # fmt: skip
-    ("incomplete: clean values", KEY_WITH_SPACE, {"values.hygiene": ("values-clean",)}, {}, "incomplete-signature", "likely"),  # fmt: skip
+    (
+        "incomplete: space in key id",
+        KEY_WITH_SPACE,
+        {"values.hygiene": ("credential-value-stray-characters",)},
+        {},
+        "stray-characters",
+        "confirmed",
+    ),
+    (
+        "incomplete: clean values",
+        KEY_WITH_SPACE,
+        {"values.hygiene": ("values-clean",)},
+        {},
+        "incomplete-signature",
+        "likely",
+    ),
     ("incomplete: jwt", JWT_TO_IAM_API, {}, {}, "incomplete-signature", "likely"),
-    ("missing token: --no-sign-request", UNSIGNED, {}, {}, "missing-authentication-token", "confirmed"),  # fmt: skip
+    (
+        "missing token: --no-sign-request",
+        UNSIGNED,
+        {},
+        {},
+        "missing-authentication-token",
+        "confirmed",
+    ),
     ("missing token: api gateway", API_GATEWAY, {}, {}, "missing-authentication-token", "likely"),
     # ECR
-    ("ecr: no login", NO_BASIC_AUTH, {"docker.ecr-login": ("ecr-login-missing",)}, {}, "ecr-auth-token", "confirmed"),  # fmt: skip
-    ("ecr: helper not on PATH", NO_BASIC_AUTH, {"docker.ecr-login": ("ecr-helper-configured", "ecr-helper-missing")}, {}, "ecr-auth-token", "confirmed"),  # fmt: skip
-    ("ecr: valid here", NO_BASIC_AUTH, {"docker.ecr-login": ("ecr-login-valid",)}, {"same-environment": "yes"}, "ecr-auth-token", "possible"),  # fmt: skip
-    ("ecr: expired, token in a store", ECR_EXPIRED, {"docker.ecr-login": ("ecr-login-in-store",)}, {}, "ecr-auth-token", "confirmed"),  # fmt: skip
+    (
+        "ecr: no login",
+        NO_BASIC_AUTH,
+        {"docker.ecr-login": ("ecr-login-missing",)},
+        {},
+        "ecr-auth-token",
+        "confirmed",
+    ),
+    (
+        "ecr: helper not on PATH",
+        NO_BASIC_AUTH,
+        {"docker.ecr-login": ("ecr-helper-configured", "ecr-helper-missing")},
+        {},
+        "ecr-auth-token",
+        "confirmed",
+    ),
+    (
+        "ecr: valid here",
+        NO_BASIC_AUTH,
+        {"docker.ecr-login": ("ecr-login-valid",)},
+        {"same-environment": "yes"},
+        "ecr-auth-token",
+        "possible",
+    ),
+    (
+        "ecr: expired, token in a store",
+        ECR_EXPIRED,
+        {"docker.ecr-login": ("ecr-login-in-store",)},
+        {},
+        "ecr-auth-token",
+        "confirmed",
+    ),
     # tool too old for the configuration
-    ("old tool: sso-session profile", OLD_TOOL, {"config.sdk-features": ("profile-uses-sso-session", "sso-session-complete")}, {}, "tool-too-old-for-config", "confirmed"),  # fmt: skip
-    ("old tool: session section incomplete", OLD_TOOL, {"config.sdk-features": ("profile-uses-sso-session",)}, {}, "sso-misconfigured", "likely"),  # fmt: skip
-    ("old tool: profile elsewhere", OLD_TOOL, {"config.sdk-features": ("profile-uses-no-new-settings",)}, {}, "tool-too-old-for-config", "likely"),  # fmt: skip
-    ("old tool: no credentials with login_session", NO_CREDENTIALS, {"creds.chain": (), "config.sdk-features": ("profile-uses-login-session",)}, {"same-environment": "yes"}, "tool-too-old-for-config", "likely"),  # fmt: skip
-    ("old tool: no credentials, plain profile", NO_CREDENTIALS, {"creds.chain": (), "config.sdk-features": ("profile-uses-no-new-settings",)}, {"same-environment": "yes"}, "unknown", "possible"),  # fmt: skip
+    (
+        "old tool: sso-session profile",
+        OLD_TOOL,
+        {"config.sdk-features": ("profile-uses-sso-session", "sso-session-complete")},
+        {},
+        "tool-too-old-for-config",
+        "confirmed",
+    ),
+    (
+        "old tool: session section incomplete",
+        OLD_TOOL,
+        {"config.sdk-features": ("profile-uses-sso-session",)},
+        {},
+        "sso-misconfigured",
+        "likely",
+    ),
+    (
+        "old tool: profile elsewhere",
+        OLD_TOOL,
+        {"config.sdk-features": ("profile-uses-no-new-settings",)},
+        {},
+        "tool-too-old-for-config",
+        "likely",
+    ),
+    (
+        "old tool: no credentials with login_session",
+        NO_CREDENTIALS,
+        {"creds.chain": (), "config.sdk-features": ("profile-uses-login-session",)},
+        {"same-environment": "yes"},
+        "tool-too-old-for-config",
+        "likely",
+    ),
+    (
+        "old tool: no credentials, plain profile",
+        NO_CREDENTIALS,
+        {"creds.chain": (), "config.sdk-features": ("profile-uses-no-new-settings",)},
+        {"same-environment": "yes"},
+        "unknown",
+        "possible",
+    ),
     # botocore[crt]
-    ("crt: login profile", LOGIN_CRT, {"login.session": ("login-cache-recent",)}, {}, "login-crt-missing", "confirmed"),  # fmt: skip
-    ("crt: not a login profile here", LOGIN_CRT, {"login.session": ("not-login-profile",)}, {}, "login-crt-missing", "likely"),  # fmt: skip
+    (
+        "crt: login profile",
+        LOGIN_CRT,
+        {"login.session": ("login-cache-recent",)},
+        {},
+        "login-crt-missing",
+        "confirmed",
+    ),
+    (
+        "crt: not a login profile here",
+        LOGIN_CRT,
+        {"login.session": ("not-login-profile",)},
+        {},
+        "login-crt-missing",
+        "likely",
+    ),
     ("crt: mrap", MRAP, {}, {}, "botocore-crt-missing", "likely"),
     # STS through its global endpoint
-    ("sts global: only regional reachable", STS_GLOBAL, {"sts.endpoint-mode": ("sts-mode-default", "sts-global-unreachable", "sts-regional-reachable")}, {}, "sts-global-endpoint-unreachable", "confirmed"),  # fmt: skip
-    ("sts global: no region", STS_GLOBAL, {"sts.endpoint-mode": ("sts-no-region", "sts-global-unreachable")}, {}, "sts-global-endpoint-unreachable", "likely"),  # fmt: skip
-    ("sts global: nothing reachable", STS_GLOBAL, {"sts.endpoint-mode": ("sts-global-unreachable", "sts-regional-unreachable"), "net.route": (), "net.connect": ("connect-timeout",)}, {}, "network-unreachable", "confirmed"),  # fmt: skip
-    ("sts global: reachable now", STS_GLOBAL, {"sts.endpoint-mode": ("sts-global-reachable", "sts-regional-reachable")}, {}, "sts-global-endpoint-unreachable", "possible"),  # fmt: skip
+    (
+        "sts global: only regional reachable",
+        STS_GLOBAL,
+        {
+            "sts.endpoint-mode": (
+                "sts-mode-default",
+                "sts-global-unreachable",
+                "sts-regional-reachable",
+            )
+        },
+        {},
+        "sts-global-endpoint-unreachable",
+        "confirmed",
+    ),
+    (
+        "sts global: no region",
+        STS_GLOBAL,
+        {"sts.endpoint-mode": ("sts-no-region", "sts-global-unreachable")},
+        {},
+        "sts-global-endpoint-unreachable",
+        "likely",
+    ),
+    (
+        "sts global: nothing reachable",
+        STS_GLOBAL,
+        {
+            "sts.endpoint-mode": ("sts-global-unreachable", "sts-regional-unreachable"),
+            "net.route": (),
+            "net.connect": ("connect-timeout",),
+        },
+        {},
+        "network-unreachable",
+        "confirmed",
+    ),
+    (
+        "sts global: reachable now",
+        STS_GLOBAL,
+        {"sts.endpoint-mode": ("sts-global-reachable", "sts-regional-reachable")},
+        {},
+        "sts-global-endpoint-unreachable",
+        "possible",
+    ),
     ("s3: sigv2", SIGV2, {}, {}, "s3-sigv4-required", "confirmed"),
     # a bare refusal, with the policy simulator's answer
-    ("simulator: no allow", DENIED, {**PLAIN, "iam.simulate": ("sim-implicit-deny",)}, {}, "iam-permission-denied", "confirmed"),  # fmt: skip
-    ("simulator: no allow on every resource", DENIED, {**PLAIN, "iam.simulate": ("sim-implicit-deny-unscoped",)}, {}, "iam-permission-denied", "likely"),  # fmt: skip
-    ("simulator: deny statement", DENIED, {**PLAIN, "iam.simulate": ("sim-explicit-deny",)}, {}, "explicit-deny-guardrail", "confirmed"),  # fmt: skip
-    ("simulator: scp", DENIED, {**PLAIN, "iam.simulate": ("sim-scp-deny",)}, {}, "explicit-deny-guardrail", "confirmed"),  # fmt: skip
-    ("simulator: boundary", DENIED, {**PLAIN, "iam.simulate": ("sim-boundary-deny",)}, {}, "explicit-deny-guardrail", "confirmed"),  # fmt: skip
-    ("simulator: allowed", DENIED, {**PLAIN, "iam.simulate": ("sim-allowed",)}, {}, "denied-beyond-identity-policy", "likely"),  # fmt: skip
-    ("simulator: refused", DENIED, {**PLAIN, "iam.simulate": ("sim-refused",)}, {}, "iam-permission-denied", "likely"),  # fmt: skip
+    (
+        "simulator: no allow",
+        DENIED,
+        {**PLAIN, "iam.simulate": ("sim-implicit-deny",)},
+        {},
+        "iam-permission-denied",
+        "confirmed",
+    ),
+    (
+        "simulator: no allow on every resource",
+        DENIED,
+        {**PLAIN, "iam.simulate": ("sim-implicit-deny-unscoped",)},
+        {},
+        "iam-permission-denied",
+        "likely",
+    ),
+    (
+        "simulator: deny statement",
+        DENIED,
+        {**PLAIN, "iam.simulate": ("sim-explicit-deny",)},
+        {},
+        "explicit-deny-guardrail",
+        "confirmed",
+    ),
+    (
+        "simulator: scp",
+        DENIED,
+        {**PLAIN, "iam.simulate": ("sim-scp-deny",)},
+        {},
+        "explicit-deny-guardrail",
+        "confirmed",
+    ),
+    (
+        "simulator: boundary",
+        DENIED,
+        {**PLAIN, "iam.simulate": ("sim-boundary-deny",)},
+        {},
+        "explicit-deny-guardrail",
+        "confirmed",
+    ),
+    (
+        "simulator: allowed",
+        DENIED,
+        {**PLAIN, "iam.simulate": ("sim-allowed",)},
+        {},
+        "denied-beyond-identity-policy",
+        "likely",
+    ),
+    (
+        "simulator: refused",
+        DENIED,
+        {**PLAIN, "iam.simulate": ("sim-refused",)},
+        {},
+        "iam-permission-denied",
+        "likely",
+    ),
 ]
 
 
@@ -177,12 +429,22 @@ def test_each_cause_is_reached_for_its_evidence(
 
 def test_every_added_cause_has_a_case() -> None:
     added = {
-        "eks-unauthorized", "eks-exec-api-version", "saml-assume-denied", "saml-assertion-invalid",
-        "presigned-url-expired", "presigned-signature-mismatch", "incomplete-signature",
-        "missing-authentication-token", "ecr-auth-token", "tool-too-old-for-config",
-        "login-crt-missing", "botocore-crt-missing", "sts-global-endpoint-unreachable",
-        "s3-sigv4-required", "denied-beyond-identity-policy",
-    }  # fmt: skip
+        "eks-unauthorized",
+        "eks-exec-api-version",
+        "saml-assume-denied",
+        "saml-assertion-invalid",
+        "presigned-url-expired",
+        "presigned-signature-mismatch",
+        "incomplete-signature",
+        "missing-authentication-token",
+        "ecr-auth-token",
+        "tool-too-old-for-config",
+        "login-crt-missing",
+        "botocore-crt-missing",
+        "sts-global-endpoint-unreachable",
+        "s3-sigv4-required",
+        "denied-beyond-identity-policy",
+    }
     assert added <= {case[4] for case in CASES}
 
 
@@ -190,7 +452,10 @@ def test_every_added_cause_has_a_case() -> None:
     ("text", "tree"),
     [
         (UNAUTHORIZED, "eks-unauthorized"),
-        ("error: You must be logged in to the server (the server has asked for the client to provide credentials)", "eks-unauthorized"),  # fmt: skip
+        (
+            "error: You must be logged in to the server (the server has asked for the client to provide credentials)",
+            "eks-unauthorized",
+        ),
         (ALPHA, "eks-exec-api-version"),
         (SAML_ROLE, "saml-federation"),
         (PRESIGNED_TOO_LONG, "presigned-url"),
@@ -201,7 +466,10 @@ def test_every_added_cause_has_a_case() -> None:
         (ECR_EXPIRED, "ecr-auth"),
         (OLD_TOOL, "tool-too-old"),
         (LOGIN_CRT, "missing-dependency"),
-        (LOGIN_CRT.replace("botocore.exceptions.MissingDependencyException: ", "ERROR: "), "missing-dependency"),  # fmt: skip
+        (
+            LOGIN_CRT.replace("botocore.exceptions.MissingDependencyException: ", "ERROR: "),
+            "missing-dependency",
+        ),
         (SIGV2, "s3-sigv4-required"),
     ],
 )

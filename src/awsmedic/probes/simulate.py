@@ -93,17 +93,21 @@ def _caller(run: ProbeInput, region: str | None) -> str | Evidence:
     return str(answer.get("Arn", ""))
 
 
-def _simulate(iam: Any, asked: Question) -> dict[str, Any]:
+def _simulate(iam: Any, asked: Question) -> tuple[dict[str, Any], Question]:
     answer = iam.simulate_principal_policy(
         PolicySourceArn=asked.source_arn,
         ActionNames=[asked.action],
         ResourceArns=[asked.resource],
     )
     results = answer.get("EvaluationResults") or [{}]
-    return dict(results[0])
+    return dict(results[0]), asked
 
 
-def _run(run: ProbeInput, asked: Question, region: str | None) -> dict[str, Any] | Evidence:
+def _run(
+    run: ProbeInput, asked: Question, region: str | None
+) -> tuple[dict[str, Any], Question] | Evidence:
+    """The simulator's result and the question it answered (the role's real ARN, when it has
+    a path), or Evidence saying why there is none."""
     iam = run.world.client("iam", region)
     try:
         return _simulate(iam, asked)
@@ -217,9 +221,10 @@ def simulate(run: ProbeInput) -> Evidence:
     asked = _question(run, caller)
     if isinstance(asked, Evidence):
         return asked
-    result = _run(run, asked, region)
-    if isinstance(result, Evidence):
-        return result
+    answered = _run(run, asked, region)
+    if isinstance(answered, Evidence):
+        return answered
+    result, asked = answered
     finding, sentence, kind = _verdict(result, asked)
     findings = [finding]
     details = [f"simulated {asked.action} on {asked.resource} for {asked.source_arn}"]

@@ -13,18 +13,21 @@ from __future__ import annotations
 
 import socket
 
-from awsmedic.aws import netcheck, netroute
+from awsmedic.aws import netcheck, netroute, sharedfiles
 from awsmedic.model import Evidence, Fact, Status
 from awsmedic.probes import ProbeInput, probe
 
 GLOBAL_HOST = "sts.amazonaws.com"
 _MODES = ("legacy", "regional")
-#: Name resolution, swapped in tests for one that points the AWS names at 127.0.0.1.
+#: Name resolution and the HTTPS port: tests point the AWS names at ports on 127.0.0.1.
 RESOLVER: netcheck.Resolver = socket.getaddrinfo
+PORTS: dict[str, int] = {}
 
 
-def reachable(run: ProbeInput, host: str, port: int = 443) -> tuple[bool, str]:
-    """Whether a TCP connection (or a proxy tunnel) to host:port opens, and what happened."""
+def reachable(run: ProbeInput, host: str) -> tuple[bool, str]:
+    """Whether a TCP connection (or a proxy tunnel) to the host's HTTPS port opens, and what
+    happened."""
+    port = PORTS.get(host, 443)
     timeout = run.ctx.network_timeout
     proxy, _, _ = netroute.proxy_for(f"https://{host}/", run.ctx.environ)
     target_host, target_port = (proxy.host, proxy.port) if proxy else (host, port)
@@ -49,17 +52,16 @@ def reachable(run: ProbeInput, host: str, port: int = 443) -> tuple[bool, str]:
 
 
 def _mode(run: ProbeInput) -> tuple[str, str]:
-    """The configured mode (legacy, regional or "") and where it was set."""
+    """The mode set explicitly (legacy, regional or "" when unset) and where: the default
+    differs between SDKs, so only an explicit setting says what every tool here does."""
     value = (run.ctx.env("AWS_STS_REGIONAL_ENDPOINTS") or "").strip().lower()
     if value:
         return value, "AWS_STS_REGIONAL_ENDPOINTS"
-    try:
-        configured = run.world.config_variable("sts_regional_endpoints")
-    except Exception:  # a broken profile: the setting is unknown
-        configured = None
-    if configured and str(configured).lower() in _MODES:
-        return str(configured).lower(), "sts_regional_endpoints in the profile"
-    return "", "not set"
+    selection = sharedfiles.selected_profile(run.ctx, run.text)
+    setting = sharedfiles.load(run.ctx).settings(selection.name).get("sts_regional_endpoints")
+    if setting is not None and setting.value.strip().lower() in _MODES:
+        return setting.value.strip().lower(), setting.where(run.ctx)
+    return "", "not set: botocore 1.40+ and the AWS CLI v2 use regional, older SDKs global"
 
 
 @probe(
