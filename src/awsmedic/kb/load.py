@@ -35,8 +35,11 @@ def _load_tools(path: Path, out: Collector) -> list[Tool]:
     return tools
 
 
+#: Text signals whose patterns come from botocore's data, not from a knowledge file.
+BUILTIN_SIGNALS = frozenset({"opt-in-region"})
+
+
 def builtin_signals() -> dict[str, tuple[Pattern, ...]]:
-    """Text signals whose patterns come from botocore's data, not from a knowledge file."""
     from awsmedic.aws import regions
 
     return {"opt-in-region": (BuiltPattern("<opt-in regions>", regions.opt_in_pattern),)}
@@ -53,7 +56,7 @@ def _load_signals(path: Path, out: Collector) -> dict[str, tuple[Pattern, ...]]:
         if not ID_RE.match(name) or strings(patterns) is None:
             out.add(path, f"signal '{name}' must be kebab-case and map to a list of patterns", line)
             continue
-        if name in builtin_signals():
+        if name in BUILTIN_SIGNALS:
             out.add(path, f"signal '{name}' is built in (from botocore's data): remove it", line)
             continue
         compiled = [compile_pattern(p, path, out, line) for p in patterns]
