@@ -128,6 +128,35 @@ def test_a_bodyless_head_answer_is_walked_from_the_credentials_up(
     assert walk(knowledge, text, evidence)[1:3] == (cause, confidence)
 
 
+GO_HEAD_403 = (
+    "operation error S3: HeadObject, https response error StatusCode: 403, RequestID: R1, "
+    "HostID: H1, api error Forbidden: Forbidden"
+)
+GO_HEAD_400 = (
+    "operation error S3: HeadBucket, https response error StatusCode: 400, RequestID: R1, "
+    "HostID: H1, api error BadRequest: Bad Request"
+)
+
+
+def test_the_go_sdks_head_answers_are_walked_the_same_way(knowledge: Knowledge) -> None:
+    """Go names a bodyless answer by its status: "Forbidden" is access-denied's code, whose
+    walk checks the credentials first for a HEAD request too."""
+    expired = {"creds.expiry": ("credentials-expired",)}
+    assert walk(knowledge, GO_HEAD_403, expired)[:3] == (
+        "access-denied",
+        "expired-temporary-credentials",
+        "confirmed",
+    )
+    refused = {"creds.expiry": (), "clock.skew": (), "sts.identity": ("rejected-auth-failure",)}
+    assert walk(knowledge, GO_HEAD_403, refused)[1:3] == ("key-deleted", "possible")
+    stale = {"creds.keys": ("stale-session-token",)}
+    assert walk(knowledge, GO_HEAD_400, stale)[:3] == (
+        "s3-head-error",
+        "stale-session-token",
+        "confirmed",
+    )
+
+
 def test_the_region_cause_knows_botocore_follows_head_redirects(knowledge: Knowledge) -> None:
     """botocore's S3RegionRedirectorv2 redirects HeadObject and HeadBucket (301/400) itself."""
     import inspect
