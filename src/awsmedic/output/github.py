@@ -103,7 +103,7 @@ def workflow_annotations(
     diagnosis = outcome.diagnosis
     best = outcome.recognition.best
     if diagnosis is not None:
-        lines.append(f"Cause: {diagnosis.title} ({diagnosis.cause}, {diagnosis.confidence.value}).")
+        lines.append(f"Cause: {diagnosis.cause} ({diagnosis.confidence.value}).")
         if diagnosis.evidence:
             lines.append(f"Evidence: {diagnosis.evidence[0]}")
         step = first_step(diagnosis)
