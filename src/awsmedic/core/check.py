@@ -72,6 +72,9 @@ _KIND = {
     "boto-config": "keys",
 }
 _PROFILE_KIND = {"static": "keys", "web-identity": "web identity", "none": "none"}
+#: config.region's findings for "botocore has no region" (AWS_REGION alone is not read by it).
+NO_REGION = ("region-missing", "region-only-aws-region", "region-only-in-default")
+FALLBACK_REGION = "us-east-1"
 #: At most this many subjects are checked at once (each makes a few network calls).
 PARALLEL = 4
 
@@ -225,6 +228,18 @@ class Checker:
         if self.ctx.offline:
             summary = "no problem found in its settings; --offline: not asked who it is"
             return _done(case, replace(base, summary=summary))
+        region = case.evidence["config.region"]
+        if any(region.has(finding) for finding in NO_REGION):
+            # Ask in a default region all the same: a bad key matters more than a missing region.
+            ctx = replace(ctx, region=FALLBACK_REGION)
+            case = _Case(ctx, AwsWorld(ctx, self.book), case.evidence)
+            verdict = self._online(case, base)
+            return verdict if verdict.problem else self._no_region(case, verdict, region)
+        return self._online(case, base)
+
+    def _online(self, case: _Case, base: Verdict) -> Verdict:
+        """What only AWS can tell: who these credentials are."""
+        kind = base.kind
         if kind in ("role", "web identity"):
             return self._role(case, base)
         if kind == "process" and not self._consented(PROCESS_CONSENT):
@@ -236,6 +251,14 @@ class Checker:
             if match is not None:
                 return self._broken(case, base, *match)
         return self._identity(case, base)
+
+    def _no_region(self, case: _Case, verdict: Verdict, region: Evidence) -> Verdict:
+        diagnosis = self._diagnosis(case, "no-region", [region])
+        summary = (
+            f"{verdict.summary} (asked in {FALLBACK_REGION}); but {region.summary}: commands"
+            " that need a region fail with NoRegionError"
+        )
+        return replace(verdict, state=BROKEN, summary=summary, diagnosis=diagnosis)
 
     def _consented(self, probe_id: str) -> bool:
         return self.answers.get(CONSENT_PREFIX + probe_id) == "yes"
