@@ -75,9 +75,15 @@ def test_an_unrecognised_failure_keeps_its_status_and_says_nothing(
     assert (result.returncode, result.stdout, result.stderr) == (status, b"", b"boom\n")
 
 
-def test_a_signal_gives_128_plus_its_number(tmp_path: Path) -> None:
-    result = run("--", "sh", "-c", "kill -TERM $$", cwd=tmp_path)
-    assert result.returncode == 128 + 15
+def test_a_signal_gives_128_plus_its_number_and_no_diagnosis(tmp_path: Path) -> None:
+    code = (
+        f"import os, signal, sys; sys.stderr.write({CLI_ERROR!r}); sys.stderr.flush();"
+        " signal.signal(signal.SIGINT, signal.SIG_DFL); os.kill(os.getpid(), signal.SIGINT)"
+    )
+    result = run("--offline", "--", *python(code), cwd=tmp_path)
+    assert result.returncode == 128 + 2
+    assert result.stderr.decode() == CLI_ERROR  # interrupted: nothing to diagnose
+    assert run("--", "sh", "-c", "kill -TERM $$", cwd=tmp_path).returncode == 128 + 15
 
 
 def test_a_command_that_cannot_be_found_or_run(tmp_path: Path) -> None:
@@ -111,8 +117,19 @@ STALE = {
 
 def test_a_recognised_failure_is_diagnosed_after_the_output(tmp_path: Path) -> None:
     env = {**os.environ, **STALE}
-    result = run("--offline", "--", *python(FAILS_UNTIL_FIXED), cwd=tmp_path, env=env)
+    export = tmp_path / "case.md"
+    result = run(
+        "--offline",
+        "--export",
+        str(export),
+        "--",
+        *python(FAILS_UNTIL_FIXED),
+        cwd=tmp_path,
+        env=env,
+    )
     assert result.returncode == 254
+    assert "`stale-session-token`" in export.read_text()
+    assert env["AWS_SESSION_TOKEN"] not in export.read_text()
     assert result.stdout == b""
     said = result.stderr.decode()
     assert said.startswith(CLI_ERROR)

@@ -47,6 +47,7 @@ class NotExecutable(AwsMedicError):
 class Finished:
     status: int  # as a shell reports it
     capture: Capture
+    signalled: bool = False  # a signal ended it (Ctrl-C, a closed pipe): not an AWS failure
 
 
 def status_of(returncode: int) -> int:
@@ -233,4 +234,4 @@ def run_command(argv: Sequence[str], env: Mapping[str, str], capture: Capture) -
                 if fd >= 0:
                     with contextlib.suppress(OSError):
                         os.close(fd)
-    return Finished(status_of(returncode), capture)
+    return Finished(status_of(returncode), capture, signalled=returncode < 0)

@@ -70,9 +70,9 @@ def diagnose(ctx: Context, book: SecretBook, args: argparse.Namespace) -> int:
         mask_identity(ctx, book)
     text = _error_text(ctx, args)
     outcome, transcript = consult(ctx, book, args, text)
-    report(ctx, book, args, outcome)
-    if args.export:
+    if args.export:  # first: stdout may be a pipe that closes early (`| head -1`)
         _export(transcript, book, args)
+    report(ctx, book, args, outcome)
     return OK if outcome.recognition.best else NO_MATCH
 
 

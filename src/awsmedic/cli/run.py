@@ -49,8 +49,8 @@ def run(ctx: Context, book: SecretBook, args: argparse.Namespace) -> int:
     line = cmdline.read(words)
     environ = line.environment(ctx.environ)
     finished = run_command(line.argv, environ, Capture())
-    if finished.status == 0:
-        return 0
+    if finished.status == 0 or finished.signalled:  # Ctrl-C is no error to diagnose
+        return finished.status
     text = finished.capture.text()
     if not text.strip() or not _diagnose(ctx, book, args, line, text, finished.status):
         return finished.status
@@ -118,12 +118,12 @@ def _diagnose(
     failed = f"{shown(line)} exited with status {status}"
     if args.format == "text":
         print(f"\nawsmedic: {book.scrub(printable(failed))}; what went wrong:", file=ctx.stderr)
-    extra = {"run": {"command": line.display(), "exit_status": status}}
-    report(seen, book, args, outcome, extra=extra, failed=failed)
     if args.export:
         from awsmedic.output.exporting import export
 
         export(transcript, book, Path(args.export), force=args.force)
+    extra = {"run": {"command": line.display(), "exit_status": status}}
+    report(seen, book, args, outcome, extra=extra, failed=failed)
     return True
 
 
