@@ -8,6 +8,7 @@ diagnoses offline. tests/moto/test_run_e2e.py runs boto3 and the AWS CLI against
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -84,6 +85,27 @@ def test_a_signal_gives_128_plus_its_number_and_no_diagnosis(tmp_path: Path) -> 
     assert result.returncode == 128 + 2
     assert result.stderr.decode() == CLI_ERROR  # interrupted: nothing to diagnose
     assert run("--", "sh", "-c", "kill -TERM $$", cwd=tmp_path).returncode == 128 + 15
+
+
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT, signal.SIGHUP])
+def test_a_signal_sent_to_awsmedic_reaches_the_command(tmp_path: Path, signum: int) -> None:
+    """Not in a terminal (CI cancelling a job): awsmedic passes the signal on and ends with
+    the command's status."""
+    code = (
+        "import signal, sys, time; signal.signal(signal.SIGINT, signal.SIG_DFL);"
+        " print('ready', flush=True); time.sleep(60)"
+    )
+    with subprocess.Popen(
+        [*AWSMEDIC, "run", "--", *python(code)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        stdin=subprocess.DEVNULL,
+        cwd=tmp_path,
+    ) as process:
+        assert process.stdout is not None
+        assert process.stdout.readline() == b"ready\n"  # the command is running
+        process.send_signal(signum)
+        assert process.wait(timeout=30) == 128 + signum
 
 
 def test_a_command_that_cannot_be_found_or_run(tmp_path: Path) -> None:

@@ -66,7 +66,7 @@ class _Stream:
 
 
 def _open_stream(target: int) -> _Stream:
-    if os.isatty(target):
+    if os.isatty(target) and sys.platform != "win32":  # Windows has no pseudo-terminals
         import pty
         import termios
 
@@ -131,7 +131,7 @@ def _foreground(fd: int = 0) -> bool:
     itself (Ctrl-C), and a SIGINT we get came from there too."""
     try:
         return os.isatty(fd) and os.tcgetpgrp(fd) == os.getpgrp()
-    except OSError:
+    except (OSError, AttributeError):  # no job control here (Windows)
         return False
 
 
@@ -144,7 +144,7 @@ def _signals(child: list[subprocess.Popen[bytes]], streams: list[_Stream]) -> It
     terminal_signals = _foreground()
 
     def forward(signum: int, frame: FrameType | None) -> None:
-        if signum in (signal.SIGINT, signal.SIGQUIT) and terminal_signals:
+        if signum in (signal.SIGINT, getattr(signal, "SIGQUIT", None)) and terminal_signals:
             return  # the terminal sent it to the command as well
         if child:
             with contextlib.suppress(ProcessLookupError):
@@ -155,9 +155,12 @@ def _signals(child: list[subprocess.Popen[bytes]], streams: list[_Stream]) -> It
             if stream.pty:
                 _copy_size(stream.target, stream.source)
 
-    wanted = [signal.SIGINT, signal.SIGTERM, signal.SIGHUP, signal.SIGQUIT]
-    saved = {signum: signal.signal(signum, forward) for signum in wanted}
-    saved[signal.SIGWINCH] = signal.signal(signal.SIGWINCH, resize)
+    # Not every platform has every signal (Windows: no SIGHUP, SIGQUIT, SIGWINCH).
+    wanted = [getattr(signal, name, None) for name in ("SIGINT", "SIGTERM", "SIGHUP", "SIGQUIT")]
+    saved = {signum: signal.signal(signum, forward) for signum in wanted if signum is not None}
+    winch = getattr(signal, "SIGWINCH", None)
+    if winch is not None:
+        saved[winch] = signal.signal(winch, resize)
     try:
         yield
     finally:

@@ -134,7 +134,10 @@ def _markdown(outcome: Outcome, failed: str) -> str:
     from awsmedic.output.report import to_markdown
 
     body = to_markdown(outcome)
-    return f"{failed}.\n\n{body}" if failed else body
+    if not failed:
+        return body
+    title, _, rest = body.partition("\n")  # under the document's heading
+    return f"{title}\n\n{failed}.\n{rest}" if title.startswith("# ") else f"{failed}.\n\n{body}"
 
 
 def _report_github(ctx: Context, book: SecretBook, outcome: Outcome, failed: str) -> None:
