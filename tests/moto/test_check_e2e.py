@@ -90,7 +90,11 @@ def test_check_all_on_a_home_with_working_and_broken_profiles(aws: MotoAws, home
         + section("bob", gone)
         + section("admin", boss)
         + section("example", PLACEHOLDER)
-        + section("profile prefixed", good),
+        + section("profile prefixed", good)
+        # Quoted, as copied from a JSON document: configparser keeps the quotes.
+        + f'[quoted]\naws_access_key_id = "{good.access_key_id}"\n'
+        + f'aws_secret_access_key = "{good.secret_access_key}"\n'
+        + section("short", Keys(good.access_key_id[:16], good.secret_access_key)),
     )
     write(
         home,
@@ -102,7 +106,8 @@ def test_check_all_on_a_home_with_working_and_broken_profiles(aws: MotoAws, home
         "sso_region = us-east-1\n\n"
         "[profile ops]\nrole_arn = arn:aws:iam::123456789012:role/ops\nsource_profile = default\n\n"
         "[profile orphan]\nrole_arn = arn:aws:iam::123456789012:role/ops\nsource_profile = nobody\n\n"
-        "[settings]\nregion = eu-west-1\n",
+        "[settings]\nregion = eu-west-1\n\n"
+        "[profile console]\nlogin_session = arn:aws:iam::123456789012:user/alice\n",
     )
     expired_sso_token(home, "corp")
 
@@ -127,6 +132,10 @@ def test_check_all_on_a_home_with_working_and_broken_profiles(aws: MotoAws, home
     assert found["sso"]["cause"] == "sso-session-expired"
     assert "aws sso login --profile sso" in found["sso"]["first_step"]["commands"][0]
     assert found["orphan"]["cause"] == "source-profile-broken"
+    assert found["quoted"]["cause"] == "stray-characters"
+    assert found["short"]["cause"] == "key-typo"
+    assert (found["console"]["kind"], found["console"]["state"]) == ("login", "expired")
+    assert found["console"]["cause"] == "console-login-session-expired"
     # A role is checked by its source and its settings; using it waits for consent.
     ops = found["ops"]
     assert (ops["kind"], ops["state"]) == ("role", "unchecked")
