@@ -33,9 +33,9 @@ class Figure:
     name: str
     value: float
     unit: str
-    target: float | None = None  # the figure passes when value <= target
+    target: float | None = None  # the figure passes when value <= target (>= with at_least)
     note: str = ""
-    at_least: bool = False  # ... or, for a share such as recall, when value >= target
+    at_least: bool = False  # a floor (recall), not a ceiling (time)
 
     @property
     def passed(self) -> bool | None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -125,24 +125,49 @@ class Pattern:
         return f"Pattern({self.source!r})"
 
 
+class BuiltPattern(Pattern):
+    """A pattern built on first use by a function: a list that belongs to botocore's data (the
+    opt-in regions) is read from there, never copied into a knowledge file."""
+
+    __slots__ = ("_build",)
+
+    def __init__(self, label: str, build: Callable[[], str]) -> None:
+        super().__init__(label)
+        self._build = build
+
+    def compile(self) -> re.Pattern[str]:
+        if self._compiled is None:
+            self.source = self._build()
+            self._compiled = re.compile(self.source, re.IGNORECASE)
+        return self._compiled
+
+
 @dataclass(frozen=True, slots=True)
 class Hint:
-    """Points for causes when something is known: a pattern in the pasted text, a finding (of
-    a probe, or a text signal), or an answer (`question-id`, `answer`). Exactly one is set."""
+    """Points for causes when something is known. Exactly one of: a `pattern` over the pasted
+    text, a text `signal` (by name), a `finding` (of a probe, or a text signal), an `answer`
+    (`question-id`, `answer`)."""
 
+    pattern: Pattern | None
     boost: Mapping[str, int]
-    pattern: Pattern | None = None
+    signal: str | None = None
     finding: str | None = None
     answer: tuple[str, str] | None = None
     line: int | None = None
 
-    def applies(self, text: str, known: frozenset[str], answers: Mapping[str, str]) -> bool:
+    def applies(
+        self, text: str, known: frozenset[str], answers: Mapping[str, str] | None = None
+    ) -> bool:
+        """Whether it applies, given the text, what is known (text signals and findings) and
+        the answers given so far."""
         if self.pattern is not None:
             return self.pattern.search(text)
+        if self.signal is not None:
+            return self.signal in known
         if self.finding is not None:
             return self.finding in known
         if self.answer is not None:
-            return answers.get(self.answer[0]) == self.answer[1]
+            return (answers or {}).get(self.answer[0]) == self.answer[1]
         return False
 
 

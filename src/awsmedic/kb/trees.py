@@ -90,7 +90,7 @@ def _node(node_id: str, raw: object, path: Path, text: str, out: Collector) -> N
 
 
 _TREE_KEYS = {"id", "title", "codes", "phrases", "start", "nodes", "priors", "hints", "about"}
-_HINT_KINDS = ("pattern", "finding", "answer")
+_HINT_KINDS = ("pattern", "signal", "finding", "answer")
 
 
 def _hint(item: object, path: Path, text: str, out: Collector) -> Hint | None:
@@ -105,7 +105,8 @@ def _hint(item: object, path: Path, text: str, out: Collector) -> Hint | None:
         out.add(
             path,
             "each [[hints]] needs 'boost = { cause-id = points }' and one of 'pattern' (text),"
-            " 'finding' (a finding or text signal) or 'answer' ('question-id=answer')",
+            " 'signal' (a text signal's name), 'finding' (a finding or text signal) or 'answer'"
+            " ('question-id=answer')",
             line,
         )
         return None
@@ -117,17 +118,19 @@ def _hint(item: object, path: Path, text: str, out: Collector) -> Hint | None:
     kind, value = kinds[0], item[kinds[0]]
     if kind == "pattern":
         pattern = compile_pattern(value, path, out, line)
-        return None if pattern is None else Hint(points, pattern=pattern, line=line)
+        return None if pattern is None else Hint(pattern, points, line=line)
     if not isinstance(value, str) or not value:
         out.add(path, f"[[hints]] '{kind}' must be a non-empty string", line)
         return None
+    if kind == "signal":
+        return Hint(None, points, signal=value, line=line)
     if kind == "finding":
-        return Hint(points, finding=value, line=line)
+        return Hint(None, points, finding=value, line=line)
     question, sep, answer = value.partition("=")
     if not sep or not question or not answer:
         out.add(path, f"[[hints]] answer {value!r} must be written 'question-id=answer'", line)
         return None
-    return Hint(points, answer=(question.strip(), answer.strip()), line=line)
+    return Hint(None, points, answer=(question.strip(), answer.strip()), line=line)
 
 
 def _hints(raw: object, path: Path, text: str, out: Collector) -> tuple[Hint, ...]:
