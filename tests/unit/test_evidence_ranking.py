@@ -204,7 +204,7 @@ cause = "key-typo"
         ),
         (
             '[[hints]]\nfinding = "no-credentials"\npattern = "x"\nboost = { key-typo = 5 }\n',
-            "one of 'pattern' (text), 'finding' (a finding or text signal) or 'answer'",
+            "one of 'pattern' (text), 'signal' (a text signal's name), 'finding'",
         ),
         (
             '[[hints]]\nfinding = "no-credentials"\nboost = { clock-skew = 5 }\n',

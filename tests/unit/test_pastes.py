@@ -8,7 +8,13 @@ import pytest
 
 from awsmedic.core.pastes import command_lines, message_lines, prepare, strip_prefixes
 
-COMMANDS = {"aws": "aws-cli", "terraform": "terraform", "cdk": "cdk", "kubectl": "kubectl-eks"}
+COMMANDS = {
+    "aws": "aws-cli",
+    "terraform": "terraform",
+    "cdk": "cdk",
+    "kubectl": "kubectl-eks",
+    "sls": "serverless",
+}
 MESSAGE = "Unable to locate credentials"
 
 
@@ -93,7 +99,18 @@ def test_windows_line_endings_and_terminal_escapes_are_cleaned() -> None:
         ("aws sts get-caller-identity --profile admin", "aws-cli", {"profile": "admin"}),
         ("$ export AWS_DEFAULT_REGION=ap-south-1", None, {"region": "ap-south-1"}),
         ('$env:AWS_PROFILE="work"', None, {"profile": "work"}),
-        ("(venv) me@laptop % python deploy.py --region us-west-2", None, {"region": "us-west-2"}),
+        # A script's own options are its own: only AWS tools' options are read.
+        ("(venv) me@laptop % python deploy.py --region us-west-2", None, {}),
+        (
+            "$ sls deploy --aws-profile staging -r eu-north-1",
+            "serverless",
+            {"profile": "staging", "region": "eu-north-1"},
+        ),
+        (
+            "$ env AWS_REGION=eu-west-3 aws s3 ls --endpoint-url http://localhost:4566",
+            "aws-cli",
+            {"region": "eu-west-3", "endpoint_url": "http://localhost:4566"},
+        ),
     ],
 )
 def test_command_lines_name_the_profile_region_and_tool(

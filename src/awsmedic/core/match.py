@@ -143,6 +143,9 @@ class Matcher:
         frequency = Counter(word for phrase in phrases for word in phrase.words)
         self._index = _Index(phrases, frequency, PHRASE_CUTOFF / 100)
         self._near = _Index(phrases, frequency, NEAR_CUTOFF / 100)
+        self._exception_names = {
+            code.lower(): code for code in self._by_code if code.endswith(("Error", "Exception"))
+        }
         self._fallbacks = [knowledge.trees[t] for t in sorted(knowledge.trees)]
         self._fallbacks = [tree for tree in self._fallbacks if tree.about]
         self._commands = {
@@ -165,7 +168,10 @@ class Matcher:
         for groups in explicit:
             ordered.extend(g for g in groups if g)
         ordered.extend(_CAMEL.findall(text))
-        ordered.extend(re.findall(r"\b\w+(?:Error|Exception)\b", text))
+        # Exception names as people retype them ("incompleteSignatureException"): these are
+        # compared without case; a bare word ("forbidden") never is.
+        for name in re.findall(r"\b\w+(?:Error|Exception)\b", text):
+            ordered.append(self._exception_names.get(name.lower(), name))
         return [code for code in dict.fromkeys(ordered) if code in self._by_code]
 
     def _aligned(self, tokens: Tokens, index: _Index) -> dict[str, Alignment]:

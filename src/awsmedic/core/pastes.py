@@ -175,10 +175,8 @@ _ASSIGNMENT = re.compile(
     r"""(?:^|[\s;])(?:export\s+|set\s+|\$env:)?(AWS_PROFILE|AWS_DEFAULT_PROFILE|AWS_REGION|AWS_DEFAULT_REGION)\s*=\s*["']?([^\s"';]+)""",
     re.VERBOSE,
 )
-#: Commands that run another command: the one after them is the tool.
-_WRAPPERS = frozenset(
-    {"sudo", "time", "env", "exec", "command", "nohup", "npx", "poetry", "pipenv"}
-)
+#: Commands that run another command: the one after them is the program.
+_WRAPPERS = frozenset({"sudo", "time", "exec", "command", "nohup", "npx", "poetry", "pipenv"})
 _NAME = re.compile(r"^[\w.@+:/-]+$")
 # The program a line starts with, past `VAR=value` assignments and wrappers (cheap to try on
 # every line; only lines that pass are split like a shell would).
@@ -186,12 +184,20 @@ _FIRST_WORD = re.compile(
     r"\s*(?:[A-Za-z_]\w*=\S*\s+)*(?:(?:sudo|time|env|exec|command|nohup|npx|poetry|pipenv)\s+)*"
     r"(?:\S*[/\\])?([\w.-]+?)(?:\.exe)?(?:\s|$)"
 )
+#: Settings a command line gives, as text facts (their names are the steps' placeholders).
+_VARIABLES = {
+    "AWS_PROFILE": "profile",
+    "AWS_DEFAULT_PROFILE": "profile",
+    "AWS_REGION": "region",
+    "AWS_DEFAULT_REGION": "region",
+}
+_SETTINGS = ("profile", "region", "endpoint_url")
 
 
 @dataclass(frozen=True)
 class CommandLine:
-    """What the command lines of a paste say: the first tool named, the last profile and region
-    (a later command line is nearer to the error)."""
+    """What the command lines of a paste say: the first tool named, the last profile, region
+    and endpoint (a later command line is nearer to the error)."""
 
     tool: str | None = None
     command: str | None = None
@@ -205,59 +211,53 @@ def _words_of(line: str) -> list[str]:
         return line.split()
 
 
-def _options(words: list[str], facts: dict[str, str]) -> None:
-    for index, word in enumerate(words):
-        for option in ("profile", "region"):
-            flag = f"--{option}"
-            value: str | None = None
-            if word == flag and index + 1 < len(words):
-                value = words[index + 1]
-            elif word.startswith(flag + "="):
-                value = word[len(flag) + 1 :]
-            if value and _NAME.match(value):
-                facts[option] = value
+def _program(line: str, commands: Mapping[str, str]) -> bool:
+    """Whether a line (without a prompt) starts with a program `commands` knows."""
+    first = _FIRST_WORD.match(line)
+    return first is not None and first.group(1).lower() in commands
 
 
-def _command(words: list[str], commands: Mapping[str, str]) -> tuple[str, str] | None:
-    """(the command word, its tool) of a command line whose first program is a known tool."""
-    for word in words:
-        if "=" in word and re.match(r"^[A-Za-z_]\w*=", word):
-            continue  # VAR=value before the command
-        name = word.rsplit("/", 1)[-1].lower()
-        if name.endswith(".exe"):
-            name = name[:-4]
-        if name in _WRAPPERS:
-            continue
-        tool = commands.get(name)
-        return (name, tool) if tool is not None else None
-    return None
+def _settings(words: list[str], facts: dict[str, str]) -> str | None:
+    """Read one command line as the shell and the tool would (aws.cmdline: leading `NAME=VALUE`
+    words, `env`, each AWS tool's own options); add its settings to `facts` and return its
+    program's name."""
+    from awsmedic.aws import cmdline
+
+    while words and words[0] in _WRAPPERS:
+        words = words[1:]
+    read = cmdline.read(words)
+    for name, value in {**read.assignments, **read.env_assignments}.items():
+        if name in _VARIABLES and _NAME.match(value):
+            facts[_VARIABLES[name]] = value
+    for name in _SETTINGS:
+        setting = read.settings.get(name)
+        if setting and _NAME.match(setting):
+            facts[name] = setting
+    return read.tool
 
 
 def command_lines(lines: Iterable[str], commands: Mapping[str, str]) -> CommandLine:
-    """The profile, region and tool that the pasted command lines show.
+    """The profile, region, endpoint and tool that the pasted command lines show.
 
-    A line counts when it starts with a shell prompt, or with a command `commands` knows
+    A line counts when it starts with a shell prompt, or with a program `commands` knows
     (`aws`, `terraform`, ... mapped to their tool ids); `export AWS_PROFILE=...` and the like
-    count on any line.
+    count on any line. The options read are each tool's own (`--profile` for the AWS CLI,
+    `--aws-profile` for the Serverless Framework, ...): a script's `--region` is its own.
     """
     facts: dict[str, str] = {}
-    tool = command = None
+    tool: str | None = None
+    command: str | None = None
     for line in lines:
         if "AWS_" in line:
             for name, value in _ASSIGNMENT.findall(line):
                 if _NAME.match(value):
-                    facts["profile" if "PROFILE" in name else "region"] = value
+                    facts[_VARIABLES[name]] = value
         prompt = _PROMPT.match(line)
         rest = line[prompt.end() :] if prompt else line
-        if prompt is None:  # without a prompt, only a line that starts with a known command
-            first = _FIRST_WORD.match(rest)
-            if first is None or first.group(1).lower() not in commands:
-                continue
-        words = _words_of(rest[:2_000])
-        found = _command(words, commands) if words else None
-        if found is None and prompt is None:
+        if prompt is None and not _program(rest, commands):
             continue
-        _options(words, facts)
-        if found is not None and tool is None:
-            command, tool = found
+        words = _words_of(rest[:2_000])
+        program = _settings(words, facts) if words else None
+        if program is not None and tool is None and program in commands:
+            command, tool = program, commands[program]
     return CommandLine(tool, command, facts)
