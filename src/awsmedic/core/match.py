@@ -217,8 +217,13 @@ class Matcher:
                     matches[tree_id] = TreeMatch(
                         tree_id, trees[tree_id].title, min(score, 100), "code"
                     )
-        # Ties are broken by tree id, so that equal scores always come out in the same order.
-        for tree_id, score in sorted(scores.items(), key=lambda item: (-item[1], item[0])):
+        # Of two phrases that score alike, the one with more words found explains more of the
+        # paste ("`sso_region` was missing" is a longer message than "region is missing");
+        # then the tree id, so that equal scores always come out in the same order.
+        ordered = sorted(
+            scores.items(), key=lambda item: (-item[1], -len(aligned[item[0]].found), item[0])
+        )
+        for tree_id, score in ordered:
             if tree_id not in matches:
                 # Phrase hits stay below every exact code hit.
                 scaled = int(score * 0.85)

@@ -63,7 +63,8 @@ _LINE_PREFIX = re.compile(
 )
 # Key-value log lines (logfmt, Kubernetes): the message is in msg=, error= and the like.
 _LOGFMT_FIELD = re.compile(
-    r"\b(?:msg|message|err|error|reason|cause|detail)=(\"(?:[^\"\\]|\\.)*\"|\S+)"
+    # A quoted value may be cut short (a paste of the first part of a long line).
+    r"\b(?:msg|message|err|error|reason|cause|detail)=(\"(?:[^\"\\]|\\.)*(?:\"|$)|\S+)"
 )
 _LOGFMT_LINE = re.compile(r"\b(?:level|lvl|ts|time|caller|logger)=\S")
 _JSON_ESCAPE = re.compile(r"\\(?:u([0-9a-fA-F]{4})|([\"\\/bfnrt]))")
@@ -126,7 +127,8 @@ def _unwrap(line: str) -> str:
         fields = [match.group(1) for match in _LOGFMT_FIELD.finditer(line)]
         if fields:
             return "\n".join(
-                unescape(value[1:-1]) if value.startswith('"') else value for value in fields
+                unescape(value[1:].removesuffix('"')) if value.startswith('"') else value
+                for value in fields
             )
     return line
 
