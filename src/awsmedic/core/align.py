@@ -99,9 +99,6 @@ class Alignment:
 def align(phrase: Phrase, tokens: Tokens) -> Alignment | None:
     """The best in-order placement of the phrase's words in the paste, or None if no word
     of it occurs."""
-    count = len(phrase.words)
-    if count == 0:
-        return None
     occurrences = sorted(
         (position, index)
         for index, word in enumerate(phrase.words)
@@ -109,67 +106,89 @@ def align(phrase: Phrase, tokens: Tokens) -> Alignment | None:
     )
     if not occurrences:
         return None
-    segment = phrase.segment
-    first_of_segment = [segment.index(segment[i]) for i in range(count)]
-    # Per word of the phrase, chains ending on it, best first, for slot gaps (a monotonic
-    # queue: only chains from the same paragraph can continue over a slot).
-    by_word: list[deque[tuple[int, float, int]]] = [deque() for _ in range(count)]
-    recent: deque[tuple[int, int, float, int]] = deque()  # (position, word, score, match)
-    scores: list[float] = []
-    back: list[int] = []
-    reach = count + MAX_INSERTIONS + 1
-    pending: list[tuple[int, int, float, int]] = []
+    chains = _Chains(phrase, tokens)
     for position, index in occurrences:
-        if pending and pending[0][0] != position:
-            _publish(pending, by_word, recent, tokens.paragraphs)
-        while recent and recent[0][0] < position - reach:
-            recent.popleft()
-        paragraph = tokens.paragraphs[position]
-        best, previous = 1.0, -1
-        for word in range(first_of_segment[index]):  # over a slot: any distance
-            queue = by_word[word]
+        chains.extend(position, index)
+    top = max(range(len(chains.scores)), key=chains.scores.__getitem__)
+    found: list[tuple[int, int]] = []
+    match = top
+    while match >= 0:
+        found.append((occurrences[match][1], occurrences[match][0]))
+        match = chains.back[match]
+    score = 100.0 * chains.scores[top] / len(phrase.words)
+    return Alignment(phrase, score, tuple(reversed(found)))
+
+
+class _Chains:
+    """The chaining programme: for each occurrence of a phrase word (in paste order), the best
+    chain of found words ending on it (`scores`) and the occurrence before it (`back`)."""
+
+    def __init__(self, phrase: Phrase, tokens: Tokens) -> None:
+        count = len(phrase.words)
+        segment = phrase.segment
+        self.tokens = tokens
+        #: Words before this one's segment: a slot lies between them and it.
+        self.first_of_segment = [segment.index(segment[i]) for i in range(count)]
+        self.reach = count + MAX_INSERTIONS + 1
+        # Per word of the phrase, chains ending on it, best first, for slot gaps (a monotonic
+        # queue: only chains from the same paragraph can continue over a slot).
+        self.by_word: list[deque[tuple[int, float, int]]] = [deque() for _ in range(count)]
+        self.recent: deque[tuple[int, int, float, int]] = deque()  # (position, word, score, id)
+        self.pending: list[tuple[int, int, float, int]] = []
+        self.scores: list[float] = []
+        self.back: list[int] = []
+
+    def extend(self, position: int, index: int) -> None:
+        if self.pending and self.pending[0][0] != position:
+            self._publish()
+        while self.recent and self.recent[0][0] < position - self.reach:
+            self.recent.popleft()
+        best, previous = max(
+            (1.0, -1), self._over_slot(position, index), self._nearby(position, index)
+        )
+        self.pending.append((position, index, best, len(self.scores)))
+        self.scores.append(best)
+        self.back.append(previous)
+
+    def _over_slot(self, position: int, index: int) -> tuple[float, int]:
+        """The best chain ending on a word before a slot that lies before `index`: any
+        distance, within the paragraph."""
+        paragraph = self.tokens.paragraphs[position]
+        best: tuple[float, int] = (0.0, -1)
+        for word in range(self.first_of_segment[index]):
+            queue = self.by_word[word]
             while queue and queue[0][0] < paragraph:
                 queue.popleft()
-            if queue and queue[0][1] + 1.0 > best:
-                best, previous = queue[0][1] + 1.0, queue[0][2]
-        for at, word, score, match in recent:  # no slot between: only a few extra words
-            if not first_of_segment[index] <= word < index or at >= position:
+            if queue and queue[0][1] + 1.0 > best[0]:
+                best = (queue[0][1] + 1.0, queue[0][2])
+        return best
+
+    def _nearby(self, position: int, index: int) -> tuple[float, int]:
+        """The best chain ending on a word of the same segment: as many paste words between
+        as phrase words skipped, and a few more at a cost."""
+        best: tuple[float, int] = (0.0, -1)
+        for at, word, score, match in self.recent:
+            if not self.first_of_segment[index] <= word < index or at >= position:
                 continue
             extra = (position - at - 1) - (index - word - 1)
             if extra > MAX_INSERTIONS:
                 continue
             candidate = score + 1.0 - INSERTION_COST * max(0, extra)
-            if candidate > best:
-                best, previous = candidate, match
-        match_id = len(scores)
-        scores.append(best)
-        back.append(previous)
-        pending.append((position, index, best, match_id))
-    top = max(range(len(scores)), key=scores.__getitem__)
-    found: list[tuple[int, int]] = []
-    match = top
-    while match >= 0:
-        found.append((occurrences[match][1], occurrences[match][0]))
-        match = back[match]
-    return Alignment(phrase, 100.0 * scores[top] / count, tuple(reversed(found)))
+            if candidate > best[0]:
+                best = (candidate, match)
+        return best
 
-
-def _publish(
-    pending: list[tuple[int, int, float, int]],
-    by_word: list[deque[tuple[int, float, int]]],
-    recent: deque[tuple[int, int, float, int]],
-    paragraphs: tuple[int, ...],
-) -> None:
-    """Make the chains ending at one paste position available to later positions (never to
-    the same one: a word of the paste stands for one word of the phrase)."""
-    for item in pending:
-        position, index, score, match = item
-        recent.append(item)
-        queue = by_word[index]
-        while queue and queue[-1][1] <= score:
-            queue.pop()  # a later chain, as good or better, outlives it in every window
-        queue.append((paragraphs[position], score, match))
-    pending.clear()
+    def _publish(self) -> None:
+        """Make the chains ending at one paste position available to later positions (never
+        to the same one: a word of the paste stands for one word of the phrase)."""
+        for item in self.pending:
+            position, index, score, match = item
+            self.recent.append(item)
+            queue = self.by_word[index]
+            while queue and queue[-1][1] <= score:
+                queue.pop()  # a later chain, as good or better, outlives it in every window
+            queue.append((self.tokens.paragraphs[position], score, match))
+        self.pending.clear()
 
 
 def slot_values(alignment: Alignment, tokens: Tokens) -> dict[str, str]:
