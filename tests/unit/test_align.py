@@ -189,6 +189,11 @@ def test_a_pasted_command_line_names_the_tool() -> None:
             "Kubernetes",
         ),
         ("<html><center><h1>403 Forbidden</h1></center><hr><center>nginx</center></html>", "nginx"),
+        (
+            "$ doctl kubernetes cluster kubeconfig save c1\n"
+            'error: exec plugin: invalid apiVersion "client.authentication.k8s.io/v1beta1"',
+            "outside Amazon EKS",
+        ),
     ],
 )
 def test_look_alikes_are_named_and_not_diagnosed(text: str, lookalike: str) -> None:
