@@ -43,6 +43,8 @@ class Context:
     debug: bool = False
     # A person is at the keyboard (the REPL): probes with Consent.INTERACTIVE ask first.
     interactive: bool = False
+    #: `sys.platform` of this machine: which shell the steps are for, which host the clock is on.
+    platform: str = sys.platform
 
     @classmethod
     def from_process(cls, **overrides: object) -> Context:

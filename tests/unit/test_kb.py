@@ -130,8 +130,8 @@ def test_cause_steps_keep_their_code_blocks(tmp_path: Path) -> None:
     write(tmp_path, "causes/good.md", GOOD_CAUSE.format(id="good"))
     knowledge, _ = check([tmp_path])
     steps = knowledge.causes["good"].steps
-    assert steps[0].startswith("Do `aws sts")
-    assert '```json\n{"Version": "2012-10-17"}\n```' in steps[1]
+    assert steps[0].text.startswith("Do `aws sts")
+    assert '```json\n{"Version": "2012-10-17"}\n```' in steps[1].text
 
 
 def test_org_knowledge_cannot_redefine_a_shipped_id(tmp_path: Path) -> None:

@@ -135,6 +135,7 @@ class Consultation:
                 probes_enabled=self.ctx.probes_enabled,
                 preset=preset,
                 base_facts=context_facts(self.ctx),
+                tool=recognition.tool,
             )
         return recognition
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from awsmedic.core.remedy import diagnose, merge_facts
+from awsmedic.core.steps import Situation
 from awsmedic.kb.model import (
     DEFAULT,
     DEFAULT_PRIOR,
@@ -40,6 +41,9 @@ from awsmedic.model import (
 )
 
 CONFIDENCE_SCORE = {Confidence.CONFIRMED: 95, Confidence.LIKELY: 75, Confidence.POSSIBLE: 50}
+#: The probe that tells the installed AWS CLI's major version, and its findings.
+CLI_PROBE = "cli.version"
+CLI_FINDINGS = {"cli-v1": "v1", "cli-v2": "v2", "cli-missing": "none"}
 
 
 # Commands the driver sends -------------------------------------------------------------------
@@ -100,6 +104,7 @@ class Dialogue:
     answers: Mapping[str, str] = field(default_factory=dict)
     base_facts: Mapping[str, Fact] = field(default_factory=dict)  # known without probes
     preset: Mapping[str, str] = field(default_factory=dict)  # --answer
+    tool: str | None = None  # the tool that printed the error, if recognised
     finished: bool = False
     waiting: NeedProbe | NeedAnswer | None = None
 
@@ -120,6 +125,7 @@ def new_dialogue(
     probes_enabled: bool = True,
     preset: Mapping[str, str] | None = None,
     base_facts: Mapping[str, Fact] | None = None,
+    tool: str | None = None,
 ) -> Dialogue:
     return Dialogue(
         knowledge,
@@ -132,6 +138,7 @@ def new_dialogue(
         node=tree.start,
         base_facts=dict(base_facts or {}),
         preset=dict(preset or {}),
+        tool=tool,
     )
 
 
@@ -190,6 +197,10 @@ def _walk(state: Dialogue, out: list[Output]) -> tuple[Dialogue, list[Output]]:
         if not state.path or state.path[-1] != node.id:
             state = replace(state, path=(*state.path, node.id))
         if isinstance(node, CauseNode):
+            need = _step_probe(state, node)
+            if need is not None:
+                out.append(need)
+                return replace(state, waiting=need), out
             return _conclude(state, node, out)
         if isinstance(node, TextNode):
             key, target = _choose_text(node, state.signals)
@@ -235,10 +246,48 @@ def _known_answer(state: Dialogue, node: QuestionNode) -> tuple[str | None, str]
     return None, ""
 
 
+def _step_probe(state: Dialogue, node: CauseNode) -> NeedProbe | None:
+    """The probe the cause's steps depend on that has not run yet: the installed AWS CLI's
+    version, asked only when a step differs by it."""
+    if not state.probes_enabled or CLI_PROBE in state.evidence:
+        return None
+    cause = state.knowledge.causes[node.cause]
+    if "cli" not in cause.condition_kinds():
+        return None
+    return NeedProbe(node.id, CLI_PROBE)
+
+
+def situation(state: Dialogue, facts: Mapping[str, Fact]) -> Situation:
+    """What the steps of a cause may depend on, from everything the walk learned."""
+    from awsmedic.probes import spec
+
+    decided: set[str] = set()
+    for evidence in state.evidence.values():
+        found = spec(evidence.probe)
+        if found is not None and evidence.status in (Status.OK, Status.PROBLEM):
+            decided.update(found.findings)
+    cli = state.evidence.get(CLI_PROBE)
+    version = (
+        next((CLI_FINDINGS[f] for f in cli.findings if f in CLI_FINDINGS), None) if cli else None
+    )
+    return Situation(
+        facts=facts,
+        present=state.known(),
+        decided=frozenset(decided),
+        signals=frozenset(state.knowledge.signals),
+        tool=state.tool,
+        cli=version,
+        edits=tuple(edit for e in state.evidence.values() for edit in e.edits),
+        answers=state.answers,
+    )
+
+
 def _conclude(state: Dialogue, node: CauseNode, out: list[Output]) -> tuple[Dialogue, list[Output]]:
     cause = state.knowledge.causes[node.cause]
-    facts = merge_facts(state.text_facts, state.evidence.values(), state.base_facts)
-    diagnosis = diagnose(cause, node.confidence, evidence_lines(state), facts)
+    facts = merge_facts(state.text_facts, state.evidence.values(), state.base_facts, state.text)
+    diagnosis = diagnose(
+        cause, node.confidence, evidence_lines(state), facts, situation(state, facts)
+    )
     lead = Candidate(cause.id, cause.title, CONFIDENCE_SCORE[node.confidence])
     out.append(Concluded(state.clock, node.id, diagnosis, (lead,)))
     return replace(state, finished=True), out

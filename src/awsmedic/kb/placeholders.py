@@ -39,6 +39,38 @@ PLACEHOLDERS: Mapping[str, str] = {
     "host": "the kind of machine the clock probes ran on (WSL2, a container, a VM, Linux, ...)",
     "clock_fix": "the command that resyncs the clock on that kind of machine",
     "bucket_region": "the region AWS says the S3 bucket is in, from the pasted error",
+    "bucket": "the S3 bucket the pasted error names",
+    "role_name": "the name of the role (from role_arn, or a role ARN in the paste)",
+    "suggested_profile": "the configured profile that most likely was meant, or can serve",
+    "session_name": "a name for a new sso-session section (none is configured yet)",
+}
+
+#: For the user, when a placeholder stays in a step: what goes there and where to find it.
+HELP: Mapping[str, str] = {
+    "profile": "the profile the failing command uses",
+    "region": "the region to use, such as us-east-1",
+    "access_key_id": "the access key id (AKIA...)",
+    "source_profile": "a profile that has working credentials of its own",
+    "role_arn": "the ARN of the role (arn:aws:iam::ACCOUNT:role/NAME)",
+    "role_name": "the name of the role (the part after role/ in its ARN)",
+    "mfa_serial": "the ARN of your MFA device (IAM console, Security credentials)",
+    "sso_session": "the name of the [sso-session ...] section in the config file",
+    "sso_start_url": "your AWS access portal URL (https://NAME.awsapps.com/start)",
+    "account_id": "the 12-digit account id",
+    "arn": "the ARN of the identity",
+    "iam_user": "the IAM user name that owns the access key",
+    "partition_region": "a region of the partition the credentials belong to",
+    "admin_profile": "a profile that may read IAM in the key's account",
+    "endpoint_url": "the endpoint URL in use",
+    "operation": "the operation that failed",
+    "service": "the service that failed",
+    "action": "the denied action, such as s3:GetObject",
+    "resource": "the ARN of the resource that was denied",
+    "principal": "the ARN of the principal that was denied",
+    "bucket": "the name of the S3 bucket",
+    "bucket_region": "the region the bucket is in",
+    "suggested_profile": "the name of a profile that exists (aws configure list-profiles)",
+    "session_name": "a name of your choice for the sso-session section",
 }
 
 PLACEHOLDER_RE = re.compile(r"\{([a-z][a-z0-9_]*)\}")
@@ -47,6 +79,10 @@ PLACEHOLDER_RE = re.compile(r"\{([a-z][a-z0-9_]*)\}")
 def used(text: str) -> set[str]:
     """Names in `text` that look like placeholders (known or not)."""
     return set(PLACEHOLDER_RE.findall(text))
+
+
+def help_for(name: str) -> str:
+    return HELP.get(name) or PLACEHOLDERS.get(name, name)
 
 
 def fill(text: str, values: Mapping[str, str]) -> str:
