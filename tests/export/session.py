@@ -147,8 +147,7 @@ def golden_session(
         ctx, knowledge(), book if book is not None else SecretBook(), transcript
     )
     consultation.evidence = dict(
-        evidence
-        or {"creds.chain": chain_evidence(), "sts.identity": STS_REJECTED}
+        evidence or {"creds.chain": chain_evidence(), "sts.identity": STS_REJECTED}
     )
     consultation.recognise(pastes[0])
     consultation.run(scripted("aws sso login or a role, just now"))

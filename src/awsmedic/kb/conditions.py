@@ -129,8 +129,9 @@ class _Parser:
             return Not(self.factor())
         if token == "(":  # noqa: S105
             inner = self.condition()
-            if self.take() != ")":
+            if self.peek() != ")":
                 raise ConditionError("a '(' is not closed")
+            self.take()
             return inner
         if token in (")", "and", "or"):
             raise ConditionError(f"'{token}' where a finding or a kind:value was expected")
