@@ -29,6 +29,9 @@ _SERVICE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 _OPERATION = re.compile(r"^[A-Za-z0-9]+$")
 _PRINCIPAL = re.compile(r"^(?:\*|[a-z0-9.-]+\.amazonaws\.com(?:\.cn)?)$")
 _PATH = re.compile(r"^[^\x00-\x1f\x7f]+$")
+_KEY_ID = re.compile(r"^(?:AKIA|ASIA|AIDA|AROA)[A-Z2-7]{16}$")
+#: Values that are never the real thing: an access key id is only ever shown masked.
+NEVER_IN_COMMANDS = frozenset({"access_key_id"})
 
 #: Placeholder -> (the shapes that fit, what they are called in a refusal).
 SHAPES: Mapping[str, tuple[tuple[re.Pattern[str], ...], str]] = {
@@ -54,6 +57,7 @@ SHAPES: Mapping[str, tuple[tuple[re.Pattern[str], ...], str]] = {
     "action": ((_ACTION,), "an IAM action"),
     "service": ((_SERVICE,), "a service name"),
     "operation": ((_OPERATION,), "an operation name"),
+    "access_key_id": ((_KEY_ID,), "a whole access key id (it is only ever shown masked)"),
     "credentials_file": ((_PATH,), "a file path"),
     "config_file": ((_PATH,), "a file path"),
 }
