@@ -67,8 +67,16 @@ def is_opt_in(region: str) -> bool:
     return status(region) == "opt-in"
 
 
+@functools.cache
 def opt_in_regions() -> tuple[str, ...]:
+    """Every opt-in region botocore lists: the one list the knowledge base and probes use."""
     return tuple(sorted(r for r in known_regions() if is_opt_in(r)))
+
+
+def opt_in_pattern() -> str:
+    """A regular expression that finds any opt-in region name (knowledge signal `opt-in-region`).
+    Built from botocore's data, so a region launched later needs no edit here or in a tree."""
+    return r"\b(?:" + "|".join(re.escape(r) for r in opt_in_regions()) + r")\b"
 
 
 def without_zone(name: str) -> str:
