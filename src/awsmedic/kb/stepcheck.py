@@ -40,14 +40,27 @@ V2_ONLY = re.compile(
     r"(?<![\w-])aws\s+(?:sso\s+(?:login|logout)|login|logout|configure\s+"
     r"(?:list-profiles|sso|sso-session|export-credentials|import|mfa-login))\b"
 )
-#: Commands whose output holds a secret key or token: fine only when the output goes into a
-#: pipe or `$(...)`, never when it lands on the terminal.
+#: Commands whose output holds a secret key, token or password (the same list as
+#: tests/unit/test_cause_commands.py, which checks the cause files on its own).
 SECRET_OUTPUT = re.compile(
-    r"\baws\s+(?:sts\s+(?:get-session-token|assume-role(?:-with-[a-z-]+)?|get-federation-token)"
-    r"|sso\s+get-role-credentials|configure\s+export-credentials|ecr\s+get-login-password"
-    r"|iam\s+create-access-key|configure\s+get\s+(?:aws_secret_access_key|aws_session_token|"
-    r"aws_security_token))\b"
+    r"aws\s+sts\s+(?:assume-role(?:-with-saml|-with-web-identity)?|get-session-token"
+    r"|get-federation-token)\b"
+    r"|aws\s+sso\s+get-role-credentials\b"
+    r"|aws\s+configure\s+export-credentials\b"
+    r"|aws\s+configure\s+get\s+(?:aws_secret_access_key|aws_session_token|aws_security_token)\b"
+    r"|aws\s+iam\s+create-access-key\b"
+    r"|aws\s+ecr(?:-public)?\s+get-login-password\b"
+    r"|aws\s+(?:ecr|codeartifact)\s+get-authorization-token\b"
+    r"|\bprintenv\s+AWS_(?:SECRET|SESSION|SECURITY)"
+    r"|\becho\s+\"?\$\{?AWS_(?:SECRET|SESSION|SECURITY)"
 )
+#: What may take such output out of sight: into the environment or another program.
+_CONSUMERS = re.compile(
+    r"\|\s*(?:Invoke-Expression|iex)\b|--password-stdin|\|\s*\{\s*read\b|\|\s*while\s+read\b",
+    re.IGNORECASE,
+)
+_QUERY = re.compile(r"--query\s+(\"[^\"]*\"|'[^']*'|\S+)")
+_SECRET_FIELD = re.compile(r"Secret|Token|Password|^[\"']?Credentials[\"']?$", re.IGNORECASE)
 _LITERAL = re.compile(r"<([a-z][a-z0-9_-]*)>")
 _CLI_V1 = Atom("cli", "v1")
 
@@ -102,13 +115,21 @@ def _in_quotes(code: str, index: int) -> bool:
 
 
 def _secret_to_terminal(code: str) -> bool:
-    found = SECRET_OUTPUT.search(code)
-    if found is None:
-        return False
-    before, after = code[: found.start()], code[found.end() :]
-    captured = before.count("$(") > before.count(")")
-    piped = "|" in after
-    return not (captured or piped)
+    """Whether a secret-printing part of `code` prints to the terminal: not captured by
+    `$(...)` or `< <(...)`, not consumed by a pipe that hides it, not narrowed by `--query` to
+    fields without secrets, and not a `credential_process` value shown as text."""
+    for found in SECRET_OUTPUT.finditer(code):
+        before, after = code[: found.start()], code[found.end() :]
+        if re.search(r"(?:\$|<)\(\s*$", before) or re.search(r"credential_process\s*=\s*$", before):
+            continue
+        own = re.split(r"\s(?:&&|;|\|\|)\s", after, maxsplit=1)[0]
+        if _CONSUMERS.search(own):
+            continue
+        query = _QUERY.search(own)
+        if query and not _SECRET_FIELD.search(query.group(1).strip("\"'")):
+            continue
+        return True
+    return False
 
 
 def command_problems(code: str) -> list[str]:
