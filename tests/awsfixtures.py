@@ -64,7 +64,9 @@ class MotoAws:
                 last = exc
                 time.sleep(0.2 * (attempt + 1))
         alive = "alive" if self.alive() else "NOT answering (it died)"
-        raise RuntimeError(f"moto control call {path} failed 4 times; the server is {alive}") from last
+        raise RuntimeError(
+            f"moto control call {path} failed 4 times; the server is {alive}"
+        ) from last
 
     def alive(self) -> bool:
         try:

@@ -77,6 +77,8 @@ SAMPLES = {
     "host": "Linux",
     "clock_fix": "sudo timedatectl set-ntp true",
     "bucket": "reports",
+    "suggested_region": "us-east-1",
+    "encoded_message": "AbCdEf0123456789xyzXYZ0123456789",
 }
 
 #: Programs a step may run besides `aws`, as the first word of a command (or after `sudo`).
@@ -87,7 +89,8 @@ PROGRAMS = {
     "Remove-Item", "Get-ChildItem", "Test-NetConnection", "Get-Content", "Set-Content",
     "Copy-Item", "Invoke-Expression", "$Env:AWS_PROFILE", "$Env:AWS_DEFAULT_REGION",
     "$Env:AWS_CA_BUNDLE", "$Env:AWS_REGION", "[Environment]::SetEnvironmentVariable",
-    "sed", "$f", "grep", "cut", "od", "wc", "cat", "id", "stat", "test", "git",
+    "sed", "$f", "grep", "cut", "od", "wc", "cat", "id", "stat", "test", "git", "read",
+    "$Env:AWS_ENDPOINT_URL",
 }  # fmt: skip
 
 
@@ -292,11 +295,20 @@ def aws_problem(args: list[str]) -> str | None:
 
 
 def program_of(command: str) -> str:
-    first = command.split()[0]
-    if first == "sudo":
-        words = [w for w in command.split()[1:] if not w.startswith("-") and "=" not in w]
-        return words[0] if words else "sudo"
-    return first.split("=")[0] if re.match(r"^[A-Z_]+=", first) else first.split("(")[0]
+    """The program a command runs: after `sudo` and its options, after `VAR=value` prefixes;
+    a `<placeholder>` there is the user's own command."""
+    words = command.split()
+    if words[0] == "sudo":
+        words = words[1:]
+        while words and (words[0].startswith("-") or "=" in words[0]):
+            takes_value = words[0] in ("-u", "-g", "-C", "-D", "-h", "-p", "-r", "-t", "-U")
+            words = words[2:] if takes_value else words[1:]
+    if not words:
+        return "sudo"
+    if re.match(r"^<[a-z_]+>$", words[0]):
+        return ""  # a placeholder: the user's own command
+    first = words[0]
+    return first.split("=")[0] if re.match(r"^\$?[A-Za-z_:]+=", first) else first.split("(")[0]
 
 
 def command_problems(command: str, filled: set[str], variant: Variant) -> list[str]:
@@ -308,7 +320,7 @@ def command_problems(command: str, filled: set[str], variant: Variant) -> list[s
         shlex.split(command)
     except ValueError as exc:
         return [*problems, f"does not parse: {exc}"]
-    if program_of(command) not in PROGRAMS and program_of(command) != "aws":
+    if program_of(command) not in {*PROGRAMS, "aws", ""}:
         problems.append(f"runs an unknown program `{program_of(command)}`")
     for args in aws_invocations(command):
         problem = aws_problem(args)

@@ -217,7 +217,9 @@ def test_botocores_refusal_to_renew_an_mfa_role_session_is_diagnosed() -> None:
         refresh()
     outcome = walk_offline(f"botocore.exceptions.RefreshWithMFAUnsupportedError: {raised.value}")
     assert outcome.diagnosis is not None and outcome.diagnosis.cause == "mfa-required"
-    step = next(s.text for s in outcome.diagnosis.steps if "RefreshWithMFAUnsupportedError" in s.text)
+    step = next(
+        s.text for s in outcome.diagnosis.steps if "RefreshWithMFAUnsupportedError" in s.text
+    )
     assert "mfa_serial" in step and "role" in step
     session_step = next(s.text for s in outcome.diagnosis.steps if "mfa-login" in s.text)
     assert "ExpiredToken" in session_step  # GetSessionToken sessions simply end

@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from awsmedic.aws import sharedfiles
 from awsmedic.aws.sharedfiles import AwsFiles, SharedFile
 from awsmedic.context import Context
+from awsmedic.model import Edit
 
 #: rapidfuzz ratio (0-100) for a profile name to count as "probably meant".
 NEAR_CUTOFF = 75
@@ -122,3 +123,27 @@ def usable_sources(files: AwsFiles, role_profile: str, meant: str = "") -> list[
         ranked.append((near_rank, order.index(kind), -score, name, _SOURCE_KINDS[kind]))
     ranked.sort()
     return [(name, why) for _, _, _, name, why in ranked]
+
+
+def wrong_form_edit(ctx: Context, files: AwsFiles, name: str) -> Edit | None:
+    """The edit that makes the section meant for `name` define it (see `wrong_form`)."""
+    from awsmedic.aws.lineedits import correct_header, header_edit
+
+    found = wrong_form(ctx, files, name)
+    if found is None:
+        return None
+    finding, reason = found
+    for file, section, line in sections(files):
+        if defines(file, section, name):
+            continue
+        text = section.strip()
+        if file.kind == sharedfiles.CONFIG:
+            meant = text[len("profile") :].strip() if text.startswith("profile") else text
+        else:
+            meant = text.removeprefix("profile ").strip()
+        if meant == name:
+            header = correct_header(file, name)
+            edit = header_edit(ctx, file, line, section, header, finding, reason)
+            if edit is not None:
+                return edit
+    return None

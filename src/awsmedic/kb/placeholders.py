@@ -42,7 +42,30 @@ PLACEHOLDERS: Mapping[str, str] = {
     "bucket": "the S3 bucket the pasted error names",
     "role_name": "the name of the role (from role_arn, or a role ARN in the paste)",
     "suggested_profile": "the configured profile that most likely was meant, or can serve",
+    "suggested_region": "the region a wrong region name stands for (zone, case, nearest name)",
     "session_name": "a name for a new sso-session section (none is configured yet)",
+    # Values no probe can know: the step names them, and says what goes there when shown.
+    "external_id": "the external ID a role's trust policy requires",
+    "mfa_code": "the current code of the MFA device",
+    "session_profile": "a new profile to hold an MFA session",
+    "instance_id": "the EC2 instance",
+    "instance_profile": "the EC2 instance profile that holds the role",
+    "association_id": "the instance profile association of the instance",
+    "cluster_name": "the EKS cluster",
+    "namespace": "the Kubernetes namespace",
+    "service_account": "the Kubernetes service account",
+    "deployment": "the Kubernetes deployment",
+    "pod_role_arn": "the role the pods should use",
+    "encoded_message": "the encoded authorization message of the error",
+    "failing_command": "the command that failed",
+    "service_user": "the user a service runs as",
+    "windows_user": "the Windows user name (WSL)",
+    "github_repo": "the GitHub repository (owner/name)",
+    "permission_set": "the IAM Identity Center permission set",
+    "sso_region": "the region of IAM Identity Center",
+    "proxy_url": "the proxy in use",
+    "working_profile": "a profile the CLI can already use",
+    "intended_profile": "the profile the user meant to use",
 }
 
 #: For the user, when a placeholder stays in a step: what goes there and where to find it.
@@ -70,7 +93,35 @@ HELP: Mapping[str, str] = {
     "bucket": "the name of the S3 bucket",
     "bucket_region": "the region the bucket is in",
     "suggested_profile": "the name of a profile that exists (aws configure list-profiles)",
+    "suggested_region": "the region you meant, such as us-east-1",
     "session_name": "a name of your choice for the sso-session section",
+    "external_id": "the external ID the role's owner gave you",
+    "mfa_code": "the current 6-digit code of your MFA device",
+    "session_profile": "a name of your choice for a new profile that holds the MFA session",
+    "instance_id": "the EC2 instance id (i-...)",
+    "instance_profile": "the name of the instance profile that holds the role",
+    "association_id": (
+        "the association id (iip-assoc-...) that describe-iam-instance-profile-associations shows"
+    ),
+    "cluster_name": "the name of the EKS cluster",
+    "namespace": "the Kubernetes namespace of the pods",
+    "service_account": "the Kubernetes service account of the pods",
+    "deployment": "the Kubernetes deployment to restart",
+    "pod_role_arn": "the ARN of the IAM role the pods should use",
+    "encoded_message": (
+        "the encoded message from the error (after 'Encoded authorization failure message:')"
+    ),
+    "failing_command": "the command that failed, as you ran it",
+    "service_user": "the user the service or job runs as",
+    "windows_user": "your Windows user name (C:\\Users\\NAME)",
+    "github_repo": "the GitHub repository, as owner/name",
+    "permission_set": "the name of the permission set (IAM Identity Center console, AWS accounts)",
+    "sso_region": "the region of your IAM Identity Center instance",
+    "proxy_url": "your proxy's URL (http://HOST:PORT)",
+    "working_profile": (
+        "the name of a profile that works (aws sts get-caller-identity --profile NAME succeeds)"
+    ),
+    "intended_profile": "the name of the profile you meant to use",
 }
 
 PLACEHOLDER_RE = re.compile(r"\{([a-z][a-z0-9_]*)\}")

@@ -100,18 +100,26 @@ def _atom_problem(atom: Atom, vocabulary: Vocabulary) -> str | None:
 
 
 def _in_quotes(code: str, index: int) -> bool:
-    quote = ""
+    """Whether `code[index]` is inside quotes; `$(...)` starts a fresh quoting context even
+    inside double quotes, as the shell parses it."""
+    stack = [""]  # the open quote of each nesting level
     escaped = False
-    for char in code[:index]:
+    text = code[:index]
+    for at, char in enumerate(text):
+        quote = stack[-1]
         if escaped:
             escaped = False
         elif char == "\\" and quote != "'":
             escaped = True
-        elif quote:
-            quote = "" if char == quote else quote
-        elif char in "'\"":
-            quote = char
-    return bool(quote)
+        elif quote != "'" and text.startswith("$(", at):
+            stack.append("(")
+        elif quote == "(" and char == ")":
+            stack.pop()
+        elif quote in ("", "(") and char in "'\"":
+            stack.append(char)
+        elif char == quote and quote in "'\"":
+            stack.pop()
+    return stack[-1] in ("'", '"')
 
 
 def _secret_to_terminal(code: str) -> bool:

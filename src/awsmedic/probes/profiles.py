@@ -123,6 +123,12 @@ def _env_conflict(ctx: Context) -> str | None:
         *(f"profile-kind-{kind}" for kind in _KIND_WORDS),
     ),
     facts=("profile", "credentials_file", "config_file", "suggested_profile"),
+    edits=(
+        "profile-written-with-prefix",
+        "profile-written-without-prefix",
+        "profile-bad-header",
+        "profile-section-stray-characters",
+    ),
 )
 def profile_resolution(run: ProbeInput) -> Evidence:
     """The profile in use, what selected it, which file and line define it, or the nearest name."""
@@ -155,6 +161,9 @@ def profile_resolution(run: ProbeInput) -> Evidence:
         suggested = _suggested(files, selection.name)
         if suggested is not None:
             facts["suggested_profile"] = suggested
+    edit = None
+    if selection.name not in files.profiles:
+        edit = profilenames.wrong_form_edit(ctx, files, selection.name.strip())
     return Evidence(
         "config.profile",
         Status.PROBLEM if problem else Status.OK,
@@ -162,6 +171,7 @@ def profile_resolution(run: ProbeInput) -> Evidence:
         tuple(findings),
         facts,
         tuple(details),
+        edits=(edit,) if edit is not None else (),
     )
 
 
