@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
-from awsmedic.core.remedy import diagnose, merge_facts
+from awsmedic.core.remedy import CONTEXT_FINDINGS, diagnose, merge_facts
 from awsmedic.core.steps import Situation
 from awsmedic.kb.model import (
     DEFAULT,
@@ -105,13 +105,15 @@ class Dialogue:
     base_facts: Mapping[str, Fact] = field(default_factory=dict)  # known without probes
     preset: Mapping[str, str] = field(default_factory=dict)  # --answer
     tool: str | None = None  # the tool that printed the error, if recognised
+    #: Findings known without a probe (remedy.CONTEXT_FINDINGS that hold).
+    base_findings: frozenset[str] = frozenset()
     finished: bool = False
     waiting: NeedProbe | NeedAnswer | None = None
 
     def known(self) -> frozenset[str]:
         """Every finding and text signal known so far."""
         found = {f for e in self.evidence.values() for f in e.findings}
-        return frozenset(found) | self.signals
+        return frozenset(found) | self.signals | self.base_findings
 
 
 def new_dialogue(
@@ -126,6 +128,7 @@ def new_dialogue(
     preset: Mapping[str, str] | None = None,
     base_facts: Mapping[str, Fact] | None = None,
     tool: str | None = None,
+    base_findings: frozenset[str] = frozenset(),
 ) -> Dialogue:
     return Dialogue(
         knowledge,
@@ -139,6 +142,7 @@ def new_dialogue(
         base_facts=dict(base_facts or {}),
         preset=dict(preset or {}),
         tool=tool,
+        base_findings=base_findings,
     )
 
 
@@ -261,7 +265,7 @@ def situation(state: Dialogue, facts: Mapping[str, Fact]) -> Situation:
     """What the steps of a cause may depend on, from everything the walk learned."""
     from awsmedic.probes import spec
 
-    decided: set[str] = set()
+    decided: set[str] = set(CONTEXT_FINDINGS) if state.base_facts else set()
     for evidence in state.evidence.values():
         found = spec(evidence.probe)
         if found is not None and evidence.status in (Status.OK, Status.PROBLEM):

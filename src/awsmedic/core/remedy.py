@@ -32,6 +32,26 @@ def context_facts(ctx: Context) -> dict[str, Fact]:
     return facts
 
 
+#: Findings every diagnosis decides without a probe: whether the shared files exist.
+CONTEXT_FINDINGS = frozenset({"credentials-file-missing", "config-file-missing"})
+
+
+def context_findings(ctx: Context) -> frozenset[str]:
+    """Which of CONTEXT_FINDINGS hold: a step about a file that is not there is left out."""
+    from awsmedic.aws.sharedfiles import locate
+
+    found = set()
+    for kind in ("credentials", "config"):
+        path, _ = locate(ctx, kind)
+        try:
+            exists = path is not None and path.exists()
+        except OSError:
+            exists = False
+        if not exists:
+            found.add(f"{kind}-file-missing")
+    return frozenset(found)
+
+
 def host_facts(ctx: Context) -> dict[str, Fact]:
     """The operating system and the kind of machine: which shell and which host the steps are
     for (read from /proc and marker files, no program run)."""
