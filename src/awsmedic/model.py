@@ -94,7 +94,8 @@ class Edit:
 
     `before` and `after` are the whole line as shown; on a line that holds a credential value
     they show the value masked, and the command that applies the edit replaces only the line's
-    start (`head_before` -> `head_after`), so the value is never written into a command.
+    start, its indentation and key (`head_before` -> `head_after`, matched when the separator
+    follows), so the value is never written into a command.
     """
 
     file: str  # as the user writes it: `~/.aws/config`
@@ -104,7 +105,7 @@ class Edit:
     finding: str  # the finding this edit fixes
     reason: str  # the evidence: what is wrong with the line
     crlf: bool = False  # the file has Windows line endings (the command keeps them)
-    head_before: str = ""  # a credential line: only this start is replaced
+    head_before: str = ""  # a credential line: only this start (up to the key) is replaced
     head_after: str = ""
     why: str = ""  # why this `after` (the best of several choices)
     choices: tuple[Choice, ...] = ()  # the other values that would work, best first

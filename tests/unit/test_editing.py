@@ -12,6 +12,7 @@ import pytest
 
 from awsmedic.core.editing import apply_command, diff
 from awsmedic.model import Edit
+from awsmedic.safety.redact import SecretBook
 from awsmedic.safety.shellquote import POSIX, POWERSHELL
 
 
@@ -40,14 +41,25 @@ CASES = {
         edit("[dev]", "[profile dev]", 2, crlf=True),
         b"[default]\r\n[profile dev]\r\nregion = eu-west-1\r\n",
     ),
+    "indented credential line": (
+        b"[dev]\naws_access_key_id = AKIA\n  aws_secret_access_key = s3cr3t\n",
+        edit(
+            "  aws_secret_access_key = <secret-key:redacted>",
+            "aws_secret_access_key = <secret-key:redacted>",
+            3,
+            head_before="  aws_secret_access_key",
+            head_after="aws_secret_access_key",
+        ),
+        b"[dev]\naws_access_key_id = AKIA\naws_secret_access_key = s3cr3t\n",
+    ),
     "credential line, value untouched": (
         b"[dev]\naws_secret_acess_key = s3cr3t/+value\n",
         edit(
             "aws_secret_acess_key = <secret-key:redacted>",
             "aws_secret_access_key = <secret-key:redacted>",
             2,
-            head_before="aws_secret_acess_key = ",
-            head_after="aws_secret_access_key = ",
+            head_before="aws_secret_acess_key",
+            head_after="aws_secret_access_key",
         ),
         b"[dev]\naws_secret_access_key = s3cr3t/+value\n",
     ),
@@ -63,6 +75,7 @@ def test_sed_applies_the_edit_and_keeps_a_copy(name: str, tmp_path: Path) -> Non
     command = apply_command(change, POSIX)
     if change.head_before:
         assert "s3cr3t" not in command  # the value never goes into the command
+        assert SecretBook().scrub(command) == command  # nor does it read as `secret = ...`
     run_posix(command, tmp_path)
     assert config.read_bytes() == expected
     assert (tmp_path / ".aws" / "config.bak").read_bytes() == original
@@ -104,12 +117,12 @@ def test_the_powershell_command_matches_the_whole_line_or_the_head_only() -> Non
     assert whole.startswith("$f = (Join-Path $HOME '.aws/config'); Copy-Item -LiteralPath $f")
     head = apply_command(
         edit(
-            "k = <secret-key:redacted>",
+            "  k = <secret-key:redacted>",
             "key = <secret-key:redacted>",
             2,
-            head_before="k = ",
-            head_after="key = ",
+            head_before="  k",
+            head_after="key",
         ),
         POWERSHELL,
     )
-    assert "$l[1].StartsWith('k = ', 'Ordinal')" in head and "'key = ' + $l[1].Substring(4)" in head
+    assert "$l[1] -cmatch '^  k\\s*[=:]'" in head and "'key' + $l[1].Substring(3)" in head

@@ -105,3 +105,42 @@ def test_kb_check_names_every_unknown_name_with_its_line(tmp_path: Path) -> None
     assert "c.md:19: placeholder {profile} inside quotes" in text
     assert "holds <role-arn>: use a placeholder" in text
     assert not [p for p in problems if p.line == 13]  # known finding, known os
+
+
+NESTED = """\
++++
+id = "nested"
+title = "t"
+refs = []
++++
+
+## Why
+
+Because.
+
+## Steps
+
+1. Lead:
+   - <!-- if: os:windows --> a nested item
+
+     ```json
+     {"under": "the item"}
+     ```
+
+   - another item
+2. The second step.
+"""
+
+
+def test_nested_items_are_parts_of_their_step_with_what_is_indented_under_them(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / "causes").mkdir()
+    (tmp_path / "causes" / "nested.md").write_text(NESTED, encoding="utf-8")
+    knowledge, _ = check([tmp_path])
+    first, second = knowledge.causes["nested"].steps
+    assert second.text == "The second step."
+    item = first.parts[1]
+    assert item.when == Atom("os", "windows")
+    assert '{"under": "the item"}' in item.text  # the fence belongs to the conditional item
+    assert first.parts[2].text == "- another item" and first.parts[2].when is None

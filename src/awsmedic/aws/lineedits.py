@@ -107,6 +107,8 @@ def key_edit(
         )
         if edit is None:
             return None
+        # The command matches the key and its separator, and names only the key: written out,
+        # `key = ` would read as a secret assignment to the scrubber (and to a reader).
         return Edit(
             edit.file,
             edit.line,
@@ -115,8 +117,8 @@ def key_edit(
             finding,
             reason,
             crlf=edit.crlf,
-            head_before=found.group("head"),
-            head_after=head_after,
+            head_before=found.group("indent") + found.group("key"),
+            head_after=indent + new_key,
         )
     after = head_after + (value if value is not None else found.group("value"))
     return _edit(ctx, file, line, finding, reason, raw, after)

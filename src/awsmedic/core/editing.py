@@ -1,10 +1,11 @@
 """An edit a probe found, as the user sees it: a small diff, and one command that applies it.
 
 The command is shown, never run. It keeps a copy of the file (`<file>.bak`) and replaces the
-one line only when that line is exactly what the probe read (on a line that holds a credential,
-only the line's start up to the value is matched and replaced, so the value never appears in
-the command). POSIX shells get `sed -i.bak`, which GNU and BSD sed both take; PowerShell gets
-.NET's line reader and writer.
+one line only when that line is exactly what the probe read. On a line that holds a credential,
+only its indentation and key are matched, with the separator after them, and replaced: the
+value never appears in the command, and the command never reads as `secret_key = ...`. POSIX
+shells get `sed -i.bak`, which GNU and BSD sed both take; PowerShell gets .NET's line reader
+and writer.
 """
 
 from __future__ import annotations
@@ -17,6 +18,8 @@ from awsmedic.safety.shellquote import POWERSHELL, quote, quote_path
 # The characters special in a POSIX basic regular expression, and the `/` delimiter.
 _BRE_SPECIAL = re.compile(r"([.\[\\*^$/])")
 _REPLACEMENT_SPECIAL = re.compile(r"([\\&/])")
+# The characters special in a .NET regular expression.
+_NET_SPECIAL = re.compile(r"([\\.^$|?*+()\[\]{}#])")
 
 
 def _fence(text: str, info: str) -> str:
@@ -35,7 +38,7 @@ def _sed(edit: Edit) -> str:
     if edit.head_before:
         old = _BRE_SPECIAL.sub(r"\\\1", edit.head_before)
         new = _REPLACEMENT_SPECIAL.sub(r"\\\1", edit.head_after)
-        return f"{edit.line}s/^{old}/{new}/"
+        return f"{edit.line}s/^{old}\\([[:space:]]*[=:]\\)/{new}\\1/"
     old = _BRE_SPECIAL.sub(r"\\\1", edit.before)
     new = _REPLACEMENT_SPECIAL.sub(r"\\\1", edit.after)
     if edit.crlf:
@@ -48,7 +51,8 @@ def _powershell(edit: Edit) -> str:
     index = edit.line - 1
     line = f"$l[{index}]"
     if edit.head_before:
-        test = f"{line}.StartsWith({quote_ps(edit.head_before)}, 'Ordinal')"
+        pattern = "^" + _NET_SPECIAL.sub(r"\\\1", edit.head_before) + r"\s*[=:]"
+        test = f"{line} -cmatch {quote_ps(pattern)}"
         value = f"{quote_ps(edit.head_after)} + {line}.Substring({len(edit.head_before)})"
     else:
         test = f"{line} -ceq {quote_ps(edit.before)}"

@@ -223,8 +223,10 @@ def _edit_text(edit: Edit, shell: str) -> tuple[str, str]:
         f"To make this edit (a copy of the file is kept as `{backup_name(edit)}`):",
         f"```{info}\n{command}\n```",
     ]
+    if edit.why:
+        lines.append("Chosen because " + _literal(edit.why) + ".")
     if edit.choices:
-        others = ", ".join(f"`{c.after}` ({c.why})" for c in edit.choices)
+        others = ", ".join(f"{_literal(c.after)} ({c.why})" for c in edit.choices)
         lines.append(f"Other values that would also work, best first: {others}.")
     lines.append("Found: " + _literal(f"{edit.file} line {edit.line}: {edit.reason}"))
     return "\n\n".join(lines), command

@@ -53,14 +53,15 @@ def _list_items(
     depth = 0
     found = False
     for token in _within(tokens, begin, end):
-        if token.type == "ordered_list_open":
+        # Nested lists of either kind are part of their step, not steps of their own.
+        if token.type in ("ordered_list_open", "bullet_list_open"):
             depth += 1
-            found = found or depth == 1
-        elif token.type == "ordered_list_close":
+            found = found or (depth == 1 and token.type == "ordered_list_open")
+        elif token.type in ("ordered_list_close", "bullet_list_close"):
             depth -= 1
             if depth == 0 and found:
                 break
-        elif token.type == "list_item_open" and depth == 1 and token.map:
+        elif token.type == "list_item_open" and depth == 1 and found and token.map:
             first, last = token.map
             source = lines[first : min(last, end)]
             marker = _MARKER.match(source[0])

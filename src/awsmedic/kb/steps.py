@@ -82,33 +82,50 @@ def _directive(text: str) -> tuple[dict[str, str], str, str] | None:
     return settings, rest, error
 
 
+def _indent(line: str) -> int:
+    return len(line) - len(line.lstrip())
+
+
 def _chunks(lines: list[str]) -> list[tuple[int, list[str], bool]]:
-    """(index of the first line, its lines, after a blank line) of each part."""
+    """(index of the first line, its lines, after a blank line) of each part.
+
+    A part that is a nested list item keeps every line indented deeper than its marker, blank
+    lines included, as Markdown does: a fence or a deeper list under an item is the item's."""
     chunks: list[tuple[int, list[str], bool]] = []
     current: list[str] = []
-    start, gap, fence = 0, False, ""
+    start, gap, fence, blanks = 0, False, "", 0
+    item: int | None = None  # the marker's indentation when the current part is a list item
+
+    def keep(line: str) -> None:
+        nonlocal fence
+        current.append(line)
+        opened = _FENCE.match(line)
+        if opened:
+            fence = opened.group(1)[0] * len(opened.group(1))
+
     for index, line in enumerate(lines):
         if fence:
             current.append(line)
             if line.strip().startswith(fence):
                 fence = ""
             continue
-        opened = _FENCE.match(line)
         if not line.strip():
-            if current:
-                chunks.append((start, current, gap))
-                current = []
-            gap = True
+            blanks += 1 if current else 0
+            gap = gap or not current
             continue
-        new_part = bool(current) and (_ITEM.match(line) or _DIRECTIVE.match(line.lstrip()))
-        if new_part:
+        if current and item is not None and _indent(line) > item:
+            current.extend([""] * blanks)
+            blanks = 0
+            keep(line)
+            continue
+        if current and (blanks or _ITEM.match(line) or _DIRECTIVE.match(line.lstrip())):
             chunks.append((start, current, gap))
-            current, gap = [], False
+            current, gap = [], bool(blanks)
+        blanks = 0
         if not current:
             start = index
-        current.append(line)
-        if opened:
-            fence = opened.group(1)[0] * len(opened.group(1))
+            item = _indent(line) if _ITEM.match(line) else None
+        keep(line)
     if current:
         chunks.append((start, current, gap))
     return chunks

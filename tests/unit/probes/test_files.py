@@ -318,8 +318,8 @@ def test_exact_edits_for_what_the_files_alone_make_certain(home: Path) -> None:
     assert SECRET not in repr(evidence.edits)
     continuation = next(e for e in evidence.edits if e.line == 3)
     assert (continuation.head_before, continuation.head_after) == (
-        "  aws_secret_access_key = ",
-        "aws_secret_access_key = ",
+        "  aws_secret_access_key",
+        "aws_secret_access_key",
     )
 
 
