@@ -30,6 +30,18 @@ NEAR_CUTOFF = 80
 
 @functools.cache
 def partitions() -> tuple[Mapping[str, Any], ...]:
+    # The file botocore's loader would read, read without importing botocore (0.3 s cold):
+    # recognising a paste asks for the opt-in regions before any probe has imported it.
+    import importlib.util
+    import json
+    from pathlib import Path
+
+    spec = importlib.util.find_spec("botocore")
+    places = list(spec.submodule_search_locations or []) if spec else []
+    for place in places:
+        data = Path(place) / "data" / "partitions.json"
+        if data.is_file():
+            return tuple(json.loads(data.read_text(encoding="utf-8"))["partitions"])
     from botocore.loaders import create_loader
 
     return tuple(create_loader().load_data("partitions")["partitions"])

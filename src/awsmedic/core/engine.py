@@ -11,8 +11,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
-from awsmedic.core.remedy import CONTEXT_FINDINGS, diagnose, merge_facts
-from awsmedic.core.steps import Situation
+from awsmedic.core.remedy import diagnose, merge_facts
+from awsmedic.core.steps import Situation, situation_for
 from awsmedic.kb.model import (
     DEFAULT,
     DEFAULT_PRIOR,
@@ -41,9 +41,8 @@ from awsmedic.model import (
 )
 
 CONFIDENCE_SCORE = {Confidence.CONFIRMED: 95, Confidence.LIKELY: 75, Confidence.POSSIBLE: 50}
-#: The probe that tells the installed AWS CLI's major version, and its findings.
+#: The probe that tells the installed AWS CLI's major version.
 CLI_PROBE = "cli.version"
-CLI_FINDINGS = {"cli-v1": "v1", "cli-v2": "v2", "cli-missing": "none"}
 
 
 # Commands the driver sends -------------------------------------------------------------------
@@ -105,7 +104,7 @@ class Dialogue:
     base_facts: Mapping[str, Fact] = field(default_factory=dict)  # known without probes
     preset: Mapping[str, str] = field(default_factory=dict)  # --answer
     tool: str | None = None  # the tool that printed the error, if recognised
-    #: Findings known without a probe (remedy.CONTEXT_FINDINGS that hold).
+    #: Findings known without a probe (steps.CONTEXT_FINDINGS that hold).
     base_findings: frozenset[str] = frozenset()
     finished: bool = False
     waiting: NeedProbe | NeedAnswer | None = None
@@ -263,26 +262,14 @@ def _step_probe(state: Dialogue, node: CauseNode) -> NeedProbe | None:
 
 def situation(state: Dialogue, facts: Mapping[str, Fact]) -> Situation:
     """What the steps of a cause may depend on, from everything the walk learned."""
-    from awsmedic.probes import spec
-
-    decided: set[str] = set(CONTEXT_FINDINGS) if state.base_facts else set()
-    for evidence in state.evidence.values():
-        found = spec(evidence.probe)
-        if found is not None and evidence.status in (Status.OK, Status.PROBLEM):
-            decided.update(found.findings)
-    cli = state.evidence.get(CLI_PROBE)
-    version = (
-        next((CLI_FINDINGS[f] for f in cli.findings if f in CLI_FINDINGS), None) if cli else None
-    )
-    return Situation(
-        facts=facts,
-        present=state.known(),
-        decided=frozenset(decided),
-        signals=frozenset(state.knowledge.signals),
+    return situation_for(
+        state.evidence.values(),
+        facts,
+        signals=state.signals | state.base_findings,
+        all_signals=frozenset(state.knowledge.signals),
         tool=state.tool,
-        cli=version,
-        edits=tuple(edit for e in state.evidence.values() for edit in e.edits),
         answers=state.answers,
+        context=bool(state.base_facts),
     )
 
 

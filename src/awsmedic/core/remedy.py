@@ -32,12 +32,9 @@ def context_facts(ctx: Context) -> dict[str, Fact]:
     return facts
 
 
-#: Findings every diagnosis decides without a probe: whether the shared files exist.
-CONTEXT_FINDINGS = frozenset({"credentials-file-missing", "config-file-missing"})
-
-
 def context_findings(ctx: Context) -> frozenset[str]:
-    """Which of CONTEXT_FINDINGS hold: a step about a file that is not there is left out."""
+    """Which of steps.CONTEXT_FINDINGS hold: a step about a file that is not there is left
+    out."""
     from awsmedic.aws.sharedfiles import locate
 
     found = set()

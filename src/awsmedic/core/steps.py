@@ -16,7 +16,7 @@ from awsmedic.kb.conditions import Atom, Condition, Truth, evaluate
 from awsmedic.kb.model import Cause
 from awsmedic.kb.placeholders import PLACEHOLDER_RE, PLACEHOLDERS, help_for
 from awsmedic.kb.steps import Part, StepSource, join
-from awsmedic.model import Edit, Fact, Step, StepEdit
+from awsmedic.model import Edit, Evidence, Fact, Status, Step, StepEdit
 from awsmedic.safety.shellquote import POSIX, quote, quote_path
 
 #: Values awsmedic itself composed as a command (hostenv's clock fix): put in as they are.
@@ -82,6 +82,46 @@ class Situation:
             "cli": self.cli,
         }[kind]
         return (known == name) if known else None
+
+
+#: The probe that tells the installed AWS CLI's major version, and what its findings mean.
+CLI_FINDINGS = {"cli-v1": "v1", "cli-v2": "v2", "cli-missing": "none"}
+#: Findings every diagnosis decides without a probe (remedy.context_findings).
+CONTEXT_FINDINGS = frozenset({"credentials-file-missing", "config-file-missing"})
+
+
+def situation_for(
+    evidence: Iterable[Evidence],
+    facts: Mapping[str, Fact],
+    *,
+    signals: frozenset[str] = frozenset(),
+    all_signals: frozenset[str] = frozenset(),
+    tool: str | None = None,
+    answers: Mapping[str, str] | None = None,
+    context: bool = True,
+) -> Situation:
+    """The Situation of a set of probe results: what they found, what they could have found
+    (the findings their probes declare), the installed CLI and the edits they know."""
+    from awsmedic.probes import spec
+
+    results = list(evidence)
+    decided: set[str] = set(CONTEXT_FINDINGS) if context else set()
+    for result in results:
+        found = spec(result.probe)
+        if found is not None and result.status in (Status.OK, Status.PROBLEM):
+            decided.update(found.findings)
+    present = {f for result in results for f in result.findings} | signals
+    cli = next((CLI_FINDINGS[f] for f in present if f in CLI_FINDINGS), None)
+    return Situation(
+        facts=facts,
+        present=frozenset(present),
+        decided=frozenset(decided),
+        signals=all_signals,
+        tool=tool,
+        cli=cli,
+        edits=tuple(edit for result in results for edit in result.edits),
+        answers=dict(answers or {}),
+    )
 
 
 def _holds(when: Condition | None, situation: Situation) -> Truth:
