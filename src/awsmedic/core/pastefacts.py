@@ -29,8 +29,7 @@ def paste_facts(text: str) -> dict[str, Fact]:
     assumed = _ASSUMED.search(text)
     user = _USER.search(text)
     if role:
-        facts["role_arn"] = Fact(role.group(0), SOURCE)
-        facts["role_name"] = Fact(role.group(3), SOURCE)
+        facts["role_arn"] = Fact(role.group(0), SOURCE)  # its name: `derived`, from the ARN used
     elif assumed:
         facts["role_name"] = Fact(assumed.group(2), SOURCE)
     # The caller's account: an assumed-role session or a user is the one who authenticated.
@@ -49,10 +48,10 @@ def paste_facts(text: str) -> dict[str, Fact]:
 
 
 def derived(facts: dict[str, Fact]) -> dict[str, Fact]:
-    """What other facts imply: a role's name from its ARN."""
+    """What other facts imply: a role's name from the role ARN in use."""
     out: dict[str, Fact] = {}
     arn = facts.get("role_arn")
-    if arn is not None and "role_name" not in facts:
+    if arn is not None:
         found = re.search(r":role/(?:[\w+=,.@-]+/)*([\w+=,.@-]+)$", arn.value.strip())
         if found:
             out["role_name"] = Fact(found.group(1), arn.source, arn.location)

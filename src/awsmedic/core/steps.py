@@ -268,7 +268,9 @@ def _edit_text(edit: Edit, shell: str) -> tuple[str, str]:
     if edit.choices:
         others = ", ".join(f"{_literal(c.after)} ({c.why})" for c in edit.choices)
         lines.append(f"Other values that would also work, best first: {others}.")
-    lines.append("Found: " + _literal(f"{edit.file} line {edit.line}: {edit.reason}"))
+    where = f"{edit.file} line {edit.line}"
+    found = edit.reason if where in edit.reason else f"{where}: {edit.reason}"
+    lines.append("Found: " + _literal(found))
     return "\n\n".join(lines), command
 
 
