@@ -54,6 +54,12 @@ SHAPES: Mapping[str, tuple[tuple[re.Pattern[str], ...], str]] = {
     "role_name": ((_IAM_NAME,), "an IAM role name"),
     "bucket": ((_BUCKET,), "a bucket name"),
     "pod_role_arn": ((_ARN,), "an ARN"),
+    "cluster": ((re.compile(r"^[0-9A-Za-z][A-Za-z0-9_-]{0,99}$"),), "an EKS cluster name"),
+    "registry": (
+        (re.compile(r"^\d{12}\.dkr\.ecr(?:-fips)?\.[a-z0-9-]+\.amazonaws\.com(?:\.cn)?$"),),
+        "an ECR registry host",
+    ),
+    "kubeconfig": ((_PATH,), "a file path"),
     "encoded_message": ((re.compile(r"^[A-Za-z0-9+/=_-]{16,8192}$"),), "an encoded message"),
     "instance_id": ((re.compile(r"^i-[0-9a-f]{8,17}$"),), "an instance id"),
     "external_id": ((re.compile(r"^[\w+=,.@:/-]{2,1224}$"),), "an external ID"),

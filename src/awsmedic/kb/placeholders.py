@@ -51,7 +51,6 @@ PLACEHOLDERS: Mapping[str, str] = {
     "instance_id": "the EC2 instance",
     "instance_profile": "the EC2 instance profile that holds the role",
     "association_id": "the instance profile association of the instance",
-    "cluster_name": "the EKS cluster",
     "namespace": "the Kubernetes namespace",
     "service_account": "the Kubernetes service account",
     "deployment": "the Kubernetes deployment",
@@ -66,7 +65,11 @@ PLACEHOLDERS: Mapping[str, str] = {
     "proxy_url": "the proxy in use",
     "working_profile": "a profile the CLI can already use",
     "intended_profile": "the profile the user meant to use",
+    "kubeconfig": "the kubeconfig file(s) kubectl reads (KUBECONFIG or ~/.kube/config)",
+    "cluster": "the EKS cluster name in the kubeconfig's exec section",
+    "registry": "the ECR registry host, from the error or the Docker config",
 }
+
 
 #: For the user, when a placeholder stays in a step: what goes there and where to find it.
 HELP: Mapping[str, str] = {
@@ -103,7 +106,9 @@ HELP: Mapping[str, str] = {
     "association_id": (
         "the association id (iip-assoc-...) that describe-iam-instance-profile-associations shows"
     ),
-    "cluster_name": "the name of the EKS cluster",
+    "cluster": "the name of the EKS cluster (aws eks list-clusters)",
+    "kubeconfig": "the kubeconfig file kubectl reads",
+    "registry": "the ECR registry host (ACCOUNT.dkr.ecr.REGION.amazonaws.com)",
     "namespace": "the Kubernetes namespace of the pods",
     "service_account": "the Kubernetes service account of the pods",
     "deployment": "the Kubernetes deployment to restart",
