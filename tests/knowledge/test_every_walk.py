@@ -78,6 +78,9 @@ SAMPLES = {
     "clock_fix": "sudo timedatectl set-ntp true",
     "bucket": "reports",
     "suggested_region": "us-east-1",
+    "registry": "123456789012.dkr.ecr.eu-west-1.amazonaws.com",
+    "cluster": "prod",
+    "kubeconfig": "~/.kube/config",
     "encoded_message": "AbCdEf0123456789xyzXYZ0123456789",
 }
 
@@ -90,6 +93,7 @@ PROGRAMS = {
     "Copy-Item", "Invoke-Expression", "$Env:AWS_PROFILE", "$Env:AWS_DEFAULT_REGION",
     "$Env:AWS_CA_BUNDLE", "$Env:AWS_REGION", "[Environment]::SetEnvironmentVariable",
     "sed", "$f", "grep", "cut", "od", "wc", "cat", "id", "stat", "test", "git", "read",
+    "python", "pipx", "uv", "uvx", "eksctl", "saml2aws", "head",
     "$Env:AWS_ENDPOINT_URL", "$Env:AWS_IGNORE_CONFIGURED_ENDPOINT_URLS",
 }  # fmt: skip
 
@@ -139,7 +143,11 @@ def _shortest_out(tree: Tree, node_id: str) -> list[Edge]:
 
 
 def paths(tree: Tree) -> Iterator[list[Edge]]:
+    """A path through every edge, and one to every node (a tree may start at its cause)."""
     into = _shortest_in(tree)
+    for node in tree.nodes:
+        if node in into:
+            yield [*into[node], *_shortest_out(tree, node)]
     for node in tree.nodes:
         for edge in _edges(tree, node):
             yield [*into[node], edge, *_shortest_out(tree, edge[2])]

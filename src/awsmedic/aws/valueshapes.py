@@ -66,6 +66,8 @@ SHAPES: Mapping[str, tuple[tuple[re.Pattern[str], ...], str]] = {
     "mfa_code": ((re.compile(r"^\d{6}$"),), "an MFA code"),
     "session_profile": ((_PROFILE,), "a profile name"),
     "working_profile": ((_PROFILE,), "a profile name"),
+    "legacy_profile": ((_PROFILE,), "a profile name"),
+    "principal_arn": ((_ARN,), "an ARN"),
     "intended_profile": ((_PROFILE,), "a profile name"),
     "service_user": ((re.compile(r"^[a-z_][a-z0-9_.-]{0,31}\$?$"),), "a user name"),
     "proxy_url": ((_URL,), "a URL"),
