@@ -7,7 +7,8 @@ import shlex
 
 import pytest
 
-from awsmedic.core.steps import Situation, build_steps, placeholders_in, unwrap
+from awsmedic.core.situation import Situation
+from awsmedic.core.steps import build_steps, placeholders_in, unwrap
 from awsmedic.kb.steps import parse_step
 from awsmedic.model import Edit, Fact, Step
 

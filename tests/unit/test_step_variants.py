@@ -11,7 +11,7 @@ import pytest
 from awsmedic.aws import hostenv
 from awsmedic.context import Context
 from awsmedic.core.remedy import diagnose, host_facts
-from awsmedic.core.steps import Situation
+from awsmedic.core.situation import Situation
 from awsmedic.kb import load_checked, shipped_dir
 from awsmedic.model import Confidence, Fact, Step
 

@@ -346,7 +346,7 @@ class Checker:
     ) -> Diagnosis | None:
         """The cause with its steps filled from everything this subject's probes found."""
         from awsmedic.core.remedy import context_facts, context_findings, diagnose, merge_facts
-        from awsmedic.core.steps import situation_for
+        from awsmedic.core.situation import situation_for
 
         cause = self.knowledge.causes.get(cause_id)
         if cause is None:

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from awsmedic.core.remedy import diagnose, merge_facts
-from awsmedic.core.steps import Situation, situation_for
+from awsmedic.core.situation import Situation, situation_for
 from awsmedic.kb.model import (
     DEFAULT,
     DEFAULT_PRIOR,

@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 
 from awsmedic.context import Context
-from awsmedic.core.steps import Situation, build
+from awsmedic.core.situation import Situation
+from awsmedic.core.steps import build
 from awsmedic.kb.model import Cause
 from awsmedic.kb.placeholders import PLACEHOLDERS, fill
 from awsmedic.model import Confidence, Diagnosis, Evidence, Fact

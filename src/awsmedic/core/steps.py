@@ -1,7 +1,8 @@
 """A cause's steps made to fit this case: only what applies, most likely first, the user's own
 values in place (quoted for the shell of each command), and the exact edits probes found.
 
-Pure: everything it needs is in `Situation` (what the walk learned) and the cause itself.
+Pure: everything it needs is in `Situation` (`core/situation.py`: what the walk learned) and
+the cause itself.
 """
 
 from __future__ import annotations
@@ -11,13 +12,14 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from awsmedic.aws.valueshapes import refusal, shown
+from awsmedic.core.situation import Situation, holds
 from awsmedic.kb.commands import POWERSHELL, spans
-from awsmedic.kb.conditions import Atom, Condition, Truth, evaluate
+from awsmedic.kb.conditions import Truth
 from awsmedic.kb.model import Cause
 from awsmedic.kb.placeholders import PLACEHOLDER_RE, PLACEHOLDERS, help_for
 from awsmedic.kb.steps import Part, StepSource, join
-from awsmedic.model import Edit, Evidence, Fact, Status, Step, StepEdit
-from awsmedic.safety.shellquote import POSIX, quote, quote_path
+from awsmedic.model import Edit, Step, StepEdit
+from awsmedic.safety.shellquote import quote, quote_path
 
 #: Values awsmedic itself composed as a command (hostenv's clock fix): put in as they are.
 RAW_IN_COMMANDS = frozenset({"clock_fix"})
@@ -29,103 +31,6 @@ _PROFILE_OPTION = re.compile(r"[ \t]+--profile(?:[ \t]+|=)(?:\{profile\}|\S+)")
 _FENCE = re.compile(r"^\s*(`{3,}|~{3,})")
 _ASSIGNED = re.compile(r"=\s*$")
 _BLOCK_START = re.compile(r"^\s*(?:[-*+]\s|\d+[.)]\s|#|>|\||<!--)")
-
-
-@dataclass(frozen=True)
-class Situation:
-    """What a diagnosis knows when it shows the steps."""
-
-    facts: Mapping[str, Fact] = field(default_factory=dict)
-    present: frozenset[str] = frozenset()  # findings reported, and the paste's text signals
-    decided: frozenset[str] = frozenset()  # findings a probe that ran could have reported
-    signals: frozenset[str] = frozenset()  # every text signal the knowledge defines
-    tool: str | None = None
-    cli: str | None = None  # v1, v2, none; None when not known
-    edits: tuple[Edit, ...] = ()
-    answers: Mapping[str, str] = field(default_factory=dict)
-
-    def fact(self, name: str) -> str:
-        found = self.facts.get(name)
-        return found.value if found is not None else ""
-
-    @property
-    def os(self) -> str:
-        return self.fact("os")
-
-    @property
-    def shell(self) -> str:
-        """The shell of a command that runs in any shell (`aws ...`): the user's own."""
-        return POWERSHELL if self.os == "windows" else POSIX
-
-    def truth(self, atom: Atom) -> Truth:
-        kind, name = atom.kind, atom.name
-        if kind == "finding":
-            if name in self.present:
-                return True
-            return False if name in self.decided or name in self.signals else None
-        if kind == "code":
-            return f"code:{name}" in self.present
-        if kind == "fact":
-            value = self.fact(name)
-            if not atom.value:
-                return bool(value)
-            return (value == atom.value) if value else None
-        if kind == "edit":
-            return any(edit.finding == name for edit in self.edits)
-        if kind == "answer":
-            answer = self.answers.get(name)
-            return None if answer is None else answer == atom.value
-        known = {
-            "os": self.os,
-            "host": self.fact("host_kind"),
-            "tool": self.tool,
-            "cli": self.cli,
-        }[kind]
-        return (known == name) if known else None
-
-
-#: The probe that tells the installed AWS CLI's major version, and what its findings mean.
-CLI_FINDINGS = {"cli-v1": "v1", "cli-v2": "v2", "cli-missing": "none"}
-#: Findings every diagnosis decides without a probe (remedy.context_findings).
-CONTEXT_FINDINGS = frozenset({"credentials-file-missing", "config-file-missing"})
-
-
-def situation_for(
-    evidence: Iterable[Evidence],
-    facts: Mapping[str, Fact],
-    *,
-    signals: frozenset[str] = frozenset(),
-    all_signals: frozenset[str] = frozenset(),
-    tool: str | None = None,
-    answers: Mapping[str, str] | None = None,
-    context: bool = True,
-) -> Situation:
-    """The Situation of a set of probe results: what they found, what they could have found
-    (the findings their probes declare), the installed CLI and the edits they know."""
-    from awsmedic.probes import spec
-
-    results = list(evidence)
-    decided: set[str] = set(CONTEXT_FINDINGS) if context else set()
-    for result in results:
-        found = spec(result.probe)
-        if found is not None and result.status in (Status.OK, Status.PROBLEM):
-            decided.update(found.findings)
-    present = {f for result in results for f in result.findings} | signals
-    cli = next((CLI_FINDINGS[f] for f in present if f in CLI_FINDINGS), None)
-    return Situation(
-        facts=facts,
-        present=frozenset(present),
-        decided=frozenset(decided),
-        signals=all_signals,
-        tool=tool,
-        cli=cli,
-        edits=tuple(edit for result in results for edit in result.edits),
-        answers=dict(answers or {}),
-    )
-
-
-def _holds(when: Condition | None, situation: Situation) -> Truth:
-    return True if when is None else evaluate(when, situation.truth)
 
 
 def _likely_first(items: Sequence[tuple[bool, Truth]]) -> list[int]:
@@ -284,7 +189,7 @@ def _literal(text: str) -> str:
 
 
 def _parts(source: StepSource, situation: Situation) -> list[Part]:
-    truths = [(p.when is not None, _holds(p.when, situation)) for p in source.parts]
+    truths = [(p.when is not None, holds(p.when, situation)) for p in source.parts]
     order = _likely_first(truths)
     if source.parts and 0 in order:  # the lead stays first
         order.remove(0)
@@ -333,7 +238,7 @@ def build_steps(
     sources = tuple(sources)
     truths: list[tuple[bool, Truth]] = []
     for source in sources:
-        truth = _holds(source.when, situation)
+        truth = holds(source.when, situation)
         if source.edits and truth is not False:
             truth = bool(_edits_for(source, situation))
         truths.append((source.when is not None or bool(source.edits), truth))
