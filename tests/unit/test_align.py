@@ -244,3 +244,45 @@ def test_the_general_check_lists_the_closest_families() -> None:
 def test_text_that_is_not_about_aws_authentication_matches_nothing(text: str) -> None:
     recognition = matcher().recognise(text)
     assert recognition.matches == () and recognition.lookalike is None
+
+
+@pytest.mark.parametrize(
+    ("text", "tree", "facts"),
+    [
+        # A slot's value is a value, even when it reads like an error code.
+        (
+            "The config profile (AccessDenied) could not be found",
+            "profile-not-found",
+            {"profile": "AccessDenied"},
+        ),
+        (
+            'Read timeout on endpoint URL: "ProfileNotFound"',
+            "connection-failed",
+            {"url": "ProfileNotFound"},
+        ),
+        # The value holds a word of the phrase (`user/` in the ARN after `User:`).
+        (
+            "User: arn:aws:iam::123456789012:user/ci is not authorized to perform: s3:GetObject "
+            "on resource: arn:aws:s3:::b/k",
+            "access-denied",
+            {"principal": "arn:aws:iam::123456789012:user/ci"},
+        ),
+    ],
+)
+def test_slot_values_that_look_like_the_rest_stay_values(
+    text: str, tree: str, facts: dict[str, str]
+) -> None:
+    recognition = matcher().recognise(text)
+    assert recognition.best is not None and recognition.best.tree == tree
+    assert {name: recognition.facts[name].value for name in facts} == facts
+
+
+def test_a_code_outside_the_slots_still_counts() -> None:
+    """Java v1 prints the code after the message; an open slot at a phrase's end hides none."""
+    text = (
+        "User: arn:aws:iam::1:user/x is not authorized to perform: s3:Get on resource: y "
+        "(Service: Amazon S3; Status Code: 403; Error Code: AccessDenied; Request ID: 1)"
+    )
+    recognition = matcher().recognise(text)
+    assert recognition.codes == ("AccessDenied",)
+    assert recognition.best is not None and recognition.best.how == "code"

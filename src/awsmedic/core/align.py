@@ -143,9 +143,12 @@ class _Chains:
             self._publish()
         while self.recent and self.recent[0][0] < position - self.reach:
             self.recent.popleft()
-        best, previous = max(
-            (1.0, -1), self._over_slot(position, index), self._nearby(position, index)
-        )
+        # On a tie the first wins: a chain of its own over a longer one, a word before a slot
+        # over a nearby one.
+        best, previous = 1.0, -1
+        for score, match in (self._over_slot(position, index), self._nearby(position, index)):
+            if score > best:
+                best, previous = score, match
         self.pending.append((position, index, best, len(self.scores)))
         self.scores.append(best)
         self.back.append(previous)
@@ -185,32 +188,58 @@ class _Chains:
             position, index, score, match = item
             self.recent.append(item)
             queue = self.by_word[index]
-            while queue and queue[-1][1] <= score:
-                queue.pop()  # a later chain, as good or better, outlives it in every window
+            # A later chain that is better outlives an earlier one in every window; of equal
+            # ones the earlier stays first: a slot's value may hold the phrase's words (a
+            # `user/` in an ARN after `User:`), the words around it come first and last.
+            while queue and queue[-1][1] < score:
+                queue.pop()
             queue.append((self.tokens.paragraphs[position], score, match))
         self.pending.clear()
 
 
-def slot_values(alignment: Alignment, tokens: Tokens) -> dict[str, str]:
-    """The text each named slot stood for, where the words around it were found."""
+@dataclass(frozen=True)
+class SlotValue:
+    """What one slot stood for: its text, where it stands in `Tokens.text`, and whether both of
+    its ends are known (words found on both sides, or a closing mark found behind it)."""
+
+    slot: Slot
+    value: str
+    start: int
+    end: int
+    delimited: bool
+
+
+def slots_found(alignment: Alignment, tokens: Tokens) -> list[SlotValue]:
+    """The slots of an alignment whose neighbouring words were found, with their values."""
     at = dict(alignment.found)
-    values: dict[str, str] = {}
+    found: list[SlotValue] = []
     count = len(alignment.phrase.words)
     for slot in alignment.phrase.slots:
-        if not slot.name:
-            continue
         left, right = at.get(slot.after - 1), at.get(slot.after)
         if left is not None and right is not None:
-            raw = tokens.text[tokens.ends[left] : tokens.starts[right]]
+            start, end = tokens.ends[left], tokens.starts[right]
         elif left is not None and slot.after == count:
-            raw = tokens.text[tokens.ends[left] : tokens.line_bounds(left)[1]]
+            start, end = tokens.ends[left], tokens.line_bounds(left)[1]
         elif right is not None and slot.after == 0:
-            raw = tokens.text[tokens.line_bounds(right)[0] : tokens.starts[right]]
+            start, end = tokens.line_bounds(right)[0], tokens.starts[right]
         else:
             continue
-        value = _cut(raw, slot, count)
-        if value:
-            values.setdefault(slot.name, value[:MAX_SLOT_VALUE])
+        cut = _cut(tokens.text[start:end], slot, count)
+        if cut is not None:
+            value, offset, closed = cut
+            delimited = closed or (left is not None and right is not None)
+            found.append(
+                SlotValue(slot, value, start + offset, start + offset + len(value), delimited)
+            )
+    return found
+
+
+def slot_values(alignment: Alignment, tokens: Tokens) -> dict[str, str]:
+    """The text each named slot stood for, where the words around it were found."""
+    values: dict[str, str] = {}
+    for found in slots_found(alignment, tokens):
+        if found.slot.name and found.value.strip():
+            values.setdefault(found.slot.name, found.value[:MAX_SLOT_VALUE])
     return values
 
 
@@ -232,12 +261,14 @@ def _literal(text: str, *, tail: bool = False) -> str:
     return "".join(parts)
 
 
-def _cut(raw: str, slot: Slot, words: int) -> str:
+def _cut(raw: str, slot: Slot, words: int) -> tuple[str, int, bool] | None:
+    """(the value, where it starts in `raw`, whether a closing mark behind it was found)."""
     if len(raw) > 2 * MAX_SLOT_VALUE:  # bounded work: such a value is cut short anyway
-        return raw.strip()
+        stripped = raw.strip()
+        return stripped, raw.find(stripped), False
     before = _literal(slot.before) if slot.after > 0 else ""
+    closing = slot.behind.strip()
     if slot.after == words:  # the last part of a phrase: its value runs to the end of the line
-        closing = slot.behind.strip()
         rest = rf"{_literal(closing)}(?:\s.*)?" if closing else r"\s*"
         pattern = rf"\s*{before}(?P<value>.*?){rest}"
     else:
@@ -247,5 +278,6 @@ def _cut(raw: str, slot: Slot, words: int) -> str:
         pattern = rf"\s*{before}(?P<value>.*?){_literal(slot.behind, tail=tail)}"
     found = re.fullmatch(pattern, raw, re.IGNORECASE | re.DOTALL)
     if found is not None and found.group("value").strip():
-        return found.group("value")
-    return raw.strip().strip("\"'`()[]<>{}:,;").strip()
+        return found.group("value"), found.start("value"), bool(closing)
+    stripped = raw.strip().strip("\"'`()[]<>{}:,;").strip()
+    return (stripped, raw.find(stripped), False) if stripped else None

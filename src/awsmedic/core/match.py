@@ -22,7 +22,7 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 
-from awsmedic.core.align import Alignment, Tokens, align, slot_values
+from awsmedic.core.align import Alignment, Tokens, align, slot_values, slots_found
 from awsmedic.core.pastes import (
     MAX_PASTE_CHARS,
     TRUNCATED_NOTE,
@@ -55,6 +55,10 @@ CLOSEST = 3
 #: The score of a fallback tree taken for its subject: below every phrase hit.
 TOPIC_SCORE = 40
 
+_EXPLICIT = re.compile(
+    r"\(([A-Z][A-Za-z0-9]+)\)|api error ([A-Z]\w+)|Error Code: (\w+)|<Code>(\w+)</Code>"
+)
+_EXCEPTION = re.compile(r"\b\w+(?:Error|Exception)\b")
 _CAMEL = re.compile(r"\b[A-Z][a-z0-9]+(?:[A-Z][a-z0-9]*)+\b|\b[A-Z]{2,}[a-z][A-Za-z0-9]*\b")
 _OPERATION = (
     re.compile(r"when calling the (\w+) operation"),
@@ -140,6 +144,7 @@ class Matcher:
                 self._by_code[code].append(tree.id)
             phrases.extend(compile_phrase(tree.id, text) for text in tree.phrases)
         phrases = [phrase for phrase in phrases if phrase.words]
+        self._order = {id(phrase): number for number, phrase in enumerate(phrases)}
         frequency = Counter(word for phrase in phrases for word in phrase.words)
         self._index = _Index(phrases, frequency, PHRASE_CUTOFF / 100)
         self._near = _Index(phrases, frequency, NEAR_CUTOFF / 100)
@@ -158,20 +163,26 @@ class Matcher:
             for tree in knowledge.trees.values()
         }
 
-    def codes_in(self, text: str) -> list[str]:
-        """Known error codes in order of appearance (explicit `(Code)` forms first)."""
+    def codes_in(self, text: str, values: Iterable[tuple[int, int]] = ()) -> list[str]:
+        """Known error codes in order of appearance (explicit `(Code)` forms first); none from
+        inside `values`, the spans of slot values (a profile may be named `AccessDenied`)."""
+        inside = sorted(values)
+
+        def kept(found: re.Match[str], group: int = 0) -> bool:
+            return not any(start <= found.start(group) < end for start, end in inside)
+
         ordered: list[str] = []
-        explicit = re.findall(
-            r"\(([A-Z][A-Za-z0-9]+)\)|api error ([A-Z]\w+)|Error Code: (\w+)|<Code>(\w+)</Code>",
-            text,
-        )
-        for groups in explicit:
-            ordered.extend(g for g in groups if g)
-        ordered.extend(_CAMEL.findall(text))
+        for found in _EXPLICIT.finditer(text):
+            group = next(n for n in range(1, 5) if found.group(n))
+            if kept(found, group):
+                ordered.append(found.group(group))
+        ordered.extend(found.group(0) for found in _CAMEL.finditer(text) if kept(found))
         # Exception names as people retype them ("incompleteSignatureException"): these are
         # compared without case; a bare word ("forbidden") never is.
-        for name in re.findall(r"\b\w+(?:Error|Exception)\b", text):
-            ordered.append(self._exception_names.get(name.lower(), name))
+        for found in _EXCEPTION.finditer(text):
+            if kept(found):
+                name = found.group(0)
+                ordered.append(self._exception_names.get(name.lower(), name))
         return [code for code in dict.fromkeys(ordered) if code in self._by_code]
 
     def _aligned(self, tokens: Tokens, index: _Index) -> dict[str, Alignment]:
@@ -182,9 +193,14 @@ class Matcher:
             if found is None:
                 continue
             held = best.get(phrase.tree)
-            if held is None or found.score > held.score:
+            # Of two phrases that score alike, the longer says more (and has the slots); then
+            # the first in the tree, so that every run picks the same one.
+            if held is None or self._rank_key(found) > self._rank_key(held):
                 best[phrase.tree] = found
         return best
+
+    def _rank_key(self, alignment: Alignment) -> tuple[float, int, int]:
+        return (alignment.score, len(alignment.found), -self._order[id(alignment.phrase)])
 
     def _tool(self, text: str) -> tuple[str | None, str | None]:
         best: tuple[int, str | None, str | None] = (0, None, None)
@@ -260,10 +276,17 @@ class Matcher:
             return Recognition(
                 (), (), frozenset(), tool, tool_title, {}, truncated, (), lookalike.title
             )
-        text = "\n".join(lines)
-        codes = self.codes_in(text)
         tokens = Tokens.of(lines)
+        text = tokens.text
         aligned = self._aligned(tokens, self._index)
+        values = [
+            (found.start, found.end)
+            for alignment in aligned.values()
+            if alignment.score >= PHRASE_CUTOFF
+            for found in slots_found(alignment, tokens)
+            if found.delimited
+        ]
+        codes = self.codes_in(text, values)
         matches = self._ranked(codes, aligned)
         closest: list[TreeMatch] = []
         if not matches:
