@@ -72,6 +72,10 @@ class Outcome:
     questions: list[tuple[Question, str | None]] = field(default_factory=list)
     probes: list[Evidence] = field(default_factory=list)
     stalled: str = ""
+    #: What could not be checked, and why (CONTRACT.md `offline`).
+    offline: tuple[str, ...] = ()
+    #: Without a diagnosis: the best candidate as one, for its steps.
+    guess: Diagnosis | None = None
 
 
 class Consultation:
@@ -200,9 +204,11 @@ class Consultation:
         elif isinstance(event, Concluded):
             outcome.diagnosis = event.diagnosis
             outcome.candidates = event.candidates
+            outcome.offline = event.offline
         elif isinstance(event, Stalled):
             outcome.candidates = event.candidates
             outcome.stalled = event.reason
+            outcome.offline, outcome.guess = event.offline, event.guess
 
     def run(self, answer: Answerer, first: engine.Command | None = None) -> Outcome:
         """Walk until a conclusion, or until a question stays unanswered."""
@@ -306,6 +312,7 @@ class Consultation:
         del outcome.questions[snapshot.questions :]
         del outcome.probes[snapshot.probes :]
         outcome.diagnosis, outcome.stalled, outcome.candidates = None, "", ()
+        outcome.offline, outcome.guess = (), None
         question = snapshot.question
         if question.id.startswith(CONSENT_PREFIX):
             self._consent.pop(question.id[len(CONSENT_PREFIX) :], None)

@@ -13,8 +13,8 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from awsmedic.core.workers import DaemonPool
-from awsmedic.model import Evidence, Question, Status
-from awsmedic.probes import ProbeInput, ProbeSpec, run_probe, spec
+from awsmedic.model import Evidence, Question, Status, Unchecked
+from awsmedic.probes import ProbeInput, ProbeSpec, not_checked, run_probe, spec
 
 #: Probes running at once: enough for a tree's probes, few enough to stay polite.
 POOL_SIZE = 4
@@ -91,9 +91,8 @@ class ProbeRunner:
         if abort.done():
             raise Cancelled(probe_id)
         if not future.done():
-            return Evidence(
-                probe_id, Status.ERROR, f"gave up after the {budget:.0f} s diagnosis budget"
-            )
+            detail = f"the {budget:.0f} s diagnosis budget ran out"
+            return not_checked(probe_id, Unchecked.BUDGET, detail)
         return future.result()
 
     def running(self) -> tuple[str, ...]:

@@ -43,6 +43,7 @@ def to_contract(outcome: Outcome) -> dict[str, Any]:
             for e in outcome.probes
         ],
         "steps": list(diagnosis.steps) if diagnosis else [],
+        "offline": list(outcome.offline),
     }
 
 
@@ -82,6 +83,14 @@ def to_markdown(outcome: Outcome) -> str:
         if outcome.stalled:
             lines.append(f"No single cause could be confirmed: {outcome.stalled}.\n")
         lines.extend(f"- `{c.cause}` {c.title} ({c.score}%)" for c in outcome.candidates)
+        lines.append("")
+        if outcome.guess is not None:
+            lines.append(f"### Steps for the most likely: {outcome.guess.title}\n")
+            lines.extend(_numbered(outcome.guess.steps))
+            lines.append("")
+    if outcome.offline:
+        lines.append("## Not checked\n")
+        lines.extend(f"- {_inline(line)}" for line in outcome.offline)
         lines.append("")
     if outcome.probes:
         lines.append("## Checks\n")

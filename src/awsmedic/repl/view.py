@@ -53,14 +53,26 @@ class ReplPrinter(Printer):
         keys = "press its number" if len(question.choices) <= 9 else "type its number"
         self._text(f"  ({keys} or type it, Tab completes; /skip, /why, /back)", "dim")
 
-    def diagnosis(self, diagnosis: Diagnosis) -> None:
-        super().diagnosis(diagnosis)
-        self.console.print()
-        self._text("/why shows the reasoning, /export saves the transcript.", "dim")
+    def diagnosis(self, diagnosis: Diagnosis, offline: tuple[str, ...] = ()) -> None:
+        super().diagnosis(diagnosis, offline)
+        self._text(
+            "/why shows the reasoning, /check checks again once you followed the steps, "
+            "/export saves the transcript.",
+            "dim",
+        )
 
-    def candidates(self, candidates: tuple[Candidate, ...], reason: str) -> None:
-        super().candidates(candidates, reason)
-        self._text("/back changes your last answer; /probes shows every check.", "dim")
+    def candidates(
+        self,
+        candidates: tuple[Candidate, ...],
+        reason: str,
+        offline: tuple[str, ...] = (),
+        guess: Diagnosis | None = None,
+    ) -> None:
+        super().candidates(candidates, reason, offline, guess)
+        self._text(
+            "/back changes your last answer; /probes shows every check; /check checks again.",
+            "dim",
+        )
 
     def no_match(self) -> None:
         self._text(

@@ -36,6 +36,7 @@ from awsmedic.model import (
     Stalled,
     Status,
     TreeMatch,
+    Unchecked,
     WentBack,
 )
 from awsmedic.output.export.jsondoc import FORMAT, SCHEMA_VERSION
@@ -186,6 +187,30 @@ def evidence(e: Obj) -> Evidence:
         facts(e, "facts"),
         e.strings("details"),
         elapsed_ms=e.integer("elapsed_ms", 0),
+        unchecked=_unchecked(e),
+    )
+
+
+def _unchecked(e: Obj) -> Unchecked | None:
+    """Why a probe could not check; absent in transcripts written before it existed."""
+    if e.data.get("unchecked") is None:
+        return None
+    return Unchecked(e.choice("unchecked", tuple(u.value for u in Unchecked)))
+
+
+def _offline(o: Obj) -> tuple[str, ...]:
+    return o.strings("offline") if "offline" in o.data else ()
+
+
+def _stalled(o: Obj, at: datetime) -> Stalled:
+    guess = o.opt_obj("guess") if "guess" in o.data else None  # absent before issue 13
+    return Stalled(
+        at,
+        o.ident("node"),
+        o.string("reason"),
+        candidates(o),
+        _offline(o),
+        diagnosis(guess) if guess is not None else None,
     )
 
 
@@ -217,15 +242,21 @@ READERS: dict[str, Callable[[Obj, datetime], Event]] = {
     "pasted": lambda o, at: Pasted(at, o.string("text"), o.flag("truncated")),
     "matched": lambda o, at: Matched(at, recognition(o.obj("recognition"))),
     "probed": lambda o, at: Probed(at, o.ident("node"), evidence(o.obj("evidence"))),
-    "branched": lambda o, at: Branched(at, o.ident("node"), o.string("on"), o.ident("to")),
+    "branched": lambda o, at: Branched(
+        at,
+        o.ident("node"),
+        o.string("on"),
+        o.ident("to"),
+        o.ident("probe") if o.data.get("probe") else "",  # absent before issue 13
+    ),
     "asked": lambda o, at: Asked(at, o.ident("node"), question(o.obj("question"))),
     "answered": lambda o, at: Answered(
         at, o.ident("node"), o.ident("question"), o.string("answer"), how(o)
     ),
     "concluded": lambda o, at: Concluded(
-        at, o.ident("node"), diagnosis(o.obj("diagnosis")), candidates(o)
+        at, o.ident("node"), diagnosis(o.obj("diagnosis")), candidates(o), _offline(o)
     ),
-    "stalled": lambda o, at: Stalled(at, o.ident("node"), o.string("reason"), candidates(o)),
+    "stalled": _stalled,
     "went-back": lambda o, at: WentBack(at, o.ident("to_node")),
     "restarted": lambda o, at: Restarted(at),
 }
