@@ -240,7 +240,7 @@ def test_the_repl_asks_before_a_probe_that_needs_consent(
     session = start()
     assert session.run(paste(PASTE) + ENTER + "1" + "2" + "/back" + ENTER + "1" + CTRL_D) == 0
     shown = session.shown
-    assert shown.count("? May I run the check 'Check test.second' (test.second)?") == 2
+    assert shown.count("? May I run the check 'Check test.second'?") == 2
     assert "– Check test.second: skipped: not run without your consent" in shown
     assert probes.runs.count("test.second") == 1  # only after the yes
     assert concluded(session) == ["unknown", "key-deleted"]

@@ -152,6 +152,11 @@ class Consultation:
         ahead = engine.probes_ahead(self.state.tree, self.state.node)
         return self._runner.evidence(probe_id, self._abort, ahead)
 
+    def probe(self, probe_id: str) -> Evidence:
+        """One probe's result outside the walk (as /check re-runs the first path's probes):
+        the finished one if it ran, else it runs now, bounded like any other."""
+        return self._evidence(probe_id)
+
     def running(self) -> tuple[str, ...]:
         """Ids of the probes running right now (for a status line)."""
         return self._runner.running() if self._runner is not None else ()
@@ -245,7 +250,10 @@ class Consultation:
             if isinstance(need, engine.NeedProbe):
                 question = self._consent_question(need.probe)
                 if question is None:
-                    outputs = self._apply(engine.ProbeResult(self._evidence(need.probe)))
+                    # Consent refused ahead (--answer consent:<id>=no, or /check reusing a "no").
+                    refused = self._consent.get(need.probe) is False
+                    found = _declined(need.probe) if refused else self._evidence(need.probe)
+                    outputs = self._apply(engine.ProbeResult(found))
                     continue
             elif isinstance(need, engine.NeedAnswer):
                 question = need.question
@@ -297,8 +305,7 @@ class Consultation:
         self._emit(Answered(self.ctx.now(), self.state.node, question.id, chosen or "no"))
         if allowed:
             return [self.state.waiting] if self.state.waiting is not None else []
-        declined = Evidence(probe_id, Status.SKIPPED, "skipped: not run without your consent")
-        return self._apply(engine.ProbeResult(declined))
+        return self._apply(engine.ProbeResult(_declined(probe_id)))
 
     def back(self, answer: Answerer | None = None) -> Outcome | None:
         """Undo the last answer and ask that question again (or, without an answerer, make it
@@ -331,3 +338,7 @@ class Consultation:
         self.state, self.outcome, self._history, self.pending = None, None, [], None
         self._consent, self._runner = {}, None
         self._world = AwsWorld(self.ctx, self.book)
+
+
+def _declined(probe_id: str) -> Evidence:
+    return Evidence(probe_id, Status.SKIPPED, "skipped: not run without your consent")

@@ -34,7 +34,7 @@ def consent_question(spec: ProbeSpec) -> Question:
     why = f" {doc[0].strip()}" if doc else ""
     return Question(
         CONSENT_PREFIX + spec.id,
-        f"May I run the check '{spec.title}' ({spec.id})?{why} It only reads, changes nothing.",
+        f"May I run the check '{spec.title}'?{why} It only reads, changes nothing.",
         CONSENT_CHOICES,
     )
 
