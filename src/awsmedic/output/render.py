@@ -261,10 +261,16 @@ class Printer:
             self.hang("  –", f"{what}: {detail}" if detail else what, "dim")
 
     def summary(self, what: str, diagnosis: Diagnosis | None) -> None:
-        """The case in one line: the cause, how sure, and the command to run first."""
+        """The case in one line: the cause, how sure, and the command to run first. Where the
+        line is too long, the command goes on its own line(s), whole, to copy."""
         first = first_command(diagnosis) if diagnosis is not None else None
-        then = f"; first: {first}" if first else "; see step 1" if diagnosis else ""
-        self._text(f"In short: {what}{then}", "bold")
+        if first is None:
+            self._text(f"In short: {what}" + ("; see step 1" if diagnosis else ""), "bold")
+        elif len(f"In short: {what}; first: {first}") <= self.console.width:
+            self._text(f"In short: {what}; first: {first}", "bold")
+        else:
+            self._text(f"In short: {what}; first:", "bold")
+            self.command(first)
 
     def command(self, command: str) -> None:
         """A command on lines of its own, broken only between words (with the shell's line
@@ -299,7 +305,7 @@ class Printer:
             self.steps(guess.steps)
         self.console.print()
         best = candidates[0]
-        self.summary(f"no single cause; most likely {best.title} ({best.score}%)", guess)
+        self.summary(f"no single cause; most likely: {best.title} ({best.score}%)", guess)
 
     def no_match(self) -> None:
         self._text(

@@ -19,6 +19,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from awsmedic.aws import keyids
+from awsmedic.aws.ages import ago
 from awsmedic.aws.regions import HOME_REGION, partition_of
 from awsmedic.model import Evidence, Fact, Secret, SecretKind, Status, Unchecked
 from awsmedic.probes import Consent, ProbeInput, not_checked, probe
@@ -138,9 +139,7 @@ def _verdict(
         age = run.ctx.now() - record.created
         if age < RECENT:
             findings.append("key-created-recently")
-            text += f", created {max(0, int(age.total_seconds()))} seconds ago"
-        else:
-            text += f", created {record.created:%Y-%m-%d}"
+        text += f", created {ago(record.created, run.ctx.now())}"
     return findings, text
 
 
