@@ -251,6 +251,14 @@ CASES = [
         "account-not-activated",
         "likely",
     ),
+    (
+        "subscription, AWS not reached",
+        "An error occurred (SubscriptionRequiredException) when calling the DescribeTrustedAdvisorChecks operation: AWS Premium Support Subscription is required to use this service.",
+        {"sts.identity": Status.SKIPPED},
+        {},
+        "account-not-activated",
+        "possible",
+    ),
     # role-session-duration, sts-region-disabled, subscription-required
     (
         "duration",
