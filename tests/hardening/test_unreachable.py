@@ -137,3 +137,49 @@ def test_a_timeout_is_not_a_finding_about_the_keys(
         evidence = run_one(probe_id, network_timeout=0.5)
     assert evidence.status is Status.SKIPPED and evidence.unchecked is Unchecked.UNREACHABLE
     assert not any(f.startswith(("rejected", "clock-")) for f in evidence.findings)
+
+
+#: Probes whose job is to tell whether an endpoint answers: for them a connection that fails
+#: is the finding (net.connect: DNS, TCP, proxy, TLS; the metadata and container endpoints).
+REACHABILITY = frozenset({"net.connect", "imds.role", "creds.container", "sts.endpoint-mode"})
+
+
+def _network_probes() -> list[str]:
+    from awsmedic.probes import registry
+
+    return sorted(p.id for p in registry().values() if p.network and p.id not in REACHABILITY)
+
+
+@pytest.mark.parametrize("probe_id", _network_probes())
+@pytest.mark.usefixtures("static_keys")
+def test_no_network_probe_turns_a_silent_endpoint_into_a_finding(
+    probe_id: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Against an endpoint that never answers, a probe either could not check (and says so)
+    or reports something it knew without AWS; never a refusal, a rejection or a failure."""
+    with blackhole() as hole:
+        monkeypatch.setenv("AWS_ENDPOINT_URL", hole.url)
+        evidence = run_one(probe_id, network_timeout=0.5)
+    if evidence.unchecked is None:
+        assert evidence.status is not Status.PROBLEM or not any(
+            word in evidence.summary for word in ("Timeout", "timed out", "Could not connect")
+        ), evidence
+        assert not any(
+            f.startswith("rejected") or f.endswith(("-rejected", "-refused", "-failed"))
+            for f in evidence.findings
+        ), evidence
+
+
+@pytest.mark.usefixtures("static_keys")
+def test_a_role_that_cannot_be_reached_is_not_refused(
+    home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (home / ".aws" / "config").write_text(
+        "[profile ops]\nrole_arn = arn:aws:iam::123456789012:role/ops\nsource_profile = default\n"
+    )
+    monkeypatch.setenv("AWS_PROFILE", "ops")
+    with blackhole() as hole:
+        monkeypatch.setenv("AWS_ENDPOINT_URL", hole.url)
+        evidence = run_one("role.assume", network_timeout=0.5)
+    assert evidence.unchecked is Unchecked.UNREACHABLE, evidence
+    assert "role-assume-failed" not in evidence.findings

@@ -55,7 +55,9 @@ class Terminal:
             if " ".join(text.split()) in " ".join(screen.split()):
                 return screen
             time.sleep(0.1)
-        pytest.fail(f"{text!r} never appeared in {timeout:.0f} s; the screen held:\n{self.screen()}")
+        pytest.fail(
+            f"{text!r} never appeared in {timeout:.0f} s; the screen held:\n{self.screen()}"
+        )
 
     def keys(self, *keys: str) -> None:
         self.tmux("send-keys", "-t", "repl", *keys)
