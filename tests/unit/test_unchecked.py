@@ -148,7 +148,9 @@ def test_a_check_that_could_not_be_made_and_decides_stalls_without_its_id(
     assert len(stalled.offline) == 2
     # The most likely candidate comes with its steps.
     assert stalled.guess is not None and stalled.guess.cause == "a"
-    assert stalled.guess.steps == ("Run `aws sts get-caller-identity --profile default`.",)
+    assert [step.text for step in stalled.guess.steps] == [
+        "Run `aws sts get-caller-identity --profile default`."
+    ]
 
 
 def test_a_finding_chooses_and_is_evidence_a_status_is_not(knowledge: Knowledge) -> None:

@@ -17,6 +17,7 @@ from awsmedic.model import (
     Recognition,
     Stalled,
     Status,
+    Step,
     WentBack,
 )
 from awsmedic.safety.redact import SecretBook
@@ -27,12 +28,6 @@ if TYPE_CHECKING:
 
     from awsmedic.core.consult import Outcome
 
-# A code span that is a command to run: a command word followed by arguments (`aws sts ...`,
-# `unset AWS_SESSION_TOKEN`, PowerShell `Remove-Item ...`), not a setting (`region = x`).
-_CODE_SPAN = re.compile(r"(`+)(.+?)\1", re.DOTALL)
-# Fenced blocks are rendered as code blocks already; their commands need no copy line.
-_FENCE = re.compile(r"^[ \t]*(```|~~~).*?^[ \t]*\1[^\n]*$", re.DOTALL | re.MULTILINE)
-_COMMAND = re.compile(r"(?:[a-z][\w.-]*|[A-Z][a-z]+-[A-Z][A-Za-z]+|\$env:\w+)\s+\S")
 COMMAND_INDENT = "     "
 #: Code, inline and on its own line: magenta reads on dark and light themes alike (cyan and
 #: yellow vanish on white), and no background colour draws a box.
@@ -43,13 +38,11 @@ _TRAILING = re.compile(r" +(?=\r?\n)")
 
 
 def commands_in(step: str) -> list[str]:
-    """The commands a step's Markdown shows in code spans, in order, once each."""
-    found = []
-    for match in _CODE_SPAN.finditer(_FENCE.sub("", step)):
-        code = " ".join(match.group(2).split())
-        # `export …` is a shape, not a command: a copy line needs something to copy.
-        if _COMMAND.match(code) and " = " not in code and "…" not in code.split():
-            found.append(code)
+    """The commands a step's Markdown shows in code spans (not in fenced blocks, which are
+    shown as code blocks already), in order, once each."""
+    from awsmedic.kb.commands import spans
+
+    found = [" ".join(span.code.split()) for span in spans(step) if not span.fenced]
     return list(dict.fromkeys(found))
 
 
@@ -76,9 +69,13 @@ PLAIN_CODE = "awsmedic-plain"
 
 
 def first_command(diagnosis: Diagnosis) -> str | None:
-    """The first command the steps ask to run, for the one-line summary."""
+    """The first command the steps ask to run (as printed, quoted for its shell), for the
+    one-line summary."""
+    from awsmedic.kb.commands import spans
+
     for step in diagnosis.steps:
-        found = commands_in(step)
+        # A transcript of schema 1 kept only the step's Markdown: the commands it shows, then.
+        found = step.commands or tuple(" ".join(s.code.split()) for s in spans(step.text))
         if found:
             return found[0]
     return None
@@ -241,10 +238,10 @@ class Printer:
         self.console.print()
         self.summary(f"{diagnosis.title} ({diagnosis.confidence.value})", diagnosis)
 
-    def steps(self, steps: tuple[str, ...]) -> None:
+    def steps(self, steps: tuple[Step, ...]) -> None:
         for number, step in enumerate(steps, 1):
-            self._markdown(f"{number}. " + step.replace("\n", "\n   "))
-            for command in commands_in(step):
+            self._markdown(f"{number}. " + step.text.replace("\n", "\n   "))
+            for command in commands_in(step.text):
                 self.command(command)
 
     def not_checked(self, offline: tuple[str, ...]) -> None:

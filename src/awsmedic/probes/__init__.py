@@ -28,6 +28,7 @@ log = logging.getLogger(__name__)
 INDEX: Mapping[str, str] = {
     "clock.error-time": "clock",
     "clock.skew": "clock",
+    "cli.version": "cliversion",
     "config.profile": "profiles",
     "config.region": "regionconf",
     "config.role": "rolesource",
@@ -104,6 +105,8 @@ class ProbeSpec:
     facts: tuple[str, ...]
     function: ProbeFunction = field(repr=False)
     consent: Consent = Consent.NONE
+    #: Findings this probe can report an exact edit for (`Evidence.edits`).
+    edits: tuple[str, ...] = ()
 
     @property
     def prefetch(self) -> bool:
@@ -124,12 +127,13 @@ def probe(
     findings: tuple[str, ...] = (),
     facts: tuple[str, ...] = (),
     consent: Consent = Consent.NONE,
+    edits: tuple[str, ...] = (),
 ) -> Callable[[ProbeFunction], ProbeFunction]:
     def register(function: ProbeFunction) -> ProbeFunction:
         if probe_id in _REGISTRY:
             raise ValueError(f"probe id {probe_id} registered twice")
         _REGISTRY[probe_id] = ProbeSpec(
-            probe_id, title, network, findings, facts, function, consent
+            probe_id, title, network, findings, facts, function, consent, edits
         )
         return function
 
@@ -155,6 +159,16 @@ def spec(probe_id: str) -> ProbeSpec | None:
 def finding_catalog() -> dict[str, tuple[str, ...]]:
     """Probe id -> the finding codes it can report (for knowledge validation)."""
     return {spec.id: spec.findings for spec in registry().values()}
+
+
+def fact_names() -> frozenset[str]:
+    """Every fact some probe provides (for knowledge validation)."""
+    return frozenset(fact for spec in registry().values() for fact in spec.facts)
+
+
+def edit_findings() -> frozenset[str]:
+    """Every finding some probe reports an exact edit for (for knowledge validation)."""
+    return frozenset(finding for spec in registry().values() for finding in spec.edits)
 
 
 #: What stopped a check, as the user reads it after "not checked: ".

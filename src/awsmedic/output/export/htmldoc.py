@@ -123,7 +123,7 @@ def _outcome(case: Case, h: int, md: Any) -> list[str]:
             out += [f"<h{h + 1}>Evidence</h{h + 1}>", _list("ul", [code(e) for e in d.evidence])]
         out += _not_checked(case.concluded.offline, h)
         out += [f"<h{h + 1}>Steps</h{h + 1}>", '<ol class="steps">']
-        out += [f"<li>{md.render(step)}</li>" for step in d.steps] + ["</ol>"]
+        out += [f"<li>{md.render(step.text)}</li>" for step in d.steps] + ["</ol>"]
         if d.refs:
             links = [
                 f'<a href="{escape(ref)}" rel="noopener noreferrer">{escape(ref)}</a>'
@@ -152,7 +152,7 @@ def _outcome(case: Case, h: int, md: Any) -> list[str]:
         if guess is not None:
             out += [f"<h{h + 1}>Steps for the most likely: {escape(guess.title)}</h{h + 1}>"]
             out += ['<ol class="steps">']
-            out += [f"<li>{md.render(step)}</li>" for step in guess.steps] + ["</ol>"]
+            out += [f"<li>{md.render(step.text)}</li>" for step in guess.steps] + ["</ol>"]
         return out
     return []
 

@@ -107,7 +107,7 @@ def outcome_lines(case: Case, h: str) -> list[str]:
             out += [f"{h}# Evidence", "", *(f"- {literal(line)}" for line in d.evidence), ""]
         out += not_checked(case.concluded.offline, h)
         out += [f"{h}# Steps", ""]
-        out += numbered(d.steps)
+        out += numbered(tuple(step.text for step in d.steps))
         if d.refs:
             out += [f"{h}# References", "", *(f"- <{ref}>" for ref in d.refs), ""]
         return out
@@ -121,7 +121,7 @@ def outcome_lines(case: Case, h: str) -> list[str]:
         guess = case.stalled.guess
         if guess is not None:
             out += [f"{h}# Steps for the most likely: {guess.title}", ""]
-            out += numbered(guess.steps)
+            out += numbered(tuple(step.text for step in guess.steps))
         return out
     return []
 
