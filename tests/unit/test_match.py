@@ -1,18 +1,16 @@
-"""The matcher against real error texts (tests/data/corpus-dev.jsonl, from ../shared)."""
+"""The matcher against real error texts (the `d...` entries of tests/data/corpus/dev.jsonl)."""
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
+from benchmarks.bench_recognition import first_entries
 
 from awsmedic.core.match import MAX_PASTE_CHARS, Matcher, normalise, prepare, signals_used
 from awsmedic.kb import load_checked, shipped_dir
 
-CORPUS = [
-    json.loads(line) for line in (Path(__file__).parents[1] / "data" / "corpus-dev.jsonl").open()
-]
+CORPUS = first_entries()
 
 #: Which tree each error code belongs to. Grows with the knowledge base.
 FAMILY = {
