@@ -51,3 +51,24 @@ def test_every_family_exists_and_every_tool_is_known() -> None:
     tools = {tool.id for tool in knowledge.tools}
     assert {e["family"] for e in MESSAGES} <= set(knowledge.trees)
     assert {e["tool"] for e in MESSAGES if e["tool"]} <= tools
+
+
+DATA: dict[str, Any] = tomllib.loads(
+    (Path(__file__).parents[1] / "data" / "sdk-messages.toml").read_text(encoding="utf-8")
+)
+WRAPPED = [
+    pytest.param(error, wrapper, id=f"{error['code']}-{wrapper['tool']}")
+    for error in DATA["service_errors"]
+    for wrapper in DATA["wrappers"]
+]
+
+
+@pytest.mark.parametrize(("error", "wrapper"), WRAPPED)
+def test_a_service_error_is_its_family_whatever_wraps_it(
+    error: dict[str, str], wrapper: dict[str, str]
+) -> None:
+    text = wrapper["text"].format(code=error["code"], message=error["message"])
+    recognition = matcher().recognise(text)
+    found = [match.tree for match in recognition.matches]
+    assert found and found[0] == error["family"], (found, text)
+    assert recognition.tool == wrapper["tool"], text
