@@ -36,6 +36,8 @@ pytestmark = [pytest.mark.moto, pytest.mark.slow]
 
 OLD_TOKEN = base64.b64encode(b"the session token of yesterday's assume-role call " * 8).decode()
 TREE = "invalid-client-token-id"
+#: Looking the key up through another profile (iam.key-status) needs consent (issue 17).
+KEY_STATUS_YES = ("--answer", "consent:iam.key-status=yes")
 
 
 def test_key_typo(aws: MotoAws, gateway: Gateway, home: Path, tmp_path: Path) -> None:
@@ -90,9 +92,33 @@ def test_key_deleted(aws: MotoAws, gateway: Gateway, home: Path, tmp_path: Path)
     aws.enforce()
     write(home, "credentials", section("default", keys) + section("admin", boss))
     env = environment()
-    result = diagnose(env, real_error(env), tmp_path)
+    result = diagnose(env, real_error(env), tmp_path, *KEY_STATUS_YES)
     assert result.cause == "key-deleted"
     assert result.probe("iam.key-status")["findings"] == ["key-not-in-account"]
+    assert_no_secrets(result, keys, boss)
+
+
+def test_another_profile_is_used_only_with_consent(
+    aws: MotoAws, gateway: Gateway, home: Path, tmp_path: Path
+) -> None:
+    """Issue 17 item 8: without `--answer consent:iam.key-status=yes`, `diagnose` neither signs
+    with the admin profile's keys nor assumes a role profile's role; it says what a yes does."""
+    keys = aws.create_user("bob")
+    boss = admin(aws)
+    aws.delete_key("bob", keys)
+    aws.enforce()
+    role = "arn:aws:iam::123456789012:role/break-glass"
+    write(home, "credentials", section("default", keys) + section("admin", boss))
+    write(home, "config", f"[profile oncall]\nrole_arn = {role}\nsource_profile = admin\n")
+    env = environment()
+    result = diagnose(env, real_error(env), tmp_path)
+    status = result.probe("iam.key-status")
+    assert status["status"] == "skipped"
+    assert "--answer consent:iam.key-status=yes" in status["summary"]
+    signed_with = {key for _, _, key in gateway.seen}
+    assert keys.access_key_id in signed_with  # the failing keys were checked, as always
+    assert boss.access_key_id not in signed_with  # the admin's keys were not used, nor its role
+    assert "consent:iam.key-status" in [q["id"] for q in result.json["questions"]]
     assert_no_secrets(result, keys, boss)
 
 
@@ -105,7 +131,7 @@ def test_key_inactive(aws: MotoAws, gateway: Gateway, home: Path, tmp_path: Path
     aws.enforce()
     write(home, "credentials", section("default", keys) + section("admin", boss))
     env = environment()
-    result = diagnose(env, real_error(env), tmp_path)
+    result = diagnose(env, real_error(env), tmp_path, *KEY_STATUS_YES)
     assert (result.cause, result.confidence) == ("key-inactive", "confirmed")
     assert "IAM user carol is Inactive" in result.evidence()
     assert "--user-name carol" in "\n".join(result.json["steps"])
@@ -123,7 +149,7 @@ def test_new_key_propagation_delay(
     aws.enforce()
     write(home, "credentials", section("default", keys) + section("admin", boss))
     env = environment()
-    result = diagnose(env, real_error(env), tmp_path)
+    result = diagnose(env, real_error(env), tmp_path, *KEY_STATUS_YES)
     assert result.cause == "new-key-propagation-delay"
     assert "created" in result.evidence() and "seconds ago" in result.evidence()
     assert_no_secrets(result, keys, boss)
