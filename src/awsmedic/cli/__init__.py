@@ -14,6 +14,7 @@ import argparse
 import enum
 import sys
 from collections.abc import Sequence
+from typing import TextIO
 
 from awsmedic import __version__
 from awsmedic.context import Context
@@ -173,7 +174,7 @@ def program(args: argparse.Namespace, ctx: Context, book: SecretBook) -> int:
     return interactive(ctx, book)
 
 
-def _context(args: argparse.Namespace) -> Context:
+def _context(args: argparse.Namespace, **streams: TextIO) -> Context:
     profile = getattr(args, "d_profile", None) or args.profile
     region = getattr(args, "d_region", None) or args.region
     offline = args.offline or getattr(args, "d_offline", False)
@@ -184,14 +185,19 @@ def _context(args: argparse.Namespace) -> Context:
         offline=offline or no_probes,
         probes_enabled=not no_probes,
         debug=args.debug,
+        **streams,
     )
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    from awsmedic.safety.safetext import terminal_stream
+
     book = SecretBook()
+    # Every plain write goes through the terminal filter; rich filters what it renders itself.
+    stdout, stderr = terminal_stream(sys.stdout), terminal_stream(sys.stderr)
     try:
         args = build_parser().parse_args(argv)
-        ctx = _context(args)
+        ctx = _context(args, stdout=stdout, stderr=stderr)
         from awsmedic.safety.logs import configure_logging
         from awsmedic.safety.secretscan import file_notes, known_secrets
 
@@ -201,10 +207,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"awsmedic: note: {book.scrub(note)}", file=ctx.stderr)
         return program(args, ctx, book)
     except AwsMedicError as exc:
-        print(f"awsmedic: {book.scrub(str(exc))}", file=sys.stderr)
+        print(f"awsmedic: {book.scrub(str(exc))}", file=stderr)
         return exc.exit_status
     except KeyboardInterrupt:
-        print("\nawsmedic: interrupted", file=sys.stderr)
+        print("\nawsmedic: interrupted", file=stderr)
         return 130
     except BrokenPipeError:
         return ExitStatus.OK
@@ -212,10 +218,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         if "--debug" in (argv if argv is not None else sys.argv):
             import traceback
 
-            print(book.scrub(traceback.format_exc()), file=sys.stderr)
+            print(book.scrub(traceback.format_exc()), file=stderr)
         print(
             f"awsmedic: internal error: {book.scrub(f'{type(exc).__name__}: {exc}')}"
             " (run with --debug for details, and please report it)",
-            file=sys.stderr,
+            file=stderr,
         )
         return ExitStatus.ERROR
