@@ -203,7 +203,9 @@ _ARN = re.compile(
     r"\barn:(aws[a-z-]*):([a-z0-9-]*):([a-z0-9-]*):(\d{12}|<account-id>)?:([^\s\"'`<>,;)\]}]+)"
 )
 _RESOURCE_TYPE = re.compile(r"([a-z][a-z0-9-]*)([/:])(.*)", re.DOTALL)
-_ACCOUNT_ID = re.compile(r"(?<![\d-])\d{12}(?![\d-])")
+# Twelve digits on their own or inside a name (my-bucket-123456789012-logs), or as the console
+# writes them (1234-5678-9012); longer runs of digits are something else (a timestamp).
+_ACCOUNT_ID = re.compile(r"(?<!\d)(?<!\d-)(?:\d{12}|\d{4}-\d{4}-\d{4})(?!-?\d)")
 _EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+")
 _SSO_PORTAL = re.compile(r"(?i)\b[a-z0-9-]+(\.awsapps\.com)\b")
 _HOME_DIRS = (
@@ -246,10 +248,15 @@ def _mask_arn(found: re.Match[str]) -> str:
 
 
 def _whole_words(words: Iterable[str]) -> re.Pattern[str] | None:
+    """Names as whole parts of the name they are in, which is masked whole: `alice` masks
+    `alice.smith` and `dev-alice`, not `malice`. Parts are separated by `.`, `_`, `+`, `-`."""
     ordered = sorted(words, key=len, reverse=True)  # longest first: "alice.b" before "alice"
     if not ordered:
         return None
-    return re.compile(r"(?<![\w.-])(?:" + "|".join(map(re.escape, ordered)) + r")(?![\w-])")
+    names = "|".join(map(re.escape, ordered))
+    return re.compile(
+        r"(?<![\w.+<-])(?:[^\W_]+[._+-])*?(?:" + names + r")(?![^\W_])(?:[._+-][^\W_]+)*"
+    )
 
 
 class IdentityMask:
