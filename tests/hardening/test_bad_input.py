@@ -31,13 +31,14 @@ def awsmedic(
     *args: str | bytes,
     stdin: bytes | None = None,
     env: dict[str, str] | None = None,
+    timeout: float = 120,
 ) -> subprocess.CompletedProcess[str]:
     result = subprocess.run(
         [sys.executable, "-m", "awsmedic", *args],
         input=stdin,
         stdin=None if stdin is not None else subprocess.DEVNULL,
         capture_output=True,
-        timeout=120,
+        timeout=timeout,
         env=os.environ.copy() if env is None else env,
     )
     out = subprocess.CompletedProcess(
@@ -187,6 +188,29 @@ def test_an_unreadable_file_is_named_even_when_root_could_read_it(
         "~/.aws/credentials cannot be read by this user (permission denied): "
         "botocore skips it as if it did not exist"
     ]
+
+
+@pytest.mark.parametrize("where", ["credentials", "config", "sso/cache/corp.json"])
+def test_a_fifo_where_a_file_should_be_is_skipped_and_named(home: Path, where: str) -> None:
+    """Issue 17, item 7: opening a FIFO waits for a writer, so every command hung."""
+    path = home / ".aws" / where
+    path.parent.mkdir(parents=True, exist_ok=True)
+    os.mkfifo(path)
+    result = awsmedic(*DIAGNOSE, ICTI, timeout=45)
+    recognised(result)
+    if "/" not in where:  # a shared file: said at the start
+        assert (
+            f"~/.aws/{where} is a FIFO (named pipe), not a regular file: botocore skips it"
+            in result.stderr
+        )
+
+
+def test_show_on_a_fifo_says_so(tmp_path: Path) -> None:
+    fifo = tmp_path / "case.json"
+    os.mkfifo(fifo)
+    result = awsmedic("show", str(fifo), timeout=45)
+    assert result.returncode == 2
+    assert "a FIFO (named pipe), not a regular file" in result.stderr
 
 
 def test_empty_shared_files(home: Path) -> None:
