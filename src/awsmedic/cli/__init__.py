@@ -12,13 +12,14 @@ from __future__ import annotations
 
 import argparse
 import enum
+import os
 import sys
 from collections.abc import Sequence
 from typing import TextIO
 
 from awsmedic import __version__
 from awsmedic.context import Context
-from awsmedic.errors import AwsMedicError, UsageError
+from awsmedic.errors import AwsMedicError, OutputError, UsageError
 from awsmedic.safety.redact import SecretBook
 
 
@@ -189,6 +190,25 @@ def _context(args: argparse.Namespace, **streams: TextIO) -> Context:
     )
 
 
+def _say(stream: TextIO, message: str) -> None:
+    """A last message on stderr, unless stderr itself cannot be written."""
+    try:
+        print(message, file=stream, flush=True)
+    except (OSError, OutputError):
+        _discard_output(sys.stderr)
+
+
+def _discard_output(stream: TextIO) -> None:
+    """Point a stream that failed (a closed pipe, a full disk) at the null device, so that
+    Python's own flush at exit has nowhere to fail (its "Exception ignored" message)."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, stream.fileno())
+        os.close(devnull)
+    except (OSError, ValueError, AttributeError):  # no file descriptor: a test's StringIO
+        pass
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     from awsmedic.safety.safetext import terminal_stream
 
@@ -205,14 +225,19 @@ def main(argv: Sequence[str] | None = None) -> int:
         configure_logging(ctx, book)
         for note in file_notes(ctx):
             print(f"awsmedic: note: {book.scrub(note)}", file=ctx.stderr)
-        return program(args, ctx, book)
+        status = program(args, ctx, book)
+        stdout.flush()  # a failed write shows here, not as Python's "Exception ignored" at exit
+        return status
     except AwsMedicError as exc:
-        print(f"awsmedic: {book.scrub(str(exc))}", file=stderr)
+        if isinstance(exc, OutputError):
+            _discard_output(sys.stdout)
+        _say(stderr, f"awsmedic: {book.scrub(str(exc))}")
         return exc.exit_status
     except KeyboardInterrupt:
-        print("\nawsmedic: interrupted", file=stderr)
+        _say(stderr, "\nawsmedic: interrupted")
         return 130
-    except BrokenPipeError:
+    except BrokenPipeError:  # the reader went away (`| head -1`): nothing to say, nor to write
+        _discard_output(sys.stdout)
         return ExitStatus.OK
     except Exception as exc:  # the last line of defence: never a raw traceback, never a secret
         if "--debug" in (argv if argv is not None else sys.argv):

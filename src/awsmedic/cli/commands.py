@@ -12,6 +12,7 @@ from awsmedic.errors import UsageError
 from awsmedic.kb import check, knowledge_dirs, load_checked, shipped_dir
 from awsmedic.model import Question
 from awsmedic.safety.redact import SecretBook
+from awsmedic.safety.safetext import printable
 
 if TYPE_CHECKING:
     from awsmedic.core.consult import Outcome
@@ -61,19 +62,25 @@ def _prompt_answerer(ctx: Context, enabled: bool):  # type: ignore[no-untyped-de
 
 def diagnose(ctx: Context, book: SecretBook, args: argparse.Namespace) -> int:
     from awsmedic.core.consult import Consultation, Outcome
+    from awsmedic.core.presets import checked
     from awsmedic.core.transcript import new_transcript
     from awsmedic.output.exporting import export, format_for
     from awsmedic.output.report import scrubbed, to_contract, to_markdown
 
-    if args.export:
+    if args.export is not None:
+        if not args.export.strip():
+            raise UsageError(message="--export needs a file name (.md, .json or .html)")
         format_for(Path(args.export))  # a bad extension is a usage error before any work
     if getattr(args, "redact_identity", False):
         _mask_identity(ctx, book)
     text = _error_text(ctx, args)
+    if not printable(text).strip():  # empty, blank, or nothing but escape sequences
+        raise UsageError(message="nothing to diagnose: the error text is empty")
     knowledge = load_checked(knowledge_dirs(ctx.environ))
+    preset = checked(knowledge, args.answer)
     transcript = new_transcript(ctx)
     consultation = Consultation(ctx, knowledge, book, transcript)
-    recognition = consultation.recognise(text, preset=dict(args.answer))
+    recognition = consultation.recognise(text, preset=preset)
     if recognition.truncated and args.format != "text":  # the text output says it itself
         from awsmedic.core.match import TRUNCATED_NOTE
 
@@ -87,6 +94,8 @@ def diagnose(ctx: Context, book: SecretBook, args: argparse.Namespace) -> int:
     )
     if book.identity is not None:  # names inside the ARNs the probes saw are masked everywhere
         book.identity = book.identity.learning(transcript.texts())
+    if args.export is not None:  # first: stdout may be a pipe that closes early (`| head -1`)
+        export(transcript, book, Path(args.export), force=args.force)
     if args.format == "json":
         print(
             json.dumps(scrubbed(to_contract(outcome), book), indent=2, ensure_ascii=False),
@@ -96,8 +105,6 @@ def diagnose(ctx: Context, book: SecretBook, args: argparse.Namespace) -> int:
         print(book.scrub(to_markdown(outcome)), file=ctx.stdout)
     else:
         _print_text(ctx, book, outcome)
-    if args.export:
-        export(transcript, book, Path(args.export), force=args.force)
     return OK if recognition.best else NO_MATCH
 
 

@@ -75,6 +75,9 @@ def _safe_console() -> type[Console]:
     from rich.segment import Segment
 
     class SafeConsole(Console):
+        def on_broken_pipe(self) -> None:
+            raise BrokenPipeError  # for cli.main, which ignores it quietly (rich would exit 1)
+
         def render(self, renderable: Any, options: Any = None) -> Iterable[Segment]:
             for segment in super().render(renderable, options):
                 if segment.control or is_printable(segment.text):

@@ -13,8 +13,12 @@ Every string reaches a terminal through it: rich's output segment by segment
 
 from __future__ import annotations
 
+import contextlib
 import re
+from collections.abc import Iterator
 from typing import Any, TextIO, cast
+
+from awsmedic.errors import OutputError
 
 # ESC sequences, removed whole: CSI (parameters, intermediates, final byte); OSC, DCS, SOS, PM
 # and APC strings up to BEL or ST (or the end, when unterminated); any other two-byte escape.
@@ -46,15 +50,20 @@ class TerminalStream:
 
     Whatever prints plain text (messages, notes, --format json|markdown, logs, prompts) gets
     the filter without having to remember it. rich writes its own colour codes, so it takes
-    `unfiltered` and filters its segments itself.
+    `unfiltered` and filters its segments itself. A write that fails (a full disk) raises
+    OutputError, with the reason; a closed pipe stays a BrokenPipeError, for `cli.main` to
+    ignore quietly.
     """
 
     def __init__(self, stream: TextIO) -> None:
-        self.unfiltered = stream
+        self.unfiltered = cast(TextIO, _Reporting(stream))
 
     def write(self, text: str) -> int:
         self.unfiltered.write(printable(text))
         return len(text)
+
+    def flush(self) -> None:
+        self.unfiltered.flush()
 
     def writelines(self, lines: Any) -> None:
         for line in lines:
@@ -62,6 +71,34 @@ class TerminalStream:
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self.unfiltered, name)
+
+
+class _Reporting:
+    """The stream itself, with a failed write or flush raised as OutputError."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self.stream = stream
+
+    def write(self, text: str) -> int:
+        with _output_errors():
+            return self.stream.write(text)
+
+    def flush(self) -> None:
+        with _output_errors():
+            self.stream.flush()
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.stream, name)
+
+
+@contextlib.contextmanager
+def _output_errors() -> Iterator[None]:
+    try:
+        yield
+    except BrokenPipeError:
+        raise
+    except OSError as exc:
+        raise OutputError(reason=exc.strerror or str(exc)) from None
 
 
 def terminal_stream(stream: TextIO) -> TextIO:
