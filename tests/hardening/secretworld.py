@@ -2,7 +2,9 @@
 
 Planted in: the environment, ~/.aws/credentials, ~/.aws/config, a credential_process (a tiny
 script that prints them as JSON), the SSO token cache (~/.aws/sso/cache/<sha1>.json), and the
-pasted text. `EchoingAws` is an endpoint on 127.0.0.1 that refuses every request and quotes
+pasted text: as written, in the disguises a log, JSON, a URL or a terminal gives them (split
+over lines, wrapped, escaped, encoded, cut to a run), and, for secrets only the paste shows, as
+`name=value` under generated secret-sounding names. `EchoingAws` is an endpoint on 127.0.0.1 that refuses every request and quotes
 the request's credentials back in its error message, the worst an endpoint or proxy can do.
 """
 
@@ -85,29 +87,13 @@ class SecretWorld:
     pasted: Creds  # realistic-looking keys only seen in the paste
     profile: str  # which profile the failing command used
     style: str
+    disguise: str = "as is"  # how the paste quotes the secrets awsmedic knows (`disguises`)
+    assigned: tuple[tuple[str, str], ...] = ()  # (a line, its secret): only the paste has them
 
     def secrets(self) -> list[str]:
         values = [*self.env.values(), *self.file.values(), *self.config.values()]
         values += [*self.process.values(), self.sso_token, *self.pasted.values()]
-        return values
-
-
-worlds = st.builds(
-    SecretWorld,
-    env=creds,
-    file=creds,
-    config=creds,
-    process=creds,
-    sso_token=st.one_of(tokens, _odd(20, 80)),
-    pasted=st.builds(
-        Creds,
-        st.text(REAL_ID, min_size=16, max_size=16).map(lambda t: "AKIA" + t),
-        secret_keys.filter(lambda s: len(s) == 40),
-        tokens.filter(lambda t: len(t) > 100),
-    ),
-    profile=st.sampled_from(["default", "cfg", "proc", "sso", "env"]),
-    style=st.sampled_from(STYLES),
-)
+        return values + [secret for _, secret in self.assigned]
 
 
 def plant(world: SecretWorld, home: Path, endpoint: str) -> dict[str, str]:
@@ -188,6 +174,8 @@ def paste(world: SecretWorld) -> str:
     known = [*f.values(), *c.values()]
     if world.profile == "env":
         known += world.env.values()
+    # Known values of RUN characters or more are found in any disguise; shorter ones as is.
+    shown = [v if len(v) < RUN else disguises(v)[world.disguise] for v in [*known, world.sso_token]]
     return (
         "2024-05-01 10:00:00,000 botocore.endpoint DEBUG: Sending http request: "
         f"<AWSPreparedRequest headers={{'X-Amz-Security-Token': b'{q.token}', "
@@ -196,6 +184,8 @@ def paste(world: SecretWorld) -> str:
         f'{{"Version": 1, "SecretAccessKey": "{p.secret}", "SessionToken": "{p.token}"}}\n'
         f'{{"accessToken": "{world.sso_token}"}}\n'
         + "".join(f"I tried {value} too\n" for value in known)
+        + "".join(f"log: {value} end\n" for value in shown)
+        + "".join(f"{line}\n" for line, _ in world.assigned)
         + "An error occurred (InvalidClientTokenId) when calling the GetCallerIdentity "
         "operation: The security token included in the request is invalid.\n"
     )
@@ -219,6 +209,11 @@ def echo(request: Request) -> bytes:
 #: this many of its characters (awsmedic.safety.redact.MIN_RUN; kept apart so a change there
 #: is a visible change here).
 RUN = 16
+DISGUISES = (
+    "as is", "split across two lines", "split, CRLF", "split, indented", "JSON-escaped",
+    "JSON unicode escapes", "URL-encoded", "URL-encoded, lower case", "wrapped at 76 columns",
+    "a prefix", "a suffix", "a middle run",
+)  # fmt: skip
 _JOINS = re.compile(r"\\?\r?\n[ \t]*|\r")
 _ESCAPES = {"\\/": "/", "\\u002f": "/", "\\u002b": "+", "\\u003d": "=", "%2f": "/", "%2b": "+"}
 _ESCAPED = re.compile("|".join(re.escape(e) for e in _ESCAPES) + "|%3d", re.IGNORECASE)
@@ -349,3 +344,23 @@ def ordinary_assignments(draw: st.DrawFn) -> str:
         )
         value = draw(_PLACEHOLDER if secret_word.startswith("pass") else _WORDISH)
     return _written(name, value, how)
+
+
+worlds = st.builds(
+    SecretWorld,
+    env=creds,
+    file=creds,
+    config=creds,
+    process=creds,
+    sso_token=st.one_of(tokens, _odd(20, 80)),
+    pasted=st.builds(
+        Creds,
+        st.text(REAL_ID, min_size=16, max_size=16).map(lambda t: "AKIA" + t),
+        secret_keys.filter(lambda s: len(s) == 40),
+        tokens.filter(lambda t: len(t) > 100),
+    ),
+    profile=st.sampled_from(["default", "cfg", "proc", "sso", "env"]),
+    style=st.sampled_from(STYLES),
+    disguise=st.sampled_from(DISGUISES),
+    assigned=st.lists(secret_assignments(), max_size=3).map(tuple),
+)

@@ -35,7 +35,7 @@ MAX_RSS_MB = 400
 #: Seconds: start-up, probes that time out on the local endpoints, on a busy machine.
 MAX_SECONDS = 40
 #: The child's address space, so that a regression fails instead of swapping the machine.
-ADDRESS_SPACE = 3 * 1024**3
+ADDRESS_SPACE = 1024**3
 #: Runs a module or a script under that limit (set in the child, before anything is imported).
 LIMITED = (
     "import resource, runpy, sys\n"

@@ -45,7 +45,7 @@ _KEY_QUALIFIERS = frozenset(
 _VALUE_WORDS = frozenset({"value", "string", "b64", "base64"})
 
 _PLACEHOLDER = re.compile(
-    r"[<…]|\.\.\.|\$[{(A-Za-z_]|\{\{|%\(|^\*+$|^x+$|^X+$"
+    r"[<…]|\$[{(A-Za-z_]|\{\{|%\(|^\*+$|^x+$|^X+$"
     r"|^[A-Z]+(?:_[A-Z]+)+$"  # YOUR_SECRET_KEY
 )
 _NOT_A_SECRET = re.compile(
