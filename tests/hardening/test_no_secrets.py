@@ -19,6 +19,7 @@ import contextlib
 import io
 import logging
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -170,6 +171,40 @@ def test_diagnose_as_a_subprocess_leaks_nothing(echoing: Stub, tmp_path: Path) -
         assert result.returncode == 0, result.stderr
         outputs += [result.stdout, result.stderr, (tmp_path / export).read_text()]
     assert_nothing_leaks(world.secrets(), outputs)
+
+
+@pytest.mark.slow
+def test_debug_logs_never_show_a_request_signature(echoing: Stub, tmp_path: Path) -> None:
+    """botocore.auth logs the SigV4 signature on the line after `Signature:` (issue 17, 12):
+    with it, that request can be replayed for minutes."""
+    home = tmp_path / "keys-home"
+    (home / ".aws").mkdir(parents=True)
+    (home / ".aws" / "credentials").write_text(
+        "[default]\naws_access_key_id = AKIARZPUZDIKGB2VALC4\n"
+        "aws_secret_access_key = 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\n"
+    )
+    env = {
+        "PATH": os.environ.get("PATH", ""),
+        "HOME": str(home),
+        "AWS_EC2_METADATA_DISABLED": "true",
+        "AWS_ENDPOINT_URL": echoing.url,
+        "AWS_DEFAULT_REGION": "us-east-1",
+    }
+    icti = (
+        "An error occurred (InvalidClientTokenId) when calling the GetCallerIdentity "
+        "operation: The security token included in the request is invalid."
+    )
+    result = subprocess.run(
+        [sys.executable, "-m", "awsmedic", "--debug", "diagnose", "--no-input", icti],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        stdin=subprocess.DEVNULL,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "botocore.auth DEBUG: Signature:" in result.stderr  # the line is there...
+    assert re.search(r"Signature\s*[:=]\s*[0-9a-f]{64}", result.stderr) is None  # ...masked
 
 
 @pytest.mark.slow
