@@ -122,13 +122,14 @@ def test_input_beyond_the_read_limit_keeps_its_end(tmp_path: Path) -> None:
     recognised(awsmedic(*DIAGNOSE, stdin=path.read_bytes()))
 
 
-def test_an_empty_paste_matches_nothing(tmp_path: Path) -> None:
+def test_an_empty_paste_has_nothing_to_diagnose(tmp_path: Path) -> None:
+    """Issue 17, item 11: it was told it "does not look like an AWS error"."""
     (tmp_path / "empty").write_bytes(b"")
     result = awsmedic(
         "diagnose", "--offline", "--no-input", "--error-file", str(tmp_path / "empty")
     )
-    assert result.returncode == 1
-    assert "does not look like an AWS" in result.stdout
+    assert result.returncode == 2
+    assert "nothing to diagnose" in result.stderr and result.stdout == ""
 
 
 # -- the shared files -------------------------------------------------------------------------

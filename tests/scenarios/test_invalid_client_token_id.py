@@ -38,6 +38,7 @@ OLD_TOKEN = base64.b64encode(b"the session token of yesterday's assume-role call
 TREE = "invalid-client-token-id"
 #: Looking the key up through another profile (iam.key-status) needs consent (issue 17).
 KEY_STATUS_YES = ("--answer", "consent:iam.key-status=yes")
+INTENDED_YES = ("--answer", "consent:sts.intended-identity=yes")
 
 
 def test_key_typo(aws: MotoAws, gateway: Gateway, home: Path, tmp_path: Path) -> None:
@@ -233,7 +234,7 @@ def test_env_keys_override_the_profile_chosen_with_aws_profile(
         AWS_ACCESS_KEY_ID=old.access_key_id,
         AWS_SECRET_ACCESS_KEY=old.secret_access_key,
     )
-    result = diagnose(env, real_error(env), tmp_path)
+    result = diagnose(env, real_error(env), tmp_path, *INTENDED_YES)
     assert (result.cause, result.confidence) == ("env-overrides-profile", "confirmed")
     assert_no_secrets(result, good, old)
 
@@ -249,7 +250,7 @@ def test_env_keys_override_the_default_profile(
     env = environment(  # exported in ~/.bashrc a year ago
         AWS_ACCESS_KEY_ID=old.access_key_id, AWS_SECRET_ACCESS_KEY=old.secret_access_key
     )
-    result = diagnose(env, real_error(env), tmp_path)
+    result = diagnose(env, real_error(env), tmp_path, *INTENDED_YES)
     assert (result.cause, result.confidence) == ("env-overrides-profile", "confirmed")
     assert result.probe("sts.intended-identity")["findings"] == ["intended-works"]
     assert_no_secrets(result, good, old)
@@ -262,7 +263,7 @@ def test_wrong_profile_selected(aws: MotoAws, gateway: Gateway, home: Path, tmp_
     aws.enforce()
     write(home, "credentials", section("old", old) + section("new", new))
     env = environment(AWS_DEFAULT_PROFILE="old", AWS_PROFILE="new")  # boto3 takes the first
-    result = diagnose(env, real_error(env), tmp_path)
+    result = diagnose(env, real_error(env), tmp_path, *INTENDED_YES)
     assert result.cause == "wrong-profile-selected"
     assert "profile 'old' (AWS_DEFAULT_PROFILE, while AWS_PROFILE=new)" in result.evidence()
     assert "the keys of profile 'new' (AWS_PROFILE)" in result.evidence()

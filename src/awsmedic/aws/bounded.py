@@ -56,6 +56,8 @@ def kind_of(mode: int) -> str:
 
 
 def _not_regular(path: Path | str, mode: int) -> NotRegularFile:
+    if stat.S_ISDIR(mode):
+        return NotRegularFile(0, "it is a directory", str(path))
     return NotRegularFile(0, f"it is {kind_of(mode)}, not a regular file", str(path))
 
 

@@ -57,6 +57,7 @@ _NOT_A_SECRET = re.compile(
     r"|\*{4})"  # a masked key id
 )
 _CAMEL_WORDS = re.compile(r"(?:[A-Z][a-z]{2,}|[a-z]{3,})+")
+_SEPARATORS = re.compile(r"[\s._-]+")
 
 
 def secret_name(name: str) -> str | None:
@@ -91,6 +92,12 @@ def random_looking(value: str) -> bool:
     return letters not in (letters.lower(), letters.upper()) and not (
         _CAMEL_WORDS.fullmatch(letters)
     )
+
+
+def wordlike(value: str) -> bool:
+    """Words rather than a credential: lower-case words or CamelCase ones, with separators."""
+    letters = _SEPARATORS.sub("", value)
+    return letters.isalpha() and (letters.islower() or bool(_CAMEL_WORDS.fullmatch(letters)))
 
 
 def credential_shaped(value: str) -> bool:

@@ -22,7 +22,7 @@ from collections.abc import Iterable, Mapping
 from pathlib import PurePath
 
 from awsmedic.model import Secret, SecretKind, mask_key_id
-from awsmedic.safety.assignments import mask_assignments, placeholder, random_looking
+from awsmedic.safety.assignments import mask_assignments, placeholder, wordlike
 from awsmedic.safety.secretforms import MIN_RUN, RunIndex
 
 # Shorter values are placeholders ("test", "foo"), not secrets; replacing every occurrence of
@@ -91,9 +91,9 @@ class SecretBook:
         # "IQoJb3JpZ2lu"): a look-up costs one set probe per length, not one per secret.
         self._by_prefix: dict[str, tuple[list[int], dict[int, set[str]]]] = {}
         self._pattern: re.Pattern[str] | None = None
-        # Runs of known secrets in other forms; only values shaped like credentials, so that a
-        # value that is words cannot eat those words out of every step.
-        self._runs = RunIndex(lambda value: random_looking(value) and not placeholder(value))
+        # Runs of known secrets in other forms; not of placeholders and words, which would eat
+        # those words out of every step (an unexpanded $AWS_SECRET_ACCESS_KEY).
+        self._runs = RunIndex(lambda value: not placeholder(value) and not wordlike(value))
         self.add(secrets)
 
     def add(self, secrets: Iterable[Secret]) -> None:

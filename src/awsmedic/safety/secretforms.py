@@ -7,9 +7,9 @@ the way a person would take the secret out of it (line breaks and their indentat
 those escapes undone), and any run of MIN_RUN or more characters of a known secret found there
 is replaced, in the original text, with everything it spans.
 
-Only values shaped like credentials are indexed (`assignments.credential_shaped`): a known
-value that is words, an unexpanded `$AWS_SECRET_ACCESS_KEY` say, is replaced where it appears
-whole but must not eat the variable's name out of every step.
+Placeholders and words are not indexed (the caller's `accept`): a known value that is words,
+or an unexpanded `$AWS_SECRET_ACCESS_KEY`, is replaced where it appears whole but must not eat
+the variable's name out of every step.
 
 Cost: the secrets are indexed by their characters at every multiple of RUN // 2 (a run of RUN
 characters always holds one such block whole), and only the long unbroken stretches of the
