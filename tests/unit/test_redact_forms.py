@@ -205,3 +205,14 @@ def test_a_key_id_without_digits_is_found_in_any_form_too() -> None:
     book = SecretBook([Secret(key, SecretKind.ACCESS_KEY_ID)])
     for name, form in disguises(key).items():
         assert not leaked(key, book.scrub(f"x {form} y")), name
+
+
+def test_a_run_inside_a_longer_unknown_credential_takes_the_whole_credential() -> None:
+    """Found by the property test: a known token of zeros matched the first 24 characters of a
+    pasted secret key; the tag then hid the rest from the `name=value` rule, which leaves a
+    value starting with `<` alone (a placeholder), and its last 16 characters were shown."""
+    book = SecretBook([Secret("IQoJb3JpZ2luX2VjE" + "0" * 200, SecretKind.SESSION_TOKEN)])
+    pasted = "000000000000000000000000A00000000000000b"
+    scrubbed = book.scrub(f"export AWS_SECRET_ACCESS_KEY={pasted}\nnext line")
+    assert not leaked(pasted, scrubbed)
+    assert scrubbed.startswith("export AWS_SECRET_ACCESS_KEY=<") and "next line" in scrubbed

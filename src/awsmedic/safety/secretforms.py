@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import bisect
 import re
+import string
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -31,6 +32,8 @@ COMMON = 8
 # indentation after it (and a backslash continuation before it), or an escape of one character.
 _NOISE = re.compile(r"\\?\r?\n[ \t]*|\r[ \t]*|\\/|\\u00(?:2[bBfF]|3[dD])|%(?:2[bBfF]|3[dD])")
 _DECODED = {"\\/": "/", "2b": "+", "2f": "/", "3d": "="}
+# What a token of base64, base64url or URL encoding is made of.
+_TOKEN_CHARS = frozenset(string.ascii_letters + string.digits + "+/_-%")
 # Unbroken stretches of text long enough to hold a run.
 _STRETCH = re.compile(r"\S{" + str(MIN_RUN) + ",}")
 
@@ -65,6 +68,19 @@ class Unwrapped:
         if width:
             return origin, origin + width
         return origin + offset, origin + offset + 1
+
+
+def _whole_token(text: str, origin: int, until: int) -> tuple[int, int]:
+    """The span grown to the whole credential-like token it sits in: a run of a known secret
+    inside a longer token is part of some secret (another form of it, or a secret that holds
+    it), and a part left on either side would be shown, or hide the rest from the patterns."""
+    while origin > 0 and text[origin - 1] in _TOKEN_CHARS:
+        origin -= 1
+    while until < len(text) and text[until] in _TOKEN_CHARS:
+        until += 1
+    while until < len(text) and text[until] == "=":  # base64 padding
+        until += 1
+    return origin, until
 
 
 def unwrap(text: str) -> Unwrapped:
@@ -168,7 +184,7 @@ class RunIndex:
         spans: list[tuple[int, int, str]] = []
         for stretch in _STRETCH.finditer(read.text):
             for start, end, number in self._runs(read.text, stretch.start(), stretch.end()):
-                origin, until = read.span(start, end)
+                origin, until = _whole_token(text, *read.span(start, end))
                 spans.append((origin, until, self._secrets[number][1]))
         if not spans:
             return text
