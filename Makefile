@@ -34,7 +34,7 @@ system-packages:
 	@scripts/install-system-packages
 
 pytest: $(VENV)/.test-installed system-packages
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest --durations=15
 
 test: lint types pytest
 

@@ -11,7 +11,7 @@ import sys
 
 from benchmarks.common import RESULTS, ROUNDS, machine
 
-BENCHMARKS = ("diagnose", "startup", "match", "large_input")
+BENCHMARKS = ("diagnose", "startup", "match", "recognition", "large_input")
 
 
 def main(argv: list[str]) -> int:

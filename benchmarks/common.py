@@ -33,12 +33,15 @@ class Figure:
     name: str
     value: float
     unit: str
-    target: float | None = None  # the figure passes when value <= target
+    target: float | None = None  # the figure passes when value <= target (>= with at_least)
     note: str = ""
+    at_least: bool = False  # a floor (recall), not a ceiling (time)
 
     @property
     def passed(self) -> bool | None:
-        return None if self.target is None else self.value <= self.target
+        if self.target is None:
+            return None
+        return self.value >= self.target if self.at_least else self.value <= self.target
 
     def line(self) -> str:
         value = f"{self.value:.3f} {self.unit}".strip()
@@ -46,7 +49,8 @@ class Figure:
             verdict, goal = "info", ""
         else:
             verdict = "PASS" if self.passed else "FAIL"
-            goal = f"(target <= {self.target:g} {self.unit})".replace(" )", ")")
+            sign = ">=" if self.at_least else "<="
+            goal = f"(target {sign} {self.target:g} {self.unit})".replace(" )", ")")
         note = f"  [{self.note}]" if self.note else ""
         return f"  {verdict:<4}  {self.name:<58} {value:>14}  {goal}{note}"
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import socket
 import string
+import time
 from dataclasses import dataclass
 from typing import Any
 
@@ -44,12 +45,42 @@ class MotoAws:
             aws_secret_access_key="bootstrap",
         )
 
+    def control(self, path: str, data: bytes | None = None) -> None:
+        """POST to moto's control API on a fresh connection, retried on a dropped one.
+
+        A loaded machine sometimes drops a connection (reset by peer, closed without an
+        answer). That is not the test's failure: try again on a new connection, and when that
+        fails too, say whether the server is still alive rather than blame the test.
+        """
+        last: Exception | None = None
+        for attempt in range(4):
+            try:
+                with requests.Session() as session:
+                    session.headers["Connection"] = "close"
+                    answer = session.post(f"{self.url}{path}", data=data, timeout=60)
+                answer.raise_for_status()
+                return
+            except (requests.ConnectionError, requests.Timeout) as exc:
+                last = exc
+                time.sleep(0.2 * (attempt + 1))
+        alive = "alive" if self.alive() else "NOT answering (it died)"
+        raise RuntimeError(
+            f"moto control call {path} failed 4 times; the server is {alive}"
+        ) from last
+
+    def alive(self) -> bool:
+        try:
+            with requests.Session() as session:
+                return session.get(f"{self.url}/moto-api/data.json", timeout=30).ok
+        except requests.RequestException:
+            return False
+
     def open(self) -> None:
-        requests.post(f"{self.url}/moto-api/reset-auth", data=b"inf", timeout=60)
-        requests.post(f"{self.url}/moto-api/reset", timeout=60)
+        self.control("/moto-api/reset-auth", b"inf")
+        self.control("/moto-api/reset")
 
     def enforce(self) -> None:
-        requests.post(f"{self.url}/moto-api/reset-auth", data=b"0", timeout=60)
+        self.control("/moto-api/reset-auth", b"0")
 
     def create_user(self, name: str, policy: dict[str, Any] | None = None) -> Keys:
         """A user with one access key shaped like a real one (moto's may contain 0, 1, 8, 9)."""

@@ -13,7 +13,14 @@ does and passes everything else through unchanged:
 - `AssumeRole` sessions get an `Expiration` of the gateway's now plus `DurationSeconds` (as STS
   issues them), and a request made with one after that time gets `ExpiredToken` (STS: "The
   security token included in the request is expired"; S3: "The provided token has expired.");
-- an unsigned request gets `MissingAuthenticationToken`, with a `Date` header.
+- an unsigned request gets `MissingAuthenticationToken`, with a `Date` header;
+- a SigV4 `Authorization` header AWS could not split into its `key=value` parts (a space or a
+  line break in the access key id) gets STS's `IncompleteSignature`, worded as AWS words it
+  ("'<part>' not a valid key=value pair (missing equal-sign) in Authorization header: '<header>'."
+  or "Authorization header requires 'Credential' parameter. …"), where moto fails;
+- an S3 presigned URL (query-string authentication) used after `X-Amz-Date` plus
+  `X-Amz-Expires` gets S3's `AccessDenied` "Request has expired" with `X-Amz-Expires`, `Expires`
+  and `ServerTime`; before then it goes to moto, which checks its signature.
 """
 
 from __future__ import annotations
@@ -23,11 +30,12 @@ import threading
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from urllib.parse import parse_qs
+from urllib.parse import parse_qs, urlsplit
 
 import requests
 
 STAMP = "%Y%m%dT%H%M%SZ"
+_ALGORITHM = "AWS4-HMAC-SHA256"
 #: Minutes of skew AWS tolerates, by the service in the credential scope.
 TOLERANCE = {"sts": 15, "s3": 15, "sqs": 15}
 _SCOPE = re.compile(r"Credential=([A-Z0-9]+)/\d{8}/[^/]+/([a-z0-9-]+)/aws4_request")
@@ -148,14 +156,70 @@ class Gateway:
         stamp = f"<Expiration>{expires:%Y-%m-%dT%H:%M:%SZ}</Expiration>"
         return re.sub(r"<Expiration>[^<]*</Expiration>", stamp, text).encode("utf-8")
 
+    def _unparsable(self, authorization: str) -> bytes | None:
+        """STS's IncompleteSignature for a SigV4 header that does not split into key=value."""
+        if not authorization.startswith(_ALGORITHM):
+            return None
+        parts = [part for part in re.split(r"[,\s]+", authorization[len(_ALGORITHM) :]) if part]
+        loose = next((part for part in parts if "=" not in part), None)
+        if loose is not None:
+            message = (
+                f"'{loose}' not a valid key=value pair (missing equal-sign) in Authorization"
+                f" header: '{authorization}'."
+            )
+            return _sts_error("IncompleteSignature", message)
+        names = {part.split("=", 1)[0] for part in parts}
+        missing = [n for n in ("Credential", "Signature", "SignedHeaders") if n not in names]
+        if not missing:
+            return None
+        message = " ".join(f"Authorization header requires '{n}' parameter." for n in missing)
+        return _sts_error("IncompleteSignature", f"{message} Authorization={authorization}")
+
+    def _presigned_expired(self, query: dict[str, list[str]]) -> bytes | None:
+        """S3's answer to a presigned URL past its validity (SigV4: `X-Amz-Date` plus
+        `X-Amz-Expires`; SigV2: `Expires`, a Unix time), or None while it is valid."""
+        extra = ""
+        try:
+            if "X-Amz-Date" in query:
+                signed = datetime.strptime(query["X-Amz-Date"][0], STAMP).replace(tzinfo=UTC)
+                seconds = int(query["X-Amz-Expires"][0])
+                expires = signed + timedelta(seconds=seconds)
+                extra = f"<X-Amz-Expires>{seconds}</X-Amz-Expires>"
+            else:
+                expires = datetime.fromtimestamp(int(query["Expires"][0]), UTC)
+        except (KeyError, ValueError):
+            return None
+        now = self.now().replace(microsecond=0)
+        if now <= expires:
+            return None
+        extra += (
+            f"<Expires>{expires:%Y-%m-%dT%H:%M:%SZ}</Expires>"
+            f"<ServerTime>{now:%Y-%m-%dT%H:%M:%SZ}</ServerTime>"
+        )
+        return _s3_error("AccessDenied", "Request has expired", extra)
+
     def handle(self, request: BaseHTTPRequestHandler) -> None:
         length = int(request.headers.get("Content-Length") or 0)
         body = request.rfile.read(length) if length else b""
         headers = {k.lower(): v for k, v in request.headers.items()}
-        scope = _SCOPE.search(headers.get("authorization", ""))
-        key, service = scope.groups() if scope else ("", "")
+        query = parse_qs(urlsplit(request.path).query)
+        credential = query.get("X-Amz-Credential", [""])[0]
+        signed_v2 = query.get("AWSAccessKeyId", [""])[0]  # a SigV2 presigned URL (S3)
+        scope = _SCOPE.search(headers.get("authorization", "")) or _SCOPE.search(
+            f"Credential={credential}"
+        )
+        key, service = scope.groups() if scope else (signed_v2, "s3" if signed_v2 else "")
         self.seen.append(f"{request.command} {service or 'unsigned'} {request.path}")
-        if scope is None:
+        unparsable = self._unparsable(headers.get("authorization", ""))
+        if unparsable is not None:
+            self._reply(request, 400, {}, unparsable)
+            return
+        presigned = bool(credential or signed_v2)
+        expired = self._presigned_expired(query) if presigned else None
+        if expired is not None:
+            self._reply(request, 403, {}, expired)
+            return
+        if scope is None and not presigned:
             self._reply(
                 request,
                 403,
@@ -163,7 +227,7 @@ class Gateway:
                 _sts_error("MissingAuthenticationToken", "Request is missing Authentication Token"),
             )
             return
-        refusal = self._refusal(headers, service, key)
+        refusal = None if presigned else self._refusal(headers, service, key)
         if refusal is not None:
             self._reply(request, refusal[0], {}, refusal[1])
             return

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -10,7 +11,7 @@ import pytest
 
 from awsmedic.context import Context
 from awsmedic.safety.redact import SecretBook
-from tests.awsfixtures import MotoAws, free_port
+from tests.awsfixtures import MotoAws
 
 _FOREIGN = (
     "HTTP_PROXY",
@@ -73,11 +74,38 @@ def book() -> SecretBook:
 def moto_server() -> Iterator[str]:
     from moto.server import ThreadedMotoServer
 
-    port = free_port()
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
+    # Port 0: the kernel picks a free port as the server binds it, so no other process can take
+    # it between choosing and binding (free_port() leaves that window open).
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
     server.start()
-    yield f"http://127.0.0.1:{port}"
-    server.stop()
+    # socketserver accepts only after select() says a connection waits, but on a busy machine
+    # that connection can be gone by then (a client that timed out): a blocking accept() then
+    # waits for the next one, and at the end of the session for ever (seen: shutdown() hung,
+    # and the control calls in between were reset). Non-blocking, accept() just says "none".
+    server._server.socket.setblocking(False)  # moto keeps its werkzeug server private
+    host, port = server.get_host_and_port()
+    url = f"http://{host}:{port}"
+    _warm_up(url)
+    yield url
+    stopping = threading.Thread(target=server.stop, daemon=True)
+    stopping.start()
+    stopping.join(30)  # never hang the session's end on a server thread
+
+
+def _warm_up(url: str) -> None:
+    """Load the moto backends the tests use before any test times a probe against them: the
+    first call to each costs seconds on a busy machine, longer than a probe's network timeout."""
+    import boto3
+
+    for service, call in (("sts", "get_caller_identity"), ("iam", "list_users")):
+        client = boto3.client(
+            service,
+            endpoint_url=url,
+            region_name="us-east-1",
+            aws_access_key_id="warmup",
+            aws_secret_access_key="warmup",
+        )
+        getattr(client, call)()
 
 
 @pytest.fixture

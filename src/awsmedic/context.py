@@ -43,6 +43,8 @@ class Context:
     debug: bool = False
     # A person is at the keyboard (the REPL): a refused check says "/back" lets it run.
     interactive: bool = False
+    #: False when the failing command skipped TLS verification (the AWS CLI's --no-verify-ssl).
+    verify_ssl: bool = True
 
     @classmethod
     def from_process(cls, **overrides: object) -> Context:
@@ -63,6 +65,11 @@ class Context:
     def no_color(self) -> bool:
         # https://no-color.org: present and not empty disables colour.
         return bool(self.environ.get("NO_COLOR")) or self.environ.get("TERM") == "dumb"
+
+    @property
+    def in_ci(self) -> bool:
+        """A CI job: nobody at the keyboard. GitHub Actions, GitLab CI and most others set CI."""
+        return (self.environ.get("CI") or "").strip().lower() not in ("", "0", "false", "no")
 
     def tilde(self, path: str | Path) -> str:
         """Show a path with the home directory as `~`, as users write it."""

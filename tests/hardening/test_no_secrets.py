@@ -65,7 +65,28 @@ def outputs_of(world: SecretWorld, root: Path, endpoint: str) -> list[str]:
         status, output = run(argv, env)
         assert status == 0, output
         seen += [output, target.read_text()]
-    return seen
+    return seen + outputs_of_run_and_check(text, root, env)
+
+
+#: A command that fails printing the paste, as a tool would print its error.
+_FAILS_WITH = "import sys; sys.stderr.write(open(sys.argv[1]).read()); sys.exit(255)"
+
+
+def outputs_of_run_and_check(text: str, root: Path, env: dict[str, str]) -> list[str]:
+    """`run --format github` (its annotations and the job summary) and `check --all`: what
+    awsmedic itself says; the command's own output is the command's."""
+    (root / "paste.txt").write_text(text)
+    summary = root / "summary.md"
+    argv = ["run", "--format", "github", "--", sys.executable, "-c", _FAILS_WITH]
+    status, output = run(
+        [*argv, str(root / "paste.txt")], {**env, "GITHUB_STEP_SUMMARY": str(summary)}
+    )
+    assert status == 255, output
+    assert output.startswith("::error"), output  # diagnosed: annotated and summarised
+    seen = [output, summary.read_text()]
+    status, output = run(["check", "--all", "--format", "json"], env)
+    assert status in (0, 1), output
+    return [*seen, output]
 
 
 def assert_nothing_leaks(secrets: list[str], outputs: list[str]) -> None:

@@ -28,6 +28,7 @@ import pytest
 from tests.awsfixtures import MotoAws
 from tests.hardening.inprocess import run_main
 from tests.hardening.servers import Stub, recording_proxy
+from tests.iamsimulator import iam_simulator  # noqa: F401 (a fixture)
 
 pytestmark = pytest.mark.moto
 
@@ -255,3 +256,71 @@ def test_a_cached_aws_login_session_is_never_refreshed(home: Path) -> None:
     fetcher = LoginCredentialFetcher("s", token_loader=None, client_creator=None)
     with pytest.raises(RefreshRefused, match="does not refresh"):
         fetcher.refresh_credentials()
+
+
+# -- issue 14: the kubeconfig, Docker's config and the policy simulator ------------------------
+
+#: iam:SimulatePrincipalPolicy changes nothing (it evaluates policies); it runs only with consent.
+WITH_CONSENT = {"SimulatePrincipalPolicy"}
+
+
+@pytest.mark.usefixtures("iam_simulator")
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "error: You must be logged in to the server (Unauthorized)",
+            {"AssumeRole", "GetCallerIdentity"},
+        ),
+        (
+            "Error response from daemon: denied: Your authorization token has expired."
+            " Reauthenticate and try again.",
+            set(),
+        ),
+        (
+            "$ aws s3 cp s3://reports/q1.csv .\nAn error occurred (AccessDenied) when calling the"
+            " GetObject operation: Access Denied",
+            {"SimulatePrincipalPolicy"},
+        ),
+    ],
+    ids=["eks", "ecr", "access-denied-with-consent"],
+)
+def test_the_added_families_read_their_files_and_call_only_read_only_apis(
+    text: str, expected: set[str], aws: MotoAws, proxy: Stub, home: Path, tmp_path: Path
+) -> None:
+    keys = aws.create_user("dev", {"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Action": ["iam:SimulatePrincipalPolicy", "sts:AssumeRole"], "Resource": "*"},
+    ]})  # fmt: skip
+    (home / ".aws" / "credentials").write_text(
+        f"[default]\naws_access_key_id = {keys.access_key_id}\n"
+        f"aws_secret_access_key = {keys.secret_access_key}\n"
+    )
+    role = aws.assume_role_keys("k8s")  # a role the exec section assumes
+    del role
+    (home / ".kube").mkdir()
+    (home / ".kube" / "config").write_text(
+        "current-context: c\ncontexts:\n- name: c\n  context: {cluster: c, user: u}\n"
+        "users:\n- name: u\n  user:\n    exec:\n      apiVersion: client.authentication.k8s.io/v1beta1\n"
+        "      command: aws\n      args: [eks, get-token, --cluster-name, c, --role-arn,"
+        " 'arn:aws:iam::123456789012:role/k8s']\n"
+    )
+    (home / ".docker").mkdir()
+    (home / ".docker" / "config.json").write_text(
+        '{"credHelpers": {"public.ecr.aws": "ecr-login"}}'
+    )
+    env = {k: v for k, v in os.environ.items() if k != "AWS_ENDPOINT_URL"}
+    env["AWS_ENDPOINT_URL"] = proxy.url
+    aws.enforce()
+    before = {p: p.stat().st_mtime_ns for p in home.rglob("*") if p.is_file()}
+    target = tmp_path / "transcript.json"
+    argv = ["diagnose", "--no-input", "--format", "json", "--export", str(target)]
+    argv += ["--answer", "consent:iam.simulate=yes", text]
+    with RECORDER.recording() as writes:
+        status, _, err = run_main(argv, env)
+    assert status == 0, err
+    assert [path for _, path in writes if Path(path).parent != tmp_path] == []
+    assert {p: p.stat().st_mtime_ns for p in home.rglob("*") if p.is_file()} == before
+    assert expected <= set(proxy.operations)  # the probes ran
+    allowed = VENDS_CREDENTIALS | WITH_CONSENT
+    changes = [op for op in proxy.operations if not READ_ONLY.match(op) and op not in allowed]
+    assert changes == [], f"calls that are not read-only: {changes}"

@@ -21,7 +21,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import requests
 
 from tests.awsfixtures import Keys, MotoAws
 from tests.nethelpers import (
@@ -142,7 +141,7 @@ def test_a_user_without_the_permission_for_iam(aws: MotoAws, home: Path, tmp_pat
     answered = {q["id"]: q["answer"] for q in result["questions"]}
     assert answered["intended-identity"] == "yes"  # settled: bob is the only identity here
     # The statement is only shown: bob's policies are untouched.
-    requests.post(f"{aws.url}/moto-api/reset-auth", data=b"inf", timeout=5)  # look, keep state
+    aws.control("/moto-api/reset-auth", b"inf")  # look, keep state
     assert aws._client("iam").list_user_policies(UserName="bob")["PolicyNames"] == []
 
 

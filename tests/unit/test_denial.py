@@ -196,4 +196,4 @@ def test_a_huge_paste_is_read_quickly() -> None:
     started = time.monotonic()
     said = denial.parse(text)
     assert said.action == "iam:ListRoles"
-    assert time.monotonic() - started < 2
+    assert time.monotonic() - started < 10  # linear; a backtracking regex would take minutes

@@ -138,3 +138,42 @@ def test_org_knowledge_cannot_redefine_a_shipped_id(tmp_path: Path) -> None:
     write(tmp_path, "causes/key-typo.md", GOOD_CAUSE.format(id="key-typo"))
     _, problems = check([shipped_dir(), tmp_path])
     assert any("already defined" in str(p) for p in problems)
+
+
+def test_a_built_in_signal_cannot_be_copied_and_a_hint_names_a_known_signal(
+    tmp_path: Path,
+) -> None:
+    """opt-in-region lists botocore's opt-in regions; a knowledge file may not keep its own."""
+    write(tmp_path, "signals.toml", "[signals]\nopt-in-region = ['\\bap-east-1\\b']\n")
+    write(tmp_path, "causes/good.md", GOOD_CAUSE.format(id="good"))
+    write(
+        tmp_path,
+        "trees/hinted.toml",
+        """\
+        id = "hinted"
+        title = "Hints by signal"
+        codes = ["HintedError"]
+        start = "end"
+
+        [[hints]]
+        signal = "opt-in-region"
+        boost = { good = 5 }
+
+        [[hints]]
+        signal = "no-such-signal"
+        boost = { good = 5 }
+
+        [nodes.end]
+        kind = "cause"
+        cause = "good"
+        confidence = "likely"
+        """,
+    )
+    knowledge, problems = check([tmp_path])
+    text = "\n".join(str(p) for p in problems)
+    assert "signal 'opt-in-region' is built in" in text
+    assert "unknown text signal 'no-such-signal'" in text
+    assert [h.signal for h in knowledge.trees["hinted"].hints] == [
+        "opt-in-region",
+        "no-such-signal",
+    ]

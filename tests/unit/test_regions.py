@@ -52,3 +52,25 @@ def test_zones_and_near_misses() -> None:
     assert regions.without_zone("us-east-1") == "us-east-1"
     assert regions.nearest("us-east1") == "us-east-1"
     assert regions.nearest("banana") is None
+
+
+def test_the_opt_in_list_is_read_without_importing_botocore() -> None:
+    """Recognising a paste asks for the opt-in regions; importing botocore for that would cost a
+    text-only diagnosis a third of a second."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "from awsmedic.kb import load_checked, shipped_dir\n"
+        "from awsmedic.core.match import Matcher\n"
+        "found = Matcher(load_checked([shipped_dir()])).recognise("
+        "'An error occurred (InvalidClientTokenId) when calling the GetCallerIdentity operation:"
+        " The security token included in the request is invalid. region me-central-1')\n"
+        "assert found.best, found\n"
+        "print('botocore' in sys.modules)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=True
+    )
+    assert done.stdout.strip() == "False"

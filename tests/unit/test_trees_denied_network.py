@@ -95,6 +95,8 @@ CASES = [
             "denial.message": ("denial-parsed",),
             "creds.chain": (),
             "identity.compare": ("no-other-identity",),
+            # The policy simulator runs only with consent; declined, it is skipped.
+            "iam.simulate": Status.SKIPPED,
         },
         {},
         "iam-permission-denied",
@@ -147,6 +149,7 @@ CASES = [
             "denial.message": (),
             "creds.chain": (),
             "identity.compare": ("principal-not-caller", "no-other-identity"),
+            "iam.simulate": Status.SKIPPED,
         },
         {"intended-identity": "yes"},
         "iam-permission-denied",

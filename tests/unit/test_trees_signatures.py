@@ -204,18 +204,19 @@ def test_the_scope_of_the_signature(text: str, answers: dict[str, str], cause: s
 @pytest.mark.parametrize(
     ("text", "tree"),
     [
+        # HEAD answers have no body: the status alone never names the reason (expiry, clock,
+        # keys, permission or region), so they have their own family (issue 14).
         (
             "An error occurred (301) when calling the HeadObject operation: Moved Permanently",
-            "s3-wrong-region",
+            "s3-head-error",
         ),
         (
             "ClientError: An error occurred (400) when calling the HeadBucket operation: Bad Request",
-            "s3-wrong-region",
+            "s3-head-error",
         ),
-        # A 403 on HEAD is S3 hiding AccessDenied (no body), not a region problem.
         (
             "An error occurred (403) when calling the HeadObject operation: Forbidden",
-            "access-denied",
+            "s3-head-error",
         ),
         (
             "RuntimeError: Credentials were refreshed, but the refreshed credentials are still expired.",

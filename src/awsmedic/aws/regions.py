@@ -30,6 +30,18 @@ NEAR_CUTOFF = 80
 
 @functools.cache
 def partitions() -> tuple[Mapping[str, Any], ...]:
+    # The file botocore's loader would read, read without importing botocore (0.3 s cold):
+    # recognising a paste asks for the opt-in regions before any probe has imported it.
+    import importlib.util
+    import json
+    from pathlib import Path
+
+    spec = importlib.util.find_spec("botocore")
+    places = list(spec.submodule_search_locations or []) if spec else []
+    for place in places:
+        data = Path(place) / "data" / "partitions.json"
+        if data.is_file():
+            return tuple(json.loads(data.read_text(encoding="utf-8"))["partitions"])
     from botocore.loaders import create_loader
 
     return tuple(create_loader().load_data("partitions")["partitions"])
@@ -67,8 +79,16 @@ def is_opt_in(region: str) -> bool:
     return status(region) == "opt-in"
 
 
+@functools.cache
 def opt_in_regions() -> tuple[str, ...]:
+    """Every opt-in region botocore lists: the one list the knowledge base and probes use."""
     return tuple(sorted(r for r in known_regions() if is_opt_in(r)))
+
+
+def opt_in_pattern() -> str:
+    """A regular expression that finds any opt-in region name (knowledge signal `opt-in-region`).
+    Built from botocore's data, so a region launched later needs no edit here or in a tree."""
+    return r"\b(?:" + "|".join(re.escape(r) for r in opt_in_regions()) + r")\b"
 
 
 def without_zone(name: str) -> str:

@@ -18,6 +18,7 @@ from collections.abc import Sequence
 from typing import TextIO
 
 from awsmedic import __version__
+from awsmedic.cli.options import add_answer_option, add_diagnose_options
 from awsmedic.context import Context
 from awsmedic.errors import AwsMedicError, OutputError, UsageError
 from awsmedic.safety.redact import SecretBook
@@ -32,13 +33,6 @@ class ExitStatus(enum.IntEnum):
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # type: ignore[override]
         raise UsageError(message=f"{self.prog}: {message} (see {self.prog} --help)")
-
-
-def _answer(value: str) -> tuple[str, str]:
-    qid, sep, answer = value.partition("=")
-    if not sep or not qid or not answer:
-        raise argparse.ArgumentTypeError(f"expected QID=VALUE, got {value!r}")
-    return qid.strip(), answer.strip()
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -70,55 +64,34 @@ def build_parser() -> argparse.ArgumentParser:
     diagnose.add_argument(
         "--error-file", metavar="PATH", help="read the error text from PATH ('-' for stdin)"
     )
-    diagnose.add_argument(
-        "--profile",
-        dest="d_profile",
-        metavar="NAME",
-        help="as if --profile NAME had been given to the failing command",
+    add_diagnose_options(diagnose)
+
+    run = commands.add_parser(
+        "run",
+        help="run a command; if it fails with an error awsmedic knows, diagnose it",
+        description="Run CMD with this environment, terminal and directory; its output passes "
+        "through and awsmedic exits with its exit status. When it fails with an AWS credential "
+        "or authentication error, the diagnosis follows on stderr, made as CMD saw the world "
+        "(its --profile, --region, --endpoint-url, AWS_PROFILE=... prefixes).",
+        usage="awsmedic run [options] -- CMD [ARGS...]",
     )
-    diagnose.add_argument(
-        "--region",
-        dest="d_region",
-        metavar="NAME",
-        help="as if --region NAME had been given to the failing command",
+    add_diagnose_options(run)
+    run.add_argument("cmd", nargs=argparse.REMAINDER, metavar="-- CMD [ARGS...]")
+
+    setup = commands.add_parser(
+        "check",
+        help="check the credential set-up itself, without an error",
+        description="Which credentials win here and what they shadow; each profile's kind and "
+        "whether it works (or why not); the clock; the region. Exit status 0 when nothing is "
+        "wrong, 1 when something is. Read-only: a role is assumed, a credential_process run, "
+        "only with consent (--answer consent:role.assume=yes, consent:creds.process=yes).",
     )
-    diagnose.add_argument(
-        "--answer",
-        action="append",
-        type=_answer,
-        default=[],
-        metavar="QID=VALUE",
-        help="answer a question in advance (repeatable)",
-    )
-    diagnose.add_argument(
-        "--no-input", action="store_true", help="never prompt; unanswered questions stay open"
-    )
-    diagnose.add_argument(
-        "--offline",
-        dest="d_offline",
-        action="store_true",
-        help="run no probe that uses the network",
-    )
-    diagnose.add_argument(
-        "--no-probes", action="store_true", help="text only: rank causes, run no probe"
-    )
-    diagnose.add_argument(
-        "--format",
-        choices=("text", "markdown", "json"),
-        default="text",
-        help="output format on stdout (default: text)",
-    )
-    diagnose.add_argument(
-        "--export", metavar="PATH", help="also write the transcript (.md, .json or .html)"
-    )
-    diagnose.add_argument(
-        "--force", action="store_true", help="let --export overwrite an existing file"
-    )
-    diagnose.add_argument(
-        "--redact-identity",
-        action="store_true",
-        help="also mask account ids, ARNs, user names and home paths (for public posting)",
-    )
+    scope = setup.add_mutually_exclusive_group()
+    scope.add_argument("--profile", dest="d_profile", metavar="NAME", help="check this profile")
+    scope.add_argument("--all", action="store_true", help="check every profile of both files")
+    setup.add_argument("--offline", dest="d_offline", action="store_true", help="use no network")
+    setup.add_argument("--format", choices=("text", "json"), default="text")
+    add_answer_option(setup)
 
     show = commands.add_parser(
         "show",
@@ -166,6 +139,14 @@ def program(args: argparse.Namespace, ctx: Context, book: SecretBook) -> int:
         from awsmedic.cli.commands import diagnose
 
         return diagnose(ctx, book, args)
+    if args.command == "run":
+        from awsmedic.cli.run import run
+
+        return run(ctx, book, args)
+    if args.command == "check":
+        from awsmedic.cli.check import check
+
+        return check(ctx, book, args)
     if args.command == "show":
         from awsmedic.cli.commands import show
 

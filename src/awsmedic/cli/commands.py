@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -16,6 +17,7 @@ from awsmedic.safety.safetext import printable
 
 if TYPE_CHECKING:
     from awsmedic.core.consult import Outcome
+    from awsmedic.core.transcript import Transcript
 
 OK, NO_MATCH, ERROR = 0, 1, 2
 PIPED_WIDTH = 120
@@ -61,21 +63,37 @@ def _prompt_answerer(ctx: Context, enabled: bool):  # type: ignore[no-untyped-de
 
 
 def diagnose(ctx: Context, book: SecretBook, args: argparse.Namespace) -> int:
-    from awsmedic.core.consult import Consultation, Outcome
-    from awsmedic.core.presets import checked
-    from awsmedic.core.transcript import new_transcript
-    from awsmedic.output.exporting import export, format_for
-    from awsmedic.output.report import scrubbed, to_contract, to_markdown
+    from awsmedic.output.exporting import format_for
 
     if args.export is not None:
         if not args.export.strip():
             raise UsageError(message="--export needs a file name (.md, .json or .html)")
         format_for(Path(args.export))  # a bad extension is a usage error before any work
     if getattr(args, "redact_identity", False):
-        _mask_identity(ctx, book)
+        mask_identity(ctx, book)
     text = _error_text(ctx, args)
     if not printable(text).strip():  # empty, blank, or nothing but escape sequences
         raise UsageError(message="nothing to diagnose: the error text is empty")
+    outcome, transcript = consult(ctx, book, args, text)
+    if args.export is not None:  # first: stdout may be a pipe that closes early (`| head -1`)
+        _export(transcript, book, args)
+    report(ctx, book, args, outcome)
+    return OK if outcome.recognition.best else NO_MATCH
+
+
+def may_prompt(ctx: Context, args: argparse.Namespace) -> bool:
+    """Whether a person can answer here: not with --no-input, text from a pipe, or in CI."""
+    return not args.no_input and ctx.stdin.isatty() and not ctx.in_ci
+
+
+def consult(
+    ctx: Context, book: SecretBook, args: argparse.Namespace, text: str
+) -> tuple[Outcome, Transcript]:
+    """Recognise `text` and walk its tree, asking on the terminal only where `may_prompt`."""
+    from awsmedic.core.consult import Consultation, Outcome
+    from awsmedic.core.presets import checked
+    from awsmedic.core.transcript import new_transcript
+
     knowledge = load_checked(knowledge_dirs(ctx.environ))
     preset = checked(knowledge, args.answer)
     transcript = new_transcript(ctx)
@@ -85,30 +103,68 @@ def diagnose(ctx: Context, book: SecretBook, args: argparse.Namespace) -> int:
         from awsmedic.core.match import TRUNCATED_NOTE
 
         print(f"awsmedic: note: {TRUNCATED_NOTE}", file=ctx.stderr)
-    # Text read from stdin leaves no terminal to ask on; otherwise ask unless --no-input.
-    interactive = not args.no_input and ctx.stdin.isatty()
     outcome = (
-        consultation.run(_prompt_answerer(ctx, interactive))
+        consultation.run(_prompt_answerer(ctx, may_prompt(ctx, args)))
         if recognition.best
         else Outcome(recognition)
     )
     if book.identity is not None:  # names inside the ARNs the probes saw are masked everywhere
         book.identity = book.identity.learning(transcript.texts())
-    if args.export is not None:  # first: stdout may be a pipe that closes early (`| head -1`)
-        export(transcript, book, Path(args.export), force=args.force)
+    return outcome, transcript
+
+
+def report(
+    ctx: Context,
+    book: SecretBook,
+    args: argparse.Namespace,
+    outcome: Outcome,
+    *,
+    extra: Mapping[str, object] | None = None,
+    failed: str = "",
+) -> None:
+    """The outcome on ctx.stdout in the chosen format. `extra` adds keys to the JSON object
+    (`run` adds the command); `failed` is a sentence of Markdown that says what failed."""
+    from awsmedic.output.report import scrubbed, to_contract
+
     if args.format == "json":
-        print(
-            json.dumps(scrubbed(to_contract(outcome), book), indent=2, ensure_ascii=False),
-            file=ctx.stdout,
-        )
+        document = {**to_contract(outcome), **(extra or {})}
+        print(json.dumps(scrubbed(document, book), indent=2, ensure_ascii=False), file=ctx.stdout)
     elif args.format == "markdown":
-        print(book.scrub(to_markdown(outcome)), file=ctx.stdout)
+        print(book.scrub(_markdown(outcome, failed)), file=ctx.stdout)
+    elif args.format == "github":
+        _report_github(ctx, book, outcome, failed)
     else:
         _print_text(ctx, book, outcome)
-    return OK if recognition.best else NO_MATCH
 
 
-def _mask_identity(ctx: Context, book: SecretBook) -> None:
+def _markdown(outcome: Outcome, failed: str) -> str:
+    from awsmedic.output.report import to_markdown
+
+    body = to_markdown(outcome)
+    if not failed:
+        return body
+    title, _, rest = body.partition("\n")  # under the document's heading
+    return f"{title}\n\n{failed}.\n{rest}" if title.startswith("# ") else f"{failed}.\n\n{body}"
+
+
+def _report_github(ctx: Context, book: SecretBook, outcome: Outcome, failed: str) -> None:
+    from awsmedic.output.github import append_summary, workflow_annotations
+
+    problem = append_summary(ctx.environ, book.scrub(_markdown(outcome, failed)))
+    if problem:
+        print(f"awsmedic: warning: {book.scrub(problem)}", file=ctx.stderr)
+    summarised = bool(ctx.env("GITHUB_STEP_SUMMARY")) and problem is None
+    for line in workflow_annotations(outcome, book, failed=failed or None, summary=summarised):
+        print(line, file=ctx.stdout)
+
+
+def _export(transcript: Transcript, book: SecretBook, args: argparse.Namespace) -> None:
+    from awsmedic.output.exporting import export
+
+    export(transcript, book, Path(args.export), force=args.force)
+
+
+def mask_identity(ctx: Context, book: SecretBook) -> None:
     """--redact-identity: from here on every scrub also masks who and where."""
     from awsmedic.safety.redact import IdentityMask
 
@@ -122,7 +178,7 @@ def show(ctx: Context, book: SecretBook, args: argparse.Namespace) -> int:
     from awsmedic.output.render import Printer, make_console
 
     if args.redact_identity:
-        _mask_identity(ctx, book)
+        mask_identity(ctx, book)
     transcript, skipped = load(Path(args.transcript))
     console = make_console(ctx.stdout, no_color=ctx.no_color or not ctx.stdout.isatty())
     show_transcript(Printer(console, book), transcript.redacted(book), skipped)

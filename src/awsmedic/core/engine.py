@@ -320,7 +320,7 @@ def candidates(state: Dialogue) -> tuple[Candidate, ...]:
     causes = reachable_causes(state, state.node)
     weights = {cause: state.tree.priors.get(cause, DEFAULT_PRIOR) for cause in causes}
     for hint in state.tree.hints:
-        if hint.pattern.search(state.text):
+        if hint.applies(state.text, state.signals):
             for cause, points in hint.boost.items():
                 if cause in weights:
                     weights[cause] = max(1, weights[cause] + points)

@@ -128,8 +128,8 @@ class _Phrase:
 
 
 def signals_used(tree: Tree) -> set[str]:
-    """Names a tree's text nodes and questions look up among the text signals."""
-    used: set[str] = set()
+    """Names a tree's text nodes, questions and hints look up among the text signals."""
+    used = {hint.signal for hint in tree.hints if hint.signal is not None}
     for node in tree.nodes.values():
         if isinstance(node, TextNode):
             used.update(key for key, _ in node.next)

@@ -13,8 +13,6 @@ from awsmedic.kb.problems import Problem
 _MARKER = re.compile(r"^(\s*)\d+[.)]\s+")
 
 
-
-
 @functools.cache
 def _block_parser() -> Any:
     """CommonMark, block structure only: headings and lists are all this reads."""

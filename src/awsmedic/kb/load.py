@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from awsmedic.kb.causes import load_cause
-from awsmedic.kb.model import Cause, Knowledge, Pattern, Tool, Tree
+from awsmedic.kb.model import BuiltPattern, Cause, Knowledge, Pattern, Tool, Tree
 from awsmedic.kb.problems import Collector, Problem
 from awsmedic.kb.reading import ID_RE, compile_pattern, line_of, read_toml, strings
 from awsmedic.kb.trees import load_tree
@@ -35,6 +35,16 @@ def _load_tools(path: Path, out: Collector) -> list[Tool]:
     return tools
 
 
+#: Text signals whose patterns come from botocore's data, not from a knowledge file.
+BUILTIN_SIGNALS = frozenset({"opt-in-region"})
+
+
+def builtin_signals() -> dict[str, tuple[Pattern, ...]]:
+    from awsmedic.aws import regions
+
+    return {"opt-in-region": (BuiltPattern("<opt-in regions>", regions.opt_in_pattern),)}
+
+
 def _load_signals(path: Path, out: Collector) -> dict[str, tuple[Pattern, ...]]:
     parsed = read_toml(path, out)
     if parsed is None:
@@ -45,6 +55,9 @@ def _load_signals(path: Path, out: Collector) -> dict[str, tuple[Pattern, ...]]:
         line = line_of(text, name)
         if not ID_RE.match(name) or strings(patterns) is None:
             out.add(path, f"signal '{name}' must be kebab-case and map to a list of patterns", line)
+            continue
+        if name in BUILTIN_SIGNALS:
+            out.add(path, f"signal '{name}' is built in (from botocore's data): remove it", line)
             continue
         compiled = [compile_pattern(p, path, out, line) for p in patterns]
         signals[name] = tuple(p for p in compiled if p is not None)
@@ -79,7 +92,7 @@ def load(dirs: Iterable[Path], *, strict: bool = False) -> tuple[Knowledge, list
     trees: dict[str, Tree] = {}
     causes: dict[str, Cause] = {}
     tools: list[Tool] = []
-    signals: dict[str, tuple[Pattern, ...]] = {}
+    signals = builtin_signals()
     dirs = tuple(dirs)
     for directory in dirs:
         if not directory.is_dir():

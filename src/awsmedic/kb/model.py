@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -125,10 +125,35 @@ class Pattern:
         return f"Pattern({self.source!r})"
 
 
+class BuiltPattern(Pattern):
+    """A pattern built on first use by a function: a list that belongs to botocore's data (the
+    opt-in regions) is read from there, never copied into a knowledge file."""
+
+    __slots__ = ("_build",)
+
+    def __init__(self, label: str, build: Callable[[], str]) -> None:
+        super().__init__(label)
+        self._build = build
+
+    def compile(self) -> re.Pattern[str]:
+        if self._compiled is None:
+            self.source = self._build()
+            self._compiled = re.compile(self.source, re.IGNORECASE)
+        return self._compiled
+
+
 @dataclass(frozen=True, slots=True)
 class Hint:
-    pattern: Pattern
+    """Text that makes causes more likely: a pattern of its own, or a named text signal."""
+
+    pattern: Pattern | None
     boost: Mapping[str, int]
+    signal: str | None = None
+
+    def applies(self, text: str, signals: frozenset[str]) -> bool:
+        if self.pattern is not None:
+            return self.pattern.search(text)
+        return self.signal in signals
 
 
 @dataclass(frozen=True, slots=True)

@@ -39,6 +39,9 @@ PLACEHOLDERS: Mapping[str, str] = {
     "host": "the kind of machine the clock probes ran on (WSL2, a container, a VM, Linux, ...)",
     "clock_fix": "the command that resyncs the clock on that kind of machine",
     "bucket_region": "the region AWS says the S3 bucket is in, from the pasted error",
+    "kubeconfig": "the kubeconfig file(s) kubectl reads (KUBECONFIG or ~/.kube/config)",
+    "cluster": "the EKS cluster name in the kubeconfig's exec section",
+    "registry": "the ECR registry host, from the error or the Docker config",
 }
 
 PLACEHOLDER_RE = re.compile(r"\{([a-z][a-z0-9_]*)\}")

@@ -22,7 +22,6 @@ class Problem:
         return f"{where}: {label}{self.message}"
 
 
-
 class Collector:
     """Problems found while reading, each with its file. Strict reading (`kb check`) also
     compiles every regular expression now; a diagnosis compiles only those it uses."""

@@ -96,15 +96,29 @@ def _hints(raw: object, path: Path, text: str, out: Collector) -> tuple[Hint, ..
         out.add(path, "'hints' must be an array of tables ([[hints]])", line_of(text, "hints"))
         return ()
     for item in raw:
-        line = line_of(text, str(item.get("pattern"))) if isinstance(item, dict) else None
-        if not isinstance(item, dict) or not isinstance(item.get("boost"), dict):
+        what = item.get("pattern", item.get("signal")) if isinstance(item, dict) else None
+        line = line_of(text, str(what)) if what is not None else None
+        if (
+            not isinstance(item, dict)
+            or not isinstance(item.get("boost"), dict)
+            or ("pattern" in item) == ("signal" in item)
+        ):
             out.add(
-                path, "each [[hints]] needs 'pattern' and 'boost = { cause-id = points }'", line
+                path,
+                "each [[hints]] needs 'pattern' (or 'signal', a text signal's name) and"
+                " 'boost = { cause-id = points }'",
+                line,
             )
+            continue
+        boost = {str(k): int(v) for k, v in item["boost"].items() if isinstance(v, int)}
+        if "signal" in item:
+            if isinstance(item["signal"], str):
+                hints.append(Hint(None, boost, item["signal"]))
+            else:
+                out.add(path, f"hint signal {item['signal']!r} is not a string", line)
             continue
         pattern = compile_pattern(item.get("pattern"), path, out, line)
         if pattern is not None:
-            boost = {str(k): int(v) for k, v in item["boost"].items() if isinstance(v, int)}
             hints.append(Hint(pattern, boost))
     return tuple(hints)
 

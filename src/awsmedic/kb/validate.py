@@ -140,6 +140,9 @@ def _check_tree(
         out.append(Problem(tree.path, "cycle: " + " -> ".join(cycle), tree.nodes[cycle[0]].line))
     if not tree.causes():
         out.append(Problem(tree.path, "no cause node: the tree can never conclude"))
+    for hint in tree.hints:
+        if hint.signal is not None and hint.signal not in signals:
+            out.append(Problem(tree.path, f"a hint names unknown text signal '{hint.signal}'"))
     for cause_id in list(tree.priors) + [c for hint in tree.hints for c in hint.boost]:
         if cause_id not in knowledge.causes:
             out.append(Problem(tree.path, f"priors/hints name unknown cause '{cause_id}'"))

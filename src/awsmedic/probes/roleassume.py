@@ -89,8 +89,9 @@ def _text_findings(text: str, details: list[str]) -> list[str]:
     if parsed.action.lower() == "sts:setsourceidentity":
         found.append("source-identity-required")
         details.append(
-            "the role's trust policy requires sts:SetSourceIdentity: profiles cannot set a source"
-            " identity; use `aws sts assume-role --source-identity <name>` or a tool that sets it"
+            "sts:SetSourceIdentity was refused: the request carried a source identity (set by the"
+            " tool, or kept from the calling role session along a role chain), and the role's"
+            " trust policy does not allow sts:SetSourceIdentity"
         )
     if parsed.action.lower() == "sts:tagsession":
         found.append("session-tags-refused")

@@ -159,6 +159,8 @@ class AwsWorld:
             if unsigned:
                 config = config.merge(type(config)(signature_version=UNSIGNED))
             kwargs: dict[str, Any] = {"region_name": region, "config": config}
+            if not self.ctx.verify_ssl:  # as the failing command did (--no-verify-ssl)
+                kwargs["verify"] = False
             if creds is not None:
                 key, secret, token = creds
                 kwargs.update(
@@ -186,6 +188,11 @@ class AwsWorld:
                 else:
                     plain = Config(signature_version=UNSIGNED, ignore_configured_endpoint_urls=True)
                     config = self.client_config().merge(plain)
-                    made = self.session().create_client(service, region_name=region, config=config)
+                    made = self.session().create_client(
+                        service,
+                        region_name=region,
+                        config=config,
+                        verify=None if self.ctx.verify_ssl else False,
+                    )
                     self._endpoints[key] = str(made.meta.endpoint_url)
             return self._endpoints[key]

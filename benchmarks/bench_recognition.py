@@ -1,0 +1,155 @@
+"""Recognition on real texts: is the labelled cause among the first candidates, text only?
+
+Every entry of tests/data/corpus/ is diagnosed as `awsmedic diagnose --no-probes --no-input`
+would (the same Consultation, knowledge loaded once, no probe run). For entries whose cause is
+labelled, recall@k is the share whose cause is among the first k candidates; a text that is not
+recognised at all counts as a miss. Controls (cause `not-aws`) must be turned away (exit 1).
+The targets apply to the validation part, which nothing in the knowledge base was tuned on; the
+development part is reported beside it, so that a gap between the two shows over-fitting.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from collections.abc import Iterable
+from typing import Any
+
+from benchmarks.common import ROOT, Figure, Report, header
+
+CORPUS = ROOT / "tests" / "data" / "corpus"
+KS = (1, 3, 5)
+#: Issue 12: on the validation part, recall@5 >= 90 % and recall@1 >= 65 %, every control out.
+TARGETS = {1: 65.0, 5: 90.0}
+UNLABELLED = {"unknown", "not-aws"}
+
+
+def entries(part: str) -> list[dict[str, str]]:
+    path = CORPUS / f"{part}.jsonl"
+    return [json.loads(line) for line in path.open(encoding="utf-8") if line.strip()]
+
+
+def ranked(texts: Iterable[str]) -> list[list[str] | None]:
+    """Each text's candidate causes, best first; None when it is not recognised (exit 1)."""
+    from awsmedic.context import Context
+    from awsmedic.core.consult import Consultation
+    from awsmedic.core.transcript import new_transcript
+    from awsmedic.kb import knowledge_dirs, load_checked
+    from awsmedic.safety.redact import SecretBook
+
+    ctx = Context.from_process(offline=True, probes_enabled=False)
+    knowledge = load_checked(knowledge_dirs({}))
+    results: list[list[str] | None] = []
+    for text in texts:
+        case = Consultation(ctx, knowledge, SecretBook(), new_transcript(ctx))
+        if not case.recognise(text).best:
+            results.append(None)
+            continue
+        outcome = case.run(lambda question: None)
+        results.append([candidate.cause for candidate in outcome.candidates])
+    return results
+
+
+def _recall(hits: list[int], k: int) -> float:
+    return 100.0 * sum(1 for rank in hits if 0 < rank <= k) / len(hits) if hits else 0.0
+
+
+def _group(ranks: list[int]) -> dict[str, float]:
+    return {"n": len(ranks), **{f"r@{k}": _recall(ranks, k) for k in KS}}
+
+
+def measure(part: str) -> dict[str, Any]:
+    rows = entries(part)
+    answers = ranked(row["text"] for row in rows)
+    ranks: list[int] = []
+    by_cause: dict[str, list[int]] = defaultdict(list)
+    by_tool: dict[str, list[int]] = defaultdict(list)
+    controls_in: list[str] = []
+    missed: list[str] = []
+    unknown_recognised = 0
+    for row, causes in zip(rows, answers, strict=True):
+        if row["cause"] == "not-aws":
+            if causes is not None:
+                controls_in.append(row["id"])
+            continue
+        if row["cause"] == "unknown":
+            unknown_recognised += causes is not None
+            continue
+        rank = causes.index(row["cause"]) + 1 if causes and row["cause"] in causes else 0
+        ranks.append(rank)
+        by_cause[row["cause"]].append(rank)
+        by_tool[row["tool"]].append(rank)
+        if not 0 < rank <= 5:
+            missed.append(row["id"])
+    controls = sum(1 for row in rows if row["cause"] == "not-aws")
+    unknown = sum(1 for row in rows if row["cause"] == "unknown")
+    return {
+        "labelled": len(ranks),
+        "recall": {k: _recall(ranks, k) for k in KS},
+        "controls": controls,
+        "controls_accepted": controls_in,
+        "unknown": unknown,
+        "unknown_recognised": unknown_recognised,
+        "by_cause": {cause: _group(group) for cause, group in by_cause.items()},
+        "by_tool": {tool: _group(group) for tool, group in by_tool.items()},
+        "missed_top5": missed,
+    }
+
+
+def _table(title: str, groups: dict[str, dict[str, float]], least: int) -> None:
+    print(f"  {title} (groups of {least} or more, worst recall@5 first):")
+    big = [(name, group) for name, group in groups.items() if group["n"] >= least]
+    for name, group in sorted(big, key=lambda item: item[1]["r@5"]):
+        recalls = "  ".join(f"r@{k} {group[f'r@{k}']:5.1f}" for k in KS)
+        print(f"    {name:<38} n={group['n']:>3}  {recalls}")
+
+
+def run() -> Report:
+    report = Report("recognition")
+    header("Recognition: the labelled cause among the first candidates, text only (--no-probes)")
+    for part in ("validation", "dev"):
+        found = measure(part)
+        report.details[part] = found
+        validation = part == "validation"
+        for k in KS:
+            target = TARGETS.get(k) if validation else None
+            report.add(
+                Figure(
+                    f"{part}: recall@{k} ({found['labelled']} labelled texts)",
+                    found["recall"][k],
+                    "%",
+                    target,
+                    at_least=True,
+                )
+            )
+        rejected = found["controls"] - len(found["controls_accepted"])
+        report.add(
+            Figure(
+                f"{part}: controls turned away ({found['controls']} non-AWS texts)",
+                100.0 * rejected / found["controls"] if found["controls"] else 100.0,
+                "%",
+                100.0 if validation else None,
+                note=f"accepted: {' '.join(found['controls_accepted'][:12])}"
+                if found["controls_accepted"]
+                else "",
+                at_least=True,
+            )
+        )
+        report.add(
+            Figure(
+                f"{part}: unlabelled texts recognised ({found['unknown']} texts)",
+                100.0 * found["unknown_recognised"] / found["unknown"] if found["unknown"] else 0.0,
+                "%",
+            )
+        )
+        _table(f"{part} by cause", found["by_cause"], 5)
+        _table(f"{part} by tool", found["by_tool"], 5)
+    return report
+
+
+def main() -> None:  # `python -m benchmarks.bench_recognition`
+    run().save()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,31 @@
+"""`awsmedic check [--profile NAME | --all] [--offline] [--format text|json]`."""
+
+from __future__ import annotations
+
+import argparse
+import json
+
+from awsmedic.context import Context
+from awsmedic.safety.redact import SecretBook
+
+OK, PROBLEM = 0, 1
+PIPED_WIDTH = 120
+
+
+def check(ctx: Context, book: SecretBook, args: argparse.Namespace) -> int:
+    from awsmedic.core.check import Checker
+    from awsmedic.kb import knowledge_dirs, load_checked
+    from awsmedic.output.checkview import show, to_json
+    from awsmedic.output.render import make_console
+
+    knowledge = load_checked(knowledge_dirs(ctx.environ))
+    report = Checker(ctx, knowledge, book, dict(args.answer)).check(every=args.all)
+    if args.format == "json":
+        print(json.dumps(to_json(report, book), indent=2, ensure_ascii=False), file=ctx.stdout)
+    else:
+        tty = ctx.stdout.isatty()
+        console = make_console(
+            ctx.stdout, no_color=ctx.no_color or not tty, width=None if tty else PIPED_WIDTH
+        )
+        show(report, console, book)
+    return OK if report.ok else PROBLEM

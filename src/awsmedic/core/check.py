@@ -1,0 +1,424 @@
+"""`awsmedic check`: the probes asked of the set-up itself, without an error to start from.
+
+Subjects are what a command could use: the credentials that win here (the environment, or the
+selected profile), and with `--all` every profile the files define or meant to define (a
+`[dev]` in the config file is reported as the profile it was meant to be). For each subject:
+
+1. the offline probes (chain, files, keys, SSO and login caches, role and web identity
+   settings, region); the first finding `checkrules` knows names the cause;
+2. if none, with the network, does it work: sts:GetCallerIdentity with its own credentials. A
+   role profile is checked by its source's identity and its settings: assuming the role uses
+   another identity, so it needs consent (`consent:role.assume`), and so does running a
+   credential_process helper (`consent:creds.process`), as in `diagnose`;
+3. a refusal is diagnosed like a pasted error: the same trees, without questions (nobody is
+   asked; what stays open is ranked).
+
+Read-only like every probe: nothing refreshes a token, nothing is written.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from awsmedic.context import Context
+from awsmedic.core.checkrules import (
+    BROKEN,
+    CHAIN_RULES,
+    CLOCK_RULES,
+    EXPIRED,
+    RULES,
+    Rule,
+    first_match,
+)
+from awsmedic.core.probing import CONSENT_PREFIX
+from awsmedic.kb.model import Knowledge
+from awsmedic.model import Confidence, Diagnosis, Evidence, Status
+from awsmedic.probes import ProbeInput, run_probe, spec
+from awsmedic.probes.world import AwsWorld
+from awsmedic.safety.redact import SecretBook
+
+WORKS, UNCHECKED, SETTINGS = "works", "unchecked", "settings only"
+#: Probes that read only this machine, run for every subject.
+LOCAL_PROBES = (
+    "creds.chain",
+    "config.profile",
+    "files.syntax",
+    "values.hygiene",
+    "creds.keys",
+    "creds.expiry",
+    "sso.token",
+    "login.session",
+    "config.role",
+    "role.settings",
+    "creds.web-identity",
+    "config.region",
+)
+ROLE_CONSENT = "role.assume"
+PROCESS_CONSENT = "creds.process"
+_KIND = {
+    "env": "keys",
+    "shared-credentials-file": "keys",
+    "config-file": "keys",
+    "assume-role": "role",
+    "sso": "sso",
+    "login": "login",
+    "custom-process": "process",
+    "assume-role-with-web-identity": "web identity",
+    "container-role": "container",
+    "iam-role": "instance role",
+    "ec2-credentials-file": "keys",
+    "boto-config": "keys",
+}
+_PROFILE_KIND = {"static": "keys", "web-identity": "web identity", "none": "none"}
+#: config.region's findings for "botocore has no region" (AWS_REGION alone is not read by it).
+NO_REGION = ("region-missing", "region-only-aws-region", "region-only-in-default")
+FALLBACK_REGION = "us-east-1"
+#: At most this many subjects are checked at once (each makes a few network calls).
+PARALLEL = 4
+
+
+@dataclass(frozen=True)
+class Subject:
+    label: str  # a profile name, or "environment"
+    profile: str | None  # checked as if `--profile` named it (None: as selected here)
+    here: bool  # what commands here use
+
+
+@dataclass(frozen=True)
+class Verdict:
+    subject: Subject
+    kind: str  # keys, role, sso, login, process, web identity, container, none, ...
+    state: str  # works, broken, expired, unchecked, settings only
+    summary: str
+    diagnosis: Diagnosis | None = None  # the cause, its evidence and steps (broken, expired)
+    identity: str = ""  # the ARN sts:GetCallerIdentity answered
+    key_age: str = ""
+    region: str = ""
+    needs: tuple[str, ...] = ()  # consent ids that would let more be checked
+    probes: tuple[Evidence, ...] = ()
+
+    @property
+    def problem(self) -> bool:
+        return self.state in (BROKEN, EXPIRED)
+
+
+@dataclass(frozen=True)
+class Finding:
+    """A problem of the set-up as a whole: the chain (which profile wins) or the clock."""
+
+    area: str  # "credentials" or "clock"
+    diagnosis: Diagnosis
+
+
+@dataclass(frozen=True)
+class SetupReport:
+    chain: Evidence
+    winner: str | None  # the provider botocore uses here (env, shared-credentials-file, sso...)
+    shadowed: tuple[str, ...]  # providers that have credentials too, but lose to the winner
+    subjects: tuple[Verdict, ...]
+    clock: Evidence | None
+    region: Evidence | None
+    partition: Evidence | None
+    findings: tuple[Finding, ...] = ()
+    offline: tuple[str, ...] = ()
+
+    @property
+    def ok(self) -> bool:
+        return not self.findings and not any(v.problem for v in self.subjects)
+
+
+@dataclass
+class _Case:
+    """One subject being checked: its world, and what its probes found so far."""
+
+    ctx: Context
+    world: AwsWorld
+    evidence: dict[str, Evidence] = field(default_factory=dict)
+
+    def probe(self, probe_id: str) -> Evidence:
+        if probe_id not in self.evidence:
+            found = spec(probe_id)
+            assert found is not None, probe_id
+            self.evidence[probe_id] = run_probe(found, ProbeInput(self.ctx, self.world))
+        return self.evidence[probe_id]
+
+
+class Checker:
+    def __init__(
+        self,
+        ctx: Context,
+        knowledge: Knowledge,
+        book: SecretBook,
+        answers: Mapping[str, str] | None = None,
+    ) -> None:
+        self.ctx = ctx
+        self.knowledge = knowledge
+        self.book = book
+        self.answers = dict(answers or {})
+
+    # -- the whole report ----------------------------------------------------------------------
+    def check(self, every: bool) -> SetupReport:
+        from awsmedic.core.workers import DaemonPool
+
+        here = Subject("", self.ctx.profile, True)
+        pool = DaemonPool(PARALLEL)
+        checking = [pool.submit(self._check, here)]
+        if every:
+            checking += [pool.submit(self._check, s) for s in self._profiles(here)]
+        verdicts = [_relabel(future.result()) for future in checking]
+        seen = {e.probe: e for e in verdicts[0].probes}
+        case = _Case(self.ctx, AwsWorld(self.ctx, self.book), dict(seen))
+        clock = None if self.ctx.offline else case.probe("clock.skew")
+        chain = seen["creds.chain"]
+        report = case.world.chain()
+        winner = report.winner.method if report.winner else None
+        findings = self._findings(case, [chain] + ([clock] if clock else []))
+        offline = (
+            ("who each profile is, key ages and the clock offset (--offline)",)
+            if self.ctx.offline
+            else ()
+        )
+        return SetupReport(
+            chain,
+            winner,
+            tuple(p.method for p in report.shadowed),
+            tuple(verdicts),
+            clock,
+            seen.get("config.region"),
+            case.probe("region.partition"),
+            tuple(findings),
+            offline,
+        )
+
+    def _profiles(self, here: Subject) -> list[Subject]:
+        """Every profile but the one `here` already checks (unless the environment's keys win
+        there: then that profile is not what is in use, and gets its own row)."""
+        case = _Case(self.ctx, AwsWorld(self.ctx, self.book))
+        chain = case.probe("creds.chain")
+        source = chain.facts.get("credential_source")
+        used = chain.facts["profile"].value if source is None or source.value != "env" else None
+        return [Subject(n, n, False) for n in meant_profiles(self.ctx) if n != used]
+
+    def _findings(self, case: _Case, evidence: list[Evidence]) -> list[Finding]:
+        found = []
+        for rules, area in ((CHAIN_RULES, "credentials"), (CLOCK_RULES, "clock")):
+            match = first_match(rules, evidence)
+            diagnosis = self._diagnosis(case, match[0].cause, [match[1]]) if match else None
+            if diagnosis is not None:
+                found.append(Finding(area, diagnosis))
+        return found
+
+    # -- one subject ---------------------------------------------------------------------------
+    def _check(self, subject: Subject) -> Verdict:
+        ctx = replace(self.ctx, profile=subject.profile)
+        case = _Case(ctx, AwsWorld(ctx, self.book))
+        local = [case.probe(p) for p in LOCAL_PROBES]
+        kind = _kind(case)
+        base = Verdict(subject, kind, UNCHECKED, "", region=_region(case))
+        match = first_match(RULES, local)
+        if match is not None:
+            return self._broken(case, base, *match)
+        if kind == "none":
+            if subject.here:
+                return self._broken(case, base, Rule("creds.chain", (), "no-credentials"), local[0])
+            summary = "no credentials of its own (region or other settings only)"
+            return _done(case, replace(base, state=SETTINGS, summary=summary))
+        if self.ctx.offline:
+            summary = "no problem found in its settings; --offline: not asked who it is"
+            return _done(case, replace(base, summary=summary))
+        region = case.evidence["config.region"]
+        if any(region.has(finding) for finding in NO_REGION):
+            # Ask in a default region all the same: a bad key matters more than a missing region.
+            ctx = replace(ctx, region=FALLBACK_REGION)
+            case = _Case(ctx, AwsWorld(ctx, self.book), case.evidence)
+            verdict = self._online(case, base)
+            return verdict if verdict.problem else self._no_region(case, verdict, region)
+        return self._online(case, base)
+
+    def _online(self, case: _Case, base: Verdict) -> Verdict:
+        """What only AWS can tell: who these credentials are."""
+        kind = base.kind
+        if kind in ("role", "web identity"):
+            return self._role(case, base)
+        if kind == "process" and not self._consented(PROCESS_CONSENT):
+            summary = "no problem found in its settings; running the helper needs your consent"
+            return _done(case, replace(base, summary=summary, needs=(PROCESS_CONSENT,)))
+        if kind == "process":
+            ran = case.probe("creds.process")
+            match = first_match(RULES, [ran])
+            if match is not None:
+                return self._broken(case, base, *match)
+        return self._identity(case, base)
+
+    def _no_region(self, case: _Case, verdict: Verdict, region: Evidence) -> Verdict:
+        diagnosis = self._diagnosis(case, "no-region", [region])
+        summary = (
+            f"{verdict.summary} (asked in {FALLBACK_REGION}); but {region.summary}: commands"
+            " that need a region fail with NoRegionError"
+        )
+        return replace(verdict, state=BROKEN, summary=summary, diagnosis=diagnosis)
+
+    def _consented(self, probe_id: str) -> bool:
+        return self.answers.get(CONSENT_PREFIX + probe_id) == "yes"
+
+    def _identity(self, case: _Case, base: Verdict) -> Verdict:
+        """Ask AWS who these credentials are; a refusal is diagnosed as a pasted error."""
+        answer = case.probe("sts.identity")
+        if answer.status is Status.OK:
+            age = case.probe("iam.key-age") if base.kind == "keys" else None
+            days = age.facts["key_age"].value if age and "key_age" in age.facts else ""
+            arn = answer.facts["arn"].value
+            return _done(case, replace(base, state=WORKS, summary=arn, identity=arn, key_age=days))
+        if answer.status is Status.SKIPPED:
+            return _done(case, replace(base, summary=answer.summary))
+        return self._refused(case, base, answer)
+
+    def _role(self, case: _Case, base: Verdict) -> Verdict:
+        """A role: its source's identity (the keys that sign AssumeRole); the role itself
+        only with consent."""
+        if self._consented(ROLE_CONSENT):
+            assumed = case.probe(ROLE_CONSENT)
+            if assumed.status is Status.OK:
+                arn = assumed.facts["arn"].value
+                return _done(case, replace(base, state=WORKS, summary=arn, identity=arn))
+            if assumed.has("role-assume-failed"):
+                return self._refused(case, base, assumed)
+            return _done(case, replace(base, summary=assumed.summary))
+        needs = (ROLE_CONSENT,)
+        source_profile = case.world.chain().source_profile
+        if base.kind == "web identity" or not source_profile:
+            summary = "no problem found in its settings; assuming the role needs your consent"
+            return _done(case, replace(base, summary=summary, needs=needs))
+        source_ctx = replace(case.ctx, profile=source_profile)
+        source = _Case(source_ctx, AwsWorld(source_ctx, self.book))
+        answer = source.probe("sts.identity")
+        if answer.status is Status.OK:
+            summary = (
+                f"its source profile '{source_profile}' works ({answer.facts['arn'].value});"
+                " assuming the role needs your consent"
+            )
+            return _done(case, replace(base, summary=summary, needs=needs), (answer,))
+        if answer.status is Status.SKIPPED:
+            return _done(case, replace(base, summary=answer.summary, needs=needs), (answer,))
+        return self._refused(case, base, answer, source)
+
+    def _refused(
+        self, case: _Case, base: Verdict, answer: Evidence, asked: _Case | None = None
+    ) -> Verdict:
+        """Diagnose a refusal as a pasted error, in the world of whoever was refused (`asked`:
+        a role's source profile)."""
+        asked = asked or case
+        outcome = self._consult(asked, _error_text(answer))
+        diagnosis = outcome.diagnosis
+        if diagnosis is None and outcome.candidates:
+            evidence = [*asked.evidence.values(), *outcome.probes]
+            best = outcome.candidates[0]
+            diagnosis = self._diagnosis(asked, best.cause, evidence, Confidence.POSSIBLE)
+        state = EXPIRED if diagnosis and "expired" in diagnosis.cause else BROKEN
+        verdict = replace(base, state=state, summary=answer.summary, diagnosis=diagnosis)
+        more = tuple(e for e in outcome.probes if e.probe not in case.evidence)
+        return _done(case, verdict, (answer, *more) if asked is not case else more)
+
+    def _consult(self, case: _Case, text: str) -> Any:
+        """Walk the tree for this error without asking anyone; consent only from --answer."""
+        from awsmedic.core.consult import Consultation
+        from awsmedic.core.transcript import new_transcript
+
+        # `interactive`: a probe that needs consent asks (and, unanswered, does not run).
+        ctx = replace(case.ctx, interactive=True)
+        consultation = Consultation(ctx, self.knowledge, self.book, new_transcript(ctx))
+        consultation.recognise(text, preset=self.answers)
+        return consultation.run(lambda question: None)
+
+    def _broken(self, case: _Case, base: Verdict, rule: Rule, evidence: Evidence) -> Verdict:
+        diagnosis = self._diagnosis(case, rule.cause, [evidence])
+        verdict = replace(base, state=rule.state, summary=evidence.summary, diagnosis=diagnosis)
+        return _done(case, verdict)
+
+    def _diagnosis(
+        self,
+        case: _Case,
+        cause_id: str,
+        evidence: Iterable[Evidence],
+        confidence: Confidence = Confidence.CONFIRMED,
+    ) -> Diagnosis | None:
+        """The cause with its steps filled from everything this subject's probes found."""
+        from awsmedic.core.remedy import context_facts, diagnose, merge_facts
+
+        cause = self.knowledge.causes.get(cause_id)
+        if cause is None:
+            return None
+        evidence = list(evidence)
+        facts = merge_facts({}, [*case.evidence.values(), *evidence], context_facts(case.ctx))
+        lines = [e.summary for e in evidence if e.summary]
+        return diagnose(cause, confidence, lines, facts)
+
+
+def _done(case: _Case, verdict: Verdict, more: tuple[Evidence, ...] = ()) -> Verdict:
+    return replace(verdict, probes=(*case.evidence.values(), *more))
+
+
+def _relabel(verdict: Verdict) -> Verdict:
+    """The subject in use here is labelled by where its credentials come from."""
+    if not verdict.subject.here:
+        return verdict
+    chain = next((e for e in verdict.probes if e.probe == "creds.chain"), None)
+    method = chain.facts.get("credential_source") if chain else None
+    profile = chain.facts.get("profile") if chain else None
+    if method is not None and method.value == "env":
+        label = "environment"
+    elif profile is not None:
+        label = profile.value
+    else:
+        label = verdict.subject.label
+    return replace(verdict, subject=replace(verdict.subject, label=label))
+
+
+def _kind(case: _Case) -> str:
+    chain = case.evidence["creds.chain"]
+    source = chain.facts.get("credential_source")
+    if source is not None:
+        return _KIND.get(source.value, source.value)
+    profile = case.evidence["config.profile"]
+    for finding in profile.findings:
+        if finding.startswith("profile-kind-"):
+            kind = finding.removeprefix("profile-kind-")
+            return _PROFILE_KIND.get(kind, kind)
+    return "none"
+
+
+def _region(case: _Case) -> str:
+    region = case.evidence["config.region"].facts.get("region")
+    return region.value if region is not None else ""
+
+
+def _error_text(answer: Evidence) -> str:
+    """The refusal as AWS or botocore worded it, for the matcher."""
+    return "\n".join([answer.summary, *answer.details])
+
+
+def meant_profiles(ctx: Context) -> list[str]:
+    """Every profile the files define, or meant to: a `[profile dev]` header in the credentials
+    file and a `[dev]` one in the config file both mean a profile `dev` (and `check` says why
+    botocore does not see it that way). `default` first, then by name."""
+    from awsmedic.aws import sharedfiles
+
+    files = sharedfiles.load(ctx)
+    names: set[str] = set()
+    for file in files.files:
+        for section in file.ini.sections if file.ini is not None and file.ini.parses else ():
+            name = section.name.strip()
+            if file.kind == sharedfiles.CONFIG:
+                named = sharedfiles.config_profile_name(section.name)
+                if named is not None and named[0] != "profile":
+                    continue  # [sso-session x], [services x]
+                if named is None and name.startswith(("sso-session", "services")):
+                    continue
+                name = named[1].strip() if named else name.removeprefix("profile").strip()
+            elif name.startswith("profile "):
+                name = name.removeprefix("profile ").strip()
+            if name:
+                names.add(name)
+    return sorted(names, key=lambda n: (n != "default", n))

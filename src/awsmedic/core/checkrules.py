@@ -1,0 +1,191 @@
+"""`awsmedic check`: which local finding means which cause, when there is no error to walk from.
+
+A tree starts from an error; `check` starts from the set-up, so it reads the offline probes'
+findings directly. Each rule is the branch the trees already take for that finding (the
+comment names the tree and node), so `check` and `diagnose` name the same cause for the same
+evidence. Rules are tried in order; the first that matches a subject's evidence wins. What only
+AWS can tell (a deleted or inactive key) is left to the trees: `check` asks
+sts:GetCallerIdentity and diagnoses a refusal like any pasted error.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from awsmedic.model import Evidence
+
+BROKEN, EXPIRED = "broken", "expired"
+
+
+@dataclass(frozen=True)
+class Rule:
+    probe: str
+    findings: tuple[str, ...]
+    cause: str
+    state: str = BROKEN
+
+
+RULES: tuple[Rule, ...] = (
+    # The files themselves first: botocore reads nothing else when they do not parse.
+    # no-credentials: syntax -> file-syntax
+    Rule("creds.chain", ("config-parse-error",), "config-file-syntax"),
+    Rule("files.syntax", ("file-parse-error",), "config-file-syntax"),
+    # no-credentials: profile-check, profile -> prefix, stray
+    Rule(
+        "config.profile",
+        ("profile-written-with-prefix", "profile-written-without-prefix", "profile-bad-header"),
+        "profile-prefix-confusion",
+    ),
+    Rule(
+        "config.profile",
+        ("profile-section-stray-characters", "profile-name-stray-characters"),
+        "stray-characters",
+    ),
+    # profile-not-found: profile-missing
+    Rule("config.profile", ("profile-missing",), "profile-not-found"),
+    # partial-credentials: file-syntax
+    Rule(
+        "files.syntax",
+        (
+            "profile-key-continuation",
+            "profile-misspelt-key",
+            "profile-export-line",
+            "profile-missing-secret",
+            "profile-missing-key-id",
+        ),
+        "config-file-syntax",
+    ),
+    # invalid-client-token-id: keys -> placeholder, stray, typo, stale-token, missing token
+    Rule("creds.keys", ("placeholder-credentials",), "placeholder-credentials"),
+    Rule("creds.keys", ("key-stray-characters",), "stray-characters"),
+    Rule(
+        "values.hygiene",
+        (
+            "credential-value-stray-characters",
+            "profile-name-stray-characters",
+            "region-stray-characters",
+        ),
+        "stray-characters",
+    ),
+    Rule(
+        "creds.keys",
+        ("key-secret-swapped", "key-malformed", "key-not-access-key", "secret-malformed"),
+        "key-typo",
+    ),
+    Rule("creds.keys", ("stale-session-token",), "stale-session-token"),
+    Rule("creds.keys", ("missing-session-token",), "missing-session-token"),
+    # expired-token: expiry -> expired-confirmed
+    Rule("creds.expiry", ("credentials-expired",), "expired-temporary-credentials", EXPIRED),
+    # sso-session / no-credentials: sso -> misconfigured, expired
+    Rule(
+        "sso.token",
+        (
+            "sso-config-incomplete",
+            "sso-session-missing",
+            "sso-session-header-without-prefix",
+            "sso-config-inconsistent",
+            "sso-account-id-malformed",
+        ),
+        "sso-misconfigured",
+    ),
+    Rule(
+        "sso.token",
+        ("sso-token-missing", "sso-token-invalid", "sso-token-expired", "sso-registration-expired"),
+        "sso-session-expired",
+        EXPIRED,
+    ),
+    # console-login / no-credentials: login -> ended
+    Rule(
+        "login.session",
+        ("login-cache-missing", "login-cache-invalid", "login-session-ended"),
+        "console-login-session-expired",
+        EXPIRED,
+    ),
+    # no-credentials: role -> source-broken
+    Rule(
+        "config.role",
+        (
+            "role-no-source",
+            "role-both-sources",
+            "role-credential-source-invalid",
+            "role-credential-source-empty",
+            "role-source-profile-missing",
+            "role-source-no-credentials",
+            "role-source-loop",
+        ),
+        "source-profile-broken",
+    ),
+    # access-denied: role-arn -> role-arn-wrong; mfa -> mfa-confirmed
+    Rule("role.settings", ("role-arn-not-role", "role-arn-malformed"), "assume-role-denied"),
+    Rule("role.settings", ("mfa-serial-not-device",), "mfa-required"),
+    # role-session-duration: too-long
+    Rule("role.settings", ("duration-invalid",), "role-duration-exceeded"),
+    # web-identity / no-credentials: webid -> webid-broken
+    Rule(
+        "creds.web-identity",
+        (
+            "web-identity-no-role-arn",
+            "web-identity-role-arn-malformed",
+            "web-identity-token-file-missing",
+            "web-identity-token-file-unreadable",
+            "web-identity-token-empty",
+            "web-identity-token-not-jwt",
+            "web-identity-token-expired",
+        ),
+        "web-identity-failure",
+    ),
+    # credential-retrieval / no-credentials: process -> process-failed (only run with consent)
+    Rule(
+        "creds.process",
+        (
+            "process-shell-syntax",
+            "process-command-not-found",
+            "process-not-executable",
+            "process-timeout",
+            "process-exit-nonzero",
+            "process-stdout-empty",
+            "process-stdout-not-json",
+            "process-bad-version",
+            "process-missing-keys",
+            "process-bad-expiration",
+            "process-expired",
+        ),
+        "credential-process-failure",
+    ),
+    # invalid-region: region -> stray, invalid
+    Rule(
+        "config.region",
+        (
+            "region-malformed",
+            "region-az-name",
+            "region-uppercase",
+            "region-unknown",
+            "region-empty",
+        ),
+        "invalid-region",
+    ),
+)
+
+#: What the credential chain says about the environment as a whole (not one profile).
+CHAIN_RULES: tuple[Rule, ...] = (
+    # invalid-client-token-id: chain -> env-wins, vars-conflict
+    Rule("creds.chain", ("env-shadows-profile",), "env-overrides-profile"),
+    Rule("creds.chain", ("profile-vars-conflict",), "wrong-profile-selected"),
+)
+#: The clock (request-time-skewed: clock -> skew-confirmed).
+CLOCK_RULES: tuple[Rule, ...] = (
+    Rule("clock.skew", ("clock-skewed-far", "clock-skewed"), "clock-skew"),
+)
+
+
+def first_match(
+    rules: Iterable[Rule], evidence: Iterable[Evidence]
+) -> tuple[Rule, Evidence] | None:
+    """The first rule any of the evidence matches, with that evidence."""
+    found = {item.probe: item for item in evidence}
+    for rule in rules:
+        item = found.get(rule.probe)
+        if item is not None and any(item.has(finding) for finding in rule.findings):
+            return rule, item
+    return None

@@ -1,0 +1,100 @@
+"""config.sdk-features: settings of the profile that only recent SDKs and tools understand.
+
+`sso_session` (an `[sso-session]` section) came with AWS CLI 2.9.0 and botocore 1.29.10 (boto3
+1.26.10) in November 2022; `login_session` (written by `aws login`) with AWS CLI 2.32.0 and
+botocore 1.41.0, whose login provider also needs the `botocore[crt]` extra. A tool built on an
+older SDK reads such a profile as incomplete, or as no profile at all, while the AWS CLI works.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+
+from awsmedic.aws import sharedfiles
+from awsmedic.model import Evidence, Fact, Status
+from awsmedic.probes import ProbeInput, probe
+
+SSO_SESSION_SINCE = "AWS CLI 2.9.0, boto3 1.26.10 / botocore 1.29.10"
+LOGIN_SESSION_SINCE = "AWS CLI 2.32.0, boto3 / botocore 1.41.0 with botocore[crt]"
+_HOPS = 10
+
+
+def _chain(
+    files: sharedfiles.AwsFiles, name: str
+) -> list[tuple[str, dict[str, sharedfiles.Setting]]]:
+    """The profile and the source profiles it assumes a role from, in order."""
+    seen: list[tuple[str, dict[str, sharedfiles.Setting]]] = []
+    while len(seen) < _HOPS and name not in (n for n, _ in seen):
+        settings = files.settings(name)
+        seen.append((name, settings))
+        source = settings.get("source_profile")
+        if source is None or "role_arn" not in settings:
+            break
+        name = source.value
+    return seen
+
+
+@probe(
+    "config.sdk-features",
+    title="Profile settings that need a recent SDK (sso_session, login_session)",
+    findings=(
+        "profile-uses-sso-session",
+        "sso-session-complete",
+        "profile-uses-login-session",
+        "profile-uses-legacy-sso",
+        "profile-uses-no-new-settings",
+        "crt-installed-here",
+        "crt-missing-here",
+    ),
+    facts=("profile", "sso_session"),
+)
+def sdk_features(run: ProbeInput) -> Evidence:
+    """Whether the profile (or its source profile) uses settings old SDKs do not know."""
+    selection = sharedfiles.selected_profile(run.ctx, run.text)
+    files = sharedfiles.load(run.ctx)
+    facts = {"profile": Fact(selection.name, selection.source)}
+    findings: list[str] = []
+    details: list[str] = []
+    for name, settings in _chain(files, selection.name):
+        if "sso_session" in settings:
+            session = settings["sso_session"]
+            facts["sso_session"] = Fact(session.value, session.where(run.ctx))
+            findings.append("profile-uses-sso-session")
+            block = files.session_settings(session.value)
+            if {"sso_start_url", "sso_region"} <= set(block):
+                findings.append("sso-session-complete")
+            details.append(
+                f"profile '{name}' uses sso_session = {session.value} ({session.where(run.ctx)}):"
+                f" understood since {SSO_SESSION_SINCE}"
+            )
+        elif "sso_start_url" in settings:
+            findings.append("profile-uses-legacy-sso")
+        if "login_session" in settings:
+            findings.append("profile-uses-login-session")
+            details.append(
+                f"profile '{name}' uses login_session ({settings['login_session'].where(run.ctx)}):"
+                f" understood since {LOGIN_SESSION_SINCE}"
+            )
+    new = {"profile-uses-sso-session", "profile-uses-login-session"} & set(findings)
+    if not new:
+        findings.append("profile-uses-no-new-settings")
+    crt = importlib.util.find_spec("awscrt") is not None
+    findings.append("crt-installed-here" if crt else "crt-missing-here")
+    details.append(
+        "awscrt (botocore[crt]) is "
+        + ("installed" if crt else "not installed")
+        + " in the Python that runs awsmedic (the failing program may use another)"
+    )
+    summary = (
+        "; ".join(d for d in details if d.startswith("profile"))
+        if new
+        else f"profile '{selection.name}' uses no setting that needs a recent SDK"
+    )
+    return Evidence(
+        "config.sdk-features",
+        Status.OK,
+        summary,
+        tuple(dict.fromkeys(findings)),
+        facts,
+        tuple(details),
+    )
