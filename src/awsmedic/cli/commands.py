@@ -62,13 +62,22 @@ def _prompt_answerer(ctx: Context, enabled: bool):  # type: ignore[no-untyped-de
     return answer
 
 
-def diagnose(ctx: Context, book: SecretBook, args: argparse.Namespace) -> int:
+def check_options(ctx: Context, args: argparse.Namespace) -> None:
+    """Usage errors found before any work: an --export without a usable name, an --answer to
+    no question or with a value that is not a choice (never ignored without a word)."""
+    from awsmedic.core.presets import checked
     from awsmedic.output.exporting import format_for
 
     if args.export is not None:
         if not args.export.strip():
             raise UsageError(message="--export needs a file name (.md, .json or .html)")
-        format_for(Path(args.export))  # a bad extension is a usage error before any work
+        format_for(Path(args.export))
+    if args.answer:
+        checked(load_checked(knowledge_dirs(ctx.environ)), args.answer)
+
+
+def diagnose(ctx: Context, book: SecretBook, args: argparse.Namespace) -> int:
+    check_options(ctx, args)
     if getattr(args, "redact_identity", False):
         mask_identity(ctx, book)
     text = _error_text(ctx, args)
