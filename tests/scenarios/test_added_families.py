@@ -8,7 +8,6 @@ daemon here, and an old aws2-wrap or Rust SDK is not installed), as the tool's s
 from __future__ import annotations
 
 import base64
-import importlib.util
 import json
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -41,11 +40,13 @@ def steps(result: dict[str, object]) -> str:
     return "\n".join(s if isinstance(s, str) else s["text"] for s in found)
 
 
-@pytest.mark.skipif(
-    importlib.util.find_spec("awscrt") is not None,
-    reason="awscrt is installed: boto3 can use the aws login profile",
-)
 def test_an_aws_login_profile_from_boto3_without_the_crt(setup: Setup) -> None:
+    # The test environment has the CRT (the login scenarios need it): hide it from the program
+    # the way a missing install does, with an `awscrt` package that cannot be imported.
+    blocker = setup.home.parent / "no-crt" / "awscrt"
+    blocker.mkdir(parents=True)
+    (blocker / "__init__.py").write_text('raise ImportError("No module named awscrt")\n')
+    setup.env["PYTHONPATH"] = str(blocker.parent)
     setup.write(".aws/config", "[profile dev]\nlogin_session = arn:aws:iam::123456789012:user/al\n")
     error = setup.boto3_error("dev")
     assert "MissingDependencyException" in error and "botocore[crt]" in error

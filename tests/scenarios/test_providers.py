@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import importlib.util
 import json
 import sys
 import time
@@ -221,11 +220,6 @@ def test_no_access_to_the_account_and_role(setup: Setup) -> None:
 # -- console-login-session-expired -----------------------------------------------------------
 
 
-@pytest.mark.skipif(
-    importlib.util.find_spec("awscrt") is None,
-    reason="without awscrt boto3 stops at MissingDependencyException before it reads the session"
-    " cache (test_added_families covers that case)",
-)
 def test_an_aws_login_profile_without_its_session(setup: Setup) -> None:
     setup.write(".aws/config", "[profile dev]\nlogin_session = arn:aws:iam::123456789012:user/al\n")
     error = setup.boto3_error("dev")

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath, PureWindowsPath
 from typing import Any
 
-from awsmedic.aws import bounded, miniyaml
+from awsmedic.aws import bounded
 from awsmedic.aws.sharedfiles import expand
 from awsmedic.context import Context
 
@@ -94,15 +94,24 @@ def _load(path: Path) -> tuple[dict[str, Any] | None, str]:
     data = read.data
     if read.cut:
         return None, f"is larger than {MAX_BYTES:,} bytes; not read"
+    import yaml  # PyYAML: imported only when a kubeconfig is read
+
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # safe: no object construction
     try:
-        parsed = miniyaml.load(data.decode("utf-8-sig"))
-    except (UnicodeDecodeError, miniyaml.YamlError) as exc:
-        return None, f"cannot be parsed ({exc})"
+        parsed = yaml.load(data.decode("utf-8-sig"), Loader=loader)  # noqa: S506
+    except UnicodeDecodeError as exc:
+        return None, f"cannot be parsed (not UTF-8: {exc.reason})"
+    except yaml.YAMLError as exc:
+        return None, f"cannot be parsed ({_first_line(str(exc))})"
     if parsed is None:
         return {}, ""
     if not isinstance(parsed, dict):
         return None, "is not a kubeconfig (no mapping at the top)"
     return parsed, ""
+
+
+def _first_line(text: str) -> str:
+    return text.strip().splitlines()[0] if text.strip() else "not YAML"
 
 
 def _named(documents: list[dict[str, Any]], section: str, name: str, key: str) -> dict[str, Any]:

@@ -177,3 +177,33 @@ def test_identity_through_the_exec_role(aws: MotoAws, home: Path) -> None:
 def test_identity_is_skipped_without_aws(home: Path) -> None:
     write(home, kubeconfig(user="    token: abcdefghijklmnop\n"))
     assert probe("kube.identity").findings == ("kube-identity-not-aws",)
+
+
+def test_yaml_that_hand_edited_kubeconfigs_use(home: Path) -> None:
+    """Anchors, quoted keys, block scalars and comments (kubeconfigs merged or edited by hand,
+    Terraform's templates): read as kubectl reads them."""
+    write(
+        home,
+        "# managed by hand\n"
+        "apiVersion: v1\nkind: Config\n"
+        "aws-env: &aws-env\n  - {name: AWS_PROFILE, value: \"prod\"}\n"
+        "clusters:\n- cluster:\n    server: https://X.gr7.eu-west-1.eks.amazonaws.com\n"
+        "    certificate-authority-data: >-\n      LS0tLS1CRUdJTi\n  name: demo\n"
+        "contexts:\n- context: {cluster: demo, user: me}\n  name: demo\n"
+        "'current-context': demo\n"
+        "users:\n- name: me\n  user:\n    exec:\n"
+        "      apiVersion: client.authentication.k8s.io/v1beta1\n"
+        "      command: aws\n"
+        "      args: [eks, get-token, --cluster-name, demo]\n"
+        "      env: *aws-env\n",
+    )
+    evidence = probe("kube.config")
+    assert "kubeconfig-exec-aws" in evidence.findings
+    assert evidence.facts["profile"].value == "prod"
+
+
+def test_a_kubeconfig_that_is_not_yaml_is_said_so(home: Path) -> None:
+    write(home, "users: [unclosed\n  - name: x\n")
+    evidence = probe("kube.config")
+    assert evidence.status is not Status.OK
+    assert "cannot be parsed" in evidence.summary + " ".join(evidence.details)
