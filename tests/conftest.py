@@ -11,6 +11,7 @@ import pytest
 
 from awsmedic.context import Context
 from awsmedic.safety.redact import SecretBook
+from tests import fakecli
 from tests.awsfixtures import MotoAws
 
 _FOREIGN = (
@@ -40,9 +41,17 @@ def update_golden(request: pytest.FixtureRequest) -> bool:
     return bool(request.config.getoption("--update-golden"))
 
 
+@pytest.fixture(scope="session")
+def aws_cli_v2(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A directory with a stand-in AWS CLI version 2 (`tests/fakecli.py`)."""
+    return fakecli.install(tmp_path_factory.mktemp("aws-cli-v2"), fakecli.V2)
+
+
 @pytest.fixture(autouse=True)
-def clean_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
-    """A fresh HOME with an empty ~/.aws, and none of the developer's AWS settings."""
+def clean_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, aws_cli_v2: Path) -> Path:
+    """A fresh HOME with an empty ~/.aws, none of the developer's AWS settings, and an AWS CLI
+    version 2 stand-in first on PATH (never the developer's own CLI)."""
+    monkeypatch.setenv("PATH", f"{aws_cli_v2}{os.pathsep}{os.environ.get('PATH', '')}")
     for name in list(os.environ):
         if name.startswith("AWS_") or name in _FOREIGN:
             monkeypatch.delenv(name, raising=False)

@@ -59,7 +59,8 @@ def test_no_probes_ranks_from_text_alone(home: Path) -> None:
     assert data["probes"] == [] and data["diagnosis"] is None
     assert data["candidates"][0]["cause"] == "stale-session-token"
     assert sum(c["score"] for c in data["candidates"]) in range(98, 103)
-    for key in ("matches", "candidates", "questions", "probes", "steps"):
+    assert data["schema_version"] == 2
+    for key in ("matches", "candidates", "questions", "probes", "steps", "offline"):
         assert isinstance(data[key], list)
 
 
@@ -241,7 +242,7 @@ def test_org_knowledge_adds_a_tree_without_code(tmp_path: Path) -> None:
     env = {**os.environ, "AWSMEDIC_KNOWLEDGE_PATH": str(tmp_path)}
     data = as_json(run("diagnose", "--format", "json", "error CorpProxyDenied: go away", env=env))
     assert data["diagnosis"]["cause"] == "corp-vpn-down"
-    assert data["steps"] == ["Connect the VPN."]
+    assert data["steps"] == [{"text": "Connect the VPN.", "commands": [], "edit": None}]
 
 
 def test_markdown_output(home: Path) -> None:

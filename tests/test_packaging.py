@@ -31,7 +31,7 @@ def test_wheel_contains_the_knowledge_base(tmp_path: Path) -> None:
     assert "awsmedic/knowledge/trees/invalid-client-token-id.toml" in names
     assert "awsmedic/cli/__init__.py" in names
     # The transcript schema ships beside the code that writes it (`"schema"` in every export).
-    schema = "awsmedic/schema/transcript-v1.schema.json"
+    schema = "awsmedic/schema/transcript-v2.schema.json"
     assert schema in names
     assert zipfile.ZipFile(wheel).read(schema) == (ROOT / "src" / schema).read_bytes()
     assert {"awsmedic/output/export/__init__.py", "awsmedic/output/export/htmldoc.py"} <= names

@@ -45,6 +45,8 @@ class Context:
     interactive: bool = False
     #: False when the failing command skipped TLS verification (the AWS CLI's --no-verify-ssl).
     verify_ssl: bool = True
+    #: `sys.platform` of this machine: which shell the steps are for, which host the clock is on.
+    platform: str = sys.platform
 
     @classmethod
     def from_process(cls, **overrides: object) -> Context:

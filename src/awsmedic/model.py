@@ -81,6 +81,37 @@ class Fact:
 
 
 @dataclass(frozen=True, slots=True)
+class Choice:
+    """Another value that would also fix an edited line (a choice, best first), and why."""
+
+    after: str
+    why: str
+
+
+@dataclass(frozen=True, slots=True)
+class Edit:
+    """One line of a file that a probe knows how to fix: the exact line, and what it should be.
+
+    `before` and `after` are the whole line as shown; on a line that holds a credential value
+    they show the value masked, and the command that applies the edit replaces only the line's
+    start, its indentation and key (`head_before` -> `head_after`, matched when the separator
+    follows), so the value is never written into a command.
+    """
+
+    file: str  # as the user writes it: `~/.aws/config`
+    line: int  # 1-based
+    before: str
+    after: str
+    finding: str  # the finding this edit fixes
+    reason: str  # the evidence: what is wrong with the line
+    crlf: bool = False  # the file has Windows line endings (the command keeps them)
+    head_before: str = ""  # a credential line: only this start (up to the key) is replaced
+    head_after: str = ""
+    why: str = ""  # why this `after` (the best of several choices)
+    choices: tuple[Choice, ...] = ()  # the other values that would work, best first
+
+
+@dataclass(frozen=True, slots=True)
 class Evidence:
     """What one probe found. Findings are the kebab-case codes that trees branch on."""
 
@@ -92,6 +123,8 @@ class Evidence:
     details: tuple[str, ...] = ()
     secrets: tuple[Secret, ...] = field(default=(), repr=False)
     elapsed_ms: int = 0
+    #: Lines this probe knows how to fix, each tied to one of its findings.
+    edits: tuple[Edit, ...] = ()
 
     def has(self, finding: str) -> bool:
         return finding in self.findings
@@ -137,13 +170,33 @@ class Candidate:
 
 
 @dataclass(frozen=True, slots=True)
+class StepEdit:
+    """The edit a step carries, as the contract shows it (file, line, before, after)."""
+
+    file: str
+    line: int
+    before: str
+    after: str
+
+
+@dataclass(frozen=True, slots=True)
+class Step:
+    """One remediation step: Markdown text (not hard-wrapped), the commands it shows (each
+    runnable as printed, values quoted for its shell), and the exact edit it applies, if any."""
+
+    text: str
+    commands: tuple[str, ...] = ()
+    edit: StepEdit | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class Diagnosis:
     cause: str
     title: str
     confidence: Confidence
     evidence: tuple[str, ...]
     why: str
-    steps: tuple[str, ...]
+    steps: tuple[Step, ...]
     refs: tuple[str, ...] = ()
 
 

@@ -86,7 +86,7 @@ def knowledge_links(transcript: Transcript) -> set[str]:
         if isinstance(event, Concluded):
             d = event.diagnosis
             found |= set(d.refs)
-            for text in (d.why, *d.steps):
+            for text in (d.why, *(step.text for step in d.steps)):
                 found |= set(re.findall(r"\]\((https?://[^)\s]+)\)", text))
                 found |= set(re.findall(r"<(https?://[^>\s]+)>", text))
     return found

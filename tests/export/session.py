@@ -35,7 +35,16 @@ META = Meta(
 CATALOGUE = {
     "creds.chain": ("env-credentials", "no-credentials"),
     "sts.identity": ("identity-ok", "rejected-invalid-client-token-id"),
+    "cli.version": ("cli-v1", "cli-v2", "cli-missing", "cli-unknown"),
 }
+CLI_V2 = Evidence(
+    "cli.version",
+    Status.OK,
+    "AWS CLI 2.31.0 (/usr/local/bin/aws)",
+    ("cli-v2",),
+    {"cli_version": Fact("2.31.0", "aws --version", "/usr/local/bin/aws")},
+    elapsed_ms=180,
+)
 
 PASTE_CLI = (
     "$ aws sts get-caller-identity --profile dev\n"
@@ -114,7 +123,8 @@ class FixedConsultation(Consultation):
     evidence: Mapping[str, Evidence] = {}
 
     def _evidence(self, probe_id: str) -> Evidence:
-        evidence = self.evidence[probe_id]
+        # The installed CLI is asked only when a cause's steps differ by it: version 2 here.
+        evidence = self.evidence.get(probe_id) or {"cli.version": CLI_V2}[probe_id]
         self.book.add(evidence.secrets)  # as run_probe does
         return evidence
 

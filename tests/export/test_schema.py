@@ -24,7 +24,7 @@ from awsmedic.safety.redact import IdentityMask, SecretBook
 from tests.export.session import golden_session, run_awsmedic
 
 SCHEMA: dict[str, Any] = json.loads(
-    files("awsmedic").joinpath("schema/transcript-v1.schema.json").read_text(encoding="utf-8")
+    files("awsmedic").joinpath("schema/transcript-v2.schema.json").read_text(encoding="utf-8")
 )
 VALIDATOR = Draft202012Validator(SCHEMA)
 EVENT_CLASSES = [
@@ -44,7 +44,7 @@ def errors(doc: Any) -> list[str]:
 
 def test_the_schema_is_a_valid_draft_2020_12_schema() -> None:
     Draft202012Validator.check_schema(SCHEMA)
-    assert SCHEMA_PATH == "awsmedic/schema/transcript-v1.schema.json"
+    assert SCHEMA_PATH == "awsmedic/schema/transcript-v2.schema.json"
     assert SCHEMA["properties"]["schema"]["const"] == SCHEMA_PATH
 
 
@@ -128,12 +128,13 @@ def _drop(path: list[Any]) -> Callable[[dict[str, Any]], None]:
 
 
 # Event indexes in the golden session: 0 pasted, 1 matched, 2 branched, 3 probed, 7 asked,
-# 8 answered, 9 concluded, 10 went-back, 19 stalled.
+# 8 answered, 9 probed (the installed CLI, for the steps), 10 concluded, 11 went-back,
+# 20 stalled.
 BROKEN = {
     "no format": _drop(["format"]),
     "foreign format": _set(["format"], "package.json"),
     "version as text": _set(["schema_version"], "1"),
-    "newer version": _set(["schema_version"], 2),
+    "newer version": _set(["schema_version"], 3),
     "tool version a number": _set(["tool", "version"], 3),
     "started not a time": _set(["started"], "yesterday"),
     "redaction unknown": _set(["redaction"], ["everything"]),
@@ -153,11 +154,17 @@ BROKEN = {
     "elapsed a bool": _set(["events", 3, "evidence", "elapsed_ms"], True),
     "choices a string": _set(["events", 7, "question", "choices"], "yes"),
     "answer origin unknown": _set(["events", 8, "how"], "magic"),
-    "confidence unknown": _set(["events", 9, "diagnosis", "confidence"], "sure"),
-    "steps missing": _drop(["events", 9, "diagnosis", "steps"]),
-    "candidate score -1": _set(["events", 9, "candidates", 0, "score"], -1),
-    "went back nowhere": _drop(["events", 10, "to_node"]),
-    "stalled without reason": _drop(["events", 19, "reason"]),
+    "confidence unknown": _set(["events", 10, "diagnosis", "confidence"], "sure"),
+    "steps missing": _drop(["events", 10, "diagnosis", "steps"]),
+    "step a string": _set(["events", 10, "diagnosis", "steps", 0], "Sign in again."),
+    "step without commands": _drop(["events", 10, "diagnosis", "steps", 0, "commands"]),
+    "step edit without line": _set(
+        ["events", 10, "diagnosis", "steps", 0, "edit"], {"file": "f", "before": "", "after": ""}
+    ),
+    "evidence without edits": _drop(["events", 3, "evidence", "edits"]),
+    "candidate score -1": _set(["events", 10, "candidates", 0, "score"], -1),
+    "went back nowhere": _drop(["events", 11, "to_node"]),
+    "stalled without reason": _drop(["events", 20, "reason"]),
 }
 
 
@@ -165,7 +172,7 @@ BROKEN = {
 def test_schema_and_reader_both_refuse_a_broken_document(name: str) -> None:
     doc = golden_document()
     assert [e["type"] for e in doc["events"]][:4] == ["pasted", "matched", "branched", "probed"]
-    assert doc["events"][19]["type"] == "stalled" and doc["events"][10]["type"] == "went-back"
+    assert doc["events"][20]["type"] == "stalled" and doc["events"][11]["type"] == "went-back"
     BROKEN[name](doc)
     assert errors(doc), f"the schema accepts: {name}"
     with pytest.raises(Invalid):

@@ -153,3 +153,35 @@ def test_any_bytes_give_a_transcript_or_a_transcript_error(tmp_path: Path, data:
     path.write_bytes(data)
     with contextlib.suppress(TranscriptError):
         load(path)
+
+
+def as_version_1(doc: dict[str, Any]) -> dict[str, Any]:
+    """A schema-2 document as awsmedic wrote it before schema 2: steps were Markdown strings
+    and evidence listed no edits."""
+    old = json.loads(json.dumps(doc))
+    old["schema_version"] = 1
+    old["schema"] = "awsmedic/schema/transcript-v1.schema.json"
+    for event in old["events"]:
+        event.get("evidence", {}).pop("edits", None)
+        if event["type"] == "concluded":
+            event["diagnosis"]["steps"] = [s["text"] for s in event["diagnosis"]["steps"]]
+    return old
+
+
+def test_show_still_reads_a_version_1_transcript(tmp_path: Path) -> None:
+    new = golden_doc()
+    old = as_version_1(new)
+    assert any(
+        isinstance(s, str) for e in old["events"] for s in e.get("diagnosis", {}).get("steps", [])
+    )
+    screen = shown(saved(tmp_path, old))
+    assert screen == shown(saved(tmp_path, new, "new.json"))  # the same story either way
+    assert "unset AWS_SESSION_TOKEN AWS_SECURITY_TOKEN" in screen
+
+
+def test_a_version_2_step_must_be_an_object(tmp_path: Path) -> None:
+    doc = golden_doc()
+    concluded = next(e for e in doc["events"] if e["type"] == "concluded")
+    concluded["diagnosis"]["steps"][0] = "a bare string"
+    with pytest.raises(TranscriptError, match=r"steps\[0\]: expected an object"):
+        load(saved(tmp_path, doc))

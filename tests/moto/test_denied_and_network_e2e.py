@@ -119,7 +119,7 @@ def _env(**changes: str | None) -> dict[str, str]:
 
 
 def _steps(result: dict[str, Any]) -> str:
-    return "\n".join(result["steps"])
+    return "\n".join(step["text"] for step in result["steps"])
 
 
 # --- refused actions ---------------------------------------------------------------------------

@@ -107,7 +107,9 @@ def test_the_aws_cli_with_a_profile_written_with_the_wrong_header(
     plain = direct(command, env, tmp_path)
     run = wrapped(command, env, tmp_path)
 
-    assert plain.returncode == run.returncode == 255  # AWS CLI v1 (v2 has its own statuses, 252-255)
+    assert (
+        plain.returncode == run.returncode == 255
+    )  # AWS CLI v1 (v2 has its own statuses, 252-255)
     assert b"The config profile (dev) could not be found" in plain.stderr
     assert run.stdout == plain.stdout == b""
     assert run.stderr.startswith(plain.stderr)

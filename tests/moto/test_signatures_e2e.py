@@ -161,7 +161,7 @@ def test_quotes_around_the_secret(aws: MotoAws, home: Path, tmp_path: Path) -> N
     assert result["diagnosis"]["confidence"] == "confirmed"
     evidence = " ".join(result["diagnosis"]["evidence"])
     assert "~/.aws/credentials line 3 [default]" in evidence and "quotes" in evidence
-    assert any("~/.aws/credentials" in step for step in result["steps"])
+    assert any("~/.aws/credentials" in step["text"] for step in result["steps"])
     assert_no_secrets(result, keys.secret_access_key, keys.access_key_id)
 
 

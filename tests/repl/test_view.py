@@ -58,7 +58,7 @@ def test_a_diagnosis_fits_the_terminal(width: int) -> None:
 
 def knowledge_steps() -> tuple[str, ...]:
     cause = load_checked(knowledge_dirs({})).causes["stale-session-token"]
-    return cause.steps
+    return tuple(step.text for step in cause.steps)
 
 
 @pytest.mark.parametrize("env", [{"NO_COLOR": "1"}, {"TERM": "dumb"}])
@@ -91,6 +91,7 @@ def test_commands_in_steps() -> None:
         "unset AWS_SESSION_TOKEN AWS_SECURITY_TOKEN",
         "Remove-Item Env:AWS_SESSION_TOKEN",
         "aws sts get-caller-identity --profile dev",
+        '$env:AWS_PROFILE = "dev"',  # a PowerShell command too (its value needs quoting)
     ]
 
 
@@ -214,5 +215,5 @@ def test_history_under_home_without_xdg(home: Path) -> None:
 def test_scrubbing_keeps_every_cause_s_markdown_intact() -> None:
     """Knowledge text is scrubbed before it is shown; code spans must survive that whole."""
     for cause in load_checked(knowledge_dirs({})).causes.values():
-        for text in (cause.why, *cause.steps):
+        for text in (cause.why, *(step.text for step in cause.steps)):
             assert SecretBook().scrub(text).count("`") == text.count("`"), cause.id

@@ -135,7 +135,7 @@ def test_key_inactive(aws: MotoAws, gateway: Gateway, home: Path, tmp_path: Path
     result = diagnose(env, real_error(env), tmp_path, *KEY_STATUS_YES)
     assert (result.cause, result.confidence) == ("key-inactive", "confirmed")
     assert "IAM user carol is Inactive" in result.evidence()
-    assert "--user-name carol" in "\n".join(result.json["steps"])
+    assert "--user-name carol" in "\n".join(s["text"] for s in result.json["steps"])
     assert_no_secrets(result, keys, boss)
 
 
@@ -279,7 +279,7 @@ def test_opt_in_region_disabled(aws: MotoAws, gateway: Gateway, home: Path, tmp_
     env.pop("AWS_DEFAULT_REGION")
     result = diagnose(env, real_error(env), tmp_path)
     assert (result.cause, result.confidence) == ("opt-in-region-disabled", "confirmed")
-    assert "me-south-1" in "\n".join(result.json["steps"])
+    assert "me-south-1" in "\n".join(s["text"] for s in result.json["steps"])
     assert_no_secrets(result, keys)
 
 

@@ -185,7 +185,7 @@ def test_sso_sign_in_missing_or_expired(
     assert result["diagnosis"]["cause"] == "sso-session-expired"
     assert result["diagnosis"]["confidence"] == "confirmed"
     assert "SSO profile 'dev'" in evidence(result) and "~/.aws/sso/cache/" in evidence(result)
-    assert any("aws sso login --profile dev" in step for step in result["steps"])
+    assert any("aws sso login --profile dev" in step["text"] for step in result["steps"])
 
 
 def test_an_sso_session_written_without_its_prefix(setup: Setup) -> None:

@@ -122,7 +122,7 @@ def test_no_step_prints_a_secret_to_the_terminal() -> None:
     for cause in knowledge().causes.values():
         for part, text in [
             ("why", cause.why),
-            *((f"step {i}", s) for i, s in enumerate(cause.steps, 1)),
+            *((f"step {i}", s.text) for i, s in enumerate(cause.steps, 1)),
         ]:
             for command in commands(text):
                 printed = prints_secret(command)
@@ -151,7 +151,7 @@ def test_the_file_variables_always_name_files() -> None:
     """botocore reads a directory given as AWS_CONFIG_FILE as an empty file, silently."""
     offenders = []
     for cause in knowledge().causes.values():
-        for text in (cause.why, *cause.steps):
+        for text in (cause.why, *(step.text for step in cause.steps)):
             for name, value in _FILE_VARS.findall(text):
                 path = value.strip("\"'")
                 if path.endswith(("/", "\\", ".aws", "…")) or not re.search(
@@ -176,7 +176,7 @@ def test_the_aws_directory_is_never_mounted_read_only() -> None:
     offenders = [
         f"{cause.id}: {command}"
         for cause in knowledge().causes.values()
-        for text in (cause.why, *cause.steps)
+        for text in (cause.why, *(step.text for step in cause.steps))
         for command in commands(text)
         if whole_dir_ro.search(command)
     ]
@@ -216,13 +216,15 @@ def test_the_aws_directory_is_never_mounted_read_only() -> None:
     ],
 )
 def test_claims_found_false_stay_out(cause: str, claim: str, why: str) -> None:
-    text = knowledge().causes[cause].why + "\n" + "\n".join(knowledge().causes[cause].steps)
+    found = knowledge().causes[cause]
+    text = found.why + "\n" + "\n".join(step.text for step in found.steps)
     assert not re.search(claim, text), why
 
 
 def test_a_longer_session_asks_for_more_than_the_default() -> None:
     """duration_seconds = 3600 is the AssumeRole default: asking for it changes nothing."""
     cause = knowledge().causes["expired-temporary-credentials"]
-    asked = [int(n) for step in cause.steps for n in re.findall(r"duration_seconds = (\d+)", step)]
+    texts = [step.text for step in cause.steps]
+    asked = [int(n) for text in texts for n in re.findall(r"duration_seconds = (\d+)", text)]
     assert asked and all(3600 < seconds <= 43200 for seconds in asked)
-    assert any("role chaining" in step and "1 hour" in step for step in cause.steps)
+    assert any("role chaining" in text and "1 hour" in text for text in texts)

@@ -98,7 +98,9 @@ def test_the_walk_asks_for_the_probe_then_follows_its_finding(knowledge: Knowled
     state, out = engine.advance(state, evidence("f-a"), NOW)
     concluded = [o for o in out if isinstance(o, Concluded)]
     assert concluded and concluded[0].diagnosis.cause == "a"
-    assert concluded[0].diagnosis.steps == ("Fix `default` in `<region>`.",)
+    (step,) = concluded[0].diagnosis.steps
+    assert step.text.startswith("Fix `default` in `<region>`.")
+    assert "`<region>`: the region to use" in step.text  # a value nothing knows is explained
     assert state.finished and state.path == ("p", "ca")
 
 

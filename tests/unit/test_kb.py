@@ -130,8 +130,8 @@ def test_cause_steps_keep_their_code_blocks(tmp_path: Path) -> None:
     write(tmp_path, "causes/good.md", GOOD_CAUSE.format(id="good"))
     knowledge, _ = check([tmp_path])
     steps = knowledge.causes["good"].steps
-    assert steps[0].startswith("Do `aws sts")
-    assert '```json\n{"Version": "2012-10-17"}\n```' in steps[1]
+    assert steps[0].text.startswith("Do `aws sts")
+    assert '```json\n{"Version": "2012-10-17"}\n```' in steps[1].text
 
 
 def test_org_knowledge_cannot_redefine_a_shipped_id(tmp_path: Path) -> None:
@@ -177,3 +177,19 @@ def test_a_built_in_signal_cannot_be_copied_and_a_hint_names_a_known_signal(
         "opt-in-region",
         "no-such-signal",
     ]
+
+
+def test_the_readme_documents_every_placeholder() -> None:
+    from awsmedic.kb.placeholders import HELP, PLACEHOLDERS
+
+    readme = (shipped_dir() / "README.md").read_text(encoding="utf-8")
+    assert [name for name in PLACEHOLDERS if f"`{name}`" not in readme] == []
+    # Every value a step may leave unfilled has a sentence for the user.
+    assert [name for name in PLACEHOLDERS if name not in HELP and name not in NOT_IN_COMMANDS] == []
+
+
+#: Placeholders only ever used in prose or JSON blocks, never left for the user to fill.
+NOT_IN_COMMANDS = {
+    "credentials_file", "config_file", "credential_source", "policy_kind", "policy_statement",
+    "trust_statement", "skew", "host", "clock_fix",
+}  # fmt: skip

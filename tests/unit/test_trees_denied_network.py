@@ -57,7 +57,12 @@ def walk(
     while True:
         last = outputs[-1]
         if isinstance(last, engine.NeedProbe):
-            found = evidence[last.probe]
+            # The installed CLI (asked when a cause's steps differ by it): version 2 unless given.
+            found = (
+                evidence[last.probe]
+                if last.probe in evidence or last.probe != engine.CLI_PROBE
+                else ("cli-v2",)
+            )
             result = (
                 Evidence(last.probe, found, "could not run")
                 if isinstance(found, Status)

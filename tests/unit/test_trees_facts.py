@@ -217,9 +217,11 @@ def test_botocores_refusal_to_renew_an_mfa_role_session_is_diagnosed() -> None:
         refresh()
     outcome = walk_offline(f"botocore.exceptions.RefreshWithMFAUnsupportedError: {raised.value}")
     assert outcome.diagnosis is not None and outcome.diagnosis.cause == "mfa-required"
-    step = next(s for s in outcome.diagnosis.steps if "RefreshWithMFAUnsupportedError" in s)
+    step = next(
+        s.text for s in outcome.diagnosis.steps if "RefreshWithMFAUnsupportedError" in s.text
+    )
     assert "mfa_serial" in step and "role" in step
-    session_step = next(s for s in outcome.diagnosis.steps if "mfa-login" in s)
+    session_step = next(s.text for s in outcome.diagnosis.steps if "mfa-login" in s.text)
     assert "ExpiredToken" in session_step  # GetSessionToken sessions simply end
 
 
@@ -245,7 +247,7 @@ def test_a_key_id_without_its_secret_names_that_case(
         "env-key-id-without-secret",
         "confirmed",
     )
-    steps = "\n".join(outcome.diagnosis.steps)
+    steps = "\n".join(s.text for s in outcome.diagnosis.steps)
     assert "unset AWS_ACCESS_KEY_ID" in steps and "AWS_SECRET_ACCESS_KEY" in steps
     assert "without `AWS_ACCESS_KEY_ID`" not in outcome.diagnosis.why
 
@@ -262,7 +264,7 @@ def test_a_tag_session_refusal_asks_for_tag_session_in_the_trust_policy() -> Non
     )
     assert outcome.diagnosis is not None and outcome.diagnosis.cause == "assume-role-denied"
     assert "sts:TagSession" in outcome.diagnosis.why
-    assert '"sts:TagSession"' in "\n".join(outcome.diagnosis.steps)
+    assert '"sts:TagSession"' in "\n".join(s.text for s in outcome.diagnosis.steps)
 
 
 # --- 11. opt-in regions come from botocore, in one place ------------------------------------
@@ -344,7 +346,7 @@ def test_a_complete_sso_session_profile_is_not_called_incomplete(
         "tool-too-old-for-config",
         "likely",
     )
-    steps = "\n".join(outcome.diagnosis.steps)
+    steps = "\n".join(s.text for s in outcome.diagnosis.steps)
     assert "regenerating it changes nothing" in steps
 
 

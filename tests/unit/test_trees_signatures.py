@@ -41,7 +41,7 @@ def test_signature_expired_offline_uses_the_times_in_the_error() -> None:
     assert outcome.diagnosis is not None
     assert (outcome.diagnosis.cause, outcome.diagnosis.confidence) == ("clock-skew", "likely")
     assert "`105 minutes behind`" in outcome.diagnosis.why
-    assert "<clock_fix>" not in outcome.diagnosis.steps[0]
+    assert "<clock_fix>" not in outcome.diagnosis.steps[0].text
 
 
 def test_an_availability_zone_as_region(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -71,7 +71,7 @@ def test_bucket_in_another_region_fills_its_region(monkeypatch: pytest.MonkeyPat
         "s3-region-mismatch",
         "confirmed",
     )
-    assert any("--region eu-west-1" in step for step in outcome.diagnosis.steps)
+    assert any("--region eu-west-1" in step.text for step in outcome.diagnosis.steps)
 
 
 def test_credential_scoped_to_a_region_that_does_not_exist() -> None:
@@ -105,7 +105,7 @@ def test_clean_secret_offline_is_a_likely_mismatch(home: Path) -> None:
     )
     assert outcome.diagnosis is not None
     assert (outcome.diagnosis.cause, outcome.diagnosis.confidence) == ("secret-mismatch", "likely")
-    assert any("--profile dev" in step for step in outcome.diagnosis.steps)
+    assert any("--profile dev" in step.text for step in outcome.diagnosis.steps)
     assert "****************ALC4" in outcome.diagnosis.why
 
 

@@ -14,8 +14,10 @@ from dataclasses import dataclass
 from awsmedic.aws.configkeys import KNOWN_KEYS, misspelling
 from awsmedic.aws.hygiene import value_problems
 from awsmedic.aws.inifile import FATAL, Entry, IniFile, Section
+from awsmedic.aws.lineedits import clean_region, correct_header, header_edit, key_edit
 from awsmedic.aws.sharedfiles import CONFIG, CREDENTIALS, SharedFile, config_profile_name
 from awsmedic.context import Context
+from awsmedic.model import Edit
 
 #: inifile issue codes -> finding codes.
 ISSUE_FINDINGS = {
@@ -37,6 +39,7 @@ class FileProblem:
     message: str
     profile: str | None = None  # the profile it is about (for a bad header: the one meant)
     fatal: bool = False
+    edit: Edit | None = None  # the exact fix, where the file alone makes it certain
 
     def describe(self) -> str:
         return f"{self.where}: {self.message}"
@@ -72,17 +75,21 @@ def issue_problems(ctx: Context, file: SharedFile) -> list[FileProblem]:
     if ini.error:
         why = f"cannot be read ({ini.error}): botocore silently treats it as empty"
         return [FileProblem("file-unreadable", file.where(ctx), why)]
-    return [
-        FileProblem(
-            ISSUE_FINDINGS[issue.code],
-            _where(ctx, file, issue.line),
-            issue.message,
-            fatal=issue.code in FATAL,
+    found = []
+    for issue in ini.issues:
+        if issue.code not in ISSUE_FINDINGS or (
+            issue.code == "continuation" and _nested(ini, issue.owner)
+        ):
+            continue
+        finding = ISSUE_FINDINGS[issue.code]
+        where = _where(ctx, file, issue.line)
+        edit = None
+        if issue.code == "continuation":
+            edit = key_edit(ctx, file, issue.line, finding, issue.message, dedent=True)
+        found.append(
+            FileProblem(finding, where, issue.message, fatal=issue.code in FATAL, edit=edit)
         )
-        for issue in ini.issues
-        if issue.code in ISSUE_FINDINGS
-        and not (issue.code == "continuation" and _nested(ini, issue.owner))
-    ]
+    return found
 
 
 def _header_problems(ctx: Context, file: SharedFile, section: Section) -> list[FileProblem]:
@@ -90,40 +97,55 @@ def _header_problems(ctx: Context, file: SharedFile, section: Section) -> list[F
     name = section.name
     found: list[FileProblem] = []
     if name != name.strip() or any(not c.isascii() or not c.isprintable() for c in name):
-        found.append(
-            FileProblem(
-                "section-stray-characters",
-                where,
-                "the section name has spaces at its ends or invisible/non-ASCII characters; "
-                "botocore uses the name exactly as written",
-                _meant(file, name),
-            )
+        meant = _meant(file, name)
+        message = (
+            "the section name has spaces at its ends or invisible/non-ASCII characters; "
+            "botocore uses the name exactly as written"
         )
+        sso = file.kind == CONFIG and _clean(name).startswith("sso-session ")
+        target = _clean(name).removeprefix("sso-session ").strip() if sso else meant
+        header = correct_header(file, target, sso)
+        edit = header_edit(
+            ctx, file, section.line, name, header, "section-stray-characters", message
+        )
+        found.append(FileProblem("section-stray-characters", where, message, meant, edit=edit))
     elif name.lower() in ("default", "profile default") and name not in (
         "default",
         "profile default",
     ):
-        found.append(
-            FileProblem(
-                "section-name-case",
-                where,
-                "section names are case-sensitive: this is not the default profile",
-                "default",
-            )
+        message = "section names are case-sensitive: this is not the default profile"
+        edit = header_edit(
+            ctx, file, section.line, name, name.lower(), "section-name-case", message
         )
+        found.append(FileProblem("section-name-case", where, message, "default", edit=edit))
     if file.kind == CREDENTIALS and name.startswith("profile "):
-        found.append(
-            FileProblem(
-                "credentials-file-profile-prefix",
-                where,
-                f"in the credentials file this names a profile called '{name}'; "
-                f"write [{name[len('profile ') :].strip()}] there",
-                name[len("profile ") :].strip(),
-            )
+        meant = name[len("profile ") :].strip()
+        message = (
+            f"in the credentials file this names a profile called '{name}'; write [{meant}] there"
         )
+        finding = "credentials-file-profile-prefix"
+        edit = header_edit(ctx, file, section.line, name, meant, finding, message)
+        found.append(FileProblem(finding, where, message, meant, edit=edit))
     if file.kind == CONFIG:
-        found += _config_header_problems(where, section)
+        for problem in _config_header_problems(where, section):
+            if problem.finding == "config-section-without-prefix":
+                sso = problem.profile is None
+                header = correct_header(file, name.strip(), sso)
+                edit = header_edit(
+                    ctx, file, section.line, name, header, problem.finding, problem.message
+                )
+                problem = FileProblem(
+                    problem.finding, where, problem.message, problem.profile, edit=edit
+                )
+            found.append(problem)
     return found
+
+
+def _clean(name: str) -> str:
+    import unicodedata
+
+    clean = "".join(c for c in name if c.isprintable() and unicodedata.category(c) != "Cf")
+    return " ".join(clean.replace("\u00a0", " ").split())
 
 
 def _config_header_problems(where: str, section: Section) -> list[FileProblem]:
@@ -176,28 +198,31 @@ def _entry_problems(
     profile = profile_of(file, section)
     name = entry.name
     if name.startswith("export "):
-        return [
-            FileProblem(
-                "export-line",
-                where,
-                "a shell `export` line: the key becomes 'export …' and is ignored; write "
-                f"`{name[len('export ') :].strip()} = …`",
-                profile,
-            )
-        ]
+        key = name[len("export ") :].strip()
+        message = (
+            f"a shell `export` line: the key becomes 'export …' and is ignored; write `{key} = …`"
+        )
+        edit = key_edit(ctx, file, entry.line, "export-line", message, key=key)
+        return [FileProblem("export-line", where, message, profile, edit=edit)]
     meant = misspelling(entry.key)
     if meant is not None:
-        return [
-            FileProblem(
-                "misspelt-key",
-                where,
-                f"'{entry.key.strip()}' is not a key botocore reads; did you mean '{meant}'?",
-                profile,
-            )
-        ]
+        message = f"'{entry.key.strip()}' is not a key botocore reads; did you mean '{meant}'?"
+        edit = key_edit(ctx, file, entry.line, "misspelt-key", message, key=meant)
+        return [FileProblem("misspelt-key", where, message, profile, edit=edit)]
     if name == "region":
-        return _region_problems(where, entry, profile)
+        problems = _region_problems(where, entry, profile)
+        return [_with_region_edit(ctx, file, entry, problem) for problem in problems]
     return []
+
+
+def _with_region_edit(
+    ctx: Context, file: SharedFile, entry: Entry, problem: FileProblem
+) -> FileProblem:
+    meant = clean_region(entry.value) if problem.finding == "region-stray-characters" else None
+    if meant is None:
+        return problem
+    edit = key_edit(ctx, file, entry.line, problem.finding, problem.message, value=meant)
+    return FileProblem(problem.finding, problem.where, problem.message, problem.profile, edit=edit)
 
 
 def _region_problems(where: str, entry: Entry, profile: str | None) -> list[FileProblem]:

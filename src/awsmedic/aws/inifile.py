@@ -80,6 +80,12 @@ class IniFile:
     crlf: bool = False
     error: str = ""  # why the file could not be read at all (a directory, permissions, ...)
     size: int = 0
+    #: Every line as written, without its line ending (an edit names its exact text).
+    lines: tuple[str, ...] = ()
+
+    def text_of(self, line: int) -> str | None:
+        """Line `line` (1-based) exactly as written, or None."""
+        return self.lines[line - 1] if 0 < line <= len(self.lines) else None
 
     def section(self, name: str) -> Section | None:
         return next((s for s in self.sections if s.name == name), None)
@@ -227,4 +233,12 @@ def scan(path: Path) -> IniFile:
         )
     sections = _scan_lines(text, issues)
     issues.sort(key=lambda issue: issue.line)
-    return IniFile(path, True, tuple(sections), tuple(issues), crlf="\r\n" in text, size=len(data))
+    return IniFile(
+        path,
+        True,
+        tuple(sections),
+        tuple(issues),
+        crlf="\r\n" in text,
+        size=len(data),
+        lines=tuple(_NEWLINE.split(text)),
+    )

@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from awsmedic.aws import sharedfiles
 from awsmedic.aws.sharedfiles import AwsFiles, SharedFile
 from awsmedic.context import Context
+from awsmedic.model import Edit
 
 #: rapidfuzz ratio (0-100) for a profile name to count as "probably meant".
 NEAR_CUTOFF = 75
@@ -76,3 +77,73 @@ def near(files: AwsFiles, name: str) -> str | None:
             return profile
     best = process.extractOne(name, names, scorer=fuzz.ratio, processor=utils.default_process)
     return str(best[0]) if best and best[1] >= NEAR_CUTOFF else None
+
+
+#: Profile kinds that can give a role profile its source credentials, best first, as shown.
+_SOURCE_KINDS = {
+    "static": "access keys",
+    "sso": "IAM Identity Center",
+    "login": "aws login",
+    "process": "credential_process",
+    "web-identity": "web identity",
+    "role": "assumes a role",
+}
+
+
+def _reaches(files: AwsFiles, start: str, target: str) -> bool:
+    """Whether following source_profile from `start` arrives at `target` (a loop)."""
+    seen: set[str] = set()
+    current: str | None = start
+    while current is not None and current not in seen:
+        if current == target:
+            return True
+        seen.add(current)
+        source = files.settings(current).get("source_profile")
+        current = source.value if source is not None else None
+    return False
+
+
+def usable_sources(files: AwsFiles, role_profile: str, meant: str = "") -> list[tuple[str, str]]:
+    """Configured profiles that could serve as `role_profile`'s source_profile, best first:
+    the name nearest to `meant`, then profiles with access keys, then the other kinds."""
+    from rapidfuzz import fuzz, utils
+
+    ranked: list[tuple[int, int, float, str, str]] = []
+    order = list(_SOURCE_KINDS)
+    for name in files.profiles:
+        if name == role_profile or _reaches(files, name, role_profile):
+            continue
+        settings = files.settings(name)
+        kind = sharedfiles.profile_kind(settings)
+        keys = {"aws_access_key_id", "aws_secret_access_key"} <= set(settings)
+        if kind not in _SOURCE_KINDS or (kind == "static" and not keys):
+            continue
+        score = fuzz.ratio(meant, name, processor=utils.default_process) if meant else 0.0
+        near_rank = 0 if meant and score >= NEAR_CUTOFF else 1
+        ranked.append((near_rank, order.index(kind), -score, name, _SOURCE_KINDS[kind]))
+    ranked.sort()
+    return [(name, why) for _, _, _, name, why in ranked]
+
+
+def wrong_form_edit(ctx: Context, files: AwsFiles, name: str) -> Edit | None:
+    """The edit that makes the section meant for `name` define it (see `wrong_form`)."""
+    from awsmedic.aws.lineedits import correct_header, header_edit
+
+    found = wrong_form(ctx, files, name)
+    if found is None:
+        return None
+    finding, reason = found
+    for file, section, line in sections(files):
+        if defines(file, section, name):
+            continue
+        text = section.strip()
+        if file.kind == sharedfiles.CONFIG:
+            meant = text[len("profile") :].strip() if text.startswith("profile") else text
+        else:
+            meant = text.removeprefix("profile ").strip()
+        if meant == name:
+            header = correct_header(file, name)
+            edit = header_edit(ctx, file, line, section, header, finding, reason)
+            if edit is not None:
+                return edit
+    return None

@@ -345,15 +345,18 @@ class Checker:
         confidence: Confidence = Confidence.CONFIRMED,
     ) -> Diagnosis | None:
         """The cause with its steps filled from everything this subject's probes found."""
-        from awsmedic.core.remedy import context_facts, diagnose, merge_facts
+        from awsmedic.core.remedy import context_facts, context_findings, diagnose, merge_facts
+        from awsmedic.core.situation import situation_for
 
         cause = self.knowledge.causes.get(cause_id)
         if cause is None:
             return None
         evidence = list(evidence)
-        facts = merge_facts({}, [*case.evidence.values(), *evidence], context_facts(case.ctx))
+        every = [*case.evidence.values(), *evidence]
+        facts = merge_facts({}, every, context_facts(case.ctx))
+        situation = situation_for(every, facts, signals=context_findings(case.ctx))
         lines = [e.summary for e in evidence if e.summary]
-        return diagnose(cause, confidence, lines, facts)
+        return diagnose(cause, confidence, lines, facts, situation)
 
 
 def _done(case: _Case, verdict: Verdict, more: tuple[Evidence, ...] = ()) -> Verdict:

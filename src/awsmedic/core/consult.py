@@ -27,7 +27,7 @@ from awsmedic.core.probing import (
     ProbeRunner,
     consent_question,
 )
-from awsmedic.core.remedy import context_facts
+from awsmedic.core.remedy import context_facts, context_findings
 from awsmedic.core.transcript import Transcript
 from awsmedic.kb.model import Knowledge
 from awsmedic.model import (
@@ -135,6 +135,8 @@ class Consultation:
                 probes_enabled=self.ctx.probes_enabled,
                 preset=preset,
                 base_facts=context_facts(self.ctx),
+                tool=recognition.tool,
+                base_findings=context_findings(self.ctx),
             )
         return recognition
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from awsmedic.core.remedy import diagnose, merge_facts
+from awsmedic.core.situation import Situation, situation_for
 from awsmedic.kb.model import (
     DEFAULT,
     DEFAULT_PRIOR,
@@ -40,6 +41,8 @@ from awsmedic.model import (
 )
 
 CONFIDENCE_SCORE = {Confidence.CONFIRMED: 95, Confidence.LIKELY: 75, Confidence.POSSIBLE: 50}
+#: The probe that tells the installed AWS CLI's major version.
+CLI_PROBE = "cli.version"
 
 
 # Commands the driver sends -------------------------------------------------------------------
@@ -100,13 +103,16 @@ class Dialogue:
     answers: Mapping[str, str] = field(default_factory=dict)
     base_facts: Mapping[str, Fact] = field(default_factory=dict)  # known without probes
     preset: Mapping[str, str] = field(default_factory=dict)  # --answer
+    tool: str | None = None  # the tool that printed the error, if recognised
+    #: Findings known without a probe (steps.CONTEXT_FINDINGS that hold).
+    base_findings: frozenset[str] = frozenset()
     finished: bool = False
     waiting: NeedProbe | NeedAnswer | None = None
 
     def known(self) -> frozenset[str]:
         """Every finding and text signal known so far."""
         found = {f for e in self.evidence.values() for f in e.findings}
-        return frozenset(found) | self.signals
+        return frozenset(found) | self.signals | self.base_findings
 
 
 def new_dialogue(
@@ -120,6 +126,8 @@ def new_dialogue(
     probes_enabled: bool = True,
     preset: Mapping[str, str] | None = None,
     base_facts: Mapping[str, Fact] | None = None,
+    tool: str | None = None,
+    base_findings: frozenset[str] = frozenset(),
 ) -> Dialogue:
     return Dialogue(
         knowledge,
@@ -132,6 +140,8 @@ def new_dialogue(
         node=tree.start,
         base_facts=dict(base_facts or {}),
         preset=dict(preset or {}),
+        tool=tool,
+        base_findings=base_findings,
     )
 
 
@@ -190,6 +200,10 @@ def _walk(state: Dialogue, out: list[Output]) -> tuple[Dialogue, list[Output]]:
         if not state.path or state.path[-1] != node.id:
             state = replace(state, path=(*state.path, node.id))
         if isinstance(node, CauseNode):
+            need = _step_probe(state, node)
+            if need is not None:
+                out.append(need)
+                return replace(state, waiting=need), out
             return _conclude(state, node, out)
         if isinstance(node, TextNode):
             key, target = _choose_text(node, state.signals)
@@ -235,10 +249,36 @@ def _known_answer(state: Dialogue, node: QuestionNode) -> tuple[str | None, str]
     return None, ""
 
 
+def _step_probe(state: Dialogue, node: CauseNode) -> NeedProbe | None:
+    """The probe the cause's steps depend on that has not run yet: the installed AWS CLI's
+    version, asked only when a step differs by it."""
+    if not state.probes_enabled or CLI_PROBE in state.evidence:
+        return None
+    cause = state.knowledge.causes[node.cause]
+    if "cli" not in cause.condition_kinds():
+        return None
+    return NeedProbe(node.id, CLI_PROBE)
+
+
+def situation(state: Dialogue, facts: Mapping[str, Fact]) -> Situation:
+    """What the steps of a cause may depend on, from everything the walk learned."""
+    return situation_for(
+        state.evidence.values(),
+        facts,
+        signals=state.signals | state.base_findings,
+        all_signals=frozenset(state.knowledge.signals),
+        tool=state.tool,
+        answers=state.answers,
+        context=bool(state.base_facts),
+    )
+
+
 def _conclude(state: Dialogue, node: CauseNode, out: list[Output]) -> tuple[Dialogue, list[Output]]:
     cause = state.knowledge.causes[node.cause]
-    facts = merge_facts(state.text_facts, state.evidence.values(), state.base_facts)
-    diagnosis = diagnose(cause, node.confidence, evidence_lines(state), facts)
+    facts = merge_facts(state.text_facts, state.evidence.values(), state.base_facts, state.text)
+    diagnosis = diagnose(
+        cause, node.confidence, evidence_lines(state), facts, situation(state, facts)
+    )
     lead = Candidate(cause.id, cause.title, CONFIDENCE_SCORE[node.confidence])
     out.append(Concluded(state.clock, node.id, diagnosis, (lead,)))
     return replace(state, finished=True), out

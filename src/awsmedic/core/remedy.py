@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 
 from awsmedic.context import Context
+from awsmedic.core.situation import Situation
+from awsmedic.core.steps import build
 from awsmedic.kb.model import Cause
 from awsmedic.kb.placeholders import PLACEHOLDERS, fill
 from awsmedic.model import Confidence, Diagnosis, Evidence, Fact
@@ -27,22 +29,59 @@ def context_facts(ctx: Context) -> dict[str, Fact]:
             facts[f"{kind}_file"] = Fact(ctx.tilde(path), *where)
     profile, source, _ = profile_selection(ctx)
     facts["profile"] = Fact(profile, source)
+    facts.update(host_facts(ctx))
     return facts
+
+
+def context_findings(ctx: Context) -> frozenset[str]:
+    """Which of steps.CONTEXT_FINDINGS hold: a step about a file that is not there is left
+    out."""
+    from awsmedic.aws.sharedfiles import locate
+
+    found = set()
+    for kind in ("credentials", "config"):
+        path, _ = locate(ctx, kind)
+        try:
+            exists = path is not None and path.exists()
+        except OSError:
+            exists = False
+        if not exists:
+            found.add(f"{kind}-file-missing")
+    return frozenset(found)
+
+
+def host_facts(ctx: Context) -> dict[str, Fact]:
+    """The operating system and the kind of machine: which shell and which host the steps are
+    for (read from /proc and marker files, no program run)."""
+    from awsmedic.aws.hostenv import detect
+
+    host = detect(ctx.environ, ctx.platform)
+    os_name = {"windows": "windows", "macos": "macos"}.get(host.kind, "linux")
+    kind = "wsl" if host.kind.startswith("wsl") else host.kind
+    return {
+        "os": Fact(os_name, "this machine", f"platform {ctx.platform}"),
+        "host_kind": Fact(kind, "this machine", host.evidence),
+    }
 
 
 def merge_facts(
     text_facts: Mapping[str, Fact],
     evidence: Iterable[Evidence],
     base: Mapping[str, Fact] | None = None,
+    text: str = "",
 ) -> dict[str, Fact]:
     """Probe facts, over `base` (context facts); the pasted error's facts win where they name
-    the failing request (TEXT_FIRST) and fill in what nothing else knows."""
+    the failing request (TEXT_FIRST) and fill in what nothing else knows, as do the values the
+    paste names (a role ARN, a user, a bucket) and what facts imply (a role's name)."""
+    from awsmedic.core.pastefacts import derived, paste_facts
+
     facts: dict[str, Fact] = dict(base or {})
     for item in evidence:
         facts.update(item.facts)
-    for name, fact in text_facts.items():
+    for name, fact in {**paste_facts(text), **text_facts}.items():
         if name in TEXT_FIRST or name not in facts:
             facts[name] = fact
+    facts.update(derived(facts))
     return facts
 
 
@@ -52,25 +91,29 @@ def _code(value: str) -> str:
 
 
 def placeholder_values(facts: Mapping[str, Fact]) -> dict[str, str]:
+    """Placeholder name -> the value as found (quoting for a shell or a code span comes later)."""
     values = {
-        name: _code(fact.value)
-        for name, fact in facts.items()
-        if name in PLACEHOLDERS and fact.value
+        name: fact.value for name, fact in facts.items() if name in PLACEHOLDERS and fact.value
     }
     values.setdefault("profile", "default")
     return values
 
 
 def diagnose(
-    cause: Cause, confidence: Confidence, evidence_lines: Iterable[str], facts: Mapping[str, Fact]
+    cause: Cause,
+    confidence: Confidence,
+    evidence_lines: Iterable[str],
+    facts: Mapping[str, Fact],
+    situation: Situation | None = None,
 ) -> Diagnosis:
     values = placeholder_values(facts)
+    situation = situation or Situation(facts=facts)
     return Diagnosis(
         cause=cause.id,
         title=cause.title,
         confidence=confidence,
         evidence=tuple(evidence_lines),
-        why=fill(cause.why, values),
-        steps=tuple(fill(step, values) for step in cause.steps),
+        why=fill(cause.why, {name: _code(value) for name, value in values.items()}),
+        steps=build(cause, situation, values),
         refs=cause.refs,
     )

@@ -37,10 +37,10 @@ def check(dirs: Iterable[Path]) -> tuple[Knowledge, list[Problem]]:
     """Load and cross-check; the problems list is complete (load and validation together)."""
     from awsmedic.kb.load import load
     from awsmedic.kb.validate import validate
-    from awsmedic.probes import finding_catalog
+    from awsmedic.probes import edit_findings, fact_names, finding_catalog
 
     knowledge, problems = load(dirs, strict=True)
-    problems += validate(knowledge, finding_catalog())
+    problems += validate(knowledge, finding_catalog(), fact_names(), edit_findings())
     return knowledge, problems
 
 

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from awsmedic.kb.problems import Problem
+from awsmedic.kb.steps import StepSource, parse_step
 
 _MARKER = re.compile(r"^(\s*)\d+[.)]\s+")
 
@@ -43,31 +44,37 @@ def _within(tokens: list[Any], begin: int, end: int) -> list[Any]:
     return tokens[first : stops[0] if stops else len(tokens)]
 
 
-def _list_items(tokens: list[Any], lines: list[str], begin: int, end: int) -> list[str] | None:
-    """The top-level items of the first ordered list in lines[begin:end], as Markdown source."""
-    items: list[str] = []
+def _list_items(
+    tokens: list[Any], lines: list[str], begin: int, end: int
+) -> list[tuple[int, str]] | None:
+    """The top-level items of the first ordered list in lines[begin:end], as (line index,
+    Markdown source)."""
+    items: list[tuple[int, str]] = []
     depth = 0
     found = False
     for token in _within(tokens, begin, end):
-        if token.type == "ordered_list_open":
+        # Nested lists of either kind are part of their step, not steps of their own.
+        if token.type in ("ordered_list_open", "bullet_list_open"):
             depth += 1
-            found = found or depth == 1
-        elif token.type == "ordered_list_close":
+            found = found or (depth == 1 and token.type == "ordered_list_open")
+        elif token.type in ("ordered_list_close", "bullet_list_close"):
             depth -= 1
             if depth == 0 and found:
                 break
-        elif token.type == "list_item_open" and depth == 1 and token.map:
+        elif token.type == "list_item_open" and depth == 1 and found and token.map:
             first, last = token.map
             source = lines[first : min(last, end)]
             marker = _MARKER.match(source[0])
             width = marker.end() if marker else 0
             source[0] = source[0][width:]
             rest = textwrap.dedent("\n".join(source[1:]))
-            items.append((source[0] + ("\n" + rest if rest.strip() else "")).strip())
+            items.append((first, (source[0] + ("\n" + rest if rest.strip() else "")).strip()))
     return items if found else None
 
 
-def parse_body(body: str, body_line: int, path: Path) -> tuple[str, tuple[str, ...], list[Problem]]:
+def parse_body(
+    body: str, body_line: int, path: Path
+) -> tuple[str, tuple[StepSource, ...], list[Problem]]:
     """The Why text, the steps, and what is wrong with them (each problem with its line).
 
     `body_line` is the file line the body starts on, so problems point into the file."""
@@ -87,8 +94,13 @@ def parse_body(body: str, body_line: int, path: Path) -> tuple[str, tuple[str, .
     if steps is None:
         message = "the '## Steps' section needs an ordered list (1. 2. 3.)"
         problems.append(Problem(path, message, offset + steps_begin))
-    elif not steps or any(not step for step in steps):
+    elif not steps or any(not step for _, step in steps):
         problems.append(
             Problem(path, "the '## Steps' list has an empty step", offset + steps_begin)
         )
-    return why, tuple(steps or ()), problems
+    parsed: list[StepSource] = []
+    for index, text in steps or ():
+        step, found = parse_step(text, body_line + index)
+        parsed.append(step)
+        problems += [Problem(path, message, line) for line, message in found]
+    return why, tuple(parsed), problems

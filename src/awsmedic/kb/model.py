@@ -8,6 +8,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from awsmedic.kb.steps import StepSource
 from awsmedic.model import Confidence
 
 #: Keys of a probe node's `next` that match the probe's status rather than a finding.
@@ -29,7 +30,7 @@ class Cause:
     body_line: int = 1  # the file line the body starts on, for problems
 
     @functools.cached_property
-    def _parsed(self) -> tuple[str, tuple[str, ...]]:
+    def _parsed(self) -> tuple[str, tuple[StepSource, ...]]:
         from awsmedic.errors import KnowledgeError
         from awsmedic.kb.body import parse_body
 
@@ -43,8 +44,21 @@ class Cause:
         return self._parsed[0]
 
     @property
-    def steps(self) -> tuple[str, ...]:
+    def steps(self) -> tuple[StepSource, ...]:
         return self._parsed[1]
+
+    def condition_kinds(self) -> frozenset[str]:
+        """The kinds of atoms the steps' conditions use (`cli`, `os`, `finding`, ...)."""
+        from awsmedic.kb.conditions import atoms
+
+        found = {
+            atom.kind
+            for step in self.steps
+            for when in (step.when, *(part.when for part in step.parts))
+            if when is not None
+            for atom in atoms(when)
+        }
+        return frozenset(found)
 
 
 @dataclass(frozen=True, slots=True)

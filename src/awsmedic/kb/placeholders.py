@@ -39,9 +39,116 @@ PLACEHOLDERS: Mapping[str, str] = {
     "host": "the kind of machine the clock probes ran on (WSL2, a container, a VM, Linux, ...)",
     "clock_fix": "the command that resyncs the clock on that kind of machine",
     "bucket_region": "the region AWS says the S3 bucket is in, from the pasted error",
+    "bucket": "the S3 bucket the pasted error names",
+    "role_name": "the name of the role (from role_arn, or a role ARN in the paste)",
+    "suggested_profile": "the configured profile that most likely was meant, or can serve",
+    "suggested_region": "the region a wrong region name stands for (zone, case, nearest name)",
+    "session_name": "a name for a new sso-session section (none is configured yet)",
+    # Values no probe can know: the step names them, and says what goes there when shown.
+    "external_id": "the external ID a role's trust policy requires",
+    "mfa_code": "the current code of the MFA device",
+    "session_profile": "a new profile to hold an MFA session",
+    "instance_id": "the EC2 instance",
+    "instance_profile": "the EC2 instance profile that holds the role",
+    "association_id": "the instance profile association of the instance",
+    "namespace": "the Kubernetes namespace",
+    "service_account": "the Kubernetes service account",
+    "deployment": "the Kubernetes deployment",
+    "pod_role_arn": "the role the pods should use",
+    "encoded_message": "the encoded authorization message of the error",
+    "failing_command": "the command that failed",
+    "service_user": "the user a service runs as",
+    "windows_user": "the Windows user name (WSL)",
+    "github_repo": "the GitHub repository (owner/name)",
+    "permission_set": "the IAM Identity Center permission set",
+    "sso_region": "the region of IAM Identity Center",
+    "proxy_url": "the proxy in use",
+    "working_profile": "a profile the CLI can already use",
+    "intended_profile": "the profile the user meant to use",
+    "legacy_profile": "a new profile in the legacy SSO form, for a tool that needs it",
+    "principal_arn": "the IAM user or role to grant access to",
+    "kms_key_id": "the KMS key",
+    "object_key": "the S3 object key",
+    "repository": "the ECR repository",
+    "image_tag": "the image tag",
+    "api_id": "the API Gateway API",
+    "stage": "the API Gateway stage",
+    "app": "the Python application installed with pipx or run with uvx",
+    "presigned_url": "the presigned URL",
+    "saml_provider": "the name of the SAML provider in IAM",
     "kubeconfig": "the kubeconfig file(s) kubectl reads (KUBECONFIG or ~/.kube/config)",
     "cluster": "the EKS cluster name in the kubeconfig's exec section",
     "registry": "the ECR registry host, from the error or the Docker config",
+}
+
+
+#: For the user, when a placeholder stays in a step: what goes there and where to find it.
+HELP: Mapping[str, str] = {
+    "profile": "the profile the failing command uses",
+    "region": "the region to use, such as us-east-1",
+    "access_key_id": "the access key id (AKIA...)",
+    "source_profile": "a profile that has working credentials of its own",
+    "role_arn": "the ARN of the role (arn:aws:iam::ACCOUNT:role/NAME)",
+    "role_name": "the name of the role (the part after role/ in its ARN)",
+    "mfa_serial": "the ARN of your MFA device (IAM console, Security credentials)",
+    "sso_session": "the name of the [sso-session ...] section in the config file",
+    "sso_start_url": "your AWS access portal URL (https://NAME.awsapps.com/start)",
+    "account_id": "the 12-digit account id",
+    "arn": "the ARN of the identity",
+    "iam_user": "the IAM user name that owns the access key",
+    "partition_region": "a region of the partition the credentials belong to",
+    "admin_profile": "a profile that may read IAM in the key's account",
+    "endpoint_url": "the endpoint URL in use",
+    "operation": "the operation that failed",
+    "service": "the service that failed",
+    "action": "the denied action, such as s3:GetObject",
+    "resource": "the ARN of the resource that was denied",
+    "principal": "the ARN of the principal that was denied",
+    "bucket": "the name of the S3 bucket",
+    "bucket_region": "the region the bucket is in",
+    "suggested_profile": "the name of a profile that exists (aws configure list-profiles)",
+    "suggested_region": "the region you meant, such as us-east-1",
+    "session_name": "a name of your choice for the sso-session section",
+    "external_id": "the external ID the role's owner gave you",
+    "mfa_code": "the current 6-digit code of your MFA device",
+    "session_profile": "a name of your choice for a new profile that holds the MFA session",
+    "instance_id": "the EC2 instance id (i-...)",
+    "instance_profile": "the name of the instance profile that holds the role",
+    "association_id": (
+        "the association id (iip-assoc-...) that describe-iam-instance-profile-associations shows"
+    ),
+    "cluster": "the name of the EKS cluster (aws eks list-clusters)",
+    "kubeconfig": "the kubeconfig file kubectl reads",
+    "registry": "the ECR registry host (ACCOUNT.dkr.ecr.REGION.amazonaws.com)",
+    "namespace": "the Kubernetes namespace of the pods",
+    "service_account": "the Kubernetes service account of the pods",
+    "deployment": "the Kubernetes deployment to restart",
+    "pod_role_arn": "the ARN of the IAM role the pods should use",
+    "encoded_message": (
+        "the encoded message from the error (after 'Encoded authorization failure message:')"
+    ),
+    "failing_command": "the command that failed, as you ran it",
+    "service_user": "the user the service or job runs as",
+    "windows_user": "your Windows user name (C:\\Users\\NAME)",
+    "github_repo": "the GitHub repository, as owner/name",
+    "permission_set": "the name of the permission set (IAM Identity Center console, AWS accounts)",
+    "sso_region": "the region of your IAM Identity Center instance",
+    "proxy_url": "your proxy's URL (http://HOST:PORT)",
+    "working_profile": (
+        "the name of a profile that works (aws sts get-caller-identity --profile NAME succeeds)"
+    ),
+    "intended_profile": "the name of the profile you meant to use",
+    "legacy_profile": "a name of your choice for a new profile that the old tool uses",
+    "principal_arn": "the ARN of the IAM user or role (for a role session, the role's ARN)",
+    "kms_key_id": "the KMS key id or ARN (head-object shows it as SSEKMSKeyId)",
+    "object_key": "the S3 object key",
+    "repository": "the ECR repository name",
+    "image_tag": "the image tag, such as latest",
+    "api_id": "the API id (the first part of the execute-api host name)",
+    "stage": "the stage name (the first part of the path after the host)",
+    "app": "the name of the application, as pipx or uvx knows it",
+    "presigned_url": "the presigned URL, in single quotes",
+    "saml_provider": "the name of the SAML provider (aws iam list-saml-providers)",
 }
 
 PLACEHOLDER_RE = re.compile(r"\{([a-z][a-z0-9_]*)\}")
@@ -55,6 +162,10 @@ _LINE_BREAKS = re.compile("[\r\n\v\f\x1c-\x1e\x85\u2028\u2029]+")
 def used(text: str) -> set[str]:
     """Names in `text` that look like placeholders (known or not)."""
     return set(PLACEHOLDER_RE.findall(text))
+
+
+def help_for(name: str) -> str:
+    return HELP.get(name) or PLACEHOLDERS.get(name, name)
 
 
 def fill(text: str, values: Mapping[str, str]) -> str:

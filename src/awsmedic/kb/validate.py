@@ -23,6 +23,7 @@ from awsmedic.kb.model import (
 from awsmedic.kb.placeholders import PLACEHOLDERS, used
 from awsmedic.kb.problems import Problem
 from awsmedic.kb.reading import line_of
+from awsmedic.kb.stepcheck import CONTEXT_FACTS, Vocabulary, step_problems
 
 CODE_SIGNAL_PREFIX = "code:"
 
@@ -148,23 +149,53 @@ def _check_tree(
             out.append(Problem(tree.path, f"priors/hints name unknown cause '{cause_id}'"))
 
 
-def _check_causes(knowledge: Knowledge, out: list[Problem]) -> None:
+def _vocabulary(
+    knowledge: Knowledge,
+    probes: Mapping[str, Iterable[str]],
+    facts: Iterable[str],
+    edits: Iterable[str],
+) -> Vocabulary:
+    questions: dict[str, tuple[str, ...]] = {}
+    for tree in knowledge.trees.values():
+        for question in tree.questions():
+            questions[question.question] = (
+                *questions.get(question.question, ()),
+                *question.choices,
+            )
+    return Vocabulary(
+        findings=frozenset(f for found in probes.values() for f in found),
+        facts=frozenset(facts) | CONTEXT_FACTS,
+        edits=frozenset(edits),
+        signals=frozenset(knowledge.signals),
+        tools=frozenset(tool.id for tool in knowledge.tools),
+        questions=questions,
+    )
+
+
+def _check_causes(knowledge: Knowledge, vocabulary: Vocabulary, out: list[Problem]) -> None:
     """Every cause's Markdown, fully parsed: what loading alone does not look at."""
     in_trees = {cause for tree in knowledge.trees.values() for cause in tree.causes()}
     for cause in knowledge.causes.values():
         why, steps, problems = parse_body(cause.body, cause.body_line, cause.path)
         out.extend(problems)
-        for name in sorted(used(why + "\n".join(steps)) - set(PLACEHOLDERS)):
+        texts = why + "\n".join(step.text for step in steps)
+        for name in sorted(used(texts) - set(PLACEHOLDERS)):
             line = line_of(cause.path.read_text(encoding="utf-8"), f"{{{name}}}")
             out.append(Problem(cause.path, f"unknown placeholder '{{{name}}}'", line))
+        for step in steps:
+            out += [Problem(cause.path, m, line) for line, m in step_problems(step, vocabulary)]
         if cause.id not in in_trees and cause.id != "unknown":
             out.append(Problem(cause.path, "no tree leads to this cause", warning=True))
 
 
 def validate(
-    knowledge: Knowledge, probes: Mapping[str, Iterable[str]] | None = None
+    knowledge: Knowledge,
+    probes: Mapping[str, Iterable[str]] | None = None,
+    facts: Iterable[str] = (),
+    edits: Iterable[str] = (),
 ) -> list[Problem]:
-    """Every cross-reference problem; `probes` maps each probe id to its finding codes.
+    """Every cross-reference problem; `probes` maps each probe id to its finding codes,
+    `facts` and `edits` name the facts probes provide and the findings they give edits for.
 
     Without `probes`, only what a diagnosis needs in order to run safely: the trees' structure
     (targets, reachability, cycles, cause ids). That needs neither the probe modules nor a
@@ -174,5 +205,5 @@ def validate(
     for tree in knowledge.trees.values():
         _check_tree(tree, knowledge, probes, out)
     if probes is not None:
-        _check_causes(knowledge, out)
+        _check_causes(knowledge, _vocabulary(knowledge, probes, facts, edits), out)
     return out

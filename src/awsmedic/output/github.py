@@ -56,12 +56,16 @@ def first_paragraph(markdown: str) -> str:
 
 
 def start_step(diagnosis: Diagnosis) -> object | None:
-    """The step to take first: the first that works on a file the evidence names (a cause
-    often has one step per file), else the first with a command to run, else the first."""
+    """The step to take first: the first that carries the exact edit a probe found, else the
+    first that works on a file the evidence names (a cause often has one step per file), else
+    the first with a command to run, else the first."""
     from awsmedic.output.render import commands_in
 
     if not diagnosis.steps:
         return None
+    edited = next((step for step in diagnosis.steps if getattr(step, "edit", None)), None)
+    if edited is not None:
+        return edited
     texts = [step_text(step) for step in diagnosis.steps]
     evidence = " ".join(diagnosis.evidence)
     named = [

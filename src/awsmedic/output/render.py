@@ -4,7 +4,6 @@ from the user or this machine is printed as plain Text (markup off), after scrub
 from __future__ import annotations
 
 import functools
-import re
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any, TextIO
 
@@ -30,23 +29,15 @@ if TYPE_CHECKING:
 
     from awsmedic.core.consult import Outcome
 
-# A code span that is a command to run: a command word followed by arguments (`aws sts ...`,
-# `unset AWS_SESSION_TOKEN`, PowerShell `Remove-Item ...`), not a setting (`region = x`).
-_CODE_SPAN = re.compile(r"(`+)(.+?)\1", re.DOTALL)
-# Fenced blocks are rendered as code blocks already; their commands need no copy line.
-_FENCE = re.compile(r"^[ \t]*(```|~~~).*?^[ \t]*\1[^\n]*$", re.DOTALL | re.MULTILINE)
-_COMMAND = re.compile(r"(?:[a-z][\w.-]*|[A-Z][a-z]+-[A-Z][A-Za-z]+|\$env:\w+)\s+\S")
 COMMAND_INDENT = "     "
 
 
 def commands_in(step: str) -> list[str]:
-    """The commands a step's Markdown shows in code spans, in order, once each."""
-    found = []
-    for match in _CODE_SPAN.finditer(_FENCE.sub("", step)):
-        code = " ".join(match.group(2).split())
-        # `export …` is a shape, not a command: a copy line needs something to copy.
-        if _COMMAND.match(code) and " = " not in code and "…" not in code.split():
-            found.append(code)
+    """The commands a step's Markdown shows in code spans (not in fenced blocks, which are
+    shown as code blocks already), in order, once each."""
+    from awsmedic.kb.commands import spans
+
+    found = [" ".join(span.code.split()) for span in spans(step) if not span.fenced]
     return list(dict.fromkeys(found))
 
 
@@ -192,8 +183,8 @@ class Printer:
         self.console.print()
         self._text("Steps:", "bold")
         for number, step in enumerate(diagnosis.steps, 1):
-            self._markdown(f"{number}. " + step.replace("\n", "\n   "))
-            for command in commands_in(step):
+            self._markdown(f"{number}. " + step.text.replace("\n", "\n   "))
+            for command in commands_in(step.text):
                 self.command(command)
 
     def command(self, command: str) -> None:

@@ -6,9 +6,11 @@ from typing import Any
 
 from awsmedic import __version__
 from awsmedic.core.consult import Outcome
+from awsmedic.output.export.jsondoc import step as step_object
 from awsmedic.safety.redact import SecretBook
 
-SCHEMA_VERSION = 1
+#: CONTRACT.md: 2 made each step an object (text, commands, edit) and added `offline`.
+SCHEMA_VERSION = 2
 
 
 def to_contract(outcome: Outcome) -> dict[str, Any]:
@@ -42,7 +44,9 @@ def to_contract(outcome: Outcome) -> dict[str, Any]:
             }
             for e in outcome.probes
         ],
-        "steps": list(diagnosis.steps) if diagnosis else [],
+        "steps": [step_object(s) for s in diagnosis.steps] if diagnosis else [],
+        # What could not be checked, and why: filled by the "could not check" state (issue 13).
+        "offline": [],
     }
 
 
@@ -75,7 +79,7 @@ def to_markdown(outcome: Outcome) -> str:
             lines.extend(f"- {_inline(item)}" for item in diagnosis.evidence)
             lines.append("")
         lines.append("### Steps\n")
-        lines.extend(_numbered(diagnosis.steps))
+        lines.extend(_numbered(tuple(s.text for s in diagnosis.steps)))
         lines.append("")
     elif outcome.candidates:
         lines.append("## Possible causes\n")

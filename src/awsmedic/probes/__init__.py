@@ -14,7 +14,7 @@ import importlib
 import logging
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from awsmedic.context import Context
 from awsmedic.model import Evidence, Recognition, Status
@@ -28,6 +28,7 @@ log = logging.getLogger(__name__)
 INDEX: Mapping[str, str] = {
     "clock.error-time": "clock",
     "clock.skew": "clock",
+    "cli.version": "cliversion",
     "config.profile": "profiles",
     "config.region": "regionconf",
     "config.role": "rolesource",
@@ -106,6 +107,8 @@ class ProbeSpec:
     facts: tuple[str, ...]
     function: ProbeFunction = field(repr=False)
     consent: Consent = Consent.NONE
+    #: Findings this probe can report an exact edit for (`Evidence.edits`).
+    edits: tuple[str, ...] = ()
 
     @property
     def prefetch(self) -> bool:
@@ -126,12 +129,13 @@ def probe(
     findings: tuple[str, ...] = (),
     facts: tuple[str, ...] = (),
     consent: Consent = Consent.NONE,
+    edits: tuple[str, ...] = (),
 ) -> Callable[[ProbeFunction], ProbeFunction]:
     def register(function: ProbeFunction) -> ProbeFunction:
         if probe_id in _REGISTRY:
             raise ValueError(f"probe id {probe_id} registered twice")
         _REGISTRY[probe_id] = ProbeSpec(
-            probe_id, title, network, findings, facts, function, consent
+            probe_id, title, network, findings, facts, function, consent, edits
         )
         return function
 
@@ -159,6 +163,16 @@ def finding_catalog() -> dict[str, tuple[str, ...]]:
     return {spec.id: spec.findings for spec in registry().values()}
 
 
+def fact_names() -> frozenset[str]:
+    """Every fact some probe provides (for knowledge validation)."""
+    return frozenset(fact for spec in registry().values() for fact in spec.facts)
+
+
+def edit_findings() -> frozenset[str]:
+    """Every finding some probe reports an exact edit for (for knowledge validation)."""
+    return frozenset(finding for spec in registry().values() for finding in spec.edits)
+
+
 def run_probe(spec: ProbeSpec, probe_input: ProbeInput) -> Evidence:
     """Run one probe; whatever happens, return Evidence (a broken probe is status=error)."""
     ctx = probe_input.ctx
@@ -177,13 +191,4 @@ def run_probe(spec: ProbeSpec, probe_input: ProbeInput) -> Evidence:
     unknown = set(evidence.findings) - set(spec.findings)
     if unknown:
         log.debug("probe %s reported undeclared findings %s", spec.id, sorted(unknown))
-    return Evidence(
-        evidence.probe,
-        evidence.status,
-        evidence.summary,
-        evidence.findings,
-        evidence.facts,
-        evidence.details,
-        evidence.secrets,
-        elapsed,
-    )
+    return replace(evidence, elapsed_ms=elapsed)

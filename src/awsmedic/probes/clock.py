@@ -7,7 +7,6 @@ no credentials and sends none. botocore and the AWS CLI never correct a wrong cl
 
 from __future__ import annotations
 
-import sys
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
@@ -31,7 +30,7 @@ _FACTS = ("skew", "host", "clock_fix", "profile")
 
 def host_facts(run: ProbeInput) -> tuple[list[str], dict[str, Fact], str]:
     """Findings, facts and a detail line about the machine, for a fix that works on it."""
-    host = hostenv.detect(run.ctx.environ, sys.platform)
+    host = hostenv.detect(run.ctx.environ, run.ctx.platform)
     findings = [_HOST_FINDING[host.kind]] if host.kind in _HOST_FINDING else []
     profile, source, _ = profile_selection(run.ctx)
     facts = {

@@ -125,6 +125,7 @@ def _details(said: denial.Denial) -> list[str]:
         "policy_statement",
         "trust_statement",
         "decode_command",
+        "encoded_message",
     ),
 )
 def denial_message(run: ProbeInput) -> Evidence:
@@ -145,6 +146,7 @@ def denial_message(run: ProbeInput) -> Evidence:
         facts["trust_statement"] = Fact(denial.trust_statement(said), "derived from the denial")
     if said.encoded_message:
         facts["decode_command"] = Fact(denial.decode_command(said.encoded_message), "derived")
+        facts["encoded_message"] = Fact(said.encoded_message, "pasted error")
     findings = _findings(said)
     return Evidence(
         "denial.message",

@@ -10,6 +10,7 @@ from __future__ import annotations
 from awsmedic.aws import sharedfiles
 from awsmedic.aws.filechecks import ISSUE_FINDINGS, FileProblem, content_problems, issue_problems
 from awsmedic.aws.inifile import Entry
+from awsmedic.aws.lineedits import key_edit
 from awsmedic.model import Evidence, Fact, Secret, Status
 from awsmedic.probes import ProbeInput, probe
 from awsmedic.safety.secretscan import file_secrets
@@ -52,13 +53,19 @@ def _pair_problems(run: ProbeInput, files: sharedfiles.AwsFiles, profile: str) -
             lost = _swallowed(site.file, entry)
             if lost is not None:
                 key, line = lost
+                message = (
+                    f"'{key}' is indented, so it is read as part of '{entry.key}'"
+                    f" (line {entry.line}) and the profile has no such key"
+                )
+                finding = "profile-key-continuation"
+                edit = key_edit(run.ctx, site.file, line, finding, message, dedent=True)
                 found.append(
                     FileProblem(
-                        "profile-key-continuation",
+                        finding,
                         f"{site.file.where(run.ctx, line)} [{section.name}]",
-                        f"'{key}' is indented, so it is read as part of '{entry.key}'"
-                        f" (line {entry.line}) and the profile has no such key",
+                        message,
                         profile,
+                        edit=edit,
                     )
                 )
         if "aws_access_key_id" in names and "aws_secret_access_key" not in names:
@@ -80,6 +87,20 @@ def _pair_problems(run: ProbeInput, files: sharedfiles.AwsFiles, profile: str) -
                 )
             )
     return found
+
+
+#: The findings this probe can give an exact edit for.
+EDIT_FINDINGS = (
+    "credentials-file-profile-prefix",
+    "config-section-without-prefix",
+    "section-stray-characters",
+    "section-name-case",
+    "misspelt-key",
+    "export-line",
+    "region-stray-characters",
+    "file-continuation",
+    "profile-key-continuation",
+)
 
 
 def _rank(problem: FileProblem, profile: str) -> int:
@@ -125,6 +146,7 @@ def _findings(problems: list[FileProblem], profile: str) -> list[str]:
         "file-crlf",
     ),
     facts=("profile", "credentials_file", "config_file"),
+    edits=EDIT_FINDINGS,
 )
 def file_syntax(run: ProbeInput) -> Evidence:
     """Re-read both files as configparser would; report each problem with file and line."""
@@ -155,7 +177,10 @@ def file_syntax(run: ProbeInput) -> Evidence:
         findings = (*_findings(problems, selection.name), *noted)
         status = Status.PROBLEM
     details = tuple(p.describe() for p in problems) + crlf
-    return Evidence("files.syntax", status, summary, findings, facts, details, _secrets(files))
+    edits = tuple(dict.fromkeys(p.edit for p in problems if p.edit is not None))
+    return Evidence(
+        "files.syntax", status, summary, findings, facts, details, _secrets(files), edits=edits
+    )
 
 
 def _secrets(files: sharedfiles.AwsFiles) -> tuple[Secret, ...]:

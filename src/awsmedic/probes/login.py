@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -81,7 +82,7 @@ def _state(path: Path, token: dict[str, object], now: datetime) -> tuple[str, st
         "login-session-ended",
         "login-cache-recent",
     ),
-    facts=("profile",),
+    facts=("profile", "iam_user", "account_id", "arn"),
 )
 def login_session(run: ProbeInput) -> Evidence:
     """Whether the profile uses `aws login`, and the age and shape of its cached session."""
@@ -93,6 +94,7 @@ def login_session(run: ProbeInput) -> Evidence:
         summary = f"profile '{selection.name}' does not use aws login (no login_session)"
         return Evidence("login.session", Status.OK, summary, ("not-login-profile",), facts)
     profile, session = found
+    facts.update(_identity(session))
     digest = hashlib.sha256(session.encode("utf-8")).hexdigest()
     path = cache_dir(ctx) / f"{digest}.json"
     # The full sha256 name looks like a token to the scrubber; its start is enough to find it.
@@ -107,6 +109,23 @@ def login_session(run: ProbeInput) -> Evidence:
         (sentence,),
         _secrets(token),
     )
+
+
+_SESSION_ARN = re.compile(
+    r"^arn:aws[a-z-]*:(?:iam|sts)::(\d{12}):(user|assumed-role|root)(?:/(.+))?$"
+)
+
+
+def _identity(session: str) -> dict[str, Fact]:
+    """Who signed in, from the login_session ARN: the user and the account steps can name."""
+    found = _SESSION_ARN.match(session.strip())
+    if found is None:
+        return {}
+    source = "login_session"
+    facts = {"arn": Fact(session.strip(), source), "account_id": Fact(found.group(1), source)}
+    if found.group(2) == "user" and found.group(3):
+        facts["iam_user"] = Fact(found.group(3).rsplit("/", 1)[-1], source)
+    return facts
 
 
 def _read(path: Path, shown: str, now: datetime) -> tuple[str, str, dict[str, object]]:

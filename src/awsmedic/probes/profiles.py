@@ -122,7 +122,13 @@ def _env_conflict(ctx: Context) -> str | None:
         "no-profiles",
         *(f"profile-kind-{kind}" for kind in _KIND_WORDS),
     ),
-    facts=("profile", "credentials_file", "config_file"),
+    facts=("profile", "credentials_file", "config_file", "suggested_profile"),
+    edits=(
+        "profile-written-with-prefix",
+        "profile-written-without-prefix",
+        "profile-bad-header",
+        "profile-section-stray-characters",
+    ),
 )
 def profile_resolution(run: ProbeInput) -> Evidence:
     """The profile in use, what selected it, which file and line define it, or the nearest name."""
@@ -150,11 +156,35 @@ def profile_resolution(run: ProbeInput) -> Evidence:
     details.append("profiles: " + (_inventory(ctx, files) or "none"))
     problem = "profile-missing" in findings or "profile-default-absent" in findings or conflict
     location = "; ".join(s.where(ctx) for s in files.profiles.get(selection.name, ()))
+    facts = {"profile": Fact(selection.name, selection.source, location), **files.facts(ctx)}
+    if selection.name not in files.profiles:
+        suggested = _suggested(files, selection.name)
+        if suggested is not None:
+            facts["suggested_profile"] = suggested
+    edit = None
+    if selection.name not in files.profiles:
+        edit = profilenames.wrong_form_edit(ctx, files, selection.name.strip())
     return Evidence(
         "config.profile",
         Status.PROBLEM if problem else Status.OK,
         summary,
         tuple(findings),
-        {"profile": Fact(selection.name, selection.source, location), **files.facts(ctx)},
+        facts,
         tuple(details),
+        edits=(edit,) if edit is not None else (),
     )
+
+
+def _suggested(files: AwsFiles, name: str) -> Fact | None:
+    """The profile most likely meant: a near name, else the one profile that has credentials."""
+    near = profilenames.near(files, name.strip())
+    if near is not None:
+        return Fact(near, "the nearest configured name")
+    usable = [
+        other
+        for other in files.profiles
+        if sharedfiles.profile_kind(files.settings(other)) != "none"
+    ]
+    if len(usable) == 1:
+        return Fact(usable[0], "the only configured profile with credentials")
+    return None

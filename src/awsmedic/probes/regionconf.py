@@ -12,9 +12,18 @@ import re
 
 from awsmedic.aws import regions, sharedfiles
 from awsmedic.aws.hygiene import value_problems
-from awsmedic.model import Evidence, Fact, Status
+from awsmedic.aws.lineedits import clean_region, key_edit
+from awsmedic.model import Edit, Evidence, Fact, Status
 from awsmedic.probes import ProbeInput, probe
 
+#: The findings this probe gives an exact edit for (the `region` line of the profile).
+EDIT_FINDINGS = (
+    "region-az-name",
+    "region-uppercase",
+    "region-stray-characters",
+    "region-unknown",
+    "region-malformed",
+)
 #: botocore.utils.validate_region_name: a region must be a valid host label.
 _HOST_LABEL = re.compile(r"^(?![0-9]+$)(?!-)[a-zA-Z0-9-]{,63}(?<!-)$")
 _IN_TEXT = re.compile(r"region_name '([^'\n]*)'")
@@ -97,7 +106,8 @@ def check_region(region: str) -> tuple[list[str], str]:
         "region-unknown",
         "region-from-error",
     ),
-    facts=("region", "profile"),
+    facts=("region", "profile", "suggested_region"),
+    edits=EDIT_FINDINGS,
 )
 def region_config(run: ProbeInput) -> Evidence:
     """The effective region in botocore's order, and whether it is a real region name."""
@@ -117,10 +127,41 @@ def region_config(run: ProbeInput) -> Evidence:
     where = f"{source}, {location}" if location else source
     summary = f"region '{region}' ({where}) {sentence}"
     status = Status.OK if findings in (["region-set"], ["region-not-listed"]) else Status.PROBLEM
+    facts = {**profile, "region": Fact(region, source, location)}
+    meant = meant_region(region, findings)
+    edits: tuple[Edit, ...] = ()
+    if meant is not None:
+        facts["suggested_region"] = Fact(meant, "the region name meant")
+        if source == "config-file":
+            edits = _edit(run, findings, meant, summary)
     return Evidence(
         "config.region",
         status,
         summary,
         tuple(findings + extra),
-        {**profile, "region": Fact(region, source, location)},
+        facts,
+        edits=edits,
     )
+
+
+def meant_region(region: str, findings: list[str]) -> str | None:
+    """The region a wrong name stands for: the zone's region, lower case, without stray
+    characters, or the nearest name."""
+    if "region-az-name" in findings or "region-stray-characters" in findings:
+        return clean_region(region)
+    if "region-uppercase" in findings:
+        return region.lower()
+    if {"region-unknown", "region-malformed"} & set(findings):
+        return regions.nearest(region)
+    return None
+
+
+def _edit(run: ProbeInput, findings: list[str], meant: str, reason: str) -> tuple[Edit, ...]:
+    ctx = run.ctx
+    selection = sharedfiles.selected_profile(ctx, run.text)
+    setting = sharedfiles.load(ctx).settings(selection.name).get("region")
+    finding = next((f for f in findings if f in EDIT_FINDINGS), None)
+    if setting is None or finding is None:
+        return ()
+    edit = key_edit(ctx, setting.file, setting.line, finding, reason, value=meant)
+    return (edit,) if edit is not None else ()

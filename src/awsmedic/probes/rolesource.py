@@ -11,15 +11,22 @@ from __future__ import annotations
 import re
 
 from awsmedic.aws import profilenames, sharedfiles
+from awsmedic.aws.lineedits import key_edit, with_choices
 from awsmedic.aws.sharedfiles import AwsFiles
 from awsmedic.context import Context
-from awsmedic.model import Evidence, Fact, Status
+from awsmedic.model import Edit, Evidence, Fact, Status
 from awsmedic.probes import ProbeInput, probe
 
 CREDENTIAL_SOURCES = ("Environment", "EcsContainer", "Ec2InstanceMetadata")
 _ROLE_ARN = re.compile(r"^arn:aws[a-z-]*:iam::\d{12}:role/[\w+=,.@/-]+$")
 #: The profile providers a source profile is tried with (environment variables disabled).
 _SOURCE_KINDS = ("sso", "login", "process", "web-identity")
+#: The findings this probe can give an exact edit for.
+EDIT_FINDINGS = (
+    "role-source-profile-missing",
+    "role-source-no-credentials",
+    "role-credential-source-invalid",
+)
 
 
 def _source_available(ctx: Context, source: str) -> str | None:
@@ -129,6 +136,7 @@ def _source_profile(
         "role-config-ok",
     ),
     facts=("profile", "role_arn", "source_profile", "credentials_file", "config_file"),
+    edits=EDIT_FINDINGS,
 )
 def role_config(run: ProbeInput) -> Evidence:
     """Follow role_arn/source_profile like botocore: missing, doubled, looping or empty sources."""
@@ -140,7 +148,7 @@ def role_config(run: ProbeInput) -> Evidence:
         summary = f"profile '{selection.name}' is not a role profile (no role_arn)"
         profile = {"profile": Fact(selection.name, selection.source)}
         return Evidence("config.role", Status.OK, summary, ("not-role-profile",), profile)
-    findings, details = _walk(ctx, files, selection.name)
+    findings, details, last = _walk(ctx, files, selection.name)
     ok = findings == ["role-config-ok"]
     summary = details[-1] if ok else "; ".join(d for d in details if "chains to" not in d)
     return Evidence(
@@ -150,11 +158,13 @@ def role_config(run: ProbeInput) -> Evidence:
         tuple(findings),
         _facts(ctx, files, selection),
         tuple(details),
+        edits=_edits(ctx, files, last, findings, details[-1]),
     )
 
 
-def _walk(ctx: Context, files: AwsFiles, profile: str) -> tuple[list[str], list[str]]:
-    """Findings and sentences along the chain of source profiles, from `profile` down."""
+def _walk(ctx: Context, files: AwsFiles, profile: str) -> tuple[list[str], list[str], str]:
+    """Findings and sentences along the chain of source profiles, from `profile` down, and
+    the profile of the chain where the walk stopped."""
     findings: list[str] = []
     details: list[str] = []
     arn = files.settings(profile)["role_arn"]
@@ -165,14 +175,44 @@ def _walk(ctx: Context, files: AwsFiles, profile: str) -> tuple[list[str], list[
         )
     visited = [profile]
     current: str | None = profile
+    last = profile
     while current is not None:
+        last = current
         finding, sentence, current = _step(ctx, files, current, visited)
         details.append(sentence)
         if current is None:
             findings.insert(0, finding)
         else:
             visited.append(current)
-    return findings, details
+    return findings, details, last
+
+
+def _edits(
+    ctx: Context, files: AwsFiles, profile: str, findings: list[str], why: str
+) -> tuple[Edit, ...]:
+    """The fix of the source reference of `profile`, where the files make it certain."""
+    settings = files.settings(profile)
+    finding = next((f for f in findings if f in EDIT_FINDINGS), None)
+    if finding == "role-credential-source-invalid":
+        setting = settings["credential_source"]
+        meant = next((c for c in CREDENTIAL_SOURCES if c.lower() == setting.value.lower()), None)
+        if meant is None:
+            return ()
+        edit = key_edit(ctx, setting.file, setting.line, finding, why, value=meant)
+        return (edit,) if edit is not None else ()
+    if finding is None or "source_profile" not in settings:
+        return ()
+    setting = settings["source_profile"]
+    candidates = profilenames.usable_sources(files, profile, setting.value)
+    if not candidates:
+        return ()
+    best, best_why = candidates[0]
+    edit = key_edit(ctx, setting.file, setting.line, finding, why, value=best)
+    if edit is None:
+        return ()
+    head = edit.after[: len(edit.after) - len(best)]
+    others = [(head + name, reason) for name, reason in candidates[1:5]]
+    return (with_choices(edit, others, f"'{best}' has {best_why}"),)
 
 
 def _facts(ctx: Context, files: AwsFiles, selection: sharedfiles.Selection) -> dict[str, Fact]:

@@ -279,3 +279,52 @@ def test_fuzz_any_bytes_give_evidence(home: Path, creds: bytes, conf: bytes) -> 
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
+
+
+def edits(evidence: object) -> list[tuple[str, int, str, str]]:
+    return [(e.file, e.line, e.before, e.after) for e in evidence.edits]  # type: ignore[attr-defined]
+
+
+def test_exact_edits_for_what_the_files_alone_make_certain(home: Path) -> None:
+    config(
+        home,
+        b"[default]\nregion = us-east-1\n\n[my-long-profile-name]\nrole_arn = x\n"
+        b'[profile sso]\nregion = "eu-west-1" \n[Default]\nexport output = json\n',
+    )
+    credentials(
+        home,
+        f"[profile dev]\naws_acess_key_id = {KEY}\n  aws_secret_access_key = {SECRET}\n".encode(),
+    )
+    evidence = probe("files.syntax")
+    found = edits(evidence)
+    assert ("~/.aws/config", 4, "[my-long-profile-name]", "[profile my-long-profile-name]") in found
+    assert ("~/.aws/config", 7, 'region = "eu-west-1" ', "region = eu-west-1") in found
+    assert ("~/.aws/config", 8, "[Default]", "[default]") in found
+    assert ("~/.aws/config", 9, "export output = json", "output = json") in found
+    assert ("~/.aws/credentials", 1, "[profile dev]", "[dev]") in found
+    masked = "****************" + KEY[-4:]
+    assert (
+        "~/.aws/credentials",
+        2,
+        f"aws_acess_key_id = {masked}",
+        f"aws_access_key_id = {masked}",
+    ) in found
+    assert (
+        "~/.aws/credentials",
+        3,
+        "  aws_secret_access_key = <secret-key:redacted>",
+        "aws_secret_access_key = <secret-key:redacted>",
+    ) in found
+    assert SECRET not in repr(evidence.edits)
+    continuation = next(e for e in evidence.edits if e.line == 3)
+    assert (continuation.head_before, continuation.head_after) == (
+        "  aws_secret_access_key",
+        "aws_secret_access_key",
+    )
+
+
+def test_no_edit_where_the_bytes_are_not_known_exactly(home: Path) -> None:
+    config(home, "[dev]\nregion = us-east-1\n".encode("utf-16"))
+    assert probe("files.syntax").edits == ()
+    config(home, b"\xef\xbb\xbf[dev]\nregion = us-east-1\n")
+    assert all(e.line != 1 for e in probe("files.syntax").edits)

@@ -80,3 +80,12 @@ def test_an_incomplete_cache(home: Path) -> None:
     evidence = probe("login.session", profile="dev")
     assert evidence.findings == ("login-cache-invalid",)
     assert "lacks refreshToken, dpopKey, clientId" in evidence.summary
+
+
+def test_the_signed_in_user_fills_the_steps(home: Path) -> None:
+    (home / ".aws" / "config").write_text(
+        "[profile dev]\nlogin_session = arn:aws:iam::123456789012:user/team/alice\n"
+    )
+    facts = probe("login.session", profile="dev").facts
+    assert facts["iam_user"].value == "alice"
+    assert facts["account_id"].value == "123456789012"

@@ -164,3 +164,17 @@ def test_profile_kinds(home: Path, kind: str, settings: str) -> None:
 )
 def test_profile_names_in_error_texts(text: str, name: str | None) -> None:
     assert profile_in_text(text) == name
+
+
+def test_a_missing_profile_suggests_the_one_meant(home: Path) -> None:
+    (home / ".aws" / "credentials").write_text(
+        "[production]\naws_access_key_id = AKIAIOSFODNN7EXAMPLE\naws_secret_access_key = x\n"
+    )
+    (home / ".aws" / "config").write_text("[profile other]\nregion = us-east-1\n")
+    assert (
+        probe("config.profile", profile="prodution").facts["suggested_profile"].value
+        == "production"
+    )
+    # No near name: the only profile that has credentials.
+    assert probe("config.profile", profile="qa").facts["suggested_profile"].value == "production"
+    assert "suggested_profile" not in probe("config.profile", profile="production").facts

@@ -123,3 +123,54 @@ def test_it_agrees_with_botocore(home: Path) -> None:
     with pytest.raises(InvalidConfigError, match='source_profile "base"'):
         botocore.session.Session(profile="dev").get_credentials()
     assert "role-source-profile-missing" in probe("config.role", profile="dev").findings
+
+
+def test_a_missing_source_gets_the_profiles_that_can_work_best_first(home: Path) -> None:
+    (home / ".aws" / "credentials").write_text(
+        f"[ops]\naws_access_key_id = {KEY}\naws_secret_access_key = {SECRET}\n"
+        f"[prod]\naws_access_key_id = {KEY}\naws_secret_access_key = {SECRET}\n"
+        f"[half]\naws_access_key_id = {KEY}\n"
+    )
+    config(
+        home,
+        "[default]\nregion = us-east-1\n\n"
+        f"[profile deploy]\n{ROLE}\nsource_profile = prod-keys\n\n"
+        "[profile sso-dev]\nsso_session = corp\nsso_account_id = 123456789012\nsso_role_name = R\n\n"
+        f"[profile loop]\n{ROLE}\nsource_profile = deploy\n",
+    )
+    evidence = probe("config.role", profile="deploy")
+    assert evidence.findings == ("role-source-profile-missing",)
+    (edit,) = evidence.edits
+    assert (edit.file, edit.line) == ("~/.aws/config", 6)
+    assert (edit.before, edit.after) == ("source_profile = prod-keys", "source_profile = prod")
+    assert edit.why == "'prod' has access keys"  # nearest name that works, then other keys
+    # Never the role itself, a profile that leads back to it, or one with half a key pair.
+    assert [c.after for c in edit.choices] == ["source_profile = ops", "source_profile = sso-dev"]
+
+
+def test_a_source_without_credentials_gets_one_that_has_them(home: Path) -> None:
+    (home / ".aws" / "credentials").write_text(
+        f"[keys]\naws_access_key_id = {KEY}\naws_secret_access_key = {SECRET}\n"
+    )
+    config(
+        home,
+        f"[profile empty]\nregion = us-east-1\n[profile dev]\n{ROLE}\nsource_profile = empty\n",
+    )
+    evidence = probe("config.role", profile="dev")
+    assert evidence.findings == ("role-source-no-credentials",)
+    assert [(e.line, e.after) for e in evidence.edits] == [(5, "source_profile = keys")]
+
+
+def test_no_edit_when_nothing_could_serve(home: Path) -> None:
+    config(home, f"[profile dev]\n{ROLE}\nsource_profile = gone\n")
+    evidence = probe("config.role", profile="dev")
+    assert evidence.findings == ("role-source-profile-missing",) and evidence.edits == ()
+
+
+def test_a_credential_source_in_the_wrong_case(home: Path) -> None:
+    config(home, f"[profile dev]\n{ROLE}\ncredential_source = ec2instancemetadata\n")
+    evidence = probe("config.role", profile="dev")
+    assert evidence.findings == ("role-credential-source-invalid",)
+    assert [(e.line, e.after) for e in evidence.edits] == [
+        (3, "credential_source = Ec2InstanceMetadata")
+    ]

@@ -122,7 +122,7 @@ def _outcome(case: Case, h: int, md: Any) -> list[str]:
         if d.evidence:
             out += [f"<h{h + 1}>Evidence</h{h + 1}>", _list("ul", [code(e) for e in d.evidence])]
         out += [f"<h{h + 1}>Steps</h{h + 1}>", '<ol class="steps">']
-        out += [f"<li>{md.render(step)}</li>" for step in d.steps] + ["</ol>"]
+        out += [f"<li>{md.render(step.text)}</li>" for step in d.steps] + ["</ol>"]
         if d.refs:
             links = [
                 f'<a href="{escape(ref)}" rel="noopener noreferrer">{escape(ref)}</a>'

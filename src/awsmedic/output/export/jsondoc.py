@@ -1,5 +1,6 @@
 """The machine-readable transcript: one JSON document, described by the JSON Schema shipped as
-`awsmedic/schema/transcript-v1.schema.json`. `dump` writes it; `jsonread.load` reads it back.
+`awsmedic/schema/transcript-v2.schema.json`. `dump` writes it; `jsonread.load` reads it back
+(version 1 too: its steps were plain Markdown strings).
 
 Every event has a `type` and an `at` time stamp; the ids of trees, nodes, probes, questions and
 causes are the knowledge base's own stable ids. An event this version does not know (one a newer
@@ -24,6 +25,7 @@ from awsmedic.model import (
     Candidate,
     Concluded,
     Diagnosis,
+    Edit,
     Event,
     Evidence,
     Fact,
@@ -35,12 +37,13 @@ from awsmedic.model import (
     Restarted,
     Secret,
     Stalled,
+    Step,
     WentBack,
 )
 
 FORMAT = "awsmedic-transcript"
-SCHEMA_VERSION = 1
-SCHEMA_FILE = "transcript-v1.schema.json"
+SCHEMA_VERSION = 2
+SCHEMA_FILE = "transcript-v2.schema.json"
 SCHEMA_PATH = f"awsmedic/schema/{SCHEMA_FILE}"
 
 
@@ -82,6 +85,32 @@ def evidence(e: Evidence) -> dict[str, Any]:
         "facts": facts(e.facts),
         "details": list(e.details),
         "elapsed_ms": e.elapsed_ms,
+        "edits": [found_edit(edit) for edit in e.edits],
+    }
+
+
+def found_edit(edit: Edit) -> dict[str, Any]:
+    return {
+        "file": edit.file,
+        "line": edit.line,
+        "before": edit.before,
+        "after": edit.after,
+        "finding": edit.finding,
+        "reason": edit.reason,
+        "why": edit.why,
+        "choices": [{"after": c.after, "why": c.why} for c in edit.choices],
+    }
+
+
+def step(s: Step) -> dict[str, Any]:
+    """One step as CONTRACT.md (schema 2) shows it."""
+    edit = s.edit
+    return {
+        "text": s.text,
+        "commands": list(s.commands),
+        "edit": None
+        if edit is None
+        else {"file": edit.file, "line": edit.line, "before": edit.before, "after": edit.after},
     }
 
 
@@ -92,7 +121,7 @@ def diagnosis(d: Diagnosis) -> dict[str, Any]:
         "confidence": d.confidence.value,
         "evidence": list(d.evidence),
         "why": d.why,
-        "steps": list(d.steps),
+        "steps": [step(s) for s in d.steps],
         "refs": list(d.refs),
     }
 

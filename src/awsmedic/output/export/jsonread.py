@@ -21,9 +21,11 @@ from awsmedic.model import (
     Asked,
     Branched,
     Candidate,
+    Choice,
     Concluded,
     Confidence,
     Diagnosis,
+    Edit,
     Event,
     Evidence,
     Fact,
@@ -35,6 +37,8 @@ from awsmedic.model import (
     Restarted,
     Stalled,
     Status,
+    Step,
+    StepEdit,
     TreeMatch,
     WentBack,
 )
@@ -177,7 +181,7 @@ def recognition(r: Obj) -> Recognition:
     )
 
 
-def evidence(e: Obj) -> Evidence:
+def evidence(e: Obj, version: int) -> Evidence:
     return Evidence(
         e.ident("probe"),
         Status(e.choice("status", tuple(s.value for s in Status))),
@@ -186,17 +190,51 @@ def evidence(e: Obj) -> Evidence:
         facts(e, "facts"),
         e.strings("details"),
         elapsed_ms=e.integer("elapsed_ms", 0),
+        edits=tuple(found_edit(x) for x in e.objs("edits")) if version >= 2 else (),
     )
 
 
-def diagnosis(d: Obj) -> Diagnosis:
+def found_edit(x: Obj) -> Edit:
+    return Edit(
+        x.string("file"),
+        x.integer("line", 1),
+        x.string("before"),
+        x.string("after"),
+        x.ident("finding"),
+        x.string("reason"),
+        why=x.string("why"),
+        choices=tuple(Choice(c.string("after"), c.string("why")) for c in x.objs("choices")),
+    )
+
+
+def step(s: Obj) -> Step:
+    edit = s.opt_obj("edit")
+    return Step(
+        s.string("text"),
+        s.strings("commands"),
+        None
+        if edit is None
+        else StepEdit(
+            edit.string("file"),
+            edit.integer("line", 1),
+            edit.string("before"),
+            edit.string("after"),
+        ),
+    )
+
+
+def diagnosis(d: Obj, version: int) -> Diagnosis:
+    if version >= 2:
+        steps = tuple(step(s) for s in d.objs("steps"))
+    else:  # version 1: each step was its Markdown text
+        steps = tuple(Step(text) for text in d.strings("steps"))
     return Diagnosis(
         d.ident("cause"),
         d.string("title"),
         Confidence(d.choice("confidence", tuple(c.value for c in Confidence))),
         d.strings("evidence"),
         d.string("why"),
-        d.strings("steps"),
+        steps,
         d.strings("refs"),
     )
 
@@ -213,21 +251,22 @@ def how(o: Obj) -> str:
 
 
 _HOW = ("code", "phrase")
-READERS: dict[str, Callable[[Obj, datetime], Event]] = {
-    "pasted": lambda o, at: Pasted(at, o.string("text"), o.flag("truncated")),
-    "matched": lambda o, at: Matched(at, recognition(o.obj("recognition"))),
-    "probed": lambda o, at: Probed(at, o.ident("node"), evidence(o.obj("evidence"))),
-    "branched": lambda o, at: Branched(at, o.ident("node"), o.string("on"), o.ident("to")),
-    "asked": lambda o, at: Asked(at, o.ident("node"), question(o.obj("question"))),
-    "answered": lambda o, at: Answered(
+#: Event type -> reader of (the event object, its time, the file's schema version).
+READERS: dict[str, Callable[[Obj, datetime, int], Event]] = {
+    "pasted": lambda o, at, v: Pasted(at, o.string("text"), o.flag("truncated")),
+    "matched": lambda o, at, v: Matched(at, recognition(o.obj("recognition"))),
+    "probed": lambda o, at, v: Probed(at, o.ident("node"), evidence(o.obj("evidence"), v)),
+    "branched": lambda o, at, v: Branched(at, o.ident("node"), o.string("on"), o.ident("to")),
+    "asked": lambda o, at, v: Asked(at, o.ident("node"), question(o.obj("question"))),
+    "answered": lambda o, at, v: Answered(
         at, o.ident("node"), o.ident("question"), o.string("answer"), how(o)
     ),
-    "concluded": lambda o, at: Concluded(
-        at, o.ident("node"), diagnosis(o.obj("diagnosis")), candidates(o)
+    "concluded": lambda o, at, v: Concluded(
+        at, o.ident("node"), diagnosis(o.obj("diagnosis"), v), candidates(o)
     ),
-    "stalled": lambda o, at: Stalled(at, o.ident("node"), o.string("reason"), candidates(o)),
-    "went-back": lambda o, at: WentBack(at, o.ident("to_node")),
-    "restarted": lambda o, at: Restarted(at),
+    "stalled": lambda o, at, v: Stalled(at, o.ident("node"), o.string("reason"), candidates(o)),
+    "went-back": lambda o, at, v: WentBack(at, o.ident("to_node")),
+    "restarted": lambda o, at, v: Restarted(at),
 }
 
 
@@ -262,7 +301,7 @@ def parse(data: Any) -> tuple[Transcript, list[str]]:
         if reader is None:
             skipped.append(kind)
         else:
-            transcript.append(reader(item, at))
+            transcript.append(reader(item, at, version))
     return transcript, skipped
 
 

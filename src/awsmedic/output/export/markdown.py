@@ -106,7 +106,7 @@ def outcome_lines(case: Case, h: str) -> list[str]:
         if d.evidence:
             out += [f"{h}# Evidence", "", *(f"- {literal(line)}" for line in d.evidence), ""]
         out += [f"{h}# Steps", ""]
-        out += numbered(d.steps)
+        out += numbered(tuple(step.text for step in d.steps))
         if d.refs:
             out += [f"{h}# References", "", *(f"- <{ref}>" for ref in d.refs), ""]
         return out

@@ -1,0 +1,80 @@
+"""An edit a probe found, as the user sees it: a small diff, and one command that applies it.
+
+The command is shown, never run. It keeps a copy of the file (`<file>.bak`) and replaces the
+one line only when that line is exactly what the probe read. On a line that holds a credential,
+only its indentation and key are matched, with the separator after them, and replaced: the
+value never appears in the command, and the command never reads as `secret_key = ...`. POSIX
+shells get `sed -i.bak`, which GNU and BSD sed both take; PowerShell gets .NET's line reader
+and writer.
+"""
+
+from __future__ import annotations
+
+import re
+
+from awsmedic.model import Edit
+from awsmedic.safety.shellquote import POWERSHELL, quote, quote_path
+
+# The characters special in a POSIX basic regular expression, and the `/` delimiter.
+_BRE_SPECIAL = re.compile(r"([.\[\\*^$/])")
+_REPLACEMENT_SPECIAL = re.compile(r"([\\&/])")
+# The characters special in a .NET regular expression.
+_NET_SPECIAL = re.compile(r"([\\.^$|?*+()\[\]{}#])")
+
+
+def _fence(text: str, info: str) -> str:
+    longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
+    ticks = "`" * max(3, longest + 1)
+    return f"{ticks}{info}\n{text}\n{ticks}"
+
+
+def diff(edit: Edit) -> str:
+    """The edit as a fenced unified-diff fragment."""
+    body = f"@@ {edit.file} line {edit.line} @@\n-{edit.before}\n+{edit.after}"
+    return _fence(body, "diff")
+
+
+def _sed(edit: Edit) -> str:
+    if edit.head_before:
+        old = _BRE_SPECIAL.sub(r"\\\1", edit.head_before)
+        new = _REPLACEMENT_SPECIAL.sub(r"\\\1", edit.head_after)
+        return f"{edit.line}s/^{old}\\([[:space:]]*[=:]\\)/{new}\\1/"
+    old = _BRE_SPECIAL.sub(r"\\\1", edit.before)
+    new = _REPLACEMENT_SPECIAL.sub(r"\\\1", edit.after)
+    if edit.crlf:
+        # Keep the carriage return: [[:cntrl:]] is portable where \r is not.
+        return f"{edit.line}s/^{old}\\([[:cntrl:]]\\{{0,1\\}}\\)$/{new}\\1/"
+    return f"{edit.line}s/^{old}$/{new}/"
+
+
+def _powershell(edit: Edit) -> str:
+    index = edit.line - 1
+    line = f"$l[{index}]"
+    if edit.head_before:
+        pattern = "^" + _NET_SPECIAL.sub(r"\\\1", edit.head_before) + r"\s*[=:]"
+        test = f"{line} -cmatch {quote_ps(pattern)}"
+        value = f"{quote_ps(edit.head_after)} + {line}.Substring({len(edit.head_before)})"
+    else:
+        test = f"{line} -ceq {quote_ps(edit.before)}"
+        value = quote_ps(edit.after)
+    path = quote_path(edit.file, POWERSHELL, expression=True)
+    return (
+        f'$f = {path}; Copy-Item -LiteralPath $f -Destination "$f.bak"; '
+        f"$l = [IO.File]::ReadAllLines($f); "
+        f"if ({test}) {{ {line} = {value}; [IO.File]::WriteAllLines($f, $l) }}"
+    )
+
+
+def quote_ps(text: str) -> str:
+    return quote(text, POWERSHELL, expression=True)
+
+
+def apply_command(edit: Edit, shell: str) -> str:
+    """One command that applies `edit` in `shell`, keeping a backup."""
+    if shell == POWERSHELL:
+        return _powershell(edit)
+    return f"sed -i.bak {quote(_sed(edit), 'posix')} {quote_path(edit.file, 'posix')}"
+
+
+def backup_name(edit: Edit) -> str:
+    return f"{edit.file}.bak"

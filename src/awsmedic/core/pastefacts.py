@@ -1,0 +1,58 @@
+"""Values a pasted error names that steps can use: a role ARN, a user, an account, a bucket.
+
+They fill a placeholder only when nothing on this machine knows it (`remedy.merge_facts`), and
+they are refused from commands unless they have the shape AWS gives them (`valueshapes`).
+"""
+
+from __future__ import annotations
+
+import re
+
+from awsmedic.model import Fact
+
+_ROLE = re.compile(r"\barn:aws[a-z-]*:iam::(\d{12}):role/((?:[\w+=,.@-]+/)*([\w+=,.@-]+))")
+_ASSUMED = re.compile(r"\barn:aws[a-z-]*:sts::(\d{12}):assumed-role/([\w+=,.@-]+)/")
+_USER = re.compile(r"\barn:aws[a-z-]*:iam::(\d{12}):user/(?:[\w+=,.@-]+/)*([\w+=,.@-]+)")
+_BUCKET = (
+    re.compile(r"\barn:aws[a-z-]*:s3:::([a-z0-9][a-z0-9.-]{1,61}[a-z0-9])(?![a-z0-9.-])"),
+    re.compile(r"\bs3://([a-z0-9][a-z0-9.-]{1,61}[a-z0-9])(?![a-z0-9.-])"),
+    re.compile(r"<BucketName>([a-z0-9][a-z0-9.-]{1,61}[a-z0-9])</BucketName>"),
+    re.compile(r"\bbucket[ :=]+['\"]?([a-z0-9][a-z0-9.-]{1,61}[a-z0-9])['\"]?[\s.,;)]", re.I),
+)
+SOURCE = "pasted error"
+
+
+def paste_facts(text: str) -> dict[str, Fact]:
+    """The values the paste names, each with where it was seen."""
+    facts: dict[str, Fact] = {}
+    role = _ROLE.search(text)
+    assumed = _ASSUMED.search(text)
+    user = _USER.search(text)
+    if role:
+        facts["role_arn"] = Fact(role.group(0), SOURCE)  # its name: `derived`, from the ARN used
+    elif assumed:
+        facts["role_name"] = Fact(assumed.group(2), SOURCE)
+    # The caller's account: an assumed-role session or a user is the one who authenticated.
+    if assumed:
+        facts["account_id"] = Fact(assumed.group(1), SOURCE)
+    elif user:
+        facts["account_id"] = Fact(user.group(1), SOURCE)
+    if user:
+        facts["iam_user"] = Fact(user.group(2), SOURCE)
+    for pattern in _BUCKET:
+        found = pattern.search(text)
+        if found:
+            facts["bucket"] = Fact(found.group(1), SOURCE)
+            break
+    return facts
+
+
+def derived(facts: dict[str, Fact]) -> dict[str, Fact]:
+    """What other facts imply: a role's name from the role ARN in use."""
+    out: dict[str, Fact] = {}
+    arn = facts.get("role_arn")
+    if arn is not None:
+        found = re.search(r":role/(?:[\w+=,.@-]+/)*([\w+=,.@-]+)$", arn.value.strip())
+        if found:
+            out["role_name"] = Fact(found.group(1), arn.source, arn.location)
+    return out

