@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from awsmedic.model import Candidate, Confidence, Diagnosis, Evidence, Status
+from awsmedic.model import Candidate, Confidence, Diagnosis, Evidence, Status, Step
 from awsmedic.output.render import Printer, make_console
 from awsmedic.repl.view import ReplPrinter
 from awsmedic.safety.redact import SecretBook
@@ -76,7 +76,13 @@ def _diagnosis() -> Diagnosis:
         confidence=Confidence.LIKELY,
         evidence=(f"evidence {HOSTILE}",),
         why=f"why {HOSTILE}",
-        steps=(f"Run `aws sts get-caller-identity --profile dev{HOSTILE}`", f"- {HOSTILE}"),
+        steps=(
+            Step(
+                f"Run `aws sts get-caller-identity --profile dev{HOSTILE}`",
+                (f"aws sts get-caller-identity --profile dev{HOSTILE}",),
+            ),
+            Step(f"- {HOSTILE}"),
+        ),
     )
 
 

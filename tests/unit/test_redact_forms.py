@@ -108,7 +108,9 @@ def test_generated_ordinary_assignments_are_left_alone(line: str) -> None:
 def test_the_shipped_knowledge_keeps_every_word() -> None:
     """Steps, explanations and questions go through the scrubber; none may lose a word."""
     knowledge = load_checked(knowledge_dirs({}))
-    texts = [t for c in knowledge.causes.values() for t in (c.title, c.why, *c.steps)]
+    texts = [
+        t for c in knowledge.causes.values() for t in (c.title, c.why, *(s.text for s in c.steps))
+    ]
     texts += [
         node.text
         for tree in knowledge.trees.values()
