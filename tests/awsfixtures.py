@@ -82,6 +82,10 @@ class MotoAws:
     def enforce(self) -> None:
         self.control("/moto-api/reset-auth", b"0")
 
+    def relax(self) -> None:
+        """Open auth again, keeping every user and key (to change the set-up mid-test)."""
+        self.control("/moto-api/reset-auth", b"inf")
+
     def create_user(self, name: str, policy: dict[str, Any] | None = None) -> Keys:
         """A user with one access key shaped like a real one (moto's may contain 0, 1, 8, 9)."""
         iam = self._client("iam")
@@ -90,6 +94,11 @@ class MotoAws:
             import json
 
             iam.put_user_policy(UserName=name, PolicyName="p", PolicyDocument=json.dumps(policy))
+        return self.create_key(name)
+
+    def create_key(self, name: str) -> Keys:
+        """Another access key for an existing user (auth must be open, as before enforce())."""
+        iam = self._client("iam")
         for _ in range(200):
             key = iam.create_access_key(UserName=name)["AccessKey"]
             if set(key["AccessKeyId"][4:]) <= REAL_KEY_ALPHABET:

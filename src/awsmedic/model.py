@@ -20,6 +20,14 @@ class Status(enum.StrEnum):
     ERROR = "error"
 
 
+class Unchecked(enum.StrEnum):
+    """Why a probe could not check anything: not a finding, and never evidence for a cause."""
+
+    OFFLINE = "offline"  # --offline: the network was not to be used
+    UNREACHABLE = "unreachable"  # AWS did not answer: no connection, a timeout, a proxy or TLS
+    BUDGET = "budget"  # the diagnosis' time budget ran out before the probe finished
+
+
 class Confidence(enum.StrEnum):
     CONFIRMED = "confirmed"
     LIKELY = "likely"
@@ -125,6 +133,9 @@ class Evidence:
     elapsed_ms: int = 0
     #: Lines this probe knows how to fix, each tied to one of its findings.
     edits: tuple[Edit, ...] = ()
+    #: Set when the probe could not check (no network, a timeout, out of time): the summary
+    #: then says what stopped it, and the evidence decides nothing.
+    unchecked: Unchecked | None = None
 
     def has(self, finding: str) -> bool:
         return finding in self.findings
@@ -233,6 +244,9 @@ class Branched(Event):
     node: str
     on: str
     to: str
+    #: The probe whose result chose the way (empty for a text node). A probe that already ran
+    #: for an earlier node decides this one without a new `Probed` event.
+    probe: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -254,6 +268,8 @@ class Concluded(Event):
     node: str
     diagnosis: Diagnosis
     candidates: tuple[Candidate, ...]
+    #: What the walk could not check, and why (one line per check; CONTRACT.md `offline`).
+    offline: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -263,6 +279,10 @@ class Stalled(Event):
     node: str
     reason: str
     candidates: tuple[Candidate, ...]
+    offline: tuple[str, ...] = ()
+    #: The most likely candidate as a diagnosis of possible confidence, so that its steps can
+    #: be shown beside the candidates.
+    guess: Diagnosis | None = None
 
 
 @dataclass(frozen=True, slots=True)

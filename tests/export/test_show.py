@@ -59,7 +59,7 @@ def test_show_prints_every_case_path_and_outcome(tmp_path: Path) -> None:
         "Cause: A leftover session token is sent with keys it does not belong to",
         "unset AWS_SESSION_TOKEN AWS_SECURITY_TOKEN",
         "Case 2",
-        "No single cause could be confirmed (question 'runs-where' is unanswered)",
+        "No single cause could be confirmed (a question was left unanswered)",
     ):
         assert expected in out, expected
     assert out.index("Case 2") > out.index("Cause: A leftover")
@@ -165,6 +165,8 @@ def as_version_1(doc: dict[str, Any]) -> dict[str, Any]:
         event.get("evidence", {}).pop("edits", None)
         if event["type"] == "concluded":
             event["diagnosis"]["steps"] = [s["text"] for s in event["diagnosis"]["steps"]]
+        if event.get("guess"):  # the best candidate's steps (issue 13), in version 1's shape
+            event["guess"]["steps"] = [s["text"] for s in event["guess"]["steps"]]
     return old
 
 

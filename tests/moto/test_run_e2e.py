@@ -114,7 +114,7 @@ def test_the_aws_cli_with_a_profile_written_with_the_wrong_header(
     assert run.stdout == plain.stdout == b""
     assert run.stderr.startswith(plain.stderr)
     said = run.stderr[len(plain.stderr) :].decode()
-    assert "profile-prefix-confusion" in said
+    assert "Cause: The profile section header has the wrong form for its file" in said
     assert "exited with status 255" in said
     assert "[dev]" in said  # the step names the profile the command used
     assert_no_secrets(keys, run.stderr)

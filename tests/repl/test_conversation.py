@@ -71,7 +71,7 @@ def test_a_multi_line_paste_is_diagnosed_explained_and_exported(
     assert "✗ Access key analysis:" in shown  # a probe's one-line result
     assert "Cause: A leftover session token" in shown
     assert "\n     unset AWS_SESSION_TOKEN AWS_SECURITY_TOKEN\n" in shown  # a copyable line
-    assert "Path through the invalid-client-token-id tree:" in shown  # /why
+    assert "Path through the decision tree for “AWS did not recognise" in shown  # /why
     [exported] = tmp_path.glob("awsmedic-stale-session-token-*.md")
     assert f"Saved the transcript (markdown, secrets redacted) to {exported.name}\n" in shown
     assert "stale-session-token" in exported.read_text()
@@ -125,7 +125,7 @@ def test_why_and_probes_explain_the_walk(start: Start, profile_keys: None) -> No
     keys = paste(NO_CREDENTIALS) + ENTER + "/why" + ENTER + "/probes" + ENTER + CTRL_D
     assert session.run(keys) == 0
     shown = session.shown
-    assert "Path through the no-credentials tree:" in shown
+    assert "Path through the decision tree for “No credentials found" in shown
     assert "1. check Credential chain: profile 'default'" in shown
     assert "→ (waiting for your answer)" in shown
     assert "Still possible:" in shown
@@ -240,7 +240,7 @@ def test_the_repl_asks_before_a_probe_that_needs_consent(
     session = start()
     assert session.run(paste(PASTE) + ENTER + "1" + "2" + "/back" + ENTER + "1" + CTRL_D) == 0
     shown = session.shown
-    assert shown.count("? May I run the check 'Check test.second' (test.second)?") == 2
+    assert shown.count("? May I run the check 'Check test.second'?") == 2
     assert "– Check test.second: skipped: not run without your consent" in shown
     assert probes.runs.count("test.second") == 1  # only after the yes
     assert concluded(session) == ["unknown", "key-deleted"]

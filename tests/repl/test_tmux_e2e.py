@@ -143,7 +143,8 @@ def test_paste_answer_export_quit_in_a_real_terminal(
     # Each of these is on the screen by now; wait_for says what the screen held if one is not.
     term.wait_for("Recognised: AWS did not recognise the credentials")
     term.wait_for("✗ Caller identity (sts:GetCallerIdentity): AWS refused the credentials")
-    term.wait_for("[key-deleted, likely]")
+    term.wait_for("Cause: The access key or its IAM user was deleted (likely)")
+    term.wait_for("In short: The access key or its IAM user was deleted (likely); first:")
     assert mask in screen  # the key id masked, never whole
     assert keys.access_key_id not in screen
     assert keys.secret_access_key not in screen

@@ -249,6 +249,20 @@ def test_consent_through_an_answerer_or_in_advance(
     assert outcome.diagnosis is not None and outcome.diagnosis.cause == "key-deleted"
 
 
+@pytest.mark.parametrize("needs", [Consent.EXPLICIT, Consent.INTERACTIVE])
+def test_consent_refused_in_advance_never_runs_the_probe(
+    consultation: Callable[..., Consultation], probes: Probes, needs: Consent
+) -> None:
+    """`--answer consent:<id>=no` (and /check reusing a "no") declines without asking."""
+    case = consultation(consent=needs)
+    case.recognise(PASTE, preset={"q1": "a", "consent:test.second": "no"})
+    outcome = case.run(lambda question: pytest.fail("nothing should be asked"))
+    assert "test.second" not in probes.runs
+    assert [e.summary for e in outcome.probes if e.probe == "test.second"] == [
+        "skipped: not run without your consent"
+    ]
+
+
 def test_the_budget_counts_waiting_not_thinking(
     consultation: Callable[..., Consultation], probes: Probes
 ) -> None:

@@ -9,7 +9,6 @@ from awsmedic.context import Context
 from awsmedic.safety.redact import SecretBook
 
 OK, PROBLEM = 0, 1
-PIPED_WIDTH = 120
 
 
 def check(ctx: Context, book: SecretBook, args: argparse.Namespace) -> int:
@@ -17,7 +16,7 @@ def check(ctx: Context, book: SecretBook, args: argparse.Namespace) -> int:
     from awsmedic.core.presets import checked
     from awsmedic.kb import knowledge_dirs, load_checked
     from awsmedic.output.checkview import show, to_json
-    from awsmedic.output.render import make_console
+    from awsmedic.output.render import make_console, piped_width
 
     knowledge = load_checked(knowledge_dirs(ctx.environ))
     report = Checker(ctx, knowledge, book, checked(knowledge, args.answer)).check(every=args.all)
@@ -25,8 +24,7 @@ def check(ctx: Context, book: SecretBook, args: argparse.Namespace) -> int:
         print(json.dumps(to_json(report, book), indent=2, ensure_ascii=False), file=ctx.stdout)
     else:
         tty = ctx.stdout.isatty()
-        console = make_console(
-            ctx.stdout, no_color=ctx.no_color or not tty, width=None if tty else PIPED_WIDTH
-        )
+        width = None if tty else piped_width(ctx.environ)  # COLUMNS, or a readable 120
+        console = make_console(ctx.stdout, no_color=ctx.no_color or not tty, width=width)
         show(report, console, book)
     return OK if report.ok else PROBLEM

@@ -16,11 +16,12 @@ from awsmedic.safety.redact import SecretBook
 from awsmedic.safety.safetext import printable
 
 if TYPE_CHECKING:
+    from rich.console import Console
+
     from awsmedic.core.consult import Outcome
     from awsmedic.core.transcript import Transcript
 
 OK, NO_MATCH, ERROR = 0, 1, 2
-PIPED_WIDTH = 120
 
 
 def _error_text(ctx: Context, args: argparse.Namespace) -> str:
@@ -184,24 +185,30 @@ def show(ctx: Context, book: SecretBook, args: argparse.Namespace) -> int:
     """Print a saved transcript: checked like any untrusted input, and scrubbed again."""
     from awsmedic.output.export.jsonread import load
     from awsmedic.output.export.terminal import show_transcript
-    from awsmedic.output.render import Printer, make_console
+    from awsmedic.output.render import Printer
 
     if args.redact_identity:
         mask_identity(ctx, book)
     transcript, skipped = load(Path(args.transcript))
-    console = make_console(ctx.stdout, no_color=ctx.no_color or not ctx.stdout.isatty())
-    show_transcript(Printer(console, book), transcript.redacted(book), skipped)
+    show_transcript(Printer(_console(ctx), book), transcript.redacted(book), skipped)
     return OK
 
 
-def _print_text(ctx: Context, book: SecretBook, outcome: Outcome) -> None:
-    from awsmedic.output.render import Printer, make_console
+def _console(ctx: Context) -> Console:
+    """The console for stdout. Piped output goes to logs, CI and tickets: no colour, no
+    trailing spaces, and lines as wide as COLUMNS says, or a readable 120 rather than 80."""
+    from awsmedic.output.render import make_console, piped_width
 
     tty = ctx.stdout.isatty()
-    # Piped output goes to logs, CI and tickets: no colour, and lines as long as they need to
-    # be (up to a readable 120) rather than cut at 80.
-    width = None if tty else PIPED_WIDTH
-    printer = Printer(make_console(ctx.stdout, no_color=ctx.no_color or not tty, width=width), book)
+    width = None if tty else piped_width(ctx.environ)
+    no_color = ctx.no_color or not tty
+    return make_console(ctx.stdout, no_color=no_color, width=width, environ=ctx.environ)
+
+
+def _print_text(ctx: Context, book: SecretBook, outcome: Outcome) -> None:
+    from awsmedic.output.render import Printer
+
+    printer = Printer(_console(ctx), book)
     if outcome.recognition.best is None:
         printer.no_match()
     else:

@@ -72,6 +72,10 @@ class Outcome:
     questions: list[tuple[Question, str | None]] = field(default_factory=list)
     probes: list[Evidence] = field(default_factory=list)
     stalled: str = ""
+    #: What could not be checked, and why (CONTRACT.md `offline`).
+    offline: tuple[str, ...] = ()
+    #: Without a diagnosis: the best candidate as one, for its steps.
+    guess: Diagnosis | None = None
 
 
 class Consultation:
@@ -150,6 +154,11 @@ class Consultation:
         ahead = engine.probes_ahead(self.state.tree, self.state.node)
         return self._runner.evidence(probe_id, self._abort, ahead)
 
+    def probe(self, probe_id: str) -> Evidence:
+        """One probe's result outside the walk (as /check re-runs the first path's probes):
+        the finished one if it ran, else it runs now, bounded like any other."""
+        return self._evidence(probe_id)
+
     def running(self) -> tuple[str, ...]:
         """Ids of the probes running right now (for a status line)."""
         return self._runner.running() if self._runner is not None else ()
@@ -202,9 +211,11 @@ class Consultation:
         elif isinstance(event, Concluded):
             outcome.diagnosis = event.diagnosis
             outcome.candidates = event.candidates
+            outcome.offline = event.offline
         elif isinstance(event, Stalled):
             outcome.candidates = event.candidates
             outcome.stalled = event.reason
+            outcome.offline, outcome.guess = event.offline, event.guess
 
     def run(self, answer: Answerer, first: engine.Command | None = None) -> Outcome:
         """Walk until a conclusion, or until a question stays unanswered."""
@@ -322,6 +333,7 @@ class Consultation:
         del outcome.questions[snapshot.questions :]
         del outcome.probes[snapshot.probes :]
         outcome.diagnosis, outcome.stalled, outcome.candidates = None, "", ()
+        outcome.offline, outcome.guess = (), None
         question = snapshot.question
         if question.id.startswith(CONSENT_PREFIX):
             self._consent.pop(question.id[len(CONSENT_PREFIX) :], None)
@@ -340,3 +352,5 @@ class Consultation:
         self.state, self.outcome, self._history, self.pending = None, None, [], None
         self._consent, self._runner = {}, None
         self._world = AwsWorld(self.ctx, self.book)
+
+

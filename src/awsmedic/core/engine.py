@@ -7,6 +7,7 @@ testable step by step and lets the REPL, `diagnose` and the tests drive it the s
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime
@@ -31,6 +32,7 @@ from awsmedic.model import (
     Candidate,
     Concluded,
     Confidence,
+    Diagnosis,
     Event,
     Evidence,
     Fact,
@@ -40,6 +42,10 @@ from awsmedic.model import (
     Status,
 )
 
+#: Text signals named after an error code: `code:InvalidClientTokenId` (core.match).
+CODE_SIGNAL_PREFIX = "code:"
+#: The longest quote of the paste an evidence line shows.
+SIGNAL_WORDS = 60
 CONFIDENCE_SCORE = {Confidence.CONFIRMED: 95, Confidence.LIKELY: 75, Confidence.POSSIBLE: 50}
 #: The probe that tells the installed AWS CLI's major version.
 CLI_PROBE = "cli.version"
@@ -145,21 +151,42 @@ def new_dialogue(
     )
 
 
-def _choose_probe(node: ProbeNode, evidence: Evidence) -> tuple[str, str] | None:
+def choose_probe(node: ProbeNode, evidence: Evidence) -> tuple[str, str] | None:
     """The branch a probe result takes, as (key, target); None when it cannot decide."""
     for key, target in node.next:
         if key in evidence.findings or key == evidence.status.value:
             return key, target
     if evidence.status in (Status.SKIPPED, Status.ERROR):
-        return None  # a probe that could not run says nothing about the default branch
+        # A probe that could not run says nothing about the default branch; but where every
+        # branch leads to the same node, what it would have said changes nothing: go on.
+        ways = {target for _, target in node.next}
+        return (evidence.status.value, ways.pop()) if len(ways) == 1 else None
     return DEFAULT, dict(node.next)[DEFAULT]
 
 
-def _choose_text(node: TextNode, signals: frozenset[str]) -> tuple[str, str]:
+def choose_text(node: TextNode, signals: frozenset[str]) -> tuple[str, str]:
+    """The branch a text node takes, as (signal or "default", target)."""
     for key, target in node.next:
         if key in signals:
             return key, target
     return DEFAULT, dict(node.next)[DEFAULT]
+
+
+def taken(state: Dialogue, node_id: str) -> tuple[str, str] | None:
+    """The branch the walk took (or will take) out of a node of its path: (key, target) for a
+    probe or text node (the finding, status or signal that chose it), (answer, target) for an
+    answered question; None where nothing has decided yet."""
+    node = state.tree.nodes[node_id]
+    if isinstance(node, ProbeNode):
+        evidence = state.evidence.get(node.probe)
+        return choose_probe(node, evidence) if evidence is not None else None
+    if isinstance(node, TextNode):
+        return choose_text(node, state.signals)
+    if isinstance(node, QuestionNode):
+        answer = state.answers.get(node.question)
+        target = node.target(answer) if answer is not None else None
+        return (answer, target) if answer is not None and target is not None else None
+    return None
 
 
 def _settled(node: QuestionNode, known: frozenset[str]) -> tuple[str, str] | None:
@@ -189,7 +216,7 @@ def advance(state: Dialogue, command: Command, now: datetime) -> tuple[Dialogue,
         state = replace(state, answers=answers, waiting=None)
     elif isinstance(command, Decline):
         state = replace(state, waiting=None)
-        return _stall(state, f"question '{command.question}' is unanswered", out)
+        return _stall(state, "a question was left unanswered", out)
     return _walk(state, out)
 
 
@@ -206,7 +233,7 @@ def _walk(state: Dialogue, out: list[Output]) -> tuple[Dialogue, list[Output]]:
                 return replace(state, waiting=need), out
             return _conclude(state, node, out)
         if isinstance(node, TextNode):
-            key, target = _choose_text(node, state.signals)
+            key, target = choose_text(node, state.signals)
             out.append(Branched(at, node.id, key, target))
             state = replace(state, node=target)
             continue
@@ -218,10 +245,10 @@ def _walk(state: Dialogue, out: list[Output]) -> tuple[Dialogue, list[Output]]:
                 need = NeedProbe(node.id, node.probe)
                 out.append(need)
                 return replace(state, waiting=need), out
-            choice = _choose_probe(node, evidence)
+            choice = choose_probe(node, evidence)
             if choice is None:
-                return _stall(state, f"{node.probe}: {evidence.summary}", out)
-            out.append(Branched(at, node.id, *choice))
+                return _stall(state, _undecided(node, evidence), out)
+            out.append(Branched(at, node.id, *choice, probe=node.probe))
             state = replace(state, node=choice[1])
             continue
         answer, how = _known_answer(state, node)
@@ -273,19 +300,45 @@ def situation(state: Dialogue, facts: Mapping[str, Fact]) -> Situation:
     )
 
 
-def _conclude(state: Dialogue, node: CauseNode, out: list[Output]) -> tuple[Dialogue, list[Output]]:
-    cause = state.knowledge.causes[node.cause]
+def _undecided(node: ProbeNode, evidence: Evidence) -> str:
+    """Why a probe node could not choose its way, for the user (no internal ids)."""
+    from awsmedic.core.unchecked import title
+
+    if evidence.unchecked is not None:
+        return f"the check “{title(node.probe)}” could not be made"
+    return f"the check “{title(node.probe)}” gave no usable answer: {evidence.summary}"
+
+
+def _diagnosis(state: Dialogue, cause_id: str, confidence: Confidence) -> Diagnosis:
+    cause = state.knowledge.causes[cause_id]
     facts = merge_facts(state.text_facts, state.evidence.values(), state.base_facts, state.text)
-    diagnosis = diagnose(
-        cause, node.confidence, evidence_lines(state), facts, situation(state, facts)
-    )
-    lead = Candidate(cause.id, cause.title, CONFIDENCE_SCORE[node.confidence])
-    out.append(Concluded(state.clock, node.id, diagnosis, (lead,)))
+    return diagnose(cause, confidence, evidence_lines(state), facts, situation(state, facts))
+
+
+def offline(state: Dialogue) -> tuple[str, ...]:
+    """What the walk's path could not check, and why (CONTRACT.md `offline`)."""
+    from awsmedic.core.unchecked import offline_lines
+
+    on_path = [
+        state.evidence[node.probe]
+        for node in (state.tree.nodes[node_id] for node_id in state.path)
+        if isinstance(node, ProbeNode) and node.probe in state.evidence
+    ]
+    return offline_lines(on_path)
+
+
+def _conclude(state: Dialogue, node: CauseNode, out: list[Output]) -> tuple[Dialogue, list[Output]]:
+    diagnosis = _diagnosis(state, node.cause, node.confidence)
+    lead = Candidate(diagnosis.cause, diagnosis.title, CONFIDENCE_SCORE[node.confidence])
+    out.append(Concluded(state.clock, node.id, diagnosis, (lead,), offline(state)))
     return replace(state, finished=True), out
 
 
 def _stall(state: Dialogue, reason: str, out: list[Output]) -> tuple[Dialogue, list[Output]]:
-    out.append(Stalled(state.clock, state.node, reason, candidates(state)))
+    ranked = candidates(state)
+    # The best guess comes with its steps: a user who skipped a question still gets a way on.
+    guess = _diagnosis(state, ranked[0].cause, Confidence.POSSIBLE) if ranked else None
+    out.append(Stalled(state.clock, state.node, reason, ranked, offline(state), guess))
     return replace(state, finished=True), out
 
 
@@ -296,16 +349,33 @@ def evidence_lines(state: Dialogue) -> list[str]:
         node = state.tree.nodes[node_id]
         if isinstance(node, ProbeNode) and node.probe in state.evidence:
             evidence = state.evidence[node.probe]
-            choice = _choose_probe(node, evidence)
-            if choice and choice[0] != DEFAULT:
+            choice = choose_probe(node, evidence)
+            # Only a finding is evidence: not a status, and never a check that could not run.
+            if choice and choice[0] in evidence.findings and evidence.unchecked is None:
                 lines.append(evidence.summary)
         elif isinstance(node, TextNode):
-            key, _ = _choose_text(node, state.signals)
+            key, _ = choose_text(node, state.signals)
             if key != DEFAULT:
-                lines.append(f"the error text shows {key.replace('code:', 'the code ')}")
+                lines.append(signal_line(state, key))
         elif isinstance(node, QuestionNode) and node.question in state.answers:
             lines.append(f"{node.text} → {state.answers[node.question]}")
     return list(dict.fromkeys(lines))
+
+
+def signal_line(state: Dialogue, signal: str) -> str:
+    """A text signal as evidence: the words of the paste that gave it, not its internal name."""
+    if signal.startswith(CODE_SIGNAL_PREFIX):
+        return f"the error code is {signal.removeprefix(CODE_SIGNAL_PREFIX)}"
+    for pattern in state.knowledge.signals.get(signal, ()):
+        try:
+            found = pattern.compile().search(state.text)
+        except re.error:  # kb check reports it; it never matched
+            continue
+        if found is not None:
+            words = " ".join(found.group(0).split())
+            words = words if len(words) <= SIGNAL_WORDS else words[: SIGNAL_WORDS - 1] + "…"
+            return f"the error text says “{words}”"
+    return "the error text matches a known pattern"
 
 
 def probes_ahead(tree: Tree, start: str) -> tuple[str, ...]:
@@ -340,10 +410,10 @@ def reachable_causes(state: Dialogue, start: str) -> set[str]:
         if isinstance(node, CauseNode):
             found.add(node.cause)
         elif isinstance(node, TextNode):
-            stack.append(_choose_text(node, state.signals)[1])
+            stack.append(choose_text(node, state.signals)[1])
         elif isinstance(node, ProbeNode):
             evidence = state.evidence.get(node.probe)
-            choice = _choose_probe(node, evidence) if evidence else None
+            choice = choose_probe(node, evidence) if evidence else None
             stack.extend([choice[1]] if choice else [t for _, t in node.next])
         else:
             answer = state.answers.get(node.question)

@@ -13,8 +13,8 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from awsmedic.core.workers import DaemonPool
-from awsmedic.model import Evidence, Question, Status
-from awsmedic.probes import ProbeInput, ProbeSpec, run_probe, spec
+from awsmedic.model import Evidence, Question, Status, Unchecked
+from awsmedic.probes import ProbeInput, ProbeSpec, not_checked, run_probe, spec
 
 #: Probes running at once: enough for a tree's probes, few enough to stay polite.
 POOL_SIZE = 4
@@ -34,7 +34,7 @@ def consent_question(spec: ProbeSpec) -> Question:
     why = f" {doc[0].strip()}" if doc else ""
     return Question(
         CONSENT_PREFIX + spec.id,
-        f"May I run the check '{spec.title}' ({spec.id})?{why} It only reads, changes nothing.",
+        f"May I run the check '{spec.title}'?{why} It only reads, changes nothing.",
         CONSENT_CHOICES,
     )
 
@@ -91,9 +91,8 @@ class ProbeRunner:
         if abort.done():
             raise Cancelled(probe_id)
         if not future.done():
-            return Evidence(
-                probe_id, Status.ERROR, f"gave up after the {budget:.0f} s diagnosis budget"
-            )
+            detail = f"the {budget:.0f} s diagnosis budget ran out"
+            return not_checked(probe_id, Unchecked.BUDGET, detail)
         return future.result()
 
     def running(self) -> tuple[str, ...]:

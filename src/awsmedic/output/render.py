@@ -4,11 +4,11 @@ from the user or this machine is printed as plain Text (markup off), after scrub
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Iterable, Mapping
-from typing import TYPE_CHECKING, Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO, cast
 
 from awsmedic.model import (
-    Answered,
     Candidate,
     Concluded,
     Diagnosis,
@@ -18,6 +18,7 @@ from awsmedic.model import (
     Recognition,
     Stalled,
     Status,
+    Step,
     WentBack,
 )
 from awsmedic.safety.redact import SecretBook
@@ -30,6 +31,12 @@ if TYPE_CHECKING:
     from awsmedic.core.consult import Outcome
 
 COMMAND_INDENT = "     "
+#: Code, inline and on its own line: magenta reads on dark and light themes alike (cyan and
+#: yellow vanish on white), and no background colour draws a box.
+CODE_STYLE = "bold magenta"
+#: Piped text without COLUMNS: lines as long as a log or a ticket reads well.
+PIPED_WIDTH = 120
+_TRAILING = re.compile(r" +(?=\r?\n)")
 
 
 def commands_in(step: str) -> list[str]:
@@ -39,6 +46,41 @@ def commands_in(step: str) -> list[str]:
 
     found = [" ".join(span.code.split()) for span in spans(step) if not span.fenced]
     return list(dict.fromkeys(found))
+
+
+def piped_width(environ: Mapping[str, str]) -> int:
+    """The width for text that goes to a pipe or a file: COLUMNS when it is set, else 120."""
+    columns = environ.get("COLUMNS", "")
+    return int(columns) if columns.isdigit() and int(columns) >= 20 else PIPED_WIDTH
+
+
+def _plain_code() -> str:
+    """Code blocks in the terminal's own colours, on its own background (rich's default theme
+    paints a dark box). rich's Markdown takes a theme by name: ours is registered once."""
+    from rich.style import Style
+    from rich.syntax import RICH_SYNTAX_THEMES
+
+    if PLAIN_CODE not in RICH_SYNTAX_THEMES:
+        from rich.syntax import ANSI_DARK
+
+        RICH_SYNTAX_THEMES[PLAIN_CODE] = dict.fromkeys(ANSI_DARK, Style())
+    return PLAIN_CODE
+
+
+PLAIN_CODE = "awsmedic-plain"
+
+
+def first_command(diagnosis: Diagnosis) -> str | None:
+    """The first command the steps ask to run (as printed, quoted for its shell), for the
+    one-line summary."""
+    from awsmedic.kb.commands import spans
+
+    for step in diagnosis.steps:
+        # A transcript of schema 1 kept only the step's Markdown: the commands it shows, then.
+        found = step.commands or tuple(" ".join(s.code.split()) for s in spans(step.text))
+        if found:
+            return found[0]
+    return None
 
 
 def probe_title(probe_id: str) -> str:
@@ -90,9 +132,16 @@ def make_console(
     """A console for `file`; `environ` (default: the process's) is what rich reads TERM,
     COLUMNS and the like from. It filters what it renders itself, so it writes to the stream
     under a `TerminalStream` (which would take its colours away)."""
+    from rich.theme import Theme
+
+    # Code without a background box: rich's default, black, shows as boxes on light themes.
+    theme = Theme({"markdown.code": CODE_STYLE, "markdown.code_block": "none"})
+    file = unfiltered(file)
+    terminal = force_terminal if force_terminal is not None else file.isatty()
     return _safe_console()(
         _environ=environ,
-        file=unfiltered(file),
+        file=file if terminal else cast(TextIO, TrimmedLines(file)),
+        theme=theme,
         no_color=no_color,
         color_system=None if no_color else "auto",
         highlight=False,
@@ -102,6 +151,35 @@ def make_console(
         force_terminal=force_terminal,
         soft_wrap=False,
     )
+
+
+class TrimmedLines:
+    """A text stream that drops the spaces at the end of each line (rich pads tables and
+    code blocks to their width): piped text has none, so logs and tickets stay clean.
+    Spaces are held back only until the next character shows they were not at a line end."""
+
+    def __init__(self, file: TextIO) -> None:
+        self._file = file
+        self._spaces = ""
+
+    def write(self, text: str) -> int:
+        if not text:
+            return 0
+        text = self._spaces + text
+        body = text.rstrip(" ")
+        self._spaces = text[len(body) :]
+        self._file.write(_TRAILING.sub("", body))
+        return len(text)
+
+    def flush(self) -> None:
+        self._file.flush()
+
+    def isatty(self) -> bool:
+        return False
+
+    @property
+    def encoding(self) -> str:
+        return getattr(self._file, "encoding", None) or "utf-8"
 
 
 class Printer:
@@ -120,17 +198,16 @@ class Printer:
     def _markdown(self, text: str) -> None:
         from rich.markdown import Markdown
 
-        self.console.print(Markdown(self.book.scrub(text), hyperlinks=False))
+        markdown = Markdown(self.book.scrub(text), hyperlinks=False, code_theme=_plain_code())
+        self.console.print(markdown)
 
     def event(self, event: Event) -> None:
         if isinstance(event, Matched):
             self.recognition(event.recognition)
-        elif isinstance(event, Answered) and event.how.startswith("settled:"):
-            self._text(f"  {event.question}: {event.answer} (settled by {event.how[8:]})", "dim")
         elif isinstance(event, Concluded):
-            self.diagnosis(event.diagnosis)
+            self.diagnosis(event.diagnosis, event.offline)
         elif isinstance(event, Stalled):
-            self.candidates(event.candidates, event.reason)
+            self.candidates(event.candidates, event.reason, event.offline, event.guess)
         elif isinstance(event, WentBack):
             self._text("  (went back one step)", "dim")
         elif hasattr(event, "evidence") and isinstance(event.evidence, Evidence):
@@ -152,7 +229,7 @@ class Printer:
         if best is None:
             return
         self._text(f"Recognised: {best.title}", "bold")
-        parts = [f"error family {best.tree}"]
+        parts = []
         if recognition.codes:
             parts.append(f"code {recognition.codes[0]}")
         parts.append(f"printed by {recognition.tool_title or 'an unknown tool'}")
@@ -162,17 +239,17 @@ class Printer:
 
     def evidence(self, evidence: Evidence) -> None:
         mark = STATUS_MARK[evidence.status]
-        line = f"{probe_title(evidence.probe)}: {evidence.summary}"
+        # A check that could not be made says so once, in the diagnosis's "Not checked".
+        said = "not checked" if evidence.unchecked is not None else evidence.summary
+        line = f"{probe_title(evidence.probe)}: {said}"
         self.hang(f"  {mark}", line, STATUS_STYLE[evidence.status])
 
-    def diagnosis(self, diagnosis: Diagnosis) -> None:
+    def diagnosis(self, diagnosis: Diagnosis, offline: tuple[str, ...] = ()) -> None:
         from rich.rule import Rule
 
         self.console.print()
         self.console.print(Rule(style="dim"))
-        self._text(
-            f"Cause: {diagnosis.title}  [{diagnosis.cause}, {diagnosis.confidence.value}]", "bold"
-        )
+        self._text(f"Cause: {diagnosis.title} ({diagnosis.confidence.value})", "bold")
         self.console.print()
         self._markdown(diagnosis.why)
         if diagnosis.evidence:
@@ -180,28 +257,78 @@ class Printer:
             self._text("Evidence:", "bold")
             for line in diagnosis.evidence:
                 self.hang("  •", line)
+        self.not_checked(offline)
         self.console.print()
         self._text("Steps:", "bold")
-        for number, step in enumerate(diagnosis.steps, 1):
+        self.steps(diagnosis.steps)
+        self.console.print()
+        self.summary(f"{diagnosis.title} ({diagnosis.confidence.value})", diagnosis)
+
+    def steps(self, steps: tuple[Step, ...]) -> None:
+        for number, step in enumerate(steps, 1):
             self._markdown(f"{number}. " + step.text.replace("\n", "\n   "))
             for command in commands_in(step.text):
                 self.command(command)
 
+    def not_checked(self, offline: tuple[str, ...]) -> None:
+        """What could not be checked, and why: once, grouped by reason, never as evidence."""
+        from awsmedic.core.unchecked import headlines, parts
+
+        if not offline:
+            return
+        self.console.print()
+        for headline in headlines(offline):
+            self._text(f"Not checked: {headline}", "bold")
+        for line in offline:
+            what, _, detail = parts(line)
+            self.hang("  –", f"{what}: {detail}" if detail else what, "dim")
+
+    def summary(self, what: str, diagnosis: Diagnosis | None) -> None:
+        """The case in one line: the cause, how sure, and the command to run first. Where the
+        line is too long, the command goes on its own line(s), whole, to copy."""
+        first = first_command(diagnosis) if diagnosis is not None else None
+        if first is None:
+            self._text(f"In short: {what}" + ("; see step 1" if diagnosis else ""), "bold")
+        elif len(f"In short: {what}; first: {first}") <= self.console.width:
+            self._text(f"In short: {what}; first: {first}", "bold")
+        else:
+            self._text(f"In short: {what}; first:", "bold")
+            self.command(first)
+
     def command(self, command: str) -> None:
-        """A command on a line of its own, never wrapped by us, so it copies whole."""
+        """A command on lines of its own, broken only between words (with the shell's line
+        continuation), so it copies whole and runs as printed."""
         from rich.text import Text
 
-        text = Text(COMMAND_INDENT + self.book.scrub(command), style="bold cyan")
-        self.console.print(text, soft_wrap=True)
+        from awsmedic.output.fold import fold
 
-    def candidates(self, candidates: tuple[Candidate, ...], reason: str) -> None:
+        room = max(20, self.console.width - len(COMMAND_INDENT))
+        for line in fold(self.book.scrub(command), room):
+            self.console.print(Text(COMMAND_INDENT + line, style=CODE_STYLE), soft_wrap=True)
+
+    def candidates(
+        self,
+        candidates: tuple[Candidate, ...],
+        reason: str,
+        offline: tuple[str, ...] = (),
+        guess: Diagnosis | None = None,
+    ) -> None:
         self.console.print()
         if not candidates:
             self._text(f"No cause could be singled out ({reason}).", "bold")
+            self.not_checked(offline)
             return
         self._text(f"No single cause could be confirmed ({reason}). Most likely:", "bold")
         for candidate in candidates[:6]:
-            self._text(f"  {candidate.score:3d}%  {candidate.title} [{candidate.cause}]")
+            self._text(f"  {candidate.score:3d}%  {candidate.title}")
+        self.not_checked(offline)
+        if guess is not None:
+            self.console.print()
+            self._text(f"Steps for the most likely, {guess.title}:", "bold")
+            self.steps(guess.steps)
+        self.console.print()
+        best = candidates[0]
+        self.summary(f"no single cause; most likely: {best.title} ({best.score}%)", guess)
 
     def no_match(self) -> None:
         self._text(
@@ -217,6 +344,7 @@ class Printer:
         for question, answer in outcome.questions:
             self._text(f"  ? {question.text} → {answer or '(unanswered)'}")
         if outcome.diagnosis is not None:
-            self.diagnosis(outcome.diagnosis)
+            self.diagnosis(outcome.diagnosis, outcome.offline)
         else:
-            self.candidates(outcome.candidates, outcome.stalled or "not enough evidence")
+            reason = outcome.stalled or "not enough evidence"
+            self.candidates(outcome.candidates, reason, outcome.offline, outcome.guess)

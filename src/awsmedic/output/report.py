@@ -45,8 +45,7 @@ def to_contract(outcome: Outcome) -> dict[str, Any]:
             for e in outcome.probes
         ],
         "steps": [step_object(s) for s in diagnosis.steps] if diagnosis else [],
-        # What could not be checked, and why: filled by the "could not check" state (issue 13).
-        "offline": [],
+        "offline": list(outcome.offline),
     }
 
 
@@ -86,6 +85,14 @@ def to_markdown(outcome: Outcome) -> str:
         if outcome.stalled:
             lines.append(f"No single cause could be confirmed: {outcome.stalled}.\n")
         lines.extend(f"- `{c.cause}` {c.title} ({c.score}%)" for c in outcome.candidates)
+        lines.append("")
+        if outcome.guess is not None:
+            lines.append(f"### Steps for the most likely: {outcome.guess.title}\n")
+            lines.extend(_numbered(tuple(s.text for s in outcome.guess.steps)))
+            lines.append("")
+    if outcome.offline:
+        lines.append("## Not checked\n")
+        lines.extend(f"- {_inline(line)}" for line in outcome.offline)
         lines.append("")
     if outcome.probes:
         lines.append("## Checks\n")

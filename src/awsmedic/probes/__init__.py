@@ -17,7 +17,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 
 from awsmedic.context import Context
-from awsmedic.model import Evidence, Recognition, Status
+from awsmedic.model import Evidence, Fact, Recognition, Secret, Status, Unchecked
 from awsmedic.probes.world import AwsWorld
 
 log = logging.getLogger(__name__)
@@ -173,11 +173,43 @@ def edit_findings() -> frozenset[str]:
     return frozenset(finding for spec in registry().values() for finding in spec.edits)
 
 
+#: What stopped a check, as the user reads it after "not checked: ".
+UNCHECKED_WHY = {
+    Unchecked.OFFLINE: "--offline (this check uses the network)",
+    Unchecked.UNREACHABLE: "AWS could not be reached from here",
+    Unchecked.BUDGET: "out of time",
+}
+
+
+def not_checked(
+    probe_id: str,
+    why: Unchecked,
+    detail: str = "",
+    findings: tuple[str, ...] = (),
+    facts: Mapping[str, Fact] | None = None,
+    details: tuple[str, ...] = (),
+    secrets: tuple[Secret, ...] = (),
+) -> Evidence:
+    """Evidence of a check that could not be made: skipped, and never a finding about the
+    credentials (a timeout says nothing about a key). `detail` names what failed."""
+    summary = f"not checked: {UNCHECKED_WHY[why]}" + (f" ({detail})" if detail else "")
+    return Evidence(
+        probe_id,
+        Status.SKIPPED,
+        summary,
+        findings,
+        dict(facts or {}),
+        details,
+        secrets,
+        unchecked=why,
+    )
+
+
 def run_probe(spec: ProbeSpec, probe_input: ProbeInput) -> Evidence:
     """Run one probe; whatever happens, return Evidence (a broken probe is status=error)."""
     ctx = probe_input.ctx
     if spec.network and ctx.offline:
-        return Evidence(spec.id, Status.SKIPPED, "skipped: --offline (this probe uses the network)")
+        return not_checked(spec.id, Unchecked.OFFLINE)
     started = time.monotonic()
     try:
         evidence = spec.function(probe_input)

@@ -13,9 +13,10 @@ from email.utils import parsedate_to_datetime
 from typing import Any
 
 from awsmedic.aws import hostenv, skew
-from awsmedic.model import Evidence, Fact, Status
-from awsmedic.probes import ProbeInput, probe
+from awsmedic.model import Evidence, Fact, Status, Unchecked
+from awsmedic.probes import ProbeInput, not_checked, probe
 from awsmedic.probes.chainwalk import profile_selection
+from awsmedic.probes.sts import UNREACHABLE, classify
 
 HOST_FINDINGS = ("host-wsl", "host-docker-desktop", "host-container", "host-vm")
 _HOST_FINDING = {
@@ -109,6 +110,7 @@ class _Reading:
     offset: float  # local minus AWS, seconds
     rtt: float
     error: str = ""
+    unreached: bool = False  # AWS never answered (a connection error, a timeout)
 
 
 def _read_date(run: ProbeInput, region: str | None) -> _Reading:
@@ -123,11 +125,12 @@ def _read_date(run: ProbeInput, region: str | None) -> _Reading:
     # before-parse sees the raw answer even when it is not parseable (an emulator's 500).
     client.meta.events.register("before-parse.sts.GetCallerIdentity", capture)
     sent = run.ctx.now()
-    error = ""
+    error, unreached = "", False
     try:
         client.get_caller_identity()
     except Exception as exc:  # an unsigned call is refused: only the Date header matters
-        error = f"{type(exc).__name__}: {exc}"
+        finding, error = classify(exc)
+        unreached = finding in UNREACHABLE
     received = seen.get("at") or run.ctx.now()
     rtt = (received - sent).total_seconds()
     try:
@@ -135,7 +138,7 @@ def _read_date(run: ProbeInput, region: str | None) -> _Reading:
     except (TypeError, ValueError):
         server = None
     if server is None:
-        return _Reading(client.meta.endpoint_url, None, 0.0, rtt, error)
+        return _Reading(client.meta.endpoint_url, None, 0.0, rtt, error, unreached)
     if server.tzinfo is None:  # "-0000" instead of "GMT": still UTC (RFC 5322)
         server = server.replace(tzinfo=UTC)
     # Date has one-second resolution and is truncated: AWS's time was half a second later.
@@ -164,6 +167,9 @@ def clock_skew(run: ProbeInput) -> Evidence:
     """Compare the local UTC clock with the Date header of the STS endpoint botocore would use."""
     region = run.ctx.region or run.world.config_variable("region")
     reading = _read_date(run, region)
+    if reading.server is None and reading.unreached:
+        detail = f"{reading.endpoint}: {reading.error}"
+        return not_checked("clock.skew", Unchecked.UNREACHABLE, detail, ("no-date-header",))
     if reading.server is None:
         why = f" ({reading.error})" if reading.error else ""
         return Evidence(

@@ -13,10 +13,10 @@ from dataclasses import replace
 from typing import Any
 
 from awsmedic.aws import denial
-from awsmedic.model import Evidence, Fact, Status
-from awsmedic.probes import Consent, ProbeInput, probe
+from awsmedic.model import Evidence, Fact, Status, Unchecked
+from awsmedic.probes import Consent, ProbeInput, not_checked, probe
 from awsmedic.probes.chainwalk import profile_selection
-from awsmedic.probes.sts import classify
+from awsmedic.probes.sts import UNREACHABLE, classify
 
 _KIND_FINDINGS = tuple(
     f"{mode}-deny-{code}"
@@ -220,6 +220,8 @@ def _decode(run: ProbeInput, encoded: str) -> dict[str, Any] | Evidence:
         return dict(json.loads(answer["DecodedMessage"]))
     except Exception as exc:
         finding, description = classify(exc)
+    if finding in UNREACHABLE:
+        return not_checked("denial.decode", Unchecked.UNREACHABLE, description)
     if finding == "rejected-access-denied":
         why = (
             f"this identity may not decode it (needs sts:DecodeAuthorizationMessage): {description}"

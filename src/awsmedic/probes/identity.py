@@ -14,9 +14,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from awsmedic.aws import denial, keyids
-from awsmedic.model import Evidence, Fact, Secret, SecretKind, Status
-from awsmedic.probes import ProbeInput, probe
-from awsmedic.probes.sts import classify
+from awsmedic.model import Evidence, Fact, Secret, SecretKind, Status, Unchecked
+from awsmedic.probes import ProbeInput, not_checked, probe
+from awsmedic.probes.sts import UNREACHABLE, classify
 
 _ACCOUNT = re.compile(r"^arn:aws[\w-]*:[^:]*:[^:]*:(\d{12}):")
 _WORRYING = frozenset(
@@ -44,6 +44,7 @@ class Who:
     caller_error: str = ""
     source: str = ""
     source_error: str = ""
+    unreached: str = ""  # why AWS could not be asked (a connection error, a timeout)
     steps: list[tuple[str, str]] = field(default_factory=list)  # (finding or "", line)
     secrets: list[Secret] = field(default_factory=list)
 
@@ -83,13 +84,19 @@ def same_identity(first: str, second: str) -> bool:
     return accounts_agree and name1 == name2
 
 
-def _sts_arn(run: ProbeInput, creds: Any) -> tuple[str, str]:
+def _sts_arn(run: ProbeInput, creds: Any, who: Who) -> tuple[str, str]:
+    """The ARN, or why there is none; a call AWS never answered is noted in `who.unreached`
+    and gives neither (it is not a refusal)."""
     try:
         region = run.ctx.region or run.world.session().get_config_variable("region")
         client = run.world.client("sts", region, creds)
         return str(client.get_caller_identity()["Arn"]), ""
     except Exception as exc:
-        return "", classify(exc)[1]
+        finding, description = classify(exc)
+        if finding in UNREACHABLE:
+            who.unreached = description
+            return "", ""
+        return "", description
 
 
 def _ask_aws(run: ProbeInput, who: Who) -> None:
@@ -99,17 +106,17 @@ def _ask_aws(run: ProbeInput, who: Who) -> None:
     creds = (keys.access_key, keys.secret_key, keys.token) if keys else None
     if winner == "assume-role":
         if creds is not None:
-            who.source, who.source_error = _sts_arn(run, creds)
+            who.source, who.source_error = _sts_arn(run, creds, who)
             if who.source_error:
                 who.add("source-rejected", f"the source credentials fail: {who.source_error}")
-            else:
+            elif who.source:
                 who.add("source-identity-ok", f"the source credentials work: {who.source}")
         profiles = configured_profiles(run)
         if any("mfa_serial" in profiles.get(hop.profile, {}) for hop in report.role_hops):
             who.add("", "not assuming the role here: it would ask for an MFA code")
             return
         creds = None  # let botocore assume the role, as the failing command did
-    who.caller, who.caller_error = _sts_arn(run, creds)
+    who.caller, who.caller_error = _sts_arn(run, creds, who)
     if who.caller_error:
         who.add("caller-rejected", f"GetCallerIdentity for this profile fails: {who.caller_error}")
 
@@ -217,15 +224,26 @@ def compare_identity(run: ProbeInput) -> Evidence:
         )
         who.add("", f"other identities configured here: {listed}")
     problem = [line for finding, line in who.steps if finding in _WORRYING]
+    if who.unreached and not who.findings:
+        secrets = (*run.world.chain().secrets(), *who.secrets)
+        return not_checked(
+            "identity.compare", Unchecked.UNREACHABLE, who.unreached, (), None, _lines(who), secrets
+        )
+    if who.unreached:
+        who.add("", f"AWS could not be reached from here: {who.unreached}")
     return Evidence(
         "identity.compare",
         Status.PROBLEM if problem else Status.OK,
         problem[0] if problem else _summary(who),
         who.findings,
         _facts(run, who, said),
-        tuple(line for _, line in who.steps),
+        _lines(who),
         (*run.world.chain().secrets(), *who.secrets),
     )
+
+
+def _lines(who: Who) -> tuple[str, ...]:
+    return tuple(line for _, line in who.steps)
 
 
 def _facts(run: ProbeInput, who: Who, said: denial.Denial) -> dict[str, Fact]:

@@ -7,8 +7,8 @@ cause. This uses another profile's keys, so it is never prefetched and runs only
 
 from __future__ import annotations
 
-from awsmedic.model import Evidence, Status
-from awsmedic.probes import Consent, ProbeInput, probe
+from awsmedic.model import Evidence, Status, Unchecked
+from awsmedic.probes import Consent, ProbeInput, not_checked, probe
 from awsmedic.probes.chainwalk import ChainReport
 from awsmedic.probes.keysource import profile_static_keys
 from awsmedic.probes.partition import failing_region
@@ -57,6 +57,9 @@ def intended_identity(run: ProbeInput) -> Evidence:
     region = failing_region(run, report)
     answer = ask(run, creds, region.name if region else None)
     secrets = tuple(part for part in creds if part is not None)
+    if answer.unreached:
+        detail = f"the keys of {label}: {answer.description}"
+        return not_checked("sts.intended-identity", Unchecked.UNREACHABLE, detail, secrets=secrets)
     if answer.ok:
         return Evidence(
             "sts.intended-identity",

@@ -20,11 +20,13 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from awsmedic.aws import keyids
+from awsmedic.aws.ages import ago
 from awsmedic.aws.regions import HOME_REGION, partition_of
-from awsmedic.model import Evidence, Fact, Secret, SecretKind, Status
-from awsmedic.probes import Consent, ProbeInput, probe
+from awsmedic.model import Evidence, Fact, Secret, SecretKind, Status, Unchecked
+from awsmedic.probes import Consent, ProbeInput, not_checked, probe
 from awsmedic.probes.keysource import profile_static_keys
 from awsmedic.probes.partition import failing_region
+from awsmedic.probes.sts import UNREACHABLE, classify
 from awsmedic.probes.stsregions import ask
 from awsmedic.probes.world import Creds
 
@@ -138,9 +140,7 @@ def _verdict(
         age = run.ctx.now() - record.created
         if age < RECENT:
             findings.append("key-created-recently")
-            text += f", created {max(0, int(age.total_seconds()))} seconds ago"
-        else:
-            text += f", created {record.created:%Y-%m-%d}"
+        text += f", created {ago(record.created, run.ctx.now())}"
     return findings, text
 
 
@@ -178,11 +178,16 @@ def key_status(run: ProbeInput) -> Evidence:
     home = HOME_REGION.get((partition_of(region.name) if region else None) or "aws", "us-east-1")
     notes: list[str] = []
     secrets: list[Secret] = []
+    unreached = ""  # why AWS could not be asked, when it could not
     for count, (name, creds) in enumerate(_helpers(run, key_id)):
         if count >= MAX_HELPERS:
             break
         secrets += [part for part in creds if part is not None]
         who = ask(run, creds, home)
+        if who.unreached:
+            unreached = who.description
+            notes.append(f"profile '{name}' could not ask AWS: {who.description}")
+            continue
         if not who.ok:
             notes.append(f"profile '{name}' does not authenticate: {who.description}")
             continue
@@ -193,6 +198,11 @@ def key_status(run: ProbeInput) -> Evidence:
         try:
             record, seen = _lookup(run.world.client("iam", home, creds), key_id)
         except Exception as exc:
+            finding, description = classify(exc)
+            if finding in UNREACHABLE:
+                unreached = run.world.book.scrub(description)
+                notes.append(f"profile '{name}' could not reach IAM: {unreached}")
+                continue
             notes.append(f"profile '{name}' cannot read IAM: {run.world.book.scrub(str(exc))}")
             continue
         findings, summary = _verdict(run, key_id, account, record, seen)
@@ -212,6 +222,16 @@ def key_status(run: ProbeInput) -> Evidence:
             tuple(secrets),
         )
     unreadable = any("cannot read IAM" in note for note in notes)
+    if unreached and not unreadable:
+        return not_checked(
+            "iam.key-status",
+            Unchecked.UNREACHABLE,
+            unreached,
+            (),
+            None,
+            tuple(notes),
+            tuple(secrets),
+        )
     return Evidence(
         "iam.key-status",
         Status.PROBLEM if unreadable else Status.SKIPPED,

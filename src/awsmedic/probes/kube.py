@@ -16,9 +16,9 @@ from typing import Any
 
 from awsmedic.aws import denial, kubeconfig, sharedfiles
 from awsmedic.context import Context
-from awsmedic.model import Evidence, Fact, Secret, SecretKind, Status
-from awsmedic.probes import ProbeInput, probe
-from awsmedic.probes.sts import classify
+from awsmedic.model import Evidence, Fact, Secret, SecretKind, Status, Unchecked
+from awsmedic.probes import ProbeInput, not_checked, probe
+from awsmedic.probes.sts import UNREACHABLE, classify
 from awsmedic.probes.world import AwsWorld
 
 #: The session name `aws eks get-token --role-arn` gives the role session (awscli's get_token).
@@ -241,6 +241,10 @@ def kube_identity(run: ProbeInput) -> Evidence:
     facts = {"profile": Fact(who.profile, who.profile_source)}
     asked = _Asked()
     answer = _ask(run, who, asked)
+    if answer is None and asked.unreached:
+        return not_checked(
+            "kube.identity", Unchecked.UNREACHABLE, asked.unreached, (), facts, (), asked.secrets
+        )
     if answer is None:
         return Evidence(
             "kube.identity", Status.PROBLEM, asked.why, (asked.finding,), facts, (), asked.secrets
@@ -272,6 +276,7 @@ class _Asked:
     finding: str = ""
     why: str = ""
     secrets: tuple[Secret, ...] = ()
+    unreached: str = ""  # AWS never answered (no connection, a timeout): nothing was checked
 
 
 def _ask(run: ProbeInput, who: Signer, asked: _Asked) -> dict[str, Any] | None:
@@ -290,6 +295,9 @@ def _ask(run: ProbeInput, who: Signer, asked: _Asked) -> dict[str, Any] | None:
         return dict(sts.get_caller_identity())
     except Exception as exc:
         finding, description = classify(exc)
+    if finding in UNREACHABLE:
+        asked.unreached = description
+        return None
     refused = f"STS refuses the credentials of profile '{who.profile}': {description}"
     asked.finding, asked.why = {
         "rejected-expired-token": ("kube-identity-expired", refused),
@@ -311,8 +319,12 @@ def _assume(sts: Any, who: Signer, asked: _Asked) -> dict[str, str] | None:
     try:
         answer = sts.assume_role(RoleArn=who.role, RoleSessionName=ROLE_SESSION_NAME)
     except Exception as exc:
+        finding, description = classify(exc)
+        if finding in UNREACHABLE:
+            asked.unreached = description
+            return None
         asked.finding = "kube-identity-role-refused"
-        asked.why = f"assuming {who.role} with profile '{who.profile}' failed: {classify(exc)[1]}"
+        asked.why = f"assuming {who.role} with profile '{who.profile}' failed: {description}"
         return None
     keys = answer["Credentials"]
     asked.secrets = (

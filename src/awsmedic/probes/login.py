@@ -15,6 +15,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from awsmedic.aws import bounded, sharedfiles
+from awsmedic.aws.ages import ago
 from awsmedic.context import Context
 from awsmedic.model import Evidence, Fact, Secret, SecretKind, Status
 from awsmedic.probes import ProbeInput, probe
@@ -63,13 +64,13 @@ def _state(path: Path, token: dict[str, object], now: datetime) -> tuple[str, st
         return "login-cache-invalid", f"the cached session lacks {', '.join(missing)}"
     written = datetime.fromtimestamp(path.stat().st_mtime, UTC)
     age = now - written
-    hours = int(age.total_seconds() // 3600)
     if age > SESSION_LIFETIME:
         return (
             "login-session-ended",
-            f"the cache was last renewed {hours} h ago, longer than a login session lasts (12 h)",
+            f"the cache was last renewed {ago(written, now)}, longer than a login session lasts"
+            " (12 h)",
         )
-    return "login-cache-recent", f"the cache was renewed {hours} h ago"
+    return "login-cache-recent", f"the cache was renewed {ago(written, now)}"
 
 
 @probe(

@@ -9,9 +9,9 @@ identity profile or AWS_WEB_IDENTITY_TOKEN_FILE), with the bounded, scrubbed ses
 
 from __future__ import annotations
 
-from awsmedic.model import Evidence, Fact, Status
-from awsmedic.probes import Consent, ProbeInput, probe
-from awsmedic.probes.sts import classify
+from awsmedic.model import Evidence, Fact, Status, Unchecked
+from awsmedic.probes import Consent, ProbeInput, not_checked, probe
+from awsmedic.probes.sts import UNREACHABLE, classify
 
 _ROLE_METHODS = ("assume-role", "assume-role-with-web-identity")
 
@@ -39,7 +39,9 @@ def assume_role(run: ProbeInput) -> Evidence:
     try:
         answer = client.get_caller_identity()
     except Exception as exc:
-        _, description = classify(exc)
+        finding, description = classify(exc)
+        if finding in UNREACHABLE:  # AWS never answered: nothing is known of the role
+            return not_checked("role.assume", Unchecked.UNREACHABLE, description)
         return Evidence(
             "role.assume",
             Status.PROBLEM,

@@ -17,9 +17,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from awsmedic.aws import denial
-from awsmedic.model import Evidence, Fact, Status
-from awsmedic.probes import Consent, ProbeInput, probe
-from awsmedic.probes.sts import classify
+from awsmedic.model import Evidence, Fact, Status, Unchecked
+from awsmedic.probes import Consent, ProbeInput, not_checked, probe
+from awsmedic.probes.sts import UNREACHABLE, classify
 
 _S3_URL = re.compile(r"\bs3://([a-z0-9][a-z0-9.-]{1,61}[a-z0-9])(?:/([^\s'\"`]*))?")
 #: S3 actions on a bucket (the rest act on objects): the resource ARN differs.
@@ -89,7 +89,10 @@ def _caller(run: ProbeInput, region: str | None) -> str | Evidence:
     try:
         answer = run.world.client("sts", region).get_caller_identity()
     except Exception as exc:
-        return _skip(f"the credentials do not authenticate ({classify(exc)[1]})")
+        finding, description = classify(exc)
+        if finding in UNREACHABLE:
+            return not_checked("iam.simulate", Unchecked.UNREACHABLE, description)
+        return _skip(f"the credentials do not authenticate ({description})")
     return str(answer.get("Arn", ""))
 
 
@@ -123,6 +126,8 @@ def _run(
         except Exception as exc:
             failure = exc
     finding, description = classify(failure)
+    if finding in UNREACHABLE:
+        return not_checked("iam.simulate", Unchecked.UNREACHABLE, description)
     if finding == "rejected-access-denied":
         why = (
             "this identity may not use the policy simulator (iam:SimulatePrincipalPolicy):"

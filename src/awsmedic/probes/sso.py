@@ -16,6 +16,7 @@ from datetime import datetime
 from pathlib import Path
 
 from awsmedic.aws import bounded, sharedfiles
+from awsmedic.aws.ages import ago
 from awsmedic.aws.sharedfiles import AwsFiles
 from awsmedic.context import Context
 from awsmedic.model import Evidence, Fact, Secret, Status
@@ -127,12 +128,6 @@ def parse_time(text: object) -> datetime | None:
     return moment if moment.tzinfo is not None else None
 
 
-def _ago(now: datetime, then: datetime) -> str:
-    minutes = int(abs((now - then).total_seconds()) // 60)
-    amount = f"{minutes // 60} h {minutes % 60} min" if minutes >= 60 else f"{minutes} min"
-    return f"{amount} ago" if then <= now else f"in {amount}"
-
-
 def token_state(token: dict[str, object], config: SsoConfig, now: datetime) -> tuple[str, str]:
     """(finding, sentence) on a cached token; never its values."""
     if "accessToken" not in token or "expiresAt" not in token:
@@ -143,9 +138,10 @@ def token_state(token: dict[str, object], config: SsoConfig, now: datetime) -> t
     if expires > now:
         return (
             "sso-token-valid",
-            f"the cached token is valid until {expires:%Y-%m-%d %H:%M} UTC ({_ago(now, expires)})",
+            f"the cached token is valid until {expires:%Y-%m-%d %H:%M} UTC"
+            f" ({ago(expires, now, dated=False)})",
         )
-    expired = f"the cached token expired {_ago(now, expires)}"
+    expired = f"the cached token expired {ago(expires, now)}"
     if config.session is None:
         return (
             "sso-token-expired",

@@ -9,8 +9,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from awsmedic.model import Evidence, Fact, Status
-from awsmedic.probes import ProbeInput, probe
+from awsmedic.model import Evidence, Fact, Status, Unchecked
+from awsmedic.probes import ProbeInput, not_checked, probe
 
 #: Error codes AWS answers with when it refuses credentials; each becomes `rejected-<kebab>`.
 REJECTION_CODES = (
@@ -50,6 +50,10 @@ _CLIENT_SIDE = {
     "InvalidRegionError": "invalid-region",
     "HTTPClientError": "http-client-error",
 }
+
+
+#: Findings of a call that never got an answer from AWS: nothing was checked (issue 13).
+UNREACHABLE = frozenset({"endpoint-unreachable", "timeout", "proxy-error", "tls-error"})
 
 
 def kebab(code: str) -> str:
@@ -125,6 +129,12 @@ def caller_identity(run: ProbeInput) -> Evidence:
     if answer is None:
         assert failure is not None
         finding, description = classify(failure)
+        details = (f"endpoint: {endpoint.value}", f"region: {region or '(none: global endpoint)'}")
+        if finding in UNREACHABLE:
+            facts = {"sts_endpoint": endpoint}
+            return not_checked(
+                "sts.identity", Unchecked.UNREACHABLE, description, (finding,), facts, details
+            )
         return Evidence(
             "sts.identity",
             Status.PROBLEM,
@@ -133,7 +143,7 @@ def caller_identity(run: ProbeInput) -> Evidence:
             else description,
             (finding,),
             {"sts_endpoint": endpoint},
-            (f"endpoint: {endpoint.value}", f"region: {region or '(none: global endpoint)'}"),
+            details,
         )
     facts = {
         "account_id": Fact(answer["Account"], "sts:GetCallerIdentity"),

@@ -13,11 +13,11 @@ import contextlib
 from dataclasses import dataclass, field
 
 from awsmedic.aws.regions import HOME_REGION, partition_of
-from awsmedic.model import Evidence, Fact, Secret, SecretKind, Status
-from awsmedic.probes import ProbeInput, probe
+from awsmedic.model import Evidence, Fact, Secret, SecretKind, Status, Unchecked
+from awsmedic.probes import ProbeInput, not_checked, probe
 from awsmedic.probes.chainwalk import ChainReport
 from awsmedic.probes.partition import failing_region
-from awsmedic.probes.sts import classify
+from awsmedic.probes.sts import UNREACHABLE, classify
 from awsmedic.probes.world import Creds
 
 #: Codes that mean "AWS does not know these credentials here" (causes.md section 1).
@@ -52,6 +52,11 @@ class Answer:
     @property
     def unknown_key(self) -> bool:
         return self.finding in UNKNOWN_KEY
+
+    @property
+    def unreached(self) -> bool:
+        """AWS never answered: the call says nothing about the credentials."""
+        return self.finding in UNREACHABLE
 
 
 def ask(run: ProbeInput, creds: Creds, region: str | None) -> Answer:
@@ -118,6 +123,8 @@ def _walk_regions(
         return [first.finding], [first]
     findings = ["rejected-in-failing-region"]
     second = first if failing == home else ask(run, creds, home)
+    if second.unreached:  # refused where it failed; whether it works elsewhere is unknown
+        return findings, [first, second]
     if second.ok and failing is None:
         return [*findings, "works-in-default-region"], [first, second]
     if second.ok and failing is not None:
@@ -190,6 +197,17 @@ def identity_regions(run: ProbeInput) -> Evidence:
     region = failing_region(run, report)
     failing = region.name if region else None
     findings, answers = _walk_regions(run, creds, failing)
+    if answers[0].unreached:
+        where = answers[0].region or "the global endpoint"
+        secrets = tuple(part for part in creds if part is not None)
+        detail = f"{where}: {answers[0].description}"
+        return not_checked(
+            "sts.identity-regions",
+            Unchecked.UNREACHABLE,
+            detail,
+            (answers[0].finding,),
+            secrets=secrets,
+        )
     if any(answer.ok and _session_user(answer, creds) for answer in answers):
         findings.append("session-credentials-of-user")
     details = tuple(_describe(answer) for answer in answers)

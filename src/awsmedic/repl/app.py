@@ -190,6 +190,8 @@ class Repl:
             self.case.why()
         elif name == "/back":
             self.case.back()
+        elif name == "/check":
+            self.case.check()
         elif name == "/probes":
             self.case.probes()
         elif name == "/export":

@@ -93,6 +93,7 @@ class Case:
         self.transcript: Transcript | None = None
         self.ask: Ask | None = None
         self.waiting_on = ""
+        self.checking: Consultation | None = None  # the walk /check runs, while it runs
 
     # -- the walk -------------------------------------------------------------------------------
     def paste(self, text: str) -> None:
@@ -129,7 +130,8 @@ class Case:
 
     def status(self) -> str:
         """The spinner's text: the check the walk waits on, and how many run beside it."""
-        running = self.consultation.running() if self.consultation else ()
+        walking = self.checking or self.consultation
+        running = walking.running() if walking else ()
         others = len([probe for probe in running if probe != self.waiting_on])
         beside = f" ({others} more running)" if others else ""
         what = probe_title(self.waiting_on) if self.waiting_on else "this machine"
@@ -207,6 +209,42 @@ class Case:
         else:
             self.printer.say("(left the question open)", "dim")
             self.answer(None)
+
+    def check(self) -> None:
+        """/check: walk the same paste again in a fresh world and say what changed. The new
+        walk becomes the case (/why and /check again start from it); its events go to the
+        session's transcript, so an export shows the check."""
+        from awsmedic.core.probing import Cancelled
+        from awsmedic.core.recheck import again, recheck
+
+        first = self.consultation
+        if first is None or first.state is None or first.outcome is None:
+            self.printer.say("Nothing to check yet: paste an AWS error first.")
+            return
+        if not first.state.finished:
+            self.printer.say(
+                "Finish the case first: answer the open question (or /skip it), follow the "
+                "steps, then /check."
+            )
+            return
+        knowledge, _ = self.knowledge.get()
+        second = again(self.ctx, knowledge, self.book, first, self.transcript, self._probe_started)
+        self.waiting_on, self.checking = "", second
+        try:
+            job = self.runner.run(lambda: recheck(first, second), second.cancel)
+        finally:
+            self.checking = None
+        if job.cancelled or isinstance(job.error, Cancelled):
+            self.printer.say("Cancelled: the check stopped; /check starts it again.", "yellow")
+            return
+        if job.error is not None:
+            raise job.error
+        assert job.value is not None
+        self.consultation = second
+        self.toolbar.forget()  # the identity may have changed
+        for evidence in second.results():
+            self.toolbar.learn(evidence.facts)
+        self.printer.recheck(job.value)
 
     # -- commands -------------------------------------------------------------------------------
     def why(self) -> None:

@@ -24,6 +24,7 @@ COMMANDS: dict[str, CommandSpec] = {
     for spec in (
         CommandSpec("/why", "/why", "the evidence, and the path through the decision tree"),
         CommandSpec("/back", "/back", "undo the last answer and ask that question again"),
+        CommandSpec("/check", "/check", "after following the steps: check again, see what changed"),
         CommandSpec("/probes", "/probes", "every check that ran, in detail"),
         CommandSpec("/export", "/export [PATH]", "save the transcript, redacted (.md or .json)"),
         CommandSpec("/skip", "/skip", "leave the open question unanswered"),

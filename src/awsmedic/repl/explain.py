@@ -5,65 +5,57 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 from awsmedic.core import engine
-from awsmedic.kb.model import CauseNode, Node, ProbeNode, QuestionNode, TextNode
-from awsmedic.model import Answered, Evidence
+from awsmedic.kb.model import DEFAULT, QuestionNode
+from awsmedic.model import Event, Evidence
+from awsmedic.output.export.story import Hop, answer_origin, cases
 from awsmedic.output.render import STATUS_MARK, probe_title
 from awsmedic.repl.view import ReplPrinter
 
 
-def _branch(node: ProbeNode | TextNode, following: str | None) -> str:
-    """Which finding or signal took the walk from `node` to the node that followed it."""
-    keys = [key for key, target in node.next if target == following]
-    return keys[0] if keys else ""
+def _question_text(state: engine.Dialogue, hop: Hop) -> str:
+    """A question's words: a question settled by a finding was never asked, and its hop holds
+    only its id."""
+    node = state.tree.nodes.get(hop.node)
+    return node.text if isinstance(node, QuestionNode) else hop.label
 
 
-def _how_answered(events: Sequence[object]) -> dict[str, str]:
-    how: dict[str, str] = {}
-    for event in events:
-        if isinstance(event, Answered):
-            how[event.node] = event.how
-    return how
+def hop_line(state: engine.Dialogue, hop: Hop, finished: bool) -> str:
+    """One node of the path and what chose the way on: the finding, signal or answer."""
+    if hop.kind == "probe":
+        way = f" → {hop.via}" if hop.via else ""
+        return f"check {probe_title(hop.ref)}: {hop.label}{way}"
+    if hop.kind == "text":
+        if not hop.via or hop.via == DEFAULT:
+            return "the error text: nothing that decides here → default"
+        return engine.signal_line(state, hop.via)
+    if hop.kind == "question":
+        text = _question_text(state, hop)
+        if not hop.via:
+            return f"asked: {text} → {'(unanswered)' if finished else '(waiting for your answer)'}"
+        return f"asked: {text} → {hop.via} ({answer_origin(hop.status)})"
+    if hop.kind == "cause":
+        return f"cause: {hop.label} ({hop.status})"
+    return f"stopped: {hop.label}"
 
 
-def path_lines(state: engine.Dialogue, how: Mapping[str, str]) -> list[str]:
-    """One line per node the walk went through, saying what decided the way on."""
-    lines = []
-    path = state.path
-    for index, node_id in enumerate(path):
-        following = path[index + 1] if index + 1 < len(path) else None
-        lines.append(f"{index + 1}. {_describe(state, state.tree.nodes[node_id], following, how)}")
-    return lines
+def path_lines(state: engine.Dialogue, events: Sequence[Event]) -> list[str]:
+    """One line per node the walk went through, saying what decided the way on. Read from the
+    session's events as the exports read them, so /why and an export tell the same path."""
+    found = cases(events)
+    path = found[-1].path if found else []
+    lines = [hop_line(state, hop, state.finished) for hop in path]
+    waiting = state.waiting
+    if isinstance(waiting, engine.NeedProbe) and (not path or path[-1].node != waiting.node):
+        lines.append(f"check {probe_title(waiting.probe)}: not finished")
+    return [f"{number}. {line}" for number, line in enumerate(lines, 1)]
 
 
-def _describe(
-    state: engine.Dialogue, node: Node, following: str | None, how: Mapping[str, str]
-) -> str:
-    if isinstance(node, ProbeNode):
-        evidence = state.evidence.get(node.probe)
-        if evidence is None:
-            return f"check {probe_title(node.probe)}: not finished"
-        branch = _branch(node, following)
-        way = f" → {branch}" if branch else ""
-        return f"check {probe_title(node.probe)}: {evidence.summary}{way}"
-    if isinstance(node, TextNode):
-        return f"the error text → {_branch(node, following) or 'default'}"
-    if isinstance(node, QuestionNode):
-        answer = state.answers.get(node.question)
-        if answer is None:
-            return f"asked: {node.text} → (waiting for your answer)"
-        source = how.get(node.id, "user")
-        by = "you" if source == "user" else source.replace("settled:", "settled by finding ")
-        return f"asked: {node.text} → {answer} ({by})"
-    assert isinstance(node, CauseNode)
-    return f"cause: {node.cause} ({node.confidence.value})"
-
-
-def show_why(printer: ReplPrinter, state: engine.Dialogue | None, events: Sequence[object]) -> None:
+def show_why(printer: ReplPrinter, state: engine.Dialogue | None, events: Sequence[Event]) -> None:
     if state is None:
         printer.say("Nothing to explain yet: paste an AWS error first.")
         return
-    printer.say(f"Path through the {state.tree.id} tree:", "bold")
-    for line in path_lines(state, _how_answered(events)):
+    printer.say(f"Path through the decision tree for “{state.tree.title}”:", "bold")
+    for line in path_lines(state, events):
         number, _, text = line.partition(" ")
         printer.hang(f"  {number}", text)
     evidence = engine.evidence_lines(state)
@@ -74,7 +66,7 @@ def show_why(printer: ReplPrinter, state: engine.Dialogue | None, events: Sequen
     if not state.finished:
         printer.say("Still possible:", "bold")
         for candidate in engine.candidates(state)[:5]:
-            printer.say(f"  {candidate.score:3d}%  {candidate.title} [{candidate.cause}]")
+            printer.say(f"  {candidate.score:3d}%  {candidate.title}")
 
 
 def show_probes(

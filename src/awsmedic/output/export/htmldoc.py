@@ -121,6 +121,7 @@ def _outcome(case: Case, h: int, md: Any) -> list[str]:
         ]
         if d.evidence:
             out += [f"<h{h + 1}>Evidence</h{h + 1}>", _list("ul", [code(e) for e in d.evidence])]
+        out += _not_checked(case.concluded.offline, h)
         out += [f"<h{h + 1}>Steps</h{h + 1}>", '<ol class="steps">']
         out += [f"<li>{md.render(step.text)}</li>" for step in d.steps] + ["</ol>"]
         if d.refs:
@@ -146,8 +147,21 @@ def _outcome(case: Case, h: int, md: Any) -> list[str]:
                     ],
                 )
             )
-        return [*out, "</div>"]
+        out += ["</div>", *_not_checked(case.stalled.offline, h)]
+        guess = case.stalled.guess
+        if guess is not None:
+            out += [f"<h{h + 1}>Steps for the most likely: {escape(guess.title)}</h{h + 1}>"]
+            out += ['<ol class="steps">']
+            out += [f"<li>{md.render(step.text)}</li>" for step in guess.steps] + ["</ol>"]
+        return out
     return []
+
+
+def _not_checked(offline: tuple[str, ...], h: int) -> list[str]:
+    """What could not be checked, and why: its own section, never evidence."""
+    if not offline:
+        return []
+    return [f"<h{h + 1}>Not checked</h{h + 1}>", _list("ul", [code(line) for line in offline])]
 
 
 def _list(tag: str, items: Sequence[str]) -> str:

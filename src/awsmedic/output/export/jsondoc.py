@@ -85,6 +85,7 @@ def evidence(e: Evidence) -> dict[str, Any]:
         "facts": facts(e.facts),
         "details": list(e.details),
         "elapsed_ms": e.elapsed_ms,
+        "unchecked": e.unchecked.value if e.unchecked is not None else None,
         "edits": [found_edit(edit) for edit in e.edits],
     }
 
@@ -132,7 +133,10 @@ EVENT_WRITERS: dict[type[Event], tuple[str, Callable[[Any], dict[str, Any]]]] = 
     Pasted: ("pasted", lambda e: {"text": e.text, "truncated": e.truncated}),
     Matched: ("matched", lambda e: {"recognition": recognition(e.recognition)}),
     Probed: ("probed", lambda e: {"node": e.node, "evidence": evidence(e.evidence)}),
-    Branched: ("branched", lambda e: {"node": e.node, "on": e.on, "to": e.to}),
+    Branched: (
+        "branched",
+        lambda e: {"node": e.node, "on": e.on, "to": e.to, "probe": e.probe},
+    ),
     Asked: ("asked", lambda e: {"node": e.node, "question": question(e.question)}),
     Answered: (
         "answered",
@@ -144,11 +148,18 @@ EVENT_WRITERS: dict[type[Event], tuple[str, Callable[[Any], dict[str, Any]]]] = 
             "node": e.node,
             "diagnosis": diagnosis(e.diagnosis),
             "candidates": candidates(e.candidates),
+            "offline": list(e.offline),
         },
     ),
     Stalled: (
         "stalled",
-        lambda e: {"node": e.node, "reason": e.reason, "candidates": candidates(e.candidates)},
+        lambda e: {
+            "node": e.node,
+            "reason": e.reason,
+            "candidates": candidates(e.candidates),
+            "offline": list(e.offline),
+            "guess": diagnosis(e.guess) if e.guess is not None else None,
+        },
     ),
     WentBack: ("went-back", lambda e: {"to_node": e.to_node}),
     Restarted: ("restarted", lambda e: {}),

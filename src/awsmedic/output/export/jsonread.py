@@ -40,6 +40,7 @@ from awsmedic.model import (
     Step,
     StepEdit,
     TreeMatch,
+    Unchecked,
     WentBack,
 )
 from awsmedic.output.export.jsondoc import FORMAT, SCHEMA_VERSION
@@ -191,6 +192,30 @@ def evidence(e: Obj, version: int) -> Evidence:
         e.strings("details"),
         elapsed_ms=e.integer("elapsed_ms", 0),
         edits=tuple(found_edit(x) for x in e.objs("edits")) if version >= 2 else (),
+        unchecked=_unchecked(e),
+    )
+
+
+def _unchecked(e: Obj) -> Unchecked | None:
+    """Why a probe could not check; absent in transcripts written before it existed."""
+    if e.data.get("unchecked") is None:
+        return None
+    return Unchecked(e.choice("unchecked", tuple(u.value for u in Unchecked)))
+
+
+def _offline(o: Obj) -> tuple[str, ...]:
+    return o.strings("offline") if "offline" in o.data else ()
+
+
+def _stalled(o: Obj, at: datetime, version: int) -> Stalled:
+    guess = o.opt_obj("guess") if "guess" in o.data else None  # absent before issue 13
+    return Stalled(
+        at,
+        o.ident("node"),
+        o.string("reason"),
+        candidates(o),
+        _offline(o),
+        diagnosis(guess, version) if guess is not None else None,
     )
 
 
@@ -256,15 +281,21 @@ READERS: dict[str, Callable[[Obj, datetime, int], Event]] = {
     "pasted": lambda o, at, v: Pasted(at, o.string("text"), o.flag("truncated")),
     "matched": lambda o, at, v: Matched(at, recognition(o.obj("recognition"))),
     "probed": lambda o, at, v: Probed(at, o.ident("node"), evidence(o.obj("evidence"), v)),
-    "branched": lambda o, at, v: Branched(at, o.ident("node"), o.string("on"), o.ident("to")),
+    "branched": lambda o, at, v: Branched(
+        at,
+        o.ident("node"),
+        o.string("on"),
+        o.ident("to"),
+        o.ident("probe") if o.data.get("probe") else "",  # absent before issue 13
+    ),
     "asked": lambda o, at, v: Asked(at, o.ident("node"), question(o.obj("question"))),
     "answered": lambda o, at, v: Answered(
         at, o.ident("node"), o.ident("question"), o.string("answer"), how(o)
     ),
     "concluded": lambda o, at, v: Concluded(
-        at, o.ident("node"), diagnosis(o.obj("diagnosis"), v), candidates(o)
+        at, o.ident("node"), diagnosis(o.obj("diagnosis"), v), candidates(o), _offline(o)
     ),
-    "stalled": lambda o, at, v: Stalled(at, o.ident("node"), o.string("reason"), candidates(o)),
+    "stalled": lambda o, at, v: _stalled(o, at, v),
     "went-back": lambda o, at, v: WentBack(at, o.ident("to_node")),
     "restarted": lambda o, at, v: Restarted(at),
 }

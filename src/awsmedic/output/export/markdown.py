@@ -105,6 +105,7 @@ def outcome_lines(case: Case, h: str) -> list[str]:
         out += [d.why.strip(), ""]
         if d.evidence:
             out += [f"{h}# Evidence", "", *(f"- {literal(line)}" for line in d.evidence), ""]
+        out += not_checked(case.concluded.offline, h)
         out += [f"{h}# Steps", ""]
         out += numbered(tuple(step.text for step in d.steps))
         if d.refs:
@@ -116,8 +117,20 @@ def outcome_lines(case: Case, h: str) -> list[str]:
             out += ["Still possible, most likely first:", ""]
             out += [f"- `{c.cause}` {c.title} ({c.score}%)" for c in case.stalled.candidates]
             out.append("")
+        out += not_checked(case.stalled.offline, h)
+        guess = case.stalled.guess
+        if guess is not None:
+            out += [f"{h}# Steps for the most likely: {guess.title}", ""]
+            out += numbered(tuple(step.text for step in guess.steps))
         return out
     return []
+
+
+def not_checked(offline: tuple[str, ...], h: str) -> list[str]:
+    """What could not be checked, and why: its own section, never evidence."""
+    if not offline:
+        return []
+    return [f"{h}# Not checked", "", *(f"- {literal(line)}" for line in offline), ""]
 
 
 def numbered(steps: tuple[str, ...]) -> list[str]:

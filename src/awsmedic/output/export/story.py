@@ -15,6 +15,7 @@ from awsmedic.model import (
     Branched,
     Concluded,
     Event,
+    Evidence,
     Matched,
     Pasted,
     Probed,
@@ -47,6 +48,8 @@ class Case:
     concluded: Concluded | None = None
     stalled: Stalled | None = None
     restarted: bool = False
+    #: The latest result of each probe: a later node may branch on it again.
+    evidence: dict[str, Evidence] = field(default_factory=dict)
 
     @property
     def tree(self) -> str | None:
@@ -79,12 +82,12 @@ def _follow(case: Case, event: Event) -> None:
     elif isinstance(event, Matched):
         case.matched = event
     elif isinstance(event, Probed):
-        e = event.evidence
+        e = case.evidence[event.evidence.probe] = event.evidence
         case.path.append(Hop(event.node, "probe", e.probe, e.summary, event.at, e.status.value))
     elif isinstance(event, Branched):
         hop = _last(case, event.node)
-        if hop is None:  # a text node: it reads the paste and leaves no other event
-            hop = Hop(event.node, "text", event.node, "the error text", event.at)
+        if hop is None:
+            hop = _unprobed(case, event)
             case.path.append(hop)
         hop.via = event.on
     elif isinstance(event, Asked):
@@ -96,6 +99,15 @@ def _follow(case: Case, event: Event) -> None:
         _went_back(case, event.to_node)
     else:
         _ended(case, event)
+
+
+def _unprobed(case: Case, event: Branched) -> Hop:
+    """The hop of a node that branched without a probe event of its own: a text node (it reads
+    the paste), or a probe node deciding on a result an earlier node already had."""
+    e = case.evidence.get(event.probe) if event.probe else None
+    if e is None:
+        return Hop(event.node, "text", event.node, "the error text", event.at)
+    return Hop(event.node, "probe", e.probe, e.summary, event.at, e.status.value)
 
 
 def _answered(case: Case, event: Answered) -> None:

@@ -69,9 +69,10 @@ def _case(printer: Printer, case: Case) -> None:
         nodes = ("(stopped)" if hop.kind == "stop" else hop.node for hop in case.path)
         printer._text("Path: " + " → ".join(nodes), "dim")
     if case.concluded is not None:
-        printer.diagnosis(case.concluded.diagnosis)
+        printer.diagnosis(case.concluded.diagnosis, case.concluded.offline)
     elif case.stalled is not None:
-        printer.candidates(case.stalled.candidates, case.stalled.reason)
+        stalled = case.stalled
+        printer.candidates(stalled.candidates, stalled.reason, stalled.offline, stalled.guess)
 
 
 def show_transcript(printer: Printer, transcript: Transcript, skipped: list[str]) -> None:
