@@ -48,6 +48,18 @@ def commands_in(step: str) -> list[str]:
     return list(dict.fromkeys(found))
 
 
+_ORDINALS = ("first", "second", "third", "fourth", "fifth", "sixth")
+
+
+def _pointer(index: int, count: int) -> str:
+    """How a step's text names a command printed below it, when the line would break it."""
+    if count == 1:
+        return "the command below"
+    if index < len(_ORDINALS):
+        return f"the {_ORDINALS[index]} command below"
+    return f"command {index + 1} below"
+
+
 def piped_width(environ: Mapping[str, str]) -> int:
     """The width for text that goes to a pipe or a file: COLUMNS when it is set, else 120."""
     columns = environ.get("COLUMNS", "")
@@ -266,9 +278,51 @@ class Printer:
 
     def steps(self, steps: tuple[Step, ...]) -> None:
         for number, step in enumerate(steps, 1):
-            self._markdown(f"{number}. " + step.text.replace("\n", "\n   "))
-            for command in commands_in(step.text):
+            text, below = self._fit_commands(f"{number}. " + step.text.replace("\n", "\n   "))
+            self._markdown(text)
+            for command in below:
                 self.command(command)
+
+    def _fit_commands(self, markdown: str) -> tuple[str, list[str]]:
+        """The step as it will be printed, and the commands to print on lines of their own.
+
+        Each command is printed once. One that fits whole on its line stays where the text
+        names it; one the width would break is named in the text by a pointer and printed
+        below, broken only between words, so that it copies whole and runs as printed."""
+        from awsmedic.kb.commands import spans
+
+        markdown = self.book.scrub(markdown)
+        inline = [span for span in spans(markdown) if not span.fenced]
+        if not inline:
+            return markdown, []
+        printed = self._plain_lines(markdown)
+        broken = [
+            span
+            for span in inline
+            if not any(" ".join(span.code.split()) in line for line in printed)
+        ]
+        below = list(dict.fromkeys(" ".join(span.code.split()) for span in broken))
+        for span in reversed(broken):
+            start, end = span.start, span.end
+            while start > 0 and markdown[start - 1] == "`":
+                start -= 1
+            while end < len(markdown) and markdown[end] == "`":
+                end += 1
+            which = below.index(" ".join(span.code.split()))
+            markdown = markdown[:start] + _pointer(which, len(below)) + markdown[end:]
+        return markdown, below
+
+    def _plain_lines(self, markdown: str) -> list[str]:
+        """`markdown` as `_markdown` would lay it out at this width, as plain lines."""
+        import io
+
+        from rich.console import Console
+        from rich.markdown import Markdown
+
+        out = io.StringIO()
+        layout = Console(file=out, width=self.console.width, color_system=None, soft_wrap=False)
+        layout.print(Markdown(markdown, hyperlinks=False, code_theme=_plain_code()))
+        return [" ".join(line.split()) for line in out.getvalue().splitlines()]
 
     def not_checked(self, offline: tuple[str, ...]) -> None:
         """What could not be checked, and why: once, grouped by reason, never as evidence."""
