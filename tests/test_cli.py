@@ -82,6 +82,37 @@ def test_unrecognised_text_exits_1_with_empty_lists() -> None:
     assert text.returncode == 1 and "does not look like an AWS" in text.stdout
 
 
+def test_a_look_alike_exits_1_with_one_line_saying_what_it_is() -> None:
+    minio = (
+        "mc: <ERROR> Unable to list folder. The Access Key Id you provided does not exist in "
+        "our records."
+    )
+    text = run("diagnose", "--no-probes", minio)
+    assert text.returncode == 1
+    assert text.stdout.strip().splitlines() == [
+        "That looks like an error from MinIO, an S3-compatible store, not from AWS."
+    ]
+    result = run("diagnose", "--no-probes", "--format", "json", minio)
+    data = as_json(result)
+    assert result.returncode == 1 and data["matches"] == [] and data["candidates"] == []
+    assert "MinIO" in data["lookalike"]
+
+
+def test_an_aws_authentication_text_no_family_knows_is_checked_not_turned_away(
+    home: Path,
+) -> None:
+    text = "AWS says: unable to find the credentials you configured for the s3 upload"
+    result = run("diagnose", "--no-probes", "--format", "json", text)
+    data = as_json(result)
+    assert result.returncode == 0
+    assert data["matches"][0]["tree"] == "aws-auth-check" and data["lookalike"] is None
+    assert [m["tree"] for m in data["closest"]][:1] == ["no-credentials"]
+    assert data["candidates"], "a general check still ranks causes"
+    shown = run("diagnose", "--no-probes", text).stdout
+    assert "No known error matches, but this is about AWS authentication." in shown
+    assert "closest known errors:" in shown
+
+
 def test_error_text_from_stdin_and_from_a_file(tmp_path: Path) -> None:
     assert as_json(run("diagnose", "--offline", "--format", "json", stdin=ICTI.encode()))["matches"]
     path = tmp_path / "error.txt"

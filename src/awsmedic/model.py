@@ -146,7 +146,10 @@ class TreeMatch:
     tree: str
     title: str
     score: int
-    how: str  # "code" for an exact error-code hit, "phrase" for a fuzzy one
+    #: "code" for an exact error-code hit, "phrase" for a phrase's words, "topic" for a
+    #: fallback tree taken because the text is about its subject, "near" for a family that
+    #: came close without matching (`Recognition.closest`).
+    how: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -160,6 +163,10 @@ class Recognition:
     tool_title: str | None
     facts: Mapping[str, Fact] = field(default_factory=dict)
     truncated: bool = False
+    #: Families that came closest, when none matched and a fallback tree was taken.
+    closest: tuple[TreeMatch, ...] = ()
+    #: What the text looks like instead, when it is not about AWS (MinIO, another cloud, ...).
+    lookalike: str | None = None
 
     @property
     def best(self) -> TreeMatch | None:

@@ -8,21 +8,20 @@ from pathlib import Path
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from rapidfuzz import fuzz, utils
 
+from awsmedic.core.align import Tokens, align
 from awsmedic.core.match import (
-    _WORD,
+    NEAR_CUTOFF,
     PHRASE_CUTOFF,
-    WORD_SHARE,
     Matcher,
-    _words,
     index_words,
+    message_lines,
     needed,
-    normalise,
     prepare,
 )
 from awsmedic.kb import load_checked, shipped_dir
 from awsmedic.kb.model import Knowledge
+from awsmedic.kb.phrases import compile_phrase
 
 SHIPPED = load_checked([shipped_dir()])
 TEMPLATE = next(iter(SHIPPED.trees.values()))
@@ -48,23 +47,27 @@ VOCABULARY = [
 phrases = st.lists(st.sampled_from(VOCABULARY), min_size=1, max_size=9).map(" ".join)
 
 
-def brute_force(knowledge: Knowledge, paste: str) -> dict[str, int]:
-    """Score every phrase the paste has enough words of; no index."""
-    text = normalise(prepare(paste)[0])
-    paste_words = _words(text)
-    scores: dict[str, int] = {}
+def tokens_of(paste: str) -> Tokens:
+    return Tokens.of(message_lines(prepare(paste)[0]))
+
+
+def brute_force(knowledge: Knowledge, paste: str, cutoff: int) -> dict[str, float]:
+    """Align every phrase with the paste; no index."""
+    tokens = tokens_of(paste)
+    scores: dict[str, float] = {}
     for tree in knowledge.trees.values():
-        for phrase in tree.phrases:
-            words = _words(phrase)
-            if not words:  # stopwords only: nothing to recognise it by (never indexed)
-                continue
-            if len(words & paste_words) < WORD_SHARE * len(words):
-                continue
-            plain = " ".join(_WORD.findall(phrase.lower()))
-            score = int(fuzz.partial_ratio(plain, text[-20_000:], processor=utils.default_process))
-            if score >= PHRASE_CUTOFF and score > scores.get(tree.id, 0):
-                scores[tree.id] = score
+        for text in tree.phrases:
+            found = align(compile_phrase(tree.id, text), tokens)
+            if found is not None and found.score >= cutoff:
+                scores[tree.id] = max(scores.get(tree.id, 0.0), found.score)
     return scores
+
+
+def indexed(matcher: Matcher, paste: str, near: bool) -> dict[str, float]:
+    index = matcher._near if near else matcher._index
+    cutoff = NEAR_CUTOFF if near else PHRASE_CUTOFF
+    found = matcher._aligned(tokens_of(paste), index)
+    return {tree: a.score for tree, a in found.items() if a.score >= cutoff}
 
 
 def knowledge_of(trees: list[list[str]]) -> Knowledge:
@@ -84,17 +87,20 @@ def test_the_index_finds_what_scoring_every_phrase_finds(
     trees: list[list[str]], paste: str
 ) -> None:
     knowledge = knowledge_of(trees)
-    assert Matcher(knowledge)._phrase_scores(normalise(prepare(paste)[0])) == brute_force(
-        knowledge, paste
-    )
+    matcher = Matcher(knowledge)
+    for near, cutoff in ((False, PHRASE_CUTOFF), (True, NEAR_CUTOFF)):
+        assert indexed(matcher, paste, near) == brute_force(knowledge, paste, cutoff)
 
 
 def test_real_phrases_are_filed_under_rare_words_only() -> None:
-    words = frozenset({"security", "token", "included", "request", "invalid"})
+    words = Counter({"security": 1, "token": 1, "included": 1, "request": 1, "invalid": 1})
     frequency = Counter({"request": 50, "invalid": 40, "token": 30, "security": 2, "included": 1})
-    # 5 words, 3 needed: a paste with 3 of them has one of any 3; the 3 rarest are filed.
-    assert needed(5) == 3
-    assert index_words(words, frequency) == ["included", "security", "token"]
+    # 5 words, 4 needed for the cutoff: a paste with 4 of them has one of any 2, the 2 rarest;
+    # for the closest families (half the words), 3 needed and the 3 rarest filed.
+    assert needed(5, PHRASE_CUTOFF / 100) == 4
+    assert index_words(words, frequency, PHRASE_CUTOFF / 100) == ["included", "security"]
+    assert needed(5, NEAR_CUTOFF / 100) == 3
+    assert index_words(words, frequency, NEAR_CUTOFF / 100) == ["included", "security", "token"]
 
 
 def test_shipped_phrases_are_still_recognised_word_for_word() -> None:

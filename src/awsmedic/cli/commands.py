@@ -210,7 +210,7 @@ def _print_text(ctx: Context, book: SecretBook, outcome: Outcome) -> None:
 
     printer = Printer(_console(ctx), book)
     if outcome.recognition.best is None:
-        printer.no_match()
+        printer.no_match(outcome.recognition.lookalike)
     else:
         printer.outcome(outcome)
 

@@ -426,14 +426,17 @@ def reachable_causes(state: Dialogue, start: str) -> set[str]:
 
 
 def candidates(state: Dialogue) -> tuple[Candidate, ...]:
-    """Causes still consistent with everything known, ranked by prior and text hints."""
+    """Causes still consistent with everything known, ranked by prior and hints: the text's,
+    the findings' and the answers' (points add up; a weight never drops below 1)."""
     causes = reachable_causes(state, state.node)
     weights = {cause: state.tree.priors.get(cause, DEFAULT_PRIOR) for cause in causes}
+    known = state.known()
     for hint in state.tree.hints:
-        if hint.applies(state.text, state.signals):
+        if hint.applies(state.text, known, state.answers):
             for cause, points in hint.boost.items():
                 if cause in weights:
-                    weights[cause] = max(1, weights[cause] + points)
+                    weights[cause] = weights[cause] + points
+    weights = {cause: max(1, weight) for cause, weight in weights.items()}
     total = sum(weights.values()) or 1
     ranked = sorted(weights.items(), key=lambda item: (-item[1], item[0]))
     return tuple(

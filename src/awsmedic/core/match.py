@@ -1,130 +1,98 @@
-"""From pasted text to ranked trees: normalise, pull out error codes, then fuzzy-match phrases.
+"""From pasted text to ranked trees: clean the paste, pull out error codes, align phrases.
 
-An exact error-code hit always outranks a fuzzy one. A phrase is only scored when the paste has
-enough of its words (WORD_SHARE), and the index finds those phrases without looking at the
-others: each phrase is filed under its rarest words only, as many as guarantee that a paste with
-enough of its words has one of them (prefix filtering). Common words ("request", "credentials")
-then lead to no phrase at all, and matching cost grows with what the paste could match, not with
-the size of the knowledge base.
+An exact error-code hit always outranks a phrase. A phrase counts when enough of its words are
+found in order in one place of the paste (`core/align.py`); its slots take any value, which
+becomes a text fact. Before that, `core/pastes.py` takes off what surrounds the message (log
+and CI prefixes, JSON and logfmt wrapping) and reads the pasted command lines.
+
+The index finds the phrases a paste could match without looking at the others: each phrase is
+filed under its rarest words only, as many as guarantee that a paste with enough of its words
+has one of them (prefix filtering). Common words ("request", "credentials") then lead to no
+phrase at all, and matching cost grows with what the paste could match, not with the size of
+the knowledge base.
+
+When nothing matches, a text that names a look-alike (MinIO, another cloud, a GitHub token) is
+said to be one; a text that is about AWS credentials, signing, regions or access starts a
+fallback tree (`about` in its file) and lists the families that came closest.
 """
 
 from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
 
+from awsmedic.core.align import Alignment, Tokens, align, slot_values, slots_found
+from awsmedic.core.pastes import (
+    MAX_PASTE_CHARS,
+    TRUNCATED_NOTE,
+    bound,
+    command_lines,
+    message_lines,
+    prepare,
+)
 from awsmedic.kb.model import Knowledge, QuestionNode, TextNode, Tree
+from awsmedic.kb.phrases import Phrase, compile_phrase
 from awsmedic.model import Fact, Recognition, TreeMatch
 
-#: Pastes longer than this keep their head and tail: the error is nearly always at the end.
-#: Every text signal, tool and hint pattern scans what is kept, so this bounds the cost of a
-#: paste (a 1 MB log is read in well under a second); 64,000 characters is a long CI log.
-MAX_PASTE_CHARS = 64_000
-_HEAD_CHARS = 16_000
-TRUNCATED_NOTE = (
-    f"the error text is very long: only its first {_HEAD_CHARS:,} and last "
-    f"{MAX_PASTE_CHARS - _HEAD_CHARS:,} characters were read"
-)
-#: rapidfuzz partial_ratio (0-100) a phrase needs to count as recognised. Tuned on the corpus:
-#: real variants of a message score 85+, unrelated text stays under 70.
-PHRASE_CUTOFF = 82
-#: A phrase is only scored when the paste has this share of its words.
-WORD_SHARE = 0.6
-_FUZZY_WINDOW_CHARS = 20_000
+__all__ = [
+    "MAX_PASTE_CHARS",
+    "TRUNCATED_NOTE",
+    "Matcher",
+    "bound",
+    "normalise",
+    "prepare",
+    "signals_used",
+]
 
-_ANSI = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b[@-Z\\-_]")
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-_UUID = re.compile(
-    r"\b[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\b"
+#: Share (0-100) of a phrase's words, found in order, that recognises its family. Real variants
+#: of a message keep 4 of 5 words; shorter phrases need all of theirs.
+PHRASE_CUTOFF = 80
+#: Families scoring this much without matching are shown as the closest, for a fallback tree.
+NEAR_CUTOFF = 50
+#: How many closest families to show.
+CLOSEST = 3
+#: The score of a fallback tree taken for its subject: below every phrase hit.
+TOPIC_SCORE = 40
+
+_EXPLICIT = re.compile(
+    r"\(([A-Z][A-Za-z0-9]+)\)|api error ([A-Z]\w+)|Error Code: (\w+)|<Code>(\w+)</Code>"
 )
-_TIMESTAMP = re.compile(
-    r"\b\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}(?:[.,]\d+)?(?:Z|[+-]\d{2}:?\d{2})?"
-)
-_ARN = re.compile(r"\barn:aws[a-z-]*:[a-z0-9-]*:[a-z0-9-]*:(?:\d{12})?:[^\s\"',)]+")
-_ACCOUNT = re.compile(r"(?<![\d-])\d{12}(?![\d-])")
-_PREFIXES = re.compile(r"(?m)^(?:##\[(?:error|warning)\]|[│╷╵|]\s?|Error:\s+(?=Error:))")
-_WORD = re.compile(r"[a-z0-9]+")
+_EXCEPTION = re.compile(r"\b\w+(?:Error|Exception)\b")
 _CAMEL = re.compile(r"\b[A-Z][a-z0-9]+(?:[A-Z][a-z0-9]*)+\b|\b[A-Z]{2,}[a-z][A-Za-z0-9]*\b")
 _OPERATION = (
     re.compile(r"when calling the (\w+) operation"),
     re.compile(r"operation error (\w+): (\w+)"),
 )
 _REGION = re.compile(r"\b(?:us|eu|ap|sa|ca|me|af|il|mx|cn|us-gov|eusc)-[a-z]+-\d{1,2}[a-z]?\b")
-_STOPWORDS = frozenset(
-    [
-        "the",
-        "a",
-        "an",
-        "of",
-        "to",
-        "in",
-        "is",
-        "was",
-        "be",
-        "for",
-        "and",
-        "or",
-        "with",
-        "on",
-        "by",
-        "this",
-        "that",
-        "it",
-        "not",
-        "your",
-        "you",
-    ],
-)
-
-
-def bound(text: str) -> tuple[str, bool]:
-    """A paste cut to its head and tail when very long; the flag says whether it was cut."""
-    if len(text) <= MAX_PASTE_CHARS:
-        return text, False
-    return text[:_HEAD_CHARS] + "\n…\n" + text[-(MAX_PASTE_CHARS - _HEAD_CHARS) :], True
-
-
-def prepare(text: str) -> tuple[str, bool]:
-    """Bound and clean a paste; the flag says whether something was cut."""
-    text, truncated = bound(text)
-    text = _ANSI.sub("", text).replace("\r\n", "\n").replace("\r", "\n")
-    return _CONTROL.sub("", text), truncated
 
 
 def normalise(text: str) -> str:
-    """Strip what varies between two pastes of the same error (ids, times, accounts, wrapping)."""
-    text = _PREFIXES.sub("", text)
-    text = _UUID.sub("<id>", text)
-    text = _TIMESTAMP.sub("<time>", text)
-    text = _ARN.sub("<arn>", text)
-    text = _ACCOUNT.sub("<account>", text)
-    text = text.replace("\\n", "\n").replace('\\"', '"')
-    return re.sub(r"[ \t]+", " ", text)
+    """A prepared paste as the matcher reads it: the message lines without their prefixes and
+    wrapping, request ids and time stamps blanked."""
+    return "\n".join(message_lines(text))
 
 
-def _words(text: str) -> set[str]:
-    return {w for w in _WORD.findall(text.lower()) if w not in _STOPWORDS}
+def needed(count: int, share: float) -> int:
+    """How many of a phrase's `count` words a paste must have for it to reach `share`."""
+    return next(shared for shared in range(count + 1) if shared >= share * count)
 
 
-def needed(count: int) -> int:
-    """How many of a phrase's `count` words a paste must have for the phrase to be scored."""
-    return next(shared for shared in range(count + 1) if shared >= WORD_SHARE * count)
+def index_words(counts: Mapping[str, int], frequency: Counter[str], share: float) -> list[str]:
+    """The words to file a phrase under (`counts`: each word and how often the phrase has it).
 
-
-def index_words(words: frozenset[str], frequency: Counter[str]) -> list[str]:
-    """The words to file a phrase under: a paste with `needed` of the phrase's n words has at
-    least one of any n - needed + 1 of them, so the rarest that many find every candidate."""
-    rarest = sorted(words, key=lambda word: (frequency[word], word))
-    return rarest[: len(words) - needed(len(words)) + 1]
-
-
-@dataclass(frozen=True)
-class _Phrase:
-    tree: str
-    text: str
-    words: frozenset[str]
+    A paste reaches `share` only with `needed` of the phrase's words; so once the rarest words
+    filed leave fewer than that many behind, any such paste has one of them."""
+    rarest = sorted(counts, key=lambda word: (frequency[word], word))
+    least = needed(sum(counts.values()), share)
+    left = sum(counts.values())
+    filed: list[str] = []
+    for word in rarest:
+        if left < least:
+            break
+        filed.append(word)
+        left -= counts[word]
+    return filed
 
 
 def signals_used(tree: Tree) -> set[str]:
@@ -135,7 +103,33 @@ def signals_used(tree: Tree) -> set[str]:
             used.update(key for key, _ in node.next)
         elif isinstance(node, QuestionNode):
             used.update(finding for finding, _ in node.settled_by)
+    used.update(hint.finding for hint in tree.hints if hint.finding is not None)
     return used
+
+
+class _Index:
+    """Phrases filed under their rarest words, for one share of words."""
+
+    def __init__(self, phrases: list[Phrase], frequency: Counter[str], share: float) -> None:
+        self.share = share
+        self._by_word: dict[str, list[tuple[Phrase, Counter[str]]]] = defaultdict(list)
+        for phrase in phrases:
+            counts = Counter(phrase.words)
+            for word in index_words(counts, frequency, share):
+                self._by_word[word].append((phrase, counts))
+
+    def candidates(self, present: Iterable[str]) -> Iterable[Phrase]:
+        """Phrases with at least `share` of their words among `present`, each once."""
+        present = set(present)
+        seen: set[int] = set()
+        for word in present:
+            for phrase, counts in self._by_word.get(word, ()):
+                if id(phrase) in seen:
+                    continue
+                seen.add(id(phrase))
+                found = sum(n for w, n in counts.items() if w in present)
+                if found >= self.share * len(phrase.words):
+                    yield phrase
 
 
 class Matcher:
@@ -144,18 +138,24 @@ class Matcher:
     def __init__(self, knowledge: Knowledge) -> None:
         self.knowledge = knowledge
         self._by_code: dict[str, list[str]] = defaultdict(list)
-        self._by_word: dict[str, list[_Phrase]] = defaultdict(list)
-        entries: list[_Phrase] = []
+        phrases: list[Phrase] = []
         for tree in knowledge.trees.values():
             for code in tree.codes:
                 self._by_code[code].append(tree.id)
-            for phrase in tree.phrases:
-                words = frozenset(_words(phrase))
-                entries.append(_Phrase(tree.id, " ".join(_WORD.findall(phrase.lower())), words))
-        frequency = Counter(word for entry in entries for word in entry.words)
-        for entry in entries:
-            for word in index_words(entry.words, frequency):
-                self._by_word[word].append(entry)
+            phrases.extend(compile_phrase(tree.id, text) for text in tree.phrases)
+        phrases = [phrase for phrase in phrases if phrase.words]
+        self._order = {id(phrase): number for number, phrase in enumerate(phrases)}
+        frequency = Counter(word for phrase in phrases for word in phrase.words)
+        self._index = _Index(phrases, frequency, PHRASE_CUTOFF / 100)
+        self._near = _Index(phrases, frequency, NEAR_CUTOFF / 100)
+        self._exception_names = {
+            code.lower(): code for code in self._by_code if code.endswith(("Error", "Exception"))
+        }
+        self._fallbacks = [knowledge.trees[t] for t in sorted(knowledge.trees)]
+        self._fallbacks = [tree for tree in self._fallbacks if tree.about]
+        self._commands = {
+            command: tool.id for tool in reversed(knowledge.tools) for command in tool.commands
+        }
         # The text signals each tree branches on: only those of the matched trees are looked
         # for in a paste, so their patterns are compiled only when a tree could use them.
         self._tree_signals = {
@@ -163,44 +163,44 @@ class Matcher:
             for tree in knowledge.trees.values()
         }
 
-    def codes_in(self, text: str) -> list[str]:
-        """Known error codes in order of appearance (explicit `(Code)` forms first)."""
+    def codes_in(self, text: str, values: Iterable[tuple[int, int]] = ()) -> list[str]:
+        """Known error codes in order of appearance (explicit `(Code)` forms first); none from
+        inside `values`, the spans of slot values (a profile may be named `AccessDenied`)."""
+        inside = sorted(values)
+
+        def kept(found: re.Match[str], group: int = 0) -> bool:
+            return not any(start <= found.start(group) < end for start, end in inside)
+
         ordered: list[str] = []
-        explicit = re.findall(
-            r"\(([A-Z][A-Za-z0-9]+)\)|api error ([A-Z]\w+)|Error Code: (\w+)|<Code>(\w+)</Code>",
-            text,
-        )
-        for groups in explicit:
-            ordered.extend(g for g in groups if g)
-        ordered.extend(_CAMEL.findall(text))
-        ordered.extend(re.findall(r"\b\w+(?:Error|Exception)\b", text))
+        for found in _EXPLICIT.finditer(text):
+            group = next(n for n in range(1, 5) if found.group(n))
+            if kept(found, group):
+                ordered.append(found.group(group))
+        ordered.extend(found.group(0) for found in _CAMEL.finditer(text) if kept(found))
+        # Exception names as people retype them ("incompleteSignatureException"): these are
+        # compared without case; a bare word ("forbidden") never is.
+        for found in _EXCEPTION.finditer(text):
+            if kept(found):
+                name = found.group(0)
+                ordered.append(self._exception_names.get(name.lower(), name))
         return [code for code in dict.fromkeys(ordered) if code in self._by_code]
 
-    def _phrase_scores(self, text: str) -> dict[str, int]:
-        from rapidfuzz import fuzz, utils
+    def _aligned(self, tokens: Tokens, index: _Index) -> dict[str, Alignment]:
+        """Each tree's best phrase alignment among the phrases `index` offers."""
+        best: dict[str, Alignment] = {}
+        for phrase in index.candidates(tokens.where):
+            found = align(phrase, tokens)
+            if found is None:
+                continue
+            held = best.get(phrase.tree)
+            # Of two phrases that score alike, the longer says more (and has the slots); then
+            # the first in the tree, so that every run picks the same one.
+            if held is None or self._rank_key(found) > self._rank_key(held):
+                best[phrase.tree] = found
+        return best
 
-        paste_words = _words(text)
-        seen: set[_Phrase] = set()
-        scores: dict[str, int] = {}
-        window = text if len(text) <= _FUZZY_WINDOW_CHARS else text[-_FUZZY_WINDOW_CHARS:]
-        processed: str | None = None
-        for word in paste_words:
-            for phrase in self._by_word.get(word, ()):
-                if phrase in seen:
-                    continue
-                seen.add(phrase)
-                if len(phrase.words & paste_words) < WORD_SHARE * len(phrase.words):
-                    continue
-                if processed is None:  # once per paste, not once per phrase
-                    processed = utils.default_process(window)
-                # Phrase texts are already processed (lower-case words, single spaces). Scores
-                # under the cutoff, or not above the tree's best so far, would be dropped: the
-                # cutoff lets rapidfuzz stop early on them.
-                cutoff = max(PHRASE_CUTOFF, scores.get(phrase.tree, 0) + 1)
-                score = int(fuzz.partial_ratio(phrase.text, processed, score_cutoff=cutoff))
-                if score >= cutoff:
-                    scores[phrase.tree] = score
-        return scores
+    def _rank_key(self, alignment: Alignment) -> tuple[float, int, int]:
+        return (alignment.score, len(alignment.found), -self._order[id(alignment.phrase)])
 
     def _tool(self, text: str) -> tuple[str | None, str | None]:
         best: tuple[int, str | None, str | None] = (0, None, None)
@@ -210,6 +210,9 @@ class Matcher:
                 best = (hits, tool.id, tool.title)
         return best[1], best[2]
 
+    def _tool_title(self, tool_id: str) -> str | None:
+        return next((tool.title for tool in self.knowledge.tools if tool.id == tool_id), None)
+
     def _signals(self, text: str, codes: Iterable[str], trees: Iterable[str]) -> frozenset[str]:
         found = {f"code:{code}" for code in codes}
         wanted = set().union(*(self._tree_signals[tree] for tree in trees))
@@ -218,39 +221,95 @@ class Matcher:
                 found.add(name)
         return frozenset(found)
 
-    def recognise(self, raw: str) -> Recognition:
-        cleaned, truncated = prepare(raw)
-        text = normalise(cleaned)
-        codes = self.codes_in(cleaned)
-        phrase_scores = self._phrase_scores(text)
+    def _ranked(self, codes: list[str], aligned: dict[str, Alignment]) -> list[TreeMatch]:
+        trees = self.knowledge.trees
+        scores = {tree: round(a.score) for tree, a in aligned.items() if a.score >= PHRASE_CUTOFF}
         matches: dict[str, TreeMatch] = {}
         for rank, code in enumerate(codes):
             for tree_id in self._by_code[code]:
                 if tree_id not in matches:
-                    bonus = phrase_scores.get(tree_id, 0) // 20
+                    bonus = scores.get(tree_id, 0) // 20
                     score = max(90, 100 - 2 * rank - (5 - bonus))
                     matches[tree_id] = TreeMatch(
-                        tree_id, self.knowledge.trees[tree_id].title, min(score, 100), "code"
+                        tree_id, trees[tree_id].title, min(score, 100), "code"
                     )
-        # Ties are broken by tree id: the phrase index is built from sets, so without it equal
-        # scores would come out in a different order from one run to the next.
-        for tree_id, score in sorted(phrase_scores.items(), key=lambda item: (-item[1], item[0])):
+        # Of two phrases that score alike, the one with more words found explains more of the
+        # paste ("`sso_region` was missing" is a longer message than "region is missing");
+        # then the tree id, so that equal scores always come out in the same order.
+        ordered = sorted(
+            scores.items(), key=lambda item: (-item[1], -len(aligned[item[0]].found), item[0])
+        )
+        for tree_id, score in ordered:
             if tree_id not in matches:
-                # Fuzzy hits stay below every exact code hit.
+                # Phrase hits stay below every exact code hit.
                 scaled = int(score * 0.85)
-                matches[tree_id] = TreeMatch(
-                    tree_id, self.knowledge.trees[tree_id].title, scaled, "phrase"
-                )
-        ranked = tuple(sorted(matches.values(), key=lambda m: -m.score))
+                matches[tree_id] = TreeMatch(tree_id, trees[tree_id].title, scaled, "phrase")
+        return sorted(matches.values(), key=lambda m: -m.score)
+
+    def _fallback(self, text: str, tokens: Tokens) -> tuple[list[TreeMatch], list[TreeMatch]]:
+        """A fallback tree whose subject the text is about, and the families closest to it."""
+        tree = next(
+            (tree for tree in self._fallbacks if all(p.search(text) for p in tree.about)), None
+        )
+        if tree is None:
+            return [], []
+        near = self._aligned(tokens, self._near)
+        closest = sorted(
+            (
+                TreeMatch(tree_id, self.knowledge.trees[tree_id].title, round(a.score), "near")
+                for tree_id, a in near.items()
+                if a.score >= NEAR_CUTOFF
+            ),
+            key=lambda m: (-m.score, m.tree),
+        )
+        return [TreeMatch(tree.id, tree.title, TOPIC_SCORE, "topic")], closest[:CLOSEST]
+
+    def recognise(self, raw: str) -> Recognition:
+        cleaned, truncated = prepare(raw)
+        lines = message_lines(cleaned)
+        command = command_lines(lines, self._commands)
         tool, tool_title = self._tool(cleaned)
+        if command.tool is not None:  # the pasted command line says it outright
+            tool, tool_title = command.tool, self._tool_title(command.tool)
+        lookalike = next((k for k in self.knowledge.lookalikes if k.found_in(cleaned)), None)
+        if lookalike is not None:
+            return Recognition(
+                (), (), frozenset(), tool, tool_title, {}, truncated, (), lookalike.title
+            )
+        tokens = Tokens.of(lines)
+        text = tokens.text
+        aligned = self._aligned(tokens, self._index)
+        values = [
+            (found.start, found.end)
+            for alignment in aligned.values()
+            if alignment.score >= PHRASE_CUTOFF
+            for found in slots_found(alignment, tokens)
+            if found.delimited
+        ]
+        codes = self.codes_in(text, values)
+        matches = self._ranked(codes, aligned)
+        closest: list[TreeMatch] = []
+        if not matches:
+            matches, closest = self._fallback(cleaned, tokens)
+        facts: dict[str, Fact] = {}
+        for match in matches:  # the slots of the phrases that matched, best family first
+            alignment = aligned.get(match.tree)
+            if alignment is not None and alignment.score >= PHRASE_CUTOFF:
+                for name, value in slot_values(alignment, tokens).items():
+                    facts.setdefault(name, Fact(value, "pasted error"))
+        for name, value in command.facts.items():
+            facts.setdefault(name, Fact(value, "pasted command line"))
+        for name, fact in _text_facts(text, codes).items():
+            facts.setdefault(name, fact)
         return Recognition(
-            matches=ranked,
+            matches=tuple(matches),
             codes=tuple(codes),
-            signals=self._signals(cleaned, codes, (m.tree for m in ranked)),
+            signals=self._signals(cleaned, codes, (m.tree for m in matches)),
             tool=tool,
             tool_title=tool_title,
-            facts=_text_facts(cleaned, codes),
+            facts=facts,
             truncated=truncated,
+            closest=tuple(closest),
         )
 
 

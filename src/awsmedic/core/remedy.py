@@ -71,15 +71,18 @@ def merge_facts(
     text: str = "",
 ) -> dict[str, Fact]:
     """Probe facts, over `base` (context facts); the pasted error's facts win where they name
-    the failing request (TEXT_FIRST) and fill in what nothing else knows, as do the values the
-    paste names (a role ARN, a user, a bucket) and what facts imply (a role's name)."""
+    the failing request (TEXT_FIRST), over a mere default (the profile `default` when nothing
+    selects one, where the error names the profile it failed with), and fill in what nothing
+    else knows, as do the values the paste names (a role ARN, a user, a bucket) and what facts
+    imply (a role's name)."""
     from awsmedic.core.pastefacts import derived, paste_facts
 
     facts: dict[str, Fact] = dict(base or {})
     for item in evidence:
         facts.update(item.facts)
     for name, fact in {**paste_facts(text), **text_facts}.items():
-        if name in TEXT_FIRST or name not in facts:
+        held = facts.get(name)
+        if name in TEXT_FIRST or held is None or held.source == "default":
             facts[name] = fact
     facts.update(derived(facts))
     return facts

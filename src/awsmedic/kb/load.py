@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from awsmedic.kb.causes import load_cause
-from awsmedic.kb.model import BuiltPattern, Cause, Knowledge, Pattern, Tool, Tree
+from awsmedic.kb.model import BuiltPattern, Cause, Knowledge, Lookalike, Pattern, Tool, Tree
 from awsmedic.kb.problems import Collector, Problem
 from awsmedic.kb.reading import ID_RE, compile_pattern, line_of, read_toml, strings
 from awsmedic.kb.trees import load_tree
@@ -31,7 +31,11 @@ def _load_tools(path: Path, out: Collector) -> list[Tool]:
             continue
         patterns = [compile_pattern(p, path, out, line) for p in raw.get("patterns", [])]
         compiled = tuple(p for p in patterns if p is not None)
-        tools.append(Tool(raw["id"], str(raw.get("title", raw["id"])), compiled))
+        commands = strings(raw.get("commands", []))
+        if commands is None:
+            out.add(path, f"tool '{raw['id']}': 'commands' must be a list of command names", line)
+        title = str(raw.get("title", raw["id"]))
+        tools.append(Tool(raw["id"], title, compiled, tuple(c.lower() for c in commands or ())))
     return tools
 
 
@@ -43,6 +47,45 @@ def builtin_signals() -> dict[str, tuple[Pattern, ...]]:
     from awsmedic.aws import regions
 
     return {"opt-in-region": (BuiltPattern("<opt-in regions>", regions.opt_in_pattern),)}
+
+
+def _load_lookalikes(path: Path, out: Collector) -> list[Lookalike]:
+    """lookalikes.toml: texts that are not about AWS authentication, though they read so."""
+    parsed = read_toml(path, out)
+    if parsed is None:
+        return []
+    data, text = parsed
+    found: list[Lookalike] = []
+    for raw in data.get("lookalikes", []):
+        line = line_of(text, f'"{raw.get("id")}"') if isinstance(raw, dict) else None
+        if (
+            not isinstance(raw, dict)
+            or not isinstance(raw.get("id"), str)
+            or not ID_RE.match(raw["id"])
+            or not isinstance(raw.get("title"), str)
+            or not strings(raw.get("patterns"))
+            or strings(raw.get("unless", [])) is None
+        ):
+            out.add(
+                path,
+                "each [[lookalikes]] needs a kebab-case 'id', a 'title' and 'patterns' (and may"
+                " have 'unless'), patterns being lists of strings",
+                line,
+            )
+            continue
+        for key in sorted(set(raw) - {"id", "title", "patterns", "unless"}):
+            out.add(path, f"lookalike '{raw['id']}' has unknown key '{key}'", line)
+        patterns = [compile_pattern(p, path, out, line) for p in raw["patterns"]]
+        unless = [compile_pattern(p, path, out, line) for p in raw.get("unless", [])]
+        found.append(
+            Lookalike(
+                raw["id"],
+                raw["title"],
+                tuple(p for p in patterns if p is not None),
+                tuple(p for p in unless if p is not None),
+            )
+        )
+    return found
 
 
 def _load_signals(path: Path, out: Collector) -> dict[str, tuple[Pattern, ...]]:
@@ -93,6 +136,7 @@ def load(dirs: Iterable[Path], *, strict: bool = False) -> tuple[Knowledge, list
     causes: dict[str, Cause] = {}
     tools: list[Tool] = []
     signals = builtin_signals()
+    lookalikes: list[Lookalike] = []
     dirs = tuple(dirs)
     for directory in dirs:
         if not directory.is_dir():
@@ -106,5 +150,7 @@ def load(dirs: Iterable[Path], *, strict: bool = False) -> tuple[Knowledge, list
             tools.extend(_load_tools(directory / "tools.toml", out))
         if (directory / "signals.toml").is_file():
             signals.update(_load_signals(directory / "signals.toml", out))
-    knowledge = Knowledge(trees, causes, tuple(tools), signals, dirs)
+        if (directory / "lookalikes.toml").is_file():
+            lookalikes.extend(_load_lookalikes(directory / "lookalikes.toml", out))
+    knowledge = Knowledge(trees, causes, tuple(tools), signals, dirs, tuple(lookalikes))
     return knowledge, out.problems

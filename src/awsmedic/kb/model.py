@@ -158,16 +158,31 @@ class BuiltPattern(Pattern):
 
 @dataclass(frozen=True, slots=True)
 class Hint:
-    """Text that makes causes more likely: a pattern of its own, or a named text signal."""
+    """Points for causes when something is known. Exactly one of: a `pattern` over the pasted
+    text, a text `signal` (by name), a `finding` (of a probe, or a text signal), an `answer`
+    (`question-id`, `answer`)."""
 
     pattern: Pattern | None
     boost: Mapping[str, int]
     signal: str | None = None
+    finding: str | None = None
+    answer: tuple[str, str] | None = None
+    line: int | None = None
 
-    def applies(self, text: str, signals: frozenset[str]) -> bool:
+    def applies(
+        self, text: str, known: frozenset[str], answers: Mapping[str, str] | None = None
+    ) -> bool:
+        """Whether it applies, given the text, what is known (text signals and findings) and
+        the answers given so far."""
         if self.pattern is not None:
             return self.pattern.search(text)
-        return self.signal in signals
+        if self.signal is not None:
+            return self.signal in known
+        if self.finding is not None:
+            return self.finding in known
+        if self.answer is not None:
+            return (answers or {}).get(self.answer[0]) == self.answer[1]
+        return False
 
 
 @dataclass(frozen=True, slots=True)
@@ -181,6 +196,9 @@ class Tree:
     path: Path
     priors: Mapping[str, int] = field(default_factory=dict)
     hints: tuple[Hint, ...] = ()
+    #: A fallback tree (no codes, no phrases): taken when no family matches and every one of
+    #: these patterns is found in the paste (it is about this tree's subject).
+    about: tuple[Pattern, ...] = ()
 
     def probes(self) -> tuple[str, ...]:
         return tuple(n.probe for n in self.nodes.values() if isinstance(n, ProbeNode))
@@ -199,6 +217,39 @@ class Tool:
     id: str
     title: str
     patterns: tuple[Pattern, ...]
+    #: Command names that run this tool on a pasted command line (`aws`, `terraform`).
+    commands: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Lookalike:
+    """Text that reads like an AWS authentication error but comes from something else (MinIO,
+    another cloud, a GitHub token): found by `patterns`, unless one of `unless` is found."""
+
+    id: str
+    title: str  # completes "That looks like ..."
+    patterns: tuple[Pattern, ...]
+    unless: tuple[Pattern, ...] = ()
+
+    @functools.cached_property
+    def _any(self) -> Pattern | None:
+        """The patterns as one alternation: one scan of the paste instead of one each (None
+        when they cannot be joined, a pattern with a global inline flag, say)."""
+        joined = Pattern("|".join(f"(?:{p.source})" for p in self.patterns))
+        try:
+            joined.compile()
+        except re.error:
+            return None
+        return joined
+
+    def found_in(self, text: str) -> bool:
+        joined = self._any
+        found = (
+            joined.search(text)
+            if joined is not None
+            else any(p.search(text) for p in self.patterns)
+        )
+        return found and not any(p.search(text) for p in self.unless)
 
 
 @dataclass(frozen=True)
@@ -208,3 +259,4 @@ class Knowledge:
     tools: tuple[Tool, ...]
     signals: Mapping[str, tuple[Pattern, ...]]
     dirs: tuple[Path, ...]
+    lookalikes: tuple[Lookalike, ...] = ()

@@ -8,11 +8,13 @@ from awsmedic.kb.model import (
     CauseNode,
     Hint,
     Node,
+    Pattern,
     ProbeNode,
     QuestionNode,
     TextNode,
     Tree,
 )
+from awsmedic.kb.phrases import problems as phrase_problems
 from awsmedic.kb.problems import Collector
 from awsmedic.kb.reading import (
     ID_RE,
@@ -87,40 +89,74 @@ def _node(node_id: str, raw: object, path: Path, text: str, out: Collector) -> N
         return None
 
 
-_TREE_KEYS = {"id", "title", "codes", "phrases", "start", "nodes", "priors", "hints"}
+_TREE_KEYS = {"id", "title", "codes", "phrases", "start", "nodes", "priors", "hints", "about"}
+_HINT_KINDS = ("pattern", "signal", "finding", "answer")
+
+
+def _hint(item: object, path: Path, text: str, out: Collector) -> Hint | None:
+    """One [[hints]] table: `boost` and exactly one of `pattern`, `finding`, `answer`."""
+    if not isinstance(item, dict):
+        out.add(path, "each [[hints]] must be a table", line_of(text, "[[hints]]"))
+        return None
+    kinds = [kind for kind in _HINT_KINDS if kind in item]
+    line = line_of(text, str(item[kinds[0]])) if kinds else line_of(text, "[[hints]]")
+    boost = item.get("boost")
+    if len(kinds) != 1 or not isinstance(boost, dict):
+        out.add(
+            path,
+            "each [[hints]] needs 'boost = { cause-id = points }' and one of 'pattern' (text),"
+            " 'signal' (a text signal's name), 'finding' (a finding or text signal) or 'answer'"
+            " ('question-id=answer')",
+            line,
+        )
+        return None
+    for key in sorted(set(item) - {"boost", *_HINT_KINDS}):
+        out.add(path, f"[[hints]] has unknown key '{key}'", line)
+    points = {str(k): v for k, v in boost.items() if isinstance(v, int)}
+    if len(points) != len(boost):
+        out.add(path, "[[hints]] 'boost' must map cause ids to integer points", line)
+    kind, value = kinds[0], item[kinds[0]]
+    if kind == "pattern":
+        pattern = compile_pattern(value, path, out, line)
+        return None if pattern is None else Hint(pattern, points, line=line)
+    if not isinstance(value, str) or not value:
+        out.add(path, f"[[hints]] '{kind}' must be a non-empty string", line)
+        return None
+    if kind == "signal":
+        return Hint(None, points, signal=value, line=line)
+    if kind == "finding":
+        return Hint(None, points, finding=value, line=line)
+    question, sep, answer = value.partition("=")
+    if not sep or not question or not answer:
+        out.add(path, f"[[hints]] answer {value!r} must be written 'question-id=answer'", line)
+        return None
+    return Hint(None, points, answer=(question.strip(), answer.strip()), line=line)
 
 
 def _hints(raw: object, path: Path, text: str, out: Collector) -> tuple[Hint, ...]:
-    hints: list[Hint] = []
     if not isinstance(raw, list):
         out.add(path, "'hints' must be an array of tables ([[hints]])", line_of(text, "hints"))
         return ()
-    for item in raw:
-        what = item.get("pattern", item.get("signal")) if isinstance(item, dict) else None
-        line = line_of(text, str(what)) if what is not None else None
-        if (
-            not isinstance(item, dict)
-            or not isinstance(item.get("boost"), dict)
-            or ("pattern" in item) == ("signal" in item)
-        ):
-            out.add(
-                path,
-                "each [[hints]] needs 'pattern' (or 'signal', a text signal's name) and"
-                " 'boost = { cause-id = points }'",
-                line,
-            )
-            continue
-        boost = {str(k): int(v) for k, v in item["boost"].items() if isinstance(v, int)}
-        if "signal" in item:
-            if isinstance(item["signal"], str):
-                hints.append(Hint(None, boost, item["signal"]))
-            else:
-                out.add(path, f"hint signal {item['signal']!r} is not a string", line)
-            continue
-        pattern = compile_pattern(item.get("pattern"), path, out, line)
-        if pattern is not None:
-            hints.append(Hint(pattern, boost))
-    return tuple(hints)
+    hints = (_hint(item, path, text, out) for item in raw)
+    return tuple(hint for hint in hints if hint is not None)
+
+
+def _phrases(raw: object, path: Path, text: str, out: Collector) -> tuple[str, ...] | None:
+    phrases = strings(raw)
+    if phrases is not None and out.strict:  # `kb check`: a diagnosis need not pay for it
+        for phrase in phrases:
+            for problem in phrase_problems(phrase):
+                out.add(path, problem, line_of(text, phrase))
+    return phrases
+
+
+def _about(raw: object, path: Path, text: str, out: Collector) -> tuple[Pattern, ...]:
+    patterns = strings(raw)
+    if patterns is None:
+        out.add(path, "'about' must be a list of patterns", line_of(text, "about"))
+        return ()
+    compiled = (compile_pattern(p, path, out, line_of(text, p)) for p in patterns)
+    return tuple(p for p in compiled if p is not None)
 
 
 def load_tree(path: Path, out: Collector) -> Tree | None:
@@ -131,7 +167,9 @@ def load_tree(path: Path, out: Collector) -> Tree | None:
     for key in sorted(set(data) - _TREE_KEYS):
         out.add(path, f"unknown key '{key}'", line_of(text, key))
     tree_id, title, start = data.get("id"), data.get("title"), data.get("start")
-    codes, phrases = strings(data.get("codes", [])), strings(data.get("phrases", []))
+    codes = strings(data.get("codes", []))
+    phrases = _phrases(data.get("phrases", []), path, text, out)
+    about = _about(data.get("about", []), path, text, out)
     ok = True
     if tree_id != path.stem:
         out.add(path, f"id {tree_id!r} must equal the file name '{path.stem}'", line_of(text, "id"))
@@ -139,8 +177,17 @@ def load_tree(path: Path, out: Collector) -> Tree | None:
     if not isinstance(title, str) or not title.strip():
         out.add(path, "needs a 'title'")
         ok = False
-    if codes is None or phrases is None or not (codes or phrases):
-        out.add(path, "needs 'codes' and/or 'phrases', lists of strings that recognise the family")
+    if codes is None or phrases is None or not (codes or phrases or about):
+        out.add(
+            path,
+            "needs 'codes' and/or 'phrases', lists of strings that recognise the family"
+            " (or, for a fallback tree, 'about': patterns its subject is found by)",
+        )
+        ok = False
+    elif about and (codes or phrases):
+        out.add(
+            path, "a fallback tree ('about') has no 'codes' or 'phrases'", line_of(text, "about")
+        )
         ok = False
     raw_nodes = data.get("nodes")
     if not isinstance(raw_nodes, dict) or not raw_nodes:
@@ -167,4 +214,5 @@ def load_tree(path: Path, out: Collector) -> Tree | None:
         path=path,
         priors=priors,
         hints=hints,
+        about=about,
     )

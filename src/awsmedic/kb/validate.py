@@ -147,6 +147,59 @@ def _check_tree(
     for cause_id in list(tree.priors) + [c for hint in tree.hints for c in hint.boost]:
         if cause_id not in knowledge.causes:
             out.append(Problem(tree.path, f"priors/hints name unknown cause '{cause_id}'"))
+    _check_hints(tree, knowledge, probes, out)
+
+
+def _check_hints(
+    tree: Tree,
+    knowledge: Knowledge,
+    probes: Mapping[str, Iterable[str]] | None,
+    out: list[Problem],
+) -> None:
+    """Evidence hints name what this tree can know: a finding of one of its probes or a text
+    signal, an answer one of its questions offers; and they boost causes it can reach."""
+    reachable = set(tree.causes())
+    answers = {(q.question, answer) for q in tree.questions() for answer in q.choices}
+    findings: set[str] | None = None
+    if probes is not None:
+        findings = {f for probe in tree.probes() for f in probes.get(probe, ())}
+    for hint in tree.hints:
+        where = hint.line
+        if hint.finding is not None and findings is not None:
+            known = (
+                hint.finding in findings
+                or hint.finding in knowledge.signals
+                or hint.finding.startswith(CODE_SIGNAL_PREFIX)
+            )
+            if not known:
+                out.append(
+                    Problem(
+                        tree.path,
+                        f"hint on finding '{hint.finding}': no probe of this tree reports it and"
+                        " no text signal has that name",
+                        where,
+                    )
+                )
+        if hint.answer is not None and hint.answer not in answers:
+            question, answer = hint.answer
+            out.append(
+                Problem(
+                    tree.path,
+                    f"hint on answer '{question}={answer}': no question of this tree has that"
+                    " id and answer",
+                    where,
+                )
+            )
+        for cause in hint.boost:
+            if cause in knowledge.causes and cause not in reachable:
+                out.append(
+                    Problem(
+                        tree.path,
+                        f"hint boosts '{cause}', which no node of this tree leads to",
+                        where,
+                        warning=True,
+                    )
+                )
 
 
 def _vocabulary(

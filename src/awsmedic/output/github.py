@@ -117,8 +117,11 @@ def workflow_annotations(
         title = f"{TITLE_PREFIX}: {diagnosis.title}"
         return [_annotation("error", title, lines, book)]
     if best is None:
+        lookalike = outcome.recognition.lookalike
         lines.append(
-            "awsmedic does not recognise this as an AWS credential or authentication error."
+            f"That looks like {lookalike}."
+            if lookalike is not None
+            else "awsmedic does not recognise this as an AWS credential or authentication error."
         )
         return [_annotation("notice", "awsmedic", lines, book)]
     likely = ", ".join(f"{c.title} ({c.cause})" for c in outcome.candidates[:3])

@@ -240,7 +240,14 @@ class Printer:
         best = recognition.best
         if best is None:
             return
-        self._text(f"Recognised: {best.title}", "bold")
+        if best.how == "topic":
+            self._text("No known error matches, but this is about AWS authentication.", "bold")
+            self._text(f"Checking the set-up instead: {best.title}", "bold")
+        else:
+            self._text(f"Recognised: {best.title}", "bold")
+        if recognition.closest:
+            closest = "; ".join(f"{m.title} ({m.tree})" for m in recognition.closest)
+            self.hang(" ", f"closest known errors: {closest}", "dim")
         parts = []
         if recognition.codes:
             parts.append(f"code {recognition.codes[0]}")
@@ -384,7 +391,10 @@ class Printer:
         best = candidates[0]
         self.summary(f"no single cause; most likely: {best.title} ({best.score}%)", guess)
 
-    def no_match(self) -> None:
+    def no_match(self, lookalike: str | None = None) -> None:
+        if lookalike is not None:  # one line: what it is instead
+            self._text(f"That looks like {lookalike}.")
+            return
         self._text(
             "That does not look like an AWS credential or authentication error I know. "
             "Paste the whole error message, as the tool printed it."

@@ -22,6 +22,12 @@ def to_contract(outcome: Outcome) -> dict[str, Any]:
         "matches": [
             {"tree": m.tree, "title": m.title, "score": m.score} for m in recognition.matches
         ],
+        # Added (issue 12): the families that came closest when none matched and a general
+        # check ran instead; and, for a text that is not about AWS, what it looks like.
+        "closest": [
+            {"tree": m.tree, "title": m.title, "score": m.score} for m in recognition.closest
+        ],
+        "lookalike": recognition.lookalike,
         "diagnosis": None
         if diagnosis is None
         else {
@@ -65,9 +71,14 @@ def to_markdown(outcome: Outcome) -> str:
     recognition = outcome.recognition
     best = recognition.best
     lines.append("# awsmedic diagnosis\n")
+    if recognition.lookalike is not None:
+        lines.append(f"That looks like {recognition.lookalike}.\n")
     if best is not None:
         tool = f", printed by {recognition.tool_title}" if recognition.tool_title else ""
         lines.append(f"**Recognised:** {best.title} (`{best.tree}`{tool})\n")
+    if recognition.closest:
+        closest = ", ".join(f"{m.title} (`{m.tree}`)" for m in recognition.closest)
+        lines.append(f"**Closest known errors:** {closest}\n")
     diagnosis = outcome.diagnosis
     if diagnosis is not None:
         lines.append(f"## Cause: {diagnosis.title}\n")

@@ -120,7 +120,7 @@ class Case:
         if recognition.best is None:
             if fresh:
                 self.transcript = None  # a stray first paste is not worth a transcript
-            self.printer.no_match()
+            self.printer.no_match(recognition.lookalike)
             return
         self.consultation = consultation
         self.step(consultation.start)

@@ -150,7 +150,10 @@ class ReplPrinter(Printer):
                 "dim",
             )
 
-    def no_match(self) -> None:
+    def no_match(self, lookalike: str | None = None) -> None:
+        if lookalike is not None:
+            super().no_match(lookalike)
+            return
         self._text(
             "That does not look like an AWS credential or authentication error I know. Paste the "
             "whole error, as the tool printed it; /help shows what I can do."

@@ -27,7 +27,14 @@ from awsmedic.model import (
     WentBack,
 )
 from awsmedic.output.export.diagram import path_svg
-from awsmedic.output.export.story import Case, answer_origin, cases, line_count, redaction_note
+from awsmedic.output.export.story import (
+    Case,
+    answer_origin,
+    cases,
+    line_count,
+    recognised_how,
+    redaction_note,
+)
 from awsmedic.output.export.style import CSS
 
 #: What the page may load: its own inline style sheet, nothing else (no script, image or font).
@@ -100,13 +107,19 @@ def _recognition(case: Case) -> list[str]:
     recognition = case.matched.recognition
     best = recognition.best
     if best is None:
+        if recognition.lookalike is not None:
+            return [f"<p>Not diagnosed: it looks like {escape(recognition.lookalike)}.</p>"]
         return ["<p>Not recognised as an AWS error awsmedic knows.</p>"]
-    how = "its error code" if best.how == "code" else f"its wording ({best.score}%)"
+    how = escape(recognised_how(best))
     tool = f", printed by {escape(recognition.tool_title)}" if recognition.tool_title else ""
-    return [
+    lines = [
         f"<p>Recognised by {how} as <strong>{escape(best.title)}</strong> "
         f"(tree {code(best.tree)}{tool}).</p>"
     ]
+    if recognition.closest:
+        closest = ", ".join(f"{code(m.tree)} {m.score}%" for m in recognition.closest)
+        lines.append(f"<p>Closest known errors: {closest}.</p>")
+    return lines
 
 
 def _outcome(case: Case, h: int, md: Any) -> list[str]:

@@ -73,6 +73,10 @@ def recognition(r: Recognition) -> dict[str, Any]:
         "tool": None if r.tool is None else {"id": r.tool, "title": r.tool_title},
         "facts": facts(r.facts),
         "truncated": r.truncated,
+        "closest": [
+            {"tree": m.tree, "title": m.title, "score": m.score, "how": m.how} for m in r.closest
+        ],
+        "lookalike": r.lookalike,
     }
 
 

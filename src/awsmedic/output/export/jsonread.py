@@ -162,14 +162,21 @@ def candidates(obj: Obj) -> tuple[Candidate, ...]:
     )
 
 
-def recognition(r: Obj) -> Recognition:
-    matches = tuple(
+def _matches(r: Obj, key: str) -> tuple[TreeMatch, ...]:
+    return tuple(
         TreeMatch(
             m.ident("tree"), m.string("title"), m.integer("score", 0, 100), m.choice("how", _HOW)
         )
-        for m in r.objs("matches")
+        for m in r.objs(key)
     )
+
+
+def recognition(r: Obj) -> Recognition:
+    matches = _matches(r, "matches")
     tool = r.opt_obj("tool")
+    # Added in the same schema version: transcripts written before have neither.
+    closest = _matches(r, "closest") if "closest" in r.data else ()
+    lookalike = r.opt_string("lookalike") if "lookalike" in r.data else None
     r.opt_string("tree")  # the first match's tree, for readers of the JSON; Recognition has it
     return Recognition(
         matches,
@@ -179,6 +186,8 @@ def recognition(r: Obj) -> Recognition:
         tool.opt_string("title") if tool else None,
         facts(r, "facts"),
         r.flag("truncated"),
+        closest,
+        lookalike,
     )
 
 
@@ -275,7 +284,7 @@ def how(o: Obj) -> str:
     return value
 
 
-_HOW = ("code", "phrase")
+_HOW = ("code", "phrase", "topic", "near")
 #: Event type -> reader of (the event object, its time, the file's schema version).
 READERS: dict[str, Callable[[Obj, datetime, int], Event]] = {
     "pasted": lambda o, at, v: Pasted(at, o.string("text"), o.flag("truncated")),

@@ -24,7 +24,15 @@ from awsmedic.model import (
     Stalled,
     WentBack,
 )
-from awsmedic.output.export.story import Case, Hop, answer_origin, cases, line_count, redaction_note
+from awsmedic.output.export.story import (
+    Case,
+    Hop,
+    answer_origin,
+    cases,
+    line_count,
+    recognised_how,
+    redaction_note,
+)
 
 STATUS_MARK = {"ok": "✓", "problem": "✗", "skipped": "–", "error": "!"}
 
@@ -76,10 +84,15 @@ def recognition_line(case: Case) -> str:
     recognition = case.matched.recognition
     best = recognition.best
     if best is None:
+        if recognition.lookalike is not None:
+            return f"Not diagnosed: it looks like {literal(recognition.lookalike)}.\n"
         return "Not recognised as an AWS error awsmedic knows.\n"
-    how = "its error code" if best.how == "code" else f"its wording ({best.score}%)"
     tool = f", printed by {recognition.tool_title}" if recognition.tool_title else ""
-    return f"Recognised by {how} as **{best.title}** (tree `{best.tree}`{tool}).\n"
+    line = f"Recognised by {recognised_how(best)} as **{best.title}** (tree `{best.tree}`{tool}).\n"
+    if recognition.closest:
+        closest = ", ".join(f"`{m.tree}` {m.score}%" for m in recognition.closest)
+        line += f"\nClosest known errors: {closest}.\n"
+    return line
 
 
 def hop_line(number: int, hop: Hop) -> str:

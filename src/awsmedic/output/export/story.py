@@ -21,6 +21,7 @@ from awsmedic.model import (
     Probed,
     Restarted,
     Stalled,
+    TreeMatch,
     WentBack,
 )
 
@@ -161,3 +162,12 @@ def redaction_note(redaction: tuple[str, ...]) -> str:
     if "identity" in redaction:
         masked.append("account ids, ARNs, user names and home paths masked")
     return "; ".join(masked)
+
+
+def recognised_how(match: TreeMatch) -> str:
+    """How a tree was chosen, in words: "its error code", "its wording (85%)", ..."""
+    if match.how == "code":
+        return "its error code"
+    if match.how == "topic":
+        return "its subject (no known error matched, so the set-up is checked)"
+    return f"its wording ({match.score}%)"

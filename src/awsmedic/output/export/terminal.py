@@ -59,7 +59,7 @@ def _case(printer: Printer, case: Case) -> None:
             printer._text(f"  │ {line}")
     if case.matched is not None:
         if case.matched.recognition.best is None:
-            printer.no_match()
+            printer.no_match(case.matched.recognition.lookalike)
         else:
             printer.recognition(case.matched.recognition)
     for event in case.events:

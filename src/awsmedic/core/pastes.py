@@ -1,0 +1,265 @@
+"""What users paste around an error, taken off before matching: terminal escapes, Windows line
+endings, CI and log prefixes on every line, JSON and logfmt wrapping; and the shell prompts and
+command lines above it, which say which profile, region and tool the failing command used.
+
+Nothing here decides what the error is; it only gives the matcher the message as the tool
+wrote it, line by line, and the facts the command line shows.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shlex
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+
+#: Pastes longer than this keep their head and tail: the error is nearly always at the end.
+#: Every text signal, tool and hint pattern scans what is kept, so this bounds the cost of a
+#: paste (a 1 MB log is read in well under a second); 64,000 characters is a long CI log.
+MAX_PASTE_CHARS = 64_000
+HEAD_CHARS = 16_000
+TRUNCATED_NOTE = (
+    f"the error text is very long: only its first {HEAD_CHARS:,} and last "
+    f"{MAX_PASTE_CHARS - HEAD_CHARS:,} characters were read"
+)
+
+_ANSI = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b[@-Z\\-_]")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_UUID = re.compile(
+    r"\b[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\b"
+)
+_TIMESTAMP = re.compile(
+    r"\b\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}(?:[.,]\d+)?(?:Z|[+-]\d{2}:?\d{2})?"
+)
+
+# What a line may start with before the message itself. Each is taken off, repeatedly, so a
+# GitHub Actions line `2024-01-01T00:00:00.000Z ##[error]` loses both.
+_MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)"
+_LEVEL = r"(?:TRACE|DEBUG|INFO|NOTICE|WARN|WARNING|ERROR|ERR|FATAL|CRITICAL|SEVERE|PANIC)"
+_LINE_PREFIX = re.compile(
+    "|".join(
+        [
+            r"##\[[a-z]+\]",  # GitHub Actions
+            r"::(?:error|warning|notice|debug)(?:\s[^:\n]*)?::",
+            r"\[?\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}(?:[.,]\d+)?(?:Z|[+-]\d{2}:?\d{2})?\]?"
+            r"(?:\s+UTC)?",
+            r"\[?\d{4}/\d{2}/\d{2} \d{2}:\d{2}:\d{2}(?:[.,]\d+)?\]?",  # Go's log package
+            r"\[?\d{1,2}:\d{2}:\d{2}(?:[.,]\d+)?(?:\s?[AP]M)?\]?",
+            rf"{_MONTH}\s+\d{{1,2}}\s+\d{{2}}:\d{{2}}:\d{{2}}(?:\s+[\w.-]+\s+[\w./-]+(?:\[\d+\])?:)?",
+            r"[IWEF]\d{4} \d{2}:\d{2}:\d{2}\.\d+\s+\d+ [\w.-]+:\d+\]",  # klog
+            r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}",
+            rf"\[{_LEVEL}\]|\[(?i:{_LEVEL})\]|{_LEVEL}(?::[\w.]+)*:|{_LEVEL}(?=\s)",
+            r"(?i:level|lvl|severity)=\"?\w+\"?",
+            r"[│┃╷╵|]",  # Terraform's diagnostic box, tables
+            r">+(?=\s)",  # quoted in a comment or an email
+            r"#\d+ \d+\.\d+",  # docker buildx
+            r"\[Pipeline\]",
+            r"remote:",
+            r"npm ERR!",
+            r"\[\d+/\d+\]",
+        ]
+    )
+)
+# Key-value log lines (logfmt, Kubernetes): the message is in msg=, error= and the like.
+_LOGFMT_FIELD = re.compile(
+    # A quoted value may be cut short (a paste of the first part of a long line).
+    r"\b(?:msg|message|err|error|reason|cause|detail)=(\"(?:[^\"\\]|\\.)*(?:\"|$)|\S+)"
+)
+_LOGFMT_LINE = re.compile(r"\b(?:level|lvl|ts|time|caller|logger)=\S")
+_JSON_ESCAPE = re.compile(r"\\(?:u([0-9a-fA-F]{4})|([\"\\/bfnrt]))")
+_ESCAPES = {"b": "", "f": "", "n": "\n", "r": "", "t": "\t", '"': '"', "\\": "\\", "/": "/"}
+
+
+def bound(text: str) -> tuple[str, bool]:
+    """A paste cut to its head and tail when very long; the flag says whether it was cut."""
+    if len(text) <= MAX_PASTE_CHARS:
+        return text, False
+    return text[:HEAD_CHARS] + "\n…\n" + text[-(MAX_PASTE_CHARS - HEAD_CHARS) :], True
+
+
+def prepare(text: str) -> tuple[str, bool]:
+    """Bound and clean a paste (escapes, line endings, control characters); the flag says
+    whether something was cut."""
+    text, truncated = bound(text)
+    text = _ANSI.sub("", text).replace("\r\n", "\n").replace("\r", "\n")
+    return _CONTROL.sub("", text), truncated
+
+
+def unescape(text: str) -> str:
+    """JSON string escapes decoded (`\\n`, `\\"`, `\\u0027`); anything else left as it is."""
+
+    def one(match: re.Match[str]) -> str:
+        if match.group(1):
+            char = chr(int(match.group(1), 16))
+            return char if char.isprintable() or char in "\n\t" else ""
+        return _ESCAPES[match.group(2)]
+
+    return _JSON_ESCAPE.sub(one, text)
+
+
+def _json_strings(value: object) -> list[str]:
+    """The strings of a JSON value, in document order (no recursion: input is hostile)."""
+    found: list[str] = []
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            found.append(item)
+        elif isinstance(item, dict):
+            stack.extend(reversed(list(item.values())))
+        elif isinstance(item, list):
+            stack.extend(reversed(item))
+    return found
+
+
+def _unwrap(line: str) -> str:
+    """A JSON or logfmt log line as the text it carries; any other line unchanged."""
+    stripped = line.strip()
+    if stripped.startswith(("{", "[")):
+        try:
+            return "\n".join(_json_strings(json.loads(stripped)))
+        except (ValueError, RecursionError):  # cut short, not quite JSON, or nested too deep
+            return unescape(line)
+    if stripped.startswith('"') or re.match(r'\s*"[\w.-]+"\s*:\s*"', line):
+        return unescape(line)
+    if _LOGFMT_LINE.search(line):
+        fields = [match.group(1) for match in _LOGFMT_FIELD.finditer(line)]
+        if fields:
+            return "\n".join(
+                unescape(value[1:].removesuffix('"')) if value.startswith('"') else value
+                for value in fields
+            )
+    return line
+
+
+def strip_prefixes(line: str) -> str:
+    """A line without the log, CI and box-drawing prefixes it starts with."""
+    for _ in range(8):  # a bound: each pass takes one prefix off
+        found = re.match(r"\s*(?:" + _LINE_PREFIX.pattern + r")\s?", line)
+        if found is None or found.end() == 0:
+            break
+        line = line[found.end() :]
+    return line
+
+
+def message_lines(text: str) -> list[str]:
+    """The lines of a prepared paste as the tool wrote them: JSON and logfmt lines unwrapped,
+    prefixes taken off, request ids and time stamps blanked (they only add noise)."""
+    lines: list[str] = []
+    for raw in text.split("\n"):
+        # A log line's own prefix first (a time stamp before JSON), then those of what it held.
+        for line in _unwrap(strip_prefixes(raw)).split("\n"):
+            line = strip_prefixes(line)
+            line = _UUID.sub("#", line)
+            lines.append(_TIMESTAMP.sub("#", line))
+    return lines
+
+
+# -- command lines ------------------------------------------------------------------------------
+
+_PROMPT = re.compile(
+    r"""^\s*(?:
+        (?:\([\w.-]+\)[ \t]*)?                                 # a virtualenv or conda name
+        (?:[\w.-]+@[\w.-]+(?::[^\s$#%>]*)?[ \t]?[$#%>]\s+     # user@host:~/dir$
+          |\[[^\]\n]*\][ \t]?[$#%>]\s+                        # [user@host dir]$
+          |PS\s[^>\n]*>\s*                                    # PowerShell
+          |[A-Za-z]:\\[^>\n]*>\s*                             # cmd.exe
+          |[➜❯→λ»](?:\s+[\w~./-]+)?(?:\s+git:\([^)]*\))?(?:\s+[✗✔])?\s+
+          |[~\w./-]*[ \t]?[$%#]\s+
+        )
+        # (One optional blank before each sign, never `\s*`: two runs of blanks in a row
+        # would make a long line of spaces cost quadratic time.)
+    )""",
+    re.VERBOSE,
+)
+_ASSIGNMENT = re.compile(
+    r"""(?:^|[\s;])(?:export\s+|set\s+|\$env:)?(AWS_PROFILE|AWS_DEFAULT_PROFILE|AWS_REGION|AWS_DEFAULT_REGION)\s*=\s*["']?([^\s"';]+)""",
+    re.VERBOSE,
+)
+#: Commands that run another command: the one after them is the program.
+_WRAPPERS = frozenset({"sudo", "time", "exec", "command", "nohup", "npx", "poetry", "pipenv"})
+_NAME = re.compile(r"^[\w.@+:/-]+$")
+# The program a line starts with, past `VAR=value` assignments and wrappers (cheap to try on
+# every line; only lines that pass are split like a shell would).
+_FIRST_WORD = re.compile(
+    r"\s*(?:[A-Za-z_]\w*=\S*\s+)*(?:(?:sudo|time|env|exec|command|nohup|npx|poetry|pipenv)\s+)*"
+    r"(?:\S*[/\\])?([\w.-]+?)(?:\.exe)?(?:\s|$)"
+)
+#: Settings a command line gives, as text facts (their names are the steps' placeholders).
+_VARIABLES = {
+    "AWS_PROFILE": "profile",
+    "AWS_DEFAULT_PROFILE": "profile",
+    "AWS_REGION": "region",
+    "AWS_DEFAULT_REGION": "region",
+}
+_SETTINGS = ("profile", "region", "endpoint_url")
+
+
+@dataclass(frozen=True)
+class CommandLine:
+    """What the command lines of a paste say: the first tool named, the last profile, region
+    and endpoint (a later command line is nearer to the error)."""
+
+    tool: str | None = None
+    command: str | None = None
+    facts: Mapping[str, str] = field(default_factory=dict)
+
+
+def _words_of(line: str) -> list[str]:
+    try:
+        return shlex.split(line, posix=True)
+    except ValueError:  # an unbalanced quote: split on blanks
+        return line.split()
+
+
+def _program(line: str, commands: Mapping[str, str]) -> bool:
+    """Whether a line (without a prompt) starts with a program `commands` knows."""
+    first = _FIRST_WORD.match(line)
+    return first is not None and first.group(1).lower() in commands
+
+
+def _settings(words: list[str], facts: dict[str, str]) -> str | None:
+    """Read one command line as the shell and the tool would (aws.cmdline: leading `NAME=VALUE`
+    words, `env`, each AWS tool's own options); add its settings to `facts` and return its
+    program's name."""
+    from awsmedic.aws import cmdline
+
+    while words and words[0] in _WRAPPERS:
+        words = words[1:]
+    read = cmdline.read(words)
+    for name, value in {**read.assignments, **read.env_assignments}.items():
+        if name in _VARIABLES and _NAME.match(value):
+            facts[_VARIABLES[name]] = value
+    for name in _SETTINGS:
+        setting = read.settings.get(name)
+        if setting and _NAME.match(setting):
+            facts[name] = setting
+    return read.tool
+
+
+def command_lines(lines: Iterable[str], commands: Mapping[str, str]) -> CommandLine:
+    """The profile, region, endpoint and tool that the pasted command lines show.
+
+    A line counts when it starts with a shell prompt, or with a program `commands` knows
+    (`aws`, `terraform`, ... mapped to their tool ids); `export AWS_PROFILE=...` and the like
+    count on any line. The options read are each tool's own (`--profile` for the AWS CLI,
+    `--aws-profile` for the Serverless Framework, ...): a script's `--region` is its own.
+    """
+    facts: dict[str, str] = {}
+    tool: str | None = None
+    command: str | None = None
+    for line in lines:
+        if "AWS_" in line:
+            for name, value in _ASSIGNMENT.findall(line):
+                if _NAME.match(value):
+                    facts[_VARIABLES[name]] = value
+        prompt = _PROMPT.match(line)
+        rest = line[prompt.end() :] if prompt else line
+        if prompt is None and not _program(rest, commands):
+            continue
+        words = _words_of(rest[:2_000])
+        program = _settings(words, facts) if words else None
+        if program is not None and tool is None and program in commands:
+            command, tool = program, commands[program]
+    return CommandLine(tool, command, facts)

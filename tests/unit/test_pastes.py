@@ -1,0 +1,140 @@
+"""What surrounds a pasted error: prefixes, log wrapping, command lines (core/pastes.py)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from awsmedic.core.pastes import command_lines, message_lines, prepare, strip_prefixes
+
+COMMANDS = {
+    "aws": "aws-cli",
+    "terraform": "terraform",
+    "cdk": "cdk",
+    "kubectl": "kubectl-eks",
+    "sls": "serverless",
+}
+MESSAGE = "Unable to locate credentials"
+
+
+@pytest.mark.parametrize(
+    "prefix",
+    [
+        "##[error]",
+        "2024-01-01T00:00:00.000Z ",
+        "2024-01-01T00:00:00.0000000Z ##[error]",
+        "[2024-01-01 00:00:00,123] ERROR ",
+        "2024/01/01 12:00:00 ",
+        "[INFO] ",
+        "ERROR: ",
+        "WARNING:botocore.credentials: ",
+        "│ ",
+        "> ",
+        "E0101 12:00:00.000000    1234 main.go:42] ",
+        "Jan  1 00:00:00 host app[123]: ",
+        "::error::",
+        "#12 0.532 ",
+        "[Pipeline] ",
+    ],
+)
+def test_log_and_ci_prefixes_are_taken_off(prefix: str) -> None:
+    assert strip_prefixes(prefix + MESSAGE) == MESSAGE
+
+
+def test_a_message_is_not_cut_where_it_only_looks_like_a_prefix() -> None:
+    assert strip_prefixes("Error loading SSO Token: x") == "Error loading SSO Token: x"
+    assert (
+        strip_prefixes("User: arn:aws:iam::1:user/me is not")
+        == "User: arn:aws:iam::1:user/me is not"
+    )
+
+
+def test_json_log_lines_give_their_strings() -> None:
+    line = json.dumps(
+        {"level": "error", "ts": 1.7e9, "msg": "failed", "error": f'api error X: "{MESSAGE}"\nnext'}
+    )
+    lines = message_lines(prepare("2024-01-01T00:00:00Z " + line)[0])
+    assert lines == ["error", "failed", f'api error X: "{MESSAGE}"', "next"]
+
+
+def test_logfmt_lines_give_their_message_fields() -> None:
+    line = 'time="2024-01-01T00:00:00Z" level=error msg="refresh failed: \\"boom\\"" err="a\\nb"'
+    assert message_lines(line) == ['refresh failed: "boom"', "a", "b"]
+
+
+def test_json_escaped_text_is_unescaped_only_where_it_is_json() -> None:
+    assert message_lines('"errorMessage": "line one\\nline two \\u0027q\\u0027"') == [
+        '"errorMessage": "line one',
+        "line two 'q'\"",
+    ]
+    # A message that merely holds a backslash-n is left as it is.
+    assert message_lines("The config profile (a\\nb) could not be found") == [
+        "The config profile (a\\nb) could not be found"
+    ]
+
+
+def test_windows_line_endings_and_terminal_escapes_are_cleaned() -> None:
+    text, _ = prepare("\x1b[31mfirst\x1b[0m\r\nsecond\r\n")
+    assert text == "first\nsecond\n"
+
+
+@pytest.mark.parametrize(
+    ("line", "tool", "facts"),
+    [
+        (
+            "user@host:~/proj$ aws s3 ls --profile dev --region eu-west-1",
+            "aws-cli",
+            {"profile": "dev", "region": "eu-west-1"},
+        ),
+        (
+            "[ec2-user@ip-10-0-0-1 ~]$ AWS_PROFILE=prod aws sts get-caller-identity",
+            "aws-cli",
+            {"profile": "prod"},
+        ),
+        ("PS C:\\Users\\me> aws s3 ls --profile=ci", "aws-cli", {"profile": "ci"}),
+        ("C:\\work>aws.exe s3 ls --region us-east-2", "aws-cli", {"region": "us-east-2"}),
+        ("➜  infra git:(main) ✗ terraform plan", "terraform", {}),
+        ("❯ npx cdk deploy --profile sandbox", "cdk", {"profile": "sandbox"}),
+        ("aws sts get-caller-identity --profile admin", "aws-cli", {"profile": "admin"}),
+        ("$ export AWS_DEFAULT_REGION=ap-south-1", None, {"region": "ap-south-1"}),
+        ('$env:AWS_PROFILE="work"', None, {"profile": "work"}),
+        # A script's own options are its own: only AWS tools' options are read.
+        ("(venv) me@laptop % python deploy.py --region us-west-2", None, {}),
+        (
+            "$ sls deploy --aws-profile staging -r eu-north-1",
+            "serverless",
+            {"profile": "staging", "region": "eu-north-1"},
+        ),
+        (
+            "$ env AWS_REGION=eu-west-3 aws s3 ls --endpoint-url http://localhost:4566",
+            "aws-cli",
+            {"region": "eu-west-3", "endpoint_url": "http://localhost:4566"},
+        ),
+    ],
+)
+def test_command_lines_name_the_profile_region_and_tool(
+    line: str, tool: str | None, facts: dict[str, str]
+) -> None:
+    found = command_lines([line], COMMANDS)
+    assert found.tool == tool
+    assert dict(found.facts) == facts
+
+
+def test_text_that_is_no_command_line_gives_nothing() -> None:
+    found = command_lines(
+        [
+            "An error occurred (AccessDenied) when calling the ListBuckets operation",
+            "use --profile to choose one",  # prose that names an option is no command line
+            "AWS_REGION=${{ secrets.REGION }}",  # not a value awsmedic can use
+        ],
+        COMMANDS,
+    )
+    assert found.tool is None and dict(found.facts) == {}
+
+
+def test_the_last_command_line_gives_the_profile_and_the_first_tool_wins() -> None:
+    found = command_lines(
+        ["$ terraform init", "$ aws s3 ls --profile a", "$ aws s3 ls --profile b"], COMMANDS
+    )
+    assert found.tool == "terraform" and found.facts["profile"] == "b"
