@@ -50,16 +50,16 @@ key_ids = st.one_of(
     ),
     _odd(12, 24),
 )
-secret_keys = st.one_of(
-    st.text(BASE64, min_size=40, max_size=40).filter(
-        lambda s: any(c.islower() for c in s) and any(c.isupper() for c in s)
-    ),
-    _odd(12, 40),
-)
-tokens = st.one_of(
-    st.text(BASE64, min_size=200, max_size=600).map(lambda t: "IQoJb3JpZ2luX2VjE" + t),
-    _odd(16, 60),
-)
+# Built to shape rather than filtered: a filter that rejects most draws fails hypothesis's
+# health check at random, and a flaky CI loses a whole session.
+real_secret_keys = st.tuples(
+    st.sampled_from(string.ascii_lowercase),
+    st.text(BASE64, min_size=38, max_size=38),
+    st.sampled_from(string.ascii_uppercase),
+).map("".join)
+secret_keys = st.one_of(real_secret_keys, _odd(12, 40))
+real_tokens = st.text(BASE64, min_size=200, max_size=600).map(lambda t: "IQoJb3JpZ2luX2VjE" + t)
+tokens = st.one_of(real_tokens, _odd(16, 60))
 
 
 @dataclass(frozen=True)
@@ -376,8 +376,8 @@ worlds = st.builds(
     pasted=st.builds(
         Creds,
         st.text(REAL_ID, min_size=16, max_size=16).map(lambda t: "AKIA" + t),
-        secret_keys.filter(lambda s: len(s) == 40),
-        tokens.filter(lambda t: len(t) > 100),
+        st.one_of(real_secret_keys, _odd(40, 40)),
+        real_tokens,
     ),
     profile=st.sampled_from(["default", "cfg", "proc", "sso", "env"]),
     style=st.sampled_from(STYLES),
