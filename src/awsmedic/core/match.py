@@ -303,7 +303,13 @@ class Matcher:
         if not matches:
             matches, closest = self._fallback(cleaned, tokens)
         facts: dict[str, Fact] = {}
-        for match in matches:  # the slots of the phrases that matched, best family first
+        # The slots of the best family's phrase, then what the pasted command line says, then
+        # the other families' slots: a lesser family's slot may have run over the command line
+        # (`Profile {profile} not found` over `--profile prod ...\nPartial credentials found`).
+        for number, match in enumerate(matches):
+            if number == 1:
+                for name, value in command.facts.items():
+                    facts.setdefault(name, Fact(value, "pasted command line"))
             alignment = aligned.get(match.tree)
             if alignment is not None and alignment.score >= PHRASE_CUTOFF:
                 for name, value in slot_values(alignment, tokens).items():
