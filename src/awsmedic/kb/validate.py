@@ -190,8 +190,11 @@ def _check_hints(
                     where,
                 )
             )
+        # A text hint may name a cause beyond the walk (it joins the candidates from the
+        # text alone: core.engine.weights); findings and answers are read by the walk.
+        textual = hint.pattern is not None or hint.signal is not None
         for cause in hint.boost:
-            if cause in knowledge.causes and cause not in reachable:
+            if cause in knowledge.causes and cause not in reachable and not textual:
                 out.append(
                     Problem(
                         tree.path,
