@@ -157,7 +157,8 @@ def _check_hints(
     out: list[Problem],
 ) -> None:
     """Evidence hints name what this tree can know: a finding of one of its probes or a text
-    signal, an answer one of its questions offers; and they boost causes it can reach."""
+    signal, an answer one of its questions offers; finding and answer hints boost causes it can
+    reach (a text hint may name any cause: it joins the candidates from the text)."""
     reachable = set(tree.causes())
     answers = {(q.question, answer) for q in tree.questions() for answer in q.choices}
     findings: set[str] | None = None
