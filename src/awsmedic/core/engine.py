@@ -448,13 +448,15 @@ def weights(state: Dialogue, tree: Tree, start: str) -> dict[str, int]:
     below 1).
 
     A text hint (a pattern or a text signal) may also name a cause the tree's walk never leads
-    to: what the paste says makes it plausible although this family cannot check it (a
-    `credential_process` helper named beside "Unable to locate credentials"). Such a cause
-    joins with the points of the text hints that name it, when they add up above 0. Findings
-    and answers only weigh the causes the walk can reach: they are read by the walk itself."""
+    to: what the paste says makes it plausible although this family cannot check it (an ECR
+    registry named in an error no family knows). Such a cause joins when a text hint that
+    names it applies, weighed by its prior (0 without one) and the points of those hints, if
+    that is above 0. Findings and answers only weigh the causes the walk can reach: they are
+    read by the walk itself."""
     causes = reachable_causes(state, start, tree)
     weighed = {cause: tree.priors.get(cause, DEFAULT_PRIOR) for cause in causes}
     beyond: dict[str, int] = {}
+    raised: set[str] = set()
     walked = set(tree.causes())
     known = state.known()
     for hint in tree.hints:
@@ -465,8 +467,10 @@ def weights(state: Dialogue, tree: Tree, start: str) -> dict[str, int]:
             if cause in weighed:
                 weighed[cause] = weighed[cause] + points
             elif textual and cause not in walked and cause in state.knowledge.causes:
-                beyond[cause] = beyond.get(cause, 0) + points
-    weighed.update((cause, points) for cause, points in beyond.items() if points > 0)
+                beyond[cause] = beyond.get(cause, tree.priors.get(cause, 0)) + points
+                if points > 0:
+                    raised.add(cause)
+    weighed.update((c, weight) for c, weight in beyond.items() if weight > 0 and c in raised)
     return {cause: max(1, weight) for cause, weight in weighed.items()}
 
 

@@ -11,6 +11,7 @@ from collections.abc import Iterable, Mapping
 from awsmedic.kb.body import parse_body
 from awsmedic.kb.model import (
     DEFAULT,
+    DEFAULT_PRIOR,
     STATUS_KEYS,
     CauseNode,
     Knowledge,
@@ -147,7 +148,37 @@ def _check_tree(
     for cause_id in list(tree.priors) + [c for hint in tree.hints for c in hint.boost]:
         if cause_id not in knowledge.causes:
             out.append(Problem(tree.path, f"priors/hints name unknown cause '{cause_id}'"))
+    _check_priors(tree, knowledge, out)
     _check_hints(tree, knowledge, probes, out)
+
+
+def _check_priors(tree: Tree, knowledge: Knowledge, out: list[Problem]) -> None:
+    """Priors weigh the causes the walk reaches, and the causes beyond it that a text hint
+    names (core.engine.weights). Where a tree gives any, a cause it reaches without one would
+    weigh DEFAULT_PRIOR unnoticed, and any other prior weighs nothing (warnings both; `unknown`
+    may be weighed where the walk has no such end)."""
+    if not tree.priors:
+        return
+    reached = tree.causes()
+    named = {
+        cause
+        for hint in tree.hints
+        if hint.pattern is not None or hint.signal is not None
+        for cause, points in hint.boost.items()
+        if points > 0
+    }
+    where = line_of(tree.path.read_text(encoding="utf-8"), "[priors]")
+    for cause in reached:
+        if cause not in tree.priors and cause in knowledge.causes:
+            message = f"no prior for '{cause}': it weighs {DEFAULT_PRIOR} before any evidence"
+            out.append(Problem(tree.path, message, where, warning=True))
+    for cause in tree.priors:
+        if cause not in reached and cause not in named and cause != "unknown":
+            message = (
+                f"prior for '{cause}', which no node of this tree leads to and no text hint"
+                " names: it weighs nothing"
+            )
+            out.append(Problem(tree.path, message, where, warning=True))
 
 
 def _check_hints(
