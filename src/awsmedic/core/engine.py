@@ -479,15 +479,32 @@ def _shares(weighed: Mapping[str, int]) -> dict[str, float]:
     return {cause: weight / total for cause, weight in weighed.items()}
 
 
+def rival_mass(state: Dialogue, rival: Rival, weighed: Mapping[str, int]) -> float:
+    """What a rival family weighs once the probes and answers are in: its match weight, times
+    the part of its text-only weight that the evidence left (`weighed`, from its start, against
+    the same without findings or answers; never more than all of it). Evidence that prunes a
+    rival's branches or lowers its causes (a long-term key, for a family of expired sessions)
+    makes the family itself less likely, not only its other causes more so: shares alone would
+    hand a rival's whole weight to the one cause the evidence left it, however unlikely."""
+    if not state.evidence and not state.answers:
+        return rival.weight
+    before = weights(replace(state, evidence={}, answers={}), rival.tree, rival.tree.start)
+    left = sum(weighed.values()) / (sum(before.values()) or 1)
+    return rival.weight * min(1.0, left)
+
+
 def candidates(state: Dialogue) -> tuple[Candidate, ...]:
     """Causes still consistent with everything known, ranked: each family's causes share its
     weight by prior and hints (`weights`); the walked tree weighs 1 from where the walk stands,
     each rival family its match weight from its start (what the probes found prunes its
-    branches too). A cause of several families adds up its shares."""
+    branches too, and lowers the family's weight: `rival_mass`). A cause of several families
+    adds up its shares."""
     shares = _shares(weights(state, state.tree, state.node))
     for rival in state.rivals:
-        for cause, share in _shares(weights(state, rival.tree, rival.tree.start)).items():
-            shares[cause] = shares.get(cause, 0.0) + rival.weight * share
+        weighed = weights(state, rival.tree, rival.tree.start)
+        mass = rival_mass(state, rival, weighed)
+        for cause, share in _shares(weighed).items():
+            shares[cause] = shares.get(cause, 0.0) + mass * share
     total = sum(shares.values()) or 1.0
     ranked = sorted(shares.items(), key=lambda item: (-item[1], item[0]))
     return tuple(
