@@ -144,6 +144,87 @@ def test_bad_usage_and_unreadable_input_exit_2_with_a_message(
     assert result.stderr.startswith("awsmedic: ")
 
 
+# -- issue 17, item 11: bad input is never silent ------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("answer", "message"),
+    [
+        ("no-such-question=yes", "no-such-question"),
+        ("meant-file-keys=perhaps", "perhaps"),
+        ("consent:creds.chain=yes", "consent:creds.chain"),  # a probe that needs no consent
+        ("consent:creds.process=maybe", "maybe"),
+    ],
+)
+def test_an_answer_to_no_question_or_not_a_choice_is_a_usage_error(
+    answer: str, message: str
+) -> None:
+    result = run("diagnose", "--offline", "--no-input", "--answer", answer, ICTI)
+    assert result.returncode == 2, result.stdout
+    assert message in result.stderr and result.stderr.startswith("awsmedic: ")
+    assert result.stdout == ""
+
+
+def test_a_valid_answer_is_taken_whatever_its_case(home: Path) -> None:
+    result = run(
+        "diagnose", "--offline", "--no-input", "--format", "json",
+        "--answer", "consent:creds.process=YES", "--answer", "meant-file-keys=No", ICTI,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+
+
+def test_an_empty_export_path_is_a_usage_error() -> None:
+    result = run("diagnose", "--offline", "--export", "", ICTI)
+    assert result.returncode == 2
+    assert "--export" in result.stderr and result.stderr.startswith("awsmedic: ")
+
+
+@pytest.mark.parametrize("text", ["", "   \n\t  \n", "\x1b[2J\x1b[0m\r\n"])
+def test_an_empty_paste_has_nothing_to_diagnose(text: str) -> None:
+    for args, stdin in ((["diagnose", text], None), (["diagnose"], text.encode())):
+        result = run(*args, stdin=stdin)
+        assert result.returncode == 2, result.stdout
+        assert "nothing to diagnose" in result.stderr
+        assert "does not look like" not in result.stdout + result.stderr
+
+
+def test_export_then_a_closed_stdout_is_quiet(tmp_path: Path) -> None:
+    """`awsmedic diagnose --export F ... | head -1`: F is written, nothing is said about the
+    pipe head closed (the shell's own exit status of the pipeline is head's)."""
+    target = tmp_path / "case.md"
+    command = [sys.executable, "-m", "awsmedic", "diagnose", "--offline", "--no-input"]
+    with subprocess.Popen(
+        [*command, "--export", str(target), ICTI],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        stdin=subprocess.DEVNULL,
+    ) as process:
+        assert process.stdout is not None and process.stderr is not None
+        process.stdout.readline()
+        process.stdout.close()  # what head -1 does after its line
+        stderr = process.stderr.read().decode()
+        status = process.wait(60)
+    assert target.exists() and target.read_text().startswith("# awsmedic transcript")
+    assert stderr == "", stderr
+    assert status == 0
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="no /dev/full on this system")
+def test_a_full_disk_gets_a_clear_message() -> None:
+    with open("/dev/full", "w") as full:
+        result = subprocess.run(
+            [sys.executable, "-m", "awsmedic", "diagnose", "--offline", "--no-input", ICTI],
+            stdout=full,
+            stderr=subprocess.PIPE,
+            stdin=subprocess.DEVNULL,
+            text=True,
+            timeout=60,
+        )
+    assert result.returncode == 2
+    assert result.stderr.startswith("awsmedic: cannot write the output: No space left on device")
+    assert "Exception ignored" not in result.stderr and "Traceback" not in result.stderr
+
+
 def test_export_never_overwrites_without_force(tmp_path: Path) -> None:
     target = tmp_path / "case.md"
     target.write_text("keep me")

@@ -41,7 +41,7 @@ class Context:
     network_timeout: float = NETWORK_TIMEOUT_SECONDS
     budget: float = DIAGNOSIS_BUDGET_SECONDS
     debug: bool = False
-    # A person is at the keyboard (the REPL): probes with Consent.INTERACTIVE ask first.
+    # A person is at the keyboard (the REPL): a refused check says "/back" lets it run.
     interactive: bool = False
     #: False when the failing command skipped TLS verification (the AWS CLI's --no-verify-ssl).
     verify_ssl: bool = True

@@ -43,3 +43,10 @@ class ExportError(AwsMedicError):
 
 class TranscriptError(AwsMedicError):
     fmt = "Cannot read the transcript {path}: {reason}"
+
+
+class OutputError(AwsMedicError):
+    """stdout or stderr cannot be written (a full disk, an I/O error). A closed pipe is not
+    one: a reader that went away (`| head -1`) is ignored quietly."""
+
+    fmt = "cannot write the output: {reason}"

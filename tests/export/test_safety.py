@@ -212,3 +212,39 @@ def test_canaries_planted_in_a_real_setup_reach_no_output(tmp_path: Path) -> Non
     assert "dev-<secret-key:redacted>" in exported  # the profile name, masked
     assert "<session-token:redacted>/credentials" in exported  # the file path, masked
     assert "Credential=****************0001" in exported  # the paste, masked
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", ["t.md", "t.html"])
+def test_a_profile_name_with_line_breaks_stays_inside_its_code_span(
+    tmp_path: Path, name: str
+) -> None:
+    """Issue 17, item 12: an AWS_PROFILE with blank lines ended the step's paragraph, and the
+    code span with it, so the rest of the value became live Markdown: an image, a link."""
+    home = tmp_path / "profile-home"
+    (home / ".aws").mkdir(parents=True)
+    profile = "dev\n\n![x](https://attacker.example/x.png)\n\n[help](https://attacker.example/)\n"
+    env = {
+        "PATH": "/usr/bin:/bin",
+        "HOME": str(home),
+        "AWS_EC2_METADATA_DISABLED": "true",
+        "AWS_CONFIG_FILE": str(home / ".aws" / "config"),
+        "AWS_SHARED_CREDENTIALS_FILE": str(home / ".aws" / "credentials"),
+        "AWS_PROFILE": profile,
+    }
+    result = run_awsmedic(
+        "diagnose", "--offline", "--no-input", "--export", name, CANARY_PASTE.splitlines()[0],
+        env=env, cwd=tmp_path,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    document = (tmp_path / name).read_text()
+    assert "attacker.example" in document  # the value is there, as text
+    if name.endswith(".md"):
+        tokens = markdown_tokens(document)
+        assert not [t for t in tokens if t.type == "image"]
+        hrefs = {t.attrGet("href") for t in tokens if t.type == "link_open"}
+        assert not [h for h in hrefs if "attacker.example" in str(h)]
+    else:
+        page = read_html(document)
+        assert not [a for _, a in page.tags if "attacker.example" in str(a.get("href"))]
+        assert not [tag for tag, _ in page.tags if tag == "img"]

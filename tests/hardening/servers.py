@@ -190,3 +190,44 @@ def sts_error(code: str, message: str) -> bytes:
         f"<Type>Sender</Type><Code>{code}</Code><Message>{message}</Message></Error>"
         "<RequestId>c6104cbe-af31-11e0-8154-cbc7ccf896c7</RequestId></ErrorResponse>"
     ).encode()
+
+
+class _Endless(http.server.BaseHTTPRequestHandler):
+    """Answers 200 with a body that never ends (no length, chunk after chunk)."""
+
+    protocol_version = "HTTP/1.1"
+
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+    def _handle(self) -> None:
+        length = int(self.headers.get("Content-Length") or 0)
+        if length:
+            self.rfile.read(length)
+        self.send_response(200)
+        self.send_header("Content-Type", "text/xml")
+        self.send_header("Transfer-Encoding", "chunked")
+        self.end_headers()
+        chunk = b"<a>" + b"x" * 65536 + b"</a>"
+        frame = f"{len(chunk):x}\r\n".encode() + chunk + b"\r\n"
+        try:
+            while True:
+                self.wfile.write(frame)
+        except OSError:  # the client stopped reading and closed: as it should
+            return
+
+    do_GET = do_POST = do_PUT = _handle
+
+
+@contextmanager
+def endless_body() -> Iterator[str]:
+    """An endpoint whose answer streams forever; yields its URL."""
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Endless)
+    server.daemon_threads = True
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()

@@ -31,13 +31,14 @@ def awsmedic(
     *args: str | bytes,
     stdin: bytes | None = None,
     env: dict[str, str] | None = None,
+    timeout: float = 120,
 ) -> subprocess.CompletedProcess[str]:
     result = subprocess.run(
         [sys.executable, "-m", "awsmedic", *args],
         input=stdin,
         stdin=None if stdin is not None else subprocess.DEVNULL,
         capture_output=True,
-        timeout=120,
+        timeout=timeout,
         env=os.environ.copy() if env is None else env,
     )
     out = subprocess.CompletedProcess(
@@ -121,13 +122,14 @@ def test_input_beyond_the_read_limit_keeps_its_end(tmp_path: Path) -> None:
     recognised(awsmedic(*DIAGNOSE, stdin=path.read_bytes()))
 
 
-def test_an_empty_paste_matches_nothing(tmp_path: Path) -> None:
+def test_an_empty_paste_has_nothing_to_diagnose(tmp_path: Path) -> None:
+    """Issue 17, item 11: it was told it "does not look like an AWS error"."""
     (tmp_path / "empty").write_bytes(b"")
     result = awsmedic(
         "diagnose", "--offline", "--no-input", "--error-file", str(tmp_path / "empty")
     )
-    assert result.returncode == 1
-    assert "does not look like an AWS" in result.stdout
+    assert result.returncode == 2
+    assert "nothing to diagnose" in result.stderr and result.stdout == ""
 
 
 # -- the shared files -------------------------------------------------------------------------
@@ -187,6 +189,29 @@ def test_an_unreadable_file_is_named_even_when_root_could_read_it(
         "~/.aws/credentials cannot be read by this user (permission denied): "
         "botocore skips it as if it did not exist"
     ]
+
+
+@pytest.mark.parametrize("where", ["credentials", "config", "sso/cache/corp.json"])
+def test_a_fifo_where_a_file_should_be_is_skipped_and_named(home: Path, where: str) -> None:
+    """Issue 17, item 7: opening a FIFO waits for a writer, so every command hung."""
+    path = home / ".aws" / where
+    path.parent.mkdir(parents=True, exist_ok=True)
+    os.mkfifo(path)
+    result = awsmedic(*DIAGNOSE, ICTI, timeout=45)
+    recognised(result)
+    if "/" not in where:  # a shared file: said at the start
+        assert (
+            f"~/.aws/{where} is a FIFO (named pipe), not a regular file: botocore skips it"
+            in result.stderr
+        )
+
+
+def test_show_on_a_fifo_says_so(tmp_path: Path) -> None:
+    fifo = tmp_path / "case.json"
+    os.mkfifo(fifo)
+    result = awsmedic("show", str(fifo), timeout=45)
+    assert result.returncode == 2
+    assert "a FIFO (named pipe), not a regular file" in result.stderr
 
 
 def test_empty_shared_files(home: Path) -> None:

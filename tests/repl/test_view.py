@@ -174,6 +174,43 @@ def test_history_keeps_commands_and_answers_but_not_pastes(
     assert "AKIARZPUZDIKGB2VALC4" not in saved
 
 
+def test_an_existing_history_with_loose_modes_is_made_private(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 17, item 10: an older or copied history kept its 0644 (and its directory 0755)."""
+    from awsmedic.repl.history import make_history
+
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
+    path = tmp_path / "state" / "awsmedic" / "history"
+    path.parent.mkdir(parents=True, mode=0o755)
+    path.parent.chmod(0o755)
+    path.write_text("\n# 2024-01-01\n+/help\n")
+    path.chmod(0o644)
+    history = make_history(make_context(), lambda line: True, lambda line: line)
+    assert type(history).__name__ != "InMemoryHistory"
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert stat.S_IMODE(path.parent.stat().st_mode) == 0o700
+    assert "+/help" in path.read_text()  # kept, only its modes changed
+
+
+def test_a_history_that_is_a_symlink_is_not_followed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Making it private must not chmod whatever a planted link points at."""
+    from awsmedic.repl.history import make_history
+
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.write_text("someone else's file\n")
+    elsewhere.chmod(0o644)
+    path = tmp_path / "state" / "awsmedic" / "history"
+    path.parent.mkdir(parents=True)
+    path.symlink_to(elsewhere)
+    history = make_history(make_context(), lambda line: True, lambda line: line)
+    assert type(history).__name__ == "InMemoryHistory"
+    assert stat.S_IMODE(elsewhere.stat().st_mode) == 0o644
+
+
 def test_history_under_home_without_xdg(home: Path) -> None:
     assert history_path(make_context()) == home / ".local" / "state" / "awsmedic" / "history"
 

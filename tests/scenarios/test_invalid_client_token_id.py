@@ -37,6 +37,9 @@ pytestmark = [pytest.mark.moto, pytest.mark.slow]
 
 OLD_TOKEN = base64.b64encode(b"the session token of yesterday's assume-role call " * 8).decode()
 TREE = "invalid-client-token-id"
+#: Looking the key up through another profile (iam.key-status) needs consent (issue 17).
+KEY_STATUS_YES = ("--answer", "consent:iam.key-status=yes")
+INTENDED_YES = ("--answer", "consent:sts.intended-identity=yes")
 
 
 def test_key_typo(aws: MotoAws, gateway: Gateway, home: Path, tmp_path: Path) -> None:
@@ -91,9 +94,33 @@ def test_key_deleted(aws: MotoAws, gateway: Gateway, home: Path, tmp_path: Path)
     aws.enforce()
     write(home, "credentials", section("default", keys) + section("admin", boss))
     env = environment()
-    result = diagnose(env, real_error(env), tmp_path)
+    result = diagnose(env, real_error(env), tmp_path, *KEY_STATUS_YES)
     assert result.cause == "key-deleted"
     assert result.probe("iam.key-status")["findings"] == ["key-not-in-account"]
+    assert_no_secrets(result, keys, boss)
+
+
+def test_another_profile_is_used_only_with_consent(
+    aws: MotoAws, gateway: Gateway, home: Path, tmp_path: Path
+) -> None:
+    """Issue 17 item 8: without `--answer consent:iam.key-status=yes`, `diagnose` neither signs
+    with the admin profile's keys nor assumes a role profile's role; it says what a yes does."""
+    keys = aws.create_user("bob")
+    boss = admin(aws)
+    aws.delete_key("bob", keys)
+    aws.enforce()
+    role = "arn:aws:iam::123456789012:role/break-glass"
+    write(home, "credentials", section("default", keys) + section("admin", boss))
+    write(home, "config", f"[profile oncall]\nrole_arn = {role}\nsource_profile = admin\n")
+    env = environment()
+    result = diagnose(env, real_error(env), tmp_path)
+    status = result.probe("iam.key-status")
+    assert status["status"] == "skipped"
+    assert "--answer consent:iam.key-status=yes" in status["summary"]
+    signed_with = {key for _, _, key in gateway.seen}
+    assert keys.access_key_id in signed_with  # the failing keys were checked, as always
+    assert boss.access_key_id not in signed_with  # the admin's keys were not used, nor its role
+    assert "consent:iam.key-status" in [q["id"] for q in result.json["questions"]]
     assert_no_secrets(result, keys, boss)
 
 
@@ -106,7 +133,7 @@ def test_key_inactive(aws: MotoAws, gateway: Gateway, home: Path, tmp_path: Path
     aws.enforce()
     write(home, "credentials", section("default", keys) + section("admin", boss))
     env = environment()
-    result = diagnose(env, real_error(env), tmp_path)
+    result = diagnose(env, real_error(env), tmp_path, *KEY_STATUS_YES)
     assert (result.cause, result.confidence) == ("key-inactive", "confirmed")
     assert "IAM user carol is Inactive" in result.evidence()
     assert "--user-name carol" in "\n".join(s["text"] for s in result.json["steps"])
@@ -124,7 +151,7 @@ def test_new_key_propagation_delay(
     aws.enforce()
     write(home, "credentials", section("default", keys) + section("admin", boss))
     env = environment()
-    result = diagnose(env, real_error(env), tmp_path)
+    result = diagnose(env, real_error(env), tmp_path, *KEY_STATUS_YES)
     assert result.cause == "new-key-propagation-delay"
     assert re.search(r"created (just now|\d+ (seconds|min) ago)", result.evidence())
     assert_no_secrets(result, keys, boss)
@@ -208,7 +235,7 @@ def test_env_keys_override_the_profile_chosen_with_aws_profile(
         AWS_ACCESS_KEY_ID=old.access_key_id,
         AWS_SECRET_ACCESS_KEY=old.secret_access_key,
     )
-    result = diagnose(env, real_error(env), tmp_path)
+    result = diagnose(env, real_error(env), tmp_path, *INTENDED_YES)
     assert (result.cause, result.confidence) == ("env-overrides-profile", "confirmed")
     assert_no_secrets(result, good, old)
 
@@ -224,7 +251,7 @@ def test_env_keys_override_the_default_profile(
     env = environment(  # exported in ~/.bashrc a year ago
         AWS_ACCESS_KEY_ID=old.access_key_id, AWS_SECRET_ACCESS_KEY=old.secret_access_key
     )
-    result = diagnose(env, real_error(env), tmp_path)
+    result = diagnose(env, real_error(env), tmp_path, *INTENDED_YES)
     assert (result.cause, result.confidence) == ("env-overrides-profile", "confirmed")
     assert result.probe("sts.intended-identity")["findings"] == ["intended-works"]
     assert_no_secrets(result, good, old)
@@ -237,7 +264,7 @@ def test_wrong_profile_selected(aws: MotoAws, gateway: Gateway, home: Path, tmp_
     aws.enforce()
     write(home, "credentials", section("old", old) + section("new", new))
     env = environment(AWS_DEFAULT_PROFILE="old", AWS_PROFILE="new")  # boto3 takes the first
-    result = diagnose(env, real_error(env), tmp_path)
+    result = diagnose(env, real_error(env), tmp_path, *INTENDED_YES)
     assert result.cause == "wrong-profile-selected"
     assert "profile 'old' (AWS_DEFAULT_PROFILE, while AWS_PROFILE=new)" in result.evidence()
     assert "the keys of profile 'new' (AWS_PROFILE)" in result.evidence()

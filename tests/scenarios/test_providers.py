@@ -70,6 +70,20 @@ def test_a_helper_that_fails_is_run_only_with_consent(setup: Setup) -> None:
     assert "~/.aws/config line 2 [profile dev]" in evidence(result)
 
 
+def test_a_preset_no_keeps_the_helper_from_running(setup: Setup) -> None:
+    """Issue 17 item 1: `--answer consent:creds.process=no` was recorded, then the helper ran."""
+    marker = helper(
+        setup, "print('okta: session expired, run okta login', file=sys.stderr)\nsys.exit(1)"
+    )
+    error = setup.boto3_error("dev")
+    marker.unlink()
+    result = setup.diagnose(error, "--profile", "dev", "--answer", "consent:creds.process=no")
+    assert not marker.exists(), "the helper ran after a no"
+    process = next(p for p in result["probes"] if p["id"] == "creds.process")
+    assert process["status"] == "skipped"
+    assert "consent:creds.process=yes" in process["summary"]
+
+
 def test_a_helper_that_prints_a_banner(setup: Setup) -> None:
     helper(setup, "print('Welcome to ACME SSO!')\nprint(json.dumps({'Version': 1}))")
     error = setup.boto3_error("dev", traceback=True)

@@ -258,9 +258,9 @@ def test_consent_refused_in_advance_never_runs_the_probe(
     case.recognise(PASTE, preset={"q1": "a", "consent:test.second": "no"})
     outcome = case.run(lambda question: pytest.fail("nothing should be asked"))
     assert "test.second" not in probes.runs
-    assert [e.summary for e in outcome.probes if e.probe == "test.second"] == [
-        "skipped: not run without your consent"
-    ]
+    summaries = [e.summary for e in outcome.probes if e.probe == "test.second"]
+    assert len(summaries) == 1
+    assert summaries[0].startswith("skipped: not run without your consent")
 
 
 def test_the_budget_counts_waiting_not_thinking(
@@ -295,18 +295,44 @@ def test_daemon_pool_abandon_cancels_queued_jobs() -> None:
     assert running.result(30) is True
 
 
-@pytest.mark.parametrize(("interactive", "asked"), [(False, False), (True, True)])
-def test_another_identity_is_used_unasked_only_when_nobody_is_there(
-    consultation: Callable[..., Consultation], probes: Probes, interactive: bool, asked: bool
+@pytest.mark.parametrize("needs", [Consent.INTERACTIVE, Consent.EXPLICIT])
+@pytest.mark.parametrize("interactive", [False, True])
+def test_another_identity_is_used_only_with_consent_in_the_repl_and_diagnose_alike(
+    consultation: Callable[..., Consultation], probes: Probes, interactive: bool, needs: Consent
 ) -> None:
-    """Consent.INTERACTIVE: `diagnose` runs it (issue 3), the REPL asks first."""
-    case = consultation(consent=Consent.INTERACTIVE, interactive=interactive)
+    """Issue 17 item 8: `diagnose` (not interactive) asks too, it no longer runs it unasked."""
+    case = consultation(consent=needs, interactive=interactive)
     question = case.start()
     while question is not None and not question.id.startswith("consent:"):
         question = case.reply(question.choices[0])
-    assert (question is not None) == asked
-    if not asked:
-        assert "test.second" in probes.runs
+    assert question is not None and question.id == "consent:test.second"
+    assert "test.second" not in probes.runs
+
+
+@pytest.mark.parametrize("needs", [Consent.INTERACTIVE, Consent.EXPLICIT])
+@pytest.mark.parametrize("interactive", [False, True])
+def test_a_preset_no_never_runs_the_probe(
+    consultation: Callable[..., Consultation], probes: Probes, interactive: bool, needs: Consent
+) -> None:
+    """Issue 17 item 1: `--answer consent:<probe>=no` was recorded and the probe ran anyway."""
+    case = consultation(consent=needs, interactive=interactive)
+    case.recognise(PASTE, preset={"q1": "a", "consent:test.second": "no"})
+    outcome = case.run(lambda question: pytest.fail(f"nothing should be asked: {question.id}"))
+    assert "test.second" not in probes.runs
+    assert outcome.probes[-1].probe == "test.second"
+    assert outcome.probes[-1].status is Status.SKIPPED
+    assert outcome.diagnosis is not None and outcome.diagnosis.cause == "unknown"
+
+
+@pytest.mark.parametrize(("interactive", "how"), [(False, "--answer consent:"), (True, "/back")])
+def test_a_declined_check_says_how_to_unlock_it(
+    consultation: Callable[..., Consultation], interactive: bool, how: str
+) -> None:
+    case = consultation(consent=True, interactive=interactive)
+    outcome = case.run(lambda question: "a" if question.id == "q1" else None)
+    skipped = outcome.probes[-1]
+    assert skipped.summary.startswith("skipped: not run without your consent")
+    assert how in skipped.summary
 
 
 def test_explicit_consent_is_never_assumed(

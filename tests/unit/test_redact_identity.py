@@ -100,3 +100,34 @@ def test_the_shipped_knowledge_is_left_alone_by_the_scrubber() -> None:
         != text.replace("AKIAIOSFODNN7EXAMPLE", "")
     ]
     assert changed == []
+
+
+# -- issue 17, item 9 --------------------------------------------------------------------------
+
+
+def test_account_ids_written_the_consoles_way_and_inside_names_are_masked() -> None:
+    text = (
+        "Account ID 1234-5678-9012; bucket my-bucket-123456789012-logs; "
+        "role cdk-hnb659fds-deploy-role-123456789012-us-east-1; id 123456789012."
+    )
+    masked = ALICE.mask(text)
+    assert "1234-5678-9012" not in masked and "123456789012" not in masked
+    assert "my-bucket-<account-id>-logs" in masked
+    assert "cdk-hnb659fds-deploy-role-<account-id>-us-east-1" in masked
+    assert "Account ID <account-id>;" in masked
+    # Longer digit runs are not account ids (a timestamp, a phone number).
+    assert ALICE.mask("at 1714557600123, call 1234-5678-90123") == (
+        "at 1714557600123, call 1234-5678-90123"
+    )
+
+
+def test_user_names_are_masked_whole() -> None:
+    """`alice.smith` became `<user>.smith`: a name is masked with the whole name it is part of."""
+    text = "alice.smith, alice_smith@laptop, dev-alice, alice-smith.admin and alice."
+    masked = ALICE.mask(text)
+    assert "smith" not in masked and "alice" not in masked and "admin" not in masked
+    assert masked == "<user>, <user>@laptop, <user>, <user> and <user>."
+    learnt = ALICE.learning(["arn:aws:iam::123456789012:user/bob.jones"])
+    assert learnt.mask("bob.jones and bob.jones-ci") == "<name> and <name>"
+    # A name is a whole part, not any substring: malice, alicen and bobby stay.
+    assert learnt.mask("malice alicen bobby") == "malice alicen bobby"

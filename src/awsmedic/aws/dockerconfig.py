@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
+from awsmedic.aws import bounded
 from awsmedic.aws.sharedfiles import expand
 from awsmedic.context import Context
 
@@ -97,13 +98,13 @@ def _logins(auths: object) -> tuple[Login, ...]:
 def read(ctx: Context) -> DockerConfig:
     path, source = config_path(ctx)
     try:
-        with path.open("rb") as handle:
-            data = handle.read(MAX_BYTES + 1)
+        read = bounded.read_file(path, MAX_BYTES)  # regular files only: a FIFO would block
     except FileNotFoundError:
         return DockerConfig(path, source, "does not exist")
     except OSError as exc:
         return DockerConfig(path, source, f"cannot be read ({exc.strerror or type(exc).__name__})")
-    if len(data) > MAX_BYTES:
+    data = read.data
+    if read.cut:
         return DockerConfig(path, source, f"is larger than {MAX_BYTES:,} bytes; not read")
     try:
         parsed = json.loads(data.decode("utf-8-sig"))

@@ -12,6 +12,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from awsmedic.aws import bounded
+
 #: Tests point this at a fake file tree.
 ROOT = Path("/")
 _MAX_BYTES = 4096
@@ -42,8 +44,7 @@ class Host:
 
 def _read(root: Path, relative: str) -> str | None:
     try:
-        with (root / relative).open("rb") as handle:
-            return handle.read(_MAX_BYTES).decode("utf-8", errors="replace").strip()
+        return bounded.read_file(root / relative, _MAX_BYTES).text().strip()
     except OSError:
         return None
 

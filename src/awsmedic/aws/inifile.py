@@ -14,6 +14,8 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from awsmedic.aws import bounded
+
 #: Larger files are read only this far (a credentials file is a few hundred bytes).
 MAX_BYTES = 10 * 1024 * 1024
 
@@ -206,20 +208,16 @@ def _scan_lines(text: str, issues: list[Issue]) -> list[Section]:
 
 def scan(path: Path) -> IniFile:
     """Read `path` like botocore's configparser would, keeping line numbers and every problem."""
-    if path.exists() and not path.is_dir() and not path.is_file():
-        # A FIFO or device would block or never end; botocore skips what is not a regular file.
-        return IniFile(path, exists=True, error="it is not a regular file")
     try:
-        with path.open("rb") as handle:
-            data = handle.read(MAX_BYTES + 1)
+        # A FIFO or device would block or never end; botocore skips what is not a regular file.
+        read = bounded.read_file(path, MAX_BYTES)
     except FileNotFoundError:
         return IniFile(path, exists=False)
-    except IsADirectoryError:
-        return IniFile(path, exists=True, error="it is a directory")
     except OSError as exc:
         return IniFile(path, exists=True, error=exc.strerror or str(exc))
-    text, issues = _decode(data[:MAX_BYTES])
-    if len(data) > MAX_BYTES:
+    data = read.data
+    text, issues = _decode(data)
+    if read.cut:
         issues.append(
             Issue(
                 text.count("\n") + 1,

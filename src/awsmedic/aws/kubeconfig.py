@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath, PureWindowsPath
 from typing import Any
 
+from awsmedic.aws import bounded
 from awsmedic.aws.sharedfiles import expand
 from awsmedic.context import Context
 
@@ -85,13 +86,13 @@ def files(ctx: Context) -> tuple[list[Path], str]:
 
 def _load(path: Path) -> tuple[dict[str, Any] | None, str]:
     try:
-        with path.open("rb") as handle:
-            data = handle.read(MAX_BYTES + 1)
+        read = bounded.read_file(path, MAX_BYTES)  # regular files only: a FIFO would block
     except FileNotFoundError:
         return None, "does not exist"
     except OSError as exc:
         return None, f"cannot be read ({exc.strerror or type(exc).__name__})"
-    if len(data) > MAX_BYTES:
+    data = read.data
+    if read.cut:
         return None, f"is larger than {MAX_BYTES:,} bytes; not read"
     import yaml  # PyYAML: imported only when a kubeconfig is read
 

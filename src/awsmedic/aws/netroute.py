@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from awsmedic.aws import bounded
 from awsmedic.aws.netcheck import Proxy, basic_authorization
 from awsmedic.model import Secret, SecretKind
 
@@ -159,8 +160,8 @@ def bundle_problem(path: str) -> str:
     if bundle.is_dir():
         return f"{path} is a directory; botocore needs one PEM file"
     try:
-        head = bundle.read_bytes()[:1_000_000]
-    except OSError as exc:
+        head = bounded.read_file(bundle, bounded.MB).data
+    except OSError as exc:  # a FIFO or a device (/dev/zero) is said so, never read
         return f"{path} cannot be read: {exc.strerror or exc}"
     if b"-----BEGIN CERTIFICATE-----" not in head:
         return f"{path} holds no PEM certificate"

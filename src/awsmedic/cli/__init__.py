@@ -12,13 +12,15 @@ from __future__ import annotations
 
 import argparse
 import enum
+import os
 import sys
 from collections.abc import Sequence
+from typing import TextIO
 
 from awsmedic import __version__
 from awsmedic.cli.options import add_answer_option, add_diagnose_options
 from awsmedic.context import Context
-from awsmedic.errors import AwsMedicError, UsageError
+from awsmedic.errors import AwsMedicError, OutputError, UsageError
 from awsmedic.safety.redact import SecretBook
 
 
@@ -154,7 +156,7 @@ def program(args: argparse.Namespace, ctx: Context, book: SecretBook) -> int:
     return interactive(ctx, book)
 
 
-def _context(args: argparse.Namespace) -> Context:
+def _context(args: argparse.Namespace, **streams: TextIO) -> Context:
     profile = getattr(args, "d_profile", None) or args.profile
     region = getattr(args, "d_region", None) or args.region
     offline = args.offline or getattr(args, "d_offline", False)
@@ -165,14 +167,38 @@ def _context(args: argparse.Namespace) -> Context:
         offline=offline or no_probes,
         probes_enabled=not no_probes,
         debug=args.debug,
+        **streams,
     )
 
 
+def _say(stream: TextIO, message: str) -> None:
+    """A last message on stderr, unless stderr itself cannot be written."""
+    try:
+        print(message, file=stream, flush=True)
+    except (OSError, OutputError):
+        _discard_output(sys.stderr)
+
+
+def _discard_output(stream: TextIO) -> None:
+    """Point a stream that failed (a closed pipe, a full disk) at the null device, so that
+    Python's own flush at exit has nowhere to fail (its "Exception ignored" message)."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, stream.fileno())
+        os.close(devnull)
+    except (OSError, ValueError, AttributeError):  # no file descriptor: a test's StringIO
+        pass
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    from awsmedic.safety.safetext import terminal_stream
+
     book = SecretBook()
+    # Every plain write goes through the terminal filter; rich filters what it renders itself.
+    stdout, stderr = terminal_stream(sys.stdout), terminal_stream(sys.stderr)
     try:
         args = build_parser().parse_args(argv)
-        ctx = _context(args)
+        ctx = _context(args, stdout=stdout, stderr=stderr)
         from awsmedic.safety.logs import configure_logging
         from awsmedic.safety.secretscan import file_notes, known_secrets
 
@@ -180,23 +206,28 @@ def main(argv: Sequence[str] | None = None) -> int:
         configure_logging(ctx, book)
         for note in file_notes(ctx):
             print(f"awsmedic: note: {book.scrub(note)}", file=ctx.stderr)
-        return program(args, ctx, book)
+        status = program(args, ctx, book)
+        stdout.flush()  # a failed write shows here, not as Python's "Exception ignored" at exit
+        return status
     except AwsMedicError as exc:
-        print(f"awsmedic: {book.scrub(str(exc))}", file=sys.stderr)
+        if isinstance(exc, OutputError):
+            _discard_output(sys.stdout)
+        _say(stderr, f"awsmedic: {book.scrub(str(exc))}")
         return exc.exit_status
     except KeyboardInterrupt:
-        print("\nawsmedic: interrupted", file=sys.stderr)
+        _say(stderr, "\nawsmedic: interrupted")
         return 130
-    except BrokenPipeError:
+    except BrokenPipeError:  # the reader went away (`| head -1`): nothing to say, nor to write
+        _discard_output(sys.stdout)
         return ExitStatus.OK
     except Exception as exc:  # the last line of defence: never a raw traceback, never a secret
         if "--debug" in (argv if argv is not None else sys.argv):
             import traceback
 
-            print(book.scrub(traceback.format_exc()), file=sys.stderr)
+            print(book.scrub(traceback.format_exc()), file=stderr)
         print(
             f"awsmedic: internal error: {book.scrub(f'{type(exc).__name__}: {exc}')}"
             " (run with --debug for details, and please report it)",
-            file=sys.stderr,
+            file=stderr,
         )
         return ExitStatus.ERROR

@@ -13,6 +13,7 @@ from awsmedic.errors import UsageError
 from awsmedic.kb import check, knowledge_dirs, load_checked, shipped_dir
 from awsmedic.model import Question
 from awsmedic.safety.redact import SecretBook
+from awsmedic.safety.safetext import printable
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -62,16 +63,29 @@ def _prompt_answerer(ctx: Context, enabled: bool):  # type: ignore[no-untyped-de
     return answer
 
 
-def diagnose(ctx: Context, book: SecretBook, args: argparse.Namespace) -> int:
+def check_options(ctx: Context, args: argparse.Namespace) -> None:
+    """Usage errors found before any work: an --export without a usable name, an --answer to
+    no question or with a value that is not a choice (never ignored without a word)."""
+    from awsmedic.core.presets import checked
     from awsmedic.output.exporting import format_for
 
-    if args.export:
-        format_for(Path(args.export))  # a bad extension is a usage error before any work
+    if args.export is not None:
+        if not args.export.strip():
+            raise UsageError(message="--export needs a file name (.md, .json or .html)")
+        format_for(Path(args.export))
+    if args.answer:
+        checked(load_checked(knowledge_dirs(ctx.environ)), args.answer)
+
+
+def diagnose(ctx: Context, book: SecretBook, args: argparse.Namespace) -> int:
+    check_options(ctx, args)
     if getattr(args, "redact_identity", False):
         mask_identity(ctx, book)
     text = _error_text(ctx, args)
+    if not printable(text).strip():  # empty, blank, or nothing but escape sequences
+        raise UsageError(message="nothing to diagnose: the error text is empty")
     outcome, transcript = consult(ctx, book, args, text)
-    if args.export:  # first: stdout may be a pipe that closes early (`| head -1`)
+    if args.export is not None:  # first: stdout may be a pipe that closes early (`| head -1`)
         _export(transcript, book, args)
     report(ctx, book, args, outcome)
     return OK if outcome.recognition.best else NO_MATCH
@@ -87,12 +101,14 @@ def consult(
 ) -> tuple[Outcome, Transcript]:
     """Recognise `text` and walk its tree, asking on the terminal only where `may_prompt`."""
     from awsmedic.core.consult import Consultation, Outcome
+    from awsmedic.core.presets import checked
     from awsmedic.core.transcript import new_transcript
 
     knowledge = load_checked(knowledge_dirs(ctx.environ))
+    preset = checked(knowledge, args.answer)
     transcript = new_transcript(ctx)
     consultation = Consultation(ctx, knowledge, book, transcript)
-    recognition = consultation.recognise(text, preset=dict(args.answer))
+    recognition = consultation.recognise(text, preset=preset)
     if recognition.truncated and args.format != "text":  # the text output says it itself
         from awsmedic.core.match import TRUNCATED_NOTE
 

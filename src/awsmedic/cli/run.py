@@ -35,17 +35,14 @@ def command_words(args: argparse.Namespace) -> list[str]:
 
 
 def run(ctx: Context, book: SecretBook, args: argparse.Namespace) -> int:
-    from pathlib import Path
 
     from awsmedic.aws import cmdline
     from awsmedic.cli.child import run_command
+    from awsmedic.cli.commands import check_options
     from awsmedic.safety.capture import Capture
 
     words = command_words(args)
-    if args.export:
-        from awsmedic.output.exporting import format_for
-
-        format_for(Path(args.export))  # a bad extension is a usage error before anything runs
+    check_options(ctx, args)  # a bad --export or --answer is a usage error before anything runs
     line = cmdline.read(words)
     environ = line.environment(ctx.environ)
     finished = run_command(line.argv, environ, Capture())
@@ -118,7 +115,7 @@ def _diagnose(
     failed = f"{shown(line)} exited with status {status}"
     if args.format == "text":
         print(f"\nawsmedic: {book.scrub(printable(failed))}; what went wrong:", file=ctx.stderr)
-    if args.export:
+    if args.export is not None:
         from awsmedic.output.exporting import export
 
         export(transcript, book, Path(args.export), force=args.force)

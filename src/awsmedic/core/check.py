@@ -326,8 +326,8 @@ class Checker:
         from awsmedic.core.consult import Consultation
         from awsmedic.core.transcript import new_transcript
 
-        # `interactive`: a probe that needs consent asks (and, unanswered, does not run).
-        ctx = replace(case.ctx, interactive=True)
+        # A probe that needs consent asks (and, unanswered, does not run), as in `diagnose`.
+        ctx = case.ctx
         consultation = Consultation(ctx, self.knowledge, self.book, new_transcript(ctx))
         consultation.recognise(text, preset=self.answers)
         return consultation.run(lambda question: None)

@@ -254,13 +254,14 @@ class Consultation:
             need = outputs[-1]
             question: Question | None = None
             if isinstance(need, engine.NeedProbe):
-                question = self._consent_question(need.probe)
-                if question is None:
-                    # Consent refused ahead (--answer consent:<id>=no, or /check reusing a "no").
-                    refused = self._consent.get(need.probe) is False
-                    found = _declined(need.probe) if refused else self._evidence(need.probe)
-                    outputs = self._apply(engine.ProbeResult(found))
+                allowed = self._consent_given(need.probe)
+                if allowed is not None:
+                    evidence = self._evidence(need.probe) if allowed else self._declined(need.probe)
+                    outputs = self._apply(engine.ProbeResult(evidence))
                     continue
+                found = probe_spec(need.probe)
+                assert found is not None  # an unknown probe needs no consent
+                question = consent_question(found)
             elif isinstance(need, engine.NeedAnswer):
                 question = need.question
             else:
@@ -272,23 +273,34 @@ class Consultation:
                 return
             outputs = self._answered(question, answer(question))
 
-    def _consent_question(self, probe_id: str) -> Question | None:
-        """The question to ask before this probe runs, or None when it may run now."""
+    def _consent_given(self, probe_id: str) -> bool | None:
+        """True: the probe may run now; False: it was refused (the user said no, or an
+        `--answer consent:<probe>=no`); None: ask first. Another identity or a program of the
+        user's is used only after a yes, in the REPL and in `diagnose` alike."""
         spec = probe_spec(probe_id)
-        if spec is None or spec.consent is Consent.NONE or probe_id in self._consent:
-            return None
+        if spec is None or spec.consent is Consent.NONE:
+            return True
+        if probe_id in self._consent:
+            return self._consent[probe_id]
         if spec.network and self.ctx.offline:
-            return None  # it will be skipped anyway
-        question = consent_question(spec)
+            return True  # run_probe skips it, and says why
         assert self.state is not None
-        preset = self.state.preset.get(question.id)
+        preset = self.state.preset.get(CONSENT_PREFIX + probe_id)
         if preset in CONSENT_CHOICES:
             self._consent[probe_id] = preset == "yes"
-            return None
-        if spec.consent is Consent.INTERACTIVE and not self.ctx.interactive:
-            self._consent[probe_id] = True  # diagnose runs it (issue 3); the REPL asks
-            return None
-        return question
+            return self._consent[probe_id]
+        return None
+
+    def _declined(self, probe_id: str) -> Evidence:
+        """A refused probe's result, saying how to let it run."""
+        unlock = (
+            "/back and a yes let it run"
+            if self.ctx.interactive
+            else f"`--answer {CONSENT_PREFIX}{probe_id}=yes` lets it run"
+        )
+        return Evidence(
+            probe_id, Status.SKIPPED, f"skipped: not run without your consent ({unlock})"
+        )
 
     def _answered(self, question: Question, chosen: str | None) -> list[engine.Output]:
         """Record an answer (consent or the tree's question) and take the walk's next step."""
@@ -311,7 +323,7 @@ class Consultation:
         self._emit(Answered(self.ctx.now(), self.state.node, question.id, chosen or "no"))
         if allowed:
             return [self.state.waiting] if self.state.waiting is not None else []
-        return self._apply(engine.ProbeResult(_declined(probe_id)))
+        return self._apply(engine.ProbeResult(self._declined(probe_id)))
 
     def back(self, answer: Answerer | None = None) -> Outcome | None:
         """Undo the last answer and ask that question again (or, without an answerer, make it
@@ -346,5 +358,3 @@ class Consultation:
         self._world = AwsWorld(self.ctx, self.book)
 
 
-def _declined(probe_id: str) -> Evidence:
-    return Evidence(probe_id, Status.SKIPPED, "skipped: not run without your consent")

@@ -16,7 +16,7 @@ from awsmedic.core.situation import Situation, holds
 from awsmedic.kb.commands import POWERSHELL, spans
 from awsmedic.kb.conditions import Truth
 from awsmedic.kb.model import Cause
-from awsmedic.kb.placeholders import PLACEHOLDER_RE, PLACEHOLDERS, help_for
+from awsmedic.kb.placeholders import PLACEHOLDER_RE, PLACEHOLDERS, help_for, one_line
 from awsmedic.kb.steps import Part, StepSource, join
 from awsmedic.model import Edit, Step, StepEdit
 from awsmedic.safety.shellquote import quote, quote_path
@@ -92,7 +92,7 @@ class _Filling:
     missing: dict[str, str] = field(default_factory=dict)  # name -> why it is not filled
 
     def _value(self, name: str, shell: str | None, expression: bool = False) -> str:
-        value = self.values.get(name, "")
+        value = one_line(name, self.values.get(name, ""))
         if not value:
             self.missing.setdefault(name, "")
             return f"<{name}>"

@@ -152,6 +152,11 @@ HELP: Mapping[str, str] = {
 }
 
 PLACEHOLDER_RE = re.compile(r"\{([a-z][a-z0-9_]*)\}")
+#: Placeholders whose values are blocks of lines (JSON awsmedic builds, shown in a fence).
+BLOCKS = frozenset({"policy_statement", "trust_statement"})
+# A line break in any other value would end the Markdown paragraph it sits in, and the code
+# span with it (an AWS_PROFILE of "dev\n\n![x](https://...)" made a live image): one line.
+_LINE_BREAKS = re.compile("[\r\n\v\f\x1c-\x1e\x85\u2028\u2029]+")
 
 
 def used(text: str) -> set[str]:
@@ -163,13 +168,20 @@ def help_for(name: str) -> str:
     return HELP.get(name) or PLACEHOLDERS.get(name, name)
 
 
+def one_line(name: str, value: str) -> str:
+    """The value as it may go into Markdown: on one line, but for BLOCKS, so that it cannot
+    end the paragraph, the code span or the fence it sits in."""
+    return value if name in BLOCKS else _LINE_BREAKS.sub(" ", value)
+
+
 def fill(text: str, values: Mapping[str, str]) -> str:
-    """Replace known placeholders; a known one without a value becomes `<name>`."""
+    """Replace known placeholders; a known one without a value becomes `<name>`. Values are
+    put in on one line (`one_line`)."""
 
     def replace(match: re.Match[str]) -> str:
         name = match.group(1)
         if name not in PLACEHOLDERS:
             return match.group(0)
-        return values.get(name) or f"<{name}>"
+        return one_line(name, values.get(name) or f"<{name}>")
 
     return PLACEHOLDER_RE.sub(replace, text)

@@ -21,9 +21,20 @@ def line_of(text: str, needle: str) -> int | None:
     return text.count("\n", 0, index) + 1 if index >= 0 else None
 
 
+#: Far more than any knowledge file; a bigger one is not one.
+MAX_FILE_BYTES = 1 << 20
+
+
 def read_text(path: Path, out: Collector) -> str | None:
+    from awsmedic.aws import bounded
+
     try:
-        return path.read_text(encoding="utf-8")
+        read = bounded.read_file(path, MAX_FILE_BYTES)
+        if read.cut:
+            out.add(path, f"cannot be read: larger than {MAX_FILE_BYTES >> 20} MB")
+            return None
+        # As open() in text mode reads it: universal newlines.
+        return read.data.decode("utf-8").replace("\r\n", "\n").replace("\r", "\n")
     except UnicodeDecodeError as exc:
         out.add(path, f"not UTF-8 text ({exc.reason} at byte {exc.start})")
     except OSError as exc:

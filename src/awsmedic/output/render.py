@@ -3,9 +3,10 @@ from the user or this machine is printed as plain Text (markup off), after scrub
 
 from __future__ import annotations
 
+import functools
 import re
-from collections.abc import Mapping
-from typing import TYPE_CHECKING, TextIO, cast
+from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING, Any, TextIO, cast
 
 from awsmedic.model import (
     Candidate,
@@ -21,10 +22,11 @@ from awsmedic.model import (
     WentBack,
 )
 from awsmedic.safety.redact import SecretBook
-from awsmedic.safety.safetext import printable
+from awsmedic.safety.safetext import is_printable, printable, unfiltered
 
 if TYPE_CHECKING:
     from rich.console import Console
+    from rich.segment import Segment
 
     from awsmedic.core.consult import Outcome
 
@@ -109,6 +111,28 @@ STATUS_STYLE = {
 }
 
 
+@functools.cache
+def _safe_console() -> type[Console]:
+    """rich's Console with the terminal filter on every segment of text it renders: whatever
+    a renderable holds (Text, Markdown, a table), nothing in it can act on the terminal. Control
+    segments are rich's own cursor moves; its colours are added after this, when it writes."""
+    from rich.console import Console
+    from rich.segment import Segment
+
+    class SafeConsole(Console):
+        def on_broken_pipe(self) -> None:
+            raise BrokenPipeError  # for cli.main, which ignores it quietly (rich would exit 1)
+
+        def render(self, renderable: Any, options: Any = None) -> Iterable[Segment]:
+            for segment in super().render(renderable, options):
+                if segment.control or is_printable(segment.text):
+                    yield segment
+                else:
+                    yield Segment(printable(segment.text), segment.style)
+
+    return SafeConsole
+
+
 def make_console(
     file: TextIO,
     *,
@@ -118,14 +142,15 @@ def make_console(
     environ: Mapping[str, str] | None = None,
 ) -> Console:
     """A console for `file`; `environ` (default: the process's) is what rich reads TERM,
-    COLUMNS and the like from."""
-    from rich.console import Console
+    COLUMNS and the like from. It filters what it renders itself, so it writes to the stream
+    under a `TerminalStream` (which would take its colours away)."""
     from rich.theme import Theme
 
     # Code without a background box: rich's default, black, shows as boxes on light themes.
     theme = Theme({"markdown.code": CODE_STYLE, "markdown.code_block": "none"})
+    file = unfiltered(file)
     terminal = force_terminal if force_terminal is not None else file.isatty()
-    return Console(
+    return _safe_console()(
         _environ=environ,
         file=file if terminal else cast(TextIO, TrimmedLines(file)),
         theme=theme,
@@ -170,7 +195,8 @@ class TrimmedLines:
 
 
 class Printer:
-    """Shows events as they happen. Every string goes through the scrubber first."""
+    """Shows events as they happen. Every string goes through the scrubber first, and the
+    console filters everything it renders for the terminal (`make_console`)."""
 
     def __init__(self, console: Console, book: SecretBook) -> None:
         self.console = console
@@ -179,7 +205,7 @@ class Printer:
     def _text(self, text: str, style: str = "") -> None:
         from rich.text import Text
 
-        self.console.print(Text(printable(self.book.scrub(text)), style=style))
+        self.console.print(Text(self.book.scrub(text), style=style))
 
     def _markdown(self, text: str) -> None:
         from rich.markdown import Markdown

@@ -85,15 +85,17 @@ ProbeFunction = Callable[[ProbeInput], Evidence]
 
 
 class Consent(enum.StrEnum):
-    """Whether a probe may run unasked."""
+    """Whether a probe may run unasked, and if not, why it must ask.
+
+    A probe that needs consent runs only after a yes: in the REPL, or in `diagnose` with
+    `--answer consent:<id>=yes`; a "no" (or no answer) skips it. There is no exception for a
+    non-interactive run: a break-glass role or another team's keys must not be used because
+    nobody was there to say no.
+    """
 
     NONE = "none"  # read-only checks of this machine and of the failing credentials
-    # Uses another identity (another profile's keys): the REPL asks first; a non-interactive
-    # diagnosis runs it, unless --offline or `--answer consent:<id>=no` (issue 3).
-    INTERACTIVE = "interactive"
-    # Runs a program of the user's or asks AWS to decode something: never unasked; only a "yes"
-    # in the REPL or `--answer consent:<id>=yes` lets it run.
-    EXPLICIT = "explicit"
+    INTERACTIVE = "interactive"  # uses another identity (another profile's keys, a role)
+    EXPLICIT = "explicit"  # runs a program of the user's, or asks AWS to decode something
 
 
 @dataclass(frozen=True)

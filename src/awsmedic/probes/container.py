@@ -13,7 +13,7 @@ import json
 from typing import Any
 from urllib.parse import urlparse
 
-from awsmedic.aws import sharedfiles
+from awsmedic.aws import bounded, sharedfiles
 from awsmedic.context import Context
 from awsmedic.model import Evidence, Secret, SecretKind, Status
 from awsmedic.probes import ProbeInput, probe
@@ -61,13 +61,17 @@ def _auth(ctx: Context) -> tuple[str | None, str | None, str]:
     token: str | None
     if path_text is not None:
         try:
-            token = sharedfiles.expand(ctx, path_text).read_text(encoding="utf-8")
-        except OSError:
+            read = bounded.read_file(
+                sharedfiles.expand(ctx, path_text), bounded.SMALL_FILE_BYTES
+            )
+        except OSError as exc:
+            why = f" ({exc.strerror})" if isinstance(exc, bounded.NotRegularFile) else ""
             return (
                 None,
                 "container-token-file-missing",
-                f"the token file {path_text} cannot be read",
+                f"the token file {path_text} cannot be read{why}",
             )
+        token = read.text()
     else:
         token = ctx.env("AWS_CONTAINER_AUTHORIZATION_TOKEN")
     if token is not None and ("\r" in token or "\n" in token):

@@ -17,7 +17,7 @@ from hashlib import sha1
 from pathlib import Path
 from typing import Any
 
-from awsmedic.aws import skew
+from awsmedic.aws import bounded, skew
 from awsmedic.model import Evidence, Fact, Secret, SecretKind, Status
 from awsmedic.probes import ProbeInput, probe
 from awsmedic.probes.chainwalk import ChainReport
@@ -44,8 +44,7 @@ class CachedSession:
 
 def _session(path: Path) -> CachedSession | None:
     try:
-        with path.open("rb") as handle:
-            data: Any = json.loads(handle.read(_MAX_CACHE_BYTES))
+        data: Any = json.loads(bounded.read_file(path, _MAX_CACHE_BYTES).data)
         creds = data["Credentials"]
         key = str(creds["AccessKeyId"])
     except (OSError, ValueError, KeyError, TypeError):

@@ -18,7 +18,7 @@ import urllib.request
 from pathlib import Path
 from urllib.parse import urlparse
 
-from awsmedic.aws import sharedfiles
+from awsmedic.aws import bounded, sharedfiles
 from awsmedic.context import Context
 from awsmedic.model import Evidence, Secret, SecretKind, Status
 from awsmedic.probes import ProbeInput, probe
@@ -43,7 +43,7 @@ _KINDS = {
 def on_ec2() -> bool:
     for path, start in EC2_HINTS:
         try:
-            if path.read_text(encoding="utf-8", errors="replace").strip().startswith(start):
+            if bounded.read_file(path, 4096).text().strip().startswith(start):
                 return True
         except OSError:
             continue

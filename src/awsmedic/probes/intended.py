@@ -2,7 +2,7 @@
 
 When environment keys shadow a profile, or AWS_DEFAULT_PROFILE wins over AWS_PROFILE, the failing
 command sent other keys than the user thinks. If the keys they meant authenticate, that is the
-cause. This uses another profile's keys, so it is never prefetched and the REPL asks first.
+cause. This uses another profile's keys, so it is never prefetched and runs only with consent.
 """
 
 from __future__ import annotations
@@ -44,7 +44,7 @@ def intended_credentials(run: ProbeInput, report: ChainReport) -> tuple[Creds | 
     consent=Consent.INTERACTIVE,
 )
 def intended_identity(run: ProbeInput) -> Evidence:
-    """GetCallerIdentity with the keys that were shadowed; needs the user's consent in the REPL."""
+    """GetCallerIdentity with the keys that were shadowed; needs the user's consent."""
     report = run.world.chain()
     creds, label = intended_credentials(run, report)
     if creds is None:

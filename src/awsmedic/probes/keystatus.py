@@ -6,8 +6,9 @@ without a prompt), it is used, read-only, for iam:GetAccessKeyLastUsed (which na
 user) and iam:ListAccessKeys (its status and creation date). If the key is in no user's list, it
 was deleted, or mistyped: a key id one or two characters away from an existing one is a typo.
 
-This uses someone else's credentials: it is never prefetched, `diagnose` runs it unless
-`--offline`, and the REPL must ask before it runs.
+This uses someone else's credentials (and may assume another profile's role): it is never
+prefetched and runs only with the user's consent (`consent:iam.key-status`), in the REPL and in
+`diagnose` alike.
 """
 
 from __future__ import annotations

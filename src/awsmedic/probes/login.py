@@ -14,7 +14,7 @@ import re
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from awsmedic.aws import sharedfiles
+from awsmedic.aws import bounded, sharedfiles
 from awsmedic.aws.ages import ago
 from awsmedic.context import Context
 from awsmedic.model import Evidence, Fact, Secret, SecretKind, Status
@@ -132,11 +132,14 @@ def _identity(session: str) -> dict[str, Fact]:
 def _read(path: Path, shown: str, now: datetime) -> tuple[str, str, dict[str, object]]:
     """(finding, sentence, cached token) for the session cache file."""
     try:
-        token = json.loads(path.read_text(encoding="utf-8"))
+        read = bounded.read_file(path, bounded.SMALL_FILE_BYTES)
+        if read.cut:
+            raise ValueError(f"larger than {bounded.SMALL_FILE_BYTES >> 20} MB")
+        token = json.loads(read.data.decode("utf-8"))
     except FileNotFoundError:
         return "login-cache-missing", f"no cached session ({shown} does not exist)", {}
     except (OSError, ValueError) as exc:
-        why = type(exc).__name__
+        why = getattr(exc, "strerror", None) or type(exc).__name__
         return "login-cache-invalid", f"the cached session {shown} cannot be read ({why})", {}
     token = token if isinstance(token, dict) else {}
     finding, sentence = _state(path, token, now)

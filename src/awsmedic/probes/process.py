@@ -12,16 +12,14 @@ helper is someone else's program: it may open a browser or touch its own caches.
 from __future__ import annotations
 
 import json
-import os
-import signal
-import subprocess
+from collections.abc import Callable
 from datetime import datetime
 
-from awsmedic.aws import sharedfiles
+from awsmedic.aws import bounded, sharedfiles
 from awsmedic.model import Evidence, Fact, Secret, SecretKind, Status
 from awsmedic.probes import Consent, ProbeInput, probe
 
-PROCESS_TIMEOUT_SECONDS = 5.0
+PROCESS_TIMEOUT_SECONDS = bounded.HELPER_TIMEOUT_SECONDS
 _SHELL_SYNTAX = ("|", ">", "<", "&&", ";", "`", "$(", "${", "$")
 _REQUIRED = ("AccessKeyId", "SecretAccessKey")
 Secrets = tuple[Secret, ...]
@@ -49,34 +47,11 @@ def _command(run: ProbeInput) -> tuple[str, str, str] | None:
     return None
 
 
-def _run(argv: list[str], env: dict[str, str]) -> tuple[int | None, bytes, bytes]:
-    """Exit status (None on timeout), stdout, stderr; never waits past the timeout."""
-    process = subprocess.Popen(
-        argv,
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        env=env,
-        start_new_session=True,  # no controlling terminal: the helper cannot prompt on ours
-    )
-    try:
-        out, err = process.communicate(timeout=PROCESS_TIMEOUT_SECONDS)
-        return process.returncode, out, err
-    except subprocess.TimeoutExpired:
-        if hasattr(os, "killpg"):
-            os.killpg(process.pid, signal.SIGKILL)
-        else:  # pragma: no cover (Windows)
-            process.kill()
-        try:
-            out, err = process.communicate(timeout=1)
-        except subprocess.TimeoutExpired:
-            out, err = b"", b""
-        return None, out, err
-
-
-def _tail(stderr: bytes) -> str:
+def _tail(stderr: bytes, scrub: Callable[[str], str]) -> str:
+    """The helper's last line on stderr, scrubbed like a paste: it may quote a password or a
+    token of its own (`password=...`), which no probe has seen."""
     lines = [line.strip() for line in stderr.decode("utf-8", "replace").splitlines()]
-    last = next((line for line in reversed(lines) if line), "")
+    last = scrub(next((line for line in reversed(lines) if line), ""))
     return last[:200] + ("…" if len(last) > 200 else "")
 
 
@@ -131,26 +106,36 @@ def check_output(out: bytes, now: datetime) -> tuple[str, str, Secrets]:
     return "process-ok", f"it printed valid credentials JSON (keys: {keys})", secrets
 
 
-def _execute(argv: list[str], env: dict[str, str], now: datetime) -> tuple[str, str, Secrets]:
+def _execute(
+    argv: list[str], env: dict[str, str], now: datetime, scrub: Callable[[str], str]
+) -> tuple[str, str, Secrets]:
     """(finding, sentence, secrets) for one run of the helper."""
     if not argv:
         return "process-command-not-found", "the command is empty", ()
     try:
-        status, out, err = _run(argv, env)
+        ran = bounded.run(argv, env, timeout=PROCESS_TIMEOUT_SECONDS)
     except FileNotFoundError:
         return "process-command-not-found", f"the program '{argv[0]}' was not found", ()
     except PermissionError:
         return "process-not-executable", f"the program '{argv[0]}' is not executable", ()
     except OSError as exc:
         return "process-exit-nonzero", f"'{argv[0]}' could not be started ({exc.strerror})", ()
-    if status is None:
+    limit = f"{bounded.SMALL_FILE_BYTES >> 20} MB"
+    if ran.out.cut:
+        return "process-stdout-not-json", (
+            f"it printed more than {limit} on stdout, and was stopped there (the JSON a helper"
+            " prints is a few hundred bytes)"
+        ), ()
+    if ran.err.cut:
+        return "process-exit-nonzero", f"it printed more than {limit} on stderr: stopped", ()
+    if ran.status is None:
         wait = f"{PROCESS_TIMEOUT_SECONDS:.0f} s"
         return "process-timeout", f"it did not finish within {wait} (waiting for input?)", ()
-    if status != 0:
-        tail = _tail(err)
+    if ran.status != 0:
+        tail = _tail(ran.err.data, scrub)
         said = f": {tail}" if tail else " and printed nothing on stderr"
-        return "process-exit-nonzero", f"it exited with status {status}{said}", ()
-    return check_output(out, now)
+        return "process-exit-nonzero", f"it exited with status {ran.status}{said}", ()
+    return check_output(ran.out.data, now)
 
 
 @probe(
@@ -192,7 +177,9 @@ def credential_process(run: ProbeInput) -> Evidence:
         **sharedfiles.load(run.ctx).facts(run.ctx),
     }
     argv = compat_shell_split(command)
-    finding, sentence, secrets = _execute(argv, dict(run.ctx.environ), run.ctx.now())
+    finding, sentence, secrets = _execute(
+        argv, dict(run.ctx.environ), run.ctx.now(), run.world.book.scrub
+    )
     program = argv[0] if argv else ""
     details = [f"credential_process of profile '{profile}' ({where}) runs '{program}'", sentence]
     findings = [finding]

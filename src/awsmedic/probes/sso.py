@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from awsmedic.aws import sharedfiles
+from awsmedic.aws import bounded, sharedfiles
 from awsmedic.aws.ages import ago
 from awsmedic.aws.sharedfiles import AwsFiles
 from awsmedic.context import Context
@@ -162,10 +162,16 @@ def token_state(token: dict[str, object], config: SsoConfig, now: datetime) -> t
 
 def _read_token(path: Path) -> tuple[dict[str, object] | None, str]:
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        read = bounded.read_file(path, bounded.SMALL_FILE_BYTES)
     except FileNotFoundError:
         return None, "missing"
-    except (OSError, ValueError) as exc:
+    except OSError as exc:
+        return None, f"unreadable ({exc.strerror or type(exc).__name__})"
+    if read.cut:
+        return None, f"unreadable (larger than {bounded.SMALL_FILE_BYTES >> 20} MB)"
+    try:
+        data = json.loads(read.data.decode("utf-8"))
+    except ValueError as exc:
         return None, f"unreadable ({type(exc).__name__})"
     return (data, "") if isinstance(data, dict) else (None, "not a JSON object")
 

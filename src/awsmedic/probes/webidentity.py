@@ -14,7 +14,7 @@ import json
 import re
 from datetime import UTC, datetime
 
-from awsmedic.aws import sharedfiles
+from awsmedic.aws import bounded, sharedfiles
 from awsmedic.context import Context
 from awsmedic.model import Evidence, Fact, Secret, Status
 from awsmedic.probes import ProbeInput, probe
@@ -92,13 +92,22 @@ def _token_file(
 ) -> tuple[list[str], str, tuple[Secret, ...]]:
     path = sharedfiles.expand(ctx, path_text)
     try:
-        token = path.read_text(encoding="utf-8")
+        read = bounded.read_file(path, bounded.SMALL_FILE_BYTES)
+        token = read.data.decode("utf-8")
     except FileNotFoundError:
         return ["web-identity-token-file-missing"], f"the token file {path_text} does not exist", ()
     except (OSError, UnicodeError) as exc:
+        why = getattr(exc, "strerror", None) or type(exc).__name__
         return (
             ["web-identity-token-file-unreadable"],
-            f"the token file {path_text} cannot be read ({type(exc).__name__})",
+            f"the token file {path_text} cannot be read ({why})",
+            (),
+        )
+    if read.cut:
+        return (
+            ["web-identity-token-file-unreadable"],
+            f"the token file {path_text} is larger than {bounded.SMALL_FILE_BYTES >> 20} MB"
+            " (a token is a few KB): awsmedic read no further",
             (),
         )
     secrets = (Secret(token.strip()),) if token.strip() else ()

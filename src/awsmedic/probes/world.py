@@ -78,7 +78,7 @@ class AwsWorld:
 
         session = botocore.session.Session(profile=profile)
         session.register_component("data_loader", self._data_loader())
-        guard(session, self.ctx, self.book)  # bounded, read-only, every credential scrubbed
+        guard(session, self.ctx, self.book, profile)  # bounded, read-only, every secret scrubbed
         # Bounds the clients botocore creates internally too (AssumeRole, SSO).
         session.set_default_client_config(self.client_config())
         # Never wait on instance metadata unless the environment asked for it: probes for

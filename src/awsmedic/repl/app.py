@@ -22,6 +22,7 @@ from awsmedic.repl.keys import repl_key_bindings
 from awsmedic.repl.status import StepRunner
 from awsmedic.repl.view import LazyConsole, ReplPrinter
 from awsmedic.safety.redact import SecretBook
+from awsmedic.safety.safetext import printable
 
 log = logging.getLogger(__name__)
 
@@ -93,7 +94,8 @@ class Repl:
             input,
             output,
             choices=self.choices,
-            toolbar=lambda width: book.scrub(self.case.toolbar.line(width)),
+            # prompt_toolkit draws it, not rich: the same filter as everything else on screen.
+            toolbar=lambda width: printable(book.scrub(self.case.toolbar.line(width))),
             history=make_history(ctx, self.remember, book.scrub),
         )
         runner = StepRunner(

@@ -1,6 +1,12 @@
 """Every botocore session awsmedic builds goes through `guard`: bounded, read-only, leak-free.
 
-- An oversized shared file is never handed to botocore (seconds of parsing, for every probe).
+- An oversized shared file is never handed to botocore (seconds of parsing, for every probe),
+  and neither is a setting naming a file botocore would read without end or wait on
+  (`filesettings`: /dev/zero as the CA bundle, a FIFO as the web identity token file).
+- What botocore reads on its own is bounded: a credential_process helper is run through
+  `aws.bounded.run` (stopped after 5 s or 1 MB of output), an answer's body is read up to
+  MAX_RESPONSE_BYTES, and a cached token file (SSO, `aws login`) is read only when it is a
+  regular file of a sane size.
 - Every credential botocore signs with enters the secret book: credential_process output,
   assumed roles and SSO role credentials never pass through a probe's hands otherwise.
 - botocore never refreshes a cached SSO token or `aws login` session. A refresh calls AWS to
@@ -14,8 +20,10 @@ import logging
 import threading
 from typing import Any
 
+from awsmedic.aws import bounded
 from awsmedic.context import Context
 from awsmedic.model import Secret, SecretKind
+from awsmedic.safety.filesettings import refusals
 from awsmedic.safety.redact import SecretBook
 from awsmedic.safety.secretscan import oversized_files, oversized_note
 
@@ -24,24 +32,42 @@ _PATCHED: list[bool] = []
 _LOCK = threading.Lock()
 
 
+#: An AWS answer is a few KB (an IAM listing of 200 users, some 100 KB).
+MAX_RESPONSE_BYTES = 8 * bounded.MB
+#: A cached SSO or `aws login` token is a few KB.
+MAX_CACHE_BYTES = bounded.SMALL_FILE_BYTES
+
+
 class SharedFileTooLarge(Exception):
     """A shared file too big to hand to botocore; the message says which and why."""
+
+
+class FileRefused(Exception):
+    """A file setting botocore would read without end or wait on; the message says which."""
+
+
+class ResponseTooLarge(Exception):
+    """An endpoint's answer went on past MAX_RESPONSE_BYTES: reading stopped there."""
 
 
 class RefreshRefused(Exception):
     """A cached session needs a refresh that a read-only diagnosis will not make."""
 
 
-def guard(session: Any, ctx: Context, book: SecretBook) -> None:
-    check_shared_files(ctx)
+def guard(session: Any, ctx: Context, book: SecretBook, profile: str | None = None) -> None:
+    """Make `session` (for `profile`; None: the one botocore selects) safe to hand to probes."""
+    check_files(ctx, profile)
     watch_signing(session, book)
-    _never_refresh()
+    _patch_botocore()
 
 
-def check_shared_files(ctx: Context) -> None:
-    """Raise SharedFileTooLarge before botocore would parse an oversized shared file."""
+def check_files(ctx: Context, profile: str | None = None) -> None:
+    """Raise before botocore would parse an oversized shared file, or read a file setting that
+    is not a regular file of a sane size."""
     for path, size in oversized_files(ctx):
         raise SharedFileTooLarge(oversized_note(ctx, path, size))
+    for refusal in refusals(ctx, profile):
+        raise FileRefused(refusal)
 
 
 def watch_signing(session: Any, book: SecretBook) -> None:
@@ -80,12 +106,72 @@ def _refuse_login_refresh(self: Any) -> Any:
     )
 
 
-def _never_refresh() -> None:
-    """Patch botocore once per process; checked by tests/hardening/test_read_only.py."""
+class BoundedHelper:
+    """What botocore's ProcessProvider runs a credential_process with instead of Popen: the
+    same program, no shell, through `aws.bounded.run` (stdin closed, its own session, stopped
+    after HELPER_TIMEOUT_SECONDS or SMALL_FILE_BYTES of output). Why it was stopped becomes
+    its stderr, which botocore puts in its error."""
+
+    def __init__(self, argv: list[str], **_: Any) -> None:
+        self._argv = argv
+        self.returncode: int | None = None
+
+    def communicate(self) -> tuple[bytes, bytes]:
+        import os
+
+        ran = bounded.run(self._argv, os.environ, timeout=bounded.HELPER_TIMEOUT_SECONDS)
+        self.returncode = ran.status if ran.status is not None else 1
+        if ran.out.cut or ran.err.cut:
+            self.returncode = 1
+            which = "stdout" if ran.out.cut else "stderr"
+            limit = bounded.SMALL_FILE_BYTES >> 20
+            return b"", f"awsmedic stopped it: it printed more than {limit} MB on {which}".encode()
+        if ran.status is None:
+            wait = bounded.HELPER_TIMEOUT_SECONDS
+            return b"", f"awsmedic stopped it: it did not finish within {wait:g} s".encode()
+        return ran.out.data, ran.err.data
+
+
+def _process_provider_init(original: Any) -> Any:
+    def init(self: Any, profile_name: Any, load_config: Any, popen: Any = BoundedHelper) -> None:
+        original(self, profile_name, load_config, popen)
+
+    return init
+
+
+def _bounded_content(self: Any) -> bytes:
+    """AWSResponse.content, read up to MAX_RESPONSE_BYTES (botocore reads the whole body)."""
+    if self._content is None:
+        read = bounded.read_stream(self.raw, MAX_RESPONSE_BYTES)
+        if read.cut:
+            self.raw.close()
+            raise ResponseTooLarge(
+                f"the answer from {self.url} went on past {MAX_RESPONSE_BYTES >> 20} MB; "
+                "awsmedic stopped reading it (an AWS answer is a few KB)"
+            )
+        self._content = read.data
+    return self._content  # type: ignore[no-any-return]
+
+
+def _bounded_cache_item(original: Any) -> Any:
+    def getitem(self: Any, cache_key: str) -> Any:
+        path = self._convert_cache_key(cache_key)
+        problem = bounded.file_problem(path, MAX_CACHE_BYTES)
+        if problem is not None:
+            log.warning("the cached token %s %s: not read", path, problem)
+            raise KeyError(cache_key)  # botocore's own answer for a cache file it cannot read
+        return original(self, cache_key)
+
+    return getitem
+
+
+def _patch_botocore() -> None:
+    """Patch botocore once per process: no refresh (checked by tests/hardening/test_read_only),
+    and bounded reads of what it reads on its own (tests/hardening/test_hostile_files)."""
     with _LOCK:
         if _PATCHED:
             return
-        from botocore import credentials, tokens
+        from botocore import awsrequest, credentials, tokens, utils
 
         sso = getattr(tokens, "SSOTokenProvider", None)
         if sso is not None and hasattr(sso, "_refresh_access_token"):
@@ -93,4 +179,9 @@ def _never_refresh() -> None:
         login = getattr(credentials, "LoginCredentialFetcher", None)
         if login is not None and hasattr(login, "refresh_credentials"):
             login.refresh_credentials = _refuse_login_refresh
+        process = credentials.ProcessProvider
+        process.__init__ = _process_provider_init(process.__init__)
+        awsrequest.AWSResponse.content = property(_bounded_content)
+        cache = utils.JSONFileCache
+        cache.__getitem__ = _bounded_cache_item(cache.__getitem__)
         _PATCHED.append(True)

@@ -7,7 +7,6 @@ botocore's DEBUG logs carry full request headers (the session token among them);
 from __future__ import annotations
 
 import logging
-import sys
 import threading
 
 from awsmedic.context import Context
@@ -49,7 +48,7 @@ def configure_logging(ctx: Context, book: SecretBook) -> None:
     # Warnings and thread failures too go through the scrubbed handler, never straight out.
     logging.captureWarnings(True)
     threading.excepthook = _thread_failed
-    handler = logging.StreamHandler(sys.stderr)
+    handler = logging.StreamHandler(ctx.stderr)  # behind the terminal filter (cli.main)
     handler.addFilter(ScrubFilter(book))
     handler.setFormatter(logging.Formatter("%(name)s %(levelname)s: %(message)s"))
     root = logging.getLogger()

@@ -2,9 +2,13 @@
 
 Two layers, so that neither alone has to be perfect:
 1. Known secrets: every raw value a probe (or the start-up scan) saw is replaced wherever it
-   appears, including the forms a broken config gives it (quoted, padded, CR-terminated).
+   appears, including the forms a broken config gives it (quoted, padded, CR-terminated), and
+   any run of MIN_RUN or more of its characters in any form a log, JSON, a URL or a terminal
+   gives it: split over lines, wrapped, escaped, encoded, cut short (`secretforms`).
 2. Fixed patterns: anything shaped like an access key id is masked, and anything shaped like a
-   secret access key or a session token is replaced, even if no probe ever saw it (the paste).
+   secret access key or a session token is replaced, even if no probe ever saw it (the paste);
+   so is a credential-shaped value written as `name = value` under a name that says it is a
+   secret, whoever's the name is (`assignments`).
 
 A third, optional layer, `IdentityMask` (`--redact-identity`), also hides who and where: account
 ids, ARNs, IAM and local user names, e-mail addresses and home directories, for public posting.
@@ -18,10 +22,13 @@ from collections.abc import Iterable, Mapping
 from pathlib import PurePath
 
 from awsmedic.model import Secret, SecretKind, mask_key_id
+from awsmedic.safety.assignments import mask_assignments, placeholder, wordlike
+from awsmedic.safety.secretforms import MIN_RUN, RunIndex
 
 # Shorter values are placeholders ("test", "foo"), not secrets; replacing every occurrence of
 # them would mangle ordinary words. They are never printed as values anyway.
 MIN_SCRUB_LENGTH = 8
+__all__ = ["MIN_RUN", "MIN_SCRUB_LENGTH", "IdentityMask", "SecretBook", "scrub", "scrub_patterns"]
 
 _KEY_ID = re.compile(
     r"(?<![A-Za-z0-9])(?:AKIA|ASIA|ABIA|ACCA|AIDA|AROA)[A-Z0-9]{12,24}(?![A-Za-z0-9])"
@@ -43,7 +50,9 @@ _ASSIGNMENT = re.compile(
     r"clientsecret|x-amz-sso_bearer_token)[\"']?\s*[:=]\s*[\"']?)"
     r"(?![<…])([^\s\"'`,}]+)"
 )
-_AUTH_SIGNATURE = re.compile(r"(Signature=)[0-9a-f]{64}")
+# A SigV4 signature: in an Authorization header, and on the line after botocore.auth's DEBUG
+# `Signature:` (the name=value rule does not cross lines; this one does).
+_AUTH_SIGNATURE = re.compile(r"(Signature\s*[=:]\s*)[0-9a-f]{64}(?![0-9a-f])")
 
 _KIND_TAG = {
     SecretKind.SECRET_KEY: "<secret-key:redacted>",
@@ -82,6 +91,9 @@ class SecretBook:
         # "IQoJb3JpZ2lu"): a look-up costs one set probe per length, not one per secret.
         self._by_prefix: dict[str, tuple[list[int], dict[int, set[str]]]] = {}
         self._pattern: re.Pattern[str] | None = None
+        # Runs of known secrets in other forms; not of placeholders and words, which would eat
+        # those words out of every step (an unexpanded $AWS_SECRET_ACCESS_KEY).
+        self._runs = RunIndex(lambda value: not placeholder(value) and not wordlike(value))
         self.add(secrets)
 
     def add(self, secrets: Iterable[Secret]) -> None:
@@ -93,6 +105,7 @@ class SecretBook:
                     if secret.kind is SecretKind.ACCESS_KEY_ID
                     else _KIND_TAG[secret.kind]
                 )
+                self._runs.add(raw, replacement)
                 for form in _variants(raw):
                     known = self._replacements.get(form)
                     # A secret tag beats a key-id mask if one value was seen as both.
@@ -151,6 +164,7 @@ class SecretBook:
                 if pattern is not None:
                     replacements = self._replacements
                     text = pattern.sub(lambda m: replacements[m.group(0)], text)
+            text = self._runs.replace(text)
         text = scrub_patterns(text)
         identity = self.identity
         return identity.mask(text) if identity is not None else text
@@ -159,6 +173,7 @@ class SecretBook:
 def scrub_patterns(text: str) -> str:
     """Mask whatever looks like a credential, known or not."""
     text = _ASSIGNMENT.sub(lambda m: m.group(1) + "<redacted>", text)
+    text = mask_assignments(text)
     text = _TOKEN.sub("<session-token:redacted>", text)
     text = _SECRET_KEY.sub("<secret-key:redacted>", text)
     text = _KEY_ID.sub(lambda m: mask_key_id(m.group(0)), text)
@@ -188,7 +203,9 @@ _ARN = re.compile(
     r"\barn:(aws[a-z-]*):([a-z0-9-]*):([a-z0-9-]*):(\d{12}|<account-id>)?:([^\s\"'`<>,;)\]}]+)"
 )
 _RESOURCE_TYPE = re.compile(r"([a-z][a-z0-9-]*)([/:])(.*)", re.DOTALL)
-_ACCOUNT_ID = re.compile(r"(?<![\d-])\d{12}(?![\d-])")
+# Twelve digits on their own or inside a name (my-bucket-123456789012-logs), or as the console
+# writes them (1234-5678-9012); longer runs of digits are something else (a timestamp).
+_ACCOUNT_ID = re.compile(r"(?<!\d)(?<!\d-)(?:\d{12}|\d{4}-\d{4}-\d{4})(?!-?\d)")
 _EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+")
 _SSO_PORTAL = re.compile(r"(?i)\b[a-z0-9-]+(\.awsapps\.com)\b")
 _HOME_DIRS = (
@@ -231,10 +248,15 @@ def _mask_arn(found: re.Match[str]) -> str:
 
 
 def _whole_words(words: Iterable[str]) -> re.Pattern[str] | None:
+    """Names as whole parts of the name they are in, which is masked whole: `alice` masks
+    `alice.smith` and `dev-alice`, not `malice`. Parts are separated by `.`, `_`, `+`, `-`."""
     ordered = sorted(words, key=len, reverse=True)  # longest first: "alice.b" before "alice"
     if not ordered:
         return None
-    return re.compile(r"(?<![\w.-])(?:" + "|".join(map(re.escape, ordered)) + r")(?![\w-])")
+    names = "|".join(map(re.escape, ordered))
+    return re.compile(
+        r"(?<![\w.+<-])(?:[^\W_]+[._+-])*?(?:" + names + r")(?![^\W_])(?:[._+-][^\W_]+)*"
+    )
 
 
 class IdentityMask:

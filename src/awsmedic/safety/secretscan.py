@@ -13,10 +13,12 @@ from __future__ import annotations
 import json
 import os
 import re
+import stat
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from awsmedic.aws import bounded
 from awsmedic.context import Context
 from awsmedic.model import Secret, SecretKind
 
@@ -67,11 +69,8 @@ def shared_file_paths(ctx: Context) -> list[Path]:
 
 
 def file_secrets(path: Path) -> list[Secret]:
-    if not path.is_file():  # a FIFO would block: botocore reads regular files only
-        return []
-    try:
-        with path.open("rb") as handle:
-            data = handle.read(MAX_FILE_BYTES)
+    try:  # a regular file only: botocore reads nothing else, and a FIFO would block
+        data = bounded.read_file(path, MAX_FILE_BYTES).data
     except OSError:
         return []
     # Split lines as str.splitlines does (a lone \r ends one too), then scan them in one pass.
@@ -103,6 +102,11 @@ def _unreadable(path: Path) -> str | None:
     if not path.is_symlink() and not path.exists():
         return None  # absent: ordinary, the probes say what that means
     try:
+        mode = path.stat().st_mode
+        if stat.S_ISDIR(mode):
+            return "is a directory"
+        if not stat.S_ISREG(mode):  # opening a FIFO would wait for a writer: never open one
+            return f"is {bounded.kind_of(mode)}, not a regular file"
         with path.open("rb"):
             return None
     except IsADirectoryError:
@@ -118,13 +122,18 @@ def _unreadable(path: Path) -> str | None:
 
 
 def file_notes(ctx: Context) -> list[str]:
-    """One line for each shared file that botocore would skip or that awsmedic cuts short."""
+    """One line for each shared file that botocore would skip or that awsmedic cuts short, and
+    for each file setting no probe hands to botocore."""
+    from awsmedic.safety.filesettings import refusals
+
     notes = []
     for path in shared_file_paths(ctx):
         problem = _unreadable(path)
         if problem is not None:
             notes.append(f"{ctx.tilde(path)} {problem}: botocore skips it as if it did not exist")
     notes += [oversized_note(ctx, path, size) for path, size in oversized_files(ctx)]
+    if not oversized_files(ctx):  # the settings are read from the shared files
+        notes += refusals(ctx)
     return notes
 
 
@@ -179,9 +188,8 @@ def cache_secrets(ctx: Context) -> list[Secret]:
         except OSError:
             continue
         for path in files:
-            try:
-                with path.open("rb") as handle:
-                    data = json.loads(handle.read(_CACHE_FILE_BYTES))
+            try:  # regular files only: a FIFO named x.json would block
+                data = json.loads(bounded.read_file(path, _CACHE_FILE_BYTES).data)
             except (OSError, ValueError):
                 continue
             secrets.extend(_cache_values(data))

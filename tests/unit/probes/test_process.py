@@ -126,3 +126,16 @@ def test_it_is_never_prefetched() -> None:
     from awsmedic.probes import registry
 
     assert registry()["creds.process"].prefetch is False
+
+
+def test_the_last_stderr_line_is_scrubbed_like_a_paste(home: Path) -> None:
+    """Issue 17, item 12: the helper's own password or token, never seen by any probe, was
+    shown verbatim in the evidence."""
+    password, token = "Hunter2-Corp!x9", "ghp_Zx8Qw7Er6Ty5Ui4Op3As2Df1Gh0Jk9Lz"
+    said = f"login failed for alice (password={password}, GITHUB_TOKEN={token})"
+    evidence = run(home, f"print({said!r}, file=sys.stderr); sys.exit(1)")
+    assert evidence.findings == ("process-exit-nonzero",)  # type: ignore[attr-defined]
+    assert "login failed for alice" in evidence.summary  # type: ignore[attr-defined]
+    for value in (password, token):
+        assert value not in evidence.summary  # type: ignore[attr-defined]
+

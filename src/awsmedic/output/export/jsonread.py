@@ -347,15 +347,15 @@ def parse(data: Any) -> tuple[Transcript, list[str]]:
 
 def load(path: Path) -> tuple[Transcript, list[str]]:
     """Read and check a transcript file; every problem is a TranscriptError."""
-    try:
-        with path.open("rb") as handle:
-            raw = handle.read(MAX_BYTES + 1)
-    except IsADirectoryError:
-        raise TranscriptError(path=str(path), reason="it is a directory") from None
+    from awsmedic.aws import bounded
+
+    try:  # a regular file only: a FIFO would wait for a writer, a device never end
+        read = bounded.read_file(path, MAX_BYTES)
     except OSError as exc:
         raise TranscriptError(path=str(path), reason=exc.strerror or str(exc)) from None
-    if len(raw) > MAX_BYTES:
+    if read.cut:
         raise TranscriptError(path=str(path), reason="it is too large to be a transcript")
+    raw = read.data
     try:
         data = json.loads(raw.decode("utf-8"))
     except UnicodeDecodeError:
