@@ -167,6 +167,9 @@ class Recognition:
     closest: tuple[TreeMatch, ...] = ()
     #: What the text looks like instead, when it is not about AWS (MinIO, another cloud, ...).
     lookalike: str | None = None
+    #: Families other than the best whose causes the candidates include too, each with its
+    #: weight (0-1) next to the best family's 1 (core.match ranks them).
+    rivals: tuple[tuple[str, float], ...] = ()
 
     @property
     def best(self) -> TreeMatch | None:

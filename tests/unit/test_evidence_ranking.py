@@ -6,6 +6,7 @@ them: the walk stops at a question, and the candidates left must reflect what th
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -224,3 +225,47 @@ def test_valid_evidence_hints_pass_kb_check(tmp_path: Path) -> None:
     )
     _, problems = check([shipped_dir(), _tree_dir(tmp_path, hints)])
     assert [p for p in problems if "hinted" in str(p.path) and not p.warning] == []
+
+
+# -- end to end: `awsmedic diagnose` with the real probes, offline --------------------------------
+
+#: A long-term key id of a realistic shape (no documentation example, no placeholder).
+KEY_ID = "AKIA" + "QX7ZR2LM4TWB6NJD"
+
+
+def diagnose_offline(
+    home: Path, region: str, capsys: pytest.CaptureFixture[str]
+) -> tuple[list[str], set[str]]:
+    """The issue's case as a user meets it: a key AWS refused, the profile's region set, no
+    network (so nothing settles the key's fate) and no one to answer."""
+    from awsmedic.cli import main
+
+    (home / ".aws" / "config").write_text(f"[default]\nregion = {region}\n")
+    (home / ".aws" / "credentials").write_text(
+        f"[default]\naws_access_key_id = {KEY_ID}\n"
+        "aws_secret_access_key = 7qVZk2Jm9wXbT4rLpN8sYdF3hGcE6uA1oIzQ5vKe\n"
+    )
+    status = main(["diagnose", "--offline", "--no-input", "--format", "json", TEXT])
+    output = json.loads(capsys.readouterr().out)
+    assert status == 0
+    assert output["matches"][0]["tree"] == "invalid-client-token-id"
+    assert output["diagnosis"] is None, "the walk should stop before a cause"
+    findings = {f for probe in output["probes"] for f in probe["findings"]}
+    return [candidate["cause"] for candidate in output["candidates"]], findings
+
+
+def test_end_to_end_a_refused_key_with_a_china_region_ranks_the_wrong_partition_high(
+    home: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    ranked, findings = diagnose_offline(home, "cn-north-1", capsys)
+    assert "failing-region-china" in findings
+    assert "wrong-partition" in ranked[:2]
+
+
+def test_end_to_end_with_a_default_region_the_wrong_partition_stays_low(
+    home: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    ranked, findings = diagnose_offline(home, "eu-west-1", capsys)
+    assert "failing-region-default-enabled" in findings
+    assert "wrong-partition" not in ranked[:3]
+    assert "key-deleted" in ranked[:3]

@@ -37,8 +37,11 @@ TREES = frozenset(
     }
 )
 #: Share of labelled texts whose cause is in the top 3 (34 of 37 when this was written;
-#: the labelled cause is first for 25).
-FLOOR = 0.90
+#: the labelled cause is first for 25). 32 of 37 since the priors follow how often each cause
+#: lies behind these families in the 450-text development part (issue 12): "Unable to get IAM
+#: security credentials from EC2 Instance Metadata Service" means no credentials at all more
+#: often than a container (d085, d086 now 4th), and d096's bare message names a rare cause.
+FLOOR = 0.86
 
 
 @pytest.fixture(scope="module")

@@ -141,6 +141,10 @@ class Consultation:
                 base_facts=context_facts(self.ctx),
                 tool=recognition.tool,
                 base_findings=context_findings(self.ctx),
+                rivals=tuple(
+                    engine.Rival(self.knowledge.trees[tree_id], weight)
+                    for tree_id, weight in recognition.rivals
+                ),
             )
         return recognition
 

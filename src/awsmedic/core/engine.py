@@ -95,6 +95,17 @@ Output = Event | NeedProbe | NeedAnswer
 
 
 @dataclass(frozen=True)
+class Rival:
+    """Another family the paste may belong to, beside the walked tree: its causes join the
+    candidates, its share of them weighted by how well the paste matched it (0-1, the walked
+    tree weighs 1). A paste often fits two families nearly as well, and a fallback walk has
+    only the closest families to say what the text is about."""
+
+    tree: Tree
+    weight: float
+
+
+@dataclass(frozen=True)
 class Dialogue:
     knowledge: Knowledge
     tree: Tree
@@ -112,6 +123,8 @@ class Dialogue:
     tool: str | None = None  # the tool that printed the error, if recognised
     #: Findings known without a probe (steps.CONTEXT_FINDINGS that hold).
     base_findings: frozenset[str] = frozenset()
+    #: Other families the paste may belong to (core.match.rivals), for the candidates.
+    rivals: tuple[Rival, ...] = ()
     finished: bool = False
     waiting: NeedProbe | NeedAnswer | None = None
 
@@ -134,6 +147,7 @@ def new_dialogue(
     base_facts: Mapping[str, Fact] | None = None,
     tool: str | None = None,
     base_findings: frozenset[str] = frozenset(),
+    rivals: tuple[Rival, ...] = (),
 ) -> Dialogue:
     return Dialogue(
         knowledge,
@@ -148,6 +162,7 @@ def new_dialogue(
         preset=dict(preset or {}),
         tool=tool,
         base_findings=base_findings,
+        rivals=rivals,
     )
 
 
@@ -395,8 +410,10 @@ def probes_ahead(tree: Tree, start: str) -> tuple[str, ...]:
     return tuple(order)
 
 
-def reachable_causes(state: Dialogue, start: str) -> set[str]:
-    """Causes still consistent with what is known, from `start` on."""
+def reachable_causes(state: Dialogue, start: str, tree: Tree | None = None) -> set[str]:
+    """Causes of `tree` (the walked one by default) still consistent with what is known, from
+    `start` on."""
+    tree = tree or state.tree
     found: set[str] = set()
     seen: set[str] = set()
     stack = [start]
@@ -406,7 +423,7 @@ def reachable_causes(state: Dialogue, start: str) -> set[str]:
         if node_id in seen:
             continue
         seen.add(node_id)
-        node = state.tree.nodes[node_id]
+        node = tree.nodes[node_id]
         if isinstance(node, CauseNode):
             found.add(node.cause)
         elif isinstance(node, TextNode):
@@ -425,22 +442,73 @@ def reachable_causes(state: Dialogue, start: str) -> set[str]:
     return found
 
 
-def candidates(state: Dialogue) -> tuple[Candidate, ...]:
-    """Causes still consistent with everything known, ranked by prior and hints: the text's,
-    the findings' and the answers' (points add up; a weight never drops below 1)."""
-    causes = reachable_causes(state, state.node)
-    weights = {cause: state.tree.priors.get(cause, DEFAULT_PRIOR) for cause in causes}
+def weights(state: Dialogue, tree: Tree, start: str) -> dict[str, int]:
+    """The causes of `tree` reachable from `start`, each weighed by its prior and the points of
+    every hint that applies: the text's, the findings' and the answers' (a weight never drops
+    below 1).
+
+    A text hint (a pattern or a text signal) may also name a cause the tree's walk never leads
+    to: what the paste says makes it plausible although this family cannot check it (an ECR
+    registry named in an error no family knows). Such a cause joins when a text hint that
+    names it applies, weighed by its prior (0 without one) and the points of those hints, if
+    that is above 0. Findings and answers only weigh the causes the walk can reach: they are
+    read by the walk itself."""
+    causes = reachable_causes(state, start, tree)
+    weighed = {cause: tree.priors.get(cause, DEFAULT_PRIOR) for cause in causes}
+    beyond: dict[str, int] = {}
+    raised: set[str] = set()
+    walked = set(tree.causes())
     known = state.known()
-    for hint in state.tree.hints:
-        if hint.applies(state.text, known, state.answers):
-            for cause, points in hint.boost.items():
-                if cause in weights:
-                    weights[cause] = weights[cause] + points
-    weights = {cause: max(1, weight) for cause, weight in weights.items()}
-    total = sum(weights.values()) or 1
-    ranked = sorted(weights.items(), key=lambda item: (-item[1], item[0]))
+    for hint in tree.hints:
+        if not hint.applies(state.text, known, state.answers):
+            continue
+        textual = hint.pattern is not None or hint.signal is not None
+        for cause, points in hint.boost.items():
+            if cause in weighed:
+                weighed[cause] = weighed[cause] + points
+            elif textual and cause not in walked and cause in state.knowledge.causes:
+                beyond[cause] = beyond.get(cause, tree.priors.get(cause, 0)) + points
+                if points > 0:
+                    raised.add(cause)
+    weighed.update((c, weight) for c, weight in beyond.items() if weight > 0 and c in raised)
+    return {cause: max(1, weight) for cause, weight in weighed.items()}
+
+
+def _shares(weighed: Mapping[str, int]) -> dict[str, float]:
+    total = sum(weighed.values()) or 1
+    return {cause: weight / total for cause, weight in weighed.items()}
+
+
+def rival_mass(state: Dialogue, rival: Rival, weighed: Mapping[str, int]) -> float:
+    """What a rival family weighs once the probes and answers are in: its match weight, times
+    the part of its text-only weight that the evidence left (`weighed`, from its start, against
+    the same without findings or answers; never more than all of it). Evidence that prunes a
+    rival's branches or lowers its causes (a long-term key, for a family of expired sessions)
+    makes the family itself less likely, not only its other causes more so: shares alone would
+    hand a rival's whole weight to the one cause the evidence left it, however unlikely."""
+    if not state.evidence and not state.answers:
+        return rival.weight
+    before = weights(replace(state, evidence={}, answers={}), rival.tree, rival.tree.start)
+    left = sum(weighed.values()) / (sum(before.values()) or 1)
+    return rival.weight * min(1.0, left)
+
+
+def candidates(state: Dialogue) -> tuple[Candidate, ...]:
+    """Causes still consistent with everything known, ranked: each family's causes share its
+    weight by prior and hints (`weights`); the walked tree weighs 1 from where the walk stands,
+    each rival family its match weight from its start (what the probes found prunes its
+    branches too, and lowers the family's weight: `rival_mass`). A cause of several families
+    adds up its shares."""
+    shares = _shares(weights(state, state.tree, state.node))
+    for rival in state.rivals:
+        weighed = weights(state, rival.tree, rival.tree.start)
+        mass = rival_mass(state, rival, weighed)
+        for cause, share in _shares(weighed).items():
+            shares[cause] = shares.get(cause, 0.0) + mass * share
+    total = sum(shares.values()) or 1.0
+    ranked = sorted(shares.items(), key=lambda item: (-item[1], item[0]))
     return tuple(
-        Candidate(cause, state.knowledge.causes[cause].title, round(100 * weight / total))
-        for cause, weight in ranked
+        Candidate(cause, state.knowledge.causes[cause].title, round(100 * share / total))
+        for cause, share in ranked
         if cause in state.knowledge.causes
     )

@@ -18,6 +18,7 @@ fallback tree (`about` in its file) and lists the families that came closest.
 
 from __future__ import annotations
 
+import math
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
@@ -54,6 +55,17 @@ NEAR_CUTOFF = 50
 CLOSEST = 3
 #: The score of a fallback tree taken for its subject: below every phrase hit.
 TOPIC_SCORE = 40
+#: Phrase scores are scaled by this, so that they stay below every exact code hit.
+PHRASE_SCALE = 0.85
+#: How fast a rival family's weight in the candidates falls with its score's distance below
+#: the best match's (points of `TreeMatch.score`; the weight is e^(-distance / RIVAL_SPREAD)).
+RIVAL_SPREAD = 10.0
+#: Rivals lighter than this add nothing worth showing.
+RIVAL_FLOOR = 0.02
+#: The least share of its weight a rival keeps when every word it matched is one the best
+#: family's phrase matched too: it explains nothing more of the paste ("Request has expired"
+#: inside "The security token included in the request is expired").
+SUBSUMED = 0.2
 
 _EXPLICIT = re.compile(
     r"\(([A-Z][A-Za-z0-9]+)\)|api error ([A-Z]\w+)|Error Code: (\w+)|<Code>(\w+)</Code>"
@@ -253,9 +265,43 @@ class Matcher:
         for tree_id, score in ordered:
             if tree_id not in matches:
                 # Phrase hits stay below every exact code hit.
-                scaled = int(score * 0.85)
+                scaled = int(score * PHRASE_SCALE)
                 matches[tree_id] = TreeMatch(tree_id, trees[tree_id].title, scaled, "phrase")
         return sorted(matches.values(), key=lambda m: -m.score)
+
+    def _rivals(
+        self, matches: list[TreeMatch], closest: list[TreeMatch], aligned: dict[str, Alignment]
+    ) -> tuple[tuple[str, float], ...]:
+        """The families other than the best whose causes the candidates should include, each
+        with its weight (0-1) next to the best family's 1.
+
+        A family matched below the best weighs e^(-d / RIVAL_SPREAD), d the distance of its
+        score to the best's: two exact codes in one paste weigh alike, a phrase 15 points under
+        a code hit a fifth. A phrase that found only words the best family's phrase found too
+        explains nothing more of the paste and keeps at least SUBSUMED of its weight, as
+        much more as the share of its words found elsewhere. Under a fallback tree the families
+        that came closest are the only hint of what the text is about: each weighs by the
+        distance of its score (on the phrase scale) to what a match needs, so a family two
+        words short of matching weighs more than one that shares half its words by chance."""
+        if not matches:
+            return ()
+        best = matches[0]
+        held = aligned.get(best.tree)
+        taken = {position for _, position in held.found} if held is not None else set()
+        found: list[tuple[str, float]] = []
+        for match in matches[1:]:
+            weight = math.exp(-(best.score - match.score) / RIVAL_SPREAD)
+            own = aligned.get(match.tree)
+            if own is not None and taken and match.how == "phrase":
+                elsewhere = sum(1 for _, position in own.found if position not in taken)
+                weight *= max(SUBSUMED, elsewhere / len(own.found))
+            found.append((match.tree, weight))
+        if best.how == "topic":
+            needs = PHRASE_CUTOFF * PHRASE_SCALE
+            for near in closest:
+                distance = max(0.0, needs - near.score * PHRASE_SCALE)
+                found.append((near.tree, math.exp(-distance / RIVAL_SPREAD)))
+        return tuple((tree, round(weight, 3)) for tree, weight in found if weight >= RIVAL_FLOOR)
 
     def _fallback(self, text: str, tokens: Tokens) -> tuple[list[TreeMatch], list[TreeMatch]]:
         """A fallback tree whose subject the text is about, and the families closest to it."""
@@ -321,12 +367,13 @@ class Matcher:
         return Recognition(
             matches=tuple(matches),
             codes=tuple(codes),
-            signals=self._signals(cleaned, codes, (m.tree for m in matches)),
+            signals=self._signals(cleaned, codes, (m.tree for m in (*matches, *closest))),
             tool=tool,
             tool_title=tool_title,
             facts=facts,
             truncated=truncated,
             closest=tuple(closest),
+            rivals=self._rivals(matches, closest, aligned),
         )
 
 

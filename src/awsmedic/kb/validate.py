@@ -11,6 +11,7 @@ from collections.abc import Iterable, Mapping
 from awsmedic.kb.body import parse_body
 from awsmedic.kb.model import (
     DEFAULT,
+    DEFAULT_PRIOR,
     STATUS_KEYS,
     CauseNode,
     Knowledge,
@@ -147,7 +148,37 @@ def _check_tree(
     for cause_id in list(tree.priors) + [c for hint in tree.hints for c in hint.boost]:
         if cause_id not in knowledge.causes:
             out.append(Problem(tree.path, f"priors/hints name unknown cause '{cause_id}'"))
+    _check_priors(tree, knowledge, out)
     _check_hints(tree, knowledge, probes, out)
+
+
+def _check_priors(tree: Tree, knowledge: Knowledge, out: list[Problem]) -> None:
+    """Priors weigh the causes the walk reaches, and the causes beyond it that a text hint
+    names (core.engine.weights). Where a tree gives any, a cause it reaches without one would
+    weigh DEFAULT_PRIOR unnoticed, and any other prior weighs nothing (warnings both; `unknown`
+    may be weighed where the walk has no such end)."""
+    if not tree.priors:
+        return
+    reached = tree.causes()
+    named = {
+        cause
+        for hint in tree.hints
+        if hint.pattern is not None or hint.signal is not None
+        for cause, points in hint.boost.items()
+        if points > 0
+    }
+    where = line_of(tree.path.read_text(encoding="utf-8"), "[priors]")
+    for cause in reached:
+        if cause not in tree.priors and cause in knowledge.causes:
+            message = f"no prior for '{cause}': it weighs {DEFAULT_PRIOR} before any evidence"
+            out.append(Problem(tree.path, message, where, warning=True))
+    for cause in tree.priors:
+        if cause not in reached and cause not in named and cause != "unknown":
+            message = (
+                f"prior for '{cause}', which no node of this tree leads to and no text hint"
+                " names: it weighs nothing"
+            )
+            out.append(Problem(tree.path, message, where, warning=True))
 
 
 def _check_hints(
@@ -157,7 +188,8 @@ def _check_hints(
     out: list[Problem],
 ) -> None:
     """Evidence hints name what this tree can know: a finding of one of its probes or a text
-    signal, an answer one of its questions offers; and they boost causes it can reach."""
+    signal, an answer one of its questions offers; finding and answer hints boost causes it can
+    reach (a text hint may name any cause: it joins the candidates from the text)."""
     reachable = set(tree.causes())
     answers = {(q.question, answer) for q in tree.questions() for answer in q.choices}
     findings: set[str] | None = None
@@ -190,8 +222,11 @@ def _check_hints(
                     where,
                 )
             )
+        # A text hint may name a cause beyond the walk (it joins the candidates from the
+        # text alone: core.engine.weights); findings and answers are read by the walk.
+        textual = hint.pattern is not None or hint.signal is not None
         for cause in hint.boost:
-            if cause in knowledge.causes and cause not in reachable:
+            if cause in knowledge.causes and cause not in reachable and not textual:
                 out.append(
                     Problem(
                         tree.path,

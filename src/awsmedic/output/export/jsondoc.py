@@ -77,6 +77,7 @@ def recognition(r: Recognition) -> dict[str, Any]:
             {"tree": m.tree, "title": m.title, "score": m.score, "how": m.how} for m in r.closest
         ],
         "lookalike": r.lookalike,
+        "rivals": [{"tree": tree, "weight": weight} for tree, weight in r.rivals],
     }
 
 

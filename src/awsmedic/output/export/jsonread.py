@@ -177,6 +177,7 @@ def recognition(r: Obj) -> Recognition:
     # Added in the same schema version: transcripts written before have neither.
     closest = _matches(r, "closest") if "closest" in r.data else ()
     lookalike = r.opt_string("lookalike") if "lookalike" in r.data else None
+    rivals = _rivals(r) if "rivals" in r.data else ()  # added later in version 2
     r.opt_string("tree")  # the first match's tree, for readers of the JSON; Recognition has it
     return Recognition(
         matches,
@@ -188,7 +189,18 @@ def recognition(r: Obj) -> Recognition:
         r.flag("truncated"),
         closest,
         lookalike,
+        rivals,
     )
+
+
+def _rivals(r: Obj) -> tuple[tuple[str, float], ...]:
+    found: list[tuple[str, float]] = []
+    for rival in r.objs("rivals"):
+        weight = rival.get("weight", (int, float), "a number")
+        if not 0 <= weight <= 1:
+            raise Invalid(rival._at("weight"), "expected a number from 0 to 1")
+        found.append((rival.ident("tree"), float(weight)))
+    return tuple(found)
 
 
 def evidence(e: Obj, version: int) -> Evidence:

@@ -1,0 +1,120 @@
+"""Which other families a paste may belong to, and how much each weighs (Recognition.rivals).
+
+A small knowledge base: three families with a code and a phrase each (gamma's phrase is made of
+words alpha's has too) and a fallback tree about AWS credentials.
+"""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import pytest
+
+from awsmedic.core.match import PHRASE_CUTOFF, PHRASE_SCALE, RIVAL_SPREAD, SUBSUMED, Matcher
+from awsmedic.kb.load import load
+
+CAUSE = '+++\nid = "{id}"\ntitle = "Title of {id}"\nrefs = []\n+++\n\n## Why\n\nBecause.\n\n## Steps\n\n1. Fix it.\n'
+FAMILY = """\
+id = "{id}"
+title = "Family {id}"
+codes = ["{code}"]
+phrases = ["{phrase}"]
+start = "c"
+
+[nodes.c]
+kind = "cause"
+cause = "{cause}"
+confidence = "likely"
+"""
+FALLBACK = """\
+id = "fallback"
+title = "About AWS credentials"
+about = ['\\bAWS\\b', 'credential|token']
+start = "c"
+
+[nodes.c]
+kind = "cause"
+cause = "a"
+confidence = "possible"
+"""
+FAMILIES = [
+    ("alpha", "AlphaError", "a", "The widget credentials were refused by the gateway"),
+    ("beta", "BetaError", "b", "The session token has expired at the gateway"),
+    ("gamma", "GammaError", "c", "Widget credentials refused"),
+]
+
+
+@pytest.fixture(scope="module")
+def matcher(tmp_path_factory: pytest.TempPathFactory) -> Matcher:
+    root = tmp_path_factory.mktemp("kb")
+    (root / "causes").mkdir()
+    (root / "trees").mkdir()
+    for cause in "abc":
+        (root / "causes" / f"{cause}.md").write_text(CAUSE.format(id=cause))
+    for tree, code, cause, phrase in FAMILIES:
+        text = FAMILY.format(id=tree, code=code, cause=cause, phrase=phrase)
+        (root / "trees" / f"{tree}.toml").write_text(text)
+    (root / "trees" / "fallback.toml").write_text(FALLBACK)
+    knowledge, problems = load([Path(root)])
+    assert [p for p in problems if not p.warning] == []
+    return Matcher(knowledge)
+
+
+def rivals(matcher: Matcher, text: str) -> dict[str, float]:
+    return dict(matcher.recognise(text).rivals)
+
+
+def test_two_codes_in_one_paste_weigh_nearly_alike(matcher: Matcher) -> None:
+    recognition = matcher.recognise("AlphaError, then BetaError")
+    first, second = recognition.matches
+    assert (first.tree, second.tree) == ("alpha", "beta")
+    expected = math.exp(-(first.score - second.score) / RIVAL_SPREAD)
+    assert rivals(matcher, "AlphaError, then BetaError") == {"beta": pytest.approx(expected, 0.01)}
+    assert expected > 0.8
+
+
+def test_a_phrase_under_a_code_hit_weighs_less(matcher: Matcher) -> None:
+    text = "AlphaError: The session token has expired at the gateway"
+    recognition = matcher.recognise(text)
+    best, phrase = recognition.matches
+    assert (best.how, phrase.how) == ("code", "phrase")
+    weight = rivals(matcher, text)["beta"]
+    assert weight == pytest.approx(math.exp(-(best.score - phrase.score) / RIVAL_SPREAD), 0.01)
+    assert weight < rivals(matcher, "AlphaError, then BetaError")["beta"]
+
+
+def test_a_phrase_inside_the_best_phrase_explains_nothing_more(matcher: Matcher) -> None:
+    """gamma's words are all words alpha's phrase found: it keeps only SUBSUMED of a weight
+    that its equal score would make 1."""
+    text = "The widget credentials were refused by the gateway"
+    recognition = matcher.recognise(text)
+    assert [m.tree for m in recognition.matches] == ["alpha", "gamma"]
+    assert recognition.matches[0].score == recognition.matches[1].score
+    assert rivals(matcher, text) == {"gamma": pytest.approx(SUBSUMED)}
+
+
+def test_the_same_phrase_elsewhere_in_the_paste_keeps_its_weight(matcher: Matcher) -> None:
+    text = "Widget credentials refused\n\nThe widget credentials were refused by the gateway"
+    assert rivals(matcher, text)["gamma"] > SUBSUMED
+
+
+def test_under_a_fallback_the_closest_families_weigh_by_how_near_they_came(
+    matcher: Matcher,
+) -> None:
+    text = "AWS said: the session token expired"
+    recognition = matcher.recognise(text)
+    assert recognition.best is not None and recognition.best.how == "topic"
+    (near,) = recognition.closest
+    distance = PHRASE_CUTOFF * PHRASE_SCALE - near.score * PHRASE_SCALE
+    assert rivals(matcher, text) == {
+        "beta": pytest.approx(math.exp(-distance / RIVAL_SPREAD), 0.01)
+    }
+    # Fewer of its words: farther from a match, lighter.
+    fewer = rivals(matcher, "AWS said: bad session token")
+    assert 0 < fewer["beta"] < rivals(matcher, text)["beta"]
+
+
+def test_nothing_close_means_no_rival(matcher: Matcher) -> None:
+    assert rivals(matcher, "AWS credential trouble with a printer") == {}
+    assert rivals(matcher, "AlphaError") == {}
