@@ -1,7 +1,8 @@
 """Matching: time per paste over the development corpus, and how it grows with the knowledge base.
 
 In one process: the shipped knowledge base, then generated ones of 100, 1,000 and 10,000 trees
-(the shipped trees plus generated ones). Each paste of tests/data/corpus-dev.jsonl is matched
+(the shipped trees plus generated ones). Each paste of the first development corpus
+(`bench_recognition.first_entries`, the `d...` entries of tests/data/corpus/dev.jsonl) is matched
 several times; a paste's time is the median of its runs, and we report the median and p99 over
 the pastes. Growth is the log-log slope of the median, from 100 to 10,000 trees and from 1,000
 to 10,000: 1.0 is linear (every tree rescanned per paste), below 1.0 is sub-linear.
@@ -15,7 +16,6 @@ knowledge base, and rare words in a few.
 
 from __future__ import annotations
 
-import json
 import math
 import random
 import re
@@ -27,16 +27,16 @@ from pathlib import Path
 from awsmedic.core.match import Matcher
 from awsmedic.kb import knowledge_dirs, load_checked
 from awsmedic.kb.model import Knowledge, Tree
-from benchmarks.common import ROOT, Figure, Report, header, median, percentile
+from benchmarks.bench_recognition import first_entries
+from benchmarks.common import Figure, Report, header, median, percentile
 
-CORPUS = ROOT / "tests" / "data" / "corpus-dev.jsonl"
 SIZES = (100, 1_000, 10_000)
 VOCABULARY = 20_000
 _WORD = re.compile(r"[a-z][a-z0-9]+")
 
 
 def corpus() -> list[str]:
-    return [json.loads(line)["text"] for line in CORPUS.open(encoding="utf-8")]
+    return [row["text"] for row in first_entries()]
 
 
 def per_paste(matcher: Matcher, pastes: list[str], runs: int) -> list[float]:

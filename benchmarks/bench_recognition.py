@@ -29,6 +29,12 @@ def entries(part: str) -> list[dict[str, str]]:
     return [json.loads(line) for line in path.open(encoding="utf-8") if line.strip()]
 
 
+def first_entries() -> list[dict[str, str]]:
+    """The development part's first entries (ids `d...`): ../shared's corpus-dev.jsonl, the texts
+    the earlier ranking tests and the matching benchmark were written against."""
+    return [row for row in entries("dev") if row["id"].startswith("d")]
+
+
 def ranked(texts: Iterable[str]) -> list[list[str] | None]:
     """Each text's candidate causes, best first; None when it is not recognised (exit 1)."""
     from awsmedic.context import Context

@@ -1,4 +1,5 @@
-"""Recognition on the first development corpus (tests/data/corpus-dev.jsonl), text only.
+"""Recognition on the first development corpus (the `d...` entries of tests/data/corpus/dev.jsonl,
+../shared's corpus-dev.jsonl), text only.
 
 Ranked as `make bench` ranks the split corpus (benchmarks/bench_recognition.py). Floors are
 what the knowledge base reached when the matcher moved to words in order with slots (98
@@ -17,19 +18,15 @@ top five (tests/unit/test_recognition_floors.py holds those figures).
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
-
 import pytest
-from benchmarks.bench_recognition import ranked
+from benchmarks.bench_recognition import first_entries, ranked
 
-CORPUS = Path(__file__).parents[1] / "data" / "corpus-dev.jsonl"
 FLOORS = {1: 65, 3: 81, 5: 85}
 
 
 @pytest.fixture(scope="module")
 def results() -> list[tuple[dict[str, str], list[str] | None]]:
-    entries = [json.loads(line) for line in CORPUS.open(encoding="utf-8")]
+    entries = first_entries()
     labelled = [e for e in entries if e["cause"] not in ("unknown", "not-aws")]
     return list(zip(labelled, ranked(e["text"] for e in labelled), strict=True))
 

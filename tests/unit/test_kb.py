@@ -193,3 +193,25 @@ NOT_IN_COMMANDS = {
     "credentials_file", "config_file", "credential_source", "policy_kind", "policy_statement",
     "trust_statement", "skew", "host", "clock_fix",
 }  # fmt: skip
+
+
+def test_a_tool_wraps_only_tools_that_exist(tmp_path: Path) -> None:
+    # `wraps` may name a tool of another knowledge directory (here the shipped `go-sdk-v2`),
+    # never one that no directory defines.
+    write(
+        tmp_path,
+        "tools.toml",
+        """\
+        [[tools]]
+        id = "wrapper"
+        patterns = ['wrapper says']
+        wraps = ["go-sdk-v2", "no-such-tool"]
+        """,
+    )
+    _, problems = check([shipped_dir(), tmp_path])
+    messages = [str(problem) for problem in problems]
+    assert any("wraps 'no-such-tool', which is no tool" in m for m in messages), messages
+    assert not any("'go-sdk-v2', which is no tool" in m for m in messages), messages
+    write(tmp_path, "tools.toml", '[[tools]]\nid = "w"\npatterns = []\nwraps = "go-sdk-v2"\n')
+    _, problems = check([tmp_path])
+    assert any("'wraps' must be a list of tool ids" in str(problem) for problem in problems)

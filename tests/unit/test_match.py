@@ -1,18 +1,16 @@
-"""The matcher against real error texts (tests/data/corpus-dev.jsonl, from ../shared)."""
+"""The matcher against real error texts (the `d...` entries of tests/data/corpus/dev.jsonl)."""
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
+from benchmarks.bench_recognition import first_entries
 
 from awsmedic.core.match import MAX_PASTE_CHARS, Matcher, normalise, prepare, signals_used
 from awsmedic.kb import load_checked, shipped_dir
 
-CORPUS = [
-    json.loads(line) for line in (Path(__file__).parents[1] / "data" / "corpus-dev.jsonl").open()
-]
+CORPUS = first_entries()
 
 #: Which tree each error code belongs to. Grows with the knowledge base.
 FAMILY = {
@@ -155,3 +153,19 @@ def test_signals_come_from_the_text(matcher: Matcher) -> None:
     )
     assert {s for s in recognition.signals if not s.startswith("code:")} <= used
     assert recognition.facts["region"].value == "eu-south-1"
+
+
+def test_a_tool_that_wraps_another_names_the_paste_when_it_shows_at_all(tmp_path: Path) -> None:
+    # The inner tool's lines are most of the paste; one line of the outer tool decides.
+    (tmp_path / "tools.toml").write_text(
+        "[[tools]]\nid = 'inner'\npatterns = ['inner-a', 'inner-b', 'inner-c']\n\n"
+        "[[tools]]\nid = 'outer'\npatterns = ['outer-a']\nwraps = ['inner']\n\n"
+        "[[tools]]\nid = 'other'\npatterns = ['other-a', 'other-b']\n",
+        encoding="utf-8",
+    )
+    matcher = Matcher(load_checked([tmp_path]))
+    assert matcher.recognise("inner-a inner-b inner-c").tool == "inner"
+    assert matcher.recognise("inner-a inner-b inner-c\nouter-a").tool == "outer"
+    # `wraps` only breaks in on the tool it wraps: here `other` scores most and wraps nothing.
+    assert matcher.recognise("other-a other-b outer-a").tool == "other"
+    assert matcher.recognise("nothing known").tool is None

@@ -12,9 +12,9 @@ import json
 import subprocess
 import sys
 from datetime import UTC, datetime
-from pathlib import Path
 
 import pytest
+from benchmarks.bench_recognition import first_entries
 
 from awsmedic.core import engine
 from awsmedic.core.match import Matcher
@@ -22,9 +22,7 @@ from awsmedic.kb import load_checked, shipped_dir
 from awsmedic.kb.model import Knowledge
 from awsmedic.model import Concluded, Stalled
 
-CORPUS = [
-    json.loads(line) for line in (Path(__file__).parents[1] / "data" / "corpus-dev.jsonl").open()
-]
+CORPUS = first_entries()
 TREES = frozenset(
     {
         "access-denied",

@@ -7,11 +7,10 @@ knowledge base reaches today (17 of 20 entries; every miss is labelled `unknown`
 
 from __future__ import annotations
 
-import json
 from functools import cache
-from pathlib import Path
 
 import pytest
+from benchmarks.bench_recognition import first_entries
 
 from awsmedic.context import Context
 from awsmedic.core.consult import Consultation
@@ -21,9 +20,7 @@ from awsmedic.kb.model import Knowledge
 from awsmedic.safety.redact import SecretBook
 
 TREES = {"signature-does-not-match", "request-time-skewed", "expired-token", "s3-wrong-region"}
-CORPUS = [
-    json.loads(line) for line in (Path(__file__).parents[1] / "data" / "corpus-dev.jsonl").open()
-]
+CORPUS = first_entries()
 OVERALL_FLOOR = 0.85
 KNOWN_CAUSE_FLOOR = 1.0
 

@@ -9,15 +9,13 @@ measures how often that cause is in the top 3.
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
+from benchmarks.bench_recognition import first_entries
 
 from awsmedic.cli import main
 
-CORPUS = [
-    json.loads(line) for line in (Path(__file__).parents[1] / "data" / "corpus-dev.jsonl").open()
-]
+CORPUS = first_entries()
 FAMILY_CODES = {
     "InvalidClientTokenId",
     "UnrecognizedClientException",

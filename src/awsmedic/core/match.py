@@ -215,12 +215,23 @@ class Matcher:
         return (alignment.score, len(alignment.found), -self._order[id(alignment.phrase)])
 
     def _tool(self, text: str) -> tuple[str | None, str | None]:
-        best: tuple[int, str | None, str | None] = (0, None, None)
-        for tool in self.knowledge.tools:
-            hits = sum(1 for pattern in tool.patterns if pattern.search(text))
-            if hits > best[0]:
-                best = (hits, tool.id, tool.title)
-        return best[1], best[2]
+        """The tool whose wrapper lines the paste shows most; but a tool that prints that one's
+        errors inside its own (`wraps`: Terraform, the Go SDK's) wins when it shows at all."""
+        hits = {
+            tool.id: sum(1 for pattern in tool.patterns if pattern.search(text))
+            for tool in self.knowledge.tools
+        }
+        found = [tool for tool in self.knowledge.tools if hits[tool.id]]
+        if not found:
+            return None, None
+        best = max(found, key=lambda tool: hits[tool.id])  # the first listed on a tie
+        seen = {best.id}
+        while True:
+            outer = [t for t in found if best.id in t.wraps and t.id not in seen]
+            if not outer:
+                return best.id, best.title
+            best = max(outer, key=lambda tool: hits[tool.id])
+            seen.add(best.id)
 
     def _tool_title(self, tool_id: str) -> str | None:
         return next((tool.title for tool in self.knowledge.tools if tool.id == tool_id), None)
@@ -338,7 +349,13 @@ class Matcher:
         if not matches:
             matches, closest = self._fallback(cleaned, tokens)
         facts: dict[str, Fact] = {}
-        for match in matches:  # the slots of the phrases that matched, best family first
+        # The slots of the best family's phrase, then what the pasted command line says, then
+        # the other families' slots: a lesser family's slot may have run over the command line
+        # (`Profile {profile} not found` over `--profile prod ...\nPartial credentials found`).
+        for number, match in enumerate(matches):
+            if number == 1:
+                for name, value in command.facts.items():
+                    facts.setdefault(name, Fact(value, "pasted command line"))
             alignment = aligned.get(match.tree)
             if alignment is not None and alignment.score >= PHRASE_CUTOFF:
                 for name, value in slot_values(alignment, tokens).items():

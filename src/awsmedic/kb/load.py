@@ -34,9 +34,30 @@ def _load_tools(path: Path, out: Collector) -> list[Tool]:
         commands = strings(raw.get("commands", []))
         if commands is None:
             out.add(path, f"tool '{raw['id']}': 'commands' must be a list of command names", line)
+        wraps = strings(raw.get("wraps", []))
+        if wraps is None:
+            out.add(path, f"tool '{raw['id']}': 'wraps' must be a list of tool ids", line)
         title = str(raw.get("title", raw["id"]))
-        tools.append(Tool(raw["id"], title, compiled, tuple(c.lower() for c in commands or ())))
+        tools.append(
+            Tool(
+                raw["id"],
+                title,
+                compiled,
+                tuple(c.lower() for c in commands or ()),
+                tuple(wraps or ()),
+            )
+        )
     return tools
+
+
+def _check_wraps(tools: list[tuple[Path, Tool]], out: Collector) -> None:
+    """Every tool a `wraps` list names exists (in any knowledge directory)."""
+    known = {tool.id for _, tool in tools}
+    for path, tool in tools:
+        for wrapped in tool.wraps:
+            if wrapped not in known:
+                line = line_of(path.read_text(encoding="utf-8"), f'"{wrapped}"')
+                out.add(path, f"tool '{tool.id}' wraps '{wrapped}', which is no tool", line)
 
 
 #: Text signals whose patterns come from botocore's data, not from a knowledge file.
@@ -134,7 +155,7 @@ def load(dirs: Iterable[Path], *, strict: bool = False) -> tuple[Knowledge, list
     out = Collector(strict=strict)
     trees: dict[str, Tree] = {}
     causes: dict[str, Cause] = {}
-    tools: list[Tool] = []
+    tools: list[tuple[Path, Tool]] = []
     signals = builtin_signals()
     lookalikes: list[Lookalike] = []
     dirs = tuple(dirs)
@@ -147,10 +168,13 @@ def load(dirs: Iterable[Path], *, strict: bool = False) -> tuple[Knowledge, list
         loaded_causes = (load_cause(p, out) for p in _files(directory, "causes", ".md", out))
         _merge(causes, {c.id: c for c in loaded_causes if c is not None}, "cause", out)
         if (directory / "tools.toml").is_file():
-            tools.extend(_load_tools(directory / "tools.toml", out))
+            path = directory / "tools.toml"
+            tools.extend((path, tool) for tool in _load_tools(path, out))
         if (directory / "signals.toml").is_file():
             signals.update(_load_signals(directory / "signals.toml", out))
         if (directory / "lookalikes.toml").is_file():
             lookalikes.extend(_load_lookalikes(directory / "lookalikes.toml", out))
-    knowledge = Knowledge(trees, causes, tuple(tools), signals, dirs, tuple(lookalikes))
+    _check_wraps(tools, out)
+    loaded = tuple(tool for _, tool in tools)
+    knowledge = Knowledge(trees, causes, loaded, signals, dirs, tuple(lookalikes))
     return knowledge, out.problems

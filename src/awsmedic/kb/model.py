@@ -219,6 +219,8 @@ class Tool:
     patterns: tuple[Pattern, ...]
     #: Command names that run this tool on a pasted command line (`aws`, `terraform`).
     commands: tuple[str, ...] = ()
+    #: Tools whose errors this one prints inside its own lines (Terraform: the Go SDK's).
+    wraps: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
