@@ -169,3 +169,38 @@ def test_a_tool_that_wraps_another_names_the_paste_when_it_shows_at_all(tmp_path
     # `wraps` only breaks in on the tool it wraps: here `other` scores most and wraps nothing.
     assert matcher.recognise("other-a other-b outer-a").tool == "other"
     assert matcher.recognise("nothing known").tool is None
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        # Java v1's modelled STS exception: class `{Code}Exception`, the code in the details
+        (
+            "com.amazonaws.services.securitytoken.model.InvalidIdentityTokenException: x",
+            "InvalidIdentityToken",
+        ),
+        # Java v2 writes acronyms as words: IDPRejectedClaim -> IdpRejectedClaimException
+        (
+            "software.amazon.awssdk.services.sts.model.IdpRejectedClaimException: x "
+            "(Service: Sts, Status Code: 400, Request ID: 1)",
+            "IDPRejectedClaim",
+        ),
+        ("InvalidAccessKeyIdError: AccessKeyId AKIA is inactive", "InvalidAccessKeyId"),
+        ("Aws::STS::Errors::InvalidClientTokenId: x", "InvalidClientTokenId"),
+        # a code that is itself a class name is kept as it is
+        (
+            "ExpiredTokenException: The security token included in the request is expired",
+            "ExpiredTokenException",
+        ),
+    ],
+)
+def test_a_code_with_the_suffix_an_sdk_adds_is_the_code(
+    matcher: Matcher, text: str, code: str
+) -> None:
+    assert matcher.recognise(text).codes[0] == code
+
+
+def test_a_class_suffix_alone_names_no_code(matcher: Matcher) -> None:
+    # `Credentials` is no error code: PHP's CredentialsException is not `CredentialsError`
+    assert matcher.codes_in("Aws\\Exception\\CredentialsException: x") == []
+    assert matcher.codes_in("ClientError: ServiceException: x") == []
