@@ -100,6 +100,38 @@ def test_words_out_of_order_or_far_apart_do_not_match() -> None:
     assert score(phrase, far) < 80
 
 
+@pytest.mark.parametrize(
+    ("phrase", "paste", "found"),
+    [
+        ("Profile {profile} not found", "Profile dev not found", True),
+        ("Profile {profile} not found", "Error: Profile was found", False),
+        ("Profile {profile} not found", "Using profile dev\nCredentials found in env", False),
+        (
+            "The config profile ({profile}) could not be found",
+            "config profile (x) was found",
+            False,
+        ),
+        # SDKs write a negation in other words, and a wrapped line may split it from its word
+        ("could not find region configuration", "unable to find region configuration", True),
+        (
+            "is not authorized to perform: {}",
+            "User: arn is not\n    authorized to perform: x",
+            True,
+        ),
+        ("no valid providers in chain", "NoCredentialProviders: no valid providers in chain", True),
+        ("no valid providers in chain", "found valid providers in chain", False),
+        # only the phrase's negations are required: a paste may say more
+        ("Unable to locate credentials", "Unable to locate credentials", True),
+    ],
+)
+def test_a_negation_of_the_phrase_must_be_in_the_paste(
+    phrase: str, paste: str, found: bool
+) -> None:
+    # Negations are stop words (they do not count as words), but where a phrase has one
+    # before a word the paste needs one there too, or that word is not found.
+    assert (score(phrase, paste) == 100.0) is found
+
+
 def test_slot_values_are_cut_out_of_the_paste() -> None:
     phrase = compile_phrase(
         "t",
