@@ -258,6 +258,28 @@ def test_an_aws_authentication_text_no_family_knows_gets_a_general_check() -> No
     assert (recognition.best.tree, recognition.best.how) == ("aws-auth-check", "topic")
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        # SAM's own reading of an STS refusal (samcli/lib/bootstrap/bootstrap.py): no AWS word
+        "Error: Cannot identify account based on configured credentials.",
+        # a file under ~/.aws/ that is neither credentials nor config
+        "open /home/me/.aws/sso/cache/0a1b.json: no such file; the SSO token could not be read",
+        # an SDK's credential provider class names AWS
+        "DefaultCredentialsProvider gave no keys to sign the request with",
+        "failed to refresh credentials: ec2rolecreds: connection timed out",
+        # IAM's OpenID Connect provider
+        "OpenIDConnect provider's HTTPS certificate doesn't match configured thumbprint",
+        # a setting of ~/.aws/config
+        "error running credential_process: exit status 1",
+    ],
+)
+def test_aws_only_vocabulary_names_aws_for_the_general_check(text: str) -> None:
+    # No family knows these words: without the vocabulary they were turned away (exit 1).
+    recognition = matcher().recognise(text)
+    assert recognition.best is not None and recognition.best.tree == "aws-auth-check"
+
+
 def test_the_general_check_lists_the_closest_families() -> None:
     recognition = matcher().recognise("AWS says: unable to find the credentials you configured")
     assert recognition.best is not None and recognition.best.tree == "aws-auth-check"
@@ -271,6 +293,9 @@ def test_the_general_check_lists_the_closest_families() -> None:
         "hello world",
         "the token is fine and the request is valid",  # no AWS in it
         "AWS Lambda timed out after 3.00 seconds",  # AWS, but not authentication
+        # another cloud's metadata server and credentials: nothing only AWS has
+        "Downloading credentials for default VM service account from metadata server\n"
+        "Error: Cannot get auth token: Metadata server responded with status 404",
     ],
 )
 def test_text_that_is_not_about_aws_authentication_matches_nothing(text: str) -> None:
