@@ -266,7 +266,7 @@ def test_an_aws_authentication_text_no_family_knows_gets_a_general_check() -> No
         # a file under ~/.aws/ that is neither credentials nor config
         "open /home/me/.aws/sso/cache/0a1b.json: no such file; the SSO token could not be read",
         # an SDK's credential provider class names AWS
-        "DefaultCredentialsProvider gave no keys to sign the request with",
+        "EnvironmentVariableCredentialsProvider gave no keys to sign the request with",
         "failed to refresh credentials: ec2rolecreds: connection timed out",
         # IAM's OpenID Connect provider
         "OpenIDConnect provider's HTTPS certificate doesn't match configured thumbprint",
@@ -296,6 +296,11 @@ def test_the_general_check_lists_the_closest_families() -> None:
         # another cloud's metadata server and credentials: nothing only AWS has
         "Downloading credentials for default VM service account from metadata server\n"
         "Error: Cannot get auth token: Metadata server responded with status 404",
+        # other products' names that read like AWS's: ASP.NET's OpenIdConnect handler, Spring
+        # Cloud GCP's DefaultCredentialsProvider
+        "Microsoft.AspNetCore.Authentication.OpenIdConnect.OpenIdConnectHandler: token expired",
+        "com.google.cloud.spring.core.DefaultCredentialsProvider: The credentials could not be"
+        " loaded",
     ],
 )
 def test_text_that_is_not_about_aws_authentication_matches_nothing(text: str) -> None:
