@@ -70,12 +70,12 @@ SUBSUMED = 0.2
 _EXPLICIT = re.compile(
     r"\(([A-Z][A-Za-z0-9]+)\)|api error ([A-Z]\w+)|Error Code: (\w+)|<Code>(\w+)</Code>"
 )
-_EXCEPTION = re.compile(r"\b\w+(?:Error|Exception|Fault)\b")
+_EXCEPTION = re.compile(r"\b\w+(?:Error|Exception)\b")
 #: What SDKs add to an error code to name the exception class they raise for it: Java v1 and
 #: v2, .NET and JavaScript v3 name a modelled error `{Code}Exception` (STS's `ExpiredToken`
 #: is `com.amazonaws.services.securitytoken.model.ExpiredTokenException`, `IDPRejectedClaim`
 #: is Java v2's `IdpRejectedClaimException`), wrappers append `Error` (`InvalidAccessKeyIdError`).
-CLASS_SUFFIXES = ("Exception", "Error", "Fault")
+CLASS_SUFFIXES = ("Exception", "Error")
 _CAMEL = re.compile(r"\b[A-Z][a-z0-9]+(?:[A-Z][a-z0-9]*)+\b|\b[A-Z]{2,}[a-z][A-Za-z0-9]*\b")
 _OPERATION = (
     re.compile(r"when calling the (\w+) operation"),
