@@ -65,7 +65,11 @@ def _group(ranks: list[int]) -> dict[str, float]:
 
 
 def measure(part: str) -> dict[str, Any]:
-    rows = entries(part)
+    return measure_rows(entries(part))
+
+
+def measure_rows(rows: list[dict[str, str]]) -> dict[str, Any]:
+    """The figures of `measure` over any list of corpus rows (a half of dev, say)."""
     answers = ranked(row["text"] for row in rows)
     ranks: list[int] = []
     by_cause: dict[str, list[int]] = defaultdict(list)

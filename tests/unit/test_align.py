@@ -100,6 +100,38 @@ def test_words_out_of_order_or_far_apart_do_not_match() -> None:
     assert score(phrase, far) < 80
 
 
+@pytest.mark.parametrize(
+    ("phrase", "paste", "found"),
+    [
+        ("Profile {profile} not found", "Profile dev not found", True),
+        ("Profile {profile} not found", "Error: Profile was found", False),
+        ("Profile {profile} not found", "Using profile dev\nCredentials found in env", False),
+        (
+            "The config profile ({profile}) could not be found",
+            "config profile (x) was found",
+            False,
+        ),
+        # SDKs write a negation in other words, and a wrapped line may split it from its word
+        ("could not find region configuration", "unable to find region configuration", True),
+        (
+            "is not authorized to perform: {}",
+            "User: arn is not\n    authorized to perform: x",
+            True,
+        ),
+        ("no valid providers in chain", "NoCredentialProviders: no valid providers in chain", True),
+        ("no valid providers in chain", "found valid providers in chain", False),
+        # only the phrase's negations are required: a paste may say more
+        ("Unable to locate credentials", "Unable to locate credentials", True),
+    ],
+)
+def test_a_negation_of_the_phrase_must_be_in_the_paste(
+    phrase: str, paste: str, found: bool
+) -> None:
+    # Negations are stop words (they do not count as words), but where a phrase has one
+    # before a word the paste needs one there too, or that word is not found.
+    assert (score(phrase, paste) == 100.0) is found
+
+
 def test_slot_values_are_cut_out_of_the_paste() -> None:
     phrase = compile_phrase(
         "t",
@@ -226,6 +258,28 @@ def test_an_aws_authentication_text_no_family_knows_gets_a_general_check() -> No
     assert (recognition.best.tree, recognition.best.how) == ("aws-auth-check", "topic")
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        # SAM's own reading of an STS refusal (samcli/lib/bootstrap/bootstrap.py): no AWS word
+        "Error: Cannot identify account based on configured credentials.",
+        # a file under ~/.aws/ that is neither credentials nor config
+        "open /home/me/.aws/sso/cache/0a1b.json: no such file; the SSO token could not be read",
+        # an SDK's credential provider class names AWS
+        "EnvironmentVariableCredentialsProvider gave no keys to sign the request with",
+        "failed to refresh credentials: ec2rolecreds: connection timed out",
+        # IAM's OpenID Connect provider
+        "OpenIDConnect provider's HTTPS certificate doesn't match configured thumbprint",
+        # a setting of ~/.aws/config
+        "error running credential_process: exit status 1",
+    ],
+)
+def test_aws_only_vocabulary_names_aws_for_the_general_check(text: str) -> None:
+    # No family knows these words: without the vocabulary they were turned away (exit 1).
+    recognition = matcher().recognise(text)
+    assert recognition.best is not None and recognition.best.tree == "aws-auth-check"
+
+
 def test_the_general_check_lists_the_closest_families() -> None:
     recognition = matcher().recognise("AWS says: unable to find the credentials you configured")
     assert recognition.best is not None and recognition.best.tree == "aws-auth-check"
@@ -239,6 +293,14 @@ def test_the_general_check_lists_the_closest_families() -> None:
         "hello world",
         "the token is fine and the request is valid",  # no AWS in it
         "AWS Lambda timed out after 3.00 seconds",  # AWS, but not authentication
+        # another cloud's metadata server and credentials: nothing only AWS has
+        "Downloading credentials for default VM service account from metadata server\n"
+        "Error: Cannot get auth token: Metadata server responded with status 404",
+        # other products' names that read like AWS's: ASP.NET's OpenIdConnect handler, Spring
+        # Cloud GCP's DefaultCredentialsProvider
+        "Microsoft.AspNetCore.Authentication.OpenIdConnect.OpenIdConnectHandler: token expired",
+        "com.google.cloud.spring.core.DefaultCredentialsProvider: The credentials could not be"
+        " loaded",
     ],
 )
 def test_text_that_is_not_about_aws_authentication_matches_nothing(text: str) -> None:

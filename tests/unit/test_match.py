@@ -169,3 +169,64 @@ def test_a_tool_that_wraps_another_names_the_paste_when_it_shows_at_all(tmp_path
     # `wraps` only breaks in on the tool it wraps: here `other` scores most and wraps nothing.
     assert matcher.recognise("other-a other-b outer-a").tool == "other"
     assert matcher.recognise("nothing known").tool is None
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        # Java v1's modelled STS exception: class `{Code}Exception`, the code in the details
+        (
+            "com.amazonaws.services.securitytoken.model.InvalidIdentityTokenException: x",
+            "InvalidIdentityToken",
+        ),
+        # Java v2 writes acronyms as words: IDPRejectedClaim -> IdpRejectedClaimException
+        (
+            "software.amazon.awssdk.services.sts.model.IdpRejectedClaimException: x "
+            "(Service: Sts, Status Code: 400, Request ID: 1)",
+            "IDPRejectedClaim",
+        ),
+        ("InvalidAccessKeyIdError: AccessKeyId AKIA is inactive", "InvalidAccessKeyId"),
+        ("Aws::STS::Errors::InvalidClientTokenId: x", "InvalidClientTokenId"),
+        # a code that is itself a class name is kept as it is
+        (
+            "ExpiredTokenException: The security token included in the request is expired",
+            "ExpiredTokenException",
+        ),
+    ],
+)
+def test_a_code_with_the_suffix_an_sdk_adds_is_the_code(
+    matcher: Matcher, text: str, code: str
+) -> None:
+    assert matcher.recognise(text).codes[0] == code
+
+
+def test_a_class_suffix_alone_names_no_code(matcher: Matcher) -> None:
+    # `Credentials` is no error code: PHP's CredentialsException is not `CredentialsError`
+    assert matcher.codes_in("Aws\\Exception\\CredentialsException: x") == []
+    assert matcher.codes_in("ClientError: ServiceException: x") == []
+
+
+def test_a_go_v1_code_prefix_is_not_needed_for_the_message() -> None:
+    from awsmedic.core.match import phrase_forms
+
+    # Go v1 prints `Code: message`; other SDKs and wrappers print the message alone.
+    assert phrase_forms("EC2MetadataError: failed to make EC2Metadata request") == [
+        "EC2MetadataError: failed to make EC2Metadata request",
+        "failed to make EC2Metadata request",
+    ]
+    # a short message says too little without its code
+    assert phrase_forms("RequestError: send request failed") == [
+        "RequestError: send request failed"
+    ]
+    # `User:` is a label, not a code
+    assert len(phrase_forms("User: {principal} is not authorized to perform: {}")) == 1
+
+
+def test_the_message_of_a_code_prefixed_phrase_is_recognised_alone(matcher: Matcher) -> None:
+    # the message alone is a whole phrase (it lacked a fifth of its words, the code)
+    from awsmedic.core.match import PHRASE_SCALE
+
+    alone = matcher.recognise("error: failed to get EC2 IAM info").best
+    assert alone is not None and alone.tree == "instance-metadata"
+    assert (alone.how, alone.score) == ("phrase", int(100 * PHRASE_SCALE))
+    assert matcher.recognise("send request failed").matches == ()

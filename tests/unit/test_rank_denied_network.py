@@ -92,3 +92,15 @@ def test_the_cli_ranks_the_same_way(entry_id: str, cause: str) -> None:
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout)["candidates"][0]["cause"] == cause
+
+
+@pytest.mark.parametrize("host", ["sts.us-east-1a.amazonaws.com", "s3.eu-west1.amazonaws.com"])
+def test_a_zone_or_malformed_region_in_a_tls_failure_names_the_region(host: str) -> None:
+    # The host cannot be right whatever intercepts TLS: the region joins the candidates.
+    from benchmarks.bench_recognition import ranked
+
+    text = f"SSL validation failed for https://{host}/ certificate verify failed"
+    causes = ranked([text])[0]
+    assert causes is not None and causes[0] == "tls-or-proxy" and "invalid-region" in causes[:3]
+    plain = ranked([text.replace(host, "sts.us-east-1.amazonaws.com")])[0]
+    assert plain is not None and "invalid-region" not in plain

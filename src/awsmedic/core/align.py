@@ -21,8 +21,11 @@ import re
 from collections import deque
 from dataclasses import dataclass
 
-from awsmedic.kb.phrases import Phrase, Slot, word_of
+from awsmedic.kb.phrases import NEGATED, Phrase, Slot, word_of
 
+#: How far before a word of the paste (in characters) the negation a phrase has before that
+#: word must stand: "not found", "could not be found", "doesn't exist", "No region".
+NEGATION_REACH = 24
 INSERTION_COST = 0.5
 MAX_INSERTIONS = 3
 #: Slot values longer than this are cut (they end up in facts, steps and transcripts).
@@ -137,6 +140,8 @@ class _Chains:
         self.pending: list[tuple[int, int, float, int]] = []
         self.scores: list[float] = []
         self.back: list[int] = []
+        self.negated = phrase.negated or (False,) * count
+        self.positions: list[int] = []  # the paste position of each chain end
 
     def extend(self, position: int, index: int) -> None:
         if self.pending and self.pending[0][0] != position:
@@ -149,9 +154,23 @@ class _Chains:
         for score, match in (self._over_slot(position, index), self._nearby(position, index)):
             if score > best:
                 best, previous = score, match
+        if self.negated[index] and not self._negation_before(position, previous):
+            # The phrase says "not" here and the paste does not: the word is not found.
+            best -= 1.0
         self.pending.append((position, index, best, len(self.scores)))
         self.scores.append(best)
         self.back.append(previous)
+        self.positions.append(position)
+
+    def _negation_before(self, position: int, previous: int) -> bool:
+        """Whether a negation stands shortly before paste word `position` (after the chain's
+        word before it, if any; a wrapped line may come between)."""
+        tokens = self.tokens
+        start = tokens.starts[position]
+        floor = start - NEGATION_REACH
+        if previous >= 0:
+            floor = max(floor, tokens.ends[self.positions[previous]])
+        return NEGATED.search(tokens.text, floor, start) is not None
 
     def _over_slot(self, position: int, index: int) -> tuple[float, int]:
         """The best chain ending on a word before a slot that lies before `index`: any

@@ -71,6 +71,11 @@ _EXPLICIT = re.compile(
     r"\(([A-Z][A-Za-z0-9]+)\)|api error ([A-Z]\w+)|Error Code: (\w+)|<Code>(\w+)</Code>"
 )
 _EXCEPTION = re.compile(r"\b\w+(?:Error|Exception)\b")
+#: What SDKs add to an error code to name the exception class they raise for it: Java v1 and
+#: v2, .NET and JavaScript v3 name a modelled error `{Code}Exception` (STS's `ExpiredToken`
+#: is `com.amazonaws.services.securitytoken.model.ExpiredTokenException`, `IDPRejectedClaim`
+#: is Java v2's `IdpRejectedClaimException`), wrappers append `Error` (`InvalidAccessKeyIdError`).
+CLASS_SUFFIXES = ("Exception", "Error")
 _CAMEL = re.compile(r"\b[A-Z][a-z0-9]+(?:[A-Z][a-z0-9]*)+\b|\b[A-Z]{2,}[a-z][A-Za-z0-9]*\b")
 _OPERATION = (
     re.compile(r"when calling the (\w+) operation"),
@@ -105,6 +110,42 @@ def index_words(counts: Mapping[str, int], frequency: Counter[str], share: float
         filed.append(word)
         left -= counts[word]
     return filed
+
+
+#: A phrase written as Go v1 prints an error, `Code: message` (awserr.Error's String()).
+_CODE_PREFIX = re.compile(r"^[A-Z][A-Za-z0-9]*[A-Z][A-Za-z0-9]*: (?=\S)")
+#: The fewest words the message of a `Code: message` phrase needs to stand as a phrase of its
+#: own: a short message ("send request failed") says too little without its code.
+MESSAGE_WORDS = 4
+
+
+def phrase_forms(text: str) -> list[str]:
+    """A tree's phrase and the other forms it is pasted in. A phrase written `Code: message`
+    (Go v1's awserr) also stands for the message alone: the other SDKs and the tools that
+    wrap them print the same message without the code, or with it elsewhere (`code:
+    'ConfigError'`, `(Service: ...; Error Code: ...)`); the code itself is found as a code."""
+    prefix = _CODE_PREFIX.match(text)
+    if prefix is None:
+        return [text]
+    message = text[prefix.end() :]
+    return [text, message] if len(compile_phrase("", message).words) >= MESSAGE_WORDS else [text]
+
+
+def exception_names(codes: Iterable[str]) -> dict[str, str]:
+    """Lower-case exception class names and the known error code each stands for: the code
+    itself when it already ends like a class, and every code with a suffix an SDK adds
+    (`CLASS_SUFFIXES`). Compared without case: Java v2 writes acronyms as words (`Idp`,
+    `Sso`). A code that is itself a class name wins over another code plus a suffix."""
+    names: dict[str, str] = {}
+    known = sorted(codes)
+    for code in known:
+        if code.endswith(CLASS_SUFFIXES):
+            names[code.lower()] = code
+    for code in known:
+        for suffix in CLASS_SUFFIXES:
+            if not code.endswith(suffix):
+                names.setdefault((code + suffix).lower(), code)
+    return names
 
 
 def signals_used(tree: Tree) -> set[str]:
@@ -154,15 +195,14 @@ class Matcher:
         for tree in knowledge.trees.values():
             for code in tree.codes:
                 self._by_code[code].append(tree.id)
-            phrases.extend(compile_phrase(tree.id, text) for text in tree.phrases)
+            for text in tree.phrases:
+                phrases.extend(compile_phrase(tree.id, form) for form in phrase_forms(text))
         phrases = [phrase for phrase in phrases if phrase.words]
         self._order = {id(phrase): number for number, phrase in enumerate(phrases)}
         frequency = Counter(word for phrase in phrases for word in phrase.words)
         self._index = _Index(phrases, frequency, PHRASE_CUTOFF / 100)
         self._near = _Index(phrases, frequency, NEAR_CUTOFF / 100)
-        self._exception_names = {
-            code.lower(): code for code in self._by_code if code.endswith(("Error", "Exception"))
-        }
+        self._exception_names = exception_names(self._by_code)
         self._fallbacks = [knowledge.trees[t] for t in sorted(knowledge.trees)]
         self._fallbacks = [tree for tree in self._fallbacks if tree.about]
         self._commands = {

@@ -30,6 +30,14 @@ _STOP_TEXT = """
     it its this that these those there here their they them he she his her you your yours
     we our us i me my please"""
 STOPWORDS = frozenset(_STOP_TEXT.split())
+#: Negations, as a message writes them. They are stop words (above), but a phrase that has one
+#: before a word only finds that word where the paste has one close before it too:
+#: `Profile {profile} not found` is no match for "profile ... was found" (`core/align.py`).
+NEGATION = re.compile(r"\b(?:not|no|cannot|never|nor|without)\b|n['’]t\b", re.IGNORECASE)
+#: What stands for such a negation in a paste: the negations, and the words SDKs write for
+#: them ("could not find" is "unable to find", "failed to find"; "no region" is "missing
+#: region").
+NEGATED = re.compile(NEGATION.pattern + r"|\b(?:unable|fail(?:ed|s)?|missing)\b", re.IGNORECASE)
 #: Contractions as the tokeniser sees them (`doesn't` -> `doesn`, `t`).
 _CONTRACTED = {
     "doesn": "does",
@@ -111,6 +119,9 @@ class Phrase:
     #: (i < j) exactly when `segment[i] < segment[j]`.
     segment: tuple[int, ...]
     slots: tuple[Slot, ...]
+    #: For each word, whether a negation stands before it in the phrase (since the word before
+    #: it, over any slot between).
+    negated: tuple[bool, ...] = ()
 
     @property
     def vocabulary(self) -> frozenset[str]:
@@ -123,6 +134,8 @@ def compile_phrase(tree: str, text: str) -> Phrase:
     segment: list[int] = []
     slots: list[Slot] = []
     literal_start = 0  # where the literal text since the last word or slot begins
+    word_end = 0  # where the last word ends
+    negated: list[bool] = []
     pending: tuple[str, int, str] | None = None  # a slot waiting for the literal behind it
     for piece in re.finditer(r"\{[a-z][a-z0-9_]*\}|\{\}|[A-Za-z0-9]+", text):
         token = piece.group(0)
@@ -143,10 +156,11 @@ def compile_phrase(tree: str, text: str) -> Phrase:
             pending = None
         words_.append(word)
         segment.append(len(slots))
-        literal_start = piece.end()
+        negated.append(NEGATION.search(text, word_end, piece.start()) is not None)
+        literal_start = word_end = piece.end()
     if pending is not None:
         slots.append(Slot(pending[0], pending[1], pending[2], text[literal_start:]))
-    return Phrase(tree, text, tuple(words_), tuple(segment), tuple(slots))
+    return Phrase(tree, text, tuple(words_), tuple(segment), tuple(slots), tuple(negated))
 
 
 #: The fewest words a phrase may have: one or two words are found in unrelated text.
