@@ -113,27 +113,71 @@ def targets(node: Node) -> tuple[str, ...]:
     return ()
 
 
+@functools.lru_cache(maxsize=8)
+def casefolded(text: str) -> str:
+    """`text` casefolded, kept for the few texts being matched (each is searched many times).
+    A case-insensitive `i` also matches the dotless `ı`, and `İ` casefolds to `i` and a
+    combining dot: both become a plain `i`, so that the filter never turns down a match."""
+    return text.casefold().replace("\u0131", "i").replace("i\u0307", "i")
+
+
+#: Shorter literals filter too little to pay for the substring search.
+_NEEDLE_MIN = 4
+
+
+def required_literal(compiled: re.Pattern[str]) -> str | None:
+    """The longest run of plain characters that every match of `compiled` contains, casefolded;
+    None when there is none worth looking for. Only the top level of the pattern counts: what
+    stands inside a group, a repeat or an alternative may be absent from a match."""
+    from re import _constants, _parser  # type: ignore[attr-defined]
+
+    try:
+        items = list(_parser.parse(compiled.pattern, compiled.flags))
+    except Exception:  # a filter is an optimisation: without one, search all
+        return None
+    best, run = "", ""
+    for opcode, argument in items:
+        if opcode is _constants.LITERAL:
+            run += chr(argument)
+            best = max(best, run, key=len)
+        else:
+            run = ""
+    # casefold() may change a run's length (German sharp s): then it is no literal to look for.
+    folded = best.casefold()
+    if len(best) < _NEEDLE_MIN or len(folded) != len(best) or not folded.isascii():
+        return None
+    return folded
+
+
 class Pattern:
     """A case-insensitive regular expression from a knowledge file, compiled on first use: a
     diagnosis evaluates only the patterns of the trees it matched. A pattern that does not
     compile never matches (`kb check` reports it with its file and line)."""
 
-    __slots__ = ("_compiled", "source")
+    __slots__ = ("_compiled", "_needle", "source")
 
     def __init__(self, source: str) -> None:
         self.source = source
         self._compiled: re.Pattern[str] | None = None
+        self._needle: str | None = None
 
     def compile(self) -> re.Pattern[str]:
         if self._compiled is None:
             self._compiled = re.compile(self.source, re.IGNORECASE)
+            self._needle = required_literal(self._compiled)
         return self._compiled
 
     def search(self, text: str) -> bool:
+        """Whether the pattern occurs in `text`. Most patterns (tool wrappers, signals) are
+        searched in every paste and match few: a literal every match must contain is looked for
+        first, in the casefolded text, which costs a fraction of the regular expression."""
         try:
-            return self.compile().search(text) is not None
+            compiled = self.compile()
         except re.error:
             return False
+        if self._needle is not None and self._needle not in casefolded(text):
+            return False
+        return compiled.search(text) is not None
 
     def __repr__(self) -> str:
         return f"Pattern({self.source!r})"
