@@ -13,9 +13,12 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from benchmarks.common import ROOT, Figure, Report, header
+
+if TYPE_CHECKING:
+    from awsmedic.kb.model import Knowledge
 
 CORPUS = ROOT / "tests" / "data" / "corpus"
 KS = (1, 3, 5)
@@ -35,16 +38,22 @@ def first_entries() -> list[dict[str, str]]:
     return [row for row in entries("dev") if row["id"].startswith("d")]
 
 
+def load_knowledge() -> Knowledge:
+    """The shipped knowledge base (benchmarks.fit_priors swaps in one with other priors)."""
+    from awsmedic.kb import knowledge_dirs, load_checked
+
+    return load_checked(knowledge_dirs({}))
+
+
 def ranked(texts: Iterable[str]) -> list[list[str] | None]:
     """Each text's candidate causes, best first; None when it is not recognised (exit 1)."""
     from awsmedic.context import Context
     from awsmedic.core.consult import Consultation
     from awsmedic.core.transcript import new_transcript
-    from awsmedic.kb import knowledge_dirs, load_checked
     from awsmedic.safety.redact import SecretBook
 
     ctx = Context.from_process(offline=True, probes_enabled=False)
-    knowledge = load_checked(knowledge_dirs({}))
+    knowledge = load_knowledge()
     results: list[list[str] | None] = []
     for text in texts:
         case = Consultation(ctx, knowledge, SecretBook(), new_transcript(ctx))

@@ -93,7 +93,7 @@ PROGRAMS = {
     "Copy-Item", "Invoke-Expression", "$Env:AWS_PROFILE", "$Env:AWS_DEFAULT_REGION",
     "$Env:AWS_CA_BUNDLE", "$Env:AWS_REGION", "[Environment]::SetEnvironmentVariable",
     "sed", "$f", "grep", "cut", "od", "wc", "cat", "id", "stat", "test", "git", "read",
-    "python", "pipx", "uv", "uvx", "eksctl", "saml2aws", "head",
+    "python", "pipx", "uv", "uvx", "eksctl", "saml2aws", "head", "command", "where",
     "$Env:AWS_ENDPOINT_URL", "$Env:AWS_IGNORE_CONFIGURED_ENDPOINT_URLS",
 }  # fmt: skip
 

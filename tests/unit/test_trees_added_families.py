@@ -17,6 +17,17 @@ from tests.unit.test_trees_denied_network import DENIED, Findings, walk
 
 UNAUTHORIZED = "$ kubectl get pods\nerror: You must be logged in to the server (Unauthorized)"
 ALPHA = 'error: exec plugin: invalid apiVersion "client.authentication.k8s.io/v1alpha1"'
+# client-go's own wording (plugin/pkg/client/auth/exec/exec.go), and older client-go's wrapping
+# of Go's os/exec error.
+NOT_FOUND = (
+    "$ kubectl get pods\nUnable to connect to the server: getting credentials: exec: executable"
+    " aws not found\n\nIt looks like you are trying to use a client-go credential plugin that"
+    " is not installed."
+)
+NOT_IN_PATH = (
+    'Unable to connect to the server: getting credentials: exec: exec: "aws-iam-authenticator":'
+    " executable file not found in %PATH%"
+)
 SAML_DENIED = (
     "Not authorized to perform sts:AssumeRoleWithSAML (Service: AWSSecurityTokenService; Status"
     " Code: 403; Error Code: AccessDenied; Request ID: fe270994-9399-11e7-a47b-d3b1bc4b70cf)."
@@ -166,6 +177,22 @@ CASES = [
         {"kube.config": ("kubeconfig-missing",)},
         {},
         "eks-exec-api-version",
+        "likely",
+    ),
+    (
+        "exec command: aws not found",
+        NOT_FOUND,
+        {},
+        {},
+        "eks-exec-command-not-found",
+        "likely",
+    ),
+    (
+        "exec command: not found, whatever the kubeconfig says",
+        NOT_IN_PATH,
+        {"kube.config": ("kubeconfig-exec-aws", "exec-api-current")},
+        {},
+        "eks-exec-command-not-found",
         "likely",
     ),
     # SAML
@@ -431,6 +458,7 @@ def test_every_added_cause_has_a_case() -> None:
     added = {
         "eks-unauthorized",
         "eks-exec-api-version",
+        "eks-exec-command-not-found",
         "saml-assume-denied",
         "saml-assertion-invalid",
         "presigned-url-expired",
@@ -457,6 +485,8 @@ def test_every_added_cause_has_a_case() -> None:
             "eks-unauthorized",
         ),
         (ALPHA, "eks-exec-api-version"),
+        (NOT_FOUND, "eks-exec-api-version"),
+        (NOT_IN_PATH, "eks-exec-api-version"),
         (SAML_ROLE, "saml-federation"),
         (PRESIGNED_TOO_LONG, "presigned-url"),
         (KEY_WITH_SPACE, "incomplete-signature"),
@@ -482,3 +512,14 @@ def test_an_ecr_expiry_is_no_longer_an_aws_session_expiry(knowledge: Knowledge) 
     """ECR's "authorization token has expired" is a Docker login, not expired AWS keys."""
     ranked = [m.tree for m in Matcher(knowledge).recognise(ECR_EXPIRED).matches]
     assert ranked[0] == "ecr-auth" and "expired-token" not in ranked
+
+
+@pytest.mark.parametrize("plugin", ["kubelogin", "gke-gcloud-auth-plugin", "oidc-login", "doctl"])
+def test_another_clouds_exec_plugin_not_found_is_not_eks(knowledge: Knowledge, plugin: str) -> None:
+    """Only the commands an EKS kubeconfig runs are phrases: a missing kubelogin (Azure) or
+    gke-gcloud-auth-plugin (Google) is not an AWS problem."""
+    text = (
+        f"Unable to connect to the server: getting credentials: exec: executable {plugin} not found"
+    )
+    best = Matcher(knowledge).recognise(text).best
+    assert best is None or best.tree != "eks-exec-api-version"
