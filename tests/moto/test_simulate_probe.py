@@ -47,6 +47,42 @@ def run(aws: MotoAws, home: Path, user_policy: dict[str, object], text: str = GE
     return evidence
 
 
+#: Anyone may assume the test roles: the simulator, not the trust policy, is under test.
+TRUST_ANYONE = {
+    "Version": "2012-10-17",
+    "Statement": [{"Effect": "Allow", "Principal": {"AWS": "*"}, "Action": "sts:AssumeRole"}],
+}
+
+
+def role_profile(
+    aws: MotoAws, home: Path, name: str, statement: dict[str, object], **role: str
+) -> str:
+    """The ARN of a role `name` with an inline policy of `statement`, and a profile `name` that assumes
+    it from a user `base`'s keys (a role session, as SSO and role profiles give)."""
+    iam = aws._client("iam")
+    created = iam.create_role(
+        RoleName=name, AssumeRolePolicyDocument=json.dumps(TRUST_ANYONE), **role
+    )["Role"]
+    iam.put_role_policy(
+        RoleName=name, PolicyName="inline", PolicyDocument=json.dumps(policy(statement))
+    )
+    base = aws.create_user(
+        "base",
+        {
+            "Version": "2012-10-17",
+            "Statement": [{"Effect": "Allow", "Action": "sts:AssumeRole", "Resource": "*"}],
+        },
+    )
+    (home / ".aws" / "credentials").write_text(
+        f"[base]\naws_access_key_id = {base.access_key_id}\n"
+        f"aws_secret_access_key = {base.secret_access_key}\n"
+    )
+    (home / ".aws" / "config").write_text(
+        f"[profile {name}]\nrole_arn = {created['Arn']}\nsource_profile = base\n"
+    )
+    return str(created["Arn"])
+
+
 def test_no_statement_allows_it(aws: MotoAws, home: Path) -> None:
     other = {"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::other/*"}
     evidence = run(aws, home, policy(other))
@@ -106,38 +142,12 @@ def test_an_identity_that_may_not_simulate(aws: MotoAws, home: Path) -> None:
 
 
 def test_a_role_session_is_simulated_as_its_role_even_with_a_path(aws: MotoAws, home: Path) -> None:
-    iam = aws._client("iam")
-    trust = {
-        "Version": "2012-10-17",
-        "Statement": [{"Effect": "Allow", "Principal": {"AWS": "*"}, "Action": "sts:AssumeRole"}],
-    }
-    role = iam.create_role(
-        RoleName="reader",
-        Path="/aws-reserved/sso.amazonaws.com/",
-        AssumeRolePolicyDocument=json.dumps(trust),
-    )["Role"]
     deny = {"Effect": "Deny", "Action": "s3:GetObject", "Resource": "*"}
-    iam.put_role_policy(
-        RoleName="reader", PolicyName="guard", PolicyDocument=json.dumps(policy(deny))
-    )
-    base = aws.create_user(
-        "base",
-        {
-            "Version": "2012-10-17",
-            "Statement": [{"Effect": "Allow", "Action": "sts:AssumeRole", "Resource": "*"}],
-        },
-    )
-    (home / ".aws" / "credentials").write_text(
-        f"[base]\naws_access_key_id = {base.access_key_id}\n"
-        f"aws_secret_access_key = {base.secret_access_key}\n"
-    )
-    (home / ".aws" / "config").write_text(
-        f"[profile reader]\nrole_arn = {role['Arn']}\nsource_profile = base\n"
-    )
+    role = role_profile(aws, home, "reader", deny, Path="/aws-reserved/sso.amazonaws.com/")
     aws.enforce()
     evidence = probe_on_paste("iam.simulate", GET_OBJECT, profile="reader")
     assert evidence.findings == ("sim-explicit-deny",), evidence.summary
-    assert role["Arn"] in evidence.details[0]
+    assert role in evidence.details[0]
 
 
 def test_root_cannot_be_simulated() -> None:
@@ -172,31 +182,8 @@ def test_a_permissions_boundary_that_does_not_allow_it(aws: MotoAws, home: Path)
             policy({"Effect": "Allow", "Action": "s3:ListBucket", "Resource": "*"})
         ),
     )["Policy"]["Arn"]
-    trust = {
-        "Version": "2012-10-17",
-        "Statement": [{"Effect": "Allow", "Principal": {"AWS": "*"}, "Action": "sts:AssumeRole"}],
-    }
-    role = iam.create_role(
-        RoleName="bounded", AssumeRolePolicyDocument=json.dumps(trust), PermissionsBoundary=boundary
-    )["Role"]
     allow = {"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}
-    iam.put_role_policy(
-        RoleName="bounded", PolicyName="p", PolicyDocument=json.dumps(policy(allow))
-    )
-    base = aws.create_user(
-        "base",
-        {
-            "Version": "2012-10-17",
-            "Statement": [{"Effect": "Allow", "Action": "sts:AssumeRole", "Resource": "*"}],
-        },
-    )
-    (home / ".aws" / "credentials").write_text(
-        f"[base]\naws_access_key_id = {base.access_key_id}\n"
-        f"aws_secret_access_key = {base.secret_access_key}\n"
-    )
-    (home / ".aws" / "config").write_text(
-        f"[profile bounded]\nrole_arn = {role['Arn']}\nsource_profile = base\n"
-    )
+    role_profile(aws, home, "bounded", allow, PermissionsBoundary=boundary)
     aws.enforce()
     evidence = probe_on_paste("iam.simulate", GET_OBJECT, profile="bounded")
     assert evidence.findings == ("sim-boundary-deny",), evidence.summary

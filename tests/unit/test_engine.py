@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-import textwrap
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
 from awsmedic.core import engine
-from awsmedic.kb.load import load
 from awsmedic.kb.model import Knowledge
 from awsmedic.kb.validate import validate
 from awsmedic.model import Answered, Asked, Concluded, Evidence, Stalled, Status
+from tests.kbfiles import write_knowledge
 
 NOW = datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC)
 CAUSE = '+++\nid = "{id}"\ntitle = "Title of {id}"\nrefs = []\n+++\n\n## Why\n\nBecause {{profile}}.\n\n## Steps\n\n1. Fix `{{profile}}` in `{{region}}`.\n'
@@ -66,12 +65,7 @@ confidence = "possible"
 
 @pytest.fixture
 def knowledge(tmp_path: Path) -> Knowledge:
-    for cause in "abc":
-        (tmp_path / "causes").mkdir(exist_ok=True)
-        (tmp_path / "causes" / f"{cause}.md").write_text(CAUSE.format(id=cause))
-    (tmp_path / "trees").mkdir()
-    (tmp_path / "trees" / "fam.toml").write_text(textwrap.dedent(TREE.format()))
-    loaded, problems = load([tmp_path])
+    loaded, problems = write_knowledge(tmp_path, "abc", {"fam": TREE.format()}, CAUSE)
     problems += validate(loaded, {"x.probe": ("f-a", "f-b")})
     assert problems == []
     return loaded

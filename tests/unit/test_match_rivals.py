@@ -7,14 +7,12 @@ words alpha's has too) and a fallback tree about AWS credentials.
 from __future__ import annotations
 
 import math
-from pathlib import Path
 
 import pytest
 
 from awsmedic.core.match import PHRASE_CUTOFF, PHRASE_SCALE, RIVAL_SPREAD, SUBSUMED, Matcher
-from awsmedic.kb.load import load
+from tests.kbfiles import write_knowledge
 
-CAUSE = '+++\nid = "{id}"\ntitle = "Title of {id}"\nrefs = []\n+++\n\n## Why\n\nBecause.\n\n## Steps\n\n1. Fix it.\n'
 FAMILY = """\
 id = "{id}"
 title = "Family {id}"
@@ -48,15 +46,11 @@ FAMILIES = [
 @pytest.fixture(scope="module")
 def matcher(tmp_path_factory: pytest.TempPathFactory) -> Matcher:
     root = tmp_path_factory.mktemp("kb")
-    (root / "causes").mkdir()
-    (root / "trees").mkdir()
-    for cause in "abc":
-        (root / "causes" / f"{cause}.md").write_text(CAUSE.format(id=cause))
-    for tree, code, cause, phrase in FAMILIES:
-        text = FAMILY.format(id=tree, code=code, cause=cause, phrase=phrase)
-        (root / "trees" / f"{tree}.toml").write_text(text)
-    (root / "trees" / "fallback.toml").write_text(FALLBACK)
-    knowledge, problems = load([Path(root)])
+    trees = {
+        tree: FAMILY.format(id=tree, code=code, cause=cause, phrase=phrase)
+        for tree, code, cause, phrase in FAMILIES
+    }
+    knowledge, problems = write_knowledge(root, "abc", {**trees, "fallback": FALLBACK})
     assert [p for p in problems if not p.warning] == []
     return Matcher(knowledge)
 

@@ -7,7 +7,6 @@ may name a cause the walk never reaches.
 
 from __future__ import annotations
 
-import textwrap
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -16,13 +15,12 @@ import pytest
 
 from awsmedic.core import engine
 from awsmedic.kb import check
-from awsmedic.kb.load import load
 from awsmedic.kb.model import Knowledge
 from awsmedic.kb.validate import validate
 from awsmedic.model import Candidate, Evidence, Stalled, Status
+from tests.kbfiles import write_knowledge
 
 NOW = datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC)
-CAUSE = '+++\nid = "{id}"\ntitle = "Title of {id}"\nrefs = []\n+++\n\n## Why\n\nBecause.\n\n## Steps\n\n1. Fix it.\n'
 #: The walked family: a probe, then a or b. Its text hints name c and d, which it never reaches.
 WALKED = """\
 id = "walked"
@@ -103,13 +101,7 @@ confidence = "likely"
 
 @pytest.fixture
 def knowledge(tmp_path: Path) -> Knowledge:
-    (tmp_path / "causes").mkdir()
-    for cause in "abcde":
-        (tmp_path / "causes" / f"{cause}.md").write_text(CAUSE.format(id=cause))
-    (tmp_path / "trees").mkdir()
-    (tmp_path / "trees" / "walked.toml").write_text(textwrap.dedent(WALKED))
-    (tmp_path / "trees" / "rival.toml").write_text(textwrap.dedent(RIVAL))
-    loaded, problems = load([tmp_path])
+    loaded, problems = write_knowledge(tmp_path, "abcde", {"walked": WALKED, "rival": RIVAL})
     problems += validate(loaded, {"x.probe": ("f-a",)})
     assert [p for p in problems if not p.warning] == []
     return loaded

@@ -3,7 +3,6 @@ the walk goes on with what is known, and the case says once what was skipped and
 
 from __future__ import annotations
 
-import textwrap
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -16,6 +15,7 @@ from awsmedic.kb.model import Knowledge
 from awsmedic.kb.validate import validate
 from awsmedic.model import Concluded, Evidence, Stalled, Status, Unchecked
 from awsmedic.probes import not_checked
+from tests.kbfiles import write_knowledge
 
 NOW = datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC)
 CAUSE = (
@@ -68,12 +68,7 @@ UNREACHED = 'EndpointConnectionError: Could not connect to the endpoint URL: "ht
 
 @pytest.fixture
 def knowledge(tmp_path: Path) -> Knowledge:
-    (tmp_path / "causes").mkdir()
-    for cause in "ab":
-        (tmp_path / "causes" / f"{cause}.md").write_text(CAUSE.format(id=cause))
-    (tmp_path / "trees").mkdir()
-    (tmp_path / "trees" / "fam.toml").write_text(textwrap.dedent(TREE))
-    loaded, problems = load([tmp_path])
+    loaded, problems = write_knowledge(tmp_path, "ab", {"fam": TREE}, CAUSE)
     catalogue = {
         "creds.chain": ("env-shadows-profile",),
         "sts.identity": ("identity-ok", "rejected-invalid-client-token-id", "endpoint-unreachable"),
