@@ -133,6 +133,29 @@ def lookalike(text: str) -> str | None:
             "error: You must be logged in to the server (Unauthorized)",
             "outside Amazon EKS",
         ),
+        # Google Cloud Storage's S3-compatible API names itself, also behind boto3 and Ruby's SDK
+        (
+            "botocore.exceptions.ClientError: An error occurred (SignatureDoesNotMatch) when calling"
+            " the ListObjectsV2 operation: The request signature we calculated does not match the"
+            " signature you provided. Check your Google secret key and signing method.",
+            "Google Cloud Storage",
+        ),
+        (
+            "Aws::S3::Errors::SignatureDoesNotMatch: The request signature we calculated does not"
+            " match the signature you provided. Check your Google secret key and signing method.",
+            "Google Cloud Storage",
+        ),
+        # IBM's fork of boto3, and stores named by their endpoints
+        (
+            "ibm_botocore.exceptions.ClientError: An error occurred (InvalidAccessKeyId) when"
+            f" calling the ListObjects operation: {AWS_KEY}",
+            "S3-compatible",
+        ),
+        (
+            "$ aws s3 ls --endpoint-url https://fsn1.your-objectstorage.com\nAn error occurred"
+            f" (InvalidAccessKeyId) when calling the ListBuckets operation: {AWS_KEY}",
+            "S3-compatible",
+        ),
         # Docker's "no basic auth credentials" and "unauthorized" from registries other than ECR
         ("$ docker push ghcr.io/acme/app:1.2\nno basic auth credentials", "other than Amazon ECR"),
         (
@@ -182,6 +205,8 @@ def test_look_alikes_are_named(text: str, named: str) -> None:
         "ERROR : Failed to copy: s3 upload: 403 Forbidden: <Error><Code>SignatureDoesNotMatch"
         f"</Code><RequestId>4442587FB7D0A2F9</RequestId><HostId>{AWS_HOST_ID}</HostId></Error>",
         # a store's keys sent to AWS by mistake: AWS answers (endpoint-override)
+        "Moved from storage.googleapis.com: An error occurred (InvalidAccessKeyId) when calling"
+        f" the PutObject operation: {AWS_KEY} (https://media.s3.amazonaws.com)",
         "I copied my Cloudflare R2 keys into the env, now: An error occurred (InvalidClientTokenId)"
         " when calling the GetCallerIdentity operation: The security token included in the"
         " request is invalid.",
