@@ -88,7 +88,6 @@ def test_on_ec2_without_a_role_the_instance_profile_comes_first(knowledge: Knowl
     )
 
 
-
 # -- what the paste says about where it ran, text only (--no-probes) ---------------------------
 
 
