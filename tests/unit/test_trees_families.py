@@ -209,3 +209,44 @@ def test_a_new_account_refusing_the_keys(capsys: pytest.CaptureFixture[str]) -> 
         " security token included in the request is invalid."
     )
     assert "account-not-activated" in candidates(text, capsys)[:3]
+
+
+# -- texts no family knows: the general check ranks what they name ---------------------------
+def general_candidates(text: str, capsys: pytest.CaptureFixture[str]) -> list[str]:
+    status = main(["diagnose", "--no-probes", "--no-input", "--format", "json", text])
+    output = json.loads(capsys.readouterr().out)
+    assert status == 0
+    assert output["matches"][0]["tree"] == "aws-auth-check"
+    return [candidate["cause"] for candidate in output["candidates"]]
+
+
+@pytest.mark.parametrize(
+    ("text", "cause", "within"),
+    [
+        (
+            "$ awsume prod-admin\nAwsume error: Invalid profile [prod-admin,shared-base] cannot"
+            " have circular role-chains",
+            "source-profile-broken",
+            3,
+        ),
+        (
+            "ProviderError(ProviderError { source: IoError { err: Os { code: 2, kind: NotFound,"
+            ' message: "No such file or directory" }, path:'
+            ' "/home/dev/.aws/sso/cache/0123456789abcdef0123456789abcdef01234567.json" } })'
+            "\n`/home/dev/.aws/sso/cache/0123456789abcdef0123456789abcdef01234567.json`: No such"
+            " file or directory (os error 2)",
+            "tool-too-old-for-config",
+            3,
+        ),
+        (
+            "DEBUG POST https://oidc.us-east-2.amazonaws.com/token -> 400"
+            ' {"error":"invalid_grant","error_description":"Invalid grant provided"}',
+            "sso-misconfigured",
+            5,
+        ),
+    ],
+)
+def test_what_the_text_names_reaches_the_candidates(
+    text: str, cause: str, within: int, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert cause in general_candidates(text, capsys)[:within]
