@@ -145,10 +145,13 @@ def test_s3_echoes_a_key_id_that_is_none(echoed: str, capsys: pytest.CaptureFixt
     assert set(candidates(text, capsys)[:2]) == {"placeholder-credentials", "key-typo"}
 
 
-def test_s3_echoes_a_well_formed_long_term_key(capsys: pytest.CaptureFixture[str]) -> None:
+@pytest.mark.parametrize(
+    "echoed", ["AKIA2E0A8F3B244C9986", "AKIA****************", "AKIAXXXXXXXXXXXXXXXX", "[redacted]"]
+)
+def test_s3_echoes_a_real_or_masked_key(echoed: str, capsys: pytest.CaptureFixture[str]) -> None:
     text = (
         "<Error><Code>InvalidAccessKeyId</Code><Message>The AWS Access Key Id you provided does"
-        " not exist in our records.</Message><AWSAccessKeyId>AKIA2E0A8F3B244C9986</AWSAccessKeyId>"
+        f" not exist in our records.</Message><AWSAccessKeyId>{echoed}</AWSAccessKeyId>"
         "</Error>"
     )
     assert "placeholder-credentials" not in candidates(text, capsys)[:3]
