@@ -242,6 +242,12 @@ def general_candidates(text: str, capsys: pytest.CaptureFixture[str]) -> list[st
             3,
         ),
         (
+            "Error getting SAML credentials: InvalidParameter: 1 validation error(s) found.\n-"
+            " minimum field size of 20, AssumeRoleWithSAMLInput.RoleArn.",
+            "saml-assertion-invalid",
+            3,
+        ),
+        (
             "DEBUG POST https://oidc.us-east-2.amazonaws.com/token -> 400"
             ' {"error":"invalid_grant","error_description":"Invalid grant provided"}',
             "sso-misconfigured",
