@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from awsmedic.kb.model import (
+    BUILTIN_SIGNALS,
     Cause,
     CauseNode,
     Hint,
@@ -43,6 +44,7 @@ from awsmedic.kb.model import (
     TextNode,
     Tool,
     Tree,
+    builtin_signals,
 )
 from awsmedic.model import Confidence
 
@@ -235,7 +237,6 @@ def _body(cause: Cause) -> tuple[str, int, Path]:
 def encode(kb: Knowledge) -> dict[str, object]:
     """`kb` as JSON values (the built-in signals are left out: they are built on use)."""
     from awsmedic.kb.body import outline_of
-    from awsmedic.kb.load import BUILTIN_SIGNALS
 
     return {
         "trees": [_tree(tree) for tree in kb.trees.values()],
@@ -366,7 +367,6 @@ def _decode_outline(value: object) -> tuple[str, tuple[tuple[int, str], ...]] | 
 
 def decode(value: object, dirs: tuple[Path, ...]) -> Knowledge:
     """The objects `encode` was given, every value checked; raises on anything else."""
-    from awsmedic.kb.load import builtin_signals
 
     if not isinstance(value, dict):
         raise _Invalid("knowledge")

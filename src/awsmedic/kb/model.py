@@ -229,6 +229,16 @@ class BuiltPattern(Pattern):
         return self._compiled
 
 
+#: Text signals whose patterns come from botocore's data, not from a knowledge file.
+BUILTIN_SIGNALS = frozenset({"opt-in-region"})
+
+
+def builtin_signals() -> dict[str, tuple[Pattern, ...]]:
+    from awsmedic.aws import regions
+
+    return {"opt-in-region": (BuiltPattern("<opt-in regions>", regions.opt_in_pattern),)}
+
+
 @dataclass(frozen=True, slots=True)
 class Hint:
     """Points for causes when something is known. Exactly one of: a `pattern` over the pasted
