@@ -18,6 +18,7 @@ fallback tree (`about` in its file) and lists the families that came closest.
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from collections import Counter, defaultdict
@@ -201,7 +202,7 @@ class Matcher:
         self._order = {id(phrase): number for number, phrase in enumerate(phrases)}
         frequency = Counter(word for phrase in phrases for word in phrase.words)
         self._index = _Index(phrases, frequency, PHRASE_CUTOFF / 100)
-        self._near = _Index(phrases, frequency, NEAR_CUTOFF / 100)
+        self._phrases, self._frequency = phrases, frequency
         self._exception_names = exception_names(self._by_code)
         self._fallbacks = [knowledge.trees[t] for t in sorted(knowledge.trees)]
         self._fallbacks = [tree for tree in self._fallbacks if tree.about]
@@ -214,6 +215,11 @@ class Matcher:
             tree.id: frozenset(signals_used(tree) & set(knowledge.signals))
             for tree in knowledge.trees.values()
         }
+
+    @functools.cached_property
+    def _near(self) -> _Index:
+        """The index for the closest families: only a paste that no family matches needs it."""
+        return _Index(self._phrases, self._frequency, NEAR_CUTOFF / 100)
 
     def codes_in(self, text: str, values: Iterable[tuple[int, int]] = ()) -> list[str]:
         """Known error codes in order of appearance (explicit `(Code)` forms first); none from
