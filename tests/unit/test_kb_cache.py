@@ -18,6 +18,7 @@ from awsmedic.errors import KnowledgeError
 from awsmedic.kb import cache, load_checked, load_for, shipped_dir
 from awsmedic.kb.load import load
 from awsmedic.kb.model import Knowledge
+from awsmedic.kb.phrases import tree_phrases
 from tests.kbfiles import CAUSE
 
 ICTI = (
@@ -80,6 +81,9 @@ def test_what_the_cache_gives_back_is_what_the_files_say(tmp_path: Path) -> None
             cause.why,
             cause.steps,
         )
+    for tree_id, tree in fresh.trees.items():  # the phrases as the matcher compiles them
+        assert tree.compiled is None
+        assert kept.trees[tree_id].compiled == tree_phrases(tree_id, tree.phrases)
     for paste in PASTES:  # the same recognition, literal filters included
         assert Matcher(kept).recognise(paste) == Matcher(fresh).recognise(paste), paste
 

@@ -25,7 +25,6 @@ import logging
 import os
 import stat
 import sys
-import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -46,10 +45,11 @@ from awsmedic.kb.model import (
     Tree,
     builtin_signals,
 )
+from awsmedic.kb.phrases import Phrase, Slot, tree_phrases
 from awsmedic.model import Confidence
 
 #: Bump when what is stored changes meaning.
-FORMAT = 1
+FORMAT = 2
 NO_CACHE_VAR = "AWSMEDIC_NO_CACHE"
 #: Far more than the shipped knowledge needs (about 300 KB); a bigger file is not ours.
 MAX_CACHE_BYTES = 32 << 20
@@ -168,6 +168,8 @@ def read(directory: Path, dirs: tuple[Path, ...], wanted: dict[str, Any]) -> Kno
 
 def write(directory: Path, dirs: tuple[Path, ...], wanted: dict[str, Any], kb: Knowledge) -> None:
     """Keep `kb` for the next run, atomically; any failure only means no cache."""
+    import tempfile  # only a miss writes
+
     temp: str | None = None
     try:
         document = json.dumps({"key": wanted, "knowledge": encode(kb)}, separators=(",", ":"))
@@ -215,6 +217,11 @@ def _hint(hint: Hint) -> list[object]:
     return [pattern, dict(hint.boost), hint.signal, hint.finding, hint.answer, hint.line]
 
 
+def _phrase(phrase: Phrase) -> list[object]:
+    slots = [[slot.name, slot.after, slot.before, slot.behind] for slot in phrase.slots]
+    return [phrase.text, phrase.words, phrase.segment, slots, phrase.negated]
+
+
 def _tree(tree: Tree) -> dict[str, object]:
     return {
         "id": tree.id,
@@ -227,6 +234,7 @@ def _tree(tree: Tree) -> dict[str, object]:
         "priors": dict(tree.priors),
         "hints": [_hint(hint) for hint in tree.hints],
         "about": [_pattern(p) for p in tree.about],
+        "compiled": [_phrase(p) for p in tree_phrases(tree.id, tree.phrases)],
     }
 
 
@@ -343,8 +351,9 @@ def _decode_tree(value: object) -> Tree:
     if not isinstance(value, dict):
         raise _Invalid("tree")
     nodes = [_decode_node(node) for node in _list(value["nodes"])]
+    tree_id = _str(value["id"])
     return Tree(
-        id=_str(value["id"]),
+        id=tree_id,
         title=_str(value["title"]),
         codes=_strs(value["codes"]),
         phrases=_strs(value["phrases"]),
@@ -354,7 +363,31 @@ def _decode_tree(value: object) -> Tree:
         priors=_points(value["priors"]),
         hints=tuple(_decode_hint(hint) for hint in _list(value["hints"])),
         about=tuple(_decode_pattern(p) for p in _list(value["about"])),
+        compiled=tuple(_decode_phrase(tree_id, p) for p in _list(value["compiled"])),
     )
+
+
+def _decode_phrase(tree: str, value: object) -> Phrase:
+    text, words, segment, slots, negated = _list(value, 5)
+    return Phrase(
+        tree,
+        _str(text),
+        _strs(words),
+        tuple(_int(n) for n in _list(segment)),
+        tuple(_decode_slot(slot) for slot in _list(slots)),
+        tuple(_bool(flag) for flag in _list(negated)),
+    )
+
+
+def _decode_slot(value: object) -> Slot:
+    name, after, before, behind = _list(value, 4)
+    return Slot(_str(name), _int(after), _str(before), _str(behind))
+
+
+def _bool(value: object) -> bool:
+    if isinstance(value, bool):
+        return value
+    raise _Invalid(repr(value)[:40])
 
 
 def _decode_outline(value: object) -> tuple[str, tuple[tuple[int, str], ...]] | None:

@@ -7,9 +7,13 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from awsmedic.kb.steps import StepSource
 from awsmedic.model import Confidence
+
+if TYPE_CHECKING:
+    from awsmedic.kb.phrases import Phrase
 
 #: Keys of a probe node's `next` that match the probe's status rather than a finding.
 STATUS_KEYS = frozenset({"ok", "problem", "skipped", "error"})
@@ -282,6 +286,9 @@ class Tree:
     #: A fallback tree (no codes, no phrases): taken when no family matches and every one of
     #: these patterns is found in the paste (it is about this tree's subject).
     about: tuple[Pattern, ...] = ()
+    #: The phrases compiled (`phrases.tree_phrases`), when the knowledge cache kept them; else
+    #: the matcher compiles them.
+    compiled: tuple[Phrase, ...] | None = field(default=None, compare=False, repr=False)
 
     def probes(self) -> tuple[str, ...]:
         return tuple(n.probe for n in self.nodes.values() if isinstance(n, ProbeNode))
