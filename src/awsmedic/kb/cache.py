@@ -268,10 +268,14 @@ def encode(kb: Knowledge) -> dict[str, object]:
     }
 
 
+# JSON gives exactly str, int, bool, list and dict: exact type checks are strict and cheap
+# (`type(True) is int` is false, so no bool passes for an int).
+
+
 def _str(value: object) -> str:
-    if not isinstance(value, str):
-        raise _Invalid(repr(value)[:40])
-    return value
+    if type(value) is str:
+        return value
+    raise _Invalid(repr(value)[:40])
 
 
 def _opt_str(value: object) -> str | None:
@@ -279,35 +283,55 @@ def _opt_str(value: object) -> str | None:
 
 
 def _line(value: object) -> int | None:
-    if value is None or (isinstance(value, int) and not isinstance(value, bool)):
+    if value is None or type(value) is int:
         return value
     raise _Invalid(repr(value)[:40])
 
 
 def _int(value: object) -> int:
-    if isinstance(value, int) and not isinstance(value, bool):
+    if type(value) is int:
         return value
     raise _Invalid(repr(value)[:40])
 
 
 def _list(value: object, size: int | None = None) -> list[Any]:
-    if not isinstance(value, list) or (size is not None and len(value) != size):
+    if type(value) is not list or (size is not None and len(value) != size):
         raise _Invalid(repr(value)[:40])
     return value
 
 
 def _strs(value: object) -> tuple[str, ...]:
-    return tuple(_str(item) for item in _list(value))
+    if type(value) is list and all(type(item) is str for item in value):
+        return tuple(value)
+    raise _Invalid(repr(value)[:40])
+
+
+def _ints(value: object) -> tuple[int, ...]:
+    if type(value) is list and all(type(item) is int for item in value):
+        return tuple(value)
+    raise _Invalid(repr(value)[:40])
+
+
+def _bools(value: object) -> tuple[bool, ...]:
+    if type(value) is list and all(type(item) is bool for item in value):
+        return tuple(value)
+    raise _Invalid(repr(value)[:40])
+
+
+def _is_pair(item: object) -> bool:
+    return type(item) is list and len(item) == 2 and type(item[0]) is str and type(item[1]) is str
 
 
 def _pairs(value: object) -> tuple[tuple[str, str], ...]:
-    return tuple((_str(a), _str(b)) for a, b in (_list(item, 2) for item in _list(value)))
+    if type(value) is list and all(_is_pair(item) for item in value):
+        return tuple((a, b) for a, b in value)
+    raise _Invalid(repr(value)[:40])
 
 
 def _points(value: object) -> dict[str, int]:
-    if not isinstance(value, dict):
-        raise _Invalid(repr(value)[:40])
-    return {_str(name): _int(points) for name, points in value.items()}
+    if type(value) is dict and all(type(v) is int for v in value.values()):
+        return dict(value)  # JSON object keys are always strings
+    raise _Invalid(repr(value)[:40])
 
 
 def _decode_pattern(value: object) -> Pattern:
@@ -373,21 +397,15 @@ def _decode_phrase(tree: str, value: object) -> Phrase:
         tree,
         _str(text),
         _strs(words),
-        tuple(_int(n) for n in _list(segment)),
+        _ints(segment),
         tuple(_decode_slot(slot) for slot in _list(slots)),
-        tuple(_bool(flag) for flag in _list(negated)),
+        _bools(negated),
     )
 
 
 def _decode_slot(value: object) -> Slot:
     name, after, before, behind = _list(value, 4)
     return Slot(_str(name), _int(after), _str(before), _str(behind))
-
-
-def _bool(value: object) -> bool:
-    if isinstance(value, bool):
-        return value
-    raise _Invalid(repr(value)[:40])
 
 
 def _decode_outline(value: object) -> tuple[str, tuple[tuple[int, str], ...]] | None:
