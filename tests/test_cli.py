@@ -59,10 +59,14 @@ def test_no_probes_ranks_from_text_alone(home: Path) -> None:
     data = as_json(result)
     assert result.returncode == 0
     assert data["probes"] == [] and data["diagnosis"] is None
-    # A bare message: nothing in the text moves the ranking, so it follows the family's priors.
+    # A bare message: only its operation is in the text (GetCallerIdentity, which every session
+    # may call, lowers the session's API limits), so the first candidate is the family's first
+    # by prior.
     priors = load_checked([shipped_dir()]).trees["invalid-client-token-id"].priors
     assert data["candidates"][0]["cause"] == max(priors, key=lambda cause: priors[cause])
-    assert sum(c["score"] for c in data["candidates"]) in range(98, 103)
+    # Scores are rounded percentages: each is off by half a point at most.
+    candidates = data["candidates"]
+    assert abs(sum(c["score"] for c in candidates) - 100) <= len(candidates) / 2
     assert data["schema_version"] == 2
     for key in ("matches", "candidates", "questions", "probes", "steps", "offline"):
         assert isinstance(data[key], list)

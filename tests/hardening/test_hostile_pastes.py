@@ -46,6 +46,9 @@ SHAPES = {
     "frames": "\tat Amazon.x\n" * (N // 13),
     "log levels": "ERROR " * (N // 6),
     "MinIO client prefixes": "mc: " * (N // 4),
+    "S3 error elements": "<Error><Resource />" * (N // 18),
+    "request ids": "request id: x-, host id: " * (N // 24),
+    "Ceph log prefixes": "req 1 1.1s " * (N // 11),
 }
 
 

@@ -49,6 +49,7 @@ SAMPLES = {
     "source_profile": "base",
     "admin_profile": "admin",
     "suggested_profile": "production",
+    "credential_profiles": "production, 'team a'",
     "region": "eu-west-1",
     "partition_region": "cn-north-1",
     "bucket_region": "eu-central-1",

@@ -8,6 +8,7 @@ evidence names the file, line and profile, and that no secret appears in any out
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -54,6 +55,59 @@ def test_export_lines_pasted_into_the_credentials_file(setup: Setup) -> None:
     result = setup.diagnose(setup.boto3_error())
     assert cause(result) == "config-file-syntax"
     assert "~/.aws/credentials line 2 [default]" in evidence(result)
+
+
+# -- wrong-profile-selected: the keys are in a named profile, the command used `default` ------
+
+
+def steps(result: dict[str, Any]) -> tuple[str, list[str]]:
+    """The steps' text and every command of them."""
+    shown = result["steps"]
+    return "\n".join(s["text"] for s in shown), [c for s in shown for c in s["commands"]]
+
+
+def test_keys_saved_under_a_named_profile_and_no_profile_selected(setup: Setup) -> None:
+    """`aws configure --profile work` wrote the keys; nothing selects `work`. Offline: the
+    profiles are read from the files, instance metadata is not asked."""
+    setup.write(".aws/credentials", f"[work]\n{KEYS}")
+    setup.write(".aws/config", "[profile work]\nregion = eu-west-1\n")
+    error = setup.boto3_error()
+    assert "NoCredentialsError: Unable to locate credentials" in error
+    result = setup.diagnose(error, "--offline")
+    assert result["matches"][0]["tree"] == "no-credentials"
+    assert result["diagnosis"]["cause"] == "wrong-profile-selected"
+    assert result["diagnosis"]["confidence"] == "confirmed"
+    assert "other profiles have credentials: work" in evidence(result)
+    text, commands = steps(result)
+    assert "these profiles have: `work`" in text
+    assert "aws sts get-caller-identity --profile work" in commands
+    assert "export AWS_PROFILE=work" in commands
+
+
+def test_a_selected_profile_without_keys_and_two_that_have_some(setup: Setup) -> None:
+    """AWS_PROFILE selects a profile that holds only a region: likely, and with two profiles
+    that have keys awsmedic names both and does not pick one."""
+    setup.write(".aws/credentials", f"[prod]\n{KEYS}[stage]\n{KEYS}")
+    setup.write(".aws/config", "[profile dev]\nregion = eu-west-1\n")
+    setup.env["AWS_PROFILE"] = "dev"
+    result = setup.diagnose(setup.boto3_error(), "--offline")
+    assert result["diagnosis"]["cause"] == "wrong-profile-selected"
+    assert result["diagnosis"]["confidence"] == "likely"
+    text, commands = steps(result)
+    assert "these profiles have: `prod, stage`" in text
+    assert all("--profile prod" not in c and "--profile stage" not in c for c in commands)
+
+
+def test_a_hostile_profile_name_never_reaches_a_command(setup: Setup) -> None:
+    name = "x;touch pwned;#"
+    setup.write(".aws/credentials", f"[{name}]\n{KEYS}")
+    result = setup.diagnose(setup.boto3_error(), "--offline")
+    assert result["diagnosis"]["cause"] == "wrong-profile-selected"
+    text, commands = steps(result)
+    # Named, as one quoted shell word, in the text; refused as a profile name in commands.
+    assert "'x;touch pwned;#'" in text
+    assert not any("pwned" in command for command in commands)
+    assert not (setup.home.parent / "pwned").exists()
 
 
 # -- credentials-file-location ---------------------------------------------------------------

@@ -42,6 +42,7 @@ PLACEHOLDERS: Mapping[str, str] = {
     "bucket": "the S3 bucket the pasted error names",
     "role_name": "the name of the role (from role_arn, or a role ARN in the paste)",
     "suggested_profile": "the configured profile that most likely was meant, or can serve",
+    "credential_profiles": "the other profiles here that have credentials (names, shell-quoted)",
     "suggested_region": "the region a wrong region name stands for (zone, case, nearest name)",
     "session_name": "a name for a new sso-session section (none is configured yet)",
     # Values no probe can know: the step names them, and says what goes there when shown.
@@ -107,6 +108,7 @@ HELP: Mapping[str, str] = {
     "bucket": "the name of the S3 bucket",
     "bucket_region": "the region the bucket is in",
     "suggested_profile": "the name of a profile that exists (aws configure list-profiles)",
+    "credential_profiles": "the profiles that have credentials (aws configure list-profiles)",
     "suggested_region": "the region you meant, such as us-east-1",
     "session_name": "a name of your choice for the sso-session section",
     "external_id": "the external ID the role's owner gave you",

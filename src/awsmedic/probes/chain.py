@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from awsmedic.aws.sharedfiles import profile_in_text
 from awsmedic.model import Evidence, Fact, Status
 from awsmedic.probes import ProbeInput, probe
 from awsmedic.probes.chainwalk import CONFIGURED, FOUND, ChainReport
@@ -46,6 +47,39 @@ def pasted_profile(text: str) -> str | None:
     return next(group for group in found.groups() if group)
 
 
+#: How many profile names a summary lists before "and N more".
+_LISTED = 8
+
+
+def _nothing_selects(report: ChainReport, text: str) -> bool:
+    """No --profile, AWS_PROFILE or AWS_DEFAULT_PROFILE, and the paste names no profile either:
+    the failing command used `default`."""
+    if report.profile_source != "default" or report.explicit:
+        return False
+    return pasted_profile(text) is None and profile_in_text(text) is None
+
+
+def other_profiles(report: ChainReport, text: str) -> list[str]:
+    """Findings for credentials that exist here under another name than the one used: the chain
+    found none, the selected profile defines none, and other profiles do."""
+    if report.winner is not None or report.error or not report.credential_profiles:
+        return []
+    found = ["other-profiles-have-credentials"]
+    if _nothing_selects(report, text):
+        found.append("credentials-only-in-named-profiles")
+    return found
+
+
+def profile_list(names: tuple[str, ...]) -> str:
+    """Profile names for a sentence, each quoted as a shell word (a name is any text the files
+    hold: a quote, a `;` or a space in it must not blur where it ends)."""
+    from awsmedic.safety.shellquote import POSIX, quote
+
+    shown = [quote(name, POSIX) for name in names[:_LISTED]]
+    more = len(names) - _LISTED
+    return ", ".join(shown) + (f" and {more} more" if more > 0 else "")
+
+
 def _region(run: ProbeInput, report: ChainReport) -> Fact | None:
     from awsmedic.probes.partition import configured_region
 
@@ -81,6 +115,11 @@ def _facts(run: ProbeInput, report: ChainReport) -> dict[str, Fact]:
     region = _region(run, report)
     if region is not None:
         facts["region"] = region
+    if other_profiles(report, run.text):
+        names = report.credential_profiles
+        facts["credential_profiles"] = Fact(profile_list(names), "the shared files")
+        if len(names) == 1:
+            facts["suggested_profile"] = Fact(names[0], "the only other profile with credentials")
     return facts
 
 
@@ -128,7 +167,7 @@ def _findings(report: ChainReport, text: str) -> list[str]:
     if winner is None:
         if not report.error:
             findings.append("no-credentials")
-        return findings
+        return findings + other_profiles(report, text)
     findings.append(_METHOD_FINDING.get(winner.method, "other-credentials"))
     findings += _shadow_findings(report) + _token_findings(report)
     if winner.method == "assume-role":
@@ -152,7 +191,13 @@ def _summary(report: ChainReport, text: str) -> str:
     if report.error and winner is None:
         return f"{profile}: {report.error}"
     if winner is None:
-        return f"{profile}: no provider has credentials on this machine"
+        summary = f"{profile}: no provider has credentials on this machine"
+        if other_profiles(report, text):
+            summary += (
+                f"; other profiles have credentials: {profile_list(report.credential_profiles)}"
+                " (select one with --profile or AWS_PROFILE)"
+            )
+        return summary
     text = f"{profile}: credentials from {winner.method}"
     if report.source_profile:
         text += f" with the keys of source profile '{report.source_profile}'"
@@ -207,6 +252,18 @@ def _details(report: ChainReport, text: str) -> list[str]:
             f"the error shows profile '{pasted}'; to check that one, run awsmedic with"
             f" --profile {pasted}"
         )
+    others = other_profiles(report, text)
+    if others:
+        why = (
+            "nothing selects a profile (no --profile, AWS_PROFILE or AWS_DEFAULT_PROFILE),"
+            " so tools use it"
+            if "credentials-only-in-named-profiles" in others
+            else f"it was selected by {report.profile_source}"
+        )
+        details.append(
+            f"profile '{report.profile}' defines no credentials ({why}); profiles with"
+            f" credentials or a credential provider: {profile_list(report.credential_profiles)}"
+        )
     return details
 
 
@@ -236,6 +293,8 @@ def _details(report: ChainReport, text: str) -> list[str]:
         "profile-vars-conflict",
         "profile-flag-drops-env-keys",
         "paste-names-other-profile",
+        "other-profiles-have-credentials",
+        "credentials-only-in-named-profiles",
         "role-source-keys",
         "role-source-not-static",
         "role-source-broken",
@@ -253,6 +312,8 @@ def _details(report: ChainReport, text: str) -> list[str]:
         "sso_session",
         "sso_start_url",
         "region",
+        "suggested_profile",
+        "credential_profiles",
     ),
 )
 def credential_chain(run: ProbeInput) -> Evidence:

@@ -17,7 +17,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from awsmedic.aws.sharedfiles import profile_selection
+from awsmedic.aws.sharedfiles import profile_kind, profile_selection
 from awsmedic.context import Context
 from awsmedic.model import Secret
 from awsmedic.probes.keysource import (
@@ -84,6 +84,9 @@ class ChainReport:
     source_provider: str = ""  # for role profiles: a non-static provider behind the source
     #: AWS_DEFAULT_PROFILE and AWS_PROFILE when both are set and differ (tools disagree).
     profile_vars: tuple[str, str] | None = None
+    #: The other profiles that define credentials or a credential provider (keys, a role,
+    #: SSO, credential_process, aws login, web identity), in botocore's map of the two files.
+    credential_profiles: tuple[str, ...] = ()
 
     @property
     def winner(self) -> ProviderReport | None:
@@ -122,6 +125,22 @@ def _profile_vars(ctx: Context) -> tuple[str, str] | None:
     if ctx.profile is None and default is not None and named is not None and default != named:
         return default, named
     return None
+
+
+def _credential_profiles(profiles: Mapping[str, Any], selected: str) -> tuple[str, ...]:
+    """The profiles other than `selected` whose settings give botocore a credential provider.
+
+    `profiles` is botocore's own map (`Session.full_config`): both files, AWS_CONFIG_FILE and
+    AWS_SHARED_CREDENTIALS_FILE respected, the credentials file's values winning. A setting
+    written with no value provides nothing."""
+    found = []
+    for name, section in profiles.items():
+        if name == selected or not isinstance(section, Mapping):
+            continue
+        settings = {k: v for k, v in section.items() if isinstance(v, str) and v.strip()}
+        if profile_kind(settings) != "none":
+            found.append(str(name))
+    return tuple(found)
 
 
 def _describe_error(exc: BaseException) -> str:
@@ -239,6 +258,7 @@ def walk(ctx: Context, session_factory: Callable[[], Any]) -> ChainReport:
         profiles=tuple(profiles_config),
         profile_exists=exists,
         profile_config=dict(profiles_config.get(profile, {})),
+        credential_profiles=_credential_profiles(profiles_config, profile),
     )
     if not exists and (explicit or source != "default"):
         return replace(

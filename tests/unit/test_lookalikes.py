@@ -1,0 +1,250 @@
+"""Look-alikes (knowledge/lookalikes.toml): texts that read like AWS authentication errors but
+come from something else are named and not diagnosed, and no AWS text is turned away.
+
+Each look-alike below is worded as its product prints it (source in the TOML comments); each
+is paired with the AWS text it must not be confused with."""
+
+from __future__ import annotations
+
+from functools import cache
+
+import pytest
+from benchmarks.bench_recognition import entries
+
+from awsmedic.core.match import Matcher
+from awsmedic.core.pastes import prepare
+from awsmedic.kb import knowledge_dirs, load_checked
+
+# MinIO's and S3's own messages (minio/minio cmd/api-errors.go), as the SDKs wrap them.
+SIGNATURE = (
+    "SignatureDoesNotMatch: The request signature we calculated does not match the signature you"
+    " provided. Check your key and signing method."
+)
+MINIO_KEY = "The Access Key Id you provided does not exist in our records."
+AWS_KEY = "The AWS Access Key Id you provided does not exist in our records."
+# An S3 host id as S3 sends it (x-amz-id-2, base64) and a request id of S3's shape.
+AWS_HOST_ID = "4GjELy99Qdktrl9GhYnsYMunDxvPq1Hh35k+hmCL5GIpk6cH55ELlNSocLIHl8gfZmpQB7sltiI="
+AWS_REQUEST_ID = "4KZAZ961HQGG0RSG"
+
+
+@cache
+def matcher() -> Matcher:
+    return Matcher(load_checked(knowledge_dirs({})))
+
+
+def lookalike(text: str) -> str | None:
+    return matcher().recognise(text).lookalike
+
+
+@pytest.mark.parametrize(
+    ("text", "named"),
+    [
+        # MinIO on its default port, behind the AWS CLI and behind restic
+        (
+            "$ aws --endpoint-url http://192.168.1.20:9000 s3 ls\n"
+            f"An error occurred (InvalidAccessKeyId) when calling the ListBuckets operation: {MINIO_KEY}",
+            "MinIO",
+        ),
+        (
+            "Fatal: unable to open config file: Stat: The difference between the request time and the"
+            " server's time is too large.\nIs there a repository at the following location?\n"
+            "s3:http://nas.lan:9000/backups",
+            "MinIO",
+        ),
+        # MinIO's host id: the sha256 of its node name in hex (Go SDK v1's S3 error)
+        (
+            f"{SIGNATURE}\n\tstatus code: 403, request id: 17B2D4C6E2A0C4F1, host id: "
+            "dd9025bab4ad464b049177c95eb6ebf374d3b3fd1af9251148b658df7ac2e3e8",
+            "MinIO",
+        ),
+        # A request id and no host id: Go SDK v1 and v2
+        (
+            f'err="{SIGNATURE}\\n\\tstatus code: 403, request id: 1699FC02BBE5816F, host id: "',
+            "S3-compatible",
+        ),
+        (
+            "operation error S3: ListObjectsV2, https response error StatusCode: 403, RequestID:"
+            f" 17B2D4C6E2A0C4F1, HostID: , api error InvalidAccessKeyId: {MINIO_KEY}",
+            "S3-compatible",
+        ),
+        # Request ids S3 never gives: lowercase hex (Backblaze B2), a long number (Tigris), a
+        # UUID inside S3's <Error> element
+        (
+            "InvalidAccessKeyId: Malformed Access Key Id\n\tstatus code: 403, request id:"
+            " 9b4f3f7c2e1a5d60, host id: aM2F1NTJkYmE=",
+            "S3-compatible",
+        ),
+        (
+            "<Error><Code>SignatureDoesNotMatch</Code><Message>The request signature we calculated"
+            " does not match the signature you provided. Check your key and signing method."
+            "</Message><RequestId>1733835512345678901</RequestId></Error>",
+            "S3-compatible",
+        ),
+        (
+            "<?xml version='1.0' encoding='UTF-8'?>\n<Error><Code>InvalidAccessKeyId</Code><Message>"
+            f"{AWS_KEY}</Message><Resource /><RequestId>0f6b7c1e-2d3a-4b5c-8d9e-0a1b2c3d4e5f"
+            "</RequestId></Error>",
+            "S3-compatible",
+        ),
+        # Ceph RGW's own log (ceph/ceph src/rgw: "req <id> <seconds>s <dialect>:<op>")
+        (
+            "2024-03-01T10:00:00.000+0000 7f1e2bfff700 10 req 42 0.001000000s"
+            " sts:assume_role_web_identity ERROR: Invalid JWT token",
+            "S3-compatible",
+        ),
+        (
+            "2024-03-01T10:00:00.000+0000 7f1e2bfff700  2 req 7 0.000000000s s3:list_bucket"
+            " failed to authorize request",
+            "S3-compatible",
+        ),
+        # kubectl's Unauthorized from clusters the text shows are not EKS
+        (
+            'Switched to context "gke_acme-prod_europe-west1-b_main".\n'
+            "error: You must be logged in to the server (Unauthorized)",
+            "outside Amazon EKS",
+        ),
+        (
+            "I0301 10:00:00.000000   1 round_trippers.go:553] GET"
+            " https://myaks-dns-1a2b3c4d.hcp.westeurope.azmk8s.io:443/api?timeout=32s 401 Unauthorized\n"
+            "error: You must be logged in to the server (Unauthorized)",
+            "outside Amazon EKS",
+        ),
+        (
+            "$ kubectl --context k3d-dev get pods\nerror: You must be logged in to the server (Unauthorized)",
+            "outside Amazon EKS",
+        ),
+        (
+            "Unable to connect to https://api.ocp4.example.com:6443\n"
+            "error: You must be logged in to the server (Unauthorized)",
+            "outside Amazon EKS",
+        ),
+        (
+            "server: https://rancher.example.com/k8s/clusters/c-m-7x2kq\n"
+            "error: You must be logged in to the server (Unauthorized)",
+            "outside Amazon EKS",
+        ),
+        (
+            "setting context to oidc@kubernetes\n"
+            'error: exec plugin: invalid apiVersion "client.authentication.k8s.io/v1beta1"',
+            "outside Amazon EKS",
+        ),
+        (
+            "$ kubectl oidc-login get-token --oidc-issuer-url=https://dex.example.com\n"
+            "error: You must be logged in to the server (Unauthorized)",
+            "outside Amazon EKS",
+        ),
+        # Google Cloud Storage's S3-compatible API names itself, also behind boto3 and Ruby's SDK
+        (
+            "botocore.exceptions.ClientError: An error occurred (SignatureDoesNotMatch) when calling"
+            " the ListObjectsV2 operation: The request signature we calculated does not match the"
+            " signature you provided. Check your Google secret key and signing method.",
+            "Google Cloud Storage",
+        ),
+        (
+            "Aws::S3::Errors::SignatureDoesNotMatch: The request signature we calculated does not"
+            " match the signature you provided. Check your Google secret key and signing method.",
+            "Google Cloud Storage",
+        ),
+        # IBM's fork of boto3, and stores named by their endpoints
+        (
+            "ibm_botocore.exceptions.ClientError: An error occurred (InvalidAccessKeyId) when"
+            f" calling the ListObjects operation: {AWS_KEY}",
+            "S3-compatible",
+        ),
+        (
+            "$ aws s3 ls --endpoint-url https://fsn1.your-objectstorage.com\nAn error occurred"
+            f" (InvalidAccessKeyId) when calling the ListBuckets operation: {AWS_KEY}",
+            "S3-compatible",
+        ),
+        # Docker's "no basic auth credentials" and "unauthorized" from registries other than ECR
+        ("$ docker push ghcr.io/acme/app:1.2\nno basic auth credentials", "other than Amazon ECR"),
+        (
+            'Error response from daemon: Get "https://registry-1.docker.io/v2/": unauthorized:'
+            " incorrect username or password",
+            "other than Amazon ECR",
+        ),
+        (
+            "$ docker pull europe-west1-docker.pkg.dev/acme/images/app\nno basic auth credentials",
+            "other than Amazon ECR",
+        ),
+    ],
+)
+def test_look_alikes_are_named(text: str, named: str) -> None:
+    recognition = matcher().recognise(text)
+    assert recognition.matches == ()
+    assert recognition.lookalike is not None and named in recognition.lookalike
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # S3 answering: its ids in the three SDK shapes, and S3's XML
+        f"{SIGNATURE}\n\tstatus code: 403, request id: {AWS_REQUEST_ID}, host id: {AWS_HOST_ID}",
+        "operation error S3: ListObjectsV2, https response error StatusCode: 403, RequestID:"
+        f" {AWS_REQUEST_ID}, HostID: {AWS_HOST_ID}, api error InvalidAccessKeyId: {AWS_KEY}",
+        f"com.amazonaws.services.s3.model.AmazonS3Exception: {AWS_KEY} (Service: Amazon S3; Status"
+        f" Code: 403; Error Code: InvalidAccessKeyId; Request ID: 70D66789531A94B5; S3 Extended"
+        f" Request ID: {AWS_HOST_ID})",
+        f"<Error><Code>InvalidAccessKeyId</Code><Message>{AWS_KEY}</Message><RequestId>"
+        f"4442587FB7D0A2F9</RequestId><HostId>{AWS_HOST_ID}</HostId></Error>",
+        # no answer from S3 at all (a proxy, say): both ids empty, not decided by the ids
+        "operation error S3: GetObject, https response error StatusCode: 403, RequestID: ,"
+        " HostID: , api error SignatureDoesNotMatch: Access denied.",
+        # STS's XML: its UUID comes after </Error>, in <ErrorResponse>
+        "<ErrorResponse><Error><Type>Sender</Type><Code>InvalidClientTokenId</Code><Message>The"
+        " security token included in the request is invalid</Message></Error>\n<RequestId>"
+        "16fc956c-311e-4199-bee1-1680236e9698</RequestId></ErrorResponse>",
+        # Go SDK v1's non-S3 errors carry a UUID and no host id
+        "InvalidClientTokenId: The security token included in the request is invalid.\n\tstatus"
+        " code: 403, request id: 86d1302f-64cb-427a-8824-296ab645b63c",
+        # LocalStack is AWS's API emulated (cause endpoint-override), not a look-alike
+        "$ aws --endpoint-url http://localhost:4566 s3 ls\nAn error occurred (InvalidAccessKeyId)"
+        f" when calling the ListBuckets operation: {AWS_KEY}",
+        # MinIO's client and rclone talking to AWS S3
+        f"mc: <ERROR> Unable to list folder. {AWS_KEY} (https://s3.amazonaws.com/backups)",
+        "ERROR : Failed to copy: s3 upload: 403 Forbidden: <Error><Code>SignatureDoesNotMatch"
+        f"</Code><RequestId>4442587FB7D0A2F9</RequestId><HostId>{AWS_HOST_ID}</HostId></Error>",
+        # a store's keys sent to AWS by mistake: AWS answers (endpoint-override)
+        "Moved from storage.googleapis.com: An error occurred (InvalidAccessKeyId) when calling"
+        f" the PutObject operation: {AWS_KEY} (https://media.s3.amazonaws.com)",
+        "I copied my Cloudflare R2 keys into the env, now: An error occurred (InvalidClientTokenId)"
+        " when calling the GetCallerIdentity operation: The security token included in the"
+        " request is invalid.",
+        "Using the MinIO keys: An error occurred (InvalidClientTokenId) when calling the"
+        " GetCallerIdentity operation: The security token included in the request is invalid.",
+        # EKS: bare, by its ARN context, by eksctl's context
+        "error: You must be logged in to the server (Unauthorized)",
+        'Switched to context "arn:aws:eks:eu-west-1:123456789012:cluster/main".\n'
+        "error: You must be logged in to the server (Unauthorized)",
+        "$ kubectl --context me@main.eu-west-1.eksctl.io get pods\n"
+        "error: You must be logged in to the server (Unauthorized)",
+        # an Azure DevOps job that deploys to AKS and runs the AWS CLI
+        "##[section]Starting: AKS deploy and S3 upload\n##[error]An error occurred"
+        " (InvalidClientTokenId) when calling the GetCallerIdentity operation: The security token"
+        " included in the request is invalid.",
+        # ECR, also when the build pulled its base image from Docker Hub
+        "$ docker push 123456789012.dkr.ecr.eu-west-1.amazonaws.com/app:1.2\n"
+        "no basic auth credentials",
+        "Step 1/9 : FROM docker.io/library/node:20\n ---> 1a2b3c4d5e6f\n"
+        "$ docker push 123456789012.dkr.ecr.eu-west-1.amazonaws.com/app:1.2\n"
+        "denied: Your authorization token has expired. Reauthenticate and try again.",
+    ],
+)
+def test_aws_texts_stay_with_aws(text: str) -> None:
+    recognition = matcher().recognise(text)
+    assert recognition.lookalike is None
+    assert recognition.matches, "an AWS authentication text is recognised"
+
+
+def test_no_labelled_development_text_is_turned_away() -> None:
+    """Every text of the development corpus that a thread traced to an AWS cause stays with
+    AWS (the controls, `not-aws`, and texts of unknown cause are not counted)."""
+    knowledge = matcher().knowledge
+    taken = {
+        row["id"]: found.id
+        for row in entries("dev")
+        if row["cause"] not in ("not-aws", "unknown")
+        for found in knowledge.lookalikes
+        if found.found_in(prepare(row["text"])[0])
+    }
+    assert taken == {}
