@@ -214,12 +214,12 @@ def test_a_new_account_refusing_the_keys(capsys: pytest.CaptureFixture[str]) -> 
     assert "account-not-activated" in candidates(text, capsys)[:3]
 
 
-# -- texts no family knows: the general check ranks what they name ---------------------------
+# -- texts of tools awsmedic learnt late: whether a family's phrase or the general check's hints
+# take them, what they name reaches the candidates ------------------------------------------
 def general_candidates(text: str, capsys: pytest.CaptureFixture[str]) -> list[str]:
     status = main(["diagnose", "--no-probes", "--no-input", "--format", "json", text])
     output = json.loads(capsys.readouterr().out)
     assert status == 0
-    assert output["matches"][0]["tree"] == "aws-auth-check"
     return [candidate["cause"] for candidate in output["candidates"]]
 
 
@@ -244,7 +244,9 @@ def general_candidates(text: str, capsys: pytest.CaptureFixture[str]) -> list[st
         (
             "Error getting SAML credentials: InvalidParameter: 1 validation error(s) found.\n-"
             " minimum field size of 20, AssumeRoleWithSAMLInput.RoleArn.",
-            "saml-assertion-invalid",
+            # an empty role ARN: the profile's role is not among the SAML response's roles, which
+            # signals.toml already reads as the role refused ("RoleArn not found in SAML assertion")
+            "saml-assume-denied",
             3,
         ),
         (
