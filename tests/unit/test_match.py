@@ -206,6 +206,21 @@ def test_a_class_suffix_alone_names_no_code(matcher: Matcher) -> None:
     assert matcher.codes_in("ClientError: ServiceException: x") == []
 
 
+def test_a_class_of_the_java_platform_names_no_code(matcher: Matcher) -> None:
+    # Hadoop S3A throws the JDK's java.nio.file.AccessDeniedException for every 401 and 403
+    # (an unknown key too); an SDK's own class of that name is still the service's code
+    s3a = (
+        "java.nio.file.AccessDeniedException: s3a://b/k: getFileStatus on s3a://b/k: "
+        "com.amazonaws.services.s3.model.AmazonS3Exception: The AWS Access Key Id you provided "
+        "does not exist in our records. (Service: Amazon S3; Status Code: 403; Error Code: "
+        "InvalidAccessKeyId; Request ID: 9ZQ8R1V5K2M7X3TD; Proxy: null)"
+    )
+    assert matcher.codes_in(s3a) == ["InvalidAccessKeyId"]
+    assert matcher.codes_in("javax.security.auth.login.AccessDeniedException: x") == []
+    kms = "com.amazonaws.services.kms.model.AccessDeniedException: User: x is not authorized"
+    assert matcher.codes_in(kms) == ["AccessDeniedException"]
+
+
 def test_a_go_v1_code_prefix_is_not_needed_for_the_message() -> None:
     from awsmedic.core.match import phrase_forms
 

@@ -85,6 +85,10 @@ _OPERATION = (
     re.compile(r"operation error (\w+): (\w+)"),
 )
 _REGION = re.compile(r"\b(?:us|eu|ap|sa|ca|me|af|il|mx|cn|us-gov|eusc)-[a-z]+-\d{1,2}[a-z]?\b")
+#: A class of the Java platform itself (`java.nio.file.AccessDeniedException`, which Hadoop's
+#: S3A throws for every 401 and 403 and the JDK for an unreadable local file): its name is no
+#: AWS error code, whatever it ends with.
+_JDK_PACKAGE = re.compile(r"(?<![\w.])javax?\.(?:[a-z_][a-z0-9_]*\.)+$")
 
 
 def normalise(text: str) -> str:
@@ -213,7 +217,10 @@ class Matcher:
         inside = sorted(values)
 
         def kept(found: re.Match[str], group: int = 0) -> bool:
-            return not any(start <= found.start(group) < end for start, end in inside)
+            start = found.start(group)
+            if _JDK_PACKAGE.search(text, max(0, start - 80), start):
+                return False
+            return not any(begin <= start < end for begin, end in inside)
 
         ordered: list[str] = []
         for found in _EXPLICIT.finditer(text):
