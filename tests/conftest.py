@@ -25,6 +25,8 @@ _FOREIGN = (
     "BOTO_CONFIG",
     "NO_COLOR",
     "XDG_STATE_HOME",
+    "XDG_CACHE_HOME",  # the knowledge cache goes under the test's HOME
+    "AWSMEDIC_NO_CACHE",
 )
 
 

@@ -94,6 +94,24 @@ def test_without_the_china_region_the_same_walk_ranks_a_deleted_key_first(
     assert [c.cause for c in candidates].index("wrong-partition") >= 2
 
 
+def test_no_endpoint_setting_here_lowers_the_endpoint_override(knowledge: Knowledge) -> None:
+    """No credentials here and the key's fate unknown: where requests go decides whether a
+    custom endpoint stays a candidate (the endpoint probe runs before the key question)."""
+    nothing = {
+        "creds.chain": ("no-credentials",),
+        "creds.keys": ("no-static-keys",),
+        "region.partition": ("failing-region-default-enabled",),
+    }
+    found = {**nothing, "endpoint.override": ("no-endpoint-override",)}
+    probes, plain = walk(knowledge, "invalid-client-token-id", found)
+    assert "endpoint.override" in probes
+    order = [c.cause for c in plain]
+    _, unknown = walk(knowledge, "invalid-client-token-id", nothing)
+    before = [c.cause for c in unknown].index("endpoint-override")
+    assert before < 3
+    assert "endpoint-override" not in order[: before + 2]
+
+
 def test_a_temporary_key_lowers_deleted_and_inactive_keys(knowledge: Knowledge) -> None:
     """Offline (every network check skipped), a temporary (ASIA) key makes IAM key deletion
     unlikely and expiry likely; a long-term key the other way round."""

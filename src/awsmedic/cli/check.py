@@ -14,11 +14,11 @@ OK, PROBLEM = 0, 1
 def check(ctx: Context, book: SecretBook, args: argparse.Namespace) -> int:
     from awsmedic.core.check import Checker
     from awsmedic.core.presets import checked
-    from awsmedic.kb import knowledge_dirs, load_checked
+    from awsmedic.kb import load_for
     from awsmedic.output.checkview import show, to_json
     from awsmedic.output.render import make_console, piped_width
 
-    knowledge = load_checked(knowledge_dirs(ctx.environ))
+    knowledge = load_for(ctx.environ)
     report = Checker(ctx, knowledge, book, checked(knowledge, args.answer)).check(every=args.all)
     if args.format == "json":
         print(json.dumps(to_json(report, book), indent=2, ensure_ascii=False), file=ctx.stdout)

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from awsmedic.context import Context
 from awsmedic.errors import UsageError
-from awsmedic.kb import check, knowledge_dirs, load_checked, shipped_dir
+from awsmedic.kb import check, knowledge_dirs, load_for, shipped_dir
 from awsmedic.model import Question
 from awsmedic.safety.redact import SecretBook
 from awsmedic.safety.safetext import printable
@@ -66,15 +66,16 @@ def _prompt_answerer(ctx: Context, enabled: bool):  # type: ignore[no-untyped-de
 def check_options(ctx: Context, args: argparse.Namespace) -> None:
     """Usage errors found before any work: an --export without a usable name, an --answer to
     no question or with a value that is not a choice (never ignored without a word)."""
-    from awsmedic.core.presets import checked
-    from awsmedic.output.exporting import format_for
-
     if args.export is not None:
+        from awsmedic.output.exporting import format_for  # only then: it costs every start
+
         if not args.export.strip():
             raise UsageError(message="--export needs a file name (.md, .json or .html)")
         format_for(Path(args.export))
     if args.answer:
-        checked(load_checked(knowledge_dirs(ctx.environ)), args.answer)
+        from awsmedic.core.presets import checked
+
+        checked(load_for(ctx.environ), args.answer)
 
 
 def diagnose(ctx: Context, book: SecretBook, args: argparse.Namespace) -> int:
@@ -104,7 +105,7 @@ def consult(
     from awsmedic.core.presets import checked
     from awsmedic.core.transcript import new_transcript
 
-    knowledge = load_checked(knowledge_dirs(ctx.environ))
+    knowledge = load_for(ctx.environ)
     preset = checked(knowledge, args.answer)
     transcript = new_transcript(ctx)
     consultation = Consultation(ctx, knowledge, book, transcript)
@@ -243,7 +244,7 @@ def kb_check(ctx: Context, directory: str | None) -> int:
 def kb_list(ctx: Context, fmt: str) -> int:
     from awsmedic.probes import registry
 
-    knowledge = load_checked(knowledge_dirs(ctx.environ))
+    knowledge = load_for(ctx.environ)
     listing: dict[str, list[dict[str, object]]] = {
         "trees": [
             {"id": t.id, "title": t.title, "codes": list(t.codes)} for t in knowledge.trees.values()

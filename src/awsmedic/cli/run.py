@@ -166,7 +166,7 @@ def _offer_again(
 def _now(ctx: Context, text: str) -> str:
     """What the error is now, when awsmedic recognises it."""
     from awsmedic.core.match import Matcher
-    from awsmedic.kb import knowledge_dirs, load_checked
+    from awsmedic.kb import load_for
 
-    best = Matcher(load_checked(knowledge_dirs(ctx.environ))).recognise(text).best if text else None
+    best = Matcher(load_for(ctx.environ)).recognise(text).best if text else None
     return f": {best.title}" if best is not None else ""

@@ -18,6 +18,7 @@ fallback tree (`about` in its file) and lists the families that came closest.
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from collections import Counter, defaultdict
@@ -33,15 +34,17 @@ from awsmedic.core.pastes import (
     prepare,
 )
 from awsmedic.kb.model import Knowledge, QuestionNode, TextNode, Tree
-from awsmedic.kb.phrases import Phrase, compile_phrase
+from awsmedic.kb.phrases import MESSAGE_WORDS, Phrase, phrase_forms, tree_phrases
 from awsmedic.model import Fact, Recognition, TreeMatch
 
 __all__ = [
     "MAX_PASTE_CHARS",
+    "MESSAGE_WORDS",
     "TRUNCATED_NOTE",
     "Matcher",
     "bound",
     "normalise",
+    "phrase_forms",
     "prepare",
     "signals_used",
 ]
@@ -112,25 +115,6 @@ def index_words(counts: Mapping[str, int], frequency: Counter[str], share: float
     return filed
 
 
-#: A phrase written as Go v1 prints an error, `Code: message` (awserr.Error's String()).
-_CODE_PREFIX = re.compile(r"^[A-Z][A-Za-z0-9]*[A-Z][A-Za-z0-9]*: (?=\S)")
-#: The fewest words the message of a `Code: message` phrase needs to stand as a phrase of its
-#: own: a short message ("send request failed") says too little without its code.
-MESSAGE_WORDS = 4
-
-
-def phrase_forms(text: str) -> list[str]:
-    """A tree's phrase and the other forms it is pasted in. A phrase written `Code: message`
-    (Go v1's awserr) also stands for the message alone: the other SDKs and the tools that
-    wrap them print the same message without the code, or with it elsewhere (`code:
-    'ConfigError'`, `(Service: ...; Error Code: ...)`); the code itself is found as a code."""
-    prefix = _CODE_PREFIX.match(text)
-    if prefix is None:
-        return [text]
-    message = text[prefix.end() :]
-    return [text, message] if len(compile_phrase("", message).words) >= MESSAGE_WORDS else [text]
-
-
 def exception_names(codes: Iterable[str]) -> dict[str, str]:
     """Lower-case exception class names and the known error code each stands for: the code
     itself when it already ends like a class, and every code with a suffix an SDK adds
@@ -195,13 +179,16 @@ class Matcher:
         for tree in knowledge.trees.values():
             for code in tree.codes:
                 self._by_code[code].append(tree.id)
-            for text in tree.phrases:
-                phrases.extend(compile_phrase(tree.id, form) for form in phrase_forms(text))
+            # Compiled when the knowledge base was read (or kept by its cache).
+            compiled = tree.compiled
+            if compiled is None:
+                compiled = tree_phrases(tree.id, tree.phrases)
+            phrases.extend(compiled)
         phrases = [phrase for phrase in phrases if phrase.words]
         self._order = {id(phrase): number for number, phrase in enumerate(phrases)}
         frequency = Counter(word for phrase in phrases for word in phrase.words)
         self._index = _Index(phrases, frequency, PHRASE_CUTOFF / 100)
-        self._near = _Index(phrases, frequency, NEAR_CUTOFF / 100)
+        self._phrases, self._frequency = phrases, frequency
         self._exception_names = exception_names(self._by_code)
         self._fallbacks = [knowledge.trees[t] for t in sorted(knowledge.trees)]
         self._fallbacks = [tree for tree in self._fallbacks if tree.about]
@@ -214,6 +201,11 @@ class Matcher:
             tree.id: frozenset(signals_used(tree) & set(knowledge.signals))
             for tree in knowledge.trees.values()
         }
+
+    @functools.cached_property
+    def _near(self) -> _Index:
+        """The index for the closest families: only a paste that no family matches needs it."""
+        return _Index(self._phrases, self._frequency, NEAR_CUTOFF / 100)
 
     def codes_in(self, text: str, values: Iterable[tuple[int, int]] = ()) -> list[str]:
         """Known error codes in order of appearance (explicit `(Code)` forms first); none from

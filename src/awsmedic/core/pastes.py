@@ -37,30 +37,30 @@ _TIMESTAMP = re.compile(
 # GitHub Actions line `2024-01-01T00:00:00.000Z ##[error]` loses both.
 _MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)"
 _LEVEL = r"(?:TRACE|DEBUG|INFO|NOTICE|WARN|WARNING|ERROR|ERR|FATAL|CRITICAL|SEVERE|PANIC)"
-_LINE_PREFIX = re.compile(
-    "|".join(
-        [
-            r"##\[[a-z]+\]",  # GitHub Actions
-            r"::(?:error|warning|notice|debug)(?:\s[^:\n]*)?::",
-            r"\[?\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}(?:[.,]\d+)?(?:Z|[+-]\d{2}:?\d{2})?\]?"
-            r"(?:\s+UTC)?",
-            r"\[?\d{4}/\d{2}/\d{2} \d{2}:\d{2}:\d{2}(?:[.,]\d+)?\]?",  # Go's log package
-            r"\[?\d{1,2}:\d{2}:\d{2}(?:[.,]\d+)?(?:\s?[AP]M)?\]?",
-            rf"{_MONTH}\s+\d{{1,2}}\s+\d{{2}}:\d{{2}}:\d{{2}}(?:\s+[\w.-]+\s+[\w./-]+(?:\[\d+\])?:)?",
-            r"[IWEF]\d{4} \d{2}:\d{2}:\d{2}\.\d+\s+\d+ [\w.-]+:\d+\]",  # klog
-            r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}",
-            rf"\[{_LEVEL}\]|\[(?i:{_LEVEL})\]|{_LEVEL}(?::[\w.]+)*:|{_LEVEL}(?=\s)",
-            r"(?i:level|lvl|severity)=\"?\w+\"?",
-            r"[│┃╷╵|]",  # Terraform's diagnostic box, tables
-            r">+(?=\s)",  # quoted in a comment or an email
-            r"#\d+ \d+\.\d+",  # docker buildx
-            r"\[Pipeline\]",
-            r"remote:",
-            r"npm ERR!",
-            r"\[\d+/\d+\]",
-        ]
-    )
+_LINE_PREFIX = "|".join(
+    [
+        r"##\[[a-z]+\]",  # GitHub Actions
+        r"::(?:error|warning|notice|debug)(?:\s[^:\n]*)?::",
+        r"\[?\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}(?:[.,]\d+)?(?:Z|[+-]\d{2}:?\d{2})?\]?"
+        r"(?:\s+UTC)?",
+        r"\[?\d{4}/\d{2}/\d{2} \d{2}:\d{2}:\d{2}(?:[.,]\d+)?\]?",  # Go's log package
+        r"\[?\d{1,2}:\d{2}:\d{2}(?:[.,]\d+)?(?:\s?[AP]M)?\]?",
+        rf"{_MONTH}\s+\d{{1,2}}\s+\d{{2}}:\d{{2}}:\d{{2}}(?:\s+[\w.-]+\s+[\w./-]+(?:\[\d+\])?:)?",
+        r"[IWEF]\d{4} \d{2}:\d{2}:\d{2}\.\d+\s+\d+ [\w.-]+:\d+\]",  # klog
+        r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}",
+        rf"\[{_LEVEL}\]|\[(?i:{_LEVEL})\]|{_LEVEL}(?::[\w.]+)*:|{_LEVEL}(?=\s)",
+        r"(?i:level|lvl|severity)=\"?\w+\"?",
+        r"[│┃╷╵|]",  # Terraform's diagnostic box, tables
+        r">+(?=\s)",  # quoted in a comment or an email
+        r"#\d+ \d+\.\d+",  # docker buildx
+        r"\[Pipeline\]",
+        r"remote:",
+        r"npm ERR!",
+        r"\[\d+/\d+\]",
+    ]
 )
+#: One prefix and the space after it, at the start of a line (compiled once: it is long).
+_PREFIX_AT_START = re.compile(r"\s*(?:" + _LINE_PREFIX + r")\s?")
 # Key-value log lines (logfmt, Kubernetes): the message is in msg=, error= and the like.
 _LOGFMT_FIELD = re.compile(
     # A quoted value may be cut short (a paste of the first part of a long line).
@@ -136,7 +136,7 @@ def _unwrap(line: str) -> str:
 def strip_prefixes(line: str) -> str:
     """A line without the log, CI and box-drawing prefixes it starts with."""
     for _ in range(8):  # a bound: each pass takes one prefix off
-        found = re.match(r"\s*(?:" + _LINE_PREFIX.pattern + r")\s?", line)
+        found = _PREFIX_AT_START.match(line)
         if found is None or found.end() == 0:
             break
         line = line[found.end() :]

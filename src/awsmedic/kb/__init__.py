@@ -44,9 +44,20 @@ def check(dirs: Iterable[Path]) -> tuple[Knowledge, list[Problem]]:
     return knowledge, problems
 
 
-def load_checked(dirs: Iterable[Path]) -> Knowledge:
+def load_checked(dirs: Iterable[Path], cache: Path | None = None) -> Knowledge:
     """The knowledge a diagnosis needs, or KnowledgeError naming every file and line that
-    stops it from running (a structural check; `check` is the complete one)."""
+    stops it from running (a structural check; `check` is the complete one).
+
+    With `cache` (a directory, `cache.cache_dir`), what an earlier run loaded from the very
+    same files is read from there, and what loads without an error is kept there."""
+    from awsmedic.kb import cache as kept
+
+    dirs = tuple(dirs)
+    wanted = kept.key(dirs) if cache is not None else None
+    if cache is not None and wanted is not None:
+        found = kept.read(cache, dirs, wanted)
+        if found is not None:
+            return found
     from awsmedic.kb.load import load
     from awsmedic.kb.validate import validate
 
@@ -55,4 +66,14 @@ def load_checked(dirs: Iterable[Path]) -> Knowledge:
     errors = [problem for problem in problems if not problem.warning]
     if errors:
         raise KnowledgeError(errors)
+    if cache is not None and wanted is not None:
+        kept.write(cache, dirs, wanted, knowledge)
     return knowledge
+
+
+def load_for(environ: Mapping[str, str]) -> Knowledge:
+    """`load_checked` of the directories `environ` names, with the cache it names (none with
+    AWSMEDIC_NO_CACHE)."""
+    from awsmedic.kb.cache import cache_dir
+
+    return load_checked(knowledge_dirs(environ), cache_dir(environ))

@@ -72,35 +72,66 @@ def _list_items(
     return items if found else None
 
 
-def parse_body(
-    body: str, body_line: int, path: Path
-) -> tuple[str, tuple[StepSource, ...], list[Problem]]:
-    """The Why text, the steps, and what is wrong with them (each problem with its line).
+#: What the Markdown parser makes of a body: the Why text and each step's (line index, source).
+Outline = tuple[str, tuple[tuple[int, str], ...]]
 
-    `body_line` is the file line the body starts on, so problems point into the file."""
-    offset = body_line - 1
+
+def _outline(body: str, path: Path) -> tuple[str, list[tuple[int, str]] | None, list[Problem]]:
+    """The Markdown stage: the Why text, the step items (None without an ordered list) and
+    what is wrong with the sections (lines relative to the body)."""
     tokens = _block_parser().parse(body)
     sections = _sections(tokens, body)
     lines = body.split("\n")
     problems: list[Problem] = []
     if "why" not in sections or "steps" not in sections:
-        return "", (), [Problem(path, "needs '## Why' and '## Steps' sections")]
+        return "", None, [Problem(path, "needs '## Why' and '## Steps' sections")]
     why_begin, why_end = sections["why"]
     why = "\n".join(lines[why_begin:why_end]).strip()
     steps_begin, steps_end = sections["steps"]
     steps = _list_items(tokens, lines, steps_begin, steps_end)
     if not why:
-        problems.append(Problem(path, "the '## Why' section is empty", offset + why_begin))
+        problems.append(Problem(path, "the '## Why' section is empty", why_begin))
     if steps is None:
         message = "the '## Steps' section needs an ordered list (1. 2. 3.)"
-        problems.append(Problem(path, message, offset + steps_begin))
+        problems.append(Problem(path, message, steps_begin))
     elif not steps or any(not step for _, step in steps):
-        problems.append(
-            Problem(path, "the '## Steps' list has an empty step", offset + steps_begin)
-        )
+        problems.append(Problem(path, "the '## Steps' list has an empty step", steps_begin))
+    return why, steps, problems
+
+
+def parse_body(
+    body: str, body_line: int, path: Path, outline: Outline | None = None
+) -> tuple[str, tuple[StepSource, ...], list[Problem]]:
+    """The Why text, the steps, and what is wrong with them (each problem with its line).
+
+    `body_line` is the file line the body starts on, so problems point into the file.
+    `outline`, when given, is what the Markdown stage made of this body before (the knowledge
+    cache keeps it for bodies without problems): the Markdown parser is then not needed."""
+    if outline is not None:
+        why, steps, problems = outline[0], list(outline[1]), []
+    else:
+        why, found, relative = _outline(body, path)
+        offset = body_line - 1
+        problems = [
+            Problem(p.path, p.message, None if p.line is None else offset + p.line)
+            for p in relative
+        ]
+        steps = found or []
     parsed: list[StepSource] = []
-    for index, text in steps or ():
-        step, found = parse_step(text, body_line + index)
+    for index, text in steps:
+        step, errors = parse_step(text, body_line + index)
         parsed.append(step)
-        problems += [Problem(path, message, line) for line, message in found]
+        problems += [Problem(path, message, line) for line, message in errors]
     return why, tuple(parsed), problems
+
+
+def outline_of(body: str, body_line: int, path: Path) -> Outline | None:
+    """What the Markdown stage makes of a body, when the body has no problem at all (a body
+    with one is parsed again whenever it is used, so that its problem is always reported)."""
+    why, steps, problems = _outline(body, path)
+    if problems or steps is None:
+        return None
+    for index, text in steps:
+        if parse_step(text, body_line + index)[1]:
+            return None
+    return why, tuple(steps)

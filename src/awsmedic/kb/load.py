@@ -12,7 +12,16 @@ from pathlib import Path
 from typing import Any
 
 from awsmedic.kb.causes import load_cause
-from awsmedic.kb.model import BuiltPattern, Cause, Knowledge, Lookalike, Pattern, Tool, Tree
+from awsmedic.kb.model import (
+    BUILTIN_SIGNALS,
+    Cause,
+    Knowledge,
+    Lookalike,
+    Pattern,
+    Tool,
+    Tree,
+    builtin_signals,
+)
 from awsmedic.kb.problems import Collector, Problem
 from awsmedic.kb.reading import ID_RE, compile_pattern, line_of, read_toml, strings
 from awsmedic.kb.trees import load_tree
@@ -58,16 +67,6 @@ def _check_wraps(tools: list[tuple[Path, Tool]], out: Collector) -> None:
             if wrapped not in known:
                 line = line_of(path.read_text(encoding="utf-8"), f'"{wrapped}"')
                 out.add(path, f"tool '{tool.id}' wraps '{wrapped}', which is no tool", line)
-
-
-#: Text signals whose patterns come from botocore's data, not from a knowledge file.
-BUILTIN_SIGNALS = frozenset({"opt-in-region"})
-
-
-def builtin_signals() -> dict[str, tuple[Pattern, ...]]:
-    from awsmedic.aws import regions
-
-    return {"opt-in-region": (BuiltPattern("<opt-in regions>", regions.opt_in_pattern),)}
 
 
 def _load_lookalikes(path: Path, out: Collector) -> list[Lookalike]:

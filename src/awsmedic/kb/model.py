@@ -7,9 +7,13 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from awsmedic.kb.steps import StepSource
 from awsmedic.model import Confidence
+
+if TYPE_CHECKING:
+    from awsmedic.kb.phrases import Phrase
 
 #: Keys of a probe node's `next` that match the probe's status rather than a finding.
 STATUS_KEYS = frozenset({"ok", "problem", "skipped", "error"})
@@ -28,13 +32,18 @@ class Cause:
     path: Path
     body: str = field(repr=False)
     body_line: int = 1  # the file line the body starts on, for problems
+    #: What the Markdown parser made of the body before (`body.Outline`, kept by the knowledge
+    #: cache): its steps are then read without the parser.
+    outline: tuple[str, tuple[tuple[int, str], ...]] | None = field(
+        default=None, repr=False, compare=False
+    )
 
     @functools.cached_property
     def _parsed(self) -> tuple[str, tuple[StepSource, ...]]:
         from awsmedic.errors import KnowledgeError
         from awsmedic.kb.body import parse_body
 
-        why, steps, problems = parse_body(self.body, self.body_line, self.path)
+        why, steps, problems = parse_body(self.body, self.body_line, self.path, self.outline)
         if problems:
             raise KnowledgeError(problems)
         return why, steps
@@ -129,10 +138,17 @@ def required_literal(compiled: re.Pattern[str]) -> str | None:
     """The longest run of plain characters that every match of `compiled` contains, casefolded;
     None when there is none worth looking for. Only the top level of the pattern counts: what
     stands inside a group, a repeat or an alternative may be absent from a match."""
+    return literal_of(compiled.pattern, compiled.flags)
+
+
+def literal_of(source: str, flags: int = re.IGNORECASE) -> str | None:
+    """`required_literal` of `source` compiled with `flags`, read from the parse alone: a third
+    of what compiling costs, so that a pattern whose literal is not in a paste is never
+    compiled."""
     from re import _constants, _parser  # type: ignore[attr-defined]
 
     try:
-        items = list(_parser.parse(compiled.pattern, compiled.flags))
+        items = list(_parser.parse(source, flags))
     except Exception:  # a filter is an optimisation: without one, search all
         return None
     best, run = "", ""
@@ -154,28 +170,44 @@ class Pattern:
     diagnosis evaluates only the patterns of the trees it matched. A pattern that does not
     compile never matches (`kb check` reports it with its file and line)."""
 
-    __slots__ = ("_compiled", "_needle", "source")
+    __slots__ = ("_compiled", "_needle", "_scanned", "source")
 
     def __init__(self, source: str) -> None:
         self.source = source
         self._compiled: re.Pattern[str] | None = None
         self._needle: str | None = None
+        self._scanned = False  # whether `_needle` has been worked out
+
+    @classmethod
+    def with_literal(cls, source: str, needle: str | None) -> Pattern:
+        """A pattern whose `literal_of` is already known (the knowledge cache keeps it)."""
+        pattern = cls(source)
+        pattern._needle, pattern._scanned = needle, True
+        return pattern
+
+    @property
+    def literal(self) -> str | None:
+        """The casefolded literal every match contains (`literal_of`), or None."""
+        if not self._scanned:
+            self._needle, self._scanned = literal_of(self.source), True
+        return self._needle
 
     def compile(self) -> re.Pattern[str]:
         if self._compiled is None:
             self._compiled = re.compile(self.source, re.IGNORECASE)
-            self._needle = required_literal(self._compiled)
         return self._compiled
 
     def search(self, text: str) -> bool:
         """Whether the pattern occurs in `text`. Most patterns (tool wrappers, signals) are
         searched in every paste and match few: a literal every match must contain is looked for
-        first, in the casefolded text, which costs a fraction of the regular expression."""
+        first, in the casefolded text, which costs a fraction of the regular expression (and
+        spares compiling it)."""
+        needle = self.literal
+        if needle is not None and needle not in casefolded(text):
+            return False
         try:
             compiled = self.compile()
         except re.error:
-            return False
-        if self._needle is not None and self._needle not in casefolded(text):
             return False
         return compiled.search(text) is not None
 
@@ -192,12 +224,23 @@ class BuiltPattern(Pattern):
     def __init__(self, label: str, build: Callable[[], str]) -> None:
         super().__init__(label)
         self._build = build
+        self._scanned = True  # no literal filter: the label is not the expression
 
     def compile(self) -> re.Pattern[str]:
         if self._compiled is None:
             self.source = self._build()
             self._compiled = re.compile(self.source, re.IGNORECASE)
         return self._compiled
+
+
+#: Text signals whose patterns come from botocore's data, not from a knowledge file.
+BUILTIN_SIGNALS = frozenset({"opt-in-region"})
+
+
+def builtin_signals() -> dict[str, tuple[Pattern, ...]]:
+    from awsmedic.aws import regions
+
+    return {"opt-in-region": (BuiltPattern("<opt-in regions>", regions.opt_in_pattern),)}
 
 
 @dataclass(frozen=True, slots=True)
@@ -243,6 +286,9 @@ class Tree:
     #: A fallback tree (no codes, no phrases): taken when no family matches and every one of
     #: these patterns is found in the paste (it is about this tree's subject).
     about: tuple[Pattern, ...] = ()
+    #: The phrases compiled (`phrases.tree_phrases`), when the knowledge cache kept them; else
+    #: the matcher compiles them.
+    compiled: tuple[Phrase, ...] | None = field(default=None, compare=False, repr=False)
 
     def probes(self) -> tuple[str, ...]:
         return tuple(n.probe for n in self.nodes.values() if isinstance(n, ProbeNode))
@@ -289,6 +335,10 @@ class Lookalike:
         return joined
 
     def found_in(self, text: str) -> bool:
+        folded = casefolded(text)
+        literals = [pattern.literal for pattern in self.patterns]
+        if all(lit is not None and lit not in folded for lit in literals):
+            return False  # every pattern needs a literal the text lacks: spare the alternation
         joined = self._any
         found = (
             joined.search(text)

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 #: A slot: `{name}` (a snake_case fact name, as the placeholders of steps) or `{}`.
@@ -161,6 +162,30 @@ def compile_phrase(tree: str, text: str) -> Phrase:
     if pending is not None:
         slots.append(Slot(pending[0], pending[1], pending[2], text[literal_start:]))
     return Phrase(tree, text, tuple(words_), tuple(segment), tuple(slots), tuple(negated))
+
+
+#: A phrase written as Go v1 prints an error, `Code: message` (awserr.Error's String()).
+_CODE_PREFIX = re.compile(r"^[A-Z][A-Za-z0-9]*[A-Z][A-Za-z0-9]*: (?=\S)")
+#: The fewest words the message of a `Code: message` phrase needs to stand as a phrase of its
+#: own: a short message ("send request failed") says too little without its code.
+MESSAGE_WORDS = 4
+
+
+def phrase_forms(text: str) -> list[str]:
+    """A tree's phrase and the other forms it is pasted in. A phrase written `Code: message`
+    (Go v1's awserr) also stands for the message alone: the other SDKs and the tools that
+    wrap them print the same message without the code, or with it elsewhere (`code:
+    'ConfigError'`, `(Service: ...; Error Code: ...)`); the code itself is found as a code."""
+    prefix = _CODE_PREFIX.match(text)
+    if prefix is None:
+        return [text]
+    message = text[prefix.end() :]
+    return [text, message] if len(compile_phrase("", message).words) >= MESSAGE_WORDS else [text]
+
+
+def tree_phrases(tree: str, texts: Iterable[str]) -> tuple[Phrase, ...]:
+    """Every form of a tree's phrases, compiled (what the matcher indexes)."""
+    return tuple(compile_phrase(tree, form) for text in texts for form in phrase_forms(text))
 
 
 #: The fewest words a phrase may have: one or two words are found in unrelated text.

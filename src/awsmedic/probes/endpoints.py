@@ -64,10 +64,18 @@ def _route(run: ProbeInput, session: Any, service: str) -> Route:
         session.full_config, session.get_scoped_config(), service, environ=run.ctx.environ
     )
     override, source = _source(provider, service)
-    region = run.ctx.region or session.get_config_variable("region") or "us-east-1"
+    from botocore.exceptions import NoRegionError
+
+    region = run.ctx.region or session.get_config_variable("region")
     config = run.world.client_config().merge(Config(signature_version=UNSIGNED))
-    client = session.create_client(service, region_name=region, config=config)
-    endpoint = str(client.meta.endpoint_url)
+    try:
+        # No region: botocore sends STS (and other global services) to their global endpoint;
+        # saying us-east-1's would contradict where the requests really go.
+        client = session.create_client(service, region_name=region, config=config)
+        endpoint = str(client.meta.endpoint_url)
+    except NoRegionError:  # a regional service needs one: only an override can be told
+        client = session.create_client(service, region_name="us-east-1", config=config)
+        endpoint = str(client.meta.endpoint_url).replace("us-east-1", "<region>")
     if override and endpoint.rstrip("/") != override.rstrip("/"):
         override, source = "", ""  # ignored (AWS_IGNORE_CONFIGURED_ENDPOINT_URLS)
     return Route(service, endpoint, override, source)

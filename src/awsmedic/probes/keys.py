@@ -87,10 +87,7 @@ def _configured_account(run: ProbeInput, report: ChainReport, keys: StaticKeys) 
     if keys.method == "env":
         value = run.ctx.env("AWS_ACCOUNT_ID")
         return Fact(value.strip(), "env", "AWS_ACCOUNT_ID") if value else None
-    # A session of our own: the shared one may only be touched under the world's lock.
-    session = run.world.new_session(None)
-    section = session.full_config.get("profiles", {}).get(keys.profile, {})
-    value = section.get("aws_account_id")
+    value = run.world.profile_section(keys.profile).get("aws_account_id")
     return Fact(value.strip(), "file", f"aws_account_id in {keys.location}") if value else None
 
 

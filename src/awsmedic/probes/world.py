@@ -99,6 +99,12 @@ class AwsWorld:
         with self._lock:
             return self.session().get_config_variable(name)
 
+    def profile_section(self, profile: str) -> dict[str, Any]:
+        """A copy of one profile's settings from the shared files, as botocore read them (the
+        shared session's, under the lock: a session of its own would cost every probe one)."""
+        with self._lock:
+            return dict(self.session().full_config.get("profiles", {}).get(profile, {}))
+
     def chain(self) -> ChainReport:
         """The credential chain, walked once (see chainwalk.walk)."""
         from awsmedic.probes.chainwalk import walk

@@ -64,9 +64,9 @@ class Background(Generic[T]):
 
 def load_knowledge(ctx: Context, warm: Callable[[], object]) -> tuple[Knowledge, Matcher]:
     from awsmedic.core.match import Matcher
-    from awsmedic.kb import knowledge_dirs, load_checked
+    from awsmedic.kb import load_for
 
-    knowledge = load_checked(knowledge_dirs(ctx.environ))
+    knowledge = load_for(ctx.environ)
     warm()  # anything else the first answer needs, while the user is still pasting
     return knowledge, Matcher(knowledge)
 

@@ -120,3 +120,28 @@ def test_unknown_service_falls_back_to_sts(home: Path) -> None:
 )
 def test_host_kind(url: str, kind: str) -> None:
     assert host_kind(url) == kind
+
+
+
+def test_without_a_region_sts_is_said_to_go_where_botocore_sends_it(
+    home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """No region anywhere: botocore sends STS to its global endpoint, not to us-east-1's."""
+    for name in ("AWS_REGION", "AWS_DEFAULT_REGION"):
+        monkeypatch.delenv(name, raising=False)
+    evidence = endpoint_probe(STS_ERROR)
+    assert "sts goes to https://sts.amazonaws.com" in evidence.summary
+    assert evidence.findings == ("no-endpoint-override",)
+
+
+def test_without_a_region_a_regional_service_names_no_region(
+    home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for name in ("AWS_REGION", "AWS_DEFAULT_REGION"):
+        monkeypatch.delenv(name, raising=False)
+    evidence = endpoint_probe(
+        "An error occurred (AuthFailure) when calling the DescribeInstances operation: AWS was"
+        " not able to validate the provided access credentials"
+    )
+    assert evidence.facts["service"].value == "ec2"
+    assert "ec2 goes to https://ec2.<region>.amazonaws.com" in evidence.summary
