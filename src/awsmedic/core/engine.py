@@ -17,6 +17,7 @@ from awsmedic.core.situation import Situation, situation_for
 from awsmedic.kb.model import (
     DEFAULT,
     DEFAULT_PRIOR,
+    Cause,
     CauseNode,
     Knowledge,
     ProbeNode,
@@ -302,12 +303,33 @@ def _step_probe(state: Dialogue, node: CauseNode) -> NeedProbe | None:
     return NeedProbe(node.id, CLI_PROBE)
 
 
-def situation(state: Dialogue, facts: Mapping[str, Fact]) -> Situation:
+def _step_signals(state: Dialogue, cause: Cause) -> frozenset[str]:
+    """The text signals the cause's step conditions name, looked for in the paste now: matching
+    looks only for those its trees branch on, and a signal not looked for would read as absent."""
+    from awsmedic.kb.conditions import atoms
+
+    named = {
+        atom.name
+        for step in cause.steps
+        for when in (step.when, *(part.when for part in step.parts))
+        if when is not None
+        for atom in atoms(when)
+        if atom.kind == "finding" and atom.name in state.knowledge.signals
+    }
+    return frozenset(
+        name
+        for name in named - state.signals
+        if any(pattern.search(state.text) for pattern in state.knowledge.signals[name])
+    )
+
+
+def situation(state: Dialogue, facts: Mapping[str, Fact], cause: Cause | None = None) -> Situation:
     """What the steps of a cause may depend on, from everything the walk learned."""
+    found = _step_signals(state, cause) if cause is not None else frozenset()
     return situation_for(
         state.evidence.values(),
         facts,
-        signals=state.signals | state.base_findings,
+        signals=state.signals | state.base_findings | found,
         all_signals=frozenset(state.knowledge.signals),
         tool=state.tool,
         answers=state.answers,
@@ -327,7 +349,7 @@ def _undecided(node: ProbeNode, evidence: Evidence) -> str:
 def _diagnosis(state: Dialogue, cause_id: str, confidence: Confidence) -> Diagnosis:
     cause = state.knowledge.causes[cause_id]
     facts = merge_facts(state.text_facts, state.evidence.values(), state.base_facts, state.text)
-    return diagnose(cause, confidence, evidence_lines(state), facts, situation(state, facts))
+    return diagnose(cause, confidence, evidence_lines(state), facts, situation(state, facts, cause))
 
 
 def offline(state: Dialogue) -> tuple[str, ...]:
