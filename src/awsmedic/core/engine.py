@@ -306,14 +306,9 @@ def _step_probe(state: Dialogue, node: CauseNode) -> NeedProbe | None:
 def _step_signals(state: Dialogue, cause: Cause) -> frozenset[str]:
     """The text signals the cause's step conditions name, looked for in the paste now: matching
     looks only for those its trees branch on, and a signal not looked for would read as absent."""
-    from awsmedic.kb.conditions import atoms
-
     named = {
         atom.name
-        for step in cause.steps
-        for when in (step.when, *(part.when for part in step.parts))
-        if when is not None
-        for atom in atoms(when)
+        for atom in cause.condition_atoms()
         if atom.kind == "finding" and atom.name in state.knowledge.signals
     }
     return frozenset(

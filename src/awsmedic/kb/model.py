@@ -13,6 +13,7 @@ from awsmedic.kb.steps import StepSource
 from awsmedic.model import Confidence
 
 if TYPE_CHECKING:
+    from awsmedic.kb.conditions import Atom
     from awsmedic.kb.phrases import Phrase
 
 #: Keys of a probe node's `next` that match the probe's status rather than a finding.
@@ -56,18 +57,21 @@ class Cause:
     def steps(self) -> tuple[StepSource, ...]:
         return self._parsed[1]
 
-    def condition_kinds(self) -> frozenset[str]:
-        """The kinds of atoms the steps' conditions use (`cli`, `os`, `finding`, ...)."""
+    def condition_atoms(self) -> tuple[Atom, ...]:
+        """Every atom of the steps' conditions, in the order written."""
         from awsmedic.kb.conditions import atoms
 
-        found = {
-            atom.kind
+        return tuple(
+            atom
             for step in self.steps
             for when in (step.when, *(part.when for part in step.parts))
             if when is not None
             for atom in atoms(when)
-        }
-        return frozenset(found)
+        )
+
+    def condition_kinds(self) -> frozenset[str]:
+        """The kinds of atoms the steps' conditions use (`cli`, `os`, `finding`, ...)."""
+        return frozenset(atom.kind for atom in self.condition_atoms())
 
 
 @dataclass(frozen=True, slots=True)
