@@ -75,7 +75,9 @@ def _route(run: ProbeInput, session: Any, service: str) -> Route:
         endpoint = str(client.meta.endpoint_url)
     except NoRegionError:  # a regional service needs one: only an override can be told
         client = session.create_client(service, region_name="us-east-1", config=config)
-        endpoint = str(client.meta.endpoint_url).replace("us-east-1", "<region>")
+        endpoint = str(client.meta.endpoint_url)
+        if not override:  # an override is used as written, whatever region it names
+            endpoint = endpoint.replace("us-east-1", "<region>")
     if override and endpoint.rstrip("/") != override.rstrip("/"):
         override, source = "", ""  # ignored (AWS_IGNORE_CONFIGURED_ENDPOINT_URLS)
     return Route(service, endpoint, override, source)

@@ -122,7 +122,6 @@ def test_host_kind(url: str, kind: str) -> None:
     assert host_kind(url) == kind
 
 
-
 def test_without_a_region_sts_is_said_to_go_where_botocore_sends_it(
     home: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -145,3 +144,18 @@ def test_without_a_region_a_regional_service_names_no_region(
     )
     assert evidence.facts["service"].value == "ec2"
     assert "ec2 goes to https://ec2.<region>.amazonaws.com" in evidence.summary
+
+
+def test_without_a_region_an_override_naming_a_region_is_kept(
+    home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for name in ("AWS_REGION", "AWS_DEFAULT_REGION"):
+        monkeypatch.delenv(name, raising=False)
+    url = "https://vpce-1.ec2.us-east-1.vpce.amazonaws.com"
+    monkeypatch.setenv("AWS_ENDPOINT_URL_EC2", url)
+    evidence = endpoint_probe(
+        "An error occurred (AuthFailure) when calling the DescribeInstances operation: AWS was"
+        " not able to validate the provided access credentials"
+    )
+    assert "endpoint-override-for-service" in evidence.findings
+    assert evidence.facts["endpoint_url"].value == url
