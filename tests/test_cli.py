@@ -319,3 +319,16 @@ def test_piped_text_output_is_not_cut_at_80_columns() -> None:
     recognised = next(line for line in result.stdout.splitlines() if line.startswith("Recognised"))
     assert len(recognised.rstrip()) > 80
     assert "\x1b[" not in result.stdout
+
+
+def test_main_called_with_arguments_leaves_the_garbage_collector_on() -> None:
+    """Only the program's own process turns the collector off (it ends with its command): a
+    caller of main(argv), a test or an embedding program, goes on after it."""
+    import gc
+
+    from awsmedic.cli import main
+
+    assert gc.isenabled()
+    text = "Unable to locate credentials. You can configure credentials by running aws configure."
+    assert main(["diagnose", "--offline", "--no-input", "--format", "json", text]) == 0
+    assert gc.isenabled()
