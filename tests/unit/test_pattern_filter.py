@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from awsmedic.kb import knowledge_dirs, load_checked
-from awsmedic.kb.model import Pattern, required_literal
+from awsmedic.kb.model import Pattern, literals_of, required_literal
 
 
 def _every_pattern() -> list[Pattern]:
@@ -37,6 +37,26 @@ def test_the_literal_is_one_every_match_contains() -> None:
     assert required_literal(re.compile(r"terraform|pulumi", re.I)) is None  # either may be absent
     assert required_literal(re.compile(r"a(?:bcdef)?g", re.I)) is None  # optional
     assert required_literal(re.compile(r"straße", re.I)) is None  # casefolds longer
+
+
+def test_a_choice_needs_one_literal_of_each_alternative() -> None:
+    assert literals_of(r"terraform|Pulumi") == ("terraform", "pulumi")
+    assert literals_of(r"\bsteampipe\b|pq: rpc error") == ("steampipe", "pq: rpc error")
+    assert literals_of(r"terraform|\d+") is None  # a match of the second needs no letter
+    assert literals_of(r"(?:minio|ceph)\s+error") == ("error",)  # the run every match has
+    assert literals_of(r"a(?:bcdef|ghijk)?g") is None  # inside an optional group
+    assert literals_of(r"\b(?:abcd|efgh)\b") == ("abcd", "efgh")  # a group every match has
+    assert literals_of(r"(?-i:Abcd|Efgh)") == ("abcd", "efgh")
+    assert literals_of(r"xyz(?:abcd|efgh)") == ("abcd", "efgh")  # longer than "xyz"
+    assert literals_of(r"(?:abcd|ef)?xyzw") == ("xyzw",)  # an optional group counts not
+    assert literals_of(r"straße|strasse") == ("stra",)  # the prefix both share
+    assert literals_of(r"straße|xyzzy") is None  # the first casefolds longer
+
+
+def test_most_choices_without_one_literal_have_one_per_alternative() -> None:
+    """Else every paste would be searched with them (a tool's or signal's list of names)."""
+    choices = [p for p in PATTERNS if required_literal(p.compile()) is None and "|" in p.source]
+    assert sum(literals_of(p.source) is not None for p in choices) > len(choices) // 2
 
 
 def test_real_pastes_find_what_the_bare_expression_finds() -> None:

@@ -49,7 +49,7 @@ from awsmedic.kb.phrases import Phrase, Slot, tree_phrases
 from awsmedic.model import Confidence
 
 #: Bump when what is stored changes meaning.
-FORMAT = 2
+FORMAT = 3
 NO_CACHE_VAR = "AWSMEDIC_NO_CACHE"
 #: Far more than the shipped knowledge needs (about 300 KB); a bigger file is not ours.
 MAX_CACHE_BYTES = 32 << 20
@@ -191,7 +191,8 @@ def write(directory: Path, dirs: tuple[Path, ...], wanted: dict[str, Any], kb: K
 
 
 def _pattern(pattern: Pattern) -> list[object]:
-    return [pattern.source, pattern.literal]
+    literals = pattern.literals
+    return [pattern.source, None if literals is None else list(literals)]
 
 
 def _node(node: Node) -> list[object]:
@@ -335,8 +336,8 @@ def _points(value: object) -> dict[str, int]:
 
 
 def _decode_pattern(value: object) -> Pattern:
-    source, literal = _list(value, 2)
-    return Pattern.with_literal(_str(source), _opt_str(literal))
+    source, literals = _list(value, 2)
+    return Pattern.with_literals(_str(source), None if literals is None else _strs(literals))
 
 
 def _decode_node(value: object) -> Node:

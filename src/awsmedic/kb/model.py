@@ -7,7 +7,7 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from awsmedic.kb.steps import StepSource
 from awsmedic.model import Confidence
@@ -149,12 +149,64 @@ def literal_of(source: str, flags: int = re.IGNORECASE) -> str | None:
     """`required_literal` of `source` compiled with `flags`, read from the parse alone: a third
     of what compiling costs, so that a pattern whose literal is not in a paste is never
     compiled."""
-    from re import _constants, _parser  # type: ignore[attr-defined]
+    items = _parsed(source, flags)
+    return None if items is None else _longest_run(items)
+
+
+def literals_of(source: str, flags: int = re.IGNORECASE) -> tuple[str, ...] | None:
+    """Casefolded literals one of which every match of `source` contains, or None: its
+    `literal_of`, or, where the pattern or a group every match goes through is a choice
+    (`a|b`, `\\b(?:a|b)c`), a literal of each alternative; whichever has the longest shortest
+    literal. Read from the parse alone, like `literal_of`."""
+    items = _parsed(source, flags)
+    return None if items is None else _needles(items)
+
+
+def _needles(items: list[tuple[Any, Any]]) -> tuple[str, ...] | None:
+    from re import _constants  # type: ignore[attr-defined]
+
+    found: list[tuple[str, ...]] = []
+    single = _longest_run(items)
+    if single is not None:
+        found.append((single,))
+    for opcode, argument in items:
+        inner = None
+        if opcode is _constants.SUBPATTERN:  # (group, add flags, remove flags, content)
+            inner = _needles(list(argument[-1]))
+        elif opcode is _constants.BRANCH:  # (None, [alternative, ...])
+            inner = _choice(argument[1])
+        if inner is not None:
+            found.append(inner)
+    return max(found, key=lambda needles: min(map(len, needles))) if found else None
+
+
+def _choice(alternatives: list[Any]) -> tuple[str, ...] | None:
+    """A literal of each alternative; None when one has none."""
+    found: list[str] = []
+    for alternative in alternatives:
+        needles = _needles(list(alternative))
+        if needles is None:
+            return None
+        found.extend(needles)
+    return tuple(dict.fromkeys(found))
+
+
+def _parsed(source: str, flags: int) -> list[tuple[Any, Any]] | None:
+    """The top level of `source`'s parse: (opcode, argument) pairs; None when it does not
+    parse (a filter is an optimisation: without one, search all)."""
+    from re import _parser  # type: ignore[attr-defined]
 
     try:
-        items = list(_parser.parse(source, flags))
-    except Exception:  # a filter is an optimisation: without one, search all
+        return list(_parser.parse(source, flags))
+    except Exception:
         return None
+
+
+def _longest_run(items: list[tuple[Any, Any]]) -> str | None:
+    """The longest run of plain characters among `items`, casefolded; None when it is too short
+    to be worth looking for or would not be found casefolded."""
+    from re import _constants  # type: ignore[attr-defined]
+
     best, run = "", ""
     for opcode, argument in items:
         if opcode is _constants.LITERAL:
@@ -174,27 +226,35 @@ class Pattern:
     diagnosis evaluates only the patterns of the trees it matched. A pattern that does not
     compile never matches (`kb check` reports it with its file and line)."""
 
-    __slots__ = ("_compiled", "_needle", "_scanned", "source")
+    __slots__ = ("_compiled", "_needles", "_scanned", "source")
 
     def __init__(self, source: str) -> None:
         self.source = source
         self._compiled: re.Pattern[str] | None = None
-        self._needle: str | None = None
-        self._scanned = False  # whether `_needle` has been worked out
+        self._needles: tuple[str, ...] | None = None
+        self._scanned = False  # whether `_needles` have been worked out
 
     @classmethod
-    def with_literal(cls, source: str, needle: str | None) -> Pattern:
-        """A pattern whose `literal_of` is already known (the knowledge cache keeps it)."""
+    def with_literals(cls, source: str, needles: tuple[str, ...] | None) -> Pattern:
+        """A pattern whose `literals_of` are already known (the knowledge cache keeps them)."""
         pattern = cls(source)
-        pattern._needle, pattern._scanned = needle, True
+        pattern._needles, pattern._scanned = needles, True
         return pattern
 
     @property
-    def literal(self) -> str | None:
-        """The casefolded literal every match contains (`literal_of`), or None."""
+    def literals(self) -> tuple[str, ...] | None:
+        """Casefolded literals one of which every match contains (`literals_of`), or None."""
         if not self._scanned:
-            self._needle, self._scanned = literal_of(self.source), True
-        return self._needle
+            self._needles, self._scanned = literals_of(self.source), True
+        return self._needles
+
+    def may_occur_in(self, text: str) -> bool:
+        """False when `text` lacks every literal a match needs: no need to search it."""
+        needles = self.literals
+        if needles is None:
+            return True
+        folded = casefolded(text)
+        return any(needle in folded for needle in needles)
 
     def compile(self) -> re.Pattern[str]:
         if self._compiled is None:
@@ -203,11 +263,10 @@ class Pattern:
 
     def search(self, text: str) -> bool:
         """Whether the pattern occurs in `text`. Most patterns (tool wrappers, signals) are
-        searched in every paste and match few: a literal every match must contain is looked for
-        first, in the casefolded text, which costs a fraction of the regular expression (and
-        spares compiling it)."""
-        needle = self.literal
-        if needle is not None and needle not in casefolded(text):
+        searched in every paste and match few: the literals one of which every match must
+        contain are looked for first, in the casefolded text, which costs a fraction of the
+        regular expression (and spares compiling it)."""
+        if not self.may_occur_in(text):
             return False
         try:
             compiled = self.compile()
@@ -328,15 +387,11 @@ class Lookalike:
     unless: tuple[Pattern, ...] = ()
 
     def found_in(self, text: str) -> bool:
-        folded = casefolded(text)
-        # Only the patterns whose literal is in the paste can match: one alternation of all of
-        # them would be scanned whenever any literal is present ("request id: " is in most
-        # pastes), and a long case-insensitive alternation costs more than the few searches left.
-        found = any(
-            pattern.search(text)
-            for pattern in self.patterns
-            if pattern.literal is None or pattern.literal in folded
-        )
+        # Only the patterns whose literals are in the paste are searched (`Pattern.search`):
+        # one alternation of all of them would be scanned whenever any literal is present
+        # ("request id: " is in most pastes), and a long case-insensitive alternation costs more
+        # than the few searches left.
+        found = any(pattern.search(text) for pattern in self.patterns)
         return found and not any(p.search(text) for p in self.unless)
 
 
