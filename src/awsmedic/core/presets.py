@@ -8,7 +8,6 @@ consent (yes or no). A choice is matched whatever its case, and passed on as the
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterable
 
 from awsmedic.core.probing import CONSENT_CHOICES, CONSENT_PREFIX
@@ -48,6 +47,8 @@ def checked(knowledge: Knowledge, answers: Iterable[tuple[str, str]]) -> dict[st
     for question, answer in answers:
         choices = _choices(knowledge, question)
         if choices is None:
+            import difflib  # only for a wrong answer: a diagnosis does not need it
+
             near = difflib.get_close_matches(question, _question_ids(knowledge), n=1)
             hint = f" (did you mean {near[0]}?)" if near else ""
             unknown = f"no question has the id {question}{hint}"

@@ -14,7 +14,7 @@ from typing import Any
 
 from awsmedic.core.workers import DaemonPool
 from awsmedic.model import Evidence, Question, Status, Unchecked
-from awsmedic.probes import ProbeInput, ProbeSpec, not_checked, run_probe, spec
+from awsmedic.probes import PREFETCHED, ProbeInput, ProbeSpec, not_checked, run_probe, spec
 
 #: Probes running at once: enough for a tree's probes, few enough to stay polite.
 POOL_SIZE = 4
@@ -65,10 +65,10 @@ class ProbeRunner:
         case settled by local checks alone sends nothing. Local probes run when needed: they
         are CPU work, which threads do not speed up (one interpreter lock)."""
         for probe_id in ahead:
-            found = spec(probe_id)
-            if found is None or not found.prefetch or not found.network:
+            if probe_id not in PREFETCHED or probe_id in self._futures:
                 continue
-            if probe_id not in self._futures:
+            found = spec(probe_id)
+            if found is not None and found.prefetch and found.network:
                 self._submit(found)
 
     def evidence(

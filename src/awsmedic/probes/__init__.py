@@ -69,6 +69,23 @@ INDEX: Mapping[str, str] = {
     "sts.intended-identity": "intended",
     "values.hygiene": "values",
 }
+#: The network probes that run unasked (`ProbeSpec.prefetch`), which a walk starts before it
+#: reaches them: prefetching looks here, so that it imports no module of a probe that cannot
+#: start early (tests check it against what the modules register).
+PREFETCHED = frozenset(
+    {
+        "clock.skew",
+        "creds.container",
+        "iam.key-age",
+        "identity.compare",
+        "imds.role",
+        "kube.identity",
+        "net.connect",
+        "sts.endpoint-mode",
+        "sts.identity",
+        "sts.identity-regions",
+    }
+)
 
 
 @dataclass(frozen=True)
