@@ -27,6 +27,9 @@ def utc_now() -> datetime:
 
 @dataclass(frozen=True)
 class Context:
+    """What a case may read of the world: environment, home, clock, streams, and the options
+    of the command line (offline, profile, region, timeouts, budget)."""
+
     environ: Mapping[str, str]
     home: Path | None
     clock: Callable[[], datetime] = utc_now

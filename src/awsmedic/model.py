@@ -143,6 +143,8 @@ class Evidence:
 
 @dataclass(frozen=True, slots=True)
 class TreeMatch:
+    """One family the paste matched, with its score (0-100) and how it matched."""
+
     tree: str
     title: str
     score: int
@@ -178,6 +180,8 @@ class Recognition:
 
 @dataclass(frozen=True, slots=True)
 class Question:
+    """A question a tree asks when no probe can tell; `id` is what `--answer` names."""
+
     id: str
     text: str
     choices: tuple[str, ...]
@@ -185,6 +189,8 @@ class Question:
 
 @dataclass(frozen=True, slots=True)
 class Candidate:
+    """A cause still consistent with everything known, with its share of the weight (%)."""
+
     cause: str
     title: str
     score: int
@@ -212,6 +218,8 @@ class Step:
 
 @dataclass(frozen=True, slots=True)
 class Diagnosis:
+    """The named cause with its confidence, the evidence lines, why, and the steps."""
+
     cause: str
     title: str
     confidence: Confidence
@@ -227,22 +235,30 @@ class Diagnosis:
 
 @dataclass(frozen=True, slots=True)
 class Event:
+    """Something that happened in a session, stamped with when."""
+
     at: datetime
 
 
 @dataclass(frozen=True, slots=True)
 class Pasted(Event):
+    """The error text the user gave (`truncated`: cut to the matching limit)."""
+
     text: str
     truncated: bool = False
 
 
 @dataclass(frozen=True, slots=True)
 class Matched(Event):
+    """What the matcher made of the paste."""
+
     recognition: Recognition
 
 
 @dataclass(frozen=True, slots=True)
 class Probed(Event):
+    """A probe ran at a probe node, with its evidence."""
+
     node: str
     evidence: Evidence
 
@@ -261,12 +277,16 @@ class Branched(Event):
 
 @dataclass(frozen=True, slots=True)
 class Asked(Event):
+    """A question node asked its question."""
+
     node: str
     question: Question
 
 
 @dataclass(frozen=True, slots=True)
 class Answered(Event):
+    """A question got its answer: from the user, `--answer`, or settled by a finding."""
+
     node: str
     question: str
     answer: str
@@ -275,6 +295,8 @@ class Answered(Event):
 
 @dataclass(frozen=True, slots=True)
 class Concluded(Event):
+    """The walk reached a cause: the diagnosis and the remaining candidates."""
+
     node: str
     diagnosis: Diagnosis
     candidates: tuple[Candidate, ...]
@@ -297,9 +319,11 @@ class Stalled(Event):
 
 @dataclass(frozen=True, slots=True)
 class WentBack(Event):
+    """The user went back to a question (/back)."""
+
     to_node: str
 
 
 @dataclass(frozen=True, slots=True)
 class Restarted(Event):
-    pass
+    """The user started the case again (/restart)."""

@@ -35,6 +35,8 @@ _CHRONY = ("usr/bin/chronyc", "usr/sbin/chronyd", "etc/chrony")
 
 @dataclass(frozen=True)
 class Host:
+    """The kind of machine awsmedic runs on, and how to resync its clock there."""
+
     kind: str  # wsl2, wsl1, docker-desktop, container, vm, linux, macos, windows
     title: str  # "WSL2", "a VMware virtual machine"
     evidence: str  # what gave it away

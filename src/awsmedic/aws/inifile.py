@@ -41,6 +41,8 @@ FATAL = frozenset(
 
 @dataclass(frozen=True, slots=True)
 class Entry:
+    """One `key = value` line of a section."""
+
     key: str  # as written; configparser lower-cases keys, use `.name` to compare
     value: str
     line: int
@@ -53,6 +55,8 @@ class Entry:
 
 @dataclass(frozen=True, slots=True)
 class Section:
+    """One `[name]` section of a shared file, with its entries in file order."""
+
     name: str  # between the brackets, verbatim (botocore does not strip it)
     line: int
     entries: tuple[Entry, ...] = ()
@@ -64,6 +68,8 @@ class Section:
 
 @dataclass(frozen=True, slots=True)
 class Issue:
+    """A problem of a shared file (an encoding, a bad or duplicate line), with its line."""
+
     line: int
     code: str  # bom, utf16, not-utf8, no-section-header, bad-line, duplicate-section,
     # duplicate-key, continuation, truncated
@@ -73,6 +79,8 @@ class Issue:
 
 @dataclass(frozen=True)
 class IniFile:
+    """A shared file read line by line: its sections, and what is wrong in it."""
+
     path: Path
     exists: bool
     sections: tuple[Section, ...] = ()

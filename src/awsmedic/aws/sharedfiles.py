@@ -43,6 +43,8 @@ class SharedFile:
 
 @dataclass(frozen=True)
 class Setting:
+    """A value of a profile, with the file, section and line it comes from."""
+
     value: str
     file: SharedFile
     section: Section
@@ -66,6 +68,8 @@ class ProfileSite:
 
 @dataclass(frozen=True)
 class AwsFiles:
+    """Both shared files, and botocore's map of their profiles and sso-sessions."""
+
     credentials: SharedFile
     config: SharedFile
     profiles: Mapping[str, tuple[ProfileSite, ...]] = field(default_factory=dict)
@@ -219,6 +223,8 @@ _PROFILE_VARS = ("AWS_DEFAULT_PROFILE", "AWS_PROFILE")
 
 @dataclass(frozen=True)
 class Selection:
+    """The profile botocore selects, and what selected it."""
+
     name: str
     source: str  # --profile, the error text, AWS_DEFAULT_PROFILE, AWS_PROFILE, default
     explicit: bool  # set on the session: environment credentials are then ignored

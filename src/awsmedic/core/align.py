@@ -94,6 +94,8 @@ class Tokens:
 
 @dataclass(frozen=True)
 class Alignment:
+    """A phrase's words found in order in the paste, and its score."""
+
     phrase: Phrase
     score: float  # 0-100
     found: tuple[tuple[int, int], ...]  # (word index in the phrase, position in the paste)

@@ -66,6 +66,8 @@ class _Snapshot(NamedTuple):
 
 @dataclass
 class Outcome:
+    """What a case came to: the recognition, the diagnosis or candidates, and the way there."""
+
     recognition: Recognition
     diagnosis: Diagnosis | None = None
     candidates: tuple[Candidate, ...] = ()

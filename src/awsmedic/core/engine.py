@@ -55,16 +55,20 @@ CLI_PROBE = "cli.version"
 # Commands the driver sends -------------------------------------------------------------------
 @dataclass(frozen=True)
 class Start:
-    pass
+    """Start the walk at the tree's first node."""
 
 
 @dataclass(frozen=True)
 class ProbeResult:
+    """The evidence of the probe the walk waited for."""
+
     evidence: Evidence
 
 
 @dataclass(frozen=True)
 class Answer:
+    """The answer to the question the walk waited for."""
+
     question: str
     answer: str
 
@@ -82,12 +86,16 @@ Command = Start | ProbeResult | Answer | Decline
 # What the walk asks of the driver -------------------------------------------------------------
 @dataclass(frozen=True)
 class NeedProbe:
+    """The walk waits for a probe's evidence."""
+
     node: str
     probe: str
 
 
 @dataclass(frozen=True)
 class NeedAnswer:
+    """The walk waits for an answer to a question."""
+
     node: str
     question: Question
 
@@ -108,6 +116,8 @@ class Rival:
 
 @dataclass(frozen=True)
 class Dialogue:
+    """The state of one walk: what is known (text, evidence, answers) and where it stands."""
+
     knowledge: Knowledge
     tree: Tree
     text: str

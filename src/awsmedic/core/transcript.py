@@ -24,6 +24,8 @@ from awsmedic.safety.safetext import printable
 
 @dataclass(frozen=True)
 class Meta:
+    """What a transcript records of where it was made."""
+
     tool_version: str = __version__
     python: str = field(default_factory=platform.python_version)
     platform: str = field(default_factory=platform.platform)

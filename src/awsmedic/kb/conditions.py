@@ -48,6 +48,8 @@ class ConditionError(ValueError):
 
 @dataclass(frozen=True, slots=True)
 class Atom:
+    """One condition: a finding, or `kind:name` (`os:linux`, `fact:region`)."""
+
     kind: str  # "finding", or one of KINDS
     name: str
     value: str = ""
@@ -60,16 +62,22 @@ class Atom:
 
 @dataclass(frozen=True, slots=True)
 class Not:
+    """Holds when its operand does not."""
+
     operand: Condition
 
 
 @dataclass(frozen=True, slots=True)
 class AllOf:
+    """Holds when every operand does."""
+
     operands: tuple[Condition, ...]
 
 
 @dataclass(frozen=True, slots=True)
 class AnyOf:
+    """Holds when one operand does."""
+
     operands: tuple[Condition, ...]
 
 

@@ -76,6 +76,8 @@ class Cause:
 
 @dataclass(frozen=True, slots=True)
 class ProbeNode:
+    """Runs a probe and branches on its findings or status (`next`: key, target)."""
+
     id: str
     probe: str
     next: tuple[tuple[str, str], ...]
@@ -84,6 +86,8 @@ class ProbeNode:
 
 @dataclass(frozen=True, slots=True)
 class TextNode:
+    """Branches on the text signals of the paste (`next`: signal, target)."""
+
     id: str
     next: tuple[tuple[str, str], ...]
     line: int | None = None
@@ -91,6 +95,8 @@ class TextNode:
 
 @dataclass(frozen=True, slots=True)
 class QuestionNode:
+    """Asks a question; a finding in `settled_by` answers it without asking."""
+
     id: str
     question: str  # the question id, for --answer
     text: str
@@ -108,6 +114,8 @@ class QuestionNode:
 
 @dataclass(frozen=True, slots=True)
 class CauseNode:
+    """Concludes a cause with a confidence."""
+
     id: str
     cause: str
     confidence: Confidence
@@ -337,6 +345,8 @@ class Hint:
 
 @dataclass(frozen=True, slots=True)
 class Tree:
+    """One error family: how it is recognised (codes, phrases) and its decision nodes."""
+
     id: str
     title: str
     codes: tuple[str, ...]
@@ -367,6 +377,8 @@ class Tree:
 
 @dataclass(frozen=True, slots=True)
 class Tool:
+    """A tool or SDK whose wrapper lines a paste may show, and the commands that run it."""
+
     id: str
     title: str
     patterns: tuple[Pattern, ...]
@@ -397,6 +409,8 @@ class Lookalike:
 
 @dataclass(frozen=True)
 class Knowledge:
+    """Every tree, cause, tool, text signal and look-alike, and where they were read."""
+
     trees: Mapping[str, Tree]
     causes: Mapping[str, Cause]
     tools: tuple[Tool, ...]

@@ -40,6 +40,8 @@ class Part:
 
 @dataclass(frozen=True, slots=True)
 class StepSource:
+    """One step of a cause as written: its parts, its condition, the edits it carries."""
+
     parts: tuple[Part, ...]
     when: Condition | None = None
     edits: tuple[str, ...] = ()  # findings whose edits this step carries

@@ -117,6 +117,8 @@ class Consent(enum.StrEnum):
 
 @dataclass(frozen=True)
 class ProbeSpec:
+    """A registered probe: its id, what it may report, and whether it uses the network."""
+
     id: str
     title: str
     network: bool

@@ -49,6 +49,8 @@ _PROFILE_KEYS = {
 
 @dataclass(frozen=True)
 class ProviderReport:
+    """One provider of botocore's credential chain, and what it has."""
+
     method: str
     state: str
     detail: str = ""
@@ -56,6 +58,8 @@ class ProviderReport:
 
 @dataclass(frozen=True)
 class RoleHop:
+    """One role profile on the way to the keys that sign its AssumeRole."""
+
     profile: str
     role_arn: str
     source_profile: str
@@ -65,6 +69,8 @@ class RoleHop:
 
 @dataclass(frozen=True)
 class ChainReport:
+    """The credential chain walked: which provider wins, what it shadows, and the keys."""
+
     profile: str
     profile_source: str
     explicit: bool

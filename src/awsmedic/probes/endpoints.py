@@ -39,6 +39,8 @@ _LOCAL_NAMES = {"localhost", "localstack", "host.docker.internal", "minio"}
 
 @dataclass(frozen=True)
 class Route:
+    """Where botocore sends a service's requests, and the setting that says so."""
+
     service: str
     endpoint: str  # where botocore sends requests
     override: str  # the configured URL that applies ("" for none)

@@ -43,6 +43,8 @@ _LOUD = ("mfa_serial", "credential_process", "login_session")
 
 @dataclass(frozen=True)
 class KeyRecord:
+    """An access key as IAM lists it: its user, status and creation date."""
+
     user: str
     status: str
     created: datetime | None

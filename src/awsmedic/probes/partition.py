@@ -27,6 +27,8 @@ _TEXT_PARTITION = (
 
 @dataclass(frozen=True)
 class Region:
+    """The region the failing command used, and where it was set."""
+
     name: str
     source: str
     location: str = ""

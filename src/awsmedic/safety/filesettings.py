@@ -36,6 +36,8 @@ _MAX_HOPS = 10
 
 @dataclass(frozen=True)
 class FileSetting:
+    """A setting that names a file botocore reads on its own, and the size it may read."""
+
     name: str  # AWS_CA_BUNDLE, or `ca_bundle` of profile 'dev' (~/.aws/config line 3)
     value: str
     limit: int
