@@ -5,10 +5,59 @@ Nothing here imports botocore or does I/O, so every other module can use it chea
 
 from __future__ import annotations
 
+import dataclasses
 import enum
+import reprlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
+
+
+class Record:
+    """Equality, hash and repr for the frozen dataclasses a diagnosis imports, written once.
+
+    They behave as the methods `dataclass` writes: equal when of the same class with equal
+    compared fields, the hash of those fields, `Name(field=value, ...)` without the fields
+    marked `repr=False`. `dataclass` compiles those three for every class on its own, and on
+    Python 3.11 that was about 15 ms of every start for some 80 classes. A class declares
+    `@dataclass(frozen=True, repr=False, eq=False)` (frozen still writes `__setattr__`) and
+    derives from Record; a method of its own (Secret's masked repr) still wins.
+    """
+
+    __slots__ = ()
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        names = _names(self.__class__, "compare")
+        return tuple(getattr(self, n) for n in names) == tuple(getattr(other, n) for n in names)
+
+    def __hash__(self) -> int:
+        return hash(tuple(getattr(self, n) for n in _names(self.__class__, "hash")))
+
+    @reprlib.recursive_repr()
+    def __repr__(self) -> str:
+        shown = (f"{n}={getattr(self, n)!r}" for n in _names(self.__class__, "repr"))
+        return f"{self.__class__.__qualname__}({', '.join(shown)})"
+
+
+_NAMES: dict[tuple[type, str], tuple[str, ...]] = {}
+
+
+def _names(cls: type, role: str) -> tuple[str, ...]:
+    """The fields of `cls` that take part in its equality, hash or repr, as dataclass says."""
+    names = _NAMES.get((cls, role))
+    if names is None:
+        every: tuple[Any, ...] = dataclasses.fields(cls)
+        if role == "compare":
+            names = tuple(f.name for f in every if f.compare)
+        elif role == "hash":
+            names = tuple(f.name for f in every if (f.compare if f.hash is None else f.hash))
+        else:
+            names = tuple(f.name for f in every if f.repr)
+        _NAMES[(cls, role)] = names
+    return names
 
 
 class Status(enum.StrEnum):
@@ -49,8 +98,8 @@ def mask_key_id(value: str) -> str:
     return MASK_PREFIX + value[-4:] if len(value) > 4 else MASK_PREFIX
 
 
-@dataclass(frozen=True, slots=True)
-class Secret:
+@dataclass(frozen=True, slots=True, repr=False, eq=False)
+class Secret(Record):
     """A credential value that must never be shown.
 
     Its repr and str are masked, so it can sit in any structure that might get logged; the raw
@@ -75,8 +124,8 @@ class Secret:
         return f"Secret({self.masked()!r})"
 
 
-@dataclass(frozen=True, slots=True)
-class Fact:
+@dataclass(frozen=True, slots=True, repr=False, eq=False)
+class Fact(Record):
     """One value a probe learned, and where it came from (like `aws configure list`)."""
 
     value: str
@@ -88,16 +137,16 @@ class Fact:
         return f"{self.value} ({where})" if where else self.value
 
 
-@dataclass(frozen=True, slots=True)
-class Choice:
+@dataclass(frozen=True, slots=True, repr=False, eq=False)
+class Choice(Record):
     """Another value that would also fix an edited line (a choice, best first), and why."""
 
     after: str
     why: str
 
 
-@dataclass(frozen=True, slots=True)
-class Edit:
+@dataclass(frozen=True, slots=True, repr=False, eq=False)
+class Edit(Record):
     """One line of a file that a probe knows how to fix: the exact line, and what it should be.
 
     `before` and `after` are the whole line as shown; on a line that holds a credential value
@@ -119,8 +168,8 @@ class Edit:
     choices: tuple[Choice, ...] = ()  # the other values that would work, best first
 
 
-@dataclass(frozen=True, slots=True)
-class Evidence:
+@dataclass(frozen=True, slots=True, repr=False, eq=False)
+class Evidence(Record):
     """What one probe found. Findings are the kebab-case codes that trees branch on."""
 
     probe: str
@@ -141,8 +190,8 @@ class Evidence:
         return finding in self.findings
 
 
-@dataclass(frozen=True, slots=True)
-class TreeMatch:
+@dataclass(frozen=True, slots=True, repr=False, eq=False)
+class TreeMatch(Record):
     """One family the paste matched, with its score (0-100) and how it matched."""
 
     tree: str
@@ -154,8 +203,8 @@ class TreeMatch:
     how: str
 
 
-@dataclass(frozen=True, slots=True)
-class Recognition:
+@dataclass(frozen=True, slots=True, repr=False, eq=False)
+class Recognition(Record):
     """What the matcher made of a paste."""
 
     matches: tuple[TreeMatch, ...]
@@ -178,8 +227,8 @@ class Recognition:
         return self.matches[0] if self.matches else None
 
 
-@dataclass(frozen=True, slots=True)
-class Question:
+@dataclass(frozen=True, slots=True, repr=False, eq=False)
+class Question(Record):
     """A question a tree asks when no probe can tell; `id` is what `--answer` names."""
 
     id: str
@@ -187,8 +236,8 @@ class Question:
     choices: tuple[str, ...]
 
 
-@dataclass(frozen=True, slots=True)
-class Candidate:
+@dataclass(frozen=True, slots=True, repr=False, eq=False)
+class Candidate(Record):
     """A cause still consistent with everything known, with its share of the weight (%)."""
 
     cause: str
@@ -196,8 +245,8 @@ class Candidate:
     score: int
 
 
-@dataclass(frozen=True, slots=True)
-class StepEdit:
+@dataclass(frozen=True, slots=True, repr=False, eq=False)
+class StepEdit(Record):
     """The edit a step carries, as the contract shows it (file, line, before, after)."""
 
     file: str
@@ -206,8 +255,8 @@ class StepEdit:
     after: str
 
 
-@dataclass(frozen=True, slots=True)
-class Step:
+@dataclass(frozen=True, slots=True, repr=False, eq=False)
+class Step(Record):
     """One remediation step: Markdown text (not hard-wrapped), the commands it shows (each
     runnable as printed, values quoted for its shell), and the exact edit it applies, if any."""
 
@@ -216,8 +265,8 @@ class Step:
     edit: StepEdit | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class Diagnosis:
+@dataclass(frozen=True, slots=True, repr=False, eq=False)
+class Diagnosis(Record):
     """The named cause with its confidence, the evidence lines, why, and the steps."""
 
     cause: str
@@ -233,14 +282,14 @@ class Diagnosis:
 # Events: everything that happens in a session, in order. The transcript is a list of these.
 
 
-@dataclass(frozen=True, slots=True)
-class Event:
+@dataclass(frozen=True, slots=True, repr=False, eq=False)
+class Event(Record):
     """Something that happened in a session, stamped with when."""
 
     at: datetime
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, repr=False, eq=False)
 class Pasted(Event):
     """The error text the user gave (`truncated`: cut to the matching limit)."""
 
@@ -248,14 +297,14 @@ class Pasted(Event):
     truncated: bool = False
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, repr=False, eq=False)
 class Matched(Event):
     """What the matcher made of the paste."""
 
     recognition: Recognition
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, repr=False, eq=False)
 class Probed(Event):
     """A probe ran at a probe node, with its evidence."""
 
@@ -263,7 +312,7 @@ class Probed(Event):
     evidence: Evidence
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, repr=False, eq=False)
 class Branched(Event):
     """A probe or text node chose its way: which finding or signal decided it."""
 
@@ -275,7 +324,7 @@ class Branched(Event):
     probe: str = ""
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, repr=False, eq=False)
 class Asked(Event):
     """A question node asked its question."""
 
@@ -283,7 +332,7 @@ class Asked(Event):
     question: Question
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, repr=False, eq=False)
 class Answered(Event):
     """A question got its answer: from the user, `--answer`, or settled by a finding."""
 
@@ -293,7 +342,7 @@ class Answered(Event):
     how: str = "user"  # "user", "--answer", or "settled:<finding>"
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, repr=False, eq=False)
 class Concluded(Event):
     """The walk reached a cause: the diagnosis and the remaining candidates."""
 
@@ -304,7 +353,7 @@ class Concluded(Event):
     offline: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, repr=False, eq=False)
 class Stalled(Event):
     """The walk stopped before a cause: candidates are what is still consistent."""
 
@@ -317,13 +366,13 @@ class Stalled(Event):
     guess: Diagnosis | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, repr=False, eq=False)
 class WentBack(Event):
     """The user went back to a question (/back)."""
 
     to_node: str
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, repr=False, eq=False)
 class Restarted(Event):
     """The user started the case again (/restart)."""

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from awsmedic.aws import bounded
+from awsmedic.model import Record
 
 #: Tests point this at a fake file tree.
 ROOT = Path("/")
@@ -33,8 +34,8 @@ _CONTAINER_CGROUPS = ("docker", "kubepods", "containerd", "libpod", "lxc")
 _CHRONY = ("usr/bin/chronyc", "usr/sbin/chronyd", "etc/chrony")
 
 
-@dataclass(frozen=True)
-class Host:
+@dataclass(frozen=True, repr=False, eq=False)
+class Host(Record):
     """The kind of machine awsmedic runs on, and how to resync its clock there."""
 
     kind: str  # wsl2, wsl1, docker-desktop, container, vm, linux, macos, windows

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from awsmedic.aws import bounded
+from awsmedic.model import Record
 
 #: Larger files are read only this far (a credentials file is a few hundred bytes).
 MAX_BYTES = 10 * 1024 * 1024
@@ -39,8 +40,8 @@ FATAL = frozenset(
 )
 
 
-@dataclass(frozen=True, slots=True)
-class Entry:
+@dataclass(frozen=True, slots=True, repr=False, eq=False)
+class Entry(Record):
     """One `key = value` line of a section."""
 
     key: str  # as written; configparser lower-cases keys, use `.name` to compare
@@ -53,8 +54,8 @@ class Entry:
         return self.key.strip().lower()
 
 
-@dataclass(frozen=True, slots=True)
-class Section:
+@dataclass(frozen=True, slots=True, repr=False, eq=False)
+class Section(Record):
     """One `[name]` section of a shared file, with its entries in file order."""
 
     name: str  # between the brackets, verbatim (botocore does not strip it)
@@ -66,8 +67,8 @@ class Section:
         return next((entry for entry in self.entries if entry.name == key), None)
 
 
-@dataclass(frozen=True, slots=True)
-class Issue:
+@dataclass(frozen=True, slots=True, repr=False, eq=False)
+class Issue(Record):
     """A problem of a shared file (an encoding, a bad or duplicate line), with its line."""
 
     line: int
@@ -77,8 +78,8 @@ class Issue:
     owner: int = 0  # continuation: the line of the key the indented line is merged into
 
 
-@dataclass(frozen=True)
-class IniFile:
+@dataclass(frozen=True, repr=False, eq=False)
+class IniFile(Record):
     """A shared file read line by line: its sections, and what is wrong in it."""
 
     path: Path

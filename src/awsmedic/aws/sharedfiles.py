@@ -16,15 +16,15 @@ from pathlib import Path
 
 from awsmedic.aws.inifile import IniFile, Section, scan
 from awsmedic.context import Context
-from awsmedic.model import Fact
+from awsmedic.model import Fact, Record
 
 CREDENTIALS, CONFIG = "credentials", "config"
 _ENV_VAR = {CREDENTIALS: "AWS_SHARED_CREDENTIALS_FILE", CONFIG: "AWS_CONFIG_FILE"}
 _VAR = re.compile(r"\$(\w+)|\$\{([^}]*)\}")
 
 
-@dataclass(frozen=True)
-class SharedFile:
+@dataclass(frozen=True, repr=False, eq=False)
+class SharedFile(Record):
     """One of the two files: where botocore looks for it, and why there."""
 
     kind: str  # CREDENTIALS or CONFIG
@@ -41,8 +41,8 @@ class SharedFile:
         return f"{text} line {line}" if line else text
 
 
-@dataclass(frozen=True)
-class Setting:
+@dataclass(frozen=True, repr=False, eq=False)
+class Setting(Record):
     """A value of a profile, with the file, section and line it comes from."""
 
     value: str
@@ -54,8 +54,8 @@ class Setting:
         return f"{self.file.where(ctx, self.line)} [{self.section.name}]"
 
 
-@dataclass(frozen=True)
-class ProfileSite:
+@dataclass(frozen=True, repr=False, eq=False)
+class ProfileSite(Record):
     """A section that defines (part of) a profile."""
 
     name: str
@@ -66,8 +66,8 @@ class ProfileSite:
         return f"{self.file.where(ctx, self.section.line)} [{self.section.name}]"
 
 
-@dataclass(frozen=True)
-class AwsFiles:
+@dataclass(frozen=True, repr=False, eq=False)
+class AwsFiles(Record):
     """Both shared files, and botocore's map of their profiles and sso-sessions."""
 
     credentials: SharedFile
@@ -221,8 +221,8 @@ def profile_in_text(text: str) -> str | None:
 _PROFILE_VARS = ("AWS_DEFAULT_PROFILE", "AWS_PROFILE")
 
 
-@dataclass(frozen=True)
-class Selection:
+@dataclass(frozen=True, repr=False, eq=False)
+class Selection(Record):
     """The profile botocore selects, and what selected it."""
 
     name: str

@@ -22,6 +22,7 @@ from collections import deque
 from dataclasses import dataclass
 
 from awsmedic.kb.phrases import NEGATED, Phrase, Slot, word_of
+from awsmedic.model import Record
 
 #: How far before a word of the paste (in characters) the negation a phrase has before that
 #: word must stand: "not found", "could not be found", "doesn't exist", "No region".
@@ -34,8 +35,8 @@ MAX_SLOT_VALUE = 512
 _TOKEN = re.compile(r"[A-Za-z0-9]+")
 
 
-@dataclass(frozen=True)
-class Tokens:
+@dataclass(frozen=True, repr=False, eq=False)
+class Tokens(Record):
     """A paste's meaningful words in order, with where each stands in `text`."""
 
     text: str
@@ -92,8 +93,8 @@ class Tokens:
         return start, len(self.text) if end < 0 else end
 
 
-@dataclass(frozen=True)
-class Alignment:
+@dataclass(frozen=True, repr=False, eq=False)
+class Alignment(Record):
     """A phrase's words found in order in the paste, and its score."""
 
     phrase: Phrase
@@ -218,8 +219,8 @@ class _Chains:
         self.pending.clear()
 
 
-@dataclass(frozen=True)
-class SlotValue:
+@dataclass(frozen=True, repr=False, eq=False)
+class SlotValue(Record):
     """What one slot stood for: its text, where it stands in `Tokens.text`, and whether both of
     its ends are known (words found on both sides, or a closing mark found behind it)."""
 

@@ -39,6 +39,7 @@ from awsmedic.model import (
     Fact,
     Probed,
     Question,
+    Record,
     Stalled,
     Status,
 )
@@ -53,28 +54,28 @@ CLI_PROBE = "cli.version"
 
 
 # Commands the driver sends -------------------------------------------------------------------
-@dataclass(frozen=True)
-class Start:
+@dataclass(frozen=True, repr=False, eq=False)
+class Start(Record):
     """Start the walk at the tree's first node."""
 
 
-@dataclass(frozen=True)
-class ProbeResult:
+@dataclass(frozen=True, repr=False, eq=False)
+class ProbeResult(Record):
     """The evidence of the probe the walk waited for."""
 
     evidence: Evidence
 
 
-@dataclass(frozen=True)
-class Answer:
+@dataclass(frozen=True, repr=False, eq=False)
+class Answer(Record):
     """The answer to the question the walk waited for."""
 
     question: str
     answer: str
 
 
-@dataclass(frozen=True)
-class Decline:
+@dataclass(frozen=True, repr=False, eq=False)
+class Decline(Record):
     """No answer will come (--no-input, or the user skipped): stop here with candidates."""
 
     question: str
@@ -84,16 +85,16 @@ Command = Start | ProbeResult | Answer | Decline
 
 
 # What the walk asks of the driver -------------------------------------------------------------
-@dataclass(frozen=True)
-class NeedProbe:
+@dataclass(frozen=True, repr=False, eq=False)
+class NeedProbe(Record):
     """The walk waits for a probe's evidence."""
 
     node: str
     probe: str
 
 
-@dataclass(frozen=True)
-class NeedAnswer:
+@dataclass(frozen=True, repr=False, eq=False)
+class NeedAnswer(Record):
     """The walk waits for an answer to a question."""
 
     node: str
@@ -103,8 +104,8 @@ class NeedAnswer:
 Output = Event | NeedProbe | NeedAnswer
 
 
-@dataclass(frozen=True)
-class Rival:
+@dataclass(frozen=True, repr=False, eq=False)
+class Rival(Record):
     """Another family the paste may belong to, beside the walked tree: its causes join the
     candidates, its share of them weighted by how well the paste matched it (0-1, the walked
     tree weighs 1). A paste often fits two families nearly as well, and a fallback walk has
@@ -114,8 +115,8 @@ class Rival:
     weight: float
 
 
-@dataclass(frozen=True)
-class Dialogue:
+@dataclass(frozen=True, repr=False, eq=False)
+class Dialogue(Record):
     """The state of one walk: what is known (text, evidence, answers) and where it stands."""
 
     knowledge: Knowledge

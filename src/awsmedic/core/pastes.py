@@ -14,6 +14,8 @@ import shlex
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
+from awsmedic.model import Record
+
 #: Pastes longer than this keep their head and tail: the error is nearly always at the end.
 #: Every text signal, tool and hint pattern scans what is kept, so this bounds the cost of a
 #: paste (a 1 MB log is read in well under a second); 64,000 characters is a long CI log.
@@ -196,8 +198,8 @@ _VARIABLES = {
 _SETTINGS = ("profile", "region", "endpoint_url")
 
 
-@dataclass(frozen=True)
-class CommandLine:
+@dataclass(frozen=True, repr=False, eq=False)
+class CommandLine(Record):
     """What the command lines of a paste say: the first tool named, the last profile, region
     and endpoint (a later command line is nearer to the error)."""
 

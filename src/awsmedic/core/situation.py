@@ -8,12 +8,12 @@ from dataclasses import dataclass, field
 
 from awsmedic.kb.commands import POWERSHELL
 from awsmedic.kb.conditions import Atom, Condition, Truth, evaluate
-from awsmedic.model import Edit, Evidence, Fact, Status
+from awsmedic.model import Edit, Evidence, Fact, Record, Status
 from awsmedic.safety.shellquote import POSIX
 
 
-@dataclass(frozen=True)
-class Situation:
+@dataclass(frozen=True, repr=False, eq=False)
+class Situation(Record):
     """What a diagnosis knows when it shows the steps."""
 
     facts: Mapping[str, Fact] = field(default_factory=dict)

@@ -17,13 +17,13 @@ from typing import Any
 
 from awsmedic import __version__
 from awsmedic.context import Context
-from awsmedic.model import Event, Secret
+from awsmedic.model import Event, Record, Secret
 from awsmedic.safety.redact import IdentityMask, SecretBook
 from awsmedic.safety.safetext import printable
 
 
-@dataclass(frozen=True)
-class Meta:
+@dataclass(frozen=True, repr=False, eq=False)
+class Meta(Record):
     """What a transcript records of where it was made."""
 
     tool_version: str = __version__

@@ -12,6 +12,8 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from awsmedic.model import Record
+
 POSIX, POWERSHELL = "posix", "powershell"
 
 _FENCE = re.compile(
@@ -39,8 +41,8 @@ _SHELL_INFO = {
 _POWERSHELL = re.compile(r"^(?:[A-Z][a-z]+-[A-Z][A-Za-z]+\b|\$[Ee]nv:|\[Environment\]::|\$\w+\s*=)")
 
 
-@dataclass(frozen=True, slots=True)
-class Span:
+@dataclass(frozen=True, slots=True, repr=False, eq=False)
+class Span(Record):
     """A command in a step's Markdown: `text[start:end]` is its source."""
 
     start: int

@@ -26,6 +26,8 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
+from awsmedic.model import Record
+
 #: The values of the kinds whose vocabulary is fixed here.
 OS_VALUES = frozenset({"linux", "macos", "windows"})
 HOST_VALUES = frozenset({"wsl", "docker-desktop", "container", "vm", "linux", "macos", "windows"})
@@ -46,8 +48,8 @@ class ConditionError(ValueError):
     """A condition that does not parse; the message says where."""
 
 
-@dataclass(frozen=True, slots=True)
-class Atom:
+@dataclass(frozen=True, slots=True, repr=False, eq=False)
+class Atom(Record):
     """One condition: a finding, or `kind:name` (`os:linux`, `fact:region`)."""
 
     kind: str  # "finding", or one of KINDS
@@ -60,22 +62,22 @@ class Atom:
         return f"{self.kind}:{self.name}" + (f"={self.value}" if self.value else "")
 
 
-@dataclass(frozen=True, slots=True)
-class Not:
+@dataclass(frozen=True, slots=True, repr=False, eq=False)
+class Not(Record):
     """Holds when its operand does not."""
 
     operand: Condition
 
 
-@dataclass(frozen=True, slots=True)
-class AllOf:
+@dataclass(frozen=True, slots=True, repr=False, eq=False)
+class AllOf(Record):
     """Holds when every operand does."""
 
     operands: tuple[Condition, ...]
 
 
-@dataclass(frozen=True, slots=True)
-class AnyOf:
+@dataclass(frozen=True, slots=True, repr=False, eq=False)
+class AnyOf(Record):
     """Holds when one operand does."""
 
     operands: tuple[Condition, ...]

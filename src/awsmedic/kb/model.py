@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from awsmedic.kb.steps import StepSource
-from awsmedic.model import Confidence
+from awsmedic.model import Confidence, Record
 
 if TYPE_CHECKING:
     from awsmedic.kb.conditions import Atom
@@ -22,8 +22,8 @@ DEFAULT = "default"
 DEFAULT_PRIOR = 10
 
 
-@dataclass(frozen=True)
-class Cause:
+@dataclass(frozen=True, repr=False, eq=False)
+class Cause(Record):
     """One cause. Its Markdown body is parsed on first use: a diagnosis needs one cause's steps,
     and parsing all of them would cost every start (`kb check` parses them all)."""
 
@@ -74,8 +74,8 @@ class Cause:
         return frozenset(atom.kind for atom in self.condition_atoms())
 
 
-@dataclass(frozen=True, slots=True)
-class ProbeNode:
+@dataclass(frozen=True, slots=True, repr=False, eq=False)
+class ProbeNode(Record):
     """Runs a probe and branches on its findings or status (`next`: key, target)."""
 
     id: str
@@ -84,8 +84,8 @@ class ProbeNode:
     line: int | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class TextNode:
+@dataclass(frozen=True, slots=True, repr=False, eq=False)
+class TextNode(Record):
     """Branches on the text signals of the paste (`next`: signal, target)."""
 
     id: str
@@ -93,8 +93,8 @@ class TextNode:
     line: int | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class QuestionNode:
+@dataclass(frozen=True, slots=True, repr=False, eq=False)
+class QuestionNode(Record):
     """Asks a question; a finding in `settled_by` answers it without asking."""
 
     id: str
@@ -112,8 +112,8 @@ class QuestionNode:
         return dict(self.answers).get(answer)
 
 
-@dataclass(frozen=True, slots=True)
-class CauseNode:
+@dataclass(frozen=True, slots=True, repr=False, eq=False)
+class CauseNode(Record):
     """Concludes a cause with a confidence."""
 
     id: str
@@ -314,8 +314,8 @@ def builtin_signals() -> dict[str, tuple[Pattern, ...]]:
     return {"opt-in-region": (BuiltPattern("<opt-in regions>", regions.opt_in_pattern),)}
 
 
-@dataclass(frozen=True, slots=True)
-class Hint:
+@dataclass(frozen=True, slots=True, repr=False, eq=False)
+class Hint(Record):
     """Points for causes when something is known. Exactly one of: a `pattern` over the pasted
     text, a text `signal` (by name), a `finding` (of a probe, or a text signal), an `answer`
     (`question-id`, `answer`)."""
@@ -343,8 +343,8 @@ class Hint:
         return False
 
 
-@dataclass(frozen=True, slots=True)
-class Tree:
+@dataclass(frozen=True, slots=True, repr=False, eq=False)
+class Tree(Record):
     """One error family: how it is recognised (codes, phrases) and its decision nodes."""
 
     id: str
@@ -375,8 +375,8 @@ class Tree:
         return tuple(n for n in self.nodes.values() if isinstance(n, QuestionNode))
 
 
-@dataclass(frozen=True, slots=True)
-class Tool:
+@dataclass(frozen=True, slots=True, repr=False, eq=False)
+class Tool(Record):
     """A tool or SDK whose wrapper lines a paste may show, and the commands that run it."""
 
     id: str
@@ -388,8 +388,8 @@ class Tool:
     wraps: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
-class Lookalike:
+@dataclass(frozen=True, repr=False, eq=False)
+class Lookalike(Record):
     """Text that reads like an AWS authentication error but comes from something else (MinIO,
     another cloud, a GitHub token): found by `patterns`, unless one of `unless` is found."""
 
@@ -407,8 +407,8 @@ class Lookalike:
         return found and not any(p.search(text) for p in self.unless)
 
 
-@dataclass(frozen=True)
-class Knowledge:
+@dataclass(frozen=True, repr=False, eq=False)
+class Knowledge(Record):
     """Every tree, cause, tool, text signal and look-alike, and where they were read."""
 
     trees: Mapping[str, Tree]

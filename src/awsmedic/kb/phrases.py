@@ -17,6 +17,8 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from awsmedic.model import Record
+
 #: A slot: `{name}` (a snake_case fact name, as the placeholders of steps) or `{}`.
 SLOT_RE = re.compile(r"\{([a-z][a-z0-9_]*)?\}")
 _WORD = re.compile(r"[A-Za-z0-9]+")
@@ -97,8 +99,8 @@ def words(text: str) -> list[str]:
     return [word for word in found if word is not None]
 
 
-@dataclass(frozen=True, slots=True)
-class Slot:
+@dataclass(frozen=True, slots=True, repr=False, eq=False)
+class Slot(Record):
     """A variable part of a phrase. `after` words of the phrase come before it; `before` and
     `behind` are the literal text between it and those words (`" ("` and `") "`), used to cut
     the value out of the paste."""
@@ -109,8 +111,8 @@ class Slot:
     behind: str
 
 
-@dataclass(frozen=True, slots=True)
-class Phrase:
+@dataclass(frozen=True, slots=True, repr=False, eq=False)
+class Phrase(Record):
     """A phrase of a tree, compiled: its words and where its slots sit among them."""
 
     tree: str

@@ -5,9 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from awsmedic.model import Record
 
-@dataclass(frozen=True, slots=True)
-class Problem:
+
+@dataclass(frozen=True, slots=True, repr=False, eq=False)
+class Problem(Record):
     """One thing wrong in a knowledge file."""
 
     path: Path

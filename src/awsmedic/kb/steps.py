@@ -21,6 +21,7 @@ import re
 from dataclasses import dataclass
 
 from awsmedic.kb.conditions import Condition, ConditionError, parse
+from awsmedic.model import Record
 
 _DIRECTIVE = re.compile(r"^(\s*(?:[-*+]|\d+[.)])?\s*)<!--(.*?)-->[ \t]*", re.DOTALL)
 _ITEM = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s")
@@ -28,8 +29,8 @@ _FENCE = re.compile(r"^\s*(`{3,}|~{3,})")
 DIRECTIVE_KEYS = ("if", "edit")
 
 
-@dataclass(frozen=True, slots=True)
-class Part:
+@dataclass(frozen=True, slots=True, repr=False, eq=False)
+class Part(Record):
     """A piece of a step: its Markdown (directive removed) and its condition."""
 
     text: str
@@ -38,8 +39,8 @@ class Part:
     gap: bool = False  # a blank line separates it from the part before
 
 
-@dataclass(frozen=True, slots=True)
-class StepSource:
+@dataclass(frozen=True, slots=True, repr=False, eq=False)
+class StepSource(Record):
     """One step of a cause as written: its parts, its condition, the edits it carries."""
 
     parts: tuple[Part, ...]

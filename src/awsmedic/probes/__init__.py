@@ -17,7 +17,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 
 from awsmedic.context import Context
-from awsmedic.model import Evidence, Fact, Recognition, Secret, Status, Unchecked
+from awsmedic.model import Evidence, Fact, Recognition, Record, Secret, Status, Unchecked
 from awsmedic.probes.world import AwsWorld
 
 log = logging.getLogger(__name__)
@@ -88,8 +88,8 @@ PREFETCHED = frozenset(
 )
 
 
-@dataclass(frozen=True)
-class ProbeInput:
+@dataclass(frozen=True, repr=False, eq=False)
+class ProbeInput(Record):
     """What a probe may look at: the world, botocore (shared), and the paste."""
 
     ctx: Context
@@ -115,8 +115,8 @@ class Consent(enum.StrEnum):
     EXPLICIT = "explicit"  # runs a program of the user's, or asks AWS to decode something
 
 
-@dataclass(frozen=True)
-class ProbeSpec:
+@dataclass(frozen=True, repr=False, eq=False)
+class ProbeSpec(Record):
     """A registered probe: its id, what it may report, and whether it uses the network."""
 
     id: str

@@ -19,7 +19,7 @@ from typing import Any
 
 from awsmedic.aws.sharedfiles import profile_kind, profile_selection
 from awsmedic.context import Context
-from awsmedic.model import Secret
+from awsmedic.model import Record, Secret
 from awsmedic.probes.keysource import (
     StaticKeys,
     env_keys,
@@ -47,8 +47,8 @@ _PROFILE_KEYS = {
 }
 
 
-@dataclass(frozen=True)
-class ProviderReport:
+@dataclass(frozen=True, repr=False, eq=False)
+class ProviderReport(Record):
     """One provider of botocore's credential chain, and what it has."""
 
     method: str
@@ -56,8 +56,8 @@ class ProviderReport:
     detail: str = ""
 
 
-@dataclass(frozen=True)
-class RoleHop:
+@dataclass(frozen=True, repr=False, eq=False)
+class RoleHop(Record):
     """One role profile on the way to the keys that sign its AssumeRole."""
 
     profile: str
@@ -67,8 +67,8 @@ class RoleHop:
     mfa_serial: str = ""
 
 
-@dataclass(frozen=True)
-class ChainReport:
+@dataclass(frozen=True, repr=False, eq=False)
+class ChainReport(Record):
     """The credential chain walked: which provider wins, what it shadows, and the keys."""
 
     profile: str

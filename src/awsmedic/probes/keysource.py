@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from awsmedic.context import Context
-from awsmedic.model import Secret, SecretKind
+from awsmedic.model import Record, Secret, SecretKind
 
 #: botocore's EnvProvider.TOKENS: the first non-empty one is sent.
 ENV_TOKEN_VARS = ("AWS_SECURITY_TOKEN", "AWS_SESSION_TOKEN")
@@ -28,8 +28,8 @@ _NOT_STATIC = {
 }
 
 
-@dataclass(frozen=True)
-class StaticKeys:
+@dataclass(frozen=True, repr=False, eq=False)
+class StaticKeys(Record):
     """Keys a provider would send, with where each part came from. Values stay `Secret`."""
 
     access_key: Secret
@@ -50,8 +50,8 @@ class StaticKeys:
         return self.access_key.reveal()
 
 
-@dataclass(frozen=True)
-class SourceTrail:
+@dataclass(frozen=True, repr=False, eq=False)
+class SourceTrail(Record):
     """Where a role profile's credentials really come from."""
 
     keys: StaticKeys | None

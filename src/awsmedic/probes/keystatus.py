@@ -22,7 +22,7 @@ from typing import Any
 from awsmedic.aws import keyids
 from awsmedic.aws.ages import ago
 from awsmedic.aws.regions import HOME_REGION, partition_of
-from awsmedic.model import Evidence, Fact, Secret, SecretKind, Status, Unchecked
+from awsmedic.model import Evidence, Fact, Record, Secret, SecretKind, Status, Unchecked
 from awsmedic.probes import Consent, ProbeInput, not_checked, probe
 from awsmedic.probes.keysource import profile_static_keys
 from awsmedic.probes.partition import failing_region
@@ -41,8 +41,8 @@ _QUIET = ("sso_account_id", "sso_role_name", "role_arn")
 _LOUD = ("mfa_serial", "credential_process", "login_session")
 
 
-@dataclass(frozen=True)
-class KeyRecord:
+@dataclass(frozen=True, repr=False, eq=False)
+class KeyRecord(Record):
     """An access key as IAM lists it: its user, status and creation date."""
 
     user: str

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 
 from awsmedic.aws.regions import HOME_REGION, is_opt_in, partition_of, without_zone
-from awsmedic.model import Evidence, Fact, Status
+from awsmedic.model import Evidence, Fact, Record, Status
 from awsmedic.probes import ProbeInput, probe
 from awsmedic.probes.chainwalk import ChainReport
 
@@ -25,8 +25,8 @@ _TEXT_PARTITION = (
 )
 
 
-@dataclass(frozen=True)
-class Region:
+@dataclass(frozen=True, repr=False, eq=False)
+class Region(Record):
     """The region the failing command used, and where it was set."""
 
     name: str

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 
 from awsmedic.aws import bounded, sharedfiles
 from awsmedic.context import Context
+from awsmedic.model import Record
 
 #: Real CA bundles are a few hundred KB (botocore's own), a corporate one a few MB.
 CA_BUNDLE_BYTES = 16 * bounded.MB
@@ -34,8 +35,8 @@ _PROFILE = (("ca_bundle", CA_BUNDLE_BYTES), ("web_identity_token_file", TOKEN_BY
 _MAX_HOPS = 10
 
 
-@dataclass(frozen=True)
-class FileSetting:
+@dataclass(frozen=True, repr=False, eq=False)
+class FileSetting(Record):
     """A setting that names a file botocore reads on its own, and the size it may read."""
 
     name: str  # AWS_CA_BUNDLE, or `ca_bundle` of profile 'dev' (~/.aws/config line 3)
