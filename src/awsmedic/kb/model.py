@@ -262,7 +262,9 @@ class Pattern:
         if needles is None:
             return True
         folded = casefolded(text)
-        return any(needle in folded for needle in needles)
+        if len(needles) == 1:  # most patterns: no generator for one substring search
+            return needles[0] in folded
+        return any(map(folded.__contains__, needles))
 
     def compile(self) -> re.Pattern[str]:
         if self._compiled is None:
