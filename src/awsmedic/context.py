@@ -15,8 +15,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TextIO
 
-from awsmedic.model import Record
-
 #: Per network call: awsmedic diagnoses, it does not wait on a sick network.
 NETWORK_TIMEOUT_SECONDS = 3.0
 #: For a whole diagnosis, every probe included.
@@ -27,8 +25,8 @@ def utc_now() -> datetime:
     return datetime.now(UTC)
 
 
-@dataclass(frozen=True, repr=False, eq=False)
-class Context(Record):
+@dataclass(frozen=True)
+class Context:
     """What a case may read of the world: environment, home, clock, streams, and the options
     of the command line (offline, profile, region, timeouts, budget)."""
 
