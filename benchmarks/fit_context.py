@@ -27,13 +27,19 @@ apply: an `ASIA` hint already raises missing-session-token, so `residual` counts
 existing hints leave unexplained). Only the development part is read.
 
 A rule is adopted only if, fitted on one half, it raises recall@5 and does not lower recall@1
-on the other, in both directions (the `adopt` column). None did (2026-12-05, 450 labelled dev
-texts): the per-tool conditional distributions are small and change sign from one half to the
-other (access-denied printed by the AWS CLI: iam-permission-denied -22 fitted on half B,
-assume-role-denied +30 fitted on half A), and the context properties are rare in real pastes
-(an `ASIA` key id in 1 of 450, a CI log in 3). So the trees carry no tool- or context-keyed
-priors; the text hints that name a mechanism (an `ASIA` key id, a container endpoint, an
-endpoint override) stay as hand-written hints.
+on the other, in both directions (the `adopt` column). None of the 40 did (2026-12-05, 543
+labelled dev texts, halves of 279 and 264). @5 rose by one or two texts at most; the three rules
+that raised it in both halves (one text each) lost two to five texts at @1 on half B, as every
+tool- or SDK-keyed rule did. The two that raised @1 in both halves (context keys, residual, M=10,
+alone or with tools) left @5 where it was, and with M=5 or 25 they lost @1 on B. The per-tool
+distributions are small and change sign between the halves (access-denied printed by the AWS
+CLI, fitted on B: iam-permission-denied -22, web-identity-failure +17; fitted on A:
+assume-role-denied +30, web-identity-failure -6), and the context properties are rare in real
+pastes (of 543: an `ASIA` key id in 1, a CI log in 3, Lambda in 1, an assumed-role ARN in 4).
+The one boost both halves agreed on (instance-metadata texts that name instance metadata:
+no-credentials up) is no context effect: 20 of that family's 21 texts name it, so it re-fits
+the family's prior. So the trees carry no tool- or context-keyed priors; text hints that name a
+mechanism (an `ASIA` key id, a container endpoint, an endpoint override) stay hand-written.
 
     .venv/bin/python -m benchmarks.fit_context          # the cross-fitted comparison table
     .venv/bin/python -m benchmarks.fit_context --show   # and the boosts each rule fits
