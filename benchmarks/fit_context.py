@@ -33,8 +33,8 @@ that raised it in both halves (one text each) lost two to five texts at @1 on ha
 tool- or SDK-keyed rule did. The two that raised @1 in both halves (context keys, residual, M=10,
 alone or with tools) left @5 where it was, and with M=5 or 25 they lost @1 on B. The per-tool
 distributions are small and change sign between the halves (access-denied printed by the AWS
-CLI, fitted on B: iam-permission-denied -22, web-identity-failure +17; fitted on A:
-assume-role-denied +30, web-identity-failure -6), and the context properties are rare in real
+CLI, count, M=5, fitted on B: iam-permission-denied -22, web-identity-failure +18; on A:
+assume-role-denied +29, web-identity-failure -6), and the context properties are rare in real
 pastes (of 543: an `ASIA` key id in 1, a CI log in 3, Lambda in 1, an assumed-role ARN in 4).
 The one boost both halves agreed on (instance-metadata texts that name instance metadata:
 no-credentials up) is no context effect: 20 of that family's 21 texts name it, so it re-fits
