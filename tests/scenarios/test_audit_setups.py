@@ -1,0 +1,79 @@
+"""Scenarios from an outside audit: broken set-ups that users make, diagnosed as they pasted them.
+
+Same recipe as test_files_and_profiles: a real broken setup (temp HOME, exact bytes, env vars),
+boto3's real error there, then `awsmedic diagnose` in the same setup; the verdict, its evidence
+and every printed command are checked.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.scenarios.setup import Setup, cause, evidence
+from tests.unit.probes.helpers import KEY, SECRET
+
+pytestmark = pytest.mark.slow
+
+KEYS = f"aws_access_key_id = {KEY}\naws_secret_access_key = {SECRET}\n"
+
+
+@pytest.fixture
+def setup(home: Path) -> Setup:
+    made = Setup.fresh(home)
+    made.secrets += [KEY, SECRET]
+    return made
+
+
+def commands(result: dict[str, Any]) -> list[str]:
+    return [command for step in result["steps"] for command in step["commands"]]
+
+
+def texts(result: dict[str, Any]) -> str:
+    return "\n".join(step["text"] for step in result["steps"])
+
+
+# -- profile-not-found ----------------------------------------------------------------------
+
+
+def test_a_stale_default_profile_variable_hides_aws_profile(setup: Setup) -> None:
+    """AWS_DEFAULT_PROFILE left from an old job wins over the AWS_PROFILE the user set."""
+    setup.write(".aws/credentials", f"[work]\n{KEYS}")
+    setup.env.update(AWS_DEFAULT_PROFILE="oldjob", AWS_PROFILE="work")
+    error = setup.boto3_error()
+    assert "The config profile (oldjob) could not be found" in error
+    result = setup.diagnose(error)
+    assert result["diagnosis"]["cause"] == "profile-not-found"
+    assert result["diagnosis"]["confidence"] == "confirmed"
+    shown = evidence(result)
+    assert "profile 'oldjob' (AWS_DEFAULT_PROFILE) is defined in neither" in shown
+    assert "AWS_PROFILE=work is set too" in shown
+    assert "unset AWS_DEFAULT_PROFILE" in commands(result)
+    # Unsetting both would lose the AWS_PROFILE that names the right profile.
+    assert "unset AWS_PROFILE AWS_DEFAULT_PROFILE" not in commands(result)
+
+
+def test_a_missing_profile_is_shown_as_evidence(setup: Setup) -> None:
+    """No near name: the confirmed verdict still says which profile, from where, is missing."""
+    setup.write(".aws/credentials", f"[default]\n{KEYS}[stage]\n{KEYS}")
+    setup.env["AWS_PROFILE"] = "staging"
+    result = setup.diagnose(setup.boto3_error())
+    assert result["diagnosis"]["cause"] == "profile-not-found"
+    assert "profile 'staging' (AWS_PROFILE) is defined in neither" in evidence(result)
+    assert "profiles: default, stage" in evidence(result)
+
+
+def test_an_empty_aws_profile_is_not_a_profile_to_create(setup: Setup) -> None:
+    """`export AWS_PROFILE=` asks for a profile named '': unset it; `default` exists already."""
+    setup.write(".aws/credentials", f"[default]\n{KEYS}")
+    setup.env["AWS_PROFILE"] = ""
+    error = setup.boto3_error()
+    assert "The config profile () could not be found" in error
+    result = setup.diagnose(error)
+    assert cause(result) == "profile-not-found"
+    assert "the profile name is empty (AWS_PROFILE)" in evidence(result)
+    assert "unset AWS_PROFILE AWS_DEFAULT_PROFILE" in commands(result)
+    assert "aws configure --profile default" not in commands(result)
+    assert "compare them with `default`" not in texts(result)
