@@ -7,17 +7,23 @@ and every printed command are checked.
 
 from __future__ import annotations
 
+import hashlib
+import json
+import os
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from tests import fakecli
 from tests.scenarios.setup import Setup, cause, evidence
 from tests.unit.probes.helpers import KEY, SECRET
 
 pytestmark = pytest.mark.slow
 
 KEYS = f"aws_access_key_id = {KEY}\naws_secret_access_key = {SECRET}\n"
+START = "https://acme.awsapps.com/start"
 
 
 @pytest.fixture
@@ -77,3 +83,31 @@ def test_an_empty_aws_profile_is_not_a_profile_to_create(setup: Setup) -> None:
     assert "unset AWS_PROFILE AWS_DEFAULT_PROFILE" in commands(result)
     assert "aws configure --profile default" not in commands(result)
     assert "compare them with `default`" not in texts(result)
+
+
+# -- sso-session-expired with AWS CLI version 1 ----------------------------------------------
+
+
+def test_an_expired_sso_sign_in_with_cli_v1_installed(setup: Setup, tmp_path: Path) -> None:
+    """CLI v1 has no `sso login`: the step says the installed CLI is version 1 (not that none
+    was found) and prints no `aws sso login`."""
+    v1 = fakecli.install(tmp_path / "cli-v1", fakecli.V1)
+    setup.env["PATH"] = f"{v1}{os.pathsep}{setup.env['PATH']}"
+    setup.write(
+        ".aws/config",
+        "[profile dev]\nsso_session = acme\nsso_account_id = 123456789012\n"
+        f"sso_role_name = Admin\n[sso-session acme]\nsso_start_url = {START}\n"
+        "sso_region = eu-west-1\n",
+    )
+    name = hashlib.sha1(b"acme").hexdigest()  # noqa: S324 (botocore's cache file name)
+    expired = (datetime.now(UTC) - timedelta(hours=5)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    setup.write(
+        f".aws/sso/cache/{name}.json",
+        json.dumps({"accessToken": "aoa" + "Q" * 60, "expiresAt": expired}),
+    )
+    error = setup.boto3_error("dev")
+    result = setup.diagnose(error, "--profile", "dev")
+    assert result["diagnosis"]["cause"] == "sso-session-expired"
+    assert "the `aws` here is version 1" in texts(result)
+    assert "no AWS CLI was found" not in texts(result)
+    assert not any("sso login" in command for command in commands(result)), result["steps"]
