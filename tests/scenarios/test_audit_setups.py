@@ -10,6 +10,8 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import subprocess
+import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -111,3 +113,35 @@ def test_an_expired_sso_sign_in_with_cli_v1_installed(setup: Setup, tmp_path: Pa
     assert "the `aws` here is version 1" in texts(result)
     assert "no AWS CLI was found" not in texts(result)
     assert not any("sso login" in command for command in commands(result)), result["steps"]
+
+
+# -- mfa-required: a role profile's MFA prompt with nobody to answer it ----------------------
+
+
+def test_an_mfa_prompt_in_a_job_without_a_terminal(setup: Setup) -> None:
+    """botocore prompts for the role's MFA code; without a terminal getpass reads an empty stdin
+    and the traceback ends in EOFError. It is no access-denied refusal: nothing reached AWS."""
+    setup.write(".aws/credentials", f"[default]\n{KEYS}")
+    setup.write(
+        ".aws/config",
+        "[profile admin]\nrole_arn = arn:aws:iam::123456789012:role/deploy\n"
+        "source_profile = default\nmfa_serial = arn:aws:iam::123456789012:mfa/alice\n",
+    )
+    code = "import boto3\nboto3.Session(profile_name='admin').client('sts').get_caller_identity()\n"
+    ran = subprocess.run(
+        [sys.executable, "-c", code],
+        env=setup.env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        stdin=subprocess.DEVNULL,
+        start_new_session=True,  # no controlling terminal: getpass falls back to stdin
+    )
+    error = ran.stdout + ran.stderr
+    assert "Enter MFA code for arn:aws:iam::123456789012:mfa/alice:" in error
+    assert error.rstrip().endswith("EOFError")
+    result = setup.diagnose(error, "--profile", "admin")
+    assert result["diagnosis"]["cause"] == "mfa-required"
+    assert "Enter MFA code for" in evidence(result)
+    assert "without a terminal" in texts(result)
+    assert not any("get-session-token" in command for command in commands(result))
