@@ -145,3 +145,47 @@ def test_an_mfa_prompt_in_a_job_without_a_terminal(setup: Setup) -> None:
     assert "Enter MFA code for" in evidence(result)
     assert "without a terminal" in texts(result)
     assert not any("get-session-token" in command for command in commands(result))
+
+
+# -- credential-process-failure: the helper's program cannot be started ----------------------
+
+
+@pytest.mark.parametrize(
+    ("command", "says"),
+    [
+        ("aws-vault export --format=json dev", "'aws-vault' is not on PATH"),
+        ("~/bin/okta-helper --profile dev", "needs a shell to expand it"),
+    ],
+    ids=["not-on-path", "tilde"],
+)
+def test_a_credential_process_program_that_cannot_start(
+    setup: Setup, command: str, says: str
+) -> None:
+    """botocore lets Popen's FileNotFoundError through unwrapped: the paste is one bare line.
+    Finding the program is a lookup, so no consent is asked and nothing is run."""
+    setup.write("bin/okta-helper", '#!/bin/sh\ntouch "$HOME/ran"\n').chmod(0o755)
+    setup.write(".aws/config", f"[profile dev]\ncredential_process = {command}\n")
+    setup.env["AWS_PROFILE"] = "dev"
+    error = setup.boto3_error()
+    assert "FileNotFoundError: [Errno 2] No such file or directory:" in error
+    result = setup.diagnose(error)
+    assert result["matches"][0]["tree"] == "credential-retrieval"
+    assert result["diagnosis"]["cause"] == "credential-process-failure"
+    assert result["diagnosis"]["confidence"] == "confirmed"
+    assert says in evidence(result)
+    assert "~/.aws/config line 2 [profile dev]" in evidence(result)
+    assert result["questions"] == []
+    assert "full path" in texts(result)
+    assert not (setup.home / "ran").exists()
+
+
+def test_the_cli_v1_line_after_its_command_line(setup: Setup) -> None:
+    """AWS CLI v1 prints only `[Errno 2] No such file or directory: 'aws-vault'`; the command
+    line above it names the profile."""
+    setup.write(".aws/config", "[profile dev]\ncredential_process = aws-vault export dev\n")
+    paste = "$ aws s3 ls --profile dev\n\n[Errno 2] No such file or directory: 'aws-vault'\n"
+    result = setup.diagnose(paste)
+    assert result["diagnosis"]["cause"] == "credential-process-failure"
+    assert result["diagnosis"]["confidence"] == "confirmed"
+    assert "'aws-vault' is not on PATH" in evidence(result)
+    assert "aws sts get-caller-identity --profile dev" in commands(result)
