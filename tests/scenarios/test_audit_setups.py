@@ -87,6 +87,20 @@ def test_an_empty_aws_profile_is_not_a_profile_to_create(setup: Setup) -> None:
     assert "compare them with `default`" not in texts(result)
 
 
+@pytest.mark.parametrize("name", ["minikube", "k3d", "openshift"])
+def test_a_profile_named_after_a_local_cluster(setup: Setup, name: str) -> None:
+    """A missing AWS profile named like a Kubernetes cluster is still botocore's error, not a
+    cluster outside EKS (the look-alike fired on the name alone)."""
+    setup.write(".aws/credentials", f"[default]\n{KEYS}")
+    setup.env["AWS_PROFILE"] = name
+    error = setup.boto3_error()
+    assert f"The config profile ({name}) could not be found" in error
+    result = setup.diagnose(error)
+    assert result["lookalike"] is None
+    assert result["diagnosis"]["cause"] == "profile-not-found"
+    assert f"profile '{name}' (AWS_PROFILE) is defined in neither" in evidence(result)
+
+
 # -- sso-session-expired with AWS CLI version 1 ----------------------------------------------
 
 
