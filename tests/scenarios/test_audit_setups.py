@@ -203,3 +203,25 @@ def test_the_cli_v1_line_after_its_command_line(setup: Setup) -> None:
     assert result["diagnosis"]["confidence"] == "confirmed"
     assert "'aws-vault' is not on PATH" in evidence(result)
     assert "aws sts get-caller-identity --profile dev" in commands(result)
+
+
+# -- invalid-region: a mistyped region in the environment, seen as a connection failure -------
+
+
+def test_a_region_without_its_hyphen_in_the_environment(setup: Setup) -> None:
+    """`AWS_DEFAULT_REGION=us-east1` has a host label's shape, so botocore builds
+    sts.us-east1.amazonaws.com and fails at DNS. The region settings (local, no network) say
+    where the name comes from and which region it stands for; the fix is the variable, which
+    wins over any `aws configure set region`. The error is the line boto3 and AWS CLI v1 print
+    there (captured in a network namespace without network: tests make no DNS lookup)."""
+    del setup.env["AWS_ENDPOINT_URL"]
+    setup.env["AWS_DEFAULT_REGION"] = "us-east1"
+    setup.write(".aws/credentials", f"[default]\n{KEYS}")
+    error = 'Could not connect to the endpoint URL: "https://sts.us-east1.amazonaws.com/"'
+    result = setup.diagnose(error, "--offline")
+    assert result["diagnosis"]["cause"] == "invalid-region"
+    assert result["diagnosis"]["confidence"] == "confirmed"
+    assert "region 'us-east1' (env, AWS_DEFAULT_REGION)" in evidence(result)
+    assert "did you mean 'us-east-1'?" in evidence(result)
+    assert "export AWS_DEFAULT_REGION=us-east-1" in commands(result)
+    assert not any("configure set region" in command for command in commands(result))
