@@ -225,3 +225,25 @@ def test_a_region_without_its_hyphen_in_the_environment(setup: Setup) -> None:
     assert "did you mean 'us-east-1'?" in evidence(result)
     assert "export AWS_DEFAULT_REGION=us-east-1" in commands(result)
     assert not any("configure set region" in command for command in commands(result))
+
+
+# -- source-profile-broken: a role whose source is the instance role, off EC2 -----------------
+
+
+def test_a_role_sourced_from_instance_metadata_where_there_is_none(setup: Setup) -> None:
+    """`credential_source = Ec2InstanceMetadata` copied from a server's config to a laptop (here
+    IMDS is turned off, as in every test): the settings are right, the source gives nothing,
+    and the instance metadata check says so."""
+    setup.write(
+        ".aws/config",
+        "[profile dev]\nrole_arn = arn:aws:iam::123456789012:role/deploy\n"
+        "credential_source = Ec2InstanceMetadata\n",
+    )
+    error = setup.boto3_error("dev")
+    assert "No credentials found in credential_source referenced in profile dev" in error
+    result = setup.diagnose(error, "--profile", "dev")
+    assert result["diagnosis"]["cause"] == "source-profile-broken"
+    assert result["diagnosis"]["confidence"] == "confirmed"
+    shown = evidence(result)
+    assert "credential_source = Ec2InstanceMetadata" in shown
+    assert "AWS_EC2_METADATA_DISABLED=true" in shown
