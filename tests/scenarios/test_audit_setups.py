@@ -87,6 +87,18 @@ def test_an_empty_aws_profile_is_not_a_profile_to_create(setup: Setup) -> None:
     assert "compare them with `default`" not in texts(result)
 
 
+def test_default_asked_for_by_name_with_only_environment_keys(setup: Setup) -> None:
+    """Keys in the environment, no files, and `profile_name="default"` (or `--profile default`):
+    botocore wants a [default] section. The verdict names it, not an empty evidence list."""
+    setup.env.update(AWS_ACCESS_KEY_ID=KEY, AWS_SECRET_ACCESS_KEY=SECRET)
+    error = setup.boto3_error("default")
+    assert "The config profile (default) could not be found" in error
+    result = setup.diagnose(error)
+    assert result["diagnosis"]["cause"] == "profile-not-found"
+    assert "profile 'default'" in evidence(result)
+    assert "is defined in neither ~/.aws/credentials nor ~/.aws/config" in evidence(result)
+
+
 @pytest.mark.parametrize("name", ["minikube", "k3d", "openshift"])
 def test_a_profile_named_after_a_local_cluster(setup: Setup, name: str) -> None:
     """A missing AWS profile named like a Kubernetes cluster is still botocore's error, not a

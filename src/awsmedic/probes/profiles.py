@@ -154,7 +154,7 @@ def profile_resolution(run: ProbeInput) -> Evidence:
     selection = sharedfiles.selected_profile(ctx, run.text)
     if selection.name in files.profiles:
         findings, summary = _defined(ctx, files, selection)
-    elif selection.name == "default" and selection.source == "default":
+    elif selection.name == "default" and selection.source == "default" and not _asked_for(run):
         findings = ["profile-default-absent", "profile-has-no-credentials"]
         summary = "no profile is selected and there is no [default] profile"
         wrong = profilenames.wrong_form(ctx, files, "default")
@@ -190,6 +190,12 @@ def profile_resolution(run: ProbeInput) -> Evidence:
         tuple(details),
         edits=(edit,) if edit is not None else (),
     )
+
+
+def _asked_for(run: ProbeInput) -> bool:
+    """The paste shows `default` asked for by name (`--profile default`, `AWS_PROFILE=default`):
+    botocore then wants a [default] section and stops with ProfileNotFound without one."""
+    return sharedfiles.profile_in_text(run.text) == "default"
 
 
 def _suggested(files: AwsFiles, name: str) -> Fact | None:
