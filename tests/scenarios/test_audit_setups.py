@@ -259,3 +259,25 @@ def test_a_role_sourced_from_instance_metadata_where_there_is_none(setup: Setup)
     shown = evidence(result)
     assert "credential_source = Ec2InstanceMetadata" in shown
     assert "AWS_EC2_METADATA_DISABLED=true" in shown
+
+
+# -- credentials-file-location: an override that hides the file with the keys ----------------
+
+
+def test_the_credentials_variable_pointing_at_the_config_file(setup: Setup) -> None:
+    """AWS_SHARED_CREDENTIALS_FILE=~/.aws/config: the file exists, so nothing says "missing",
+    but ~/.aws/credentials, which has the keys of [default], is no longer read."""
+    setup.write(".aws/credentials", f"[default]\n{KEYS}")
+    setup.write(
+        ".aws/config", "[default]\nregion = us-east-1\n[profile prod]\nregion = eu-west-1\n"
+    )
+    setup.env["AWS_SHARED_CREDENTIALS_FILE"] = str(setup.home / ".aws" / "config")
+    error = setup.boto3_error()
+    assert "NoCredentialsError: Unable to locate credentials" in error
+    result = setup.diagnose(error)
+    assert result["diagnosis"]["cause"] == "credentials-file-location"
+    assert result["diagnosis"]["confidence"] == "confirmed"
+    assert "~/.aws/credentials line 1 [default] defines profile 'default' but is not read" in (
+        evidence(result)
+    )
+    assert "unset AWS_SHARED_CREDENTIALS_FILE" in commands(result)
