@@ -281,3 +281,23 @@ def test_the_credentials_variable_pointing_at_the_config_file(setup: Setup) -> N
         evidence(result)
     )
     assert "unset AWS_SHARED_CREDENTIALS_FILE" in commands(result)
+
+
+# -- config-file-syntax: keys written without values ------------------------------------------
+
+
+def test_empty_key_values_seen_by_the_crt_signer(setup: Setup) -> None:
+    """`aws_access_key_id =` and `aws_secret_access_key =` with nothing after them. botocore
+    keeps the empty strings; with the AWS CRT installed (as in AWS CLI v2) its signer refuses
+    them with a bare `34 (AWS_ERROR_INVALID_ARGUMENT)`."""
+    pytest.importorskip("awscrt", reason="the AWS CRT signs only where awscrt is installed")
+    setup.write(".aws/credentials", "[default]\naws_access_key_id =\naws_secret_access_key =\n")
+    error = setup.boto3_error()
+    assert "34 (AWS_ERROR_INVALID_ARGUMENT): An invalid argument was passed to a function." in error
+    result = setup.diagnose(error)
+    assert result["diagnosis"]["cause"] == "config-file-syntax"
+    assert result["diagnosis"]["confidence"] == "confirmed"
+    assert "~/.aws/credentials line 2 [default]: 'aws_access_key_id' has no value" in evidence(
+        result
+    )
+    assert "aws configure --profile default" in commands(result)
