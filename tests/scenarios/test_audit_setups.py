@@ -46,6 +46,19 @@ def texts(result: dict[str, Any]) -> str:
 # -- profile-not-found ----------------------------------------------------------------------
 
 
+def test_a_key_id_without_its_secret_in_the_environment(setup: Setup) -> None:
+    """The evidence is readable: no word of awsmedic's own sentence is masked as if it were the
+    secret (`AWS_SECRET_ACCESS_KEY: botocore` read as an assignment)."""
+    setup.write(".aws/credentials", f"[default]\n{KEYS}")
+    setup.env["AWS_ACCESS_KEY_ID"] = KEY
+    error = setup.boto3_error()
+    assert "Partial credentials found in env, missing: AWS_SECRET_ACCESS_KEY" in error
+    result = setup.diagnose(error)
+    assert result["diagnosis"]["cause"] == "env-key-id-without-secret"
+    assert "botocore stops with PartialCredentialsError" in evidence(result)
+    assert "redacted" not in evidence(result)
+
+
 def test_a_stale_default_profile_variable_hides_aws_profile(setup: Setup) -> None:
     """AWS_DEFAULT_PROFILE left from an old job wins over the AWS_PROFILE the user set."""
     setup.write(".aws/credentials", f"[work]\n{KEYS}")
