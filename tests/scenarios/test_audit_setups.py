@@ -314,3 +314,32 @@ def test_empty_key_values_seen_by_the_crt_signer(setup: Setup) -> None:
         result
     )
     assert "aws configure --profile default" in commands(result)
+
+
+# -- setting-value-invalid: a setting botocore refuses before any request ---------------------
+
+
+@pytest.mark.parametrize(
+    ("variable", "value", "fix"),
+    [
+        ("AWS_STS_REGIONAL_ENDPOINTS", "regionl", "unset AWS_STS_REGIONAL_ENDPOINTS"),
+        ("AWS_RETRY_MODE", "standart", "unset AWS_RETRY_MODE"),
+        ("AWS_DEFAULTS_MODE", "fast", "unset AWS_DEFAULTS_MODE"),
+    ],
+)
+def test_a_setting_with_a_value_botocore_refuses(
+    setup: Setup, variable: str, value: str, fix: str
+) -> None:
+    """A typo in a setting that takes a few words stops every command; it was taken for a
+    region or credential problem in words no family knows."""
+    setup.write(".aws/credentials", f"[default]\n{KEYS}")
+    setup.env[variable] = value
+    error = setup.boto3_error()
+    assert value in error
+    result = setup.diagnose(error)
+    assert result["matches"][0]["tree"] == "invalid-config"
+    assert result["diagnosis"]["cause"] == "setting-value-invalid"
+    assert result["diagnosis"]["confidence"] == "confirmed"
+    assert fix in commands(result)
+    others = {"unset AWS_STS_REGIONAL_ENDPOINTS", "unset AWS_RETRY_MODE", "unset AWS_DEFAULTS_MODE"}
+    assert not (others - {fix}) & set(commands(result))
