@@ -38,3 +38,60 @@ def test_a_refused_web_identity_token_keeps_its_own_cause() -> None:
     text = "could not get token: AccessDenied: Not authorized to perform sts:AssumeRoleWithWebIdentity"
     causes = ranked([text])[0]
     assert causes is not None and causes[0] == "web-identity-failure", causes
+
+
+S3_SIGNATURE_BODY = (
+    "<Error><Code>SignatureDoesNotMatch</Code><Message>The request signature we calculated does"
+    " not match the signature you provided. Check your key and signing method.</Message>"
+    "<AWSAccessKeyId>AKIAIOSFODNN7EXAMPLE</AWSAccessKeyId><RequestId>4F2659BDA1E78A41</RequestId>"
+    "</Error>"
+)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        S3_SIGNATURE_BODY,
+        f'```xml\n<?xml version="1.0" encoding="UTF-8"?>\n{S3_SIGNATURE_BODY}\n```',
+        # the body inside an SDK's exception, but sent from a web page
+        "The upload with axios from the browser fails: SignatureDoesNotMatch: The request"
+        " signature we calculated does not match the signature you provided. Check your key and"
+        " signing method.",
+    ],
+)
+def test_s3s_body_alone_or_a_browser_request_ranks_the_presigned_url_first(text: str) -> None:
+    causes = ranked([text])[0]
+    assert causes is not None and causes[0] == "presigned-signature-mismatch", causes
+
+
+def test_s3s_body_inside_an_sdks_exception_is_not_taken_for_a_presigned_url() -> None:
+    text = f"boto.exception.S3ResponseError: S3ResponseError: 403 Forbidden\n{S3_SIGNATURE_BODY}"
+    causes = ranked([text])[0]
+    assert causes is not None and causes[0] == "secret-mismatch", causes
+    assert "presigned-signature-mismatch" not in causes[:5]
+
+
+@pytest.mark.parametrize(
+    ("text", "clock_first"),
+    [
+        (
+            "An error occurred (SignatureDoesNotMatch) when calling the ListBuckets operation:"
+            " The request signature we calculated does not match the signature you provided."
+            " Check your AWS Secret Access Key and signing method.",
+            False,
+        ),
+        (
+            "An error occurred (SignatureDoesNotMatch) when calling the GetCallerIdentity"
+            " operation: Signature expired: 20220127T001427Z is now earlier than 20220127T014428Z"
+            " (20220127T015928Z - 15 min.)",
+            True,
+        ),
+    ],
+)
+def test_the_clock_ranks_first_only_when_aws_says_the_time_is_off(
+    text: str, clock_first: bool
+) -> None:
+    causes = ranked([text])[0]
+    assert causes is not None
+    assert (causes[0] == "clock-skew") is clock_first, causes
+    assert "clock-skew" in causes[:3]
