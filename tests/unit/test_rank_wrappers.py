@@ -95,3 +95,27 @@ def test_the_clock_ranks_first_only_when_aws_says_the_time_is_off(
     assert causes is not None
     assert (causes[0] == "clock-skew") is clock_first, causes
     assert "clock-skew" in causes[:3]
+
+
+REFUSED_KEY = "InvalidClientTokenId: The security token included in the request is invalid."
+
+
+def test_aws_vaults_failed_delete_after_a_rotation_is_the_new_key_not_yet_accepted() -> None:
+    # aws-vault deletes the old key with the key it has just created
+    text = f"aws-vault: error: Can't delete old access key ****************ABCD: {REFUSED_KEY}"
+    causes = ranked([text])[0]
+    assert causes is not None and causes[0] == "new-key-propagation-delay", causes
+    # the same IAM call made with a session is refused too, but CreateAccessKey just worked
+    assert "session-token-api-restriction" not in causes[:5]
+
+
+def test_a_rotation_tools_refused_check_ranks_the_keys_a_rotation_leaves_behind() -> None:
+    plain = ranked([REFUSED_KEY])[0]
+    text = f"Error getting caller identity. Is the key disabled?\n\n{REFUSED_KEY}"
+    causes = ranked([text])[0]
+    assert plain is not None and causes is not None
+    for cause in ("key-inactive", "key-deleted", "new-key-propagation-delay"):
+        assert causes.index(cause) < plain.index(cause), (cause, causes, plain)
+    assert "key-inactive" in causes[:3]
+    # a caller-identity check is the one call every session may make
+    assert "session-token-api-restriction" not in causes[:5]
