@@ -35,7 +35,9 @@ def test_the_same_denial_without_the_wrapper_stays_a_missing_permission() -> Non
 
 
 def test_a_refused_web_identity_token_keeps_its_own_cause() -> None:
-    text = "could not get token: AccessDenied: Not authorized to perform sts:AssumeRoleWithWebIdentity"
+    text = (
+        "could not get token: AccessDenied: Not authorized to perform sts:AssumeRoleWithWebIdentity"
+    )
     causes = ranked([text])[0]
     assert causes is not None and causes[0] == "web-identity-failure", causes
 
@@ -119,3 +121,20 @@ def test_a_rotation_tools_refused_check_ranks_the_keys_a_rotation_leaves_behind(
     assert "key-inactive" in causes[:3]
     # a caller-identity check is the one call every session may make
     assert "session-token-api-restriction" not in causes[:5]
+
+
+def test_terraforms_old_empty_chain_ranks_a_profile_its_credentials_file_lacks() -> None:
+    # aws-sdk-go-base v1 read a named profile from the credentials file only, and said nothing
+    # when it was not there: the chain just came up empty
+    old = ranked(
+        [
+            "Error: error configuring Terraform AWS Provider: No valid credential sources"
+            " found for AWS Provider.\n\tPlease see https://terraform.io/docs/providers/aws/"
+            "index.html for more information on providing credentials for the AWS Provider"
+        ]
+    )[0]
+    assert old is not None
+    assert {"profile-not-found", "profile-prefix-confusion"} <= set(old[:4]), old
+    # the same words from another Go v1 program carry no such profile lookup
+    go = ranked(["NoCredentialProviders: no valid providers in chain. Deprecated."])[0]
+    assert go is not None and "profile-not-found" not in go[:5], go
