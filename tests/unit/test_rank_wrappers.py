@@ -138,3 +138,18 @@ def test_terraforms_old_empty_chain_ranks_a_profile_its_credentials_file_lacks()
     # the same words from another Go v1 program carry no such profile lookup
     go = ranked(["NoCredentialProviders: no valid providers in chain. Deprecated."])[0]
     assert go is not None and "profile-not-found" not in go[:5], go
+
+
+@pytest.mark.parametrize(
+    "prompt",
+    ["PS C:\\work> terraform plan", "C:\\Users\\me>aws s3 ls", "me@pc MINGW64 ~ $ aws s3 ls"],
+)
+def test_a_windows_shell_raises_a_key_id_polluted_on_the_way(prompt: str) -> None:
+    error = (
+        "An error occurred (InvalidClientTokenId) when calling the ListBuckets operation: The"
+        " security token included in the request is invalid."
+    )
+    plain, windows = ranked([error, f"{prompt}\n\n{error}"])
+    assert plain is not None and windows is not None
+    assert windows.index("stray-characters") < plain.index("stray-characters"), (windows, plain)
+    assert "stray-characters" in windows[:3], windows
