@@ -153,3 +153,12 @@ def test_a_windows_shell_raises_a_key_id_polluted_on_the_way(prompt: str) -> Non
     assert plain is not None and windows is not None
     assert windows.index("stray-characters") < plain.index("stray-characters"), (windows, plain)
     assert "stray-characters" in windows[:3], windows
+
+
+def test_a_wrapped_not_yet_current_is_still_the_clock() -> None:
+    text = (
+        "ServerlessError: Signature not yet\n current: 20161008T200637Z is still later than"
+        " 20161008T195903Z\n (20161008T195403Z + 5 min.)"
+    )
+    causes = ranked([text])[0]
+    assert causes is not None and causes[0] == "clock-skew", causes
