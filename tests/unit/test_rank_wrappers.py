@@ -56,9 +56,8 @@ S3_SIGNATURE_BODY = (
         S3_SIGNATURE_BODY,
         f'```xml\n<?xml version="1.0" encoding="UTF-8"?>\n{S3_SIGNATURE_BODY}\n```',
         # the body inside an SDK's exception, but sent from a web page
-        "The upload with axios from the browser fails: SignatureDoesNotMatch: The request"
-        " signature we calculated does not match the signature you provided. Check your key and"
-        " signing method.",
+        "The upload with axios fails: SignatureDoesNotMatch: The request signature we calculated"
+        " does not match the signature you provided. Check your key and signing method.",
     ],
 )
 def test_s3s_body_alone_or_a_browser_request_ranks_the_presigned_url_first(text: str) -> None:
@@ -162,3 +161,23 @@ def test_a_wrapped_not_yet_current_is_still_the_clock() -> None:
     )
     causes = ranked([text])[0]
     assert causes is not None and causes[0] == "clock-skew", causes
+
+
+def test_a_console_that_works_in_the_browser_is_no_presigned_url() -> None:
+    text = (
+        "It works in the browser (console) but the CLI fails: An error occurred"
+        " (SignatureDoesNotMatch) when calling the ListBuckets operation: The request signature we"
+        " calculated does not match the signature you provided."
+    )
+    causes = ranked([text])[0]
+    assert causes is not None and "presigned-signature-mismatch" not in causes[:3], causes
+
+
+def test_the_browsers_console_line_for_a_refused_upload_raises_the_presigned_url() -> None:
+    # Chrome's console names the failed request; its "(Forbidden)" also reads as a denial
+    text = (
+        "PUT https://bucket.s3.amazonaws.com/a.png?X=1 403 (Forbidden)\nSignatureDoesNotMatch: The"
+        " request signature we calculated does not match the signature you provided."
+    )
+    causes = ranked([text])[0]
+    assert causes is not None and "presigned-signature-mismatch" in causes[:2], causes
