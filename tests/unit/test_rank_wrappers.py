@@ -183,11 +183,16 @@ def test_the_browsers_console_line_for_a_refused_upload_raises_the_presigned_url
     assert causes is not None and "presigned-signature-mismatch" in causes[:2], causes
 
 
-def test_phps_older_metadata_server_wording_is_the_instance_role() -> None:
+def test_phps_older_metadata_server_wording_is_its_whole_chain_finding_nothing() -> None:
+    # PHP's default chain ends at the instance profile and reports that provider's failure
     text = (
         "Aws\\Exception\\CredentialsException : Error retrieving credentials from the instance"
         " profile metadata server. (Client error: `GET http://169.254.169.254/latest/meta-data/"
         "iam/security-credentials/` resulted in a `404 Not Found` response:\nnot found\n)"
     )
-    causes = ranked([text])[0]
-    assert causes is not None and causes[0] == "instance-profile-missing", causes
+    bare = "Error retrieving credentials from the instance profile metadata server."
+    causes, alone = ranked([text, bare])
+    assert causes is not None and alone is not None
+    assert alone[0] == "no-credentials", alone
+    # the role list's 404: instance metadata answered, with no role
+    assert {"no-credentials", "instance-profile-missing"} <= set(causes[:3]), causes
