@@ -196,4 +196,5 @@ def test_phps_older_metadata_server_wording_is_its_whole_chain_finding_nothing()
     assert alone[0] == "no-credentials", alone
     # the role list's 404: instance metadata answered, with no role
     assert "instance-profile-missing" in causes[:3], causes
-    assert causes.index("instance-profile-missing") < alone.index("instance-profile-missing")
+    assert causes.index("instance-profile-missing") < causes.index("imds-unreachable"), causes
+    assert alone.index("imds-unreachable") < alone.index("instance-profile-missing"), alone
