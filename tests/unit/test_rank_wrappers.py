@@ -183,18 +183,14 @@ def test_the_browsers_console_line_for_a_refused_upload_raises_the_presigned_url
     assert causes is not None and "presigned-signature-mismatch" in causes[:2], causes
 
 
-def test_phps_older_metadata_server_wording_is_its_whole_chain_finding_nothing() -> None:
-    # PHP's default chain ends at the instance profile and reports that provider's failure
-    text = (
-        "Aws\\Exception\\CredentialsException : Error retrieving credentials from the instance"
-        " profile metadata server. (Client error: `GET http://169.254.169.254/latest/meta-data/"
-        "iam/security-credentials/` resulted in a `404 Not Found` response:\nnot found\n)"
+def test_a_404_from_the_instances_role_list_raises_the_missing_instance_profile() -> None:
+    chain = "NoCredentialProviders: no valid providers in chain. Deprecated."
+    answer = (
+        "\nGET http://169.254.169.254/latest/meta-data/iam/security-credentials/ resulted in a"
+        " `404 Not Found` response"
     )
-    bare = "Error retrieving credentials from the instance profile metadata server."
-    causes, alone = ranked([text, bare])
-    assert causes is not None and alone is not None
-    assert alone[0] == "no-credentials", alone
-    # the role list's 404: instance metadata answered, with no role
-    assert "instance-profile-missing" in causes[:3], causes
-    assert causes.index("instance-profile-missing") < causes.index("imds-unreachable"), causes
-    assert alone.index("imds-unreachable") < alone.index("instance-profile-missing"), alone
+    plain, with_404 = ranked([chain, chain + answer])
+    assert plain is not None and with_404 is not None
+    missing = "instance-profile-missing"
+    assert with_404.index(missing) < plain.index(missing), (with_404, plain)
+    assert with_404.index(missing) < with_404.index("imds-unreachable"), with_404
