@@ -187,10 +187,19 @@ def wrapped(text: str, how: str) -> str:
     return text
 
 
+def names_no_error(value: str) -> bool:
+    """A value that itself names an error (`ExpiredToken`, `INVALIDREGIONError`) makes the paste
+    name that error too. Inside a delimited slot (`The config profile (AccessDenied) could not
+    be found`) the matcher ignores it (tests/unit/test_align.py), but a slot that ends its phrase
+    runs on to the end of the line, where a real second error is read as one. Hypothesis draws
+    string constants from this code base, so such values do come up."""
+    return not matcher().codes_in(value)
+
+
 @st.composite
 def pastes(draw: st.DrawFn, entry: dict[str, Any]) -> tuple[str, dict[str, str]]:
     slots = {m.group(1) or "" for m in SLOT_RE.finditer(entry["message"])}
-    values = {name: draw(slot_values) for name in sorted(slots)}
+    values = {name: draw(slot_values.filter(names_no_error)) for name in sorted(slots)}
     text = printed(entry, fill(entry["message"], values), draw(st.sampled_from(shapes(entry))))
     text = wrapped(text, draw(st.sampled_from(["plain", "plain", "json", "logfmt"])))
     prefix = draw(st.sampled_from(PREFIXES))
