@@ -102,3 +102,27 @@ def test_a_quoted_value_printed_before_the_message_still_matches() -> None:
     ):
         found = [match.tree for match in matcher.recognise(text).matches]
         assert found[:1] == ["eks-exec-api-version"], (text, found)
+
+
+IMDS_TIMEOUT = (
+    "botocore.exceptions.ConnectTimeoutError: Connect timeout on endpoint URL: "
+    '"http://169.254.169.254/latest/api/token"'
+)
+
+
+def test_an_imds_connect_timeout_keeps_the_empty_chain_among_the_candidates() -> None:
+    outcome, _ = walk(IMDS_TIMEOUT)
+    assert {"no-credentials", "imds-unreachable", "credentials-file-location"} <= set(
+        causes(outcome)[:5]
+    )
+
+
+def test_an_imds_connect_timeout_off_aws_is_the_empty_chain() -> None:
+    context = Context.from_process(offline=True)
+    consultation = Consultation(context, knowledge(), SecretBook(), new_transcript(context))
+    consultation.recognise(IMDS_TIMEOUT)
+    off_aws = "not on AWS (a laptop, on-premises, another cloud)"
+    outcome = consultation.run(lambda q: off_aws if q.id == "run-context" else None)
+    # no credentials anywhere under the test's empty HOME
+    assert outcome.diagnosis is not None
+    assert outcome.diagnosis.cause == "no-credentials"
