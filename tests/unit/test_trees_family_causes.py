@@ -126,3 +126,14 @@ def test_an_imds_connect_timeout_off_aws_is_the_empty_chain() -> None:
     # no credentials anywhere under the test's empty HOME
     assert outcome.diagnosis is not None
     assert outcome.diagnosis.cause == "no-credentials"
+
+
+def test_a_header_value_that_spells_an_error_code_is_no_code() -> None:
+    """http.client quotes the refused header value (a bytes repr): what stands inside it is the
+    value, even where it spells an exception name (found by the property test)."""
+    recognition = Matcher(knowledge()).recognise(
+        "botocore.exceptions.HTTPClientError: An HTTP Client raised an unhandled exception: "
+        "Invalid header value b'AWS4-HMAC-SHA256 Credential=INVALIDREGIONError'"
+    )
+    assert [match.tree for match in recognition.matches] == ["invalid-header-value"]
+    assert recognition.codes == ()
