@@ -13,7 +13,9 @@ raises its labelled cause, so that the hint and the prior do not both count it.
 
 Fitting on all of dev and scoring dev flatters a rule, so rules are compared cross-fitted: fit
 on half A (benchmarks.dev_halves), score half B, and the reverse. CHOSEN is the rule that did
-best so; `--write` applies it to all of dev. Only the development part is read.
+best so; `--write` applies it to all of dev. Only the development part is read. Priors
+conditioned on the tool that printed the paste or on its context (CI, container, instance
+metadata, key id kind) were compared the same way in benchmarks.fit_context, and not adopted.
 
     .venv/bin/python -m benchmarks.fit_priors            # the cross-fitted comparison table
     .venv/bin/python -m benchmarks.fit_priors --write    # write CHOSEN's priors (all of dev)

@@ -156,6 +156,60 @@ def lookalike(text: str) -> str | None:
             f" (InvalidAccessKeyId) when calling the ListBuckets operation: {AWS_KEY}",
             "S3-compatible",
         ),
+        # Cloudflare R2's own words: its answer to a SigV2 request (code Unauthorized) and its
+        # SignatureDoesNotMatch, behind boto3, Go SDK v2 and a PHP wrapper
+        (
+            "botocore.exceptions.ClientError: An error occurred (Unauthorized) when calling the"
+            " PutObject operation: SigV2 authorization is not supported. Please use SigV4 instead.",
+            "Cloudflare R2",
+        ),
+        (
+            "AkeebaS3Connector::internalGetBucket(): [500] Unauthorized:SigV2 authorization is not"
+            " supported. Please use SigV4 instead.",
+            "Cloudflare R2",
+        ),
+        (
+            "operation error S3: ListObjectsV2, https response error StatusCode: 403, RequestID: ,"
+            " HostID: , api error SignatureDoesNotMatch: The request signature we calculated does"
+            " not match the signature you provided. Check your secret access key and signing method.",
+            "Cloudflare R2",
+        ),
+        # MinIO's RequestTimeTooSkewed ("server's time", where S3 says "current time"), through
+        # Go SDK v1 and through minio-go
+        (
+            "RequestTimeTooSkewed: The difference between the request time and the server's time"
+            " is too large.\n\tstatus code: 403, request id: , host id: ",
+            "S3-compatible",
+        ),
+        # restic's repository URL for "an S3-compatible storage service that is not Amazon"
+        (
+            "$ restic -r s3:https://backup.example.org:8443/laptop snapshots\nFatal: unable to open"
+            " config file: Stat: The access key ID you provided does not exist in our records.",
+            "S3-compatible",
+        ),
+        # the AWS CLI pointed at another store by name, the option before or after the command
+        (
+            "$ aws --endpoint-url https://objects.example.net s3 ls\nAn error occurred"
+            f" (InvalidAccessKeyId) when calling the ListBuckets operation: {AWS_KEY}",
+            "S3-compatible",
+        ),
+        (
+            "$ aws s3api list-objects-v2 --bucket media --endpoint-url=https://storage.example.co.uk"
+            "\nAn error occurred (SignatureDoesNotMatch) when calling the ListObjectsV2 operation:"
+            " The request signature we calculated does not match the signature you provided.",
+            "S3-compatible",
+        ),
+        # rclone's S3 backend with a provider other than AWS
+        (
+            "[store]\ntype = s3\nprovider = Other\nenv_auth = false\n\n$ rclone lsd store:\n"
+            f"ERROR : : error listing: InvalidAccessKeyId: {AWS_KEY}",
+            "S3-compatible",
+        ),
+        (
+            "$ rclone ls :s3:backups --s3-provider=Other\nFailed to ls: SignatureDoesNotMatch:"
+            " The request signature we calculated does not match the signature you provided.",
+            "S3-compatible",
+        ),
         # Docker's "no basic auth credentials" and "unauthorized" from registries other than ECR
         ("$ docker push ghcr.io/acme/app:1.2\nno basic auth credentials", "other than Amazon ECR"),
         (
@@ -212,6 +266,42 @@ def test_look_alikes_are_named(text: str, named: str) -> None:
         " request is invalid.",
         "Using the MinIO keys: An error occurred (InvalidClientTokenId) when calling the"
         " GetCallerIdentity operation: The security token included in the request is invalid.",
+        # S3's own words for a skewed clock and a SigV2 request; the other services'
+        # SignatureDoesNotMatch (S3's own is the first text above)
+        "An error occurred (RequestTimeTooSkewed) when calling the ListObjectsV2 operation: The"
+        " difference between the request time and the current time is too large.",
+        "An error occurred (InvalidRequest) when calling the GetObject operation: The authorization"
+        " mechanism you have provided is not supported. Please use AWS4-HMAC-SHA256.",
+        "An error occurred (SignatureDoesNotMatch) when calling the GetCallerIdentity operation:"
+        " The request signature we calculated does not match the signature you provided. Check"
+        " your AWS Secret Access Key and signing method. Consult the service documentation for"
+        " details.",
+        # restic on AWS (its docs' s3:<host>/<bucket> and a URL to AWS) and on LocalStack
+        "create backend at s3:s3.us-east-1.amazonaws.com/backups failed: client.BucketExists:"
+        f" {AWS_KEY}",
+        f"Fatal: create repository at s3:https://s3.eu-west-1.amazonaws.com/backups failed: {AWS_KEY}",
+        "$ restic -r s3:http://localhost:4566/backups init\nFatal: create repository failed:"
+        " client.PutObject: The AWS Access Key Id you provided does not exist in our records.",
+        # the AWS CLI with an endpoint of AWS's (FIPS, a VPC endpoint) or an emulator's
+        "$ aws s3 ls --endpoint-url https://s3-fips.us-east-1.amazonaws.com\nAn error occurred"
+        f" (InvalidAccessKeyId) when calling the ListBuckets operation: {AWS_KEY}",
+        "$ aws s3 ls s3://media --endpoint-url https://bucket.vpce-0a1b2c3d4e5f67890-abcd1234.s3"
+        ".us-east-1.vpce.amazonaws.com\nAn error occurred (AccessDenied) when calling the"
+        " ListObjectsV2 operation: Access Denied",
+        "$ aws --endpoint-url=https://s3.localhost.localstack.cloud:4566 s3 ls\nAn error occurred"
+        f" (InvalidAccessKeyId) when calling the ListBuckets operation: {AWS_KEY}",
+        "$ aws --endpoint-url=http://host.docker.internal:4566 s3 ls\nAn error occurred"
+        f" (InvalidAccessKeyId) when calling the ListBuckets operation: {AWS_KEY}",
+        # an emulator may listen on any port of localhost: not told apart from a store there
+        "$ aws --endpoint-url=http://localhost:8080 s3 mb s3://test\nmake_bucket failed: s3://test"
+        " An error occurred (SignatureDoesNotMatch) when calling the CreateBucket operation: The"
+        " request signature we calculated does not match the signature you provided.",
+        # rclone's S3 backend on AWS; Terraform's provider meta-argument
+        "[s3]\ntype = s3\nprovider = AWS\nregion = eu-west-1\n\n$ rclone lsd s3:\nERROR : :"
+        f" error listing: InvalidAccessKeyId: {AWS_KEY}",
+        'resource "aws_s3_bucket" "logs" {\n  provider = aws.east\n}\nError: error creating S3'
+        " bucket: InvalidAccessKeyId: The AWS Access Key Id you provided does not exist in our"
+        " records.",
         # EKS: bare, by its ARN context, by eksctl's context
         "error: You must be logged in to the server (Unauthorized)",
         'Switched to context "arn:aws:eks:eu-west-1:123456789012:cluster/main".\n'

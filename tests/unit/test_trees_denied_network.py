@@ -312,7 +312,15 @@ CASES = [
     (
         "zone as region",
         'Could not connect to the endpoint URL: "https://ec2.us-east-1a.amazonaws.com/"',
+        {"config.region": ("region-az-name",)},
         {},
+        "invalid-region",
+        "confirmed",
+    ),
+    (
+        "zone in the text, another region here",
+        'Could not connect to the endpoint URL: "https://ec2.us-east-1a.amazonaws.com/"',
+        {"config.region": ("region-set",)},
         {},
         "invalid-region",
         "confirmed",

@@ -28,6 +28,7 @@ from awsmedic.core.checkrules import (
     CHAIN_RULES,
     CLOCK_RULES,
     EXPIRED,
+    NO_CREDENTIALS_RULES,
     RULES,
     Rule,
     first_match,
@@ -222,7 +223,9 @@ class Checker:
             return self._broken(case, base, *match)
         if kind == "none":
             if subject.here:
-                return self._broken(case, base, Rule("creds.chain", (), "no-credentials"), local[0])
+                found = first_match(NO_CREDENTIALS_RULES, local)
+                rule, evidence = found or (Rule("creds.chain", (), "no-credentials"), local[0])
+                return self._broken(case, base, rule, evidence)
             summary = "no credentials of its own (region or other settings only)"
             return _done(case, replace(base, state=SETTINGS, summary=summary))
         if self.ctx.offline:
@@ -333,7 +336,7 @@ class Checker:
         return consultation.run(lambda question: None)
 
     def _broken(self, case: _Case, base: Verdict, rule: Rule, evidence: Evidence) -> Verdict:
-        diagnosis = self._diagnosis(case, rule.cause, [evidence])
+        diagnosis = self._diagnosis(case, rule.cause, [evidence], rule.confidence)
         verdict = replace(base, state=rule.state, summary=evidence.summary, diagnosis=diagnosis)
         return _done(case, verdict)
 

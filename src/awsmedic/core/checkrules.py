@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from awsmedic.model import Evidence
+from awsmedic.model import Confidence, Evidence
 
 BROKEN, EXPIRED = "broken", "expired"
 
@@ -24,6 +24,8 @@ class Rule:
     findings: tuple[str, ...]
     cause: str
     state: str = BROKEN
+    #: As sure as the tree's cause node for the same finding.
+    confidence: Confidence = Confidence.CONFIRMED
 
 
 RULES: tuple[Rule, ...] = (
@@ -167,6 +169,18 @@ RULES: tuple[Rule, ...] = (
     ),
 )
 
+#: When the credentials in use here are none at all: the ones meant may sit in another profile
+#: (no-credentials: others -> wrong-profile, confirmed when nothing selects a profile;
+#: wrong-profile-likely when something selected one that has none). Otherwise no-credentials.
+NO_CREDENTIALS_RULES: tuple[Rule, ...] = (
+    Rule("creds.chain", ("credentials-only-in-named-profiles",), "wrong-profile-selected"),
+    Rule(
+        "creds.chain",
+        ("other-profiles-have-credentials",),
+        "wrong-profile-selected",
+        confidence=Confidence.LIKELY,
+    ),
+)
 #: What the credential chain says about the environment as a whole (not one profile).
 CHAIN_RULES: tuple[Rule, ...] = (
     # invalid-client-token-id: chain -> env-wins, vars-conflict

@@ -1,6 +1,6 @@
-"""The parsed knowledge base kept between runs: reading 38 TOML trees and 61 front matters, and
-working out which literal each pattern needs, costs every start more than the rest of
-awsmedic's own work; a diagnosis reads one JSON file instead.
+"""The parsed knowledge base kept between runs: reading every tree's TOML and every cause's
+front matter, and working out which literal each pattern needs, costs every start more than the
+rest of awsmedic's own work; a diagnosis reads one JSON file instead.
 
 Where: `$XDG_CACHE_HOME/awsmedic` (`~/.cache/awsmedic` by default), nowhere else; never with
 `AWSMEDIC_NO_CACHE` set. What makes an entry valid (its key): the cache format, awsmedic's

@@ -39,6 +39,7 @@ INDEX: Mapping[str, str] = {
     "creds.expiry": "expiry",
     "creds.keys": "keys",
     "creds.process": "process",
+    "creds.process-program": "processpath",
     "creds.secret": "secret",
     "creds.web-identity": "webidentity",
     "denial.decode": "denied",

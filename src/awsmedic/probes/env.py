@@ -16,7 +16,9 @@ CREDENTIAL_VARS = (
 NAME_VARS = ("AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_REGION", "AWS_DEFAULT_REGION")
 #: What a half-set key pair means to botocore's EnvProvider (causes.md section 4).
 _EXPLAIN = {
-    "env-key-id-without-secret": "AWS_ACCESS_KEY_ID is set without AWS_SECRET_ACCESS_KEY:"
+    # No colon after the secret's name: the scrubber reads `AWS_SECRET_ACCESS_KEY: word` as an
+    # assignment and would mask the word.
+    "env-key-id-without-secret": "AWS_ACCESS_KEY_ID is set without AWS_SECRET_ACCESS_KEY, so"
     " botocore stops with PartialCredentialsError",
     "env-secret-without-key-id": "AWS_SECRET_ACCESS_KEY is set without AWS_ACCESS_KEY_ID:"
     " botocore silently ignores it",

@@ -42,6 +42,9 @@ def _swallowed(file: sharedfiles.SharedFile, entry: Entry) -> tuple[str, int] | 
     return None
 
 
+_PAIR = ("aws_access_key_id", "aws_secret_access_key")
+
+
 def _pair_problems(run: ProbeInput, files: sharedfiles.AwsFiles, profile: str) -> list[FileProblem]:
     """A key id without its secret (or the other way round), and keys lost to continuations."""
     found: list[FileProblem] = []
@@ -66,6 +69,18 @@ def _pair_problems(run: ProbeInput, files: sharedfiles.AwsFiles, profile: str) -
                         message,
                         profile,
                         edit=edit,
+                    )
+                )
+        for entry in section.entries:
+            if entry.name in _PAIR and not entry.value.strip():
+                # botocore keeps the empty string as the key: unsigned-looking requests without
+                # the CRT, `34 (AWS_ERROR_INVALID_ARGUMENT)` from its signer with it.
+                found.append(
+                    FileProblem(
+                        "profile-empty-credential",
+                        f"{site.file.where(run.ctx, entry.line)} [{section.name}]",
+                        f"'{entry.key}' has no value",
+                        profile,
                     )
                 )
         if "aws_access_key_id" in names and "aws_secret_access_key" not in names:
@@ -142,6 +157,7 @@ def _findings(problems: list[FileProblem], profile: str) -> list[str]:
         "profile-key-continuation",
         "profile-missing-secret",
         "profile-missing-key-id",
+        "profile-empty-credential",
         "files-clean",
         "file-crlf",
     ),

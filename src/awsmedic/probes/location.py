@@ -13,6 +13,7 @@ import stat
 from pathlib import Path
 
 from awsmedic.aws import sharedfiles
+from awsmedic.aws.inifile import IniFile, Section, scan
 from awsmedic.context import Context
 from awsmedic.model import Evidence, Status
 from awsmedic.probes import ProbeInput, probe
@@ -54,7 +55,9 @@ def _named_home(user: str) -> Path | None:
         return None
 
 
-def _file_state(ctx: Context, file: sharedfiles.SharedFile, findings: list[str]) -> str:
+def _file_state(
+    ctx: Context, file: sharedfiles.SharedFile, findings: list[str], profile: str | None = None
+) -> str:
     """One line on one file; appends findings about it."""
     kind = file.kind
     default = sharedfiles.expand(ctx, f"~/.aws/{kind}")
@@ -81,7 +84,35 @@ def _file_state(ctx: Context, file: sharedfiles.SharedFile, findings: list[str])
     if ini.error:
         findings.append("file-unreadable")
         return f"{where}: exists but cannot be read ({ini.error}); botocore treats it as empty"
-    return f"{where}: {_owner_and_mode(file.path, findings, kind)}"
+    state = f"{where}: {_owner_and_mode(file.path, findings, kind)}"
+    if override and profile is not None:
+        shadowed = _hidden_profile(ctx, kind, default, profile, ini)
+        if shadowed:
+            findings.append("file-override-hides-default")
+            state += f"; {shadowed}"
+    return state
+
+
+def _hidden_profile(
+    ctx: Context, kind: str, default: Path, profile: str, read: IniFile
+) -> str | None:
+    """The file at the default place defines the profile in use and the override does not:
+    the override hides what the command needed (AWS_SHARED_CREDENTIALS_FILE=~/.aws/config)."""
+    header = profile if kind == "credentials" or profile == "default" else f"profile {profile}"
+
+    def defines(ini: IniFile) -> Section | None:
+        section = ini.section(header)
+        if section is None or (kind == "credentials" and section.get("aws_access_key_id") is None):
+            return None
+        return section
+
+    if defines(read) is not None or not default.is_file():
+        return None
+    section = defines(scan(default))
+    if section is None:
+        return None
+    where = f"{ctx.tilde(default)} line {section.line} [{section.name}]"
+    return f"{where} defines profile '{profile}' but is not read"
 
 
 def _owner_and_mode(path: Path, findings: list[str], kind: str) -> str:
@@ -208,9 +239,10 @@ def file_location(run: ProbeInput) -> Evidence:
         reason = bool(ELSEWHERE & set(findings[before:]))
         notes.extend((line, reason) for line in lines)
 
+    selected = sharedfiles.selected_profile(ctx, run.text).name
     for file in files.files:
         before = len(findings)
-        note([_file_state(ctx, file, findings)], before)
+        note([_file_state(ctx, file, findings, selected)], before)
     if "credentials-file-missing" in findings and "config-file-missing" in findings:
         findings.append("aws-files-missing")
     for helper in (_legacy, _who, _where_running):

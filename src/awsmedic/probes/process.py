@@ -30,7 +30,7 @@ _KINDS = {
 }
 
 
-def _command(run: ProbeInput) -> tuple[str, str, str] | None:
+def command_of(run: ProbeInput) -> tuple[str, str, str] | None:
     """(profile, command, where) of the helper the failing command ran, if any."""
     files = sharedfiles.load(run.ctx)
     selection = sharedfiles.selected_profile(run.ctx, run.text)
@@ -167,7 +167,7 @@ def credential_process(run: ProbeInput) -> Evidence:
     """
     from botocore.compat import compat_shell_split
 
-    found = _command(run)
+    found = command_of(run)
     if found is None:
         summary = "no credential_process is configured"
         return Evidence("creds.process", Status.OK, summary, ("not-process-profile",))

@@ -49,7 +49,23 @@ def _missing(ctx: Context, files: AwsFiles, selection: Selection) -> tuple[list[
         findings.append("profile-name-stray-characters")
     hint = f"; did you mean '{near}'?" if near else ""
     places = " nor ".join(f.where(ctx) for f in files.files)
-    return findings, f"{label} is defined in neither {places} (profiles: {defined}){hint}"
+    summary = f"{label} is defined in neither {places} (profiles: {defined}){hint}"
+    shadowed = _shadowed_profile_var(ctx, selection)
+    if shadowed:
+        findings.append("profile-var-shadowed")
+    return findings, summary + shadowed
+
+
+def _shadowed_profile_var(ctx: Context, selection: Selection) -> str:
+    """A stale AWS_DEFAULT_PROFILE hides the AWS_PROFILE the user set: say so where the name
+    came from (botocore's configprovider.py reads AWS_DEFAULT_PROFILE first)."""
+    other = ctx.env("AWS_PROFILE")
+    if selection.source != "AWS_DEFAULT_PROFILE" or other is None or other == selection.name:
+        return ""
+    return (
+        f"; AWS_PROFILE={other} is set too, but boto3, botocore and AWS CLI v1 take"
+        " AWS_DEFAULT_PROFILE first"
+    )
 
 
 def _defined(ctx: Context, files: AwsFiles, selection: Selection) -> tuple[list[str], str]:
@@ -117,6 +133,7 @@ def _env_conflict(ctx: Context) -> str | None:
         "profile-bad-header",
         "profile-section-stray-characters",
         "profile-env-conflict",
+        "profile-var-shadowed",
         "profile-only-in-config",
         "profile-has-no-credentials",
         "no-profiles",
@@ -137,7 +154,7 @@ def profile_resolution(run: ProbeInput) -> Evidence:
     selection = sharedfiles.selected_profile(ctx, run.text)
     if selection.name in files.profiles:
         findings, summary = _defined(ctx, files, selection)
-    elif selection.name == "default" and selection.source == "default":
+    elif selection.name == "default" and selection.source == "default" and not _asked_for(run):
         findings = ["profile-default-absent", "profile-has-no-credentials"]
         summary = "no profile is selected and there is no [default] profile"
         wrong = profilenames.wrong_form(ctx, files, "default")
@@ -173,6 +190,12 @@ def profile_resolution(run: ProbeInput) -> Evidence:
         tuple(details),
         edits=(edit,) if edit is not None else (),
     )
+
+
+def _asked_for(run: ProbeInput) -> bool:
+    """The paste shows `default` asked for by name (`--profile default`, `AWS_PROFILE=default`):
+    botocore then wants a [default] section and stops with ProfileNotFound without one."""
+    return sharedfiles.profile_in_text(run.text) == "default"
 
 
 def _suggested(files: AwsFiles, name: str) -> Fact | None:

@@ -105,6 +105,7 @@ def check_region(region: str) -> tuple[list[str], str]:
         "region-not-listed",
         "region-unknown",
         "region-from-error",
+        "region-from-env",
     ),
     facts=("region", "profile", "suggested_region"),
     edits=EDIT_FINDINGS,
@@ -124,6 +125,8 @@ def region_config(run: ProbeInput) -> Evidence:
         findings, summary = _missing(run)
         return Evidence("config.region", Status.PROBLEM, summary, tuple(findings), profile)
     findings, sentence = check_region(region)
+    if source == "env":  # AWS_DEFAULT_REGION wins over the profile: fix it there
+        extra.append("region-from-env")
     where = f"{source}, {location}" if location else source
     summary = f"region '{region}' ({where}) {sentence}"
     status = Status.OK if findings in (["region-set"], ["region-not-listed"]) else Status.PROBLEM

@@ -134,6 +134,7 @@ def _source_profile(
         "role-source-loop",
         "role-arn-malformed",
         "role-config-ok",
+        "role-credential-source-imds",
     ),
     facts=("profile", "role_arn", "source_profile", "credentials_file", "config_file"),
     edits=EDIT_FINDINGS,
@@ -150,6 +151,10 @@ def role_config(run: ProbeInput) -> Evidence:
         return Evidence("config.role", Status.OK, summary, ("not-role-profile",), profile)
     findings, details, last = _walk(ctx, files, selection.name)
     ok = findings == ["role-config-ok"]
+    source = files.settings(last).get("credential_source")
+    if ok and source is not None and source.value == "Ec2InstanceMetadata":
+        # Settings that are right say nothing of whether instance metadata answers here.
+        findings.append("role-credential-source-imds")
     summary = details[-1] if ok else "; ".join(d for d in details if "chains to" not in d)
     return Evidence(
         "config.role",

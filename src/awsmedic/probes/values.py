@@ -136,7 +136,7 @@ _FINDING = {
 @probe(
     "values.hygiene",
     title="Stray characters in credentials, profile names and regions",
-    findings=(*dict.fromkeys(_FINDING.values()), "values-clean"),
+    findings=(*dict.fromkeys(_FINDING.values()), "values-clean", "values-checked"),
 )
 def value_hygiene(run: ProbeInput) -> Evidence:
     """Whitespace, quotes, CR, BOM, zero-width and non-ASCII characters, with file and line."""
@@ -147,9 +147,11 @@ def value_hygiene(run: ProbeInput) -> Evidence:
             "values.hygiene",
             Status.OK,
             "no stray characters in credentials, profile names or regions (files and environment)",
-            ("values-clean",),
+            ("values-clean", "values-checked"),
         )
-    findings = tuple(dict.fromkeys(_FINDING[(f.kind, f.used)] for f in flaws))
+    # `values-checked`: every value was looked at, so a region flaw not reported is known absent
+    # (steps need not wait for files.syntax, which reads the same region lines).
+    findings = (*dict.fromkeys(_FINDING[(f.kind, f.used)] for f in flaws), "values-checked")
     details = tuple(
         f"{f.where}: {f.problem}" + ("" if f.used else " (not used by this command)") for f in flaws
     )

@@ -150,3 +150,36 @@ def test_without_home_the_password_database_decides(home: Path) -> None:
     assert "home-unset" in evidence.findings
     expected = Path(pwd.getpwuid(os.getuid()).pw_dir) / ".aws" / "credentials"
     assert evidence.facts["credentials_file"].value == str(expected)
+
+
+KEYS = f"aws_access_key_id = {KEY}\naws_secret_access_key = {SECRET}\n"
+
+
+def test_an_override_that_hides_the_profile_at_the_default_place(
+    home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (home / ".aws" / "credentials").write_text(f"[default]\n{KEYS}")
+    (home / ".aws" / "config").write_text("[default]\nregion = eu-west-1\n")
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(home / ".aws" / "config"))
+    evidence = probe("files.location")
+    assert {"file-override-hides-default", "files-elsewhere"} <= set(evidence.findings)
+    assert "~/.aws/credentials line 1 [default] defines profile 'default' but is not read" in (
+        evidence.summary
+    )
+
+
+@pytest.mark.parametrize(
+    "chosen",
+    [f"[default]\n{KEYS}", f"[other]\n{KEYS}"],
+    ids=["defines-the-profile", "default-has-no-keys-here-either"],
+)
+def test_an_override_that_hides_nothing_needed(
+    home: Path, monkeypatch: pytest.MonkeyPatch, chosen: str
+) -> None:
+    """A file chosen on purpose that defines the profile, or a default file without it."""
+    (home / ".aws" / "credentials").write_text(f"[other]\n{KEYS}")
+    (home / "work").mkdir()
+    (home / "work" / "credentials").write_text(chosen)
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(home / "work" / "credentials"))
+    evidence = probe("files.location")
+    assert "file-override-hides-default" not in evidence.findings

@@ -26,7 +26,7 @@ def test_clean_setup(home: Path) -> None:
     )
     evidence = probe("values.hygiene")
     assert evidence.status is Status.OK
-    assert evidence.findings == ("values-clean",)
+    assert evidence.findings == ("values-clean", "values-checked")
 
 
 @pytest.mark.parametrize(
@@ -57,7 +57,7 @@ def test_crlf_files_are_fine_but_a_cr_in_an_env_var_is_not(
         "credentials",
         f"[default]\r\naws_access_key_id = {KEY}\r\naws_secret_access_key = {SECRET}\r\n".encode(),
     )
-    assert probe("values.hygiene").findings == ("values-clean",)
+    assert probe("values.hygiene").findings == ("values-clean", "values-checked")
     monkeypatch.setenv("AWS_ACCESS_KEY_ID", KEY + "\r")
     monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", SECRET)
     evidence = probe("values.hygiene")
@@ -73,7 +73,7 @@ def test_a_problem_in_another_profile_is_not_the_one_sent(home: Path) -> None:
         f"[old]\naws_access_key_id = '{KEY}'\naws_secret_access_key = {SECRET}\n",
     )
     evidence = probe("values.hygiene")
-    assert evidence.findings == ("credential-stray-characters-elsewhere",)
+    assert evidence.findings == ("credential-stray-characters-elsewhere", "values-checked")
     assert "~/.aws/credentials:5 [old]" in evidence.summary
     assert "(not used by this command)" in evidence.summary
 
