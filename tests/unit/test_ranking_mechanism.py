@@ -335,3 +335,57 @@ def test_without_probes_both_families_are_heard() -> None:
     )
     top = causes(engine.candidates(state))[:3]
     assert "expired-temporary-credentials" in top
+
+
+#: A family whose first node routes on the text: an error code sends the walk to b. Its text
+#: hint raises a, on the branch the routing cut off.
+ROUTED = """\
+id = "routed"
+title = "A family that routes on the text first"
+codes = ["RoutedError"]
+start = "t"
+
+[priors]
+a = 60
+b = 40
+
+[[hints]]
+pattern = "points to a"
+boost = { a = 30 }
+
+[nodes.t]
+kind = "text"
+next = { "code:RoutedError" = "cb", default = "ca" }
+
+[nodes.ca]
+kind = "cause"
+cause = "a"
+confidence = "likely"
+
+[nodes.cb]
+kind = "cause"
+cause = "b"
+confidence = "likely"
+"""
+
+
+def routed_candidates(tmp_path: Path, text: str) -> list[str]:
+    loaded, problems = write_knowledge(tmp_path, "ab", {"routed": ROUTED})
+    assert [p for p in problems if not p.warning] == []
+    state = engine.new_dialogue(
+        loaded,
+        loaded.trees["routed"],
+        text,
+        frozenset({"code:RoutedError"}),
+        {},
+        NOW,
+        probes_enabled=False,
+    )
+    return causes(engine.candidates(replace(state, node="cb")))
+
+
+def test_a_text_hint_names_a_cause_the_text_routing_cut_off(tmp_path: Path) -> None:
+    """The routing chose the most specific wording; a hint that the text also points to a
+    cause of another branch still makes that cause a candidate (the text said both)."""
+    assert routed_candidates(tmp_path, "RoutedError points to a") == ["b", "a"]
+    assert routed_candidates(tmp_path, "RoutedError") == ["b"]

@@ -479,13 +479,19 @@ def weights(state: Dialogue, tree: Tree, start: str) -> dict[str, int]:
     to: what the paste says makes it plausible although this family cannot check it (an ECR
     registry named in an error no family knows). Such a cause joins when a text hint that
     names it applies, weighed by its prior (0 without one) and the points of those hints, if
-    that is above 0. Findings and answers only weigh the causes the walk can reach: they are
+    that is above 0. So may a cause of a branch that a text node cut off (the routing took the
+    most specific wording; the text may point to the other branch too), weighed by those
+    points alone. Findings and answers only weigh the causes the walk can reach: they are
     read by the walk itself."""
     causes = reachable_causes(state, start, tree)
     weighed = {cause: tree.priors.get(cause, DEFAULT_PRIOR) for cause in causes}
     beyond: dict[str, int] = {}
     raised: set[str] = set()
-    walked = set(tree.causes())
+    # What the text alone leaves reachable from the tree's start: a text node that chose the
+    # most specific wording cut its other branches, but a text hint still names their causes.
+    # Such a cause weighs its hints' points only: its prior was for the branch not taken.
+    walked = reachable_causes(replace(state, evidence={}, answers={}), tree.start, tree)
+    cut = set(tree.causes()) - walked
     known = state.known()
     for hint in tree.hints:
         if not hint.applies(state.text, known, state.answers):
@@ -495,7 +501,8 @@ def weights(state: Dialogue, tree: Tree, start: str) -> dict[str, int]:
             if cause in weighed:
                 weighed[cause] = weighed[cause] + points
             elif textual and cause not in walked and cause in state.knowledge.causes:
-                beyond[cause] = beyond.get(cause, tree.priors.get(cause, 0)) + points
+                prior = 0 if cause in cut else tree.priors.get(cause, 0)
+                beyond[cause] = beyond.get(cause, prior) + points
                 if points > 0:
                     raised.add(cause)
     weighed.update((c, weight) for c, weight in beyond.items() if weight > 0 and c in raised)
