@@ -8,6 +8,10 @@ helps one family at another's expense shows where. The floors sit a little under
 a phrase added for one tool may move a text or two of another family, and that alone should not
 fail; a real loss does. Raise them when it improves; a floor lowered to let a change in must say
 why in its commit.
+
+Re-measured on 2026-12-05 after the development part grew by 174 fresh texts (450 -> 543
+labelled) and the families, ranking and look-alike work of that day; wrong-partition (6 texts,
+3 in the top five) and a few others entered BY_CAUSE with the growth.
 """
 
 from __future__ import annotations
@@ -17,48 +21,52 @@ from typing import Any
 import pytest
 from benchmarks.bench_recognition import measure
 
-#: Labelled texts whose cause is among the first k candidates (of 450), as measured.
-MEASURED = {1: 308, 3: 374, 5: 395}
+#: Labelled texts whose cause is among the first k candidates (of 543), as measured.
+MEASURED = {1: 400, 3: 490, 5: 509}
 #: The overall floors: about one text in a hundred under what was measured.
 OVERALL = {k: reached - 5 for k, reached in MEASURED.items()}
 #: Per cause, one text under what was measured may be lost (first, or among the first five).
 SLACK = 1
 #: cause: (texts, first, among the first five), as measured.
 BY_CAUSE = {
-    "no-credentials": (48, 41, 48),
-    "iam-permission-denied": (24, 23, 24),
-    "web-identity-failure": (22, 19, 20),
-    "no-region": (22, 17, 22),
-    "ecr-auth-token": (19, 19, 19),
-    "clock-skew": (16, 14, 16),
+    "no-credentials": (69, 62, 69),
+    "iam-permission-denied": (31, 29, 30),
+    "web-identity-failure": (30, 26, 29),
+    "expired-temporary-credentials": (23, 20, 21),
+    "no-region": (23, 23, 23),
+    "ecr-auth-token": (20, 19, 20),
+    "clock-skew": (17, 16, 17),
+    "assume-role-denied": (17, 17, 17),
     "sso-session-expired": (16, 16, 16),
-    "expired-temporary-credentials": (16, 14, 15),
-    "assume-role-denied": (15, 15, 15),
-    "invalid-region": (13, 4, 11),
-    "container-credentials-failure": (12, 5, 10),
-    "imds-unreachable": (11, 3, 9),
-    "missing-session-token": (10, 9, 9),
-    "tls-or-proxy": (10, 6, 9),
-    "profile-not-found": (9, 7, 8),
-    "s3-region-mismatch": (9, 9, 9),
-    "mfa-required": (9, 6, 8),
-    "config-file-syntax": (9, 6, 8),
-    "network-unreachable": (9, 7, 7),
-    "eks-unauthorized": (9, 7, 8),
-    "endpoint-override": (8, 2, 7),
-    "stray-characters": (7, 1, 6),
-    "session-token-api-restriction": (7, 4, 7),
+    "s3-region-mismatch": (14, 14, 14),
+    "missing-session-token": (13, 12, 12),
+    "invalid-region": (13, 6, 12),
+    "container-credentials-failure": (13, 5, 11),
+    "profile-not-found": (12, 10, 12),
+    "imds-unreachable": (12, 2, 12),
+    "mfa-required": (12, 9, 11),
+    "tls-or-proxy": (11, 7, 10),
+    "config-file-syntax": (10, 6, 10),
+    "credentials-file-location": (10, 0, 9),
+    "eks-unauthorized": (10, 8, 9),
+    "wrong-profile-selected": (9, 0, 8),
+    "network-unreachable": (9, 8, 9),
+    "endpoint-override": (8, 3, 8),
+    "session-token-api-restriction": (8, 5, 8),
+    "eks-exec-api-version": (8, 8, 8),
+    "stray-characters": (7, 1, 7),
+    "credential-process-failure": (7, 3, 4),
     "instance-profile-missing": (7, 4, 6),
-    "credentials-file-location": (7, 0, 6),
-    "eks-exec-api-version": (7, 7, 7),
+    "missing-authentication-token": (7, 7, 7),
     "sts-global-token-opt-in-region": (6, 1, 6),
-    "account-not-activated": (6, 4, 4),
-    "credential-process-failure": (6, 1, 3),
-    "wrong-profile-selected": (6, 0, 2),
-    "missing-authentication-token": (5, 5, 5),
-    "sso-misconfigured": (5, 1, 2),
+    "wrong-partition": (6, 0, 3),
+    "account-not-activated": (6, 5, 5),
+    "tool-too-old-for-config": (6, 2, 5),
+    "secret-mismatch": (5, 4, 4),
+    "new-key-propagation-delay": (5, 2, 4),
+    "source-profile-broken": (5, 4, 5),
+    "sso-misconfigured": (5, 2, 3),
     "role-duration-exceeded": (5, 5, 5),
-    "tool-too-old-for-config": (5, 2, 3),
 }
 
 
@@ -73,7 +81,7 @@ def hits(share: float, texts: int) -> int:
 
 @pytest.mark.parametrize("k", sorted(OVERALL))
 def test_overall_recall_holds(dev: dict[str, Any], k: int) -> None:
-    assert dev["labelled"] >= 450
+    assert dev["labelled"] >= 543
     assert hits(dev["recall"][k], dev["labelled"]) >= OVERALL[k], dev["missed_top5"]
 
 
