@@ -72,3 +72,24 @@ def test_a_service_error_is_its_family_whatever_wraps_it(
     found = [match.tree for match in recognition.matches]
     assert found and found[0] == error["family"], (found, text)
     assert recognition.tool == wrapper["tool"], text
+
+
+CAUSED = [pytest.param(e, id=f"{_id(e)}-{e['cause']}") for e in MESSAGES if "cause" in e]
+
+
+@pytest.fixture(scope="module")
+def caused_candidates() -> list[list[str] | None]:
+    from benchmarks.bench_recognition import ranked
+
+    return ranked(e["text"] for e in MESSAGES if "cause" in e)
+
+
+@pytest.mark.parametrize("number", range(len(CAUSED)), ids=[p.id for p in CAUSED])
+def test_the_cause_the_message_names_is_among_the_first_three(
+    number: int, caused_candidates: list[list[str] | None]
+) -> None:
+    """A message that says what is wrong (`cause` in its entry: the only reason its source
+    prints it) has that cause among the first three candidates, text only."""
+    entry = CAUSED[number].values[0]
+    candidates = caused_candidates[number]
+    assert candidates is not None and entry["cause"] in candidates[:3], (candidates, entry["text"])
