@@ -111,6 +111,11 @@ def test_the_pasted_profiles_key_is_the_one_sts_checks(
     assert {"aws configure --profile dev", "aws sts get-caller-identity --profile dev"} <= set(
         commands(result)
     )
+    said = [step["text"] for step in result.json["steps"] if "failing command" in step["text"]]
+    assert len(said) == 1  # once, on the first step that names the profile
+    assert "`dev`: the profile of the failing command (--profile in the pasted command line)" in (
+        said[0]
+    )
     assert_no_secrets(result, boss, gone)
 
 

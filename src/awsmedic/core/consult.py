@@ -94,6 +94,7 @@ class Consultation:
         matcher: Matcher | None = None,
     ) -> None:
         self.ctx = ctx
+        self._given = ctx  # before a paste's command line set a profile or region
         self.knowledge = knowledge
         self.book = book
         self.transcript = transcript
@@ -158,9 +159,11 @@ class Consultation:
         """Check what the pasted command used: its profile and region (before any probe)."""
         from awsmedic.core.pastedcommand import adopt
 
-        adoption = adopt(self.ctx, recognition)
+        if self._runner is not None:  # probes ran in this world already: it stays
+            return
+        adoption = adopt(self._given, recognition)
         self.adopted = adoption.taken
-        if adoption.taken and self._runner is None:
+        if adoption.ctx is not self.ctx:
             self.ctx = adoption.ctx
             self._world = AwsWorld(self.ctx, self.book)
 

@@ -50,8 +50,9 @@ def configured_region(run: ProbeInput, report: ChainReport) -> Region | None:
 def failing_region(run: ProbeInput, report: ChainReport) -> Region | None:
     """Where the failing request went: the region named in the error, else the configured one."""
     facts = run.recognition.facts if run.recognition else {}
-    if "region" in facts:
-        fact = facts["region"]
+    fact = facts.get("region")
+    # (A pasted command's region the probes already use is said as they say it.)
+    if fact is not None and not (fact.source == "pasted command line" and run.ctx.region):
         return Region(without_zone(fact.value), fact.source, fact.location)
     return configured_region(run, report)
 
