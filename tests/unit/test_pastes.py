@@ -170,3 +170,10 @@ def test_an_export_after_the_failing_command_is_not_what_it_ran_with() -> None:
 def test_env_dash_i_starts_from_an_empty_environment() -> None:
     lines = ["$ export AWS_PROFILE=dev", "$ env -i PATH=/bin aws s3 ls"]
     assert dict(command_lines(lines, COMMANDS).facts) == {}
+
+
+def test_a_value_no_step_can_use_still_hides_an_earlier_one() -> None:
+    lines = ["$ export AWS_PROFILE=dev", "$ aws s3 ls --profile \"$(whoami)\""]
+    assert "profile" not in command_lines(lines, COMMANDS).facts
+    lines = ["$ export AWS_PROFILE=dev", "$ AWS_PROFILE='a b' aws s3 ls"]
+    assert "profile" not in command_lines(lines, COMMANDS).facts

@@ -232,12 +232,14 @@ def _program(line: str, commands: Mapping[str, str]) -> bool:
 
 
 def _variables(assignments: Mapping[str, str]) -> dict[str, str]:
-    """The AWS variables among `NAME=VALUE` assignments whose values a step could use."""
-    return {
-        name: value
-        for name, value in assignments.items()
-        if name in _VARIABLES and _NAME.match(value)
-    }
+    """The AWS variables among `NAME=VALUE` assignments (any value: one a step cannot use
+    still hides an earlier one)."""
+    return {name: value for name, value in assignments.items() if name in _VARIABLES}
+
+
+def _usable(settings: Mapping[str, tuple[str, str]]) -> dict[str, tuple[str, str]]:
+    """The settings whose values a step could use (a name, not `$(...)` or `${{ secrets.X }}`)."""
+    return {name: found for name, found in settings.items() if _NAME.match(found[0])}
 
 
 def _resolve(environment: Mapping[str, str]) -> dict[str, tuple[str, str]]:
@@ -290,9 +292,8 @@ class _Shell:
             environment.pop(name, None)
         settings = _resolve({**environment, **own})
         for name in _SETTINGS:
-            value = read.settings.get(name)
-            if value and _NAME.match(value):
-                settings[name] = (value, read.via.get(name, ""))
+            if name in read.settings:
+                settings[name] = (read.settings[name], read.via.get(name, ""))
         if known:
             self.known = settings
         self.other = settings
@@ -303,10 +304,10 @@ class _Shell:
         """The failing command's: the last command of a known tool, else the last command,
         else what the session exported."""
         if self.known is not None:
-            return self.known
+            return _usable(self.known)
         if self.other is not None:
-            return self.other
-        return _resolve(self.exported)
+            return _usable(self.other)
+        return _usable(_resolve(self.exported))
 
 
 def command_lines(lines: Iterable[str], commands: Mapping[str, str]) -> CommandLine:
