@@ -88,3 +88,27 @@ def test_terraform_cannot_assume_the_role(text: str) -> None:
     # an assume-role failure, and Terraform's assume_role cannot send an MFA code
     top3 = causes_of(text)[:3]
     assert "assume-role-denied" in top3 and "mfa-required" in top3, top3
+
+
+def test_terraform_weighs_mfa_more_than_a_plain_role_refusal(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    plain = "operation error" + TERRAFORM_NOW.split("Error: operation error")[1]
+    terraform, sdk = scores_of(TERRAFORM_NOW, capsys), scores_of(plain, capsys)
+    mfa_share = terraform["mfa-required"] / terraform["assume-role-denied"]
+    assert mfa_share > sdk["mfa-required"] / sdk["assume-role-denied"], (terraform, sdk)
+
+
+LAMBDA_FROM_S3 = (
+    "Error creating Lambda function: AccessDeniedException: Your access has been denied by S3,"
+    " please make sure your request credentials have permission to GetObject for"
+    " my-bucket/code.zip. S3 Error Code: AccessDenied. S3 Error Message: Access Denied"
+)
+
+
+def test_lambda_fetching_its_code_from_s3() -> None:
+    causes = causes_of(LAMBDA_FROM_S3)
+    assert causes[0] == "iam-permission-denied"
+    assert "mfa-required" in causes[:3] and "denied-beyond-identity-policy" in causes[:3], causes
+    plain = "An error occurred (AccessDenied) when calling the GetObject operation: Access Denied"
+    assert "mfa-required" not in causes_of(plain)[:3]
