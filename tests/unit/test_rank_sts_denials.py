@@ -112,3 +112,34 @@ def test_lambda_fetching_its_code_from_s3() -> None:
     assert "mfa-required" in causes[:3] and "denied-beyond-identity-policy" in causes[:3], causes
     plain = "An error occurred (AccessDenied) when calling the GetObject operation: Access Denied"
     assert "mfa-required" not in causes_of(plain)[:3]
+
+
+def s3_unknown_key(key_id: str) -> str:
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>InvalidAccessKeyId</Code><Message>'
+        "The AWS Access Key Id you provided does not exist in our records.</Message>"
+        f"<AWSAccessKeyId>{key_id}</AWSAccessKeyId><RequestId>AEAC7AA329BBE037</RequestId></Error>"
+    )
+
+
+def test_s3_echoes_an_empty_key_id_when_none_was_sent() -> None:
+    assert "no-credentials" in causes_of(s3_unknown_key(""))[:3]
+    for sent in ("AKIAZZZZZZZZZZZZZZZZ", "minioadmin"):
+        assert "no-credentials" not in causes_of(s3_unknown_key(sent))[:3], sent
+
+
+def sigv4_refused(key_id: str) -> str:
+    return (
+        '[debug] Request HEADERS: [{"Authorization", "AWS4-HMAC-SHA256'
+        f" Credential={key_id}/20160920/us-east-1/sqs/aws4_request,"
+        'SignedHeaders=content-type;host;x-amz-date,Signature=0123abcd"}]\n'
+        "<ErrorResponse><Error><Type>Sender</Type><Code>InvalidClientTokenId</Code><Message>The"
+        " security token included in the request is invalid.</Message></Error></ErrorResponse>"
+    )
+
+
+def test_a_signed_header_names_a_key_id_that_is_no_key_id() -> None:
+    top3 = causes_of(sigv4_refused("65"))[:3]
+    assert "key-typo" in top3 and "placeholder-credentials" in top3, top3
+    for sent in ("AKIAZZZZZZZZZZZZZZZZ", "AKIA************"):
+        assert "key-typo" not in causes_of(sigv4_refused(sent))[:3], sent
