@@ -1,0 +1,58 @@
+"""Scenarios from a second outside audit: broken set-ups users make, diagnosed as they pasted them.
+
+Same recipe as test_audit_setups: a real broken setup (temp HOME, exact bytes, env vars),
+boto3's real error there, then `awsmedic diagnose` in the same setup; the verdict, its evidence
+and every printed command are checked. Only what the first audit did not pin is here.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.scenarios.setup import Setup, cause, evidence
+from tests.unit.probes.helpers import KEY, SECRET, TOKEN
+
+pytestmark = pytest.mark.slow
+
+ROLE = "arn:aws:iam::123456789012:role/deploy"
+
+
+@pytest.fixture
+def setup(home: Path) -> Setup:
+    made = Setup.fresh(home)
+    made.secrets += [KEY, SECRET, TOKEN]
+    return made
+
+
+def commands(result: dict[str, Any]) -> list[str]:
+    return [command for step in result["steps"] for command in step["commands"]]
+
+
+def texts(result: dict[str, Any]) -> str:
+    return "\n".join(step["text"] for step in result["steps"])
+
+
+# -- container-credentials-failure: the Pod Identity token file is not there -----------------
+
+
+def test_a_pod_identity_token_file_that_is_not_mounted(setup: Setup) -> None:
+    """EKS Pod Identity's variables copied into a pod (or a laptop) without the projected token:
+    botocore lets open()'s FileNotFoundError through, one bare line naming the token's path. It
+    is the container provider's token file, not a credential_process program."""
+    setup.env["AWS_CONTAINER_CREDENTIALS_FULL_URI"] = "http://169.254.170.23/v1/credentials"
+    setup.env["AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE"] = (
+        "/var/run/secrets/pods.eks.amazonaws.com/serviceaccount/eks-pod-identity-token"
+    )
+    error = setup.boto3_error()
+    assert "FileNotFoundError: [Errno 2] No such file or directory:" in error
+    result = setup.diagnose(error)
+    assert result["diagnosis"]["cause"] == "container-credentials-failure"
+    assert result["diagnosis"]["confidence"] == "confirmed"
+    assert "the token file /var/run/secrets/pods.eks.amazonaws.com/serviceaccount/" in (
+        evidence(result)
+    )
+    assert not any("credential_process" in command for command in commands(result))
