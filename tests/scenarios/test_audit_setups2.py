@@ -56,3 +56,21 @@ def test_a_pod_identity_token_file_that_is_not_mounted(setup: Setup) -> None:
         evidence(result)
     )
     assert not any("credential_process" in command for command in commands(result))
+
+
+# -- web-identity-failure: an empty token file -----------------------------------------------
+
+
+def test_an_empty_web_identity_token_file(setup: Setup) -> None:
+    """A CI step that wrote the OIDC token to a file but got nothing (the request for the token
+    failed, the variable it echoed was empty): botocore sends the empty token and its own
+    parameter check refuses it before any call. The text names only the parameter."""
+    setup.env["AWS_ROLE_ARN"] = ROLE
+    setup.env["AWS_WEB_IDENTITY_TOKEN_FILE"] = str(setup.write("ci/token", ""))
+    error = setup.boto3_error()
+    assert "Invalid length for parameter WebIdentityToken, value: 0" in error
+    result = setup.diagnose(error)
+    assert result["diagnosis"]["cause"] == "web-identity-failure"
+    assert result["diagnosis"]["confidence"] == "confirmed"
+    assert "ci/token (AWS_WEB_IDENTITY_TOKEN_FILE)" in evidence(result)
+    assert "is empty" in evidence(result)
