@@ -74,3 +74,22 @@ def test_an_empty_web_identity_token_file(setup: Setup) -> None:
     assert result["diagnosis"]["confidence"] == "confirmed"
     assert "ci/token (AWS_WEB_IDENTITY_TOKEN_FILE)" in evidence(result)
     assert "is empty" in evidence(result)
+
+
+# -- credential-process-failure: a helper that prints a Python dict --------------------------
+
+
+def test_a_helper_that_prints_a_python_dict(setup: Setup) -> None:
+    """A home-made helper prints `print({...})` instead of `json.dumps`: single quotes. botocore
+    lets json's error through; AWS CLI v2 prints only its message, the last line here. With the
+    user's consent the helper is run, its output is named not JSON and never shown."""
+    payload = {"Version": 1, "AccessKeyId": KEY, "SecretAccessKey": SECRET, "SessionToken": TOKEN}
+    script = setup.write("bin/creds.py", f"print({payload!r})\n")
+    setup.write(".aws/config", f"[profile dev]\ncredential_process = {sys.executable} {script}\n")
+    error = setup.boto3_error("dev").rpartition("JSONDecodeError: ")[2]
+    assert error == "Expecting property name enclosed in double quotes: line 1 column 2 (char 1)"
+    result = setup.diagnose(error, "--profile", "dev", "--answer", "consent:creds.process=yes")
+    assert result["diagnosis"]["cause"] == "credential-process-failure"
+    assert result["diagnosis"]["confidence"] == "confirmed"
+    assert "~/.aws/config line 2 [profile dev]" in evidence(result)
+    assert "starts like JSON but does not parse" in evidence(result)
