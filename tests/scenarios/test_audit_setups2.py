@@ -93,3 +93,48 @@ def test_a_helper_that_prints_a_python_dict(setup: Setup) -> None:
     assert result["diagnosis"]["confidence"] == "confirmed"
     assert "~/.aws/config line 2 [profile dev]" in evidence(result)
     assert "starts like JSON but does not parse" in evidence(result)
+
+
+# -- credential-process-failure: a helper that hands out credentials already expired ---------
+
+
+def helper_with_expired_credentials(setup: Setup) -> Path:
+    marker = setup.home / "helper-ran"
+    payload = {
+        "Version": 1,
+        "AccessKeyId": KEY,
+        "SecretAccessKey": SECRET,
+        "SessionToken": TOKEN,
+        "Expiration": "2020-01-01T00:00:00Z",
+    }
+    script = setup.write(
+        "bin/creds.py", f"open({str(marker)!r}, 'a').write('x')\nimport json\n"
+        f"print(json.dumps({payload!r}))\n"
+    )
+    setup.write(".aws/config", f"[profile dev]\ncredential_process = {sys.executable} {script}\n")
+    return marker
+
+
+def test_a_helper_that_returns_expired_credentials(setup: Setup) -> None:
+    """A helper that prints a cached session long past its Expiration: botocore refreshes once,
+    gets the same, and gives up. The helper ran, so no step says it cannot be run; with the
+    user's consent it is run and its Expiration is the evidence."""
+    marker = helper_with_expired_credentials(setup)
+    error = setup.boto3_error("dev")
+    assert "Credentials were refreshed, but the refreshed credentials are still expired" in error
+    marker.unlink()
+    result = setup.diagnose(error, "--profile", "dev", "--answer", "consent:creds.process=yes")
+    assert result["diagnosis"]["cause"] == "credential-process-failure"
+    assert result["diagnosis"]["confidence"] == "confirmed"
+    assert "expired at 2020-01-01T00:00:00Z" in evidence(result)
+    assert "cannot be run" not in texts(result)
+
+
+def test_a_helper_with_expired_credentials_is_not_run_unasked(setup: Setup) -> None:
+    marker = helper_with_expired_credentials(setup)
+    error = setup.boto3_error("dev")
+    marker.unlink()
+    result = setup.diagnose(error, "--profile", "dev")
+    assert cause(result) == "credential-process-failure"
+    assert "cannot be run" not in texts(result)
+    assert not marker.exists()
