@@ -108,8 +108,8 @@ def helper_with_expired_credentials(setup: Setup) -> Path:
         "Expiration": "2020-01-01T00:00:00Z",
     }
     script = setup.write(
-        "bin/creds.py", f"open({str(marker)!r}, 'a').write('x')\nimport json\n"
-        f"print(json.dumps({payload!r}))\n"
+        "bin/creds.py",
+        f"open({str(marker)!r}, 'a').write('x')\nimport json\nprint(json.dumps({payload!r}))\n",
     )
     setup.write(".aws/config", f"[profile dev]\ncredential_process = {sys.executable} {script}\n")
     return marker
@@ -138,3 +138,31 @@ def test_a_helper_with_expired_credentials_is_not_run_unasked(setup: Setup) -> N
     assert cause(result) == "credential-process-failure"
     assert "cannot be run" not in texts(result)
     assert not marker.exists()
+
+
+# -- sso-session-expired: a token cache file cut short ---------------------------------------
+
+
+def test_a_token_cache_file_cut_short(setup: Setup) -> None:
+    """A disk that filled up while `aws sso login` wrote the token (or an editor that saved half
+    of it): botocore's JSON cache turns the parse error into a KeyError of the cache key, and the
+    traceback ends in that bare hash. The file is named, as unreadable, not as never written."""
+    import hashlib
+
+    setup.write(
+        ".aws/config",
+        "[profile dev]\nsso_session = acme\nsso_account_id = 123456789012\n"
+        "sso_role_name = Admin\n[sso-session acme]\n"
+        "sso_start_url = https://acme.awsapps.com/start\nsso_region = eu-west-1\n",
+    )
+    name = hashlib.sha1(b"acme").hexdigest()  # noqa: S324 (botocore's cache file name)
+    setup.write(
+        f".aws/sso/cache/{name}.json", '{"startUrl": "https://acme.awsapps.com/start", "acc'
+    )
+    error = setup.boto3_error("dev", traceback=True)
+    assert error.endswith(f"KeyError: '{name}'")
+    result = setup.diagnose(error, "--profile", "dev")
+    assert result["diagnosis"]["cause"] == "sso-session-expired"
+    assert result["diagnosis"]["confidence"] == "confirmed"
+    assert f"~/.aws/sso/cache/{name}.json is not valid JSON" in evidence(result)
+    assert "not signed in" not in evidence(result)
