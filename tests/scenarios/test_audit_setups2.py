@@ -166,3 +166,24 @@ def test_a_token_cache_file_cut_short(setup: Setup) -> None:
     assert result["diagnosis"]["confidence"] == "confirmed"
     assert f"~/.aws/sso/cache/{name}.json is not valid JSON" in evidence(result)
     assert "not signed in" not in evidence(result)
+
+
+# -- sso-misconfigured: a setting missing from the sso-session ------------------------------
+
+
+def test_an_sso_session_without_its_region(setup: Setup) -> None:
+    """`sso_region` left out of [sso-session acme] (it is asked by `aws configure sso`, and
+    forgotten when the section is written by hand). botocore stops before any call, so the step
+    for a `ForbiddenException: No access` from the portal does not belong here."""
+    setup.write(
+        ".aws/config",
+        "[profile dev]\nsso_session = acme\nsso_account_id = 123456789012\n"
+        "sso_role_name = Admin\n[sso-session acme]\n"
+        "sso_start_url = https://acme.awsapps.com/start\n",
+    )
+    error = setup.boto3_error("dev")
+    assert "missing required configuration: sso_region" in error
+    result = setup.diagnose(error, "--profile", "dev")
+    assert result["diagnosis"]["cause"] == "sso-misconfigured"
+    assert "[sso-session acme] lacks sso_region" in evidence(result)
+    assert "No access" not in texts(result)
