@@ -19,6 +19,7 @@ from tests.unit.probes.helpers import KEY, SECRET, TOKEN
 pytestmark = pytest.mark.slow
 
 ROLE = "arn:aws:iam::123456789012:role/deploy"
+KEYS_TEXT = f"aws_access_key_id = {KEY}\naws_secret_access_key = {SECRET}\n"
 
 
 @pytest.fixture
@@ -187,3 +188,22 @@ def test_an_sso_session_without_its_region(setup: Setup) -> None:
     assert result["diagnosis"]["cause"] == "sso-misconfigured"
     assert "[sso-session acme] lacks sso_region" in evidence(result)
     assert "No access" not in texts(result)
+
+
+# -- credentials-file-location: only the variable that is set is unset -----------------------
+
+
+def test_a_config_file_variable_naming_a_project_file_that_is_gone(setup: Setup) -> None:
+    """AWS_CONFIG_FILE exported for a project whose directory was since removed; the profile
+    lives in ~/.aws/config, which is no longer read. AWS_SHARED_CREDENTIALS_FILE is not set, so
+    no command unsets it."""
+    setup.write(".aws/config", f"[profile dev]\nregion = eu-west-1\n{KEYS_TEXT}")
+    setup.env["AWS_CONFIG_FILE"] = str(setup.home / "project" / ".aws" / "config")
+    setup.env["AWS_PROFILE"] = "dev"
+    error = setup.boto3_error()
+    assert "The config profile (dev) could not be found" in error
+    result = setup.diagnose(error)
+    assert result["diagnosis"]["cause"] == "credentials-file-location"
+    assert "~/project/.aws/config (AWS_CONFIG_FILE): does not exist" in evidence(result)
+    assert "unset AWS_CONFIG_FILE" in commands(result)
+    assert "unset AWS_SHARED_CREDENTIALS_FILE" not in commands(result)
