@@ -207,3 +207,22 @@ def test_a_config_file_variable_naming_a_project_file_that_is_gone(setup: Setup)
     assert "~/project/.aws/config (AWS_CONFIG_FILE): does not exist" in evidence(result)
     assert "unset AWS_CONFIG_FILE" in commands(result)
     assert "unset AWS_SHARED_CREDENTIALS_FILE" not in commands(result)
+
+
+# -- credential-process-failure: a helper without Version ------------------------------------
+
+
+def test_a_helper_without_version_lists_no_command_out_of_its_pipeline(setup: Setup) -> None:
+    """A company script prints the keys without `"Version": 1`. The step that shows how to run
+    the helper by hand may not list, as a command of its own, the `echo "${PIPESTATUS[0]}"`
+    that only means something right after that pipeline (run alone it prints 0)."""
+    payload = {"AccessKeyId": KEY, "SecretAccessKey": SECRET}
+    script = setup.write("bin/creds.py", f"import json\nprint(json.dumps({payload!r}))\n")
+    setup.write(".aws/config", f"[profile dev]\ncredential_process = {sys.executable} {script}\n")
+    error = setup.boto3_error("dev")
+    assert "Unsupported version '<Version key not provided>'" in error
+    result = setup.diagnose(error, "--profile", "dev", "--answer", "consent:creds.process=yes")
+    assert result["diagnosis"]["cause"] == "credential-process-failure"
+    assert "its JSON has Version 'missing', not 1" in evidence(result)
+    assert not any("PIPESTATUS" in command for command in commands(result))
+    assert "PIPESTATUS" in texts(result)
