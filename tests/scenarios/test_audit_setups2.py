@@ -226,3 +226,20 @@ def test_a_helper_without_version_lists_no_command_out_of_its_pipeline(setup: Se
     assert "its JSON has Version 'missing', not 1" in evidence(result)
     assert not any("PIPESTATUS" in command for command in commands(result))
     assert "PIPESTATUS" in texts(result)
+
+
+# -- web-identity-failure: a role ARN without its token file --------------------------------
+
+
+def test_a_role_arn_in_the_environment_without_a_token_file(setup: Setup) -> None:
+    """`docker run -e AWS_ROLE_ARN …` that forgot AWS_WEB_IDENTITY_TOKEN_FILE (and its mount):
+    botocore uses AWS_ROLE_ARN only with a web identity token file, so it finds no credentials
+    at all. The evidence names the variable that is set and the one that is missing."""
+    setup.env["AWS_ROLE_ARN"] = ROLE
+    error = setup.boto3_error()
+    assert "NoCredentialsError: Unable to locate credentials" in error
+    result = setup.diagnose(error)
+    assert result["diagnosis"]["cause"] == "web-identity-failure"
+    shown = evidence(result)
+    assert "AWS_ROLE_ARN is set" in shown and "AWS_WEB_IDENTITY_TOKEN_FILE" in shown
+    assert "AWS_WEB_IDENTITY_TOKEN_FILE" in texts(result)

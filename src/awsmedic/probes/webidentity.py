@@ -129,6 +129,7 @@ def _token_file(
     title="Web identity (OIDC) settings and token",
     findings=(
         "web-identity-not-configured",
+        "web-identity-role-without-token-file",
         "web-identity-env-ignored",
         "web-identity-no-role-arn",
         "web-identity-role-arn-malformed",
@@ -163,8 +164,19 @@ def web_identity(run: ProbeInput) -> Evidence:
     facts = {"role_arn": Fact(role[0], role[1])} if role else {}
     if token_file is None:
         findings.insert(0, "web-identity-not-configured")
+        if role is not None and role[1] == "AWS_ROLE_ARN":
+            # botocore reads AWS_ROLE_ARN only beside a token file (AssumeRoleWithWebIdentity-
+            # Provider returns nothing without one): it never assumes the role with other keys.
+            findings.insert(0, "web-identity-role-without-token-file")
+            details.insert(
+                0,
+                "AWS_ROLE_ARN is set but no web identity token file (AWS_WEB_IDENTITY_TOKEN_FILE"
+                " or web_identity_token_file): botocore uses AWS_ROLE_ARN only with that token,"
+                " and never assumes the role with other credentials",
+            )
         summary = "; ".join(details) or "no web identity token file is configured"
-        status = Status.PROBLEM if "github-actions-no-id-token" in findings else Status.OK
+        problems = {"github-actions-no-id-token", "web-identity-role-without-token-file"}
+        status = Status.PROBLEM if problems & set(findings) else Status.OK
         return Evidence(
             "creds.web-identity", status, summary, tuple(findings), facts, tuple(details), secrets
         )
