@@ -243,3 +243,23 @@ def test_a_role_arn_in_the_environment_without_a_token_file(setup: Setup) -> Non
     shown = evidence(result)
     assert "AWS_ROLE_ARN is set" in shown and "AWS_WEB_IDENTITY_TOKEN_FILE" in shown
     assert "AWS_WEB_IDENTITY_TOKEN_FILE" in texts(result)
+
+
+# -- web-identity-failure: a token file path written with ~ ---------------------------------
+
+
+def test_a_web_identity_token_file_written_with_a_tilde(setup: Setup) -> None:
+    """`web_identity_token_file = ~/token`: botocore opens the path as written (no `~`
+    expansion, unlike the shared files' own paths), so the file is not found although it
+    exists. The probe opens it the same way, not as a shell would."""
+    setup.write("token", "eyJhbGciOiJSUzI1NiJ9.eyJhdWQiOiJzdHMuYW1hem9uYXdzLmNvbSJ9.c2ln")
+    setup.write(
+        ".aws/config", f"[profile ci]\nrole_arn = {ROLE}\nweb_identity_token_file = ~/token\n"
+    )
+    error = setup.boto3_error("ci")
+    assert error == "builtins.FileNotFoundError: [Errno 2] No such file or directory: '~/token'"
+    result = setup.diagnose(error, "--profile", "ci")
+    assert result["diagnosis"]["cause"] == "web-identity-failure"
+    assert result["diagnosis"]["confidence"] == "confirmed"
+    assert "botocore does not expand ~" in evidence(result)
+    assert "~/.aws/config line 3 [profile ci]" in evidence(result)

@@ -13,6 +13,7 @@ import base64
 import json
 import re
 from datetime import UTC, datetime
+from pathlib import Path
 
 from awsmedic.aws import bounded, sharedfiles
 from awsmedic.context import Context
@@ -90,12 +91,21 @@ def _github(ctx: Context) -> tuple[list[str], list[str], tuple[Secret, ...]]:
 def _token_file(
     ctx: Context, path_text: str, now: datetime
 ) -> tuple[list[str], str, tuple[Secret, ...]]:
-    path = sharedfiles.expand(ctx, path_text)
+    # botocore opens the path as written (utils.FileWebIdentityTokenLoader): no `~` or `$VAR`
+    # expansion, unlike the paths of the shared files themselves.
+    path = Path(path_text)
     try:
         read = bounded.read_file(path, bounded.SMALL_FILE_BYTES)
         token = read.data.decode("utf-8")
     except FileNotFoundError:
-        return ["web-identity-token-file-missing"], f"the token file {path_text} does not exist", ()
+        sentence = f"the token file {path_text} does not exist"
+        expanded = sharedfiles.expand(ctx, path_text)
+        if str(expanded) != path_text and expanded.is_file():
+            sentence += (
+                " as written: botocore does not expand ~ or $VARIABLES in this path (a file"
+                " exists at the expanded path: write that path in full)"
+            )
+        return ["web-identity-token-file-missing"], sentence, ()
     except (OSError, UnicodeError) as exc:
         why = getattr(exc, "strerror", None) or type(exc).__name__
         return (
