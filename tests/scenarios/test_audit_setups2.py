@@ -263,3 +263,23 @@ def test_a_web_identity_token_file_written_with_a_tilde(setup: Setup) -> None:
     assert result["diagnosis"]["confidence"] == "confirmed"
     assert "botocore does not expand ~" in evidence(result)
     assert "~/.aws/config line 3 [profile ci]" in evidence(result)
+
+
+# -- endpoint-override: an endpoint URL without its scheme -----------------------------------
+
+
+def test_an_sts_endpoint_variable_without_its_scheme(setup: Setup) -> None:
+    """`AWS_ENDPOINT_URL_STS=sts.eu-west-1.amazonaws.com` (the host name, as a VPC endpoint's
+    page shows it): botocore refuses a URL without a scheme before any request, in a bare
+    ValueError. The evidence names the variable; the fix is the scheme or no override."""
+    del setup.env["AWS_ENDPOINT_URL"]
+    setup.write(".aws/credentials", f"[default]\n{KEYS_TEXT}")
+    setup.env["AWS_ENDPOINT_URL_STS"] = "sts.eu-west-1.amazonaws.com"
+    error = setup.boto3_error()
+    assert error == "builtins.ValueError: Invalid endpoint: sts.eu-west-1.amazonaws.com"
+    result = setup.diagnose(error)
+    assert result["diagnosis"]["cause"] == "endpoint-override"
+    assert result["diagnosis"]["confidence"] == "confirmed"
+    assert "AWS_ENDPOINT_URL_STS" in evidence(result)
+    assert "https://sts.eu-west-1.amazonaws.com" in texts(result)
+    assert "unset AWS_ENDPOINT_URL AWS_ENDPOINT_URL_STS AWS_ENDPOINT_URL_S3" in commands(result)
