@@ -7,7 +7,11 @@ and every printed command are checked. Only what the first audit did not pin is 
 
 from __future__ import annotations
 
+import socket
 import sys
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -283,3 +287,47 @@ def test_an_sts_endpoint_variable_without_its_scheme(setup: Setup) -> None:
     assert "AWS_ENDPOINT_URL_STS" in evidence(result)
     assert "https://sts.eu-west-1.amazonaws.com" in texts(result)
     assert "unset AWS_ENDPOINT_URL AWS_ENDPOINT_URL_STS AWS_ENDPOINT_URL_S3" in commands(result)
+
+
+# -- tls-or-proxy: a CA bundle variable naming a file that is not there ----------------------
+
+
+@contextmanager
+def accepting() -> Iterator[int]:
+    """A port on 127.0.0.1 that accepts connections and closes them: far enough for botocore
+    to load its CA bundle for the TLS handshake."""
+    server = socket.create_server(("127.0.0.1", 0))
+    server.settimeout(30)
+
+    def serve() -> None:
+        while True:
+            try:
+                connection, _ = server.accept()
+            except OSError:
+                return
+            connection.close()
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    try:
+        yield server.getsockname()[1]
+    finally:
+        server.close()
+
+
+def test_a_ca_bundle_variable_naming_a_file_that_is_not_there(setup: Setup) -> None:
+    """AWS_CA_BUNDLE copied from a colleague's machine (the company root CA lives elsewhere
+    here): botocore's TLS set-up fails with a bare `[Errno 2]`. The evidence says the file does
+    not exist, and no step talks about a proxy that does not answer (there is no proxy)."""
+    setup.write(".aws/credentials", f"[default]\n{KEYS_TEXT}")
+    setup.env["AWS_CA_BUNDLE"] = str(setup.home / "certs" / "corp-root.pem")
+    with accepting() as port:
+        setup.env["AWS_ENDPOINT_URL"] = f"https://127.0.0.1:{port}"
+        error = setup.boto3_error()
+        assert "SSL validation failed for" in error and "No such file or directory" in error
+        result = setup.diagnose(error)
+    assert result["diagnosis"]["cause"] == "tls-or-proxy"
+    assert result["diagnosis"]["confidence"] == "confirmed"
+    assert "~/certs/corp-root.pem does not exist" in evidence(result)
+    assert "proxy the evidence names does not answer" not in texts(result)
+    assert "AWS_CA_BUNDLE" in texts(result)

@@ -218,7 +218,8 @@ def _tls_findings(run: ProbeInput, route: Route, details: list[str]) -> list[str
         problem = netroute.bundle_problem(route.bundle or "")
         if problem:
             found.append("ca-bundle-broken")
-            details.append(f"the CA bundle cannot work: {problem}")
+            shown = problem.replace(route.bundle or "", run.ctx.tilde(route.bundle or ""), 1)
+            details.append(f"the CA bundle cannot work: {shown}")
     both = env.get("AWS_CA_BUNDLE"), env.get("REQUESTS_CA_BUNDLE")
     if all(both) and both[0] != both[1]:
         details.append("AWS_CA_BUNDLE and REQUESTS_CA_BUNDLE differ: botocore uses AWS_CA_BUNDLE")
@@ -226,6 +227,13 @@ def _tls_findings(run: ProbeInput, route: Route, details: list[str]) -> list[str
         found.append("ssl-cert-file-ignored")
         details.append("SSL_CERT_FILE is set, but botocore never reads it: use AWS_CA_BUNDLE")
     return found
+
+
+def _headline(details: list[str]) -> list[str]:
+    """The override and CA bundle lines, and why the bundle cannot work when it cannot (that
+    line comes later in the details, and is the finding itself)."""
+    broken = [line for line in details[3:] if line.startswith("the CA bundle cannot work")]
+    return details[1:3] + broken
 
 
 def _plain(route: Route) -> str:
@@ -280,7 +288,7 @@ def route_probe(run: ProbeInput) -> Evidence:
     return Evidence(
         "net.route",
         Status.PROBLEM if problem else Status.OK,
-        "; ".join(details[1:3]) if problem else _plain(route),
+        "; ".join(_headline(details)) if problem else _plain(route),
         tuple(findings),
         _route_facts(run, route),
         tuple(details),
