@@ -331,3 +331,23 @@ def test_a_ca_bundle_variable_naming_a_file_that_is_not_there(setup: Setup) -> N
     assert "~/certs/corp-root.pem does not exist" in evidence(result)
     assert "proxy the evidence names does not answer" not in texts(result)
     assert "AWS_CA_BUNDLE" in texts(result)
+
+
+# -- credentials-file-location: the variable names the directory, not the file ---------------
+
+
+def test_a_credentials_variable_naming_the_aws_directory(setup: Setup) -> None:
+    """`AWS_SHARED_CREDENTIALS_FILE=~/.aws` (the directory, as for a tool that wants a folder):
+    botocore reads nothing from a directory, and ~/.aws/credentials, which has the keys, is not
+    read. The step to unset the variable shows, as for a variable naming a missing file."""
+    setup.write(".aws/credentials", f"[default]\n{KEYS_TEXT}")
+    setup.env["AWS_SHARED_CREDENTIALS_FILE"] = str(setup.home / ".aws")
+    error = setup.boto3_error()
+    assert "NoCredentialsError: Unable to locate credentials" in error
+    result = setup.diagnose(error)
+    assert result["diagnosis"]["cause"] == "credentials-file-location"
+    shown = evidence(result)
+    assert "~/.aws (AWS_SHARED_CREDENTIALS_FILE): exists but cannot be read" in shown
+    assert "~/.aws/credentials exists but is not read" in shown
+    assert "unset AWS_SHARED_CREDENTIALS_FILE" in commands(result)
+    assert "unset AWS_CONFIG_FILE" not in commands(result)

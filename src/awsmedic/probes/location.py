@@ -84,7 +84,11 @@ def _file_state(
         return f"{where}: does not exist"
     if ini.error:
         findings.append("file-unreadable")
-        return f"{where}: exists but cannot be read ({ini.error}); botocore treats it as empty"
+        if override and hidden:
+            findings.append("file-override-hides-default")
+        return (
+            f"{where}: exists but cannot be read ({ini.error}); botocore treats it as empty{hidden}"
+        )
     state = f"{where}: {_owner_and_mode(file.path, findings, kind)}"
     if override and profile is not None:
         shadowed = _hidden_profile(ctx, kind, default, profile, ini)
