@@ -17,6 +17,10 @@ from typing import Any
 
 import pytest
 
+from tests.awsfixtures import Keys, MotoAws
+from tests.scenarios.gateway import Gateway
+from tests.scenarios.harness import assert_no_secrets, diagnose, environment, real_error, section
+from tests.scenarios.harness import write as write_aws
 from tests.scenarios.setup import Setup, cause, evidence
 from tests.unit.probes.helpers import KEY, SECRET, TOKEN
 
@@ -351,3 +355,32 @@ def test_a_credentials_variable_naming_the_aws_directory(setup: Setup) -> None:
     assert "~/.aws/credentials exists but is not read" in shown
     assert "unset AWS_SHARED_CREDENTIALS_FILE" in commands(result)
     assert "unset AWS_CONFIG_FILE" not in commands(result)
+
+
+# -- missing-session-token: the token written into the other file ----------------------------
+
+
+@pytest.mark.moto
+def test_a_session_token_written_into_the_config_file(
+    aws: MotoAws, gateway: Gateway, home: Path, tmp_path: Path
+) -> None:
+    """Temporary keys pasted into ~/.aws/credentials and their token into [profile dev] of
+    ~/.aws/config: botocore takes the token only from the file that holds the keys, so the
+    ASIA key goes out without it. The evidence names the line where the token is."""
+    temporary = aws.assume_role_keys()
+    aws.enforce()
+    write_aws(
+        home,
+        "credentials",
+        section("dev", Keys(temporary.access_key_id, temporary.secret_access_key)),
+    )
+    write_aws(
+        home,
+        "config",
+        f"[profile dev]\nregion = us-east-1\naws_session_token = {temporary.session_token}\n",
+    )
+    env = environment(AWS_PROFILE="dev")
+    result = diagnose(env, real_error(env), tmp_path)
+    assert (result.cause, result.confidence) == ("missing-session-token", "confirmed")
+    assert "aws_session_token is in ~/.aws/config line 3 [profile dev]" in result.evidence()
+    assert_no_secrets(result, temporary)
