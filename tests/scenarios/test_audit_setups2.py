@@ -19,7 +19,14 @@ import pytest
 
 from tests.awsfixtures import Keys, MotoAws
 from tests.scenarios.gateway import Gateway
-from tests.scenarios.harness import assert_no_secrets, diagnose, environment, real_error, section
+from tests.scenarios.harness import (
+    admin,
+    assert_no_secrets,
+    diagnose,
+    environment,
+    real_error,
+    section,
+)
 from tests.scenarios.harness import write as write_aws
 from tests.scenarios.setup import Setup, cause, evidence
 from tests.unit.probes.helpers import KEY, SECRET, TOKEN
@@ -384,3 +391,33 @@ def test_a_session_token_written_into_the_config_file(
     assert (result.cause, result.confidence) == ("missing-session-token", "confirmed")
     assert "aws_session_token is in ~/.aws/config line 3 [profile dev]" in result.evidence()
     assert_no_secrets(result, temporary)
+
+
+# -- role-session-name-invalid: a session name STS refuses -----------------------------------
+
+
+@pytest.mark.moto
+def test_a_role_session_name_with_a_space(
+    aws: MotoAws, gateway: Gateway, home: Path, tmp_path: Path
+) -> None:
+    """`role_session_name = john doe`: botocore checks only its length, STS refuses the space
+    with a ValidationError (the gateway answers as STS does; moto accepts any name). That is
+    neither the role's trust nor its duration: the setting is named, with its line."""
+    keys = admin(aws)
+    aws.enforce()
+    write_aws(home, "credentials", section("base", keys))
+    write_aws(
+        home,
+        "config",
+        f"[profile dev]\nrole_arn = {ROLE}\nsource_profile = base\nrole_session_name = john doe\n",
+    )
+    env = environment(AWS_PROFILE="dev")
+    error = real_error(env)
+    assert "at 'roleSessionName' failed to satisfy constraint" in error
+    result = diagnose(env, error, tmp_path)
+    assert result.json["matches"][0]["tree"] == "role-session-name"
+    assert (result.cause, result.confidence) == ("role-session-name-invalid", "confirmed")
+    assert "role_session_name 'john doe' (~/.aws/config line 4 [profile dev])" in (
+        result.evidence()
+    )
+    assert_no_secrets(result, keys)
