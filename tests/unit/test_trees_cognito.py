@@ -61,7 +61,7 @@ def commands(output: dict[str, Any]) -> list[str]:
             "cognito-provider-not-configured",
         ),
         (
-            "Domain=com.amazonaws.AWSCognitoIdentityErrorDomain Code=8 \"(null)\""
+            'Domain=com.amazonaws.AWSCognitoIdentityErrorDomain Code=8 "(null)"'
             " UserInfo={__type=NotAuthorizedException, message=Invalid login token. Token expired:"
             " 1589092400 >= 1589092129}",
             "cognito-login-token-expired",

@@ -19,10 +19,11 @@ _BUCKET = (
     re.compile(r"<BucketName>([a-z0-9][a-z0-9.-]{1,61}[a-z0-9])</BucketName>"),
     re.compile(r"\bbucket[ :=]+['\"]?([a-z0-9][a-z0-9.-]{1,61}[a-z0-9])['\"]?[\s.,;)]", re.I),
 )
-# A Cognito identity pool id as request bodies, configurations and logs name it.
+# A Cognito identity pool id as request bodies, configurations and logs name it (one run of
+# blanks on each side of the `:` or `=`, never two in a row: bounded work on any paste).
 _IDENTITY_POOL = re.compile(
     r"\b(?:IdentityPoolId|identity_?pool_?id|aws_cognito_identity_pool_id|IdentityPool)"
-    r"[\"']?\s*[:=]?\s*[\"']([a-z]{2}(?:-[a-z]+)+-\d{1,2}:[0-9a-f-]{36})[\"']",
+    r"[\"']?[ \t]*(?:[:=][ \t]*)?[\"']([a-z]{2}(?:-[a-z]+)+-\d{1,2}:[0-9a-f-]{36})[\"']",
     re.I,
 )
 _COGNITO_REGION = re.compile(r"^([a-z]{2}(?:-[a-z]+)+-\d{1,2}):")
