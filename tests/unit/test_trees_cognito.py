@@ -225,3 +225,33 @@ def test_a_hostile_identity_id_never_reaches_a_command(
         words = shlex.split(command)
         assert words[words.index("--identity-id") + 1] == "<identity_id>"
         assert "pwned" not in command and "evil" not in command and "`" not in command
+
+
+def test_the_endpoint_of_the_request_gives_the_region_when_no_id_is_named(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    text = (
+        "POST https://cognito-identity.ap-south-1.amazonaws.com/ 400 (Bad Request)\n"
+        "Uncaught (in promise) NotAuthorizedException: Unauthenticated access is not supported"
+        " for this identity pool."
+    )
+    output = diagnose(capsys, text, "cognito-user-signed-in=no")
+    assert any(
+        command.endswith("--region ap-south-1 --query AllowUnauthenticatedIdentities")
+        for command in commands(output)
+    )
+
+
+def test_the_pool_ids_own_region_wins_over_the_endpoint_it_was_sent_to(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    # The app sent the pool's id to another region's endpoint: the pool is looked up in its own.
+    text = (
+        "POST https://cognito-identity.us-east-1.amazonaws.com/ 400\n"
+        f"ResourceNotFoundException: IdentityPool '{POOL}' not found."
+    )
+    found = commands(diagnose(capsys, text))
+    assert (
+        f"aws cognito-identity describe-identity-pool --identity-pool-id {POOL} --region eu-west-1"
+        in found
+    )

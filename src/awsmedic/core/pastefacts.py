@@ -26,6 +26,8 @@ _IDENTITY_POOL = re.compile(
     r"[\"']?[ \t]*(?:[:=][ \t]*)?[\"']([a-z]{2}(?:-[a-z]+)+-\d{1,2}:[0-9a-f-]{36})[\"']",
     re.I,
 )
+# The identity pool's regional endpoint, as browsers' network logs and SDK debug lines show it.
+_COGNITO_HOST = re.compile(r"\bcognito-identity\.([a-z]{2}(?:-[a-z]+)+-\d{1,2})\.amazonaws\.com")
 _COGNITO_REGION = re.compile(r"^([a-z]{2}(?:-[a-z]+)+-\d{1,2}):")
 SOURCE = "pasted error"
 
@@ -55,6 +57,9 @@ def paste_facts(text: str) -> dict[str, Fact]:
     pool = _IDENTITY_POOL.search(text)
     if pool:
         facts["identity_pool_id"] = Fact(pool.group(1), SOURCE)
+    host = _COGNITO_HOST.search(text)
+    if host:
+        facts["identity_pool_region"] = Fact(host.group(1), SOURCE)
     return facts
 
 
@@ -67,11 +72,12 @@ def derived(facts: dict[str, Fact]) -> dict[str, Fact]:
         found = re.search(r":role/(?:[\w+=,.@-]+/)*([\w+=,.@-]+)$", arn.value.strip())
         if found:
             out["role_name"] = Fact(found.group(1), arn.source, arn.location)
-    # A Cognito identity pool lives in the region its id starts with (so do its identities).
+    # A Cognito identity pool lives in the region its id starts with (so do its identities),
+    # whatever endpoint the request went to: that id is what the steps look up.
     for name in ("identity_pool_id", "identity_id"):
         held = facts.get(name)
         region = _COGNITO_REGION.match(held.value.strip()) if held is not None else None
-        if held is not None and region and "identity_pool_region" not in facts:
+        if held is not None and region:
             out["identity_pool_region"] = Fact(region.group(1), held.source, held.location)
             break
     return out
