@@ -221,6 +221,30 @@ def lookalike(text: str) -> str | None:
             "$ docker pull europe-west1-docker.pkg.dev/acme/images/app\nno basic auth credentials",
             "other than Amazon ECR",
         ),
+        # aws.s3 (R) says itself that its base URL is not AWS's
+        (
+            "Non-AWS base URL requested.\nS3 Request URL: https://objects.example.net/backups/\n"
+            "Client error: (403) Forbidden",
+            "S3-compatible",
+        ),
+        # a certificate check that failed against a host outside AWS, as three HTTP clients say it
+        (
+            "requests.exceptions.SSLError: HTTPSConnectionPool(host='api.example.io', port=443):"
+            " Max retries exceeded with url: /v1/upload (Caused by SSLError(SSLCertVerificationError"
+            "(1, '[SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed: self-signed"
+            " certificate in certificate chain (_ssl.c:1000)')))",
+            "not an AWS endpoint",
+        ),
+        (
+            'Error: Get "https://charts.example.com/index.yaml": x509: certificate signed by unknown'
+            " authority",
+            "not an AWS endpoint",
+        ),
+        (
+            "FetchError: request to https://registry.example.org/pkg failed, reason: unable to get"
+            " local issuer certificate",
+            "not an AWS endpoint",
+        ),
     ],
 )
 def test_look_alikes_are_named(text: str, named: str) -> None:
@@ -318,6 +342,19 @@ def test_look_alikes_are_named(text: str, named: str) -> None:
         "Step 1/9 : FROM docker.io/library/node:20\n ---> 1a2b3c4d5e6f\n"
         "$ docker push 123456789012.dkr.ecr.eu-west-1.amazonaws.com/app:1.2\n"
         "denied: Your authorization token has expired. Reauthenticate and try again.",
+        # aws.s3 (R) says "Non-AWS" for any base URL but s3.amazonaws.com, a regional one too
+        "Non-AWS base URL requested.\nS3 Request URL: https://s3-eu-west-1.amazonaws.com/logs/\n"
+        "Client error: (403) Forbidden SignatureDoesNotMatch",
+        # certificate checks against AWS's own hosts, an emulator, or in an AWS tool's words
+        "requests.exceptions.SSLError: HTTPSConnectionPool(host='sts.us-east-1.amazonaws.com',"
+        " port=443): Max retries exceeded with url: / (Caused by SSLError(SSLCertVerificationError"
+        "(1, '[SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed')))",
+        'Post "https://sts.eu-west-1.amazonaws.com/": x509: certificate signed by unknown authority',
+        'RequestError: send request failed caused by: Get "https://localhost.localstack.cloud:4566/":'
+        " x509: certificate signed by unknown authority",
+        "$ aws s3 ls\nHTTPSConnectionPool(host='proxy.corp.example.com', port=8443): Max retries"
+        " exceeded (Caused by SSLError(SSLCertVerificationError(1, '[SSL: CERTIFICATE_VERIFY_FAILED]"
+        " certificate verify failed: unable to get local issuer certificate')))",
     ],
 )
 def test_aws_texts_stay_with_aws(text: str) -> None:
