@@ -40,6 +40,13 @@ class Context:
     probes_enabled: bool = True
     profile: str | None = None  # as if `--profile` had been given to the failing command
     region: str | None = None  # likewise `--region`
+    #: What set `profile`: awsmedic's own --profile, or the failing command's line (as evidence
+    #: says it: "--profile in the pasted command line").
+    profile_source: str = "--profile"
+    #: False where `profile` was set the way AWS_PROFILE sets it (`AWS_PROFILE=dev aws ...`):
+    #: environment keys still win over it. True for an option: botocore then ignores them.
+    profile_explicit: bool = True
+    region_source: str = "--region"  # likewise, what set `region`
     knowledge_dirs: tuple[Path, ...] = ()
     network_timeout: float = NETWORK_TIMEOUT_SECONDS
     budget: float = DIAGNOSIS_BUDGET_SECONDS

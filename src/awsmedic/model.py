@@ -221,6 +221,9 @@ class Recognition(Record):
     #: Families other than the best whose causes the candidates include too, each with its
     #: weight (0-1) next to the best family's 1 (core.match ranks them).
     rivals: tuple[tuple[str, float], ...] = ()
+    #: What the failing command's pasted command line set: `profile`, `region`, `endpoint_url`,
+    #: each with the option or variable that set it as its location (`--profile`, `AWS_PROFILE`).
+    command: Mapping[str, Fact] = field(default_factory=dict)
 
     @property
     def best(self) -> TreeMatch | None:

@@ -73,3 +73,21 @@ def test_no_secret_in_the_repr() -> None:
 
 def test_display_quotes_like_a_shell() -> None:
     assert read(["aws", "s3", "ls", "s3://my bucket"]).display() == "aws s3 ls 's3://my bucket'"
+
+
+def test_run_checks_the_commands_profile_and_says_where_it_came_from() -> None:
+    from awsmedic.cli.run import diagnosis_context
+    from tests.conftest import make_context
+
+    line = read(["eksctl", "get", "clusters", "-p", "dev", "--region=eu-west-1"])
+    assert dict(line.via) == {"profile": "-p", "region": "--region"}
+    seen = diagnosis_context(make_context(), line)
+    assert (seen.profile, seen.profile_source, seen.profile_explicit) == (
+        "dev",
+        "-p in the command line",
+        True,
+    )
+    assert (seen.region, seen.region_source) == ("eu-west-1", "--region in the command line")
+    own = diagnosis_context(make_context(profile="prod"), line)  # awsmedic's own still wins
+    assert (own.profile, own.profile_source) == ("prod", "--profile")
+    assert (own.region, own.region_source) == ("eu-west-1", "--region in the command line")

@@ -138,3 +138,42 @@ def test_the_last_command_line_gives_the_profile_and_the_first_tool_wins() -> No
         ["$ terraform init", "$ aws s3 ls --profile a", "$ aws s3 ls --profile b"], COMMANDS
     )
     assert found.tool == "terraform" and found.facts["profile"] == "b"
+
+
+def test_a_prefix_sets_the_profile_for_its_own_command_alone() -> None:
+    found = command_lines(
+        ["$ AWS_PROFILE=dev aws s3 ls", "error one", "$ aws s3 ls", "error two"], COMMANDS
+    )
+    assert dict(found.facts) == {}
+
+
+def test_an_export_holds_for_the_commands_after_it_and_an_option_beats_it() -> None:
+    lines = ["$ export AWS_PROFILE=dev AWS_REGION=eu-west-1", "$ cd infra && terraform plan"]
+    found = command_lines(lines, COMMANDS)
+    assert dict(found.facts) == {"profile": "dev", "region": "eu-west-1"}
+    assert dict(found.via) == {"profile": "AWS_PROFILE", "region": "AWS_REGION"}
+    found = command_lines([*lines, "$ aws s3 ls --profile prod"], COMMANDS)
+    assert found.facts["profile"] == "prod" and found.via["profile"] == "--profile"
+    assert found.facts["region"] == "eu-west-1"
+
+
+def test_the_option_of_a_command_beats_its_own_prefix() -> None:
+    found = command_lines(["$ AWS_PROFILE=a aws s3 ls -p x --profile b"], COMMANDS)
+    assert found.facts["profile"] == "b" and found.via["profile"] == "--profile"
+
+
+def test_an_export_after_the_failing_command_is_not_what_it_ran_with() -> None:
+    found = command_lines(["$ aws s3 ls", "An error occurred", "$ export AWS_PROFILE=dev"], COMMANDS)
+    assert dict(found.facts) == {}
+
+
+def test_env_dash_i_starts_from_an_empty_environment() -> None:
+    lines = ["$ export AWS_PROFILE=dev", "$ env -i PATH=/bin aws s3 ls"]
+    assert dict(command_lines(lines, COMMANDS).facts) == {}
+
+
+def test_a_value_no_step_can_use_still_hides_an_earlier_one() -> None:
+    lines = ["$ export AWS_PROFILE=dev", "$ aws s3 ls --profile \"$(whoami)\""]
+    assert "profile" not in command_lines(lines, COMMANDS).facts
+    lines = ["$ export AWS_PROFILE=dev", "$ AWS_PROFILE='a b' aws s3 ls"]
+    assert "profile" not in command_lines(lines, COMMANDS).facts

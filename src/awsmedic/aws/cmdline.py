@@ -70,6 +70,8 @@ class CommandLine:
     tool: str | None = None  # key of TOOL_OPTIONS / _TOOL_TITLES
     settings: Mapping[str, str] = field(default_factory=dict)  # profile, region, endpoint_url...
     verify_ssl: bool = True  # False with the AWS CLI's --no-verify-ssl
+    #: The option that gave each setting, as typed (`--profile`, `-p`, `--aws-profile`).
+    via: Mapping[str, str] = field(default_factory=dict)
 
     @property
     def profile(self) -> str | None:
@@ -154,11 +156,12 @@ def _env_command(words: list[str], prefix: _Prefix) -> list[str]:
     return words[index:]
 
 
-def _options(tool: str, args: Sequence[str]) -> tuple[dict[str, str], bool]:
-    """(settings, verify_ssl) from a tool's options, `--opt value` and `--opt=value` alike;
-    the last occurrence wins, as with argparse."""
+def _options(tool: str, args: Sequence[str]) -> tuple[dict[str, str], bool, dict[str, str]]:
+    """(settings, verify_ssl, the option that gave each setting) from a tool's options,
+    `--opt value` and `--opt=value` alike; the last occurrence wins, as with argparse."""
     table = TOOL_OPTIONS.get(tool, {})
     settings: dict[str, str] = {}
+    via: dict[str, str] = {}
     verify = True
     index = 0
     while index < len(args):
@@ -168,11 +171,13 @@ def _options(tool: str, args: Sequence[str]) -> tuple[dict[str, str], bool]:
             verify = False
         elif name in table and equals and name.startswith("--"):
             settings[table[name]] = value
+            via[table[name]] = name
         elif word in table and index + 1 < len(args):
             settings[table[word]] = args[index + 1]
+            via[table[word]] = word
             index += 1
         index += 1
-    return settings, verify
+    return settings, verify, via
 
 
 def read(words: Sequence[str]) -> CommandLine:
@@ -190,7 +195,7 @@ def read(words: Sequence[str]) -> CommandLine:
     args = rest[1:]
     if tool is not None and _PYTHON.match(tool) and args[:2] == ["-m", "awscli"]:
         tool, args = "aws", args[2:]
-    settings, verify = _options(tool, args) if tool else ({}, True)
+    settings, verify, via = _options(tool, args) if tool else ({}, True, {})
     return CommandLine(
         argv=argv,
         words=tuple(words),
@@ -201,4 +206,5 @@ def read(words: Sequence[str]) -> CommandLine:
         tool=tool if tool in _TOOL_TITLES else None,
         settings=settings,
         verify_ssl=verify,
+        via=via,
     )

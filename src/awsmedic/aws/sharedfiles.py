@@ -233,7 +233,7 @@ class Selection(Record):
 def profile_selection(ctx: Context) -> tuple[str, str, bool]:
     """The profile botocore selects, what selected it, and whether it counts as explicit."""
     if ctx.profile is not None:
-        return ctx.profile, "--profile", True
+        return ctx.profile, ctx.profile_source, ctx.profile_explicit
     # botocore (and boto3, CLI v1) read AWS_DEFAULT_PROFILE before AWS_PROFILE; CLI v2 the
     # other way round. The conflict is reported (profile_vars) when both are set.
     for var in _PROFILE_VARS:

@@ -75,10 +75,22 @@ def process_environment(environ: Mapping[str, str]) -> Iterator[None]:
 
 def diagnosis_context(ctx: Context, line: CommandLine) -> Context:
     """The world as the command saw it; awsmedic's own --profile and --region still win.
-    Call it inside `process_environment`; the report goes to our stderr."""
+    Call it inside `process_environment`; the report goes to our stderr. Evidence says where
+    a setting came from as for a pasted command line (core.pastedcommand)."""
+    from awsmedic.core.pastedcommand import source
+
+    given = {"profile": ctx.profile, "region": ctx.region}
+    sources = {
+        name: source(line.via.get(name, ""), "in the command line")
+        if given[name] is None and line.settings.get(name)
+        else f"--{name}"
+        for name in given
+    }
     return Context.from_process(
         profile=ctx.profile or line.profile,
         region=ctx.region or line.region,
+        profile_source=sources["profile"],
+        region_source=sources["region"],
         offline=ctx.offline,
         probes_enabled=ctx.probes_enabled,
         debug=ctx.debug,

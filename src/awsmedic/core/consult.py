@@ -38,6 +38,7 @@ from awsmedic.model import (
     Diagnosis,
     Event,
     Evidence,
+    Fact,
     Pasted,
     Question,
     Recognition,
@@ -93,6 +94,7 @@ class Consultation:
         matcher: Matcher | None = None,
     ) -> None:
         self.ctx = ctx
+        self._given = ctx  # before a paste's command line set a profile or region
         self.knowledge = knowledge
         self.book = book
         self.transcript = transcript
@@ -109,6 +111,8 @@ class Consultation:
         self._abort: futures.Future[None] = futures.Future()
         #: The question the walk stopped at, when driven by `start`/`reply` (None: not waiting).
         self.pending: Question | None = None
+        #: The profile and region taken from the pasted command line (core.pastedcommand).
+        self.adopted: dict[str, Fact] = {}
 
     # -- events -------------------------------------------------------------------------------
     def _emit(self, event: Event) -> None:
@@ -123,6 +127,7 @@ class Consultation:
         from awsmedic.model import Matched
 
         recognition = self.matcher.recognise(text)
+        self._as_pasted(recognition)
         # Hints and probes read the paste too: give them what the matcher read, not 10 MB.
         self._text = bound(text)[0]
         self._emit(Pasted(self.ctx.now(), self._text, recognition.truncated))
@@ -149,6 +154,18 @@ class Consultation:
                 ),
             )
         return recognition
+
+    def _as_pasted(self, recognition: Recognition) -> None:
+        """Check what the pasted command used: its profile and region (before any probe)."""
+        from awsmedic.core.pastedcommand import adopt
+
+        if self._runner is not None:  # probes ran in this world already: it stays
+            return
+        adoption = adopt(self._given, recognition)
+        self.adopted = adoption.taken
+        if adoption.ctx is not self.ctx:
+            self.ctx = adoption.ctx
+            self._world = AwsWorld(self.ctx, self.book)
 
     # -- probes -------------------------------------------------------------------------------
     def _evidence(self, probe_id: str) -> Evidence:

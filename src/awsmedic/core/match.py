@@ -388,19 +388,23 @@ class Matcher:
         if not matches:
             matches, closest = self._fallback(cleaned, tokens)
         facts: dict[str, Fact] = {}
+        pasted = {
+            name: Fact(value, "pasted command line", command.via.get(name, ""))
+            for name, value in command.facts.items()
+        }
         # The slots of the best family's phrase, then what the pasted command line says, then
         # the other families' slots: a lesser family's slot may have run over the command line
         # (`Profile {profile} not found` over `--profile prod ...\nPartial credentials found`).
         for number, match in enumerate(matches):
             if number == 1:
-                for name, value in command.facts.items():
-                    facts.setdefault(name, Fact(value, "pasted command line"))
+                for name, fact in pasted.items():
+                    facts.setdefault(name, fact)
             alignment = aligned.get(match.tree)
             if alignment is not None and alignment.score >= PHRASE_CUTOFF:
                 for name, value in slot_values(alignment, tokens).items():
                     facts.setdefault(name, Fact(value, "pasted error"))
-        for name, value in command.facts.items():
-            facts.setdefault(name, Fact(value, "pasted command line"))
+        for name, fact in pasted.items():
+            facts.setdefault(name, fact)
         for name, fact in _text_facts(text, codes).items():
             facts.setdefault(name, fact)
         return Recognition(
@@ -413,6 +417,7 @@ class Matcher:
             truncated=truncated,
             closest=tuple(closest),
             rivals=self._rivals(matches, closest, aligned),
+            command=pasted,
         )
 
 

@@ -198,16 +198,26 @@ _VARIABLES = {
     "AWS_DEFAULT_REGION": "region",
 }
 _SETTINGS = ("profile", "region", "endpoint_url")
+#: Which variable a setting is read from first, where a command's environment has both: the
+#: AWS CLI v2 and most SDKs read AWS_PROFILE and AWS_REGION before the older names.
+_READ_FIRST = ("AWS_PROFILE", "AWS_REGION", "AWS_DEFAULT_PROFILE", "AWS_DEFAULT_REGION")
+#: Shell words that set a variable for the rest of the session, not for one command.
+_EXPORTS = frozenset({"export", "set", "setx"})
+#: Commands on one line: `cd infra && AWS_PROFILE=dev terraform plan`.
+_SEPARATOR = re.compile(r"\s*(?:&&|\|\||;)\s+")
 
 
 @dataclass(frozen=True, repr=False, eq=False)
 class CommandLine(Record):
-    """What the command lines of a paste say: the first tool named, the last profile, region
-    and endpoint (a later command line is nearer to the error)."""
+    """What the command lines of a paste say: the first tool named, and the profile, region and
+    endpoint the failing command ran with (the last command line of a tool awsmedic knows),
+    as a shell and the tool would read them."""
 
     tool: str | None = None
     command: str | None = None
     facts: Mapping[str, str] = field(default_factory=dict)
+    #: The option or variable each fact came from (`--profile`, `-p`, `AWS_PROFILE`).
+    via: Mapping[str, str] = field(default_factory=dict)
 
 
 def _words_of(line: str) -> list[str]:
@@ -223,23 +233,83 @@ def _program(line: str, commands: Mapping[str, str]) -> bool:
     return first is not None and first.group(1).lower() in commands
 
 
-def _settings(words: list[str], facts: dict[str, str]) -> str | None:
-    """Read one command line as the shell and the tool would (aws.cmdline: leading `NAME=VALUE`
-    words, `env`, each AWS tool's own options); add its settings to `facts` and return its
-    program's name."""
-    from awsmedic.aws import cmdline
+def _variables(assignments: Mapping[str, str]) -> dict[str, str]:
+    """The AWS variables among `NAME=VALUE` assignments (any value: one a step cannot use
+    still hides an earlier one)."""
+    return {name: value for name, value in assignments.items() if name in _VARIABLES}
 
-    while words and words[0] in _WRAPPERS:
-        words = words[1:]
-    read = cmdline.read(words)
-    for name, value in {**read.assignments, **read.env_assignments}.items():
-        if name in _VARIABLES and _NAME.match(value):
-            facts[_VARIABLES[name]] = value
-    for name in _SETTINGS:
-        setting = read.settings.get(name)
-        if setting and _NAME.match(setting):
-            facts[name] = setting
-    return read.tool
+
+def _usable(settings: Mapping[str, tuple[str, str]]) -> dict[str, tuple[str, str]]:
+    """The settings whose values a step could use (a name, not `$(...)` or `${{ secrets.X }}`)."""
+    return {name: found for name, found in settings.items() if _NAME.match(found[0])}
+
+
+def _resolve(environment: Mapping[str, str]) -> dict[str, tuple[str, str]]:
+    """Setting -> (value, the variable it came from), as the AWS CLI v2 reads them."""
+    found: dict[str, tuple[str, str]] = {}
+    for name in _READ_FIRST:
+        if name in environment:
+            found.setdefault(_VARIABLES[name], (environment[name], name))
+    return found
+
+
+@dataclass
+class _Shell:
+    """What a pasted session did so far: variables it exported, and the command lines it ran
+    (each with the settings it ran with)."""
+
+    exported: dict[str, str] = field(default_factory=dict)
+    #: The settings of the last command of a known tool, and of the last command of any kind.
+    known: dict[str, tuple[str, str]] | None = None
+    other: dict[str, tuple[str, str]] | None = None
+    program: str | None = None  # the first AWS tool (aws.cmdline) a command ran
+
+    def export(self, words: list[str]) -> None:
+        assignments = {}
+        for word in words:
+            name, equals, value = word.removeprefix("$env:").partition("=")
+            if equals:
+                assignments[name] = value
+        self.exported.update(_variables(assignments))
+
+    def command(self, words: list[str], known: bool, commands: Mapping[str, str]) -> None:
+        """One command: `NAME=VALUE` words in front and `env` set its own environment (for it
+        alone), and its tool's options win over both, as they do for the AWS CLI."""
+        from awsmedic.aws import cmdline
+
+        while words and words[0] in _WRAPPERS:
+            words = words[1:]
+        if not words:
+            return
+        if words[0].lower() in _EXPORTS or words[0].startswith("$env:"):
+            self.export(words if words[0].startswith("$env:") else words[1:])
+            return
+        read = cmdline.read(words)
+        own = _variables({**read.assignments, **read.env_assignments})
+        if not read.argv:  # `AWS_PROFILE=dev` on its own line: set for what follows
+            self.exported.update(own)
+            return
+        environment = {} if read.env_clear else dict(self.exported)
+        for name in read.env_unset:
+            environment.pop(name, None)
+        settings = _resolve({**environment, **own})
+        for name in _SETTINGS:
+            if name in read.settings:
+                settings[name] = (read.settings[name], read.via.get(name, ""))
+        if known:
+            self.known = settings
+        self.other = settings
+        if self.program is None and read.tool in commands:
+            self.program = read.tool
+
+    def settings(self) -> dict[str, tuple[str, str]]:
+        """The failing command's: the last command of a known tool, else the last command,
+        else what the session exported."""
+        if self.known is not None:
+            return _usable(self.known)
+        if self.other is not None:
+            return _usable(self.other)
+        return _usable(_resolve(self.exported))
 
 
 def command_lines(lines: Iterable[str], commands: Mapping[str, str]) -> CommandLine:
@@ -247,23 +317,30 @@ def command_lines(lines: Iterable[str], commands: Mapping[str, str]) -> CommandL
 
     A line counts when it starts with a shell prompt, or with a program `commands` knows
     (`aws`, `terraform`, ... mapped to their tool ids); `export AWS_PROFILE=...` and the like
-    count on any line. The options read are each tool's own (`--profile` for the AWS CLI,
+    count on any line, for the commands after them. `AWS_PROFILE=dev aws ...` sets the profile
+    for that command alone. The options read are each tool's own (`--profile` for the AWS CLI,
     `--aws-profile` for the Serverless Framework, ...): a script's `--region` is its own.
     """
-    facts: dict[str, str] = {}
-    tool: str | None = None
-    command: str | None = None
+    shell = _Shell()
     for line in lines:
-        if "AWS_" in line:
-            for name, value in _ASSIGNMENT.findall(line):
-                if _NAME.match(value):
-                    facts[_VARIABLES[name]] = value
         prompt = _PROMPT.match(line)
         rest = line[prompt.end() :] if prompt else line
-        if prompt is None and not _program(rest, commands):
+        known = _program(rest, commands)
+        if prompt is None and not known:
+            if "AWS_" in line:
+                shell.exported.update(
+                    _variables(dict((name, value) for name, value in _ASSIGNMENT.findall(line)))
+                )
             continue
-        words = _words_of(rest[:2_000])
-        program = _settings(words, facts) if words else None
-        if program is not None and tool is None and program in commands:
-            command, tool = program, commands[program]
-    return CommandLine(tool, command, facts)
+        for part in _SEPARATOR.split(rest[:2_000]):
+            words = _words_of(part)
+            shell.command(words, _program(part, commands), commands)
+    settings = shell.settings()
+    program = shell.program
+    tool = commands.get(program) if program is not None else None
+    return CommandLine(
+        tool,
+        program if tool is not None else None,
+        {name: value for name, (value, _) in settings.items()},
+        {name: via for name, (_, via) in settings.items()},
+    )

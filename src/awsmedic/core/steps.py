@@ -90,12 +90,14 @@ class _Filling:
     values: Mapping[str, str]
     shell: str
     missing: dict[str, str] = field(default_factory=dict)  # name -> why it is not filled
+    filled: set[str] = field(default_factory=set)  # names filled with a value
 
     def _value(self, name: str, shell: str | None, expression: bool = False) -> str:
         value = one_line(name, self.values.get(name, ""))
         if not value:
             self.missing.setdefault(name, "")
             return f"<{name}>"
+        self.filled.add(name)
         if shell is None:  # prose: inside code spans, a backtick would end the span
             return value.replace("`", "'")
         called = refusal(name, value)
@@ -202,7 +204,9 @@ def _one(
     situation: Situation,
     values: Mapping[str, str],
     edit: Edit | None,
+    said: set[str] | None = None,
 ) -> Step:
+    """One step; `said` holds the values whose origin an earlier step explained already."""
     filling = _Filling(values, situation.shell)
     parts = _parts(source, situation)
     text, commands = _fill(unwrap(join(parts)), situation, filling)
@@ -212,10 +216,36 @@ def _one(
         text = f"{text}\n\n{block}" if text.strip() else block
         commands.insert(0, command)
         step_edit = StepEdit(edit.file, edit.line, edit.before, edit.after)
-    note = _explained(filling)
+    note = " ".join(
+        part for part in (_explained(filling), _origin(filling, situation, said)) if part
+    )
     if note:
         text = f"{text}\n\n{note}"
     return Step(text.strip(), tuple(commands), step_edit)
+
+
+#: Values the steps use that the pasted command line chose: their origin is said once, on the
+#: first step that uses them (the user may not have noticed that the paste chose them).
+_ORIGIN_SAID = ("profile",)
+
+
+def _origin(filling: _Filling, situation: Situation, said: set[str] | None) -> str:
+    notes = []
+    for name in _ORIGIN_SAID:
+        fact = situation.facts.get(name)
+        if fact is None or name not in filling.filled or "pasted command line" not in fact.source:
+            continue
+        if said is not None:
+            if name in said:
+                continue
+            said.add(name)
+        where = (
+            fact.source if fact.location in ("", fact.source) else f"{fact.source}, {fact.location}"
+        )
+        notes.append(
+            f"{_literal(one_line(name, fact.value))}: the {name} of the failing command ({where})."
+        )
+    return " ".join(notes)
 
 
 def _edits_for(source: StepSource, situation: Situation) -> list[Edit]:
@@ -243,12 +273,15 @@ def build_steps(
             truth = bool(_edits_for(source, situation))
         truths.append((source.when is not None or bool(source.edits), truth))
     steps: list[Step] = []
+    said: set[str] = set()
     for index in _likely_first(truths):
         source = sources[index]
         if source.edits:
-            steps += [_one(source, situation, values, e) for e in _edits_for(source, situation)]
+            steps += [
+                _one(source, situation, values, e, said) for e in _edits_for(source, situation)
+            ]
         else:
-            steps.append(_one(source, situation, values, None))
+            steps.append(_one(source, situation, values, None, said))
     return tuple(steps)
 
 

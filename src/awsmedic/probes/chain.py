@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from awsmedic.aws.sharedfiles import profile_in_text
 from awsmedic.model import Evidence, Fact, Status
@@ -45,6 +46,39 @@ def pasted_profile(text: str) -> str | None:
     if found is None:
         return None
     return next(group for group in found.groups() if group)
+
+
+@dataclass(frozen=True)
+class Named:
+    """A profile the paste names, other than the one checked here."""
+
+    name: str
+    command: bool  # read from the failing command's line (core.pastes), not a text pattern
+    here: bool  # defined in this machine's shared files
+
+    def sentence(self) -> str:
+        from awsmedic.safety.shellquote import POSIX, quote
+
+        name = quote(self.name, POSIX)
+        if self.command and not self.here:
+            return (
+                f"the pasted command line names profile {name}, which the shared files here do"
+                " not define (the paste may come from another machine, or the name is wrong)"
+            )
+        where = "the pasted command line" if self.command else "the error"
+        return (
+            f"{where} names profile {name}; to check that one, run awsmedic with"
+            f" --profile {name}"
+        )
+
+
+def named_profile(run: ProbeInput, report: ChainReport) -> Named | None:
+    """The profile the paste names, when it is not the one the chain was walked for."""
+    command = run.recognition.command.get("profile") if run.recognition else None
+    name = command.value if command is not None else pasted_profile(run.text)
+    if name is None or name == report.profile:
+        return None
+    return Named(name, command is not None, name in report.profiles)
 
 
 #: How many profile names a summary lists before "and N more".
@@ -148,7 +182,7 @@ def _token_findings(report: ChainReport) -> list[str]:
     return found
 
 
-def _findings(report: ChainReport, text: str) -> list[str]:
+def _findings(report: ChainReport, text: str, named: Named | None) -> list[str]:
     findings: list[str] = []
     if report.error.startswith("ProfileNotFound"):
         findings.append("profile-not-found")
@@ -160,8 +194,7 @@ def _findings(report: ChainReport, text: str) -> list[str]:
         findings.append("profile-vars-conflict")
     if report.explicit and report.env_keys is not None:
         findings.append("profile-flag-drops-env-keys")
-    named = pasted_profile(text)
-    if named is not None and named != report.profile:
+    if named is not None:
         findings.append("paste-names-other-profile")
     winner = report.winner
     if winner is None:
@@ -179,14 +212,13 @@ def _findings(report: ChainReport, text: str) -> list[str]:
     return findings
 
 
-def _summary(report: ChainReport, text: str) -> str:
+def _summary(report: ChainReport, text: str, named: Named | None) -> str:
     winner = report.winner
     selected = report.profile_source
     if report.profile_vars is not None:
         selected += f", while AWS_PROFILE={report.profile_vars[1]}"
-    pasted = pasted_profile(text)
-    if pasted is not None and pasted != report.profile:
-        selected += f"; the error shows profile '{pasted}': run awsmedic with --profile {pasted}"
+    if named is not None:
+        selected += f"; {named.sentence()}"
     profile = f"profile '{report.profile}' ({selected})"
     if report.error and winner is None:
         return f"{profile}: {report.error}"
@@ -211,7 +243,8 @@ def _summary(report: ChainReport, text: str) -> str:
     return text
 
 
-def _details(report: ChainReport, text: str) -> list[str]:
+def _details(run: ProbeInput, report: ChainReport, named: Named | None) -> list[str]:
+    text = run.text
     details = [
         f"{p.method}: {p.state}" + (f" ({p.detail})" if p.detail else "") for p in report.providers
     ]
@@ -237,21 +270,18 @@ def _details(report: ChainReport, text: str) -> list[str]:
             f" botocore reads {keys.token_source} first"
         )
     if report.profile_vars is not None:
-        default, named = report.profile_vars
+        default, chosen = report.profile_vars
         details.append(
-            f"AWS_DEFAULT_PROFILE={default} and AWS_PROFILE={named}: boto3, botocore and AWS CLI"
-            f" v1 use '{default}', AWS CLI v2 and most other SDKs use '{named}'"
+            f"AWS_DEFAULT_PROFILE={default} and AWS_PROFILE={chosen}: boto3, botocore and AWS CLI"
+            f" v1 use '{default}', AWS CLI v2 and most other SDKs use '{chosen}'"
         )
     if report.explicit and report.env_keys is not None:
         details.append(
             "--profile makes the AWS CLI and boto3 ignore the AWS_ACCESS_KEY_ID in the environment"
         )
-    pasted = pasted_profile(text)
-    if pasted is not None and pasted != report.profile:
-        details.append(
-            f"the error shows profile '{pasted}'; to check that one, run awsmedic with"
-            f" --profile {pasted}"
-        )
+    if named is not None:
+        details.append(named.sentence())
+    details += _overridden(run, report)
     others = other_profiles(report, text)
     if others:
         why = (
@@ -265,6 +295,19 @@ def _details(report: ChainReport, text: str) -> list[str]:
             f" credentials or a credential provider: {profile_list(report.credential_profiles)}"
         )
     return details
+
+
+def _overridden(run: ProbeInput, report: ChainReport) -> list[str]:
+    """A profile variable of awsmedic's own environment that the failing command's line
+    overrode (its option, or its own `AWS_PROFILE=...`)."""
+    if run.ctx.profile is None or run.ctx.profile_source == "--profile":
+        return []
+    return [
+        f"{var}={value} in awsmedic's environment is not what the command used:"
+        f" {report.profile_source} selects '{report.profile}'"
+        for var in ("AWS_PROFILE", "AWS_DEFAULT_PROFILE")
+        if (value := run.ctx.env(var)) is not None and value != report.profile
+    ]
 
 
 @probe(
@@ -319,15 +362,16 @@ def _details(report: ChainReport, text: str) -> list[str]:
 def credential_chain(run: ProbeInput) -> Evidence:
     """Walk botocore's provider chain: the winner, what it shadows, and any provider that raised."""
     report = run.world.chain()
-    findings = _findings(report, run.text)
+    named = named_profile(run, report)
+    findings = _findings(report, run.text, named)
     ok = report.winner is not None and report.winner.state in (FOUND, CONFIGURED)
     worrying = {"env-shadows-profile", "env-shadows-default-profile", "profile-vars-conflict"}
     return Evidence(
         "creds.chain",
         Status.OK if ok and not worrying & set(findings) else Status.PROBLEM,
-        _summary(report, run.text),
+        _summary(report, run.text, named),
         tuple(findings),
         _facts(run, report),
-        tuple(_details(report, run.text)),
+        tuple(_details(run, report, named)),
         report.secrets(),
     )

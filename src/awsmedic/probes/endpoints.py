@@ -151,7 +151,7 @@ def endpoint_override(run: ProbeInput) -> Evidence:
     codes = run.recognition.codes if run.recognition else ()
     named = failing_service(run.text, codes)
     # A session of our own: the shared one may only be touched under the world's lock.
-    session = run.world.new_session(run.ctx.profile)
+    session = run.world.own_session()
     try:
         sts = _route(run, session, "sts")
         try:

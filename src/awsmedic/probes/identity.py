@@ -60,7 +60,7 @@ def configured_profiles(run: ProbeInput) -> Mapping[str, Mapping[str, str]]:
     """Every profile of both files, as botocore merges them; empty when they cannot be read
     (the chain probe reports why)."""
     try:
-        profiles = run.world.new_session(run.ctx.profile).full_config.get("profiles", {})
+        profiles = run.world.own_session().full_config.get("profiles", {})
     except Exception:
         return {}
     return dict(profiles)

@@ -37,7 +37,7 @@ class Region(Record):
 def configured_region(run: ProbeInput, report: ChainReport) -> Region | None:
     """The region botocore uses, and where it comes from (--region, env, the profile)."""
     if run.ctx.region:
-        return Region(run.ctx.region, "--region")
+        return Region(run.ctx.region, run.ctx.region_source)
     if run.ctx.env("AWS_DEFAULT_REGION"):
         return Region(run.ctx.environ["AWS_DEFAULT_REGION"], "env", "AWS_DEFAULT_REGION")
     # The walked profile (read under the world's lock) holds what botocore reads from the files.
@@ -50,9 +50,10 @@ def configured_region(run: ProbeInput, report: ChainReport) -> Region | None:
 def failing_region(run: ProbeInput, report: ChainReport) -> Region | None:
     """Where the failing request went: the region named in the error, else the configured one."""
     facts = run.recognition.facts if run.recognition else {}
-    if "region" in facts:
-        name = facts["region"].value
-        return Region(without_zone(name), "pasted error")
+    fact = facts.get("region")
+    # (A pasted command's region the probes already use is said as they say it.)
+    if fact is not None and not (fact.source == "pasted command line" and run.ctx.region):
+        return Region(without_zone(fact.value), fact.source, fact.location)
     return configured_region(run, report)
 
 
@@ -150,7 +151,7 @@ def region_partition(run: ProbeInput) -> Evidence:
     configured = configured_region(run, report)
     if (
         region is not None
-        and region.source == "pasted error"
+        and region.source in ("pasted error", "pasted command line")
         and (configured is None or configured.name != region.name)
     ):
         findings.append("failing-region-from-error")

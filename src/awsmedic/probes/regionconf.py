@@ -33,7 +33,7 @@ def _resolve(run: ProbeInput) -> tuple[str | None, str, str]:
     """(region, source, location) in botocore's order; region None when nothing sets one."""
     ctx = run.ctx
     if ctx.region is not None:
-        return ctx.region, "--region", ""
+        return ctx.region, ctx.region_source, ""
     if ctx.env("AWS_DEFAULT_REGION") is not None:
         return ctx.environ["AWS_DEFAULT_REGION"], "env", "AWS_DEFAULT_REGION"
     files = sharedfiles.load(ctx)

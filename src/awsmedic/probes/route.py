@@ -103,7 +103,7 @@ def compute(run: ProbeInput) -> Route:
         cached = _CACHE.get(run.world)
     if cached is not None:
         return cached
-    session = run.world.new_session(run.ctx.profile)
+    session = run.world.own_session()
     url = netroute.url_in_text(run.text)
     found = netroute.target_from_url(url, "the error text") if url else None
     service = _service(run, found.service if found else "")

@@ -35,7 +35,7 @@ def _why_invalid(name: str, meant: str | None) -> str:
 def _configured_region(run: ProbeInput) -> Fact | None:
     """The region botocore would use here (the AWS CLI v2 reads AWS_REGION first)."""
     if run.ctx.region:
-        return Fact(run.ctx.region, "--region")
+        return Fact(run.ctx.region, run.ctx.region_source)
     if run.ctx.env("AWS_DEFAULT_REGION"):
         return Fact(run.ctx.environ["AWS_DEFAULT_REGION"], "env", "AWS_DEFAULT_REGION")
     from botocore.exceptions import BotoCoreError

@@ -82,7 +82,7 @@ def resolved_credentials(run: ProbeInput, report: ChainReport) -> tuple[Creds | 
             f"credentials from {winner.method} are not checked: that could prompt or run a program",
         )
     # A session of our own: resolving may call SSO, STS or a metadata endpoint (bounded).
-    frozen = run.world.new_session(run.ctx.profile).get_credentials().get_frozen_credentials()
+    frozen = run.world.own_session().get_credentials().get_frozen_credentials()
     token = Secret(frozen.token, SecretKind.SESSION_TOKEN) if frozen.token else None
     return (
         Secret(frozen.access_key, SecretKind.ACCESS_KEY_ID),

@@ -70,13 +70,22 @@ class AwsWorld:
             retries={"total_max_attempts": 1, "mode": "standard"},  # one attempt, no retry
         )
 
-    def new_session(self, profile: str | None) -> Any:
-        """A fresh botocore session, as the failing command would build it."""
+    def new_session(self, profile: str | None, *, explicit: bool = True) -> Any:
+        """A fresh botocore session, as the failing command would build it. `explicit=False`
+        selects `profile` the way AWS_PROFILE does: environment keys still win over it (an
+        explicit profile makes botocore drop them: credentials.create_credential_resolver)."""
         import botocore.session
 
         from awsmedic.safety.guard import guard
 
-        session = botocore.session.Session(profile=profile)
+        session = botocore.session.Session(profile=profile if explicit else None)
+        if profile is not None and not explicit:
+            from botocore.configprovider import ConstantProvider
+
+            # Not an instance variable (that is what "explicit" means to botocore): the
+            # profile's own provider, where AWS_PROFILE would have been read.
+            store = session.get_component("config_store")
+            store.set_config_provider("profile", ConstantProvider(profile))
         session.register_component("data_loader", self._data_loader())
         guard(session, self.ctx, self.book, profile)  # bounded, read-only, every secret scrubbed
         # Bounds the clients botocore creates internally too (AssumeRole, SSO).
@@ -88,10 +97,14 @@ class AwsWorld:
         _never_prompt_for_mfa(session)
         return session
 
+    def own_session(self) -> Any:
+        """A fresh session for the profile the failing command selected, selected as it did."""
+        return self.new_session(self.ctx.profile, explicit=self.ctx.profile_explicit)
+
     def session(self) -> Any:
         with self._lock:
             if self._session is None:
-                self._session = self.new_session(self.ctx.profile)
+                self._session = self.own_session()
             return self._session
 
     def config_variable(self, name: str) -> Any:

@@ -116,6 +116,7 @@ class Case:
             matcher=matcher,
         )
         recognition = consultation.recognise(text)
+        self.toolbar.learn(consultation.adopted)  # the pasted command's profile and region
         self.runner.flush()
         if recognition.best is None:
             if fresh:

@@ -49,7 +49,9 @@ def test_the_region_in_the_error_wins_and_opt_in_is_recognised(
     )
     assert {"failing-region-opt-in", "failing-region-from-error"} <= set(evidence.findings)
     assert evidence.facts["region"].value == "ap-east-1"
-    assert evidence.facts["region"].source == "pasted error"
+    # Where the paste showed it: the command line's --region.
+    assert evidence.facts["region"].source == "pasted command line"
+    assert evidence.facts["region"].location == "--region"
 
 
 def test_legacy_sts_setting_sends_sts_to_the_global_endpoint(

@@ -78,6 +78,7 @@ def recognition(r: Recognition) -> dict[str, Any]:
         ],
         "lookalike": r.lookalike,
         "rivals": [{"tree": tree, "weight": weight} for tree, weight in r.rivals],
+        "command": facts(r.command),
     }
 
 

@@ -178,6 +178,7 @@ def recognition(r: Obj) -> Recognition:
     closest = _matches(r, "closest") if "closest" in r.data else ()
     lookalike = r.opt_string("lookalike") if "lookalike" in r.data else None
     rivals = _rivals(r) if "rivals" in r.data else ()  # added later in version 2
+    command = facts(r, "command") if "command" in r.data else {}  # likewise
     r.opt_string("tree")  # the first match's tree, for readers of the JSON; Recognition has it
     return Recognition(
         matches,
@@ -190,6 +191,7 @@ def recognition(r: Obj) -> Recognition:
         closest,
         lookalike,
         rivals,
+        command,
     )
 
 

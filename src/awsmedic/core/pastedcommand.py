@@ -1,0 +1,70 @@
+"""The probes run as the pasted command ran: its profile and region, when the paste shows them.
+
+`aws s3 ls --profile dev` above an error says which profile failed; checking `default` instead
+would diagnose a profile the command never used. So when awsmedic was given no `--profile` (or
+`--region`) of its own, the failing command's line decides, read as a shell and the tool would
+(`core.pastes`, `aws.cmdline`): a tool's option selects a profile as `--profile` does (the AWS
+CLI then ignores environment keys); `AWS_PROFILE=dev cmd` and `export AWS_PROFILE=dev` select it
+as the variable does (environment keys still win). Both beat an AWS_PROFILE of awsmedic's own
+environment, as they beat the shell's for the command.
+
+A profile this machine's shared files do not define is not taken: the paste may come from
+another machine, or the missing profile is the error itself (profile-not-found reads it from
+the text). creds.chain says which profile the paste names and that it is not defined here.
+
+The endpoint (`--endpoint-url`) is not taken: the probes would send signed requests to a URL
+that came from pasted text. It stays a text fact (the endpoint-override cause reads it).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+
+from awsmedic.context import Context
+from awsmedic.model import Fact, Recognition
+
+#: How evidence names where an adopted setting came from: "--profile in the pasted command line".
+PASTED = "in the pasted command line"
+
+
+@dataclass(frozen=True)
+class Adoption:
+    """The context the probes run in, what it took from the paste, and a profile it did not."""
+
+    ctx: Context
+    taken: dict[str, Fact] = field(default_factory=dict)
+    not_here: str | None = None  # a profile the command named that is not defined here
+
+
+def source(via: str, where: str = PASTED) -> str:
+    """`--profile in the pasted command line`; `the pasted command line` without an option."""
+    return f"{via} {where}" if via else where.removeprefix("in ")
+
+
+def adopt(ctx: Context, recognition: Recognition) -> Adoption:
+    """`ctx` with the failing command's profile and region, where the paste shows them and
+    awsmedic's own options do not set them."""
+    from awsmedic.aws import sharedfiles
+
+    command = recognition.command
+    taken: dict[str, Fact] = {}
+    not_here = None
+    profile = command.get("profile")
+    if ctx.profile is None and profile is not None:
+        if profile.value in sharedfiles.load(ctx).profiles:
+            origin = source(profile.location)
+            ctx = replace(
+                ctx,
+                profile=profile.value,
+                profile_source=origin,
+                profile_explicit=not profile.location.startswith("AWS_"),
+            )
+            taken["profile"] = Fact(profile.value, origin)
+        else:
+            not_here = profile.value
+    region = command.get("region")
+    if ctx.region is None and region is not None:
+        origin = source(region.location)
+        ctx = replace(ctx, region=region.value, region_source=origin)
+        taken["region"] = Fact(region.value, origin)
+    return Adoption(ctx, taken, not_here)
