@@ -228,6 +228,14 @@ CASES = [
         "likely",
     ),
     (
+        "mfa_serial set to no device: the MFA, not the trust",
+        ASSUME,
+        {"denial.message": (), "role.settings": ("mfa-serial-set", "mfa-serial-not-device")},
+        {},
+        "mfa-required",
+        "likely",
+    ),
+    (
         "mfa code",
         "An error occurred (AccessDenied) when calling the GetSessionToken operation: MultiFactorAuthentication failed with invalid MFA one time pass code.",
         {"role.settings": ("mfa-code-rejected",)},
