@@ -9,6 +9,9 @@ moto (with auth enforced) checks key ids, secrets, session tokens and partitions
   regions;
 - issue GetSessionToken credentials that authenticate (AWS accepts them, without MFA, everywhere
   except IAM and most of STS, which answer InvalidClientTokenId).
+- check the RoleSessionName of AssumeRole against STS's constraint (2-64 characters of
+  letters, digits and `_+=,.@-`; botocore checks only the minimum length), which AWS answers with a
+  ValidationError.
 The gateway answers those cases itself, in the error format of the service (query XML, EC2 XML,
 S3 XML, JSON), reading key status and creation time from moto's own state (same process), and
 forwards everything else to moto byte for byte. It can also play a foreign S3-compatible store
@@ -109,6 +112,27 @@ def _opt_status(rules: Rules, body: bytes) -> tuple[int, dict[str, str], bytes]:
     return 200, {"Content-Type": "application/json"}, answer
 
 
+_SESSION_NAME = re.compile(r"[\w+=,.@-]{2,64}")
+
+
+def _session_name_refused(body: bytes) -> tuple[int, dict[str, str], bytes] | None:
+    """STS's ValidationError for an AssumeRole RoleSessionName outside its constraint."""
+    query = parse_qs(body.decode(errors="replace"))
+    names = query.get("RoleSessionName")
+    if query.get("Action") != ["AssumeRole"] or not names or _SESSION_NAME.fullmatch(names[0]):
+        return None
+    message = (
+        f"1 validation error detected: Value '{names[0]}' at 'roleSessionName' failed to satisfy"
+        " constraint: Member must satisfy regular expression pattern: [\\w+=,.@-]*"
+    )
+    body_text = (
+        '<ErrorResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><Error>'
+        f"<Type>Sender</Type><Code>ValidationError</Code><Message>{message}</Message>"
+        f"</Error><RequestId>{secrets.token_hex(16)}</RequestId></ErrorResponse>"
+    )
+    return 400, {"Content-Type": "text/xml"}, body_text.encode()
+
+
 class Gateway:
     def __init__(self, upstream: str, rules: Rules | None = None) -> None:
         self.upstream = urlsplit(upstream)
@@ -165,6 +189,8 @@ class Gateway:
             answer = self._session(request, body, key, region, service, token)
         elif scope and self.refuse(key, region, service, token):
             answer = error(service, key)
+        elif service == "sts" and (refused := _session_name_refused(body)):
+            answer = refused
         elif service == "account" and request.path.endswith("/getRegionOptStatus"):
             answer = _opt_status(self.rules, body)
         else:

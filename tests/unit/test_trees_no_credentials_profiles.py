@@ -37,6 +37,7 @@ def laptop(chain: tuple[str, ...], imds: tuple[str, ...] | Status = ("not-on-ec2
         "creds.chain": chain,
         "files.syntax": (),
         "creds.env": (),
+        "creds.web-identity": ("web-identity-not-configured",),
         "config.profile": ("profile-default-absent", "profile-has-no-credentials"),
         "files.location": (),
         "imds.role": imds,

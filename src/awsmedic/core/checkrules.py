@@ -123,6 +123,8 @@ RULES: tuple[Rule, ...] = (
     Rule("role.settings", ("mfa-serial-not-device",), "mfa-required"),
     # role-session-duration: too-long
     Rule("role.settings", ("duration-invalid",), "role-duration-exceeded"),
+    # role-session-name: invalid
+    Rule("role.settings", ("session-name-invalid",), "role-session-name-invalid"),
     # web-identity / no-credentials: webid -> webid-broken
     Rule(
         "creds.web-identity",

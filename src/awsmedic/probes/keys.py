@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from awsmedic.aws import keyids
+from awsmedic.aws import keyids, sharedfiles
 from awsmedic.aws.hygiene import value_problems
-from awsmedic.model import Evidence, Fact, Status
+from awsmedic.model import Evidence, Fact, Secret, Status
 from awsmedic.probes import ProbeInput, probe
 from awsmedic.probes.chainwalk import ChainReport, StaticKeys
 
@@ -55,6 +55,28 @@ def _shape_findings(keys: StaticKeys, details: list[str]) -> list[str]:
     return findings
 
 
+_UNPAIRED_ASIA = "a temporary ASIA key is sent without its session token"
+
+
+def _token_in_other_file(run: ProbeInput, keys: StaticKeys) -> tuple[str, Secret] | None:
+    """(where, value) of a session token in the profile's section of the other shared file:
+    botocore's shared-credentials and config providers each read keys and token from their
+    own file only (botocore/credentials.py SharedCredentialProvider, ConfigProvider)."""
+    own = {"shared-credentials-file": sharedfiles.CREDENTIALS, "config-file": sharedfiles.CONFIG}
+    kind = own.get(keys.method)
+    if kind is None or not keys.profile:
+        return None
+    files = sharedfiles.load(run.ctx)
+    for site in files.profiles.get(keys.profile, ()):
+        if site.file.kind == kind:
+            continue
+        for entry in site.section.entries:
+            if entry.name in ("aws_session_token", "aws_security_token") and entry.value:
+                setting = sharedfiles.Setting(entry.value, site.file, site.section, entry.line)
+                return setting.where(run.ctx), Secret(entry.value)
+    return None
+
+
 def _token_findings(key: str, token: str | None, keys: StaticKeys, details: list[str]) -> list[str]:
     if key.startswith("AKIA"):
         if token is None:
@@ -72,7 +94,7 @@ def _token_findings(key: str, token: str | None, keys: StaticKeys, details: list
             )
             return ["temporary-key", "stale-session-token"]
         if token is None:
-            details.append("a temporary ASIA key is sent without its session token")
+            details.append(_UNPAIRED_ASIA)
             return ["temporary-key", "missing-session-token"]
         problems = keyids.token_problems(token)
         if problems:
@@ -125,6 +147,16 @@ def key_analysis(run: ProbeInput) -> Evidence:
         )
     details: list[str] = []
     findings = _shape_findings(keys, details)
+    stray_token = _token_in_other_file(run, keys) if "missing-session-token" in findings else None
+    if stray_token is not None:
+        where = stray_token[0]
+        details[:] = [
+            f"{line}: an aws_session_token is in {where}, but botocore takes the token only from"
+            f" the file that holds the keys ({keys.location})"
+            if line == _UNPAIRED_ASIA
+            else line
+            for line in details
+        ]
     masked = keys.access_key.masked()
     facts = {"access_key_id": Fact(masked, keys.method, keys.location)}
     notes: list[str] = []  # context, after the problems (the summary is the first problem)
@@ -156,5 +188,5 @@ def key_analysis(run: ProbeInput) -> Evidence:
         tuple(findings),
         facts,
         tuple(details),
-        keys.secrets(),
+        keys.secrets() + ((stray_token[1],) if stray_token else ()),
     )

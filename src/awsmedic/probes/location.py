@@ -64,14 +64,15 @@ def _file_state(
     # An override that hides an existing file at the default place is the classic mistake.
     hidden = f"; {ctx.tilde(default)} exists but is not read" if default.is_file() else ""
     if file.path is None:
-        findings += [f"{kind}-file-missing", "file-override-empty"]
+        # `{kind}-file-override`: which variable to unset, so a step names only that one.
+        findings += [f"{kind}-file-missing", "file-override-empty", f"{kind}-file-override"]
         if hidden:
             findings.append("file-override-hides-default")
         return f"{kind} file: {file.source} is set but empty, so botocore reads none{hidden}"
     where = f"{kind} file {file.where(ctx)} ({file.source})"
     override = file.source != "default" and file.path != default
     if override:
-        findings.append("file-path-override")
+        findings += ["file-path-override", f"{kind}-file-override"]
     ini = file.ini
     if ini is None or not ini.exists:
         findings.append(f"{kind}-file-missing")
@@ -83,7 +84,11 @@ def _file_state(
         return f"{where}: does not exist"
     if ini.error:
         findings.append("file-unreadable")
-        return f"{where}: exists but cannot be read ({ini.error}); botocore treats it as empty"
+        if override and hidden:
+            findings.append("file-override-hides-default")
+        return (
+            f"{where}: exists but cannot be read ({ini.error}); botocore treats it as empty{hidden}"
+        )
     state = f"{where}: {_owner_and_mode(file.path, findings, kind)}"
     if override and profile is not None:
         shadowed = _hidden_profile(ctx, kind, default, profile, ini)
@@ -210,6 +215,8 @@ ELSEWHERE = frozenset(
         "config-file-missing",
         "aws-files-missing",
         "file-path-override",
+        "credentials-file-override",
+        "config-file-override",
         "file-override-missing",
         "file-override-empty",
         "file-override-hides-default",

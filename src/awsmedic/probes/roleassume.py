@@ -11,7 +11,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from awsmedic.aws import denial
+from awsmedic.aws import denial, sharedfiles
 from awsmedic.model import Evidence, Fact, Status
 from awsmedic.probes import ProbeInput, probe
 from awsmedic.probes.identity import configured_profiles
@@ -22,6 +22,8 @@ MFA_ARN = re.compile(r"^arn:aws[a-z-]*:iam::\d{12}:(?:mfa|u2f)/[\w+=,.@/-]+$")
 _HARDWARE_SERIAL = re.compile(r"^[A-Za-z0-9]{6,}$")
 #: STS session durations: 15 minutes to 12 hours; role chaining caps a session at one hour.
 MIN_DURATION, CHAINED_MAX, MAX_DURATION = 900, 3600, 43200
+# STS's RoleSessionName (botocore/data/sts/2011-06-15/service-2.json roleSessionNameType)
+_SESSION_NAME = re.compile(r"[\w+=,.@-]{2,64}")
 _ROLE_CREDENTIAL_SOURCES = {"Ec2InstanceMetadata", "EcsContainer"}
 
 
@@ -105,7 +107,9 @@ def _text_findings(text: str, details: list[str]) -> list[str]:
     return found
 
 
-def _role_findings(run: ProbeInput, config: Mapping[str, str], details: list[str]) -> list[str]:
+def _role_findings(
+    run: ProbeInput, profile: str, config: Mapping[str, str], details: list[str]
+) -> list[str]:
     found: list[str] = []
     arn = config.get("role_arn", "")
     finding, why = arn_problem(arn)
@@ -118,6 +122,15 @@ def _role_findings(run: ProbeInput, config: Mapping[str, str], details: list[str
         details.append(f"the error is about {said.resource}, the profile assumes {arn}")
     if "external_id" in config:
         found.append("external-id-set")
+    name = config.get("role_session_name")
+    if name is not None and not _SESSION_NAME.fullmatch(name):
+        found.append("session-name-invalid")
+        setting = sharedfiles.load(run.ctx).settings(profile).get("role_session_name")
+        where = f" ({setting.where(run.ctx)})" if setting is not None else ""
+        details.append(
+            f"role_session_name {name!r}{where} is not 2 to 64 characters of letters, digits"
+            " and _+=,.@-, which STS requires"
+        )
     return found
 
 
@@ -141,6 +154,7 @@ def _role_findings(run: ProbeInput, config: Mapping[str, str], details: list[str
         "source-temporary-keys",
         "source-identity-required",
         "session-tags-refused",
+        "session-name-invalid",
     ),
     facts=("profile", "role_arn", "source_profile", "mfa_serial"),
 )
@@ -154,7 +168,8 @@ def role_settings(run: ProbeInput) -> Evidence:
         findings.insert(0, "no-role-profile")
         details.insert(0, f"profile '{report.profile}' assumes no role (no role_arn)")
     else:
-        findings += _role_findings(run, config, details) + _chain_findings(run, details)
+        findings += _role_findings(run, report.profile, config, details)
+        findings += _chain_findings(run, details)
     if "mfa_serial" in config:
         findings.append("mfa-serial-set")
         problem = mfa_problem(config["mfa_serial"])

@@ -52,6 +52,9 @@ def _service(run: ProbeInput, target_service: str) -> str:
     return denial.action_for_operation(operation).split(":")[0] or "sts"
 
 
+_INVALID_ENDPOINT = "Invalid endpoint: "
+
+
 def _endpoints(session: Any, service: str, region: str | None) -> tuple[str, str, str]:
     """(endpoint botocore uses, endpoint without configured overrides, service id)."""
     from botocore import UNSIGNED
@@ -59,7 +62,6 @@ def _endpoints(session: Any, service: str, region: str | None) -> tuple[str, str
 
     base = Config(signature_version=UNSIGNED)
     try:
-        used = session.create_client(service, region_name=region, config=base)
         plain = session.create_client(
             service,
             region_name=region,
@@ -67,7 +69,19 @@ def _endpoints(session: Any, service: str, region: str | None) -> tuple[str, str
         )
     except Exception:  # an unknown service, no region for a regional one, a broken profile
         return "", "", ""
-    return used.meta.endpoint_url, plain.meta.endpoint_url, used.meta.service_model.service_id
+    service_id = plain.meta.service_model.service_id
+    try:
+        used = session.create_client(service, region_name=region, config=base)
+    except ValueError as exc:
+        # A configured endpoint botocore refuses (no scheme): it is the override in effect,
+        # the one the failing command could not use (botocore/endpoint.py create_endpoint).
+        refused = str(exc).removeprefix(_INVALID_ENDPOINT)
+        if refused == str(exc):
+            return "", "", ""
+        return refused, plain.meta.endpoint_url, service_id
+    except Exception:
+        return "", "", ""
+    return used.meta.endpoint_url, plain.meta.endpoint_url, service_id
 
 
 def _override_source(run: ProbeInput, service_id: str) -> str:
@@ -109,8 +123,11 @@ def compute(run: ProbeInput) -> Route:
     service = _service(run, found.service if found else "")
     region = (found.region if found else "") or run.ctx.region or _region(run, session)
     used, default, service_id = _endpoints(session, service, region or None)
+    # An override botocore refused (no scheme) is no place a request could go: the target stays
+    # the endpoint botocore would use without it.
+    reachable = used if "://" in used else default
     target = found or netroute.target_from_url(
-        used or f"https://{service}.amazonaws.com/", f"botocore's endpoint for {service}"
+        reachable or f"https://{service}.amazonaws.com/", f"botocore's endpoint for {service}"
     )
     override, source = ("", "")
     if used and default and used != default:
@@ -201,7 +218,8 @@ def _tls_findings(run: ProbeInput, route: Route, details: list[str]) -> list[str
         problem = netroute.bundle_problem(route.bundle or "")
         if problem:
             found.append("ca-bundle-broken")
-            details.append(f"the CA bundle cannot work: {problem}")
+            shown = problem.replace(route.bundle or "", run.ctx.tilde(route.bundle or ""), 1)
+            details.append(f"the CA bundle cannot work: {shown}")
     both = env.get("AWS_CA_BUNDLE"), env.get("REQUESTS_CA_BUNDLE")
     if all(both) and both[0] != both[1]:
         details.append("AWS_CA_BUNDLE and REQUESTS_CA_BUNDLE differ: botocore uses AWS_CA_BUNDLE")
@@ -209,6 +227,13 @@ def _tls_findings(run: ProbeInput, route: Route, details: list[str]) -> list[str
         found.append("ssl-cert-file-ignored")
         details.append("SSL_CERT_FILE is set, but botocore never reads it: use AWS_CA_BUNDLE")
     return found
+
+
+def _headline(details: list[str]) -> list[str]:
+    """The override and CA bundle lines, and why the bundle cannot work when it cannot (that
+    line comes later in the details, and is the finding itself)."""
+    broken = [line for line in details[3:] if line.startswith("the CA bundle cannot work")]
+    return details[1:3] + broken
 
 
 def _plain(route: Route) -> str:
@@ -263,7 +288,7 @@ def route_probe(run: ProbeInput) -> Evidence:
     return Evidence(
         "net.route",
         Status.PROBLEM if problem else Status.OK,
-        "; ".join(details[1:3]) if problem else _plain(route),
+        "; ".join(_headline(details)) if problem else _plain(route),
         tuple(findings),
         _route_facts(run, route),
         tuple(details),

@@ -171,8 +171,8 @@ def _read_token(path: Path) -> tuple[dict[str, object] | None, str]:
         return None, f"unreadable (larger than {bounded.SMALL_FILE_BYTES >> 20} MB)"
     try:
         data = json.loads(read.data.decode("utf-8"))
-    except ValueError as exc:
-        return None, f"unreadable ({type(exc).__name__})"
+    except ValueError:
+        return None, "not valid JSON"
     return (data, "") if isinstance(data, dict) else (None, "not a JSON object")
 
 
@@ -238,12 +238,16 @@ def _cache_state(ctx: Context, config: SsoConfig) -> tuple[str, str, tuple[Secre
         return "sso-token-invalid", "the profile names neither an sso-session nor a start URL", ()
     token, why = _read_token(path)
     if token is None:
-        finding = "sso-token-missing" if why == "missing" else "sso-token-invalid"
-        sentence = (
-            f"no cached token ({ctx.tilde(path)} is {why}): not signed in with"
-            " `aws sso login` on this machine as this user"
-        )
-        return finding, sentence, ()
+        if why == "missing":
+            sentence = (
+                f"no cached token ({ctx.tilde(path)} is missing): not signed in with"
+                " `aws sso login` on this machine as this user"
+            )
+            return "sso-token-missing", sentence, ()
+        # Written but not usable (cut short, hand-edited): botocore reads it as no token at
+        # all (its JSON cache raises KeyError), and a new sign-in rewrites it.
+        sentence = f"the cached token file {ctx.tilde(path)} is {why}: botocore cannot use it"
+        return "sso-token-invalid", sentence, ()
     secrets = tuple(Secret(str(token[field])) for field in _SECRET_FIELDS if token.get(field))
     finding, sentence = token_state(token, config, ctx.now())
     return finding, f"{sentence} ({ctx.tilde(path)})", secrets

@@ -13,6 +13,7 @@ import base64
 import json
 import re
 from datetime import UTC, datetime
+from pathlib import Path
 
 from awsmedic.aws import bounded, sharedfiles
 from awsmedic.context import Context
@@ -90,12 +91,21 @@ def _github(ctx: Context) -> tuple[list[str], list[str], tuple[Secret, ...]]:
 def _token_file(
     ctx: Context, path_text: str, now: datetime
 ) -> tuple[list[str], str, tuple[Secret, ...]]:
-    path = sharedfiles.expand(ctx, path_text)
+    # botocore opens the path as written (utils.FileWebIdentityTokenLoader): no `~` or `$VAR`
+    # expansion, unlike the paths of the shared files themselves.
+    path = Path(path_text)
     try:
         read = bounded.read_file(path, bounded.SMALL_FILE_BYTES)
         token = read.data.decode("utf-8")
     except FileNotFoundError:
-        return ["web-identity-token-file-missing"], f"the token file {path_text} does not exist", ()
+        sentence = f"the token file {path_text} does not exist"
+        expanded = sharedfiles.expand(ctx, path_text)
+        if str(expanded) != path_text and expanded.is_file():
+            sentence += (
+                " as written: botocore does not expand ~ or $VARIABLES in this path (a file"
+                " exists at the expanded path: write that path in full)"
+            )
+        return ["web-identity-token-file-missing"], sentence, ()
     except (OSError, UnicodeError) as exc:
         why = getattr(exc, "strerror", None) or type(exc).__name__
         return (
@@ -129,6 +139,7 @@ def _token_file(
     title="Web identity (OIDC) settings and token",
     findings=(
         "web-identity-not-configured",
+        "web-identity-role-without-token-file",
         "web-identity-env-ignored",
         "web-identity-no-role-arn",
         "web-identity-role-arn-malformed",
@@ -163,8 +174,19 @@ def web_identity(run: ProbeInput) -> Evidence:
     facts = {"role_arn": Fact(role[0], role[1])} if role else {}
     if token_file is None:
         findings.insert(0, "web-identity-not-configured")
+        if role is not None and role[1] == "AWS_ROLE_ARN":
+            # botocore reads AWS_ROLE_ARN only beside a token file (AssumeRoleWithWebIdentity-
+            # Provider returns nothing without one): it never assumes the role with other keys.
+            findings.insert(0, "web-identity-role-without-token-file")
+            details.insert(
+                0,
+                "AWS_ROLE_ARN is set but no web identity token file (AWS_WEB_IDENTITY_TOKEN_FILE"
+                " or web_identity_token_file): botocore uses AWS_ROLE_ARN only with that token,"
+                " and never assumes the role with other credentials",
+            )
         summary = "; ".join(details) or "no web identity token file is configured"
-        status = Status.PROBLEM if "github-actions-no-id-token" in findings else Status.OK
+        problems = {"github-actions-no-id-token", "web-identity-role-without-token-file"}
+        status = Status.PROBLEM if problems & set(findings) else Status.OK
         return Evidence(
             "creds.web-identity", status, summary, tuple(findings), facts, tuple(details), secrets
         )
