@@ -29,6 +29,10 @@ _SERVICE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 _OPERATION = re.compile(r"^[A-Za-z0-9]+$")
 _PRINCIPAL = re.compile(r"^(?:\*|[a-z0-9.-]+\.amazonaws\.com(?:\.cn)?)$")
 _PATH = re.compile(r"^[^\x00-\x1f\x7f]+$")
+# Cognito Identity's REGION:GUID (its model's pattern `[\w-]+:[0-9a-f-]+`, with a real region).
+_COGNITO_ID = re.compile(
+    r"^[a-z]{2}(?:-[a-z]+)+-\d{1,2}:[0-9a-f]{8}(?:-[0-9a-f]{4}){3}-[0-9a-f]{12}$"
+)
 _KEY_ID = re.compile(r"^(?:AKIA|ASIA|AIDA|AROA)[A-Z2-7]{16}$")
 #: Values that are never the real thing: an access key id is only ever shown masked.
 NEVER_IN_COMMANDS = frozenset({"access_key_id"})
@@ -79,6 +83,9 @@ SHAPES: Mapping[str, tuple[tuple[re.Pattern[str], ...], str]] = {
     "operation": ((_OPERATION,), "an operation name"),
     "access_key_id": ((_KEY_ID,), "a whole access key id (it is only ever shown masked)"),
     "credentials_file": ((_PATH,), "a file path"),
+    "identity_pool_id": ((_COGNITO_ID,), "an identity pool id"),
+    "identity_id": ((_COGNITO_ID,), "an identity id"),
+    "identity_pool_region": ((_REGION,), "a region"),
     "config_file": ((_PATH,), "a file path"),
 }
 #: Any other value: no control characters, not absurdly long.

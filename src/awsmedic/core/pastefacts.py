@@ -19,6 +19,16 @@ _BUCKET = (
     re.compile(r"<BucketName>([a-z0-9][a-z0-9.-]{1,61}[a-z0-9])</BucketName>"),
     re.compile(r"\bbucket[ :=]+['\"]?([a-z0-9][a-z0-9.-]{1,61}[a-z0-9])['\"]?[\s.,;)]", re.I),
 )
+# A Cognito identity pool id as request bodies, configurations and logs name it (one run of
+# blanks on each side of the `:` or `=`, never two in a row: bounded work on any paste).
+_IDENTITY_POOL = re.compile(
+    r"\b(?:IdentityPoolId|identity_?pool_?id|aws_cognito_identity_pool_id|IdentityPool)"
+    r"[\"']?[ \t]*(?:[:=][ \t]*)?[\"']([a-z]{2}(?:-[a-z]+)+-\d{1,2}:[0-9a-f-]{36})[\"']",
+    re.I,
+)
+# The identity pool's regional endpoint, as browsers' network logs and SDK debug lines show it.
+_COGNITO_HOST = re.compile(r"\bcognito-identity\.([a-z]{2}(?:-[a-z]+)+-\d{1,2})\.amazonaws\.com")
+_COGNITO_REGION = re.compile(r"^([a-z]{2}(?:-[a-z]+)+-\d{1,2}):")
 SOURCE = "pasted error"
 
 
@@ -44,15 +54,30 @@ def paste_facts(text: str) -> dict[str, Fact]:
         if found:
             facts["bucket"] = Fact(found.group(1), SOURCE)
             break
+    pool = _IDENTITY_POOL.search(text)
+    if pool:
+        facts["identity_pool_id"] = Fact(pool.group(1), SOURCE)
+    host = _COGNITO_HOST.search(text)
+    if host:
+        facts["identity_pool_region"] = Fact(host.group(1), SOURCE)
     return facts
 
 
 def derived(facts: dict[str, Fact]) -> dict[str, Fact]:
-    """What other facts imply: a role's name from the role ARN in use."""
+    """What other facts imply: a role's name from the role ARN in use, an identity pool's
+    region from its id."""
     out: dict[str, Fact] = {}
     arn = facts.get("role_arn")
     if arn is not None:
         found = re.search(r":role/(?:[\w+=,.@-]+/)*([\w+=,.@-]+)$", arn.value.strip())
         if found:
             out["role_name"] = Fact(found.group(1), arn.source, arn.location)
+    # A Cognito identity pool lives in the region its id starts with (so do its identities),
+    # whatever endpoint the request went to: that id is what the steps look up.
+    for name in ("identity_pool_id", "identity_id"):
+        held = facts.get(name)
+        region = _COGNITO_REGION.match(held.value.strip()) if held is not None else None
+        if held is not None and region:
+            out["identity_pool_region"] = Fact(region.group(1), held.source, held.location)
+            break
     return out

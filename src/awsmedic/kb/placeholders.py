@@ -45,6 +45,9 @@ PLACEHOLDERS: Mapping[str, str] = {
     "credential_profiles": "the other profiles here that have credentials (names, shell-quoted)",
     "suggested_region": "the region a wrong region name stands for (zone, case, nearest name)",
     "session_name": "a name for a new sso-session section (none is configured yet)",
+    "identity_pool_id": "the Cognito identity pool id (REGION:GUID) the pasted error names",
+    "identity_id": "the Cognito identity id (REGION:GUID) the pasted error names",
+    "identity_pool_region": "the region of the Cognito identity pool (the start of its id)",
     # Values no probe can know: the step names them, and says what goes there when shown.
     "external_id": "the external ID a role's trust policy requires",
     "mfa_code": "the current code of the MFA device",
@@ -111,6 +114,11 @@ HELP: Mapping[str, str] = {
     "credential_profiles": "the profiles that have credentials (aws configure list-profiles)",
     "suggested_region": "the region you meant, such as us-east-1",
     "session_name": "a name of your choice for the sso-session section",
+    "identity_pool_id": (
+        "the identity pool id (REGION:GUID) from the app's configuration or the Cognito console"
+    ),
+    "identity_id": "the identity id (REGION:GUID) from the error or the app's logs",
+    "identity_pool_region": "the region of the identity pool (the part of its id before ':')",
     "external_id": "the external ID the role's owner gave you",
     "mfa_code": "the current 6-digit code of your MFA device",
     "session_profile": "a name of your choice for a new profile that holds the MFA session",
