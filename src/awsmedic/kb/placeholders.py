@@ -50,6 +50,7 @@ PLACEHOLDERS: Mapping[str, str] = {
     "identity_pool_region": "the region of the Cognito identity pool (the start of its id)",
     # Values no probe can know: the step names them, and says what goes there when shown.
     "external_id": "the external ID a role's trust policy requires",
+    "ca_bundle_file": "the full path of your organisation's root CA certificate (PEM, from IT)",
     "mfa_code": "the current code of the MFA device",
     "session_profile": "a new profile to hold an MFA session",
     "instance_id": "the EC2 instance",
