@@ -50,7 +50,7 @@ PLACEHOLDERS: Mapping[str, str] = {
     "identity_pool_region": "the region of the Cognito identity pool (the start of its id)",
     # Values no probe can know: the step names them, and says what goes there when shown.
     "external_id": "the external ID a role's trust policy requires",
-    "ca_bundle_file": "the full path of your organisation's root CA certificate (PEM, from IT)",
+    "ca_bundle_file": "the organisation's root CA certificate file (PEM) the user gets from IT",
     "mfa_code": "the current code of the MFA device",
     "session_profile": "a new profile to hold an MFA session",
     "instance_id": "the EC2 instance",
@@ -145,6 +145,7 @@ HELP: Mapping[str, str] = {
     "permission_set": "the name of the permission set (IAM Identity Center console, AWS accounts)",
     "sso_region": "the region of your IAM Identity Center instance",
     "proxy_url": "your proxy's URL (http://HOST:PORT)",
+    "ca_bundle_file": "the full path of your organisation's root CA certificate (PEM), from IT",
     "working_profile": (
         "the name of a profile that works (aws sts get-caller-identity --profile NAME succeeds)"
     ),
