@@ -2,8 +2,8 @@
 
 tests/data/sdk-messages.toml holds the messages of the AWS SDKs (Java v1 and v2, Kotlin, Swift,
 .NET, Ruby, PHP, Go v1 and v2, JavaScript v2 and v3, Rust, C++) and of the tools built on them
-(Terraform, CDK, Pulumi, Serverless, SAM, eksctl, Hadoop S3A, the MSK IAM library, Velero, aws-
-vault, granted, Leapp, aws-sso-util, the GitHub Actions credential action, the ECR credential
+(Terraform, CDK, Pulumi, Serverless, SAM, eksctl, Hadoop S3A, the MSK IAM library, Velero,
+aws-vault, granted, Leapp, aws-sso-util, the GitHub Actions credential action, the ECR credential
 helper, the AWS CLI, and the data tools: the Rust object_store crate under Polars, delta-rs and
 LanceDB, Rusoto, s3fs, pandas, AWS SDK for pandas, Airflow, dbt, DVC, MLflow, smart_open, Kedro,
 Ray), each as that SDK or tool prints it, with its source. Each must be recognised as its family
