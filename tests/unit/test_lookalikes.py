@@ -39,6 +39,22 @@ def lookalike(text: str) -> str | None:
 @pytest.mark.parametrize(
     ("text", "named"),
     [
+        # Azure Storage by its SDK's name, its error code, or its REST API's words
+        (
+            "RESPONSE 403: 403 This request is not authorized to perform this operation using this"
+            " permission.\nERROR CODE: AuthorizationPermissionMismatch",
+            "Azure",
+        ),
+        (
+            "Azure.RequestFailedException: Server failed to authenticate the request. Make sure the"
+            " value of Authorization header is formed correctly including the signature.",
+            "Azure",
+        ),
+        (
+            "-> github.com/Azure/azure-storage-blob-go/azblob.newStorageError\n"
+            "===== RESPONSE ERROR (ServiceCode=AuthenticationFailed) =====",
+            "Azure",
+        ),
         # MinIO on its default port, behind the AWS CLI and behind restic
         (
             "$ aws --endpoint-url http://192.168.1.20:9000 s3 ls\n"
