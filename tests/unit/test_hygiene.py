@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from awsmedic.aws.hygiene import value_problems
+from awsmedic.aws.hygiene import value_problems, visible
 
 
 @pytest.mark.parametrize(
@@ -37,3 +37,15 @@ def test_descriptions_never_contain_the_value() -> None:
 
 def test_empty_value_is_clean() -> None:
     assert value_problems("") == []
+
+
+def test_a_control_character_is_named_by_its_code_point() -> None:
+    assert value_problems("dev\x1b[31m") == ["a control character U+001B"]
+    assert value_problems("a\x08b") == ["a control character U+0008"]
+
+
+def test_visible_writes_what_a_terminal_would_hide_as_escapes() -> None:
+    assert visible("dev") == "dev"
+    assert visible("dev\x1b[31m") == "dev\\x1b[31m"
+    assert visible("a\u202eb\u200bc\u00a0d") == "a\\u202eb\\u200bc\\xa0d"
+    assert visible("café prod") == "café prod"

@@ -39,6 +39,22 @@ def lookalike(text: str) -> str | None:
 @pytest.mark.parametrize(
     ("text", "named"),
     [
+        # Azure Storage by its SDK's name, its error code, or its REST API's words
+        (
+            "RESPONSE 403: 403 This request is not authorized to perform this operation using this"
+            " permission.\nERROR CODE: AuthorizationPermissionMismatch",
+            "Azure",
+        ),
+        (
+            "Azure.RequestFailedException: Server failed to authenticate the request. Make sure the"
+            " value of Authorization header is formed correctly including the signature.",
+            "Azure",
+        ),
+        (
+            "-> github.com/Azure/azure-storage-blob-go/azblob.newStorageError\n"
+            "===== RESPONSE ERROR (ServiceCode=AuthenticationFailed) =====",
+            "Azure",
+        ),
         # MinIO on its default port, behind the AWS CLI and behind restic
         (
             "$ aws --endpoint-url http://192.168.1.20:9000 s3 ls\n"
@@ -272,6 +288,10 @@ def test_look_alikes_are_named(text: str, named: str) -> None:
         "<ErrorResponse><Error><Type>Sender</Type><Code>InvalidClientTokenId</Code><Message>The"
         " security token included in the request is invalid</Message></Error>\n<RequestId>"
         "16fc956c-311e-4199-bee1-1680236e9698</RequestId></ErrorResponse>",
+        # EC2's XML: its UUID comes after </Errors>, in <Response> (EC2 API reference, errors)
+        "<Response><Errors><Error><Code>AuthFailure</Code><Message>AWS was not able to validate"
+        " the provided access credentials</Message></Error></Errors><RequestID>"
+        "ea966190-f9aa-478e-9ede-3a1e4e9e8d2f</RequestID></Response>",
         # Go SDK v1's non-S3 errors carry a UUID and no host id
         "InvalidClientTokenId: The security token included in the request is invalid.\n\tstatus"
         " code: 403, request id: 86d1302f-64cb-427a-8824-296ab645b63c",

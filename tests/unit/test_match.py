@@ -89,6 +89,9 @@ def test_corpus_texts_are_recognised_as_their_family(
         "",
         "\x1b[31m\x1b[0m",
         "the token is fine and the request is valid",
+        # Every JavaScript TypeError reads so; only the credentials' key id makes it AWS's.
+        "TypeError: Cannot read properties of undefined (reading 'length')",
+        "TypeError: Cannot read property 'secret' of undefined",
     ],
 )
 def test_text_that_is_not_an_aws_error_matches_nothing(matcher: Matcher, text: str) -> None:

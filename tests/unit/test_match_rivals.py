@@ -10,7 +10,14 @@ import math
 
 import pytest
 
-from awsmedic.core.match import PHRASE_CUTOFF, PHRASE_SCALE, RIVAL_SPREAD, SUBSUMED, Matcher
+from awsmedic.core.match import (
+    PHRASE_CUTOFF,
+    PHRASE_SCALE,
+    RIVAL_SPREAD,
+    SUBSUMED,
+    WHOLE_PHRASE,
+    Matcher,
+)
 from tests.kbfiles import write_knowledge
 
 FAMILY = """\
@@ -69,13 +76,30 @@ def test_two_codes_in_one_paste_weigh_nearly_alike(matcher: Matcher) -> None:
 
 
 def test_a_phrase_under_a_code_hit_weighs_less(matcher: Matcher) -> None:
-    text = "AlphaError: The session token has expired at the gateway"
+    text = "AlphaError: The session token has, we are told, expired at the gateway"
     recognition = matcher.recognise(text)
     best, phrase = recognition.matches
     assert (best.how, phrase.how) == ("code", "phrase")
     weight = rivals(matcher, text)["beta"]
     assert weight == pytest.approx(math.exp(-(best.score - phrase.score) / RIVAL_SPREAD), 0.01)
     assert weight < rivals(matcher, "AlphaError, then BetaError")["beta"]
+
+
+def test_a_whole_message_beside_a_bare_code_weighs_nearly_as_much(matcher: Matcher) -> None:
+    """The code may be a wrapper's name for the message: every word of beta's phrase, under a
+    code of alpha that no phrase of alpha's backs, keeps WHOLE_PHRASE of a weight."""
+    whole = "AlphaError: The session token has expired at the gateway"
+    recognition = matcher.recognise(whole)
+    best, phrase = recognition.matches
+    assert (best.tree, best.how, phrase.tree, phrase.how) == ("alpha", "code", "beta", "phrase")
+    assert math.exp(-(best.score - phrase.score) / RIVAL_SPREAD) < WHOLE_PHRASE
+    assert rivals(matcher, whole) == {"beta": pytest.approx(WHOLE_PHRASE)}
+    # Words in between: not the message word for word, the code's distance decides as before.
+    torn = "AlphaError: The session token has, we are told, expired at the gateway"
+    assert rivals(matcher, torn)["beta"] < 0.5
+    # The code's own family backed by its phrase: the code is no wrapper's name.
+    backed = "AlphaError: The widget credentials were refused by the gateway. " + whole
+    assert rivals(matcher, backed)["beta"] < WHOLE_PHRASE
 
 
 def test_a_phrase_inside_the_best_phrase_explains_nothing_more(matcher: Matcher) -> None:

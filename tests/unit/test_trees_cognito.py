@@ -255,3 +255,16 @@ def test_the_pool_ids_own_region_wins_over_the_endpoint_it_was_sent_to(
         f"aws cognito-identity describe-identity-pool --identity-pool-id {POOL} --region eu-west-1"
         in found
     )
+
+
+def test_amplifys_empty_credentials_rank_the_pools_causes_beside_no_credentials(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """Amplify v6 names its error `NoCredentials`, the AWS CLI's code for the no-credentials
+    family; the message after it is the identity pool's: its causes come right after."""
+    output = diagnose(
+        capsys, "NoCredentials: Credentials should not be empty.\n    at assertValidationError"
+    )
+    ranked = [candidate["cause"] for candidate in output["candidates"]]
+    assert output["matches"][0]["tree"] == "no-credentials"
+    assert all(cause.startswith("cognito-") for cause in ranked[1:5]), ranked

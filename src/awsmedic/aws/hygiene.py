@@ -12,6 +12,22 @@ import unicodedata
 _INVISIBLE = {"\u200b", "\u200c", "\u200d", "\u2060", "\ufeff", "\u00a0"}
 
 
+def visible(value: str) -> str:
+    """`value` with every character a terminal would not show (controls, bidi and zero-width
+    characters, spaces other than the plain one) written as its Python escape (`\\x1b`), so a
+    sentence about a name shows what the name holds; the rest unchanged."""
+    if value.isprintable():
+        return value
+    return "".join(
+        c if c.isprintable() else c.encode("unicode_escape").decode("ascii") for c in value
+    )
+
+
+def _control(char: str) -> bool:
+    """A C0 or C1 control other than the line breaks and tabs reported on their own."""
+    return unicodedata.category(char) == "Cc" and char not in "\t\n\r"
+
+
 def _char_name(char: str) -> str:
     return unicodedata.name(char, "unnamed").lower()
 
@@ -38,10 +54,13 @@ def value_problems(value: str, *, from_file: bool = False) -> list[str]:
         problems.append("an inline comment, which the file format keeps as part of the value")
     if core.startswith("$") or "${" in core or "{{" in core:
         problems.append("an unexpanded variable or template")
-    for char in sorted({c for c in core if not c.isascii() or c in _INVISIBLE}):
-        problems.append(
-            f"an invisible or non-ASCII character U+{ord(char):04X} ({_char_name(char)})"
-        )
+    for char in sorted({c for c in core if not c.isascii() or c in _INVISIBLE or _control(c)}):
+        if _control(char):  # an escape sequence's ESC, a backspace: nothing a terminal shows
+            problems.append(f"a control character U+{ord(char):04X}")
+        else:
+            problems.append(
+                f"an invisible or non-ASCII character U+{ord(char):04X} ({_char_name(char)})"
+            )
     if ("\t" in core or " " in core) and not any("inline comment" in p for p in problems):
         problems.append("whitespace inside the value")
     return problems

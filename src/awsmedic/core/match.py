@@ -69,6 +69,11 @@ RIVAL_FLOOR = 0.02
 #: family's phrase matched too: it explains nothing more of the paste ("Request has expired"
 #: inside "The security token included in the request is expired").
 SUBSUMED = 0.2
+#: The least weight of a family whose phrase the paste has word for word, when the best family
+#: was named by its code alone (none of its phrases matched): the code may be a wrapper's name
+#: for the message (Amplify's `NoCredentials: Credentials should not be empty.`, a Cognito
+#: identity pool's), and a whole message says more than a code word.
+WHOLE_PHRASE = 0.8
 
 _EXPLICIT = re.compile(
     r"\(([A-Z][A-Za-z0-9]+)\)|api error ([A-Z]\w+)|Error Code: (\w+)|<Code>(\w+)</Code>"
@@ -328,12 +333,15 @@ class Matcher:
         held = aligned.get(best.tree)
         taken = {position for _, position in held.found} if held is not None else set()
         found: list[tuple[str, float]] = []
+        code_alone = best.how == "code" and (held is None or held.score < PHRASE_CUTOFF)
         for match in matches[1:]:
             weight = math.exp(-(best.score - match.score) / RIVAL_SPREAD)
             own = aligned.get(match.tree)
             if own is not None and taken and match.how == "phrase":
                 elsewhere = sum(1 for _, position in own.found if position not in taken)
                 weight *= max(SUBSUMED, elsewhere / len(own.found))
+            if own is not None and code_alone and match.how == "phrase" and own.score >= 100:
+                weight = max(weight, WHOLE_PHRASE)
             found.append((match.tree, weight))
         if best.how == "topic":
             needs = PHRASE_CUTOFF * PHRASE_SCALE

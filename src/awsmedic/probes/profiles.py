@@ -9,7 +9,7 @@ characters in the name (an `AWS_PROFILE` with a trailing space), or files that a
 from __future__ import annotations
 
 from awsmedic.aws import profilenames, sharedfiles
-from awsmedic.aws.hygiene import value_problems
+from awsmedic.aws.hygiene import value_problems, visible
 from awsmedic.aws.sharedfiles import AwsFiles, ProfileSite, Selection
 from awsmedic.context import Context
 from awsmedic.model import Evidence, Fact, Status
@@ -28,17 +28,17 @@ _KIND_WORDS = {
 
 def _missing(ctx: Context, files: AwsFiles, selection: Selection) -> tuple[list[str], str]:
     name = selection.name
-    label = f"profile '{name}' ({selection.source})"
+    label = f"profile '{visible(name)}' ({selection.source})"
     if name == "":
         return ["profile-missing", "profile-name-empty"], (
             f"the profile name is empty ({selection.source}); botocore looks for a profile"
             " called '' and stops"
         )
     stray = value_problems(name)
-    defined = ", ".join(sorted(files.profiles)) or "none"
+    defined = ", ".join(visible(profile) for profile in sorted(files.profiles)) or "none"
     if stray and name.strip() in files.profiles:
         return ["profile-missing", "profile-name-stray-characters"], (
-            f"{label} has {'; '.join(stray)}; the files define '{name.strip()}'"
+            f"{label} has {'; '.join(stray)}; the files define '{visible(name.strip())}'"
         )
     wrong = profilenames.wrong_form(ctx, files, name.strip())
     if wrong is not None:
@@ -47,9 +47,11 @@ def _missing(ctx: Context, files: AwsFiles, selection: Selection) -> tuple[list[
     findings = ["profile-missing"] + (["profile-near-miss"] if near else [])
     if stray:
         findings.append("profile-name-stray-characters")
-    hint = f"; did you mean '{near}'?" if near else ""
+    hint = f"; did you mean '{visible(near)}'?" if near else ""
     places = " nor ".join(f.where(ctx) for f in files.files)
     summary = f"{label} is defined in neither {places} (profiles: {defined}){hint}"
+    if stray:
+        summary += f"; the name has {'; '.join(stray)}"
     shadowed = _shadowed_profile_var(ctx, selection)
     if shadowed:
         findings.append("profile-var-shadowed")

@@ -178,3 +178,18 @@ def test_a_missing_profile_suggests_the_one_meant(home: Path) -> None:
     # No near name: the only profile that has credentials.
     assert probe("config.profile", profile="qa").facts["suggested_profile"].value == "production"
     assert "suggested_profile" not in probe("config.profile", profile="production").facts
+
+
+def test_a_name_with_a_terminal_escape_is_shown_with_the_escape_visible(
+    home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A terminal shows nothing of an escape sequence: the name must show it as text, or the
+    sentence names 'dev' as missing while listing 'dev' among the profiles."""
+    files(home, f"[dev]\n{KEYS}")
+    monkeypatch.setenv("AWS_PROFILE", "dev\x1b[31m")
+    evidence = probe("config.profile")
+    assert "profile-missing" in evidence.findings
+    assert "profile 'dev\\x1b[31m' (AWS_PROFILE)" in evidence.summary
+    assert "profile-name-stray-characters" in evidence.findings
+    assert "the name has a control character U+001B" in evidence.summary
+    assert "\x1b" not in evidence.summary

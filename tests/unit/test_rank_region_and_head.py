@@ -1,0 +1,53 @@
+"""Text hints that name a cause the walk of the family cannot reach: a HEAD 403 may be a
+resource policy's refusal, and a refusal in an opt-in region may be the region's."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from awsmedic.cli import main
+
+
+def ranked(capsys: pytest.CaptureFixture[str], text: str) -> list[str]:
+    status = main(["diagnose", "--no-probes", "--no-input", "--format", "json", text])
+    output = json.loads(capsys.readouterr().out)
+    assert status == 0
+    return [candidate["cause"] for candidate in output["candidates"]]
+
+
+def test_a_head_403_also_suspects_a_resource_policy(capsys: pytest.CaptureFixture[str]) -> None:
+    text = "fatal error: An error occurred (403) when calling the HeadObject operation: Forbidden"
+    causes = ranked(capsys, text)
+    assert causes[0] == "iam-permission-denied"
+    assert "denied-beyond-identity-policy" in causes[:5]
+
+
+def test_a_head_400_does_not(capsys: pytest.CaptureFixture[str]) -> None:
+    text = "An error occurred (400) when calling the HeadObject operation: Bad Request"
+    assert "denied-beyond-identity-policy" not in ranked(capsys, text)
+
+
+@pytest.mark.parametrize("region", ["me-south-1", "ap-east-1", "af-south-1"])
+def test_a_role_refused_in_an_opt_in_region_suspects_the_region(
+    capsys: pytest.CaptureFixture[str], region: str
+) -> None:
+    text = (
+        f"provider region {region}\n"
+        "Error: IAM Role (arn:aws:iam::123456789012:role/deploy) cannot be assumed. There are a"
+        " number of possible causes of this - the most common are:\n"
+        "  * The credentials used in order to assume the role are invalid"
+    )
+    causes = ranked(capsys, text)
+    assert causes[0] == "assume-role-denied"
+    assert "opt-in-region-disabled" in causes[:5]
+
+
+def test_a_commercial_region_does_not(capsys: pytest.CaptureFixture[str]) -> None:
+    text = (
+        "provider region eu-west-1\n"
+        "Error: IAM Role (arn:aws:iam::123456789012:role/deploy) cannot be assumed. There are a"
+        " number of possible causes of this - the most common are:"
+    )
+    assert "opt-in-region-disabled" not in ranked(capsys, text)
