@@ -1,5 +1,6 @@
-"""Text hints that name a cause the walk of the family cannot reach: a HEAD 403 may be a
-resource policy's refusal, and a refusal in an opt-in region may be the region's."""
+"""Text hints that rank what the text shows: a HEAD 403 may be a resource policy's refusal, a
+refusal in an opt-in region may be the region's, a timeout at instance metadata's address is
+instance metadata's, not the network's to AWS."""
 
 from __future__ import annotations
 
@@ -51,3 +52,27 @@ def test_a_commercial_region_does_not(capsys: pytest.CaptureFixture[str]) -> Non
         " number of possible causes of this - the most common are:"
     )
     assert "opt-in-region-disabled" not in ranked(capsys, text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        'Connect timeout on endpoint URL: "http://169.254.169.254/latest/api/token"',
+        "botocore.exceptions.ReadTimeoutError: Read timeout on endpoint URL:"
+        ' "http://169.254.169.254/latest/meta-data/iam/security-credentials/"',
+        'Could not connect to the endpoint URL: "http://[fd00:ec2::254]/latest/api/token"',
+    ],
+)
+def test_a_timeout_at_instance_metadata_is_instance_metadata(
+    capsys: pytest.CaptureFixture[str], text: str
+) -> None:
+    causes = ranked(capsys, text)
+    assert causes[0] == "imds-unreachable"
+    assert "network-unreachable" not in causes[:3]
+
+
+def test_a_timeout_at_an_aws_endpoint_is_still_the_network(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    text = 'Connect timeout on endpoint URL: "https://sts.eu-west-1.amazonaws.com/"'
+    assert ranked(capsys, text)[0] == "network-unreachable"
