@@ -76,3 +76,15 @@ def test_a_timeout_at_an_aws_endpoint_is_still_the_network(
 ) -> None:
     text = 'Connect timeout on endpoint URL: "https://sts.eu-west-1.amazonaws.com/"'
     assert ranked(capsys, text)[0] == "network-unreachable"
+
+
+def test_an_anonymous_caller_suspects_a_request_sent_without_credentials(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    text = (
+        '{"Message":"User: anonymous is not authorized to perform: execute-api:Invoke on resource:'
+        ' arn:aws:execute-api:us-east-1:123456789012:abcdef1234/prod/GET/items"}'
+    )
+    assert "no-credentials" in ranked(capsys, text)[:2]
+    named = text.replace("anonymous", "arn:aws:sts::123456789012:assumed-role/app/session")
+    assert "no-credentials" not in ranked(capsys, named)[:3]
