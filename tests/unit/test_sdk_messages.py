@@ -1,9 +1,10 @@
 """Every SDK's and tool's wording of the errors awsmedic knows is recognised as its family.
 
-tests/data/sdk-messages.toml holds the messages of the AWS SDKs (Java v1 and v2, .NET, Ruby, PHP,
-Go v1 and v2, JavaScript v2 and v3, Rust, C++) and of the tools built on them (Terraform, CDK,
-Pulumi, Serverless, SAM, eksctl, Hadoop S3A, Velero, aws-vault, granted, Leapp, aws-sso-util, the
-GitHub Actions credential action, the ECR credential helper, the AWS CLI), each as that SDK or tool
+tests/data/sdk-messages.toml holds the messages of the AWS SDKs (Java v1 and v2, Kotlin, Swift,
+.NET, Ruby, PHP, Go v1 and v2, JavaScript v2 and v3, Rust, C++) and of the tools built on them
+(Terraform, CDK, Pulumi, Serverless, SAM, eksctl, Hadoop S3A, the MSK IAM library, Velero,
+aws-vault, granted, Leapp, aws-sso-util, the GitHub Actions credential action, the ECR credential
+helper, the AWS CLI), each as that SDK or tool
 prints it, with its source. Each must be recognised as its family (the tree whose causes it
 implies), and its wrapper lines must name the tool that printed it (knowledge/tools.toml).
 """
