@@ -4,8 +4,11 @@ tests/data/sdk-messages.toml holds the messages of the AWS SDKs (Java v1 and v2,
 .NET, Ruby, PHP, Go v1 and v2, JavaScript v2 and v3, Rust, C++) and of the tools built on them
 (Terraform, CDK, Pulumi, Serverless, SAM, eksctl, Hadoop S3A, the MSK IAM library, Velero,
 aws-vault, granted, Leapp, aws-sso-util, the GitHub Actions credential action, the ECR credential
-helper, the AWS CLI), each as that SDK or tool
-prints it, with its source. Each must be recognised as its family (the tree whose causes it
+helper, the AWS CLI; the Kubernetes add-ons and cloud-native tools on AWS credentials: Karpenter,
+the AWS Load Balancer Controller, ExternalDNS, cert-manager, Crossplane, the EBS and EFS CSI
+drivers, the Cluster Autoscaler, External Secrets, Thanos, Flux, Argo Workflows, the Distribution
+registry, Vault, the EKS Pod Identity agent), each as that SDK or tool prints it, with its source.
+Each must be recognised as its family (the tree whose causes it
 implies), and its wrapper lines must name the tool that printed it (knowledge/tools.toml).
 """
 
