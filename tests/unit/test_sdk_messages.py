@@ -4,11 +4,14 @@ tests/data/sdk-messages.toml holds the messages of the AWS SDKs (Java v1 and v2,
 .NET, Ruby, PHP, Go v1 and v2, JavaScript v2 and v3, Rust, C++) and of the tools built on them
 (Terraform, CDK, Pulumi, Serverless, SAM, eksctl, Hadoop S3A, the MSK IAM library, Velero,
 aws-vault, granted, Leapp, aws-sso-util, the GitHub Actions credential action, the ECR credential
-helper, the AWS CLI, and the data tools: the Rust object_store crate under Polars, delta-rs and
-LanceDB, Rusoto, s3fs, pandas, AWS SDK for pandas, Airflow, dbt, DVC, MLflow, smart_open, Kedro,
-Ray), each as that SDK or tool prints it, with its source. Each must be recognised as its family
-(the tree whose causes it implies), and its wrapper lines must name the tool that printed it
-(knowledge/tools.toml).
+helper, Amplify JS, the Amplify CLI and Gen 2, SST, AWS Copilot, the AWS CLI; the Kubernetes add-ons
+and cloud-native tools on AWS credentials: Karpenter, the AWS Load Balancer Controller, ExternalDNS,
+cert-manager, Crossplane, the EBS and EFS CSI drivers, the Cluster Autoscaler, External Secrets,
+Thanos, Flux, Argo Workflows, the Distribution registry, Vault, the EKS Pod Identity agent; and the
+data tools: the Rust object_store crate under Polars, delta-rs and LanceDB, Rusoto, s3fs, pandas,
+AWS SDK for pandas, Airflow, dbt, DVC, MLflow, smart_open, Kedro, Ray), each as that SDK or tool
+prints it, with its source. Each must be recognised as its family (the tree whose causes it
+implies), and its wrapper lines must name the tool that printed it (knowledge/tools.toml).
 """
 
 from __future__ import annotations
