@@ -65,7 +65,7 @@ def _shadowed_profile_var(ctx: Context, selection: Selection) -> str:
     if selection.source != "AWS_DEFAULT_PROFILE" or other is None or other == selection.name:
         return ""
     return (
-        f"; AWS_PROFILE={other} is set too, but boto3, botocore and AWS CLI v1 take"
+        f"; AWS_PROFILE={visible(other)} is set too, but boto3, botocore and AWS CLI v1 take"
         " AWS_DEFAULT_PROFILE first"
     )
 
