@@ -36,6 +36,9 @@ MESSAGE = "Unable to locate credentials"
         "::error::",
         "#12 0.532 ",
         "[Pipeline] ",
+        "api-1  | ",  # Docker Compose v2
+        "web_1     | ",  # Docker Compose v1
+        "[pod/api-7d9f4-x2x/app] ",  # kubectl logs --prefix
     ],
 )
 def test_log_and_ci_prefixes_are_taken_off(prefix: str) -> None:
@@ -55,7 +58,8 @@ def test_json_log_lines_give_their_strings() -> None:
         {"level": "error", "ts": 1.7e9, "msg": "failed", "error": f'api error X: "{MESSAGE}"\nnext'}
     )
     lines = message_lines(prepare("2024-01-01T00:00:00Z " + line)[0])
-    assert lines == ["error", "failed", f'api error X: "{MESSAGE}"', "next"]
+    # Each string is a paragraph of its own: two fields of a record are not one message.
+    assert lines == ["error", "", "failed", "", f'api error X: "{MESSAGE}"', "next"]
 
 
 def test_logfmt_lines_give_their_message_fields() -> None:

@@ -104,6 +104,7 @@ class Consultation:
         self._world = AwsWorld(ctx, book)
         self._runner: ProbeRunner | None = None
         self._text = ""
+        self._prepared = ""
         self.state: engine.Dialogue | None = None
         self.outcome: Outcome | None = None
         self._history: list[_Snapshot] = []
@@ -122,14 +123,22 @@ class Consultation:
         self._on_event(event)
 
     # -- recognition ------------------------------------------------------------------------
+    @property
+    def pasted(self) -> str:
+        """The paste as recognised (bounded), for walking it again."""
+        return self._text
+
     def recognise(self, text: str, preset: dict[str, str] | None = None) -> Recognition:
         from awsmedic.core.match import bound
+        from awsmedic.core.pastes import prepare, reading
         from awsmedic.model import Matched
 
         recognition = self.matcher.recognise(text)
         self._as_pasted(recognition)
-        # Hints and probes read the paste too: give them what the matcher read, not 10 MB.
+        # Hints and probes read the paste too: give them what the matcher read, not 10 MB,
+        # cleaned as the matcher cleaned it; hints also read its message lines unwrapped.
         self._text = bound(text)[0]
+        self._prepared = prepare(self._text)[0]
         self._emit(Pasted(self.ctx.now(), self._text, recognition.truncated))
         self._emit(Matched(self.ctx.now(), recognition))
         self.outcome = Outcome(recognition)
@@ -139,7 +148,7 @@ class Consultation:
             self.state = engine.new_dialogue(
                 self.knowledge,
                 tree,
-                self._text,
+                reading(self._prepared),
                 recognition.signals,
                 recognition.facts,
                 self.ctx.now(),
@@ -171,7 +180,9 @@ class Consultation:
     def _evidence(self, probe_id: str) -> Evidence:
         if self._runner is None:
             assert self.state is not None and self.outcome is not None
-            probe_input = ProbeInput(self.ctx, self._world, self._text, self.outcome.recognition)
+            probe_input = ProbeInput(
+                self.ctx, self._world, self._prepared, self.outcome.recognition
+            )
             self._runner = ProbeRunner(probe_input, self._on_probe_start)
         assert self.state is not None
         ahead = engine.probes_ahead(self.state.tree, self.state.node)

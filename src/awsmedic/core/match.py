@@ -32,6 +32,7 @@ from awsmedic.core.pastes import (
     command_lines,
     message_lines,
     prepare,
+    reading,
 )
 from awsmedic.kb.model import Knowledge, QuestionNode, TextNode, Tree
 from awsmedic.kb.phrases import MESSAGE_WORDS, Phrase, phrase_forms, tree_phrases
@@ -371,11 +372,12 @@ class Matcher:
     def recognise(self, raw: str) -> Recognition:
         cleaned, truncated = prepare(raw)
         lines = message_lines(cleaned)
+        read = reading(cleaned, lines)
         command = command_lines(lines, self._commands)
-        tool, tool_title = self._tool(cleaned)
+        tool, tool_title = self._tool(read)
         if command.tool is not None:  # the pasted command line says it outright
             tool, tool_title = command.tool, self._tool_title(command.tool)
-        lookalike = next((k for k in self.knowledge.lookalikes if k.found_in(cleaned)), None)
+        lookalike = next((k for k in self.knowledge.lookalikes if k.found_in(read)), None)
         if lookalike is not None:
             return Recognition(
                 (), (), frozenset(), tool, tool_title, {}, truncated, (), lookalike.title
@@ -394,7 +396,7 @@ class Matcher:
         matches = self._ranked(codes, aligned)
         closest: list[TreeMatch] = []
         if not matches:
-            matches, closest = self._fallback(cleaned, tokens)
+            matches, closest = self._fallback(read, tokens)
         facts: dict[str, Fact] = {}
         pasted = {
             name: Fact(value, "pasted command line", command.via.get(name, ""))
@@ -418,7 +420,7 @@ class Matcher:
         return Recognition(
             matches=tuple(matches),
             codes=tuple(codes),
-            signals=self._signals(cleaned, codes, (m.tree for m in (*matches, *closest))),
+            signals=self._signals(read, codes, (m.tree for m in (*matches, *closest))),
             tool=tool,
             tool_title=tool_title,
             facts=facts,

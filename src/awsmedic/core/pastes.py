@@ -58,6 +58,8 @@ _LINE_PREFIX = "|".join(
         r">+(?=\s)",  # quoted in a comment or an email
         r"#\d+ \d+\.\d+",  # docker buildx
         r"\[Pipeline\]",
+        r"[\w.-]+[-_]\d+\s+\|",  # Docker Compose: the container's name, padded, and a bar
+        r"\[pod/[\w.-]+/[\w.-]+\]",  # kubectl logs --prefix
         r"remote:",
         r"npm ERR!",
         r"\[\d+/\d+\]",
@@ -83,11 +85,55 @@ def bound(text: str) -> tuple[str, bool]:
 
 
 def prepare(text: str) -> tuple[str, bool]:
-    """Bound and clean a paste (escapes, line endings, control characters); the flag says
-    whether something was cut."""
+    """Bound and clean a paste (escapes, line endings, control characters, and what copying
+    from a web page, a chat or an issue tracker's mail adds); the flag says whether something
+    was cut."""
     text, truncated = bound(text)
     text = _ANSI.sub("", text).replace("\r\n", "\n").replace("\r", "\n")
-    return _CONTROL.sub("", text), truncated
+    return _CONTROL.sub("", typeset(text)), truncated
+
+
+# What copying from a web page, a chat or a word processor puts in place of the characters a
+# tool printed: no-break and other Unicode spaces, invisible joiners and soft hyphens, curly
+# quotes; and HTML's own escapes, where a page or a ticket's mail shows the text's markup
+# (`&lt;Code&gt;`, `&quot;`).
+_SPACES = re.compile("[\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]")
+_INVISIBLE = re.compile("[\u00ad\u200b-\u200d\u2060\ufeff]")
+_QUOTES = str.maketrans(
+    {
+        "\u2018": "'",
+        "\u2019": "'",
+        "\u201a": "'",
+        "\u201b": "'",
+        "\u2032": "'",
+        "\u201c": '"',
+        "\u201d": '"',
+        "\u201e": '"',
+        "\u201f": '"',
+        "\u2033": '"',
+    }
+)
+_ENTITY = re.compile(r"&(?:(quot|lt|gt|amp|apos|nbsp)|#(\d{1,7})|#[xX]([0-9a-fA-F]{1,6}));")
+_NAMED = {"quot": '"', "lt": "<", "gt": ">", "amp": "&", "apos": "'", "nbsp": " "}
+
+
+def typeset(text: str) -> str:
+    """A paste with typographic stand-ins back to what the tool printed."""
+    text = _INVISIBLE.sub("", _SPACES.sub(" ", text)).translate(_QUOTES)
+    # Only a paste escaped throughout: one that also shows a `<`, `>` or `"` as it is (JSON,
+    # XML, a shell command) has its `&quot;` from the tool itself.
+    if "&" not in text or any(char in text for char in '<>"'):
+        return text
+
+    def one(found: re.Match[str]) -> str:
+        if found.group(1):
+            return _NAMED[found.group(1)]
+        number = int(found.group(2)) if found.group(2) else int(found.group(3), 16)
+        char = chr(number) if number <= 0x10FFFF else ""
+        # Never a control character: an escape must not become one (`&#27;` is ESC).
+        return char if char.isprintable() and char != "\x7f" else found.group(0)
+
+    return _ENTITY.sub(one, text)
 
 
 def unescape(text: str) -> str:
@@ -122,7 +168,8 @@ def _unwrap(line: str) -> str:
     stripped = line.strip()
     if stripped.startswith(("{", "[")):
         try:
-            return "\n".join(_json_strings(json.loads(stripped)))
+            # Each string its own paragraph: two fields of a record are not one message.
+            return "\n\n".join(_json_strings(json.loads(stripped)))
         except (ValueError, RecursionError):  # cut short, not quite JSON, or nested too deep
             return unescape(line)
     if stripped.startswith('"') or re.match(r'\s*"[\w.-]+"\s*:\s*"', line):
@@ -158,6 +205,37 @@ def message_lines(text: str) -> list[str]:
             line = _UUID.sub("#", line)
             lines.append(_TIMESTAMP.sub("#", line))
     return lines
+
+
+#: A run of joined message lines stays under this many characters: hint, signal and tool
+#: patterns read within a line (`[^\n]*`), and a run bounds how far one of them can scan.
+JOINED_CHARS = 1_000
+
+
+def reading(cleaned: str, lines: list[str] | None = None) -> str:
+    """What text hints, signals and tool patterns read: the paste's message lines
+    (`message_lines`: prefixes off, JSON and logfmt unwrapped) with the lines of each paragraph
+    joined, as they were before a tool or a terminal wrapped them; then, where it differs,
+    the prepared paste itself. A pattern then finds a message whatever prefixes its lines carry
+    and wherever they were wrapped, and one that needs the prefixes still finds them."""
+    if lines is None:
+        lines = message_lines(cleaned)
+    runs: list[str] = []
+    run = ""
+    for line in lines:
+        line = line.strip()
+        if not line or len(run) + len(line) >= JOINED_CHARS:
+            if run:
+                runs.append(run)
+            run = line
+        else:
+            run = f"{run} {line}" if run else line
+    if run:
+        runs.append(run)
+    joined = "\n".join(runs)
+    # The joined lines first: a pattern anchored at the start (an S3 error body pasted alone)
+    # then finds the message, not a prefix.
+    return cleaned if joined == cleaned.strip() else f"{joined}\n\n{cleaned}"
 
 
 # -- command lines ------------------------------------------------------------------------------

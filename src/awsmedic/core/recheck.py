@@ -140,7 +140,7 @@ def recheck(first: Consultation, second: Consultation) -> Recheck:
     Raises `Cancelled` when `second` is cancelled."""
     assert first.outcome is not None and first.state is not None
     presets = _presets(first.outcome)
-    second.recognise(first.state.text, preset=presets)
+    second.recognise(first.pasted, preset=presets)
     outcome = second.run(lambda question: None)
     return compare(first, second, outcome, presets)
 
