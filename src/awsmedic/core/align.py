@@ -19,9 +19,9 @@ from __future__ import annotations
 
 import re
 from collections import deque
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-from awsmedic.kb.phrases import NEGATED, Phrase, Slot, word_of
+from awsmedic.kb.phrases import NEGATED, STOPWORDS, Phrase, Slot, word_of
 from awsmedic.model import Record
 
 #: How far before a word of the paste (in characters) the negation a phrase has before that
@@ -260,9 +260,23 @@ def slot_values(alignment: Alignment, tokens: Tokens) -> dict[str, str]:
     """The text each named slot stood for, where the words around it were found."""
     values: dict[str, str] = {}
     for found in slots_found(alignment, tokens):
-        if found.slot.name and found.value.strip():
-            values.setdefault(found.slot.name, found.value[:MAX_SLOT_VALUE])
+        value = found.value
+        if found.slot.name in NAME_SLOTS and not _enclosed(tokens.text, found):
+            value = _name_of(value)
+        if found.slot.name and value.strip():
+            values.setdefault(found.slot.name, value[:MAX_SLOT_VALUE])
     return values
+
+
+def _name_of(value: str) -> str:
+    """A name slot's value without the words around it that carry no meaning (`profile foo is
+    not found`: the value runs to `not`, the name is `foo`)."""
+    parts = value.split()
+    while len(parts) > 1 and parts[-1].lower() in STOPWORDS:
+        parts.pop()
+    while len(parts) > 1 and parts[0].lower() in STOPWORDS:
+        parts.pop(0)
+    return " ".join(parts) if len(parts) != len(value.split()) else value
 
 
 def _literal(text: str, *, tail: bool = False) -> str:
@@ -303,3 +317,66 @@ def _cut(raw: str, slot: Slot, words: int) -> tuple[str, int, bool] | None:
         return found.group("value"), found.start("value"), bool(closing)
     stripped = raw.strip().strip("\"'`()[]<>{}:,;").strip()
     return (stripped, raw.find(stripped), False) if stripped else None
+
+
+#: Slots whose value is a name: a profile, an SSO session, a role, an account, a bucket, an
+#: identity (not a region: a region with blanks in it, `us east 1`, is itself the error). Such
+#: a value never holds a blank (botocore reads `[profile a b]` as no profile at all), so where
+#: the paste does not enclose it in the quotes or brackets the phrase has around it, a
+#: placement that needs blanks in it has put the phrase's words in the wrong place: "Profile
+#: {profile} not found" is no match for "instance profile metadata server (... 404 Not
+#: Found)", nor "Identity '{identity_id}' not found." for "get identity: ... no EC2 IMDS role
+#: found".
+NAME_SLOTS = frozenset(
+    {
+        "profile",
+        "source_profile",
+        "sso_session",
+        "role_name",
+        "role_arn",
+        "account_id",
+        "account",
+        "bucket",
+        "identity_id",
+        "identity_pool_id",
+        "mfa_serial",
+    }
+)
+_ENCLOSING = {"(": ")", "[": "]", "{": "}", "'": "'", '"': '"', "`": "`", "<": ">"}
+
+
+def _name_shaped(value: str) -> bool:
+    """Whether a value is one run without blanks, once the words that carry no meaning are
+    left out (`profile foo is not found`: the value runs to `not`)."""
+    return sum(1 for part in value.split() if part.lower() not in STOPWORDS) <= 1
+
+
+def _enclosed(text: str, found: SlotValue) -> bool:
+    """Whether the paste has, right around the value, the marks the phrase encloses it in."""
+    opener = found.slot.before.rstrip()[-1:]
+    closer = _ENCLOSING.get(opener)
+    if closer is None:
+        return False
+    before = text[: found.start].rstrip()[-1:]
+    after = text[found.end :].lstrip()[:1]
+    return before == opener and after == closer
+
+
+def shaped(alignment: Alignment, tokens: Tokens) -> Alignment:
+    """The alignment, one word's worth lower for each name slot whose value holds a blank
+    where the paste does not enclose it (`NAME_SLOTS`): between words found on both sides."""
+    phrase = alignment.phrase
+    if not any(slot.name in NAME_SLOTS for slot in phrase.slots):
+        return alignment
+    at = dict(alignment.found)
+    wrong = 0
+    for found in slots_found(alignment, tokens):
+        slot = found.slot
+        inside = at.get(slot.after - 1) is not None and at.get(slot.after) is not None
+        if slot.name not in NAME_SLOTS or not inside:
+            continue
+        if not _name_shaped(found.value) and not _enclosed(tokens.text, found):
+            wrong += 1
+    if not wrong:
+        return alignment
+    return replace(alignment, score=alignment.score - wrong * 100.0 / len(phrase.words))

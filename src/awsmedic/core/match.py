@@ -24,7 +24,7 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 
-from awsmedic.core.align import Alignment, Tokens, align, slot_values, slots_found
+from awsmedic.core.align import Alignment, Tokens, align, shaped, slot_values, slots_found
 from awsmedic.core.pastes import (
     MAX_PASTE_CHARS,
     TRUNCATED_NOTE,
@@ -249,6 +249,7 @@ class Matcher:
             found = align(phrase, tokens)
             if found is None:
                 continue
+            found = shaped(found, tokens)
             held = best.get(phrase.tree)
             # Of two phrases that score alike, the longer says more (and has the slots); then
             # the first in the tree, so that every run picks the same one.
