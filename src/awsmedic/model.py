@@ -75,6 +75,9 @@ class Unchecked(enum.StrEnum):
     OFFLINE = "offline"  # --offline: the network was not to be used
     UNREACHABLE = "unreachable"  # AWS did not answer: no connection, a timeout, a proxy or TLS
     BUDGET = "budget"  # the diagnosis' time budget ran out before the probe finished
+    #: botocore could not build a client from this set-up (a file it cannot parse, a region or
+    #: an endpoint URL it refuses, a service it does not know): it names no endpoint to check.
+    BOTOCORE = "botocore"
 
 
 class Confidence(enum.StrEnum):

@@ -77,6 +77,11 @@ def test_a_real_diagnose_export_validates(home: Path, tmp_path: Path) -> None:
     assert [e["type"] for e in doc["events"]][:3] == ["pasted", "matched", "probed"]
 
 
+def test_the_schema_names_every_reason_a_check_could_not_be_made() -> None:
+    reasons = SCHEMA["$defs"]["evidence"]["properties"]["unchecked"]["enum"]
+    assert reasons == [*(why.value for why in model.Unchecked), None]
+
+
 def test_every_event_class_has_a_writer_a_reader_and_a_schema() -> None:
     assert len(EVENT_CLASSES) >= 10
     for cls in EVENT_CLASSES:

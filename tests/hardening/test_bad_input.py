@@ -235,6 +235,46 @@ def test_a_credentials_file_of_ten_megabytes(home: Path) -> None:
     assert "s" + "0" * 30 not in result.stdout + result.stderr
 
 
+def test_a_config_botocore_cannot_build_a_client_from_is_said_not_guessed(
+    home: Path, tmp_path: Path
+) -> None:
+    """botocore refuses the set-up, quoting the value in its message (here a secret, pasted on
+    the wrong line): the endpoint is "not checked", with botocore's reason, redacted; no host is
+    made up in its place, and the transcript says so in every form."""
+    from tests.export.test_schema import errors
+
+    secret = "hunter2-correct-horse-battery"  # not shaped like a key: only the scan knows it
+    (home / ".aws" / "credentials").write_text(
+        f"[default]\naws_access_key_id = AKIARZPUZDIKGB2VALC4\naws_secret_access_key = {secret}\n"
+    )
+    (home / ".aws" / "config").write_text(
+        f"[default]\nregion = us-east-1\nsts_regional_endpoints = {secret}\n"
+    )
+    exported = tmp_path / "case.json"
+    paste = "botocore.exceptions.EndpointConnectionError: Could not connect to the endpoint URL"
+    result = awsmedic(*DIAGNOSE, "--export", str(exported), paste)
+    assert result.returncode == 0, result.stderr
+    assert secret not in result.stdout + result.stderr + exported.read_text()
+    report = json.loads(result.stdout)
+    [route] = [p for p in report["probes"] if p["id"] == "net.route"]
+    assert route["status"] == "skipped"
+    assert route["summary"].startswith(
+        "not checked: botocore could not build a client (InvalidSTSRegionalEndpointsConfigError: "
+    )
+    assert "amazonaws.com" not in json.dumps(route)
+    assert report["offline"] == [
+        f"Endpoint, proxy and CA bundle in use: {route['summary'].removeprefix('not checked: ')}"
+    ]
+    document = json.loads(exported.read_text())
+    assert errors(document) == []
+    [probed] = [
+        e
+        for e in document["events"]
+        if e["type"] == "probed" and e["evidence"]["probe"] == "net.route"
+    ]
+    assert probed["evidence"]["unchecked"] == "botocore"
+
+
 def test_home_unset() -> None:
     env = {k: v for k, v in os.environ.items() if k not in ("HOME", "AWS_CONFIG_FILE")}
     env.pop("AWS_SHARED_CREDENTIALS_FILE", None)

@@ -169,6 +169,7 @@ def test_a_finding_chooses_and_is_evidence_a_status_is_not(knowledge: Knowledge)
         (Unchecked.OFFLINE, "No network (--offline): 1 check skipped"),
         (Unchecked.BUDGET, "Out of time (the diagnosis budget ran out): 1 check not finished"),
         (Unchecked.UNREACHABLE, "AWS could not be reached from here: 1 check skipped"),
+        (Unchecked.BOTOCORE, "botocore could not build a client from this set-up: 1 check skipped"),
     ],
 )
 def test_offline_lines_name_the_check_and_the_reason(why: Unchecked, headline: str) -> None:

@@ -1,7 +1,8 @@
 """What a walk could not check, and why: its own state, never evidence for a cause.
 
 A probe that could not check (no network under --offline, AWS did not answer, the time budget
-ran out) returns evidence marked `unchecked`. The walk goes on without it; the diagnosis lists
+ran out, botocore could not build a client to say where requests go) returns evidence marked
+`unchecked`. The walk goes on without it; the diagnosis lists
 these once, as the contract's `offline` lines ("<what>: <why>"), and says in one line per
 reason what was skipped ("AWS could not be reached from here: 3 checks skipped").
 """
@@ -17,6 +18,7 @@ HEADLINE = {
     Unchecked.UNREACHABLE: "AWS could not be reached from here: {n} skipped",
     Unchecked.OFFLINE: "No network (--offline): {n} skipped",
     Unchecked.BUDGET: "Out of time (the diagnosis budget ran out): {n} not finished",
+    Unchecked.BOTOCORE: "botocore could not build a client from this set-up: {n} skipped",
 }
 _PREFIX = "not checked: "
 

@@ -198,6 +198,7 @@ UNCHECKED_WHY = {
     Unchecked.OFFLINE: "--offline (this check uses the network)",
     Unchecked.UNREACHABLE: "AWS could not be reached from here",
     Unchecked.BUDGET: "out of time",
+    Unchecked.BOTOCORE: "botocore could not build a client",
 }
 
 

@@ -12,16 +12,19 @@ import socket
 import time
 
 from awsmedic.aws import netcheck
-from awsmedic.model import Evidence, Fact, Status
-from awsmedic.probes import ProbeInput, probe
+from awsmedic.aws.netroute import Target
+from awsmedic.model import Evidence, Fact, Status, Unchecked
+from awsmedic.probes import ProbeInput, not_checked, probe
 from awsmedic.probes.route import Route, compute
 
 _UNREACHABLE = ("dns-failed", "connect-refused", "connect-timeout", "host-unreachable")
 
 
-def _open(route: Route, reach: netcheck.Reach, timeout: float) -> socket.socket | None:
+def _open(
+    route: Route, target: Target, reach: netcheck.Reach, timeout: float
+) -> socket.socket | None:
     """A socket to the endpoint (through the proxy's tunnel when one applies), or None."""
-    target, proxy = route.target, route.proxy
+    proxy = route.proxy
     host, port = (proxy.host, proxy.port) if proxy else (target.host, target.port)
     what = f"proxy {proxy.url}" if proxy else target.host
     addresses = netcheck.resolve(host, port, timeout, socket.getaddrinfo)
@@ -53,9 +56,13 @@ def _open(route: Route, reach: netcheck.Reach, timeout: float) -> socket.socket 
 
 
 def _tls(
-    route: Route, reach: netcheck.Reach, sock: socket.socket, timeout: float, started: float
+    route: Route,
+    target: Target,
+    reach: netcheck.Reach,
+    sock: socket.socket,
+    timeout: float,
+    started: float,
 ) -> None:
-    target = route.target
     names, error = netcheck.handshake(sock, target.host, route.bundle, verify=True)
     if not error:
         issuer = names.describe_issuer() if names else "(unknown)"
@@ -71,7 +78,7 @@ def _tls(
     reach.add("tls-untrusted", f"TLS to {target.host}: {error} (CA bundle: {route.bundle_source})")
     if time.monotonic() - started > 2 * timeout:
         return  # a slow network already used most of the budget: the issuer is a bonus
-    again = _open(route, netcheck.Reach(), timeout)  # a second look, unverified
+    again = _open(route, target, netcheck.Reach(), timeout)  # a second look, unverified
     if again is None:
         return
     names, _ = netcheck.handshake(again, target.host, None, verify=False)
@@ -111,23 +118,26 @@ def _tls(
 def connection(run: ProbeInput) -> Evidence:
     """Resolve, connect and shake hands with the endpoint (or its proxy), with short timeouts."""
     route = compute(run)
+    target = route.target
+    if target is None:  # botocore named no endpoint, and the error text none either
+        return not_checked("net.connect", Unchecked.BOTOCORE, route.unresolved)
     reach = netcheck.Reach()
     timeout = run.ctx.network_timeout
     started = time.monotonic()
-    sock = _open(route, reach, timeout)
+    sock = _open(route, target, reach, timeout)
     if sock is not None:
         with sock:
-            via = f"the proxy opened a tunnel to {route.target.host}" if route.proxy else ""
-            reach.add("reachable", via or f"{route.target.host} answers")
-            if route.target.scheme == "https":
-                _tls(route, reach, sock, timeout, started)
+            via = f"the proxy opened a tunnel to {target.host}" if route.proxy else ""
+            reach.add("reachable", via or f"{target.host} answers")
+            if target.scheme == "https":
+                _tls(route, target, reach, sock, timeout, started)
     bad = [(f, line) for f, line in reach.steps if f and f not in ("reachable", "tls-ok")]
     bad.sort(key=lambda step: step[0] != "tls-intercepted")  # the most telling line first
     facts = {"tls_issuer": Fact(reach.issuer, "TLS handshake")} if reach.issuer else {}
     return Evidence(
         "net.connect",
         Status.PROBLEM if bad else Status.OK,
-        _summary(route, reach, bad),
+        _summary(route, target, reach, bad),
         reach.findings,
         facts,
         reach.lines,
@@ -135,11 +145,13 @@ def connection(run: ProbeInput) -> Evidence:
     )
 
 
-def _summary(route: Route, reach: netcheck.Reach, bad: list[tuple[str, str]]) -> str:
+def _summary(
+    route: Route, target: Target, reach: netcheck.Reach, bad: list[tuple[str, str]]
+) -> str:
     if bad and bad[0][0] == "tls-untrusted" and reach.issuer:
         return f"{bad[0][1]}; the certificate presented was issued by {reach.issuer}"
     if bad:
         return bad[0][1]
-    what = route.target.host + (f" via proxy {route.proxy.url}" if route.proxy else "")
+    what = target.host + (f" via proxy {route.proxy.url}" if route.proxy else "")
     verified = f" and TLS verifies (issuer {reach.issuer})" if "tls-ok" in reach.findings else ""
     return f"{what} is reachable{verified}"

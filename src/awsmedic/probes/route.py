@@ -1,7 +1,9 @@
 """net.route: which endpoint a request goes to and why, through which proxy, trusting which CAs.
 
 Offline: it reads the pasted error (the URL that failed), the environment and botocore's own
-endpoint resolution (unsigned clients: no credentials are resolved or sent).
+endpoint resolution (unsigned clients: no credentials are resolved or sent). When botocore
+cannot build a client (a file it cannot parse, a region or endpoint URL it refuses), it names no
+endpoint: what depended on it is "not checked", with botocore's reason, never a guessed host.
 """
 
 from __future__ import annotations
@@ -13,19 +15,24 @@ from dataclasses import dataclass
 from typing import Any
 
 from awsmedic.aws import denial, netroute, regions
+from awsmedic.aws.hygiene import visible
 from awsmedic.aws.netcheck import Proxy
-from awsmedic.model import Evidence, Fact, Secret, Status
-from awsmedic.probes import ProbeInput, probe
+from awsmedic.model import Evidence, Fact, Secret, Status, Unchecked
+from awsmedic.probes import UNCHECKED_WHY, ProbeInput, not_checked, probe
 from awsmedic.probes.chainwalk import profile_selection
 from awsmedic.probes.world import AwsWorld
 
 _TRUE = ("true", "1", "yes")
 _OPTION = re.compile(r"--endpoint-url[= ]\"?(https?://[^\s\"]+)")
+#: How much of botocore's message a reason keeps: one line, never a dump of a config.
+_REASON_LIMIT = 200
 
 
 @dataclass(frozen=True)
 class Route:
-    target: netroute.Target
+    #: Where the request goes: the URL in the error text, else botocore's endpoint; None when
+    #: the text names none and botocore could not build a client (`unresolved` says why).
+    target: netroute.Target | None
     used: str  # botocore's endpoint for the target's service ("" when it cannot say)
     default: str  # the same with configured endpoints ignored
     override: str  # the override in effect ("" for none)
@@ -36,6 +43,9 @@ class Route:
     bundle_source: str
     secrets: tuple[Secret, ...]
     region: str = ""  # the region the request was for ("" when none is known)
+    #: Why botocore could not build a client, as `Exception: message` (redacted, one short
+    #: line); "" when it could, or when it refused only a configured endpoint (the override).
+    unresolved: str = ""
 
 
 _CACHE: weakref.WeakKeyDictionary[AwsWorld, Route] = weakref.WeakKeyDictionary()
@@ -55,8 +65,11 @@ def _service(run: ProbeInput, target_service: str) -> str:
 _INVALID_ENDPOINT = "Invalid endpoint: "
 
 
-def _endpoints(session: Any, service: str, region: str | None) -> tuple[str, str, str]:
-    """(endpoint botocore uses, endpoint without configured overrides, service id)."""
+def _endpoints(
+    session: Any, service: str, region: str | None
+) -> tuple[str, str, str, Exception | None]:
+    """(endpoint botocore uses, endpoint without configured overrides, service id, and what
+    botocore raised when it could not build a client: then the endpoints are "")."""
     from botocore import UNSIGNED
     from botocore.config import Config
 
@@ -67,8 +80,8 @@ def _endpoints(session: Any, service: str, region: str | None) -> tuple[str, str
             region_name=region,
             config=base.merge(Config(ignore_configured_endpoint_urls=True)),
         )
-    except Exception:  # an unknown service, no region for a regional one, a broken profile
-        return "", "", ""
+    except Exception as exc:  # an unknown service, a region it refuses, a broken profile
+        return "", "", "", exc
     service_id = plain.meta.service_model.service_id
     try:
         used = session.create_client(service, region_name=region, config=base)
@@ -77,11 +90,22 @@ def _endpoints(session: Any, service: str, region: str | None) -> tuple[str, str
         # the one the failing command could not use (botocore/endpoint.py create_endpoint).
         refused = str(exc).removeprefix(_INVALID_ENDPOINT)
         if refused == str(exc):
-            return "", "", ""
-        return refused, plain.meta.endpoint_url, service_id
-    except Exception:
-        return "", "", ""
-    return used.meta.endpoint_url, plain.meta.endpoint_url, service_id
+            return "", "", "", exc  # another refusal (an endpoint URL it cannot parse)
+        return refused, plain.meta.endpoint_url, service_id, None
+    except Exception as exc:
+        return "", "", "", exc
+    return used.meta.endpoint_url, plain.meta.endpoint_url, service_id, None
+
+
+def _reason(run: ProbeInput, exc: Exception) -> str:
+    """What botocore raised, as one short line safe to show: its messages can quote a config
+    value (a region, an endpoint URL), so redacted first; hidden characters written as escapes."""
+    text = run.world.book.scrub(f"{type(exc).__name__}: {exc}")
+    home = str(run.ctx.home or "").rstrip("/")
+    if home:  # ConfigParseError names the file: shown as users write it, `~/.aws/config`
+        text = text.replace(home + "/", "~/")
+    text = visible(text)
+    return text if len(text) <= _REASON_LIMIT else text[: _REASON_LIMIT - 1] + "…"
 
 
 def _override_source(run: ProbeInput, service_id: str) -> str:
@@ -122,19 +146,22 @@ def compute(run: ProbeInput) -> Route:
     found = netroute.target_from_url(url, "the error text") if url else None
     service = _service(run, found.service if found else "")
     region = (found.region if found else "") or run.ctx.region or _region(run, session)
-    used, default, service_id = _endpoints(session, service, region or None)
+    used, default, service_id, failure = _endpoints(session, service, region or None)
     # An override botocore refused (no scheme) is no place a request could go: the target stays
     # the endpoint botocore would use without it.
     reachable = used if "://" in used else default
-    target = found or netroute.target_from_url(
-        reachable or f"https://{service}.amazonaws.com/", f"botocore's endpoint for {service}"
-    )
+    target = found
+    if target is None and reachable:
+        target = netroute.target_from_url(reachable, f"botocore's endpoint for {service}")
     override, source = ("", "")
     if used and default and used != default:
         override, source = used, _override_source(run, service_id)
     elif found:
         override, source = _text_override(run, found)
-    proxy, reason, secrets = netroute.proxy_for(target.url, run.ctx.environ)
+    proxy: Proxy | None = None
+    reason, secrets = "", tuple[Secret, ...]()
+    if target is not None:
+        proxy, reason, secrets = netroute.proxy_for(target.url, run.ctx.environ)
     bundle, bundle_source = netroute.ca_bundle(run.ctx.environ, _configured_bundle(session))
     route = Route(
         target,
@@ -148,6 +175,7 @@ def compute(run: ProbeInput) -> Route:
         bundle_source,
         secrets,
         region or "",
+        _reason(run, failure) if failure is not None else "",
     )
     with _LOCK:
         _CACHE[run.world] = route
@@ -174,7 +202,7 @@ def _configured_bundle(session: Any) -> str | None:
 
 def _variant_findings(run: ProbeInput, route: Route, details: list[str]) -> list[str]:
     found: list[str] = []
-    host = route.target.host
+    host = route.target.host if route.target is not None else ""
     for name, env, marker in (
         ("fips", "AWS_USE_FIPS_ENDPOINT", "-fips."),
         ("dualstack", "AWS_USE_DUALSTACK_ENDPOINT", "dualstack"),
@@ -192,22 +220,27 @@ def _variant_findings(run: ProbeInput, route: Route, details: list[str]) -> list
     return found
 
 
-def _region_findings(route: Route, details: list[str]) -> list[str]:
-    region = route.target.region or route.region
+def _region_findings(run: ProbeInput, route: Route, details: list[str]) -> list[str]:
+    region = (route.target.region if route.target is not None else "") or route.region
     if not region:
         return []
 
     status = regions.status(region)
+    shown = _shown(run, region)  # a value botocore refused may be anything: a pasted secret
     if status == "not-a-region":
-        details.append(f"'{region}' is not a region name (an availability zone or a typo?)")
+        details.append(f"'{shown}' is not a region name (an availability zone or a typo?)")
         return ["region-not-a-region"]
     if status == "unknown":
-        details.append(f"'{region}' is not a region this botocore knows (a typo, or very new)")
+        details.append(f"'{shown}' is not a region this botocore knows (a typo, or very new)")
         return ["region-unknown"]
     if status == "opt-in":
-        details.append(f"{region} is an opt-in region: it must be enabled for the account")
+        details.append(f"{shown} is an opt-in region: it must be enabled for the account")
         return ["region-opt-in"]
     return []
+
+
+def _shown(run: ProbeInput, value: str) -> str:
+    return visible(run.world.book.scrub(value))
 
 
 def _tls_findings(run: ProbeInput, route: Route, details: list[str]) -> list[str]:
@@ -236,8 +269,8 @@ def _headline(details: list[str]) -> list[str]:
     return details[1:3] + broken
 
 
-def _plain(route: Route) -> str:
-    text = f"{route.target.url} ({route.target.source})"
+def _plain(route: Route, target: netroute.Target) -> str:
+    text = f"{target.url} ({target.source})"
     if route.proxy is not None:
         text += f" via proxy {route.proxy.url}"
     return text + f"; CA bundle from {route.bundle_source}"
@@ -266,6 +299,8 @@ def route_probe(run: ProbeInput) -> Evidence:
     """Which endpoint, proxy and CA bundle botocore uses for the failing request, and why."""
     route = compute(run)
     target = route.target
+    if target is None:
+        return _unresolved(run, route)
     details = [f"target: {target.url} ({target.source})"]
     findings: list[str] = []
     if route.override:
@@ -274,7 +309,7 @@ def route_probe(run: ProbeInput) -> Evidence:
     if not target.aws_host:
         findings.append("endpoint-not-aws")
     findings += _variant_findings(run, route, details)
-    findings += _region_findings(route, details)
+    findings += _region_findings(run, route, details)
     if route.proxy is not None:
         findings.append("proxy-applies")
         details.append(f"proxy {route.proxy.url}: {route.proxy_reason}")
@@ -284,13 +319,56 @@ def route_probe(run: ProbeInput) -> Evidence:
     if route.bundle:
         details.append(f"CA bundle: {run.ctx.tilde(route.bundle)} ({route.bundle_source})")
     findings += _tls_findings(run, route, details)
+    if route.unresolved:  # the target is the error text's; botocore could not say its own
+        details.append(f"botocore's own endpoint: {_NOT_CHECKED} ({route.unresolved})")
     problem = {"endpoint-overridden", "region-not-a-region", "ca-bundle-broken"} & set(findings)
     return Evidence(
         "net.route",
         Status.PROBLEM if problem else Status.OK,
-        "; ".join(_headline(details)) if problem else _plain(route),
+        "; ".join(_headline(details)) if problem else _plain(route, target),
         tuple(findings),
         _route_facts(run, route),
+        tuple(details),
+        route.secrets,
+    )
+
+
+_NOT_CHECKED = f"not checked: {UNCHECKED_WHY[Unchecked.BOTOCORE]}"
+
+
+def _unresolved(run: ProbeInput, route: Route) -> Evidence:
+    """botocore could not build a client and the error text names no URL: where requests go,
+    their override and their proxy are not checked (no host is guessed in their place). What
+    needs no endpoint still is: the region's name, FIPS and dual-stack settings, the CA bundle;
+    a problem found there is evidence, beside what could not be checked."""
+    reason = f"{_NOT_CHECKED} ({route.unresolved})"
+    details = [f"target: {reason}"]
+    findings = _variant_findings(run, route, details)
+    region_lines: list[str] = []
+    findings += _region_findings(run, route, region_lines)
+    details += region_lines
+    if route.bundle:
+        details.append(f"CA bundle: {run.ctx.tilde(route.bundle)} ({route.bundle_source})")
+    findings += _tls_findings(run, route, details)
+    facts = _route_facts(run, route)
+    problems = region_lines if "region-not-a-region" in findings else []
+    problems += [line for line in details if line.startswith("the CA bundle cannot work")]
+    if not problems:
+        return not_checked(
+            "net.route",
+            Unchecked.BOTOCORE,
+            route.unresolved,
+            tuple(findings),
+            facts,
+            tuple(details),
+            route.secrets,
+        )
+    return Evidence(
+        "net.route",
+        Status.PROBLEM,
+        "; ".join([*problems, f"where requests go: {reason}"]),
+        tuple(findings),
+        facts,
         tuple(details),
         route.secrets,
     )
@@ -299,13 +377,16 @@ def route_probe(run: ProbeInput) -> Evidence:
 def _route_facts(run: ProbeInput, route: Route) -> dict[str, Fact]:
     target = route.target
     profile, selected_by, _ = profile_selection(run.ctx)
-    facts = {"target_url": Fact(target.url, target.source), "profile": Fact(profile, selected_by)}
+    facts: dict[str, Fact] = {}
+    if target is not None:
+        facts["target_url"] = Fact(target.url, target.source)
+    facts["profile"] = Fact(profile, selected_by)
     if route.override:
         facts["endpoint_url"] = Fact(route.override, route.override_source)
-    if target.region:
+    if target is not None and target.region:
         facts["region"] = Fact(target.region, target.source)
     elif route.region:
-        facts["region"] = Fact(route.region, "the configured region")
+        facts["region"] = Fact(run.world.book.scrub(route.region), "the configured region")
     if route.proxy is not None:
         facts["proxy_url"] = Fact(route.proxy.url, route.proxy_reason)
     if route.bundle:

@@ -12,9 +12,10 @@ from pathlib import Path
 
 import pytest
 
+from awsmedic.model import Evidence
 from awsmedic.probes.reach import connection
 from tests.nethelpers import closed_port, intercepting_proxy, make_pki, serve, tls_server
-from tests.unit.probes.helpers import probe
+from tests.unit.probes.helpers import KEY, probe
 
 AWS_TLS_ERROR = (
     "SSL validation failed for https://sts.us-east-1.amazonaws.com/ [SSL: "
@@ -207,3 +208,166 @@ def test_connection_is_registered_as_a_network_probe() -> None:
 
     assert registry()["net.connect"].network and registry()["net.connect"].function is connection
     assert not registry()["net.route"].network
+
+
+# --- botocore cannot build a client --------------------------------------------------------
+#
+# A config botocore refuses (a file it cannot parse, a region or an endpoint URL it rejects)
+# leaves no endpoint of botocore's to describe or to connect to: the route probes say why and
+# report "not checked", never evidence about a host guessed in its place.
+
+#: Shaped like a secret access key, with the `/` of many real ones (AWS's documentation example).
+SECRET_ON_THE_REGION_LINE = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"
+NO_URL = "botocore.exceptions.EndpointConnectionError: Could not connect to the endpoint URL"
+
+
+@pytest.fixture
+def lookups(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Every host name a probe tries to resolve; none resolves (no network beyond 127.0.0.1)."""
+    asked: list[str] = []
+
+    def refuse(host: str, *args: object, **kwargs: object) -> object:
+        asked.append(host)
+        raise socket.gaierror(-2, "Name or service not known")
+
+    monkeypatch.setattr(socket, "getaddrinfo", refuse)
+    return asked
+
+
+def _seeded_probe(probe_id: str, text: str) -> Evidence:
+    """Run a probe with the scrubber seeded from the shared files, as `awsmedic` starts."""
+    from awsmedic.probes import ProbeInput, registry, run_probe
+    from awsmedic.probes.world import AwsWorld
+    from awsmedic.safety.redact import SecretBook
+    from awsmedic.safety.secretscan import known_secrets
+    from tests.conftest import make_context
+
+    context = make_context()
+    world = AwsWorld(context, SecretBook(known_secrets(context)))
+    return run_probe(registry()[probe_id], ProbeInput(context, world, text))
+
+
+def _texts(evidence: Evidence) -> list[str]:
+    facts = [f"{fact.value} {fact.source}" for fact in evidence.facts.values()]
+    return [evidence.summary, *evidence.details, *facts]
+
+
+def _not_checked_because(evidence: Evidence, reason: str) -> None:
+    assert evidence.unchecked is not None, evidence
+    assert evidence.status.value == "skipped"
+    assert evidence.summary.startswith("not checked: botocore could not build a client")
+    assert reason in evidence.summary
+    assert "target_url" not in evidence.facts
+    assert not any("amazonaws.com" in line for line in _texts(evidence)), evidence
+    assert not any("botocore's endpoint for" in line for line in _texts(evidence)), evidence
+    assert "\n" not in evidence.summary and "Traceback" not in evidence.summary
+
+
+@pytest.mark.parametrize("probe_id", ["net.route", "net.connect"])
+def test_a_config_file_botocore_cannot_parse_is_not_checked(
+    home: Path, probe_id: str, lookups: list[str]
+) -> None:
+    (home / ".aws" / "config").write_text("[default\nregion = us-east-1\n")
+    evidence = probe(probe_id, NO_URL)
+    _not_checked_because(evidence, "ConfigParseError: Unable to parse config file: ~/.aws/config")
+    assert lookups == []
+
+
+def test_a_region_botocore_refuses_is_not_checked_and_its_value_stays_secret(
+    home: Path, lookups: list[str]
+) -> None:
+    """A secret key pasted on the region line: botocore's message quotes the value."""
+    (home / ".aws" / "credentials").write_text(
+        f"[default]\naws_access_key_id = {KEY}\n"
+        f"aws_secret_access_key = {SECRET_ON_THE_REGION_LINE}\n"
+    )
+    (home / ".aws" / "config").write_text(f"[default]\nregion = {SECRET_ON_THE_REGION_LINE}\n")
+    for run in (probe, _seeded_probe):
+        connect = run("net.connect", NO_URL)
+        _not_checked_because(connect, "InvalidRegionError: Provided region_name")
+        route = run("net.route", NO_URL)  # its name is no region's: that check needs no endpoint
+        assert route.findings == ("region-not-a-region",)
+        assert "not checked: botocore could not build a client (InvalidRegionError" in (
+            route.summary
+        )
+        for evidence in (connect, route):
+            assert not any(SECRET_ON_THE_REGION_LINE in line for line in _texts(evidence))
+            assert "EXAMPLEKEY" not in repr(evidence)
+    assert lookups == []
+
+
+def test_a_refused_region_named_as_no_region_is_evidence_with_the_endpoint_not_checked(
+    home: Path, lookups: list[str]
+) -> None:
+    """`us east 1` is no region name whoever asks: that check ran. Where requests go did not."""
+    (home / ".aws" / "config").write_text("[default]\nregion = us east 1\n")
+    route = probe("net.route", NO_URL)
+    assert route.unchecked is None and route.status.value == "problem"
+    assert route.findings == ("region-not-a-region",)
+    assert "not checked: botocore could not build a client (InvalidRegionError" in route.summary
+    assert "target_url" not in route.facts
+    assert not any("amazonaws.com" in line for line in _texts(route)), route
+    _not_checked_because(probe("net.connect", NO_URL), "InvalidRegionError")
+    assert lookups == []
+
+
+@pytest.mark.parametrize("probe_id", ["net.route", "net.connect"])
+def test_a_hidden_newline_in_the_region_is_not_checked_and_shown_escaped(
+    monkeypatch: pytest.MonkeyPatch, probe_id: str, lookups: list[str]
+) -> None:
+    """botocore builds `https://sts.us-east-1\\n.amazonaws.com` and refuses it: no override,
+    so not the refused-override case; the reason is one line, the newline written `\\n`."""
+    monkeypatch.setenv("AWS_DEFAULT_REGION", "us-east-1\n")
+    evidence = probe(probe_id, NO_URL)
+    assert evidence.unchecked is not None, evidence
+    assert "ValueError: Invalid endpoint: https://sts.us-east-1\\n.amazonaws.com" in (
+        evidence.summary
+    )
+    assert "\n" not in evidence.summary and "endpoint-overridden" not in evidence.findings
+    assert "target_url" not in evidence.facts
+    assert lookups == []
+
+
+@pytest.mark.parametrize("probe_id", ["net.route", "net.connect"])
+def test_an_endpoint_url_botocore_cannot_parse_is_not_checked(
+    home: Path, probe_id: str, lookups: list[str]
+) -> None:
+    password = "pr0xy-Passw0rd-99"
+    (home / ".aws" / "config").write_text(
+        f"[default]\nregion = us-east-1\nendpoint_url = https://ci:{password}@[::1\n"
+    )
+    evidence = probe(probe_id, NO_URL)
+    _not_checked_because(evidence, "ValueError: Invalid IPv6 URL")
+    assert "endpoint-overridden" not in evidence.findings
+    assert not any(password in line for line in _texts(evidence))
+    assert lookups == []
+
+
+def test_an_endpoint_without_a_scheme_is_still_the_override_in_effect(home: Path) -> None:
+    """The one refusal that is an answer: botocore names the endpoint it would not use."""
+    (home / ".aws" / "config").write_text(
+        "[default]\nregion = us-east-1\nendpoint_url = localhost:4566\n"
+    )
+    evidence = probe("net.route", NO_URL)
+    assert evidence.unchecked is None
+    assert "endpoint-overridden" in evidence.findings
+    assert evidence.facts["endpoint_url"].value == "localhost:4566"
+    assert evidence.facts["target_url"].value == "https://sts.us-east-1.amazonaws.com"
+
+
+def test_a_url_in_the_error_is_still_checked_when_botocore_cannot_build_a_client(
+    home: Path,
+) -> None:
+    (home / ".aws" / "config").write_text("[default\nregion = us-east-1\n")
+    url = f"http://127.0.0.1:{closed_port()}/"
+    route = probe("net.route", _refused(url))
+    assert route.unchecked is None
+    assert route.facts["target_url"].value == url
+    assert route.facts["target_url"].source == "the error text"
+    assert any(
+        "botocore's own endpoint: not checked: botocore could not build a client "
+        "(ConfigParseError" in line
+        for line in route.details
+    ), route.details
+    connect = probe("net.connect", _refused(url))
+    assert connect.findings == ("connect-refused",)
