@@ -395,3 +395,14 @@ def test_no_labelled_development_text_is_turned_away() -> None:
         if found.found_in(prepare(row["text"])[0])
     }
     assert taken == {}
+
+
+def test_a_sentence_that_starts_with_aws_is_no_aws_cli_command() -> None:
+    """The AWS CLI's command-line pattern reads the command as typed, not "AWS ... failed"."""
+    from awsmedic.core.match import Matcher
+    from awsmedic.kb import load_checked, shipped_dir
+
+    matcher = Matcher(load_checked([shipped_dir()]))
+    text = "AWS authentication failed: The security token included in the request is invalid"
+    assert matcher.recognise(text).tool != "aws-cli"
+    assert matcher.recognise("$ aws s3 ls\nUnable to locate credentials").tool == "aws-cli"

@@ -181,3 +181,20 @@ def test_a_value_no_step_can_use_still_hides_an_earlier_one() -> None:
     assert "profile" not in command_lines(lines, COMMANDS).facts
     lines = ["$ export AWS_PROFILE=dev", "$ AWS_PROFILE='a b' aws s3 ls"]
     assert "profile" not in command_lines(lines, COMMANDS).facts
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "AWS authentication failed: The security token included in the request is invalid",
+        "Terraform failed to refresh cached credentials",
+        "Aws credentials are invalid",
+    ],
+)
+def test_a_sentence_that_starts_with_a_tool_name_is_no_command_line(line: str) -> None:
+    assert command_lines([line], COMMANDS).tool is None
+
+
+def test_after_a_prompt_a_command_may_be_written_in_capitals() -> None:
+    """Windows finds `AWS.exe` as `aws`; a prompt says the line is a command."""
+    assert command_lines(["PS C:\\> AWS s3 ls --profile dev"], COMMANDS).tool == "aws-cli"

@@ -305,10 +305,15 @@ def _words_of(line: str) -> list[str]:
         return line.split()
 
 
-def _program(line: str, commands: Mapping[str, str]) -> bool:
-    """Whether a line (without a prompt) starts with a program `commands` knows."""
+def _program(line: str, commands: Mapping[str, str], *, exact: bool = False) -> bool:
+    """Whether a line (without a prompt) starts with a program `commands` knows. `exact`: only
+    as the command is typed, for a line no prompt marks as a command: "AWS authentication
+    failed: ..." and "Terraform could not ..." are sentences."""
     first = _FIRST_WORD.match(line)
-    return first is not None and first.group(1).lower() in commands
+    if first is None:
+        return False
+    name = first.group(1)
+    return (name if exact else name.lower()) in commands
 
 
 def _variables(assignments: Mapping[str, str]) -> dict[str, str]:
@@ -403,7 +408,7 @@ def command_lines(lines: Iterable[str], commands: Mapping[str, str]) -> CommandL
     for line in lines:
         prompt = _PROMPT.match(line)
         rest = line[prompt.end() :] if prompt else line
-        known = _program(rest, commands)
+        known = _program(rest, commands, exact=prompt is None)
         if prompt is None and not known:
             if "AWS_" in line:
                 shell.exported.update(
