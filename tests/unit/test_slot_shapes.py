@@ -102,3 +102,19 @@ def test_a_sentence_in_a_name_slot_costs_the_phrase_a_word() -> None:
     )
     assert exact.best is not None and stretched.best is not None
     assert stretched.best.score < exact.best.score
+
+
+def test_of_two_places_of_the_word_before_a_name_the_one_that_gives_a_name_is_taken() -> None:
+    """The C++ SDK logs the profile twice; the first "Profile" would make the profile's name a
+    whole log line."""
+    text = (
+        "[INFO] STSProfileCredentialsProvider [1402] Profile deploy has a role ARN. Attempting to"
+        " load its source credentials from profile base\n"
+        "[ERROR] STSProfileCredentialsProvider [1402] Profile deploy has an invalid source profile"
+        " base"
+    )
+    found = matcher().recognise(text)
+    assert found.best is not None and found.best.tree == "invalid-config"
+    assert found.best.score == 85  # the whole phrase: no word's worth taken off
+    assert found.facts["profile"].value == "deploy"
+    assert found.facts["source_profile"].value == "base"

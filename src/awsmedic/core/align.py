@@ -362,20 +362,60 @@ def _enclosed(text: str, found: SlotValue) -> bool:
     return before == opener and after == closer
 
 
-def shaped(alignment: Alignment, tokens: Tokens) -> Alignment:
-    """The alignment, one word's worth lower for each name slot whose value holds a blank
-    where the paste does not enclose it (`NAME_SLOTS`): between words found on both sides."""
-    phrase = alignment.phrase
-    if not any(slot.name in NAME_SLOTS for slot in phrase.slots):
-        return alignment
+def _bad_names(alignment: Alignment, tokens: Tokens) -> list[Slot]:
+    """The name slots, between words found on both sides, whose values are no names."""
     at = dict(alignment.found)
-    wrong = 0
+    bad = []
     for found in slots_found(alignment, tokens):
         slot = found.slot
         inside = at.get(slot.after - 1) is not None and at.get(slot.after) is not None
         if slot.name not in NAME_SLOTS or not inside:
             continue
         if not _name_shaped(found.value) and not _enclosed(tokens.text, found):
+            bad.append(slot)
+    return bad
+
+
+def _closer(alignment: Alignment, tokens: Tokens, slot: Slot) -> Alignment | None:
+    """The alignment with the word before `slot` taken from a later place, nearer the word
+    after it, where that makes the slot's value a name: the chain takes the first of equal
+    places, and a log that names the profile twice ("Profile deploy has a role ARN ...
+    Profile deploy has an invalid source profile base") has the right one second. Only a word
+    that starts its part of the phrase moves: no word before it must stay close to it."""
+    phrase = alignment.phrase
+    left = slot.after - 1
+    if left > 0 and phrase.segment[left] == phrase.segment[left - 1]:
+        return None
+    at = dict(alignment.found)
+    start, end = at[left], at[slot.after]
+    floor = max((position for index, position in at.items() if index < left), default=-1)
+    for place in reversed(tokens.where.get(phrase.words[left], ())):
+        if not start < place < end or place <= floor:
+            continue
+        if tokens.paragraphs[place] != tokens.paragraphs[end]:
+            break
+        trial = replace(
+            alignment,
+            found=tuple((i, place if i == left else p) for i, p in alignment.found),
+        )
+        if slot not in _bad_names(trial, tokens):
+            return trial
+    return None
+
+
+def shaped(alignment: Alignment, tokens: Tokens) -> Alignment:
+    """The alignment, one word's worth lower for each name slot whose value holds a blank
+    where the paste does not enclose it (`NAME_SLOTS`): between words found on both sides.
+    Where a later place of the word before the slot gives it a name, that place is taken."""
+    phrase = alignment.phrase
+    if not any(slot.name in NAME_SLOTS for slot in phrase.slots):
+        return alignment
+    wrong = 0
+    for slot in _bad_names(alignment, tokens):
+        moved = _closer(alignment, tokens, slot)
+        if moved is not None:
+            alignment = moved
+        else:
             wrong += 1
     if not wrong:
         return alignment
