@@ -2,11 +2,12 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from awsmedic.model import Secret, SecretKind, mask_key_id
-from awsmedic.safety.redact import SecretBook, scrub_patterns
+from awsmedic.safety.redact import SecretBook, mask_url_password, scrub_patterns, url_password
 
 KEY = "AKIARZPUZDIKGB2VALC4"
 SECRET = "Zm9vYmFyYmF6cXV4cXV1eHF1dXhxdXV4cXV1eDEy"
@@ -105,3 +106,81 @@ def test_thousands_of_known_secrets_are_scrubbed_quickly() -> None:
     assert scrubbed.count("<secret-key:redacted>") == 400
     # A regex of 50,000 alternatives takes minutes to build and scan; the index, well under one.
     assert time.perf_counter() - started < 10
+
+
+# -- passwords in URLs (an endpoint URL or a proxy with `user:password@`) --------------------
+
+URL_PASSWORD = "s3cr3tP4ss"
+
+
+@pytest.mark.parametrize(
+    ("url", "shown"),
+    [
+        (f"https://user:{URL_PASSWORD}@host:9000/", "https://user:****@host:9000/"),
+        (f"http://user:{URL_PASSWORD}@127.0.0.1:4566", "http://user:****@127.0.0.1:4566"),
+        # Without a scheme, as botocore refuses it (and as a proxy variable may hold it).
+        (f"user:{URL_PASSWORD}@host:9000", "user:****@host:9000"),
+        # An `@` in the password: the host is what follows the last one, as urllib reads it.
+        ("https://ci:p@ss-w0rd@host/x@y", "https://ci:****@host/x@y"),
+        ("https://:tok3n-only@host", "https://:****@host"),
+        (f"https://user:{URL_PASSWORD}@[::1]:9000/", "https://user:****@[::1]:9000/"),
+        # Nothing to hide.
+        ("https://sts.us-east-1.amazonaws.com", "https://sts.us-east-1.amazonaws.com"),
+        ("http://[::1]:4566/", "http://[::1]:4566/"),
+        ("localhost:4566", "localhost:4566"),
+        ("https://host:443/path@x", "https://host:443/path@x"),
+        ("https://user@host/", "https://user@host/"),
+        ("https://user:@host/", "https://user:@host/"),
+    ],
+)
+def test_a_url_is_shown_with_its_password_masked(url: str, shown: str) -> None:
+    assert mask_url_password(url) == shown
+    assert url_password(url) in url and ":****@" not in url_password(url)
+
+
+def test_the_password_of_a_url() -> None:
+    assert url_password(f"https://user:{URL_PASSWORD}@host:9000/") == URL_PASSWORD
+    assert url_password(f"user:{URL_PASSWORD}@host:9000") == URL_PASSWORD
+    assert url_password("https://ci:p@ss-w0rd@host/x@y") == "p@ss-w0rd"
+    assert url_password("https://user@host/") == ""
+    assert url_password("localhost:4566") == ""
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        f'Could not connect to the endpoint URL: "https://user:{URL_PASSWORD}@host:9000/"',
+        f"ProxyConnectionError: Failed to connect to proxy URL: http://me:{URL_PASSWORD}@proxy:3128",
+        f"$ aws s3 ls --endpoint-url=http://user:{URL_PASSWORD}@127.0.0.1:4566\n",
+        f"<code>http://user:{URL_PASSWORD}@minio.local</code>",
+    ],
+)
+def test_a_url_password_nobody_saw_is_masked_wherever_a_url_has_one(text: str) -> None:
+    """The fixed layer: botocore's messages and the paste quote endpoint URLs as written."""
+    for scrubbed in (scrub_patterns(text), SecretBook().scrub(text)):
+        assert URL_PASSWORD not in scrubbed
+        assert ":****@" in scrubbed
+    assert scrub_patterns(scrub_patterns(text)) == scrub_patterns(text)
+
+
+def test_a_known_url_password_is_masked_like_the_proxy_in_a_url_and_alone() -> None:
+    book = SecretBook([Secret(URL_PASSWORD, SecretKind.OTHER)])
+    text = f"endpoint https://user:{URL_PASSWORD}@host:9000/; later {URL_PASSWORD} again"
+    assert (
+        book.scrub(text) == "endpoint https://user:****@host:9000/; later <secret:redacted> again"
+    )
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "https://sts.us-east-1.amazonaws.com/ and alice@example.com",
+        "https://host:8443 then mail bob@example.com",
+        "https://host:443/path@x?y=z@w#frag@x",
+        "http://[::1]:4566/ and http://localhost:4566",
+        "user:name@host",  # no scheme: only a known password is masked in free text
+    ],
+)
+def test_text_that_only_looks_like_a_url_password_is_left_alone(text: str) -> None:
+    assert scrub_patterns(text) == text
+
