@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
@@ -184,3 +185,25 @@ def test_a_known_url_password_is_masked_like_the_proxy_in_a_url_and_alone() -> N
 def test_text_that_only_looks_like_a_url_password_is_left_alone(text: str) -> None:
     assert scrub_patterns(text) == text
 
+
+def test_endpoint_and_proxy_passwords_are_known_before_any_probe_runs(
+    home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The start-up scan: botocore's own messages quote the endpoint URL (any probe's), and a
+    refused one without a scheme is quoted without one."""
+    from awsmedic.safety.secretscan import known_secrets
+    from tests.conftest import make_context
+
+    monkeypatch.setenv("AWS_ENDPOINT_URL", "https://env:env-Passw0rd-1@host:9000")
+    monkeypatch.setenv("AWS_ENDPOINT_URL_S3", "s3user:env-Passw0rd-2@host:9001")
+    monkeypatch.setenv("https_proxy", "http://me:proxy-Passw0rd-3@proxy:3128")
+    (home / ".aws" / "config").write_text(
+        "[default]\nregion = us-east-1\nendpoint_url = http://cfg:cfg-Passw0rd-4@127.0.0.1:9\n"
+        "services = local\n\n[services local]\nsts =\n"
+        "  endpoint_url = cfg:cfg-Passw0rd-5@127.0.0.1:9000\n"
+    )
+    known = {secret.reveal() for secret in known_secrets(make_context())}
+    assert {f"env-Passw0rd-{n}" for n in (1, 2)} <= known
+    assert "proxy-Passw0rd-3" in known
+    assert {f"cfg-Passw0rd-{n}" for n in (4, 5)} <= known
+    assert not any("@" in value or value.startswith("http") for value in known)
