@@ -154,6 +154,8 @@ def test_the_password_of_a_url() -> None:
         f"ProxyConnectionError: Failed to connect to proxy URL: http://me:{URL_PASSWORD}@proxy:3128",
         f"$ aws s3 ls --endpoint-url=http://user:{URL_PASSWORD}@127.0.0.1:4566\n",
         f"<code>http://user:{URL_PASSWORD}@minio.local</code>",
+        # botocore refuses an endpoint without a scheme, and quotes it as given.
+        f"ValueError: Invalid endpoint: user:{URL_PASSWORD}@127.0.0.1:9000",
     ],
 )
 def test_a_url_password_nobody_saw_is_masked_wherever_a_url_has_one(text: str) -> None:
@@ -162,6 +164,15 @@ def test_a_url_password_nobody_saw_is_masked_wherever_a_url_has_one(text: str) -
         assert URL_PASSWORD not in scrubbed
         assert ":****@" in scrubbed
     assert scrub_patterns(scrub_patterns(text)) == scrub_patterns(text)
+
+
+def test_a_short_password_of_a_refused_endpoint_is_masked_too() -> None:
+    """Too short for the book (MIN_SCRUB_LENGTH), and no scheme: botocore's wording says it."""
+    assert (
+        scrub_patterns("ValueError: Invalid endpoint: ci:pw1@127.0.0.1:9000")
+        == "ValueError: Invalid endpoint: ci:****@127.0.0.1:9000"
+    )
+    assert scrub_patterns("Invalid endpoint: localhost:4566") == "Invalid endpoint: localhost:4566"
 
 
 def test_a_known_url_password_is_masked_like_the_proxy_in_a_url_and_alone() -> None:

@@ -69,6 +69,9 @@ _AUTH_SIGNATURE = re.compile(r"(Signature\s*[=:]\s*)[0-9a-f]{64}(?![0-9a-f])")
 # urllib reads it). The user stays: it names an account, as a proxy's is shown.
 _URL_PASSWORD = re.compile(r"(://[^\s/?#@:\"'<>`]*:)[^\s/?#\"'<>`]+@")
 URL_PASSWORD_MASK = "****"  # noqa: S105 (what is shown in its place)
+# botocore's refusal of an endpoint URL it cannot use (botocore/endpoint.py), which quotes it as
+# given: without a scheme too (`user:password@host:9000`), which no URL pattern can tell.
+_INVALID_ENDPOINT = re.compile(r"(Invalid endpoint: )([^\s\"'`<>]+)")
 
 _KIND_TAG = {
     SecretKind.SECRET_KEY: "<secret-key:redacted>",
@@ -207,8 +210,11 @@ def mask_url_password(url: str) -> str:
 
 
 def mask_url_passwords(text: str) -> str:
-    """Every URL in `text` with its password written `****` (URLs with a scheme only: without
-    one, `name:word@host` is too often something else; a known password is in the book)."""
+    """Every URL in `text` with its password written `****`: URLs with a scheme, and the one
+    botocore refuses as an `Invalid endpoint`. (Elsewhere, `name:word@host` without a scheme
+    is too often something else; a known password is in the book.)"""
+    if "Invalid endpoint: " in text:
+        text = _INVALID_ENDPOINT.sub(lambda m: m.group(1) + mask_url_password(m.group(2)), text)
     if "://" not in text:
         return text
     return _URL_PASSWORD.sub(lambda m: f"{m.group(1)}{URL_PASSWORD_MASK}@", text)
