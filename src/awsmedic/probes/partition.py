@@ -16,6 +16,7 @@ from awsmedic.aws.regions import HOME_REGION, is_opt_in, partition_of, without_z
 from awsmedic.model import Evidence, Fact, Record, Status
 from awsmedic.probes import ProbeInput, probe
 from awsmedic.probes.chainwalk import ChainReport
+from awsmedic.safety.redact import mask_url_password
 
 _PARTITION_FINDING = {"aws-cn": "failing-region-china", "aws-us-gov": "failing-region-govcloud"}
 _ARN_PARTITION = re.compile(r"\barn:(aws(?:-[a-z]+(?:-[a-z])?)?):")
@@ -59,8 +60,8 @@ def failing_region(run: ProbeInput, report: ChainReport) -> Region | None:
 
 def _sts_endpoint(run: ProbeInput, region: str | None) -> tuple[str, str]:
     """(the STS endpoint botocore uses, the one it would use without endpoint overrides)."""
-    used = run.world.endpoint_url("sts", region)
-    return used, run.world.endpoint_url("sts", region, configured=False)
+    used = run.world.endpoint_url("sts", region)  # shown: a password in an override is masked
+    return mask_url_password(used), run.world.endpoint_url("sts", region, configured=False)
 
 
 def _other_partitions(run: ProbeInput, report: ChainReport, own: str) -> dict[str, str]:
