@@ -7,8 +7,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from awsmedic.model import Secret, SecretKind, mask_key_id
-from awsmedic.safety.redact import SecretBook, mask_url_password, scrub_patterns, url_password
+from awsmedic.model import Secret, SecretKind, mask_key_id, mask_url_password, url_password
+from awsmedic.safety.redact import SecretBook, scrub_patterns
 
 KEY = "AKIARZPUZDIKGB2VALC4"
 SECRET = "Zm9vYmFyYmF6cXV4cXV1eHF1dXhxdXV4cXV1eDEy"

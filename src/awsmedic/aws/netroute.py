@@ -15,8 +15,7 @@ from urllib.parse import urlsplit
 
 from awsmedic.aws import bounded
 from awsmedic.aws.netcheck import Proxy, basic_authorization
-from awsmedic.model import Secret, SecretKind
-from awsmedic.safety.redact import mask_url_password
+from awsmedic.model import Secret, SecretKind, mask_url_password
 
 _URL_PATTERNS = (
     re.compile(

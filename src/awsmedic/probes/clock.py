@@ -13,11 +13,10 @@ from email.utils import parsedate_to_datetime
 from typing import Any
 
 from awsmedic.aws import hostenv, skew
-from awsmedic.model import Evidence, Fact, Status, Unchecked
+from awsmedic.model import Evidence, Fact, Status, Unchecked, mask_url_password
 from awsmedic.probes import ProbeInput, not_checked, probe
 from awsmedic.probes.chainwalk import profile_selection
 from awsmedic.probes.sts import UNREACHABLE, classify
-from awsmedic.safety.redact import mask_url_password
 
 HOST_FINDINGS = ("host-wsl", "host-docker-desktop", "host-container", "host-vm")
 _HOST_FINDING = {

@@ -16,9 +16,8 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from awsmedic.aws.services import failing_service
-from awsmedic.model import Evidence, Fact, Secret, Status
+from awsmedic.model import Evidence, Fact, Secret, Status, mask_url_password
 from awsmedic.probes import ProbeInput, probe
-from awsmedic.safety.redact import mask_url_password
 from awsmedic.safety.secretscan import url_secrets
 
 #: ConfiguredEndpointProvider's lookup order, and how to say each one to a user.

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 from awsmedic.aws.hygiene import value_problems
-from awsmedic.model import Evidence, Fact, Status
+from awsmedic.model import Evidence, Fact, Status, mask_url_password
 from awsmedic.probes import ProbeInput, probe
-from awsmedic.safety.redact import mask_url_password
 from awsmedic.safety.secretscan import env_secrets, env_url_secrets
 
 CREDENTIAL_VARS = (

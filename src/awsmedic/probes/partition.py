@@ -13,10 +13,9 @@ import re
 from dataclasses import dataclass
 
 from awsmedic.aws.regions import HOME_REGION, is_opt_in, partition_of, without_zone
-from awsmedic.model import Evidence, Fact, Record, Status
+from awsmedic.model import Evidence, Fact, Record, Status, mask_url_password
 from awsmedic.probes import ProbeInput, probe
 from awsmedic.probes.chainwalk import ChainReport
-from awsmedic.safety.redact import mask_url_password
 
 _PARTITION_FINDING = {"aws-cn": "failing-region-china", "aws-us-gov": "failing-region-govcloud"}
 _ARN_PARTITION = re.compile(r"\barn:(aws(?:-[a-z]+(?:-[a-z])?)?):")

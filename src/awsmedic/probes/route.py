@@ -19,11 +19,10 @@ from typing import Any
 from awsmedic.aws import denial, netroute, regions
 from awsmedic.aws.hygiene import visible
 from awsmedic.aws.netcheck import Proxy
-from awsmedic.model import Evidence, Fact, Secret, Status, Unchecked
+from awsmedic.model import Evidence, Fact, Secret, Status, Unchecked, mask_url_password
 from awsmedic.probes import UNCHECKED_WHY, ProbeInput, not_checked, probe
 from awsmedic.probes.chainwalk import profile_selection
 from awsmedic.probes.world import AwsWorld
-from awsmedic.safety.redact import mask_url_password
 from awsmedic.safety.secretscan import url_secrets
 
 _TRUE = ("true", "1", "yes")

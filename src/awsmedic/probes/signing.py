@@ -13,10 +13,9 @@ import re
 from urllib.parse import urlsplit
 
 from awsmedic.aws import netroute, regions
-from awsmedic.model import Evidence, Fact, Status
+from awsmedic.model import Evidence, Fact, Status, mask_url_password
 from awsmedic.probes import ProbeInput, probe
 from awsmedic.probes.chainwalk import profile_selection
-from awsmedic.safety.redact import mask_url_password
 
 _SCOPE = re.compile(r"Credential should be scoped to a valid region(?:,? not '([^']*)')?", re.I)
 _WRONG = re.compile(r"the region '([^']*)' is wrong;? expecting '([^']*)'", re.I)

@@ -9,9 +9,9 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from awsmedic.model import Evidence, Fact, Status, Unchecked
+from awsmedic.model import Evidence, Fact, Status, Unchecked, mask_url_password
 from awsmedic.probes import ProbeInput, not_checked, probe
-from awsmedic.safety.redact import mask_url_password, mask_url_passwords
+from awsmedic.safety.redact import mask_url_passwords
 
 #: Error codes AWS answers with when it refuses credentials; each becomes `rejected-<kebab>`.
 REJECTION_CODES = (

@@ -22,7 +22,7 @@ import threading
 from collections.abc import Iterable, Mapping
 from pathlib import PurePath
 
-from awsmedic.model import Secret, SecretKind, mask_key_id
+from awsmedic.model import URL_PASSWORD_MASK, Secret, SecretKind, mask_key_id, mask_url_password
 from awsmedic.safety.assignments import mask_assignments, placeholder, wordlike
 from awsmedic.safety.secretforms import MIN_RUN, RunIndex
 
@@ -34,11 +34,9 @@ __all__ = [
     "MIN_SCRUB_LENGTH",
     "IdentityMask",
     "SecretBook",
-    "mask_url_password",
     "mask_url_passwords",
     "scrub",
     "scrub_patterns",
-    "url_password",
 ]
 
 _KEY_ID = re.compile(
@@ -66,9 +64,9 @@ _ASSIGNMENT = re.compile(
 _AUTH_SIGNATURE = re.compile(r"(Signature\s*[=:]\s*)[0-9a-f]{64}(?![0-9a-f])")
 
 # A URL's password: `scheme://user:password@host`, up to the last `@` of the authority (as
-# urllib reads it). The user stays: it names an account, as a proxy's is shown.
+# urllib reads it; `model.url_password` reads one URL the same way). The user stays: it names
+# an account, as a proxy's is shown.
 _URL_PASSWORD = re.compile(r"(://[^\s/?#@:\"'<>`]*:)[^\s/?#\"'<>`]+@")
-URL_PASSWORD_MASK = "****"  # noqa: S105 (what is shown in its place)
 # botocore's refusal of an endpoint URL it cannot use (botocore/endpoint.py), which quotes it as
 # given: without a scheme too (`user:password@host:9000`), which no URL pattern can tell.
 _INVALID_ENDPOINT = re.compile(r"(Invalid endpoint: )([^\s\"'`<>]+)")
@@ -189,24 +187,6 @@ class SecretBook:
         text = scrub_patterns(text)
         identity = self.identity
         return identity.mask(text) if identity is not None else text
-
-
-def url_password(url: str) -> str:
-    """The password in a URL's user information (`user:password@host`), with or without a
-    scheme (a proxy variable, an endpoint botocore refuses); "" when it has none."""
-    rest = url.split("://", 1)[1] if "://" in url else url.lstrip("/")
-    authority = re.split(r"[/?#]", rest, maxsplit=1)[0]
-    userinfo, at, _ = authority.rpartition("@")
-    _, colon, password = userinfo.partition(":")
-    return password if at and colon else ""
-
-
-def mask_url_password(url: str) -> str:
-    """The URL as shown: its password (if any) written `****`, its user and host as they are."""
-    password = url_password(url)
-    if not password:
-        return url
-    return url.replace(f":{password}@", f":{URL_PASSWORD_MASK}@", 1)
 
 
 def mask_url_passwords(text: str) -> str:

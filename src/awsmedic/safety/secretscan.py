@@ -22,8 +22,7 @@ from typing import Any
 
 from awsmedic.aws import bounded
 from awsmedic.context import Context
-from awsmedic.model import Secret, SecretKind
-from awsmedic.safety.redact import url_password
+from awsmedic.model import Secret, SecretKind, url_password
 
 MAX_FILE_BYTES = 1024 * 1024
 _KINDS = {
