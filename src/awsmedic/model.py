@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import dataclasses
 import enum
+import re
 import reprlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -99,6 +100,28 @@ MASK_PREFIX = "*" * 16
 def mask_key_id(value: str) -> str:
     """Show an access key id the way the AWS CLI's `configure list` does: its last 4 characters."""
     return MASK_PREFIX + value[-4:] if len(value) > 4 else MASK_PREFIX
+
+
+#: What a URL's password is shown as: `https://user:****@host` (an endpoint override, a proxy).
+URL_PASSWORD_MASK = "****"  # noqa: S105 (what is shown in its place)
+
+
+def url_password(url: str) -> str:
+    """The password in a URL's user information (`user:password@host`), with or without a
+    scheme (a proxy variable, an endpoint botocore refuses); "" when it has none."""
+    rest = url.split("://", 1)[1] if "://" in url else url.lstrip("/")
+    authority = re.split(r"[/?#]", rest, maxsplit=1)[0]
+    userinfo, at, _ = authority.rpartition("@")
+    _, colon, password = userinfo.partition(":")
+    return password if at and colon else ""
+
+
+def mask_url_password(url: str) -> str:
+    """The URL as shown: its password (if any) written `****`, its user and host as they are."""
+    password = url_password(url)
+    if not password:
+        return url
+    return url.replace(f":{password}@", f":{URL_PASSWORD_MASK}@", 1)
 
 
 @dataclass(frozen=True, slots=True, repr=False, eq=False)

@@ -344,3 +344,17 @@ def test_explicit_consent_is_never_assumed(
     assert "test.second" not in probes.runs
     assert ("consent:test.second", None) in [(q.id, a) for q, a in outcome.questions]
     assert outcome.diagnosis is not None and outcome.diagnosis.cause == "unknown"
+
+
+def test_a_password_in_a_pasted_endpoint_url_is_a_secret_of_the_session(home: Path) -> None:
+    """`--endpoint-url user:password@host` (no scheme: no URL pattern knows it) in the paste:
+    the cause's text and the paste itself quote it, so the book knows it from the start."""
+    book = SecretBook()
+    case = Consultation(make_context(), load_checked([shipped_dir()]), book, Transcript())
+    case.recognise(
+        "$ aws sts get-caller-identity --endpoint-url user:s3cr3tP4ss@127.0.0.1:9000\n\n"
+        "ValueError: Invalid endpoint: user:s3cr3tP4ss@127.0.0.1:9000"
+    )
+    assert book.scrub("Requests go to user:s3cr3tP4ss@127.0.0.1:9000") == (
+        "Requests go to user:<secret:redacted>@127.0.0.1:9000"
+    )

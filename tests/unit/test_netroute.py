@@ -127,3 +127,15 @@ def test_bundle_problems(tmp_path: Path) -> None:
         "-----BEGIN CERTIFICATE-----\nMII\n-----END CERTIFICATE-----\n"
     )
     assert netroute.bundle_problem(str(tmp_path / "ok.pem")) == ""
+
+
+def test_a_password_in_the_target_url_is_never_in_the_proxy_reasons() -> None:
+    """botocore matches NO_PROXY against the endpoint's netloc, user information and all: the
+    reason names it, with the password masked."""
+    url = "https://user:s3cr3tP4ss@minio.internal:9000/"
+    proxy, why, _ = netroute.proxy_for(url, {"HTTPS_PROXY": "http://proxy:3128"})
+    assert proxy is not None and why == "HTTPS_PROXY applies to user:****@minio.internal:9000"
+    none, why, _ = netroute.proxy_for(
+        url, {"HTTPS_PROXY": "http://proxy:3128", "NO_PROXY": ".internal"}
+    )
+    assert none is None and why == "NO_PROXY (.internal) exempts user:****@minio.internal:9000"

@@ -1,11 +1,13 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from awsmedic.model import Secret, SecretKind, mask_key_id
+from awsmedic.model import Secret, SecretKind, mask_key_id, mask_url_password, url_password
 from awsmedic.safety.redact import SecretBook, scrub_patterns
 
 KEY = "AKIARZPUZDIKGB2VALC4"
@@ -105,3 +107,114 @@ def test_thousands_of_known_secrets_are_scrubbed_quickly() -> None:
     assert scrubbed.count("<secret-key:redacted>") == 400
     # A regex of 50,000 alternatives takes minutes to build and scan; the index, well under one.
     assert time.perf_counter() - started < 10
+
+
+# -- passwords in URLs (an endpoint URL or a proxy with `user:password@`) --------------------
+
+URL_PASSWORD = "s3cr3tP4ss"
+
+
+@pytest.mark.parametrize(
+    ("url", "shown"),
+    [
+        (f"https://user:{URL_PASSWORD}@host:9000/", "https://user:****@host:9000/"),
+        (f"http://user:{URL_PASSWORD}@127.0.0.1:4566", "http://user:****@127.0.0.1:4566"),
+        # Without a scheme, as botocore refuses it (and as a proxy variable may hold it).
+        (f"user:{URL_PASSWORD}@host:9000", "user:****@host:9000"),
+        # An `@` in the password: the host is what follows the last one, as urllib reads it.
+        ("https://ci:p@ss-w0rd@host/x@y", "https://ci:****@host/x@y"),
+        ("https://:tok3n-only@host", "https://:****@host"),
+        (f"https://user:{URL_PASSWORD}@[::1]:9000/", "https://user:****@[::1]:9000/"),
+        # Nothing to hide.
+        ("https://sts.us-east-1.amazonaws.com", "https://sts.us-east-1.amazonaws.com"),
+        ("http://[::1]:4566/", "http://[::1]:4566/"),
+        ("localhost:4566", "localhost:4566"),
+        ("https://host:443/path@x", "https://host:443/path@x"),
+        ("https://user@host/", "https://user@host/"),
+        ("https://user:@host/", "https://user:@host/"),
+    ],
+)
+def test_a_url_is_shown_with_its_password_masked(url: str, shown: str) -> None:
+    assert mask_url_password(url) == shown
+    assert url_password(url) in url and ":****@" not in url_password(url)
+
+
+def test_the_password_of_a_url() -> None:
+    assert url_password(f"https://user:{URL_PASSWORD}@host:9000/") == URL_PASSWORD
+    assert url_password(f"user:{URL_PASSWORD}@host:9000") == URL_PASSWORD
+    assert url_password("https://ci:p@ss-w0rd@host/x@y") == "p@ss-w0rd"
+    assert url_password("https://user@host/") == ""
+    assert url_password("localhost:4566") == ""
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        f'Could not connect to the endpoint URL: "https://user:{URL_PASSWORD}@host:9000/"',
+        f"ProxyConnectionError: Failed to connect to proxy URL: http://me:{URL_PASSWORD}@proxy:3128",
+        f"$ aws s3 ls --endpoint-url=http://user:{URL_PASSWORD}@127.0.0.1:4566\n",
+        f"<code>http://user:{URL_PASSWORD}@minio.local</code>",
+        # botocore refuses an endpoint without a scheme, and quotes it as given.
+        f"ValueError: Invalid endpoint: user:{URL_PASSWORD}@127.0.0.1:9000",
+    ],
+)
+def test_a_url_password_nobody_saw_is_masked_wherever_a_url_has_one(text: str) -> None:
+    """The fixed layer: botocore's messages and the paste quote endpoint URLs as written."""
+    for scrubbed in (scrub_patterns(text), SecretBook().scrub(text)):
+        assert URL_PASSWORD not in scrubbed
+        assert ":****@" in scrubbed
+    assert scrub_patterns(scrub_patterns(text)) == scrub_patterns(text)
+
+
+def test_a_short_password_of_a_refused_endpoint_is_masked_too() -> None:
+    """Too short for the book (MIN_SCRUB_LENGTH), and no scheme: botocore's wording says it."""
+    assert (
+        scrub_patterns("ValueError: Invalid endpoint: ci:pw1@127.0.0.1:9000")
+        == "ValueError: Invalid endpoint: ci:****@127.0.0.1:9000"
+    )
+    assert scrub_patterns("Invalid endpoint: localhost:4566") == "Invalid endpoint: localhost:4566"
+
+
+def test_a_known_url_password_is_masked_like_the_proxy_in_a_url_and_alone() -> None:
+    book = SecretBook([Secret(URL_PASSWORD, SecretKind.OTHER)])
+    text = f"endpoint https://user:{URL_PASSWORD}@host:9000/; later {URL_PASSWORD} again"
+    assert (
+        book.scrub(text) == "endpoint https://user:****@host:9000/; later <secret:redacted> again"
+    )
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "https://sts.us-east-1.amazonaws.com/ and alice@example.com",
+        "https://host:8443 then mail bob@example.com",
+        "https://host:443/path@x?y=z@w#frag@x",
+        "http://[::1]:4566/ and http://localhost:4566",
+        "user:name@host",  # no scheme: only a known password is masked in free text
+    ],
+)
+def test_text_that_only_looks_like_a_url_password_is_left_alone(text: str) -> None:
+    assert scrub_patterns(text) == text
+
+
+def test_endpoint_and_proxy_passwords_are_known_before_any_probe_runs(
+    home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The start-up scan: botocore's own messages quote the endpoint URL (any probe's), and a
+    refused one without a scheme is quoted without one."""
+    from awsmedic.safety.secretscan import known_secrets
+    from tests.conftest import make_context
+
+    monkeypatch.setenv("AWS_ENDPOINT_URL", "https://env:env-Passw0rd-1@host:9000")
+    monkeypatch.setenv("AWS_ENDPOINT_URL_S3", "s3user:env-Passw0rd-2@host:9001")
+    monkeypatch.setenv("https_proxy", "http://me:proxy-Passw0rd-3@proxy:3128")
+    (home / ".aws" / "config").write_text(
+        "[default]\nregion = us-east-1\nendpoint_url = http://cfg:cfg-Passw0rd-4@127.0.0.1:9\n"
+        "services = local\n\n[services local]\nsts =\n"
+        "  endpoint_url = cfg:cfg-Passw0rd-5@127.0.0.1:9000\n"
+    )
+    known = {secret.reveal() for secret in known_secrets(make_context())}
+    assert {f"env-Passw0rd-{n}" for n in (1, 2)} <= known
+    assert "proxy-Passw0rd-3" in known
+    assert {f"cfg-Passw0rd-{n}" for n in (4, 5)} <= known
+    assert not any("@" in value or value.startswith("http") for value in known)

@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 
 from awsmedic.aws import bounded
 from awsmedic.aws.netcheck import Proxy, basic_authorization
-from awsmedic.model import Secret, SecretKind
+from awsmedic.model import Secret, SecretKind, mask_url_password
 
 _URL_PATTERNS = (
     re.compile(
@@ -105,15 +105,19 @@ def environ_proxies(environ: Mapping[str, str]) -> dict[str, str]:
 
 
 def proxy_for(url: str, environ: Mapping[str, str]) -> tuple[Proxy | None, str, tuple[Secret, ...]]:
-    """The proxy botocore would use for url, why, and any password in its URL (a secret)."""
+    """The proxy botocore would use for url, why, and any password in its URL (a secret).
+
+    Like botocore, NO_PROXY is matched against the URL's netloc, user information and all; the
+    reason names it with any password masked."""
     proxies = environ_proxies(environ)
     scheme = urlsplit(url).scheme
     if scheme not in proxies:
         return None, f"no {scheme.upper()}_PROXY is set", ()
     netloc = urlsplit(url).netloc
+    shown_netloc = mask_url_password(netloc)
     bypass = urllib.request.proxy_bypass_environment  # type: ignore[attr-defined]
     if "no" in proxies and bypass(netloc, proxies):
-        return None, f"NO_PROXY ({proxies['no']}) exempts {netloc}", ()
+        return None, f"NO_PROXY ({proxies['no']}) exempts {shown_netloc}", ()
     raw = proxies[scheme]
     # botocore: a proxy URL without a scheme is taken as http://
     fixed = raw if raw.startswith(("http://", "https://")) else "http://" + raw.lstrip("/")
@@ -123,11 +127,11 @@ def proxy_for(url: str, environ: Mapping[str, str]) -> tuple[Proxy | None, str, 
     authorization = ""
     if parts.password:
         secrets = (Secret(parts.password, SecretKind.OTHER),)
-        shown = fixed.replace(f":{parts.password}@", ":****@", 1)
+        shown = mask_url_password(fixed)
         authorization = basic_authorization(parts.username or "", parts.password)
     port = parts.port or (443 if parts.scheme == "https" else 80)
     proxy = Proxy(shown, parts.hostname or "", port, authorization)
-    return proxy, f"{scheme.upper()}_PROXY applies to {netloc}", secrets
+    return proxy, f"{scheme.upper()}_PROXY applies to {shown_netloc}", secrets
 
 
 def ca_bundle(environ: Mapping[str, str], configured: str | None) -> tuple[str | None, str]:

@@ -43,6 +43,7 @@ from awsmedic.model import (
     Question,
     Recognition,
     Restarted,
+    Secret,
     Stalled,
     Status,
     WentBack,
@@ -51,6 +52,18 @@ from awsmedic.probes import Consent, ProbeInput, ProbeSpec
 from awsmedic.probes import spec as probe_spec
 from awsmedic.probes.world import AwsWorld
 from awsmedic.safety.redact import SecretBook
+from awsmedic.safety.secretscan import url_secrets
+
+#: The text facts that hold an endpoint URL: the pasted command's `--endpoint-url`, the error's.
+_URL_FACTS = ("endpoint_url", "url")
+
+
+def _url_secrets(recognition: Recognition) -> list[Secret]:
+    """The passwords in the endpoint URLs the paste names (`user:password@host`, scheme or
+    not): the steps and the cause's text quote them, and so does the paste itself."""
+    facts = recognition.facts
+    return [s for name in _URL_FACTS if name in facts for s in url_secrets(facts[name].value)]
+
 
 #: Returns the chosen answer, or None to leave the question open.
 Answerer = Callable[[Question], str | None]
@@ -134,6 +147,7 @@ class Consultation:
         from awsmedic.model import Matched
 
         recognition = self.matcher.recognise(text)
+        self.book.add(_url_secrets(recognition))
         self._as_pasted(recognition)
         # Hints and probes read the paste too: give them what the matcher read, not 10 MB,
         # cleaned as the matcher cleaned it; hints also read its message lines unwrapped.

@@ -13,7 +13,7 @@ from email.utils import parsedate_to_datetime
 from typing import Any
 
 from awsmedic.aws import hostenv, skew
-from awsmedic.model import Evidence, Fact, Status, Unchecked
+from awsmedic.model import Evidence, Fact, Status, Unchecked, mask_url_password
 from awsmedic.probes import ProbeInput, not_checked, probe
 from awsmedic.probes.chainwalk import profile_selection
 from awsmedic.probes.sts import UNREACHABLE, classify
@@ -132,19 +132,20 @@ def _read_date(run: ProbeInput, region: str | None) -> _Reading:
         finding, error = classify(exc)
         unreached = finding in UNREACHABLE
     received = seen.get("at") or run.ctx.now()
+    shown = mask_url_password(client.meta.endpoint_url)  # an override's password: user:****@host
     rtt = (received - sent).total_seconds()
     try:
         server = parsedate_to_datetime(seen["date"]) if seen.get("date") else None
     except (TypeError, ValueError):
         server = None
     if server is None:
-        return _Reading(client.meta.endpoint_url, None, 0.0, rtt, error, unreached)
+        return _Reading(shown, None, 0.0, rtt, error, unreached)
     if server.tzinfo is None:  # "-0000" instead of "GMT": still UTC (RFC 5322)
         server = server.replace(tzinfo=UTC)
     # Date has one-second resolution and is truncated: AWS's time was half a second later.
     midpoint = sent + (received - sent) / 2
     offset = (midpoint - server).total_seconds() - 0.5
-    return _Reading(client.meta.endpoint_url, server, offset, rtt, error)
+    return _Reading(shown, server, offset, rtt, error)
 
 
 @probe(

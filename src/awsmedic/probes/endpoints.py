@@ -16,8 +16,9 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from awsmedic.aws.services import failing_service
-from awsmedic.model import Evidence, Fact, Status
+from awsmedic.model import Evidence, Fact, Secret, Status, mask_url_password
 from awsmedic.probes import ProbeInput, probe
+from awsmedic.safety.secretscan import url_secrets
 
 #: ConfiguredEndpointProvider's lookup order, and how to say each one to a user.
 _LOCATIONS = {
@@ -39,12 +40,14 @@ _LOCAL_NAMES = {"localhost", "localstack", "host.docker.internal", "minio"}
 
 @dataclass(frozen=True)
 class Route:
-    """Where botocore sends a service's requests, and the setting that says so."""
+    """Where botocore sends a service's requests, and the setting that says so. The URLs are as
+    shown: a password in one is masked (`user:****@host`), and kept in `secrets`."""
 
     service: str
     endpoint: str  # where botocore sends requests
     override: str  # the configured URL that applies ("" for none)
     source: str  # which setting it comes from
+    secrets: tuple[Secret, ...] = ()
 
 
 def _source(provider: Any, service: str) -> tuple[str, str]:
@@ -82,7 +85,9 @@ def _route(run: ProbeInput, session: Any, service: str) -> Route:
             endpoint = endpoint.replace("us-east-1", "<region>")
     if override and endpoint.rstrip("/") != override.rstrip("/"):
         override, source = "", ""  # ignored (AWS_IGNORE_CONFIGURED_ENDPOINT_URLS)
-    return Route(service, endpoint, override, source)
+    secrets = url_secrets(endpoint) + url_secrets(override)
+    endpoint, override = mask_url_password(endpoint), mask_url_password(override)
+    return Route(service, endpoint, override, source, secrets)
 
 
 def host_kind(url: str) -> str:
@@ -181,4 +186,5 @@ def endpoint_override(run: ProbeInput) -> Evidence:
         tuple(findings),
         facts,
         tuple(details),
+        failing.secrets + sts.secrets,
     )

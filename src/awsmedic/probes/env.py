@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from awsmedic.aws.hygiene import value_problems
-from awsmedic.model import Evidence, Fact, Status
+from awsmedic.model import Evidence, Fact, Status, mask_url_password
 from awsmedic.probes import ProbeInput, probe
-from awsmedic.safety.secretscan import env_secrets
+from awsmedic.safety.secretscan import env_secrets, env_url_secrets
 
 CREDENTIAL_VARS = (
     "AWS_ACCESS_KEY_ID",
@@ -94,7 +94,8 @@ def environment(run: ProbeInput) -> Evidence:
         findings.append("env-name-stray-characters")
     facts = {}
     if "AWS_ENDPOINT_URL" in env:
-        facts["endpoint_url"] = Fact(env["AWS_ENDPOINT_URL"], "env", "AWS_ENDPOINT_URL")
+        shown = mask_url_password(env["AWS_ENDPOINT_URL"])  # a password in it: user:****@host
+        facts["endpoint_url"] = Fact(shown, "env", "AWS_ENDPOINT_URL")
     present = sorted(env)
     details = [f"set: {', '.join(present)}" if present else "no AWS_* variable is set"]
     details += credential_issues + name_issues
@@ -117,5 +118,5 @@ def environment(run: ProbeInput) -> Evidence:
         tuple(findings),
         facts,
         tuple(details),
-        env_secrets(env),
+        (*env_secrets(env), *env_url_secrets(env)),
     )

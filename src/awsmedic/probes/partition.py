@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 
 from awsmedic.aws.regions import HOME_REGION, is_opt_in, partition_of, without_zone
-from awsmedic.model import Evidence, Fact, Record, Status
+from awsmedic.model import Evidence, Fact, Record, Status, mask_url_password
 from awsmedic.probes import ProbeInput, probe
 from awsmedic.probes.chainwalk import ChainReport
 
@@ -59,8 +59,8 @@ def failing_region(run: ProbeInput, report: ChainReport) -> Region | None:
 
 def _sts_endpoint(run: ProbeInput, region: str | None) -> tuple[str, str]:
     """(the STS endpoint botocore uses, the one it would use without endpoint overrides)."""
-    used = run.world.endpoint_url("sts", region)
-    return used, run.world.endpoint_url("sts", region, configured=False)
+    used = run.world.endpoint_url("sts", region)  # shown: a password in an override is masked
+    return mask_url_password(used), run.world.endpoint_url("sts", region, configured=False)
 
 
 def _other_partitions(run: ProbeInput, report: ChainReport, own: str) -> dict[str, str]:

@@ -4,6 +4,8 @@ Offline: it reads the pasted error (the URL that failed), the environment and bo
 endpoint resolution (unsigned clients: no credentials are resolved or sent). When botocore
 cannot build a client (a file it cannot parse, a region or endpoint URL it refuses), it names no
 endpoint: what depended on it is "not checked", with botocore's reason, never a guessed host.
+An endpoint URL with a password in it (`https://user:password@host`) is shown as a proxy's is,
+`user:****@host`, and its password is a secret of the evidence.
 """
 
 from __future__ import annotations
@@ -11,16 +13,17 @@ from __future__ import annotations
 import re
 import threading
 import weakref
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from awsmedic.aws import denial, netroute, regions
 from awsmedic.aws.hygiene import visible
 from awsmedic.aws.netcheck import Proxy
-from awsmedic.model import Evidence, Fact, Secret, Status, Unchecked
+from awsmedic.model import Evidence, Fact, Secret, Status, Unchecked, mask_url_password
 from awsmedic.probes import UNCHECKED_WHY, ProbeInput, not_checked, probe
 from awsmedic.probes.chainwalk import profile_selection
 from awsmedic.probes.world import AwsWorld
+from awsmedic.safety.secretscan import url_secrets
 
 _TRUE = ("true", "1", "yes")
 _OPTION = re.compile(r"--endpoint-url[= ]\"?(https?://[^\s\"]+)")
@@ -30,6 +33,8 @@ _REASON_LIMIT = 200
 
 @dataclass(frozen=True)
 class Route:
+    """Every URL here is as shown: a password in it masked (it is among `secrets`)."""
+
     #: Where the request goes: the URL in the error text, else botocore's endpoint; None when
     #: the text names none and botocore could not build a client (`unresolved` says why).
     target: netroute.Target | None
@@ -162,12 +167,15 @@ def compute(run: ProbeInput) -> Route:
     reason, secrets = "", tuple[Secret, ...]()
     if target is not None:
         proxy, reason, secrets = netroute.proxy_for(target.url, run.ctx.environ)
+        secrets += url_secrets(target.url)
+        target = replace(target, url=mask_url_password(target.url))
+    secrets += url_secrets(override)
     bundle, bundle_source = netroute.ca_bundle(run.ctx.environ, _configured_bundle(session))
     route = Route(
         target,
-        used,
-        default,
-        override,
+        mask_url_password(used),
+        mask_url_password(default),
+        mask_url_password(override),
         source,
         proxy,
         reason,

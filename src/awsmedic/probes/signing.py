@@ -13,7 +13,7 @@ import re
 from urllib.parse import urlsplit
 
 from awsmedic.aws import netroute, regions
-from awsmedic.model import Evidence, Fact, Status
+from awsmedic.model import Evidence, Fact, Status, mask_url_password
 from awsmedic.probes import ProbeInput, probe
 from awsmedic.probes.chainwalk import profile_selection
 
@@ -156,16 +156,16 @@ def proxy_in_path(run: ProbeInput) -> Evidence:
     findings: list[str] = []
     if run.ctx.env("AWS_CA_BUNDLE") or run.world.config_variable("ca_bundle"):
         findings.append("custom-ca-bundle")
+    shown = mask_url_password(endpoint)  # an override's password: user:****@host
     if parts.scheme not in netroute.environ_proxies(run.ctx.environ):
-        summary = f"no proxy is set for {parts.scheme} (requests go straight to {endpoint})"
+        summary = f"no proxy is set for {parts.scheme} (requests go straight to {shown})"
         return Evidence("sign.proxy", Status.OK, summary, ("no-proxy", *findings))
     proxy, why, secrets = netroute.proxy_for(endpoint, run.ctx.environ)
     if proxy is None:
-        summary = f"the proxy is bypassed for {parts.netloc}: {why}"
+        summary = f"the proxy is bypassed for {mask_url_password(parts.netloc)}: {why}"
         return Evidence("sign.proxy", Status.OK, summary, ("proxy-bypassed", *findings))
-    shown = proxy.url
-    summary = f"requests to {endpoint} go through the proxy {shown}"
-    facts = {"proxy": Fact(shown, "env", f"{parts.scheme.upper()}_PROXY")}
+    summary = f"requests to {shown} go through the proxy {proxy.url}"
+    facts = {"proxy": Fact(proxy.url, "env", f"{parts.scheme.upper()}_PROXY")}
     return Evidence(
         "sign.proxy",
         Status.PROBLEM,

@@ -9,8 +9,9 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from awsmedic.model import Evidence, Fact, Status, Unchecked
+from awsmedic.model import Evidence, Fact, Status, Unchecked, mask_url_password
 from awsmedic.probes import ProbeInput, not_checked, probe
+from awsmedic.safety.redact import mask_url_passwords
 
 #: Error codes AWS answers with when it refuses credentials; each becomes `rejected-<kebab>`.
 REJECTION_CODES = (
@@ -67,9 +68,10 @@ def classify(exc: BaseException) -> tuple[str, str]:
         code = str(response["Error"].get("Code", ""))
         message = str(response["Error"].get("Message", ""))
         finding = f"rejected-{kebab(code)}" if code in REJECTION_CODES else "rejected-other"
-        return finding, f"{code}: {message}"
+        return finding, mask_url_passwords(f"{code}: {message}")
     name = type(exc).__name__
-    return _CLIENT_SIDE.get(name, "call-failed"), f"{name}: {exc}"
+    # botocore quotes the endpoint URL (EndpointConnectionError, Invalid endpoint) as given.
+    return _CLIENT_SIDE.get(name, "call-failed"), mask_url_passwords(f"{name}: {exc}")
 
 
 def _credentials(run: ProbeInput) -> Any:
@@ -125,7 +127,7 @@ def caller_identity(run: ProbeInput) -> Evidence:
         )
     region = run.ctx.region or run.world.config_variable("region")
     url, answer, failure = _ask(run, region)
-    endpoint = Fact(url, "botocore")
+    endpoint = Fact(mask_url_password(url), "botocore")  # an override's password: user:****@host
     if answer is None:
         assert failure is not None
         finding, description = classify(failure)

@@ -8,7 +8,8 @@ Two layers, so that neither alone has to be perfect:
 2. Fixed patterns: anything shaped like an access key id is masked, and anything shaped like a
    secret access key or a session token is replaced, even if no probe ever saw it (the paste);
    so is a credential-shaped value written as `name = value` under a name that says it is a
-   secret, whoever's the name is (`assignments`).
+   secret, whoever's the name is (`assignments`), and the password of any URL that has one
+   (`scheme://user:password@host`: an endpoint URL, a proxy), written `****` as probes show it.
 
 A third, optional layer, `IdentityMask` (`--redact-identity`), also hides who and where: account
 ids, ARNs, IAM and local user names, e-mail addresses and home directories, for public posting.
@@ -21,14 +22,22 @@ import threading
 from collections.abc import Iterable, Mapping
 from pathlib import PurePath
 
-from awsmedic.model import Secret, SecretKind, mask_key_id
+from awsmedic.model import URL_PASSWORD_MASK, Secret, SecretKind, mask_key_id, mask_url_password
 from awsmedic.safety.assignments import mask_assignments, placeholder, wordlike
 from awsmedic.safety.secretforms import MIN_RUN, RunIndex
 
 # Shorter values are placeholders ("test", "foo"), not secrets; replacing every occurrence of
 # them would mangle ordinary words. They are never printed as values anyway.
 MIN_SCRUB_LENGTH = 8
-__all__ = ["MIN_RUN", "MIN_SCRUB_LENGTH", "IdentityMask", "SecretBook", "scrub", "scrub_patterns"]
+__all__ = [
+    "MIN_RUN",
+    "MIN_SCRUB_LENGTH",
+    "IdentityMask",
+    "SecretBook",
+    "mask_url_passwords",
+    "scrub",
+    "scrub_patterns",
+]
 
 _KEY_ID = re.compile(
     r"(?<![A-Za-z0-9])(?:AKIA|ASIA|ABIA|ACCA|AIDA|AROA)[A-Z0-9]{12,24}(?![A-Za-z0-9])"
@@ -53,6 +62,14 @@ _ASSIGNMENT = re.compile(
 # A SigV4 signature: in an Authorization header, and on the line after botocore.auth's DEBUG
 # `Signature:` (the name=value rule does not cross lines; this one does).
 _AUTH_SIGNATURE = re.compile(r"(Signature\s*[=:]\s*)[0-9a-f]{64}(?![0-9a-f])")
+
+# A URL's password: `scheme://user:password@host`, up to the last `@` of the authority (as
+# urllib reads it; `model.url_password` reads one URL the same way). The user stays: it names
+# an account, as a proxy's is shown.
+_URL_PASSWORD = re.compile(r"(://[^\s/?#@:\"'<>`]*:)[^\s/?#\"'<>`]+@")
+# botocore's refusal of an endpoint URL it cannot use (botocore/endpoint.py), which quotes it as
+# given: without a scheme too (`user:password@host:9000`), which no URL pattern can tell.
+_INVALID_ENDPOINT = re.compile(r"(Invalid endpoint: )([^\s\"'`<>]+)")
 
 _KIND_TAG = {
     SecretKind.SECRET_KEY: "<secret-key:redacted>",
@@ -156,6 +173,8 @@ class SecretBook:
         return "".join(out)
 
     def scrub(self, text: str) -> str:
+        # A known password inside a URL is shown as a URL's password is, `user:****@host`.
+        text = mask_url_passwords(text)
         with self._lock:
             if len(self._replacements) > REGEX_LIMIT:
                 text = self._scan(text)
@@ -170,8 +189,20 @@ class SecretBook:
         return identity.mask(text) if identity is not None else text
 
 
+def mask_url_passwords(text: str) -> str:
+    """Every URL in `text` with its password written `****`: URLs with a scheme, and the one
+    botocore refuses as an `Invalid endpoint`. (Elsewhere, `name:word@host` without a scheme
+    is too often something else; a known password is in the book.)"""
+    if "Invalid endpoint: " in text:
+        text = _INVALID_ENDPOINT.sub(lambda m: m.group(1) + mask_url_password(m.group(2)), text)
+    if "://" not in text:
+        return text
+    return _URL_PASSWORD.sub(lambda m: f"{m.group(1)}{URL_PASSWORD_MASK}@", text)
+
+
 def scrub_patterns(text: str) -> str:
     """Mask whatever looks like a credential, known or not."""
+    text = mask_url_passwords(text)
     text = _ASSIGNMENT.sub(lambda m: m.group(1) + "<redacted>", text)
     text = mask_assignments(text)
     text = _TOKEN.sub("<session-token:redacted>", text)

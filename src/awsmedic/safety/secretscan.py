@@ -1,4 +1,5 @@
-"""Seed the scrubber before anything runs: every credential in the environment and the files.
+"""Seed the scrubber before anything runs: every credential in the environment and the files,
+and the password of every endpoint URL and proxy there (`https://user:password@host`).
 
 Probes add what they see as they go, but a paste or an early error message could quote a
 secret before any probe ran. This scan is cheap (two small files) and uses no botocore.
@@ -14,13 +15,14 @@ import json
 import os
 import re
 import stat
-from collections.abc import Iterator
+import urllib.parse
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
 from awsmedic.aws import bounded
 from awsmedic.context import Context
-from awsmedic.model import Secret, SecretKind
+from awsmedic.model import Secret, SecretKind, url_password
 
 MAX_FILE_BYTES = 1024 * 1024
 _KINDS = {
@@ -34,6 +36,10 @@ _ASSIGNMENT = re.compile(
     r"(?im)^[^\S\n]*(aws_access_key_id|aws_secret_access_key|aws_session_token|aws_security_token)"
     r"[^\S\n]*[=:][^\S\n]*(.*?)[^\S\n]*$"
 )
+
+# An endpoint URL, which may hold a password (`https://user:password@host`): a profile's, or a
+# service's in a `[services ...]` section (indented under the service's name).
+_ENDPOINT_URL = re.compile(r"(?im)^[^\S\n]*endpoint_url[^\S\n]*[=:][^\S\n]*(.*?)[^\S\n]*$")
 
 
 _SECRET_KINDS = {
@@ -51,6 +57,27 @@ def env_secrets(environ: dict[str, str] | object) -> tuple[Secret, ...]:
     if get is None:
         return ()
     return tuple(Secret(value, kind) for var, kind in _SECRET_KINDS.items() if (value := get(var)))
+
+
+def url_secrets(url: str) -> tuple[Secret, ...]:
+    """The password in a URL (an endpoint, a proxy), as written and percent-decoded; () for
+    none. botocore's messages quote an endpoint URL as it was given, scheme or not."""
+    password = url_password(url.strip().strip("\"'"))
+    if not password:
+        return ()
+    forms = dict.fromkeys((password, urllib.parse.unquote(password)))
+    return tuple(Secret(form, SecretKind.OTHER) for form in forms)
+
+
+def env_url_secrets(environ: Mapping[str, str]) -> tuple[Secret, ...]:
+    """The passwords in the endpoint URLs (AWS_ENDPOINT_URL, AWS_ENDPOINT_URL_<SERVICE>) and
+    the proxies (HTTPS_PROXY, http_proxy...) of the environment."""
+    return tuple(
+        secret
+        for name, value in environ.items()
+        if value and (name.startswith("AWS_ENDPOINT_URL") or name.lower().endswith("_proxy"))
+        for secret in url_secrets(value)
+    )
 
 
 def shared_file_paths(ctx: Context) -> list[Path]:
@@ -75,11 +102,12 @@ def file_secrets(path: Path) -> list[Secret]:
         return []
     # Split lines as str.splitlines does (a lone \r ends one too), then scan them in one pass.
     text = "\n".join(data.decode("utf-8", errors="replace").splitlines())
-    return [
+    keys = [
         Secret(found.group(2), _KINDS[found.group(1).lower()])
         for found in _ASSIGNMENT.finditer(text)
         if found.group(2)
     ]
+    return keys + [s for found in _ENDPOINT_URL.finditer(text) for s in url_secrets(found.group(1))]
 
 
 def oversized_files(ctx: Context) -> list[tuple[Path, int]]:
@@ -197,7 +225,7 @@ def cache_secrets(ctx: Context) -> list[Secret]:
 
 
 def known_secrets(ctx: Context) -> list[Secret]:
-    secrets = list(env_secrets(ctx.environ))
+    secrets = [*env_secrets(ctx.environ), *env_url_secrets(ctx.environ)]
     for path in shared_file_paths(ctx):
         secrets.extend(file_secrets(path))
     return secrets + cache_secrets(ctx)

@@ -371,3 +371,96 @@ def test_a_url_in_the_error_is_still_checked_when_botocore_cannot_build_a_client
     ), route.details
     connect = probe("net.connect", _refused(url))
     assert connect.findings == ("connect-refused",)
+
+
+# --- an endpoint URL with a password in it ---------------------------------------------------
+#
+# `https://user:password@host/`: botocore takes it as written (it sends no basic auth from it,
+# but the URL is the user's, and so is the password). Shown like a proxy's: `user:****@host`.
+
+URL_PASSWORD = "s3cr3tP4ss"
+
+
+def _shows_no_password(evidence: Evidence) -> None:
+    assert not any(URL_PASSWORD in line for line in _texts(evidence)), _texts(evidence)
+    assert URL_PASSWORD not in repr(evidence.facts)
+    assert URL_PASSWORD in [secret.reveal() for secret in evidence.secrets]
+
+
+def test_an_endpoint_password_from_the_environment_is_masked(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    port = closed_port()
+    monkeypatch.setenv("AWS_ENDPOINT_URL", f"http://user:{URL_PASSWORD}@127.0.0.1:{port}")
+    evidence = probe("net.route", NO_URL)
+    assert "endpoint-overridden" in evidence.findings
+    assert evidence.facts["endpoint_url"].value == f"http://user:****@127.0.0.1:{port}"
+    assert evidence.facts["endpoint_url"].source == "AWS_ENDPOINT_URL"
+    assert evidence.facts["target_url"].value == f"http://user:****@127.0.0.1:{port}"
+    assert f"127.0.0.1:{port}" in evidence.summary
+    _shows_no_password(evidence)
+    connect = probe("net.connect", NO_URL)
+    assert connect.findings == ("connect-refused",)
+    assert not any(URL_PASSWORD in line for line in _texts(connect))
+
+
+def test_an_endpoint_password_from_the_config_file_is_masked(home: Path) -> None:
+    port = closed_port()
+    (home / ".aws" / "config").write_text(
+        f"[default]\nregion = us-east-1\nendpoint_url = https://ci:{URL_PASSWORD}@127.0.0.1:{port}\n"
+    )
+    evidence = probe("net.route", NO_URL)
+    assert evidence.facts["endpoint_url"].value == f"https://ci:****@127.0.0.1:{port}"
+    assert "config file" in evidence.facts["endpoint_url"].source
+    assert any(f"ci:****@127.0.0.1:{port}" in line for line in evidence.details)
+    _shows_no_password(evidence)
+
+
+def test_a_refused_endpoint_without_a_scheme_is_masked(home: Path) -> None:
+    """botocore refuses `user:password@host:9000` (no scheme) and names it in its message."""
+    (home / ".aws" / "config").write_text(
+        f"[default]\nregion = us-east-1\nendpoint_url = user:{URL_PASSWORD}@127.0.0.1:9000\n"
+    )
+    evidence = probe("net.route", NO_URL)
+    assert "endpoint-overridden" in evidence.findings
+    assert evidence.facts["endpoint_url"].value == "user:****@127.0.0.1:9000"
+    assert evidence.facts["target_url"].value == "https://sts.us-east-1.amazonaws.com"
+    _shows_no_password(evidence)
+
+
+def test_a_pasted_endpoint_url_option_is_masked() -> None:
+    port = closed_port()
+    url = f"http://user:{URL_PASSWORD}@127.0.0.1:{port}"
+    text = f"$ aws sts get-caller-identity --endpoint-url {url}\n\n{_refused(url + '/')}"
+    evidence = probe("net.route", text)
+    assert evidence.facts["endpoint_url"].value == f"http://user:****@127.0.0.1:{port}"
+    assert evidence.facts["endpoint_url"].source == "--endpoint-url on the failing command"
+    assert evidence.facts["target_url"].value == f"http://user:****@127.0.0.1:{port}/"
+    assert evidence.facts["target_url"].source == "the error text"
+    _shows_no_password(evidence)
+
+
+def test_a_password_in_the_url_of_the_error_is_masked() -> None:
+    url = f"https://user:{URL_PASSWORD}@minio.example:9000/"
+    evidence = probe("net.route", _refused(url))
+    assert evidence.facts["target_url"].value == "https://user:****@minio.example:9000/"
+    assert evidence.facts["endpoint_url"].value == "https://user:****@minio.example:9000/"
+    _shows_no_password(evidence)
+
+
+def test_an_endpoint_password_behind_a_proxy_is_masked_in_its_reason(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("AWS_ENDPOINT_URL", f"https://user:{URL_PASSWORD}@minio.internal:9000")
+    monkeypatch.setenv("HTTPS_PROXY", "http://corp:pa55word-1@proxy.corp:3128")
+    evidence = probe("net.route", NO_URL)
+    assert evidence.facts["proxy_url"].value == "http://corp:****@proxy.corp:3128"
+    assert (
+        evidence.facts["proxy_url"].source == "HTTPS_PROXY applies to user:****@minio.internal:9000"
+    )
+    assert {"pa55word-1", URL_PASSWORD} <= {secret.reveal() for secret in evidence.secrets}
+    _shows_no_password(evidence)
+    monkeypatch.setenv("NO_PROXY", ".internal")
+    bypassed = probe("net.route", NO_URL)
+    assert "proxy-bypassed" in bypassed.findings
+    _shows_no_password(bypassed)
