@@ -375,10 +375,10 @@ class Matcher:
         lines = message_lines(cleaned)
         read = reading(cleaned, lines)
         command = command_lines(lines, self._commands)
-        tool, tool_title = self._tool(read)
+        tool, tool_title = self._tool(cleaned)
         if command.tool is not None:  # the pasted command line says it outright
             tool, tool_title = command.tool, self._tool_title(command.tool)
-        lookalike = next((k for k in self.knowledge.lookalikes if k.found_in(read)), None)
+        lookalike = next((k for k in self.knowledge.lookalikes if k.found_in(cleaned)), None)
         if lookalike is not None:
             return Recognition(
                 (), (), frozenset(), tool, tool_title, {}, truncated, (), lookalike.title
