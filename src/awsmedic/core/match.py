@@ -378,7 +378,7 @@ class Matcher:
         tool, tool_title = self._tool(cleaned)
         if command.tool is not None:  # the pasted command line says it outright
             tool, tool_title = command.tool, self._tool_title(command.tool)
-        lookalike = next((k for k in self.knowledge.lookalikes if k.found_in(cleaned)), None)
+        lookalike = next((k for k in self.knowledge.lookalikes if k.found_in(read)), None)
         if lookalike is not None:
             return Recognition(
                 (), (), frozenset(), tool, tool_title, {}, truncated, (), lookalike.title
