@@ -207,13 +207,13 @@ def message_lines(text: str) -> list[str]:
     return lines
 
 
-#: A run of joined message lines stays under this many characters: hint, signal and tool
+#: A run of joined message lines stays under this many characters: hint, signal and look-alike
 #: patterns read within a line (`[^\n]*`), and a run bounds how far one of them can scan.
 JOINED_CHARS = 1_000
 
 
 def reading(cleaned: str, lines: list[str] | None = None) -> str:
-    """What text hints, signals and tool patterns read: the paste's message lines
+    """What text hints, signals, look-alikes and the fallback read: the paste's message lines
     (`message_lines`: prefixes off, JSON and logfmt unwrapped) with the lines of each paragraph
     joined, as they were before a tool or a terminal wrapped them; then, where it differs,
     the prepared paste itself. A pattern then finds a message whatever prefixes its lines carry

@@ -1,0 +1,43 @@
+"""A shared file with a very long line of inner blanks is read in one pass: the secret scan,
+which runs before anything else, reads the rest of a line and strips it in code (a lazy value
+before trailing blanks cost time quadratic in the blanks: hours for a 1 MB line)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+BLANKS = " " * 500_000
+SCAN = (
+    "import sys\n"
+    "from pathlib import Path\n"
+    "from awsmedic.safety.secretscan import file_secrets\n"
+    "print(len(file_secrets(Path(sys.argv[1]))))\n"
+)
+
+
+def test_a_line_of_inner_blanks_is_scanned_without_hanging(tmp_path: Path) -> None:
+    path = tmp_path / "credentials"
+    path.write_text(
+        "[default]\n"
+        f"aws_secret_access_key = x{BLANKS}y  \n"
+        f"endpoint_url = https://user:pass1234word@host{BLANKS}z \n"
+        "aws_access_key_id = AKIAIOSFODNN7EXAMPLE  \n",
+        encoding="utf-8",
+    )
+    # In a child process: a regular expression holds the interpreter, so only a process can be
+    # stopped. Linear work takes milliseconds, the quadratic pattern hours; the bound only says
+    # "did not hang", it times nothing.
+    try:
+        done = subprocess.run(
+            [sys.executable, "-c", SCAN, str(path)],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=True,
+        )
+    except subprocess.TimeoutExpired:
+        raise AssertionError("the secret scan hung on a long line") from None
+    # The secret (inner blanks and all, trailing ones off), the key id, the URL's password.
+    assert done.stdout.strip() == "3"
