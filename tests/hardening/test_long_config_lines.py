@@ -1,6 +1,7 @@
 """A shared file with a very long line of inner blanks is read in one pass: the secret scan,
-which runs before anything else, reads the rest of a line and strips it in code (a lazy value
-before trailing blanks cost time quadratic in the blanks: hours for a 1 MB line)."""
+which runs before anything else, and the INI reader every probe of the files uses, find a
+line's separator and value with string searches (a lazy key or value beside blanks cost time
+quadratic in the blanks: hours for a 1 MB line of a broken file)."""
 
 from __future__ import annotations
 
@@ -41,3 +42,32 @@ def test_a_line_of_inner_blanks_is_scanned_without_hanging(tmp_path: Path) -> No
         raise AssertionError("the secret scan hung on a long line") from None
     # The secret (inner blanks and all, trailing ones off), the key id, the URL's password.
     assert done.stdout.strip() == "3"
+
+
+INI = (
+    "import sys\n"
+    "from awsmedic.aws import inifile, lineedits\n"
+    "issues = []\n"
+    "text = open(sys.argv[1], encoding='utf-8').read()\n"
+    "sections = inifile._scan_lines(text, issues)\n"
+    "print(len(sections), [issue.code for issue in issues])\n"
+    "print(lineedits._key_line('  x' + ' ' * 500_000 + 'y = 1') is not None)\n"
+)
+
+
+def test_the_ini_reader_reads_a_line_of_inner_blanks_without_hanging(tmp_path: Path) -> None:
+    path = tmp_path / "config"
+    path.write_text(
+        f"[default]\nx{BLANKS}y\nregion = us-east-1\nname{BLANKS}= value\n", encoding="utf-8"
+    )
+    try:
+        done = subprocess.run(
+            [sys.executable, "-c", INI, str(path)],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=True,
+        )
+    except subprocess.TimeoutExpired:
+        raise AssertionError("the INI reader hung on a long line") from None
+    assert done.stdout.split("\n")[:2] == ["1 ['bad-line']", "True"]

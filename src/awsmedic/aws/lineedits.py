@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import re
 
+from awsmedic.aws.inifile import separator_at
 from awsmedic.aws.regions import AZ
 from awsmedic.aws.sharedfiles import CONFIG, CREDENTIALS, SharedFile, config_profile_name
 from awsmedic.context import Context
 from awsmedic.model import Choice, Edit, mask_key_id
 
-_KEY_LINE = re.compile(r"^(?P<head>(?P<indent>\s*)(?P<key>.*?)(?P<sep>\s*[=:]\s*))(?P<value>.*)$")
 _REGION = re.compile(r"^[a-z]{2}(?:-[a-z]+)+-\d{1,2}$")
 _SECRET_KEYS = {
     "aws_secret_access_key": "<secret-key:redacted>",
@@ -25,6 +25,25 @@ _SECRET_KEYS = {
 }
 _UNSURE_ISSUES = frozenset({"utf16", "not-utf8"})
 
+
+
+def _key_line(raw: str) -> dict[str, str] | None:
+    """A `key = value` line's parts: its indent, key, separator (with the blanks around it),
+    value, and the head before the value; None for a line without a separator."""
+    at = separator_at(raw)
+    if at < 0:
+        return None
+    indent = raw[: len(raw) - len(raw.lstrip())]
+    key = raw[len(indent) : at].rstrip()
+    rest = raw[at + 1 :]
+    value_at = at + 1 + len(rest) - len(rest.lstrip())
+    return {
+        "indent": indent,
+        "key": key,
+        "sep": raw[len(indent) + len(key) : value_at],
+        "value": raw[value_at:],
+        "head": raw[:value_at],
+    }
 
 def raw_line(file: SharedFile, line: int) -> str | None:
     """The line exactly as written, when an edit can name it exactly."""
@@ -86,13 +105,13 @@ def key_edit(
 ) -> Edit | None:
     """A `key = value` line with its key renamed, its indentation removed, or a new value."""
     raw = raw_line(file, line)
-    found = _KEY_LINE.match(raw) if raw is not None else None
+    found = _key_line(raw) if raw is not None else None
     if raw is None or found is None:
         return None
-    indent = "" if dedent else found.group("indent")
-    new_key = key if key is not None else found.group("key")
-    head_after = indent + new_key + found.group("sep")
-    secret = _masked(found.group("key"), new_key, found.group("value"))
+    indent = "" if dedent else found["indent"]
+    new_key = key if key is not None else found["key"]
+    head_after = indent + new_key + found["sep"]
+    secret = _masked(found["key"], new_key, found["value"])
     if secret is not None:
         if value is not None:
             return None  # never write a credential value into a command
@@ -102,7 +121,7 @@ def key_edit(
             line,
             finding,
             reason,
-            found.group("head") + secret,
+            found["head"] + secret,
             head_after + secret,
         )
         if edit is None:
@@ -117,10 +136,10 @@ def key_edit(
             finding,
             reason,
             crlf=edit.crlf,
-            head_before=found.group("indent") + found.group("key"),
+            head_before=found["indent"] + found["key"],
             head_after=indent + new_key,
         )
-    after = head_after + (value if value is not None else found.group("value"))
+    after = head_after + (value if value is not None else found["value"])
     return _edit(ctx, file, line, finding, reason, raw, after)
 
 
