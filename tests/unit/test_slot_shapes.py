@@ -118,3 +118,11 @@ def test_of_two_places_of_the_word_before_a_name_the_one_that_gives_a_name_is_ta
     assert found.best.score == 85  # the whole phrase: no word's worth taken off
     assert found.facts["profile"].value == "deploy"
     assert found.facts["source_profile"].value == "base"
+
+
+def test_a_very_long_enclosed_value_is_still_enclosed() -> None:
+    """Over 1,024 characters a slot's value is cut crudely (brackets and all): whether the paste
+    encloses it is read on the paste, so such a profile still matches (found by hypothesis)."""
+    value = "a b(c) " * 300
+    found = matcher().recognise(f"The config profile ({value}) could not be found")
+    assert found.best is not None and found.best.tree == "profile-not-found"

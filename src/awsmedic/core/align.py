@@ -261,7 +261,7 @@ def slot_values(alignment: Alignment, tokens: Tokens) -> dict[str, str]:
     values: dict[str, str] = {}
     for found in slots_found(alignment, tokens):
         value = found.value
-        if found.slot.name in NAME_SLOTS and not _enclosed(tokens.text, found):
+        if found.slot.name in NAME_SLOTS and not _enclosed(alignment, tokens, found.slot):
             value = _name_of(value)
         if found.slot.name and value.strip():
             values.setdefault(found.slot.name, value[:MAX_SLOT_VALUE])
@@ -351,15 +351,21 @@ def _name_shaped(value: str) -> bool:
     return sum(1 for part in value.split() if part.lower() not in STOPWORDS) <= 1
 
 
-def _enclosed(text: str, found: SlotValue) -> bool:
-    """Whether the paste has, right around the value, the marks the phrase encloses it in."""
-    opener = found.slot.before.rstrip()[-1:]
+def _enclosed(alignment: Alignment, tokens: Tokens, slot: Slot) -> bool:
+    """Whether the paste, between the words found around a slot, has the marks the phrase
+    encloses it in: the literal before the slot first (`(`, `'`), its closing mark after it.
+    Read on the paste, not on the value: a very long value is cut crudely."""
+    opener = slot.before.rstrip()[-1:]
     closer = _ENCLOSING.get(opener)
-    if closer is None:
+    at = dict(alignment.found)
+    left, right = at.get(slot.after - 1), at.get(slot.after)
+    if closer is None or left is None or right is None:
         return False
-    before = text[: found.start].rstrip()[-1:]
-    after = text[found.end :].lstrip()[:1]
-    return before == opener and after == closer
+    span = tokens.text[tokens.ends[left] : tokens.starts[right]]
+    lead = "".join(slot.before.split())
+    begin = len(span) - len(span.lstrip())
+    head = "".join(span[begin : begin + 2 * len(slot.before) + 2].split())
+    return head.startswith(lead) and span.rfind(closer) > begin
 
 
 def _bad_names(alignment: Alignment, tokens: Tokens) -> list[Slot]:
@@ -371,7 +377,7 @@ def _bad_names(alignment: Alignment, tokens: Tokens) -> list[Slot]:
         inside = at.get(slot.after - 1) is not None and at.get(slot.after) is not None
         if slot.name not in NAME_SLOTS or not inside:
             continue
-        if not _name_shaped(found.value) and not _enclosed(tokens.text, found):
+        if not _name_shaped(found.value) and not _enclosed(alignment, tokens, slot):
             bad.append(slot)
     return bad
 
