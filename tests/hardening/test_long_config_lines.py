@@ -18,6 +18,23 @@ SCAN = (
 )
 
 
+def bounded(script: str, path: Path, what: str) -> str:
+    """What `script` prints for `path`, run in a child process: a regular expression holds the
+    interpreter, so only a process can be stopped. Linear work takes milliseconds, a quadratic
+    pattern hours; the bound only says "did not hang", it times nothing."""
+    try:
+        done = subprocess.run(
+            [sys.executable, "-c", script, str(path)],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=True,
+        )
+    except subprocess.TimeoutExpired:
+        raise AssertionError(f"{what} hung on a long line") from None
+    return done.stdout
+
+
 def test_a_line_of_inner_blanks_is_scanned_without_hanging(tmp_path: Path) -> None:
     path = tmp_path / "credentials"
     path.write_text(
@@ -27,21 +44,9 @@ def test_a_line_of_inner_blanks_is_scanned_without_hanging(tmp_path: Path) -> No
         "aws_access_key_id = AKIAIOSFODNN7EXAMPLE  \n",
         encoding="utf-8",
     )
-    # In a child process: a regular expression holds the interpreter, so only a process can be
-    # stopped. Linear work takes milliseconds, the quadratic pattern hours; the bound only says
-    # "did not hang", it times nothing.
-    try:
-        done = subprocess.run(
-            [sys.executable, "-c", SCAN, str(path)],
-            capture_output=True,
-            text=True,
-            timeout=60,
-            check=True,
-        )
-    except subprocess.TimeoutExpired:
-        raise AssertionError("the secret scan hung on a long line") from None
+    out = bounded(SCAN, path, "the secret scan")
     # The secret (inner blanks and all, trailing ones off), the key id, the URL's password.
-    assert done.stdout.strip() == "3"
+    assert out.strip() == "3"
 
 
 INI = (
@@ -60,14 +65,5 @@ def test_the_ini_reader_reads_a_line_of_inner_blanks_without_hanging(tmp_path: P
     path.write_text(
         f"[default]\nx{BLANKS}y\nregion = us-east-1\nname{BLANKS}= value\n", encoding="utf-8"
     )
-    try:
-        done = subprocess.run(
-            [sys.executable, "-c", INI, str(path)],
-            capture_output=True,
-            text=True,
-            timeout=60,
-            check=True,
-        )
-    except subprocess.TimeoutExpired:
-        raise AssertionError("the INI reader hung on a long line") from None
-    assert done.stdout.split("\n")[:2] == ["1 ['bad-line']", "True"]
+    out = bounded(INI, path, "the INI reader")
+    assert out.split("\n")[:2] == ["1 ['bad-line']", "True"]
