@@ -1,7 +1,8 @@
 """A paste reaches awsmedic through a web page, a chat, a ticket's mail, a quoting reply or a
 log collector, each of which changes it on the way: no-break spaces, invisible joiners, curly
 quotes, HTML escapes, `> ` or a CI time stamp or a container's name on every line, a JSON log
-record around it. None of that may change what is recognised or how the causes rank.
+record around it, lines wrapped at words to a narrow width (Terraform wraps its diagnostics to
+the terminal, mail clients to 72 columns). None of that may change what is recognised or how the causes rank.
 
 The texts are the development corpus's own (tests/data/corpus/dev.jsonl), real pastes of real
 threads; the changes are the ones those channels make.
@@ -11,6 +12,7 @@ from __future__ import annotations
 
 import json
 import re
+import textwrap
 from collections.abc import Callable
 from functools import cache
 from pathlib import Path
@@ -52,6 +54,15 @@ def html_escaped(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
 
 
+def wrapped_at_words(text: str, width: int = 60) -> str:
+    """Terraform's diagnostics in a narrow terminal, a mail client: long lines broken at blanks
+    (a host id or a URL longer than the width is left whole, on a line of its own)."""
+    return "\n".join(
+        textwrap.fill(line, width, break_long_words=False, break_on_hyphens=False) or line
+        for line in text.split("\n")
+    )
+
+
 CHANNELS: dict[str, Callable[[str], str]] = {
     "web page": web_page,
     "invisible joiners": invisible_joiners,
@@ -62,6 +73,8 @@ CHANNELS: dict[str, Callable[[str], str]] = {
     "json log record": lambda text: json.dumps({"level": "error", "msg": "failed", "error": text}),
     "terraform box": lambda text: "\n".join(["╷", *("│ " + line for line in text.split("\n")), "╵"]),
     "windows line ends": lambda text: text.replace("\n", "\r\n"),
+    "wrapped at 60 columns": wrapped_at_words,
+    "wrapped at 72 columns": lambda text: wrapped_at_words(text, 72),
 }
 
 

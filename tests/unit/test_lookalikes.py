@@ -274,6 +274,9 @@ def test_look_alikes_are_named(text: str, named: str) -> None:
     [
         # S3 answering: its ids in the three SDK shapes, and S3's XML
         f"{SIGNATURE}\n\tstatus code: 403, request id: {AWS_REQUEST_ID}, host id: {AWS_HOST_ID}",
+        # the host id wrapped to the next line (Terraform in a narrow terminal), or masked there
+        f"{SIGNATURE}\n\tstatus code: 403, request id: {AWS_REQUEST_ID}, host id:\n{AWS_HOST_ID}",
+        f"{SIGNATURE}\n\tstatus code: 403, request id: XXXXXXX, host id:\nXXXXXXXXX",
         "operation error S3: ListObjectsV2, https response error StatusCode: 403, RequestID:"
         f" {AWS_REQUEST_ID}, HostID: {AWS_HOST_ID}, api error InvalidAccessKeyId: {AWS_KEY}",
         f"com.amazonaws.services.s3.model.AmazonS3Exception: {AWS_KEY} (Service: Amazon S3; Status"
