@@ -55,6 +55,13 @@ def lookalike(text: str) -> str | None:
             "===== RESPONSE ERROR (ServiceCode=AuthenticationFailed) =====",
             "Azure",
         ),
+        # Google Cloud Storage and DigitalOcean Spaces by name, with a bucket in the text
+        (
+            "Caught non-retryable exception while listing gs://example-data/: ServiceException: 401"
+            " Anonymous caller does not have storage.objects.list access to the bucket.",
+            "Google Cloud Storage",
+        ),
+        ("Error occurred while creating new Spaces bucket policy: Forbidden: Forbidden", "S3-compatible"),
         # MinIO on its default port, behind the AWS CLI and behind restic
         (
             "$ aws --endpoint-url http://192.168.1.20:9000 s3 ls\n"
