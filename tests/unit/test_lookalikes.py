@@ -62,6 +62,13 @@ def lookalike(text: str) -> str | None:
             "Google Cloud Storage",
         ),
         ("Error occurred while creating new Spaces bucket policy: Forbidden: Forbidden", "S3-compatible"),
+        # MinIO's clients by the names they give it (a minioClient logger, minio-java's class)
+        (
+            "analyzerApp.minioClient - ERROR - SignatureDoesNotMatch: message: The request"
+            " signature we calculated does not match the signature you provided.",
+            "MinIO",
+        ),
+        ("at io.minio.MinioClient.execute(MinioClient.java:1203)\nAccess Denied.", "MinIO"),
         # MinIO on its default port, behind the AWS CLI and behind restic
         (
             "$ aws --endpoint-url http://192.168.1.20:9000 s3 ls\n"
