@@ -272,6 +272,8 @@ def test_an_aws_authentication_text_no_family_knows_gets_a_general_check() -> No
         "OpenIDConnect provider's HTTPS certificate doesn't match configured thumbprint",
         # a setting of ~/.aws/config
         "error running credential_process: exit status 1",
+        # the AWS Toolkit for VS Code's notice, as a user retells it
+        "Credential profile default is invalid",
         # a bucket, S3's word, with no other store named (wp-offload-media's own messages)
         "There was an error attempting to check the permissions of the bucket example.com: Access Denied",
     ],
