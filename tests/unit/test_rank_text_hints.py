@@ -88,3 +88,31 @@ def test_an_anonymous_caller_suspects_a_request_sent_without_credentials(
     assert "no-credentials" in ranked(capsys, text)[:2]
     named = text.replace("anonymous", "arn:aws:sts::123456789012:assumed-role/app/session")
     assert "no-credentials" not in ranked(capsys, named)[:3]
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        "aws --endpoint-url=http://localhost:4566 s3 cp build.zip s3://artifacts/",
+        "AWS_ENDPOINT_URL=http://127.0.0.1:4566 aws s3 cp build.zip s3://artifacts/",
+    ],
+)
+def test_a_refusal_after_setting_an_endpoint_suspects_the_endpoint(
+    capsys: pytest.CaptureFixture[str], command: str
+) -> None:
+    text = (
+        f"$ {command}\nupload failed: ./build.zip to s3://artifacts/build.zip An error occurred"
+        " (AccessDenied) when calling the PutObject operation: Access Denied"
+    )
+    causes = ranked(capsys, text)
+    assert causes[0] == "iam-permission-denied"
+    assert "endpoint-override" in causes[:5]
+
+
+def test_a_refusal_without_an_endpoint_does_not(capsys: pytest.CaptureFixture[str]) -> None:
+    text = (
+        "$ aws s3 cp build.zip s3://artifacts/\nupload failed: ./build.zip to"
+        " s3://artifacts/build.zip An error occurred (AccessDenied) when calling the PutObject"
+        " operation: Access Denied"
+    )
+    assert "endpoint-override" not in ranked(capsys, text)
