@@ -25,6 +25,8 @@ KS = (1, 3, 5)
 #: Issue 12: on the validation part, recall@5 >= 90 % and recall@1 >= 65 %, every control out.
 TARGETS = {1: 65.0, 5: 90.0}
 UNLABELLED = {"unknown", "not-aws"}
+#: The family of a text no family recognised (`diagnose` exits 1).
+NOT_RECOGNISED = "(not recognised)"
 
 
 def entries(part: str) -> list[dict[str, str]]:
@@ -47,6 +49,12 @@ def load_knowledge() -> Knowledge:
 
 def ranked(texts: Iterable[str]) -> list[list[str] | None]:
     """Each text's candidate causes, best first; None when it is not recognised (exit 1)."""
+    return [causes for _, causes in recognised(texts)]
+
+
+def recognised(texts: Iterable[str]) -> list[tuple[str, list[str] | None]]:
+    """Each text's family (the tree its consultation walks; NOT_RECOGNISED when none) and its
+    candidate causes, best first (None when it is not recognised)."""
     from awsmedic.context import Context
     from awsmedic.core.consult import Consultation
     from awsmedic.core.transcript import new_transcript
@@ -54,14 +62,15 @@ def ranked(texts: Iterable[str]) -> list[list[str] | None]:
 
     ctx = Context.from_process(offline=True, probes_enabled=False)
     knowledge = load_knowledge()
-    results: list[list[str] | None] = []
+    results: list[tuple[str, list[str] | None]] = []
     for text in texts:
         case = Consultation(ctx, knowledge, SecretBook(), new_transcript(ctx))
-        if not case.recognise(text).best:
-            results.append(None)
+        best = case.recognise(text).best
+        if best is None:
+            results.append((NOT_RECOGNISED, None))
             continue
         outcome = case.run(lambda question: None)
-        results.append([candidate.cause for candidate in outcome.candidates])
+        results.append((best.tree, [candidate.cause for candidate in outcome.candidates]))
     return results
 
 
@@ -79,17 +88,20 @@ def measure(part: str) -> dict[str, Any]:
 
 def measure_rows(rows: list[dict[str, str]]) -> dict[str, Any]:
     """The figures of `measure` over any list of corpus rows (a half of dev, say)."""
-    answers = ranked(row["text"] for row in rows)
+    answers = recognised(row["text"] for row in rows)
     ranks: list[int] = []
     by_cause: dict[str, list[int]] = defaultdict(list)
     by_tool: dict[str, list[int]] = defaultdict(list)
+    by_family: dict[str, list[int]] = defaultdict(list)
+    controls_by_family: dict[str, int] = defaultdict(int)
     controls_in: list[str] = []
     missed: list[str] = []
     unknown_recognised = 0
-    for row, causes in zip(rows, answers, strict=True):
+    for row, (family, causes) in zip(rows, answers, strict=True):
         if row["cause"] == "not-aws":
             if causes is not None:
                 controls_in.append(row["id"])
+                controls_by_family[family] += 1
             continue
         if row["cause"] == "unknown":
             unknown_recognised += causes is not None
@@ -98,6 +110,7 @@ def measure_rows(rows: list[dict[str, str]]) -> dict[str, Any]:
         ranks.append(rank)
         by_cause[row["cause"]].append(rank)
         by_tool[row["tool"]].append(rank)
+        by_family[family].append(rank)
         if not 0 < rank <= 5:
             missed.append(row["id"])
     controls = sum(1 for row in rows if row["cause"] == "not-aws")
@@ -111,16 +124,28 @@ def measure_rows(rows: list[dict[str, str]]) -> dict[str, Any]:
         "unknown_recognised": unknown_recognised,
         "by_cause": {cause: _group(group) for cause, group in by_cause.items()},
         "by_tool": {tool: _group(group) for tool, group in by_tool.items()},
+        # By the family the text was recognised as: how often its ranking holds the thread's
+        # cause, and how many controls each family let in (the texts no family took, together).
+        "by_family": {
+            family: {**_group(by_family[family]), "controls_accepted": controls_by_family[family]}
+            for family in sorted(by_family.keys() | controls_by_family.keys())
+        },
         "missed_top5": missed,
     }
 
 
 def _table(title: str, groups: dict[str, dict[str, float]], least: int) -> None:
     print(f"  {title} (groups of {least} or more, worst recall@5 first):")
-    big = [(name, group) for name, group in groups.items() if group["n"] >= least]
+    big = [
+        (name, group)
+        for name, group in groups.items()
+        if group["n"] >= least or group.get("controls_accepted", 0) > 0
+    ]
     for name, group in sorted(big, key=lambda item: item[1]["r@5"]):
         recalls = "  ".join(f"r@{k} {group[f'r@{k}']:5.1f}" for k in KS)
-        print(f"    {name:<38} n={group['n']:>3}  {recalls}")
+        let_in = group.get("controls_accepted")
+        controls = f"  controls let in {let_in:g}" if let_in is not None else ""
+        print(f"    {name:<38} n={group['n']:>3}  {recalls}{controls}")
 
 
 def run() -> Report:
@@ -161,6 +186,7 @@ def run() -> Report:
                 "%",
             )
         )
+        _table(f"{part} by family recognised", found["by_family"], 5)
         _table(f"{part} by cause", found["by_cause"], 5)
         _table(f"{part} by tool", found["by_tool"], 5)
     return report

@@ -95,3 +95,16 @@ def test_labelled_causes_rank_in_the_top_three(capsys: pytest.CaptureFixture[str
 )
 def test_text_signals_lead(text: str, first: str, capsys: pytest.CaptureFixture[str]) -> None:
     assert candidates(text, capsys)[0] == first
+
+
+def test_an_sso_profile_behind_a_refused_key_suspects_a_tool_too_old_for_it(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    # A tool whose SDK does not read the SSO profile signs with other keys it finds.
+    text = (
+        "Unable to authenticate connection with the SSO profile dev: The security token included"
+        " in the request is invalid."
+    )
+    assert "tool-too-old-for-config" in candidates(text, capsys)[:5]
+    bare = "Unable to authenticate connection: The security token included in the request is invalid."
+    assert "tool-too-old-for-config" not in candidates(bare, capsys)[:5]
