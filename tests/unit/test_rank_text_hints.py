@@ -116,3 +116,11 @@ def test_a_refusal_without_an_endpoint_does_not(capsys: pytest.CaptureFixture[st
         " operation: Access Denied"
     )
     assert "endpoint-override" not in ranked(capsys, text)
+
+
+def test_rusts_bare_invalid_configuration_suspects_a_tool_built_without_a_feature(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """The Rust SDK's top line hides whether the profile is broken or needs a cargo feature."""
+    bare = "Error: dispatch failure\n  Caused by: the credentials provider was not properly configured"
+    assert "tool-too-old-for-config" in ranked(capsys, bare)[:3]
