@@ -124,3 +124,33 @@ def test_rusts_bare_invalid_configuration_suspects_a_tool_built_without_a_featur
     """The Rust SDK's top line hides whether the profile is broken or needs a cargo feature."""
     bare = "Error: dispatch failure\n  Caused by: the credentials provider was not properly configured"
     assert "tool-too-old-for-config" in ranked(capsys, bare)[:3]
+
+
+@pytest.mark.parametrize(
+    ("text", "cause"),
+    [
+        # botocore's instance metadata provider is "iam-role": instance metadata, not a helper
+        (
+            "Error when retrieving credentials from iam-role: Credential refresh failed, response"
+            " did not contain: access_key, secret_key, token, expiry_time",
+            "imds-unreachable",
+        ),
+        # Go: the source profile's keys are not in the credentials file this process reads
+        (
+            "panic: SharedConfigAssumeRoleError: failed to load assume role for"
+            " arn:aws:iam::123456789012:role/Admin, source profile has no shared credentials",
+            "credentials-file-location",
+        ),
+        # Go v1: a profile that names two kinds of credentials
+        (
+            "Error creating AWS session: SharedConfigErr: only one credential type may be"
+            " specified per profile: source profile, credential source, credential process, web"
+            " identity token, or sso",
+            "config-file-syntax",
+        ),
+    ],
+)
+def test_a_providers_own_words_rank_its_cause(
+    capsys: pytest.CaptureFixture[str], text: str, cause: str
+) -> None:
+    assert cause in ranked(capsys, text)[:3]
