@@ -141,6 +141,8 @@ def test_rusts_bare_invalid_configuration_suspects_a_tool_built_without_a_featur
             " arn:aws:iam::123456789012:role/Admin, source profile has no shared credentials",
             "credentials-file-location",
         ),
+        # Serverless reads a profile's keys only: an SSO profile of ~/.aws/config "does not exist"
+        ("Serverless Error ----\n\n  Profile dev does not exist", "tool-too-old-for-config"),
         # Go v1: a profile that names two kinds of credentials
         (
             "Error creating AWS session: SharedConfigErr: only one credential type may be"
