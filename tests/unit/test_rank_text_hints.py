@@ -143,6 +143,13 @@ def test_rusts_bare_invalid_configuration_suspects_a_tool_built_without_a_featur
         ),
         # Serverless reads a profile's keys only: an SSO profile of ~/.aws/config "does not exist"
         ("Serverless Error ----\n\n  Profile dev does not exist", "tool-too-old-for-config"),
+        # a credential scope of six parts: the key id has a slash (a secret key in its place)
+        (
+            "IncompleteSignature: Credential must have exactly 5 slash-delimited elements, e.g."
+            " keyid/date/region/service/term, got 'wJalrXUtnFEMI/K7MDENG/20170117/us-east-1/iam/"
+            "aws4_request'",
+            "key-typo",
+        ),
         # Go v1: a profile that names two kinds of credentials
         (
             "Error creating AWS session: SharedConfigErr: only one credential type may be"
