@@ -150,6 +150,12 @@ def test_rusts_bare_invalid_configuration_suspects_a_tool_built_without_a_featur
             "aws4_request'",
             "key-typo",
         ),
+        # S3's refusal of an unsigned request: sign it with credentials
+        (
+            "An error occurred (AccessDenied) when calling the CreateMultipartUpload operation:"
+            " Anonymous users cannot initiate multipart uploads.  Please authenticate.",
+            "no-credentials",
+        ),
         # Go v1: a profile that names two kinds of credentials
         (
             "Error creating AWS session: SharedConfigErr: only one credential type may be"
