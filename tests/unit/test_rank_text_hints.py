@@ -169,3 +169,13 @@ def test_a_providers_own_words_rank_its_cause(
     capsys: pytest.CaptureFixture[str], text: str, cause: str
 ) -> None:
     assert cause in ranked(capsys, text)[:3]
+
+
+def test_s3s_expired_request_is_a_presigned_url_first(capsys: pytest.CaptureFixture[str]) -> None:
+    """S3 says "Request has expired" (AccessDenied) of a presigned URL past its time; another
+    service's RequestExpired is a request signed too long ago: the clock first."""
+    s3 = "An error occurred (AccessDenied) when calling the GetObject operation: Request has expired"
+    assert ranked(capsys, s3)[0] == "presigned-url-expired"
+    ec2 = "An error occurred (RequestExpired) when calling the DescribeInstances operation: Request has expired."
+    assert ranked(capsys, ec2)[0] == "clock-skew"
+
