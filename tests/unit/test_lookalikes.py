@@ -62,16 +62,10 @@ def lookalike(text: str) -> str | None:
             "Google Cloud Storage",
         ),
         ("Error occurred while creating new Spaces bucket policy: Forbidden: Forbidden", "S3-compatible"),
-        # IBM COS through its Java fork of the SDK, and S3's Java error with a UUID request id
+        # IBM COS through its Java fork of the SDK
         (
             "com.ibm.cloud.objectstorage.services.s3.model.AmazonS3Exception: Access Denied"
             " (Service: Amazon S3; Status Code: 403; Error Code: AccessDenied)",
-            "S3-compatible",
-        ),
-        (
-            "com.amazonaws.services.s3.model.AmazonS3Exception: Forbidden (Service: Amazon S3;"
-            " Status Code: 403; Error Code: 403 Forbidden; Request ID:"
-            " 25fa4ea4-74d1-4378-a822-89cf38bff151), S3 Extended Request ID: null",
             "S3-compatible",
         ),
         # MinIO's clients by the names they give it (a minioClient logger, minio-java's class)

@@ -141,8 +141,6 @@ def test_rusts_bare_invalid_configuration_suspects_a_tool_built_without_a_featur
             " arn:aws:iam::123456789012:role/Admin, source profile has no shared credentials",
             "credentials-file-location",
         ),
-        # Serverless reads a profile's keys only: an SSO profile of ~/.aws/config "does not exist"
-        ("Serverless Error ----\n\n  Profile dev does not exist", "tool-too-old-for-config"),
         # a credential scope of six parts: the key id has a slash (a secret key in its place)
         (
             "IncompleteSignature: Credential must have exactly 5 slash-delimited elements, e.g."
@@ -178,4 +176,13 @@ def test_s3s_expired_request_is_a_presigned_url_first(capsys: pytest.CaptureFixt
     assert ranked(capsys, s3)[0] == "presigned-url-expired"
     ec2 = "An error occurred (RequestExpired) when calling the DescribeInstances operation: Request has expired."
     assert ranked(capsys, ec2)[0] == "clock-skew"
+
+
+def test_serverless_missing_profile_line_is_read(capsys: pytest.CaptureFixture[str]) -> None:
+    """Serverless reads a profile's keys only: an SSO profile of ~/.aws/config "does not exist"
+    for it. Its line alone opens the general check; within a longer message, those words are
+    that message's."""
+    causes = ranked(capsys, "  Serverless Error ----\n\n  Profile dev does not exist\n")
+    assert causes[0] == "profile-not-found"
+    assert "tool-too-old-for-config" in causes[:5]
 
