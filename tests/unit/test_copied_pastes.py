@@ -1,8 +1,9 @@
 """A paste reaches awsmedic through a web page, a chat, a ticket's mail, a quoting reply or a
 log collector, each of which changes it on the way: no-break spaces, invisible joiners, curly
 quotes, HTML escapes, `> ` or a CI time stamp or a container's name on every line, a JSON log
-record around it, lines wrapped at words to a narrow width (Terraform wraps its diagnostics to
-the terminal, mail clients to 72 columns). None of that may change what is recognised or how the causes rank.
+record around it, line breaks shown as `\\n` (a log viewer, Python's repr), lines wrapped at
+words to a narrow width (Terraform wraps its diagnostics to the terminal, mail clients to 72
+columns). None of that may change what is recognised or how the causes rank.
 
 The texts are the development corpus's own (tests/data/corpus/dev.jsonl), real pastes of real
 threads; the changes are the ones those channels make.
@@ -73,6 +74,7 @@ CHANNELS: dict[str, Callable[[str], str]] = {
     "json log record": lambda text: json.dumps({"level": "error", "msg": "failed", "error": text}),
     "terraform box": lambda text: "\n".join(["╷", *("│ " + line for line in text.split("\n")), "╵"]),
     "windows line ends": lambda text: text.replace("\n", "\r\n"),
+    "escaped line breaks": lambda text: text.replace("\n", "\\n").replace("\t", "\\t"),
     "wrapped at 60 columns": wrapped_at_words,
     "wrapped at 72 columns": lambda text: wrapped_at_words(text, 72),
 }

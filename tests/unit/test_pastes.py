@@ -198,3 +198,24 @@ def test_a_sentence_that_starts_with_a_tool_name_is_no_command_line(line: str) -
 def test_after_a_prompt_a_command_may_be_written_in_capitals() -> None:
     """Windows finds `AWS.exe` as `aws`; a prompt says the line is a command."""
     assert command_lines(["PS C:\\> AWS s3 ls --profile dev"], COMMANDS).tool == "aws-cli"
+
+
+def test_escaped_line_breaks_are_put_back() -> None:
+    """A log viewer, a JSON string printed without its quotes or Python's repr shows a message's
+    line breaks as `\\n`."""
+    text = "Unable to find credentials\\n\\nException 1 of 4:\\n\\tAmazon.Runtime.AmazonClientException"
+    assert prepare(text)[0] == (
+        "Unable to find credentials\n\nException 1 of 4:\n\tAmazon.Runtime.AmazonClientException"
+    )
+
+
+def test_a_windows_path_keeps_its_backslashes() -> None:
+    text = "Could not read C:\\Users\\me\\.aws\\new\\credentials: \\nope"
+    assert prepare(text)[0] == text
+
+
+def test_json_lines_are_left_to_message_lines() -> None:
+    line = '2024-01-01T00:00:00Z {"msg": "a\\nb"}'
+    assert prepare(line)[0] == line
+    assert message_lines(prepare(line)[0]) == ["a", "b"]
+

@@ -85,12 +85,12 @@ def bound(text: str) -> tuple[str, bool]:
 
 
 def prepare(text: str) -> tuple[str, bool]:
-    """Bound and clean a paste (escapes, line endings, control characters, and what copying
-    from a web page, a chat or an issue tracker's mail adds); the flag says whether something
-    was cut."""
+    """Bound and clean a paste (escapes, line endings, control characters, line breaks a log
+    viewer escaped, and what copying from a web page, a chat or an issue tracker's mail adds);
+    the flag says whether something was cut."""
     text, truncated = bound(text)
     text = _ANSI.sub("", text).replace("\r\n", "\n").replace("\r", "\n")
-    return _CONTROL.sub("", typeset(text)), truncated
+    return _CONTROL.sub("", unescape_breaks(typeset(text))), truncated
 
 
 # What copying from a web page, a chat or a word processor puts in place of the characters a
@@ -148,6 +148,35 @@ def unescape(text: str) -> str:
     return _JSON_ESCAPE.sub(one, text)
 
 
+#: A line that carries a message with its line breaks escaped (a log viewer, a JSON string printed
+#: without its quotes, Python's repr of an exception) has a `\n` or `\t` escape and no Windows
+#: path, whose `\new` and `\temp` are names, not escapes (escaped JSON doubles a path's
+#: backslashes, `C:\\src`, and is not taken for one). JSON and logfmt lines are left as they are:
+#: `message_lines` reads their fields.
+_ESCAPED_BREAK = re.compile(r"\\[nt]")
+_WINDOWS_PATH = re.compile(r"(?:\b[A-Za-z]:|\\\\[\w.$-]+)\\[\w .-]")
+_JSON_FIELD_LINE = re.compile(r'\s*"[\w.-]+"\s*:\s*"')
+
+
+def unescape_breaks(text: str) -> str:
+    """A paste whose lines carry escaped line breaks, with the breaks put back."""
+    if "\\" not in text:
+        return text
+    lines = text.split("\n")
+    for number, line in enumerate(lines):
+        if not _ESCAPED_BREAK.search(line) or _WINDOWS_PATH.search(line):
+            continue
+        # What a log or CI prefix carries is read as message_lines reads it.
+        carried = strip_prefixes(line)
+        if (
+            not carried.lstrip().startswith(("{", "[", '"'))
+            and not _JSON_FIELD_LINE.match(carried)
+            and not _LOGFMT_LINE.search(carried)
+        ):
+            lines[number] = unescape(line)
+    return "\n".join(lines)
+
+
 def _json_strings(value: object) -> list[str]:
     """The strings of a JSON value, in document order (no recursion: input is hostile)."""
     found: list[str] = []
@@ -172,7 +201,7 @@ def _unwrap(line: str) -> str:
             return "\n\n".join(_json_strings(json.loads(stripped)))
         except (ValueError, RecursionError):  # cut short, not quite JSON, or nested too deep
             return unescape(line)
-    if stripped.startswith('"') or re.match(r'\s*"[\w.-]+"\s*:\s*"', line):
+    if stripped.startswith('"') or _JSON_FIELD_LINE.match(line):
         return unescape(line)
     if _LOGFMT_LINE.search(line):
         fields = [match.group(1) for match in _LOGFMT_FIELD.finditer(line)]
