@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import base64
 import re
 from pathlib import Path
 
@@ -218,3 +219,65 @@ def test_endpoint_and_proxy_passwords_are_known_before_any_probe_runs(
     assert "proxy-Passw0rd-3" in known
     assert {f"cfg-Passw0rd-{n}" for n in (4, 5)} <= known
     assert not any("@" in value or value.startswith("http") for value in known)
+
+
+# Amazon Bedrock API keys, built the way AWS builds them (aws-bedrock-token-generator, the IAM
+# user guide) around AWS's documented example key id and secret, so no real key is in the tests.
+_EXAMPLE_SECRET = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"
+LONG_TERM_KEY = (
+    "ABSK"
+    + base64.b64encode(f"BedrockAPIKey-ab1c-at-123456789012:{_EXAMPLE_SECRET}".encode()).decode()
+)
+SHORT_TERM_KEY = (
+    "bedrock-api-key-"
+    + base64.b64encode(
+        b"bedrock.amazonaws.com/?Action=CallWithBearerToken&X-Amz-Algorithm=AWS4-HMAC-SHA256"
+        b"&X-Amz-Credential=AKIAIOSFODNN7EXAMPLE%2F20261204%2Fus-west-2%2Fbedrock%2Faws4_request"
+        b"&X-Amz-Date=20261204T101010Z&X-Amz-Expires=43200&X-Amz-SignedHeaders=host"
+        b"&X-Amz-Signature=" + b"ab12" * 16 + b"&Version=1"
+    ).decode()
+)
+
+
+@pytest.mark.parametrize("key", [LONG_TERM_KEY, SHORT_TERM_KEY])
+@pytest.mark.parametrize(
+    "shape",
+    [
+        "export AWS_BEARER_TOKEN_BEDROCK={key}",
+        "$env:AWS_BEARER_TOKEN_BEDROCK = '{key}'",
+        "BEDROCK_KEY={key}",  # a name that says nothing: the key's own shape gives it away
+        'curl -H "Authorization: Bearer {key}" https://bedrock-runtime.us-east-1.amazonaws.com/',
+        '{{"api_key": "{key}"}}',
+        "the key {key} stopped working",
+    ],
+)
+def test_bedrock_api_keys_are_masked_wherever_they_stand(key: str, shape: str) -> None:
+    text = scrub_patterns(shape.format(key=key))
+    assert key[:24] not in text
+    assert key[-24:] not in text
+
+
+def test_a_decoded_long_term_bedrock_key_keeps_its_name_and_loses_its_secret() -> None:
+    text = scrub_patterns(f"key: BedrockAPIKey-ab1c-at-123456789012:{_EXAMPLE_SECRET}")
+    assert _EXAMPLE_SECRET[:12] not in text
+    assert "BedrockAPIKey-ab1c-at-123456789012:" in text
+
+
+@pytest.mark.parametrize(
+    "text", ["ABSKING is not a key", "see bedrock-api-key-rotation", "AWS_BEARER_TOKEN_BEDROCK"]
+)
+def test_words_near_bedrock_keys_survive(text: str) -> None:
+    assert scrub_patterns(text) == text
+
+
+def test_bearer_tokens_in_the_environment_are_known_before_any_probe_runs(
+    home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """botocore reads AWS_BEARER_TOKEN_<SERVICE>; a probe's message or a paste may quote it in
+    any form, so the scrubber knows the value itself."""
+    from awsmedic.safety.secretscan import known_secrets
+    from tests.conftest import make_context
+
+    monkeypatch.setenv("AWS_BEARER_TOKEN_BEDROCK", "not-shaped-like-a-key-Zq81")
+    book = SecretBook(known_secrets(make_context()))
+    assert "not-shaped-like-a-key-Zq81" not in book.scrub("sent not-shaped-like-a-key-Zq81 as is")

@@ -69,6 +69,10 @@ def secret_name(name: str) -> str | None:
     if not words:
         return None
     last = words[-1]
+    if "bearer" in words[:-1] and words[words.index("bearer") + 1] == "token":
+        # botocore's AWS_BEARER_TOKEN_<SERVICE> (AWS_BEARER_TOKEN_BEDROCK): the service's name
+        # comes last, after the secret word
+        return "secret"
     if last in _PASSWORDS:
         return "password"
     if last in _SECRET_WORDS:

@@ -53,12 +53,25 @@ _SECRET_KINDS = {
 }
 
 
+BEARER_TOKEN_VARS = "AWS_BEARER_TOKEN_"  # noqa: S105 (a variable name's prefix)
+
+
 def env_secrets(environ: dict[str, str] | object) -> tuple[Secret, ...]:
     """Every credential value in the environment, for the scrubber."""
     get = getattr(environ, "get", None)
     if get is None:
         return ()
-    return tuple(Secret(value, kind) for var, kind in _SECRET_KINDS.items() if (value := get(var)))
+    found = [Secret(value, kind) for var, kind in _SECRET_KINDS.items() if (value := get(var))]
+    # botocore's bearer tokens, one variable per service (botocore/utils.py
+    # get_token_from_environment: AWS_BEARER_TOKEN_<SIGNING NAME>; Bedrock's API keys since 1.39.0)
+    names = getattr(environ, "keys", None)
+    if names is not None:
+        found += [
+            Secret(value, SecretKind.OTHER)
+            for var in names()
+            if isinstance(var, str) and var.startswith(BEARER_TOKEN_VARS) and (value := get(var))
+        ]
+    return tuple(found)
 
 
 def url_secrets(url: str) -> tuple[Secret, ...]:
