@@ -248,3 +248,55 @@ def test_a_profile_name_with_line_breaks_stays_inside_its_code_span(
         page = read_html(document)
         assert not [a for _, a in page.tags if "attacker.example" in str(a.get("href"))]
         assert not [tag for tag, _ in page.tags if tag == "img"]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("mode", ["--offline", "--no-probes"])
+@pytest.mark.parametrize("kind", ["short-term", "long-term", "quoted"])
+def test_bedrock_api_keys_reach_no_output(tmp_path: Path, kind: str, mode: str) -> None:
+    """An Amazon Bedrock API key in AWS_BEARER_TOKEN_BEDROCK, quoted by the paste, reaches
+    neither the terminal nor any export: not the key, not the secret inside a long-term key, not
+    the key id or session token inside a short-term one; whether bedrock.api-key read it or no
+    probe ran (then the start-up scan and the key's shape catch it)."""
+    import base64
+
+    secret = "CanaryBedrockSecret0Kx9Zq7Wm"
+    token = "CanaryBedrockToken0f3a9ZzQq"
+    key_id = "AKIAZCANARY000000002"
+    url = (
+        "bedrock.amazonaws.com/?Action=CallWithBearerToken&X-Amz-Algorithm=AWS4-HMAC-SHA256"
+        f"&X-Amz-Credential={key_id}%2F20261204%2Fus-west-2%2Fbedrock%2Faws4_request"
+        "&X-Amz-Date=20261204T101010Z&X-Amz-Expires=43200&X-Amz-SignedHeaders=host"
+        f"&X-Amz-Security-Token={token}&X-Amz-Signature={'ab12' * 16}&Version=1"
+    )
+    short = "bedrock-api-key-" + base64.b64encode(url.encode()).decode()
+    long = "ABSK" + base64.b64encode(f"ci-bedrock-at-123456789012:{secret}".encode()).decode()
+    key = {"short-term": short, "long-term": long, "quoted": f'"{long}"'}[kind]
+    home = tmp_path / "bedrock-home"
+    (home / ".aws").mkdir(parents=True)
+    env = {
+        "PATH": "/usr/bin:/bin",
+        "HOME": str(home),
+        "AWS_EC2_METADATA_DISABLED": "true",
+        "AWS_REGION": "eu-central-1",
+        "AWS_BEARER_TOKEN_BEDROCK": key,
+    }
+    paste = (
+        f"$ export AWS_BEARER_TOKEN_BEDROCK={key}\n"
+        f"$ curl -H 'Authorization: Bearer {key.strip(chr(34))}' https://bedrock-runtime"
+        ".eu-central-1.amazonaws.com/model/m/converse\n"
+        '{"Message":"Authentication failed: Please make sure your API Key is valid."}\n'
+    )
+    outputs = []
+    for name in ("t.md", "t.json", "t.html"):
+        result = run_awsmedic(
+            "diagnose", mode, "--no-input", "--export", name, paste, env=env, cwd=tmp_path
+        )
+        assert result.returncode == 0, result.stderr
+        outputs += [result.stdout, result.stderr, (tmp_path / name).read_text()]
+    canaries = (secret, token, key_id, short[16:48], short[-32:], long[4:36], long[-24:])
+    if mode == "--offline":
+        assert '"bedrock.api-key"' in (tmp_path / "t.json").read_text()  # the key was read
+    for output in outputs:
+        for canary in canaries:
+            assert canary not in output, (kind, canary)

@@ -239,7 +239,13 @@ SHORT_TERM_KEY = (
 )
 
 
-@pytest.mark.parametrize("key", [LONG_TERM_KEY, SHORT_TERM_KEY])
+# A long-term key of an IAM user named by its owner rather than by the console.
+NAMED_USER_KEY = "ABSK" + base64.b64encode(
+    f"ci-bedrock-at-123456789012:{_EXAMPLE_SECRET}".encode()
+).decode()
+
+
+@pytest.mark.parametrize("key", [LONG_TERM_KEY, NAMED_USER_KEY, SHORT_TERM_KEY])
 @pytest.mark.parametrize(
     "shape",
     [
@@ -257,10 +263,11 @@ def test_bedrock_api_keys_are_masked_wherever_they_stand(key: str, shape: str) -
     assert key[-24:] not in text
 
 
-def test_a_decoded_long_term_bedrock_key_keeps_its_name_and_loses_its_secret() -> None:
-    text = scrub_patterns(f"key: BedrockAPIKey-ab1c-at-123456789012:{_EXAMPLE_SECRET}")
+@pytest.mark.parametrize("user", ["BedrockAPIKey-ab1c", "ci-bedrock"])
+def test_a_decoded_long_term_bedrock_key_keeps_its_name_and_loses_its_secret(user: str) -> None:
+    text = scrub_patterns(f"value {user}-at-123456789012:{_EXAMPLE_SECRET}")
     assert _EXAMPLE_SECRET[:12] not in text
-    assert "BedrockAPIKey-ab1c-at-123456789012:" in text
+    assert f"{user}-at-123456789012:" in text
 
 
 @pytest.mark.parametrize(

@@ -26,6 +26,7 @@ log = logging.getLogger(__name__)
 #: imports only the modules of the probes its tree runs (tests check it against what the
 #: modules register); `registry()` imports them all, for `kb list` and `kb check`.
 INDEX: Mapping[str, str] = {
+    "bedrock.api-key": "bedrockkey",
     "clock.error-time": "clock",
     "clock.skew": "clock",
     "cli.version": "cliversion",

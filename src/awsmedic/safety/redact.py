@@ -51,15 +51,16 @@ _SECRET_KEY = re.compile(
 # Session tokens are hundreds of base64 characters; 80 leaves room for truncated ones.
 _TOKEN = re.compile(r"(?<![A-Za-z0-9/+=])[A-Za-z0-9/+]{80,}={0,2}(?![A-Za-z0-9/+=])")
 # An Amazon Bedrock API key, wherever it stands (an `export`, a header, a .env line): a long-term
-# key is "ABSK" and the base64 of "BedrockAPIKey-<id>-at-<account>:<secret>", a short-term one
-# "bedrock-api-key-" and the base64 of a presigned URL (aws/aws-bedrock-token-generator-python
-# token_generator.py AUTH_PREFIX). Both are bearer tokens: whoever holds one can use it.
+# key is "ABSK" and the base64 of "<IAM user>-at-<account>:<secret>" (the console's users are
+# BedrockAPIKey-<id>), a short-term one "bedrock-api-key-" and the base64 of a presigned URL
+# (aws/aws-bedrock-token-generator-python token_generator.py AUTH_PREFIX). Both are bearer
+# tokens: whoever holds one can use it.
 _BEDROCK_KEY = re.compile(
-    r"(?<![A-Za-z0-9/+-])(?:ABSKQmVkcm9ja0FQSUtleS|bedrock-api-key-)[A-Za-z0-9/+]{16,}={0,2}"
+    r"(?<![A-Za-z0-9/+-])(?:ABSK[A-Za-z0-9/+]{40,}|bedrock-api-key-[A-Za-z0-9/+]{16,})={0,2}"
     r"(?![A-Za-z0-9/+=])"
 )
-# The same long-term key decoded, as some tools split it: its secret follows the user's name.
-_BEDROCK_DECODED = re.compile(r"(\bBedrockAPIKey-[\w-]{1,80}:)[A-Za-z0-9/+=]{8,}")
+# The same long-term key decoded, as some tools split it: its secret follows the service user.
+_BEDROCK_DECODED = re.compile(r"([\w+=,.@-]-at-\d{12}:)[A-Za-z0-9/+=]{8,}")
 # `key = value` lines for secrets, as in a pasted credentials file or a --debug log. A value
 # in <angle brackets> or an ellipsis is a placeholder in documentation, and a backtick ends a
 # Markdown code span: neither is part of a secret.

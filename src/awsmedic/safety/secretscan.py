@@ -67,11 +67,24 @@ def env_secrets(environ: dict[str, str] | object) -> tuple[Secret, ...]:
     names = getattr(environ, "keys", None)
     if names is not None:
         found += [
-            Secret(value, SecretKind.OTHER)
+            bearer_secret(value)
             for var in names()
             if isinstance(var, str) and var.startswith(BEARER_TOKEN_VARS) and (value := get(var))
         ]
     return tuple(found)
+
+
+#: The public start of a short-term Amazon Bedrock API key, the same in every key.
+SHORT_TERM_BEDROCK_PREFIX = "bedrock-api-key-"
+
+
+def bearer_secret(value: str) -> Secret:
+    """A bearer token as the scrubber should know it: without the prefix every short-term
+    Bedrock key shares, which would otherwise be masked wherever a step names it."""
+    core = value.strip().strip("\"'")
+    if core.startswith(SHORT_TERM_BEDROCK_PREFIX):
+        return Secret(core[len(SHORT_TERM_BEDROCK_PREFIX) :], SecretKind.OTHER)
+    return Secret(value, SecretKind.OTHER)
 
 
 def url_secrets(url: str) -> tuple[Secret, ...]:
