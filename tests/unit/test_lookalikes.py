@@ -257,6 +257,16 @@ def lookalike(text: str) -> str | None:
             "$ docker pull europe-west1-docker.pkg.dev/acme/images/app\nno basic auth credentials",
             "other than Amazon ECR",
         ),
+        # R2 named as one word, as an issue title wrote it (cloudreve/cloudreve#2413)
+        ("CloudflareR2 签名错误问题 SignatureDoesNotMatch", "Cloudflare R2"),
+        # IBM COS behind its legacy SoftLayer host, in botocore's signing debug (boto/boto3#1135)
+        (
+            "botocore.auth [DEBUG] StringToSign:\nAWS4-HMAC-SHA256\n20170619T064854Z\n"
+            "20170619/s3-api.us-geo.objectstorage.softlayer.net/s3/aws4_request\n"
+            "SignatureDoesNotMatch: The request signature we calculated does not match the"
+            " signature you provided.",
+            "S3-compatible",
+        ),
         # aws.s3 (R) says itself that its base URL is not AWS's
         (
             "Non-AWS base URL requested.\nS3 Request URL: https://objects.example.net/backups/\n"
