@@ -61,6 +61,13 @@ def test_a_commercial_region_does_not(capsys: pytest.CaptureFixture[str]) -> Non
         "botocore.exceptions.ReadTimeoutError: Read timeout on endpoint URL:"
         ' "http://169.254.169.254/latest/meta-data/iam/security-credentials/"',
         'Could not connect to the endpoint URL: "http://[fd00:ec2::254]/latest/api/token"',
+        # a program that asks instance metadata itself, through requests (corpus fo48) or Go
+        "requests.exceptions.ReadTimeout: HTTPConnectionPool(host='169.254.169.254', port=80):"
+        " Read timed out. (read timeout=5.0)",
+        "requests.exceptions.ConnectTimeout: HTTPConnectionPool(host='169.254.169.254',"
+        " port=80): Max retries exceeded with url: /latest/api/token",
+        'Get "http://169.254.169.254/latest/meta-data/iam/security-credentials/": dial tcp'
+        " 169.254.169.254:80: i/o timeout",
     ],
 )
 def test_a_timeout_at_instance_metadata_is_instance_metadata(
