@@ -193,3 +193,13 @@ def test_serverless_missing_profile_line_is_read(capsys: pytest.CaptureFixture[s
     assert causes[0] == "profile-not-found"
     assert "tool-too-old-for-config" in causes[:5]
 
+
+
+def test_a_bedrock_api_key_alone_suspects_a_tool_that_cannot_send_it(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    text = (
+        "$ export AWS_BEARER_TOKEN_BEDROCK=<key>\n$ python app.py\n"
+        "botocore.exceptions.NoCredentialsError: Unable to locate credentials"
+    )
+    assert "tool-too-old-for-config" in ranked(capsys, text)[:2]
