@@ -53,6 +53,10 @@ PLACEHOLDERS: Mapping[str, str] = {
     # Values no probe can know: the step names them, and says what goes there when shown.
     "external_id": "the external ID a role's trust policy requires",
     "ca_bundle_file": "the organisation's root CA certificate file (PEM) the user gets from IT",
+    "certificate_file": "the X.509 certificate IAM Roles Anywhere authenticates (PEM)",
+    "private_key_file": "the private key of that certificate",
+    "trust_anchor_id": "the IAM Roles Anywhere trust anchor",
+    "ra_profile_id": "the IAM Roles Anywhere profile",
     "mfa_code": "the current code of the MFA device",
     "session_profile": "a new profile to hold an MFA session",
     "instance_id": "the EC2 instance",
@@ -150,6 +154,10 @@ HELP: Mapping[str, str] = {
     "sso_region": "the region of your IAM Identity Center instance",
     "proxy_url": "your proxy's URL (http://HOST:PORT)",
     "ca_bundle_file": "the full path of your organisation's root CA certificate (PEM), from IT",
+    "certificate_file": "the certificate file given to aws_signing_helper as --certificate",
+    "private_key_file": "the key file given to aws_signing_helper as --private-key",
+    "trust_anchor_id": "the id at the end of the --trust-anchor-arn (after trust-anchor/)",
+    "ra_profile_id": "the id at the end of the --profile-arn (after profile/)",
     "working_profile": (
         "the name of a profile that works (aws sts get-caller-identity --profile NAME succeeds)"
     ),
