@@ -6,6 +6,7 @@ credential helper's issues quote them."""
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
@@ -51,7 +52,9 @@ def knowledge() -> Knowledge:
 def test_each_refusal_reaches_its_cause(
     knowledge: Knowledge, text: str, cause: str, confidence: str
 ) -> None:
-    tree, found, how, candidates = walk(knowledge, text, {})
+    tree, found, how, candidates = walk(
+        knowledge, text, {"creds.process-program": ("not-process-profile",)}
+    )
     assert tree == "access-denied"
     assert (found, how) == (cause, confidence)
     assert "iam-permission-denied" not in candidates[:1]
@@ -72,3 +75,56 @@ def test_the_same_words_without_roles_anywhere_do_not_lead_there(
     output = json.loads(capsys.readouterr().out)
     causes = [candidate["cause"] for candidate in output["candidates"]]
     assert not [cause for cause in causes if cause.startswith("roles-anywhere")]
+
+
+def test_the_steps_name_the_helpers_own_files_and_ids(
+    capsys: pytest.CaptureFixture[str], home: Path
+) -> None:
+    """The profile's credential_process gives the certificate, the key, the trust anchor and the
+    profile the steps are about; nothing is run."""
+    (home / ".aws" / "config").write_text(
+        "[default]\nregion = eu-west-1\ncredential_process = aws_signing_helper"
+        " credential-process --certificate /etc/pki/host.pem --private-key=/etc/pki/host.key"
+        " --trust-anchor-arn arn:aws:rolesanywhere:eu-west-1:123456789012:trust-anchor/ta-1234"
+        " --profile-arn arn:aws:rolesanywhere:eu-west-1:123456789012:profile/pr-5678"
+        " --role-arn arn:aws:iam::123456789012:role/onprem-backup\n"
+    )
+    for text, shown in (
+        (UNTRUSTED, ["openssl x509 -in /etc/pki/host.pem", "--trust-anchor-id ta-1234"]),
+        (SIGNATURE, ["openssl pkey -in /etc/pki/host.key -pubout"]),
+        (NOT_IN_PROFILE, ["--profile-id pr-5678", "--role-name onprem-backup"]),
+    ):
+        main(["diagnose", "--offline", "--no-input", "--format", "json", text])
+        output = capsys.readouterr().out
+        for command in shown:
+            assert command in output, (text, command)
+
+
+@pytest.mark.parametrize(
+    ("argv", "facts"),
+    [
+        (["aws-vault", "exec", "dev", "--json"], {}),
+        (
+            ["/opt/bin/aws_signing_helper", "credential-process", "--certificate", "pkcs11:id=%01"],
+            {},
+        ),
+        (
+            ["C:\\tools\\aws_signing_helper.exe", "credential-process", "--private-key", "k.pem"],
+            {"private_key_file": "k.pem"},
+        ),
+        (["aws_signing_helper", "credential-process", "--private-key"], {}),
+        (
+            ["aws_signing_helper", "credential-process", "--role-arn=arn:aws:iam::1:role/r"],
+            {"role_name": "r"},
+        ),
+        (
+            ["aws_signing_helper", "credential-process", "--profile-arn", "not-an-arn"],
+            {},
+        ),
+    ],
+)
+def test_what_is_read_from_a_helpers_command_line(argv: list[str], facts: dict[str, str]) -> None:
+    from awsmedic.probes.processpath import roles_anywhere_facts
+
+    found = roles_anywhere_facts(argv, "~/.aws/config line 3")
+    assert {name: fact.value for name, fact in found.items()} == facts

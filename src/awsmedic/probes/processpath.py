@@ -58,8 +58,17 @@ def _elsewhere(run: ProbeInput) -> str:
         "process-command-not-found",
         "process-not-executable",
         "process-program-found",
+        "process-roles-anywhere",
     ),
-    facts=("profile", "config_file"),
+    facts=(
+        "profile",
+        "config_file",
+        "certificate_file",
+        "private_key_file",
+        "trust_anchor_id",
+        "ra_profile_id",
+        "role_name",
+    ),
 )
 def process_program(run: ProbeInput) -> Evidence:
     """The program of the profile's credential_process: on PATH, or where the setting says."""
@@ -81,10 +90,50 @@ def process_program(run: ProbeInput) -> Evidence:
         "profile": Fact(profile, "credential_process", where),
         **sharedfiles.load(run.ctx).facts(run.ctx),
     }
+    findings = [finding]
+    signing = roles_anywhere_facts(argv, where)
+    if signing:
+        findings.append("process-roles-anywhere")
+        facts.update(signing)
     return Evidence(
         "creds.process-program",
         Status.OK if finding == "process-program-found" else Status.PROBLEM,
         f"credential_process of profile '{profile}' ({where}): {sentence}",
-        (finding,),
+        tuple(findings),
         facts,
     )
+
+
+#: aws_signing_helper's options that name what IAM Roles Anywhere checks, and the fact each
+#: gives (aws/rolesanywhere-credential-helper README, credential-process). An ARN gives its id.
+_SIGNING_OPTIONS = {
+    "--certificate": ("certificate_file", ""),
+    "--private-key": ("private_key_file", ""),
+    "--trust-anchor-arn": ("trust_anchor_id", ":trust-anchor/"),
+    "--profile-arn": ("ra_profile_id", ":profile/"),
+    "--role-arn": ("role_name", ":role/"),
+}
+
+
+def roles_anywhere_facts(argv: list[str], where: str) -> dict[str, Fact]:
+    """The certificate, key, trust anchor, profile and role an IAM Roles Anywhere credential
+    helper is given, read from its command line (`--name value` or `--name=value`); {} for any
+    other program. A PKCS#11 URI or a certificate selector is no file, and gives none."""
+    # (a Windows path is read as such wherever awsmedic runs: the config may be shared)
+    name = argv[0].replace("\\", "/").rsplit("/", 1)[-1].lower() if argv else ""
+    if name not in ("aws_signing_helper", "aws_signing_helper.exe"):
+        return {}
+    facts: dict[str, Fact] = {}
+    for index, word in enumerate(argv[1:], 1):
+        option, equals, inline = word.partition("=")
+        if option not in _SIGNING_OPTIONS:
+            continue
+        value = inline if equals else (argv[index + 1] if index + 1 < len(argv) else "")
+        fact, marker = _SIGNING_OPTIONS[option]
+        if marker:
+            value = value.partition(marker)[2] if marker in value else ""
+        elif value.startswith("pkcs11:"):
+            value = ""
+        if value and fact not in facts:
+            facts[fact] = Fact(value, "credential_process", where)
+    return facts
