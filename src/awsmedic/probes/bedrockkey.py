@@ -94,7 +94,7 @@ def _short_term(value: str) -> KeyReading:
     scope = _SCOPE.match((query.get("X-Amz-Credential") or [""])[0])
     date = (query.get("X-Amz-Date") or [""])[0]
     expires = (query.get("X-Amz-Expires") or [""])[0]
-    if scope is None or not expires.isdigit():
+    if scope is None or not expires.isdigit() or len(expires) > 9:
         return broken
     try:
         issued = datetime.strptime(date, "%Y%m%dT%H%M%SZ").replace(tzinfo=UTC)
@@ -109,14 +109,13 @@ def _short_term(value: str) -> KeyReading:
         signed_by=mask_key_id(scope.group(1)),
         temporary=bool(token),
         issued=issued,
-        expires=issued + timedelta(seconds=min(int(expires), 10**7)),
+        expires=issued + timedelta(seconds=int(expires)),
         secrets=tuple(secrets),
     )
 
 
-def _not_a_key(value: str) -> str:
+def _not_a_key(core: str) -> str:
     """What a value that is no Bedrock API key looks like instead (never the value itself)."""
-    core = value
     if _ACCESS_KEY_ID.match(core):
         return "is an AWS access key id, not a Bedrock API key"
     if _JWT.match(core):

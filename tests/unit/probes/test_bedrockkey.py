@@ -164,6 +164,7 @@ def test_a_long_term_key_names_its_user_and_never_its_secret(
         (long_term_key() + "\r", "with trailing whitespace"),
         (long_term_key()[:30], "cut or changed"),
         (short_term_key()[:60], "cut or changed"),
+        (short_term_key(expires=int("9" * 40)), "cut or changed"),
     ],
 )
 def test_values_that_are_no_bedrock_key(
