@@ -76,3 +76,38 @@ def test_the_json_object(home: Path, tmp_path: Path) -> None:
         | {"where": "profile default"}
     ]
     assert "AKIAIOSFODNN7EXAMPLE" not in result.stdout
+
+
+def test_a_bedrock_api_key_that_cannot_work_is_a_problem_of_the_machine(
+    home: Path, tmp_path: Path
+) -> None:
+    """AWS_BEARER_TOKEN_BEDROCK is sent to Bedrock whichever profile is in use: a value that is
+    no key is reported beside the credentials, without the value."""
+    (home / ".aws" / "config").write_text("[default]\nregion = eu-west-1\n")
+    env = {**os.environ, "AWS_BEARER_TOKEN_BEDROCK": "sk-ant-api03-Canary0123456789abc"}
+    result = subprocess.run(
+        [*ARGV, "--format", "json"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=tmp_path,
+        env=env,
+        stdin=subprocess.DEVNULL,
+    )
+    assert result.returncode == 1, result.stderr
+    problems = [p for p in json.loads(result.stdout)["problems"] if p["where"] == "bedrock"]
+    assert [p["cause"] for p in problems] == ["bedrock-api-key-malformed"]
+    assert "another provider's API key" in " ".join(problems[0]["evidence"])
+    assert "Canary0123456789" not in result.stdout
+    # unset, nothing is said about it
+    del env["AWS_BEARER_TOKEN_BEDROCK"]
+    quiet = subprocess.run(
+        [*ARGV, "--format", "json"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=tmp_path,
+        env=env,
+        stdin=subprocess.DEVNULL,
+    )
+    assert all(p["where"] != "bedrock" for p in json.loads(quiet.stdout)["problems"])

@@ -7,13 +7,20 @@ from pathlib import Path
 import pytest
 
 from awsmedic.core.check import meant_profiles
-from awsmedic.core.checkrules import CHAIN_RULES, CLOCK_RULES, NO_CREDENTIALS_RULES, RULES, Rule
+from awsmedic.core.checkrules import (
+    BEDROCK_RULES,
+    CHAIN_RULES,
+    CLOCK_RULES,
+    NO_CREDENTIALS_RULES,
+    RULES,
+    Rule,
+)
 from awsmedic.kb import knowledge_dirs, load_checked
 from awsmedic.kb.model import CauseNode, Knowledge, ProbeNode, Tree, targets
 from awsmedic.probes import finding_catalog
 from tests.conftest import make_context
 
-ALL = RULES + NO_CREDENTIALS_RULES + CHAIN_RULES + CLOCK_RULES
+ALL = RULES + NO_CREDENTIALS_RULES + CHAIN_RULES + CLOCK_RULES + BEDROCK_RULES
 
 
 @pytest.fixture(scope="module")

@@ -24,6 +24,7 @@ from typing import Any
 
 from awsmedic.context import Context
 from awsmedic.core.checkrules import (
+    BEDROCK_RULES,
     BROKEN,
     CHAIN_RULES,
     CLOCK_RULES,
@@ -175,7 +176,8 @@ class Checker:
         chain = seen["creds.chain"]
         report = case.world.chain()
         winner = report.winner.method if report.winner else None
-        findings = self._findings(case, [chain] + ([clock] if clock else []))
+        bedrock = case.probe("bedrock.api-key")
+        findings = self._findings(case, [chain, bedrock] + ([clock] if clock else []))
         offline = (
             ("who each profile is, key ages and the clock offset (--offline)",)
             if self.ctx.offline
@@ -204,7 +206,8 @@ class Checker:
 
     def _findings(self, case: _Case, evidence: list[Evidence]) -> list[Finding]:
         found = []
-        for rules, area in ((CHAIN_RULES, "credentials"), (CLOCK_RULES, "clock")):
+        areas = ((CHAIN_RULES, "credentials"), (CLOCK_RULES, "clock"), (BEDROCK_RULES, "bedrock"))
+        for rules, area in areas:
             match = first_match(rules, evidence)
             diagnosis = self._diagnosis(case, match[0].cause, [match[1]]) if match else None
             if diagnosis is not None:

@@ -193,6 +193,13 @@ CHAIN_RULES: tuple[Rule, ...] = (
 CLOCK_RULES: tuple[Rule, ...] = (
     Rule("clock.skew", ("clock-skewed-far", "clock-skewed"), "clock-skew"),
 )
+#: An Amazon Bedrock API key in the environment that cannot work here, whichever profile is
+#: checked: botocore sends it to Bedrock instead of signing (bedrock-api-key: key -> ...).
+BEDROCK_RULES: tuple[Rule, ...] = (
+    Rule("bedrock.api-key", ("bedrock-key-malformed",), "bedrock-api-key-malformed"),
+    Rule("bedrock.api-key", ("bedrock-key-expired",), "bedrock-api-key-expired"),
+    Rule("bedrock.api-key", ("bedrock-key-region-mismatch",), "bedrock-api-key-wrong-region"),
+)
 
 
 def first_match(
