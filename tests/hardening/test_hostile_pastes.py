@@ -49,6 +49,13 @@ SHAPES = {
     "S3 error elements": "<Error><Resource />" * (N // 18),
     "request ids": "request id: x-, host id: " * (N // 24),
     "Ceph log prefixes": "req 1 1.1s " * (N // 11),
+    # (recognised, so that the Roles Anywhere facts are read from the whole paste)
+    "signing helper continuations": "aws_signing_helper"
+    + " \\\n" * (N // 3)
+    + "\nAccessDeniedException: Untrusted Signing Certificate",
+    "signing helper options": "aws_signing_helper "
+    + "--certificate " * (N // 14)
+    + "\nAccessDeniedException: Untrusted Signing Certificate",
 }
 
 

@@ -45,6 +45,12 @@ CLI = tomllib.loads((Path(__file__).parent / "aws_cli_commands.toml").read_text(
 
 #: A value of the right shape for every fact a probe may declare.
 SAMPLES = {
+    "bedrock_key_user": "BedrockAPIKey-ab1c",
+    "bedrock_key_region": "us-west-2",
+    "certificate_file": "/etc/pki/host.pem",
+    "private_key_file": "/etc/pki/host.key",
+    "trust_anchor_id": "1b2c3d4e-1111-2222-3333-444455556666",
+    "ra_profile_id": "9f8e7d6c-1111-2222-3333-444455556666",
     "profile": "dev",
     "source_profile": "base",
     "admin_profile": "admin",

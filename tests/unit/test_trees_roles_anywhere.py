@@ -85,14 +85,23 @@ def test_the_steps_name_the_helpers_own_files_and_ids(
     (home / ".aws" / "config").write_text(
         "[default]\nregion = eu-west-1\ncredential_process = aws_signing_helper"
         " credential-process --certificate /etc/pki/host.pem --private-key=/etc/pki/host.key"
-        " --trust-anchor-arn arn:aws:rolesanywhere:eu-west-1:123456789012:trust-anchor/ta-1234"
-        " --profile-arn arn:aws:rolesanywhere:eu-west-1:123456789012:profile/pr-5678"
+        " --trust-anchor-arn arn:aws:rolesanywhere:eu-west-1:123456789012:trust-anchor/1b2c3d4e-aaaa-bbbb-cccc-444455556666"
+        " --profile-arn arn:aws:rolesanywhere:eu-west-1:123456789012:profile/9f8e7d6c-aaaa-bbbb-cccc-444455556666"
         " --role-arn arn:aws:iam::123456789012:role/onprem-backup\n"
     )
     for text, shown in (
-        (UNTRUSTED, ["openssl x509 -in /etc/pki/host.pem", "--trust-anchor-id ta-1234"]),
+        (
+            UNTRUSTED,
+            [
+                "openssl x509 -in /etc/pki/host.pem",
+                "--trust-anchor-id 1b2c3d4e-aaaa-bbbb-cccc-444455556666",
+            ],
+        ),
         (SIGNATURE, ["openssl pkey -in /etc/pki/host.key -pubout"]),
-        (NOT_IN_PROFILE, ["--profile-id pr-5678", "--role-name onprem-backup"]),
+        (
+            NOT_IN_PROFILE,
+            ["--profile-id 9f8e7d6c-aaaa-bbbb-cccc-444455556666", "--role-name onprem-backup"],
+        ),
     ):
         main(["diagnose", "--offline", "--no-input", "--format", "json", text])
         output = capsys.readouterr().out
@@ -128,3 +137,35 @@ def test_what_is_read_from_a_helpers_command_line(argv: list[str], facts: dict[s
 
     found = roles_anywhere_facts(argv, "~/.aws/config line 3")
     assert {name: fact.value for name, fact in found.items()} == facts
+
+
+def test_a_pasted_helper_command_names_the_files_and_ids(
+    capsys: pytest.CaptureFixture[str], home: Path
+) -> None:
+    """No credential_process here (the paste comes from another machine): the helper's command
+    line in the paste, continued over lines as shells allow, gives the steps their values."""
+    paste = (
+        "$ ./aws_signing_helper credential-process \\\n"
+        "    --certificate /etc/pki/host.pem \\\n"
+        "    --private-key=/etc/pki/host.key \\\n"
+        "    --trust-anchor-arn arn:aws:rolesanywhere:eu-west-1:123456789012:trust-anchor/"
+        "1b2c3d4e-1111-2222-3333-444455556666 \\\n"
+        "    --profile-arn arn:aws:rolesanywhere:eu-west-1:123456789012:profile/"
+        "9f8e7d6c-1111-2222-3333-444455556666 --role-arn arn:aws:iam::123456789012:role/r\n"
+        f"{UNTRUSTED}\n"
+    )
+    main(["diagnose", "--offline", "--no-input", "--format", "json", paste])
+    output = capsys.readouterr().out
+    assert "openssl x509 -in /etc/pki/host.pem" in output
+    assert "--trust-anchor-id 1b2c3d4e-1111-2222-3333-444455556666" in output
+
+
+def test_a_hostile_path_in_a_pasted_helper_command_stays_out_of_the_commands(
+    capsys: pytest.CaptureFixture[str], home: Path
+) -> None:
+    paste = f"$ aws_signing_helper credential-process --certificate x`reboot`.pem\n{UNTRUSTED}\n"
+    main(["diagnose", "--offline", "--no-input", "--format", "json", paste])
+    output = json.loads(capsys.readouterr().out)
+    commands = [c for step in output["steps"] for c in step["commands"]]
+    assert not [c for c in commands if "reboot" in c]
+    assert any("<certificate_file>" in c for c in commands)

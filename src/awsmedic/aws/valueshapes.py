@@ -34,6 +34,7 @@ _COGNITO_ID = re.compile(
     r"^[a-z]{2}(?:-[a-z]+)+-\d{1,2}:[0-9a-f]{8}(?:-[0-9a-f]{4}){3}-[0-9a-f]{12}$"
 )
 _KEY_ID = re.compile(r"^(?:AKIA|ASIA|AIDA|AROA)[A-Z2-7]{16}$")
+_UUID = re.compile(r"^[0-9a-f]{8}(?:-[0-9a-f]{4}){3}-[0-9a-f]{12}$")
 #: Values that are never the real thing: an access key id is only ever shown masked.
 NEVER_IN_COMMANDS = frozenset({"access_key_id"})
 
@@ -87,6 +88,13 @@ SHAPES: Mapping[str, tuple[tuple[re.Pattern[str], ...], str]] = {
     "identity_id": ((_COGNITO_ID,), "an identity id"),
     "identity_pool_region": ((_REGION,), "a region"),
     "config_file": ((_PATH,), "a file path"),
+    "bedrock_key_user": ((_IAM_NAME,), "an IAM user name"),
+    "bedrock_key_region": ((_REGION,), "a region"),
+    "certificate_file": ((_PATH,), "a file path"),
+    "private_key_file": ((_PATH,), "a file path"),
+    # IAM Roles Anywhere's ids are UUIDs (the end of a trust anchor's or a profile's ARN)
+    "trust_anchor_id": ((_UUID,), "a trust anchor id"),
+    "ra_profile_id": ((_UUID,), "a profile id"),
 }
 #: Any other value: no control characters, not absurdly long.
 _ANY = re.compile(r"^[^\x00-\x1f\x7f-\x9f]{1,512}$")

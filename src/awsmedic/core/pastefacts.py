@@ -29,6 +29,13 @@ _IDENTITY_POOL = re.compile(
 # The identity pool's regional endpoint, as browsers' network logs and SDK debug lines show it.
 _COGNITO_HOST = re.compile(r"\bcognito-identity\.([a-z]{2}(?:-[a-z]+)+-\d{1,2})\.amazonaws\.com")
 _COGNITO_REGION = re.compile(r"^([a-z]{2}(?:-[a-z]+)+-\d{1,2}):")
+# IAM Roles Anywhere's trust anchor and profile, by their ARNs (an aws_signing_helper command
+# line, a CreateSession request); the certificate and key files of a pasted helper command.
+_ROLES_ANYWHERE = re.compile(
+    r"\barn:aws[a-z-]*:rolesanywhere:[a-z0-9-]+:\d{12}:(trust-anchor|profile)/([0-9a-f-]{36})\b"
+)
+_HELPER = re.compile(r"\baws_signing_helper(?:\.exe)?\b([^\n]*)")
+_HELPER_FILE = re.compile(r"\s--(certificate|private-key)[ =]['\"]?([^\s'\"-][^\s'\"]*)")
 SOURCE = "pasted error"
 
 
@@ -60,6 +67,16 @@ def paste_facts(text: str) -> dict[str, Fact]:
     host = _COGNITO_HOST.search(text)
     if host:
         facts["identity_pool_region"] = Fact(host.group(1), SOURCE)
+    for kind, resource_id in _ROLES_ANYWHERE.findall(text):
+        name = "trust_anchor_id" if kind == "trust-anchor" else "ra_profile_id"
+        facts.setdefault(name, Fact(resource_id, SOURCE))
+    if "aws_signing_helper" in text:
+        # (a command continued over lines with a backslash is one line to the shell)
+        for line in _HELPER.findall(re.sub(r"\\\r?\n", " ", text)):
+            for option, path in _HELPER_FILE.findall(line):
+                name = "certificate_file" if option == "certificate" else "private_key_file"
+                if not path.startswith("pkcs11:"):
+                    facts.setdefault(name, Fact(path, SOURCE))
     return facts
 
 
