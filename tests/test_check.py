@@ -22,6 +22,19 @@ PLACEHOLDER = (
 ARGV = [sys.executable, "-m", "awsmedic", "check", "--all", "--offline"]
 
 
+def _check_json(cwd: Path, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    """`awsmedic check --all --offline --format json`, as a script runs it."""
+    return subprocess.run(
+        [*ARGV, "--format", "json"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=cwd,
+        env=env,
+        stdin=subprocess.DEVNULL,
+    )
+
+
 def _terminal_env(**extra: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if k not in ("NO_COLOR", "CI")}
     return {**env, "TERM": "xterm-256color", **extra}
@@ -43,15 +56,7 @@ def test_colour_in_a_terminal_and_none_with_no_color(home: Path, tmp_path: Path)
 def test_the_json_object(home: Path, tmp_path: Path) -> None:
     (home / ".aws" / "credentials").write_text(PLACEHOLDER + "[spare]\n")
     (home / ".aws" / "config").write_text("[profile spare]\nregion = eu-west-1\n")
-    result = subprocess.run(
-        [*ARGV, "--format", "json"],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        cwd=tmp_path,
-        env=dict(os.environ),
-        stdin=subprocess.DEVNULL,
-    )
+    result = _check_json(tmp_path, dict(os.environ))
     assert result.returncode == 1, result.stderr
     document = json.loads(result.stdout)
     assert set(document) == {
@@ -85,15 +90,7 @@ def test_a_bedrock_api_key_that_cannot_work_is_a_problem_of_the_machine(
     no key is reported beside the credentials, without the value."""
     (home / ".aws" / "config").write_text("[default]\nregion = eu-west-1\n")
     env = {**os.environ, "AWS_BEARER_TOKEN_BEDROCK": "sk-ant-api03-Canary0123456789abc"}
-    result = subprocess.run(
-        [*ARGV, "--format", "json"],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        cwd=tmp_path,
-        env=env,
-        stdin=subprocess.DEVNULL,
-    )
+    result = _check_json(tmp_path, env)
     assert result.returncode == 1, result.stderr
     problems = [p for p in json.loads(result.stdout)["problems"] if p["where"] == "bedrock"]
     assert [p["cause"] for p in problems] == ["bedrock-api-key-malformed"]
@@ -101,13 +98,5 @@ def test_a_bedrock_api_key_that_cannot_work_is_a_problem_of_the_machine(
     assert "Canary0123456789" not in result.stdout
     # unset, nothing is said about it
     del env["AWS_BEARER_TOKEN_BEDROCK"]
-    quiet = subprocess.run(
-        [*ARGV, "--format", "json"],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        cwd=tmp_path,
-        env=env,
-        stdin=subprocess.DEVNULL,
-    )
+    quiet = _check_json(tmp_path, env)
     assert all(p["where"] != "bedrock" for p in json.loads(quiet.stdout)["problems"])

@@ -54,6 +54,8 @@ _SECRET_KINDS = {
 
 
 BEARER_TOKEN_VARS = "AWS_BEARER_TOKEN_"  # noqa: S105 (a variable name's prefix)
+#: The public start of a short-term Amazon Bedrock API key, the same in every key.
+SHORT_TERM_BEDROCK_PREFIX = "bedrock-api-key-"
 
 
 def env_secrets(environ: dict[str, str] | object) -> tuple[Secret, ...]:
@@ -72,10 +74,6 @@ def env_secrets(environ: dict[str, str] | object) -> tuple[Secret, ...]:
             if isinstance(var, str) and var.startswith(BEARER_TOKEN_VARS) and (value := get(var))
         ]
     return tuple(found)
-
-
-#: The public start of a short-term Amazon Bedrock API key, the same in every key.
-SHORT_TERM_BEDROCK_PREFIX = "bedrock-api-key-"
 
 
 def bearer_secret(value: str) -> Secret:
