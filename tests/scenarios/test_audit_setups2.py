@@ -92,6 +92,33 @@ def test_an_empty_web_identity_token_file(setup: Setup) -> None:
     assert "is empty" in evidence(result)
 
 
+# -- role-arn-invalid: a role profile whose role_arn is a role's name ------------------------
+
+
+def test_a_role_name_where_the_role_arn_belongs(setup: Setup) -> None:
+    """`role_arn = deploy-pipeline-role`: botocore's own parameter check refuses the value before
+    any call (the STS model's ARN is at least 20 characters), naming only the parameter and the
+    length. That is the profile's setting, named with its value, not the role's trust policy."""
+    setup.write(".aws/credentials", f"[base]\n{KEYS_TEXT}")
+    setup.write(
+        ".aws/config", "[profile dev]\nrole_arn = deploy-role\nsource_profile = base\n"
+    )
+    error = setup.boto3_error("dev")
+    assert "Invalid length for parameter RoleArn, value: 11, valid min length: 20" in error
+    result = setup.diagnose(error, "--profile", "dev")
+    assert result["matches"][0]["tree"] == "role-arn"
+    assert result["diagnosis"]["cause"] == "role-arn-invalid"
+    assert result["diagnosis"]["confidence"] == "confirmed"
+    assert "role_arn 'deploy-role' is not of the form" in evidence(result)
+    assert "write the role's full ARN in `role_arn` of `[profile dev]` in `~/.aws/config`" in (
+        texts(result)
+    )
+    assert "aws iam get-role --role-name deploy-role --query Role.Arn --output text" in (
+        commands(result)
+    )
+    assert not any("list-roles" in command for command in commands(result))
+
+
 # -- credential-process-failure: a helper that prints a Python dict --------------------------
 
 

@@ -25,6 +25,8 @@ MIN_DURATION, CHAINED_MAX, MAX_DURATION = 900, 3600, 43200
 # STS's RoleSessionName (botocore/data/sts/2011-06-15/service-2.json roleSessionNameType)
 _SESSION_NAME = re.compile(r"[\w+=,.@-]{2,64}")
 _ROLE_CREDENTIAL_SOURCES = {"Ec2InstanceMetadata", "EcsContainer"}
+# IAM's role name (botocore/data/iam/2010-05-08/service-2.json roleNameType)
+_ROLE_NAME = re.compile(r"[\w+=,.@-]{1,64}")
 
 
 def arn_problem(arn: str) -> tuple[str, str]:
@@ -156,7 +158,7 @@ def _role_findings(
         "session-tags-refused",
         "session-name-invalid",
     ),
-    facts=("profile", "role_arn", "source_profile", "mfa_serial"),
+    facts=("profile", "role_arn", "source_profile", "mfa_serial", "role_name"),
 )
 def role_settings(run: ProbeInput) -> Evidence:
     """Is role_arn a well-formed role ARN; MFA, external id, duration and chaining settings."""
@@ -181,6 +183,10 @@ def role_settings(run: ProbeInput) -> Evidence:
     for name in ("role_arn", "source_profile", "mfa_serial"):
         if name in config:
             facts[name] = Fact(config[name], "config-file", where)
+    # A role's name where its ARN belongs, the usual way a role_arn goes wrong: IAM can say
+    # which ARN that name has.
+    if "role-arn-malformed" in findings and _ROLE_NAME.fullmatch(config.get("role_arn", "")):
+        facts["role_name"] = Fact(config["role_arn"], "config-file", where)
     bad = set(findings) - {"no-role-profile", "mfa-serial-set", "external-id-set", "duration-set"}
     summary = details[0] if details and bad else _plain(report.profile, config)
     return Evidence(

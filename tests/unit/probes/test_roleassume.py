@@ -47,6 +47,21 @@ def test_a_role_arn_that_cannot_name_a_role(
     assert evidence.facts["role_arn"].value == arn
 
 
+@pytest.mark.parametrize(
+    ("value", "role_name"),
+    [("deploy-role", "deploy-role"), ("ci+deploy@team", "ci+deploy@team"), ("arn:aws:iam", None)],
+)
+def test_a_role_s_name_where_its_arn_belongs_names_the_role(
+    home: Path, monkeypatch: pytest.MonkeyPatch, value: str, role_name: str | None
+) -> None:
+    """IAM can give the ARN of a role named by its name; a cut ARN names no role."""
+    _setup(home, monkeypatch, f"[profile app]\nrole_arn = {value}\nsource_profile = base\n")
+    evidence = probe("role.settings")
+    assert "role-arn-malformed" in evidence.findings
+    found = evidence.facts.get("role_name")
+    assert (found.value if found else None) == role_name
+
+
 def test_a_well_formed_role_with_a_path(home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     arn = "arn:aws-us-gov:iam::123456789012:role/teams/deploy"
     _setup(
