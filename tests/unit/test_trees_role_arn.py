@@ -5,8 +5,12 @@ causes, where the ARN comes from the SAML response or the CI's settings."""
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import pytest
 
+from awsmedic.cli import main
 from awsmedic.kb import load_checked, shipped_dir
 from awsmedic.kb.model import Knowledge
 from tests.unit.test_trees_denied_network import walk
@@ -80,3 +84,30 @@ def test_the_session_name_s_words_stay_with_their_family(knowledge: Knowledge) -
     )
     tree, _, _, _ = walk(knowledge, text, {"role.settings": ()})
     assert tree == "role-session-name"
+
+
+def test_the_root_user_is_told_it_can_never_assume_a_role(
+    capsys: pytest.CaptureFixture[str], home: Path
+) -> None:
+    """STS's own words for root keys as a role's source: no trust policy can change that, so the
+    first step is about the source credentials, not the role's trust."""
+    (home / ".aws" / "credentials").write_text(
+        "[owner]\naws_access_key_id = AKIAIOSFODNN7EXAMPLE\n"
+        "aws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY\n"
+    )
+    (home / ".aws" / "config").write_text(
+        "[profile admin]\nrole_arn = arn:aws:iam::123456789012:role/admin\nsource_profile = owner\n"
+    )
+    text = (
+        "An error occurred (AccessDenied) when calling the AssumeRole operation: Roles may not be"
+        " assumed by root accounts."
+    )
+    main(["diagnose", "--offline", "--no-input", "--profile", "admin", "--format", "json", text])
+    output = json.loads(capsys.readouterr().out)
+    assert output["diagnosis"]["cause"] == "assume-role-denied"
+    assert output["questions"] == []
+    first = output["steps"][0]
+    assert "the root user can never assume a role" in first["text"]
+    assert first["commands"] == ["aws sts get-caller-identity --profile owner"]
+    steps = " ".join(step["text"] for step in output["steps"])
+    assert "give its ARN to the role owner" not in steps
