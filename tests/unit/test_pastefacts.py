@@ -42,3 +42,15 @@ def test_this_machine_wins_and_a_role_arn_names_its_role() -> None:
     assert facts["role_arn"].value == "arn:aws:iam::123456789012:role/mine"
     assert facts["role_name"].value == "mine"  # the name of the ARN the steps show
     assert derived({"role_arn": Fact("arn:aws:iam::1:role/a/b")})["role_name"].value == "b"
+
+
+def test_a_role_s_name_sts_refused_as_its_arn() -> None:
+    """STS quotes the value it refused as a role ARN; a role's name there is what IAM can look
+    up. A value that is no IAM name (a space, an empty one) names no role."""
+    refused = "1 validation error detected: Value '{}' at 'roleArn' failed to satisfy constraint"
+    assert paste_facts(refused.format("ci-deployer"))["role_name"].value == "ci-deployer"
+    assert "role_name" not in paste_facts(refused.format(""))
+    assert "role_name" not in paste_facts(refused.format("ci deployer"))
+    # a role ARN elsewhere in the paste names the role in use
+    both = refused.format("deploy") + " (role_arn arn:aws:iam::123456789012:role/ops/build)"
+    assert derived(paste_facts(both))["role_name"].value == "build"

@@ -34,6 +34,9 @@ _COGNITO_REGION = re.compile(r"^([a-z]{2}(?:-[a-z]+)+-\d{1,2}):")
 _ROLES_ANYWHERE = re.compile(
     r"\barn:aws[a-z-]*:rolesanywhere:[a-z0-9-]+:\d{12}:(trust-anchor|profile)/([0-9a-f-]{36})\b"
 )
+# STS's ValidationError quotes the role ARN it refused; a role's name there is the usual mistake
+# (trees/role-arn.toml)
+_REFUSED_ROLE_NAME = re.compile(r"\bValue '([\w+=,.@-]{1,64})' at 'roleArn'")
 _HELPER = re.compile(r"\baws_signing_helper(?:\.exe)?\b([^\n]*)")
 _HELPER_FILE = re.compile(r"\s--(certificate|private-key)[ =]['\"]?([^\s'\"-][^\s'\"]*)")
 SOURCE = "pasted error"
@@ -49,6 +52,8 @@ def paste_facts(text: str) -> dict[str, Fact]:
         facts["role_arn"] = Fact(role.group(0), SOURCE)  # its name: `derived`, from the ARN used
     elif assumed:
         facts["role_name"] = Fact(assumed.group(2), SOURCE)
+    elif refused := _REFUSED_ROLE_NAME.search(text):
+        facts["role_name"] = Fact(refused.group(1), SOURCE)
     # The caller's account: an assumed-role session or a user is the one who authenticated.
     if assumed:
         facts["account_id"] = Fact(assumed.group(1), SOURCE)
