@@ -233,6 +233,13 @@ def ranked(text: str) -> tuple[str | None, list[str]]:
     return recognition.best.tree, causes[:3]
 
 
+def families(entry: dict[str, Any]) -> list[str]:
+    """The families an entry may be recognised as: one, or several that all lead to its cause
+    (a service's message that its code's family and its own wording's family both know)."""
+    family = entry["family"]
+    return list(family) if isinstance(family, list) else [family]
+
+
 @pytest.mark.parametrize(
     "entry",
     [pytest.param(e, id=f"{e['code']}-{n}") for n, e in enumerate(CATALOGUE)],
@@ -244,7 +251,7 @@ def test_every_catalogued_error_is_recognised_whatever_surrounds_it(
 ) -> None:
     text, _ = data.draw(pastes(entry))
     tree, causes = ranked(text)
-    assert tree == entry["family"], text
+    assert tree in families(entry), text
     assert set(causes) & set(entry["wanted"]), (causes, text)
 
 
@@ -271,7 +278,7 @@ def test_the_catalogue_covers_every_code_of_the_family_index() -> None:
     missing = {
         code
         for code, tree in FAMILY.items()
-        if code not in catalogued and tree in {e["family"] for e in CATALOGUE}
+        if code not in catalogued and tree in {f for e in CATALOGUE for f in families(e)}
     }
     # Codes of other SDKs (Go's NoCredentialProviders, JavaScript's CredentialsProviderError,
     # ...) are in the corpus, not in the catalogue of AWS's and botocore's own codes.

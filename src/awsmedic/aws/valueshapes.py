@@ -95,6 +95,17 @@ SHAPES: Mapping[str, tuple[tuple[re.Pattern[str], ...], str]] = {
     # IAM Roles Anywhere's ids are UUIDs (the end of a trust anchor's or a profile's ARN)
     "trust_anchor_id": ((_UUID,), "a trust anchor id"),
     "ra_profile_id": ((_UUID,), "a profile id"),
+    # botocore/data/bedrock GetFoundationModelAvailabilityRequest modelId, without its custom
+    # model suffix
+    "bedrock_model_id": (
+        (
+            re.compile(
+                r"^[a-z0-9-]{1,63}\.[a-z0-9-]{1,63}(?:[a-z0-9-]{1,63}\.){0,2}[a-z0-9-]{1,63}"
+                r"(?::[a-z0-9-]{1,63}){0,2}$"
+            ),
+        ),
+        "a Bedrock model id",
+    ),
 }
 #: Any other value: no control characters, not absurdly long.
 _ANY = re.compile(r"^[^\x00-\x1f\x7f-\x9f]{1,512}$")

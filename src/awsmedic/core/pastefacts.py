@@ -37,6 +37,20 @@ _ROLES_ANYWHERE = re.compile(
 # STS's ValidationError quotes the role ARN it refused; a role's name there is the usual mistake
 # (trees/role-arn.toml)
 _REFUSED_ROLE_NAME = re.compile(r"\bValue '([\w+=,.@-]{1,64})' at 'roleArn'")
+# A Bedrock model's id, in an invocation URL (`/model/<id>/invoke`, `:` written %3A) or after
+# the words "model id" or modelId; its grammar is the service model's (botocore/data/bedrock
+# GetFoundationModelAvailabilityRequest modelId). A cross-Region inference profile's id puts a
+# geography before it (bedrock/latest/userguide/cross-region-inference.html), which the
+# foundation model's own calls do not take.
+_BEDROCK_MODEL = re.compile(
+    r"/model/([a-z0-9.:%-]{3,140})/(?:invoke|converse)|\bmodel[ _-]?id\b[\"']?\s*[:=]?\s*[\"'`]?"
+    r"([a-z0-9-]{1,63}\.[a-z0-9.:-]{3,120})",
+    re.IGNORECASE,
+)
+_MODEL_ID = re.compile(
+    r"^[a-z0-9-]{1,63}\.[a-z0-9-]{1,63}(?:[a-z0-9-]{1,63}\.){0,2}[a-z0-9-]{1,63}(?::[a-z0-9-]{1,63}){0,2}$"
+)
+_PROFILE_GEOGRAPHY = re.compile(r"^(?:us|eu|apac|jp|au|ca|us-gov|global)\.(?=[a-z0-9-]+\.)")
 _HELPER = re.compile(r"\baws_signing_helper(?:\.exe)?\b([^\n]*)")
 _HELPER_FILE = re.compile(r"\s--(certificate|private-key)[ =]['\"]?([^\s'\"-][^\s'\"]*)")
 SOURCE = "pasted error"
@@ -75,6 +89,9 @@ def paste_facts(text: str) -> dict[str, Fact]:
     for kind, resource_id in _ROLES_ANYWHERE.findall(text):
         name = "trust_anchor_id" if kind == "trust-anchor" else "ra_profile_id"
         facts.setdefault(name, Fact(resource_id, SOURCE))
+    model = _bedrock_model(text)
+    if model:
+        facts["bedrock_model_id"] = Fact(model, SOURCE)
     if "aws_signing_helper" in text:
         # (a command continued over lines with a backslash is one line to the shell)
         for line in _HELPER.findall(re.sub(r"\\\r?\n", " ", text)):
@@ -83,6 +100,16 @@ def paste_facts(text: str) -> dict[str, Fact]:
                 if not path.startswith("pkcs11:"):
                     facts.setdefault(name, Fact(path, SOURCE))
     return facts
+
+
+def _bedrock_model(text: str) -> str:
+    """The foundation model a Bedrock error is about, or ""."""
+    for found in _BEDROCK_MODEL.finditer(text):
+        model = (found.group(1) or found.group(2)).replace("%3A", ":").replace("%3a", ":")
+        model = _PROFILE_GEOGRAPHY.sub("", model.lower().rstrip(".:"))
+        if _MODEL_ID.match(model):
+            return model
+    return ""
 
 
 def derived(facts: dict[str, Fact]) -> dict[str, Fact]:

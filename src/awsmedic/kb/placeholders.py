@@ -50,6 +50,7 @@ PLACEHOLDERS: Mapping[str, str] = {
     "identity_pool_region": "the region of the Cognito identity pool (the start of its id)",
     "bedrock_key_user": "the IAM user of the long-term Bedrock API key (read from the key)",
     "bedrock_key_region": "the Region a short-term Bedrock API key was made for (from the key)",
+    "bedrock_model_id": "the Bedrock foundation model the pasted error is about",
     # Values no probe can know: the step names them, and says what goes there when shown.
     "external_id": "the external ID a role's trust policy requires",
     "ca_bundle_file": "the organisation's root CA certificate file (PEM) the user gets from IT",
@@ -101,6 +102,7 @@ HELP: Mapping[str, str] = {
     "source_profile": "a profile that has working credentials of its own",
     "bedrock_key_user": "the IAM user the Bedrock API key belongs to (IAM console, Users)",
     "bedrock_key_region": "the Region the short-term key was generated in",
+    "bedrock_model_id": "the model's id, such as anthropic.claude-sonnet-4-5-20250929-v1:0",
     "role_arn": "the ARN of the role (arn:aws:iam::ACCOUNT:role/NAME)",
     "role_name": "the name of the role (the part after role/ in its ARN)",
     "mfa_serial": "the ARN of your MFA device (IAM console, Security credentials)",
