@@ -291,6 +291,20 @@ def lookalike(text: str) -> str | None:
             " local issuer certificate",
             "not an AWS endpoint",
         ),
+        # MinIO's own words for an unknown key (minio/minio cmd/api-errors.go)
+        (
+            "mc: <ERROR> Unable to list folder. The Access Key Id you provided does not exist in our"
+            " records.",
+            "MinIO",
+        ),
+        # the DigitalOcean Terraform provider's words for its keys
+        ("Error creating bucket: Spaces credentials not configured", "S3-compatible"),
+        # RBAC's anonymous user, nothing saying EKS
+        (
+            'Error from server (Forbidden): pods is forbidden: User "system:anonymous" cannot list'
+            ' resource "pods" in API group "" in the namespace "default"',
+            "Kubernetes RBAC",
+        ),
     ],
 )
 def test_look_alikes_are_named(text: str, named: str) -> None:
@@ -408,6 +422,12 @@ def test_look_alikes_are_named(text: str, named: str) -> None:
         "$ aws s3 ls\nHTTPSConnectionPool(host='proxy.corp.example.com', port=8443): Max retries"
         " exceeded (Caused by SSLError(SSLCertVerificationError(1, '[SSL: CERTIFICATE_VERIFY_FAILED]"
         " certificate verify failed: unable to get local issuer certificate')))",
+        # S3's own words, with "AWS", beside MinIO's name: keys made for MinIO reached AWS
+        "I set up a MinIO server, but aws-sdk-go says InvalidAccessKeyId: The AWS Access Key Id you"
+        " provided does not exist in our records.",
+        # RBAC's anonymous user on a cluster whose aws-auth ConfigMap Terraform manages
+        'Error: configmaps "aws-auth" is forbidden: User "system:anonymous" cannot get resource'
+        ' "configmaps" in API group "" in the namespace "kube-system"',
     ],
 )
 def test_aws_texts_stay_with_aws(text: str) -> None:
@@ -439,3 +459,21 @@ def test_a_sentence_that_starts_with_aws_is_no_aws_cli_command() -> None:
     text = "AWS authentication failed: The security token included in the request is invalid"
     assert matcher.recognise(text).tool != "aws-cli"
     assert matcher.recognise("$ aws s3 ls\nUnable to locate credentials").tool == "aws-cli"
+
+
+def test_keys_made_for_minio_that_reached_aws_are_an_endpoint_mistake(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """AWS's wording beside MinIO's name: the request went to AWS, not to the store."""
+    import json
+
+    from awsmedic.cli import main
+
+    text = (
+        "I set up a MinIO server and use it with aws-sdk-go, but: panic: InvalidAccessKeyId: The"
+        " AWS Access Key Id you provided does not exist in our records."
+    )
+    main(["diagnose", "--no-probes", "--no-input", "--format", "json", text])
+    output = json.loads(capsys.readouterr().out)
+    assert output["matches"][0]["tree"] == "invalid-client-token-id"
+    assert output["candidates"][0]["cause"] == "endpoint-override"
