@@ -127,3 +127,48 @@ def test_ci_and_kubernetes_steps_follow_the_tool(
         assert words in text, words
     for words in absent:
         assert words not in text, words
+
+
+@pytest.mark.parametrize(
+    ("text", "first", "absent"),
+    [
+        # an EKS cluster's issuer: its provider is made with eksctl, and nothing of GitHub's shows
+        (
+            "An error occurred (InvalidIdentityToken) when calling the AssumeRoleWithWebIdentity"
+            " operation: No OpenIDConnect provider found in your account for"
+            " https://oidc.eks.us-east-1.amazonaws.com/id/ABCDEF0123456789ABCDEF0123456789",
+            "eksctl utils associate-iam-oidc-provider --cluster",
+            ["create-open-id-connect-provider", "id-token: write", "githubusercontent"],
+        ),
+        # GitHub's issuer, in the credential action's words
+        (
+            "Error: Could not assume role with OIDC: No OpenIDConnect provider found in your account"
+            " for https://token.actions.githubusercontent.com",
+            "aws iam create-open-id-connect-provider --url https://token.actions.githubusercontent.com",
+            ["eksctl", "kubectl annotate"],
+        ),
+        # a refusal by the trust policy: no provider is to be made; its policy is read first
+        (
+            "botocore.exceptions.ClientError: An error occurred (AccessDenied) when calling the"
+            " AssumeRoleWithWebIdentity operation: Not authorized to perform"
+            " sts:AssumeRoleWithWebIdentity",
+            "aws iam get-role --role-name",
+            ["create-open-id-connect-provider", "associate-iam-oidc-provider"],
+        ),
+    ],
+)
+def test_the_oidc_provider_step_follows_the_issuer_the_error_names(
+    capsys: pytest.CaptureFixture[str], text: str, first: str, absent: list[str]
+) -> None:
+    import json
+
+    from awsmedic.cli import main
+
+    main(["diagnose", "--offline", "--no-input", "--format", "json", text])
+    output = json.loads(capsys.readouterr().out)
+    assert output["diagnosis"]["cause"] == "web-identity-failure"
+    commands = [command for step in output["steps"] for command in step["commands"]]
+    assert commands[0].startswith(first), commands
+    shown = json.dumps(output["steps"])
+    for words in absent:
+        assert words not in shown, words
