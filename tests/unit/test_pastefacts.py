@@ -54,3 +54,25 @@ def test_a_role_s_name_sts_refused_as_its_arn() -> None:
     # a role ARN elsewhere in the paste names the role in use
     both = refused.format("deploy") + " (role_arn arn:aws:iam::123456789012:role/ops/build)"
     assert derived(paste_facts(both))["role_name"].value == "build"
+
+
+def test_a_bucket_is_named_by_its_shape_not_by_the_word_before_it() -> None:
+    """S3's own prose puts words after "bucket" that are no bucket's name: the steps must not
+    ask about a bucket called "you" (PermanentRedirect) or "exists"."""
+    for prose in (
+        "PermanentRedirect: The bucket you are attempting to access must be addressed using the"
+        " specified endpoint.",
+        "[ERR] curl.cpp:CheckBucket(3423): Check bucket failed, S3 response: 403",
+        "Failed to check if object store bucket exists. Error: Access Denied",
+        "Error saving bucket — Error Getting Bucket Region",
+        "obj = s3.get_object(Bucket = BUCKET, Key = KEY)",
+        "upload to bucket logs.",
+    ):
+        assert "bucket" not in paste_facts(prose), prose
+    for named, bucket in (
+        ("tf_backend.s3.bucket=dev tf_backend.s3.path=tfstate", "dev"),
+        ("ERROR : S3 bucket my-data-2024 path backups: AccessDenied", "my-data-2024"),
+        ("Creating bucket 'reports' failed", "reports"),
+        ('{"bucket": "prod.assets", "key": "a"}', "prod.assets"),
+    ):
+        assert paste_facts(named)["bucket"].value == bucket, named

@@ -17,7 +17,15 @@ _BUCKET = (
     re.compile(r"\barn:aws[a-z-]*:s3:::([a-z0-9][a-z0-9.-]{1,61}[a-z0-9])(?![a-z0-9.-])"),
     re.compile(r"\bs3://([a-z0-9][a-z0-9.-]{1,61}[a-z0-9])(?![a-z0-9.-])"),
     re.compile(r"<BucketName>([a-z0-9][a-z0-9.-]{1,61}[a-z0-9])</BucketName>"),
-    re.compile(r"\bbucket[ :=]+['\"]?([a-z0-9][a-z0-9.-]{1,61}[a-z0-9])['\"]?[\s.,;)]", re.I),
+    # `bucket=NAME`, `"bucket": "NAME"`, `bucket 'NAME'`, or an unquoted NAME after a blank that has
+    # a digit, a dot or a hyphen: prose ("The bucket you are attempting to access", "bucket
+    # exists", "Bucket Region") has none, and a bucket's name is in lower case
+    re.compile(
+        r"(?i:\bbucket)(?:['\"]?[ \t]*[:=][ \t]*(['\"]?)|[ \t]+(['\"]))"
+        r"([a-z0-9][a-z0-9.-]{1,61}[a-z0-9])(?:\1|\2)(?=[\s.,;)\]]|$)"
+        r"|(?i:\bbucket)[ \t]+(?=[a-z0-9]*(?:[0-9]|[.-][a-z0-9]))([a-z0-9][a-z0-9.-]{1,61}[a-z0-9])"
+        r"(?=[\s.,;)\]]|$)"
+    ),
 )
 # A Cognito identity pool id as request bodies, configurations and logs name it (one run of
 # blanks on each side of the `:` or `=`, never two in a row: bounded work on any paste).
@@ -78,7 +86,8 @@ def paste_facts(text: str) -> dict[str, Fact]:
     for pattern in _BUCKET:
         found = pattern.search(text)
         if found:
-            facts["bucket"] = Fact(found.group(1), SOURCE)
+            name = next(group for group in reversed(found.groups()) if group)
+            facts["bucket"] = Fact(name, SOURCE)
             break
     pool = _IDENTITY_POOL.search(text)
     if pool:
