@@ -287,3 +287,21 @@ def test_end_to_end_with_a_default_region_the_wrong_partition_stays_low(
     assert "failing-region-default-enabled" in findings
     assert "wrong-partition" not in ranked[:3]
     assert "key-deleted" in ranked[:3]
+
+
+def test_end_to_end_with_no_region_anywhere_the_wrong_partition_stays_low(
+    home: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A machine with neither credentials nor a region (a CI job's paste read on a laptop): STS
+    calls go to the aws partition's global endpoint, and nothing points to China or GovCloud, so
+    the prior alone must not put the wrong partition first."""
+    from awsmedic.cli import main
+
+    status = main(["diagnose", "--offline", "--no-input", "--format", "json", TEXT])
+    output = json.loads(capsys.readouterr().out)
+    assert status == 0 and output["diagnosis"] is None
+    findings = {f for probe in output["probes"] for f in probe["findings"]}
+    ranked = [candidate["cause"] for candidate in output["candidates"]]
+    assert "no-region" in findings
+    assert "wrong-partition" not in ranked[:3]
+    assert {"key-typo", "key-deleted"} <= set(ranked[:3])
