@@ -172,3 +172,22 @@ def test_the_oidc_provider_step_follows_the_issuer_the_error_names(
     shown = json.dumps(output["steps"])
     for words in absent:
         assert words not in shown, words
+
+
+def test_a_saml_refusal_starts_with_what_iam_has_not_with_one_tool(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """The first command works whatever tool signed in (saml2aws, aws-adfs, gimme-aws-creds, the
+    console): saml2aws's own listing is named, not led with."""
+    import json
+
+    from awsmedic.cli import main
+
+    text = (
+        "An error occurred (AccessDenied) when calling the AssumeRoleWithSAML operation: Not"
+        " authorized to perform sts:AssumeRoleWithSAML"
+    )
+    main(["diagnose", "--offline", "--no-input", "--format", "json", text])
+    output = json.loads(capsys.readouterr().out)
+    assert output["diagnosis"]["cause"] == "saml-assume-denied"
+    assert output["steps"][0]["commands"][0] == "aws iam list-saml-providers"
