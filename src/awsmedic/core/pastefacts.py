@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 
+from awsmedic.aws import valueshapes
 from awsmedic.model import Fact
 
 _ROLE = re.compile(r"\barn:aws[a-z-]*:iam::(\d{12}):role/((?:[\w+=,.@-]+/)*([\w+=,.@-]+))")
@@ -54,9 +55,6 @@ _BEDROCK_MODEL = re.compile(
     r"/model/([a-z0-9.:%-]{3,140})/(?:invoke|converse)|\bmodel[ _-]?id\b[\"']?\s*[:=]?\s*[\"'`]?"
     r"([a-z0-9-]{1,63}\.[a-z0-9.:-]{3,120})",
     re.IGNORECASE,
-)
-_MODEL_ID = re.compile(
-    r"^[a-z0-9-]{1,63}\.[a-z0-9-]{1,63}(?:[a-z0-9-]{1,63}\.){0,2}[a-z0-9-]{1,63}(?::[a-z0-9-]{1,63}){0,2}$"
 )
 _PROFILE_GEOGRAPHY = re.compile(r"^(?:us|eu|apac|jp|au|ca|us-gov|global)\.(?=[a-z0-9-]+\.)")
 _HELPER = re.compile(r"\baws_signing_helper(?:\.exe)?\b([^\n]*)")
@@ -116,7 +114,7 @@ def _bedrock_model(text: str) -> str:
     for found in _BEDROCK_MODEL.finditer(text):
         model = (found.group(1) or found.group(2)).replace("%3A", ":").replace("%3a", ":")
         model = _PROFILE_GEOGRAPHY.sub("", model.lower().rstrip(".:"))
-        if _MODEL_ID.match(model):
+        if valueshapes.refusal("bedrock_model_id", model) is None:
             return model
     return ""
 
