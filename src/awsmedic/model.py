@@ -287,11 +287,15 @@ class StepEdit(Record):
 @dataclass(frozen=True, slots=True, repr=False, eq=False)
 class Step(Record):
     """One remediation step: Markdown text (not hard-wrapped), the commands it shows (each
-    runnable as printed, values quoted for its shell), and the exact edit it applies, if any."""
+    runnable as printed, values quoted for its shell), and the exact edit it applies, if any.
+    `unsure` holds the commands shown only under a condition awsmedic could not decide (a tool
+    it did not recognise, a probe that did not run): shown, but not offered as the first thing
+    to run."""
 
     text: str
     commands: tuple[str, ...] = ()
     edit: StepEdit | None = None
+    unsure: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True, repr=False, eq=False)

@@ -161,3 +161,42 @@ def test_unwrap_joins_paragraph_lines_and_keeps_blocks() -> None:
         unwrap(text)
         == "One two `aws sts get-caller-identity`.\n- item more\n\n```sh\na\nb\n```\nafter"
     )
+
+
+def _first(built: tuple[Step, ...]) -> str | None:
+    from awsmedic.model import Confidence, Diagnosis
+    from awsmedic.output.render import first_command
+
+    return first_command(Diagnosis("x", "x", Confidence.LIKELY, (), "", built))
+
+
+def test_the_summary_never_leads_with_a_command_for_a_tool_not_recognised() -> None:
+    markdown = [
+        "Give the tool the profile:\n"
+        "- <!-- if: tool:amplify --> Amplify CLI: `amplify configure project`\n"
+        "- <!-- if: tool:terraform --> Terraform: `terraform init -reconfigure`",
+        "Check: `aws sts get-caller-identity --profile {profile}`",
+    ]
+    unknown_tool = steps(markdown, Situation(facts=LINUX))
+    assert unknown_tool[0].commands == ("amplify configure project", "terraform init -reconfigure")
+    assert set(unknown_tool[0].unsure) == set(unknown_tool[0].commands)
+    assert _first(unknown_tool) == "aws sts get-caller-identity --profile default"
+    # Known to be Terraform: its command holds, and leads.
+    terraform = steps(markdown, Situation(facts=LINUX, tool="terraform"))
+    assert _first(terraform) == "terraform init -reconfigure"
+
+
+def test_a_step_whose_own_condition_is_undecided_does_not_lead_the_summary() -> None:
+    markdown = [
+        "<!-- if: env-keys-set --> Unset the keys: `unset AWS_ACCESS_KEY_ID`",
+        "Check: `aws sts get-caller-identity --profile {profile}`",
+    ]
+    undecided = steps(markdown, Situation(facts=LINUX))
+    assert _first(undecided) == "aws sts get-caller-identity --profile default"
+    found = steps(markdown, Situation(facts=LINUX, present=frozenset({"env-keys-set"})))
+    assert _first(found) == "unset AWS_ACCESS_KEY_ID"
+
+
+def test_with_only_undecided_commands_the_summary_still_names_the_first() -> None:
+    markdown = ["<!-- if: tool:amplify --> Amplify CLI: `amplify configure project`"]
+    assert _first(steps(markdown, Situation(facts=LINUX))) == "amplify configure project"

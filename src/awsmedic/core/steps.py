@@ -205,11 +205,19 @@ def _one(
     values: Mapping[str, str],
     edit: Edit | None,
     said: set[str] | None = None,
+    unsure_step: bool = False,
 ) -> Step:
-    """One step; `said` holds the values whose origin an earlier step explained already."""
+    """One step; `said` holds the values whose origin an earlier step explained already;
+    `unsure_step`: the step's own condition could not be decided."""
     filling = _Filling(values, situation.shell)
     parts = _parts(source, situation)
     text, commands = _fill(unwrap(join(parts)), situation, filling)
+    if unsure_step:
+        unsure = list(commands)
+    else:
+        sure_parts = [p for p in parts if p.when is None or holds(p.when, situation) is True]
+        sure = set(_fill(unwrap(join(sure_parts)), situation, _Filling(values, situation.shell))[1])
+        unsure = [c for c in commands if c not in sure]
     step_edit = None
     if edit is not None:
         block, command = _edit_text(edit, situation.shell)
@@ -221,7 +229,7 @@ def _one(
     )
     if note:
         text = f"{text}\n\n{note}"
-    return Step(text.strip(), tuple(commands), step_edit)
+    return Step(text.strip(), tuple(commands), step_edit, tuple(unsure))
 
 
 #: Values the steps use that the pasted command line chose: their origin is said once, on the
@@ -281,7 +289,8 @@ def build_steps(
                 _one(source, situation, values, e, said) for e in _edits_for(source, situation)
             ]
         else:
-            steps.append(_one(source, situation, values, None, said))
+            unsure = truths[index][1] is None
+            steps.append(_one(source, situation, values, None, said, unsure))
     return tuple(steps)
 
 

@@ -66,6 +66,7 @@ PLACEHOLDERS: Mapping[str, str] = {
     "namespace": "the Kubernetes namespace",
     "service_account": "the Kubernetes service account",
     "deployment": "the Kubernetes deployment",
+    "task_definition": "the ECS task definition",
     "pod_role_arn": "the role the pods should use",
     "encoded_message": "the encoded authorization message of the error",
     "failing_command": "the command that failed",
@@ -144,6 +145,7 @@ HELP: Mapping[str, str] = {
     "namespace": "the Kubernetes namespace of the pods",
     "service_account": "the Kubernetes service account of the pods",
     "deployment": "the Kubernetes deployment to restart",
+    "task_definition": "the family (and :revision) of the ECS task definition the task runs",
     "pod_role_arn": "the ARN of the IAM role the pods should use",
     "encoded_message": (
         "the encoded message from the error (after 'Encoded authorization failure message:')"

@@ -84,9 +84,14 @@ PLAIN_CODE = "awsmedic-plain"
 
 def first_command(diagnosis: Diagnosis) -> str | None:
     """The first command the steps ask to run (as printed, quoted for its shell), for the
-    one-line summary."""
+    one-line summary: the first one whose condition is known to hold, where there is one (a
+    command for a tool awsmedic did not recognise is no summary of what to do)."""
     from awsmedic.kb.commands import spans
 
+    for step in diagnosis.steps:
+        for command in step.commands:
+            if command not in step.unsure:
+                return command
     for step in diagnosis.steps:
         # A transcript of schema 1 kept only the step's Markdown: the commands it shows, then.
         found = step.commands or tuple(" ".join(s.code.split()) for s in spans(step.text))
