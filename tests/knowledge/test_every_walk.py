@@ -102,6 +102,8 @@ PROGRAMS = {
     "sed", "$f", "grep", "cut", "od", "wc", "cat", "id", "stat", "test", "git", "read",
     "python", "pipx", "uv", "uvx", "eksctl", "saml2aws", "head", "command", "where",
     "$Env:AWS_ENDPOINT_URL", "$Env:AWS_IGNORE_CONFIGURED_ENDPOINT_URLS",
+    # Amazon Q Developer CLI and Kiro CLI sign in on their own (`q login`, `kiro-cli login`)
+    "q", "kiro-cli",
 }  # fmt: skip
 
 

@@ -218,6 +218,24 @@ def test_a_credential_process_program_that_cannot_start(
     assert not (setup.home / "ran").exists()
 
 
+def test_a_credential_process_path_with_an_unquoted_space(setup: Setup) -> None:
+    """botocore splits the setting at spaces: `/home/u/my tools/get-creds.sh` starts `/home/u/my`.
+    The probe finds the joined path and the step says to quote it."""
+    helper = setup.write("my tools/get-creds.sh", '#!/bin/sh\ntouch "$HOME/ran"\n')
+    helper.chmod(0o755)
+    setup.write(".aws/config", f"[profile dev]\ncredential_process = {helper}\n")
+    setup.env["AWS_PROFILE"] = "dev"
+    error = setup.boto3_error()
+    assert "FileNotFoundError: [Errno 2] No such file or directory:" in error
+    result = setup.diagnose(error)
+    assert result["diagnosis"]["cause"] == "credential-process-failure"
+    assert result["diagnosis"]["confidence"] == "confirmed"
+    assert f"but '{helper}' does" in evidence(result)
+    assert "put the path in double quotes" in texts(result)
+    assert "install the helper" not in texts(result)
+    assert not (setup.home / "ran").exists()
+
+
 def test_the_cli_v1_line_after_its_command_line(setup: Setup) -> None:
     """AWS CLI v1 prints only `[Errno 2] No such file or directory: 'aws-vault'`; the command
     line above it names the profile."""

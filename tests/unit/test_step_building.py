@@ -200,3 +200,94 @@ def test_a_step_whose_own_condition_is_undecided_does_not_lead_the_summary() -> 
 def test_with_only_undecided_commands_the_summary_still_names_the_first() -> None:
     markdown = ["<!-- if: tool:amplify --> Amplify CLI: `amplify configure project`"]
     assert _first(steps(markdown, Situation(facts=LINUX))) == "amplify configure project"
+
+
+def test_sso_sign_in_names_the_profile_with_the_sso_settings() -> None:
+    """`aws sso login --profile deploy` fails for a role profile on top of an SSO profile (the
+    CLI reads only the named profile's SSO settings): the step names the source."""
+    from awsmedic.core.remedy import diagnose, placeholder_values
+    from awsmedic.kb import load_checked, shipped_dir
+    from awsmedic.model import Confidence
+
+    cause = load_checked([shipped_dir()]).causes["sso-session-expired"]
+    facts = {**LINUX, "profile": Fact("deploy", "AWS_PROFILE"), "sso_profile": Fact("dev", "x")}
+    built = diagnose(cause, Confidence.CONFIRMED, (), facts, Situation(facts=facts, cli="v2"))
+    commands = [c for s in built.steps for c in s.commands]
+    assert "aws sso login --profile dev" in commands
+    assert "aws sts get-caller-identity --profile deploy" in commands
+    # Without a role chain, the profile itself signs in.
+    assert placeholder_values({"profile": Fact("dev", "AWS_PROFILE")})["sso_profile"] == "dev"
+
+
+def test_stray_characters_in_a_profile_do_not_lead_with_environment_checks() -> None:
+    from awsmedic.core.remedy import diagnose
+    from awsmedic.kb import load_checked, shipped_dir
+    from awsmedic.model import Confidence
+
+    cause = load_checked([shipped_dir()]).causes["stray-characters"]
+    facts = {**LINUX, "profile": Fact("dev", "AWS_PROFILE")}
+
+    def texts(present: frozenset[str], decided: frozenset[str]) -> str:
+        situation = Situation(facts=facts, present=present, decided=decided, cli="v2")
+        built = diagnose(cause, Confidence.CONFIRMED, (), facts, situation)
+        return "\n".join(step.text for step in built.steps)
+
+    region = {"region-stray-characters", "region-stray-characters-elsewhere"}
+    chain = frozenset(
+        {"profile-credentials", "env-credentials", "values-checked", *region}
+        | {"profile-region-stray-characters"}
+    )
+    from_file = texts(frozenset({"profile-credentials", "values-checked"}), chain)
+    assert "AWS_ACCESS_KEY_ID" not in from_file and "aws configure --profile dev" in from_file
+    assert "region has them" not in from_file
+    # Undecided (the probes that read the region did not run): the step is hedged.
+    undecided = texts(frozenset({"profile-credentials"}), frozenset({"profile-credentials"}))
+    assert "Where the region has them too" in undecided
+    from_env = texts(frozenset({"env-credentials", "values-checked"}), chain)
+    assert "AWS_ACCESS_KEY_ID" in from_env
+
+
+@pytest.mark.parametrize(
+    ("facts", "command"),
+    [
+        (LINUX, "export AWS_DEFAULT_REGION=eu-west-1"),
+        (WINDOWS, "$Env:AWS_DEFAULT_REGION = eu-west-1"),
+    ],
+)
+def test_a_region_variable_with_stray_characters_is_set_again_in_the_shell(
+    facts: dict[str, Fact], command: str
+) -> None:
+    """`aws configure set region` cannot fix a region that a variable overrides."""
+    from awsmedic.core.remedy import diagnose
+    from awsmedic.kb import load_checked, shipped_dir
+    from awsmedic.model import Confidence
+
+    cause = load_checked([shipped_dir()]).causes["stray-characters"]
+    facts = {
+        **facts,
+        "region_variable": Fact("AWS_DEFAULT_REGION", "environment"),
+        "suggested_region": Fact("eu-west-1", "x"),
+    }
+    found = frozenset({"region-env-stray-characters", "region-stray-characters", "values-checked"})
+    situation = Situation(facts=facts, present=found, decided=found, cli="v2")
+    built = diagnose(cause, Confidence.CONFIRMED, (), facts, situation).steps
+    assert f"`{command}`" in "\n".join(step.text for step in built)
+    assert not any("aws configure set region" in step.text for step in built)
+
+
+def test_swapped_keys_in_the_environment_are_swapped_back_not_replaced() -> None:
+    from awsmedic.core.remedy import diagnose
+    from awsmedic.kb import load_checked, shipped_dir
+    from awsmedic.model import Confidence
+
+    cause = load_checked([shipped_dir()]).causes["key-typo"]
+    facts = {**LINUX, "profile": Fact("default", "default")}
+    found = frozenset({"key-secret-swapped", "env-credentials"})
+    situation = Situation(facts=facts, present=found, decided=found, cli="v2")
+    built = diagnose(cause, Confidence.CONFIRMED, (), facts, situation).steps
+    text = "\n".join(step.text for step in built)
+    assert built[0].text.startswith("The access key ID and the secret access key look swapped")
+    assert "create-access-key" not in text and "Find the original key pair" not in text
+    commands = [c for step in built for c in step.commands]
+    assert "aws configure list" in commands and "aws sts get-caller-identity" in commands
+    assert not any(c.startswith("aws configure list --profile") for c in commands)

@@ -163,3 +163,18 @@ def test_off_ec2_the_instance_metadata_family_ranks_missing_credentials_first(
     _, _, _, off_ec2 = walk(knowledge, IMDS_TIMEOUT, {"imds.role": ("not-on-ec2",)})
     assert off_ec2[0] == "no-credentials"
     assert off_ec2.index("no-credentials") < unprobed.index("no-credentials")
+
+
+def test_a_profile_with_sso_settings_but_no_account_and_role_is_misconfigured(
+    knowledge: Knowledge,
+) -> None:
+    """botocore skips such a profile, so the chain finds nothing, whatever other profiles hold:
+    the profile's own incomplete SSO settings are the cause, not the choice of profile."""
+    findings = laptop(("no-credentials", "other-profiles-have-credentials"))
+    findings["config.profile"] = (
+        "profile-defined",
+        "profile-kind-none",
+        "profile-has-no-credentials",
+        "profile-sso-incomplete",
+    )
+    assert walk(knowledge, CLI, findings)[1:3] == ("sso-misconfigured", "confirmed")

@@ -121,8 +121,12 @@ def _bedrock_model(text: str) -> str:
 
 def derived(facts: dict[str, Fact]) -> dict[str, Fact]:
     """What other facts imply: a role's name from the role ARN in use, an identity pool's
-    region from its id."""
+    region from its id, the profile to sign in to IAM Identity Center with."""
     out: dict[str, Fact] = {}
+    # `aws sso login --profile P` signs in with P's own SSO settings: a role profile that sources
+    # an SSO profile is signed in through that profile.
+    if "sso_profile" not in facts and "profile" in facts:
+        out["sso_profile"] = facts["profile"]
     arn = facts.get("role_arn")
     if arn is not None:
         found = re.search(r":role/(?:[\w+=,.@-]+/)*([\w+=,.@-]+)$", arn.value.strip())

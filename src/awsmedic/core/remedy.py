@@ -99,6 +99,7 @@ def placeholder_values(facts: Mapping[str, Fact]) -> dict[str, str]:
         name: fact.value for name, fact in facts.items() if name in PLACEHOLDERS and fact.value
     }
     values.setdefault("profile", "default")
+    values.setdefault("sso_profile", values["profile"])
     return values
 
 

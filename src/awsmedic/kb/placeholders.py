@@ -20,6 +20,7 @@ PLACEHOLDERS: Mapping[str, str] = {
     "role_arn": "the role_arn of a role profile",
     "mfa_serial": "the mfa_serial of a role profile",
     "sso_session": "the sso_session of the profile",
+    "sso_profile": "the profile that holds the SSO settings (the profile, or its source_profile)",
     "sso_start_url": "the SSO start URL of the profile",
     "account_id": "the account that authenticated, or the one decoded from the key id",
     "arn": "the identity that authenticated (sts:GetCallerIdentity)",
@@ -44,6 +45,7 @@ PLACEHOLDERS: Mapping[str, str] = {
     "suggested_profile": "the configured profile that most likely was meant, or can serve",
     "credential_profiles": "the other profiles here that have credentials (names, shell-quoted)",
     "suggested_region": "the region a wrong region name stands for (zone, case, nearest name)",
+    "region_variable": "the environment variable whose region value has stray characters",
     "session_name": "a name for a new sso-session section (none is configured yet)",
     "identity_pool_id": "the Cognito identity pool id (REGION:GUID) the pasted error names",
     "identity_id": "the Cognito identity id (REGION:GUID) the pasted error names",
@@ -108,6 +110,7 @@ HELP: Mapping[str, str] = {
     "role_name": "the name of the role (the part after role/ in its ARN)",
     "mfa_serial": "the ARN of your MFA device (IAM console, Security credentials)",
     "sso_session": "the name of the [sso-session ...] section in the config file",
+    "sso_profile": "the profile with the sso_ settings (the role profile's source_profile)",
     "sso_start_url": "your AWS access portal URL (https://NAME.awsapps.com/start)",
     "account_id": "the 12-digit account id",
     "arn": "the ARN of the identity",
@@ -125,6 +128,7 @@ HELP: Mapping[str, str] = {
     "suggested_profile": "the name of a profile that exists (aws configure list-profiles)",
     "credential_profiles": "the profiles that have credentials (aws configure list-profiles)",
     "suggested_region": "the region you meant, such as us-east-1",
+    "region_variable": "AWS_REGION or AWS_DEFAULT_REGION, whichever holds the region",
     "session_name": "a name of your choice for the sso-session section",
     "identity_pool_id": (
         "the identity pool id (REGION:GUID) from the app's configuration or the Cognito console"

@@ -130,6 +130,19 @@ def _response(status: int | None, body: bytes, error: str) -> tuple[str, str, tu
     )
 
 
+def _local_server(url: str) -> bool:
+    """A full URI on a loopback address: not ECS's or EKS's agent, a server on this machine."""
+    from ipaddress import ip_address
+
+    host = urlparse(url).hostname or ""
+    if host == "localhost":
+        return True
+    try:
+        return ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
 def _in_container(ctx: Context) -> bool:
     hints = (
         "ECS_CONTAINER_METADATA_URI_V4",
@@ -154,6 +167,7 @@ def _in_container(ctx: Context) -> bool:
         "container-bad-response",
         "container-credentials-ok",
         "container-vars-outside-container",
+        "container-uri-local-server",
     ),
 )
 def container_credentials(run: ProbeInput) -> Evidence:
@@ -167,7 +181,12 @@ def container_credentials(run: ProbeInput) -> Evidence:
     finding, sentence, secrets = _ask(ctx, url)
     ok = finding == "container-credentials-ok"
     extra: tuple[str, ...] = ()
-    if not _in_container(ctx):
+    if _local_server(url) and finding == "container-endpoint-unreachable":
+        # Only a program on this machine answers there: a local credentials server (aws-vault's
+        # --ecs-server, an IDE, a test harness) that set the variable and has stopped.
+        extra = ("container-uri-local-server",)
+        sentence += " (a credentials server on this machine, which is not running)"
+    elif not _in_container(ctx):
         extra = ("container-vars-outside-container",)
         if not ok:
             sentence += " (and this does not look like a container: copied variables?)"

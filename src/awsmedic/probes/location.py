@@ -80,7 +80,12 @@ def _file_state(
             findings.append("file-override-missing")
             if hidden:
                 findings.append("file-override-hides-default")
-            return f"{where}: does not exist{hidden}"
+            relative = ""
+            if not file.path.is_absolute():
+                # botocore opens it as given: from whatever directory the program runs in
+                findings.append("file-override-relative")
+                relative = "; the path is relative, so it is looked for in the working directory"
+            return f"{where}: does not exist{relative}{hidden}"
         return f"{where}: does not exist"
     if ini.error:
         findings.append("file-unreadable")
@@ -200,6 +205,7 @@ def _where_running(ctx: Context, findings: list[str]) -> list[str]:
 ELSEWHERE = frozenset(
     {
         "file-override-hides-default",
+        "file-override-relative",
         "file-unreadable",
         "legacy-credential-file-missing",
         "sudo-user-has-aws-files",
@@ -220,6 +226,7 @@ ELSEWHERE = frozenset(
         "file-override-missing",
         "file-override-empty",
         "file-override-hides-default",
+        "file-override-relative",
         "file-unreadable",
         "file-owned-by-other-user",
         "file-readable-by-others",

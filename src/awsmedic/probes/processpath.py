@@ -38,6 +38,16 @@ def _lookup(program: str, path: str | None) -> tuple[str, str]:
     return "process-program-found", f"'{program}' is {found}"
 
 
+def _unquoted_space(argv: list[str]) -> str | None:
+    """The program's path when the setting left a space in it unquoted: the first words joined
+    again name an existing file (`/home/u/my tools/get-creds.sh` split into two words)."""
+    for end in range(2, min(len(argv), 8) + 1):
+        joined = " ".join(argv[:end])
+        if (os.sep in joined or (os.altsep and os.altsep in joined)) and os.path.isfile(joined):
+            return joined
+    return None
+
+
 def _elsewhere(run: ProbeInput) -> str:
     """No helper for the profile in use: say which profiles have one (the failing program may
     have chosen one of them in its code, where no option or variable shows it)."""
@@ -56,6 +66,7 @@ def _elsewhere(run: ProbeInput) -> str:
     findings=(
         "not-process-profile",
         "process-command-not-found",
+        "process-path-unquoted",
         "process-not-executable",
         "process-program-found",
         "process-roles-anywhere",
@@ -86,6 +97,15 @@ def process_program(run: ProbeInput) -> Evidence:
         argv = []
     program = argv[0] if argv else ""
     finding, sentence = _lookup(program, run.ctx.env("PATH"))
+    spaced = _unquoted_space(argv) if finding == "process-command-not-found" else None
+    if spaced is not None:
+        finding, sentence = (
+            "process-path-unquoted",
+            (
+                f"'{program}' does not exist, but '{spaced}' does: botocore splits the setting at"
+                f' spaces, so a path with a space must be quoted ("{spaced}")'
+            ),
+        )
     facts = {
         "profile": Fact(profile, "credential_process", where),
         **sharedfiles.load(run.ctx).facts(run.ctx),

@@ -86,6 +86,16 @@ def _defined(ctx: Context, files: AwsFiles, selection: Selection) -> tuple[list[
         if meant is not None:
             findings.append(meant[0])
             summary += f"; {meant[1]}"
+        # botocore's SSO provider takes a profile only with sso_account_id or sso_role_name
+        # (credentials.py SSOProvider._load_sso_config): a start URL alone gives no credentials.
+        settings = files.settings(selection.name)
+        sso = [key for key in ("sso_session", "sso_start_url", "sso_region") if key in settings]
+        if sso:
+            findings.append("profile-sso-incomplete")
+            summary += (
+                f"; it has {', '.join(sso)} but neither sso_account_id nor sso_role_name, so"
+                " botocore does not read it as an IAM Identity Center profile"
+            )
     return findings, summary
 
 
@@ -138,6 +148,7 @@ def _env_conflict(ctx: Context) -> str | None:
         "profile-var-shadowed",
         "profile-only-in-config",
         "profile-has-no-credentials",
+        "profile-sso-incomplete",
         "no-profiles",
         *(f"profile-kind-{kind}" for kind in _KIND_WORDS),
     ),

@@ -24,6 +24,7 @@ from awsmedic.probes import ProbeInput, probe
 
 _SECRET_FIELDS = ("accessToken", "refreshToken", "clientSecret")
 _REFRESH_FIELDS = ("refreshToken", "clientId", "clientSecret", "registrationExpiresAt")
+_SSO_KEYS = ("sso_account_id", "sso_role_name", "sso_session", "sso_start_url")
 
 
 @dataclass(frozen=True)
@@ -35,10 +36,12 @@ class SsoConfig:
 
 
 def sso_profile(files: AwsFiles, name: str) -> str | None:
-    """The profile that holds the SSO settings: `name`, or the source of a role chain."""
+    """The profile that holds the SSO settings: `name`, or the source of a role chain. Any
+    SSO setting counts: a profile with only its start URL and region is an SSO profile that
+    lacks its account and role, not a profile without credentials."""
     for _ in range(10):
         settings = files.settings(name)
-        if "sso_account_id" in settings or "sso_role_name" in settings:
+        if any(key in settings for key in _SSO_KEYS):
             return name
         source = settings.get("source_profile")
         if source is None or "role_arn" not in settings or source.value == name:
@@ -194,7 +197,7 @@ def _read_token(path: Path) -> tuple[dict[str, object] | None, str]:
         "sso-registration-expired",
         "sso-token-valid",
     ),
-    facts=("profile", "sso_session", "sso_start_url", "config_file"),
+    facts=("profile", "sso_profile", "sso_session", "sso_start_url", "config_file"),
 )
 def sso_token(run: ProbeInput) -> Evidence:
     """SSO settings of the profile, and the state of the token cache file botocore would read."""
@@ -207,6 +210,8 @@ def sso_token(run: ProbeInput) -> Evidence:
         summary = f"profile '{selection.name}' does not use IAM Identity Center"
         return Evidence("sso.token", Status.OK, summary, ("not-sso-profile",), facts)
     config = read_config(ctx, files, profile)
+    if profile != selection.name:  # `aws sso login` reads the SSO settings of the profile it names
+        facts["sso_profile"] = Fact(profile, "config-file", f"source_profile of '{selection.name}'")
     if config.session:
         facts["sso_session"] = Fact(config.session, "config-file")
     if config.start_url:

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from awsmedic.aws.hygiene import value_problems
 from awsmedic.aws.inifile import IniFile, Section, scan
-from awsmedic.model import Evidence, Status
+from awsmedic.model import Evidence, Fact, Status
 from awsmedic.probes import ProbeInput, probe
 from awsmedic.probes.chainwalk import ChainReport
 
@@ -136,7 +136,13 @@ _FINDING = {
 @probe(
     "values.hygiene",
     title="Stray characters in credentials, profile names and regions",
-    findings=(*dict.fromkeys(_FINDING.values()), "values-clean", "values-checked"),
+    findings=(
+        *dict.fromkeys(_FINDING.values()),
+        "region-env-stray-characters",
+        "values-clean",
+        "values-checked",
+    ),
+    facts=("region_variable",),
 )
 def value_hygiene(run: ProbeInput) -> Evidence:
     """Whitespace, quotes, CR, BOM, zero-width and non-ASCII characters, with file and line."""
@@ -152,6 +158,12 @@ def value_hygiene(run: ProbeInput) -> Evidence:
     # `values-checked`: every value was looked at, so a region flaw not reported is known absent
     # (steps need not wait for files.syntax, which reads the same region lines).
     findings = (*dict.fromkeys(_FINDING[(f.kind, f.used)] for f in flaws), "values-checked")
+    # A region variable outranks the profile's region: `aws configure set region` cannot fix it.
+    region_vars = [f.where for f in flaws if f.kind == "region" and f.where in ENV_REGIONS]
+    facts = {}
+    if region_vars:
+        findings += ("region-env-stray-characters",)
+        facts["region_variable"] = Fact(region_vars[0], "environment")
     details = tuple(
         f"{f.where}: {f.problem}" + ("" if f.used else " (not used by this command)") for f in flaws
     )
@@ -160,5 +172,6 @@ def value_hygiene(run: ProbeInput) -> Evidence:
         Status.PROBLEM,
         details[0] + (f" (and {len(details) - 1} more)" if len(details) > 1 else ""),
         findings,
+        facts,
         details=details,
     )

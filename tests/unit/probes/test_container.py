@@ -62,6 +62,9 @@ def test_nothing_listening(monkeypatch: pytest.MonkeyPatch) -> None:
     evidence = probe("creds.container")
     assert evidence.findings[0] == "container-endpoint-unreachable"
     assert evidence.elapsed_ms < 5000
+    # Only a server on this machine listens on loopback: it has stopped (aws-vault's, an IDE's).
+    assert "container-uri-local-server" in evidence.findings
+    assert "a credentials server on this machine" in evidence.summary
 
 
 def test_a_host_botocore_refuses(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -92,3 +95,12 @@ def test_offline_asks_nothing(monkeypatch: pytest.MonkeyPatch) -> None:
         evidence = probe("creds.container", offline=True)
     assert evidence.status is Status.SKIPPED
     assert endpoint.requests == []
+
+
+def test_only_a_loopback_address_is_a_local_server() -> None:
+    from awsmedic.probes.container import _local_server
+
+    assert _local_server("http://127.0.0.1:9911/creds") and _local_server("http://localhost:80/")
+    assert _local_server("http://[::1]:9911/creds")
+    assert not _local_server("http://169.254.170.2/v2/credentials/x")
+    assert not _local_server("http://169.254.170.23/v1/credentials")

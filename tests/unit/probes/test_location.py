@@ -183,3 +183,15 @@ def test_an_override_that_hides_nothing_needed(
     monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(home / "work" / "credentials"))
     evidence = probe("files.location")
     assert "file-override-hides-default" not in evidence.findings
+
+
+def test_a_relative_override_is_looked_for_in_the_working_directory(
+    home: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", ".aws/credentials")
+    evidence = probe("files.location")
+    assert {"file-override-missing", "file-override-relative"} <= set(evidence.findings)
+    assert "the path is relative" in evidence.summary
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "nowhere"))
+    assert "file-override-relative" not in probe("files.location").findings

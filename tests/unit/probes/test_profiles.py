@@ -193,3 +193,19 @@ def test_a_name_with_a_terminal_escape_is_shown_with_the_escape_visible(
     assert "profile-name-stray-characters" in evidence.findings
     assert "the name has a control character U+001B" in evidence.summary
     assert "\x1b" not in evidence.summary
+
+
+def test_sso_settings_without_account_and_role_are_named(home: Path) -> None:
+    """botocore reads a profile as IAM Identity Center only with sso_account_id or
+    sso_role_name: a start URL alone gives no credentials, and the probe says why."""
+    files(
+        home,
+        "",
+        "[profile analytics]\nsso_start_url = https://x.awsapps.com/start\n"
+        "sso_region = us-east-1\n",
+    )
+    evidence = probe("config.profile", profile="analytics")
+    assert {"profile-kind-none", "profile-sso-incomplete"} <= set(evidence.findings)
+    assert "neither sso_account_id nor sso_role_name" in evidence.summary
+    files(home, "", "[profile analytics]\nregion = us-east-1\n")
+    assert "profile-sso-incomplete" not in probe("config.profile", profile="analytics").findings

@@ -149,3 +149,14 @@ def test_a_role_on_top_of_an_sso_profile(home: Path) -> None:
     evidence = probe("sso.token", profile="deploy")
     assert evidence.findings == ("sso-token-missing",)
     assert "SSO profile 'dev'" in evidence.summary
+    # `aws sso login --profile deploy` fails: the sign-in goes through the profile with the SSO
+    # settings, and the steps name it
+    assert evidence.facts["sso_profile"].value == "dev"
+    assert evidence.facts["profile"].value == "deploy"
+
+
+def test_a_profile_with_only_a_start_url_lacks_its_account_and_role(home: Path) -> None:
+    config(home, f"[profile analytics]\nsso_start_url = {START}\nsso_region = us-east-1\n")
+    evidence = probe("sso.token", profile="analytics")
+    assert "sso-config-incomplete" in evidence.findings
+    assert "lacks sso_account_id, sso_role_name" in evidence.summary

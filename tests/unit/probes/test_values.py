@@ -132,3 +132,12 @@ def test_unreadable_bytes_never_raise(home: Path) -> None:
     write(home, "credentials", b"\xff\xfe[\x00d\x00]\x00" + bytes(range(256)))
     evidence = probe("values.hygiene")
     assert evidence.status in (Status.OK, Status.PROBLEM)
+
+
+def test_a_region_variable_with_stray_characters_is_named(
+    home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("AWS_DEFAULT_REGION", "eu-west-1 ")
+    evidence = probe("values.hygiene")
+    assert "region-env-stray-characters" in evidence.findings
+    assert evidence.facts["region_variable"].value == "AWS_DEFAULT_REGION"
