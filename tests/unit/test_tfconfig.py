@@ -180,8 +180,7 @@ def test_override_files_merge_into_their_block(tmp_path: Path) -> None:
 
 
 TWO_BLOCKS = (
-    MAIN_TF
-    + 'provider "aws" {\n  alias   = "ops"\n  profile = "ops"\n  region  = "us-east-1"\n}\n'
+    MAIN_TF + 'provider "aws" {\n  alias   = "ops"\n  profile = "ops"\n  region  = "us-east-1"\n}\n'
 )
 
 

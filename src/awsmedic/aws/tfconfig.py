@@ -402,9 +402,7 @@ def read_directory(directory: Path) -> Reading:
             unread.append((name, f"not checked: it does not parse as HCL ({error})"))
             continue
         (overrides if _OVERRIDE.match(name) else blocks).extend(found)
-    return Reading(
-        tuple(_merged(blocks, overrides)), tuple(unread), tuple(names[:MAX_FILES])
-    )
+    return Reading(tuple(_merged(blocks, overrides)), tuple(unread), tuple(names[:MAX_FILES]))
 
 
 def _merged(blocks: list[ProviderBlock], overrides: list[ProviderBlock]) -> list[ProviderBlock]:
