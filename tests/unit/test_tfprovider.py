@@ -47,7 +47,17 @@ def test_it_wins_over_the_pasted_aws_profile_as_in_terraform(project: Path) -> N
     ctx = adopt(make_context(cwd=project), recognition, ERROR).ctx
     assert (ctx.profile, ctx.region) == ("dev", "eu-west-1")
     (note,) = ctx.setting_notes
-    assert note.startswith("AWS_PROFILE=prod in the pasted command line is not what Terraform")
+    assert note.startswith(
+        "profile prod (AWS_PROFILE in the pasted command line) is not what Terraform used:"
+    )
+
+
+def test_it_wins_over_a_prefix_awsmedic_run_read(project: Path) -> None:
+    """`awsmedic run -- AWS_PROFILE=prod terraform plan`: the prefix is the variable's."""
+    given = make_context(cwd=project, profile="prod", profile_source="AWS_PROFILE in the command")
+    ctx = adopt(given, recognised(), ERROR).ctx
+    assert (ctx.profile, ctx.profile_source) == ("dev", ORIGIN)
+    assert ctx.setting_notes[0].startswith("profile prod (AWS_PROFILE in the command) is not")
 
 
 def test_awsmedic_s_own_options_still_win(project: Path) -> None:

@@ -58,6 +58,14 @@ def adopt(ctx: Context, recognition: Recognition, text: str = "") -> Adoption:
     provider = provider_settings(ctx, recognition.tool, text)
     notes = list(provider.notes)
     profile = command.get("profile")
+    # What the provider's profile overrides: a prefix `awsmedic run` read, or the paste's.
+    overridden = (
+        (ctx.profile, ctx.profile_source)
+        if ctx.profile is not None
+        else (profile.value, source(profile.location))
+        if profile is not None
+        else None
+    )
     if provider.profile is not None:
         ctx = replace(
             ctx,
@@ -66,11 +74,10 @@ def adopt(ctx: Context, recognition: Recognition, text: str = "") -> Adoption:
             profile_explicit=True,  # a programmatic profile: environment keys are not used
         )
         taken["profile"] = provider.profile
-        if profile is not None and profile.value != provider.profile.value:
+        if overridden is not None and overridden[0] != provider.profile.value:
             notes.append(
-                f"{profile.location}={quote(profile.value, POSIX)} in the pasted command line"
-                f" is not what Terraform used: {provider.profile.source} selects a profile of"
-                " its own"
+                f"profile {quote(overridden[0], POSIX)} ({overridden[1]}) is not what Terraform"
+                f" used: {provider.profile.source} selects a profile of its own"
             )
     if provider.region is not None:
         ctx = replace(ctx, region=provider.region.value, region_source=provider.region.source)

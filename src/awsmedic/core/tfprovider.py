@@ -119,7 +119,7 @@ def _from_block(ctx: Context, block: ProviderBlock, notes: list[str]) -> Provide
             " a profile's, and they are not checked here"
         )
     value = block.settings.get("profile")
-    if ctx.profile is None and value is not None:
+    if not _given(ctx.profile, ctx.profile_source, "--profile") and value is not None:
         name, why = _literal(value, "profile", where)
         if why:
             notes.append(why)
@@ -130,7 +130,7 @@ def _from_block(ctx: Context, block: ProviderBlock, notes: list[str]) -> Provide
             else:
                 profile = Fact(name, where)
     value = block.settings.get("region")
-    if ctx.region is None and value is not None:
+    if not _given(ctx.region, ctx.region_source, "--region") and value is not None:
         name, why = _literal(value, "region", where)
         if why:
             notes.append(why)
@@ -145,6 +145,13 @@ def _from_block(ctx: Context, block: ProviderBlock, notes: list[str]) -> Provide
             " with these credentials"
         )
     return ProviderSettings(profile, region, tuple(notes))
+
+
+def _given(value: str | None, source: str, option: str) -> bool:
+    """awsmedic's own option set it (it wins over everything). A setting `awsmedic run` read
+    from the command line's prefixes (`AWS_PROFILE=dev terraform plan`) is the variable's: the
+    provider block's wins over it."""
+    return value is not None and source == option
 
 
 def _literal(value: Value, name: str, where: str) -> tuple[str, str]:
