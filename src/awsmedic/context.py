@@ -47,6 +47,12 @@ class Context:
     #: environment keys still win over it. True for an option: botocore then ignores them.
     profile_explicit: bool = True
     region_source: str = "--region"  # likewise, what set `region`
+    #: Sentences about the failing command's own settings that the evidence should say: what
+    #: a Terraform provider block chose, or why it was not taken (core.tfprovider).
+    setting_notes: tuple[str, ...] = ()
+    #: The working directory (a Terraform provider's settings are in its `.tf` files); None
+    #: when it is not known (tests that build a Context by hand).
+    cwd: Path | None = None
     knowledge_dirs: tuple[Path, ...] = ()
     network_timeout: float = NETWORK_TIMEOUT_SECONDS
     budget: float = DIAGNOSIS_BUDGET_SECONDS
@@ -65,6 +71,11 @@ class Context:
             environ.get("USERPROFILE") if sys.platform == "win32" else None
         )
         home = Path(home_text) if home_text else None
+        try:
+            cwd: Path | None = Path.cwd()
+        except OSError:  # the directory was removed under us
+            cwd = None
+        overrides.setdefault("cwd", cwd)
         return cls(environ=environ, home=home, **overrides)  # type: ignore[arg-type]
 
     def now(self) -> datetime:

@@ -148,11 +148,11 @@ class Consultation:
 
         recognition = self.matcher.recognise(text)
         self.book.add(_url_secrets(recognition))
-        self._as_pasted(recognition)
         # Hints and probes read the paste too: give them what the matcher read, not 10 MB,
         # cleaned as the matcher cleaned it; hints also read its message lines unwrapped.
         self._text = bound(text)[0]
         self._prepared = prepare(self._text)[0]
+        self._as_pasted(recognition)
         self._emit(Pasted(self.ctx.now(), self._text, recognition.truncated))
         self._emit(Matched(self.ctx.now(), recognition))
         self.outcome = Outcome(recognition)
@@ -184,7 +184,7 @@ class Consultation:
 
         if self._runner is not None:  # probes ran in this world already: it stays
             return
-        adoption = adopt(self._given, recognition)
+        adoption = adopt(self._given, recognition, self._prepared)
         self.adopted = adoption.taken
         if adoption.ctx is not self.ctx:
             self.ctx = adoption.ctx

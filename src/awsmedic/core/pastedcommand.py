@@ -12,6 +12,10 @@ A profile this machine's shared files do not define is not taken: the paste may 
 another machine, or the missing profile is the error itself (profile-not-found reads it from
 the text). creds.chain says which profile the paste names and that it is not defined here.
 
+Terraform takes no such option: its AWS provider block chooses (core.tfprovider). Where the
+block in the working directory names a profile or region literally, they are taken first, since
+the provider's own settings win over AWS_PROFILE and AWS_REGION, prefixes of the command or not.
+
 The endpoint (`--endpoint-url`) is not taken: the probes would send signed requests to a URL
 that came from pasted text. It stays a text fact (the endpoint-override cause reads it).
 """
@@ -41,15 +45,45 @@ def source(via: str, where: str = PASTED) -> str:
     return f"{via} {where}" if via else where.removeprefix("in ")
 
 
-def adopt(ctx: Context, recognition: Recognition) -> Adoption:
-    """`ctx` with the failing command's profile and region, where the paste shows them and
-    awsmedic's own options do not set them."""
+def adopt(ctx: Context, recognition: Recognition, text: str = "") -> Adoption:
+    """`ctx` with the failing command's profile and region, where the paste (or, for
+    Terraform, its provider block) shows them and awsmedic's own options do not set them."""
     from awsmedic.aws import sharedfiles
+    from awsmedic.core.tfprovider import provider_settings
+    from awsmedic.safety.shellquote import POSIX, quote
 
     command = recognition.command
     taken: dict[str, Fact] = {}
     not_here = None
+    provider = provider_settings(ctx, recognition.tool, text)
+    notes = list(provider.notes)
     profile = command.get("profile")
+    # What the provider's profile overrides: a prefix `awsmedic run` read, or the paste's.
+    overridden = (
+        (ctx.profile, ctx.profile_source)
+        if ctx.profile is not None
+        else (profile.value, source(profile.location))
+        if profile is not None
+        else None
+    )
+    if provider.profile is not None:
+        ctx = replace(
+            ctx,
+            profile=provider.profile.value,
+            profile_source=provider.profile.source,
+            profile_explicit=True,  # a programmatic profile: environment keys are not used
+        )
+        taken["profile"] = provider.profile
+        if overridden is not None and overridden[0] != provider.profile.value:
+            notes.append(
+                f"profile {quote(overridden[0], POSIX)} ({overridden[1]}) is not what Terraform"
+                f" used: {provider.profile.source} selects a profile of its own"
+            )
+    if provider.region is not None:
+        ctx = replace(ctx, region=provider.region.value, region_source=provider.region.source)
+        taken["region"] = provider.region
+    if notes:
+        ctx = replace(ctx, setting_notes=(*ctx.setting_notes, *notes))
     if ctx.profile is None and profile is not None:
         if profile.value in sharedfiles.load(ctx).profiles:
             origin = source(profile.location)

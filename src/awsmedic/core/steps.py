@@ -238,10 +238,15 @@ _ORIGIN_SAID = ("profile",)
 
 
 def _origin(filling: _Filling, situation: Situation, said: set[str] | None) -> str:
+    from awsmedic.aws.tfconfig import provider_location
+
     notes = []
     for name in _ORIGIN_SAID:
         fact = situation.facts.get(name)
-        if fact is None or name not in filling.filled or "pasted command line" not in fact.source:
+        if fact is None or name not in filling.filled:
+            continue
+        block = provider_location(fact.source)
+        if block is None and "pasted command line" not in fact.source:
             continue
         if said is not None:
             if name in said:
@@ -250,8 +255,10 @@ def _origin(filling: _Filling, situation: Situation, said: set[str] | None) -> s
         where = (
             fact.source if fact.location in ("", fact.source) else f"{fact.source}, {fact.location}"
         )
+        whose = "failing command" if block is None else "Terraform provider"
         notes.append(
-            f"{_literal(one_line(name, fact.value))}: the {name} of the failing command ({where})."
+            f"{_literal(one_line(name, fact.value))}: the {name} of the {whose}"
+            f" ({block or where})."
         )
     return " ".join(notes)
 

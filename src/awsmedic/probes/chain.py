@@ -74,7 +74,11 @@ class Named:
 
 def named_profile(run: ProbeInput, report: ChainReport) -> Named | None:
     """The profile the paste names, when it is not the one the chain was walked for."""
+    from awsmedic.aws.tfconfig import provider_location
+
     command = run.recognition.command.get("profile") if run.recognition else None
+    if command is not None and provider_location(run.ctx.profile_source) is not None:
+        return None  # a Terraform provider's profile beat it (the setting notes say so)
     name = command.value if command is not None else pasted_profile(run.text)
     if name is None or name == report.profile:
         return None
@@ -212,13 +216,17 @@ def _findings(report: ChainReport, text: str, named: Named | None) -> list[str]:
     return findings
 
 
-def _summary(report: ChainReport, text: str, named: Named | None) -> str:
+def _summary(
+    report: ChainReport, text: str, named: Named | None, notes: tuple[str, ...] = ()
+) -> str:
     winner = report.winner
     selected = report.profile_source
     if report.profile_vars is not None:
         selected += f", while AWS_PROFILE={report.profile_vars[1]}"
     if named is not None:
         selected += f"; {named.sentence()}"
+    for note in notes:  # what a Terraform provider block chose, or why it was not taken
+        selected += f"; {note}"
     profile = f"profile '{report.profile}' ({selected})"
     if report.error and winner is None:
         return f"{profile}: {report.error}"
@@ -369,7 +377,7 @@ def credential_chain(run: ProbeInput) -> Evidence:
     return Evidence(
         "creds.chain",
         Status.OK if ok and not worrying & set(findings) else Status.PROBLEM,
-        _summary(report, run.text, named),
+        _summary(report, run.text, named, run.ctx.setting_notes),
         tuple(findings),
         _facts(run, report),
         tuple(_details(run, report, named)),
