@@ -240,9 +240,9 @@ SHORT_TERM_KEY = (
 
 
 # A long-term key of an IAM user named by its owner rather than by the console.
-NAMED_USER_KEY = "ABSK" + base64.b64encode(
-    f"ci-bedrock-at-123456789012:{_EXAMPLE_SECRET}".encode()
-).decode()
+NAMED_USER_KEY = (
+    "ABSK" + base64.b64encode(f"ci-bedrock-at-123456789012:{_EXAMPLE_SECRET}".encode()).decode()
+)
 
 
 @pytest.mark.parametrize("key", [LONG_TERM_KEY, NAMED_USER_KEY, SHORT_TERM_KEY])
@@ -288,3 +288,34 @@ def test_bearer_tokens_in_the_environment_are_known_before_any_probe_runs(
     monkeypatch.setenv("AWS_BEARER_TOKEN_BEDROCK", "not-shaped-like-a-key-Zq81")
     book = SecretBook(known_secrets(make_context()))
     assert "not-shaped-like-a-key-Zq81" not in book.scrub("sent not-shaped-like-a-key-Zq81 as is")
+
+
+@pytest.mark.parametrize("width", [64, 76])
+def test_an_unknown_token_wrapped_over_lines_is_replaced_whole(width: int) -> None:
+    """base64 tools wrap under the token shape's 80 characters; no line is a token alone."""
+    token = base64.b64encode(bytes(range(256)) * 3).decode()
+    lines = [token[i : i + width] for i in range(0, len(token), width)]
+    text = scrub_patterns("AWS_SESSION_TOKEN:\n" + "\n".join(lines) + "\nnext: done")
+    assert not any(line[:20] in text for line in lines)
+    assert "<session-token:redacted>" in text and "next: done" in text
+    # Two words that end one line and start the next are no token.
+    prose = "it ends with AbcdefghijKLMNOPqrst\nUvwxyzABCDEFGHIJabcd starts here"
+    assert scrub_patterns(prose) == prose
+
+
+def test_json_escaped_and_jwt_shaped_secrets_are_replaced() -> None:
+    escaped = SECRET[:12] + "\\/" + SECRET[13:]
+    assert scrub_patterns(f'{{"k": "{escaped}"}}') == '{"k": "<secret-key:redacted>"}'
+    jwt = (
+        "eyJhbGciOiJSUzI1NiIsImtpZCI6IjEifQ"
+        ".eyJzdWIiOiJzeXN0ZW06c2VydmljZWFjY291bnQ6ZGVmYXVsdDpteS1zYSJ9"
+        ".c2lnbmF0dXJlLXBhcnQtd2l0aC11bmRlcnNjb3Jlc18tLQ"
+    )
+    assert scrub_patterns(f"token: {jwt}\n") == "token: <token:redacted>\n"
+
+
+@pytest.mark.parametrize(
+    ("before", "after"), [("x1", ""), ("keyid", ""), ("\\u0022", "\\u0022"), ("", "abc")]
+)
+def test_key_ids_glued_to_other_text_are_masked(before: str, after: str) -> None:
+    assert scrub_patterns(f"{before}{KEY}{after}") == f"{before}****************ALC4{after}"

@@ -131,3 +131,12 @@ def test_user_names_are_masked_whole() -> None:
     assert learnt.mask("bob.jones and bob.jones-ci") == "<name> and <name>"
     # A name is a whole part, not any substring: malice, alicen and bobby stay.
     assert learnt.mask("malice alicen bobby") == "malice alicen bobby"
+
+
+def test_account_ids_as_people_write_them_and_session_names_in_queries() -> None:
+    mask = IdentityMask()
+    for written in ("1234 5678 9012", "123-456-789-012", "1234-5678-9012", "123456789012"):
+        assert mask.mask(f"account {written} here") == "account <account-id> here"
+    assert mask.mask("123456789012 2 roles") == "<account-id> 2 roles"
+    query = "Action=AssumeRole&RoleSessionName=carol-laptop&Version=2011-06-15"
+    assert "carol" not in mask.mask(query)

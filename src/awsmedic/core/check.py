@@ -360,7 +360,14 @@ class Checker:
         evidence = list(evidence)
         every = [*case.evidence.values(), *evidence]
         facts = merge_facts({}, every, context_facts(case.ctx))
-        situation = situation_for(every, facts, signals=context_findings(case.ctx))
+        # No paste: every text signal is known to be absent (a step for an error's own wording
+        # is not one for this set-up).
+        situation = situation_for(
+            every,
+            facts,
+            signals=context_findings(case.ctx),
+            all_signals=frozenset(self.knowledge.signals),
+        )
         lines = [e.summary for e in evidence if e.summary]
         return diagnose(cause, confidence, lines, facts, situation)
 

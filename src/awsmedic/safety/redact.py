@@ -24,7 +24,7 @@ from pathlib import PurePath
 
 from awsmedic.model import URL_PASSWORD_MASK, Secret, SecretKind, mask_key_id, mask_url_password
 from awsmedic.safety.assignments import mask_assignments, placeholder, wordlike
-from awsmedic.safety.secretforms import MIN_RUN, RunIndex
+from awsmedic.safety.secretforms import MIN_RUN, RunIndex, unwrap
 
 # Shorter values are placeholders ("test", "foo"), not secrets; replacing every occurrence of
 # them would mangle ordinary words. They are never printed as values anyway.
@@ -39,9 +39,9 @@ __all__ = [
     "scrub_patterns",
 ]
 
-_KEY_ID = re.compile(
-    r"(?<![A-Za-z0-9])(?:AKIA|ASIA|ABIA|ACCA|AIDA|AROA)[A-Z0-9]{12,24}(?![A-Za-z0-9])"
-)
+# An access key id wherever it stands: glued to a word (`keyidAKIA…`), after an escape's digits
+# (`\u0022AKIA…` in JSON) or before lower-case text: only upper case and digits are its own.
+_KEY_ID = re.compile(r"(?<![A-Z])(?:AKIA|ASIA|ABIA|ACCA|AIDA|AROA)[A-Z0-9]{12,24}(?![A-Z0-9])")
 # A secret access key: 40 characters of base64 with both cases. Lower-case hex (SHA-1 digests,
 # like the SSO cache file names) has no upper case and is left alone, and so is a URL's path
 # after its host name (".com/STS/latest/APIReference/CommonErrors" is 40 such characters).
@@ -50,6 +50,13 @@ _SECRET_KEY = re.compile(
 )
 # Session tokens are hundreds of base64 characters; 80 leaves room for truncated ones.
 _TOKEN = re.compile(r"(?<![A-Za-z0-9/+=])[A-Za-z0-9/+]{80,}={0,2}(?![A-Za-z0-9/+=])")
+# A JSON Web Token (a web identity token, an OIDC id token, an SSO bearer token): three
+# base64url parts, the first two JSON objects ("eyJ" is the base64 of `{"`). Whoever holds one
+# can use it until it expires.
+_JWT = re.compile(
+    r"(?<![A-Za-z0-9_-])eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}"
+    r"(?![A-Za-z0-9_-])"
+)
 # An Amazon Bedrock API key, wherever it stands (an `export`, a header, a .env line): a long-term
 # key is "ABSK" and the base64 of "<IAM user>-at-<account>:<secret>" (the console's users are
 # BedrockAPIKey-<id>), a short-term one "bedrock-api-key-" and the base64 of a presigned URL
@@ -211,8 +218,59 @@ def mask_url_passwords(text: str) -> str:
     return _URL_PASSWORD.sub(lambda m: f"{m.group(1)}{URL_PASSWORD_MASK}@", text)
 
 
+# A token that a tool wrapped over lines (base64 tools break every 64 or 76 columns, under the
+# token pattern's 80): a run of base64 that ends its line, continued by lines that are nothing
+# but base64. Counted whole (at least 80 characters, both cases) before it is taken.
+_WRAPPED_TOKEN = re.compile(
+    r"(?<![A-Za-z0-9/+=])[A-Za-z0-9/+]{16,}(?:[ \t]*\r?\n[ \t]*[A-Za-z0-9/+]{16,})+={0,2}"
+    r"(?![A-Za-z0-9/+=])"
+)
+
+
+def _wrapped(found: re.Match[str]) -> str:
+    token = "".join(found.group(0).split())
+    if len(token) >= 80 and not token.islower() and not token.isupper():
+        return "<session-token:redacted>"
+    return found.group(0)
+
+
+def _spread(text: str) -> str:
+    """Secrets no probe saw, in the forms a paste spreads them over: a token wrapped over lines,
+    a secret key or token with its `/` written `\\/` by JSON (or `%2F` by a URL). Escaped ones
+    are found in the text as `secretforms` reads it (escapes undone) and replaced where they
+    stand; a match that would join lines is left to the wrapped-token rule, which asks more of
+    it (two words that end and start lines would pass for one 40 characters long)."""
+    if len(text) < 40:
+        return text
+    if "\n" in text:
+        text = _WRAPPED_TOKEN.sub(_wrapped, text)
+    if "\\" not in text and "%" not in text:
+        return text
+    read = unwrap(text)
+    spans: list[tuple[int, int, str]] = []
+    for pattern, tag in (
+        (_TOKEN, "<session-token:redacted>"),
+        (_SECRET_KEY, "<secret-key:redacted>"),
+    ):
+        for found in pattern.finditer(read.text):
+            origin, until = read.span(found.start(), found.end())
+            if "\n" not in text[origin:until] and until - origin > found.end() - found.start():
+                spans.append((origin, until, tag))
+    out: list[str] = []
+    done = 0
+    for origin, until, tag in sorted(spans):
+        if origin < done:
+            continue
+        out += (text[done:origin], tag)
+        done = until
+    out.append(text[done:])
+    return "".join(out)
+
+
 def scrub_patterns(text: str) -> str:
     """Mask whatever looks like a credential, known or not."""
+    text = _spread(text)
+    text = _JWT.sub("<token:redacted>", text)
     text = mask_url_passwords(text)
     text = _BEDROCK_KEY.sub("<bedrock-api-key:redacted>", text)
     text = _BEDROCK_DECODED.sub(r"\1<redacted>", text)
@@ -249,7 +307,12 @@ _ARN = re.compile(
 _RESOURCE_TYPE = re.compile(r"([a-z][a-z0-9-]*)([/:])(.*)", re.DOTALL)
 # Twelve digits on their own or inside a name (my-bucket-123456789012-logs), or as the console
 # writes them (1234-5678-9012); longer runs of digits are something else (a timestamp).
-_ACCOUNT_ID = re.compile(r"(?<!\d)(?<!\d-)(?:\d{12}|\d{4}-\d{4}-\d{4})(?!-?\d)")
+_ACCOUNT_ID = re.compile(
+    r"(?<!\d)(?<!\d-)(?:\d{12}|\d{4}-\d{4}-\d{4}|\d{3}-\d{3}-\d{3}-\d{3})(?!-?\d)"
+    r"|(?<!\d)(?<!\d )\d{4} \d{4} \d{4}(?! ?\d)"
+)
+# The session name a role session was given, as a query or form value (`RoleSessionName=`).
+_SESSION_NAME = re.compile(r"(?i)(\bRoleSessionName=)[\w+=,.@-]+")
 _EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+")
 _SSO_PORTAL = re.compile(r"(?i)\b[a-z0-9-]+(\.awsapps\.com)\b")
 _HOME_DIRS = (
@@ -351,4 +414,5 @@ class IdentityMask:
             text = self._names.sub(NAME_MASK, text)
         if self._users is not None:
             text = self._users.sub(USER_MASK, text)
+        text = _SESSION_NAME.sub(r"\1" + NAME_MASK, text)
         return _ACCOUNT_ID.sub(ACCOUNT_MASK, text)
