@@ -126,3 +126,68 @@ def test_offline_asks_nothing(monkeypatch: pytest.MonkeyPatch) -> None:
         monkeypatch.setenv("AWS_EC2_METADATA_SERVICE_ENDPOINT", endpoint.url)
         assert probe("imds.role", offline=True).status is Status.SKIPPED
     assert endpoint.requests == []
+
+
+@pytest.mark.usefixtures("metadata_allowed")
+def test_credentials_later_than_botocore_waits(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The role's credentials come after 1.5 s; botocore waits 1 s by default: a slow service,
+    not a role without credentials (and no word about its trust policy)."""
+    with serving(imds_routes(credentials=ROLE_CREDS, credentials_delay=1.5)) as endpoint:
+        monkeypatch.setenv("AWS_EC2_METADATA_SERVICE_ENDPOINT", endpoint.url)
+        evidence = probe("imds.role")
+    assert evidence.findings == ("imds-slow",)
+    assert evidence.status is Status.PROBLEM
+    assert "only after 1.5 s" in evidence.summary
+    assert "botocore waits 1 s (the default" in evidence.summary
+    assert "trust" not in evidence.summary
+
+
+@pytest.mark.usefixtures("metadata_allowed")
+def test_the_users_own_timeout_is_named(monkeypatch: pytest.MonkeyPatch, home: Path) -> None:
+    (home / ".aws" / "config").write_text("[default]\nmetadata_service_num_attempts = 2\n")
+    monkeypatch.setenv("AWS_METADATA_SERVICE_TIMEOUT", "1")
+    with serving(imds_routes(credentials=ROLE_CREDS, credentials_delay=1.5)) as endpoint:
+        monkeypatch.setenv("AWS_EC2_METADATA_SERVICE_ENDPOINT", endpoint.url)
+        evidence = probe("imds.role")
+    assert evidence.findings == ("imds-slow",)
+    assert "AWS_METADATA_SERVICE_TIMEOUT=1 in the environment" in evidence.summary
+    assert "asks 2 times (metadata_service_num_attempts = 2 in ~/.aws/config line 2" in (
+        evidence.summary
+    )
+
+
+@pytest.mark.usefixtures("metadata_allowed")
+def test_a_timeout_long_enough_for_the_answer(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("AWS_METADATA_SERVICE_TIMEOUT", "3")
+    with serving(imds_routes(credentials=ROLE_CREDS, credentials_delay=1.2)) as endpoint:
+        monkeypatch.setenv("AWS_EC2_METADATA_SERVICE_ENDPOINT", endpoint.url)
+        assert probe("imds.role").findings == ("imds-role-ok",)
+
+
+@pytest.mark.usefixtures("metadata_allowed")
+def test_credentials_that_never_come_are_no_trust_problem(monkeypatch: pytest.MonkeyPatch) -> None:
+    with serving(imds_routes(credentials=ROLE_CREDS, credentials_delay=30)) as endpoint:
+        monkeypatch.setenv("AWS_EC2_METADATA_SERVICE_ENDPOINT", endpoint.url)
+        started = time.monotonic()
+        evidence = probe("imds.role")
+        elapsed = time.monotonic() - started
+    assert evidence.findings == ("imds-credentials-timeout",)
+    assert "imds-role-broken" not in evidence.findings
+    assert "trust" not in evidence.summary
+    assert f"within {imds.CREDENTIALS_WINDOW:g} s" in evidence.summary
+    assert elapsed < 15, "bounded: the budget and the credentials window, with a margin"
+
+
+@pytest.mark.usefixtures("metadata_allowed")
+def test_no_answer_is_not_checked_where_botocore_waits_longer(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """botocore told to wait 10 s: credentials that did not come within our window say nothing
+    about what botocore got."""
+    monkeypatch.setenv("AWS_METADATA_SERVICE_TIMEOUT", "10")
+    with serving(imds_routes(credentials=ROLE_CREDS, credentials_delay=30)) as endpoint:
+        monkeypatch.setenv("AWS_EC2_METADATA_SERVICE_ENDPOINT", endpoint.url)
+        evidence = probe("imds.role")
+    assert evidence.status is Status.SKIPPED
+    assert evidence.unchecked is not None
+    assert evidence.summary.startswith("not checked")
