@@ -397,6 +397,23 @@ def test_instance_metadata_slower_than_botocore_waits(setup: Setup) -> None:
     assert not any("hop-limit" in c for s in result["steps"] for c in s["commands"])
 
 
+def test_instance_metadata_turned_off_where_a_role_is_served(setup: Setup) -> None:
+    """AWS_EC2_METADATA_DISABLED=true (a Docker image made for local work) where instance
+    metadata serves a role (audit S26): the variable is the cause, and its removal the first
+    step; the instance metadata check is no ✓."""
+    with serving(imds_routes(credentials=ROLE_CREDENTIALS)) as metadata:
+        setup.env["AWS_EC2_METADATA_SERVICE_ENDPOINT"] = metadata.url
+        error = setup.boto3_error()
+        assert "Unable to locate credentials" in error
+        result = setup.diagnose(error)
+    assert result["diagnosis"]["cause"] == "imds-unreachable"
+    assert result["diagnosis"]["confidence"] == "confirmed"
+    assert "AWS_EC2_METADATA_DISABLED=true" in evidence(result)
+    assert "role 'app-role'" in evidence(result)
+    assert imds_probe(result)["status"] == "problem"
+    assert result["steps"][0]["commands"] == ["unset AWS_EC2_METADATA_DISABLED"]
+
+
 def test_offline_nothing_is_asked_and_candidates_remain(setup: Setup) -> None:
     del setup.env["AWS_EC2_METADATA_DISABLED"]
     with serving(imds_routes(role=None)) as metadata:

@@ -234,6 +234,7 @@ def _role_answer(
     findings=(
         "imds-disabled",
         "imds-disabled-on-ec2",
+        "imds-disabled-role-available",
         "not-on-ec2",
         "imds-behind-proxy",
         "imds-unreachable",
@@ -251,9 +252,9 @@ def instance_role(run: ProbeInput) -> Evidence:
     ctx = run.ctx
     ec2 = on_ec2()
     base, explicit = base_url(ctx, run)
-    skip = _not_asked(ctx, ec2, explicit)
-    if skip is not None:
-        return skip
+    disabled = (ctx.env("AWS_EC2_METADATA_DISABLED") or "").lower() == "true"
+    if not (ec2 or explicit):
+        return _off_ec2(disabled)
     v1 = _setting(ctx, "AWS_EC2_METADATA_V1_DISABLED", "ec2_metadata_v1_disabled", run) or ""
     botocore = limits(ctx, run)
     findings, sentence, secrets = _ask(base, v1.lower() == "true", botocore)
@@ -261,6 +262,8 @@ def instance_role(run: ProbeInput) -> Evidence:
     if "imds-credentials-timeout" in findings and timeout > CREDENTIALS_WINDOW:
         # botocore would wait longer than we did: our silence says nothing about its answer.
         return not_checked("imds.role", Unchecked.UNREACHABLE, f"{base}: {sentence}")
+    if disabled:
+        return _disabled(base, ec2, findings, sentence, secrets)
     proxy = _proxy(ctx, base)
     if proxy is not None:
         findings.append("imds-behind-proxy")
@@ -271,17 +274,38 @@ def instance_role(run: ProbeInput) -> Evidence:
     return Evidence("imds.role", status, summary, tuple(findings), {}, (sentence,), secrets)
 
 
-def _not_asked(ctx: Context, ec2: bool, explicit: bool) -> Evidence | None:
-    """Evidence when IMDS must not be asked: turned off, or nothing suggests EC2."""
-    if (ctx.env("AWS_EC2_METADATA_DISABLED") or "").lower() == "true":
-        findings = ("imds-disabled", "imds-disabled-on-ec2") if ec2 else ("imds-disabled",)
-        where = "on this EC2 instance" if ec2 else "here"
-        summary = f"AWS_EC2_METADATA_DISABLED=true: botocore never asks instance metadata {where}"
-        return Evidence("imds.role", Status.PROBLEM if ec2 else Status.OK, summary, findings)
-    if not (ec2 or explicit):
-        summary = (
-            "this does not look like an EC2 instance (no EC2 DMI vendor, no metadata endpoint"
-            " set): instance metadata not asked"
-        )
-        return Evidence("imds.role", Status.OK, summary, ("not-on-ec2",))
-    return None
+def _off_ec2(disabled: bool) -> Evidence:
+    """Nothing suggests EC2: instance metadata is not asked (whether or not it is turned off)."""
+    if disabled:
+        summary = "AWS_EC2_METADATA_DISABLED=true: botocore never asks instance metadata here"
+        return Evidence("imds.role", Status.OK, summary, ("imds-disabled",))
+    summary = (
+        "this does not look like an EC2 instance (no EC2 DMI vendor, no metadata endpoint"
+        " set): instance metadata not asked"
+    )
+    return Evidence("imds.role", Status.OK, summary, ("not-on-ec2",))
+
+
+def _disabled(
+    base: str, ec2: bool, asked: list[str], sentence: str, secrets: tuple[Secret, ...]
+) -> Evidence:
+    """AWS_EC2_METADATA_DISABLED=true where instance metadata is expected (an EC2 instance, or
+    an endpoint set for it): botocore skips the provider, so what IMDS would give is lost.
+    We asked anyway, within the same bounds, to say whether a role is there to be had."""
+    findings = ["imds-disabled", *(["imds-disabled-on-ec2"] if ec2 else [])]
+    lead = "AWS_EC2_METADATA_DISABLED=true (environment): botocore never asks instance metadata"
+    if "imds-role-ok" in asked or "imds-slow" in asked:
+        findings.append("imds-disabled-role-available")
+        summary = f"{lead}, yet instance metadata at {base} would give credentials ({sentence})"
+    else:
+        summary = f"{lead}; asked anyway, the instance metadata at {base}: {sentence}"
+    problem = ec2 or "imds-disabled-role-available" in findings
+    return Evidence(
+        "imds.role",
+        Status.PROBLEM if problem else Status.OK,
+        summary,
+        tuple(findings),
+        {},
+        (sentence,),
+        secrets,
+    )

@@ -24,19 +24,45 @@ def metadata_allowed(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("AWS_EC2_METADATA_DISABLED")
 
 
-def test_disabled_means_no_request_at_all(monkeypatch: pytest.MonkeyPatch) -> None:
-    with serving(imds_routes()) as endpoint:
+def test_disabled_off_ec2_nothing_is_asked(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """No EC2 hint and no endpoint set: a laptop or CI runner, where the variable costs nothing."""
+    monkeypatch.setattr(imds, "EC2_HINTS", ((tmp_path / "absent", "Amazon EC2"),))
+    monkeypatch.setattr(imds, "_ask", lambda *a: pytest.fail("instance metadata was asked"))
+    evidence = probe("imds.role")
+    assert evidence.findings == ("imds-disabled",)
+    assert evidence.status is Status.OK
+
+
+def test_disabled_where_a_role_is_served(monkeypatch: pytest.MonkeyPatch) -> None:
+    """AWS_EC2_METADATA_DISABLED=true with an instance role there to be had (a Docker image made
+    for local work, run on EC2): the variable is what hides the role, never a ✓."""
+    with serving(imds_routes(credentials=ROLE_CREDS)) as endpoint:
+        monkeypatch.setenv("AWS_EC2_METADATA_SERVICE_ENDPOINT", endpoint.url)
+        evidence = probe("imds.role")
+    assert evidence.status is Status.PROBLEM
+    assert evidence.findings == ("imds-disabled", "imds-disabled-role-available")
+    assert "AWS_EC2_METADATA_DISABLED=true" in evidence.summary
+    assert "role 'app-role'" in evidence.summary
+    assert {KEY, SECRET, TOKEN} <= {s.reveal() for s in evidence.secrets}
+
+
+def test_disabled_where_no_role_is_served(monkeypatch: pytest.MonkeyPatch) -> None:
+    with serving(imds_routes(role=None)) as endpoint:
         monkeypatch.setenv("AWS_EC2_METADATA_SERVICE_ENDPOINT", endpoint.url)
         evidence = probe("imds.role")
     assert evidence.findings == ("imds-disabled",)
-    assert endpoint.requests == []
+    assert "no IAM role is attached" in evidence.summary
 
 
 def test_disabled_on_an_ec2_instance(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     vendor = tmp_path / "sys_vendor"
     vendor.write_text("Amazon EC2\n")
     monkeypatch.setattr(imds, "EC2_HINTS", ((vendor, "Amazon EC2"),))
-    assert probe("imds.role").findings == ("imds-disabled", "imds-disabled-on-ec2")
+    with serving(imds_routes(role=None)) as endpoint:  # on loopback, never 169.254.169.254
+        monkeypatch.setenv("AWS_EC2_METADATA_SERVICE_ENDPOINT", endpoint.url)
+        evidence = probe("imds.role")
+    assert evidence.findings == ("imds-disabled", "imds-disabled-on-ec2")
+    assert evidence.status is Status.PROBLEM
 
 
 @pytest.mark.usefixtures("metadata_allowed")
