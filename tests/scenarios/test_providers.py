@@ -414,6 +414,24 @@ def test_instance_metadata_turned_off_where_a_role_is_served(setup: Setup) -> No
     assert result["steps"][0]["commands"] == ["unset AWS_EC2_METADATA_DISABLED"]
 
 
+def test_a_metadata_timeout_that_is_not_a_whole_number(setup: Setup) -> None:
+    """AWS_METADATA_SERVICE_TIMEOUT=0.5 (audit S12): botocore's int() refuses it with Python's own
+    words, which name no setting. With botocore's frames, or the `aws` command line above the
+    message, it is the setting, named with where it is set; the message alone is not AWS's."""
+    setup.env["AWS_METADATA_SERVICE_TIMEOUT"] = "0.5"
+    error = setup.boto3_error(traceback=True)
+    assert "invalid literal for int() with base 10: '0.5'" in error
+    assert "botocore" in error
+    result = setup.diagnose(error)
+    assert result["diagnosis"]["cause"] == "setting-value-invalid"
+    assert result["diagnosis"]["confidence"] == "confirmed"
+    assert "AWS_METADATA_SERVICE_TIMEOUT='0.5' in the environment" in evidence(result)
+    commands = [c for step in result["steps"] for c in step["commands"]]
+    assert "aws configure set metadata_service_timeout 2 --profile default" in commands
+    cli = "$ aws sts get-caller-identity\ninvalid literal for int() with base 10: '0.5'"
+    assert setup.diagnose(cli)["diagnosis"]["cause"] == "setting-value-invalid"
+
+
 def test_offline_nothing_is_asked_and_candidates_remain(setup: Setup) -> None:
     del setup.env["AWS_EC2_METADATA_DISABLED"]
     with serving(imds_routes(role=None)) as metadata:
