@@ -102,6 +102,7 @@ PROGRAMS = {
     "sed", "$f", "grep", "cut", "od", "wc", "cat", "id", "stat", "test", "git", "read",
     "python", "pipx", "uv", "uvx", "eksctl", "saml2aws", "head", "command", "where",
     "$Env:AWS_ENDPOINT_URL", "$Env:AWS_IGNORE_CONFIGURED_ENDPOINT_URLS",
+    "$Env:AWS_METADATA_SERVICE_TIMEOUT", "$Env:AWS_METADATA_SERVICE_NUM_ATTEMPTS",
 }  # fmt: skip
 
 
