@@ -107,12 +107,14 @@ def imds_routes(
     token_delay: float = 0.0,
     v1_status: int | None = None,
     credentials: str | None = None,
+    credentials_delay: float = 0.0,
 ) -> dict[tuple[str, str], Route]:
     """An EC2 instance metadata service: IMDSv2 token, role list, role credentials.
 
     `role=None` answers 404 for the role list (no instance profile); `token_delay` holds the
     token PUT back (a hop limit of 1 seen from a container); `v1_status` answers requests
-    without a token with that status (401 when the instance requires IMDSv2).
+    without a token with that status (401 when the instance requires IMDSv2);
+    `credentials_delay` holds the role's credentials back (a busy instance).
     """
     prefix = "/latest/meta-data/iam/security-credentials/"
 
@@ -130,5 +132,7 @@ def imds_routes(
         routes[("GET", prefix)] = guarded(Reply(404, "Not Found"))
     else:
         routes[("GET", prefix)] = guarded(Reply(200, role))
-        routes[("GET", prefix + role)] = guarded(Reply(200, credentials or "{}"))
+        routes[("GET", prefix + role)] = guarded(
+            Reply(200, credentials or "{}", delay=credentials_delay)
+        )
     return routes

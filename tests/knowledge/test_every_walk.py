@@ -104,6 +104,7 @@ PROGRAMS = {
     "$Env:AWS_ENDPOINT_URL", "$Env:AWS_IGNORE_CONFIGURED_ENDPOINT_URLS",
     # Amazon Q Developer CLI and Kiro CLI sign in on their own (`q login`, `kiro-cli login`)
     "q", "kiro-cli",
+    "$Env:AWS_METADATA_SERVICE_TIMEOUT", "$Env:AWS_METADATA_SERVICE_NUM_ATTEMPTS",
 }  # fmt: skip
 
 

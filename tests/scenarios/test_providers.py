@@ -16,6 +16,7 @@ import sys
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -361,6 +362,74 @@ def test_an_instance_without_a_role(setup: Setup) -> None:
     assert result["diagnosis"]["cause"] == "instance-profile-missing"
     assert result["diagnosis"]["confidence"] == "confirmed"
     assert "no IAM role is attached" in evidence(result)
+
+
+ROLE_CREDENTIALS = json.dumps(
+    {"Code": "Success", "AccessKeyId": KEY, "SecretAccessKey": SECRET, "Token": TOKEN}
+)
+
+
+def imds_probe(result: dict[str, Any]) -> dict[str, Any]:
+    return next(p for p in result["probes"] if p["id"] == "imds.role")
+
+
+def test_instance_metadata_slower_than_botocore_waits(setup: Setup) -> None:
+    """The role's credentials come after 2 s; the user's AWS_METADATA_SERVICE_TIMEOUT=1 and one
+    attempt give up first (audit S11): a slow service, not a role without credentials."""
+    del setup.env["AWS_EC2_METADATA_DISABLED"]
+    setup.env.update(AWS_METADATA_SERVICE_TIMEOUT="1", AWS_METADATA_SERVICE_NUM_ATTEMPTS="1")
+    routes = imds_routes(credentials=ROLE_CREDENTIALS, credentials_delay=2)
+    with serving(routes) as metadata:
+        setup.env["AWS_EC2_METADATA_SERVICE_ENDPOINT"] = metadata.url
+        error = setup.boto3_error()
+        assert "Unable to locate credentials" in error
+        result = setup.diagnose(error)
+    assert result["diagnosis"]["cause"] == "imds-unreachable"
+    assert result["diagnosis"]["confidence"] == "confirmed"
+    shown = evidence(result)
+    assert "only after 2" in shown
+    assert "AWS_METADATA_SERVICE_TIMEOUT=1 in the environment" in shown
+    assert "AWS_METADATA_SERVICE_NUM_ATTEMPTS=1 in the environment" in shown
+    assert "trust policy" not in shown
+    first = result["steps"][0]["commands"]
+    assert any("AWS_METADATA_SERVICE_TIMEOUT=5" in c for c in first)
+    assert "aws configure set metadata_service_timeout 5 --profile default" in first
+    assert not any("hop-limit" in c for s in result["steps"] for c in s["commands"])
+
+
+def test_instance_metadata_turned_off_where_a_role_is_served(setup: Setup) -> None:
+    """AWS_EC2_METADATA_DISABLED=true (a Docker image made for local work) where instance
+    metadata serves a role (audit S26): the variable is the cause, and its removal the first
+    step; the instance metadata check is no ✓."""
+    with serving(imds_routes(credentials=ROLE_CREDENTIALS)) as metadata:
+        setup.env["AWS_EC2_METADATA_SERVICE_ENDPOINT"] = metadata.url
+        error = setup.boto3_error()
+        assert "Unable to locate credentials" in error
+        result = setup.diagnose(error)
+    assert result["diagnosis"]["cause"] == "imds-unreachable"
+    assert result["diagnosis"]["confidence"] == "confirmed"
+    assert "AWS_EC2_METADATA_DISABLED=true" in evidence(result)
+    assert "role 'app-role'" in evidence(result)
+    assert imds_probe(result)["status"] == "problem"
+    assert result["steps"][0]["commands"] == ["unset AWS_EC2_METADATA_DISABLED"]
+
+
+def test_a_metadata_timeout_that_is_not_a_whole_number(setup: Setup) -> None:
+    """AWS_METADATA_SERVICE_TIMEOUT=0.5 (audit S12): botocore's int() refuses it with Python's own
+    words, which name no setting. With botocore's frames, or the `aws` command line above the
+    message, it is the setting, named with where it is set; the message alone is not AWS's."""
+    setup.env["AWS_METADATA_SERVICE_TIMEOUT"] = "0.5"
+    error = setup.boto3_error(traceback=True)
+    assert "invalid literal for int() with base 10: '0.5'" in error
+    assert "botocore" in error
+    result = setup.diagnose(error)
+    assert result["diagnosis"]["cause"] == "setting-value-invalid"
+    assert result["diagnosis"]["confidence"] == "confirmed"
+    assert "AWS_METADATA_SERVICE_TIMEOUT='0.5' in the environment" in evidence(result)
+    commands = [c for step in result["steps"] for c in step["commands"]]
+    assert "aws configure set metadata_service_timeout 2 --profile default" in commands
+    cli = "$ aws sts get-caller-identity\ninvalid literal for int() with base 10: '0.5'"
+    assert setup.diagnose(cli)["diagnosis"]["cause"] == "setting-value-invalid"
 
 
 def test_offline_nothing_is_asked_and_candidates_remain(setup: Setup) -> None:

@@ -103,8 +103,17 @@ def test_real_phrases_are_filed_under_rare_words_only() -> None:
     assert index_words(words, frequency, NEAR_CUTOFF / 100) == ["included", "security", "token"]
 
 
+#: Phrases any program prints, AWS's only with an AWS tool in the paste (lookalikes.toml keeps
+#: them out alone): recognised below that command line.
+CONTEXT_ONLY = {"invalid literal for int() with base 10: {value}": "$ aws sts get-caller-identity"}
+
+
 def test_shipped_phrases_are_still_recognised_word_for_word() -> None:
     matcher = Matcher(SHIPPED)
     for tree in SHIPPED.trees.values():
         for phrase in tree.phrases:
+            context = CONTEXT_ONLY.get(phrase)
+            if context is not None:
+                assert matcher.recognise(phrase).best is None, phrase
+                phrase = f"{context}\n{phrase}"
             assert matcher.recognise(phrase).best is not None, phrase

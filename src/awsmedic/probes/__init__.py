@@ -30,6 +30,7 @@ INDEX: Mapping[str, str] = {
     "clock.error-time": "clock",
     "clock.skew": "clock",
     "cli.version": "cliversion",
+    "config.number-settings": "numbers",
     "config.profile": "profiles",
     "config.region": "regionconf",
     "config.role": "rolesource",

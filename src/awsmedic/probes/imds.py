@@ -6,8 +6,11 @@ credentials. It gives up after one attempt and one second, so a hop limit of 1 s
 container, a proxy in the way, or no role at all all end as "Unable to locate credentials".
 
 We ask only when the environment suggests EC2 (the DMI vendor, or an explicit endpoint), never
-with AWS_EC2_METADATA_DISABLED=true, within a one-second budget for all requests, and without
-proxies (we report a proxy that would catch botocore's requests instead).
+with AWS_EC2_METADATA_DISABLED=true, within a one-second budget for the token and the role
+list, and without proxies (we report a proxy that would catch botocore's requests instead). The
+role's credentials get a window of their own (CREDENTIALS_WINDOW): an answer that comes after
+botocore's timeout (`metadata_service_timeout`, one second by default) is a slow service, not a
+role without credentials, and only a longer wait than botocore's tells the two apart.
 """
 
 from __future__ import annotations
@@ -15,15 +18,19 @@ from __future__ import annotations
 import time
 import urllib.error
 import urllib.request
+from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlparse
 
-from awsmedic.aws import bounded, sharedfiles
+from awsmedic.aws import bounded, numbersettings, sharedfiles
 from awsmedic.context import Context
-from awsmedic.model import Evidence, Secret, SecretKind, Status
-from awsmedic.probes import ProbeInput, probe
+from awsmedic.model import Evidence, Secret, SecretKind, Status, Unchecked
+from awsmedic.probes import ProbeInput, not_checked, probe
 
 BUDGET_SECONDS = 1.0
+#: How long the role's credentials may take: longer than botocore's default timeout, so that a
+#: slow answer is seen as one, and short enough to keep the probe bounded.
+CREDENTIALS_WINDOW = 3.0
 DEFAULT_ENDPOINT = "http://169.254.169.254/"
 IPV6_ENDPOINT = "http://[fd00:ec2::254]/"
 #: Files that say "this is an EC2 instance" (Nitro: DMI vendor; Xen: the hypervisor uuid).
@@ -105,7 +112,35 @@ class _Budget:
             return None, b""
 
 
-def _ask(base: str, v1_disabled: bool) -> tuple[list[str], str, tuple[Secret, ...]]:
+@dataclass(frozen=True)
+class Limits:
+    """How long botocore waits for instance metadata, and how often it asks."""
+
+    timeout: numbersettings.NumberSetting
+    attempts: numbersettings.NumberSetting
+
+    def sentence(self) -> str:
+        seconds, tries = self.timeout.value, self.attempts.value
+        refused = [s.describe() for s in (self.timeout, self.attempts) if s.refused]
+        if refused:
+            return f"botocore cannot read {' or '.join(refused)} as a whole number"
+        times = "once" if tries == 1 else f"{tries} times"
+        return (
+            f"botocore waits {seconds} s ({self.timeout.describe()}) and asks {times}"
+            f" ({self.attempts.describe()})"
+        )
+
+
+def limits(ctx: Context, run: ProbeInput) -> Limits:
+    """botocore's IMDS timeout and attempts for the selected profile (defaults 1 s, 1)."""
+    profile = sharedfiles.selected_profile(ctx, run.text).name
+    found = numbersettings.read(ctx, profile)
+    return Limits(found["metadata_service_timeout"], found["metadata_service_num_attempts"])
+
+
+def _ask(
+    base: str, v1_disabled: bool, botocore: Limits
+) -> tuple[list[str], str, tuple[Secret, ...]]:
     """The three requests botocore makes; (findings, sentence, secrets)."""
     budget = _Budget(BUDGET_SECONDS)
     ttl = {"x-aws-ec2-metadata-token-ttl-seconds": "60"}
@@ -130,8 +165,9 @@ def _ask(base: str, v1_disabled: bool) -> tuple[list[str], str, tuple[Secret, ..
         return ["imds-no-role"], "IMDS answers, but no IAM role is attached (404)", ()
     if status == 200 and body.strip():
         role = body.decode("utf-8", "replace").splitlines()[0].strip()
-        status, body = budget.request("GET", base + _CREDS + role, headers)
-        return _role_answer(role, status, body)
+        started = time.monotonic()
+        status, body = _Budget(CREDENTIALS_WINDOW).request("GET", base + _CREDS + role, headers)
+        return _role_answer(role, _Answer(status, body, time.monotonic() - started), botocore)
     findings.append("imds-unreachable")
     if status == 401:
         findings.append("imds-v1-rejected")
@@ -141,21 +177,48 @@ def _ask(base: str, v1_disabled: bool) -> tuple[list[str], str, tuple[Secret, ..
     return findings, "; ".join(notes), ()
 
 
-def _role_answer(
-    role: str, status: int | None, body: bytes
-) -> tuple[list[str], str, tuple[Secret, ...]]:
-    import json
+@dataclass(frozen=True)
+class _Answer:
+    status: int | None  # None: no answer within the window
+    body: bytes
+    seconds: float
 
-    try:
-        data = json.loads(body.decode("utf-8")) if status == 200 else {}
-    except (UnicodeError, ValueError):
-        data = {}
-    if not isinstance(data, dict):
-        data = {}
+    def data(self) -> dict[str, object]:
+        import json
+
+        try:
+            data = json.loads(self.body.decode("utf-8")) if self.status == 200 else {}
+        except (UnicodeError, ValueError):
+            data = {}
+        return data if isinstance(data, dict) else {}
+
+
+def _role_answer(
+    role: str, answer: _Answer, botocore: Limits
+) -> tuple[list[str], str, tuple[Secret, ...]]:
+    data = answer.data()
     secrets = tuple(Secret(str(data[k]), kind) for k, kind in _KINDS.items() if data.get(k))
+    timeout = botocore.timeout.value or 0
+    if answer.status is None:
+        # No answer at all is no word about the role or its trust: only that botocore, waiting
+        # less than we did, got none either.
+        return (
+            ["imds-credentials-timeout"],
+            f"role '{role}' is attached, but IMDS sent no credentials for it within"
+            f" {CREDENTIALS_WINDOW:g} s; {botocore.sentence()}",
+            secrets,
+        )
     if data.get("Code") == "Success" and data.get("AccessKeyId"):
+        if answer.seconds > timeout:
+            return (
+                ["imds-slow"],
+                f"IMDS serves credentials for role '{role}', but only after"
+                f" {answer.seconds:.1f} s; {botocore.sentence()}, so it gives up before they"
+                " come",
+                secrets,
+            )
         return ["imds-role-ok"], f"IMDS serves credentials for role '{role}'", secrets
-    code = data.get("Code") or (f"HTTP {status}" if status else "no answer")
+    code = data.get("Code") or f"HTTP {answer.status}"
     return (
         ["imds-role-broken"],
         f"role '{role}' is attached, but IMDS returns no credentials for it ({code}; does"
@@ -171,6 +234,7 @@ def _role_answer(
     findings=(
         "imds-disabled",
         "imds-disabled-on-ec2",
+        "imds-disabled-role-available",
         "not-on-ec2",
         "imds-behind-proxy",
         "imds-unreachable",
@@ -178,48 +242,70 @@ def _role_answer(
         "imds-v1-rejected",
         "imds-no-role",
         "imds-role-broken",
+        "imds-slow",
+        "imds-credentials-timeout",
         "imds-role-ok",
     ),
 )
 def instance_role(run: ProbeInput) -> Evidence:
-    """IMDSv2 token, role list and role credentials, within one second, only where EC2 is likely."""
+    """IMDSv2 token, role list and role credentials, bounded, only where EC2 is likely."""
     ctx = run.ctx
     ec2 = on_ec2()
     base, explicit = base_url(ctx, run)
-    skip = _not_asked(ctx, ec2, explicit)
-    if skip is not None:
-        return skip
+    disabled = (ctx.env("AWS_EC2_METADATA_DISABLED") or "").lower() == "true"
+    if not (ec2 or explicit):
+        return _off_ec2(disabled)
     v1 = _setting(ctx, "AWS_EC2_METADATA_V1_DISABLED", "ec2_metadata_v1_disabled", run) or ""
-    findings, sentence, secrets = _ask(base, v1.lower() == "true")
+    botocore = limits(ctx, run)
+    findings, sentence, secrets = _ask(base, v1.lower() == "true", botocore)
+    timeout = botocore.timeout.value or 0
+    if "imds-credentials-timeout" in findings and timeout > CREDENTIALS_WINDOW:
+        # botocore would wait longer than we did: our silence says nothing about its answer.
+        return not_checked("imds.role", Unchecked.UNREACHABLE, f"{base}: {sentence}")
+    if disabled:
+        return _disabled(base, ec2, findings, sentence, secrets)
     proxy = _proxy(ctx, base)
     if proxy is not None:
         findings.append("imds-behind-proxy")
-        host = urlparse(base).hostname
-        sentence += (
-            f"; botocore sends these requests through the proxy {proxy} (add {host} to NO_PROXY)"
-        )
+        sentence += f"; botocore sends these requests through the proxy {proxy}"
+        sentence += f" (add {urlparse(base).hostname} to NO_PROXY)"
+    status = Status.OK if findings == ["imds-role-ok"] else Status.PROBLEM
+    summary = f"instance metadata at {base}: {sentence}"
+    return Evidence("imds.role", status, summary, tuple(findings), {}, (sentence,), secrets)
+
+
+def _off_ec2(disabled: bool) -> Evidence:
+    """Nothing suggests EC2: instance metadata is not asked (whether or not it is turned off)."""
+    if disabled:
+        summary = "AWS_EC2_METADATA_DISABLED=true: botocore never asks instance metadata here"
+        return Evidence("imds.role", Status.OK, summary, ("imds-disabled",))
+    summary = (
+        "this does not look like an EC2 instance (no EC2 DMI vendor, no metadata endpoint"
+        " set): instance metadata not asked"
+    )
+    return Evidence("imds.role", Status.OK, summary, ("not-on-ec2",))
+
+
+def _disabled(
+    base: str, ec2: bool, asked: list[str], sentence: str, secrets: tuple[Secret, ...]
+) -> Evidence:
+    """AWS_EC2_METADATA_DISABLED=true where instance metadata is expected (an EC2 instance, or
+    an endpoint set for it): botocore skips the provider, so what IMDS would give is lost.
+    We asked anyway, within the same bounds, to say whether a role is there to be had."""
+    findings = ["imds-disabled", *(["imds-disabled-on-ec2"] if ec2 else [])]
+    lead = "AWS_EC2_METADATA_DISABLED=true (environment): botocore never asks instance metadata"
+    if "imds-role-ok" in asked or "imds-slow" in asked:
+        findings.append("imds-disabled-role-available")
+        summary = f"{lead}, yet instance metadata at {base} would give credentials ({sentence})"
+    else:
+        summary = f"{lead}; asked anyway, the instance metadata at {base}: {sentence}"
+    problem = ec2 or "imds-disabled-role-available" in findings
     return Evidence(
         "imds.role",
-        Status.OK if findings == ["imds-role-ok"] else Status.PROBLEM,
-        f"instance metadata at {base}: {sentence}",
+        Status.PROBLEM if problem else Status.OK,
+        summary,
         tuple(findings),
         {},
         (sentence,),
         secrets,
     )
-
-
-def _not_asked(ctx: Context, ec2: bool, explicit: bool) -> Evidence | None:
-    """Evidence when IMDS must not be asked: turned off, or nothing suggests EC2."""
-    if (ctx.env("AWS_EC2_METADATA_DISABLED") or "").lower() == "true":
-        findings = ("imds-disabled", "imds-disabled-on-ec2") if ec2 else ("imds-disabled",)
-        where = "on this EC2 instance" if ec2 else "here"
-        summary = f"AWS_EC2_METADATA_DISABLED=true: botocore never asks instance metadata {where}"
-        return Evidence("imds.role", Status.PROBLEM if ec2 else Status.OK, summary, findings)
-    if not (ec2 or explicit):
-        summary = (
-            "this does not look like an EC2 instance (no EC2 DMI vendor, no metadata endpoint"
-            " set): instance metadata not asked"
-        )
-        return Evidence("imds.role", Status.OK, summary, ("not-on-ec2",))
-    return None

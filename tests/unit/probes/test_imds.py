@@ -24,19 +24,45 @@ def metadata_allowed(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("AWS_EC2_METADATA_DISABLED")
 
 
-def test_disabled_means_no_request_at_all(monkeypatch: pytest.MonkeyPatch) -> None:
-    with serving(imds_routes()) as endpoint:
+def test_disabled_off_ec2_nothing_is_asked(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """No EC2 hint and no endpoint set: a laptop or CI runner, where the variable costs nothing."""
+    monkeypatch.setattr(imds, "EC2_HINTS", ((tmp_path / "absent", "Amazon EC2"),))
+    monkeypatch.setattr(imds, "_ask", lambda *a: pytest.fail("instance metadata was asked"))
+    evidence = probe("imds.role")
+    assert evidence.findings == ("imds-disabled",)
+    assert evidence.status is Status.OK
+
+
+def test_disabled_where_a_role_is_served(monkeypatch: pytest.MonkeyPatch) -> None:
+    """AWS_EC2_METADATA_DISABLED=true with an instance role there to be had (a Docker image made
+    for local work, run on EC2): the variable is what hides the role, never a ✓."""
+    with serving(imds_routes(credentials=ROLE_CREDS)) as endpoint:
+        monkeypatch.setenv("AWS_EC2_METADATA_SERVICE_ENDPOINT", endpoint.url)
+        evidence = probe("imds.role")
+    assert evidence.status is Status.PROBLEM
+    assert evidence.findings == ("imds-disabled", "imds-disabled-role-available")
+    assert "AWS_EC2_METADATA_DISABLED=true" in evidence.summary
+    assert "role 'app-role'" in evidence.summary
+    assert {KEY, SECRET, TOKEN} <= {s.reveal() for s in evidence.secrets}
+
+
+def test_disabled_where_no_role_is_served(monkeypatch: pytest.MonkeyPatch) -> None:
+    with serving(imds_routes(role=None)) as endpoint:
         monkeypatch.setenv("AWS_EC2_METADATA_SERVICE_ENDPOINT", endpoint.url)
         evidence = probe("imds.role")
     assert evidence.findings == ("imds-disabled",)
-    assert endpoint.requests == []
+    assert "no IAM role is attached" in evidence.summary
 
 
 def test_disabled_on_an_ec2_instance(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     vendor = tmp_path / "sys_vendor"
     vendor.write_text("Amazon EC2\n")
     monkeypatch.setattr(imds, "EC2_HINTS", ((vendor, "Amazon EC2"),))
-    assert probe("imds.role").findings == ("imds-disabled", "imds-disabled-on-ec2")
+    with serving(imds_routes(role=None)) as endpoint:  # on loopback, never 169.254.169.254
+        monkeypatch.setenv("AWS_EC2_METADATA_SERVICE_ENDPOINT", endpoint.url)
+        evidence = probe("imds.role")
+    assert evidence.findings == ("imds-disabled", "imds-disabled-on-ec2")
+    assert evidence.status is Status.PROBLEM
 
 
 @pytest.mark.usefixtures("metadata_allowed")
@@ -126,3 +152,68 @@ def test_offline_asks_nothing(monkeypatch: pytest.MonkeyPatch) -> None:
         monkeypatch.setenv("AWS_EC2_METADATA_SERVICE_ENDPOINT", endpoint.url)
         assert probe("imds.role", offline=True).status is Status.SKIPPED
     assert endpoint.requests == []
+
+
+@pytest.mark.usefixtures("metadata_allowed")
+def test_credentials_later_than_botocore_waits(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The role's credentials come after 1.5 s; botocore waits 1 s by default: a slow service,
+    not a role without credentials (and no word about its trust policy)."""
+    with serving(imds_routes(credentials=ROLE_CREDS, credentials_delay=1.5)) as endpoint:
+        monkeypatch.setenv("AWS_EC2_METADATA_SERVICE_ENDPOINT", endpoint.url)
+        evidence = probe("imds.role")
+    assert evidence.findings == ("imds-slow",)
+    assert evidence.status is Status.PROBLEM
+    assert "only after 1.5 s" in evidence.summary
+    assert "botocore waits 1 s (the default" in evidence.summary
+    assert "trust" not in evidence.summary
+
+
+@pytest.mark.usefixtures("metadata_allowed")
+def test_the_users_own_timeout_is_named(monkeypatch: pytest.MonkeyPatch, home: Path) -> None:
+    (home / ".aws" / "config").write_text("[default]\nmetadata_service_num_attempts = 2\n")
+    monkeypatch.setenv("AWS_METADATA_SERVICE_TIMEOUT", "1")
+    with serving(imds_routes(credentials=ROLE_CREDS, credentials_delay=1.5)) as endpoint:
+        monkeypatch.setenv("AWS_EC2_METADATA_SERVICE_ENDPOINT", endpoint.url)
+        evidence = probe("imds.role")
+    assert evidence.findings == ("imds-slow",)
+    assert "AWS_METADATA_SERVICE_TIMEOUT=1 in the environment" in evidence.summary
+    assert "asks 2 times (metadata_service_num_attempts = 2 in ~/.aws/config line 2" in (
+        evidence.summary
+    )
+
+
+@pytest.mark.usefixtures("metadata_allowed")
+def test_a_timeout_long_enough_for_the_answer(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("AWS_METADATA_SERVICE_TIMEOUT", "3")
+    with serving(imds_routes(credentials=ROLE_CREDS, credentials_delay=1.2)) as endpoint:
+        monkeypatch.setenv("AWS_EC2_METADATA_SERVICE_ENDPOINT", endpoint.url)
+        assert probe("imds.role").findings == ("imds-role-ok",)
+
+
+@pytest.mark.usefixtures("metadata_allowed")
+def test_credentials_that_never_come_are_no_trust_problem(monkeypatch: pytest.MonkeyPatch) -> None:
+    with serving(imds_routes(credentials=ROLE_CREDS, credentials_delay=30)) as endpoint:
+        monkeypatch.setenv("AWS_EC2_METADATA_SERVICE_ENDPOINT", endpoint.url)
+        started = time.monotonic()
+        evidence = probe("imds.role")
+        elapsed = time.monotonic() - started
+    assert evidence.findings == ("imds-credentials-timeout",)
+    assert "imds-role-broken" not in evidence.findings
+    assert "trust" not in evidence.summary
+    assert f"within {imds.CREDENTIALS_WINDOW:g} s" in evidence.summary
+    assert elapsed < 15, "bounded: the budget and the credentials window, with a margin"
+
+
+@pytest.mark.usefixtures("metadata_allowed")
+def test_no_answer_is_not_checked_where_botocore_waits_longer(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """botocore told to wait 10 s: credentials that did not come within our window say nothing
+    about what botocore got."""
+    monkeypatch.setenv("AWS_METADATA_SERVICE_TIMEOUT", "10")
+    with serving(imds_routes(credentials=ROLE_CREDS, credentials_delay=30)) as endpoint:
+        monkeypatch.setenv("AWS_EC2_METADATA_SERVICE_ENDPOINT", endpoint.url)
+        evidence = probe("imds.role")
+    assert evidence.status is Status.SKIPPED
+    assert evidence.unchecked is not None
+    assert evidence.summary.startswith("not checked")
