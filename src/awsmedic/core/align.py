@@ -313,7 +313,11 @@ def _cut(raw: str, slot: Slot, words: int) -> tuple[str, int, bool] | None:
         tail = re.search(r"[^\w\s]", slot.behind) is not None
         pattern = rf"\s*{before}(?P<value>.*?){_literal(slot.behind, tail=tail)}"
     found = re.fullmatch(pattern, raw, re.IGNORECASE | re.DOTALL)
-    if found is not None and found.group("value").strip():
+    if found is not None:
+        # Blank between its marks (`The config profile ( ) could not be found`): no value, not
+        # the words around it.
+        if not found.group("value").strip():
+            return None
         return found.group("value"), found.start("value"), bool(closing)
     stripped = raw.strip().strip("\"'`()[]<>{}:,;").strip()
     return (stripped, raw.find(stripped), False) if stripped else None

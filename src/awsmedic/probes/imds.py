@@ -255,6 +255,15 @@ def instance_role(run: ProbeInput) -> Evidence:
     disabled = (ctx.env("AWS_EC2_METADATA_DISABLED") or "").lower() == "true"
     if not (ec2 or explicit):
         return _off_ec2(disabled)
+    if disabled and not explicit:
+        # Turned off on what looks like EC2: say so, without asking the real service the user
+        # turned off (only an endpoint the user set, a local or test one, is asked anyway).
+        summary = (
+            "AWS_EC2_METADATA_DISABLED=true (environment): botocore never asks instance"
+            " metadata on this EC2 instance"
+        )
+        findings = ("imds-disabled", "imds-disabled-on-ec2")
+        return Evidence("imds.role", Status.PROBLEM, summary, findings)
     v1 = _setting(ctx, "AWS_EC2_METADATA_V1_DISABLED", "ec2_metadata_v1_disabled", run) or ""
     botocore = limits(ctx, run)
     findings, sentence, secrets = _ask(base, v1.lower() == "true", botocore)

@@ -217,3 +217,22 @@ def test_no_answer_is_not_checked_where_botocore_waits_longer(
     assert evidence.status is Status.SKIPPED
     assert evidence.unchecked is not None
     assert evidence.summary.startswith("not checked")
+
+
+def test_disabled_on_ec2_the_real_service_is_not_asked(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """The user turned instance metadata off: without an endpoint they set, nothing is asked
+    (the address would be 169.254.169.254); the finding says what is lost."""
+    vendor = tmp_path / "sys_vendor"
+    vendor.write_text("Amazon EC2\n")
+    monkeypatch.setattr(imds, "EC2_HINTS", ((vendor, "Amazon EC2"),))
+    monkeypatch.delenv("AWS_EC2_METADATA_SERVICE_ENDPOINT", raising=False)
+
+    def refuse(*args: object, **kwargs: object) -> object:
+        raise AssertionError("instance metadata was asked although it is turned off")
+
+    monkeypatch.setattr(imds, "_ask", refuse)
+    evidence = probe("imds.role")
+    assert evidence.findings == ("imds-disabled", "imds-disabled-on-ec2")
+    assert evidence.status is Status.PROBLEM
