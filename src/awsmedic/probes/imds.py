@@ -262,8 +262,9 @@ def instance_role(run: ProbeInput) -> Evidence:
             "AWS_EC2_METADATA_DISABLED=true (environment): botocore never asks instance"
             " metadata on this EC2 instance"
         )
-        findings = ("imds-disabled", "imds-disabled-on-ec2")
-        return Evidence("imds.role", Status.PROBLEM, summary, findings)
+        return Evidence(
+            "imds.role", Status.PROBLEM, summary, ("imds-disabled", "imds-disabled-on-ec2")
+        )
     v1 = _setting(ctx, "AWS_EC2_METADATA_V1_DISABLED", "ec2_metadata_v1_disabled", run) or ""
     botocore = limits(ctx, run)
     findings, sentence, secrets = _ask(base, v1.lower() == "true", botocore)
