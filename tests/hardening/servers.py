@@ -4,6 +4,8 @@
   replies, a proxy that hangs). Counts connections.
 - `HttpStub`: answers every request with one canned response, and records each request.
 - `RecordingProxy`: forwards to a real endpoint (moto) and records each request's AWS operation.
+- `trickle`: answers, but one byte at a time, slower than any total limit and faster than any
+  per-read timeout (an endpoint or a proxy that keeps a client waiting for hours).
 """
 
 from __future__ import annotations
@@ -231,3 +233,67 @@ def endless_body() -> Iterator[str]:
     finally:
         server.shutdown()
         server.server_close()
+
+
+class Trickle:
+    """Reads each request, then sends `head` whole and `body` one byte every `interval` s
+    (with `head` empty, the status line and headers trickle too: a proxy's CONNECT answer)."""
+
+    def __init__(self, head: bytes, body: bytes, interval: float) -> None:
+        self.head, self.body, self.interval = head, body, interval
+        self._listener = socket.socket()
+        self._listener.bind(("127.0.0.1", 0))
+        self._listener.listen(16)
+        self.url = f"http://127.0.0.1:{self._listener.getsockname()[1]}"
+        self.connections = 0
+        self._closed = threading.Event()
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self) -> None:
+        while not self._closed.is_set():
+            try:
+                connection, _ = self._listener.accept()
+            except OSError:
+                return
+            self.connections += 1
+            threading.Thread(target=self._answer, args=(connection,), daemon=True).start()
+
+    def _answer(self, connection: socket.socket) -> None:
+        with connection:
+            try:
+                connection.settimeout(5)
+                request = b""
+                while b"\r\n\r\n" not in request:
+                    data = connection.recv(65536)
+                    if not data:
+                        return
+                    request += data
+                connection.sendall(self.head)
+                for byte in self.body:
+                    if self._closed.wait(self.interval):
+                        return
+                    connection.sendall(bytes([byte]))
+            except OSError:  # the client gave up and closed: as it should
+                return
+
+    def close(self) -> None:
+        self._closed.set()
+        self._listener.close()
+
+
+#: An answer that says 100,000 bytes are coming, then sends them one by one.
+TRICKLE_BODY = (
+    b"HTTP/1.1 200 OK\r\nContent-Type: text/xml\r\nContent-Length: 100000\r\n\r\n",
+    b"<" * 100000,
+)
+#: A status line and headers that never end, one byte at a time.
+TRICKLE_HEADERS = (b"", b"HTTP/1.1 200 OK\r\nX-A: " + b"a" * 100000)
+
+
+@contextmanager
+def trickle(answer: tuple[bytes, bytes] = TRICKLE_BODY, interval: float = 0.1) -> Iterator[Trickle]:
+    server = Trickle(*answer, interval)
+    try:
+        yield server
+    finally:
+        server.close()

@@ -332,3 +332,24 @@ def test_a_knowledge_path_that_is_not_a_directory(tmp_path: Path, where: str) ->
     result = awsmedic(*DIAGNOSE, ICTI, env={**os.environ, "AWSMEDIC_KNOWLEDGE_PATH": str(path)})
     assert result.returncode == 2
     assert f"{path}: is not a directory" in result.stderr
+
+
+@pytest.mark.parametrize("how", ["diagnose", "kb check"])
+def test_a_knowledge_file_nested_too_deep_is_named_not_an_internal_error(
+    tmp_path: Path, how: str
+) -> None:
+    """200,000 arrays deep exhaust tomllib's recursion (audit F9)."""
+    kb = tmp_path / "org-kb"
+    (kb / "trees").mkdir(parents=True)
+    (kb / "causes").mkdir()
+    (kb / "trees" / "deep.toml").write_text("x = " + "[" * 200_000 + "]" * 200_000 + "\n")
+    if how == "kb check":
+        result = awsmedic("kb", "check", str(kb))
+        report = result.stdout
+    else:
+        env = {**os.environ, "AWSMEDIC_KNOWLEDGE_PATH": str(kb)}
+        result = awsmedic(*DIAGNOSE, ICTI, env=env)
+        report = result.stderr
+    assert result.returncode == (1 if how == "kb check" else 2), result.stderr
+    assert "internal error" not in result.stderr and "RecursionError" not in result.stderr
+    assert f"{kb / 'trees' / 'deep.toml'}:1: TOML syntax error: arrays or inline tables" in report

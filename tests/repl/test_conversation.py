@@ -262,3 +262,18 @@ def test_a_bug_in_a_case_does_not_end_the_session(
     )
     assert "/export [PATH]" in session.shown  # still answering
     assert_no_secret(session.shown)
+
+
+def test_an_undecodable_profile_is_exported_and_the_case_kept(
+    start: Start, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """AWS_PROFILE=$'dev\\xff' (audit F8): /export failed with an internal error, which
+    dropped the case."""
+    monkeypatch.setenv("AWS_PROFILE", "dev\udcff")
+    target = tmp_path / "case.md"
+    session = start(offline=True)
+    keys = paste(INVALID_TOKEN) + ENTER + f"/export {target}" + ENTER + "/why" + ENTER
+    assert session.run(keys + "/quit" + ENTER) == 0
+    assert "internal error" not in session.shown
+    assert "dev\ufffd" in target.read_text(encoding="utf-8")
+    assert "Path through the decision tree" in session.shown  # /why after /export: case kept

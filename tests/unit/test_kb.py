@@ -7,6 +7,7 @@ import pytest
 
 from awsmedic.errors import KnowledgeError
 from awsmedic.kb import check, load_checked, shipped_dir
+from tests.kbfiles import write_knowledge
 
 GOOD_CAUSE = """\
 +++
@@ -215,3 +216,24 @@ def test_a_tool_wraps_only_tools_that_exist(tmp_path: Path) -> None:
     write(tmp_path, "tools.toml", '[[tools]]\nid = "w"\npatterns = []\nwraps = "go-sdk-v2"\n')
     _, problems = check([tmp_path])
     assert any("'wraps' must be a list of tool ids" in str(problem) for problem in problems)
+
+
+#: Deeper than tomllib can recurse (audit F9: "internal error: RecursionError").
+DEEP_ARRAYS = "x = " + "[" * 200_000 + "]" * 200_000
+DEEP_TABLES = "x = " + "{a=" * 50_000 + "1" + "}" * 50_000
+
+
+@pytest.mark.parametrize("value", [DEEP_ARRAYS, DEEP_TABLES], ids=["arrays", "inline-tables"])
+def test_toml_nested_too_deep_is_a_problem_of_its_file_and_line(tmp_path: Path, value: str) -> None:
+    _, problems = write_knowledge(tmp_path, [], {"deep": f'id = "deep"\n# why\n{value}\n'})
+    assert [str(p) for p in problems if p.path.name == "deep.toml"] == [
+        f"{tmp_path / 'trees' / 'deep.toml'}:3: TOML syntax error: arrays or inline tables nested"
+        " too deeply to read (at line 3)"
+    ]
+
+
+def test_front_matter_nested_too_deep_is_a_problem_of_its_file_and_line(tmp_path: Path) -> None:
+    cause = '+++\nid = "{id}"\n' + DEEP_ARRAYS + "\n+++\n\n## Why\n\nB.\n\n## Steps\n\n1. Do.\n"
+    _, problems = write_knowledge(tmp_path, ["deep"], {}, cause=cause)
+    [problem] = [p for p in problems if p.path.name == "deep.md"]
+    assert problem.line == 3 and "nested too deeply" in problem.message

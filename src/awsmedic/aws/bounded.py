@@ -16,6 +16,7 @@ import signal
 import stat
 import subprocess
 import threading
+import time
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import IO, NamedTuple
@@ -35,6 +36,7 @@ class NotRegularFile(OSError):
 class Read(NamedTuple):
     data: bytes
     cut: bool  # there was more than the limit: `data` is its first `limit` bytes
+    late: bool = False  # the time limit passed before the end: `data` is what came until then
 
     def text(self) -> str:
         return self.data.decode("utf-8", errors="replace")
@@ -98,12 +100,22 @@ def file_problem(path: Path | str, limit: int) -> str | None:
     return None
 
 
-def read_stream(stream: IO[bytes], limit: int) -> Read:
-    """At most `limit` bytes of a pipe or a response; the rest is left unread."""
+def read_stream(stream: IO[bytes], limit: int, seconds: float | None = None) -> Read:
+    """At most `limit` bytes of a pipe or a response, for at most about `seconds` (None: no
+    time limit); the rest is left unread.
+
+    A socket's timeout holds for each read, and restarts with every byte: an endpoint that
+    sends one byte a second never trips it. So with `seconds`, each read takes what has come
+    (`read1`, where the stream has it) and the time is checked between reads: the whole read
+    ends at most one socket timeout past `seconds`."""
     chunks: list[bytes] = []
     size = 0
+    read = getattr(stream, "read1", stream.read) if seconds is not None else stream.read
+    ends = time.monotonic() + seconds if seconds is not None else None
     while size <= limit:
-        chunk = stream.read(min(_CHUNK, limit + 1 - size))
+        if ends is not None and time.monotonic() >= ends:
+            return Read(b"".join(chunks)[:limit], False, late=True)
+        chunk = read(min(_CHUNK, limit + 1 - size))
         if not chunk:
             break
         chunks.append(chunk)

@@ -13,11 +13,17 @@ selected profile), and with `--all` every profile the files define or meant to d
 3. a refusal is diagnosed like a pasted error: the same trees, without questions (nobody is
    asked; what stays open is ranked).
 
+Bounded like `diagnose`: the whole check has the diagnosis budget (`Context.budget`). A network
+probe still running when it runs out is "not checked: out of time", never evidence, and none
+starts after it; a subject that has not finished shortly after it (a bug: local probes are
+bounded on their own) is reported unchecked rather than waited for.
+
 Read-only like every probe: nothing refreshes a token, nothing is written.
 """
 
 from __future__ import annotations
 
+import concurrent.futures as futures
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -35,9 +41,10 @@ from awsmedic.core.checkrules import (
     first_match,
 )
 from awsmedic.core.probing import CONSENT_PREFIX
+from awsmedic.core.workers import DaemonPool, Deadline
 from awsmedic.kb.model import Knowledge
-from awsmedic.model import Confidence, Diagnosis, Evidence, Status
-from awsmedic.probes import ProbeInput, run_probe, spec
+from awsmedic.model import Confidence, Diagnosis, Evidence, Status, Unchecked
+from awsmedic.probes import ProbeInput, not_checked, run_probe, spec
 from awsmedic.probes.world import AwsWorld
 from awsmedic.safety.redact import SecretBook
 
@@ -79,6 +86,9 @@ NO_REGION = ("region-missing", "region-only-aws-region", "region-only-in-default
 FALLBACK_REGION = "us-east-1"
 #: At most this many subjects are checked at once (each makes a few network calls).
 PARALLEL = 4
+#: How long past the budget a subject may take to finish its local probes before it is given
+#: up on: they are bounded on their own (file sizes, a helper's 5 s), so only a bug waits this.
+LATE_SECONDS = 15.0
 
 
 @dataclass(frozen=True)
@@ -138,13 +148,33 @@ class _Case:
     ctx: Context
     world: AwsWorld
     evidence: dict[str, Evidence] = field(default_factory=dict)
+    #: When set, a network probe is waited for until then only.
+    deadline: Deadline | None = None
 
     def probe(self, probe_id: str) -> Evidence:
         if probe_id not in self.evidence:
             found = spec(probe_id)
             assert found is not None, probe_id
-            self.evidence[probe_id] = run_probe(found, ProbeInput(self.ctx, self.world))
+            probe_input = ProbeInput(self.ctx, self.world)
+            if self.deadline is None or not found.network or self.ctx.offline:
+                self.evidence[probe_id] = run_probe(found, probe_input)
+            else:
+                self.evidence[probe_id] = _in_time(found.id, self.deadline, probe_input)
         return self.evidence[probe_id]
+
+
+def _in_time(probe_id: str, deadline: Deadline, probe_input: ProbeInput) -> Evidence:
+    """A network probe, waited for until the deadline; after it, not checked (out of time)."""
+    found = spec(probe_id)
+    assert found is not None, probe_id
+    try:
+        return deadline.within(run_probe, found, probe_input)
+    except TimeoutError:
+        return not_checked(probe_id, Unchecked.BUDGET, _out_of_time(deadline))
+
+
+def _out_of_time(deadline: Deadline) -> str:
+    return f"the {deadline.seconds:g} s budget of the check ran out"
 
 
 class Checker:
@@ -159,21 +189,23 @@ class Checker:
         self.knowledge = knowledge
         self.book = book
         self.answers = dict(answers or {})
+        self.deadline = Deadline(ctx.budget)
+
+    def _case(self, ctx: Context, evidence: dict[str, Evidence] | None = None) -> _Case:
+        return _Case(ctx, AwsWorld(ctx, self.book), dict(evidence or {}), self.deadline)
 
     # -- the whole report ----------------------------------------------------------------------
     def check(self, every: bool) -> SetupReport:
-        from awsmedic.core.workers import DaemonPool
-
+        self.deadline = Deadline(self.ctx.budget)
         here = Subject("", self.ctx.profile, True)
         pool = DaemonPool(PARALLEL)
-        checking = [pool.submit(self._check, here)]
-        if every:
-            checking += [pool.submit(self._check, s) for s in self._profiles(here)]
-        verdicts = [_relabel(future.result()) for future in checking]
+        subjects = [here, *(self._profiles(here) if every else ())]
+        checking = [(s, pool.submit(self._check, s)) for s in subjects]
+        verdicts = self._collect(pool, checking)
         seen = {e.probe: e for e in verdicts[0].probes}
-        case = _Case(self.ctx, AwsWorld(self.ctx, self.book), dict(seen))
+        case = self._case(self.ctx, seen)
         clock = None if self.ctx.offline else case.probe("clock.skew")
-        chain = seen["creds.chain"]
+        chain = case.probe("creds.chain")  # seen, unless the subject was given up on
         report = case.world.chain()
         winner = report.winner.method if report.winner else None
         bedrock = case.probe("bedrock.api-key")
@@ -181,7 +213,7 @@ class Checker:
         offline = (
             ("who each profile is, key ages and the clock offset (--offline)",)
             if self.ctx.offline
-            else ()
+            else _late(verdicts, clock, self.deadline)
         )
         return SetupReport(
             chain,
@@ -195,10 +227,26 @@ class Checker:
             offline,
         )
 
+    def _collect(
+        self, pool: DaemonPool, checking: list[tuple[Subject, futures.Future[Verdict]]]
+    ) -> list[Verdict]:
+        """Each subject's verdict, waited for until shortly after the deadline; one that has
+        not finished by then is unchecked (and the subjects not started are not started)."""
+        verdicts = []
+        for subject, future in checking:
+            try:
+                verdict = future.result(timeout=self.deadline.left() + LATE_SECONDS)
+            except (TimeoutError, futures.CancelledError):
+                pool.abandon()
+                summary = f"not checked: out of time ({_out_of_time(self.deadline)})"
+                verdict = Verdict(subject, "unknown", UNCHECKED, summary)
+            verdicts.append(_relabel(verdict))
+        return verdicts
+
     def _profiles(self, here: Subject) -> list[Subject]:
         """Every profile but the one `here` already checks (unless the environment's keys win
         there: then that profile is not what is in use, and gets its own row)."""
-        case = _Case(self.ctx, AwsWorld(self.ctx, self.book))
+        case = self._case(self.ctx)
         chain = case.probe("creds.chain")
         source = chain.facts.get("credential_source")
         used = chain.facts["profile"].value if source is None or source.value != "env" else None
@@ -217,7 +265,7 @@ class Checker:
     # -- one subject ---------------------------------------------------------------------------
     def _check(self, subject: Subject) -> Verdict:
         ctx = replace(self.ctx, profile=subject.profile)
-        case = _Case(ctx, AwsWorld(ctx, self.book))
+        case = self._case(ctx)
         local = [case.probe(p) for p in LOCAL_PROBES]
         kind = _kind(case)
         base = Verdict(subject, kind, UNCHECKED, "", region=_region(case))
@@ -238,7 +286,7 @@ class Checker:
         if any(region.has(finding) for finding in NO_REGION):
             # Ask in a default region all the same: a bad key matters more than a missing region.
             ctx = replace(ctx, region=FALLBACK_REGION)
-            case = _Case(ctx, AwsWorld(ctx, self.book), case.evidence)
+            case = self._case(ctx, case.evidence)
             verdict = self._online(case, base)
             return verdict if verdict.problem else self._no_region(case, verdict, region)
         return self._online(case, base)
@@ -298,7 +346,7 @@ class Checker:
             summary = "no problem found in its settings; assuming the role needs your consent"
             return _done(case, replace(base, summary=summary, needs=needs))
         source_ctx = replace(case.ctx, profile=source_profile)
-        source = _Case(source_ctx, AwsWorld(source_ctx, self.book))
+        source = self._case(source_ctx)
         answer = source.probe("sts.identity")
         if answer.status is Status.OK:
             summary = (
@@ -324,7 +372,9 @@ class Checker:
             diagnosis = self._diagnosis(asked, best.cause, evidence, Confidence.POSSIBLE)
         state = EXPIRED if diagnosis and "expired" in diagnosis.cause else BROKEN
         verdict = replace(base, state=state, summary=answer.summary, diagnosis=diagnosis)
-        more = tuple(e for e in outcome.probes if e.probe not in case.evidence)
+        more = tuple(
+            self._reworded(e) for e in outcome.probes if e.probe not in case.evidence
+        )
         return _done(case, verdict, (answer, *more) if asked is not case else more)
 
     def _consult(self, case: _Case, text: str) -> Any:
@@ -333,10 +383,17 @@ class Checker:
         from awsmedic.core.transcript import new_transcript
 
         # A probe that needs consent asks (and, unanswered, does not run), as in `diagnose`.
-        ctx = case.ctx
+        # Its budget is what is left of the check's.
+        ctx = replace(case.ctx, budget=self.deadline.left())
         consultation = Consultation(ctx, self.knowledge, self.book, new_transcript(ctx))
         consultation.recognise(text, preset=self.answers)
         return consultation.run(lambda question: None)
+
+    def _reworded(self, evidence: Evidence) -> Evidence:
+        """A probe the consultation's share of the budget cut, said as the check's budget."""
+        if evidence.unchecked is not Unchecked.BUDGET:
+            return evidence
+        return not_checked(evidence.probe, Unchecked.BUDGET, _out_of_time(self.deadline))
 
     def _broken(self, case: _Case, base: Verdict, rule: Rule, evidence: Evidence) -> Verdict:
         diagnosis = self._diagnosis(case, rule.cause, [evidence], rule.confidence)
@@ -374,6 +431,21 @@ class Checker:
 
 def _done(case: _Case, verdict: Verdict, more: tuple[Evidence, ...] = ()) -> Verdict:
     return replace(verdict, probes=(*case.evidence.values(), *more))
+
+
+def _late(verdicts: list[Verdict], clock: Evidence | None, deadline: Deadline) -> tuple[str, ...]:
+    """One `offline` line for what the budget cut, if anything."""
+    from awsmedic.core.unchecked import title
+
+    probes = {id(e): e for v in verdicts for e in v.probes}
+    if clock is not None:
+        probes.setdefault(id(clock), clock)
+    cut = [title(e.probe) for e in probes.values() if e.unchecked is Unchecked.BUDGET]
+    cut += ["every check of a profile"] * sum(not v.probes for v in verdicts)
+    if not cut:
+        return ()
+    count = f"{len(cut)} check{'s' if len(cut) != 1 else ''}"
+    return (f"{', '.join(dict.fromkeys(cut))} ({count}): out of time ({_out_of_time(deadline)})",)
 
 
 def _relabel(verdict: Verdict) -> Verdict:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import concurrent.futures as futures
 import threading
+import time
 from collections.abc import Callable
 from typing import TypeVar
 
@@ -68,3 +69,26 @@ class DaemonPool:
             queued, self._queued = self._queued, []
         for future in queued:
             future.cancel()
+
+
+class Deadline:
+    """A moment by which every wait must end: `check`'s whole budget, say.
+
+    Work still running then goes on unwatched on its daemon thread; whoever waited says it
+    ran out of time."""
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+        self._at = time.monotonic() + seconds
+
+    def left(self) -> float:
+        return max(0.0, self._at - time.monotonic())
+
+    def within(self, function: Callable[..., T], *args: object) -> T:
+        """`function(*args)` on a daemon thread, awaited until the deadline at most. Raises
+        TimeoutError when it has not finished by then (or the deadline has passed: then it
+        does not start)."""
+        left = self.left()
+        if left <= 0:
+            raise TimeoutError(f"the {self.seconds:g} s deadline has passed")
+        return DaemonPool(1).submit(function, *args).result(timeout=left)

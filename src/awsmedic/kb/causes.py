@@ -15,7 +15,7 @@ from typing import Any
 
 from awsmedic.kb.model import Cause
 from awsmedic.kb.problems import Collector
-from awsmedic.kb.reading import error_line, read_text, strings
+from awsmedic.kb.reading import error_line, loads, read_text, strings
 
 _HEADING = re.compile(r"^ {0,3}##\s+(.+?)\s*#*\s*$", re.MULTILINE)
 
@@ -33,7 +33,7 @@ def _split_front_matter(
         out.add(path, "front matter is not closed with a '+++' line", 1)
         return None
     try:
-        meta = tomllib.loads("\n".join(lines[1:end]))
+        meta = loads("\n".join(lines[1:end]))
     except tomllib.TOMLDecodeError as exc:
         line = error_line(exc, "\n".join(lines[1:end]))
         out.add(path, f"front matter TOML syntax error: {exc}", line + 1 if line else 1)

@@ -47,10 +47,54 @@ def read_toml(path: Path, out: Collector) -> tuple[dict[str, Any], str] | None:
     if text is None:
         return None
     try:
-        return tomllib.loads(text), text
+        return loads(text), text
     except tomllib.TOMLDecodeError as exc:
         out.add(path, f"TOML syntax error: {exc}", error_line(exc, text))
         return None
+
+
+def loads(text: str) -> dict[str, Any]:
+    """tomllib.loads, with nesting too deep for it (it recurses once per array or inline
+    table: 200,000 `[` exhaust Python's stack) raised as a TOMLDecodeError at its line."""
+    try:
+        return tomllib.loads(text)
+    except RecursionError:
+        line = _deepest_line(text)
+        raise tomllib.TOMLDecodeError(
+            f"arrays or inline tables nested too deeply to read (at line {line})"
+        ) from None
+
+
+def _deepest_line(text: str) -> int:
+    """The line where arrays and inline tables are nested deepest (strings and comments
+    skipped, roughly: this only points at the problem)."""
+    depth = deepest = 0
+    line = found = 1
+    quote = ""
+    escaped = comment = False
+    for char in text:
+        if char == "\n":
+            line, comment = line + 1, False
+        elif comment:
+            continue
+        elif quote:
+            if escaped:
+                escaped = False
+            elif char == "\\" and quote == '"':
+                escaped = True
+            elif char == quote:
+                quote = ""
+        elif char in "\"'":
+            quote = char
+        elif char == "#":
+            comment = True
+        elif char in "[{":
+            depth += 1
+            if depth > deepest:
+                deepest, found = depth, line
+        elif char in "]}":
+            depth -= 1
+    return found
 
 
 def error_line(exc: tomllib.TOMLDecodeError, text: str) -> int | None:

@@ -56,7 +56,10 @@ def write_atomically(path: Path, content: str, *, force: bool = False) -> None:
     The temp file is created 0600 by mkstemp in the target's directory (so the rename stays on
     one file system), flushed to disk, then moved into place: a reader sees the old file or
     the whole new one, never half of it, and a forced overwrite takes the temp file's mode.
+    Bytes that were not UTF-8 in a value (lone surrogates) are written as U+FFFD.
     """
+    from awsmedic.safety.safetext import well_formed
+
     directory = path.parent if str(path.parent) else Path(".")
     if path.is_dir():
         raise ExportError(path=str(path), reason="it is a directory")
@@ -68,7 +71,7 @@ def write_atomically(path: Path, content: str, *, force: bool = False) -> None:
         raise ExportError(path=str(path), reason=exc.strerror or str(exc)) from None
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            handle.write(content)
+            handle.write(well_formed(content))
             handle.flush()
             os.fsync(handle.fileno())
         os.chmod(temp, 0o600)

@@ -52,6 +52,9 @@ _CLIENT_SIDE = {
     "HTTPClientError": "http-client-error",
 }
 
+#: Raised while botocore reads an answer (safety.guard), so it hands them on as HTTPClientError.
+_WRAPPED = {"ResponseTooSlow": "timeout"}  # the answer trickled in past its time limit
+
 
 #: Findings of a call that never got an answer from AWS: nothing was checked (issue 13).
 UNREACHABLE = frozenset({"endpoint-unreachable", "timeout", "proxy-error", "tls-error"})
@@ -70,6 +73,10 @@ def classify(exc: BaseException) -> tuple[str, str]:
         finding = f"rejected-{kebab(code)}" if code in REJECTION_CODES else "rejected-other"
         return finding, mask_url_passwords(f"{code}: {message}")
     name = type(exc).__name__
+    inner = getattr(exc, "kwargs", {}).get("error") if name == "HTTPClientError" else None
+    if type(inner).__name__ in _WRAPPED:  # botocore wraps what awsmedic's reading raised
+        name = type(inner).__name__
+        return _WRAPPED[name], mask_url_passwords(f"{name}: {inner}")
     # botocore quotes the endpoint URL (EndpointConnectionError, Invalid endpoint) as given.
     return _CLIENT_SIDE.get(name, "call-failed"), mask_url_passwords(f"{name}: {exc}")
 

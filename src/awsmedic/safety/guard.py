@@ -34,6 +34,9 @@ _LOCK = threading.Lock()
 
 #: An AWS answer is a few KB (an IAM listing of 200 users, some 100 KB).
 MAX_RESPONSE_BYTES = 8 * bounded.MB
+#: The whole answer's body, however slowly it comes (the network timeout is per read, and an
+#: endpoint that trickles a byte at a time restarts it with every byte).
+MAX_RESPONSE_SECONDS = 10.0
 #: A cached SSO or `aws login` token is a few KB.
 MAX_CACHE_BYTES = bounded.SMALL_FILE_BYTES
 
@@ -48,6 +51,10 @@ class FileRefused(Exception):
 
 class ResponseTooLarge(Exception):
     """An endpoint's answer went on past MAX_RESPONSE_BYTES: reading stopped there."""
+
+
+class ResponseTooSlow(Exception):
+    """An endpoint's answer did not end within MAX_RESPONSE_SECONDS: reading stopped there."""
 
 
 class RefreshRefused(Exception):
@@ -140,9 +147,16 @@ def _process_provider_init(original: Any) -> Any:
 
 
 def _bounded_content(self: Any) -> bytes:
-    """AWSResponse.content, read up to MAX_RESPONSE_BYTES (botocore reads the whole body)."""
+    """AWSResponse.content, read up to MAX_RESPONSE_BYTES and for up to MAX_RESPONSE_SECONDS
+    (botocore reads the whole body, however long it takes)."""
     if self._content is None:
-        read = bounded.read_stream(self.raw, MAX_RESPONSE_BYTES)
+        read = bounded.read_stream(self.raw, MAX_RESPONSE_BYTES, MAX_RESPONSE_SECONDS)
+        if read.late:
+            self.raw.close()
+            raise ResponseTooSlow(
+                f"the answer from {self.url} did not end within {MAX_RESPONSE_SECONDS:g} s; "
+                "awsmedic stopped reading it (an AWS answer takes well under a second)"
+            )
         if read.cut:
             self.raw.close()
             raise ResponseTooLarge(

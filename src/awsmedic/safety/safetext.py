@@ -27,9 +27,14 @@ _ESCAPES = re.compile(
     r"|\x1b[\]PX^_][^\x07\x1b]*(?:\x07|\x1b\\|$)"
     r"|\x1b[ -~]"
 )
-# C0 controls but tab and newline, DEL, C1 controls (8-bit CSI, OSC, ST...), and the Unicode
-# bidi controls (embeddings, overrides, isolates and marks: Trojan Source).
-_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+# C0 controls but tab and newline, DEL, C1 controls (8-bit CSI, OSC, ST...), the Unicode
+# bidi controls (embeddings, overrides, isolates and marks: Trojan Source), and lone
+# surrogates: bytes that were not UTF-8 in a variable, an argument or a path (PEP 383), which
+# no UTF-8 file or terminal can take.
+_UNSAFE = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\ud800-\udfff]"
+)
+_SURROGATES = re.compile("[\ud800-\udfff]")
 REPLACEMENT = "\ufffd"
 
 
@@ -39,6 +44,11 @@ def printable(text: str) -> str:
         return text
     text = _ESCAPES.sub("", text).replace("\r\n", "\n").replace("\r", "\n")
     return _UNSAFE.sub(REPLACEMENT, text)
+
+
+def well_formed(text: str) -> str:
+    """Text that can be written as UTF-8: each lone surrogate replaced with U+FFFD."""
+    return _SURROGATES.sub(REPLACEMENT, text)
 
 
 def is_printable(text: str) -> bool:
