@@ -135,6 +135,41 @@ def test_diagnose_output_and_logs_are_filtered(fmt: str, home: Path) -> None:
     assert_safe(err)
 
 
+def _strings(value: object) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict):
+        return [s for k, v in value.items() for s in (*_strings(k), *_strings(v))]
+    if isinstance(value, list):
+        return [s for item in value for s in _strings(item)]
+    return []
+
+
+@pytest.mark.parametrize("command", ["diagnose", "check"])
+def test_json_output_holds_no_control_character_even_escaped(command: str, home: Path) -> None:
+    """Audit F7: JSON escapes a control character (`\\u001b`), and `jq -r` turns it back into
+    a live escape sequence: every decoded string is filtered, as in the export's JSON."""
+    import json
+
+    (home / ".aws").mkdir(exist_ok=True)
+    (home / ".aws" / "config").write_text(f"[profile other{NAME}]\nregion = us-east-1\n")
+    env = {
+        "HOME": str(home),
+        "AWS_CONFIG_FILE": str(home / ".aws" / "config"),
+        "AWS_SHARED_CREDENTIALS_FILE": str(home / ".aws" / "credentials"),
+        "AWS_EC2_METADATA_DISABLED": "true",
+        "AWS_PROFILE": f"dev{HOSTILE}",
+    }
+    argv = ["diagnose", "--offline", "--no-input", "--format", "json", f"{HOSTILE}\n{ICTI}"]
+    if command == "check":
+        argv = ["check", "--offline", "--all", "--format", "json"]
+    _, out, _ = run_main(argv, env)
+    strings = _strings(json.loads(out))
+    assert any("dev" in s and "hidden" in s for s in strings), out  # the visible text stays
+    for text in strings:
+        assert_safe(text)
+
+
 def test_error_messages_and_notes_are_filtered(home: Path, tmp_path: Path) -> None:
     env = {"HOME": str(home), "AWS_CONFIG_FILE": str(tmp_path / f"cfg{NAME}")}
     (tmp_path / f"cfg{NAME}").mkdir()  # a directory: botocore skips it, awsmedic says so

@@ -59,12 +59,15 @@ def to_contract(outcome: Outcome) -> dict[str, Any]:
 
 
 def scrubbed(value: Any, book: SecretBook) -> Any:
+    """A JSON document (`--format json` of diagnose, run and check) with every string, keys
+    included, scrubbed and made printable, as exports are (`Transcript.redacted`): JSON escapes
+    a control character as `\\u001b`, and `jq -r` would turn it back into a live one."""
     if isinstance(value, str):
-        return book.scrub(value)
+        return printable(book.scrub(value))
     if isinstance(value, list):
         return [scrubbed(item, book) for item in value]
     if isinstance(value, dict):
-        return {key: scrubbed(item, book) for key, item in value.items()}
+        return {scrubbed(key, book): scrubbed(item, book) for key, item in value.items()}
     return value
 
 
