@@ -352,3 +352,25 @@ def test_the_shipped_causes_keep_hostile_values_inert_in_steps_and_why() -> None
             found = diagnose(cause, Confidence.LIKELY, (), facts, Situation(facts=facts))
             for text in (found.why, *(step.text for step in found.steps)):
                 assert not [x for x in _live_links(text) if "evil.example" in x], (cause.id, text)
+
+
+def test_an_option_shaped_profile_never_follows_profile_option() -> None:
+    """Audit F14: `--profile --endpoint-url=https://evil.example` sends the request elsewhere;
+    quoting does not help (the shell removes the quotes), so the name is refused."""
+    for facts in (LINUX, WINDOWS):
+        (step,) = steps(
+            ["Check: `aws sts get-caller-identity --profile {profile}`"],
+            Situation(facts=facts),
+            profile="--endpoint-url=https://evil.example",
+        )
+        assert step.commands == ("aws sts get-caller-identity --profile <profile>",)
+        assert "`--endpoint-url=https://evil.example`, is not a profile name" in step.text
+    (step,) = steps(["`aws configure --profile {profile}`"], Situation(facts=LINUX), profile="a-b")
+    assert step.commands == ("aws configure --profile a-b",)  # a dash inside is fine
+
+
+def test_a_named_profile_that_starts_with_a_dash_is_given_with_an_equals_sign() -> None:
+    from awsmedic.probes.chain import Named
+
+    assert Named("-x", False, False).sentence().endswith("run awsmedic with --profile=-x")
+    assert Named("dev", False, False).sentence().endswith("run awsmedic with --profile dev")
