@@ -69,40 +69,71 @@ def _printer() -> tuple[Printer, io.StringIO]:
     return ReplPrinter(make_console(screen, no_color=True, width=100), SecretBook()), screen
 
 
-def _diagnosis() -> Diagnosis:
+def _diagnosis(hostile: str) -> Diagnosis:
     return Diagnosis(
         cause="x",
-        title=f"title {HOSTILE}",
+        title=f"title {hostile}",
         confidence=Confidence.LIKELY,
-        evidence=(f"evidence {HOSTILE}",),
-        why=f"why {HOSTILE}",
+        evidence=(f"evidence {hostile}",),
+        why=f"why {hostile}",
         steps=(
             Step(
-                f"Run `aws sts get-caller-identity --profile dev{HOSTILE}`",
-                (f"aws sts get-caller-identity --profile dev{HOSTILE}",),
+                f"Run `aws sts get-caller-identity --profile dev{hostile}`",
+                (f"aws sts get-caller-identity --profile dev{hostile}",),
             ),
-            Step(f"- {HOSTILE}"),
+            Step(f"- {hostile}"),
         ),
     )
 
 
-PRINTER_PATHS: dict[str, Callable[[ReplPrinter], None]] = {
-    "hanging text": lambda p: p.hang("  •", f"a finding {HOSTILE}"),
-    "a command": lambda p: p.command(f"aws configure --profile {HOSTILE}"),
-    "Markdown": lambda p: p.diagnosis(_diagnosis()),
-    "evidence": lambda p: p.evidence(Evidence("creds.env", Status.PROBLEM, HOSTILE)),
-    "candidates": lambda p: p.candidates((Candidate("x", HOSTILE, 50),), HOSTILE),
-    "the echoed paste": lambda p: p.echo(f"{HOSTILE}\nsecond line"),
-    "a message": lambda p: p.say(f"awsmedic: {HOSTILE}"),
+PRINTER_PATHS: dict[str, Callable[[ReplPrinter, str], None]] = {
+    "hanging text": lambda p, h: p.hang("  •", f"a finding {h}"),
+    "a command": lambda p, h: p.command(f"aws configure --profile {h}"),
+    "Markdown": lambda p, h: p.diagnosis(_diagnosis(h)),
+    "evidence": lambda p, h: p.evidence(Evidence("creds.env", Status.PROBLEM, h)),
+    "candidates": lambda p, h: p.candidates((Candidate("x", h, 50),), h),
+    "the echoed paste": lambda p, h: p.echo(f"{h}\nsecond line"),
+    "a message": lambda p, h: p.say(f"awsmedic: {h}"),
 }
 
 
 @pytest.mark.parametrize("path", PRINTER_PATHS)
 def test_every_printer_path_is_filtered(path: str) -> None:
     printer, screen = _printer()
-    PRINTER_PATHS[path](printer)  # type: ignore[arg-type]
+    PRINTER_PATHS[path](printer, HOSTILE)  # type: ignore[arg-type]
     assert screen.getvalue().strip()
     assert_safe(screen.getvalue())
+
+
+BEL_OSC = "\x1b]0;x\x07"  # a BEL-terminated OSC (set the window title): rich drops the BEL
+
+
+@pytest.mark.parametrize("path", PRINTER_PATHS)
+def test_only_the_escape_goes_the_rest_of_the_line_stays(path: str) -> None:
+    """Audit F6: rich removed the BEL, the filter then saw an unterminated OSC and removed
+    everything after it in the segment. The text after the sequence must stay."""
+    printer, screen = _printer()
+    PRINTER_PATHS[path](printer, f"dev{BEL_OSC}SUFFIX-VISIBLE")  # type: ignore[arg-type]
+    shown = screen.getvalue()
+    assert_safe(shown)
+    assert "devSUFFIX-VISIBLE" in "".join(shown.split()), shown
+
+
+def test_diagnose_keeps_the_evidence_after_a_bel_terminated_sequence(home: Path) -> None:
+    (home / ".aws").mkdir(exist_ok=True)
+    (home / ".aws" / "config").write_text("[profile dev]\nregion = us-east-1\n")
+    env = {
+        "HOME": str(home),
+        "AWS_CONFIG_FILE": str(home / ".aws" / "config"),
+        "AWS_SHARED_CREDENTIALS_FILE": str(home / ".aws" / "credentials"),
+        "AWS_EC2_METADATA_DISABLED": "true",
+        "AWS_PROFILE": f"dev{BEL_OSC}SUFFIX-VISIBLE",
+    }
+    status, out, err = run_main(["diagnose", "--offline", "--no-input", ICTI], env)
+    assert status == 0, err
+    assert_safe(out)
+    chain = next(line for line in out.splitlines() if "Credential chain" in line)
+    assert "profile 'devSUFFIX-VISIBLE' (AWS_PROFILE)" in chain, out
 
 
 def test_rich_keeps_its_own_colours_and_loses_the_pastes() -> None:
@@ -133,6 +164,41 @@ def test_diagnose_output_and_logs_are_filtered(fmt: str, home: Path) -> None:
     assert "dev" in out
     assert_safe(out)
     assert_safe(err)
+
+
+def _strings(value: object) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict):
+        return [s for k, v in value.items() for s in (*_strings(k), *_strings(v))]
+    if isinstance(value, list):
+        return [s for item in value for s in _strings(item)]
+    return []
+
+
+@pytest.mark.parametrize("command", ["diagnose", "check"])
+def test_json_output_holds_no_control_character_even_escaped(command: str, home: Path) -> None:
+    """Audit F7: JSON escapes a control character (`\\u001b`), and `jq -r` turns it back into
+    a live escape sequence: every decoded string is filtered, as in the export's JSON."""
+    import json
+
+    (home / ".aws").mkdir(exist_ok=True)
+    (home / ".aws" / "config").write_text(f"[profile other{NAME}]\nregion = us-east-1\n")
+    env = {
+        "HOME": str(home),
+        "AWS_CONFIG_FILE": str(home / ".aws" / "config"),
+        "AWS_SHARED_CREDENTIALS_FILE": str(home / ".aws" / "credentials"),
+        "AWS_EC2_METADATA_DISABLED": "true",
+        "AWS_PROFILE": f"dev{HOSTILE}",
+    }
+    argv = ["diagnose", "--offline", "--no-input", "--format", "json", f"{HOSTILE}\n{ICTI}"]
+    if command == "check":
+        argv = ["check", "--offline", "--all", "--format", "json"]
+    _, out, _ = run_main(argv, env)
+    strings = _strings(json.loads(out))
+    assert any("dev" in s and "hidden" in s for s in strings), out  # the visible text stays
+    for text in strings:
+        assert_safe(text)
 
 
 def test_error_messages_and_notes_are_filtered(home: Path, tmp_path: Path) -> None:

@@ -66,3 +66,15 @@ def test_two_long_commands_get_ordinals() -> None:
     step = Step(f"Try `{LONG}` then `{other}`.", (LONG, other))
     shown = " ".join(printed(50, step).split())
     assert "Try the first command below then the second command below." in shown
+
+
+def test_an_unfilled_placeholder_in_prose_shows_on_the_terminal() -> None:
+    """Audit F11: rich's Markdown took a bare `<region>` for an HTML tag and dropped it."""
+    from awsmedic.core.situation import Situation
+    from awsmedic.core.steps import build_steps
+    from awsmedic.kb.steps import parse_step
+
+    source, _ = parse_step("A short-term key for {region} is the safer choice.", 1)
+    (step,) = build_steps([source], Situation(), {"profile": "default"})
+    shown = " ".join(printed(120, step).split())
+    assert "A short-term key for <region> is the safer choice." in shown

@@ -291,3 +291,86 @@ def test_swapped_keys_in_the_environment_are_swapped_back_not_replaced() -> None
     commands = [c for step in built for c in step.commands]
     assert "aws configure list" in commands and "aws sts get-caller-identity" in commands
     assert not any(c.startswith("aws configure list --profile") for c in commands)
+
+
+HOSTILE_REGION = "eu-west-1 [Open the Bedrock console](https://evil.example/phish)"
+
+
+def _live_links(markdown: str) -> list[str]:
+    """What a Markdown renderer would make live: link targets, images, raw HTML."""
+    from markdown_it import MarkdownIt
+
+    found = []
+    for block in MarkdownIt("commonmark").parse(markdown):
+        for token in block.children or []:
+            if token.type in ("link_open", "image"):
+                found.append(str(token.attrGet("href") or token.attrGet("src")))
+            elif token.type.startswith("html"):
+                found.append(token.content)
+    return found
+
+
+def test_a_value_outside_a_code_span_becomes_one() -> None:
+    """Audit F4: prose values were put in raw, so Markdown in a region became a live link."""
+    (step,) = steps(
+        ["Make a new key for the Region the tool uses ({region}), or set `AWS_REGION={region}`."],
+        Situation(facts=LINUX),
+        region=HOSTILE_REGION,
+    )
+    assert _live_links(step.text) == []
+    assert f"({'`' + HOSTILE_REGION + '`'})" in step.text
+    assert f"`AWS_REGION={HOSTILE_REGION}`" in step.text  # in a code span: as it is
+
+
+def test_a_value_with_backticks_and_line_breaks_stays_in_its_own_code_span() -> None:
+    hostile = "dev`\r\n![x](https://evil.example/x.png)`` <b>hi</b>"
+    (step,) = steps(
+        ["Compare it with {profile} and `{profile}`."], Situation(facts=LINUX), profile=hostile
+    )
+    assert _live_links(step.text) == []
+    assert "\n" not in step.text and "\r" not in step.text
+
+
+def test_an_unfilled_placeholder_in_prose_is_a_code_span_not_a_tag() -> None:
+    """Audit F11: rich's Markdown (and GitHub's) read a bare `<region>` as an HTML tag."""
+    (step,) = steps(["A short-term key for {region} is the safer choice."], Situation(facts=LINUX))
+    assert "A short-term key for `<region>` is the safer choice." in step.text
+    assert _live_links(step.text) == []
+
+
+def test_the_shipped_causes_keep_hostile_values_inert_in_steps_and_why() -> None:
+    """Every cause, every placeholder given a value shaped like a Markdown link and like HTML."""
+    from awsmedic.core.remedy import diagnose
+    from awsmedic.kb import load_checked, shipped_dir
+    from awsmedic.kb.placeholders import BLOCKS, PLACEHOLDERS
+    from awsmedic.model import Confidence
+
+    knowledge = load_checked([shipped_dir()])
+    for hostile in (HOSTILE_REGION, "x <img src=https://evil.example/x.png>"):
+        facts = {name: Fact(hostile) for name in PLACEHOLDERS if name not in BLOCKS}
+        for cause in knowledge.causes.values():
+            found = diagnose(cause, Confidence.LIKELY, (), facts, Situation(facts=facts))
+            for text in (found.why, *(step.text for step in found.steps)):
+                assert not [x for x in _live_links(text) if "evil.example" in x], (cause.id, text)
+
+
+def test_an_option_shaped_profile_never_follows_profile_option() -> None:
+    """Audit F14: `--profile --endpoint-url=https://evil.example` sends the request elsewhere;
+    quoting does not help (the shell removes the quotes), so the name is refused."""
+    for facts in (LINUX, WINDOWS):
+        (step,) = steps(
+            ["Check: `aws sts get-caller-identity --profile {profile}`"],
+            Situation(facts=facts),
+            profile="--endpoint-url=https://evil.example",
+        )
+        assert step.commands == ("aws sts get-caller-identity --profile <profile>",)
+        assert "`--endpoint-url=https://evil.example`, is not a profile name" in step.text
+    (step,) = steps(["`aws configure --profile {profile}`"], Situation(facts=LINUX), profile="a-b")
+    assert step.commands == ("aws configure --profile a-b",)  # a dash inside is fine
+
+
+def test_a_named_profile_that_starts_with_a_dash_is_given_with_an_equals_sign() -> None:
+    from awsmedic.probes.chain import Named
+
+    assert Named("-x", False, False).sentence().endswith("run awsmedic with --profile=-x")
+    assert Named("dev", False, False).sentence().endswith("run awsmedic with --profile dev")

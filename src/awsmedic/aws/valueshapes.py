@@ -12,7 +12,9 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 
-_PROFILE = re.compile(r"^[A-Za-z0-9_.@+=:/,-]+(?: [A-Za-z0-9_.@+=:/,-]+)*$")
+# Not starting with `-`: after `--profile` such a name is read as an option (quoting does not
+# change that), so `--endpoint-url=https://evil.example` would send the request elsewhere.
+_PROFILE = re.compile(r"^[A-Za-z0-9_.@+=:/,][A-Za-z0-9_.@+=:/,-]*(?: [A-Za-z0-9_.@+=:/,-]+)*$")
 _REGION = re.compile(r"^[a-z]{2}(?:-[a-z]+)+-\d{1,2}$")
 # arn:partition:service:region:account:resource; IAM's own characters in the resource.
 _ARN = re.compile(

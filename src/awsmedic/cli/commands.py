@@ -141,17 +141,22 @@ def report(
         document = {**to_contract(outcome), **(extra or {})}
         print(json.dumps(scrubbed(document, book), indent=2, ensure_ascii=False), file=ctx.stdout)
     elif args.format == "markdown":
-        print(book.scrub(_markdown(outcome, failed)), file=ctx.stdout)
+        print(_markdown(outcome, failed, book), file=ctx.stdout)
     elif args.format == "github":
         _report_github(ctx, book, outcome, failed)
     else:
         _print_text(ctx, book, outcome)
 
 
-def _markdown(outcome: Outcome, failed: str) -> str:
+def _markdown(outcome: Outcome, failed: str, book: SecretBook) -> str:
+    """The Markdown report, built from strings already scrubbed and filtered."""
     from awsmedic.output.report import to_markdown
 
-    body = to_markdown(outcome)
+    def clean(text: str) -> str:
+        return printable(book.scrub(text))
+
+    body = to_markdown(outcome, clean)
+    failed = clean(failed)
     if not failed:
         return body
     title, _, rest = body.partition("\n")  # under the document's heading
@@ -161,7 +166,7 @@ def _markdown(outcome: Outcome, failed: str) -> str:
 def _report_github(ctx: Context, book: SecretBook, outcome: Outcome, failed: str) -> None:
     from awsmedic.output.github import append_summary, workflow_annotations
 
-    problem = append_summary(ctx.environ, book.scrub(_markdown(outcome, failed)))
+    problem = append_summary(ctx.environ, _markdown(outcome, failed, book))
     if problem:
         print(f"awsmedic: warning: {book.scrub(problem)}", file=ctx.stderr)
     summarised = bool(ctx.env("GITHUB_STEP_SUMMARY")) and problem is None

@@ -6,9 +6,9 @@ from collections.abc import Iterable, Mapping
 
 from awsmedic.context import Context
 from awsmedic.core.situation import Situation
-from awsmedic.core.steps import build
+from awsmedic.core.steps import build, fill_prose
 from awsmedic.kb.model import Cause
-from awsmedic.kb.placeholders import PLACEHOLDERS, fill
+from awsmedic.kb.placeholders import PLACEHOLDERS
 from awsmedic.model import Confidence, Diagnosis, Evidence, Fact
 
 #: Facts whose value from the pasted error beats the one from this machine: the error tells
@@ -88,11 +88,6 @@ def merge_facts(
     return facts
 
 
-def _code(value: str) -> str:
-    # Values go inside code spans: a backtick in a value would end the span early.
-    return value.replace("`", "'")
-
-
 def placeholder_values(facts: Mapping[str, Fact]) -> dict[str, str]:
     """Placeholder name -> the value as found (quoting for a shell or a code span comes later)."""
     values = {
@@ -117,7 +112,7 @@ def diagnose(
         title=cause.title,
         confidence=confidence,
         evidence=tuple(evidence_lines),
-        why=fill(cause.why, {name: _code(value) for name, value in values.items()}),
+        why=fill_prose(cause.why, values),
         steps=build(cause, situation, values),
         refs=cause.refs,
     )

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from awsmedic.aws.valueshapes import refusal, shown
 from awsmedic.core.situation import Situation, holds
-from awsmedic.kb.commands import POWERSHELL, spans
+from awsmedic.kb.commands import POSIX, POWERSHELL, code_ranges, spans
 from awsmedic.kb.conditions import Truth
 from awsmedic.kb.model import Cause
 from awsmedic.kb.placeholders import PLACEHOLDER_RE, PLACEHOLDERS, help_for, one_line
@@ -110,7 +110,9 @@ class _Filling:
             return quote_path(value, shell, expression=expression)
         return quote(value, shell, expression=expression)
 
-    def text(self, text: str, shell: str | None) -> str:
+    def text(self, text: str, shell: str) -> str:
+        """A command filled in, every value quoted for `shell` (or refused)."""
+
         def replace(found: re.Match[str]) -> str:
             name = found.group(1)
             if name not in PLACEHOLDERS:
@@ -120,6 +122,24 @@ class _Filling:
             return self._value(name, shell, expression)
 
         return PLACEHOLDER_RE.sub(replace, text)
+
+    def prose(self, text: str, start: int, end: int, code: Sequence[tuple[int, int]]) -> str:
+        """`text[start:end]`, Markdown that is not a command, filled in. `code`: where `text`
+        is code (`code_ranges`). There a value is written as it is, on one line and without
+        backticks, so it cannot end the span. Anywhere else it becomes a code span of its own:
+        a value is data from this machine or the paste, and as Markdown a region such as
+        `eu-west-1 [Open the console](https://evil.example)` would be a live link in an
+        export; an unfilled `<region>` would be read as an HTML tag and vanish."""
+
+        def replace(found: re.Match[str]) -> str:
+            name = found.group(1)
+            if name not in PLACEHOLDERS:
+                return found.group(0)
+            value = self._value(name, None)
+            at = start + found.start()
+            return value if any(s <= at < e for s, e in code) else _literal(value)
+
+        return PLACEHOLDER_RE.sub(replace, text[start:end])
 
 
 def _command(code: str, shell: str, situation: Situation, filling: _Filling) -> str:
@@ -137,15 +157,22 @@ def _fill(text: str, situation: Situation, filling: _Filling) -> tuple[str, list
     """The step's Markdown filled in, and its commands."""
     out: list[str] = []
     commands: list[str] = []
+    code = code_ranges(text)
     position = 0
     for span in spans(text):
-        out.append(filling.text(text[position : span.start], None))
+        out.append(filling.prose(text, position, span.start, code))
         command = _command(span.code, span.shell, situation, filling)
         out.append(command)
         commands.append(command)
         position = span.end
-    out.append(filling.text(text[position:], None))
+    out.append(filling.prose(text, position, len(text), code))
     return "".join(out), list(dict.fromkeys(commands))
+
+
+def fill_prose(markdown: str, values: Mapping[str, str]) -> str:
+    """Markdown without commands to quote (a cause's Why) filled in as steps are: values in a
+    code span as they are, values elsewhere as code spans of their own."""
+    return _Filling(values, POSIX).prose(markdown, 0, len(markdown), code_ranges(markdown))
 
 
 def _explained(filling: _Filling) -> str:

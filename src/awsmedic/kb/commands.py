@@ -101,6 +101,19 @@ def spans(markdown: str) -> list[Span]:
     return sorted(found, key=lambda span: span.start)
 
 
+def code_ranges(markdown: str) -> list[tuple[int, int]]:
+    """(start, end) of every fenced block and code span of `markdown`, backticks included:
+    where a value is shown as written, not read as Markdown."""
+    found: list[tuple[int, int]] = []
+    position = 0
+    for start, end, _ in [*_fenced(markdown), (len(markdown), len(markdown), None)]:
+        found.extend(m.span() for m in _CODE_SPAN.finditer(markdown, position, start))
+        if start < end:
+            found.append((start, end))
+        position = end
+    return sorted(found)
+
+
 def commands(markdown: str) -> list[str]:
     """The commands of `markdown`, whitespace runs made single spaces, once each."""
     return list(dict.fromkeys(" ".join(span.code.split()) for span in spans(markdown)))

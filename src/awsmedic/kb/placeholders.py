@@ -204,16 +204,3 @@ def one_line(name: str, value: str) -> str:
     """The value as it may go into Markdown: on one line, but for BLOCKS, so that it cannot
     end the paragraph, the code span or the fence it sits in."""
     return value if name in BLOCKS else _LINE_BREAKS.sub(" ", value)
-
-
-def fill(text: str, values: Mapping[str, str]) -> str:
-    """Replace known placeholders; a known one without a value becomes `<name>`. Values are
-    put in on one line (`one_line`)."""
-
-    def replace(match: re.Match[str]) -> str:
-        name = match.group(1)
-        if name not in PLACEHOLDERS:
-            return match.group(0)
-        return one_line(name, values.get(name) or f"<{name}>")
-
-    return PLACEHOLDER_RE.sub(replace, text)

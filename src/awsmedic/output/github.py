@@ -141,13 +141,15 @@ def _annotation(kind: str, title: str, lines: list[str], book: SecretBook) -> st
 
 def append_summary(environ: Mapping[str, str], markdown: str) -> str | None:
     """Append to the job summary file when GITHUB_STEP_SUMMARY names one; a problem writing
-    it is returned as a sentence (a summary never changes the exit status)."""
+    it is returned as a sentence (a summary never changes the exit status). The file is read
+    as Markdown by GitHub, never by a terminal, but it gets the filter all the same: a raw
+    carriage return is a line break in Markdown."""
     path = environ.get(SUMMARY_VARIABLE)
     if not path:
         return None
     try:
         with Path(path).open("a", encoding="utf-8") as handle:
-            handle.write(markdown.rstrip("\n") + "\n\n")
+            handle.write(printable(markdown).rstrip("\n") + "\n\n")
     except OSError as exc:
         return f"cannot append to {SUMMARY_VARIABLE} ({path}): {exc.strerror or exc}"
     return None

@@ -200,22 +200,30 @@ class TrimmedLines:
 
 
 class Printer:
-    """Shows events as they happen. Every string goes through the scrubber first, and the
-    console filters everything it renders for the terminal (`make_console`)."""
+    """Shows events as they happen. Every string goes through the scrubber and the terminal
+    filter before rich sees it (`clean`), and the console filters everything it renders once
+    more (`make_console`)."""
 
     def __init__(self, console: Console, book: SecretBook) -> None:
         self.console = console
         self.book = book
 
+    def clean(self, text: str) -> str:
+        """`text` scrubbed and filtered, for rich. The filter has to come first: rich drops
+        some control characters itself (BEL among them), and an escape sequence that lost its
+        BEL terminator looks unterminated to the filter, which would then remove the rest of
+        the line with it."""
+        return printable(self.book.scrub(text))
+
     def _text(self, text: str, style: str = "") -> None:
         from rich.text import Text
 
-        self.console.print(Text(self.book.scrub(text), style=style))
+        self.console.print(Text(self.clean(text), style=style))
 
     def _markdown(self, text: str) -> None:
         from rich.markdown import Markdown
 
-        markdown = Markdown(self.book.scrub(text), hyperlinks=False, code_theme=_plain_code())
+        markdown = Markdown(self.clean(text), hyperlinks=False, code_theme=_plain_code())
         self.console.print(markdown)
 
     def event(self, event: Event) -> None:
@@ -238,7 +246,7 @@ class Printer:
         grid = Table.grid(padding=(0, 1))
         grid.add_column(no_wrap=True)
         grid.add_column()
-        grid.add_row(Text(prefix, style=style), Text(self.book.scrub(text), style=style))
+        grid.add_row(Text(prefix, style=style), Text(self.clean(text), style=style))
         self.console.print(grid)
 
     def recognition(self, recognition: Recognition) -> None:
@@ -303,7 +311,7 @@ class Printer:
         below, broken only between words, so that it copies whole and runs as printed."""
         from awsmedic.kb.commands import spans
 
-        markdown = self.book.scrub(markdown)
+        markdown = self.clean(markdown)
         inline = [span for span in spans(markdown) if not span.fenced]
         if not inline:
             return markdown, []
@@ -369,7 +377,7 @@ class Printer:
         from awsmedic.output.fold import fold
 
         room = max(20, self.console.width - len(COMMAND_INDENT))
-        for line in fold(self.book.scrub(command), room):
+        for line in fold(self.clean(command), room):
             self.console.print(Text(COMMAND_INDENT + line, style=CODE_STYLE), soft_wrap=True)
 
     def candidates(

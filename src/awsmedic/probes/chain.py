@@ -66,10 +66,9 @@ class Named:
                 " not define (the paste may come from another machine, or the name is wrong)"
             )
         where = "the pasted command line" if self.command else "the error"
-        return (
-            f"{where} names profile {name}; to check that one, run awsmedic with"
-            f" --profile {name}"
-        )
+        # A name that starts with `-` would be read as an option after a separate --profile.
+        option = f"--profile={name}" if self.name.startswith("-") else f"--profile {name}"
+        return f"{where} names profile {name}; to check that one, run awsmedic with {option}"
 
 
 def named_profile(run: ProbeInput, report: ChainReport) -> Named | None:

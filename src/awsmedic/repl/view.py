@@ -53,7 +53,7 @@ class ReplPrinter(Printer):
 
         lines = line.strip().splitlines() or [""]
         more = f"  (+{len(lines) - 1} more lines)" if len(lines) > 1 else ""
-        first = "› " + self.book.scrub(lines[0])
+        first = "› " + self.clean(lines[0])
         room = max(10, self.console.width - len(more) - 1)
         if len(first) > room:
             first = first[: room - 1] + "…"
