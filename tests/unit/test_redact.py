@@ -319,3 +319,14 @@ def test_json_escaped_and_jwt_shaped_secrets_are_replaced() -> None:
 )
 def test_key_ids_glued_to_other_text_are_masked(before: str, after: str) -> None:
     assert scrub_patterns(f"{before}{KEY}{after}") == f"{before}****************ALC4{after}"
+
+
+def test_a_secret_split_by_an_escape_sequence_is_masked_before_the_filter_joins_it() -> None:
+    """The terminal filter removes escape sequences after the scrub: a colour code inside a key
+    id or secret (a log kept with its colours) must not hide it from the scrub."""
+    from awsmedic.safety.safetext import printable
+
+    text = f"key {KEY[:6]}\x1b[0m{KEY[6:]} secret {SECRET[:20]}\x1b[1;31m{SECRET[20:]}"
+    for shown in (printable(scrub_patterns(text)), printable(SecretBook().scrub(text))):
+        assert KEY not in shown and SECRET not in shown
+        assert "****************ALC4" in shown and "<secret-key:redacted>" in shown

@@ -24,6 +24,7 @@ from pathlib import PurePath
 
 from awsmedic.model import URL_PASSWORD_MASK, Secret, SecretKind, mask_key_id, mask_url_password
 from awsmedic.safety.assignments import mask_assignments, placeholder, wordlike
+from awsmedic.safety.safetext import without_escapes
 from awsmedic.safety.secretforms import MIN_RUN, RunIndex, unwrap
 
 # Shorter values are placeholders ("test", "foo"), not secrets; replacing every occurrence of
@@ -191,6 +192,9 @@ class SecretBook:
         return "".join(out)
 
     def scrub(self, text: str) -> str:
+        # Escape sequences go first: the terminal filter removes them after the scrub, which
+        # would join a secret that one of them split.
+        text = without_escapes(text)
         # A known password inside a URL is shown as a URL's password is, `user:****@host`.
         text = mask_url_passwords(text)
         with self._lock:
@@ -269,7 +273,7 @@ def _spread(text: str) -> str:
 
 def scrub_patterns(text: str) -> str:
     """Mask whatever looks like a credential, known or not."""
-    text = _spread(text)
+    text = _spread(without_escapes(text))
     text = _JWT.sub("<token:redacted>", text)
     text = mask_url_passwords(text)
     text = _BEDROCK_KEY.sub("<bedrock-api-key:redacted>", text)

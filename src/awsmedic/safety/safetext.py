@@ -38,6 +38,12 @@ _SURROGATES = re.compile("[\ud800-\udfff]")
 REPLACEMENT = "\ufffd"
 
 
+def without_escapes(text: str) -> str:
+    """`text` without its escape sequences, and nothing else changed: what the terminal filter
+    will join, joined before secrets are looked for (`AKIA\x1b[0m…` is a key id once shown)."""
+    return _ESCAPES.sub("", text) if "\x1b" in text else text
+
+
 def printable(text: str) -> str:
     """Text that is safe to show anywhere: no escape sequence, no control or bidi character."""
     if not _UNSAFE.search(text):
