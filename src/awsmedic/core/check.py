@@ -36,7 +36,7 @@ from awsmedic.core.checkrules import (
 )
 from awsmedic.core.probing import CONSENT_PREFIX
 from awsmedic.kb.model import Knowledge
-from awsmedic.model import Confidence, Diagnosis, Evidence, Status
+from awsmedic.model import Confidence, Diagnosis, Evidence, Status, Unchecked
 from awsmedic.probes import ProbeInput, run_probe, spec
 from awsmedic.probes.world import AwsWorld
 from awsmedic.safety.redact import SecretBook
@@ -160,6 +160,11 @@ class Checker:
         self.book = book
         self.answers = dict(answers or {})
 
+    def _world(self, ctx: Context) -> AwsWorld:
+        """botocore for one subject: it runs a credential_process helper (a profile's own, or a
+        role's source profile's) only with `--answer consent:creds.process=yes`."""
+        return AwsWorld(ctx, self.book, lambda: self._consented(PROCESS_CONSENT))
+
     # -- the whole report ----------------------------------------------------------------------
     def check(self, every: bool) -> SetupReport:
         from awsmedic.core.workers import DaemonPool
@@ -171,7 +176,7 @@ class Checker:
             checking += [pool.submit(self._check, s) for s in self._profiles(here)]
         verdicts = [_relabel(future.result()) for future in checking]
         seen = {e.probe: e for e in verdicts[0].probes}
-        case = _Case(self.ctx, AwsWorld(self.ctx, self.book), dict(seen))
+        case = _Case(self.ctx, self._world(self.ctx), dict(seen))
         clock = None if self.ctx.offline else case.probe("clock.skew")
         chain = seen["creds.chain"]
         report = case.world.chain()
@@ -198,7 +203,7 @@ class Checker:
     def _profiles(self, here: Subject) -> list[Subject]:
         """Every profile but the one `here` already checks (unless the environment's keys win
         there: then that profile is not what is in use, and gets its own row)."""
-        case = _Case(self.ctx, AwsWorld(self.ctx, self.book))
+        case = _Case(self.ctx, self._world(self.ctx))
         chain = case.probe("creds.chain")
         source = chain.facts.get("credential_source")
         used = chain.facts["profile"].value if source is None or source.value != "env" else None
@@ -217,7 +222,7 @@ class Checker:
     # -- one subject ---------------------------------------------------------------------------
     def _check(self, subject: Subject) -> Verdict:
         ctx = replace(self.ctx, profile=subject.profile)
-        case = _Case(ctx, AwsWorld(ctx, self.book))
+        case = _Case(ctx, self._world(ctx))
         local = [case.probe(p) for p in LOCAL_PROBES]
         kind = _kind(case)
         base = Verdict(subject, kind, UNCHECKED, "", region=_region(case))
@@ -238,7 +243,7 @@ class Checker:
         if any(region.has(finding) for finding in NO_REGION):
             # Ask in a default region all the same: a bad key matters more than a missing region.
             ctx = replace(ctx, region=FALLBACK_REGION)
-            case = _Case(ctx, AwsWorld(ctx, self.book), case.evidence)
+            case = _Case(ctx, self._world(ctx), case.evidence)
             verdict = self._online(case, base)
             return verdict if verdict.problem else self._no_region(case, verdict, region)
         return self._online(case, base)
@@ -278,7 +283,7 @@ class Checker:
             arn = answer.facts["arn"].value
             return _done(case, replace(base, state=WORKS, summary=arn, identity=arn, key_age=days))
         if answer.status is Status.SKIPPED:
-            return _done(case, replace(base, summary=answer.summary))
+            return _done(case, replace(base, summary=answer.summary, needs=_needs(answer)))
         return self._refused(case, base, answer)
 
     def _role(self, case: _Case, base: Verdict) -> Verdict:
@@ -291,14 +296,16 @@ class Checker:
                 return _done(case, replace(base, state=WORKS, summary=arn, identity=arn))
             if assumed.has("role-assume-failed"):
                 return self._refused(case, base, assumed)
-            return _done(case, replace(base, summary=assumed.summary))
+            said = "assuming the role runs the credential_process helper of its source profile {}"
+            summary = _helper_summary(case, assumed, said)
+            return _done(case, replace(base, summary=summary, needs=_needs(assumed)))
         needs = (ROLE_CONSENT,)
         source_profile = case.world.chain().source_profile
         if base.kind == "web identity" or not source_profile:
             summary = "no problem found in its settings; assuming the role needs your consent"
             return _done(case, replace(base, summary=summary, needs=needs))
         source_ctx = replace(case.ctx, profile=source_profile)
-        source = _Case(source_ctx, AwsWorld(source_ctx, self.book))
+        source = _Case(source_ctx, self._world(source_ctx))
         answer = source.probe("sts.identity")
         if answer.status is Status.OK:
             summary = (
@@ -307,7 +314,10 @@ class Checker:
             )
             return _done(case, replace(base, summary=summary, needs=needs), (answer,))
         if answer.status is Status.SKIPPED:
-            return _done(case, replace(base, summary=answer.summary, needs=needs), (answer,))
+            said = "its source profile {} signs with a credential_process helper's keys"
+            summary = _helper_summary(case, answer, said)
+            verdict = replace(base, summary=summary, needs=_needs(answer) + needs)
+            return _done(case, verdict, (answer,))
         return self._refused(case, base, answer, source)
 
     def _refused(
@@ -367,6 +377,21 @@ class Checker:
 
 def _done(case: _Case, verdict: Verdict, more: tuple[Evidence, ...] = ()) -> Verdict:
     return replace(verdict, probes=(*case.evidence.values(), *more))
+
+
+def _needs(evidence: Evidence) -> tuple[str, ...]:
+    """The consent a check that could not be made needed: a credential_process helper's."""
+    return (PROCESS_CONSENT,) if evidence.unchecked is Unchecked.CONSENT else ()
+
+
+def _helper_summary(case: _Case, evidence: Evidence, said: str) -> str:
+    """A role's check refused the helper of its source profile: say so in the words of the
+    other consent lines (the hint comes from `needs`)."""
+    if evidence.unchecked is not Unchecked.CONSENT:
+        return evidence.summary
+    source = case.world.chain().source_profile
+    said = said.format(f"'{source}'")
+    return f"no problem found in its settings; {said}: running it needs your consent"
 
 
 def _relabel(verdict: Verdict) -> Verdict:
