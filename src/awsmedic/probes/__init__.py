@@ -235,7 +235,7 @@ def _helper_refused(probe_id: str, ctx: Context, profile: str) -> Evidence:
     """A check botocore could only make by running a credential_process helper nobody agreed
     to: not made, and no evidence about the credentials."""
     unlock = (
-        "a yes when asked to run it lets it run"
+        "it runs only after a yes to running the helper"
         if ctx.interactive
         else f"`--answer {HELPER_CONSENT_ID}=yes` lets it run"
     )
