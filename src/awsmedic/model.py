@@ -79,6 +79,9 @@ class Unchecked(enum.StrEnum):
     #: botocore could not build a client from this set-up (a file it cannot parse, a region or
     #: an endpoint URL it refuses, a service it does not know): it names no endpoint to check.
     BOTOCORE = "botocore"
+    #: The check needs a credential_process helper run, and the user has not agreed to one
+    #: (`consent:creds.process`): botocore would have started the program to sign it.
+    CONSENT = "consent"
 
 
 class Confidence(enum.StrEnum):

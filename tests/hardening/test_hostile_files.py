@@ -253,7 +253,8 @@ def test_a_credential_process_that_prints_forever(refusing: str, tmp_path: Path)
 
 
 def test_botocore_runs_a_flooding_helper_bounded_too(refusing: str, tmp_path: Path) -> None:
-    """botocore's own ProcessProvider, in a session awsmedic guarded."""
+    """botocore's own ProcessProvider, in a session awsmedic guarded (consent given: without it
+    botocore runs no helper at all, tests/hardening/test_check_read_only.py)."""
     home = tmp_path / "home"
     env = base_env(home, refusing)
     _flooding_helper(home)
@@ -263,7 +264,7 @@ def test_botocore_runs_a_flooding_helper_bounded_too(refusing: str, tmp_path: Pa
         "from awsmedic.safety.redact import SecretBook\n"
         "ctx = Context.from_process()\n"
         "try:\n"
-        "    AwsWorld(ctx, SecretBook()).session().get_credentials()\n"
+        "    AwsWorld(ctx, SecretBook(), lambda: True).session().get_credentials()\n"
         "except Exception as exc:\n"
         "    print(type(exc).__name__, exc)\n"
     )

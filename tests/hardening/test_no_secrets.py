@@ -275,7 +275,8 @@ def test_credentials_botocore_resolves_itself_are_scrubbed(
     with process_world(env):
         ctx = Context.from_process()
         book = SecretBook(known_secrets(ctx))
-        evidence = run_probe(registry()["sts.identity"], ProbeInput(ctx, AwsWorld(ctx, book)))
+        consented = AwsWorld(ctx, book, lambda: True)  # the helper runs only with consent
+        evidence = run_probe(registry()["sts.identity"], ProbeInput(ctx, consented))
     quoted = {"proc": "Authorization=", "sso": "x-amz-sso_bearer_token="}[profile]
     assert quoted in evidence.summary  # the endpoint did quote the credentials back
     shown = book.scrub(evidence.summary + " " + " ".join(evidence.details))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import concurrent.futures as futures
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -358,3 +359,32 @@ def test_a_password_in_a_pasted_endpoint_url_is_a_secret_of_the_session(home: Pa
     assert book.scrub("Requests go to user:s3cr3tP4ss@127.0.0.1:9000") == (
         "Requests go to user:<secret:redacted>@127.0.0.1:9000"
     )
+
+
+def test_botocore_may_run_a_helper_only_after_consent_to_creds_process(
+    consultation: Callable[..., Consultation],
+) -> None:
+    """The world's helper consent (what botocore asks before it runs a credential_process
+    helper) is the consent `creds.process` asks for: in advance, or a yes during the walk."""
+    from awsmedic.core.probing import ProbeRunner
+    from awsmedic.model import Question, Unchecked
+    from awsmedic.probes import not_checked
+
+    case = consultation()
+    assert case._world.helper_consent() is False
+    case.recognise(PASTE, preset={"consent:creds.process": "no"})
+    assert case._world.helper_consent() is False
+    case.recognise(PASTE, preset={"consent:creds.process": "yes"})
+    assert case._world.helper_consent() is True
+
+    case = consultation()
+    case.start()  # the walk is waiting at q1; a yes to creds.process comes in between
+    refused = not_checked("test.first", Unchecked.CONSENT, "profile 'p2'")
+    runner = case._runner
+    assert isinstance(runner, ProbeRunner)
+    done: futures.Future[Evidence] = futures.Future()
+    done.set_result(refused)
+    runner._futures["test.first"] = done
+    case._consented(Question("consent:creds.process", "May I?", ("yes", "no")), "yes")
+    assert case._world.helper_consent() is True
+    assert "test.first" not in runner._futures  # run again when needed: the helper may run now

@@ -192,7 +192,12 @@ class Checker:
         self.deadline = Deadline(ctx.budget)
 
     def _case(self, ctx: Context, evidence: dict[str, Evidence] | None = None) -> _Case:
-        return _Case(ctx, AwsWorld(ctx, self.book), dict(evidence or {}), self.deadline)
+        return _Case(ctx, self._world(ctx), dict(evidence or {}), self.deadline)
+
+    def _world(self, ctx: Context) -> AwsWorld:
+        """botocore for one subject: it runs a credential_process helper (a profile's own, or a
+        role's source profile's) only with `--answer consent:creds.process=yes`."""
+        return AwsWorld(ctx, self.book, lambda: self._consented(PROCESS_CONSENT))
 
     # -- the whole report ----------------------------------------------------------------------
     def check(self, every: bool) -> SetupReport:
@@ -326,7 +331,7 @@ class Checker:
             arn = answer.facts["arn"].value
             return _done(case, replace(base, state=WORKS, summary=arn, identity=arn, key_age=days))
         if answer.status is Status.SKIPPED:
-            return _done(case, replace(base, summary=answer.summary))
+            return _done(case, replace(base, summary=answer.summary, needs=_needs(answer)))
         return self._refused(case, base, answer)
 
     def _role(self, case: _Case, base: Verdict) -> Verdict:
@@ -339,7 +344,9 @@ class Checker:
                 return _done(case, replace(base, state=WORKS, summary=arn, identity=arn))
             if assumed.has("role-assume-failed"):
                 return self._refused(case, base, assumed)
-            return _done(case, replace(base, summary=assumed.summary))
+            said = "assuming the role runs the credential_process helper of its source profile {}"
+            summary = _helper_summary(case, assumed, said)
+            return _done(case, replace(base, summary=summary, needs=_needs(assumed)))
         needs = (ROLE_CONSENT,)
         source_profile = case.world.chain().source_profile
         if base.kind == "web identity" or not source_profile:
@@ -355,7 +362,10 @@ class Checker:
             )
             return _done(case, replace(base, summary=summary, needs=needs), (answer,))
         if answer.status is Status.SKIPPED:
-            return _done(case, replace(base, summary=answer.summary, needs=needs), (answer,))
+            said = "its source profile {} signs with a credential_process helper's keys"
+            summary = _helper_summary(case, answer, said)
+            verdict = replace(base, summary=summary, needs=_needs(answer) + needs)
+            return _done(case, verdict, (answer,))
         return self._refused(case, base, answer, source)
 
     def _refused(
@@ -446,6 +456,21 @@ def _late(verdicts: list[Verdict], clock: Evidence | None, deadline: Deadline) -
         return ()
     count = f"{len(cut)} check{'s' if len(cut) != 1 else ''}"
     return (f"{', '.join(dict.fromkeys(cut))} ({count}): out of time ({_out_of_time(deadline)})",)
+
+
+def _needs(evidence: Evidence) -> tuple[str, ...]:
+    """The consent a check that could not be made needed: a credential_process helper's."""
+    return (PROCESS_CONSENT,) if evidence.unchecked is Unchecked.CONSENT else ()
+
+
+def _helper_summary(case: _Case, evidence: Evidence, said: str) -> str:
+    """A role's check refused the helper of its source profile: say so in the words of the
+    other consent lines (the hint comes from `needs`)."""
+    if evidence.unchecked is not Unchecked.CONSENT:
+        return evidence.summary
+    source = case.world.chain().source_profile
+    said = said.format(f"'{source}'")
+    return f"no problem found in its settings; {said}: running it needs your consent"
 
 
 def _relabel(verdict: Verdict) -> Verdict:

@@ -46,9 +46,10 @@ from awsmedic.model import (
     Secret,
     Stalled,
     Status,
+    Unchecked,
     WentBack,
 )
-from awsmedic.probes import Consent, ProbeInput, ProbeSpec
+from awsmedic.probes import HELPER_PROBE, Consent, ProbeInput, ProbeSpec
 from awsmedic.probes import spec as probe_spec
 from awsmedic.probes.world import AwsWorld
 from awsmedic.safety.redact import SecretBook
@@ -114,7 +115,7 @@ class Consultation:
         self.matcher = matcher or Matcher(knowledge)
         self._on_event = on_event or (lambda event: None)
         self._on_probe_start = on_probe_start or (lambda spec: None)
-        self._world = AwsWorld(ctx, book)
+        self._world = AwsWorld(ctx, book, self._helper_consented)
         self._runner: ProbeRunner | None = None
         self._text = ""
         self._prepared = ""
@@ -188,7 +189,7 @@ class Consultation:
         self.adopted = adoption.taken
         if adoption.ctx is not self.ctx:
             self.ctx = adoption.ctx
-            self._world = AwsWorld(self.ctx, self.book)
+            self._world = AwsWorld(self.ctx, self.book, self._helper_consented)
 
     # -- probes -------------------------------------------------------------------------------
     def _evidence(self, probe_id: str) -> Evidence:
@@ -335,6 +336,14 @@ class Consultation:
             return self._consent[probe_id]
         return None
 
+    def _helper_consented(self) -> bool:
+        """Whether botocore may run a credential_process helper (to sign a request, or for a
+        role's source profile): the consent `creds.process` asks for, given here or in advance."""
+        if HELPER_PROBE in self._consent:
+            return self._consent[HELPER_PROBE]
+        preset = self.state.preset if self.state is not None else {}
+        return preset.get(CONSENT_PREFIX + HELPER_PROBE) == "yes"
+
     def _declined(self, probe_id: str) -> Evidence:
         """A refused probe's result, saying how to let it run."""
         unlock = (
@@ -364,6 +373,9 @@ class Consultation:
         probe_id = question.id[len(CONSENT_PREFIX) :]
         allowed = chosen == "yes"
         self._consent[probe_id] = allowed
+        if allowed and probe_id == HELPER_PROBE and self._runner is not None:
+            # Checks started before the yes could not sign with the helper's keys: again.
+            self._runner.forget(Unchecked.CONSENT)
         self._emit(Answered(self.ctx.now(), self.state.node, question.id, chosen or "no"))
         if allowed:
             return [self.state.waiting] if self.state.waiting is not None else []
@@ -399,6 +411,6 @@ class Consultation:
         self._emit(Restarted(self.ctx.now()))
         self.state, self.outcome, self._history, self.pending = None, None, [], None
         self._consent, self._runner = {}, None
-        self._world = AwsWorld(self.ctx, self.book)
+        self._world = AwsWorld(self.ctx, self.book, self._helper_consented)
 
 

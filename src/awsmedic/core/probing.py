@@ -95,6 +95,15 @@ class ProbeRunner:
             return not_checked(probe_id, Unchecked.BUDGET, detail)
         return future.result()
 
+    def forget(self, why: Unchecked) -> None:
+        """Drop finished results that could not check for this reason, so the walk runs
+        them again when it needs them (the user has since said yes)."""
+        self._futures = {
+            pid: f
+            for pid, f in self._futures.items()
+            if not (f.done() and not f.cancelled() and f.result().unchecked is why)
+        }
+
     def running(self) -> tuple[str, ...]:
         """Ids of the probes running right now (for a status line)."""
         return tuple(pid for pid, future in list(self._futures.items()) if future.running())

@@ -19,6 +19,8 @@ HEADLINE = {
     Unchecked.OFFLINE: "No network (--offline): {n} skipped",
     Unchecked.BUDGET: "Out of time (the diagnosis budget ran out): {n} not finished",
     Unchecked.BOTOCORE: "botocore could not build a client from this set-up: {n} skipped",
+    Unchecked.CONSENT: "A credential_process helper would have run, without your consent:"
+    " {n} skipped",
 }
 _PREFIX = "not checked: "
 

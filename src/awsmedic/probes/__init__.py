@@ -201,7 +201,11 @@ UNCHECKED_WHY = {
     Unchecked.UNREACHABLE: "AWS could not be reached from here",
     Unchecked.BUDGET: "out of time",
     Unchecked.BOTOCORE: "botocore could not build a client",
+    Unchecked.CONSENT: "running the credential_process helper needs your consent",
 }
+#: The probe whose consent a credential_process helper needs, botocore's runs included.
+HELPER_PROBE = "creds.process"
+HELPER_CONSENT_ID = f"consent:{HELPER_PROBE}"
 
 
 def not_checked(
@@ -228,6 +232,29 @@ def not_checked(
     )
 
 
+def _helper_refused(probe_id: str, ctx: Context, profile: str) -> Evidence:
+    """A check botocore could only make by running a credential_process helper nobody agreed
+    to: not made, and no evidence about the credentials."""
+    unlock = (
+        "it runs only after a yes to running the helper"
+        if ctx.interactive
+        else f"`--answer {HELPER_CONSENT_ID}=yes` lets it run"
+    )
+    return not_checked(probe_id, Unchecked.CONSENT, f"profile '{profile}'; {unlock}")
+
+
+def _failed(spec: ProbeSpec, probe_input: ProbeInput, exc: Exception) -> Evidence:
+    from awsmedic.safety.guard import HelperNeedsConsent
+
+    if isinstance(exc, HelperNeedsConsent):
+        log.debug("probe %s: %s", spec.id, exc)
+        return _helper_refused(spec.id, probe_input.ctx, exc.profile)
+    # The message may quote a credential (botocore errors can): scrub before it goes anywhere.
+    message = probe_input.world.book.scrub(f"{type(exc).__name__}: {exc}")
+    log.debug("probe %s failed: %s", spec.id, message)
+    return Evidence(spec.id, Status.ERROR, f"the probe failed: {message}")
+
+
 def run_probe(spec: ProbeSpec, probe_input: ProbeInput) -> Evidence:
     """Run one probe; whatever happens, return Evidence (a broken probe is status=error)."""
     ctx = probe_input.ctx
@@ -237,10 +264,7 @@ def run_probe(spec: ProbeSpec, probe_input: ProbeInput) -> Evidence:
     try:
         evidence = spec.function(probe_input)
     except Exception as exc:
-        # The message may quote a credential (botocore errors can): scrub before it goes anywhere.
-        message = probe_input.world.book.scrub(f"{type(exc).__name__}: {exc}")
-        log.debug("probe %s failed: %s", spec.id, message)
-        evidence = Evidence(spec.id, Status.ERROR, f"the probe failed: {message}")
+        evidence = _failed(spec, probe_input, exc)
     elapsed = int((time.monotonic() - started) * 1000)
     probe_input.world.book.add(evidence.secrets)
     unknown = set(evidence.findings) - set(spec.findings)

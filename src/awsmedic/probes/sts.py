@@ -65,7 +65,14 @@ def kebab(code: str) -> str:
 
 
 def classify(exc: BaseException) -> tuple[str, str]:
-    """A finding code and a one-line description for an exception from a botocore call."""
+    """A finding code and a one-line description for an exception from a botocore call.
+
+    Raises HelperNeedsConsent again: botocore refused to run a credential_process helper, so
+    nothing was asked of AWS, and the probe is "not checked" (run_probe), not refused."""
+    from awsmedic.safety.guard import HelperNeedsConsent
+
+    if isinstance(exc, HelperNeedsConsent):
+        raise exc
     response = getattr(exc, "response", None)
     if isinstance(response, dict) and "Error" in response:
         code = str(response["Error"].get("Code", ""))

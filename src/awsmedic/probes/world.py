@@ -10,6 +10,7 @@ from __future__ import annotations
 import concurrent.futures as futures
 import hashlib
 import threading
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from awsmedic.context import Context
@@ -38,10 +39,22 @@ def _never_prompt_for_mfa(session: Any) -> None:
         provider._prompter = _refuse_mfa_prompt
 
 
+def _no_helper() -> bool:
+    return False
+
+
 class AwsWorld:
-    def __init__(self, ctx: Context, book: SecretBook) -> None:
+    """botocore for one case. `helper_consent` says, when botocore would run a
+    credential_process helper (to sign a request, or for a role's source profile), whether the
+    user agreed to (`consent:creds.process`); asked each time, since a walk may get the yes
+    late. Without a yes botocore runs no helper, and the probe is "not checked"."""
+
+    def __init__(
+        self, ctx: Context, book: SecretBook, helper_consent: Callable[[], bool] = _no_helper
+    ) -> None:
         self.ctx = ctx
         self.book = book
+        self.helper_consent = helper_consent
         self._lock = threading.RLock()
         self._session: Any = None
         self._chain: ChainReport | None = None
@@ -87,7 +100,8 @@ class AwsWorld:
             store = session.get_component("config_store")
             store.set_config_provider("profile", ConstantProvider(profile))
         session.register_component("data_loader", self._data_loader())
-        guard(session, self.ctx, self.book, profile)  # bounded, read-only, every secret scrubbed
+        # Bounded, read-only, every secret scrubbed, no helper run without consent.
+        guard(session, self.ctx, self.book, profile, self.helper_consent)
         # Bounds the clients botocore creates internally too (AssumeRole, SSO).
         session.set_default_client_config(self.client_config())
         # Never wait on instance metadata unless the environment asked for it: probes for
@@ -187,11 +201,24 @@ class AwsWorld:
                     aws_secret_access_key=secret.reveal(),
                     aws_session_token=token.reveal() if token else None,
                 )
-            client = session.create_client(service, **kwargs)
+            try:
+                client = session.create_client(service, **kwargs)
+            except Exception as exc:
+                self._forget_refused_session(exc)
+                raise
             if creds is None:
                 self._clients[shared] = client
             self._endpoints.setdefault((service, region, True), str(client.meta.endpoint_url))
             return client
+
+    def _forget_refused_session(self, exc: Exception) -> None:
+        """After botocore was refused a credential_process helper, the shared session is not
+        used again: its role provider remembers the source profile it was resolving and would
+        call a later try, with consent, an InfiniteLoopConfigError."""
+        from awsmedic.safety.guard import HelperNeedsConsent
+
+        if isinstance(exc, HelperNeedsConsent):
+            self._session = None
 
     def endpoint_url(self, service: str, region: str | None, *, configured: bool = True) -> str:
         """Where botocore sends `service` requests in `region`; with configured=False, where it

@@ -3,6 +3,11 @@
 - An oversized shared file is never handed to botocore (seconds of parsing, for every probe),
   and neither is a setting naming a file botocore would read without end or wait on
   (`filesettings`: /dev/zero as the CA bundle, a FIFO as the web identity token file).
+- botocore runs a credential_process helper (the selected profile's, a role's source
+  profile's) only with the user's consent (`consent:creds.process`, the consent the probe
+  `creds.process` asks for): the session's `helper_consent` is asked at the moment botocore
+  would start the program, and without a yes `HelperNeedsConsent` is raised instead, which
+  `run_probe` turns into "not checked". A session without one never runs a helper.
 - What botocore reads on its own is bounded: a credential_process helper is run through
   `aws.bounded.run` (stopped after 5 s or 1 MB of output), an answer's body is read up to
   MAX_RESPONSE_BYTES, and a cached token file (SSO, `aws login`) is read only when it is a
@@ -18,6 +23,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Callable
 from typing import Any
 
 from awsmedic.aws import bounded
@@ -61,11 +67,45 @@ class RefreshRefused(Exception):
     """A cached session needs a refresh that a read-only diagnosis will not make."""
 
 
-def guard(session: Any, ctx: Context, book: SecretBook, profile: str | None = None) -> None:
-    """Make `session` (for `profile`; None: the one botocore selects) safe to hand to probes."""
+class HelperNeedsConsent(Exception):
+    """botocore was about to run a credential_process helper the user has not agreed to run.
+
+    Not a failure of the credentials, nor of the probe: the check was not made. Probes let it
+    through (`probes.sts.classify` raises it again) and `run_probe` reports "not checked"."""
+
+    def __init__(self, profile: str, program: str) -> None:
+        super().__init__(
+            f"botocore would run the credential_process helper '{program}' of profile"
+            f" '{profile}', and you have not agreed to run it"
+        )
+        self.profile = profile
+        self.program = program
+
+
+#: The session component that says whether a credential_process helper may run now.
+HELPER_CONSENT = "awsmedic-helper-consent"
+HelperConsent = Callable[[], bool]
+
+
+def guard(
+    session: Any,
+    ctx: Context,
+    book: SecretBook,
+    profile: str | None = None,
+    helper_consent: HelperConsent | None = None,
+) -> None:
+    """Make `session` (for `profile`; None: the one botocore selects) safe to hand to probes.
+
+    `helper_consent` is asked each time botocore would run a credential_process helper (the
+    user may say yes later in a walk); None: never."""
     check_files(ctx, profile)
     watch_signing(session, book)
+    session.register_component(HELPER_CONSENT, helper_consent or _never)
     _patch_botocore()
+
+
+def _never() -> bool:
+    return False
 
 
 def check_files(ctx: Context, profile: str | None = None) -> None:
@@ -146,6 +186,37 @@ def _process_provider_init(original: Any) -> Any:
     return init
 
 
+def _consented(session: Any) -> bool:
+    """Whether the session's owner agreed to run a helper now; a session awsmedic did not
+    guard (no component) never runs one."""
+    try:
+        consent = session.get_component(HELPER_CONSENT)
+    except Exception:
+        return False
+    return bool(consent())
+
+
+def _gated_process_provider(original: Any) -> Any:
+    """Every ProcessProvider botocore makes comes from ProfileProviderBuilder, for the selected
+    profile's chain and for a role's source profile alike: its program is started only when
+    the builder's session says the user agreed, checked when botocore would start it (not
+    when the chain is built, which costs nothing and runs nothing)."""
+
+    def create(self: Any, profile_name: str) -> Any:
+        provider = original(self, profile_name)
+        session = self._session
+
+        def start(argv: list[str], **kwargs: Any) -> BoundedHelper:
+            if not _consented(session):
+                raise HelperNeedsConsent(profile_name, argv[0] if argv else "")
+            return BoundedHelper(argv, **kwargs)
+
+        provider._popen = start
+        return provider
+
+    return create
+
+
 def _bounded_content(self: Any) -> bytes:
     """AWSResponse.content, read up to MAX_RESPONSE_BYTES and for up to MAX_RESPONSE_SECONDS
     (botocore reads the whole body, however long it takes)."""
@@ -195,6 +266,8 @@ def _patch_botocore() -> None:
             login.refresh_credentials = _refuse_login_refresh
         process = credentials.ProcessProvider
         process.__init__ = _process_provider_init(process.__init__)
+        builder = credentials.ProfileProviderBuilder
+        builder._create_process_provider = _gated_process_provider(builder._create_process_provider)
         awsrequest.AWSResponse.content = property(_bounded_content)
         cache = utils.JSONFileCache
         cache.__getitem__ = _bounded_cache_item(cache.__getitem__)

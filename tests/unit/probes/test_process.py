@@ -139,3 +139,63 @@ def test_the_last_stderr_line_is_scrubbed_like_a_paste(home: Path) -> None:
     for value in (password, token):
         assert value not in evidence.summary  # type: ignore[attr-defined]
 
+
+
+# -- botocore's own runs of the helper: only with consent:creds.process -----------------------
+
+
+def helped_profiles(home: Path) -> Path:
+    """`p2` runs a helper that leaves a marker; `r` is a role whose source profile is `p2`."""
+    marker = home / "HELPER_RAN"
+    command = helper(
+        home,
+        f"open({str(marker)!r}, 'a').write('ran\\n')\n"
+        f"print(json.dumps({{'Version': 1, 'AccessKeyId': {KEY!r}, 'SecretAccessKey': {SECRET!r}}}))",
+    )
+    (home / ".aws" / "config").write_text(
+        f"[profile p2]\ncredential_process = {command}\nregion = us-east-1\n"
+        "[profile r]\nrole_arn = arn:aws:iam::123456789012:role/x\nsource_profile = p2\n"
+        "region = us-east-1\n"
+    )
+    return marker
+
+
+@pytest.mark.parametrize("name", ["p2", "r"])
+def test_a_signed_probe_without_consent_is_not_checked_and_runs_no_helper(
+    home: Path, name: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from awsmedic.model import Unchecked
+
+    monkeypatch.setenv("AWS_ENDPOINT_URL", "http://127.0.0.1:9")  # nothing may be sent anyway
+    marker = helped_profiles(home)
+    evidence = probe("sts.identity", profile=name)
+    assert not marker.exists()
+    assert evidence.status is Status.SKIPPED
+    assert evidence.unchecked is Unchecked.CONSENT
+    assert evidence.findings == ()  # never evidence about the credentials
+    assert evidence.summary.startswith(
+        "not checked: running the credential_process helper needs your consent (profile 'p2';"
+    )
+    assert "--answer consent:creds.process=yes" in evidence.summary
+
+
+@pytest.mark.parametrize("name", ["p2", "r"])
+def test_a_late_yes_lets_botocore_run_the_helper_in_the_same_world(home: Path, name: str) -> None:
+    """The consent is asked when botocore would start the helper (a walk may get the yes late);
+    a refused role resolution leaves no state behind that breaks the next try."""
+    from awsmedic.probes.world import AwsWorld
+    from awsmedic.safety.guard import HelperNeedsConsent
+    from awsmedic.safety.redact import SecretBook
+    from tests.conftest import make_context
+
+    marker = helped_profiles(home)
+    consent: list[bool] = []
+    world = AwsWorld(make_context(profile=name), SecretBook(), lambda: bool(consent))
+    with pytest.raises(HelperNeedsConsent):
+        world.client("sts", "us-east-1")
+    assert not marker.exists()
+    consent.append(True)
+    client = world.client("sts", "us-east-1")
+    assert marker.exists()
+    if name == "p2":
+        assert client._request_signer._credentials.access_key == KEY
