@@ -20,17 +20,16 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 
-class Blackhole:
-    """A listener that accepts and then says nothing, until closed."""
+class _Listener:
+    """A loopback listener that counts connections and hands each to `_take`, until closed."""
 
-    def __init__(self) -> None:
+    def __init__(self, backlog: int) -> None:
         self._listener = socket.socket()
         self._listener.bind(("127.0.0.1", 0))
-        self._listener.listen(64)
+        self._listener.listen(backlog)
         self.port = int(self._listener.getsockname()[1])
         self.url = f"http://127.0.0.1:{self.port}"
         self.connections = 0
-        self._held: list[socket.socket] = []
         self._closed = threading.Event()
         threading.Thread(target=self._accept, daemon=True).start()
 
@@ -41,11 +40,28 @@ class Blackhole:
             except OSError:
                 return
             self.connections += 1
-            self._held.append(connection)  # held open, never read, never answered
+            self._take(connection)
+
+    def _take(self, connection: socket.socket) -> None:
+        raise NotImplementedError
 
     def close(self) -> None:
         self._closed.set()
         self._listener.close()
+
+
+class Blackhole(_Listener):
+    """A listener that accepts and then says nothing, until closed."""
+
+    def __init__(self) -> None:
+        self._held: list[socket.socket] = []
+        super().__init__(64)
+
+    def _take(self, connection: socket.socket) -> None:
+        self._held.append(connection)  # held open, never read, never answered
+
+    def close(self) -> None:
+        super().close()
         for connection in self._held:
             connection.close()
 
@@ -235,28 +251,16 @@ def endless_body() -> Iterator[str]:
         server.server_close()
 
 
-class Trickle:
+class Trickle(_Listener):
     """Reads each request, then sends `head` whole and `body` one byte every `interval` s
     (with `head` empty, the status line and headers trickle too: a proxy's CONNECT answer)."""
 
     def __init__(self, head: bytes, body: bytes, interval: float) -> None:
         self.head, self.body, self.interval = head, body, interval
-        self._listener = socket.socket()
-        self._listener.bind(("127.0.0.1", 0))
-        self._listener.listen(16)
-        self.url = f"http://127.0.0.1:{self._listener.getsockname()[1]}"
-        self.connections = 0
-        self._closed = threading.Event()
-        threading.Thread(target=self._accept, daemon=True).start()
+        super().__init__(16)
 
-    def _accept(self) -> None:
-        while not self._closed.is_set():
-            try:
-                connection, _ = self._listener.accept()
-            except OSError:
-                return
-            self.connections += 1
-            threading.Thread(target=self._answer, args=(connection,), daemon=True).start()
+    def _take(self, connection: socket.socket) -> None:
+        threading.Thread(target=self._answer, args=(connection,), daemon=True).start()
 
     def _answer(self, connection: socket.socket) -> None:
         with connection:
@@ -275,10 +279,6 @@ class Trickle:
                     connection.sendall(bytes([byte]))
             except OSError:  # the client gave up and closed: as it should
                 return
-
-    def close(self) -> None:
-        self._closed.set()
-        self._listener.close()
 
 
 #: An answer that says 100,000 bytes are coming, then sends them one by one.
