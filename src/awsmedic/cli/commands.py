@@ -152,11 +152,8 @@ def _markdown(outcome: Outcome, failed: str, book: SecretBook) -> str:
     """The Markdown report, built from strings already scrubbed and filtered."""
     from awsmedic.output.report import to_markdown
 
-    def clean(text: str) -> str:
-        return printable(book.scrub(text))
-
-    body = to_markdown(outcome, clean)
-    failed = clean(failed)
+    body = to_markdown(outcome, book.shown)
+    failed = book.shown(failed)
     if not failed:
         return body
     title, _, rest = body.partition("\n")  # under the document's heading

@@ -92,7 +92,7 @@ class Transcript:
         """Every string scrubbed (and with `identity`, or the book's, who and where masked)."""
         identity = identity if identity is not None else book.identity
         if identity is None:
-            return self.map_text(lambda text: printable(book.scrub(text)), ("secrets",))
+            return self.map_text(book.shown, ("secrets",))
         known = identity.learning(self.texts())
         return self.map_text(
             lambda text: printable(known.mask(book.scrub(text))), ("secrets", "identity")

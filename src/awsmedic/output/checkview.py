@@ -16,7 +16,6 @@ from awsmedic.output.github import first_step, start_step, step_text
 from awsmedic.output.render import commands_in
 from awsmedic.output.report import SCHEMA_VERSION, scrubbed
 from awsmedic.safety.redact import SecretBook
-from awsmedic.safety.safetext import printable
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -126,7 +125,7 @@ class CheckView:
         self.book = book
 
     def _clean(self, text: str) -> str:
-        return printable(self.book.scrub(text))
+        return self.book.shown(text)
 
     def show(self, report: SetupReport) -> None:
         from rich.text import Text

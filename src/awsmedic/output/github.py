@@ -86,7 +86,7 @@ def first_step(diagnosis: Diagnosis) -> str:
 
 
 def _clean(book: SecretBook, text: str) -> str:
-    return printable(book.scrub(text))
+    return book.shown(text)
 
 
 def workflow_annotations(

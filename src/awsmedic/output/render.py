@@ -213,7 +213,7 @@ class Printer:
         some control characters itself (BEL among them), and an escape sequence that lost its
         BEL terminator looks unterminated to the filter, which would then remove the rest of
         the line with it."""
-        return printable(self.book.scrub(text))
+        return self.book.shown(text)
 
     def _text(self, text: str, style: str = "") -> None:
         from rich.text import Text

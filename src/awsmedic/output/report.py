@@ -63,7 +63,7 @@ def scrubbed(value: Any, book: SecretBook) -> Any:
     included, scrubbed and made printable, as exports are (`Transcript.redacted`): JSON escapes
     a control character as `\\u001b`, and `jq -r` would turn it back into a live one."""
     if isinstance(value, str):
-        return printable(book.scrub(value))
+        return book.shown(value)
     if isinstance(value, list):
         return [scrubbed(item, book) for item in value]
     if isinstance(value, dict):

@@ -22,7 +22,6 @@ from awsmedic.repl.keys import repl_key_bindings
 from awsmedic.repl.status import StepRunner
 from awsmedic.repl.view import LazyConsole, ReplPrinter
 from awsmedic.safety.redact import SecretBook
-from awsmedic.safety.safetext import printable
 
 log = logging.getLogger(__name__)
 
@@ -95,7 +94,7 @@ class Repl:
             output,
             choices=self.choices,
             # prompt_toolkit draws it, not rich: the same filter as everything else on screen.
-            toolbar=lambda width: printable(book.scrub(self.case.toolbar.line(width))),
+            toolbar=lambda width: book.shown(self.case.toolbar.line(width)),
             history=make_history(ctx, self.remember, book.scrub),
         )
         runner = StepRunner(

@@ -24,7 +24,7 @@ from pathlib import PurePath
 
 from awsmedic.model import URL_PASSWORD_MASK, Secret, SecretKind, mask_key_id, mask_url_password
 from awsmedic.safety.assignments import mask_assignments, placeholder, wordlike
-from awsmedic.safety.safetext import without_escapes
+from awsmedic.safety.safetext import printable, without_escapes
 from awsmedic.safety.secretforms import MIN_RUN, RunIndex, unwrap
 
 # Shorter values are placeholders ("test", "foo"), not secrets; replacing every occurrence of
@@ -209,6 +209,10 @@ class SecretBook:
         text = scrub_patterns(text)
         identity = self.identity
         return identity.mask(text) if identity is not None else text
+
+    def shown(self, text: str) -> str:
+        """`text` as it may be shown or written anywhere: scrubbed, then made printable."""
+        return printable(self.scrub(text))
 
 
 def mask_url_passwords(text: str) -> str:
