@@ -257,6 +257,46 @@ def test_env_keys_override_the_default_profile(
     assert_no_secrets(result, good, old)
 
 
+def test_old_keys_in_the_credentials_file_hide_new_keys_in_the_config_file(
+    aws: MotoAws, gateway: Gateway, home: Path, tmp_path: Path
+) -> None:
+    new = aws.create_user("ines")
+    old = aws.create_user("ines-old")
+    aws.delete_key("ines-old", old)
+    aws.enforce()
+    write(home, "credentials", section("default", old))
+    write(home, "config", section("default", new, "region = eu-west-1\n"))
+    env = environment()
+    error = real_error(env)
+    consented = diagnose(env, error, tmp_path, *INTENDED_YES)
+    assert (consented.cause, consented.confidence) == (
+        "credentials-file-shadows-config",
+        "confirmed",
+    )
+    assert consented.probe("sts.intended-identity")["findings"] == ["intended-works"]
+    assert "in the config file" in consented.evidence()
+    # Without consent the config file's keys are not tried: the shadowing still leads.
+    plain = diagnose(env, error, tmp_path)
+    assert plain.json["candidates"][0]["cause"] == "credentials-file-shadows-config"
+    assert "shadowing other keys in ~/.aws/config [default]" in plain.probe("creds.chain")["summary"]
+    assert_no_secrets(consented, new, old)
+    assert_no_secrets(plain, new, old)
+
+
+def test_the_same_keys_in_both_files_hide_nothing(
+    aws: MotoAws, gateway: Gateway, home: Path, tmp_path: Path
+) -> None:
+    old = aws.create_user("ines-twice")
+    aws.delete_key("ines-twice", old)
+    aws.enforce()
+    write(home, "credentials", section("default", old))
+    write(home, "config", section("default", old))
+    env = environment()
+    result = diagnose(env, real_error(env), tmp_path, *INTENDED_YES)
+    assert "credentials-file-shadows-config-keys" not in result.probe("creds.chain")["findings"]
+    assert result.cause != "credentials-file-shadows-config"
+
+
 def test_wrong_profile_selected(aws: MotoAws, gateway: Gateway, home: Path, tmp_path: Path) -> None:
     new = aws.create_user("ivan")
     old = aws.create_user("ivan-old")

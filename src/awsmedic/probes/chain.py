@@ -162,6 +162,8 @@ def _facts(run: ProbeInput, report: ChainReport) -> dict[str, Fact]:
 
 def _shadow_findings(report: ChainReport) -> list[str]:
     winner = report.winner
+    if report.config_keys is not None:
+        return ["credentials-file-shadows-config-keys"]
     if winner is None or winner.method != "env":
         return []
     shadowed = {p.method for p in report.shadowed}
@@ -243,8 +245,11 @@ def _summary(
     if report.keys is not None:
         text += f" ({report.keys.location}, key {report.keys.access_key.masked()})"
     own = report.profile_keys
+    hidden = report.config_keys
     if report.keys is not None and report.keys.method == "env" and own is not None:
         text += f"; shadowing the keys in {own.location} ({own.access_key.masked()})"
+    elif hidden is not None:
+        text += f"; shadowing other keys in {hidden.location} ({hidden.access_key.masked()})"
     elif report.shadowed:
         text += "; shadowing " + ", ".join(p.method for p in report.shadowed)
     return text
@@ -339,6 +344,7 @@ def _overridden(run: ProbeInput, report: ChainReport) -> list[str]:
         "env-shadows-profile",
         "env-shadows-default-profile",
         "env-token-shadows-other-token",
+        "credentials-file-shadows-config-keys",
         "profile-has-session-token",
         "profile-vars-conflict",
         "profile-flag-drops-env-keys",
@@ -372,7 +378,12 @@ def credential_chain(run: ProbeInput) -> Evidence:
     named = named_profile(run, report)
     findings = _findings(report, run.text, named)
     ok = report.winner is not None and report.winner.state in (FOUND, CONFIGURED)
-    worrying = {"env-shadows-profile", "env-shadows-default-profile", "profile-vars-conflict"}
+    worrying = {
+        "env-shadows-profile",
+        "env-shadows-default-profile",
+        "credentials-file-shadows-config-keys",
+        "profile-vars-conflict",
+    }
     return Evidence(
         "creds.chain",
         Status.OK if ok and not worrying & set(findings) else Status.PROBLEM,

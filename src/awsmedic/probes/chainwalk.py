@@ -85,6 +85,9 @@ class ChainReport(Record):
     profile_config: Mapping[str, str] = field(default_factory=dict)
     env_keys: StaticKeys | None = None  # keys in the environment, used or not
     profile_keys: StaticKeys | None = None  # the selected profile's own keys (env disabled)
+    #: Keys of the profile in the config file, hidden by other keys of the same profile in the
+    #: credentials file (SharedCredentialProvider comes before ConfigProvider in botocore).
+    config_keys: StaticKeys | None = None
     source_profile: str = ""  # for role profiles: the profile whose keys sign AssumeRole
     source_error: str = ""  # why a role profile has no usable source keys
     source_provider: str = ""  # for role profiles: a non-static provider behind the source
@@ -122,7 +125,7 @@ class ChainReport(Record):
         return any(hop.mfa_serial for hop in self.role_hops)
 
     def secrets(self) -> tuple[Secret, ...]:
-        found = (self.keys, self.env_keys, self.profile_keys)
+        found = (self.keys, self.env_keys, self.profile_keys, self.config_keys)
         return tuple(secret for keys in found if keys for secret in keys.secrets())
 
 
@@ -280,4 +283,17 @@ def walk(ctx: Context, session_factory: Callable[[], Any]) -> ChainReport:
     winner = report.winner
     if winner is not None and winner.method == "assume-role":
         report = _with_role(ctx, session, report)
+    if winner is not None and winner.method == "shared-credentials-file":
+        report = replace(report, config_keys=_hidden_config_keys(ctx, session, report))
     return report
+
+
+def _hidden_config_keys(ctx: Context, session: Any, report: ChainReport) -> StaticKeys | None:
+    """The config file's keys for the profile, when the credentials file's keys hide them."""
+    if not any(p.method == "config-file" and p.state == FOUND for p in report.shadowed):
+        return None
+    hidden = file_keys(ctx, session, report.profile, "config-file")
+    sent = report.keys
+    if hidden is None or sent is None or hidden.key_id == sent.key_id:
+        return None
+    return hidden

@@ -1,6 +1,7 @@
 """sts.intended-identity: do the credentials the user probably meant work? (network, consent)
 
-When environment keys shadow a profile, or AWS_DEFAULT_PROFILE wins over AWS_PROFILE, the failing
+When environment keys shadow a profile, keys in the credentials file hide the config file's keys
+of the same profile, or AWS_DEFAULT_PROFILE wins over AWS_PROFILE, the failing
 command sent other keys than the user thinks. If the keys they meant authenticate, that is the
 cause. This uses another profile's keys, so it is never prefetched and runs only with consent.
 """
@@ -17,11 +18,14 @@ from awsmedic.probes.world import Creds
 
 
 def intended_credentials(run: ProbeInput, report: ChainReport) -> tuple[Creds | None, str]:
-    """Static keys the user probably meant: shadowed by env keys, or named by AWS_PROFILE."""
+    """Static keys the user probably meant: shadowed by env keys or by the credentials file, or
+    named by AWS_PROFILE."""
     sent = report.keys.key_id if report.keys else ""
     candidates = []
     if report.keys is not None and report.keys.method == "env" and report.profile_keys:
         candidates.append((report.profile_keys, f"profile '{report.profile}'"))
+    if report.config_keys is not None:
+        candidates.append((report.config_keys, f"profile '{report.profile}' in the config file"))
     if report.profile_vars is not None:
         named = report.profile_vars[1]
         session = run.world.new_session(None)

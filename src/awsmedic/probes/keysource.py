@@ -120,8 +120,16 @@ def file_keys(ctx: Context, session: Any, profile: str, method: str) -> StaticKe
         return _section_keys(
             sections.get(profile, {}), method, f"{ctx.tilde(path)} [{profile}]", profile
         )
+    from botocore.configloader import load_config
+    from botocore.exceptions import ConfigNotFound
+
+    # ConfigProvider reads the config file alone; the session's full_config has the credentials
+    # file's values merged over it, which would show the keys that shadow these as their own.
     path = str(session.get_config_variable("config_file"))
-    section = session.full_config.get("profiles", {}).get(profile, {})
+    try:
+        section = load_config(path).get("profiles", {}).get(profile, {})
+    except ConfigNotFound:
+        return None
     name = "default" if profile == "default" else f"profile {profile}"
     return _section_keys(section, method, f"{ctx.tilde(path)} [{name}]", profile)
 
