@@ -205,6 +205,21 @@ def test_a_profile_name_with_a_trailing_space(setup: Setup) -> None:
     assert "trailing whitespace" in evidence(result)
 
 
+def test_a_profile_variable_from_a_windows_env_file(setup: Setup) -> None:
+    setup.write(".aws/credentials", f"[dev]\n{KEYS}[devops]\n{KEYS}")
+    setup.env["AWS_PROFILE"] = "dev\r"  # `export $(cat .env)` of a file saved on Windows
+    error = setup.boto3_error()
+    assert "The config profile (dev" in error  # the \r reads back as a line break
+    result = setup.diagnose(error)
+    assert result["diagnosis"]["cause"] == "stray-characters"
+    steps = result["steps"]
+    commands = [command for step in steps for command in step["commands"]]
+    assert commands[0] == "export AWS_PROFILE=dev"
+    # The variable is the fault: no step sends the user to the files or the region.
+    assert not any("aws configure" in command for command in commands)
+    assert not any("region" in step["text"] for step in steps)
+
+
 def test_a_region_with_a_trailing_space(setup: Setup) -> None:
     setup.env["AWS_DEFAULT_REGION"] = "eu-west-1 "
     error = setup.boto3_error()

@@ -46,6 +46,7 @@ PLACEHOLDERS: Mapping[str, str] = {
     "credential_profiles": "the other profiles here that have credentials (names, shell-quoted)",
     "suggested_region": "the region a wrong region name stands for (zone, case, nearest name)",
     "region_variable": "the environment variable whose region value has stray characters",
+    "profile_variable": "the environment variable whose profile name has stray characters",
     "session_name": "a name for a new sso-session section (none is configured yet)",
     "identity_pool_id": "the Cognito identity pool id (REGION:GUID) the pasted error names",
     "identity_id": "the Cognito identity id (REGION:GUID) the pasted error names",
@@ -129,6 +130,7 @@ HELP: Mapping[str, str] = {
     "credential_profiles": "the profiles that have credentials (aws configure list-profiles)",
     "suggested_region": "the region you meant, such as us-east-1",
     "region_variable": "AWS_REGION or AWS_DEFAULT_REGION, whichever holds the region",
+    "profile_variable": "AWS_PROFILE or AWS_DEFAULT_PROFILE, whichever names the profile",
     "session_name": "a name of your choice for the sso-session section",
     "identity_pool_id": (
         "the identity pool id (REGION:GUID) from the app's configuration or the Cognito console"

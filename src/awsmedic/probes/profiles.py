@@ -15,6 +15,9 @@ from awsmedic.context import Context
 from awsmedic.model import Evidence, Fact, Status
 from awsmedic.probes import ProbeInput, probe
 
+#: The variables that select a profile; a value read from one can be set again in the shell.
+PROFILE_VARIABLES = ("AWS_PROFILE", "AWS_DEFAULT_PROFILE")
+
 _KIND_WORDS = {
     "static": "access keys",
     "role": "a role to assume",
@@ -37,7 +40,7 @@ def _missing(ctx: Context, files: AwsFiles, selection: Selection) -> tuple[list[
     stray = value_problems(name)
     defined = ", ".join(visible(profile) for profile in sorted(files.profiles)) or "none"
     if stray and name.strip() in files.profiles:
-        return ["profile-missing", "profile-name-stray-characters"], (
+        return ["profile-missing", "profile-name-stray-characters", *_env_stray(selection)], (
             f"{label} has {'; '.join(stray)}; the files define '{visible(name.strip())}'"
         )
     wrong = profilenames.wrong_form(ctx, files, name.strip())
@@ -139,6 +142,7 @@ def _env_conflict(ctx: Context) -> str | None:
         "profile-default-absent",
         "profile-name-empty",
         "profile-name-stray-characters",
+        "profile-env-stray-characters",
         "profile-near-miss",
         "profile-written-with-prefix",
         "profile-written-without-prefix",
@@ -152,7 +156,7 @@ def _env_conflict(ctx: Context) -> str | None:
         "no-profiles",
         *(f"profile-kind-{kind}" for kind in _KIND_WORDS),
     ),
-    facts=("profile", "credentials_file", "config_file", "suggested_profile"),
+    facts=("profile", "credentials_file", "config_file", "suggested_profile", "profile_variable"),
     edits=(
         "profile-written-with-prefix",
         "profile-written-without-prefix",
@@ -189,8 +193,12 @@ def profile_resolution(run: ProbeInput) -> Evidence:
     facts = {"profile": Fact(selection.name, selection.source, location), **files.facts(ctx)}
     if selection.name not in files.profiles:
         suggested = _suggested(files, selection.name)
+        if selection.name.strip() in files.profiles:
+            suggested = Fact(selection.name.strip(), "the name without its stray characters")
         if suggested is not None:
             facts["suggested_profile"] = suggested
+    if "profile-env-stray-characters" in findings:
+        facts["profile_variable"] = Fact(selection.source, "environment")
     edit = None
     if selection.name not in files.profiles:
         edit = profilenames.wrong_form_edit(ctx, files, selection.name.strip())
@@ -203,6 +211,12 @@ def profile_resolution(run: ProbeInput) -> Evidence:
         tuple(details),
         edits=(edit,) if edit is not None else (),
     )
+
+
+def _env_stray(selection: Selection) -> list[str]:
+    """A profile variable holds the stray characters around a defined name: setting it again is
+    the fix, not the files."""
+    return ["profile-env-stray-characters"] if selection.source in PROFILE_VARIABLES else []
 
 
 def _asked_for(run: ProbeInput) -> bool:
