@@ -448,3 +448,37 @@ def test_a_role_session_name_with_a_space(
         result.evidence()
     )
     assert_no_secrets(result, keys)
+
+
+# -- stray-characters: a '+' of the secret read as a space -----------------------------------
+
+
+@pytest.mark.moto
+def test_a_plus_of_the_secret_read_as_a_space(
+    aws: MotoAws, gateway: Gateway, home: Path, tmp_path: Path
+) -> None:
+    """The secret went through a form or a URL on its way into ~/.aws/credentials, and each '+'
+    came out a space: AWS answers SignatureDoesNotMatch. The step puts the '+' back, and sends
+    nobody to the environment or the region."""
+    keys = aws.create_user("plus")
+    for _ in range(50):  # moto's secrets are base64 letters: about half have a '+'
+        if "+" in keys.secret_access_key:
+            break
+        aws.delete_key("plus", keys)
+        keys = aws.create_key("plus")
+    assert "+" in keys.secret_access_key
+    aws.enforce()
+    mangled = Keys(keys.access_key_id, keys.secret_access_key.replace("+", " "))
+    write_aws(home, "credentials", section("default", mangled))
+    env = environment()
+    error = real_error(env)
+    assert "SignatureDoesNotMatch" in error
+    result = diagnose(env, error, tmp_path)
+    assert (result.cause, result.confidence) == ("stray-characters", "confirmed")
+    assert "~/.aws/credentials line 3 [default]) has a space where" in result.evidence()
+    steps = result.json["steps"]
+    assert "a `+` belongs" in steps[0]["text"]
+    assert steps[0]["commands"] == ["aws configure --profile default"]
+    assert not any("AWS_SECRET_ACCESS_KEY" in step["text"] for step in steps)
+    assert not any("region" in step["text"] for step in steps)
+    assert_no_secrets(result, keys, mangled)

@@ -86,6 +86,15 @@ def shape_problems(secret: str, *, from_file: bool) -> tuple[list[str], list[str
         )
     if problems:
         findings.append("secret-stray-characters")
+    if _plus_as_space(core):
+        # Said first, in place of the plain "whitespace inside the value": it names the fix.
+        findings.append("secret-plus-as-space")
+        problems = [p for p in problems if p != "whitespace inside the value"]
+        problems.insert(
+            0,
+            "a space where the secret most likely has a '+': with '+' for each space it is"
+            " 40 characters of base64 (URL and form decoding read '+' as a space)",
+        )
     if keyids.is_placeholder(core):
         findings.append("secret-placeholder")
         problems.append("a documentation-example or placeholder value")
@@ -105,12 +114,21 @@ def shape_problems(secret: str, *, from_file: bool) -> tuple[list[str], list[str
     return findings, problems
 
 
+def _plus_as_space(core: str) -> bool:
+    """A secret whose spaces, each made '+', give a well-formed one: a '+' decoded as a space."""
+    if " " not in core:
+        return False
+    mended = core.replace(" ", "+")
+    return len(mended) == keyids.SECRET_LENGTH and bool(_BASE64.match(mended))
+
+
 @probe(
     "creds.secret",
     title="Secret access key hygiene",
     findings=(
         "no-static-keys",
         "secret-stray-characters",
+        "secret-plus-as-space",
         "secret-trailing-percent",
         "secret-placeholder",
         "secret-is-key-id",

@@ -76,6 +76,21 @@ def test_a_well_formed_secret(home: Path) -> None:
     assert evidence.status is Status.OK and evidence.findings == ("secret-well-formed",)
 
 
+def test_a_plus_read_as_a_space_in_the_credentials_file(home: Path) -> None:
+    mangled = SECRET[:12] + " " + SECRET[13:]
+    (home / ".aws" / "credentials").write_text(
+        f"[default]\naws_access_key_id = {KEY}\naws_secret_access_key = {mangled}\n"
+    )
+    evidence = probe("creds.secret")
+    assert "secret-plus-as-space" in evidence.findings
+    assert evidence.summary.startswith(
+        "the secret access key (~/.aws/credentials line 3 [default]) has a space where"
+    )
+    assert "whitespace inside the value" not in " ".join(evidence.details)
+    assert evidence.facts["secret_location"].value == "~/.aws/credentials line 3 [default]"
+    assert SECRET[:12] not in shown(evidence) and SECRET[13:] not in shown(evidence)
+
+
 def test_nothing_static_to_check() -> None:
     evidence = probe("creds.secret")
     assert evidence.status is Status.SKIPPED and evidence.findings == ("no-static-keys",)
@@ -92,6 +107,10 @@ def test_nothing_static_to_check() -> None:
         (SECRET[:20], True, ["secret-wrong-length"]),
         (SECRET[:-2] + "-_", True, ["secret-bad-alphabet"]),
         (SECRET, False, []),
+        # A '+' decoded as a space, once or twice; a space that is not a lost '+' (too long).
+        (SECRET[:10] + " " + SECRET[11:], True, ["secret-stray-characters", "secret-plus-as-space"]),
+        (SECRET[:5] + " " + SECRET[6:30] + " " + SECRET[31:], False, ["secret-stray-characters", "secret-plus-as-space"]),
+        (SECRET[:10] + " " + SECRET[10:], True, ["secret-stray-characters", "secret-wrong-length"]),
     ],
 )
 def test_shapes(secret: str, from_file: bool, findings: list[str]) -> None:
