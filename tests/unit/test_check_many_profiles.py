@@ -168,15 +168,25 @@ def _uncached(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(sharedfiles, "_same", lambda kept, new: False)
 
 
+#: A credentials file configparser rejects: botocore fails where it reads it.
+BROKEN_CREDENTIALS = VARIED_CREDENTIALS + "this line is no key\n"
+
+
+@pytest.mark.parametrize(
+    "credentials", [VARIED_CREDENTIALS, BROKEN_CREDENTIALS], ids=["parses", "broken"]
+)
 def test_check_all_says_what_it_said_without_kept_parses(
-    home: Path, knowledge: Knowledge, monkeypatch: pytest.MonkeyPatch
+    home: Path, knowledge: Knowledge, monkeypatch: pytest.MonkeyPatch, credentials: str
 ) -> None:
-    _write(home, VARIED_CONFIG, VARIED_CREDENTIALS)
+    _write(home, VARIED_CONFIG, credentials)
     kept = _outputs(_check_all(knowledge))
     with monkeypatch.context() as patched:
         _uncached(patched)
         anew = _outputs(_check_all(knowledge))
     assert kept == anew
+    if credentials == BROKEN_CREDENTIALS:
+        assert "file-parse-error" in kept[0]
+        return
     document = json.loads(kept[0])
     names = {profile["name"] for profile in document["profiles"]}
     assert {"keys", "role", "deep", "loop-a", "sso", "helper", "cred-only", "wrong"} <= names

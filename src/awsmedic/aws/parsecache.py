@@ -195,7 +195,10 @@ def share_full_config(session: Any) -> None:
         return
     try:
         config = session.full_config
-    except Exception:  # botocore raises it again where it reads the files
+    except Exception:
+        # Unread again, so that botocore's first reader meets the error, as without this (a
+        # credentials file that does not parse leaves half a config behind otherwise).
+        session._config = None
         return
     if (fingerprint(config_file), fingerprint(credentials_file)) == key:
         kept = copy.deepcopy(config)
