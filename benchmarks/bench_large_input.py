@@ -1,4 +1,5 @@
-"""Large input: a 1 MB paste and a 10 MB credentials file, each handled in under a second.
+"""Large input: a 1 MB paste and a 10 MB credentials file, each handled in under a second;
+`check --all` over many profiles, in time that grows with their number, not its square.
 
 Both run `awsmedic diagnose --format json --no-input` as a user would, whole process included,
 with every probe (no network is reachable or needed: the setups have no endpoint to call).
@@ -7,6 +8,12 @@ with every probe (no network is reachable or needed: the setups have no endpoint
 - The credentials file holds 10 MB of profiles (about 75,000), shape of real keys.
 
 Each must also say what it did not read: the paste's truncation note, the file's size note.
+
+`awsmedic check --all --offline --format json` checks every profile of a config file of 400
+profiles with keys (an SSO organisation's hundreds of accounts look like this), and of a chain
+of 400 role profiles each the source_profile of the next. Each profile's check once parsed both
+files anew: 400 profiles took 78 s, the chain 31 s with most profiles given up on as out of
+time (audit finding F10). Every profile must be checked, none "out of time".
 """
 
 from __future__ import annotations
@@ -25,6 +32,9 @@ ERROR = (
     "The security token included in the request is invalid."
 )
 MB = 1024 * 1024
+#: Profiles of `check --all`, and the target for each set-up (seconds, whole process).
+PROFILES = 400
+CHECK_ALL_TARGET = 20.0
 
 
 def debug_log(size: int) -> str:
@@ -52,6 +62,61 @@ def credentials_file(size: int) -> str:
         total += len(blocks[-1])
         n += 1
     return "".join(blocks)
+
+
+def _access_key(rng: random.Random) -> tuple[str, str]:
+    key = "AKIA" + "".join(rng.choices(string.ascii_uppercase + "234567", k=16))
+    secret = "".join(rng.choices(string.ascii_letters + string.digits + "/+", k=40))
+    return key, secret
+
+
+def many_profiles(count: int) -> str:
+    """A config file of `count` profiles with keys and a region."""
+    rng = random.Random(11)  # noqa: S311 (made-up keys, not secrets)
+    blocks = ["[default]\nregion = us-east-1\n\n"]
+    for n in range(count):
+        key, secret = _access_key(rng)
+        blocks.append(
+            f"[profile p{n}]\nregion = eu-west-1\naws_access_key_id = {key}\n"
+            f"aws_secret_access_key = {secret}\n\n"
+        )
+    return "".join(blocks)
+
+
+def role_chain(count: int) -> str:
+    """A config file of `count` profiles: keys, then roles each taking the one before as its
+    source_profile."""
+    key, secret = _access_key(random.Random(12))  # noqa: S311 (made-up keys, not secrets)
+    blocks = [
+        "[default]\nregion = us-east-1\n\n",
+        f"[profile c0]\naws_access_key_id = {key}\naws_secret_access_key = {secret}\n\n",
+    ]
+    for n in range(1, count):
+        blocks.append(
+            f"[profile c{n}]\nrole_arn = arn:aws:iam::123456789012:role/r{n}\n"
+            f"source_profile = c{n - 1}\n\n"
+        )
+    return "".join(blocks)
+
+
+def _check_all(argv: list[str], env: dict[str, str], profiles: int) -> float:
+    """One `check --all` run; every profile must have been checked (none out of time)."""
+    import json
+    import time
+
+    started = time.perf_counter()
+    result = subprocess.run(
+        argv, env=env, stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=600
+    )
+    elapsed = time.perf_counter() - started
+    rows = json.loads(result.stdout)["profiles"] if result.stdout.startswith("{") else []
+    late = [row["name"] for row in rows if "out of time" in (row.get("summary") or "")]
+    if result.returncode not in (0, 1) or len(rows) != profiles + 1 or late:
+        raise SystemExit(
+            f"benchmarks: check --all gave {result.returncode}, {len(rows)} rows"
+            f" ({len(late)} out of time):\n{result.stderr[-2000:]}"
+        )
+    return elapsed
 
 
 def _run(argv: list[str], env: dict[str, str], stdin: Path | None, needle: str) -> float:
@@ -110,4 +175,33 @@ def run() -> Report:
         report.add(Figure("  of which the size costs (paired, median)", extra, "s"))
     samples["baseline"] = baseline
     report.details["samples_s"] = samples
+    _many_profiles(report, awsmedic)
     return report
+
+
+def _many_profiles(report: Report, awsmedic: str) -> None:
+    header(f"check --all: {PROFILES} profiles, and a chain of {PROFILES} role profiles")
+    with tempfile.TemporaryDirectory() as scratch:
+        root = Path(scratch)
+        base = {"PATH": os.environ.get("PATH", ""), "LANG": "C.UTF-8"}
+        base["AWS_EC2_METADATA_DISABLED"] = "true"
+        envs = {}
+        for name, text in (("flat", many_profiles(PROFILES)), ("chain", role_chain(PROFILES))):
+            (root / name / ".aws").mkdir(parents=True)
+            (root / name / ".aws" / "config").write_text(text)
+            envs[name] = {**base, "HOME": str(root / name)}
+        argv = [awsmedic, "check", "--all", "--offline", "--format", "json"]
+        samples = interleaved(
+            {
+                f"check --all, {PROFILES} profiles": lambda: _check_all(
+                    argv, envs["flat"], PROFILES
+                ),
+                f"check --all, a {PROFILES}-deep source_profile chain": lambda: _check_all(
+                    argv, envs["chain"], PROFILES
+                ),
+            },
+            rounds=max(2, ROUNDS // 4),
+        )
+    for name, values in samples.items():
+        report.add(Figure(f"median wall time: {name}", median(values), "s", CHECK_ALL_TARGET))
+    report.details["check_all_samples_s"] = samples

@@ -15,6 +15,7 @@ from awsmedic.aws.configkeys import KNOWN_KEYS, misspelling
 from awsmedic.aws.hygiene import value_problems
 from awsmedic.aws.inifile import FATAL, Entry, IniFile, Section
 from awsmedic.aws.lineedits import clean_region, correct_header, header_edit, key_edit
+from awsmedic.aws.parsecache import ContentCache, memoised_for
 from awsmedic.aws.sharedfiles import CONFIG, CREDENTIALS, SharedFile, config_profile_name
 from awsmedic.context import Context
 from awsmedic.model import Edit
@@ -255,3 +256,20 @@ def content_problems(ctx: Context, file: SharedFile) -> list[FileProblem]:
         for entry in section.entries:
             found += _entry_problems(ctx, file, section, entry)
     return found
+
+
+#: Each reading's problems: `check --all` looks at the same files for every profile.
+_PROBLEMS: ContentCache[tuple[object, tuple[FileProblem, ...]]] = ContentCache()
+
+
+def file_problems(ctx: Context, file: SharedFile) -> list[FileProblem]:
+    """`issue_problems` and `content_problems` of `file`, worked out once per reading of it
+    (`sharedfiles.load` gives the same SharedFile while the files are unchanged) and home
+    directory (the only part of `ctx` they use: paths are shown with `~`)."""
+    found: tuple[FileProblem, ...] = memoised_for(
+        _PROBLEMS,
+        file,
+        ctx.home,
+        lambda: tuple(issue_problems(ctx, file) + content_problems(ctx, file)),
+    )
+    return list(found)

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from awsmedic.aws import bounded
+from awsmedic.aws.parsecache import ContentCache, digest, memoised
 from awsmedic.model import Record
 
 #: Larger files are read only this far (a credentials file is a few hundred bytes).
@@ -222,15 +223,27 @@ def _scan_lines(text: str, issues: list[Issue]) -> list[Section]:
     return sections
 
 
+#: Readings of unchanged files: `check --all` reads the same files for every profile.
+_READ: ContentCache[IniFile] = ContentCache()
+
+
 def scan(path: Path) -> IniFile:
-    """Read `path` like botocore's configparser would, keeping line numbers and every problem."""
+    """Read `path` like botocore's configparser would, keeping line numbers and every problem.
+
+    The file is read each time; the same bytes at the same path give the same (shared, frozen)
+    reading without being parsed again."""
     try:
         # A FIFO or device would block or never end; botocore skips what is not a regular file.
         read = bounded.read_file(path, MAX_BYTES)
     except FileNotFoundError:
-        return IniFile(path, exists=False)
+        return memoised(_READ, (str(path), "absent"), lambda: IniFile(path, exists=False))
     except OSError as exc:
         return IniFile(path, exists=True, error=exc.strerror or str(exc))
+    key = (str(path), read.cut, digest(read.data))
+    return memoised(_READ, key, lambda: _parse(path, read))
+
+
+def _parse(path: Path, read: bounded.Read) -> IniFile:
     data = read.data
     text, issues = _decode(data)
     if read.cut:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import shlex
+import threading
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -162,9 +163,39 @@ def config_profile_name(section: str) -> tuple[str, str] | None:
     return None
 
 
+#: The last maps built, with the readings they were built from (`inifile.scan` gives the same
+#: reading for the same bytes, so an unchanged pair of files is mapped once).
+_LOADED: list[AwsFiles] = []
+_LOADED_LOCK = threading.Lock()
+_KEEP_LOADED = 4
+
+
 def load(ctx: Context) -> AwsFiles:
     credentials = _shared_file(ctx, CREDENTIALS)
     config = _shared_file(ctx, CONFIG)
+    with _LOADED_LOCK:
+        for files in _LOADED:
+            if _same(files.credentials, credentials) and _same(files.config, config):
+                return files
+    files = _build(credentials, config)
+    with _LOADED_LOCK:
+        _LOADED.insert(0, files)
+        del _LOADED[_KEEP_LOADED:]
+    return files
+
+
+def _same(kept: SharedFile, new: SharedFile) -> bool:
+    """The same file at the same place, chosen the same way, read to the same bytes (the very
+    same reading: `kept` holds it, so no other reading can take its identity)."""
+    return (
+        kept.ini is new.ini
+        and kept.ini is not None
+        and kept.path == new.path
+        and kept.source == new.source
+    )
+
+
+def _build(credentials: SharedFile, config: SharedFile) -> AwsFiles:
     profiles: dict[str, list[ProfileSite]] = {}
     sessions: dict[str, ProfileSite] = {}
     others: list[ProfileSite] = []

@@ -8,7 +8,7 @@ profile, and whether the problem touches the profile the failing command used.
 from __future__ import annotations
 
 from awsmedic.aws import sharedfiles
-from awsmedic.aws.filechecks import ISSUE_FINDINGS, FileProblem, content_problems, issue_problems
+from awsmedic.aws.filechecks import ISSUE_FINDINGS, FileProblem, file_problems
 from awsmedic.aws.inifile import Entry
 from awsmedic.aws.lineedits import key_edit
 from awsmedic.model import Evidence, Fact, Secret, Status
@@ -171,7 +171,7 @@ def file_syntax(run: ProbeInput) -> Evidence:
     selection = sharedfiles.selected_profile(ctx, run.text)
     problems: list[FileProblem] = []
     for file in files.files:
-        problems += issue_problems(ctx, file) + content_problems(ctx, file)
+        problems += file_problems(ctx, file)
     problems += _pair_problems(run, files, selection.name)
     problems.sort(key=lambda problem: _rank(problem, selection.name))
     facts = {"profile": Fact(selection.name, selection.source), **files.facts(ctx)}

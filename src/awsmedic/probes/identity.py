@@ -60,10 +60,9 @@ def configured_profiles(run: ProbeInput) -> Mapping[str, Mapping[str, str]]:
     """Every profile of both files, as botocore merges them; empty when they cannot be read
     (the chain probe reports why)."""
     try:
-        profiles = run.world.own_session().full_config.get("profiles", {})
+        return run.world.profiles()
     except Exception:
         return {}
-    return dict(profiles)
 
 
 def account_of(arn: str) -> str:

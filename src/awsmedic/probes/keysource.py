@@ -109,8 +109,9 @@ def _section_keys(
 def file_keys(ctx: Context, session: Any, profile: str, method: str) -> StaticKeys | None:
     """The keys of `profile` in the credentials file or the config file, as botocore reads them."""
     if method == "shared-credentials-file":
-        from botocore.configloader import raw_config_parse
         from botocore.exceptions import ConfigNotFound
+
+        from awsmedic.aws.parsecache import raw_config_parse  # botocore's, parsed once
 
         path = str(session.get_config_variable("credentials_file"))
         try:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from awsmedic.aws import profilenames, sharedfiles
 from awsmedic.aws.hygiene import value_problems, visible
+from awsmedic.aws.parsecache import ContentCache, memoised_for
 from awsmedic.aws.sharedfiles import AwsFiles, ProfileSite, Selection
 from awsmedic.context import Context
 from awsmedic.model import Evidence, Fact, Status
@@ -115,8 +116,17 @@ def _meant_for(ctx: Context, files: AwsFiles, name: str) -> tuple[str, str] | No
     return None
 
 
+#: Each map's inventory: `check --all` lists every profile once for each profile it checks.
+_INVENTORIES: ContentCache[tuple[object, str]] = ContentCache()
+
+
 def _inventory(ctx: Context, files: AwsFiles) -> str:
-    """Every profile with the file and line of each of its sections."""
+    """Every profile with the file and line of each of its sections (made once per map of
+    unchanged files, which `sharedfiles.load` keeps, and home: paths are shown with `~`)."""
+    return memoised_for(_INVENTORIES, files, ctx.home, lambda: _list_profiles(ctx, files))
+
+
+def _list_profiles(ctx: Context, files: AwsFiles) -> str:
     return "; ".join(
         f"{name} ({', '.join(f'{s.file.where(ctx, s.section.line)}' for s in sites)})"
         for name, sites in sorted(files.profiles.items())

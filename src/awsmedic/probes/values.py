@@ -14,6 +14,7 @@ from pathlib import Path
 
 from awsmedic.aws.hygiene import value_problems
 from awsmedic.aws.inifile import IniFile, Section, scan
+from awsmedic.aws.parsecache import ContentCache, memoised_for
 from awsmedic.model import Evidence, Fact, Status
 from awsmedic.probes import ProbeInput, probe
 from awsmedic.probes.chainwalk import ChainReport
@@ -64,32 +65,69 @@ def _header_problems(section: Section, config_file: bool) -> list[str]:
     return problems
 
 
+@dataclass(frozen=True)
+class _Found:
+    """A flaw of a file, before it is known which profiles the failing command uses."""
+
+    kind: str
+    where: str
+    problem: str
+    profile: str | None  # the profile of its section
+    credential: bool  # a key or token: used only where the keys sent are this profile's
+
+
+#: Each reading's flaws: `check --all` looks at the same files for every profile.
+_FOUND: ContentCache[tuple[object, tuple[_Found, ...]]] = ContentCache()
+
+
+def _found_in(ini: IniFile, shown: str, config_file: bool) -> tuple[_Found, ...]:
+    """Every flaw of the file, in file order; worked out once per reading of it (`scan` gives
+    the same IniFile for the same bytes)."""
+    return memoised_for(
+        _FOUND, ini, (shown, config_file), lambda: tuple(_find(ini, shown, config_file))
+    )
+
+
+def _find(ini: IniFile, shown: str, config_file: bool) -> list[_Found]:
+    found: list[_Found] = []
+    for section in ini.sections:
+        profile = profile_of(section.name, config_file)
+        for problem in _header_problems(section, config_file):
+            where = f"{shown}:{section.line} [{section.name.strip()}]"
+            found.append(
+                _Found("profile", where, f"the section name has {problem}", profile, False)
+            )
+        for entry in section.entries:
+            where = f"{shown}:{entry.line} [{section.name.strip()}] {entry.key.strip()}"
+            if not entry.name.isascii():
+                message = "the key name has non-ASCII characters"
+                found.append(_Found("setting", where, message, profile, False))
+            if entry.name in CREDENTIAL_KEYS + TOKEN_KEYS:
+                kind, credential = "credential", True
+            elif entry.name in NAME_KEYS:
+                kind, credential = ("region" if "region" in entry.name else "profile"), False
+            else:
+                continue
+            for problem in value_problems(entry.value, from_file=True):
+                found.append(_Found(kind, where, problem, profile, credential))
+    return found
+
+
 def _file_flaws(
     ini: IniFile, shown: str, config_file: bool, in_use_profiles: set[str], keys_profile: str
 ) -> list[Flaw]:
     """`keys_profile` names the profile whose keys in *this* file are sent ("" for none)."""
-    flaws: list[Flaw] = []
-    for section in ini.sections:
-        profile = profile_of(section.name, config_file)
-        in_use = profile in in_use_profiles
-        for problem in _header_problems(section, config_file):
-            where = f"{shown}:{section.line} [{section.name.strip()}]"
-            flaws.append(Flaw("profile", where, f"the section name has {problem}", in_use))
-        for entry in section.entries:
-            where = f"{shown}:{entry.line} [{section.name.strip()}] {entry.key.strip()}"
-            if not entry.name.isascii():
-                flaws.append(
-                    Flaw("setting", where, "the key name has non-ASCII characters", in_use)
-                )
-            if entry.name in CREDENTIAL_KEYS + TOKEN_KEYS:
-                kind, used = "credential", bool(keys_profile) and profile == keys_profile
-            elif entry.name in NAME_KEYS:
-                kind, used = ("region" if "region" in entry.name else "profile"), in_use
-            else:
-                continue
-            for problem in value_problems(entry.value, from_file=True):
-                flaws.append(Flaw(kind, where, problem, used))
-    return flaws
+    return [
+        Flaw(
+            found.kind,
+            found.where,
+            found.problem,
+            (bool(keys_profile) and found.profile == keys_profile)
+            if found.credential
+            else found.profile in in_use_profiles,
+        )
+        for found in _found_in(ini, shown, config_file)
+    ]
 
 
 def _env_flaws(run: ProbeInput, env_keys_used: bool) -> list[Flaw]:

@@ -89,6 +89,7 @@ class AwsWorld:
         explicit profile makes botocore drop them: credentials.create_credential_resolver)."""
         import botocore.session
 
+        from awsmedic.aws.parsecache import share_full_config
         from awsmedic.safety.guard import guard
 
         session = botocore.session.Session(profile=profile if explicit else None)
@@ -102,6 +103,9 @@ class AwsWorld:
         session.register_component("data_loader", self._data_loader())
         # Bounded, read-only, every secret scrubbed, no helper run without consent.
         guard(session, self.ctx, self.book, profile, self.helper_consent)
+        # The files as botocore parsed them for an earlier session, if they have not changed
+        # (`check --all` builds a session per profile): botocore parses each version once.
+        share_full_config(session)
         # Bounds the clients botocore creates internally too (AssumeRole, SSO).
         session.set_default_client_config(self.client_config())
         # Never wait on instance metadata unless the environment asked for it: probes for
@@ -131,6 +135,12 @@ class AwsWorld:
         shared session's, under the lock: a session of its own would cost every probe one)."""
         with self._lock:
             return dict(self.session().full_config.get("profiles", {}).get(profile, {}))
+
+    def profiles(self) -> dict[str, Any]:
+        """Every profile of both files, as botocore merges them (a copy of the map of the
+        shared session's, under the lock: a session of its own would cost one per asker)."""
+        with self._lock:
+            return dict(self.session().full_config.get("profiles", {}))
 
     def chain(self) -> ChainReport:
         """The credential chain, walked once (see chainwalk.walk)."""

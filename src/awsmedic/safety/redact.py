@@ -130,12 +130,18 @@ class SecretBook:
         # Runs of known secrets in other forms; not of placeholders and words, which would eat
         # those words out of every step (an unexpanded $AWS_SECRET_ACCESS_KEY).
         self._runs = RunIndex(lambda value: not placeholder(value) and not wordlike(value))
+        # What was added already: adding it again changes nothing (`check --all` hands the
+        # book every secret of the files once per profile).
+        self._added: set[tuple[str, SecretKind]] = set()
         self.add(secrets)
 
     def add(self, secrets: Iterable[Secret]) -> None:
         with self._lock:
             for secret in secrets:
                 raw = secret.reveal()
+                if (raw, secret.kind) in self._added:
+                    continue
+                self._added.add((raw, secret.kind))
                 replacement = (
                     mask_key_id(raw.strip().strip("\"'"))
                     if secret.kind is SecretKind.ACCESS_KEY_ID

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from awsmedic.aws import bounded
+from awsmedic.aws.parsecache import ContentCache, digest, memoised
 from awsmedic.context import Context
 from awsmedic.model import Secret, SecretKind, url_password
 
@@ -121,11 +122,22 @@ def shared_file_paths(ctx: Context) -> list[Path]:
     return paths
 
 
+#: The secrets of each version of a file (files.syntax asks for every profile `check` checks).
+_FOUND: ContentCache[tuple[Secret, ...]] = ContentCache()
+
+
 def file_secrets(path: Path) -> list[Secret]:
     try:  # a regular file only: botocore reads nothing else, and a FIFO would block
         data = bounded.read_file(path, MAX_FILE_BYTES).data
     except OSError:
         return []
+    found: tuple[Secret, ...] = memoised(
+        _FOUND, (str(path), digest(data)), lambda: tuple(_secrets_in(data))
+    )
+    return list(found)
+
+
+def _secrets_in(data: bytes) -> list[Secret]:
     # Split lines as str.splitlines does (a lone \r ends one too), then scan them in one pass.
     text = "\n".join(data.decode("utf-8", errors="replace").splitlines())
     keys = [
