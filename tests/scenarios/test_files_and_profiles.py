@@ -220,6 +220,30 @@ def test_a_profile_variable_from_a_windows_env_file(setup: Setup) -> None:
     assert not any("region" in step["text"] for step in steps)
 
 
+@pytest.mark.parametrize(
+    ("error", "reads_default"),
+    [
+        # JavaScript v3's region provider (@smithy/config-resolver), as Node prints it
+        ("Error: Region is missing\n    at default (file:///app/node_modules/@smithy/"
+         "config-resolver/dist-cjs/index.js:117:11)", False),
+        # botocore reads AWS_DEFAULT_REGION: a region set there is no answer for its error
+        ("botocore.exceptions.NoRegionError: You must specify a region.", True),
+    ],
+)
+def test_a_region_only_in_aws_default_region(setup: Setup, error: str, reads_default: bool) -> None:
+    setup.env["AWS_DEFAULT_REGION"] = "eu-west-1"
+    result = setup.diagnose(error)
+    assert cause(result) == "no-region"
+    commands = [command for step in result["steps"] for command in step["commands"]]
+    if reads_default:
+        assert "export AWS_REGION=eu-west-1" not in commands
+        assert result["questions"][0]["id"] == "same-environment"
+    else:
+        assert result["diagnosis"]["confidence"] == "confirmed"
+        assert commands[0] == "export AWS_REGION=eu-west-1"
+        assert "export AWS_DEFAULT_REGION=eu-west-1" not in commands
+
+
 def test_a_region_with_a_trailing_space(setup: Setup) -> None:
     setup.env["AWS_DEFAULT_REGION"] = "eu-west-1 "
     error = setup.boto3_error()

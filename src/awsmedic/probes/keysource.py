@@ -121,8 +121,9 @@ def file_keys(ctx: Context, session: Any, profile: str, method: str) -> StaticKe
         return _section_keys(
             sections.get(profile, {}), method, f"{ctx.tilde(path)} [{profile}]", profile
         )
-    from botocore.configloader import load_config
     from botocore.exceptions import ConfigNotFound
+
+    from awsmedic.aws.parsecache import load_config  # botocore's, parsed once
 
     # ConfigProvider reads the config file alone; the session's full_config has the credentials
     # file's values merged over it, which would show the keys that shadow these as their own.

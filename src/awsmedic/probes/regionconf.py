@@ -96,6 +96,7 @@ def check_region(region: str) -> tuple[list[str], str]:
         "region-set",
         "region-missing",
         "region-only-aws-region",
+        "region-only-default-region",
         "region-only-in-default",
         "region-empty",
         "region-stray-characters",
@@ -127,6 +128,8 @@ def region_config(run: ProbeInput) -> Evidence:
     findings, sentence = check_region(region)
     if source == "env":  # AWS_DEFAULT_REGION wins over the profile: fix it there
         extra.append("region-from-env")
+        if _only_default_region(run):
+            extra.append("region-only-default-region")
     where = f"{source}, {location}" if location else source
     summary = f"region '{region}' ({where}) {sentence}"
     status = Status.OK if findings in (["region-set"], ["region-not-listed"]) else Status.PROBLEM
@@ -145,6 +148,17 @@ def region_config(run: ProbeInput) -> Evidence:
         facts,
         edits=edits,
     )
+
+
+def _only_default_region(run: ProbeInput) -> bool:
+    """The region is set by AWS_DEFAULT_REGION alone: botocore and the AWS CLI read it, but the
+    SDKs that read only AWS_REGION and the profile's `region` (JavaScript v3 and v2, Java,
+    .NET) find none."""
+    ctx = run.ctx
+    if ctx.region is not None or ctx.env("AWS_REGION"):
+        return False
+    selection = sharedfiles.selected_profile(ctx, run.text)
+    return sharedfiles.load(ctx).settings(selection.name).get("region") is None
 
 
 def meant_region(region: str, findings: list[str]) -> str | None:

@@ -47,6 +47,17 @@ def test_aws_region_is_not_read_by_boto3(home: Path, monkeypatch: pytest.MonkeyP
     assert "read only AWS_DEFAULT_REGION" in evidence.summary
 
 
+def test_a_region_only_in_aws_default_region(home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("AWS_DEFAULT_REGION", "eu-west-1")
+    assert "region-only-default-region" in probe("config.region").findings
+    # AWS_REGION or the profile's region: SDKs that ignore AWS_DEFAULT_REGION find one there.
+    monkeypatch.setenv("AWS_REGION", "eu-west-1")
+    assert "region-only-default-region" not in probe("config.region").findings
+    monkeypatch.delenv("AWS_REGION")
+    config(home, "[default]\nregion = eu-west-1\n")
+    assert "region-only-default-region" not in probe("config.region").findings
+
+
 def test_named_profiles_do_not_inherit_the_default_region(
     home: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
