@@ -229,6 +229,9 @@ def test_an_aws_login_profile_without_its_session(setup: Setup) -> None:
     assert result["matches"][0]["tree"] == "console-login"
     assert result["diagnosis"]["cause"] == "console-login-session-expired"
     assert "~/.aws/login/cache/" in evidence(result)
+    # botocore loads the token only with the CRT installed: no step installs it (audit-2 s27).
+    commands = [command for step in result["steps"] for command in step["commands"]]
+    assert not any("botocore[crt]" in command for command in commands)
 
 
 # -- web-identity-failure --------------------------------------------------------------------
