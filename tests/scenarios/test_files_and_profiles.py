@@ -192,6 +192,33 @@ def test_half_a_key_pair_in_the_file(setup: Setup, text: str, says: str) -> None
     assert "[default]" in evidence(result) and says in evidence(result)
 
 
+# -- source-profile-broken -------------------------------------------------------------------
+
+
+def test_a_go_error_about_a_missing_source_profile_pasted_from_ci(setup: Setup) -> None:
+    """Terraform (Go v2) names the role and the *source* profile; the profile that failed is the
+    one with that role (audit-2 s39: awsmedic took the source profile for it)."""
+    setup.write(".aws/credentials", f"[default]\n{KEYS}")
+    setup.write(
+        ".aws/config",
+        "[profile deploy]\nrole_arn = arn:aws:iam::123456789012:role/deploy\nsource_profile = base\n",
+    )
+    error = (
+        "╷\n│ Error: failed to load assume role arn:aws:iam::123456789012:role/deploy, of profile"
+        " base, failed to get shared config profile, base\n│\n│   with"
+        ' provider["registry.terraform.io/hashicorp/aws"],\n╵'
+    )
+    result = setup.diagnose(error)
+    assert (cause(result), result["diagnosis"]["confidence"]) == (
+        "source-profile-broken",
+        "confirmed",
+    )
+    assert "role profile 'deploy'" in evidence(result)
+    commands = [command for step in result["steps"] for command in step["commands"]]
+    assert not any("--profile base" in command for command in commands)
+    assert any("source_profile = default" in command for command in commands)
+
+
 # -- stray-characters ------------------------------------------------------------------------
 
 

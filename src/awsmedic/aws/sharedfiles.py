@@ -239,8 +239,19 @@ _TEXT_PROFILE = (
 )
 
 
+#: Go's "the source profile of a role profile is missing or has no credentials": it names the
+#: role's ARN and the *source* profile (aws-sdk-go-v2 config/shared_config.go
+#: SharedConfigAssumeRoleError; aws-sdk-go aws/session/shared_config.go), so the profile that
+#: failed is the one with that role_arn and source_profile.
+_ROLE_SOURCE = re.compile(
+    r"failed to load assume role (?:for )?(arn:[^\s,]+), (?:of profile|source profile) ([^\s,]+)"
+)
+
+
 def profile_in_text(text: str) -> str | None:
     """The profile the pasted error names, if it names one."""
+    if _ROLE_SOURCE.search(text):
+        return None  # it names the source profile, not the one asked for: see `role_profile`
     for pattern in _TEXT_PROFILE:
         found = pattern.search(text)
         if found:
@@ -285,9 +296,28 @@ def selected_profile(ctx: Context, text: str = "") -> Selection:
     if from_env.explicit:
         return from_env
     named = profile_in_text(text) if text else None
+    if named is None and text:
+        named = _role_profile(ctx, text)
     if named is not None and named != from_env.name:
         return Selection(named, "the error text", "--profile" in text)
     return from_env
+
+
+def _role_profile(ctx: Context, text: str) -> str | None:
+    """The one profile here whose role_arn and source_profile a Go role error names."""
+    found = _ROLE_SOURCE.search(text)
+    if found is None:
+        return None
+    arn, source = found.groups()
+    files = load(ctx)
+    matches = [
+        name
+        for name in files.profiles
+        if (settings := files.settings(name)).get("role_arn") is not None
+        and settings["role_arn"].value == arn
+        and (settings.get("source_profile") is None or settings["source_profile"].value == source)
+    ]
+    return matches[0] if len(matches) == 1 else None
 
 
 CREDENTIAL_KEYS = (

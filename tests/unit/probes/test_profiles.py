@@ -160,10 +160,39 @@ def test_profile_kinds(home: Path, kind: str, settings: str) -> None:
         ('The source_profile "base" referenced in the profile "dev" does not exist.', "dev"),
         ('The source profile "base" must have credentials.', None),
         ("Unable to locate credentials", None),
+        # Go v2 without the role: the profile asked for is missing
+        ("operation error STS: GetCallerIdentity, failed to get shared config profile, ops", "ops"),
+        # Go v2 and v1 name a role profile's *source* profile: not the one asked for
+        (
+            "failed to load assume role arn:aws:iam::123456789012:role/deploy, of profile base,"
+            " failed to get shared config profile, base",
+            None,
+        ),
+        (
+            "failed to load assume role for arn:aws:iam::123456789012:role/deploy, source profile"
+            " base has no shared credentials",
+            None,
+        ),
     ],
 )
 def test_profile_names_in_error_texts(text: str, name: str | None) -> None:
     assert profile_in_text(text) == name
+
+
+def test_a_go_role_error_names_the_profile_by_its_role(home: Path) -> None:
+    files(
+        home,
+        f"[default]\n{KEYS}",
+        "[profile deploy]\nrole_arn = arn:aws:iam::123456789012:role/deploy\nsource_profile = base\n"
+        "[profile audit]\nrole_arn = arn:aws:iam::123456789012:role/audit\nsource_profile = base\n",
+    )
+    text = (
+        "Error: failed to load assume role arn:aws:iam::123456789012:role/deploy, of profile base,"
+        " failed to get shared config profile, base"
+    )
+    evidence = probe("config.profile", text)
+    assert evidence.facts["profile"].value == "deploy"
+    assert evidence.facts["profile"].source == "the error text"
 
 
 def test_a_missing_profile_suggests_the_one_meant(home: Path) -> None:
