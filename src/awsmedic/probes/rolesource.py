@@ -25,6 +25,7 @@ _SOURCE_KINDS = ("sso", "login", "process", "web-identity")
 EDIT_FINDINGS = (
     "role-source-profile-missing",
     "role-source-no-credentials",
+    "role-source-loop",  # the reference that closes the loop, pointed at a profile with credentials
     "role-credential-source-invalid",
 )
 

@@ -94,6 +94,21 @@ def test_a_missing_source_whose_keys_sit_under_the_prefix(home: Path) -> None:
     assert "~/.aws/credentials line 1 has [profile base]" in evidence.summary
 
 
+def test_a_loop_is_broken_where_it_closes(home: Path) -> None:
+    (home / ".aws" / "credentials").write_text(
+        f"[default]\naws_access_key_id = {KEY}\naws_secret_access_key = {SECRET}\n"
+    )
+    config(
+        home,
+        f"[profile dev]\n{ROLE}\nsource_profile = ops\n[profile ops]\n{ROLE}\nsource_profile = dev\n",
+    )
+    evidence = probe("config.role", profile="dev")
+    assert "role-source-loop" in evidence.findings
+    (edit,) = evidence.edits
+    assert edit.finding == "role-source-loop"
+    assert (edit.line, edit.before, edit.after) == (6, "source_profile = dev", "source_profile = default")
+
+
 def test_a_self_reference_with_keys_is_allowed(home: Path) -> None:
     config(
         home,
