@@ -388,3 +388,50 @@ def test_botocore_may_run_a_helper_only_after_consent_to_creds_process(
     case._consented(Question("consent:creds.process", "May I?", ("yes", "no")), "yes")
     assert case._world.helper_consent() is True
     assert "test.first" not in runner._futures  # run again when needed: the helper may run now
+
+
+def _needs_the_helper(probes: Probes) -> Callable[[ProbeInput], Evidence]:
+    """A check that botocore could make only by running the profile's credential_process
+    helper: refused for want of consent until the user lets the helper run."""
+    from awsmedic.model import Unchecked
+    from awsmedic.probes import not_checked
+
+    def second(run: ProbeInput) -> Evidence:
+        probes.runs.append("test.second")
+        if not run.world.helper_consent():
+            return not_checked("test.second", Unchecked.CONSENT, "profile 'p'")
+        return Evidence("test.second", Status.PROBLEM, "second found it", ("found",))
+
+    return second
+
+
+@pytest.mark.parametrize(("answer", "cause"), [("yes", "key-deleted"), ("no", "unknown")])
+def test_a_check_refused_for_the_helper_asks_for_it_in_the_repl(
+    consultation: Callable[..., Consultation],
+    probes: Probes,
+    monkeypatch: pytest.MonkeyPatch,
+    answer: str,
+    cause: str,
+) -> None:
+    """In the REPL nothing else would ever ask: the walk never reaches creds.process here."""
+    monkeypatch.setattr(probes, "second", _needs_the_helper(probes))
+    case = consultation(interactive=True)
+    assert (question := case.start()) is not None and question.id == "q1"
+    question = case.reply("a")
+    assert question is not None and question.id == "consent:creds.process"
+    assert case.reply(answer) is None
+    assert case.outcome is not None and case.outcome.diagnosis is not None
+    assert case.outcome.diagnosis.cause == cause
+    assert probes.runs.count("test.second") == (2 if answer == "yes" else 1)
+
+
+def test_a_check_refused_for_the_helper_is_not_asked_about_outside_the_repl(
+    consultation: Callable[..., Consultation], probes: Probes, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`diagnose` says how to unlock it (`--answer consent:creds.process=yes`) instead."""
+    monkeypatch.setattr(probes, "second", _needs_the_helper(probes))
+    case = consultation(interactive=False)
+    assert (question := case.start()) is not None and question.id == "q1"
+    assert case.reply("a") is None
+    assert case.outcome is not None and case.outcome.diagnosis is not None
+    assert case.outcome.diagnosis.cause == "unknown"

@@ -302,9 +302,14 @@ class Consultation:
                 allowed = self._consent_given(need.probe)
                 if allowed is not None:
                     evidence = self._evidence(need.probe) if allowed else self._declined(need.probe)
-                    outputs = self._apply(engine.ProbeResult(evidence))
-                    continue
-                found = probe_spec(need.probe)
+                    if not self._ask_helper(evidence):
+                        outputs = self._apply(engine.ProbeResult(evidence))
+                        continue
+                    # The check could only be made by running the user's credential_process
+                    # helper: ask for that (the consent creds.process asks for), then again.
+                    found = probe_spec(HELPER_PROBE)
+                else:
+                    found = probe_spec(need.probe)
                 assert found is not None  # an unknown probe needs no consent
                 question = consent_question(found)
             elif isinstance(need, engine.NeedAnswer):
@@ -335,6 +340,17 @@ class Consultation:
             self._consent[probe_id] = preset == "yes"
             return self._consent[probe_id]
         return None
+
+    def _ask_helper(self, evidence: Evidence) -> bool:
+        """Whether a person at the keyboard should be asked to let botocore run the profile's
+        credential_process helper: a check was refused for want of it, and nobody said yes or
+        no yet (without this, nothing in the REPL would ever ask)."""
+        if evidence.unchecked is not Unchecked.CONSENT or not self.ctx.interactive:
+            return False
+        if HELPER_PROBE in self._consent:
+            return False
+        preset = self.state.preset if self.state is not None else {}
+        return CONSENT_PREFIX + HELPER_PROBE not in preset
 
     def _helper_consented(self) -> bool:
         """Whether botocore may run a credential_process helper (to sign a request, or for a
@@ -377,8 +393,12 @@ class Consultation:
             # Checks started before the yes could not sign with the helper's keys: again.
             self._runner.forget(Unchecked.CONSENT)
         self._emit(Answered(self.ctx.now(), self.state.node, question.id, chosen or "no"))
+        waiting = self.state.waiting
         if allowed:
-            return [self.state.waiting] if self.state.waiting is not None else []
+            return [waiting] if waiting is not None else []
+        if isinstance(waiting, engine.NeedProbe) and waiting.probe != probe_id:
+            # A no to the helper asked for on another check's behalf: that check stays refused.
+            return self._apply(engine.ProbeResult(self._evidence(waiting.probe)))
         return self._apply(engine.ProbeResult(self._declined(probe_id)))
 
     def back(self, answer: Answerer | None = None) -> Outcome | None:
