@@ -305,6 +305,23 @@ def lookalike(text: str) -> str | None:
             ' resource "pods" in API group "" in the namespace "default"',
             "Kubernetes RBAC",
         ),
+        # No error at all: the AWS CLI's JSON and table output, and boto3's dict, of a call that
+        # worked (awscli's formatter prints the keys in the order of the API's shape)
+        (
+            '{\n    "UserId": "AROAEXAMPLEEXAMPLE123:i-0abc",\n    "Account": "123456789012",\n'
+            '    "Arn": "arn:aws:sts::123456789012:assumed-role/r1/i-0abc"\n}',
+            "successful sts:GetCallerIdentity",
+        ),
+        (
+            "------------------------------------------\n|            GetCallerIdentity            |\n"
+            "+----------+-----------------------------+\n|  Account |  123456789012               |",
+            "successful sts:GetCallerIdentity",
+        ),
+        (
+            "{'UserId': 'AIDAEXAMPLEEXAMPLE1234', 'Account': '123456789012', 'Arn':"
+            " 'arn:aws:iam::123456789012:user/al', 'ResponseMetadata': {'HTTPStatusCode': 200}}",
+            "successful sts:GetCallerIdentity",
+        ),
     ],
 )
 def test_look_alikes_are_named(text: str, named: str) -> None:
@@ -428,6 +445,10 @@ def test_look_alikes_are_named(text: str, named: str) -> None:
         # RBAC's anonymous user on a cluster whose aws-auth ConfigMap Terraform manages
         'Error: configmaps "aws-auth" is forbidden: User "system:anonymous" cannot get resource'
         ' "configmaps" in API group "" in the namespace "kube-system"',
+        # an identity that works, pasted beside the error of another call
+        '{"UserId": "AIDAEXAMPLEEXAMPLE1234", "Account": "123456789012", "Arn":'
+        ' "arn:aws:iam::123456789012:user/al"}\nbut `aws s3 ls` says: An error occurred'
+        " (AccessDenied) when calling the ListBuckets operation: Access Denied",
     ],
 )
 def test_aws_texts_stay_with_aws(text: str) -> None:
