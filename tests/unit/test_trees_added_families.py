@@ -501,6 +501,13 @@ def test_every_added_cause_has_a_case() -> None:
             "missing-dependency",
         ),
         (SIGV2, "s3-sigv4-required"),
+        # S3 (through the Java SDK v1) on a header with a space too many
+        (
+            "Failed to fetch an object listing (Authorization header is invalid -- one and only"
+            " one ' ' (space) required (Service: Amazon S3; Status Code: 400; Error Code:"
+            " InvalidArgument; Request ID: 9EFD418F0905879F))",
+            "incomplete-signature",
+        ),
     ],
 )
 def test_the_family_is_recognised(knowledge: Knowledge, text: str, tree: str) -> None:
