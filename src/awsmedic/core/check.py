@@ -24,6 +24,7 @@ Read-only like every probe: nothing refreshes a token, nothing is written.
 from __future__ import annotations
 
 import concurrent.futures as futures
+import threading
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -190,6 +191,8 @@ class Checker:
         self.book = book
         self.answers = dict(answers or {})
         self.deadline = Deadline(ctx.budget)
+        self._machine: dict[str, Evidence] = {}
+        self._lock = threading.Lock()
 
     def _case(self, ctx: Context, evidence: dict[str, Evidence] | None = None) -> _Case:
         return _Case(ctx, self._world(ctx), dict(evidence or {}), self.deadline)
@@ -387,6 +390,14 @@ class Checker:
         )
         return _done(case, verdict, (answer, *more) if asked is not case else more)
 
+    def _machine_probe(self, case: _Case, probe_id: str) -> Evidence:
+        """A probe of the machine, not of a profile (the installed AWS CLI): run once per check,
+        however many subjects need it."""
+        with self._lock:
+            if probe_id not in self._machine:
+                self._machine[probe_id] = case.probe(probe_id)
+            return self._machine[probe_id]
+
     def _consult(self, case: _Case, text: str) -> Any:
         """Walk the tree for this error without asking anyone; consent only from --answer."""
         from awsmedic.core.consult import Consultation
@@ -418,12 +429,15 @@ class Checker:
         confidence: Confidence = Confidence.CONFIRMED,
     ) -> Diagnosis | None:
         """The cause with its steps filled from everything this subject's probes found."""
+        from awsmedic.core.engine import step_probes
         from awsmedic.core.remedy import context_facts, context_findings, diagnose, merge_facts
         from awsmedic.core.situation import situation_for
 
         cause = self.knowledge.causes.get(cause_id)
         if cause is None:
             return None
+        for probe_id in step_probes(cause):  # what diagnose asks before it shows the steps
+            case.evidence.setdefault(probe_id, self._machine_probe(case, probe_id))
         evidence = list(evidence)
         every = [*case.evidence.values(), *evidence]
         facts = merge_facts({}, every, context_facts(case.ctx))
