@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from awsmedic.aws.sharedfiles import profile_in_text
 from awsmedic.model import Evidence, Fact, Status
 from awsmedic.probes import ProbeInput, probe
-from awsmedic.probes.chainwalk import CONFIGURED, FOUND, ChainReport
+from awsmedic.probes.chainwalk import CONFIGURED, FOUND, UNCHECKED, ChainReport
 
 _METHOD_FINDING = {
     "env": "env-credentials",
@@ -217,6 +217,28 @@ def _findings(report: ChainReport, text: str, named: Named | None) -> list[str]:
     return findings
 
 
+#: The chain walk asks no network service: where instance metadata is the provider left,
+#: "nothing found" is only "nothing before it" (`check` asks it, and says what it answered).
+BEFORE_IMDS = "no credentials before instance metadata"
+IMDS_NOT_CHECKED = "the instance role was not checked"
+
+
+def imds_left(report: ChainReport) -> bool:
+    """Whether instance metadata is the provider the walk could not ask: every provider before
+    it has nothing, none raised, and instance metadata is not turned off."""
+    if report.error or report.winner is not None or report.failed is not None:
+        return False
+    return any(p.method == "iam-role" and p.state == UNCHECKED for p in report.providers)
+
+
+def nothing_found(report: ChainReport) -> str:
+    """What a walk that found no credentials can say: all of botocore's chain, or all of it
+    but instance metadata."""
+    if imds_left(report):
+        return f"{BEFORE_IMDS}; {IMDS_NOT_CHECKED}"
+    return "no provider has credentials on this machine"
+
+
 def _summary(
     report: ChainReport, text: str, named: Named | None, notes: tuple[str, ...] = ()
 ) -> str:
@@ -232,7 +254,7 @@ def _summary(
     if report.error and winner is None:
         return f"{profile}: {report.error}"
     if winner is None:
-        summary = f"{profile}: no provider has credentials on this machine"
+        summary = f"{profile}: {nothing_found(report)}"
         if other_profiles(report, text):
             summary += (
                 f"; other profiles have credentials: {profile_list(report.credential_profiles)}"
