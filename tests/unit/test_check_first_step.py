@@ -1,4 +1,5 @@
-"""The one step `check` prints for a cause (audit 2: s04, s05, s07).
+"""The one step `check` prints for a cause (audit 2: s04, s05, s07), and the chain's summary of
+a role whose source profiles loop (s01).
 
 `check` shows one step: it is chosen from the steps as the diagnosis built them (those whose
 condition the evidence shows first, those without one next, one whose condition could not be
@@ -121,3 +122,32 @@ def test_a_step_that_only_may_apply_is_never_shown_before_one_that_does() -> Non
     # a transcript's steps (no condition kept) are chosen as before: the file the evidence names
     named = Step("Edit `~/.aws/config`.")
     assert start_step(_diagnosis(plain, named)) is named
+
+
+def test_a_source_profile_loop_is_said_to_be_one(home: Path, knowledge: Knowledge) -> None:
+    """s01: dev -> ops -> dev. No profile in the loop gives keys: the summary says so, and
+    never that 'dev' signs with its keys."""
+    (home / ".aws" / "config").write_text(
+        "[profile dev]\nrole_arn = arn:aws:iam::123456789012:role/dev\nsource_profile = ops\n\n"
+        "[profile ops]\nrole_arn = arn:aws:iam::123456789012:role/ops\nsource_profile = dev\n"
+    )
+    report = Checker(make_context(profile="dev", offline=True), knowledge, SecretBook()).check(
+        every=False
+    )
+    summary = report.chain.summary
+    assert "source_profile references loop (dev -> ops -> dev)" in summary
+    assert "with the keys of source profile" not in summary
+    verdict = report.subjects[0]
+    assert verdict.diagnosis is not None and verdict.diagnosis.cause == "source-profile-broken"
+
+
+def test_a_missing_source_profile_gives_no_keys(home: Path, knowledge: Knowledge) -> None:
+    (home / ".aws" / "config").write_text(
+        "[profile deploy]\nrole_arn = arn:aws:iam::123456789012:role/deploy\n"
+        "source_profile = base\n"
+    )
+    report = Checker(make_context(profile="deploy", offline=True), knowledge, SecretBook()).check(
+        every=False
+    )
+    assert "its source profile 'base' gives no keys to sign AssumeRole" in report.chain.summary
+    assert "with the keys of source profile" not in report.chain.summary

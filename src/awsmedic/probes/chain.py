@@ -262,7 +262,9 @@ def _summary(
             )
         return summary
     text = f"{profile}: credentials from {winner.method}"
-    if report.source_profile:
+    if report.source_error:
+        text += f", {_source_unusable(report)}"
+    elif report.source_profile:
         text += f" with the keys of source profile '{report.source_profile}'"
     if report.keys is not None:
         text += f" ({report.keys.location}, key {report.keys.access_key.masked()})"
@@ -275,6 +277,32 @@ def _summary(
     elif report.shadowed:
         text += "; shadowing " + ", ".join(p.method for p in report.shadowed)
     return text
+
+
+def source_loop(report: ChainReport) -> tuple[str, ...]:
+    """The profiles of a source_profile loop, the first again at the end (`dev`, `ops`, `dev`);
+    () when the role chain does not loop. The walk stops where a source profile comes round
+    again: that profile is no source of keys, only the loop's end."""
+    hops = [hop.profile for hop in report.role_hops]
+    if not report.source_error or report.source_profile not in hops:
+        return ()
+    return (*hops[hops.index(report.source_profile) :], report.source_profile)
+
+
+def _source_unusable(report: ChainReport) -> str:
+    """Why a role profile's AssumeRole has no keys to sign with, for the summary."""
+    loop = source_loop(report)
+    if loop:
+        return (
+            f"but its source_profile references loop ({' -> '.join(loop)}): no profile in it"
+            " gives the keys that sign AssumeRole"
+        )
+    if report.source_profile:
+        return (
+            f"but its source profile '{report.source_profile}' gives no keys to sign AssumeRole"
+            f" ({report.source_error})"
+        )
+    return f"but it has no source of keys to sign AssumeRole ({report.source_error})"
 
 
 def _details(run: ProbeInput, report: ChainReport, named: Named | None) -> list[str]:
