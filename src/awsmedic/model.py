@@ -293,12 +293,21 @@ class Step(Record):
     runnable as printed, values quoted for its shell), and the exact edit it applies, if any.
     `unsure` holds the commands shown only under a condition awsmedic could not decide (a tool
     it did not recognise, a probe that did not run): shown, but not offered as the first thing
-    to run."""
+    to run. `condition` says how the step's own condition stood: EVIDENCED (it holds because of
+    a finding the evidence has: a step for this very case), HOLDS (it holds, by what is known
+    to be absent, the OS or the CLI), UNDECIDED (it may apply: shown after those that do), or
+    "" (it has none, or it is not known: a step read from a transcript)."""
 
     text: str
     commands: tuple[str, ...] = ()
     edit: StepEdit | None = None
     unsure: tuple[str, ...] = ()
+    condition: str = ""
+
+
+#: `Step.condition`: the step's condition holds for a finding present, holds, or could not
+#: be decided.
+EVIDENCED, HOLDS, UNDECIDED = "evidenced", "holds", "undecided"
 
 
 @dataclass(frozen=True, slots=True, repr=False, eq=False)

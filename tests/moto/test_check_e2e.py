@@ -18,6 +18,7 @@ from typing import Any
 import pytest
 
 from tests.awsfixtures import Keys, MotoAws
+from tests.fakeendpoint import imds_routes, serving
 from tests.scenarios.harness import ADMIN_POLICY, backdate, section, write
 
 pytestmark = [pytest.mark.moto, pytest.mark.slow]
@@ -212,3 +213,39 @@ def test_bad_usage_exits_2(home: Path) -> None:
     result = check_text(home, "--all", "--profile", "x")
     assert result.returncode == 2
     assert "not allowed with argument" in result.stderr
+
+
+def test_a_working_instance_role_works(aws: MotoAws, home: Path) -> None:
+    """Audit 2 s23: no keys, no profile with credentials, and an instance role served by
+    instance metadata (a fake on loopback, never 169.254.169.254) with credentials AWS accepts:
+    the role is what botocore uses, and check says it works (exit 0), never no-credentials."""
+    role = aws.assume_role_keys("r1")
+    aws.enforce()
+    creds = {
+        "Code": "Success",
+        "AccessKeyId": role.access_key_id,
+        "SecretAccessKey": role.secret_access_key,
+        "Token": role.session_token,
+        "Expiration": (datetime.now(UTC) + timedelta(hours=6)).strftime("%Y-%m-%dT%H:%M:%SZ"),
+    }
+    env = {k: v for k, v in os.environ.items() if k != "AWS_EC2_METADATA_DISABLED"}
+    with serving(imds_routes(role="r1", credentials=json.dumps(creds))) as metadata:
+        result = subprocess.run(
+            [sys.executable, "-m", "awsmedic", "check", "--format", "json"],
+            env={**env, "AWS_EC2_METADATA_SERVICE_ENDPOINT": metadata.url},
+            capture_output=True,
+            text=True,
+            timeout=120,
+            cwd=home,
+            stdin=subprocess.DEVNULL,
+        )
+    assert result.returncode == 0, result.stdout + result.stderr
+    document = json.loads(result.stdout)
+    default = rows(document)["default"]
+    assert (default["kind"], default["state"], default["cause"]) == ("instance role", "works", None)
+    assert ":assumed-role/r1/" in default["identity"]
+    assert document["credentials"]["source"] == "iam-role"
+    assert "credentials from iam-role" in document["credentials"]["summary"]
+    assert document["ok"] is True and document["problems"] == []
+    assert role.secret_access_key not in result.stdout + result.stderr
+    assert str(role.session_token) not in result.stdout + result.stderr

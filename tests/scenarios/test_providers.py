@@ -372,8 +372,50 @@ ROLE_CREDENTIALS = json.dumps(
 )
 
 
+#: What instance metadata serves for a working role: botocore takes none without an Expiration.
+ROLE_CREDENTIALS_EXPIRING = json.dumps(
+    {
+        "Code": "Success",
+        "AccessKeyId": KEY,
+        "SecretAccessKey": SECRET,
+        "Token": TOKEN,
+        "Expiration": "2099-01-01T00:00:00Z",
+    }
+)
+
+
 def imds_probe(result: dict[str, Any]) -> dict[str, Any]:
     return next(p for p in result["probes"] if p["id"] == "imds.role")
+
+
+def test_a_host_whose_instance_role_works(setup: Setup) -> None:
+    """Audit 2 s17/s23: a host whose instance role works. The chain walk asks no network
+    service, so its evidence says no more than "nothing before instance metadata" (it said "no
+    provider has credentials on this machine"); instance metadata, asked, serves the role. An
+    error in words no family knows is then never put down to missing credentials."""
+    del setup.env["AWS_EC2_METADATA_DISABLED"]
+    with serving(imds_routes(credentials=ROLE_CREDENTIALS_EXPIRING)) as metadata:
+        setup.env["AWS_EC2_METADATA_SERVICE_ENDPOINT"] = metadata.url
+        located = setup.diagnose(
+            "botocore.exceptions.NoCredentialsError: Unable to locate credentials"
+        )
+        unknown = setup.diagnose(
+            "Error: the AWS credentials for the deploy role are not valid here"
+        )
+    for result in (located, unknown):
+        chain = next(p for p in result["probes"] if p["id"] == "creds.chain")
+        assert chain["summary"].endswith(
+            "no credentials before instance metadata; the instance role was not checked"
+        )
+        assert "no provider has credentials" not in json.dumps(result)
+        assert imds_probe(result)["findings"] == ["imds-role-ok"]
+    # Unable to locate credentials, where credentials are found: the tree asks whether the
+    # failing command ran here (--no-input leaves it open), as it does for keys found here.
+    assert located["diagnosis"] is None
+    assert [q["id"] for q in located["questions"]] == ["same-environment"]
+    assert unknown["matches"][0]["tree"] == "aws-auth-check"
+    assert cause(unknown) != "no-credentials"
+    assert "sts.identity" in [p["id"] for p in unknown["probes"]]  # the role is checked
 
 
 def test_instance_metadata_slower_than_botocore_waits(setup: Setup) -> None:

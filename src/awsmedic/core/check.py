@@ -24,6 +24,7 @@ Read-only like every probe: nothing refreshes a token, nothing is written.
 from __future__ import annotations
 
 import concurrent.futures as futures
+import threading
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -45,6 +46,7 @@ from awsmedic.core.workers import DaemonPool, Deadline
 from awsmedic.kb.model import Knowledge
 from awsmedic.model import Confidence, Diagnosis, Evidence, Status, Unchecked
 from awsmedic.probes import ProbeInput, not_checked, run_probe, spec
+from awsmedic.probes.chain import BEFORE_IMDS, IMDS_NOT_CHECKED
 from awsmedic.probes.world import AwsWorld
 from awsmedic.safety.redact import SecretBook
 
@@ -64,6 +66,8 @@ LOCAL_PROBES = (
     "creds.web-identity",
     "config.region",
 )
+#: The no-credentials tree and its node that asks instance metadata (`_instance_role`).
+NO_CREDENTIALS_TREE, IMDS_NODE = "no-credentials", "imds"
 ROLE_CONSENT = "role.assume"
 PROCESS_CONSENT = "creds.process"
 _KIND = {
@@ -190,6 +194,8 @@ class Checker:
         self.book = book
         self.answers = dict(answers or {})
         self.deadline = Deadline(ctx.budget)
+        self._machine: dict[str, Evidence] = {}
+        self._lock = threading.Lock()
 
     def _case(self, ctx: Context, evidence: dict[str, Evidence] | None = None) -> _Case:
         return _Case(ctx, self._world(ctx), dict(evidence or {}), self.deadline)
@@ -213,10 +219,15 @@ class Checker:
         chain = case.probe("creds.chain")  # seen, unless the subject was given up on
         report = case.world.chain()
         winner = report.winner.method if report.winner else None
+        instance = seen.get("imds.role")
+        if instance is not None:
+            chain = _with_instance_role(chain, instance)
+            winner = "iam-role" if instance.has("imds-role-ok") else winner
         bedrock = case.probe("bedrock.api-key")
         findings = self._findings(case, [chain, bedrock] + ([clock] if clock else []))
+        role = ", the instance role" if instance is not None and instance.unchecked else ""
         offline = (
-            ("who each profile is, key ages and the clock offset (--offline)",)
+            (f"who each profile is, key ages{role} and the clock offset (--offline)",)
             if self.ctx.offline
             else _late(verdicts, clock, self.deadline)
         )
@@ -279,6 +290,10 @@ class Checker:
             return self._broken(case, base, *match)
         if kind == "none":
             if subject.here:
+                instance = self._instance_role(case, base)
+                if instance is not None:
+                    return instance
+                local = [case.evidence[e.probe] for e in local]  # with what IMDS answered
                 found = first_match(NO_CREDENTIALS_RULES, local)
                 rule, evidence = found or (Rule("creds.chain", (), "no-credentials"), local[0])
                 return self._broken(case, base, rule, evidence)
@@ -310,6 +325,53 @@ class Checker:
             if match is not None:
                 return self._broken(case, base, *match)
         return self._identity(case, base)
+
+    def _instance_role(self, case: _Case, base: Verdict) -> Verdict | None:
+        """Nothing before instance metadata: ask it as the no-credentials tree does (its `imds`
+        node: the same probe, the same branches), before naming no-credentials. None: the tree
+        goes on past it (not on EC2, turned off) to the causes `NO_CREDENTIALS_RULES` name."""
+        from awsmedic.core.engine import choose_probe
+        from awsmedic.kb.model import CauseNode, ProbeNode
+        from awsmedic.probes.chain import imds_left
+
+        tree = self.knowledge.trees.get(NO_CREDENTIALS_TREE)
+        node = tree.nodes.get(IMDS_NODE) if tree is not None else None
+        if not isinstance(node, ProbeNode) or not imds_left(case.world.chain()):
+            return None
+        evidence = self._imds(case, node.probe)
+        chain = case.evidence["creds.chain"]
+        case.evidence[chain.probe] = _with_instance_role(chain, evidence)
+        if evidence.status is Status.SKIPPED:
+            # Not asked (--offline, out of time): nothing is known about the instance role, and
+            # "no credentials" would be a guess.
+            why = evidence.summary.removeprefix("not checked: ")
+            summary = f"{BEFORE_IMDS}; {IMDS_NOT_CHECKED} ({why})"
+            return _done(case, replace(base, state=UNCHECKED, summary=summary))
+        choice = choose_probe(node, evidence)
+        target = tree.nodes.get(choice[1]) if choice is not None and tree is not None else None
+        if evidence.has("imds-role-ok"):
+            # The tree's "found here": instance metadata serves the role's credentials, which
+            # botocore uses. Who they are is asked as for any credentials.
+            instance = replace(base, kind=_KIND["iam-role"])
+            verdict = self._identity(case, instance)
+            if verdict.state == UNCHECKED:  # STS not reached: the role's credentials still came
+                summary = f"{evidence.summary}; {verdict.summary}"
+                verdict = replace(verdict, state=WORKS, summary=summary)
+            return verdict
+        if isinstance(target, CauseNode):
+            rule = Rule(node.probe, (choice[0],) if choice else (), target.cause)
+            return self._broken(case, base, replace(rule, confidence=target.confidence), evidence)
+        return None
+
+    def _imds(self, case: _Case, probe_id: str) -> Evidence:
+        """The instance metadata probe; with --offline, only what it says without asking."""
+        from awsmedic.probes.imds import without_network
+
+        if self.ctx.offline and probe_id not in case.evidence:
+            local = without_network(ProbeInput(case.ctx, case.world))
+            if local is not None:
+                case.evidence[probe_id] = local
+        return case.probe(probe_id)
 
     def _no_region(self, case: _Case, verdict: Verdict, region: Evidence) -> Verdict:
         diagnosis = self._diagnosis(case, "no-region", [region])
@@ -387,6 +449,14 @@ class Checker:
         )
         return _done(case, verdict, (answer, *more) if asked is not case else more)
 
+    def _machine_probe(self, case: _Case, probe_id: str) -> Evidence:
+        """A probe of the machine, not of a profile (the installed AWS CLI): run once per check,
+        however many subjects need it."""
+        with self._lock:
+            if probe_id not in self._machine:
+                self._machine[probe_id] = case.probe(probe_id)
+            return self._machine[probe_id]
+
     def _consult(self, case: _Case, text: str) -> Any:
         """Walk the tree for this error without asking anyone; consent only from --answer."""
         from awsmedic.core.consult import Consultation
@@ -418,12 +488,15 @@ class Checker:
         confidence: Confidence = Confidence.CONFIRMED,
     ) -> Diagnosis | None:
         """The cause with its steps filled from everything this subject's probes found."""
+        from awsmedic.core.engine import step_probes
         from awsmedic.core.remedy import context_facts, context_findings, diagnose, merge_facts
         from awsmedic.core.situation import situation_for
 
         cause = self.knowledge.causes.get(cause_id)
         if cause is None:
             return None
+        for probe_id in step_probes(cause):  # what diagnose asks before it shows the steps
+            case.evidence.setdefault(probe_id, self._machine_probe(case, probe_id))
         evidence = list(evidence)
         every = [*case.evidence.values(), *evidence]
         facts = merge_facts({}, every, context_facts(case.ctx))
@@ -437,6 +510,18 @@ class Checker:
         )
         lines = [e.summary for e in evidence if e.summary]
         return diagnose(cause, confidence, lines, facts, situation)
+
+
+def _with_instance_role(chain: Evidence, instance: Evidence) -> Evidence:
+    """The chain's summary with what instance metadata answered in place of "not checked"."""
+    said = f"{BEFORE_IMDS}; {IMDS_NOT_CHECKED}"
+    if said not in chain.summary or instance.status is Status.SKIPPED:
+        return chain
+    if instance.has("imds-role-ok"):
+        answer = f"credentials from iam-role ({instance.summary})"
+    else:
+        answer = f"{BEFORE_IMDS}; {instance.summary}"
+    return replace(chain, summary=chain.summary.replace(said, answer))
 
 
 def _done(case: _Case, verdict: Verdict, more: tuple[Evidence, ...] = ()) -> Verdict:

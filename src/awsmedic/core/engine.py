@@ -303,15 +303,19 @@ def _known_answer(state: Dialogue, node: QuestionNode) -> tuple[str | None, str]
     return None, ""
 
 
+def step_probes(cause: Cause) -> tuple[str, ...]:
+    """The probes a cause's steps depend on: the installed AWS CLI's version, only when a step
+    differs by it (`check` runs the same before it shows a step)."""
+    return (CLI_PROBE,) if "cli" in cause.condition_kinds() else ()
+
+
 def _step_probe(state: Dialogue, node: CauseNode) -> NeedProbe | None:
-    """The probe the cause's steps depend on that has not run yet: the installed AWS CLI's
-    version, asked only when a step differs by it."""
-    if not state.probes_enabled or CLI_PROBE in state.evidence:
+    """The probe the cause's steps depend on that has not run yet."""
+    if not state.probes_enabled:
         return None
-    cause = state.knowledge.causes[node.cause]
-    if "cli" not in cause.condition_kinds():
-        return None
-    return NeedProbe(node.id, CLI_PROBE)
+    needed = step_probes(state.knowledge.causes[node.cause])
+    missing = [probe_id for probe_id in needed if probe_id not in state.evidence]
+    return NeedProbe(node.id, missing[0]) if missing else None
 
 
 def _step_signals(state: Dialogue, cause: Cause) -> frozenset[str]:

@@ -8,17 +8,17 @@ the cause itself.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from awsmedic.aws.valueshapes import refusal, shown
 from awsmedic.core.situation import Situation, holds
 from awsmedic.kb.commands import POSIX, POWERSHELL, code_ranges, spans
-from awsmedic.kb.conditions import Truth
+from awsmedic.kb.conditions import Atom, Condition, Not, Truth
 from awsmedic.kb.model import Cause
 from awsmedic.kb.placeholders import PLACEHOLDER_RE, PLACEHOLDERS, help_for, one_line
 from awsmedic.kb.steps import Part, StepSource, join
-from awsmedic.model import Edit, Step, StepEdit
+from awsmedic.model import EVIDENCED, HOLDS, UNDECIDED, Edit, Step, StepEdit
 from awsmedic.safety.shellquote import quote, quote_path
 
 #: Values awsmedic itself composed as a command (hostenv's clock fix): put in as they are.
@@ -233,6 +233,7 @@ def _one(
     edit: Edit | None,
     said: set[str] | None = None,
     unsure_step: bool = False,
+    condition: str = "",
 ) -> Step:
     """One step; `said` holds the values whose origin an earlier step explained already;
     `unsure_step`: the step's own condition could not be decided."""
@@ -256,7 +257,7 @@ def _one(
     )
     if note:
         text = f"{text}\n\n{note}"
-    return Step(text.strip(), tuple(commands), step_edit, tuple(unsure))
+    return Step(text.strip(), tuple(commands), step_edit, tuple(unsure), condition)
 
 
 #: Values the steps use that the pasted command line chose: their origin is said once, on the
@@ -318,14 +319,42 @@ def build_steps(
     said: set[str] = set()
     for index in _likely_first(truths):
         source = sources[index]
+        conditional, truth = truths[index]
+        condition = _condition(source, situation, truth) if conditional else ""
         if source.edits:
             steps += [
-                _one(source, situation, values, e, said) for e in _edits_for(source, situation)
+                _one(source, situation, values, e, said, condition=EVIDENCED)
+                for e in _edits_for(source, situation)
             ]
         else:
-            unsure = truths[index][1] is None
-            steps.append(_one(source, situation, values, None, said, unsure))
+            unsure = truth is None
+            steps.append(_one(source, situation, values, None, said, unsure, condition))
     return tuple(steps)
+
+
+#: Atoms that stand for evidence: a finding or text signal, the error's code, an exact edit.
+_EVIDENCE_ATOMS = frozenset({"finding", "code", "edit"})
+
+
+def _condition(source: StepSource, situation: Situation, truth: Truth) -> str:
+    """How a conditional step's condition stood (`Step.condition`)."""
+    if truth is None:
+        return UNDECIDED
+    if source.when is not None and any(
+        atom.kind in _EVIDENCE_ATOMS and situation.truth(atom) is True
+        for atom in _positive_atoms(source.when)
+    ):
+        return EVIDENCED
+    return HOLDS
+
+
+def _positive_atoms(condition: Condition) -> Iterator[Atom]:
+    """The atoms of a condition that are not under a `not`: those whose truth makes it hold."""
+    if isinstance(condition, Atom):
+        yield condition
+    elif not isinstance(condition, Not):
+        for operand in condition.operands:
+            yield from _positive_atoms(operand)
 
 
 def placeholders_in(commands: Iterable[str]) -> set[str]:

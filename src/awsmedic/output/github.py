@@ -11,7 +11,7 @@ run's summary page.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from awsmedic.core.consult import Outcome
@@ -56,27 +56,44 @@ def first_paragraph(markdown: str) -> str:
 
 
 def start_step(diagnosis: Diagnosis) -> object | None:
-    """The step to take first: the first that carries the exact edit a probe found, else the
-    first that works on a file the evidence names (a cause often has one step per file), else
-    the first with a command to run, else the first."""
-    from awsmedic.output.render import commands_in
+    """The step to take first, from the steps in the order the diagnosis built them (those known
+    to apply before those that only may; one whose condition is false is not there at all):
+    the first that carries the exact edit a probe found; else the first there for a finding the
+    evidence has (its condition names it); else, among the steps known to apply, the first that
+    works on a file the evidence names (a cause often has one step per file), else the first
+    with a command to run, else the first; a step whose condition could not be decided only
+    when nothing known applies."""
+    from awsmedic.model import EVIDENCED, HOLDS, UNDECIDED
 
     if not diagnosis.steps:
         return None
     edited = next((step for step in diagnosis.steps if getattr(step, "edit", None)), None)
     if edited is not None:
         return edited
-    texts = [step_text(step) for step in diagnosis.steps]
-    evidence = " ".join(diagnosis.evidence)
+    for tier in ({EVIDENCED}, {HOLDS, ""}, {UNDECIDED}):
+        steps = [s for s in diagnosis.steps if getattr(s, "condition", "") in tier]
+        if steps:
+            return _likeliest(steps, diagnosis.evidence, runnable=EVIDENCED not in tier)
+    return diagnosis.steps[0]
+
+
+def _likeliest(steps: Sequence[object], evidence_lines: tuple[str, ...], runnable: bool) -> object:
+    """Of steps alike in how sure they are: the first on a file the evidence names (unless all
+    are), else (`runnable`) the first with a command to run, else the first."""
+    from awsmedic.output.render import commands_in
+
+    texts = [step_text(step) for step in steps]
+    evidence = " ".join(evidence_lines)
     named = [
         index
         for index, text in enumerate(texts)
         if any(path in evidence for path in _PATH.findall(text))
     ]
     if named and len(named) < len(texts):
-        return diagnosis.steps[named[0]]
-    runnable = next((i for i, text in enumerate(texts) if commands_in(text)), 0)
-    return diagnosis.steps[runnable]
+        return steps[named[0]]
+    if not runnable:
+        return steps[0]
+    return steps[next((i for i, text in enumerate(texts) if commands_in(text)), 0)]
 
 
 def first_step(diagnosis: Diagnosis) -> str:

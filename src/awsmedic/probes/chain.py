@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from awsmedic.aws.sharedfiles import profile_in_text
 from awsmedic.model import Evidence, Fact, Status
 from awsmedic.probes import ProbeInput, probe
-from awsmedic.probes.chainwalk import CONFIGURED, FOUND, ChainReport
+from awsmedic.probes.chainwalk import CONFIGURED, FOUND, UNCHECKED, ChainReport
 
 _METHOD_FINDING = {
     "env": "env-credentials",
@@ -217,6 +217,28 @@ def _findings(report: ChainReport, text: str, named: Named | None) -> list[str]:
     return findings
 
 
+#: The chain walk asks no network service: where instance metadata is the provider left,
+#: "nothing found" is only "nothing before it" (`check` asks it, and says what it answered).
+BEFORE_IMDS = "no credentials before instance metadata"
+IMDS_NOT_CHECKED = "the instance role was not checked"
+
+
+def imds_left(report: ChainReport) -> bool:
+    """Whether instance metadata is the provider the walk could not ask: every provider before
+    it has nothing, none raised, and instance metadata is not turned off."""
+    if report.error or report.winner is not None or report.failed is not None:
+        return False
+    return any(p.method == "iam-role" and p.state == UNCHECKED for p in report.providers)
+
+
+def nothing_found(report: ChainReport) -> str:
+    """What a walk that found no credentials can say: all of botocore's chain, or all of it
+    but instance metadata."""
+    if imds_left(report):
+        return f"{BEFORE_IMDS}; {IMDS_NOT_CHECKED}"
+    return "no provider has credentials on this machine"
+
+
 def _summary(
     report: ChainReport, text: str, named: Named | None, notes: tuple[str, ...] = ()
 ) -> str:
@@ -232,7 +254,7 @@ def _summary(
     if report.error and winner is None:
         return f"{profile}: {report.error}"
     if winner is None:
-        summary = f"{profile}: no provider has credentials on this machine"
+        summary = f"{profile}: {nothing_found(report)}"
         if other_profiles(report, text):
             summary += (
                 f"; other profiles have credentials: {profile_list(report.credential_profiles)}"
@@ -240,7 +262,9 @@ def _summary(
             )
         return summary
     text = f"{profile}: credentials from {winner.method}"
-    if report.source_profile:
+    if report.source_error:
+        text += f", {_source_unusable(report)}"
+    elif report.source_profile:
         text += f" with the keys of source profile '{report.source_profile}'"
     if report.keys is not None:
         text += f" ({report.keys.location}, key {report.keys.access_key.masked()})"
@@ -253,6 +277,32 @@ def _summary(
     elif report.shadowed:
         text += "; shadowing " + ", ".join(p.method for p in report.shadowed)
     return text
+
+
+def source_loop(report: ChainReport) -> tuple[str, ...]:
+    """The profiles of a source_profile loop, the first again at the end (`dev`, `ops`, `dev`);
+    () when the role chain does not loop. The walk stops where a source profile comes round
+    again: that profile is no source of keys, only the loop's end."""
+    hops = [hop.profile for hop in report.role_hops]
+    if not report.source_error or report.source_profile not in hops:
+        return ()
+    return (*hops[hops.index(report.source_profile) :], report.source_profile)
+
+
+def _source_unusable(report: ChainReport) -> str:
+    """Why a role profile's AssumeRole has no keys to sign with, for the summary."""
+    loop = source_loop(report)
+    if loop:
+        return (
+            f"but its source_profile references loop ({' -> '.join(loop)}): no profile in it"
+            " gives the keys that sign AssumeRole"
+        )
+    if report.source_profile:
+        return (
+            f"but its source profile '{report.source_profile}' gives no keys to sign AssumeRole"
+            f" ({report.source_error})"
+        )
+    return f"but it has no source of keys to sign AssumeRole ({report.source_error})"
 
 
 def _details(run: ProbeInput, report: ChainReport, named: Named | None) -> list[str]:

@@ -250,21 +250,12 @@ def _role_answer(
 def instance_role(run: ProbeInput) -> Evidence:
     """IMDSv2 token, role list and role credentials, bounded, only where EC2 is likely."""
     ctx = run.ctx
+    local = without_network(run)
+    if local is not None:
+        return local
     ec2 = on_ec2()
-    base, explicit = base_url(ctx, run)
+    base, _ = base_url(ctx, run)
     disabled = (ctx.env("AWS_EC2_METADATA_DISABLED") or "").lower() == "true"
-    if not (ec2 or explicit):
-        return _off_ec2(disabled)
-    if disabled and not explicit:
-        # Turned off on what looks like EC2: say so, without asking the real service the user
-        # turned off (only an endpoint the user set, a local or test one, is asked anyway).
-        summary = (
-            "AWS_EC2_METADATA_DISABLED=true (environment): botocore never asks instance"
-            " metadata on this EC2 instance"
-        )
-        return Evidence(
-            "imds.role", Status.PROBLEM, summary, ("imds-disabled", "imds-disabled-on-ec2")
-        )
     v1 = _setting(ctx, "AWS_EC2_METADATA_V1_DISABLED", "ec2_metadata_v1_disabled", run) or ""
     botocore = limits(ctx, run)
     findings, sentence, secrets = _ask(base, v1.lower() == "true", botocore)
@@ -282,6 +273,28 @@ def instance_role(run: ProbeInput) -> Evidence:
     status = Status.OK if findings == ["imds-role-ok"] else Status.PROBLEM
     summary = f"instance metadata at {base}: {sentence}"
     return Evidence("imds.role", status, summary, tuple(findings), {}, (sentence,), secrets)
+
+
+def without_network(run: ProbeInput) -> Evidence | None:
+    """What this probe says without asking anything: off EC2 (no EC2 hint, no endpoint set) it
+    asks nothing, nor where the user turned instance metadata off on EC2. None: only asking the
+    service tells (`--offline` then leaves it unchecked)."""
+    ec2 = on_ec2()
+    _, explicit = base_url(run.ctx, run)
+    disabled = (run.ctx.env("AWS_EC2_METADATA_DISABLED") or "").lower() == "true"
+    if not (ec2 or explicit):
+        return _off_ec2(disabled)
+    if disabled and not explicit:
+        # Turned off on what looks like EC2: say so, without asking the real service the user
+        # turned off (only an endpoint the user set, a local or test one, is asked anyway).
+        summary = (
+            "AWS_EC2_METADATA_DISABLED=true (environment): botocore never asks instance"
+            " metadata on this EC2 instance"
+        )
+        return Evidence(
+            "imds.role", Status.PROBLEM, summary, ("imds-disabled", "imds-disabled-on-ec2")
+        )
+    return None
 
 
 def _off_ec2(disabled: bool) -> Evidence:
