@@ -144,7 +144,7 @@ def test_a_pod_identity_token_file_that_is_not_mounted_leads_with_the_associatio
 def no_trust_policy_steps(result: dict[str, Any]) -> None:
     """No token reached STS: neither its trust policy nor GitHub's token permission is it."""
     assert not any("get-role" in command for command in commands(result))
-    assert "id-token: write" not in texts(result)
+    assert "grant the job the token permission" not in texts(result)
     assert "StringEquals" not in texts(result)
 
 
