@@ -224,6 +224,52 @@ def test_a_class_of_the_java_platform_names_no_code(matcher: Matcher) -> None:
     assert matcher.codes_in(kms) == ["AccessDeniedException"]
 
 
+#: What the AWS CLI prints when a container credentials endpoint (EKS Pod Identity's agent, a
+#: local server) refuses the authorization token (botocore ContainerMetadataFetcher: the
+#: endpoint's answer follows "from container metadata:"; audit 2 s18b).
+CONTAINER_401 = (
+    "Error when retrieving credentials from container-role: Error retrieving metadata: Received"
+    ' non 200 response 401 from container metadata: {"code": "AccessDeniedException",'
+    ' "message": "Unauthorized: invalid authorization token"}'
+)
+
+
+def test_a_code_in_a_credential_providers_answer_names_no_family(matcher: Matcher) -> None:
+    # The container endpoint's `code` is its own, not the failing call's: no IAM denial
+    found = matcher.recognise("$ aws sts get-caller-identity\n" + CONTAINER_401)
+    assert found.codes == ()
+    assert found.best is not None and found.best.tree == "container-credentials"
+    assert "access-denied" not in [m.tree for m in found.matches]
+    # botocore's class name, when the paste has it, is still a code (of the same family's way)
+    wrapped = matcher.recognise("botocore.exceptions.CredentialRetrievalError: " + CONTAINER_401)
+    assert wrapped.codes == ("CredentialRetrievalError",)
+    # The EKS Pod Identity agent passing on EKS Auth's refusal (its older wording)
+    eks_auth = (
+        "unable to fetch credentials from EKS Auth: AccessDeniedException: EKS does not have"
+        " permissions to assume the associated role"
+    )
+    assert matcher.recognise(eks_auth).codes == ()
+
+
+def test_a_code_outside_a_credential_providers_answer_still_counts(matcher: Matcher) -> None:
+    # The same code as the failing call's own error (another line) names its family as before
+    text = (
+        "An error occurred (AccessDeniedException) when calling the ListFunctions operation: User:"
+        " arn:aws:sts::123456789012:assumed-role/app/i-0abc is not authorized to perform:"
+        " lambda:ListFunctions"
+    )
+    assert matcher.recognise(text).codes == ("AccessDeniedException",)
+    assert matcher.recognise(CONTAINER_401 + "\n" + text).codes == ("AccessDeniedException",)
+    # Go v2's refused AssumeRole, in the credentials cache's wrapping, keeps its code
+    sts = (
+        "get credentials: failed to refresh cached credentials, failed to retrieve credentials,"
+        " operation error STS: AssumeRole, https response error StatusCode: 403, RequestID: r1,"
+        " api error AccessDenied: User: arn:aws:iam::123456789012:user/bob is not authorized to"
+        " perform: sts:AssumeRole"
+    )
+    assert "AccessDenied" in matcher.recognise(sts).codes
+
+
 def test_a_go_v1_code_prefix_is_not_needed_for_the_message() -> None:
     from awsmedic.core.match import phrase_forms
 

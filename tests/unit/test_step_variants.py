@@ -43,8 +43,10 @@ def machine_facts(name: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) ->
 
 
 def steps(cause_id: str, facts: dict[str, Fact], tool: str | None = None) -> tuple[Step, ...]:
-    cause = load_checked([shipped_dir()]).causes[cause_id]
-    situation = Situation(facts=facts, tool=tool, cli="v2")
+    knowledge = load_checked([shipped_dir()])
+    cause = knowledge.causes[cause_id]
+    # As in a diagnosis: every text signal is looked for, and absent from an empty paste.
+    situation = Situation(facts=facts, tool=tool, cli="v2", signals=frozenset(knowledge.signals))
     return diagnose(cause, Confidence.LIKELY, [], facts, situation).steps
 
 

@@ -35,7 +35,13 @@ from awsmedic.core.pastes import (
     reading,
 )
 from awsmedic.kb.model import Knowledge, QuestionNode, TextNode, Tree
-from awsmedic.kb.phrases import MESSAGE_WORDS, Phrase, phrase_forms, tree_phrases
+from awsmedic.kb.phrases import (
+    MESSAGE_WORDS,
+    PROVIDER_SLOTS,
+    Phrase,
+    phrase_forms,
+    tree_phrases,
+)
 from awsmedic.model import Fact, Recognition, TreeMatch
 
 __all__ = [
@@ -391,7 +397,7 @@ class Matcher:
             for alignment in aligned.values()
             if alignment.score >= PHRASE_CUTOFF
             for found in slots_found(alignment, tokens)
-            if found.delimited
+            if found.delimited or (found.slot.name in PROVIDER_SLOTS and alignment.score >= 100)
         ]
         codes = self.codes_in(text, values)
         matches = self._ranked(codes, aligned)

@@ -21,6 +21,13 @@ from awsmedic.model import Record
 
 #: A slot: `{name}` (a snake_case fact name, as the placeholders of steps) or `{}`.
 SLOT_RE = re.compile(r"\{([a-z][a-z0-9_]*)?\}")
+#: Slots whose value is the error a credential provider met on its own request for
+#: credentials (the container endpoint's answer, the message under "Error when retrieving
+#: credentials from container-role: "): an error code in it is that endpoint's, not the failing
+#: call's, and names no family (a container agent's `{"code": "AccessDeniedException"}` for a
+#: rejected token is no IAM denial). Codes are always left out of slots closed by a mark; these
+#: keep them out up to the end of the line too.
+PROVIDER_SLOTS = frozenset({"provider_error"})
 _WORD = re.compile(r"[A-Za-z0-9]+")
 
 #: Words that tell no error from another. Negations are among them: "could not be found" and

@@ -20,7 +20,11 @@ from awsmedic.probes import ProbeInput, probe
 from awsmedic.probes.location import CONTAINER_MARKERS
 
 ECS_ADDRESS = "169.254.170.2"
-ALLOWED_HOSTS = (ECS_ADDRESS, "169.254.170.23", "fd00:ec2::23", "localhost")
+EKS_ADDRESSES = ("169.254.170.23", "fd00:ec2::23")
+ALLOWED_HOSTS = (ECS_ADDRESS, *EKS_ADDRESSES, "localhost")
+#: Where EKS Pod Identity mounts the pod's service account token
+#: (/var/run/secrets/pods.eks.amazonaws.com/serviceaccount/eks-pod-identity-token).
+POD_IDENTITY_DIR = "pods.eks.amazonaws.com/"
 MAX_TIMEOUT_SECONDS = 2.0
 _KEYS = {
     "AccessKeyId": SecretKind.ACCESS_KEY_ID,
@@ -143,6 +147,25 @@ def _local_server(url: str) -> bool:
         return False
 
 
+def _kind(ctx: Context, url: str, var: str) -> tuple[str, ...]:
+    """What the settings say about the endpoint: ECS's (the relative URI, which only the ECS
+    agent sets, or its address), EKS Pod Identity's (its agent's address, or its token file),
+    one on this machine; and whether the token comes from a file (which wins over the variable).
+    """
+    host = urlparse(url).hostname or ""
+    token_file = ctx.env("AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE")
+    kinds: list[str] = []
+    if var == "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI" or host == ECS_ADDRESS:
+        kinds.append("container-endpoint-ecs")
+    elif host in EKS_ADDRESSES or (token_file is not None and POD_IDENTITY_DIR in token_file):
+        kinds.append("container-endpoint-eks")
+    elif _local_server(url):
+        kinds.append("container-endpoint-loopback")
+    if token_file is not None:
+        kinds.append("container-token-in-file")
+    return tuple(kinds)
+
+
 def _in_container(ctx: Context) -> bool:
     hints = (
         "ECS_CONTAINER_METADATA_URI_V4",
@@ -168,6 +191,10 @@ def _in_container(ctx: Context) -> bool:
         "container-credentials-ok",
         "container-vars-outside-container",
         "container-uri-local-server",
+        "container-endpoint-ecs",
+        "container-endpoint-eks",
+        "container-endpoint-loopback",
+        "container-token-in-file",
     ),
 )
 def container_credentials(run: ProbeInput) -> Evidence:
@@ -194,7 +221,7 @@ def container_credentials(run: ProbeInput) -> Evidence:
         "creds.container",
         Status.OK if ok else Status.PROBLEM,
         f"container credentials from {url} ({var}): {sentence}",
-        (finding, *extra),
+        (finding, *extra, *_kind(ctx, url, var)),
         {},
         (sentence,),
         secrets,

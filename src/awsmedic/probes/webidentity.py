@@ -22,6 +22,9 @@ from awsmedic.probes import ProbeInput, probe
 
 _ROLE_ARN = re.compile(r"^arn:aws[a-z-]*:iam::\d{12}:role/[\w+=,.@/-]+$")
 STS_AUDIENCE = "sts.amazonaws.com"
+#: Where EKS mounts the token of IAM roles for service accounts (IRSA), by its webhook:
+#: /var/run/secrets/eks.amazonaws.com/serviceaccount/token.
+IRSA_DIR = "eks.amazonaws.com/serviceaccount/"
 
 
 def _setting(
@@ -150,6 +153,8 @@ def _token_file(
         "web-identity-token-expired",
         "web-identity-audience-not-sts",
         "web-identity-token-ok",
+        "web-identity-token-file-eks",
+        "web-identity-token-file-in-env",
         "github-actions-no-id-token",
         "github-actions-oidc-available",
     ),
@@ -194,8 +199,18 @@ def web_identity(run: ProbeInput) -> Evidence:
     found, sentence, token_secrets = _token_file(ctx, token_file[0], ctx.now())
     role_findings, role_details = _role_problems(role)
     findings = [*role_findings, *found, *findings]
+    if IRSA_DIR in token_file[0] and "pods.eks.amazonaws.com" not in token_file[0]:
+        # The path says IRSA: EKS mounts the token there once the service account names a role.
+        findings.append("web-identity-token-file-eks")
+    if token_file[1] == "AWS_WEB_IDENTITY_TOKEN_FILE":
+        findings.append("web-identity-token-file-in-env")
     details = [*role_details, *details, sentence]
-    ok = set(findings) <= {"web-identity-token-ok", "github-actions-oidc-available"}
+    ok = set(findings) <= {
+        "web-identity-token-ok",
+        "github-actions-oidc-available",
+        "web-identity-token-file-eks",
+        "web-identity-token-file-in-env",
+    }
     return Evidence(
         "creds.web-identity",
         Status.OK if ok else Status.PROBLEM,

@@ -104,3 +104,66 @@ def test_only_a_loopback_address_is_a_local_server() -> None:
     assert _local_server("http://[::1]:9911/creds")
     assert not _local_server("http://169.254.170.2/v2/credentials/x")
     assert not _local_server("http://169.254.170.23/v1/credentials")
+
+
+@pytest.mark.parametrize(
+    ("variables", "kind"),
+    [
+        ({"AWS_CONTAINER_CREDENTIALS_RELATIVE_URI": "/v2/credentials/x"}, "container-endpoint-ecs"),
+        (
+            {"AWS_CONTAINER_CREDENTIALS_FULL_URI": "http://169.254.170.2/x"},
+            "container-endpoint-ecs",
+        ),
+        (
+            {"AWS_CONTAINER_CREDENTIALS_FULL_URI": "http://169.254.170.23/v1/credentials"},
+            "container-endpoint-eks",
+        ),
+        (
+            {"AWS_CONTAINER_CREDENTIALS_FULL_URI": "http://[fd00:ec2::23]/v1/credentials"},
+            "container-endpoint-eks",
+        ),
+        # EKS Pod Identity's token file names it whatever the address (a proxy, a test's)
+        (
+            {
+                "AWS_CONTAINER_CREDENTIALS_FULL_URI": "http://127.0.0.1:9/v1/credentials",
+                "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE": (
+                    "/var/run/secrets/pods.eks.amazonaws.com/serviceaccount/eks-pod-identity-token"
+                ),
+            },
+            "container-endpoint-eks",
+        ),
+        (
+            {"AWS_CONTAINER_CREDENTIALS_FULL_URI": "http://127.0.0.1:9/creds"},
+            "container-endpoint-loopback",
+        ),
+    ],
+)
+def test_the_kind_of_endpoint_the_settings_name(
+    monkeypatch: pytest.MonkeyPatch, variables: dict[str, str], kind: str
+) -> None:
+    """Which steps apply (an ECS task role, a Pod Identity association, a local server) follows
+    from the variables alone, whatever the endpoint answered."""
+    from awsmedic.context import Context
+    from awsmedic.probes.container import _kind, endpoint
+
+    for name, value in variables.items():
+        monkeypatch.setenv(name, value)
+    ctx = Context.from_process()
+    found = endpoint(ctx)
+    assert found is not None
+    kinds = {"container-endpoint-ecs", "container-endpoint-eks", "container-endpoint-loopback"}
+    assert set(_kind(ctx, *found)) & kinds == {kind}
+
+
+@pytest.mark.parametrize("content", ["token\n", None])
+def test_a_token_problem_keeps_the_kind_of_endpoint(
+    home: Path, monkeypatch: pytest.MonkeyPatch, content: str | None
+) -> None:
+    path = home / "eks-pod-identity-token"
+    if content is not None:
+        path.write_text(content)
+    monkeypatch.setenv("AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE", str(path))
+    monkeypatch.setenv("AWS_CONTAINER_CREDENTIALS_FULL_URI", "http://169.254.170.23/v1/credentials")
+    findings = probe("creds.container").findings
+    assert findings[0] in ("container-token-bad-characters", "container-token-file-missing")
+    assert "container-endpoint-eks" in findings and "container-token-in-file" in findings

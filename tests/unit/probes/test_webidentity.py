@@ -49,7 +49,7 @@ def test_a_good_token_shows_claims_not_the_token(
     monkeypatch.setenv("AWS_WEB_IDENTITY_TOKEN_FILE", str(token_file(home, token)))
     monkeypatch.setenv("AWS_ROLE_ARN", ROLE)
     evidence = probe("creds.web-identity")
-    assert evidence.findings == ("web-identity-token-ok",)
+    assert evidence.findings == ("web-identity-token-ok", "web-identity-token-file-in-env")
     assert "sub=repo:acme/app:ref:refs/heads/main" in evidence.summary
     assert token not in evidence.summary and token.split(".")[1] not in evidence.summary
     assert token in {s.reveal() for s in evidence.secrets}
@@ -110,3 +110,31 @@ def test_decode_claims_rejects_non_jwts() -> None:
     assert decode_claims("a.b") is None
     assert decode_claims("a.!!!.c") is None
     assert decode_claims(jwt())["aud"] == "sts.amazonaws.com"  # type: ignore[index]
+
+
+def test_where_the_token_file_is_named_and_whose_path_it_is(
+    home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The steps for a missing or empty token follow where it should have come from: IRSA's
+    path (EKS mounts it), the variable, or the profile's setting."""
+    monkeypatch.setenv("AWS_ROLE_ARN", ROLE)
+    monkeypatch.setenv(
+        "AWS_WEB_IDENTITY_TOKEN_FILE", "/var/run/secrets/eks.amazonaws.com/serviceaccount/token"
+    )
+    findings = probe("creds.web-identity").findings
+    assert {"web-identity-token-file-eks", "web-identity-token-file-in-env"} <= set(findings)
+    # EKS Pod Identity's token is no IRSA token
+    monkeypatch.setenv(
+        "AWS_WEB_IDENTITY_TOKEN_FILE",
+        "/var/run/secrets/pods.eks.amazonaws.com/serviceaccount/eks-pod-identity-token",
+    )
+    assert "web-identity-token-file-eks" not in probe("creds.web-identity").findings
+    monkeypatch.delenv("AWS_WEB_IDENTITY_TOKEN_FILE")
+    monkeypatch.delenv("AWS_ROLE_ARN")
+    path = token_file(home, "")
+    (home / ".aws" / "config").write_text(
+        f"[default]\nrole_arn = {ROLE}\nweb_identity_token_file = {path}\n"
+    )
+    findings = probe("creds.web-identity").findings
+    assert "web-identity-token-empty" in findings
+    assert not {"web-identity-token-file-eks", "web-identity-token-file-in-env"} & set(findings)
