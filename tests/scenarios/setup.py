@@ -116,3 +116,14 @@ def cause(result: dict[str, Any]) -> str:
 
 def evidence(result: dict[str, Any]) -> str:
     return "\n".join(result["diagnosis"]["evidence"]) if result["diagnosis"] else ""
+
+
+def commands(result: dict[str, Any]) -> list[str]:
+    """Every command of the steps, in order (the JSON report's `steps[].commands`)."""
+    return [command for step in result["steps"] for command in step["commands"]]
+
+
+def texts(result: dict[str, Any]) -> str:
+    """The steps' text, one step a line."""
+    return "\n".join(step["text"] for step in result["steps"])
+

@@ -14,12 +14,11 @@ import subprocess
 import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
 
 import pytest
 
 from tests import fakecli
-from tests.scenarios.setup import Setup, cause, evidence
+from tests.scenarios.setup import Setup, cause, commands, evidence, texts
 from tests.unit.probes.helpers import KEY, SECRET
 
 pytestmark = pytest.mark.slow
@@ -34,13 +33,6 @@ def setup(home: Path) -> Setup:
     made.secrets += [KEY, SECRET]
     return made
 
-
-def commands(result: dict[str, Any]) -> list[str]:
-    return [command for step in result["steps"] for command in step["commands"]]
-
-
-def texts(result: dict[str, Any]) -> str:
-    return "\n".join(step["text"] for step in result["steps"])
 
 
 # -- profile-not-found ----------------------------------------------------------------------

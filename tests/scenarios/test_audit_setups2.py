@@ -13,7 +13,6 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
 
 import pytest
 
@@ -28,7 +27,7 @@ from tests.scenarios.harness import (
     section,
 )
 from tests.scenarios.harness import write as write_aws
-from tests.scenarios.setup import Setup, cause, evidence
+from tests.scenarios.setup import Setup, cause, commands, evidence, texts
 from tests.unit.probes.helpers import KEY, SECRET, TOKEN
 
 pytestmark = pytest.mark.slow
@@ -43,13 +42,6 @@ def setup(home: Path) -> Setup:
     made.secrets += [KEY, SECRET, TOKEN]
     return made
 
-
-def commands(result: dict[str, Any]) -> list[str]:
-    return [command for step in result["steps"] for command in step["commands"]]
-
-
-def texts(result: dict[str, Any]) -> str:
-    return "\n".join(step["text"] for step in result["steps"])
 
 
 # -- container-credentials-failure: the Pod Identity token file is not there -----------------

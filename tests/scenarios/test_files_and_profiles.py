@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from tests.scenarios.setup import Setup, cause, evidence
+from tests.scenarios.setup import Setup, cause, commands, evidence, texts
 from tests.unit.probes.helpers import KEY, SECRET
 
 pytestmark = pytest.mark.slow
@@ -214,9 +214,8 @@ def test_a_go_error_about_a_missing_source_profile_pasted_from_ci(setup: Setup) 
         "confirmed",
     )
     assert "role profile 'deploy'" in evidence(result)
-    commands = [command for step in result["steps"] for command in step["commands"]]
-    assert not any("--profile base" in command for command in commands)
-    assert any("source_profile = default" in command for command in commands)
+    assert not any("--profile base" in command for command in commands(result))
+    assert any("source_profile = default" in command for command in commands(result))
 
 
 # -- stray-characters ------------------------------------------------------------------------
@@ -239,12 +238,10 @@ def test_a_profile_variable_from_a_windows_env_file(setup: Setup) -> None:
     assert "The config profile (dev" in error  # the \r reads back as a line break
     result = setup.diagnose(error)
     assert result["diagnosis"]["cause"] == "stray-characters"
-    steps = result["steps"]
-    commands = [command for step in steps for command in step["commands"]]
-    assert commands[0] == "export AWS_PROFILE=dev"
+    assert commands(result)[0] == "export AWS_PROFILE=dev"
     # The variable is the fault: no step sends the user to the files or the region.
-    assert not any("aws configure" in command for command in commands)
-    assert not any("region" in step["text"] for step in steps)
+    assert not any("aws configure" in command for command in commands(result))
+    assert "region" not in texts(result)
 
 
 @pytest.mark.parametrize(
@@ -261,14 +258,14 @@ def test_a_region_only_in_aws_default_region(setup: Setup, error: str, reads_def
     setup.env["AWS_DEFAULT_REGION"] = "eu-west-1"
     result = setup.diagnose(error)
     assert cause(result) == "no-region"
-    commands = [command for step in result["steps"] for command in step["commands"]]
+    found = commands(result)
     if reads_default:
-        assert "export AWS_REGION=eu-west-1" not in commands
+        assert "export AWS_REGION=eu-west-1" not in found
         assert result["questions"][0]["id"] == "same-environment"
     else:
         assert result["diagnosis"]["confidence"] == "confirmed"
-        assert commands[0] == "export AWS_REGION=eu-west-1"
-        assert "export AWS_DEFAULT_REGION=eu-west-1" not in commands
+        assert found[0] == "export AWS_REGION=eu-west-1"
+        assert "export AWS_DEFAULT_REGION=eu-west-1" not in found
 
 
 def test_a_region_with_a_trailing_space(setup: Setup) -> None:

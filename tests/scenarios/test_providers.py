@@ -21,7 +21,7 @@ from typing import Any
 import pytest
 
 from tests.fakeendpoint import Reply, imds_routes, serving
-from tests.scenarios.setup import Setup, cause, evidence
+from tests.scenarios.setup import Setup, cause, commands, evidence
 from tests.unit.probes.helpers import KEY, SECRET, TOKEN
 
 pytestmark = pytest.mark.slow
@@ -230,8 +230,7 @@ def test_an_aws_login_profile_without_its_session(setup: Setup) -> None:
     assert result["diagnosis"]["cause"] == "console-login-session-expired"
     assert "~/.aws/login/cache/" in evidence(result)
     # botocore loads the token only with the CRT installed: no step installs it (audit-2 s27).
-    commands = [command for step in result["steps"] for command in step["commands"]]
-    assert not any("botocore[crt]" in command for command in commands)
+    assert not any("botocore[crt]" in command for command in commands(result))
 
 
 # -- web-identity-failure --------------------------------------------------------------------

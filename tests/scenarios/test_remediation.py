@@ -19,6 +19,7 @@ from typing import Any
 import pytest
 
 from tests import fakecli
+from tests.scenarios.setup import commands
 
 KEY = "AKIARZPUZDIKGB2VALC4"
 SECRET = "Zm9vYmFyYmF6cXV4cXV1eHF1dXhxdXV4cXV1eDEy"
@@ -57,9 +58,6 @@ def diagnose(env: dict[str, str], text: str, *args: str) -> dict[str, Any]:
 def edits(data: dict[str, Any]) -> list[dict[str, Any]]:
     return [step["edit"] for step in data["steps"] if step["edit"]]
 
-
-def commands(data: dict[str, Any]) -> list[str]:
-    return [command for step in data["steps"] for command in step["commands"]]
 
 
 def apply(data: dict[str, Any], env: dict[str, str]) -> None:

@@ -20,7 +20,7 @@ from typing import Any
 import pytest
 
 from tests.fakeendpoint import Reply, serving
-from tests.scenarios.setup import Setup, evidence
+from tests.scenarios.setup import Setup, commands, evidence, texts
 from tests.unit.probes.helpers import KEY, SECRET, TOKEN
 
 pytestmark = pytest.mark.slow
@@ -39,13 +39,6 @@ def setup(home: Path) -> Setup:
     made.secrets += [KEY, SECRET, TOKEN]
     return made
 
-
-def commands(result: dict[str, Any]) -> list[str]:
-    return [command for step in result["steps"] for command in step["commands"]]
-
-
-def texts(result: dict[str, Any]) -> str:
-    return "\n".join(step["text"] for step in result["steps"])
 
 
 def first_command(setup: Setup, error: str) -> str:
