@@ -366,13 +366,8 @@ def test_an_instance_without_a_role(setup: Setup) -> None:
     assert "no IAM role is attached" in evidence(result)
 
 
-ROLE_CREDENTIALS = json.dumps(
-    {"Code": "Success", "AccessKeyId": KEY, "SecretAccessKey": SECRET, "Token": TOKEN}
-)
-
-
 #: What instance metadata serves for a working role: botocore takes none without an Expiration.
-ROLE_CREDENTIALS_EXPIRING = json.dumps(
+ROLE_CREDENTIALS = json.dumps(
     {
         "Code": "Success",
         "AccessKeyId": KEY,
@@ -393,7 +388,7 @@ def test_a_host_whose_instance_role_works(setup: Setup) -> None:
     provider has credentials on this machine"); instance metadata, asked, serves the role. An
     error in words no family knows is then never put down to missing credentials."""
     del setup.env["AWS_EC2_METADATA_DISABLED"]
-    with serving(imds_routes(credentials=ROLE_CREDENTIALS_EXPIRING)) as metadata:
+    with serving(imds_routes(credentials=ROLE_CREDENTIALS)) as metadata:
         setup.env["AWS_EC2_METADATA_SERVICE_ENDPOINT"] = metadata.url
         located = setup.diagnose(
             "botocore.exceptions.NoCredentialsError: Unable to locate credentials"

@@ -193,6 +193,12 @@ class _Answer:
         return data if isinstance(data, dict) else {}
 
 
+#: What botocore needs in the answer to use it (InstanceMetadataFetcher
+#: _REQUIRED_CREDENTIAL_FIELDS): without one of them it takes no credentials from instance
+#: metadata, whatever `Code` says.
+CREDENTIAL_FIELDS = ("AccessKeyId", "SecretAccessKey", "Token", "Expiration")
+
+
 def _role_answer(
     role: str, answer: _Answer, botocore: Limits
 ) -> tuple[list[str], str, tuple[Secret, ...]]:
@@ -208,7 +214,8 @@ def _role_answer(
             f" {CREDENTIALS_WINDOW:g} s; {botocore.sentence()}",
             secrets,
         )
-    if data.get("Code") == "Success" and data.get("AccessKeyId"):
+    missing = [field for field in CREDENTIAL_FIELDS if field not in data]
+    if not missing:
         if answer.seconds > timeout:
             return (
                 ["imds-slow"],
@@ -218,6 +225,13 @@ def _role_answer(
                 secrets,
             )
         return ["imds-role-ok"], f"IMDS serves credentials for role '{role}'", secrets
+    if answer.status == 200 and "AccessKeyId" in data:
+        return (
+            ["imds-role-broken"],
+            f"IMDS answers for role '{role}' without {', '.join(missing)}: botocore takes no"
+            " credentials from such an answer",
+            secrets,
+        )
     code = data.get("Code") or f"HTTP {answer.status}"
     return (
         ["imds-role-broken"],

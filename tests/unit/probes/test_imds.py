@@ -15,7 +15,13 @@ from tests.fakeendpoint import imds_routes, serving
 from tests.unit.probes.helpers import KEY, SECRET, TOKEN, probe
 
 ROLE_CREDS = json.dumps(
-    {"Code": "Success", "AccessKeyId": KEY, "SecretAccessKey": SECRET, "Token": TOKEN}
+    {
+        "Code": "Success",
+        "AccessKeyId": KEY,
+        "SecretAccessKey": SECRET,
+        "Token": TOKEN,
+        "Expiration": "2099-01-01T00:00:00Z",
+    }
 )
 
 
@@ -236,3 +242,36 @@ def test_disabled_on_ec2_the_real_service_is_not_asked(
     evidence = probe("imds.role")
     assert evidence.findings == ("imds-disabled", "imds-disabled-on-ec2")
     assert evidence.status is Status.PROBLEM
+
+
+@pytest.mark.parametrize(
+    ("answer", "finding"),
+    [
+        # botocore takes nothing from an answer without Expiration, whatever Code says
+        (
+            {"Code": "Success", "AccessKeyId": KEY, "SecretAccessKey": SECRET, "Token": TOKEN},
+            "imds-role-broken",
+        ),
+        # and everything from one with the four fields, Code or not (aws-vault's and other
+        # local metadata servers send no Code)
+        (
+            {
+                "AccessKeyId": KEY,
+                "SecretAccessKey": SECRET,
+                "Token": TOKEN,
+                "Expiration": "2099-01-01T00:00:00Z",
+            },
+            "imds-role-ok",
+        ),
+    ],
+)
+@pytest.mark.usefixtures("metadata_allowed")
+def test_the_role_works_when_botocore_would_take_its_credentials(
+    monkeypatch: pytest.MonkeyPatch, answer: dict[str, str], finding: str
+) -> None:
+    with serving(imds_routes(credentials=json.dumps(answer))) as metadata:
+        monkeypatch.setenv("AWS_EC2_METADATA_SERVICE_ENDPOINT", metadata.url)
+        evidence = probe("imds.role")
+    assert evidence.findings == (finding,)
+    assert SECRET not in evidence.summary
+
