@@ -354,9 +354,10 @@ class Checker:
             # botocore uses. Who they are is asked as for any credentials.
             instance = replace(base, kind=_KIND["iam-role"])
             verdict = self._identity(case, instance)
-            if verdict.state == UNCHECKED:  # STS not reached: the role's credentials still came
-                summary = f"{evidence.summary}; {verdict.summary}"
-                verdict = replace(verdict, state=WORKS, summary=summary)
+            if verdict.state == UNCHECKED:
+                # STS not reached: the role's credentials came, but whether AWS takes them was
+                # not checked, and "works" would be a guess.
+                verdict = replace(verdict, summary=f"{evidence.summary}; {verdict.summary}")
             return verdict
         if isinstance(target, CauseNode):
             rule = Rule(node.probe, (choice[0],) if choice else (), target.cause)
