@@ -301,8 +301,10 @@ class Step(Record):
     text: str
     commands: tuple[str, ...] = ()
     edit: StepEdit | None = None
-    unsure: tuple[str, ...] = ()
-    condition: str = ""
+    # How the steps were chosen, not what they say: a transcript read back does not keep them,
+    # so they take no part in equality.
+    unsure: tuple[str, ...] = field(default=(), compare=False)
+    condition: str = field(default="", compare=False)
 
 
 #: `Step.condition`: the step's condition holds for a finding present, holds, or could not

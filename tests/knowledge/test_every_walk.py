@@ -105,6 +105,7 @@ PROGRAMS = {
     # Amazon Q Developer CLI and Kiro CLI sign in on their own (`q login`, `kiro-cli login`)
     "q", "kiro-cli",
     "$Env:AWS_METADATA_SERVICE_TIMEOUT", "$Env:AWS_METADATA_SERVICE_NUM_ATTEMPTS",
+    "$Env:AWS_CONTAINER_AUTHORIZATION_TOKEN",
 }  # fmt: skip
 
 
