@@ -46,7 +46,7 @@ from awsmedic.core.workers import DaemonPool, Deadline
 from awsmedic.kb.model import Knowledge
 from awsmedic.model import Confidence, Diagnosis, Evidence, Status, Unchecked
 from awsmedic.probes import ProbeInput, not_checked, run_probe, spec
-from awsmedic.probes.chain import BEFORE_IMDS, IMDS_NOT_CHECKED
+from awsmedic.probes.chain import BEFORE_IMDS, IMDS_NOT_CHECKED, imds_left
 from awsmedic.probes.world import AwsWorld
 from awsmedic.safety.redact import SecretBook
 
@@ -332,7 +332,6 @@ class Checker:
         goes on past it (not on EC2, turned off) to the causes `NO_CREDENTIALS_RULES` name."""
         from awsmedic.core.engine import choose_probe
         from awsmedic.kb.model import CauseNode, ProbeNode
-        from awsmedic.probes.chain import imds_left
 
         tree = self.knowledge.trees.get(NO_CREDENTIALS_TREE)
         node = tree.nodes.get(IMDS_NODE) if tree is not None else None
