@@ -120,7 +120,12 @@ def cache_writes(env: dict[str, str]) -> Callable[[tuple[str, str]], bool]:
         kind, path = event
         if kind == "os.mkdir" and Path(path) in (kept, kept.parent):
             return True
-        return Path(path).parent == kept and kind in ("open", "os.rename", "os.replace", "os.remove")
+        return Path(path).parent == kept and kind in (
+            "open",
+            "os.rename",
+            "os.replace",
+            "os.remove",
+        )
 
     return allowed
 

@@ -37,9 +37,7 @@ HOSTILE = (
 )
 # What may never reach a terminal from outside: C0 controls but tab and newline, DEL, C1, and
 # the Unicode bidi controls.
-UNSAFE = re.compile(
-    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]"
-)
+UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 ICTI = (
     "An error occurred (InvalidClientTokenId) when calling the GetCallerIdentity operation: "
     "The security token included in the request is invalid."
@@ -208,9 +206,7 @@ def test_error_messages_and_notes_are_filtered(home: Path, tmp_path: Path) -> No
     assert status == 2 and "missing" in err
     assert "is a directory" in err  # the note about the config file
     assert_safe(out + err)
-    status, out, err = run_main(
-        ["diagnose", "--export", str(tmp_path / f"x{NAME}.txt"), ICTI], env
-    )
+    status, out, err = run_main(["diagnose", "--export", str(tmp_path / f"x{NAME}.txt"), ICTI], env)
     assert status == 2 and ".txt" in err
     assert_safe(out + err)
 

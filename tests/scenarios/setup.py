@@ -126,4 +126,3 @@ def commands(result: dict[str, Any]) -> list[str]:
 def texts(result: dict[str, Any]) -> str:
     """The steps' text, one step a line."""
     return "\n".join(step["text"] for step in result["steps"])
-

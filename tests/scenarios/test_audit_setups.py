@@ -34,7 +34,6 @@ def setup(home: Path) -> Setup:
     return made
 
 
-
 # -- profile-not-found ----------------------------------------------------------------------
 
 

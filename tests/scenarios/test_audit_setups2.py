@@ -43,7 +43,6 @@ def setup(home: Path) -> Setup:
     return made
 
 
-
 # -- container-credentials-failure: the Pod Identity token file is not there -----------------
 
 
@@ -92,9 +91,7 @@ def test_a_role_name_where_the_role_arn_belongs(setup: Setup) -> None:
     any call (the STS model's ARN is at least 20 characters), naming only the parameter and the
     length. That is the profile's setting, named with its value, not the role's trust policy."""
     setup.write(".aws/credentials", f"[base]\n{KEYS_TEXT}")
-    setup.write(
-        ".aws/config", "[profile dev]\nrole_arn = deploy-role\nsource_profile = base\n"
-    )
+    setup.write(".aws/config", "[profile dev]\nrole_arn = deploy-role\nsource_profile = base\n")
     error = setup.boto3_error("dev")
     assert "Invalid length for parameter RoleArn, value: 11, valid min length: 20" in error
     result = setup.diagnose(error, "--profile", "dev")

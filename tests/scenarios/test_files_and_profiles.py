@@ -248,8 +248,11 @@ def test_a_profile_variable_from_a_windows_env_file(setup: Setup) -> None:
     ("error", "reads_default"),
     [
         # JavaScript v3's region provider (@smithy/config-resolver), as Node prints it
-        ("Error: Region is missing\n    at default (file:///app/node_modules/@smithy/"
-         "config-resolver/dist-cjs/index.js:117:11)", False),
+        (
+            "Error: Region is missing\n    at default (file:///app/node_modules/@smithy/"
+            "config-resolver/dist-cjs/index.js:117:11)",
+            False,
+        ),
         # botocore reads AWS_DEFAULT_REGION: a region set there is no answer for its error
         ("botocore.exceptions.NoRegionError: You must specify a region.", True),
     ],

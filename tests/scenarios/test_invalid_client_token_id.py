@@ -278,7 +278,9 @@ def test_old_keys_in_the_credentials_file_hide_new_keys_in_the_config_file(
     # Without consent the config file's keys are not tried: the shadowing still leads.
     plain = diagnose(env, error, tmp_path)
     assert plain.json["candidates"][0]["cause"] == "credentials-file-shadows-config"
-    assert "shadowing other keys in ~/.aws/config [default]" in plain.probe("creds.chain")["summary"]
+    assert (
+        "shadowing other keys in ~/.aws/config [default]" in plain.probe("creds.chain")["summary"]
+    )
     assert_no_secrets(consented, new, old)
     assert_no_secrets(plain, new, old)
 

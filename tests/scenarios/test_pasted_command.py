@@ -113,8 +113,9 @@ def test_the_pasted_profiles_key_is_the_one_sts_checks(
     )
     said = [step["text"] for step in result.json["steps"] if "failing command" in step["text"]]
     assert len(said) == 1  # once, on the first step that names the profile
-    assert "`dev`: the profile of the failing command (--profile in the pasted command line)" in (
-        said[0]
+    assert (
+        "`dev`: the profile of the failing command (--profile in the pasted command line)"
+        in (said[0])
     )
     assert_no_secrets(result, boss, gone)
 

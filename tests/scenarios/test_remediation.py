@@ -59,7 +59,6 @@ def edits(data: dict[str, Any]) -> list[dict[str, Any]]:
     return [step["edit"] for step in data["steps"] if step["edit"]]
 
 
-
 def apply(data: dict[str, Any], env: dict[str, str]) -> None:
     """Run the command of the first edit step, as the user would paste it."""
     step = next(step for step in data["steps"] if step["edit"])

@@ -40,7 +40,6 @@ def setup(home: Path) -> Setup:
     return made
 
 
-
 def first_command(setup: Setup, error: str) -> str:
     """The command the text report's summary line names first ("In short: ...; first: CMD")."""
     done = subprocess.run(

@@ -62,9 +62,7 @@ def _keys(number: int) -> str:
 
 
 def _flat(count: int) -> str:
-    return "".join(
-        f"[profile p{n}]\nregion = eu-west-1\n{_keys(n)}\n" for n in range(count)
-    )
+    return "".join(f"[profile p{n}]\nregion = eu-west-1\n{_keys(n)}\n" for n in range(count))
 
 
 def _chain(count: int) -> str:
@@ -198,9 +196,7 @@ def _timeless(probes: tuple[Evidence, ...]) -> list[Evidence]:
     return [replace(evidence, elapsed_ms=0) for evidence in probes]
 
 
-def test_each_profile_is_checked_in_all_as_it_is_alone(
-    home: Path, knowledge: Knowledge
-) -> None:
+def test_each_profile_is_checked_in_all_as_it_is_alone(home: Path, knowledge: Knowledge) -> None:
     """A profile's row of `check --all` is what `check --profile NAME` finds (the kept parses
     of one profile's check serve the next)."""
     _write(home, VARIED_CONFIG, VARIED_CREDENTIALS)
@@ -225,9 +221,7 @@ def test_each_profile_is_checked_in_all_as_it_is_alone(
     assert compared >= 10
 
 
-def test_a_file_changed_between_two_checks_is_read_again(
-    home: Path, knowledge: Knowledge
-) -> None:
+def test_a_file_changed_between_two_checks_is_read_again(home: Path, knowledge: Knowledge) -> None:
     """Same path, same size, same modification time: only the bytes differ, and they count."""
     config = home / ".aws" / "config"
     _write(home, f"[profile p]\nregion = eu-west-1\n{_keys(1)}")

@@ -52,7 +52,9 @@ def invisible_joiners(text: str) -> str:
 
 def html_escaped(text: str) -> str:
     """A ticket's mail or a page that shows the text's markup."""
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
+    return (
+        text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
+    )
 
 
 def wrapped_at_words(text: str, width: int = 60) -> str:
@@ -72,7 +74,9 @@ CHANNELS: dict[str, Callable[[str], str]] = {
     "github actions": lambda text: _lines(text, "2024-03-01T10:11:12.1234567Z "),
     "docker compose": lambda text: _lines(text, "api-1  | "),
     "json log record": lambda text: json.dumps({"level": "error", "msg": "failed", "error": text}),
-    "terraform box": lambda text: "\n".join(["╷", *("│ " + line for line in text.split("\n")), "╵"]),
+    "terraform box": lambda text: "\n".join(
+        ["╷", *("│ " + line for line in text.split("\n")), "╵"]
+    ),
     "windows line ends": lambda text: text.replace("\n", "\r\n"),
     "escaped line breaks": lambda text: text.replace("\n", "\\n").replace("\t", "\\t"),
     "wrapped at 60 columns": wrapped_at_words,
@@ -124,8 +128,10 @@ def test_a_paste_ranks_alike_whatever_channel_it_came_through(channel: str) -> N
 
 
 def test_web_page_stand_ins_are_taken_back() -> None:
-    text = "The\u00a0config profile (dev) could\u2009not be found: \u201cdev\u201d doesn\u2019t exist"
-    assert typeset(text) == "The config profile (dev) could not be found: \"dev\" doesn't exist"
+    text = (
+        "The\u00a0config profile (dev) could\u2009not be found: \u201cdev\u201d doesn\u2019t exist"
+    )
+    assert typeset(text) == 'The config profile (dev) could not be found: "dev" doesn\'t exist'
 
 
 def test_invisible_characters_inside_words_are_taken_out() -> None:
@@ -135,7 +141,9 @@ def test_invisible_characters_inside_words_are_taken_out() -> None:
 
 
 def test_a_paste_escaped_throughout_is_unescaped() -> None:
-    escaped = "&lt;Error&gt;&lt;Code&gt;SignatureDoesNotMatch&lt;/Code&gt; &quot;x&quot; &#39;y&#x27;"
+    escaped = (
+        "&lt;Error&gt;&lt;Code&gt;SignatureDoesNotMatch&lt;/Code&gt; &quot;x&quot; &#39;y&#x27;"
+    )
     assert typeset(escaped) == "<Error><Code>SignatureDoesNotMatch</Code> \"x\" 'y'"
 
 

@@ -61,7 +61,10 @@ def lookalike(text: str) -> str | None:
             " Anonymous caller does not have storage.objects.list access to the bucket.",
             "Google Cloud Storage",
         ),
-        ("Error occurred while creating new Spaces bucket policy: Forbidden: Forbidden", "S3-compatible"),
+        (
+            "Error occurred while creating new Spaces bucket policy: Forbidden: Forbidden",
+            "S3-compatible",
+        ),
         # IBM COS through its Java fork of the SDK
         (
             "com.ibm.cloud.objectstorage.services.s3.model.AmazonS3Exception: Access Denied"

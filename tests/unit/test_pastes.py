@@ -167,7 +167,9 @@ def test_the_option_of_a_command_beats_its_own_prefix() -> None:
 
 
 def test_an_export_after_the_failing_command_is_not_what_it_ran_with() -> None:
-    found = command_lines(["$ aws s3 ls", "An error occurred", "$ export AWS_PROFILE=dev"], COMMANDS)
+    found = command_lines(
+        ["$ aws s3 ls", "An error occurred", "$ export AWS_PROFILE=dev"], COMMANDS
+    )
     assert dict(found.facts) == {}
 
 
@@ -177,7 +179,7 @@ def test_env_dash_i_starts_from_an_empty_environment() -> None:
 
 
 def test_a_value_no_step_can_use_still_hides_an_earlier_one() -> None:
-    lines = ["$ export AWS_PROFILE=dev", "$ aws s3 ls --profile \"$(whoami)\""]
+    lines = ["$ export AWS_PROFILE=dev", '$ aws s3 ls --profile "$(whoami)"']
     assert "profile" not in command_lines(lines, COMMANDS).facts
     lines = ["$ export AWS_PROFILE=dev", "$ AWS_PROFILE='a b' aws s3 ls"]
     assert "profile" not in command_lines(lines, COMMANDS).facts
@@ -218,4 +220,3 @@ def test_json_lines_are_left_to_message_lines() -> None:
     line = '2024-01-01T00:00:00Z {"msg": "a\\nb"}'
     assert prepare(line)[0] == line
     assert message_lines(prepare(line)[0]) == ["a", "b"]
-

@@ -129,7 +129,9 @@ def test_rusts_bare_invalid_configuration_suspects_a_tool_built_without_a_featur
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     """The Rust SDK's top line hides whether the profile is broken or needs a cargo feature."""
-    bare = "Error: dispatch failure\n  Caused by: the credentials provider was not properly configured"
+    bare = (
+        "Error: dispatch failure\n  Caused by: the credentials provider was not properly configured"
+    )
     assert "tool-too-old-for-config" in ranked(capsys, bare)[:3]
 
 
@@ -179,7 +181,9 @@ def test_a_providers_own_words_rank_its_cause(
 def test_s3s_expired_request_is_a_presigned_url_first(capsys: pytest.CaptureFixture[str]) -> None:
     """S3 says "Request has expired" (AccessDenied) of a presigned URL past its time; another
     service's RequestExpired is a request signed too long ago: the clock first."""
-    s3 = "An error occurred (AccessDenied) when calling the GetObject operation: Request has expired"
+    s3 = (
+        "An error occurred (AccessDenied) when calling the GetObject operation: Request has expired"
+    )
     assert ranked(capsys, s3)[0] == "presigned-url-expired"
     ec2 = "An error occurred (RequestExpired) when calling the DescribeInstances operation: Request has expired."
     assert ranked(capsys, ec2)[0] == "clock-skew"
@@ -192,7 +196,6 @@ def test_serverless_missing_profile_line_is_read(capsys: pytest.CaptureFixture[s
     causes = ranked(capsys, "  Serverless Error ----\n\n  Profile dev does not exist\n")
     assert causes[0] == "profile-not-found"
     assert "tool-too-old-for-config" in causes[:5]
-
 
 
 def test_a_bedrock_api_key_alone_suspects_a_tool_that_cannot_send_it(

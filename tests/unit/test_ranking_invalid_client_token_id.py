@@ -106,5 +106,7 @@ def test_an_sso_profile_behind_a_refused_key_suspects_a_tool_too_old_for_it(
         " in the request is invalid."
     )
     assert "tool-too-old-for-config" in candidates(text, capsys)[:5]
-    bare = "Unable to authenticate connection: The security token included in the request is invalid."
+    bare = (
+        "Unable to authenticate connection: The security token included in the request is invalid."
+    )
     assert "tool-too-old-for-config" not in candidates(bare, capsys)[:5]

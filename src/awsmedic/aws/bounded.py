@@ -164,6 +164,7 @@ def run(
     ]
     for reader in readers:
         reader.start()
+
     def wait() -> None:
         process.wait()
         stop.set()

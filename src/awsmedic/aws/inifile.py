@@ -105,13 +105,13 @@ class IniFile(Record):
         return self.exists and not self.error and not any(i.code in FATAL for i in self.issues)
 
 
-
 def separator_at(line: str) -> int:
     """Where a `key = value` line's separator stands: its first `=` or `:`, as configparser
     reads it; -1 for none. (A string search, not a pattern: a lazy key before blanks costs
     time quadratic in a line's blanks, hours for a 1 MB line of a broken file.)"""
     found = [at for at in (line.find("="), line.find(":")) if at >= 0]
     return min(found) if found else -1
+
 
 def _decode(data: bytes) -> tuple[str, list[Issue]]:
     issues: list[Issue] = []

@@ -26,7 +26,6 @@ _SECRET_KEYS = {
 _UNSURE_ISSUES = frozenset({"utf16", "not-utf8"})
 
 
-
 def _key_line(raw: str) -> dict[str, str] | None:
     """A `key = value` line's parts: its indent, key, separator (with the blanks around it),
     value, and the head before the value; None for a line without a separator."""
@@ -44,6 +43,7 @@ def _key_line(raw: str) -> dict[str, str] | None:
         "value": raw[value_at:],
         "head": raw[:value_at],
     }
+
 
 def raw_line(file: SharedFile, line: int) -> str | None:
     """The line exactly as written, when an edit can name it exactly."""

@@ -444,9 +444,7 @@ class Checker:
             diagnosis = self._diagnosis(asked, best.cause, evidence, Confidence.POSSIBLE)
         state = EXPIRED if diagnosis and "expired" in diagnosis.cause else BROKEN
         verdict = replace(base, state=state, summary=answer.summary, diagnosis=diagnosis)
-        more = tuple(
-            self._reworded(e) for e in outcome.probes if e.probe not in case.evidence
-        )
+        more = tuple(self._reworded(e) for e in outcome.probes if e.probe not in case.evidence)
         return _done(case, verdict, (answer, *more) if asked is not case else more)
 
     def _machine_probe(self, case: _Case, probe_id: str) -> Evidence:

@@ -432,5 +432,3 @@ class Consultation:
         self.state, self.outcome, self._history, self.pending = None, None, [], None
         self._consent, self._runner = {}, None
         self._world = AwsWorld(self.ctx, self.book, self._helper_consented)
-
-

@@ -285,8 +285,7 @@ def _origin(filling: _Filling, situation: Situation, said: set[str] | None) -> s
         )
         whose = "failing command" if block is None else "Terraform provider"
         notes.append(
-            f"{_literal(one_line(name, fact.value))}: the {name} of the {whose}"
-            f" ({block or where})."
+            f"{_literal(one_line(name, fact.value))}: the {name} of the {whose} ({block or where})."
         )
     return " ".join(notes)
 

@@ -65,9 +65,7 @@ def _auth(ctx: Context) -> tuple[str | None, str | None, str]:
     token: str | None
     if path_text is not None:
         try:
-            read = bounded.read_file(
-                sharedfiles.expand(ctx, path_text), bounded.SMALL_FILE_BYTES
-            )
+            read = bounded.read_file(sharedfiles.expand(ctx, path_text), bounded.SMALL_FILE_BYTES)
         except OSError as exc:
             why = f" ({exc.strerror})" if isinstance(exc, bounded.NotRegularFile) else ""
             return (

@@ -122,10 +122,14 @@ def _execute(
         return "process-exit-nonzero", f"'{argv[0]}' could not be started ({exc.strerror})", ()
     limit = f"{bounded.SMALL_FILE_BYTES >> 20} MB"
     if ran.out.cut:
-        return "process-stdout-not-json", (
-            f"it printed more than {limit} on stdout, and was stopped there (the JSON a helper"
-            " prints is a few hundred bytes)"
-        ), ()
+        return (
+            "process-stdout-not-json",
+            (
+                f"it printed more than {limit} on stdout, and was stopped there (the JSON a helper"
+                " prints is a few hundred bytes)"
+            ),
+            (),
+        )
     if ran.err.cut:
         return "process-exit-nonzero", f"it printed more than {limit} on stderr: stopped", ()
     if ran.status is None:

@@ -61,7 +61,7 @@ _SEPARATORS = re.compile(r"[\s._-]+")
 
 
 def secret_name(name: str) -> str | None:
-    """"password" for a password's name, "secret" for another secret's, None for the rest."""
+    """ "password" for a password's name, "secret" for another secret's, None for the rest."""
     name = _FLAG.sub("", name)  # -Dname=value (a Java system property), --name=value
     words = [word.lower() for word in _WORDS.findall(name)]
     while len(words) > 1 and words[-1] in _VALUE_WORDS:

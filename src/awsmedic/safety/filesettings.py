@@ -46,9 +46,7 @@ class FileSetting(Record):
 
 def file_settings(ctx: Context, profile: str | None = None) -> list[FileSetting]:
     """Every file setting botocore may read for `profile` (None: the one it selects)."""
-    found = [
-        FileSetting(var, value, limit) for var, limit in _ENV if (value := ctx.env(var))
-    ]
+    found = [FileSetting(var, value, limit) for var, limit in _ENV if (value := ctx.env(var))]
     if profile is None:
         profile = sharedfiles.profile_selection(ctx)[0]
     files = sharedfiles.load(ctx)

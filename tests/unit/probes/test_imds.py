@@ -274,4 +274,3 @@ def test_the_role_works_when_botocore_would_take_its_credentials(
         evidence = probe("imds.role")
     assert evidence.findings == (finding,)
     assert SECRET not in evidence.summary
-

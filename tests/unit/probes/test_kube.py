@@ -186,7 +186,7 @@ def test_yaml_that_hand_edited_kubeconfigs_use(home: Path) -> None:
         home,
         "# managed by hand\n"
         "apiVersion: v1\nkind: Config\n"
-        "aws-env: &aws-env\n  - {name: AWS_PROFILE, value: \"prod\"}\n"
+        'aws-env: &aws-env\n  - {name: AWS_PROFILE, value: "prod"}\n'
         "clusters:\n- cluster:\n    server: https://X.gr7.eu-west-1.eks.amazonaws.com\n"
         "    certificate-authority-data: >-\n      LS0tLS1CRUdJTi\n  name: demo\n"
         "contexts:\n- context: {cluster: demo, user: me}\n  name: demo\n"

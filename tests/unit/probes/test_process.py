@@ -140,7 +140,6 @@ def test_the_last_stderr_line_is_scrubbed_like_a_paste(home: Path) -> None:
         assert value not in evidence.summary  # type: ignore[attr-defined]
 
 
-
 # -- botocore's own runs of the helper: only with consent:creds.process -----------------------
 
 

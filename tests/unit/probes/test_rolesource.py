@@ -106,7 +106,11 @@ def test_a_loop_is_broken_where_it_closes(home: Path) -> None:
     assert "role-source-loop" in evidence.findings
     (edit,) = evidence.edits
     assert edit.finding == "role-source-loop"
-    assert (edit.line, edit.before, edit.after) == (6, "source_profile = dev", "source_profile = default")
+    assert (edit.line, edit.before, edit.after) == (
+        6,
+        "source_profile = dev",
+        "source_profile = default",
+    )
 
 
 def test_a_self_reference_with_keys_is_allowed(home: Path) -> None:

@@ -108,8 +108,16 @@ def test_nothing_static_to_check() -> None:
         (SECRET[:-2] + "-_", True, ["secret-bad-alphabet"]),
         (SECRET, False, []),
         # A '+' decoded as a space, once or twice; a space that is not a lost '+' (too long).
-        (SECRET[:10] + " " + SECRET[11:], True, ["secret-stray-characters", "secret-plus-as-space"]),
-        (SECRET[:5] + " " + SECRET[6:30] + " " + SECRET[31:], False, ["secret-stray-characters", "secret-plus-as-space"]),
+        (
+            SECRET[:10] + " " + SECRET[11:],
+            True,
+            ["secret-stray-characters", "secret-plus-as-space"],
+        ),
+        (
+            SECRET[:5] + " " + SECRET[6:30] + " " + SECRET[31:],
+            False,
+            ["secret-stray-characters", "secret-plus-as-space"],
+        ),
         (SECRET[:10] + " " + SECRET[10:], True, ["secret-stray-characters", "secret-wrong-length"]),
     ],
 )
