@@ -220,6 +220,21 @@ def test_a_pasted_command_line_names_the_tool() -> None:
             'Error from server (Forbidden): pods is forbidden: User "system:anonymous" cannot list resource "pods"',
             "Kubernetes",
         ),
+        # The API server's wording before Kubernetes 1.14, for a resource and for a path.
+        (
+            'Error from server (Forbidden): nodes is forbidden: User "dev-view:alice" cannot list '
+            "nodes at the cluster scope",
+            "Kubernetes",
+        ),
+        (
+            'services is forbidden: User "system:serviceaccount:ci:deployer" cannot list services '
+            'in the namespace "kube-system"',
+            "Kubernetes",
+        ),
+        (
+            'Error from server (Forbidden): forbidden: User "system:anonymous" cannot get path "/"',
+            "Kubernetes",
+        ),
         ("<html><center><h1>403 Forbidden</h1></center><hr><center>nginx</center></html>", "nginx"),
         (
             "$ doctl kubernetes cluster kubeconfig save c1\n"
@@ -244,6 +259,8 @@ def test_look_alikes_are_named_and_not_diagnosed(text: str, lookalike: str) -> N
         "The security token included in the request is invalid. (task: az login done)",
         # EKS: the refused user is an AWS identity.
         'pods is forbidden: User "arn:aws:sts::123456789012:assumed-role/dev/me" cannot list resource "pods"',
+        'pods is forbidden: User "arn:aws:sts::123456789012:assumed-role/dev/me" cannot list pods in the '
+        'namespace "default"',
     ],
 )
 def test_aws_errors_that_mention_a_look_alike_stay_with_aws(text: str) -> None:
