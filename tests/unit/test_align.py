@@ -261,6 +261,8 @@ def test_look_alikes_are_named_and_not_diagnosed(text: str, lookalike: str) -> N
         'pods is forbidden: User "arn:aws:sts::123456789012:assumed-role/dev/me" cannot list resource "pods"',
         'pods is forbidden: User "arn:aws:sts::123456789012:assumed-role/dev/me" cannot list pods in the '
         'namespace "default"',
+        # A Kafka client run from a Quay image, refused by Amazon MSK's IAM authentication.
+        "with quay.io/example/kafka-ui:v1 I get Access denied: SASL_AUTHENTICATION_FAILED",
     ],
 )
 def test_aws_errors_that_mention_a_look_alike_stay_with_aws(text: str) -> None:
