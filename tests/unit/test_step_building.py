@@ -319,7 +319,8 @@ def test_a_value_outside_a_code_span_becomes_one() -> None:
     )
     assert _live_links(step.text) == []
     assert f"({'`' + HOSTILE_REGION + '`'})" in step.text
-    assert f"`AWS_REGION={HOSTILE_REGION}`" in step.text  # in a code span: as it is
+    # A variable assignment is typed into a shell: the value is refused there, as in a command.
+    assert "`AWS_REGION=<region>`" in step.text and "is not a region" in step.text
 
 
 def test_a_value_with_backticks_and_line_breaks_stays_in_its_own_code_span() -> None:
@@ -352,6 +353,23 @@ def test_the_shipped_causes_keep_hostile_values_inert_in_steps_and_why() -> None
             found = diagnose(cause, Confidence.LIKELY, (), facts, Situation(facts=facts))
             for text in (found.why, *(step.text for step in found.steps)):
                 assert not [x for x in _live_links(text) if "evil.example" in x], (cause.id, text)
+
+
+def test_a_command_fragment_in_prose_quotes_or_refuses_its_value() -> None:
+    """Audit 3 s26: "Add `--profile {profile}` only if that command uses it" is typed into a
+    shell too: a hostile name is refused there as in a whole command, a name with a space is
+    quoted; a span that is not a piece of a command (a section header) shows the value."""
+    text = "Add `--profile {profile}` if it uses one; the section is `[{profile}]`."
+    (hostile,) = steps([text], Situation(facts=LINUX), profile="dev;touch /tmp/pwned")
+    assert "`--profile <profile>`" in hostile.text
+    assert "--profile dev;touch" not in hostile.text
+    assert "is not a profile name" in hostile.text
+    (spaced,) = steps([text], Situation(facts=LINUX), profile="my dev")
+    assert "`--profile 'my dev'`" in spaced.text and "`[my dev]`" in spaced.text
+    (assigned,) = steps(
+        ["Run it as `AWS_PROFILE={profile}-process`."], Situation(facts=LINUX), profile="$(id)"
+    )
+    assert "$(id)" not in assigned.text.split("`")[1]
 
 
 def test_an_option_shaped_profile_never_follows_profile_option() -> None:

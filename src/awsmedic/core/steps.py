@@ -31,6 +31,9 @@ _PROFILE_OPTION = re.compile(r"[ \t]+--profile(?:[ \t]+|=)(?:\{profile\}|\S+)")
 _FENCE = re.compile(r"^\s*(`{3,}|~{3,})")
 _ASSIGNED = re.compile(r"=\s*$")
 _BLOCK_START = re.compile(r"^\s*(?:[-*+]\s|\d+[.)]\s|#|>|\||<!--)")
+#: A code span that is a piece of a command rather than a whole one: an option (`--profile
+#: {profile}`) or a variable assignment (`AWS_PROFILE={profile}-process`).
+_FRAGMENT = re.compile(r"`+ ?(?:--?[A-Za-z]|[A-Z][A-Z0-9_]*=)")
 
 
 def _likely_first(items: Sequence[tuple[bool, Truth]]) -> list[int]:
@@ -135,9 +138,16 @@ class _Filling:
             name = found.group(1)
             if name not in PLACEHOLDERS:
                 return found.group(0)
-            value = self._value(name, None)
             at = start + found.start()
-            return value if any(s <= at < e for s, e in code) else _literal(value)
+            span = next(((s, e) for s, e in code if s <= at < e), None)
+            if span is None:
+                return _literal(self._value(name, None))
+            if _FRAGMENT.match(text, span[0]):
+                # An option or a variable to add to a command: the user types it into a
+                # shell, so the value is quoted or refused as in a command (a profile named
+                # `dev;touch /tmp/x` must not be written after `--profile` as it is).
+                return self._value(name, self.shell)
+            return self._value(name, None)
 
         return PLACEHOLDER_RE.sub(replace, text[start:end])
 
