@@ -32,8 +32,9 @@ _FENCE = re.compile(r"^\s*(`{3,}|~{3,})")
 _ASSIGNED = re.compile(r"=\s*$")
 _BLOCK_START = re.compile(r"^\s*(?:[-*+]\s|\d+[.)]\s|#|>|\||<!--)")
 #: A code span that is a piece of a command rather than a whole one: an option (`--profile
-#: {profile}`) or a variable assignment (`AWS_PROFILE={profile}-process`).
-_FRAGMENT = re.compile(r"`+ ?(?:--?[A-Za-z]|[A-Z][A-Z0-9_]*=)")
+#: {profile}`) or a variable assignment (`AWS_PROFILE={profile}-process`, PowerShell's
+#: `$Env:{profile_variable} = ...`).
+_FRAGMENT = re.compile(r"`+ ?(?:--?[A-Za-z]|[A-Z][A-Z0-9_]*=|\$Env:)", re.IGNORECASE)
 
 
 def _likely_first(items: Sequence[tuple[bool, Truth]]) -> list[int]:
