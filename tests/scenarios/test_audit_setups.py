@@ -281,6 +281,14 @@ def test_a_role_sourced_from_instance_metadata_where_there_is_none(setup: Setup)
     shown = evidence(result)
     assert "credential_source = Ec2InstanceMetadata" in shown
     assert "AWS_EC2_METADATA_DISABLED=true" in shown
+    # audit 3 s16b: the variable is the finding, never a passed check; the steps name it, and
+    # not a source profile there is none of, nor the CLI's role cache
+    assert "unset AWS_EC2_METADATA_DISABLED" in commands(result)
+    assert not any("<source_profile>" in c or "cli/cache" in c for c in commands(result))
+    assert not any(
+        e["status"] == "ok" and "AWS_EC2_METADATA_DISABLED" in e["summary"]
+        for e in result["probes"]
+    )
 
 
 # -- credentials-file-location: an override that hides the file with the keys ----------------

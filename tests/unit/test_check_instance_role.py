@@ -86,16 +86,18 @@ def test_a_working_instance_role_is_what_botocore_uses(
     knowledge: Knowledge, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """s23/s17b: instance metadata serves a role, AWS is not reachable from here: the instance
-    role is the source (its credentials came), nothing is broken, and no-credentials is never
-    said; whether AWS takes them is not checked, not "works" (tests/moto/test_check_e2e.py asks
-    AWS who the role is, and there it works)."""
+    role is the source (its credentials came), and no-credentials is never said; whether AWS
+    takes them is not checked, not "works" (tests/moto/test_check_e2e.py asks AWS who the role
+    is, and there it works). Here "AWS" is AWS_ENDPOINT_URL at a closed port, an override
+    nothing answers at: that is what is found (audit 3 s24), never the instance role."""
     with serving(imds_routes(credentials=ROLE_CREDENTIALS)) as metadata:
         _with_endpoint(monkeypatch, metadata)
         report, verdict = _check(knowledge)
         asked = [r.method for r in metadata.requests]
-    assert (verdict.kind, verdict.state, verdict.diagnosis) == ("instance role", "unchecked", None)
-    assert "IMDS serves credentials for role 'app-role'" in verdict.summary
-    assert report.ok and report.winner == "iam-role"
+    assert (verdict.kind, verdict.state) == ("instance role", "broken")
+    assert verdict.diagnosis is not None and verdict.diagnosis.cause == "endpoint-override"
+    assert "connection refused" in verdict.summary
+    assert report.winner == "iam-role"
     assert "credentials from iam-role" in report.chain.summary
     assert "no provider has credentials" not in report.chain.summary
     assert asked[:3] == ["PUT", "GET", "GET"]  # the probe's own token, role list, credentials

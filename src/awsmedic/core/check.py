@@ -11,7 +11,14 @@ selected profile), and with `--all` every profile the files define or meant to d
    another identity, so it needs consent (`consent:role.assume`), and so does running a
    credential_process helper (`consent:creds.process`), as in `diagnose`;
 3. a refusal is diagnosed like a pasted error: the same trees, without questions (nobody is
-   asked; what stays open is ranked).
+   asked; what stays open is ranked). A call AWS never answered checked nothing; its error is
+   walked the same way, and only a setting of this machine the walk confirms (an endpoint
+   override nothing answers at, a CA bundle that cannot work) is a problem found: the network
+   itself, or a walk that confirms nothing, leaves the subject "not checked".
+
+A role whose credential_source is Ec2InstanceMetadata is asked instance metadata first, as the
+credential-retrieval tree does for its error: a source that cannot answer is a problem found
+before any consent to assume the role.
 
 Bounded like `diagnose`: the whole check has the diagnosis budget (`Context.budget`). A network
 probe still running when it runs out is "not checked: out of time", never evidence, and none
@@ -36,6 +43,7 @@ from awsmedic.core.checkrules import (
     CHAIN_RULES,
     CLOCK_RULES,
     EXPIRED,
+    NETWORK_CAUSES,
     NO_CREDENTIALS_RULES,
     RULES,
     Rule,
@@ -65,9 +73,16 @@ LOCAL_PROBES = (
     "role.settings",
     "creds.web-identity",
     "config.region",
+    "config.number-settings",
+    "creds.env",
 )
 #: The no-credentials tree and its node that asks instance metadata (`_instance_role`).
 NO_CREDENTIALS_TREE, IMDS_NODE = "no-credentials", "imds"
+#: The tree of "No credentials found in credential_source", and its node that asks instance
+#: metadata for a role whose credential_source is Ec2InstanceMetadata (`_role_source`).
+RETRIEVAL_TREE, ROLE_IMDS_NODE = "credential-retrieval", "role-imds"
+#: Branches of a probe node that say nothing was found (the walk goes on to its likeliest cause).
+_NO_FINDING = ("default", Status.SKIPPED.value, Status.ERROR.value)
 ROLE_CONSENT = "role.assume"
 PROCESS_CONSENT = "creds.process"
 _KIND = {
@@ -283,6 +298,11 @@ class Checker:
         ctx = replace(self.ctx, profile=subject.profile)
         case = self._case(ctx)
         local = [case.probe(p) for p in LOCAL_PROBES]
+        if case.world.chain().explicit:
+            # A profile named as --profile names it: botocore skips the environment's keys
+            # (credentials.create_credential_resolver, disable_env_vars), so what is wrong
+            # with them is nothing this profile runs into.
+            local = [e for e in local if e.probe != "creds.env"]
         kind = _kind(case)
         base = Verdict(subject, kind, UNCHECKED, "", region=_region(case))
         match = first_match(RULES, local)
@@ -392,6 +412,8 @@ class Checker:
             days = age.facts["key_age"].value if age and "key_age" in age.facts else ""
             arn = answer.facts["arn"].value
             return _done(case, replace(base, state=WORKS, summary=arn, identity=arn, key_age=days))
+        if answer.unchecked is Unchecked.UNREACHABLE:
+            return self._unreachable(case, base, answer)
         if answer.status is Status.SKIPPED:
             return _done(case, replace(base, summary=answer.summary, needs=_needs(answer)))
         return self._refused(case, base, answer)
@@ -399,6 +421,9 @@ class Checker:
     def _role(self, case: _Case, base: Verdict) -> Verdict:
         """A role: its source's identity (the keys that sign AssumeRole); the role itself
         only with consent."""
+        source_broken = self._role_source(case, base)
+        if source_broken is not None:
+            return source_broken
         if self._consented(ROLE_CONSENT):
             assumed = case.probe(ROLE_CONSENT)
             if assumed.status is Status.OK:
@@ -406,6 +431,8 @@ class Checker:
                 return _done(case, replace(base, state=WORKS, summary=arn, identity=arn))
             if assumed.has("role-assume-failed"):
                 return self._refused(case, base, assumed)
+            if assumed.unchecked is Unchecked.UNREACHABLE:
+                return self._unreachable(case, base, assumed)
             said = "assuming the role runs the credential_process helper of its source profile {}"
             summary = _helper_summary(case, assumed, said)
             return _done(case, replace(base, summary=summary, needs=_needs(assumed)))
@@ -423,12 +450,65 @@ class Checker:
                 " assuming the role needs your consent"
             )
             return _done(case, replace(base, summary=summary, needs=needs), (answer,))
+        if answer.unchecked is Unchecked.UNREACHABLE:
+            return self._unreachable(case, base, answer, source, needs)
         if answer.status is Status.SKIPPED:
             said = "its source profile {} signs with a credential_process helper's keys"
             summary = _helper_summary(case, answer, said)
             verdict = replace(base, summary=summary, needs=_needs(answer) + needs)
             return _done(case, verdict, (answer,))
         return self._refused(case, base, answer, source)
+
+    def _role_source(self, case: _Case, base: Verdict) -> Verdict | None:
+        """A role whose credential_source is Ec2InstanceMetadata: ask instance metadata as the
+        credential-retrieval tree does for "No credentials found in credential_source" (its
+        `role-imds` node: the same probe, the same branches). A finding there is the tree's
+        cause; None where it found nothing wrong (a role answers), or could not ask."""
+        from awsmedic.core.engine import choose_probe
+        from awsmedic.kb.model import CauseNode, ProbeNode
+
+        if not case.evidence["config.role"].has("role-credential-source-imds"):
+            return None
+        tree = self.knowledge.trees.get(RETRIEVAL_TREE)
+        node = tree.nodes.get(ROLE_IMDS_NODE) if tree is not None else None
+        if tree is None or not isinstance(node, ProbeNode):
+            return None
+        evidence = self._imds(case, node.probe)
+        choice = choose_probe(node, evidence)
+        if choice is None or choice[0] in _NO_FINDING:
+            return None
+        target = tree.nodes.get(choice[1])
+        if not isinstance(target, CauseNode):
+            return None
+        rule = Rule(node.probe, (choice[0],), target.cause, confidence=target.confidence)
+        return self._broken(case, base, rule, evidence)
+
+    def _unreachable(
+        self,
+        case: _Case,
+        base: Verdict,
+        answer: Evidence,
+        asked: _Case | None = None,
+        needs: tuple[str, ...] = (),
+    ) -> Verdict:
+        """AWS never answered. That checked nothing of the credentials; but where a setting of
+        this machine is why (an endpoint override nothing answers at, a CA bundle that cannot
+        work, a proxy that is down), the walk of that error names it as `diagnose` would, and
+        that is a problem found. Otherwise (the network itself) the row stays unchecked."""
+        asked = asked or case
+        outcome = self._consult(asked, _error_text(answer))
+        diagnosis = outcome.diagnosis
+        unchecked = replace(base, summary=answer.summary, needs=_needs(answer) + needs)
+        if (
+            diagnosis is None
+            or diagnosis.confidence is not Confidence.CONFIRMED
+            or diagnosis.cause in NETWORK_CAUSES
+        ):
+            return _done(case, unchecked, (answer,) if asked is not case else ())
+        summary = _setting_summary(outcome.probes) or answer.summary
+        verdict = replace(base, state=BROKEN, summary=summary, diagnosis=diagnosis)
+        more = tuple(self._reworded(e) for e in outcome.probes if e.probe not in case.evidence)
+        return _done(case, verdict, (answer, *more) if asked is not case else more)
 
     def _refused(
         self, case: _Case, base: Verdict, answer: Evidence, asked: _Case | None = None
@@ -588,6 +668,11 @@ def _kind(case: _Case) -> str:
 def _region(case: _Case) -> str:
     region = case.evidence["config.region"].facts.get("region")
     return region.value if region is not None else ""
+
+
+def _setting_summary(probes: Iterable[Evidence]) -> str:
+    """What the walk of an unreachable endpoint found wrong, in its probes' words."""
+    return "; ".join(dict.fromkeys(e.summary for e in probes if e.status is Status.PROBLEM))
 
 
 def _error_text(answer: Evidence) -> str:

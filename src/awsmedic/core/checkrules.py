@@ -46,6 +46,12 @@ RULES: tuple[Rule, ...] = (
     ),
     # profile-not-found: profile-missing
     Rule("config.profile", ("profile-missing",), "profile-not-found"),
+    # invalid-config: numbers -> setting (botocore reads these with int() before any request,
+    # whatever the credentials: configprovider.py, `max_attempts` and the IMDS settings)
+    Rule("config.number-settings", ("setting-not-integer",), "setting-value-invalid"),
+    # partial-credentials: env -> env-half (the environment comes first in botocore's chain;
+    # `check` leaves this evidence out for a profile named as --profile names it)
+    Rule("creds.env", ("env-key-id-without-secret",), "env-key-id-without-secret"),
     # partial-credentials: file-syntax
     Rule(
         "files.syntax",
@@ -183,6 +189,12 @@ NO_CREDENTIALS_RULES: tuple[Rule, ...] = (
         confidence=Confidence.LIKELY,
     ),
 )
+#: Causes of "AWS could not be reached" that are the network itself, not a setting of this
+#: machine: a check that could not reach AWS for them stays "not checked" (connection-failed:
+#: dns, blocked; ssl-or-proxy: unreachable). Any other cause a walk confirms for it (an endpoint
+#: override nothing answers at, a CA bundle that cannot work, a proxy that is down) is a
+#: problem found.
+NETWORK_CAUSES = frozenset({"network-unreachable"})
 #: What the credential chain says about the environment as a whole (not one profile).
 CHAIN_RULES: tuple[Rule, ...] = (
     # invalid-client-token-id: chain -> env-wins, vars-conflict

@@ -278,7 +278,7 @@ def instance_role(run: ProbeInput) -> Evidence:
         # botocore would wait longer than we did: our silence says nothing about its answer.
         return not_checked("imds.role", Unchecked.UNREACHABLE, f"{base}: {sentence}")
     if disabled:
-        return _disabled(base, ec2, findings, sentence, secrets)
+        return _disabled(base, ec2, findings, sentence, secrets, role_source(run))
     proxy = _proxy(ctx, base)
     if proxy is not None:
         findings.append("imds-behind-proxy")
@@ -297,7 +297,7 @@ def without_network(run: ProbeInput) -> Evidence | None:
     _, explicit = base_url(run.ctx, run)
     disabled = (run.ctx.env("AWS_EC2_METADATA_DISABLED") or "").lower() == "true"
     if not (ec2 or explicit):
-        return _off_ec2(disabled)
+        return _off_ec2(disabled, role_source(run))
     if disabled and not explicit:
         # Turned off on what looks like EC2: say so, without asking the real service the user
         # turned off (only an endpoint the user set, a local or test one, is asked anyway).
@@ -311,20 +311,50 @@ def without_network(run: ProbeInput) -> Evidence | None:
     return None
 
 
-def _off_ec2(disabled: bool) -> Evidence:
-    """Nothing suggests EC2: instance metadata is not asked (whether or not it is turned off)."""
+def role_source(run: ProbeInput) -> str | None:
+    """The role profile that takes its source credentials from instance metadata
+    (`credential_source = Ec2InstanceMetadata` at the end of the selected profile's chain of
+    roles), or None. botocore then asks instance metadata whatever comes before it in the chain
+    (AssumeRoleProvider._resolve_credentials_from_source), and nothing from it is a failure."""
+    hops = run.world.chain().role_hops
+    if hops and hops[-1].credential_source == "Ec2InstanceMetadata" and not hops[-1].source_profile:
+        return hops[-1].profile
+    return None
+
+
+def _off_ec2(disabled: bool, role: str | None = None) -> Evidence:
+    """Nothing suggests EC2: instance metadata is not asked (whether or not it is turned off).
+    Where nothing needs it, that is as it should be; a role whose source is instance metadata
+    (`role`) gets no credentials."""
+    needs = (
+        f": profile '{role}' takes its role's source credentials from it"
+        " (credential_source = Ec2InstanceMetadata), so it gets none"
+        if role is not None
+        else ""
+    )
+    status = Status.PROBLEM if role is not None else Status.OK
     if disabled:
         summary = "AWS_EC2_METADATA_DISABLED=true: botocore never asks instance metadata here"
-        return Evidence("imds.role", Status.OK, summary, ("imds-disabled",))
+        return Evidence("imds.role", status, summary + needs, ("imds-disabled",))
     summary = (
         "this does not look like an EC2 instance (no EC2 DMI vendor, no metadata endpoint"
         " set): instance metadata not asked"
     )
-    return Evidence("imds.role", Status.OK, summary, ("not-on-ec2",))
+    if role is not None:
+        summary = (
+            "this does not look like an EC2 instance (no EC2 DMI vendor, no metadata endpoint"
+            f" set), so instance metadata cannot answer{needs}"
+        )
+    return Evidence("imds.role", status, summary, ("not-on-ec2",))
 
 
 def _disabled(
-    base: str, ec2: bool, asked: list[str], sentence: str, secrets: tuple[Secret, ...]
+    base: str,
+    ec2: bool,
+    asked: list[str],
+    sentence: str,
+    secrets: tuple[Secret, ...],
+    role: str | None = None,
 ) -> Evidence:
     """AWS_EC2_METADATA_DISABLED=true where instance metadata is expected (an EC2 instance, or
     an endpoint set for it): botocore skips the provider, so what IMDS would give is lost.
@@ -336,7 +366,12 @@ def _disabled(
         summary = f"{lead}, yet instance metadata at {base} would give credentials ({sentence})"
     else:
         summary = f"{lead}; asked anyway, the instance metadata at {base}: {sentence}"
-    problem = ec2 or "imds-disabled-role-available" in findings
+    if role is not None:
+        summary += (
+            f"; profile '{role}' takes its role's source credentials from instance metadata"
+            " (credential_source = Ec2InstanceMetadata), so it gets none"
+        )
+    problem = ec2 or role is not None or "imds-disabled-role-available" in findings
     return Evidence(
         "imds.role",
         Status.PROBLEM if problem else Status.OK,

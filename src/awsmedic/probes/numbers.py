@@ -16,12 +16,18 @@ from awsmedic.probes import ProbeInput, probe
 
 #: The value Python quotes in its message: `invalid literal for int() with base 10: '0.5'`.
 _QUOTED = re.compile(r"invalid literal for int\(\) with base 10: '([^'\n]*)'")
+#: Which setting it is, for the steps: each has its own default and its own fix.
+SETTING_FINDINGS = {
+    "max_attempts": "setting-max-attempts-not-integer",
+    "metadata_service_timeout": "setting-metadata-timeout-not-integer",
+    "metadata_service_num_attempts": "setting-metadata-attempts-not-integer",
+}
 
 
 @probe(
     "config.number-settings",
     title="Settings botocore reads as whole numbers (IMDS timeout and attempts, max_attempts)",
-    findings=("setting-not-integer", "number-settings-ok"),
+    findings=("setting-not-integer", *SETTING_FINDINGS.values(), "number-settings-ok"),
     facts=("profile",),
 )
 def number_settings(run: ProbeInput) -> Evidence:
@@ -46,7 +52,10 @@ def number_settings(run: ProbeInput) -> Evidence:
         "config.number-settings",
         Status.PROBLEM,
         summary,
-        ("setting-not-integer",),
+        (
+            "setting-not-integer",
+            *dict.fromkeys(SETTING_FINDINGS[setting.key] for setting in refused),
+        ),
         facts,
         lines,
     )

@@ -30,8 +30,22 @@ EDIT_FINDINGS = (
 )
 
 
+def imds_disabled(ctx: Context) -> bool:
+    """botocore's InstanceMetadataFetcher reads AWS_EC2_METADATA_DISABLED from the environment
+    only (botocore/utils.py, `_disabled`), and then never asks (`_assert_enabled`)."""
+    return (ctx.env("AWS_EC2_METADATA_DISABLED") or "").lower() == "true"
+
+
 def _source_available(ctx: Context, source: str) -> str | None:
-    """Why a credential_source would find nothing here, or None when it might work."""
+    """Why a credential_source would find nothing here, or None when it might work: the
+    provider botocore's CanonicalNameCredentialSourcer hands the source to returns nothing, and
+    AssumeRoleProvider._resolve_credentials_from_source raises CredentialRetrievalError."""
+    if source == "Ec2InstanceMetadata" and imds_disabled(ctx):
+        return (
+            "credential_source = Ec2InstanceMetadata, but AWS_EC2_METADATA_DISABLED=true"
+            " (environment): botocore never asks instance metadata, so the role has no source"
+            " credentials"
+        )
     if source == "Environment" and not (
         ctx.env("AWS_ACCESS_KEY_ID") and ctx.env("AWS_SECRET_ACCESS_KEY")
     ):
@@ -135,7 +149,9 @@ def _source_profile(
         "role-source-loop",
         "role-arn-malformed",
         "role-config-ok",
+        "role-uses-credential-source",
         "role-credential-source-imds",
+        "role-credential-source-imds-disabled",
     ),
     facts=("profile", "role_arn", "source_profile", "credentials_file", "config_file"),
     edits=EDIT_FINDINGS,
@@ -152,10 +168,7 @@ def role_config(run: ProbeInput) -> Evidence:
         return Evidence("config.role", Status.OK, summary, ("not-role-profile",), profile)
     findings, details, last = _walk(ctx, files, selection.name)
     ok = findings == ["role-config-ok"]
-    source = files.settings(last).get("credential_source")
-    if ok and source is not None and source.value == "Ec2InstanceMetadata":
-        # Settings that are right say nothing of whether instance metadata answers here.
-        findings.append("role-credential-source-imds")
+    findings += _source_findings(ctx, files, last, findings)
     summary = details[-1] if ok else "; ".join(d for d in details if "chains to" not in d)
     return Evidence(
         "config.role",
@@ -166,6 +179,22 @@ def role_config(run: ProbeInput) -> Evidence:
         tuple(details),
         edits=_edits(ctx, files, last, findings, details[-1]),
     )
+
+
+def _source_findings(ctx: Context, files: AwsFiles, last: str, found: list[str]) -> list[str]:
+    """What the source at the end of the chain is, when it is a credential_source botocore
+    takes (a source profile's findings say the rest)."""
+    settings = files.settings(last)
+    source = settings.get("credential_source")
+    if source is None or "source_profile" in settings or source.value not in CREDENTIAL_SOURCES:
+        return []
+    extra = ["role-uses-credential-source"]
+    if source.value == "Ec2InstanceMetadata":
+        # Settings that are right say nothing of whether instance metadata answers here.
+        extra.append("role-credential-source-imds")
+        if "role-credential-source-empty" in found:
+            extra.append("role-credential-source-imds-disabled")
+    return extra
 
 
 def _walk(ctx: Context, files: AwsFiles, profile: str) -> tuple[list[str], list[str], str]:

@@ -35,8 +35,11 @@ def assume_role(run: ProbeInput) -> Evidence:
         summary = "not assumed: this role profile asks for an MFA code, and awsmedic never does"
         return Evidence("role.assume", Status.SKIPPED, summary, ("role-needs-mfa",))
     region = run.ctx.region or run.world.config_variable("region")
-    client = run.world.client("sts", region)  # no explicit keys: botocore assumes the role
     try:
+        # No explicit keys: botocore assumes the role. Making the client already resolves the
+        # credentials, and a source that has none fails there (CredentialRetrievalError):
+        # that is the role failing, not the probe.
+        client = run.world.client("sts", region)
         answer = client.get_caller_identity()
     except Exception as exc:
         finding, description = classify(exc)

@@ -274,3 +274,36 @@ def test_the_role_works_when_botocore_would_take_its_credentials(
         evidence = probe("imds.role")
     assert evidence.findings == (finding,)
     assert SECRET not in evidence.summary
+
+
+ROLE_FROM_METADATA = (
+    "[profile ops]\nrole_arn = arn:aws:iam::123456789012:role/deploy\n"
+    "credential_source = Ec2InstanceMetadata\n"
+)
+
+
+def test_disabled_where_a_role_takes_its_source_from_it(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, home: Path
+) -> None:
+    """audit 3 s16b: off EC2 the variable costs nothing, unless the selected role profile takes
+    its source credentials from instance metadata (`credential_source = Ec2InstanceMetadata`):
+    then it is why the role has none, never a ✓."""
+    monkeypatch.setattr(imds, "EC2_HINTS", ((tmp_path / "absent", "Amazon EC2"),))
+    monkeypatch.setattr(imds, "_ask", lambda *a: pytest.fail("instance metadata was asked"))
+    (home / ".aws" / "config").write_text(ROLE_FROM_METADATA)
+    evidence = probe("imds.role", profile="ops")
+    assert evidence.findings == ("imds-disabled",)
+    assert evidence.status is Status.PROBLEM
+    assert "profile 'ops' takes its role's source credentials from it" in evidence.summary
+
+
+@pytest.mark.usefixtures("metadata_allowed")
+def test_off_ec2_where_a_role_takes_its_source_from_it(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, home: Path
+) -> None:
+    monkeypatch.setattr(imds, "EC2_HINTS", ((tmp_path / "absent", "Amazon EC2"),))
+    monkeypatch.setattr(imds, "_ask", lambda *a: pytest.fail("instance metadata was asked"))
+    (home / ".aws" / "config").write_text(ROLE_FROM_METADATA)
+    evidence = probe("imds.role", profile="ops")
+    assert (evidence.status, evidence.findings) == (Status.PROBLEM, ("not-on-ec2",))
+    assert "cannot answer" in evidence.summary

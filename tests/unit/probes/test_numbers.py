@@ -16,14 +16,14 @@ def test_a_fraction_in_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("AWS_METADATA_SERVICE_TIMEOUT", "0.5")
     evidence = probe("config.number-settings", ERROR)
     assert evidence.status is Status.PROBLEM
-    assert evidence.findings == ("setting-not-integer",)
+    assert evidence.findings == ("setting-not-integer", "setting-metadata-timeout-not-integer")
     assert evidence.summary.startswith("AWS_METADATA_SERVICE_TIMEOUT='0.5' in the environment")
 
 
 def test_a_value_in_the_profile_with_its_line(home: Path) -> None:
     (home / ".aws" / "config").write_text("[default]\nregion = us-east-1\nmax_attempts = 2.5\n")
     evidence = probe("config.number-settings")
-    assert evidence.findings == ("setting-not-integer",)
+    assert evidence.findings == ("setting-not-integer", "setting-max-attempts-not-integer")
     assert "max_attempts = '2.5' in ~/.aws/config line 3 [default]" in evidence.summary
 
 
@@ -47,3 +47,15 @@ def test_whole_numbers_and_unset_are_fine(monkeypatch: pytest.MonkeyPatch) -> No
     evidence = probe("config.number-settings")
     assert evidence.status is Status.OK
     assert evidence.findings == ("number-settings-ok",)
+
+
+def test_each_refused_setting_is_named_for_the_steps(monkeypatch: pytest.MonkeyPatch) -> None:
+    """audit 3 s22: the steps of AWS_MAX_ATTEMPTS are not those of the metadata timeout."""
+    monkeypatch.setenv("AWS_MAX_ATTEMPTS", "abc")
+    monkeypatch.setenv("AWS_METADATA_SERVICE_NUM_ATTEMPTS", "1s")
+    evidence = probe("config.number-settings")
+    assert evidence.findings == (
+        "setting-not-integer",
+        "setting-metadata-attempts-not-integer",
+        "setting-max-attempts-not-integer",
+    )

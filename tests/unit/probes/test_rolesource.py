@@ -193,3 +193,37 @@ def test_a_credential_source_in_the_wrong_case(home: Path) -> None:
     assert [(e.line, e.after) for e in evidence.edits] == [
         (3, "credential_source = Ec2InstanceMetadata")
     ]
+
+
+IMDS_ROLE = f"[profile dev]\n{ROLE}\ncredential_source = Ec2InstanceMetadata\n"
+
+
+def test_instance_metadata_turned_off_leaves_the_role_without_a_source(home: Path) -> None:
+    """audit 3 s16b: botocore's InstanceMetadataFetcher reads AWS_EC2_METADATA_DISABLED and then
+    never asks, so `credential_source = Ec2InstanceMetadata` has nothing to give (the test
+    environment turns it off, as conftest does for every test)."""
+    config(home, IMDS_ROLE)
+    evidence = probe("config.role", profile="dev")
+    assert evidence.status is Status.PROBLEM
+    assert evidence.findings == (
+        "role-credential-source-empty",
+        "role-uses-credential-source",
+        "role-credential-source-imds",
+        "role-credential-source-imds-disabled",
+    )
+    assert "AWS_EC2_METADATA_DISABLED=true" in evidence.summary
+
+
+def test_instance_metadata_as_the_source_where_it_may_answer(
+    home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Settings that are right: whether instance metadata answers is for imds.role to ask."""
+    monkeypatch.delenv("AWS_EC2_METADATA_DISABLED")
+    config(home, IMDS_ROLE)
+    evidence = probe("config.role", profile="dev")
+    assert evidence.status is Status.OK
+    assert evidence.findings == (
+        "role-config-ok",
+        "role-uses-credential-source",
+        "role-credential-source-imds",
+    )
