@@ -144,9 +144,10 @@ class Consultation:
 
     def recognise(self, text: str, preset: dict[str, str] | None = None) -> Recognition:
         from awsmedic.core.pastes import clean, reading
+        from awsmedic.core.waivers import waiver
         from awsmedic.model import Matched
 
-        recognition = self.matcher.recognise(text)
+        recognition = self.matcher.recognise(text, waiver(self.ctx))
         self.book.add(_url_secrets(recognition))
         # Hints and probes read the paste too: give them what the matcher read, not 10 MB,
         # cleaned as the matcher cleaned it; hints also read its message lines unwrapped.

@@ -22,7 +22,7 @@ import functools
 import math
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 
 from awsmedic.core.align import Alignment, Tokens, align, shaped, slot_values, slots_found
 from awsmedic.core.pastes import (
@@ -437,7 +437,10 @@ class Matcher:
         self._bounded = (raw, result) if result[1] else None
         return result
 
-    def recognise(self, raw: str) -> Recognition:
+    def recognise(self, raw: str, waived: Callable[[str, str], bool] | None = None) -> Recognition:
+        """What `raw` is: the ranked families, codes, signals, tool and text facts. `waived`
+        (look-alike id, text) says where the set-up here contradicts a look-alike found in the
+        text (`core.waivers`): the text is then matched as any other."""
         bounded, truncated = self.bound(raw)
         cleaned = clean(bounded)
         lines = message_lines(cleaned)
@@ -446,7 +449,14 @@ class Matcher:
         tool, tool_title = self._tool(cleaned)
         if command.tool is not None:  # the pasted command line says it outright
             tool, tool_title = command.tool, self._tool_title(command.tool)
-        lookalike = next((k for k in self.knowledge.lookalikes if k.found_in(read)), None)
+        lookalike = next(
+            (
+                k
+                for k in self.knowledge.lookalikes
+                if k.found_in(read) and not (waived is not None and waived(k.id, read))
+            ),
+            None,
+        )
         if lookalike is not None:
             return Recognition(
                 (), (), frozenset(), tool, tool_title, {}, truncated, (), lookalike.title
