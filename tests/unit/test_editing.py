@@ -63,6 +63,13 @@ CASES = {
         ),
         b"[dev]\naws_secret_access_key = s3cr3t/+value\n",
     ),
+    # A terminal, and so a copied command, drops the escapes: they are matched as any character
+    # (audit 3, s27a/s27b).
+    "escape sequences": (
+        b"[default]\nregion = \x1b[31meu-west-1\x1b]52;c;dG91\x07\x1b[0m\n",
+        edit("region = \x1b[31meu-west-1\x1b]52;c;dG91\x07\x1b[0m", "region = eu-west-1", 2),
+        b"[default]\nregion = eu-west-1\n",
+    ),
 }
 
 
@@ -73,6 +80,7 @@ def test_sed_applies_the_edit_and_keeps_a_copy(name: str, tmp_path: Path) -> Non
     config.parent.mkdir()
     config.write_bytes(original)
     command = apply_command(change, POSIX)
+    assert command.isprintable()
     if change.head_before:
         assert "s3cr3t" not in command  # the value never goes into the command
         assert SecretBook().scrub(command) == command  # nor does it read as `secret = ...`
@@ -95,6 +103,10 @@ def test_the_diff_names_file_and_line() -> None:
     assert diff(edit("[dev]", "[profile dev]", 4)) == (
         "```diff\n@@ ~/.aws/config line 4 @@\n-[dev]\n+[profile dev]\n```"
     )
+
+
+def test_the_diff_shows_what_a_terminal_would_not() -> None:
+    assert diff(edit("[dev\x1b[8m]", "[dev]", 1)).splitlines()[2] == "-[dev\\x1b[8m]"
 
 
 @pytest.mark.skipif(shutil.which("pwsh") is None, reason="PowerShell (pwsh) is not installed")

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from awsmedic.aws.configkeys import KNOWN_KEYS, misspelling
-from awsmedic.aws.hygiene import value_problems
+from awsmedic.aws.hygiene import value_problems, without_escapes
 from awsmedic.aws.inifile import FATAL, Entry, IniFile, Section
 from awsmedic.aws.lineedits import clean_region, correct_header, header_edit, key_edit
 from awsmedic.aws.parsecache import ContentCache, memoised_for
@@ -145,6 +145,7 @@ def _header_problems(ctx: Context, file: SharedFile, section: Section) -> list[F
 def _clean(name: str) -> str:
     import unicodedata
 
+    name = without_escapes(name)
     clean = "".join(c for c in name if c.isprintable() and unicodedata.category(c) != "Cf")
     return " ".join(clean.replace("\u00a0", " ").split())
 
@@ -185,6 +186,7 @@ def _meant(file: SharedFile, name: str) -> str:
     """The profile a section with a damaged name was meant to define."""
     import unicodedata
 
+    name = without_escapes(name)
     clean = "".join(c for c in name if c.isprintable() and unicodedata.category(c) != "Cf")
     clean = " ".join(clean.replace("\u00a0", " ").split())
     if file.kind == CONFIG and clean.startswith("profile "):

@@ -7,9 +7,43 @@ as a different string than the user meant.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 _INVISIBLE = {"\u200b", "\u200c", "\u200d", "\u2060", "\ufeff", "\u00a0"}
+# Terminal escape sequences, whole: CSI, OSC (up to BEL or ST), any other two-byte escape.
+_ESCAPES = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|\x1b[@-Z\\-_]")
+_CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# A character as Python's repr (and `visible`) writes it: `\x1b`, `\x07`, `\u200b`, `\t`.
+_WRITTEN = re.compile(r"\\(x[0-9a-fA-F]{2}|u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8}|[abtnrfve\\])")
+_NAMED = {"a": "\a", "b": "\b", "t": "\t", "n": "\n", "r": "\r", "f": "\f", "v": "\v"}
+_NAMED.update({"e": "\x1b", "\\": "\\"})
+
+
+def without_escapes(value: str) -> str:
+    """`value` without terminal escape sequences and control characters: what is left of it
+    once a terminal has shown it, or a paste of it has been cleaned (`core.pastes`)."""
+    return _CONTROLS.sub("", _ESCAPES.sub("", value))
+
+
+def unwritten(text: str) -> str:
+    """`text` with the characters written as escapes (`\x1b`, as Python's repr prints a value
+    that holds them) turned back into those characters."""
+
+    def char(found: re.Match[str]) -> str:
+        code = found.group(1)
+        return _NAMED[code] if len(code) == 1 else chr(int(code[1:], 16))
+
+    return _WRITTEN.sub(char, text) if "\\" in text else text
+
+
+def printed_as(printed: str, value: str) -> bool:
+    """Whether an error that quotes `printed` names `value`: the same text, the text a
+    terminal or a cleaned paste leaves of it, or its escapes as a repr writes them."""
+    if printed == value:
+        return True
+    written = unwritten(printed)
+    return written == value or (printed != "" and printed == without_escapes(value))
 
 
 def visible(value: str) -> str:

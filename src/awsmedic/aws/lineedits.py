@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 
+from awsmedic.aws.hygiene import without_escapes
 from awsmedic.aws.inifile import separator_at
 from awsmedic.aws.regions import AZ
 from awsmedic.aws.sharedfiles import CONFIG, CREDENTIALS, SharedFile, config_profile_name
@@ -156,6 +157,7 @@ def _masked(old_key: str, new_key: str, value: str) -> str | None:
 
 def clean_region(value: str) -> str | None:
     """The region a polluted value was meant to be, when that is certain."""
+    value = without_escapes(value)
     core = "".join(c for c in value if c.isascii() and c.isprintable()).strip().strip("\"'")
     core = core.split(" #")[0].split(" ;")[0].strip().strip("\"'").strip()
     if _REGION.match(core):

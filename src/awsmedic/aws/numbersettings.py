@@ -9,6 +9,7 @@ defaults are one second and one attempt; `max_attempts` has none (the retry mode
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from awsmedic.aws import sharedfiles
@@ -20,6 +21,9 @@ NUMBER_SETTINGS: dict[str, tuple[str, int | None]] = {
     "metadata_service_num_attempts": ("AWS_METADATA_SERVICE_NUM_ATTEMPTS", 1),
     "max_attempts": ("AWS_MAX_ATTEMPTS", None),
 }
+
+#: The value Python quotes in its message: `invalid literal for int() with base 10: '0.5'`.
+QUOTED = re.compile(r"invalid literal for int\(\) with base 10: '([^'\n]*)'")
 
 
 @dataclass(frozen=True)
@@ -77,3 +81,18 @@ def read(ctx: Context, profile: str) -> dict[str, NumberSetting]:
         else:
             found[key] = NumberSetting(key, var, setting.value, setting.where(ctx), default)
     return found
+
+
+def quoted_values(text: str) -> set[str]:
+    """The values Python's `int()` refused in `text`, as its message quotes them."""
+    return {found.group(1) for found in QUOTED.finditer(text)}
+
+
+def quoted_setting(ctx: Context, profile: str, text: str) -> NumberSetting | None:
+    """The whole-number setting here whose refused value `text` quotes in Python's "invalid
+    literal for int()" message: botocore read it, so the error is that setting's."""
+    quoted = quoted_values(text)
+    if not quoted:
+        return None
+    found = read(ctx, profile).values()
+    return next((s for s in found if s.refused and s.raw in quoted), None)

@@ -7,9 +7,11 @@ file, `[dev]` in the config file, `[profiledev]`, `[ dev ]`, or `[Dev]`.
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Iterable
 
 from awsmedic.aws import sharedfiles
+from awsmedic.aws.hygiene import value_problems, visible, without_escapes
 from awsmedic.aws.sharedfiles import AwsFiles, SharedFile
 from awsmedic.context import Context
 from awsmedic.model import Edit
@@ -55,15 +57,37 @@ def wrong_form(ctx: Context, files: AwsFiles, name: str) -> tuple[str, str] | No
                 f"{where}, which botocore ignores (write [profile {name}])",
             )
     for file, section, line in sections(files):
-        meant = (
-            section.strip().removeprefix("profile ").strip() if file.kind == "config" else section
-        )
-        if section != section.strip() and meant.strip() == name:
-            return (
-                "profile-section-stray-characters",
-                f"{file.where(ctx, line)} has [{section}], with spaces inside the brackets",
-            )
+        if stray_meant(file, section) == name:
+            return "profile-section-stray-characters", _stray_reason(ctx, file, section, line)
     return None
+
+
+def _stray_reason(ctx: Context, file: SharedFile, section: str, line: int) -> str:
+    said = (
+        "with spaces inside the brackets"
+        if section.strip().isprintable()
+        else f"whose name has {'; '.join(value_problems(section))}"
+    )
+    return f"{file.where(ctx, line)} has [{visible(section)}], {said}"
+
+
+def stray_meant(file: SharedFile, section: str) -> str | None:
+    """The profile a section whose name has stray characters (spaces at its ends, escape
+    sequences, control or invisible characters) was meant to define; None for a clean name."""
+    clean = cleaned(section)
+    if clean == section:
+        return None
+    if file.kind == sharedfiles.CONFIG:
+        return clean.removeprefix("profile ").strip()
+    return clean
+
+
+def cleaned(name: str) -> str:
+    """`name` without escape sequences, control and invisible characters, and spaces at its
+    ends (inner runs of spaces made one): the name a damaged header was meant to have."""
+    clean = without_escapes(name)
+    clean = "".join(c for c in clean if c.isprintable() and unicodedata.category(c) != "Cf")
+    return " ".join(clean.replace("\u00a0", " ").split())
 
 
 def near(files: AwsFiles, name: str) -> str | None:
@@ -125,25 +149,33 @@ def usable_sources(files: AwsFiles, role_profile: str, meant: str = "") -> list[
     return [(name, why) for _, _, _, name, why in ranked]
 
 
-def wrong_form_edit(ctx: Context, files: AwsFiles, name: str) -> Edit | None:
-    """The edit that makes the section meant for `name` define it (see `wrong_form`)."""
+def wrong_form_edits(ctx: Context, files: AwsFiles, name: str) -> tuple[Edit, ...]:
+    """The edits that make the sections meant for `name` define it (see `wrong_form`): one
+    for the first such section, and one for each other section of the same kind of damage (the
+    same stray characters pasted into both files' headers)."""
     from awsmedic.aws.lineedits import correct_header, header_edit
 
     found = wrong_form(ctx, files, name)
     if found is None:
-        return None
+        return ()
     finding, reason = found
+    edits: list[Edit] = []
     for file, section, line in sections(files):
         if defines(file, section, name):
             continue
+        stray = stray_meant(file, section)
         text = section.strip()
         if file.kind == sharedfiles.CONFIG:
             meant = text[len("profile") :].strip() if text.startswith("profile") else text
         else:
             meant = text.removeprefix("profile ").strip()
-        if meant == name:
-            header = correct_header(file, name)
-            edit = header_edit(ctx, file, line, section, header, finding, reason)
-            if edit is not None:
-                return edit
-    return None
+        if meant != name and stray != name:
+            continue
+        if edits and (stray == name) != (finding == "profile-section-stray-characters"):
+            continue  # another kind of damage: its own finding says so
+        why = _stray_reason(ctx, file, section, line) if edits and stray == name else reason
+        header = correct_header(file, name)
+        edit = header_edit(ctx, file, line, section, header, finding, why)
+        if edit is not None:
+            edits.append(edit)
+    return tuple(edits)

@@ -111,7 +111,7 @@ def consult(
     consultation = Consultation(ctx, knowledge, book, transcript)
     recognition = consultation.recognise(text, preset=preset)
     if recognition.truncated and args.format != "text":  # the text output says it itself
-        from awsmedic.core.match import TRUNCATED_NOTE
+        from awsmedic.core.pastes import TRUNCATED_NOTE
 
         print(f"awsmedic: note: {TRUNCATED_NOTE}", file=ctx.stderr)
     outcome = (
@@ -213,7 +213,7 @@ def _print_text(ctx: Context, book: SecretBook, outcome: Outcome) -> None:
 
     printer = Printer(_console(ctx), book)
     if outcome.recognition.best is None:
-        printer.no_match(outcome.recognition.lookalike)
+        printer.no_match(outcome.recognition.lookalike, outcome.recognition.truncated)
     else:
         printer.outcome(outcome)
 

@@ -143,16 +143,16 @@ class Consultation:
         return self._text
 
     def recognise(self, text: str, preset: dict[str, str] | None = None) -> Recognition:
-        from awsmedic.core.match import bound
-        from awsmedic.core.pastes import prepare, reading
+        from awsmedic.core.pastes import clean, reading
+        from awsmedic.core.waivers import waiver
         from awsmedic.model import Matched
 
-        recognition = self.matcher.recognise(text)
+        recognition = self.matcher.recognise(text, waiver(self.ctx))
         self.book.add(_url_secrets(recognition))
         # Hints and probes read the paste too: give them what the matcher read, not 10 MB,
         # cleaned as the matcher cleaned it; hints also read its message lines unwrapped.
-        self._text = bound(text)[0]
-        self._prepared = prepare(self._text)[0]
+        self._text = self.matcher.bound(text)[0]
+        self._prepared = clean(self._text)
         self._as_pasted(recognition)
         self._emit(Pasted(self.ctx.now(), self._text, recognition.truncated))
         self._emit(Matched(self.ctx.now(), recognition))

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 
+from awsmedic.aws.hygiene import visible
 from awsmedic.model import Edit
 from awsmedic.safety.shellquote import POWERSHELL, quote, quote_path
 
@@ -29,17 +30,25 @@ def _fence(text: str, info: str) -> str:
 
 
 def diff(edit: Edit) -> str:
-    """The edit as a fenced unified-diff fragment."""
-    body = f"@@ {edit.file} line {edit.line} @@\n-{edit.before}\n+{edit.after}"
+    """The edit as a fenced unified-diff fragment; a character no terminal shows is written as
+    its escape (`\\x1b`), so the two lines differ on the screen as they do in the file."""
+    body = f"@@ {edit.file} line {edit.line} @@\n-{visible(edit.before)}\n+{visible(edit.after)}"
     return _fence(body, "diff")
+
+
+def _unshown(text: str, anything: str) -> str:
+    """`text` (already escaped for its pattern language) with each character a terminal would
+    not show, and the screen would drop from a copied command, matched by `anything`: the
+    line number and the rest of the line still pin it down."""
+    return "".join(anything if not c.isprintable() else c for c in text)
 
 
 def _sed(edit: Edit) -> str:
     if edit.head_before:
-        old = _BRE_SPECIAL.sub(r"\\\1", edit.head_before)
+        old = _unshown(_BRE_SPECIAL.sub(r"\\\1", edit.head_before), ".")
         new = _REPLACEMENT_SPECIAL.sub(r"\\\1", edit.head_after)
         return f"{edit.line}s/^{old}\\([[:space:]]*[=:]\\)/{new}\\1/"
-    old = _BRE_SPECIAL.sub(r"\\\1", edit.before)
+    old = _unshown(_BRE_SPECIAL.sub(r"\\\1", edit.before), ".")
     new = _REPLACEMENT_SPECIAL.sub(r"\\\1", edit.after)
     if edit.crlf:
         # Keep the carriage return: [[:cntrl:]] is portable where \r is not.
@@ -51,9 +60,13 @@ def _powershell(edit: Edit) -> str:
     index = edit.line - 1
     line = f"$l[{index}]"
     if edit.head_before:
-        pattern = "^" + _NET_SPECIAL.sub(r"\\\1", edit.head_before) + r"\s*[=:]"
+        pattern = "^" + _unshown(_NET_SPECIAL.sub(r"\\\1", edit.head_before), ".") + r"\s*[=:]"
         test = f"{line} -cmatch {quote_ps(pattern)}"
         value = f"{quote_ps(edit.head_after)} + {line}.Substring({len(edit.head_before)})"
+    elif not edit.before.isprintable():
+        pattern = "^" + _unshown(_NET_SPECIAL.sub(r"\\\1", edit.before), ".") + "$"
+        test = f"{line} -cmatch {quote_ps(pattern)}"
+        value = quote_ps(edit.after)
     else:
         test = f"{line} -ceq {quote_ps(edit.before)}"
         value = quote_ps(edit.after)

@@ -22,13 +22,14 @@ import functools
 import math
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 
 from awsmedic.core.align import Alignment, Tokens, align, shaped, slot_values, slots_found
 from awsmedic.core.pastes import (
     MAX_PASTE_CHARS,
     TRUNCATED_NOTE,
     bound,
+    clean,
     command_lines,
     message_lines,
     prepare,
@@ -41,6 +42,7 @@ from awsmedic.kb.phrases import (
     Phrase,
     phrase_forms,
     tree_phrases,
+    word_of,
 )
 from awsmedic.model import Fact, Recognition, TreeMatch
 
@@ -96,6 +98,7 @@ _OPERATION = (
     re.compile(r"when calling the (\w+) operation"),
     re.compile(r"operation error (\w+): (\w+)"),
 )
+_TOKEN = re.compile(r"[A-Za-z0-9]+")
 _REGION = re.compile(r"\b(?:us|eu|ap|sa|ca|me|af|il|mx|cn|us-gov|eusc)-[a-z]+-\d{1,2}[a-z]?\b")
 #: A class of the Java platform itself (`java.nio.file.AccessDeniedException`, which Hadoop's
 #: S3A throws for every 401 and 403 and the JDK for an unreadable local file): its name is no
@@ -171,6 +174,10 @@ class _Index:
             for word in index_words(counts, frequency, share):
                 self._by_word[word].append((phrase, counts))
 
+    def words(self) -> Iterable[str]:
+        """Every word a phrase is filed under."""
+        return self._by_word.keys()
+
     def candidates(self, present: Iterable[str]) -> Iterable[Phrase]:
         """Phrases with at least `share` of their words among `present`, each once."""
         present = set(present)
@@ -206,6 +213,7 @@ class Matcher:
         self._index = _Index(phrases, frequency, PHRASE_CUTOFF / 100)
         self._phrases, self._frequency = phrases, frequency
         self._exception_names = exception_names(self._by_code)
+        self._bounded: tuple[str, tuple[str, bool]] | None = None
         self._fallbacks = [knowledge.trees[t] for t in sorted(knowledge.trees)]
         self._fallbacks = [tree for tree in self._fallbacks if tree.about]
         self._commands = {
@@ -376,15 +384,79 @@ class Matcher:
         )
         return [TreeMatch(tree.id, tree.title, TOPIC_SCORE, "topic")], closest[:CLOSEST]
 
-    def recognise(self, raw: str) -> Recognition:
-        cleaned, truncated = prepare(raw)
+    @functools.cached_property
+    def _vocabulary(self) -> tuple[frozenset[str], frozenset[str]]:
+        """The words a match can start from, and every word a match can use, as the tokeniser
+        reads them: the words the index files phrases under and every phrase word; the known
+        error codes and exception names in both. A number alone starts nothing here (every
+        log line has numbers; three phrases of IMDS and container addresses are filed only
+        under theirs, and are found in the middle of a long paste only beside another)."""
+        codes = {word_of(name) for name in (*self._by_code, *self._exception_names)}
+        anchors = {word for word in (*codes, *self._index.words()) if word and not word.isdigit()}
+        words = {word for word in (*codes, *self._frequency) if word}
+        return frozenset(anchors), frozenset(words)
+
+    def may_hold_error(self, lines: list[str]) -> list[int]:
+        """Which of `lines` (the middle of a very long paste) may hold an error this matcher
+        knows: a known error code on the line, or enough of a phrase's words on it and the
+        lines next to it. Cheap on a large log: only lines with a word the index files a phrase
+        under (or a code) are looked at, and lines with the same words (a build step repeated
+        with other numbers) are judged once."""
+        anchors, vocabulary = self._vocabulary
+        tokens = set(_TOKEN.findall("\n".join(lines)))
+        starts = {token for token in tokens if word_of(token) in anchors}
+        if not starts:
+            return []
+        used = {token for token in tokens if word_of(token) in vocabulary}
+        present = [used.intersection(_TOKEN.findall(line)) for line in lines]
+        judged: dict[tuple[frozenset[str], frozenset[str]], bool] = {}
+        found: list[int] = []
+        for number, line in enumerate(lines):
+            if starts.isdisjoint(present[number]):
+                continue
+            around = present[max(0, number - 1) : number + 2]
+            key = (frozenset(present[number]), frozenset().union(*around))
+            hit = judged.get(key)
+            if hit is None:
+                window = (word_of(token) for token in key[1])
+                hit = bool(self.codes_in(line)) or any(
+                    True for _ in self._index.candidates(w for w in window if w)
+                )
+                judged[key] = hit
+            if hit:
+                found.append(number)
+        return found
+
+    def bound(self, raw: str) -> tuple[str, bool]:
+        """`raw` as the matcher reads it: a very long paste keeps its head, its tail, and the
+        lines between them that may hold an error (`may_hold_error`)."""
+        last = self._bounded
+        if last is not None and last[0] is raw:
+            return last[1]
+        result = bound(raw, self.may_hold_error)
+        self._bounded = (raw, result) if result[1] else None
+        return result
+
+    def recognise(self, raw: str, waived: Callable[[str, str], bool] | None = None) -> Recognition:
+        """What `raw` is: the ranked families, codes, signals, tool and text facts. `waived`
+        (look-alike id, text) says where the set-up here contradicts a look-alike found in the
+        text (`core.waivers`): the text is then matched as any other."""
+        bounded, truncated = self.bound(raw)
+        cleaned = clean(bounded)
         lines = message_lines(cleaned)
         read = reading(cleaned, lines)
         command = command_lines(lines, self._commands)
         tool, tool_title = self._tool(cleaned)
         if command.tool is not None:  # the pasted command line says it outright
             tool, tool_title = command.tool, self._tool_title(command.tool)
-        lookalike = next((k for k in self.knowledge.lookalikes if k.found_in(read)), None)
+        lookalike = next(
+            (
+                k
+                for k in self.knowledge.lookalikes
+                if k.found_in(read) and not (waived is not None and waived(k.id, read))
+            ),
+            None,
+        )
         if lookalike is not None:
             return Recognition(
                 (), (), frozenset(), tool, tool_title, {}, truncated, (), lookalike.title

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import re
 import shlex
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
 from awsmedic.model import Record
@@ -21,9 +21,23 @@ from awsmedic.model import Record
 #: paste (a 1 MB log is read in well under a second); 64,000 characters is a long CI log.
 MAX_PASTE_CHARS = 64_000
 HEAD_CHARS = 16_000
+TAIL_CHARS = MAX_PASTE_CHARS - HEAD_CHARS
+#: Of the middle of a longer paste, only the lines that may hold an error are kept (`keep`),
+#: with a few lines around each, up to this many characters: a CI log of 12,000 build lines
+#: with the failing command's one error line between them is still diagnosed.
+MIDDLE_CHARS = 16_000
+#: Lines kept before and after such a line: the command line above it, a wrapped message.
+CONTEXT_BEFORE = 2
+CONTEXT_AFTER = 3
+#: A longer line is looked at (and kept) in pieces of this length: one 300 KB line of output
+#: costs as much as 150 short ones, and a kept piece stays readable.
+PIECE_CHARS = 2_000
+#: What stands where a part of the paste was left out.
+CUT = "\n…\n"
 TRUNCATED_NOTE = (
-    f"the error text is very long: only its first {HEAD_CHARS:,} and last "
-    f"{MAX_PASTE_CHARS - HEAD_CHARS:,} characters were read"
+    f"the error text is very long: only its first {HEAD_CHARS:,} and last {TAIL_CHARS:,}"
+    " characters were read whole; of the rest, only the lines that look like an error message"
+    " (with the lines around them) were read"
 )
 
 _ANSI = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b[@-Z\\-_]")
@@ -77,20 +91,76 @@ _JSON_ESCAPE = re.compile(r"\\(?:u([0-9a-fA-F]{4})|([\"\\/bfnrt]))")
 _ESCAPES = {"b": "", "f": "", "n": "\n", "r": "", "t": "\t", '"': '"', "\\": "\\", "/": "/"}
 
 
-def bound(text: str) -> tuple[str, bool]:
-    """A paste cut to its head and tail when very long; the flag says whether it was cut."""
+def bound(text: str, keep: Callable[[list[str]], Iterable[int]] | None = None) -> tuple[str, bool]:
+    """A paste cut to its head and tail when very long; the flag says whether it was cut.
+
+    `keep` is given the lines of the middle (long ones in pieces) and names those that may hold
+    an error: they are kept too, with the lines around them, between the head and the tail."""
     if len(text) <= MAX_PASTE_CHARS:
         return text, False
-    return text[:HEAD_CHARS] + "\n…\n" + text[-(MAX_PASTE_CHARS - HEAD_CHARS) :], True
+    head, middle, tail = text[:HEAD_CHARS], text[HEAD_CHARS:-TAIL_CHARS], text[-TAIL_CHARS:]
+    kept = kept_middle(middle, keep) if keep is not None else ""
+    return head + CUT + (kept + CUT if kept else "") + tail, True
 
 
-def prepare(text: str) -> tuple[str, bool]:
+def pieces(text: str) -> list[str]:
+    """The lines of `text`, each longer one cut in pieces of PIECE_CHARS."""
+    found: list[str] = []
+    for line in text.split("\n"):
+        if len(line) <= PIECE_CHARS:
+            found.append(line)
+        else:
+            found.extend(line[at : at + PIECE_CHARS] for at in range(0, len(line), PIECE_CHARS))
+    return found
+
+
+def kept_middle(middle: str, keep: Callable[[list[str]], Iterable[int]]) -> str:
+    """The lines of the middle that `keep` names, each with the lines around it, in order;
+    groups that are not next to each other are separated by `…`, a group that repeats one
+    already kept (a retried command's error) is left out, and the whole stays within
+    MIDDLE_CHARS."""
+    lines = pieces(middle)
+    groups: list[list[int]] = []
+    for number in sorted(set(keep(lines))):
+        first, last = max(0, number - CONTEXT_BEFORE), min(len(lines) - 1, number + CONTEXT_AFTER)
+        if groups and first <= groups[-1][1] + 1:
+            groups[-1][1] = max(groups[-1][1], last)
+        else:
+            groups.append([first, last])
+    kept: list[str] = []
+    seen: set[str] = set()
+    size = 0
+    for first, last in groups:
+        block = "\n".join(lines[first : last + 1])
+        shape = _DIGITS.sub("0", block)
+        if shape in seen:
+            continue
+        if size + len(block) > MIDDLE_CHARS:
+            break
+        seen.add(shape)
+        kept.append(block)
+        size += len(block) + len(CUT)
+    return CUT.join(kept)
+
+
+_DIGITS = re.compile(r"\d+")
+
+
+def prepare(
+    text: str, keep: Callable[[list[str]], Iterable[int]] | None = None
+) -> tuple[str, bool]:
     """Bound and clean a paste (escapes, line endings, control characters, line breaks a log
     viewer escaped, and what copying from a web page, a chat or an issue tracker's mail adds);
-    the flag says whether something was cut."""
-    text, truncated = bound(text)
+    the flag says whether something was cut (`keep`: as for `bound`)."""
+    text, truncated = bound(text, keep)
+    return clean(text), truncated
+
+
+def clean(text: str) -> str:
+    """A paste (already bounded) without escapes and control characters, with line endings
+    and what copying added undone: as `prepare`, without cutting anything."""
     text = _ANSI.sub("", text).replace("\r\n", "\n").replace("\r", "\n")
-    return _CONTROL.sub("", unescape_breaks(typeset(text))), truncated
+    return _CONTROL.sub("", unescape_breaks(typeset(text)))
 
 
 # What copying from a web page, a chat or a word processor puts in place of the characters a

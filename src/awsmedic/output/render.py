@@ -267,7 +267,13 @@ class Printer:
         parts.append(f"printed by {recognition.tool_title or 'an unknown tool'}")
         self.hang(" ", ", ".join(parts), "dim")
         if recognition.truncated:
-            self._text("  (a very long paste: only its beginning and end were read)", "dim")
+            self.truncated()
+
+    def truncated(self) -> None:
+        """What of a very long paste was not read."""
+        from awsmedic.core.pastes import TRUNCATED_NOTE
+
+        self.hang(" ", f"({TRUNCATED_NOTE})", "dim")
 
     def evidence(self, evidence: Evidence) -> None:
         mark = STATUS_MARK[evidence.status]
@@ -404,14 +410,24 @@ class Printer:
         best = candidates[0]
         self.summary(f"no single cause; most likely: {best.title} ({best.score}%)", guess)
 
-    def no_match(self, lookalike: str | None = None) -> None:
+    def no_match(self, lookalike: str | None = None, truncated: bool = False) -> None:
+        """Nothing known matched; a very long paste says what of it was not read, and asks
+        for the part around the error rather than the whole again."""
         if lookalike is not None:  # one line: what it is instead
             self._text(f"That looks like {lookalike}.")
-            return
-        self._text(
-            "That does not look like an AWS credential or authentication error I know. "
-            "Paste the whole error message, as the tool printed it."
-        )
+        elif truncated:
+            self._text(
+                "No AWS credential or authentication error I know is in the part of this paste"
+                " I read. Paste the error message with the lines around it, as the tool"
+                " printed it."
+            )
+        else:
+            self._text(
+                "That does not look like an AWS credential or authentication error I know. "
+                "Paste the whole error message, as the tool printed it."
+            )
+        if truncated:
+            self.truncated()
 
     def outcome(self, outcome: Outcome) -> None:
         """Everything at once, for `diagnose` (the REPL shows events as they come instead)."""

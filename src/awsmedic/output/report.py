@@ -87,6 +87,10 @@ def to_markdown(outcome: Outcome, clean: Callable[[str], str] = printable) -> st
     recognition = outcome.recognition
     best = recognition.best
     lines.append("# awsmedic diagnosis\n")
+    if recognition.truncated:
+        from awsmedic.core.pastes import TRUNCATED_NOTE
+
+        lines.append(f"_Note: {TRUNCATED_NOTE}._\n")
     if recognition.lookalike is not None:
         lines.append(f"That looks like {clean(recognition.lookalike)}.\n")
     if best is not None:

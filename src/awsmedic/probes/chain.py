@@ -104,7 +104,24 @@ def other_profiles(report: ChainReport, text: str) -> list[str]:
     found = ["other-profiles-have-credentials"]
     if _nothing_selects(report, text):
         found.append("credentials-only-in-named-profiles")
+    if _under_stray_names(report):
+        found.append("credentials-only-under-stray-names")
     return found
+
+
+def _under_stray_names(report: ChainReport) -> bool:
+    """The credentials sit under damaged names (`[ dev ]`, an escape sequence in the header):
+    every profile that has some has one, or one was meant to be a profile defined without
+    credentials (`[ dev ]` beside `[profile dev]`). No profile selected by its name can reach
+    them (botocore takes a credentials-file header as written), so selecting another profile
+    cannot fix it: the header can."""
+    from awsmedic.aws.profilenames import cleaned
+
+    stray = [name for name in report.credential_profiles if cleaned(name) != name]
+    if not stray:
+        return False
+    meant = {cleaned(name) for name in stray}
+    return len(stray) == len(report.credential_profiles) or bool(meant & set(report.profiles))
 
 
 def profile_list(names: tuple[str, ...]) -> str:
@@ -401,6 +418,7 @@ def _overridden(run: ProbeInput, report: ChainReport) -> list[str]:
         "paste-names-other-profile",
         "other-profiles-have-credentials",
         "credentials-only-in-named-profiles",
+        "credentials-only-under-stray-names",
         "role-source-keys",
         "role-source-not-static",
         "role-source-broken",

@@ -8,14 +8,10 @@ base 10: '0.5'", which names neither the setting nor where it is set. This probe
 
 from __future__ import annotations
 
-import re
-
 from awsmedic.aws import numbersettings, sharedfiles
 from awsmedic.model import Evidence, Fact, Status
 from awsmedic.probes import ProbeInput, probe
 
-#: The value Python quotes in its message: `invalid literal for int() with base 10: '0.5'`.
-_QUOTED = re.compile(r"invalid literal for int\(\) with base 10: '([^'\n]*)'")
 #: Which setting it is, for the steps: each has its own default and its own fix.
 SETTING_FINDINGS = {
     "max_attempts": "setting-max-attempts-not-integer",
@@ -35,7 +31,7 @@ def number_settings(run: ProbeInput) -> Evidence:
     selection = sharedfiles.selected_profile(run.ctx, run.text)
     found = numbersettings.read(run.ctx, selection.name).values()
     refused = [s for s in found if s.refused]
-    quoted = {m.group(1) for m in _QUOTED.finditer(run.text)}
+    quoted = numbersettings.quoted_values(run.text)
     # The setting whose value the error quotes comes first: that is the one botocore read.
     refused.sort(key=lambda s: s.raw not in quoted)
     facts = {"profile": Fact(selection.name, selection.source)}

@@ -13,7 +13,7 @@ from awsmedic.aws.hygiene import value_problems, visible
 from awsmedic.aws.parsecache import ContentCache, memoised_for
 from awsmedic.aws.sharedfiles import AwsFiles, ProfileSite, Selection
 from awsmedic.context import Context
-from awsmedic.model import Evidence, Fact, Status
+from awsmedic.model import Edit, Evidence, Fact, Status
 from awsmedic.probes import ProbeInput, probe
 
 #: The variables that select a profile; a value read from one can be set again in the shell.
@@ -209,9 +209,9 @@ def profile_resolution(run: ProbeInput) -> Evidence:
             facts["suggested_profile"] = suggested
     if "profile-env-stray-characters" in findings:
         facts["profile_variable"] = Fact(selection.source, "environment")
-    edit = None
+    edits: tuple[Edit, ...] = ()
     if selection.name not in files.profiles:
-        edit = profilenames.wrong_form_edit(ctx, files, selection.name.strip())
+        edits = profilenames.wrong_form_edits(ctx, files, selection.name.strip())
     return Evidence(
         "config.profile",
         Status.PROBLEM if problem else Status.OK,
@@ -219,7 +219,7 @@ def profile_resolution(run: ProbeInput) -> Evidence:
         tuple(findings),
         facts,
         tuple(details),
-        edits=(edit,) if edit is not None else (),
+        edits=edits,
     )
 
 

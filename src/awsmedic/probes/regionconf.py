@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 
 from awsmedic.aws import regions, sharedfiles
-from awsmedic.aws.hygiene import value_problems
+from awsmedic.aws.hygiene import printed_as, unwritten, value_problems, visible
 from awsmedic.aws.lineedits import clean_region, key_edit
 from awsmedic.model import Edit, Evidence, Fact, Status
 from awsmedic.probes import ProbeInput, probe
@@ -116,9 +116,11 @@ def region_config(run: ProbeInput) -> Evidence:
     region, source, location = _resolve(run)
     in_text = _IN_TEXT.search(run.text)
     extra: list[str] = []
-    if in_text is not None and in_text.group(1) != region:
-        # InvalidRegionError quotes the exact value the failing command used.
-        region, source, location = in_text.group(1), "the error text", ""
+    if in_text is not None and (region is None or not printed_as(in_text.group(1), region)):
+        # InvalidRegionError quotes the exact value the failing command used; escapes a repr
+        # wrote as `\x1b` are part of that value, not decoration. (One the paste's cleaning
+        # or a terminal took out is this value's, when what is left of it is what was quoted.)
+        region, source, location = unwritten(in_text.group(1)), "the error text", ""
         extra.append("region-from-error")
     selection = sharedfiles.selected_profile(run.ctx, run.text)
     profile = {"profile": Fact(selection.name, selection.source)}
@@ -131,7 +133,7 @@ def region_config(run: ProbeInput) -> Evidence:
         if _only_default_region(run):
             extra.append("region-only-default-region")
     where = f"{source}, {location}" if location else source
-    summary = f"region '{region}' ({where}) {sentence}"
+    summary = f"region '{visible(region)}' ({where}) {sentence}"
     status = Status.OK if findings in (["region-set"], ["region-not-listed"]) else Status.PROBLEM
     facts = {**profile, "region": Fact(region, source, location)}
     meant = meant_region(region, findings)

@@ -121,7 +121,7 @@ class Case:
         if recognition.best is None:
             if fresh:
                 self.transcript = None  # a stray first paste is not worth a transcript
-            self.printer.no_match(recognition.lookalike)
+            self.printer.no_match(recognition.lookalike, recognition.truncated)
             return
         self.consultation = consultation
         self.step(consultation.start)

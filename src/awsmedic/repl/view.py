@@ -150,9 +150,9 @@ class ReplPrinter(Printer):
                 "dim",
             )
 
-    def no_match(self, lookalike: str | None = None) -> None:
-        if lookalike is not None:
-            super().no_match(lookalike)
+    def no_match(self, lookalike: str | None = None, truncated: bool = False) -> None:
+        if lookalike is not None or truncated:
+            super().no_match(lookalike, truncated)
             return
         self._text(
             "That does not look like an AWS credential or authentication error I know. Paste the "

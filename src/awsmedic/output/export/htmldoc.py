@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from html import escape
 from typing import Any
 
+from awsmedic.core.pastes import TRUNCATED_NOTE
 from awsmedic.core.transcript import Transcript
 from awsmedic.model import (
     Answered,
@@ -233,7 +234,7 @@ def _case(case: Case, many: bool, md: Any) -> list[str]:
             f'<pre class="paste"><code>{escape(case.pasted.text)}</code></pre>',
         ]
         if case.pasted.truncated:
-            out.append("<p><em>Very long: only its beginning and end were read.</em></p>")
+            out.append(f"<p><em>Very long: {escape(TRUNCATED_NOTE)}.</em></p>")
     out += _recognition(case)
     if case.path:
         title = f"Path through the tree, case {case.number}"

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 
+from awsmedic.core.pastes import TRUNCATED_NOTE
 from awsmedic.core.transcript import Transcript
 from awsmedic.model import (
     Answered,
@@ -203,7 +204,7 @@ def case_lines(case: Case, h: str) -> list[str]:
     if case.pasted is not None:
         out += [f"{h} The error", "", *fenced(case.pasted.text), ""]
         if case.pasted.truncated:
-            out += ["_Very long: only its beginning and end were read._", ""]
+            out += [f"_Very long: {TRUNCATED_NOTE}._", ""]
     if recognition := recognition_line(case):
         out += [recognition]
     if case.path:

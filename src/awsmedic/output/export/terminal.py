@@ -59,7 +59,8 @@ def _case(printer: Printer, case: Case) -> None:
             printer._text(f"  │ {line}")
     if case.matched is not None:
         if case.matched.recognition.best is None:
-            printer.no_match(case.matched.recognition.lookalike)
+            recognition = case.matched.recognition
+            printer.no_match(recognition.lookalike, recognition.truncated)
         else:
             printer.recognition(case.matched.recognition)
     for event in case.events:
