@@ -45,6 +45,7 @@ PLACEHOLDERS: Mapping[str, str] = {
     "suggested_profile": "the configured profile that most likely was meant, or can serve",
     "credential_profiles": "the other profiles here that have credentials (names, shell-quoted)",
     "suggested_region": "the region a wrong region name stands for (zone, case, nearest name)",
+    "terraform_setting": "the Terraform file and line that write the value (main.tf line 5)",
     "region_variable": "the environment variable whose region value has stray characters",
     "profile_variable": "the environment variable whose profile name has stray characters",
     "session_name": "a name for a new sso-session section (none is configured yet)",
