@@ -259,6 +259,8 @@ def _tls_findings(run: ProbeInput, route: Route, details: list[str]) -> list[str
         problem = netroute.bundle_problem(route.bundle or "")
         if problem:
             found.append("ca-bundle-broken")
+            # where the broken path is set, so that the step names the one thing to change
+            found.append(_BUNDLE_SOURCES.get(route.bundle_source.split(" (")[0], "ca-bundle-in-profile"))
             shown = problem.replace(route.bundle or "", run.ctx.tilde(route.bundle or ""), 1)
             details.append(f"the CA bundle cannot work: {shown}")
     both = env.get("AWS_CA_BUNDLE"), env.get("REQUESTS_CA_BUNDLE")
@@ -268,6 +270,14 @@ def _tls_findings(run: ProbeInput, route: Route, details: list[str]) -> list[str
         found.append("ssl-cert-file-ignored")
         details.append("SSL_CERT_FILE is set, but botocore never reads it: use AWS_CA_BUNDLE")
     return found
+
+
+#: The finding for each place a CA bundle comes from (netroute.ca_bundle's source words).
+_BUNDLE_SOURCES = {
+    "AWS_CA_BUNDLE": "ca-bundle-from-env",
+    "REQUESTS_CA_BUNDLE": "ca-bundle-from-requests-env",
+    "ca_bundle in the profile": "ca-bundle-in-profile",
+}
 
 
 def _headline(details: list[str]) -> list[str]:
@@ -299,6 +309,9 @@ def _plain(route: Route, target: netroute.Target) -> str:
         "proxy-bypassed",
         "ca-bundle-custom",
         "ca-bundle-broken",
+        "ca-bundle-from-env",
+        "ca-bundle-from-requests-env",
+        "ca-bundle-in-profile",
         "ssl-cert-file-ignored",
     ),
     facts=("profile", "endpoint_url", "region", "proxy_url", "ca_bundle", "target_url"),
