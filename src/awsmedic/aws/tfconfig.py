@@ -101,7 +101,9 @@ class Literal:
 
     file: str
     line: int
-    blocks: tuple[str, ...]  # the enclosing blocks' types, outermost first: ("terraform", "backend")
+    blocks: tuple[
+        str, ...
+    ]  # the enclosing blocks' types, outermost first: ("terraform", "backend")
     name: str
     value: str
 

@@ -28,6 +28,7 @@ PLACEHOLDERS: Mapping[str, str] = {
     "partition_region": "a region of the partition the settings or the error point to",
     "admin_profile": "another profile that can read IAM in the key's account (iam.key-status)",
     "endpoint_url": "an endpoint override in effect",
+    "endpoint_variable": "the environment variable that sets the endpoint override in effect",
     "operation": "the failing operation, from the pasted error",
     "service": "the failing service, from the pasted error",
     "action": "the denied action, from an AccessDenied message",
