@@ -27,8 +27,9 @@ EDIT_FINDINGS = (
 #: botocore.utils.validate_region_name: a region must be a valid host label.
 _HOST_LABEL = re.compile(r"^(?![0-9]+$)(?!-)[a-zA-Z0-9-]{,63}(?<!-)$")
 #: The value the failing command used, as the error quotes it: botocore's InvalidRegionError,
-#: and Terraform's provider ("invalid AWS Region: %s", hashicorp/aws-sdk-go-base
-#: validation/region.go) and S3 backend ("Invalid AWS Region: %s" under "Invalid region value").
+#: Terraform's AWS provider ("invalid AWS Region: %s"), and hashicorp/aws-sdk-go-base's
+#: ValidateRegion (InvalidRegionError, "Invalid AWS Region: %s"), which the S3 backend prints
+#: under "Invalid region value".
 _IN_TEXT = re.compile(r"region_name '([^'\n]*)'|(?i:invalid AWS Region): ([^\s\"'`]+)")
 #: Terraform shows the source line of a diagnostic under it: `   5:     region = "eu-west1"`.
 _TF_SOURCE = re.compile(r'^[ \t│|]*(\d+):[ \t]*region[ \t]*=[ \t]*"([^"\n]*)"', re.MULTILINE)
