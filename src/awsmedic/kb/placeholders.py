@@ -149,6 +149,8 @@ HELP: Mapping[str, str] = {
     ),
     "cluster": "the name of the EKS cluster (aws eks list-clusters)",
     "kubeconfig": "the kubeconfig file kubectl reads",
+    "endpoint_variable": "the AWS_ENDPOINT_URL… variable that sets the endpoint (env)",
+    "terraform_setting": "the .tf file and line that write the value (the error's `on … line`)",
     "registry": "the ECR registry host (ACCOUNT.dkr.ecr.REGION.amazonaws.com)",
     "namespace": "the Kubernetes namespace of the pods",
     "service_account": "the Kubernetes service account of the pods",
