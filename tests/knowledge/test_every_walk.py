@@ -36,7 +36,7 @@ from awsmedic.core.steps import placeholders_in
 from awsmedic.kb import load_checked, shipped_dir
 from awsmedic.kb.model import CauseNode, Knowledge, ProbeNode, QuestionNode, TextNode, Tree
 from awsmedic.kb.placeholders import PLACEHOLDERS
-from awsmedic.kb.stepcheck import V2_ONLY
+from awsmedic.kb.stepcheck import V2_ONLY, installs_v2_first
 from awsmedic.model import Concluded, Evidence, Fact, Status, Step
 from awsmedic.probes import registry
 
@@ -104,6 +104,8 @@ PROGRAMS = {
     "$Env:AWS_ENDPOINT_URL", "$Env:AWS_IGNORE_CONFIGURED_ENDPOINT_URLS",
     # Amazon Q Developer CLI and Kiro CLI sign in on their own (`q login`, `kiro-cli login`)
     "q", "kiro-cli",
+    # aws-vault asks for a role's MFA code for programs that cannot; Terraform's own commands
+    "aws-vault", "terraform", "Select-String", "$Env:REQUESTS_CA_BUNDLE",
     "$Env:AWS_METADATA_SERVICE_TIMEOUT", "$Env:AWS_METADATA_SERVICE_NUM_ATTEMPTS",
     "$Env:AWS_CONTAINER_AUTHORIZATION_TOKEN",
 }  # fmt: skip
@@ -330,7 +332,9 @@ def program_of(command: str) -> str:
     return first.split("=")[0] if re.match(r"^\$?[A-Za-z_:]+=", first) else first.split("(")[0]
 
 
-def command_problems(command: str, filled: set[str], variant: Variant) -> list[str]:
+def command_problems(
+    command: str, filled: set[str], variant: Variant, step_text: str = ""
+) -> list[str]:
     problems = []
     left = placeholders_in([command]) & (filled - NEVER_IN_COMMANDS)
     if left:
@@ -345,7 +349,8 @@ def command_problems(command: str, filled: set[str], variant: Variant) -> list[s
         problem = aws_problem(args)
         if problem:
             problems.append(problem)
-    if variant.cli == "v1" and V2_ONLY.search(command):
+    installs = installs_v2_first(step_text, command.split(" --")[0])
+    if variant.cli == "v1" and V2_ONLY.search(command) and not installs:
         problems.append("a command only AWS CLI v2 has, shown with version 1 installed")
     return problems
 
@@ -369,7 +374,7 @@ def test_every_walk_prints_complete_real_commands(tree_id: str) -> None:
             step: Step
             for step in concluded.diagnosis.steps:
                 for command in step.commands:
-                    for problem in command_problems(command, filled, variant):
+                    for problem in command_problems(command, filled, variant, step.text):
                         problems.add(f"{concluded.diagnosis.cause}: `{command}`: {problem}")
     assert reached == set(tree.causes()), f"causes never reached: {set(tree.causes()) - reached}"
     assert sorted(problems) == []

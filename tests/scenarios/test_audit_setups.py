@@ -122,7 +122,7 @@ def test_a_profile_named_after_a_local_cluster(setup: Setup, name: str) -> None:
 
 def test_an_expired_sso_sign_in_with_cli_v1_installed(setup: Setup, tmp_path: Path) -> None:
     """CLI v1 has no `sso login`: the step says the installed CLI is version 1 (not that none
-    was found) and prints no `aws sso login`."""
+    was found), to install version 2, and the sign-in to run with it."""
     v1 = fakecli.install(tmp_path / "cli-v1", fakecli.V1)
     setup.env["PATH"] = f"{v1}{os.pathsep}{setup.env['PATH']}"
     setup.write(
@@ -142,7 +142,10 @@ def test_an_expired_sso_sign_in_with_cli_v1_installed(setup: Setup, tmp_path: Pa
     assert result["diagnosis"]["cause"] == "sso-session-expired"
     assert "the `aws` here is version 1" in texts(result)
     assert "no AWS CLI was found" not in texts(result)
-    assert not any("sso login" in command for command in commands(result)), result["steps"]
+    # The sign-in to run once version 2 is installed, in the step that installs it (audit 3).
+    first = result["steps"][0]
+    assert "install version 2" in first["text"]
+    assert first["commands"][0] == "aws sso login --profile dev", result["steps"]
 
 
 # -- mfa-required: a role profile's MFA prompt with nobody to answer it ----------------------

@@ -208,8 +208,9 @@ def test_the_installed_cli_decides_the_sign_in_step(
     # The profile already uses an [sso-session]: no step moves it to one.
     assert "aws configure sso-session" not in commands(v2)
     v1 = diagnose({**env, "PATH": cli_path(tmp_path / "v1", fakecli.V1)}, text)
-    assert "aws sso login" not in " ".join(commands(v1))
+    # Version 1 cannot sign in: the step that installs version 2 says what to run with it.
     assert "install version 2" in v1["steps"][0]["text"]
+    assert v1["steps"][0]["commands"][0] == "aws sso login --profile dev"
     # No CLI at all (a boto3 user): install version 2 first, then sign in with it.
     none = diagnose({**env, "PATH": cli_path(tmp_path / "none", None)}, text)
     assert "install version 2" in none["steps"][0]["text"]

@@ -294,3 +294,34 @@ def test_the_message_of_a_code_prefixed_phrase_is_recognised_alone(matcher: Matc
     assert alone is not None and alone.tree == "instance-metadata"
     assert (alone.how, alone.score) == ("phrase", int(100 * PHRASE_SCALE))
     assert matcher.recognise("send request failed").matches == ()
+
+
+def test_terraform_and_the_aws_cli_are_named_by_their_own_lines(matcher: Matcher) -> None:
+    """Terraform's S3 backend prints no provider line, only where the diagnostic points; AWS CLI
+    v1's traceback of a botocore error is the CLI's, not a boto3 program's."""
+    backend = (
+        "Error: Invalid region value\n\n  on main.tf line 5, in terraform:\n"
+        '   5:     region = "eu-west1"\n\nInvalid AWS Region: eu-west1\n'
+    )
+    assert matcher.recognise(backend).tool == "terraform"
+    cli = (
+        "Traceback (most recent call last):\n"
+        '  File "/usr/local/bin/aws", line 27, in <module>\n    sys.exit(main())\n'
+        '  File "/usr/local/bin/aws", line 23, in main\n    return awscli.clidriver.main()\n'
+        '  File "/usr/lib/python3/site-packages/awscli/clidriver.py", line 73, in main\n'
+        '  File "/usr/lib/python3/site-packages/botocore/configloader.py", line 150, in raw_config_parse\n'
+        "botocore.exceptions.ConfigParseError: Unable to parse config file: /home/u/.aws/credentials"
+    )
+    assert matcher.recognise(cli).tool == "aws-cli"
+    boto3 = cli.replace("awscli.clidriver.main()", "app.main()").replace(
+        "awscli/clidriver.py", "app.py"
+    )
+    assert matcher.recognise(boto3.replace("/usr/local/bin/aws", "/srv/app.py")).tool == "boto3"
+
+
+def test_a_role_mfa_code_the_program_cannot_ask_for_is_its_own_family(matcher: Matcher) -> None:
+    """Nothing was refused: the Go SDK (Terraform's provider) has no token provider."""
+    best = matcher.recognise(
+        "Error: assume role with MFA enabled, but AssumeRoleTokenProvider session option not set."
+    ).best
+    assert best is not None and best.tree == "mfa-code-unavailable"

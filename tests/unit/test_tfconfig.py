@@ -214,3 +214,17 @@ def test_a_line_in_another_directory_chooses_none(tmp_path: Path) -> None:
     choice = choose(reading, ERROR.replace("on main.tf", "on modules/net/main.tf"))
     assert choice.block is None and choice.named == "modules/net/main.tf line 4"
     assert choose(reading, "no file named here").block is reading.blocks[0]  # the only one
+
+
+def test_region_and_profile_literals_are_kept_in_any_block(tmp_path: Path) -> None:
+    """The S3 backend's region (or a provider's) is found where it is written, with the blocks
+    around it; no other attribute is kept (a backend's secret_key never is)."""
+    (tmp_path / "main.tf").write_text(
+        'terraform {\n  backend "s3" {\n    bucket     = "state"\n    region     = "eu-west1"\n'
+        '    secret_key = "s3cr3t"\n  }\n}\nprovider "aws" {\n  profile = "staging"\n}\n'
+    )
+    reading = read_directory(tmp_path)
+    (site,) = reading.literal("region", "eu-west1")
+    assert (site.where, site.blocks) == ("main.tf line 4", ("terraform", "backend"))
+    assert reading.literal("profile", "staging")[0].where == "main.tf line 9"
+    assert {x.name for x in reading.literals} == {"region", "profile"}

@@ -39,6 +39,9 @@ SETTINGS = (
 )
 #: Settings whose value is a secret: only that they are set is kept, never the value.
 SECRET_SETTINGS = frozenset({"access_key", "secret_key"})
+#: Attributes kept wherever they are written (a backend's, a data source's), for evidence that
+#: names the line a value the error quotes is written on: names only, never a secret.
+LITERAL_NAMES = frozenset({"profile", "region"})
 #: Terraform's `override.tf` and `*_override.tf` merge into the blocks of the other files
 #: (developer.hashicorp.com/terraform/language/files/override) rather than adding blocks.
 _OVERRIDE = re.compile(r"^(?:override|.+_override)\.tf$")
@@ -93,12 +96,34 @@ class ProviderBlock:
 
 
 @dataclass(frozen=True)
+class Literal:
+    """An attribute of any block written as one literal string: where it is, and in what."""
+
+    file: str
+    line: int
+    blocks: tuple[
+        str, ...
+    ]  # the enclosing blocks' types, outermost first: ("terraform", "backend")
+    name: str
+    value: str
+
+    @property
+    def where(self) -> str:
+        return f"{self.file} line {self.line}"
+
+
+@dataclass(frozen=True)
 class Reading:
     """What the `.tf` files of a directory say about the AWS provider."""
 
     blocks: tuple[ProviderBlock, ...] = ()
     unread: tuple[tuple[str, str], ...] = ()  # (file, why it was not checked)
     files: tuple[str, ...] = ()  # the files read
+    literals: tuple[Literal, ...] = ()  # every literal string attribute, in file order
+
+    def literal(self, name: str, value: str) -> tuple[Literal, ...]:
+        """Where an attribute `name` is written with exactly `value` (any block)."""
+        return tuple(x for x in self.literals if x.name == name and x.value == value)
 
 
 # -- scanning ------------------------------------------------------------------------------------
@@ -256,6 +281,7 @@ class _Parser:
         self.index = 0
         self.file = file
         self.blocks: list[ProviderBlock] = []
+        self.literals: list[Literal] = []
 
     def _peek(self) -> _Token | None:
         return self.tokens[self.index] if self.index < len(self.tokens) else None
@@ -295,6 +321,8 @@ class _Parser:
         if token is not None and token.kind == "punct" and token.text == "=" and not labels:
             self.index += 1
             value = self._value(name.text, name.line)
+            if isinstance(value.literal, str) and name.text in LITERAL_NAMES:
+                self.literals.append(Literal(self.file, name.line, path, name.text, value.literal))
             key = ".".join((*path[1:], name.text))
             if settings is not None and key in SETTINGS:
                 if key in SECRET_SETTINGS:
@@ -365,9 +393,13 @@ def _literal(name: str, line: int, tokens: list[_Token], source: str) -> Value:
 
 def parse(text: str, file: str = "main.tf") -> list[ProviderBlock]:
     """The `provider "aws"` blocks of one file's text; raises HclError when it is not HCL."""
+    return _parse(text, file)[0]
+
+
+def _parse(text: str, file: str) -> tuple[list[ProviderBlock], list[Literal]]:
     parser = _Parser(_Scanner(text).scan(), file, text)
     parser.body((), None)
-    return parser.blocks
+    return parser.blocks, parser.literals
 
 
 # -- a directory ---------------------------------------------------------------------------------
@@ -384,6 +416,7 @@ def read_directory(directory: Path) -> Reading:
     ]
     blocks: list[ProviderBlock] = []
     overrides: list[ProviderBlock] = []
+    literals: list[Literal] = []
     for name in names[:MAX_FILES]:
         try:
             read = bounded.read_file(directory / name, MAX_BYTES)
@@ -394,7 +427,7 @@ def read_directory(directory: Path) -> Reading:
             unread.append((name, f"not read: over {MAX_BYTES // bounded.MB} MB"))
             continue
         try:
-            found = parse(read.data.decode("utf-8"), name)
+            found, written = _parse(read.data.decode("utf-8"), name)
         except UnicodeDecodeError:
             unread.append((name, "not checked: not UTF-8 text"))
             continue
@@ -402,7 +435,10 @@ def read_directory(directory: Path) -> Reading:
             unread.append((name, f"not checked: it does not parse as HCL ({error})"))
             continue
         (overrides if _OVERRIDE.match(name) else blocks).extend(found)
-    return Reading(tuple(_merged(blocks, overrides)), tuple(unread), tuple(names[:MAX_FILES]))
+        literals.extend(written)
+    return Reading(
+        tuple(_merged(blocks, overrides)), tuple(unread), tuple(names[:MAX_FILES]), tuple(literals)
+    )
 
 
 def _merged(blocks: list[ProviderBlock], overrides: list[ProviderBlock]) -> list[ProviderBlock]:

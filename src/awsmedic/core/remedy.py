@@ -29,13 +29,34 @@ def context_facts(ctx: Context) -> dict[str, Fact]:
             facts[f"{kind}_file"] = Fact(ctx.tilde(path), *where)
     profile, source, _ = profile_selection(ctx)
     facts["profile"] = Fact(profile, source)
+    variable = endpoint_variable(ctx)
+    if variable is not None:
+        facts["endpoint_variable"] = Fact(variable, "environment")
     facts.update(host_facts(ctx))
     return facts
 
 
+def endpoint_variable(ctx: Context) -> str | None:
+    """The variable that sends STS's requests elsewhere, as botocore's ConfiguredEndpointProvider
+    reads them (configprovider.py: the service's AWS_ENDPOINT_URL_STS, then AWS_ENDPOINT_URL,
+    both before the config file's; none when ignore_configured_endpoint_urls is true, from
+    AWS_IGNORE_CONFIGURED_ENDPOINT_URLS or else the profile). A probe that knows the failing
+    service's own route says where it comes from instead."""
+    from awsmedic.aws import sharedfiles
+
+    ignore = ctx.env("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS")
+    if ignore is None:
+        profile, _, _ = sharedfiles.profile_selection(ctx)
+        setting = sharedfiles.load(ctx).settings(profile).get("ignore_configured_endpoint_urls")
+        ignore = setting.value if setting is not None else None
+    if (ignore or "").strip().lower() == "true":
+        return None
+    return next((n for n in ("AWS_ENDPOINT_URL_STS", "AWS_ENDPOINT_URL") if ctx.env(n)), None)
+
+
 def context_findings(ctx: Context) -> frozenset[str]:
     """Which of steps.CONTEXT_FINDINGS hold: a step about a file that is not there is left
-    out."""
+    out, and one about an endpoint variable that is not set."""
     from awsmedic.aws.sharedfiles import locate
 
     found = set()
@@ -47,6 +68,8 @@ def context_findings(ctx: Context) -> frozenset[str]:
             exists = False
         if not exists:
             found.add(f"{kind}-file-missing")
+    if endpoint_variable(ctx) is not None:
+        found.add("endpoint-from-env")
     return frozenset(found)
 
 

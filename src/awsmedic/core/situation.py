@@ -68,7 +68,9 @@ class Situation(Record):
 #: The probe that tells the installed AWS CLI's major version, and what its findings mean.
 CLI_FINDINGS = {"cli-v1": "v1", "cli-v2": "v2", "cli-missing": "none"}
 #: Findings every diagnosis decides without a probe (remedy.context_findings).
-CONTEXT_FINDINGS = frozenset({"credentials-file-missing", "config-file-missing"})
+CONTEXT_FINDINGS = frozenset(
+    {"credentials-file-missing", "config-file-missing", "endpoint-from-env"}
+)
 
 
 def situation_for(

@@ -6,7 +6,8 @@
   reports an edit for.
 - Commands: a placeholder is never inside quotes (it is quoted for the shell when filled), a
   command holds no hand-written `<value>` (use a placeholder, which is filled or explained),
-  a command that only AWS CLI v2 has sits under a condition that is false with `cli:v1`, and
+  a command that only AWS CLI v2 has sits under a condition that is false with `cli:v1` (or
+  in a step that first links the version 2 installer), and
   no command prints a secret key or session token to the terminal.
 """
 
@@ -40,6 +41,17 @@ V2_ONLY = re.compile(
     r"(?<![\w-])aws\s+(?:sso\s+(?:login|logout)|login|logout|configure\s+"
     r"(?:list-profiles|sso|sso-session|export-credentials|import|mfa-login))\b"
 )
+#: A step that has AWS CLI v1 users install version 2 first (its installer's page) may show
+#: what to run with it: with version 1 installed, that command is the next thing to do.
+_INSTALLS_V2 = "https://docs.aws.amazon.com/cli/latest/userguide/getting-started-install.html"
+
+
+def installs_v2_first(text: str, command: str) -> bool:
+    """The step links the version 2 installer before it shows `command`."""
+    link, shown = text.find(_INSTALLS_V2), text.find(command)
+    return link >= 0 and (shown < 0 or link < shown)
+
+
 #: Commands whose output holds a secret key, token or password (the same list as
 #: tests/unit/test_cause_commands.py, which checks the cause files on its own).
 SECRET_OUTPUT = re.compile(
@@ -183,6 +195,7 @@ def step_problems(step: StepSource, vocabulary: Vocabulary) -> list[tuple[int, s
             code = " ".join(span.code.split())
             problems += [(part.line, message) for message in command_problems(code)]
             v1_excluded = effective is not None and excludes(effective, _CLI_V1)
+            v1_excluded = v1_excluded or installs_v2_first(step.text, span.code)
             if V2_ONLY.search(code) and not v1_excluded:
                 problems.append(
                     (

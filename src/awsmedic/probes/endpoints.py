@@ -11,6 +11,7 @@ keys that `sts get-caller-identity` accepts and the failing service does not kno
 from __future__ import annotations
 
 import ipaddress
+import re
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
@@ -21,6 +22,8 @@ from awsmedic.probes import ProbeInput, probe
 from awsmedic.safety.secretscan import url_secrets
 
 #: ConfiguredEndpointProvider's lookup order, and how to say each one to a user.
+#: Where an override in effect is set (override_origin).
+ORIGIN_FINDINGS = ("endpoint-from-env", "endpoint-from-option", "endpoint-from-config")
 _LOCATIONS = {
     "environment_service": "AWS_ENDPOINT_URL_{SERVICE}",
     "environment_global": "AWS_ENDPOINT_URL",
@@ -58,6 +61,18 @@ def _source(provider: Any, service: str) -> tuple[str, str]:
             env_name = f"AWS_ENDPOINT_URL_{provider._transformed_service_id.upper()}"
             return str(url), label.replace("AWS_ENDPOINT_URL_{SERVICE}", env_name)
     return "", ""
+
+
+def override_origin(source: str) -> tuple[str, str]:
+    """(finding, variable) for where an override in effect is set: `endpoint-from-env` with
+    the variable's name, `endpoint-from-option` (`--endpoint-url`), else `endpoint-from-config`
+    (the profile's `endpoint_url` or its `[services]` section)."""
+    variable = re.match(r"AWS_ENDPOINT_URL\w*", source)
+    if variable is not None:
+        return "endpoint-from-env", variable.group(0)
+    if "--endpoint-url" in source:
+        return "endpoint-from-option", ""
+    return "endpoint-from-config", ""
 
 
 def _route(run: ProbeInput, session: Any, service: str) -> Route:
@@ -146,8 +161,9 @@ def _describe(route: Route) -> str:
         "endpoint-differs-from-sts",
         "endpoint-overrides-ignored",
         "services-section-missing",
+        *ORIGIN_FINDINGS,
     ),
-    facts=("endpoint_url", "service"),
+    facts=("endpoint_url", "service", "endpoint_variable"),
 )
 def endpoint_override(run: ProbeInput) -> Evidence:
     """Where the failing service's requests and STS's go, and which setting sends them there."""
@@ -177,7 +193,12 @@ def endpoint_override(run: ProbeInput) -> Evidence:
     facts = {"service": Fact(failing.service, "derived from the error" if named else "assumed")}
     override = failing.override or sts.override
     if override:
-        facts["endpoint_url"] = Fact(override, failing.source or sts.source)
+        source = failing.source if failing.override else sts.source
+        facts["endpoint_url"] = Fact(override, source)
+        origin, variable = override_origin(source)
+        findings.append(origin)
+        if variable:
+            facts["endpoint_variable"] = Fact(variable, "environment")
     problem = {"endpoint-differs-from-sts", "endpoint-override-missing-for-service"}
     return Evidence(
         "endpoint.override",

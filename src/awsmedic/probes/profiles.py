@@ -160,13 +160,25 @@ def _env_conflict(ctx: Context) -> str | None:
         "profile-section-stray-characters",
         "profile-env-conflict",
         "profile-var-shadowed",
+        "profile-var-set",
+        "profile-in-terraform",
+        "profile-in-kubeconfig",
         "profile-only-in-config",
         "profile-has-no-credentials",
         "profile-sso-incomplete",
         "no-profiles",
         *(f"profile-kind-{kind}" for kind in _KIND_WORDS),
     ),
-    facts=("profile", "credentials_file", "config_file", "suggested_profile", "profile_variable"),
+    facts=(
+        "profile",
+        "credentials_file",
+        "config_file",
+        "suggested_profile",
+        "profile_variable",
+        "terraform_setting",
+        "kubeconfig",
+        "cluster",
+    ),
     edits=(
         "profile-written-with-prefix",
         "profile-written-without-prefix",
@@ -209,6 +221,11 @@ def profile_resolution(run: ProbeInput) -> Evidence:
             facts["suggested_profile"] = suggested
     if "profile-env-stray-characters" in findings:
         facts["profile_variable"] = Fact(selection.source, "environment")
+    if selection.name not in files.profiles:
+        origin = _origin(run, selection.name)
+        findings += origin[0]
+        facts |= origin[1]
+        details += origin[2]
     edits: tuple[Edit, ...] = ()
     if selection.name not in files.profiles:
         edits = profilenames.wrong_form_edits(ctx, files, selection.name.strip())
@@ -221,6 +238,49 @@ def profile_resolution(run: ProbeInput) -> Evidence:
         tuple(details),
         edits=edits,
     )
+
+
+def _origin(run: ProbeInput, name: str) -> tuple[list[str], dict[str, Fact], list[str]]:
+    """Where a missing profile's name is written, beyond this shell: a profile variable that is
+    set at all (else the steps that echo and unset them are noise), a Terraform provider
+    block's `profile` (the provider passes it to the Go SDK, which prints only the name), or
+    the `exec` section of the kubeconfig's current user (`env: AWS_PROFILE` or `--profile`,
+    read by `aws eks get-token` when kubectl runs it)."""
+    ctx = run.ctx
+    findings: list[str] = []
+    facts: dict[str, Fact] = {}
+    details: list[str] = []
+    if any(ctx.env(variable) is not None for variable in PROFILE_VARIABLES):
+        findings.append("profile-var-set")
+    tool = run.recognition.tool if run.recognition is not None else None
+    if ctx.cwd is not None and tool in (None, "terraform", "go-sdk-v2", "go-sdk-v1"):
+        from awsmedic.aws.tfconfig import read_directory
+
+        sites = [s for s in read_directory(ctx.cwd).literal("profile", name) if s.blocks]
+        if len(sites) == 1:
+            findings.append("profile-in-terraform")
+            facts["terraform_setting"] = Fact(sites[0].where, "Terraform")
+            details.append(f"the Terraform configuration names it: {sites[0].where}")
+    if tool == "kubectl-eks" or "exec: executable" in run.text:
+        from awsmedic.aws import kubeconfig
+
+        config = kubeconfig.read(ctx)
+        section = kubeconfig.aws_exec(config)
+        if section is not None and name in (
+            section.env_value("AWS_PROFILE"),
+            section.env_value("AWS_DEFAULT_PROFILE"),
+            section.options.get("profile"),
+        ):
+            findings.append("profile-in-kubeconfig")
+            where = ", ".join(ctx.tilde(path) for path in config.files)
+            facts["kubeconfig"] = Fact(where, config.source)
+            if section.options.get("cluster"):
+                facts["cluster"] = Fact(section.options["cluster"], "the kubeconfig's exec args")
+            details.append(
+                f"the kubeconfig ({where}) names it in the exec section of user"
+                f" {visible(config.user)}"
+            )
+    return findings, facts, details
 
 
 def _env_stray(selection: Selection) -> list[str]:

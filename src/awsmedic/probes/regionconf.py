@@ -26,7 +26,14 @@ EDIT_FINDINGS = (
 )
 #: botocore.utils.validate_region_name: a region must be a valid host label.
 _HOST_LABEL = re.compile(r"^(?![0-9]+$)(?!-)[a-zA-Z0-9-]{,63}(?<!-)$")
-_IN_TEXT = re.compile(r"region_name '([^'\n]*)'")
+#: The value the failing command used, as the error quotes it: botocore's InvalidRegionError,
+#: Terraform's AWS provider ("invalid AWS Region: %s"), and hashicorp/aws-sdk-go-base's
+#: ValidateRegion (InvalidRegionError, "Invalid AWS Region: %s"), which the S3 backend prints
+#: under "Invalid region value".
+_IN_TEXT = re.compile(r"region_name '([^'\n]*)'|(?i:invalid AWS Region): ([^\s\"'`]+)")
+#: Terraform shows the source line of a diagnostic under it: `   5:     region = "eu-west1"`.
+_TF_SOURCE = re.compile(r'^[ \t│|]*(\d+):[ \t]*region[ \t]*=[ \t]*"([^"\n]*)"', re.MULTILINE)
+_TF_ON = re.compile(r"\bon ([^\s,]+\.tf) line (\d+)")
 
 
 def _resolve(run: ProbeInput) -> tuple[str | None, str, str]:
@@ -107,8 +114,10 @@ def check_region(region: str) -> tuple[list[str], str]:
         "region-unknown",
         "region-from-error",
         "region-from-env",
+        "region-in-terraform",
+        "region-in-tf-backend",
     ),
-    facts=("region", "profile", "suggested_region"),
+    facts=("region", "profile", "suggested_region", "terraform_setting"),
     edits=EDIT_FINDINGS,
 )
 def region_config(run: ProbeInput) -> Evidence:
@@ -116,12 +125,17 @@ def region_config(run: ProbeInput) -> Evidence:
     region, source, location = _resolve(run)
     in_text = _IN_TEXT.search(run.text)
     extra: list[str] = []
-    if in_text is not None and (region is None or not printed_as(in_text.group(1), region)):
-        # InvalidRegionError quotes the exact value the failing command used; escapes a repr
-        # wrote as `\x1b` are part of that value, not decoration. (One the paste's cleaning
-        # or a terminal took out is this value's, when what is left of it is what was quoted.)
-        region, source, location = unwritten(in_text.group(1)), "the error text", ""
+    quoted = None if in_text is None else in_text.group(1) or in_text.group(2)
+    if quoted is not None and (region is None or not printed_as(quoted, region)):
+        # The error quotes the exact value the failing command used; escapes a repr wrote as
+        # `\x1b` are part of that value, not decoration. (One the paste's cleaning or a
+        # terminal took out is this value's, when what is left of it is what was quoted.)
+        region, source, location = unwritten(quoted), "the error text", ""
         extra.append("region-from-error")
+    terraform = _terraform_site(run, region) if region else None
+    if terraform is not None:
+        source, location = "Terraform", terraform[0]
+        extra += terraform[1]
     selection = sharedfiles.selected_profile(run.ctx, run.text)
     profile = {"profile": Fact(selection.name, selection.source)}
     if region is None:
@@ -138,6 +152,8 @@ def region_config(run: ProbeInput) -> Evidence:
     facts = {**profile, "region": Fact(region, source, location)}
     meant = meant_region(region, findings)
     edits: tuple[Edit, ...] = ()
+    if terraform is not None:
+        facts["terraform_setting"] = Fact(terraform[0], "Terraform")
     if meant is not None:
         facts["suggested_region"] = Fact(meant, "the region name meant")
         if source == "config-file":
@@ -150,6 +166,28 @@ def region_config(run: ProbeInput) -> Evidence:
         facts,
         edits=edits,
     )
+
+
+def _terraform_site(run: ProbeInput, region: str) -> tuple[str, list[str]] | None:
+    """Where a Terraform configuration writes the region the error quotes ("main.tf line 5"),
+    and whether that is the S3 backend's (`terraform init -reconfigure` reads it again): from
+    the `.tf` files of the working directory, else from the source line Terraform printed."""
+    ctx = run.ctx
+    tool = run.recognition.tool if run.recognition is not None else None
+    if ctx.cwd is not None and tool in (None, "terraform", "go-sdk-v2", "go-sdk-v1"):
+        from awsmedic.aws.tfconfig import read_directory
+
+        sites = read_directory(ctx.cwd).literal("region", region)
+        if len(sites) == 1:
+            backend = "backend" in sites[0].blocks
+            return sites[0].where, ["region-in-terraform"] + (["region-in-tf-backend"] * backend)
+    for found in _TF_SOURCE.finditer(run.text):
+        on = _TF_ON.search(run.text)
+        if found.group(2) == region and on is not None:
+            backend = "Invalid region value" in run.text or "backend" in run.text.lower()
+            where = f"{on.group(1)} line {found.group(1)}"
+            return where, ["region-in-terraform"] + (["region-in-tf-backend"] * backend)
+    return None
 
 
 def _only_default_region(run: ProbeInput) -> bool:

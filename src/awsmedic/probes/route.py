@@ -22,6 +22,7 @@ from awsmedic.aws.netcheck import Proxy
 from awsmedic.model import Evidence, Fact, Secret, Status, Unchecked, mask_url_password
 from awsmedic.probes import UNCHECKED_WHY, ProbeInput, not_checked, probe
 from awsmedic.probes.chainwalk import profile_selection
+from awsmedic.probes.endpoints import ORIGIN_FINDINGS, override_origin
 from awsmedic.probes.world import AwsWorld
 from awsmedic.safety.secretscan import url_secrets
 
@@ -259,6 +260,10 @@ def _tls_findings(run: ProbeInput, route: Route, details: list[str]) -> list[str
         problem = netroute.bundle_problem(route.bundle or "")
         if problem:
             found.append("ca-bundle-broken")
+            # where the broken path is set, so that the step names the one thing to change
+            found.append(
+                _BUNDLE_SOURCES.get(route.bundle_source.split(" (")[0], "ca-bundle-in-profile")
+            )
             shown = problem.replace(route.bundle or "", run.ctx.tilde(route.bundle or ""), 1)
             details.append(f"the CA bundle cannot work: {shown}")
     both = env.get("AWS_CA_BUNDLE"), env.get("REQUESTS_CA_BUNDLE")
@@ -268,6 +273,14 @@ def _tls_findings(run: ProbeInput, route: Route, details: list[str]) -> list[str
         found.append("ssl-cert-file-ignored")
         details.append("SSL_CERT_FILE is set, but botocore never reads it: use AWS_CA_BUNDLE")
     return found
+
+
+#: The finding for each place a CA bundle comes from (netroute.ca_bundle's source words).
+_BUNDLE_SOURCES = {
+    "AWS_CA_BUNDLE": "ca-bundle-from-env",
+    "REQUESTS_CA_BUNDLE": "ca-bundle-from-requests-env",
+    "ca_bundle in the profile": "ca-bundle-in-profile",
+}
 
 
 def _headline(details: list[str]) -> list[str]:
@@ -289,6 +302,7 @@ def _plain(route: Route, target: netroute.Target) -> str:
     title="Endpoint, proxy and CA bundle in use",
     findings=(
         "endpoint-overridden",
+        *ORIGIN_FINDINGS,
         "endpoint-not-aws",
         "fips-endpoint",
         "dualstack-endpoint",
@@ -299,9 +313,20 @@ def _plain(route: Route, target: netroute.Target) -> str:
         "proxy-bypassed",
         "ca-bundle-custom",
         "ca-bundle-broken",
+        "ca-bundle-from-env",
+        "ca-bundle-from-requests-env",
+        "ca-bundle-in-profile",
         "ssl-cert-file-ignored",
     ),
-    facts=("profile", "endpoint_url", "region", "proxy_url", "ca_bundle", "target_url"),
+    facts=(
+        "profile",
+        "endpoint_url",
+        "endpoint_variable",
+        "region",
+        "proxy_url",
+        "ca_bundle",
+        "target_url",
+    ),
 )
 def route_probe(run: ProbeInput) -> Evidence:
     """Which endpoint, proxy and CA bundle botocore uses for the failing request, and why."""
@@ -312,7 +337,7 @@ def route_probe(run: ProbeInput) -> Evidence:
     details = [f"target: {target.url} ({target.source})"]
     findings: list[str] = []
     if route.override:
-        findings.append("endpoint-overridden")
+        findings += ["endpoint-overridden", override_origin(route.override_source)[0]]
         details.append(f"endpoint override {route.override} from {route.override_source}")
     if not target.aws_host:
         findings.append("endpoint-not-aws")
@@ -391,6 +416,9 @@ def _route_facts(run: ProbeInput, route: Route) -> dict[str, Fact]:
     facts["profile"] = Fact(profile, selected_by)
     if route.override:
         facts["endpoint_url"] = Fact(route.override, route.override_source)
+        variable = override_origin(route.override_source)[1]
+        if variable:
+            facts["endpoint_variable"] = Fact(variable, "environment")
     if target is not None and target.region:
         facts["region"] = Fact(target.region, target.source)
     elif route.region:

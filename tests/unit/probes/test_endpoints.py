@@ -159,3 +159,33 @@ def test_without_a_region_an_override_naming_a_region_is_kept(
     )
     assert "endpoint-override-for-service" in evidence.findings
     assert evidence.facts["endpoint_url"].value == url
+
+
+def test_where_the_override_in_effect_is_set(home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The steps name that one place: the variable (unset it) or the profile's line."""
+    monkeypatch.setenv("AWS_ENDPOINT_URL_STS", "http://127.0.0.1:4598")
+    evidence = endpoint_probe(STS_ERROR)
+    assert "endpoint-from-env" in evidence.findings
+    assert "endpoint-from-config" not in evidence.findings
+    assert evidence.facts["endpoint_variable"].value == "AWS_ENDPOINT_URL_STS"
+    monkeypatch.delenv("AWS_ENDPOINT_URL_STS")
+    (home / ".aws" / "config").write_text("[default]\nendpoint_url = http://127.0.0.1:9000\n")
+    evidence = endpoint_probe(STS_ERROR)
+    assert "endpoint-from-config" in evidence.findings
+    assert "endpoint_variable" not in evidence.facts
+
+
+def test_the_environment_tells_an_sts_override_without_a_probe(
+    home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`check` runs no endpoint probe: the context knows the variable botocore reads for STS."""
+    from awsmedic.core.remedy import context_facts, context_findings
+    from tests.conftest import make_context
+
+    assert "endpoint-from-env" not in context_findings(make_context())
+    monkeypatch.setenv("AWS_ENDPOINT_URL", "http://127.0.0.1:4566")
+    monkeypatch.setenv("AWS_ENDPOINT_URL_STS", "http://127.0.0.1:4598")
+    assert "endpoint-from-env" in context_findings(make_context())
+    assert context_facts(make_context())["endpoint_variable"].value == "AWS_ENDPOINT_URL_STS"
+    monkeypatch.setenv("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS", "true")
+    assert "endpoint-from-env" not in context_findings(make_context())

@@ -238,3 +238,48 @@ def test_sso_settings_without_account_and_role_are_named(home: Path) -> None:
     assert "neither sso_account_id nor sso_role_name" in evidence.summary
     files(home, "", "[profile analytics]\nregion = us-east-1\n")
     assert "profile-sso-incomplete" not in probe("config.profile", profile="analytics").findings
+
+
+def test_a_missing_profile_named_by_a_terraform_provider(home: Path, tmp_path: Path) -> None:
+    """Terraform prints only the name: the provider block's line says where it is written, and
+    no profile variable is set (the steps then leave out echo/unset)."""
+    files(home, f"[default]\n{KEYS}")
+    (tmp_path / "main.tf").write_text(
+        'provider "aws" {\n  region  = "eu-west-1"\n  profile = "staging"\n}\n'
+    )
+    evidence = probe(
+        "config.profile", "Error: failed to get shared config profile, staging", cwd=tmp_path
+    )
+    assert {"profile-missing", "profile-in-terraform"} <= set(evidence.findings)
+    assert "profile-var-set" not in evidence.findings
+    assert evidence.facts["terraform_setting"].value == "main.tf line 3"
+
+
+def test_a_missing_profile_named_by_the_kubeconfig(home: Path, tmp_path: Path) -> None:
+    files(home, f"[eks]\n{KEYS}")
+    (home / ".kube").mkdir()
+    (home / ".kube" / "config").write_text(
+        "apiVersion: v1\nkind: Config\ncurrent-context: prod\n"
+        "contexts:\n- context: {cluster: prod, user: prod}\n  name: prod\n"
+        "users:\n- name: prod\n  user:\n    exec:\n"
+        "      apiVersion: client.authentication.k8s.io/v1beta1\n      command: aws\n"
+        '      args: ["eks", "get-token", "--cluster-name", "prod"]\n'
+        "      env:\n      - {name: AWS_PROFILE, value: eks-admin}\n"
+    )
+    text = (
+        "The config profile (eks-admin) could not be found\nE1 memcache.go:265] couldn't get"
+        ' current server API group list: Get "https://x": getting credentials: exec:'
+        " executable aws failed with exit code 255"
+    )
+    evidence = probe("config.profile", text, cwd=tmp_path)
+    assert {"profile-missing", "profile-in-kubeconfig"} <= set(evidence.findings)
+    assert evidence.facts["cluster"].value == "prod"
+    assert evidence.facts["suggested_profile"].value == "eks"
+
+
+def test_a_profile_variable_that_is_set_is_said(
+    home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    files(home, f"[default]\n{KEYS}")
+    monkeypatch.setenv("AWS_PROFILE", "nope")
+    assert "profile-var-set" in probe("config.profile").findings

@@ -100,3 +100,35 @@ def test_the_value_in_an_invalid_region_error_wins(home: Path) -> None:
     )
     assert {"region-stray-characters", "region-from-error"} <= set(evidence.findings)
     assert evidence.facts["region"].source == "the error text"
+
+
+def test_terraform_names_the_region_and_its_file_writes_it(home: Path, tmp_path: Path) -> None:
+    """Terraform's provider quotes the value ("invalid AWS Region: US-EAST-1") and names only
+    the block: the .tf file in the working directory says which line writes it."""
+    directory = tmp_path / "tf"
+    directory.mkdir()
+    (directory / "main.tf").write_text('provider "aws" {\n  region = "US-EAST-1"\n}\n')
+    text = (
+        "Error: invalid AWS Region: US-EAST-1\n\n"
+        '  with provider["registry.terraform.io/hashicorp/aws"],\n'
+        '  on main.tf line 1, in provider "aws":\n   1: provider "aws" {\n'
+    )
+    evidence = probe("config.region", text, cwd=directory)
+    assert {"region-uppercase", "region-in-terraform"} <= set(evidence.findings)
+    assert "region-in-tf-backend" not in evidence.findings
+    assert evidence.facts["terraform_setting"].value == "main.tf line 2"
+    assert evidence.facts["suggested_region"].value == "us-east-1"
+
+
+def test_the_backend_region_line_terraform_shows_is_enough(home: Path, tmp_path: Path) -> None:
+    """Without the .tf files, the source line Terraform prints under the diagnostic gives it."""
+    text = (
+        "Error: Invalid region value\n\n  on main.tf line 5, in terraform:\n"
+        '   5:     region         = "eu-west1"\n\nInvalid AWS Region: eu-west1\n'
+    )
+    evidence = probe("config.region", text, cwd=tmp_path)
+    assert {"region-unknown", "region-in-terraform", "region-in-tf-backend"} <= set(
+        evidence.findings
+    )
+    assert evidence.facts["terraform_setting"].value == "main.tf line 5"
+    assert evidence.facts["suggested_region"].value == "eu-west-1"
