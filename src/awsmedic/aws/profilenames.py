@@ -7,6 +7,7 @@ file, `[dev]` in the config file, `[profiledev]`, `[ dev ]`, or `[Dev]`.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Iterable
 
@@ -90,6 +91,11 @@ def cleaned(name: str) -> str:
     return " ".join(clean.replace("\u00a0", " ").split())
 
 
+#: What may follow a profile name only when something else was run on to it: a shell's
+#: separators and substitutions, quotes, a comment, whitespace.
+_RUN_ON = re.compile(r"[;&|`$()'\"#\s]")
+
+
 def near(files: AwsFiles, name: str) -> str | None:
     from rapidfuzz import fuzz, process, utils
 
@@ -99,6 +105,11 @@ def near(files: AwsFiles, name: str) -> str | None:
     for profile in names:
         if profile.strip().lower() == name.strip().lower():
             return profile
+    # A defined name with something run on after it that no typed name has (`dev;touch x`,
+    # `dev # comment`, `dev"`): the defined name is the one meant, however long the rest.
+    prefixed = [p for p in names if p and _RUN_ON.match(name, len(p)) and name.startswith(p)]
+    if prefixed:
+        return max(prefixed, key=len)
     best = process.extractOne(name, names, scorer=fuzz.ratio, processor=utils.default_process)
     return str(best[0]) if best and best[1] >= NEAR_CUTOFF else None
 

@@ -50,7 +50,8 @@ def _missing(ctx: Context, files: AwsFiles, selection: Selection) -> tuple[list[
     near = profilenames.near(files, name)
     findings = ["profile-missing"] + (["profile-near-miss"] if near else [])
     if stray:
-        findings.append("profile-name-stray-characters")
+        # From a profile variable, the variable is what to set again, whatever it holds.
+        findings += ["profile-name-stray-characters", *_env_stray(selection)]
     hint = f"; did you mean '{visible(near)}'?" if near else ""
     places = " nor ".join(f.where(ctx) for f in files.files)
     summary = f"{label} is defined in neither {places} (profiles: {defined}){hint}"

@@ -88,6 +88,28 @@ def test_a_trailing_space_in_the_selected_name(home: Path, monkeypatch: pytest.M
     assert "the files define 'dev'" in evidence.summary
 
 
+@pytest.mark.parametrize("value", ["dev;touch /tmp/pwned", "$(id)dev", "dev # mine", 'dev"'])
+def test_a_defined_name_with_something_run_on_to_it_in_the_variable(
+    home: Path, monkeypatch: pytest.MonkeyPatch, value: str
+) -> None:
+    """Audit 3 s26: the variable holds the junk, the files are right: set the variable again,
+    to the defined name it starts with (a prefix match only where a name cannot go on)."""
+    files(home, f"[dev]\n{KEYS}[devops]\n{KEYS}")
+    monkeypatch.setenv("AWS_PROFILE", value)
+    evidence = probe("config.profile")
+    assert {"profile-missing", "profile-env-stray-characters"} <= set(evidence.findings)
+    assert evidence.facts["profile_variable"].value == "AWS_PROFILE"
+    if value.startswith("dev"):
+        assert evidence.facts["suggested_profile"].value == "dev"
+
+
+def test_a_longer_name_is_not_taken_for_a_defined_prefix(home: Path) -> None:
+    files(home, f"[dev]\n{KEYS}")
+    evidence = probe("config.profile", profile="development-eu-west-1-admin")
+    assert "profile-near-miss" not in evidence.findings
+    assert "did you mean" not in evidence.summary
+
+
 def test_spaces_inside_the_brackets(home: Path) -> None:
     files(home, f"[ dev ]\n{KEYS}")
     evidence = probe("config.profile", profile="dev")
