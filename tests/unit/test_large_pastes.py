@@ -76,7 +76,7 @@ def test_an_error_repeated_through_the_middle_is_kept_once_and_bounded() -> None
     assert middle.count("(AccessDenied)") == 1
     distinct = "".join(
         f"{n}: An error occurred (AccessDenied{'x' * (n % 97)}) when calling it\n"
-        for n in range(60_000)
+        for n in range(30_000)
     )
     assert len(matcher().bound(distinct)[0]) <= MAX_PASTE_CHARS + MIDDLE_CHARS + 100
 
