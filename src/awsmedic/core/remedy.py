@@ -44,14 +44,15 @@ def endpoint_variable(ctx: Context) -> str | None:
     service's own route says where it comes from instead."""
     from awsmedic.aws import sharedfiles
 
+    variable = next((n for n in ("AWS_ENDPOINT_URL_STS", "AWS_ENDPOINT_URL") if ctx.env(n)), None)
+    if variable is None:
+        return None  # the files are read only when there is something they could switch off
     ignore = ctx.env("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS")
     if ignore is None:
         profile, _, _ = sharedfiles.profile_selection(ctx)
         setting = sharedfiles.load(ctx).settings(profile).get("ignore_configured_endpoint_urls")
         ignore = setting.value if setting is not None else None
-    if (ignore or "").strip().lower() == "true":
-        return None
-    return next((n for n in ("AWS_ENDPOINT_URL_STS", "AWS_ENDPOINT_URL") if ctx.env(n)), None)
+    return None if (ignore or "").strip().lower() == "true" else variable
 
 
 def context_findings(ctx: Context) -> frozenset[str]:

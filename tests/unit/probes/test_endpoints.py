@@ -189,3 +189,19 @@ def test_the_environment_tells_an_sts_override_without_a_probe(
     assert context_facts(make_context())["endpoint_variable"].value == "AWS_ENDPOINT_URL_STS"
     monkeypatch.setenv("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS", "true")
     assert "endpoint-from-env" not in context_findings(make_context())
+
+
+def test_without_an_endpoint_variable_the_context_reads_no_file(
+    home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every diagnosis builds the context: reading the shared files there cost a 10 MB
+    credentials file a second (make bench), for a setting that only switches a variable off."""
+    from awsmedic.aws import sharedfiles
+    from awsmedic.core.remedy import context_facts
+    from tests.conftest import make_context
+
+    def refuse(*_: object, **__: object) -> None:
+        raise AssertionError("the shared files were read")
+
+    monkeypatch.setattr(sharedfiles, "load", refuse)
+    assert "endpoint_variable" not in context_facts(make_context())
