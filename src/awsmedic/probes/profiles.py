@@ -154,6 +154,7 @@ def _env_conflict(ctx: Context) -> str | None:
         "profile-name-empty",
         "profile-name-stray-characters",
         "profile-env-stray-characters",
+        "profile-env-line-ending",
         "profile-near-miss",
         "profile-written-with-prefix",
         "profile-written-without-prefix",
@@ -287,7 +288,11 @@ def _origin(run: ProbeInput, name: str) -> tuple[list[str], dict[str, Fact], lis
 def _env_stray(selection: Selection) -> list[str]:
     """A profile variable holds the stray characters around a defined name: setting it again is
     the fix, not the files."""
-    return ["profile-env-stray-characters"] if selection.source in PROFILE_VARIABLES else []
+    if selection.source not in PROFILE_VARIABLES:
+        return []
+    # A \r at the end: the variable came from a file with Windows line endings (a .env file)
+    ending = ["profile-env-line-ending"] if selection.name.endswith("\r") else []
+    return ["profile-env-stray-characters", *ending]
 
 
 def _asked_for(run: ProbeInput) -> bool:

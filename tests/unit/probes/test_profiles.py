@@ -305,3 +305,17 @@ def test_a_profile_variable_that_is_set_is_said(
     files(home, f"[default]\n{KEYS}")
     monkeypatch.setenv("AWS_PROFILE", "nope")
     assert "profile-var-set" in probe("config.profile").findings
+
+
+def test_a_line_ending_in_the_profile_variable_is_named(
+    home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Only a `\r` says the variable came from a file with Windows line endings (the .env step);
+    other junk run on to the name does not."""
+    files(home, f"[dev]\n{KEYS}")
+    monkeypatch.setenv("AWS_PROFILE", "dev\r")
+    assert "profile-env-line-ending" in probe("config.profile").findings
+    monkeypatch.setenv("AWS_PROFILE", "dev;touch /tmp/x")
+    findings = probe("config.profile").findings
+    assert "profile-env-stray-characters" in findings
+    assert "profile-env-line-ending" not in findings
