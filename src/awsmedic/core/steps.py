@@ -34,7 +34,8 @@ _BLOCK_START = re.compile(r"^\s*(?:[-*+]\s|\d+[.)]\s|#|>|\||<!--)")
 #: A code span that is a piece of a command rather than a whole one: an option (`--profile
 #: {profile}`) or a variable assignment (`AWS_PROFILE={profile}-process`, PowerShell's
 #: `$Env:{profile_variable} = ...`).
-_FRAGMENT = re.compile(r"`+ ?(?:--?[A-Za-z]|[A-Z][A-Z0-9_]*=|\$Env:)", re.IGNORECASE)
+#: Case matters for the variable: `region={region}` is a line of ~/.aws/config, not a shell's.
+_FRAGMENT = re.compile(r"`+ ?(?:--?[A-Za-z]|[A-Z][A-Z0-9_]*=|(?i:\$Env:))")
 
 
 def _likely_first(items: Sequence[tuple[bool, Truth]]) -> list[int]:
