@@ -113,6 +113,10 @@ def test_a_header_with_spaces_when_the_paste_names_no_profile(setup: Setup) -> N
     assert result["diagnosis"]["confidence"] == "likely"
     assert result["steps"][0]["edit"]["after"] == "[dev]"
     assert not any("<suggested_profile>" in command for command in commands(result))
+    texts = " ".join(step["text"] for step in result["steps"])
+    # the profile in use (default) has nothing to do with it: no step speaks of it
+    assert "[default]" not in texts and "--profile default" not in texts
+    assert "aws sts get-caller-identity --profile dev" in commands(result)
     applies(setup, result["steps"][0]["commands"][0])
     assert setup.boto3_error("dev") != error  # the keys are found now (the endpoint is closed)
 

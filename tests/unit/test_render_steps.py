@@ -78,3 +78,22 @@ def test_an_unfilled_placeholder_in_prose_shows_on_the_terminal() -> None:
     (step,) = build_steps([source], Situation(), {"profile": "default"})
     shown = " ".join(printed(120, step).split())
     assert "A short-term key for <region> is the safer choice." in shown
+
+
+def test_machine_text_that_is_not_a_command_wraps_in_place() -> None:
+    """What an edit found is a code span too (nothing in it may read as Markdown), but it is not
+    a command: at a width that breaks it, it wraps with the sentence rather than being printed
+    below as "the command below" (audit 3 s27: the region's evidence stood where a command
+    would)."""
+    found = "region 'eu-west-1\\x07' (config-file, ~/.aws/config line 2 [default]) has a control character U+0007"
+    step = Step(f"Run `{SHORT}`.\n\nFound: `{found}`", (SHORT,))
+    shown = printed(60, step)
+    assert "below" not in shown
+    assert "Found: region 'eu-west-1\\x07'" in " ".join(shown.split())
+    assert shown.count(SHORT) == 1
+
+
+def test_a_step_that_lists_no_commands_still_lifts_a_long_span() -> None:
+    """A step read back without its command list (an older transcript): every span may be one."""
+    shown = " ".join(printed(60, Step(f"Check who you are: `{LONG}`.")).split())
+    assert "Check who you are: the command below." in shown

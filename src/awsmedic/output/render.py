@@ -304,21 +304,30 @@ class Printer:
 
     def steps(self, steps: tuple[Step, ...]) -> None:
         for number, step in enumerate(steps, 1):
-            text, below = self._fit_commands(f"{number}. " + step.text.replace("\n", "\n   "))
+            text, below = self._fit_commands(
+                f"{number}. " + step.text.replace("\n", "\n   "), step.commands
+            )
             self._markdown(text)
             for command in below:
                 self.command(command)
 
-    def _fit_commands(self, markdown: str) -> tuple[str, list[str]]:
+    def _fit_commands(self, markdown: str, commands: tuple[str, ...] = ()) -> tuple[str, list[str]]:
         """The step as it will be printed, and the commands to print on lines of their own.
 
         Each command is printed once. One that fits whole on its line stays where the text
         names it; one the width would break is named in the text by a pointer and printed
-        below, broken only between words, so that it copies whole and runs as printed."""
+        below, broken only between words, so that it copies whole and runs as printed. When
+        the step lists its commands, only those are: other code spans are machine text (what
+        an edit found, an option inside a sentence), which wraps like the words around it."""
         from awsmedic.kb.commands import spans
 
         markdown = self.clean(markdown)
-        inline = [span for span in spans(markdown) if not span.fenced]
+        listed = {" ".join(command.split()) for command in commands}
+        inline = [
+            span
+            for span in spans(markdown)
+            if not span.fenced and (not listed or " ".join(span.code.split()) in listed)
+        ]
         if not inline:
             return markdown, []
         printed = self._plain_lines(markdown)

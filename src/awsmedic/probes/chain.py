@@ -172,7 +172,13 @@ def _facts(run: ProbeInput, report: ChainReport) -> dict[str, Fact]:
     if other_profiles(report, run.text):
         names = report.credential_profiles
         facts["credential_profiles"] = Fact(profile_list(names), "the shared files")
-        if len(names) == 1:
+        if len(names) == 1 and _under_stray_names(report):
+            from awsmedic.aws.profilenames import cleaned
+
+            facts["suggested_profile"] = Fact(
+                cleaned(names[0]), "the only profile with credentials, once its header is repaired"
+            )
+        elif len(names) == 1:
             facts["suggested_profile"] = Fact(names[0], "the only other profile with credentials")
     return facts
 

@@ -311,6 +311,12 @@ def _suggested(files: AwsFiles, name: str) -> Fact | None:
         for other in files.profiles
         if sharedfiles.profile_kind(files.settings(other)) != "none"
     ]
+    if len(usable) == 1 and profilenames.cleaned(usable[0]) != usable[0]:
+        # `[ dev ]`: no command can name it as written, and its header's fix makes it `dev`
+        return Fact(
+            profilenames.cleaned(usable[0]),
+            "the only profile with credentials, once its header is repaired",
+        )
     if len(usable) == 1:
         return Fact(usable[0], "the only configured profile with credentials")
     return None
