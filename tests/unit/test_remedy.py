@@ -27,3 +27,20 @@ def test_probe_facts_beat_context_and_the_paste_names_the_failing_region() -> No
     facts = merge_facts(text, [probed], base)
     assert facts["profile"].value == "dev"
     assert facts["region"].value == "eu-south-1"
+
+
+def test_an_empty_profile_name_is_not_told_as_default() -> None:
+    """AWS_PROFILE="" makes botocore look for a profile called '': the Why must not say it looked
+    for `default` (fy32: "The config profile () could not be found"), and no command gets
+    `--profile default` from it."""
+    from awsmedic.core.remedy import diagnose, placeholder_values
+    from awsmedic.kb import load_checked, shipped_dir
+    from awsmedic.model import Confidence
+
+    empty = {"profile": Fact("", "AWS_PROFILE")}
+    assert "profile" not in placeholder_values(empty)
+    assert placeholder_values({})["profile"] == "default"  # nothing selects one: default
+    cause = load_checked([shipped_dir()]).causes["profile-not-found"]
+    told = diagnose(cause, Confidence.CONFIRMED, (), empty)
+    assert "the profile `''`" in told.why and "`default`" not in told.why
+    assert not any("--profile default" in c for step in told.steps for c in step.commands)

@@ -1,7 +1,7 @@
 """A role ARN refused before any trust policy is read (empty, cut short, a role's name) has its
 own family and cause, whichever layer refused it: botocore's and Go v1's parameter checks, or
-STS's ValidationError. The same words from a SAML or web identity call lead to those families'
-causes, where the ARN comes from the SAML response or the CI's settings."""
+STS's ValidationError. The same words from a SAML call lead to that family's causes, where the ARN
+comes from the SAML response; from a web identity call, the ARN is still the cause."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ import pytest
 from awsmedic.cli import main
 from awsmedic.kb import load_checked, shipped_dir
 from awsmedic.kb.model import Knowledge
+from tests.unit.test_copied_pastes import ranked
 from tests.unit.test_trees_denied_network import walk
 
 BOTOCORE = (
@@ -70,11 +71,18 @@ def test_a_well_formed_profile_leaves_a_tool_s_setting_likely(
         assert (tree, cause, how) == ("role-arn", "role-arn-invalid", "likely")
 
 
-def test_saml_and_web_identity_go_to_their_own_causes(knowledge: Knowledge) -> None:
+def test_saml_goes_to_its_own_family(knowledge: Knowledge) -> None:
     tree, cause, _, _ = walk(knowledge, SAML, {})
     assert tree == "saml-federation" and cause != "role-arn-invalid"
-    tree, cause, _, _ = walk(knowledge, WEB_IDENTITY, {})
-    assert (tree, cause) == ("role-arn", "web-identity-failure")
+
+
+def test_a_web_identity_call_s_arn_is_still_the_arn(knowledge: Knowledge) -> None:
+    """AWS_ROLE_ARN, the CI's role input or the service account's annotation holds an ARN STS
+    refuses: the ARN is the cause (flyte on EKS: the service account named a role ARN not yet
+    right), and the steps name those settings."""
+    tree, cause, how, _ = walk(knowledge, WEB_IDENTITY, {})
+    assert (tree, cause, how) == ("role-arn", "role-arn-invalid", "likely")
+    assert ranked(WEB_IDENTITY) == ("role-arn", ["role-arn-invalid"])
 
 
 def test_the_session_name_s_words_stay_with_their_family(knowledge: Knowledge) -> None:

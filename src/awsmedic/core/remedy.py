@@ -117,8 +117,13 @@ def placeholder_values(facts: Mapping[str, Fact]) -> dict[str, str]:
     values = {
         name: fact.value for name, fact in facts.items() if name in PLACEHOLDERS and fact.value
     }
-    values.setdefault("profile", "default")
-    values.setdefault("sso_profile", values["profile"])
+    held = facts.get("profile")
+    if held is None or held.value:
+        # nothing selects a profile: botocore uses `default`. An empty name (AWS_PROFILE="")
+        # is not `default`: botocore looks for a profile called '' and says so.
+        values.setdefault("profile", "default")
+    if "profile" in values:
+        values.setdefault("sso_profile", values["profile"])
     return values
 
 
@@ -136,7 +141,16 @@ def diagnose(
         title=cause.title,
         confidence=confidence,
         evidence=tuple(evidence_lines),
-        why=fill_prose(cause.why, values),
+        why=fill_prose(cause.why, _prose_values(values, facts)),
         steps=build(cause, situation, values),
         refs=cause.refs,
     )
+
+
+def _prose_values(values: Mapping[str, str], facts: Mapping[str, Fact]) -> dict[str, str]:
+    """The values a cause's Why is told with: an empty profile name reads as `''`, as botocore's
+    own message has it (`The config profile () could not be found`), where a command has none."""
+    held = facts.get("profile")
+    if held is not None and not held.value:
+        return {**values, "profile": "''"}
+    return dict(values)
