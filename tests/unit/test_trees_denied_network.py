@@ -484,3 +484,31 @@ def test_offline_the_identity_check_is_skipped_and_the_question_asked(knowledge:
     _, cause, reason, candidates = walk(knowledge, DENIED, evidence)
     assert cause is None and reason.startswith("intended-elsewhere: ")
     assert candidates[0] == "iam-permission-denied"
+
+
+def test_a_deny_in_the_resource_s_own_policy_is_not_a_guardrail_to_ask_about() -> None:
+    """"with an explicit deny in a resource-based policy": the bucket's (key's, queue's) policy
+    denies it, which only its owner can change; the steps read that policy and leave out the
+    session and VPC endpoint policies the message rules out. A missing Allow there ("because no
+    resource-based policy allows") stays a permission to ask for, with a Principal statement."""
+    from tests.unit.test_copied_pastes import ranked
+
+    denied = (
+        "An error occurred (AccessDenied) when calling the GetObject operation: User:"
+        " arn:aws:iam::123456789012:user/bob is not authorized to perform: s3:GetObject on"
+        ' resource: "arn:aws:s3:::reports/q1.csv"'
+    )
+    assert ranked(denied + " with an explicit deny in a resource-based policy") == (
+        "access-denied",
+        ["denied-beyond-identity-policy"],
+    )
+    assert ranked(denied + " because no resource-based policy allows the s3:GetObject action")[1][
+        0
+    ] == "iam-permission-denied"
+    assume = (
+        "An error occurred (AccessDenied) when calling the AssumeRole operation: User:"
+        " arn:aws:iam::123456789012:user/bob is not authorized to perform: sts:AssumeRole on"
+        " resource: arn:aws:iam::210987654321:role/deploy with an explicit deny in a"
+        " resource-based policy"
+    )
+    assert ranked(assume)[1][0] == "assume-role-denied"
