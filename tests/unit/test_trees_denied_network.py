@@ -487,7 +487,7 @@ def test_offline_the_identity_check_is_skipped_and_the_question_asked(knowledge:
 
 
 def test_a_deny_in_the_resource_s_own_policy_is_not_a_guardrail_to_ask_about() -> None:
-    """"with an explicit deny in a resource-based policy": the bucket's (key's, queue's) policy
+    """ "with an explicit deny in a resource-based policy": the bucket's (key's, queue's) policy
     denies it, which only its owner can change; the steps read that policy and leave out the
     session and VPC endpoint policies the message rules out. A missing Allow there ("because no
     resource-based policy allows") stays a permission to ask for, with a Principal statement."""
@@ -502,9 +502,10 @@ def test_a_deny_in_the_resource_s_own_policy_is_not_a_guardrail_to_ask_about() -
         "access-denied",
         ["denied-beyond-identity-policy"],
     )
-    assert ranked(denied + " because no resource-based policy allows the s3:GetObject action")[1][
-        0
-    ] == "iam-permission-denied"
+    assert (
+        ranked(denied + " because no resource-based policy allows the s3:GetObject action")[1][0]
+        == "iam-permission-denied"
+    )
     assume = (
         "An error occurred (AccessDenied) when calling the AssumeRole operation: User:"
         " arn:aws:iam::123456789012:user/bob is not authorized to perform: sts:AssumeRole on"
