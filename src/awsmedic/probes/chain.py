@@ -78,6 +78,14 @@ def named_profile(run: ProbeInput, report: ChainReport) -> Named | None:
     command = run.recognition.command.get("profile") if run.recognition else None
     if command is not None and provider_location(run.ctx.profile_source) is not None:
         return None  # a Terraform provider's profile beat it (the setting notes say so)
+    if (
+        command is not None
+        and run.ctx.profile is None
+        and run.ctx.env(command.location) == command.value
+    ):
+        # The command's own variable, set as in its environment: the tool read another
+        # variable first, or not this one (the setting notes and profile_vars say which).
+        return None
     name = command.value if command is not None else pasted_profile(run.text)
     if name is None or name == report.profile:
         return None
