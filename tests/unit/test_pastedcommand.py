@@ -90,6 +90,9 @@ def test_a_pasted_aws_profile_does_not_mask_a_default_profile_for_botocore(
     # Not for a tool that reads AWS_PROFILE only, nor without the other variable.
     adoption = adopt(make_context(), recognised("js-sdk-v3", profile=("prod", "AWS_PROFILE")))
     assert adoption.ctx.profile == "prod" and adoption.ctx.setting_notes == ()
+    # Nor for the AWS CLI, whose version the paste does not tell: v2 reads AWS_PROFILE first.
+    adoption = adopt(make_context(), recognised("aws-cli", profile=("prod", "AWS_PROFILE")))
+    assert adoption.ctx.profile == "prod" and adoption.ctx.setting_notes == ()
     monkeypatch.delenv("AWS_DEFAULT_PROFILE")
     adoption = adopt(make_context(), recognised("boto3", profile=("prod", "AWS_PROFILE")))
     assert adoption.ctx.profile == "prod"

@@ -57,6 +57,11 @@ def _unread_variable(ctx: Context, tool: str | None, profile: Fact) -> str | Non
     from awsmedic.aws import sharedfiles
     from awsmedic.safety.shellquote import POSIX, quote
 
+    if tool == "aws-cli":
+        # which CLI ran is not known here: v1 reads AWS_DEFAULT_PROFILE first, v2 AWS_PROFILE
+        # (the one most installed now), so the pasted variable stands, and the chain's
+        # disagreement finding names both (chainwalk.profile_vars)
+        return None
     order = ctx.profile_variables
     pasted = profile.location
     readers = sharedfiles.profile_readers(tool)
