@@ -47,6 +47,10 @@ class Context:
     #: environment keys still win over it. True for an option: botocore then ignores them.
     profile_explicit: bool = True
     region_source: str = "--region"  # likewise, what set `region`
+    #: The variables the failing tool selects a profile with, the one it reads first first:
+    #: botocore's order unless the paste was recognised as printed by a tool that reads others
+    #: (sharedfiles.profile_variables).
+    profile_variables: tuple[str, ...] = ("AWS_DEFAULT_PROFILE", "AWS_PROFILE")
     #: Sentences about the failing command's own settings that the evidence should say: what
     #: a Terraform provider block chose, or why it was not taken (core.tfprovider).
     setting_notes: tuple[str, ...] = ()

@@ -259,8 +259,30 @@ def profile_in_text(text: str) -> str | None:
     return None
 
 
-#: botocore's order; AWS CLI v2 reads AWS_PROFILE first.
-_PROFILE_VARS = ("AWS_DEFAULT_PROFILE", "AWS_PROFILE")
+#: botocore's order (boto3, botocore, AWS CLI v1: configprovider.py
+#: `'profile': (None, ['AWS_DEFAULT_PROFILE', 'AWS_PROFILE'], None)`); AWS CLI v2 reads
+#: AWS_PROFILE first. Where the tool is not known, the probes follow botocore and report a
+#: disagreement of the two variables (chainwalk.profile_vars).
+BOTOCORE_PROFILE_VARS = ("AWS_DEFAULT_PROFILE", "AWS_PROFILE")
+#: The variables a recognised tool reads for its profile, in its order, where that is not
+#: botocore's, and how evidence names the tool.
+_TOOL_PROFILE_VARS = {
+    # @smithy/core dist-es/submodules/config/shared-ini-file-loader/getProfileName.js:
+    # `init.profile || process.env[ENV_PROFILE] || DEFAULT_PROFILE`, ENV_PROFILE = "AWS_PROFILE"
+    # (AWS_DEFAULT_PROFILE is read nowhere in the JavaScript SDK v3).
+    "js-sdk-v3": (("AWS_PROFILE",), "the JavaScript SDK v3"),
+}
+_BOTOCORE = "boto3, botocore and AWS CLI v1"
+
+
+def profile_variables(tool: str | None) -> tuple[str, ...]:
+    """The variables `tool` selects a profile with, the one it reads first first."""
+    return _TOOL_PROFILE_VARS.get(tool or "", (BOTOCORE_PROFILE_VARS, ""))[0]
+
+
+def profile_readers(tool: str | None) -> str:
+    """How evidence names the tools that read `profile_variables(tool)` in that order."""
+    return _TOOL_PROFILE_VARS.get(tool or "", ((), _BOTOCORE))[1]
 
 
 @dataclass(frozen=True, repr=False, eq=False)
@@ -277,8 +299,9 @@ def profile_selection(ctx: Context) -> tuple[str, str, bool]:
     if ctx.profile is not None:
         return ctx.profile, ctx.profile_source, ctx.profile_explicit
     # botocore (and boto3, CLI v1) read AWS_DEFAULT_PROFILE before AWS_PROFILE; CLI v2 the
-    # other way round. The conflict is reported (profile_vars) when both are set.
-    for var in _PROFILE_VARS:
+    # other way round. The conflict is reported (profile_vars) when both are set. A tool that
+    # was recognised reads its own (ctx.profile_variables: the JavaScript SDK v3 AWS_PROFILE only).
+    for var in ctx.profile_variables:
         value = ctx.env(var)
         if value is not None:
             return value, var, False

@@ -45,6 +45,40 @@ def source(via: str, where: str = PASTED) -> str:
     return f"{via} {where}" if via else where.removeprefix("in ")
 
 
+#: The variables that select a profile as the environment does.
+_PROFILE_VARIABLES = ("AWS_PROFILE", "AWS_DEFAULT_PROFILE")
+
+
+def _unread_variable(ctx: Context, tool: str | None, profile: Fact) -> str | None:
+    """Why a profile variable of the pasted command line did not select the profile, when it
+    did not: botocore (boto3, AWS CLI v1) reads AWS_DEFAULT_PROFILE before AWS_PROFILE, so an
+    `export AWS_PROFILE=prod` leaves a stale AWS_DEFAULT_PROFILE of the shell in charge; the
+    JavaScript SDK v3 reads AWS_PROFILE only."""
+    from awsmedic.aws import sharedfiles
+    from awsmedic.safety.shellquote import POSIX, quote
+
+    if tool == "aws-cli":
+        # which CLI ran is not known here: v1 reads AWS_DEFAULT_PROFILE first, v2 AWS_PROFILE
+        # (the one most installed now), so the pasted variable stands, and the chain's
+        # disagreement finding names both (chainwalk.profile_vars)
+        return None
+    order = ctx.profile_variables
+    pasted = profile.location
+    readers = sharedfiles.profile_readers(tool)
+    said = f"{pasted}={quote(profile.value, POSIX)} {PASTED}"
+    if pasted not in order:
+        return f"{said} is not read by {readers}, which reads {' and '.join(order)} only"
+    for var in order[: order.index(pasted)]:
+        value = ctx.env(var)
+        if value is not None and value != profile.value:
+            return (
+                f"{said} does not select the profile: {readers} read {var} first, and"
+                f" {var}={quote(value, POSIX)} is set in awsmedic's environment"
+                " (the shell's, if the command ran in it)"
+            )
+    return None
+
+
 def adopt(ctx: Context, recognition: Recognition, text: str = "") -> Adoption:
     """`ctx` with the failing command's profile and region, where the paste (or, for
     Terraform, its provider block) shows them and awsmedic's own options do not set them."""
@@ -84,6 +118,17 @@ def adopt(ctx: Context, recognition: Recognition, text: str = "") -> Adoption:
         taken["region"] = provider.region
     if notes:
         ctx = replace(ctx, setting_notes=(*ctx.setting_notes, *notes))
+    variables = sharedfiles.profile_variables(recognition.tool)
+    if variables != ctx.profile_variables:
+        ctx = replace(ctx, profile_variables=variables)
+    if ctx.profile is None and profile is not None and profile.location in _PROFILE_VARIABLES:
+        unread = _unread_variable(ctx, recognition.tool, profile)
+        if unread is not None:
+            # The tool reads another variable first (or not this one at all): the command ran
+            # with this one in its environment, and the tool's own order decides.
+            environ = {**ctx.environ, profile.location: profile.value}
+            ctx = replace(ctx, environ=environ, setting_notes=(*ctx.setting_notes, unread))
+            profile = None
     if ctx.profile is None and profile is not None:
         if profile.value in sharedfiles.load(ctx).profiles:
             origin = source(profile.location)

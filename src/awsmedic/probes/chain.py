@@ -78,6 +78,14 @@ def named_profile(run: ProbeInput, report: ChainReport) -> Named | None:
     command = run.recognition.command.get("profile") if run.recognition else None
     if command is not None and provider_location(run.ctx.profile_source) is not None:
         return None  # a Terraform provider's profile beat it (the setting notes say so)
+    if (
+        command is not None
+        and run.ctx.profile is None
+        and run.ctx.env(command.location) == command.value
+    ):
+        # The command's own variable, set as in its environment: the tool read another
+        # variable first, or not this one (the setting notes and profile_vars say which).
+        return None
     name = command.value if command is not None else pasted_profile(run.text)
     if name is None or name == report.profile:
         return None
@@ -180,6 +188,9 @@ def _facts(run: ProbeInput, report: ChainReport) -> dict[str, Fact]:
             )
         elif len(names) == 1:
             facts["suggested_profile"] = Fact(names[0], "the only other profile with credentials")
+    unread = report.unread_profile
+    if unread is not None and unread[1] in report.profiles:  # the profile that was meant
+        facts["suggested_profile"] = Fact(unread[1], f"{unread[0]}, which the tool does not read")
     return facts
 
 
@@ -220,6 +231,8 @@ def _findings(report: ChainReport, text: str, named: Named | None) -> list[str]:
         findings.append("chain-aborted")
     if report.profile_vars is not None:
         findings.append("profile-vars-conflict")
+    if report.unread_profile is not None:
+        findings.append("profile-var-not-read")
     if report.explicit and report.env_keys is not None:
         findings.append("profile-flag-drops-env-keys")
     if named is not None:
@@ -262,13 +275,32 @@ def nothing_found(report: ChainReport) -> str:
     return "no provider has credentials on this machine"
 
 
+def unread_sentence(unread: tuple[str, str], tool: str | None) -> str:
+    """`AWS_DEFAULT_PROFILE=dev is set, but the JavaScript SDK v3 does not read it`."""
+    from awsmedic.aws.sharedfiles import profile_readers, profile_variables
+    from awsmedic.safety.shellquote import POSIX, quote
+
+    var, value = unread
+    reads = " and ".join(profile_variables(tool))
+    return (
+        f"{var}={quote(value, POSIX)} is set, but {profile_readers(tool)} does not read it:"
+        f" it reads {reads} only, else the profile default"
+    )
+
+
 def _summary(
-    report: ChainReport, text: str, named: Named | None, notes: tuple[str, ...] = ()
+    report: ChainReport,
+    text: str,
+    named: Named | None,
+    notes: tuple[str, ...] = (),
+    tool: str | None = None,
 ) -> str:
     winner = report.winner
     selected = report.profile_source
     if report.profile_vars is not None:
         selected += f", while AWS_PROFILE={report.profile_vars[1]}"
+    if report.unread_profile is not None:
+        selected += f"; {unread_sentence(report.unread_profile, tool)}"
     if named is not None:
         selected += f"; {named.sentence()}"
     for note in notes:  # what a Terraform provider block chose, or why it was not taken
@@ -420,6 +452,7 @@ def _overridden(run: ProbeInput, report: ChainReport) -> list[str]:
         "credentials-file-shadows-config-keys",
         "profile-has-session-token",
         "profile-vars-conflict",
+        "profile-var-not-read",
         "profile-flag-drops-env-keys",
         "paste-names-other-profile",
         "other-profiles-have-credentials",
@@ -461,7 +494,13 @@ def credential_chain(run: ProbeInput) -> Evidence:
     return Evidence(
         "creds.chain",
         Status.OK if ok and not worrying & set(findings) else Status.PROBLEM,
-        _summary(report, run.text, named, run.ctx.setting_notes),
+        _summary(
+            report,
+            run.text,
+            named,
+            run.ctx.setting_notes,
+            run.recognition.tool if run.recognition else None,
+        ),
         tuple(findings),
         _facts(run, report),
         tuple(_details(run, report, named)),

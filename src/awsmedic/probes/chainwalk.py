@@ -93,6 +93,9 @@ class ChainReport(Record):
     source_provider: str = ""  # for role profiles: a non-static provider behind the source
     #: AWS_DEFAULT_PROFILE and AWS_PROFILE when both are set and differ (tools disagree).
     profile_vars: tuple[str, str] | None = None
+    #: A profile variable set here that the failing tool does not read (the JavaScript SDK v3
+    #: reads AWS_PROFILE only): (variable, value).
+    unread_profile: tuple[str, str] | None = None
     #: The other profiles that define credentials or a credential provider (keys, a role,
     #: SSO, credential_process, aws login, web identity), in botocore's map of the two files.
     credential_profiles: tuple[str, ...] = ()
@@ -133,6 +136,18 @@ def _profile_vars(ctx: Context) -> tuple[str, str] | None:
     default, named = ctx.env("AWS_DEFAULT_PROFILE"), ctx.env("AWS_PROFILE")
     if ctx.profile is None and default is not None and named is not None and default != named:
         return default, named
+    return None
+
+
+def _unread_profile(ctx: Context) -> tuple[str, str] | None:
+    """A profile variable set here that the tool does not read, where nothing it reads is set
+    (then it uses `default`, not the profile the variable names)."""
+    if ctx.profile is not None or any(ctx.env(var) is not None for var in ctx.profile_variables):
+        return None
+    for var in ("AWS_DEFAULT_PROFILE", "AWS_PROFILE"):
+        value = ctx.env(var)
+        if var not in ctx.profile_variables and value:
+            return var, value
     return None
 
 
@@ -256,6 +271,7 @@ def walk(ctx: Context, session_factory: Callable[[], Any]) -> ChainReport:
         credentials_file,
         env_keys=env_keys(ctx),
         profile_vars=_profile_vars(ctx),
+        unread_profile=_unread_profile(ctx),
     )
     try:
         profiles_config = session.full_config.get("profiles", {})

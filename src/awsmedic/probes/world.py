@@ -83,10 +83,14 @@ class AwsWorld:
             retries={"total_max_attempts": 1, "mode": "standard"},  # one attempt, no retry
         )
 
-    def new_session(self, profile: str | None, *, explicit: bool = True) -> Any:
+    def new_session(
+        self, profile: str | None, *, explicit: bool = True, pinned: bool = True
+    ) -> Any:
         """A fresh botocore session, as the failing command would build it. `explicit=False`
         selects `profile` the way AWS_PROFILE does: environment keys still win over it (an
-        explicit profile makes botocore drop them: credentials.create_credential_resolver)."""
+        explicit profile makes botocore drop them: credentials.create_credential_resolver).
+        `pinned=False` with `explicit=False`: `default` because no variable the tool reads is
+        set, whatever botocore would read from this process's environment."""
         import botocore.session
 
         from awsmedic.aws.parsecache import share_full_config
@@ -97,9 +101,10 @@ class AwsWorld:
             from botocore.configprovider import ConstantProvider
 
             # Not an instance variable (that is what "explicit" means to botocore): the
-            # profile's own provider, where AWS_PROFILE would have been read.
+            # profile's own provider, where AWS_PROFILE would have been read. Unpinned, no
+            # variable is read at all (botocore then takes `default` if the files have one).
             store = session.get_component("config_store")
-            store.set_config_provider("profile", ConstantProvider(profile))
+            store.set_config_provider("profile", ConstantProvider(profile if pinned else None))
         session.register_component("data_loader", self._data_loader())
         # Bounded, read-only, every secret scrubbed, no helper run without consent.
         guard(session, self.ctx, self.book, profile, self.helper_consent)
@@ -116,8 +121,15 @@ class AwsWorld:
         return session
 
     def own_session(self) -> Any:
-        """A fresh session for the profile the failing command selected, selected as it did."""
-        return self.new_session(self.ctx.profile, explicit=self.ctx.profile_explicit)
+        """A fresh session for the profile the failing command selected, selected as it did
+        (by the tool's own variables: the JavaScript SDK v3 does not read AWS_DEFAULT_PROFILE,
+        which botocore would read from this process's environment)."""
+        from awsmedic.aws.sharedfiles import BOTOCORE_PROFILE_VARS, profile_selection
+
+        if self.ctx.profile is not None or self.ctx.profile_variables == BOTOCORE_PROFILE_VARS:
+            return self.new_session(self.ctx.profile, explicit=self.ctx.profile_explicit)
+        profile, source, _ = profile_selection(self.ctx)
+        return self.new_session(profile, explicit=False, pinned=source != "default")
 
     def session(self) -> Any:
         with self._lock:

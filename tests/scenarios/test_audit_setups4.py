@@ -1,0 +1,49 @@
+"""Scenarios from a fourth outside audit: set-ups that work for one tool and not another.
+
+Same recipe as test_audit_setups3: a real broken setup (temp HOME, exact bytes, env vars), the
+error the tool printed there, then `awsmedic diagnose` in the same setup; the verdict, its
+evidence and every printed command are checked.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.scenarios.setup import Setup, commands, evidence
+from tests.unit.probes.helpers import KEY, SECRET, TOKEN
+
+pytestmark = pytest.mark.slow
+
+KEYS_TEXT = f"aws_access_key_id = {KEY}\naws_secret_access_key = {SECRET}\n"
+#: What the JavaScript SDK v3 (@aws-sdk/client-sts 3.x under Node 20) printed when its chain
+#: found no credentials (audit 4, s32).
+JS_NO_CREDENTIALS = "CredentialsProviderError: Could not load credentials from any providers"
+
+
+@pytest.fixture
+def setup(home: Path) -> Setup:
+    made = Setup.fresh(home)
+    made.secrets += [KEY, SECRET, TOKEN]
+    return made
+
+
+def test_the_javascript_sdk_does_not_read_aws_default_profile(setup: Setup) -> None:
+    """s32: only AWS_DEFAULT_PROFILE=dev is exported and [default] has no keys. boto3 works
+    (botocore reads AWS_DEFAULT_PROFILE); the JavaScript SDK v3 reads AWS_PROFILE only
+    (@smithy getProfileName), so it used `default` and found nothing. The chain is walked for
+    `default`, says why, and the fix is the variable the SDK reads."""
+    setup.write(".aws/credentials", f"[dev]\n{KEYS_TEXT}")
+    setup.write(
+        ".aws/config", "[default]\nregion = eu-west-1\n\n[profile dev]\nregion = eu-west-1\n"
+    )
+    setup.env["AWS_DEFAULT_PROFILE"] = "dev"
+    result = setup.diagnose(JS_NO_CREDENTIALS, "--offline")
+    assert result["diagnosis"]["cause"] == "wrong-profile-selected"
+    said = evidence(result)
+    assert (
+        "profile 'default' (default; AWS_DEFAULT_PROFILE=dev is set, but the JavaScript SDK" in said
+    )
+    assert commands(result)[0] == "export AWS_PROFILE=dev"
+    assert "unset AWS_DEFAULT_PROFILE" not in str(result)
