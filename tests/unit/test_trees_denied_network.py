@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 
@@ -513,3 +514,27 @@ def test_a_deny_in_the_resource_s_own_policy_is_not_a_guardrail_to_ask_about() -
         " resource-based policy"
     )
     assert ranked(assume)[1][0] == "assume-role-denied"
+
+
+def test_a_web_page_where_an_aws_answer_was_meant(
+    capsys: pytest.CaptureFixture[str], home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Audit 4 s23: botocore could not read an XML answer because a web page came back (an
+    endpoint URL with a path the server does not serve). Recognised, and the override's root is
+    the fix; with no override or proxy here, the text alone names a proxy as possible."""
+    import json
+
+    from awsmedic.cli import main
+    from tests.unit.test_copied_pastes import ranked
+
+    text = (
+        "botocore.parsers.ResponseParserError: Unable to parse response (syntax error: line 1,"
+        " column 49), invalid XML received. Further retries may succeed:\n"
+        "b'<!doctype html>\\n<html lang=en>\\n<title>404 Not Found</title>\\n'"
+    )
+    assert ranked(text)[0] == "unexpected-response"
+    monkeypatch.setenv("AWS_ENDPOINT_URL", "http://127.0.0.1:9/sts/")
+    main(["diagnose", "--offline", "--no-input", "--format", "json", text])
+    output = json.loads(capsys.readouterr().out)
+    assert output["diagnosis"]["cause"] == "endpoint-override"
+    assert output["steps"][0]["commands"] == ["export AWS_ENDPOINT_URL=http://127.0.0.1:9"]

@@ -81,6 +81,7 @@ SHAPES: Mapping[str, tuple[tuple[re.Pattern[str], ...], str]] = {
     "sso_region": ((_REGION,), "a region"),
     "sso_start_url": ((_URL,), "a URL"),
     "endpoint_url": ((_URL,), "a URL"),
+    "endpoint_root": ((_URL,), "a URL"),
     "action": ((_ACTION,), "an IAM action"),
     "service": ((_SERVICE,), "a service name"),
     "operation": ((_OPERATION,), "an operation name"),

@@ -302,6 +302,7 @@ def _plain(route: Route, target: netroute.Target) -> str:
     title="Endpoint, proxy and CA bundle in use",
     findings=(
         "endpoint-overridden",
+        "endpoint-url-has-path",
         *ORIGIN_FINDINGS,
         "endpoint-not-aws",
         "fips-endpoint",
@@ -322,6 +323,7 @@ def _plain(route: Route, target: netroute.Target) -> str:
         "profile",
         "endpoint_url",
         "endpoint_variable",
+        "endpoint_root",
         "region",
         "proxy_url",
         "ca_bundle",
@@ -339,6 +341,12 @@ def route_probe(run: ProbeInput) -> Evidence:
     if route.override:
         findings += ["endpoint-overridden", override_origin(route.override_source)[0]]
         details.append(f"endpoint override {route.override} from {route.override_source}")
+        if _endpoint_root(route.override) != route.override.rstrip("/"):
+            findings.append("endpoint-url-has-path")
+            details.append(
+                f"the endpoint override has a path after its host: botocore sends every request"
+                f" under it ({_endpoint_root(route.override)} is the server's root)"
+            )
     if not target.aws_host:
         findings.append("endpoint-not-aws")
     findings += _variant_findings(run, route, details)
@@ -416,6 +424,9 @@ def _route_facts(run: ProbeInput, route: Route) -> dict[str, Fact]:
     facts["profile"] = Fact(profile, selected_by)
     if route.override:
         facts["endpoint_url"] = Fact(route.override, route.override_source)
+        root = _endpoint_root(route.override)
+        if root != route.override.rstrip("/"):
+            facts["endpoint_root"] = Fact(root, "the endpoint override without its path")
         variable = override_origin(route.override_source)[1]
         if variable:
             facts["endpoint_variable"] = Fact(variable, "environment")
@@ -428,3 +439,15 @@ def _route_facts(run: ProbeInput, route: Route) -> dict[str, Fact]:
     if route.bundle:
         facts["ca_bundle"] = Fact(run.ctx.tilde(route.bundle), route.bundle_source)
     return facts
+
+
+def _endpoint_root(url: str) -> str:
+    """`url` down to its scheme, host and port: an endpoint URL botocore keeps whole, so a path
+    after the host (`http://127.0.0.1:4566/sts/`) is put before every request's own path (S3
+    path-style then takes its first part for the bucket)."""
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    if not parts.scheme or not parts.netloc:
+        return url.rstrip("/")
+    return f"{parts.scheme}://{parts.netloc}"

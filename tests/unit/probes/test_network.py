@@ -50,6 +50,20 @@ def test_a_service_specific_override_is_named_with_its_variable(
     assert evidence.status.value == "problem"
 
 
+def test_an_override_with_a_path_after_its_host(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Audit 4 s23: `AWS_ENDPOINT_URL=http://127.0.0.1:5079/sts/` (a gateway document's path):
+    botocore keeps the path, so the server's root is what the step writes back."""
+    port = closed_port()
+    monkeypatch.setenv("AWS_ENDPOINT_URL", f"http://127.0.0.1:{port}/sts/")
+    evidence = probe("net.route", _refused(f"http://127.0.0.1:{port}/sts/"))
+    assert "endpoint-url-has-path" in evidence.findings
+    assert evidence.facts["endpoint_root"].value == f"http://127.0.0.1:{port}"
+    monkeypatch.setenv("AWS_ENDPOINT_URL", f"http://127.0.0.1:{port}/")
+    evidence = probe("net.route", _refused(f"http://127.0.0.1:{port}/"))
+    assert "endpoint-url-has-path" not in evidence.findings
+    assert "endpoint_root" not in evidence.facts
+
+
 def test_an_override_in_the_profile(home: Path) -> None:
     (home / ".aws" / "config").write_text(
         "[default]\nregion = us-east-1\nendpoint_url = http://localhost:4566\n"
