@@ -76,3 +76,30 @@ def test_a_terraform_assume_role_block_with_a_role_name(
         "aws iam get-role --role-name deploy --query Role.Arn --output text"
     )
     assert "[profile default]" not in texts(result)
+
+
+# -- credential-process-failure: the helper's interpreter is not installed (s05) -------------
+
+
+def test_a_helper_script_whose_interpreter_is_not_installed(setup: Setup) -> None:
+    """`#!/usr/bin/env python2` with no python2 on PATH: env exits with 127 and botocore wraps
+    its message. The first step names the missing interpreter (read from the script's first
+    line: no consent needed), and the steps about the helper's JSON, which never ran, stay out;
+    the same with the message alone, as the AWS CLI prints it."""
+    setup.env.update(PATH="/usr/bin:/bin", AWS_PROFILE="dev")
+    script = setup.write("bin/aws-creds", "#!/usr/bin/env python2\nprint('{\"Version\": 1}')\n")
+    script.chmod(0o755)
+    setup.write(
+        ".aws/config",
+        f"[profile dev]\ncredential_process = {script} --account dev\nregion = eu-west-1\n",
+    )
+    error = setup.boto3_error()
+    assert "custom-process: /usr/bin/env:" in error and "python2" in error
+    message = error.partition("CredentialRetrievalError: ")[2]
+    for text in (error, message):
+        result = setup.diagnose(text, "--offline")
+        assert result["diagnosis"]["cause"] == "credential-process-failure"
+        assert result["diagnosis"]["confidence"] == "confirmed"
+        assert "`python2`" in result["steps"][0]["text"]
+        assert "install" in result["steps"][0]["text"]
+        assert "Version" not in texts(result) and "absolute path" not in texts(result)
