@@ -7,6 +7,7 @@ diagnose` in the same setup; the verdict, its first step and every printed comma
 
 from __future__ import annotations
 
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -103,3 +104,24 @@ def test_a_helper_script_whose_interpreter_is_not_installed(setup: Setup) -> Non
         assert "`python2`" in result["steps"][0]["text"]
         assert "install" in result["steps"][0]["text"]
         assert "Version" not in texts(result) and "absolute path" not in texts(result)
+
+
+# -- config-file-syntax: a credentials file without any section header (s28) -----------------
+
+
+def test_a_credentials_file_without_a_section_header(setup: Setup) -> None:
+    """Keys on lines 1-2 and no header: ConfigParseError. `aws configure` cannot read such a
+    file either (it fails with the same error), so the first step is the exact edit, a
+    `[default]` header put before line 1, and no step sends the user to `aws configure` first."""
+    credentials = setup.write(".aws/credentials", KEYS_TEXT)
+    error = setup.boto3_error()
+    assert "ConfigParseError: Unable to parse config file" in error
+    result = setup.diagnose(error, "--offline")
+    assert result["diagnosis"]["cause"] == "config-file-syntax"
+    first = result["steps"][0]
+    assert first["edit"]["line"] == 1 and first["edit"]["after"].startswith("[default]\n")
+    assert first_command(result).startswith("sed -i.bak ")
+    assert "aws configure --profile default" not in commands(result)
+    subprocess.run(["sh", "-c", first_command(result)], cwd=setup.home, env=setup.env, check=True)
+    assert credentials.read_text() == f"[default]\n{KEYS_TEXT}"
+    assert "ConfigParseError" not in setup.boto3_error()
