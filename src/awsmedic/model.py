@@ -195,6 +195,9 @@ class Edit(Record):
     head_after: str = ""
     why: str = ""  # why this `after` (the best of several choices)
     choices: tuple[Choice, ...] = ()  # the other values that would work, best first
+    # A new line put before `line`, which itself stays (`after` is then both lines): the
+    # section header a file that starts with keys lacks.
+    inserted: str = ""
 
 
 @dataclass(frozen=True, slots=True, repr=False, eq=False)

@@ -151,3 +151,33 @@ def test_a_missing_source_profile_gives_no_keys(home: Path, knowledge: Knowledge
     )
     assert "its source profile 'base' gives no keys to sign AssumeRole" in report.chain.summary
     assert "with the keys of source profile" not in report.chain.summary
+
+
+@pytest.mark.usefixtures("offline_aws")
+@pytest.mark.parametrize(
+    ("layout", "step"),
+    [
+        ("space", "put the path in double quotes"),
+        ("interpreter", "asks for `awsmedic-no-python2`"),
+    ],
+)
+def test_the_step_for_a_helper_that_cannot_start(
+    home: Path, knowledge: Knowledge, layout: str, step: str
+) -> None:
+    """Audit 4 s04 and s05: check runs the lookup diagnose's walk makes first
+    (creds.process-program), so its step is the fix it finds, not "write the full path" for a
+    path that holds an unquoted space, nor a step about the helper's JSON for a script whose
+    #! interpreter is not installed."""
+    folder = home / ("My Tools" if layout == "space" else "bin")
+    folder.mkdir()
+    script = folder / "aws-creds.sh"
+    first = "#!/bin/sh" if layout == "space" else "#!/usr/bin/env awsmedic-no-python2"
+    script.write_text(f"{first}\necho '{{}}'\n")
+    script.chmod(0o755)
+    config = f"[profile vault]\ncredential_process = {script}\nregion = eu-central-1\n"
+    (home / ".aws" / "config").write_text(config)
+    verdict, shown = _vault(knowledge)
+    assert verdict.state == "broken"
+    assert verdict.diagnosis is not None
+    assert verdict.diagnosis.cause == "credential-process-failure"
+    assert step in shown

@@ -70,6 +70,32 @@ CASES = {
         edit("region = \x1b[31meu-west-1\x1b]52;c;dG91\x07\x1b[0m", "region = eu-west-1", 2),
         b"[default]\nregion = eu-west-1\n",
     ),
+    # Keys before any section header (audit 4 s28): a header is put before the first of them,
+    # which stays as it is; on a credential line only its key is matched.
+    "header inserted before keys": (
+        b"aws_access_key_id = AKIA\naws_secret_access_key = s3cr3t\n",
+        edit(
+            "aws_access_key_id = ****AKIA",
+            "[default]\naws_access_key_id = ****AKIA",
+            1,
+            head_before="aws_access_key_id",
+            head_after="aws_access_key_id",
+            inserted="[default]",
+        ),
+        b"[default]\naws_access_key_id = AKIA\naws_secret_access_key = s3cr3t\n",
+    ),
+    # (the new line ends with LF alone: botocore reads mixed line endings fine)
+    "header inserted after a comment, crlf": (
+        b"# mine\r\nregion = eu-west-1\r\n",
+        edit(
+            "region = eu-west-1",
+            "[default]\nregion = eu-west-1",
+            2,
+            crlf=True,
+            inserted="[default]",
+        ),
+        b"# mine\r\n[default]\nregion = eu-west-1\r\n",
+    ),
 }
 
 
@@ -138,3 +164,8 @@ def test_the_powershell_command_matches_the_whole_line_or_the_head_only() -> Non
         POWERSHELL,
     )
     assert "$l[1] -cmatch '^  k\\s*[=:]'" in head and "'key' + $l[1].Substring(3)" in head
+
+
+def test_an_inserted_line_is_shown_as_an_added_line_before_the_one_that_stays() -> None:
+    change = edit("region = x", "[default]\nregion = x", 1, inserted="[default]")
+    assert diff(change) == "```diff\n@@ ~/.aws/config line 1 @@\n+[default]\n region = x\n```"

@@ -14,7 +14,13 @@ from dataclasses import dataclass
 from awsmedic.aws.configkeys import KNOWN_KEYS, misspelling
 from awsmedic.aws.hygiene import value_problems, without_escapes
 from awsmedic.aws.inifile import FATAL, Entry, IniFile, Section
-from awsmedic.aws.lineedits import clean_region, correct_header, header_edit, key_edit
+from awsmedic.aws.lineedits import (
+    clean_region,
+    correct_header,
+    header_edit,
+    header_insert,
+    key_edit,
+)
 from awsmedic.aws.parsecache import ContentCache, memoised_for
 from awsmedic.aws.sharedfiles import CONFIG, CREDENTIALS, SharedFile, config_profile_name
 from awsmedic.context import Context
@@ -87,6 +93,9 @@ def issue_problems(ctx: Context, file: SharedFile) -> list[FileProblem]:
         edit = None
         if issue.code == "continuation":
             edit = key_edit(ctx, file, issue.line, finding, issue.message, dedent=True)
+        elif issue.code == "no-section-header":
+            # Keys before any header: the default profile's, when the file has none yet.
+            edit = header_insert(ctx, file, issue.line, "default", finding, issue.message)
         found.append(
             FileProblem(finding, where, issue.message, fatal=issue.code in FATAL, edit=edit)
         )

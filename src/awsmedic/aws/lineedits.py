@@ -155,6 +155,35 @@ def _masked(old_key: str, new_key: str, value: str) -> str | None:
     return None
 
 
+def header_insert(
+    ctx: Context, file: SharedFile, line: int, meant: str, finding: str, reason: str
+) -> Edit | None:
+    """A `[meant]` header put before `line`, the first line of keys that no header precedes
+    (configparser's MissingSectionHeaderError). The line itself stays as it is: on a credential
+    line only its key is matched, and its value is shown masked."""
+    raw = raw_line(file, line)
+    ini = file.ini
+    header = correct_header(file, meant)
+    if raw is None or ini is None or ini.section(header) is not None:
+        return None
+    found = _key_line(raw)
+    secret = _masked(found["key"], found["key"], found["value"]) if found else None
+    shown = found["head"] + secret if found is not None and secret is not None else raw
+    head = found["indent"] + found["key"] if found is not None and secret is not None else ""
+    return Edit(
+        ctx.tilde(file.path or ""),
+        line,
+        shown,
+        f"[{header}]\n{shown}",
+        finding,
+        reason,
+        crlf=ini.crlf,
+        head_before=head,
+        head_after=head,
+        inserted=f"[{header}]",
+    )
+
+
 def clean_region(value: str) -> str | None:
     """The region a polluted value was meant to be, when that is certain."""
     value = without_escapes(value)

@@ -340,6 +340,9 @@ class Checker:
             summary = "no problem found in its settings; running the helper needs your consent"
             return _done(case, replace(base, summary=summary, needs=(PROCESS_CONSENT,)))
         if kind == "process":
+            # The lookup diagnose's walk makes first (creds.process-program, no run): what it
+            # finds (a missing #! interpreter, an unquoted space) decides the steps too.
+            case.probe("creds.process-program")
             ran = case.probe("creds.process")
             match = first_match(RULES, [ran])
             if match is not None:

@@ -32,6 +32,9 @@ def _fence(text: str, info: str) -> str:
 def diff(edit: Edit) -> str:
     """The edit as a fenced unified-diff fragment; a character no terminal shows is written as
     its escape (`\\x1b`), so the two lines differ on the screen as they do in the file."""
+    if edit.inserted:
+        where = f"@@ {edit.file} line {edit.line} @@"
+        return _fence(f"{where}\n+{visible(edit.inserted)}\n {visible(edit.before)}", "diff")
     body = f"@@ {edit.file} line {edit.line} @@\n-{visible(edit.before)}\n+{visible(edit.after)}"
     return _fence(body, "diff")
 
@@ -43,7 +46,22 @@ def _unshown(text: str, anything: str) -> str:
     return "".join(anything if not c.isprintable() else c for c in text)
 
 
+def _sed_match(edit: Edit) -> str:
+    """The line as the probe read it, as a basic regular expression (its key only, on a line
+    that holds a credential)."""
+    if edit.head_before:
+        return "^" + _unshown(_BRE_SPECIAL.sub(r"\\\1", edit.head_before), ".") + "[[:space:]]*[=:]"
+    old = _unshown(_BRE_SPECIAL.sub(r"\\\1", edit.before), ".")
+    return f"^{old}[[:cntrl:]]\\{{0,1\\}}$" if edit.crlf else f"^{old}$"
+
+
 def _sed(edit: Edit) -> str:
+    if edit.inserted:
+        # On that line, and only if it is still what the probe read: keep it (h), make the
+        # pattern space the new line, and append the kept one after a newline (G). POSIX sed:
+        # GNU's `1i text` is not BSD's.
+        new = _REPLACEMENT_SPECIAL.sub(r"\\\1", edit.inserted)
+        return f"{edit.line}{{/{_sed_match(edit)}/{{h;s/.*/{new}/;G;}};}}"
     if edit.head_before:
         old = _unshown(_BRE_SPECIAL.sub(r"\\\1", edit.head_before), ".")
         new = _REPLACEMENT_SPECIAL.sub(r"\\\1", edit.head_after)
@@ -59,6 +77,20 @@ def _sed(edit: Edit) -> str:
 def _powershell(edit: Edit) -> str:
     index = edit.line - 1
     line = f"$l[{index}]"
+    if edit.inserted:
+        if edit.head_before:
+            pattern = "^" + _unshown(_NET_SPECIAL.sub(r"\\\1", edit.head_before), ".") + r"\s*[=:]"
+        else:
+            pattern = "^" + _unshown(_NET_SPECIAL.sub(r"\\\1", edit.before), ".") + "$"
+        path = quote_path(edit.file, POWERSHELL, expression=True)
+        head = f"@($l[0..{index - 1}]) + " if index > 0 else ""
+        return (
+            f'$f = {path}; Copy-Item -LiteralPath $f -Destination "$f.bak"; '
+            f"$l = [IO.File]::ReadAllLines($f); "
+            f"if ({line} -cmatch {quote_ps(pattern)}) {{ "
+            f"[IO.File]::WriteAllLines($f, [string[]]({head}@({quote_ps(edit.inserted)}) + "
+            f"@($l[{index}..($l.Length - 1)]))) }}"
+        )
     if edit.head_before:
         pattern = "^" + _unshown(_NET_SPECIAL.sub(r"\\\1", edit.head_before), ".") + r"\s*[=:]"
         test = f"{line} -cmatch {quote_ps(pattern)}"

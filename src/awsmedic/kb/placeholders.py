@@ -98,6 +98,7 @@ PLACEHOLDERS: Mapping[str, str] = {
     "kubeconfig": "the kubeconfig file(s) kubectl reads (KUBECONFIG or ~/.kube/config)",
     "cluster": "the EKS cluster name in the kubeconfig's exec section",
     "registry": "the ECR registry host, from the error or the Docker config",
+    "interpreter": "the interpreter a credential_process script's #! line names, not installed",
 }
 
 
@@ -187,6 +188,7 @@ HELP: Mapping[str, str] = {
     "api_id": "the API id (the first part of the execute-api host name)",
     "stage": "the stage name (the first part of the path after the host)",
     "app": "the name of the application, as pipx or uvx knows it",
+    "interpreter": "the program the first line (#!) of the helper script names",
     "presigned_url": "the presigned URL, in single quotes",
     "saml_provider": "the name of the SAML provider (aws iam list-saml-providers)",
 }

@@ -114,6 +114,7 @@ EDIT_FINDINGS = (
     "export-line",
     "region-stray-characters",
     "file-continuation",
+    "file-no-section-header",
     "profile-key-continuation",
 )
 

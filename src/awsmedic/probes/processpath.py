@@ -5,14 +5,22 @@ a program that is not on PATH (or a `~/bin/helper` no shell expands) makes Popen
 FileNotFoundError, which botocore does not wrap: the user sees only `[Errno 2] No such file or
 directory: 'aws-vault'`. Finding the program is a lookup, not a run, so this probe needs no
 consent (running the helper is `creds.process`, which asks first).
+
+A script that exists and is executable can still not start: its first line (`#!`) names the
+interpreter the kernel runs. `#!/usr/bin/env python2` with no python2 on PATH makes env exit
+with status 127 ("/usr/bin/env: 'python2': No such file or directory", which botocore wraps in
+"Error when retrieving credentials from custom-process:"); `#!/opt/bin/python` that does not
+exist makes the exec itself fail, and Popen's FileNotFoundError names the script, which does
+exist. Reading that first line is a lookup too.
 """
 
 from __future__ import annotations
 
 import os
+import re
 import shutil
 
-from awsmedic.aws import sharedfiles
+from awsmedic.aws import bounded, sharedfiles
 from awsmedic.model import Evidence, Fact, Status
 from awsmedic.probes import ProbeInput, probe
 from awsmedic.probes.process import command_of
@@ -36,6 +44,43 @@ def _lookup(program: str, path: str | None) -> tuple[str, str]:
     if found is None:
         return "process-command-not-found", f"'{program}' is not on PATH (no such program)"
     return "process-program-found", f"'{program}' is {found}"
+
+
+#: What env prints when the program its script's `#!` line names is not on PATH: GNU coreutils
+#: ("/usr/bin/env: 'python2': No such file or directory", its quotes typographic in a UTF-8
+#: locale) and BSD/macOS ("env: python2: No such file or directory").
+_ENV_NOT_FOUND = re.compile(r"\benv: [‘'\"]?([\w.+-]+)[’'\"]?: No such file or directory")
+
+
+def interpreter_missing(path: str, search: str | None) -> tuple[str, str] | None:
+    """(interpreter, sentence) when the script at `path` starts with a `#!` line whose
+    interpreter does not exist here (through `/usr/bin/env NAME`: NAME not on PATH)."""
+    try:
+        first = bounded.read_file(path, 512).data.split(b"\n", 1)[0]
+    except OSError:
+        return None
+    if not first.startswith(b"#!"):
+        return None
+    words = first[2:].decode("utf-8", "replace").split()
+    if not words:
+        return None
+    if os.path.basename(words[0]) == "env":
+        names = [w for w in words[1:] if not w.startswith("-") and "=" not in w]
+        if not names or os.sep in names[0]:
+            return None
+        name = names[0]
+        if shutil.which(name, path=search if search is not None else os.defpath) is not None:
+            return None
+        return name, (
+            f"its first line runs '{name}' through {words[0]} ({first.decode('utf-8', 'replace')}),"
+            f" and '{name}' is not on PATH: env exits with status 127"
+        )
+    if os.path.exists(words[0]):
+        return None
+    return words[0], (
+        f"its first line names the interpreter '{words[0]}', which does not exist here, so the"
+        " script cannot start (the error then names the script as if it were missing)"
+    )
 
 
 def _unquoted_space(argv: list[str]) -> str | None:
@@ -70,8 +115,10 @@ def _elsewhere(run: ProbeInput) -> str:
         "process-not-executable",
         "process-program-found",
         "process-roles-anywhere",
+        "process-interpreter-missing",
     ),
     facts=(
+        "interpreter",
         "profile",
         "config_file",
         "certificate_file",
@@ -111,17 +158,38 @@ def process_program(run: ProbeInput) -> Evidence:
         **sharedfiles.load(run.ctx).facts(run.ctx),
     }
     findings = [finding]
+    missing = _interpreter(run, finding, program)
+    if missing is not None:
+        findings.append("process-interpreter-missing")
+        facts["interpreter"] = Fact(missing[0], "credential_process", where)
+        sentence = missing[1]
     signing = roles_anywhere_facts(argv, where)
     if signing:
         findings.append("process-roles-anywhere")
         facts.update(signing)
     return Evidence(
         "creds.process-program",
-        Status.OK if finding == "process-program-found" else Status.PROBLEM,
+        Status.OK if findings == ["process-program-found"] else Status.PROBLEM,
         f"credential_process of profile '{profile}' ({where}): {sentence}",
         tuple(findings),
         facts,
     )
+
+
+def _interpreter(run: ProbeInput, finding: str, program: str) -> tuple[str, str] | None:
+    """The interpreter a found helper script cannot start, from its `#!` line, else from what
+    env printed in the paste (the helper may live on the machine that failed, not here)."""
+    if finding == "process-program-found":
+        path = program if os.sep in program else shutil.which(program, path=run.ctx.env("PATH"))
+        if path is not None:
+            missing = interpreter_missing(path, run.ctx.env("PATH"))
+            if missing is not None:
+                return missing
+    said = _ENV_NOT_FOUND.search(run.text)
+    if said is not None and finding != "process-command-not-found":
+        name = said.group(1)
+        return name, f"the error says env found no '{name}', the interpreter of the helper script"
+    return None
 
 
 #: aws_signing_helper's options that name what IAM Roles Anywhere checks, and the fact each

@@ -27,6 +27,13 @@ _SESSION_NAME = re.compile(r"[\w+=,.@-]{2,64}")
 _ROLE_CREDENTIAL_SOURCES = {"Ec2InstanceMetadata", "EcsContainer"}
 # IAM's role name (botocore/data/iam/2010-05-08/service-2.json roleNameType)
 _ROLE_NAME = re.compile(r"[\w+=,.@-]{1,64}")
+# Terraform's AWS provider checks `assume_role { role_arn }` before it sends anything
+# (hashicorp/terraform-provider-aws internal/verify/validate.go ValidARNCheck, "%q (%s) is an
+# invalid ARN: %s" with the Go arn package's "arn: invalid prefix" / "arn: not enough
+# sections"): the error names the attribute, and its source excerpt the file and line.
+_TF_ROLE_ARN_SAID = re.compile(r"\bassume_role(?:_with_web_identity)?\.\d+\.role_arn\b")
+_TF_SOURCE = re.compile(r'^[ \t│|]*(\d+):[ \t]*role_arn[ \t]*=[ \t]*"([^"\n]*)"', re.MULTILINE)
+_TF_ON = re.compile(r"\bon ([^\s,]+\.tf) line (\d+)")
 
 
 def arn_problem(arn: str) -> tuple[str, str]:
@@ -157,8 +164,9 @@ def _role_findings(
         "source-identity-required",
         "session-tags-refused",
         "session-name-invalid",
+        "role-arn-in-terraform",
     ),
-    facts=("profile", "role_arn", "source_profile", "mfa_serial", "role_name"),
+    facts=("profile", "role_arn", "source_profile", "mfa_serial", "role_name", "terraform_setting"),
 )
 def role_settings(run: ProbeInput) -> Evidence:
     """Is role_arn a well-formed role ARN; MFA, external id, duration and chaining settings."""
@@ -187,6 +195,15 @@ def role_settings(run: ProbeInput) -> Evidence:
     # which ARN that name has.
     if "role-arn-malformed" in findings and _ROLE_NAME.fullmatch(config.get("role_arn", "")):
         facts["role_name"] = Fact(config["role_arn"], "config-file", where)
+    terraform = _terraform_role_arn(run)
+    if terraform is not None:
+        value, site, why = terraform
+        findings.append("role-arn-in-terraform")
+        details.insert(0, f"{site}: Terraform's assume_role {why}")
+        facts["role_arn"] = Fact(value, "Terraform", site)
+        facts["terraform_setting"] = Fact(site, "Terraform")
+        if _ROLE_NAME.fullmatch(value):
+            facts["role_name"] = Fact(value, "Terraform", site)
     bad = set(findings) - {"no-role-profile", "mfa-serial-set", "external-id-set", "duration-set"}
     summary = details[0] if details and bad else _plain(report.profile, config)
     return Evidence(
@@ -198,6 +215,34 @@ def role_settings(run: ProbeInput) -> Evidence:
         tuple(details),
         report.secrets(),
     )
+
+
+def _terraform_role_arn(run: ProbeInput) -> tuple[str, str, str] | None:
+    """(value, "main.tf line 7", why) of a Terraform provider block's `assume_role` role_arn
+    that names no role, when the paste comes from Terraform or names that attribute: read from
+    the `.tf` files of the working directory (literals only), else from the source excerpt
+    Terraform printed under the error."""
+    tool = run.recognition.tool if run.recognition is not None else None
+    if tool != "terraform" and not _TF_ROLE_ARN_SAID.search(run.text):
+        return None
+    found: list[tuple[str, str, str]] = []
+    if run.ctx.cwd is not None:
+        from awsmedic.aws.tfconfig import read_directory
+
+        for block in read_directory(run.ctx.cwd).blocks:
+            value = block.settings.get("assume_role.role_arn")
+            if value is None or not isinstance(value.literal, str):
+                continue
+            _, why = arn_problem(value.literal)
+            if why:
+                found.append((value.literal, f"{block.file} line {value.line}", why))
+    if not found:
+        on = _TF_ON.search(run.text)
+        for source in _TF_SOURCE.finditer(run.text):
+            _, why = arn_problem(source.group(2))
+            if on is not None and why:
+                found.append((source.group(2), f"{on.group(1)} line {source.group(1)}", why))
+    return found[0] if len(found) == 1 else None
 
 
 def _chain_findings(run: ProbeInput, details: list[str]) -> list[str]:

@@ -198,3 +198,48 @@ def test_a_late_yes_lets_botocore_run_the_helper_in_the_same_world(home: Path, n
     assert marker.exists()
     if name == "p2":
         assert client._request_signer._credentials.access_key == KEY
+
+
+@pytest.mark.parametrize(
+    ("first_line", "interpreter"),
+    [
+        ("#!/usr/bin/env awsmedic-no-python2", "awsmedic-no-python2"),
+        ("#!/usr/bin/env -S awsmedic-no-python2 -u", "awsmedic-no-python2"),
+        ("#!/opt/awsmedic-nowhere/bin/python", "/opt/awsmedic-nowhere/bin/python"),
+    ],
+)
+def test_a_helper_script_whose_interpreter_is_not_installed(
+    home: Path, first_line: str, interpreter: str
+) -> None:
+    """Audit 4 s05: the script exists and is executable, but its `#!` line names an
+    interpreter this machine does not have (env exits 127; an absolute one fails the exec)."""
+    script = home / "bin" / "aws-creds"
+    script.parent.mkdir()
+    script.write_text(f'{first_line}\nprint("{{}}")\n')
+    script.chmod(0o755)
+    profile(home, f"{script} --account dev")
+    evidence = probe("creds.process-program", profile="dev")
+    assert evidence.findings == ("process-program-found", "process-interpreter-missing")
+    assert evidence.status is Status.PROBLEM
+    assert evidence.facts["interpreter"].value == interpreter
+
+
+def test_a_helper_script_whose_interpreter_is_installed(home: Path) -> None:
+    script = home / "aws-creds"
+    script.write_text("#!/usr/bin/env sh\necho '{}'\n")
+    script.chmod(0o755)
+    profile(home, str(script))
+    evidence = probe("creds.process-program", profile="dev")
+    assert evidence.findings == ("process-program-found",)
+
+
+def test_the_paste_names_the_missing_interpreter_when_the_script_is_elsewhere(home: Path) -> None:
+    """GNU env's message in the paste names the interpreter the failing machine lacked."""
+    profile(home, "/bin/true")
+    text = (
+        "Error when retrieving credentials from custom-process: /usr/bin/env: \u2018python2\u2019:"
+        " No such file or directory"
+    )
+    evidence = probe("creds.process-program", text, profile="dev")
+    assert "process-interpreter-missing" in evidence.findings
+    assert evidence.facts["interpreter"].value == "python2"

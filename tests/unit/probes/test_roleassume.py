@@ -192,3 +192,56 @@ def test_broken_files_are_no_crash(home: Path, monkeypatch: pytest.MonkeyPatch) 
             "AccessDenied: User: arn:aws:iam::1:user/x is not authorized to perform: s3:GetObject",
         )
         assert evidence.status.value != "error", (probe_id, evidence.summary)
+
+
+TF_ERROR = """\
+Error: "assume_role.0.role_arn" (deploy) is an invalid ARN: arn: invalid prefix
+
+  with provider["registry.terraform.io/hashicorp/aws"],
+  on main.tf line 7, in provider "aws":
+   7:     role_arn = "deploy"
+"""
+MAIN_TF = """\
+terraform {
+  required_providers { aws = { source = "hashicorp/aws" } }
+}
+provider "aws" {
+  region = "eu-west-1"
+  assume_role {
+    role_arn = "deploy"
+  }
+}
+"""
+
+
+@pytest.mark.parametrize("with_files", [True, False])
+def test_a_terraform_assume_role_block_with_a_role_name(
+    home: Path, tmp_path: Path, with_files: bool
+) -> None:
+    """Audit 4 s30: Terraform's provider refuses `assume_role { role_arn = "deploy" }` before
+    any request. The value, and the file and line it is written on, come from the .tf files
+    of the working directory, else from the source excerpt Terraform printed."""
+    from tests.unit.probes.helpers import probe_on_paste
+
+    (home / ".aws" / "credentials").write_text(SOURCE.replace("[base]", "[default]"))
+    work = tmp_path / "tf"
+    work.mkdir()
+    if with_files:
+        (work / "main.tf").write_text(MAIN_TF)
+    evidence = probe_on_paste("role.settings", TF_ERROR, cwd=work)
+    assert "role-arn-in-terraform" in evidence.findings
+    assert evidence.facts["terraform_setting"].value == "main.tf line 7"
+    assert evidence.facts["role_name"].value == "deploy"
+    assert evidence.summary.startswith("main.tf line 7: Terraform's assume_role role_arn 'deploy'")
+
+
+def test_a_terraform_role_arn_that_is_an_arn_is_not_reported(home: Path, tmp_path: Path) -> None:
+    from tests.unit.probes.helpers import probe_on_paste
+
+    (home / ".aws" / "credentials").write_text(SOURCE.replace("[base]", "[default]"))
+    (tmp_path / "main.tf").write_text(
+        MAIN_TF.replace('"deploy"', '"arn:aws:iam::123456789012:role/deploy"')
+    )
+    text = TF_ERROR.replace('"deploy"', '"arn:aws:iam::123456789012:role/deploy"')
+    evidence = probe_on_paste("role.settings", text, cwd=tmp_path)
+    assert "role-arn-in-terraform" not in evidence.findings
