@@ -193,7 +193,7 @@ CASES = [
         ASSUME,
         {"denial.message": ("denial-parsed",), "role.settings": ("role-arn-not-role",)},
         {},
-        "assume-role-denied",
+        "role-arn-invalid",
         "confirmed",
     ),
     (

@@ -124,8 +124,8 @@ RULES: tuple[Rule, ...] = (
         ),
         "source-profile-broken",
     ),
-    # access-denied: role-arn -> role-arn-wrong; mfa -> mfa-confirmed
-    Rule("role.settings", ("role-arn-not-role", "role-arn-malformed"), "assume-role-denied"),
+    # role-arn / access-denied: settings -> invalid / role-arn-wrong; mfa -> mfa-confirmed
+    Rule("role.settings", ("role-arn-not-role", "role-arn-malformed"), "role-arn-invalid"),
     Rule("role.settings", ("mfa-serial-not-device",), "mfa-required"),
     # role-session-duration: too-long
     Rule("role.settings", ("duration-invalid",), "role-duration-exceeded"),
