@@ -7,12 +7,18 @@ its evidence and the printed commands are checked.
 
 from __future__ import annotations
 
+import hashlib
+import json
+import shutil
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
 from tests.scenarios.setup import Setup, commands, evidence
 from tests.unit.probes.helpers import KEY, SECRET, TOKEN
+from tests.unit.probes.test_clock import FakeAws
 
 pytestmark = pytest.mark.slow
 
@@ -47,3 +53,76 @@ def test_an_empty_default_region_variable_seen_by_the_crt_signer(setup: Setup) -
     assert commands(result)[0] == "unset AWS_DEFAULT_REGION"
     assert "export AWS_DEFAULT_REGION" not in " ".join(commands(result))
     assert "aws configure set region" not in " ".join(commands(result))
+
+
+# -- clock-skew: a clock a day ahead makes a valid SSO token look expired (s11) --------------
+
+FAKETIME = shutil.which("faketime")
+SSO_CONFIG = (
+    "[profile dev]\nsso_session = corp\nsso_account_id = 123456789012\n"
+    "sso_role_name = Admin\nregion = eu-west-1\n\n"
+    "[sso-session corp]\nsso_start_url = https://example.awsapps.com/start\n"
+    "sso_region = eu-west-1\n"
+)
+
+
+def _sso_token(setup: Setup, expires: datetime) -> None:
+    """The cache file `aws sso login` leaves for sso-session 'corp', without a refresh token."""
+    name = hashlib.sha1(b"corp").hexdigest()  # noqa: S324 (botocore's cache key)
+    token = {
+        "startUrl": "https://example.awsapps.com/start",
+        "region": "eu-west-1",
+        "accessToken": TOKEN,
+        "expiresAt": f"{expires:%Y-%m-%dT%H:%M:%SZ}",
+    }
+    setup.write(f".aws/sso/cache/{name}.json", json.dumps(token))
+
+
+@pytest.fixture
+def aws_date(setup: Setup) -> Iterator[FakeAws]:
+    """AWS's Date header, at the real time, from a server on 127.0.0.1."""
+    server = FakeAws()
+    setup.env["AWS_ENDPOINT_URL"] = server.url
+    yield server
+    server.close()
+
+
+@pytest.mark.skipif(FAKETIME is None, reason="faketime is not installed (apt-get install faketime)")
+def test_a_clock_a_day_ahead_makes_a_valid_sso_token_look_expired(
+    setup: Setup, aws_date: FakeAws
+) -> None:
+    """The token was issued now and expires in 8 h, but this machine's clock is a day ahead
+    (`faketime -f +1d`, for boto3 and awsmedic alike). botocore compares expiresAt with the
+    local clock, so it says the token expired; by AWS time (the Date header) it is valid. The
+    fix is the clock, not a new sign-in."""
+    assert FAKETIME is not None
+    ahead = [FAKETIME, "-f", "+1d"]
+    setup.env.pop("AWS_DEFAULT_REGION")
+    setup.env["AWS_PROFILE"] = "dev"
+    setup.write(".aws/config", SSO_CONFIG)
+    _sso_token(setup, datetime.now(UTC) + timedelta(hours=8))
+    error = setup.boto3_error(prefix=ahead)
+    assert "Token has expired and refresh failed" in error
+    result = setup.diagnose(error, prefix=ahead)
+    assert result["diagnosis"]["cause"] == "clock-skew"
+    assert result["diagnosis"]["confidence"] == "confirmed"
+    assert "expired by this clock" in evidence(result)
+    assert "but valid by AWS time" in evidence(result)
+    assert "1 day ahead" in evidence(result)
+    assert not any(command.startswith("aws sso login") for command in commands(result))
+    # offline, the clock is not checked: the token looks expired, as before
+    result = setup.diagnose(error, "--offline", prefix=ahead)
+    assert result["diagnosis"]["cause"] == "sso-session-expired"
+
+
+def test_an_sso_token_that_expired_by_aws_time_too(setup: Setup, aws_date: FakeAws) -> None:
+    """The clock is right and the token expired an hour ago: a new sign-in is the fix."""
+    setup.env.pop("AWS_DEFAULT_REGION")
+    setup.env["AWS_PROFILE"] = "dev"
+    setup.write(".aws/config", SSO_CONFIG)
+    _sso_token(setup, datetime.now(UTC) - timedelta(hours=1))
+    error = setup.boto3_error()
+    assert "Token has expired and refresh failed" in error
+    result = setup.diagnose(error)
+    assert result["diagnosis"]["cause"] == "sso-session-expired"
+    assert result["diagnosis"]["confidence"] == "confirmed"
