@@ -126,3 +126,55 @@ def test_an_sso_token_that_expired_by_aws_time_too(setup: Setup, aws_date: FakeA
     result = setup.diagnose(error)
     assert result["diagnosis"]["cause"] == "sso-session-expired"
     assert result["diagnosis"]["confidence"] == "confirmed"
+
+
+# -- endpoint-variant-unavailable: FIPS endpoints on, in a region STS has none in (s24) -------
+
+#: What AWS CLI v1 prints with AWS_USE_FIPS_ENDPOINT=true and eu-west-1 (no test resolves an
+#: AWS host name: the audit ran it without a network, `unshare -n`).
+FIPS_ERROR = 'Could not connect to the endpoint URL: "https://sts-fips.eu-west-1.amazonaws.com/"'
+
+
+@pytest.mark.parametrize(
+    ("where", "fix"),
+    [
+        ("env", "unset AWS_USE_FIPS_ENDPOINT"),
+        ("config", "aws configure set use_fips_endpoint false --profile default"),
+    ],
+)
+def test_fips_endpoints_turned_on_in_a_region_without_them(
+    setup: Setup, where: str, fix: str
+) -> None:
+    """`AWS_USE_FIPS_ENDPOINT=true` (or `use_fips_endpoint = true`), copied from a GovCloud
+    pipeline, with eu-west-1: botocore builds sts-fips.eu-west-1.amazonaws.com, which its own
+    endpoints data does not list (STS has FIPS endpoints in US and GovCloud regions only). No
+    endpoint URL is set: the evidence names the setting, and the first step turns it off."""
+    setup.env.pop("AWS_ENDPOINT_URL")
+    setup.env.pop("AWS_DEFAULT_REGION")
+    setup.write(".aws/credentials", f"[default]\n{KEYS_TEXT}")
+    config = "[default]\nregion = eu-west-1\n"
+    if where == "env":
+        setup.env["AWS_USE_FIPS_ENDPOINT"] = "true"
+    else:
+        config += "use_fips_endpoint = true\n"
+    setup.write(".aws/config", config)
+    result = setup.diagnose(FIPS_ERROR, "--offline")
+    assert result["diagnosis"]["cause"] == "endpoint-variant-unavailable"
+    assert result["diagnosis"]["confidence"] == "confirmed"
+    said = evidence(result)
+    named = "AWS_USE_FIPS_ENDPOINT=true" if where == "env" else "use_fips_endpoint = true"
+    assert named in said
+    assert "no FIPS endpoint for sts in eu-west-1" in said
+    assert "custom endpoint" not in str(result["diagnosis"]).lower()
+    assert commands(result)[0] == fix
+    assert not any("endpoint_url" in command for command in commands(result))
+
+
+def test_fips_endpoints_in_a_region_that_has_them_are_not_blamed(setup: Setup) -> None:
+    """us-east-1 has sts-fips: a failure to reach it is not the setting's."""
+    setup.env.pop("AWS_ENDPOINT_URL")
+    setup.env["AWS_USE_FIPS_ENDPOINT"] = "true"
+    setup.write(".aws/credentials", f"[default]\n{KEYS_TEXT}")
+    text = FIPS_ERROR.replace("eu-west-1", "us-east-1")
+    result = setup.diagnose(text, "--offline")
+    assert "no FIPS endpoint" not in str(result)

@@ -362,8 +362,16 @@ CASES = [
         REFUSED,
         {"net.route": ("fips-endpoint",), "net.connect": ("dns-failed",)},
         {},
-        "endpoint-override",
+        "endpoint-variant-unavailable",
         "likely",
+    ),
+    (
+        "fips host not in botocore's data",
+        REFUSED,
+        {"net.route": ("fips-endpoint", "fips-endpoint-missing", "fips-from-env")},
+        {},
+        "endpoint-variant-unavailable",
+        "confirmed",
     ),
     (
         "blocked",
