@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.scenarios.setup import Setup, commands, evidence
+from tests.scenarios.setup import Setup, commands, evidence, texts
 from tests.unit.probes.helpers import KEY, SECRET, TOKEN
 from tests.unit.probes.test_clock import FakeAws
 
@@ -178,3 +178,32 @@ def test_fips_endpoints_in_a_region_that_has_them_are_not_blamed(setup: Setup) -
     text = FIPS_ERROR.replace("eu-west-1", "us-east-1")
     result = setup.diagnose(text, "--offline")
     assert "no FIPS endpoint" not in str(result)
+
+
+# -- invalid-region: a steps' condition on a probe that never ran (s07) -----------------------
+
+
+def test_a_mistyped_region_with_no_terraform_anywhere(setup: Setup) -> None:
+    """`[default] region = eu-west-1`, and below it `[profile default] region = eu-wset-1`,
+    which botocore takes (the later section replaces the earlier). The walk of the connection
+    error reached invalid-region without reading where the region comes from, so the step for
+    a region written in Terraform (`terraform init -reconfigure`) was shown as one that may
+    apply. The region probe runs now: no Terraform step, and the evidence names the line."""
+    setup.env.pop("AWS_ENDPOINT_URL")
+    setup.env.pop("AWS_DEFAULT_REGION")
+    setup.write(".aws/credentials", f"[default]\n{KEYS_TEXT}")
+    setup.write(
+        ".aws/config", "[default]\nregion = eu-west-1\n\n[profile default]\nregion = eu-wset-1\n"
+    )
+    text = (
+        "botocore.exceptions.EndpointConnectionError: Could not connect to the endpoint URL:"
+        ' "https://sts.eu-wset-1.amazonaws.com/"'
+    )
+    result = setup.diagnose(text, "--offline")
+    assert result["diagnosis"]["cause"] == "invalid-region"
+    region = next(p for p in result["probes"] if p["id"] == "config.region")
+    assert "~/.aws/config line 5 [profile default]" in region["summary"]
+    every = " ".join(commands(result)) + texts(result)
+    assert "terraform" not in every.lower()
+    assert "AWS_DEFAULT_REGION is exported but empty" not in every
+    assert "export AWS_DEFAULT_REGION" not in every

@@ -336,7 +336,7 @@ CASES = [
     (
         "bad region from config",
         REFUSED,
-        {"net.route": ("region-not-a-region",)},
+        {"net.route": ("region-not-a-region",), "config.region": ("region-az-name",)},
         {},
         "invalid-region",
         "confirmed",
@@ -344,7 +344,11 @@ CASES = [
     (
         "unknown region, no such host",
         REFUSED,
-        {"net.route": ("region-unknown",), "net.connect": ("dns-failed",)},
+        {
+            "net.route": ("region-unknown",),
+            "net.connect": ("dns-failed",),
+            "config.region": ("region-not-listed",),
+        },
         {},
         "invalid-region",
         "confirmed",
