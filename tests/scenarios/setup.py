@@ -12,6 +12,7 @@ import json
 import os
 import subprocess
 import sys
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -59,11 +60,14 @@ class Setup:
         path.write_bytes(data.encode() if isinstance(data, str) else data)
         return path
 
-    def boto3_error(self, profile: str | None = None, *, traceback: bool = False) -> str:
-        """What boto3 raises for sts:GetCallerIdentity here (its last line, or the traceback)."""
+    def boto3_error(
+        self, profile: str | None = None, *, traceback: bool = False, prefix: Sequence[str] = ()
+    ) -> str:
+        """What boto3 raises for sts:GetCallerIdentity here (its last line, or the traceback);
+        `prefix` runs it under another program (`faketime -f +1d`)."""
         code = _CALL.format(profile=profile, full=traceback)
         result = subprocess.run(
-            [sys.executable, "-c", code],
+            [*prefix, sys.executable, "-c", code],
             env=self.env,
             capture_output=True,
             text=True,
@@ -74,12 +78,13 @@ class Setup:
         assert "no error" not in result.stdout, "the broken setup is not broken"
         return result.stdout.strip()
 
-    def diagnose(self, text: str, *args: str) -> dict[str, Any]:
+    def diagnose(self, text: str, *args: str, prefix: Sequence[str] = ()) -> dict[str, Any]:
         """`awsmedic diagnose --format json --no-input` here; checks no secret leaks anywhere."""
         export = self.home.parent / "transcript.md"
         export.unlink(missing_ok=True)
         result = subprocess.run(
             [
+                *prefix,
                 sys.executable,
                 "-m",
                 "awsmedic",

@@ -74,3 +74,25 @@ def test_the_opt_in_list_is_read_without_importing_botocore() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=True
     )
     assert done.stdout.strip() == "False"
+
+
+def test_fips_endpoints_come_from_botocores_endpoints_data() -> None:
+    """STS has FIPS endpoints in the US and GovCloud regions only (botocore's endpoints.json);
+    S3 in Canada too. A region the data does not list for the service cannot be told."""
+    from botocore.loaders import create_loader
+
+    data = create_loader().load_data("endpoints")
+    aws = next(p for p in data["partitions"] if p["partition"] == "aws")
+    sts = aws["services"]["sts"]["endpoints"]
+    listed = {
+        region
+        for region, entry in sts.items()
+        if any(v.get("tags") == ["fips"] for v in entry.get("variants", ()))
+    }
+    assert listed <= regions.fips_regions("sts")
+    assert regions.has_fips_endpoint("sts", "eu-west-1") is False
+    assert regions.has_fips_endpoint("sts", "us-east-1") is True
+    assert regions.has_fips_endpoint("sts", "us-gov-west-1") is True
+    assert regions.has_fips_endpoint("s3", "ca-central-1") is True
+    assert regions.has_fips_endpoint("sts", "xx-nowhere-1") is None
+    assert regions.has_fips_endpoint("no-such-service", "us-east-1") is None

@@ -337,7 +337,7 @@ CASES = [
     (
         "bad region from config",
         REFUSED,
-        {"net.route": ("region-not-a-region",)},
+        {"net.route": ("region-not-a-region",), "config.region": ("region-az-name",)},
         {},
         "invalid-region",
         "confirmed",
@@ -345,7 +345,11 @@ CASES = [
     (
         "unknown region, no such host",
         REFUSED,
-        {"net.route": ("region-unknown",), "net.connect": ("dns-failed",)},
+        {
+            "net.route": ("region-unknown",),
+            "net.connect": ("dns-failed",),
+            "config.region": ("region-not-listed",),
+        },
         {},
         "invalid-region",
         "confirmed",
@@ -363,8 +367,16 @@ CASES = [
         REFUSED,
         {"net.route": ("fips-endpoint",), "net.connect": ("dns-failed",)},
         {},
-        "endpoint-override",
+        "endpoint-variant-unavailable",
         "likely",
+    ),
+    (
+        "fips host not in botocore's data",
+        REFUSED,
+        {"net.route": ("fips-endpoint", "fips-endpoint-missing", "fips-from-env")},
+        {},
+        "endpoint-variant-unavailable",
+        "confirmed",
     ),
     (
         "blocked",

@@ -123,3 +123,50 @@ def nearest(name: str) -> str | None:
         name, sorted(known_regions()), scorer=fuzz.ratio, processor=utils.default_process
     )
     return str(best[0]) if best and best[1] >= NEAR_CUTOFF else None
+
+
+@functools.cache
+def _endpoints() -> tuple[Mapping[str, Any], ...]:
+    """botocore's endpoints data (data/endpoints.json), which lists the endpoint variants
+    (FIPS, dual-stack) each service has in each region."""
+    from botocore.loaders import create_loader
+
+    return tuple(create_loader().load_data("endpoints")["partitions"])
+
+
+def _fips_tagged(entry: Mapping[str, Any]) -> bool:
+    return any(variant.get("tags") == ["fips"] for variant in entry.get("variants", ()))
+
+
+@functools.cache
+def _service_regions(service: str) -> tuple[frozenset[str], frozenset[str]]:
+    """(regions botocore's endpoints data lists for `service`, those of them with a FIPS
+    endpoint). A region name with `fips` in it is an old alias, not a region."""
+    listed: set[str] = set()
+    fips: set[str] = set()
+    for partition in _endpoints():
+        data = partition.get("services", {}).get(service)
+        if data is None:
+            continue
+        every = _fips_tagged(data.get("defaults", {}))
+        for region, entry in data.get("endpoints", {}).items():
+            if "fips" in region.split("-"):
+                continue
+            listed.add(region)
+            if every or _fips_tagged(entry):
+                fips.add(region)
+    return frozenset(listed), frozenset(fips)
+
+
+def has_fips_endpoint(service: str, region: str) -> bool | None:
+    """Whether `service` has a FIPS endpoint in `region`, by botocore's endpoints data; None
+    when the data does not list the service in that region (it cannot say)."""
+    listed, fips = _service_regions(service)
+    if region not in listed:
+        return None
+    return region in fips
+
+
+def fips_regions(service: str) -> frozenset[str]:
+    """The regions where `service` has a FIPS endpoint, by botocore's endpoints data."""
+    return _service_regions(service)[1]

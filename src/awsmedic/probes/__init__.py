@@ -29,6 +29,7 @@ INDEX: Mapping[str, str] = {
     "bedrock.api-key": "bedrockkey",
     "clock.error-time": "clock",
     "clock.skew": "clock",
+    "clock.sso-token": "clock",
     "cli.version": "cliversion",
     "config.number-settings": "numbers",
     "config.profile": "profiles",
@@ -78,6 +79,7 @@ INDEX: Mapping[str, str] = {
 PREFETCHED = frozenset(
     {
         "clock.skew",
+        "clock.sso-token",
         "creds.container",
         "iam.key-age",
         "identity.compare",

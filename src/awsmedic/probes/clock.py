@@ -1,4 +1,4 @@
-"""clock.error-time and clock.skew: how far this machine's clock is from AWS time.
+"""clock.error-time, clock.skew and clock.sso-token: how far this machine's clock is from AWS time.
 
 The error text often carries both times (offline, exact at the moment of the error); the live
 probe reads the `Date` header AWS puts on every answer, even to an unsigned request, so it needs
@@ -8,13 +8,14 @@ no credentials and sends none. botocore and the AWS CLI never correct a wrong cl
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
 from typing import Any
 
-from awsmedic.aws import hostenv, skew
+from awsmedic.aws import hostenv, sharedfiles, skew
+from awsmedic.aws.ages import ago
 from awsmedic.model import Evidence, Fact, Status, Unchecked, mask_url_password
-from awsmedic.probes import ProbeInput, not_checked, probe
+from awsmedic.probes import ProbeInput, not_checked, probe, sso
 from awsmedic.probes.chainwalk import profile_selection
 from awsmedic.probes.sts import UNREACHABLE, classify
 
@@ -104,7 +105,7 @@ def error_time(run: ProbeInput) -> Evidence:
 
 
 @dataclass(frozen=True)
-class _Reading:
+class Reading:
     endpoint: str
     server: datetime | None  # AWS's Date header
     offset: float  # local minus AWS, seconds
@@ -113,7 +114,7 @@ class _Reading:
     unreached: bool = False  # AWS never answered (a connection error, a timeout)
 
 
-def _read_date(run: ProbeInput, region: str | None) -> _Reading:
+def read_date(run: ProbeInput, region: str | None) -> Reading:
     """Send one unsigned GetCallerIdentity and read the Date header of whatever comes back."""
     client = run.world.client("sts", region, unsigned=True)
     seen: dict[str, Any] = {}
@@ -139,13 +140,13 @@ def _read_date(run: ProbeInput, region: str | None) -> _Reading:
     except (TypeError, ValueError):
         server = None
     if server is None:
-        return _Reading(shown, None, 0.0, rtt, error, unreached)
+        return Reading(shown, None, 0.0, rtt, error, unreached)
     if server.tzinfo is None:  # "-0000" instead of "GMT": still UTC (RFC 5322)
         server = server.replace(tzinfo=UTC)
     # Date has one-second resolution and is truncated: AWS's time was half a second later.
     midpoint = sent + (received - sent) / 2
     offset = (midpoint - server).total_seconds() - 0.5
-    return _Reading(shown, server, offset, rtt, error)
+    return Reading(shown, server, offset, rtt, error)
 
 
 @probe(
@@ -167,7 +168,7 @@ def _read_date(run: ProbeInput, region: str | None) -> _Reading:
 def clock_skew(run: ProbeInput) -> Evidence:
     """Compare the local UTC clock with the Date header of the STS endpoint botocore would use."""
     region = run.ctx.region or run.world.config_variable("region")
-    reading = _read_date(run, region)
+    reading = read_date(run, region)
     if reading.server is None and reading.unreached:
         detail = f"{reading.endpoint}: {reading.error}"
         return not_checked("clock.skew", Unchecked.UNREACHABLE, detail, ("no-date-header",))
@@ -197,3 +198,69 @@ def clock_skew(run: ProbeInput) -> Evidence:
         host,
     )
     return Evidence("clock.skew", status, summary, tuple(findings), facts, details)
+
+
+#: How much earlier (in seconds) than the cached token's expiry AWS time must be for the token
+#: to count as valid by AWS time: the Date header's one-second truncation and the round trip.
+_TOKEN_MARGIN = 60
+
+
+@probe(
+    "clock.sso-token",
+    title="The cached SSO token's expiry by AWS time (Date header)",
+    network=True,
+    findings=(
+        "sso-token-valid-by-aws-time",
+        "sso-token-expired-by-aws-time",
+        "sso-token-not-read",
+        "no-date-header",
+        *HOST_FINDINGS,
+    ),
+    facts=_FACTS,
+)
+def sso_token_clock(run: ProbeInput) -> Evidence:
+    """Whether the cached IAM Identity Center token that this clock sees as expired is still
+    valid by AWS time: botocore compares `expiresAt` with the local clock alone
+    (botocore/utils.py SSOTokenProvider, tokens.py), so a clock far ahead makes a valid token
+    look expired, and signing in again does not help."""
+    ctx = run.ctx
+    files = sharedfiles.load(ctx)
+    selection = sharedfiles.selected_profile(ctx, run.text)
+    profile = sso.sso_profile(files, selection.name)
+    config = sso.read_config(ctx, files, profile) if profile is not None else None
+    path = sso.cache_file(ctx, config) if config is not None else None
+    token = sso.read_token(path)[0] if path is not None else None
+    expires = sso.parse_time(token.get("expiresAt")) if token is not None else None
+    if expires is None:
+        summary = "no cached SSO token with an expiry time to compare with AWS time"
+        return Evidence("clock.sso-token", Status.OK, summary, ("sso-token-not-read",))
+    region = ctx.region or run.world.config_variable("region")
+    reading = read_date(run, region)
+    if reading.server is None and reading.unreached:
+        detail = f"{reading.endpoint}: {reading.error}"
+        return not_checked("clock.sso-token", Unchecked.UNREACHABLE, detail, ("no-date-header",))
+    if reading.server is None:
+        why = f" ({reading.error})" if reading.error else ""
+        summary = f"no Date header from {reading.endpoint}{why}"
+        return Evidence("clock.sso-token", Status.ERROR, summary, ("no-date-header",))
+    findings, facts, host = host_facts(run)
+    margin = reading.rtt / 2 + 1
+    words = skew.describe(reading.offset) if abs(reading.offset) > margin else "in sync"
+    facts["skew"] = Fact(words, "Date header", reading.endpoint)
+    aws_now = ctx.now() - timedelta(seconds=reading.offset)
+    local = ago(expires, ctx.now(), dated=False)
+    by_aws = ago(expires, aws_now, dated=False)
+    stamp = f"the cached token's expiresAt is {expires:%Y-%m-%d %H:%M} UTC"
+    clock = f"this clock is {skew.against(words, 'AWS time')} (Date header of {reading.endpoint})"
+    if expires <= ctx.now() and expires > aws_now + timedelta(seconds=_TOKEN_MARGIN + margin):
+        summary = (
+            f"{stamp}: expired by this clock ({local}), but valid by AWS time ({by_aws}); {clock}"
+        )
+        findings.insert(0, "sso-token-valid-by-aws-time")
+        status = Status.PROBLEM
+    else:
+        summary = f"{stamp}, {by_aws} by AWS time; {clock}"
+        findings.insert(0, "sso-token-expired-by-aws-time")
+        status = Status.OK
+    details = (f"AWS time {reading.server:%Y-%m-%d %H:%M:%S}Z", host)
+    return Evidence("clock.sso-token", status, summary, tuple(findings), facts, details)

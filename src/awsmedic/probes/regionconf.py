@@ -114,6 +114,7 @@ def check_region(region: str) -> tuple[list[str], str]:
         "region-unknown",
         "region-from-error",
         "region-from-env",
+        "region-empty-hides-profile",
         "region-in-terraform",
         "region-in-tf-backend",
     ),
@@ -142,18 +143,29 @@ def region_config(run: ProbeInput) -> Evidence:
         findings, summary = _missing(run)
         return Evidence("config.region", Status.PROBLEM, summary, tuple(findings), profile)
     findings, sentence = check_region(region)
+    hidden = None
     if source == "env":  # AWS_DEFAULT_REGION wins over the profile: fix it there
         extra.append("region-from-env")
         if _only_default_region(run):
             extra.append("region-only-default-region")
+        hidden = _hidden_by_empty(run) if region == "" else None
+        if hidden is not None:
+            extra.append("region-empty-hides-profile")
     where = f"{source}, {location}" if location else source
     summary = f"region '{visible(region)}' ({where}) {sentence}"
+    if hidden is not None:
+        summary += (
+            f"; set but empty, it still wins over region '{visible(hidden.value)}'"
+            f" ({hidden.where(run.ctx)}): botocore takes the first value that is not None"
+        )
     status = Status.OK if findings in (["region-set"], ["region-not-listed"]) else Status.PROBLEM
     facts = {**profile, "region": Fact(region, source, location)}
     meant = meant_region(region, findings)
     edits: tuple[Edit, ...] = ()
     if terraform is not None:
         facts["terraform_setting"] = Fact(terraform[0], "Terraform")
+    if hidden is not None:
+        facts["suggested_region"] = Fact(hidden.value, "config-file", hidden.where(run.ctx))
     if meant is not None:
         facts["suggested_region"] = Fact(meant, "the region name meant")
         if source == "config-file":
@@ -188,6 +200,17 @@ def _terraform_site(run: ProbeInput, region: str) -> tuple[str, list[str]] | Non
             where = f"{on.group(1)} line {found.group(1)}"
             return where, ["region-in-terraform"] + (["region-in-tf-backend"] * backend)
     return None
+
+
+def _hidden_by_empty(run: ProbeInput) -> sharedfiles.Setting | None:
+    """The profile's own `region` that an exported empty AWS_DEFAULT_REGION hides: botocore's
+    ChainProvider keeps the first value that is not None, and "" is not None
+    (botocore/configprovider.py), so the profile's region is never read."""
+    selection = sharedfiles.selected_profile(run.ctx, run.text)
+    setting = sharedfiles.load(run.ctx).settings(selection.name).get("region")
+    if setting is None or not setting.value.strip():
+        return None
+    return setting
 
 
 def _only_default_region(run: ProbeInput) -> bool:

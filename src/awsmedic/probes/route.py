@@ -16,7 +16,7 @@ import weakref
 from dataclasses import dataclass, replace
 from typing import Any
 
-from awsmedic.aws import denial, netroute, regions
+from awsmedic.aws import denial, netroute, regions, sharedfiles
 from awsmedic.aws.hygiene import visible
 from awsmedic.aws.netcheck import Proxy
 from awsmedic.model import Evidence, Fact, Secret, Status, Unchecked, mask_url_password
@@ -216,17 +216,60 @@ def _variant_findings(run: ProbeInput, route: Route, details: list[str]) -> list
         ("fips", "AWS_USE_FIPS_ENDPOINT", "-fips."),
         ("dualstack", "AWS_USE_DUALSTACK_ENDPOINT", "dualstack"),
     ):
+        setting = _variant_setting(run, name, env)
         if (
-            (run.ctx.env(env) or "").lower() in _TRUE
+            setting is not None
             or marker in host
             or (name == "dualstack" and host.endswith(".api.aws"))
         ):
             found.append(f"{name}-endpoint")
+            missing = _fips_missing(route) if name == "fips" else None
+            if setting is not None:
+                found.append(f"{name}-from-{setting[0]}")
+            if missing is not None and setting is not None:
+                found.append("fips-endpoint-missing")
+                details.append(f"{setting[1]} selects {host}, {missing}")
+                continue
+            where = (
+                setting[1] if setting is not None else f"{env} or the profile's use_{name}_endpoint"
+            )
             details.append(
-                f"{'FIPS' if name == 'fips' else 'dual-stack'} endpoints are selected ({env} or the"
-                f" profile's use_{name}_endpoint); not every service has one in every region"
+                f"{'FIPS' if name == 'fips' else 'dual-stack'} endpoints are selected ({where});"
+                " not every service has one in every region"
             )
     return found
+
+
+def _variant_setting(run: ProbeInput, name: str, env: str) -> tuple[str, str] | None:
+    """Where FIPS (or dual-stack) endpoints are turned on: ("env" | "config", the words), as
+    botocore reads it (the variable first, then the profile's use_<name>_endpoint)."""
+    value = run.ctx.env(env)
+    if value is not None:
+        if value.strip().lower() not in _TRUE:
+            return None
+        return "env", f"{env}={visible(value)} in the environment"
+    ctx = run.ctx
+    selection = sharedfiles.selected_profile(ctx, run.text)
+    setting = sharedfiles.load(ctx).settings(selection.name).get(f"use_{name}_endpoint")
+    if setting is None or setting.value.strip().lower() not in _TRUE:
+        return None
+    return "config", f"use_{name}_endpoint = {visible(setting.value)} ({setting.where(ctx)})"
+
+
+def _fips_missing(route: Route) -> str | None:
+    """Why the FIPS host the request went to does not exist, by botocore's endpoints data: the
+    service has no FIPS endpoint in this region (STS has them in US and GovCloud regions
+    only). None when the host is no FIPS host or the data cannot say."""
+    target = route.target
+    if target is None or "-fips." not in target.host:
+        return None
+    service = target.host.split(".", 1)[0].removesuffix("-fips")
+    region = target.region or route.region
+    if regions.has_fips_endpoint(service, region) is not False:
+        return None
+    where = sorted(regions.fips_regions(service))
+    has = f" ({service} has FIPS endpoints only in {', '.join(where)})" if where else ""
+    return f"but botocore's endpoint data {_NO_FIPS} {service} in {region}{has}"
 
 
 def _region_findings(run: ProbeInput, route: Route, details: list[str]) -> list[str]:
@@ -285,9 +328,16 @@ _BUNDLE_SOURCES = {
 
 def _headline(details: list[str]) -> list[str]:
     """The override and CA bundle lines, and why the bundle cannot work when it cannot (that
-    line comes later in the details, and is the finding itself)."""
+    line comes later in the details, and is the finding itself). A FIPS setting that picks an
+    endpoint botocore's data does not list comes first, and then the override only."""
     broken = [line for line in details[3:] if line.startswith("the CA bundle cannot work")]
+    fips = [line for line in details if _NO_FIPS in line]
+    if fips:
+        return fips + [line for line in details if line.startswith("endpoint override")] + broken
     return details[1:3] + broken
+
+
+_NO_FIPS = "lists no FIPS endpoint for"
 
 
 def _plain(route: Route, target: netroute.Target) -> str:
@@ -306,7 +356,12 @@ def _plain(route: Route, target: netroute.Target) -> str:
         *ORIGIN_FINDINGS,
         "endpoint-not-aws",
         "fips-endpoint",
+        "fips-endpoint-missing",
+        "fips-from-env",
+        "fips-from-config",
         "dualstack-endpoint",
+        "dualstack-from-env",
+        "dualstack-from-config",
         "region-not-a-region",
         "region-unknown",
         "region-opt-in",
@@ -362,7 +417,12 @@ def route_probe(run: ProbeInput) -> Evidence:
     findings += _tls_findings(run, route, details)
     if route.unresolved:  # the target is the error text's; botocore could not say its own
         details.append(f"botocore's own endpoint: {_NOT_CHECKED} ({route.unresolved})")
-    problem = {"endpoint-overridden", "region-not-a-region", "ca-bundle-broken"} & set(findings)
+    problem = {
+        "endpoint-overridden",
+        "region-not-a-region",
+        "ca-bundle-broken",
+        "fips-endpoint-missing",
+    } & set(findings)
     return Evidence(
         "net.route",
         Status.PROBLEM if problem else Status.OK,

@@ -163,7 +163,7 @@ def token_state(token: dict[str, object], config: SsoConfig, now: datetime) -> t
     )
 
 
-def _read_token(path: Path) -> tuple[dict[str, object] | None, str]:
+def read_token(path: Path) -> tuple[dict[str, object] | None, str]:
     try:
         read = bounded.read_file(path, bounded.SMALL_FILE_BYTES)
     except FileNotFoundError:
@@ -241,7 +241,7 @@ def _cache_state(ctx: Context, config: SsoConfig) -> tuple[str, str, tuple[Secre
     path = cache_file(ctx, config)
     if path is None:
         return "sso-token-invalid", "the profile names neither an sso-session nor a start URL", ()
-    token, why = _read_token(path)
+    token, why = read_token(path)
     if token is None:
         if why == "missing":
             sentence = (

@@ -6,6 +6,8 @@ unsigned request (403 with a Date header); the local clock is shifted through Co
 
 from __future__ import annotations
 
+import hashlib
+import json
 import threading
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
@@ -154,3 +156,64 @@ def test_no_date_header_is_an_error(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def test_offline_skips_the_measurement() -> None:
     assert probe("clock.skew", offline=True).status is Status.SKIPPED
+
+
+# -- clock.sso-token: a token this clock sees as expired, by AWS time (audit 4 s11) ----------
+
+
+def _sso_token(home: Path, expires: datetime) -> None:
+    (home / ".aws" / "config").write_text(
+        "[profile dev]\nsso_session = corp\nsso_account_id = 123456789012\n"
+        "sso_role_name = Admin\n\n[sso-session corp]\n"
+        "sso_start_url = https://example.awsapps.com/start\nsso_region = eu-west-1\n"
+    )
+    cache = home / ".aws" / "sso" / "cache"
+    cache.mkdir(parents=True)
+    name = hashlib.sha1(b"corp").hexdigest()  # noqa: S324 (botocore's cache key)
+    token = {"accessToken": "t" * 20, "expiresAt": f"{expires:%Y-%m-%dT%H:%M:%SZ}"}
+    (cache / f"{name}.json").write_text(json.dumps(token))
+
+
+@pytest.mark.parametrize(
+    ("hours", "ahead_minutes", "finding", "words"),
+    [
+        (8, 24 * 60, "sso-token-valid-by-aws-time", "but valid by AWS time (in 7 h 59 min)"),
+        (-1, 24 * 60, "sso-token-expired-by-aws-time", "1 h ago by AWS time"),
+        (-1, 0, "sso-token-expired-by-aws-time", "1 h ago by AWS time"),
+    ],
+    ids=["valid-by-aws-time", "expired-by-aws-time-too", "clock-right"],
+)
+def test_an_sso_token_against_aws_time(
+    fake_aws: FakeAws,
+    home: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    hours: int,
+    ahead_minutes: int,
+    finding: str,
+    words: str,
+) -> None:
+    monkeypatch.setenv("AWS_PROFILE", "dev")
+    _sso_token(home, datetime.now(UTC) + timedelta(hours=hours))
+    evidence = probe("clock.sso-token", clock=shifted(ahead_minutes))
+    assert evidence.findings[0] == finding
+    assert words in evidence.summary
+    assert evidence.status == (
+        Status.PROBLEM if finding.endswith("valid-by-aws-time") else Status.OK
+    )
+    if ahead_minutes:
+        assert evidence.facts["skew"].value == "1 day ahead"
+
+
+def test_no_sso_token_asks_aws_nothing(fake_aws: FakeAws) -> None:
+    evidence = probe("clock.sso-token")
+    assert evidence.findings == ("sso-token-not-read",)
+    assert fake_aws.requests == []
+
+
+def test_offline_skips_the_sso_token_comparison(
+    home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("AWS_PROFILE", "dev")
+    _sso_token(home, datetime.now(UTC) + timedelta(hours=8))
+    evidence = probe("clock.sso-token", offline=True, clock=shifted(24 * 60))
+    assert evidence.status is Status.SKIPPED

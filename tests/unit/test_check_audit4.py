@@ -1,0 +1,95 @@
+"""`check` on set-ups of the fourth outside audit: the problem it finds and the one step it
+shows for it."""
+
+from __future__ import annotations
+
+import socket
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from awsmedic.core.check import Checker
+from awsmedic.kb import knowledge_dirs, load_checked
+from awsmedic.kb.model import Knowledge
+from awsmedic.output.checkview import to_json
+from awsmedic.safety.redact import SecretBook
+from tests.conftest import make_context
+from tests.unit.probes.helpers import KEY, SECRET
+
+
+@pytest.fixture(scope="module")
+def knowledge() -> Knowledge:
+    return load_checked(knowledge_dirs({}))
+
+
+def _keys(home: Path, config: str) -> None:
+    (home / ".aws" / "credentials").write_text(
+        f"[default]\naws_access_key_id = {KEY}\naws_secret_access_key = {SECRET}\n"
+    )
+    (home / ".aws" / "config").write_text(config)
+
+
+def test_an_empty_default_region_variable_is_unset_not_set(
+    home: Path, knowledge: Knowledge, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """s21: `AWS_DEFAULT_REGION=""` hides `region = eu-west-1` of the profile; the step is to
+    remove the variable, not to export a region into it."""
+    _keys(home, "[default]\nregion = eu-west-1\n")
+    monkeypatch.setenv("AWS_DEFAULT_REGION", "")
+    book = SecretBook()
+    report = Checker(make_context(offline=True), knowledge, book).check(every=False)
+    verdict = report.subjects[0]
+    assert verdict.state == "broken"
+    assert verdict.diagnosis is not None
+    shown = to_json(report, book)["profiles"][0]["first_step"]
+    assert "unset AWS_DEFAULT_REGION" in shown["text"]
+    assert "export AWS_DEFAULT_REGION" not in shown["text"]
+    assert "eu-west-1" in shown["text"]
+
+
+def test_an_empty_default_region_variable_without_a_profile_region(
+    home: Path, knowledge: Knowledge, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With no region in the profile, removing the variable leaves none: a region is set."""
+    _keys(home, "[default]\n")
+    monkeypatch.setenv("AWS_DEFAULT_REGION", "")
+    book = SecretBook()
+    report = Checker(make_context(offline=True), knowledge, book).check(every=False)
+    shown = to_json(report, book)["profiles"][0]["first_step"]
+    assert "unset AWS_DEFAULT_REGION" not in shown["text"]
+
+
+@pytest.fixture
+def no_dns(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No name resolves but loopback's, as on a machine without a network (`unshare -n`): no
+    test looks up an AWS host name."""
+    real = socket.getaddrinfo
+
+    def getaddrinfo(host: object, *args: object, **kwargs: object) -> Any:
+        if host in ("127.0.0.1", "localhost", "::1"):
+            return real(host, *args, **kwargs)  # type: ignore[arg-type]
+        raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
+
+    monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
+
+
+@pytest.mark.usefixtures("no_dns")
+def test_fips_endpoints_in_a_region_without_them_are_a_problem_found(
+    home: Path, knowledge: Knowledge, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """s24: `AWS_USE_FIPS_ENDPOINT=true` with eu-west-1 makes every call go to
+    sts-fips.eu-west-1.amazonaws.com, which does not exist. That is a setting of this machine,
+    as audit 3's dead endpoint override: broken, not "could not reach AWS"."""
+    _keys(home, "[default]\nregion = eu-west-1\n")
+    monkeypatch.setenv("AWS_USE_FIPS_ENDPOINT", "true")
+    book = SecretBook()
+    report = Checker(make_context(network_timeout=1.0), knowledge, book).check(every=False)
+    verdict = report.subjects[0]
+    assert not report.ok
+    assert verdict.state == "broken"
+    assert verdict.diagnosis is not None
+    assert verdict.diagnosis.cause == "endpoint-variant-unavailable"
+    assert "AWS_USE_FIPS_ENDPOINT=true" in verdict.summary
+    shown = to_json(report, book)["profiles"][0]["first_step"]
+    assert "unset AWS_USE_FIPS_ENDPOINT" in shown["text"]
