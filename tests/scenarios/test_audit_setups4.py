@@ -47,3 +47,26 @@ def test_the_javascript_sdk_does_not_read_aws_default_profile(setup: Setup) -> N
     )
     assert commands(result)[0] == "export AWS_PROFILE=dev"
     assert "unset AWS_DEFAULT_PROFILE" not in str(result)
+
+
+def test_an_empty_aws_region_hides_the_profiles_region_from_the_javascript_sdk(
+    setup: Setup,
+) -> None:
+    """s22: AWS_REGION="" (exported empty) and `region = eu-west-1` in ~/.aws/config. The
+    JavaScript SDK v3 reads AWS_REGION before the profile, and an empty value is still one
+    (@smithy fromEnv gives up on `undefined` only), so checkRegion refused `""`. The evidence
+    named eu-west-1 as the region and the body called it mistyped; now the paste is the JS SDK's,
+    the region is the empty variable, and the step removes it."""
+    setup.write(".aws/credentials", f"[default]\n{KEYS_TEXT}")
+    setup.write(".aws/config", "[default]\nregion = eu-west-1\n")
+    setup.env["AWS_REGION"] = ""
+    setup.env.pop("AWS_DEFAULT_REGION", None)
+    paste = 'Error: Region not accepted: region="" is not a valid hostname component.'
+    result = setup.diagnose(paste, "--offline")
+    assert result["diagnosis"]["cause"] == "invalid-region"
+    said = evidence(result)
+    assert "region '' (env, AWS_REGION) is empty, and the JavaScript SDK v3 reads" in said
+    assert "it hides region 'eu-west-1' (~/.aws/config line 2 [default])" in said
+    assert "is a known region" not in said
+    assert commands(result)[:2] == ["unset AWS_REGION", "export AWS_REGION=eu-west-1"]
+    assert "aws configure set region" not in str(result["steps"])
