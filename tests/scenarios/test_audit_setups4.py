@@ -70,3 +70,30 @@ def test_an_empty_aws_region_hides_the_profiles_region_from_the_javascript_sdk(
     assert "is a known region" not in said
     assert commands(result)[:2] == ["unset AWS_REGION", "export AWS_REGION=eu-west-1"]
     assert "aws configure set region" not in str(result["steps"])
+
+
+def test_the_javascript_sdk_reads_home_in_a_file_variable_as_written(setup: Setup) -> None:
+    """s20a: AWS_SHARED_CREDENTIALS_FILE='$HOME/.aws/work-credentials' (single quotes in a
+    .env file). botocore expands it (expandvars) and finds the keys; the JavaScript SDK v3
+    replaces only a leading `~/` (@smithy loadSharedConfigFiles) and found no file. It was
+    judged "found here" with `unset AWS_SHARED_CREDENTIALS_FILE` as a step, which drops the
+    only credentials file; now the fix is the absolute path."""
+    written = setup.write(".aws/work-credentials", f"[default]\n{KEYS_TEXT}")
+    setup.env["AWS_SHARED_CREDENTIALS_FILE"] = "$HOME/.aws/work-credentials"
+    result = setup.diagnose(JS_NO_CREDENTIALS, "--offline")
+    assert result["diagnosis"]["cause"] == "credentials-file-location"
+    assert result["diagnosis"]["confidence"] == "confirmed"
+    said = evidence(result)
+    assert (
+        "AWS_SHARED_CREDENTIALS_FILE='$HOME/.aws/work-credentials' is ~/.aws/work-credentials"
+        " for botocore, which expands it, but the JavaScript SDK v3 replaces only a leading ~/"
+    ) in said
+    assert commands(result)[0] == f"export AWS_SHARED_CREDENTIALS_FILE={written}"
+    assert not [c for c in commands(result) if c.startswith("unset")]
+    assert result["questions"] == [] or all(
+        q.get("id") != "same-environment" for q in result["questions"]
+    )
+    # A leading `~/` the SDK does expand: nothing to say about the variable.
+    setup.env["AWS_SHARED_CREDENTIALS_FILE"] = "~/.aws/work-credentials"
+    result = setup.diagnose(JS_NO_CREDENTIALS, "--offline")
+    assert "replaces only a leading ~/" not in evidence(result)
