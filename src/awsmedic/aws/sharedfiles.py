@@ -120,6 +120,54 @@ def expand(ctx: Context, text: str) -> Path:
     return Path(text)
 
 
+#: The tools that replace only a leading `~/` in AWS_SHARED_CREDENTIALS_FILE and AWS_CONFIG_FILE,
+#: and read the rest of the path as written, where botocore runs os.path.expandvars and
+#: expanduser (configloader.py raw_config_parse): the JavaScript SDK v3
+#: (@smithy/core dist-es/submodules/config/shared-ini-file-loader/loadSharedConfigFiles.js:
+#: `if (filepath.startsWith("~/")) resolvedFilepath = join(homeDir, filepath.slice(2))`).
+_HOME_PREFIX_ONLY = {"js-sdk-v3": "the JavaScript SDK v3"}
+
+
+@dataclass(frozen=True, repr=False, eq=False)
+class LiteralPath(Record):
+    """A file variable a tool reads as written, so that it names no file for the tool while
+    botocore, which expands it, finds one."""
+
+    kind: str  # credentials | config
+    variable: str
+    value: str  # as set: `$HOME/.aws/work-credentials`
+    expanded: Path  # what botocore (and a shell) makes of it
+    reader: str  # how evidence names the tool
+
+
+def literal_paths(ctx: Context, tool: str | None) -> tuple[LiteralPath, ...]:
+    """The file variables that `tool` reads as written where botocore expands them (`$HOME`,
+    `${VAR}`, `~user`, a lone `~`), and that name no file as written."""
+    import os
+
+    reader = _HOME_PREFIX_ONLY.get(tool or "")
+    if reader is None:
+        return ()
+    found = []
+    for kind, var in _ENV_VAR.items():
+        value = ctx.env(var)
+        # An empty value is not read at all (`process.env[...] || join(home, ".aws", ...)`).
+        if not value or value.startswith("~/"):
+            continue
+        if not (_VAR.search(value) or value.startswith("~")):
+            continue
+        literal = Path(value)
+        if not literal.is_absolute():
+            literal = (ctx.cwd or Path(os.getcwd())) / literal
+        if literal.exists():
+            continue
+        expanded = expand(ctx, value)
+        if str(expanded).startswith("~"):  # ~user, which botocore's expanduser resolves
+            expanded = Path(os.path.expanduser(str(expanded)))
+        found.append(LiteralPath(kind, var, value, expanded, reader))
+    return tuple(found)
+
+
 def _passwd_home() -> Path | None:
     """Where `~` points without HOME (cron, some services): os.path.expanduser's fallback."""
     try:

@@ -48,8 +48,10 @@ PLACEHOLDERS: Mapping[str, str] = {
     "credential_profiles": "the other profiles here that have credentials (names, shell-quoted)",
     "suggested_region": "the region a wrong region name stands for (zone, case, nearest name)",
     "terraform_setting": "the Terraform file and line that write the value (main.tf line 5)",
-    "region_variable": "the environment variable whose region value has stray characters",
+    "region_variable": "the region variable in effect (a value with stray characters, or empty)",
     "profile_variable": "the environment variable whose profile name has stray characters",
+    "file_variable": "AWS_SHARED_CREDENTIALS_FILE or AWS_CONFIG_FILE, read by the tool as written",
+    "file_path": "the absolute path that variable names once expanded ($HOME, ${VAR}, ~user)",
     "session_name": "a name for a new sso-session section (none is configured yet)",
     "identity_pool_id": "the Cognito identity pool id (REGION:GUID) the pasted error names",
     "identity_id": "the Cognito identity id (REGION:GUID) the pasted error names",
@@ -135,6 +137,8 @@ HELP: Mapping[str, str] = {
     "suggested_region": "the region you meant, such as us-east-1",
     "region_variable": "AWS_REGION or AWS_DEFAULT_REGION, whichever holds the region",
     "profile_variable": "AWS_PROFILE or AWS_DEFAULT_PROFILE, whichever names the profile",
+    "file_variable": "AWS_SHARED_CREDENTIALS_FILE or AWS_CONFIG_FILE",
+    "file_path": "the absolute path of the file, such as /home/<user>/.aws/credentials",
     "session_name": "a name of your choice for the sso-session section",
     "identity_pool_id": (
         "the identity pool id (REGION:GUID) from the app's configuration or the Cognito console"

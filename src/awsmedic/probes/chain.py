@@ -194,6 +194,18 @@ def _facts(run: ProbeInput, report: ChainReport) -> dict[str, Fact]:
     return facts
 
 
+def _literal_file(run: ProbeInput, report: ChainReport) -> bool:
+    """The credentials come from the shared files, and the failing tool reads the variable that
+    names one of them as written (the JavaScript SDK v3 expands only a leading `~/`): it found
+    no file there, whatever botocore finds (files.location says which and why)."""
+    from awsmedic.aws.sharedfiles import literal_paths
+
+    winner = report.winner
+    if winner is None or winner.method not in _PROFILE_METHODS:
+        return False
+    return bool(literal_paths(run.ctx, run.recognition.tool if run.recognition else None))
+
+
 def _shadow_findings(report: ChainReport) -> list[str]:
     winner = report.winner
     if report.config_keys is not None:
@@ -453,6 +465,7 @@ def _overridden(run: ProbeInput, report: ChainReport) -> list[str]:
         "profile-has-session-token",
         "profile-vars-conflict",
         "profile-var-not-read",
+        "file-var-unexpanded",
         "profile-flag-drops-env-keys",
         "paste-names-other-profile",
         "other-profiles-have-credentials",
@@ -484,6 +497,8 @@ def credential_chain(run: ProbeInput) -> Evidence:
     report = run.world.chain()
     named = named_profile(run, report)
     findings = _findings(report, run.text, named)
+    if _literal_file(run, report):
+        findings.append("file-var-unexpanded")
     ok = report.winner is not None and report.winner.state in (FOUND, CONFIGURED)
     worrying = {
         "env-shadows-profile",

@@ -15,7 +15,7 @@ from pathlib import Path
 from awsmedic.aws import sharedfiles
 from awsmedic.aws.inifile import IniFile, Section, scan
 from awsmedic.context import Context
-from awsmedic.model import Evidence, Status
+from awsmedic.model import Evidence, Fact, Status
 from awsmedic.probes import ProbeInput, probe
 
 #: Files whose presence means "inside a container" (Docker, Podman).
@@ -101,6 +101,24 @@ def _file_state(
             findings.append("file-override-hides-default")
             state += f"; {shadowed}"
     return state
+
+
+def _literal_state(ctx: Context, path: sharedfiles.LiteralPath) -> str:
+    """`credentials file: AWS_SHARED_CREDENTIALS_FILE='$HOME/…' is ~/… for botocore, …`."""
+    from awsmedic.safety.shellquote import POSIX, quote
+
+    relative = (
+        ""
+        if Path(path.value).is_absolute()
+        else " (a relative path, from the directory it runs in)"
+    )
+    found = "" if path.expanded.is_file() else f"; {ctx.tilde(path.expanded)} does not exist either"
+    return (
+        f"{path.kind} file: {path.variable}={quote(path.value, POSIX)} is"
+        f" {ctx.tilde(path.expanded)} for botocore, which expands it, but {path.reader} replaces"
+        f" only a leading ~/ and reads the rest as written: there is no file"
+        f" {quote(path.value, POSIX)} for it{relative}{found}"
+    )
 
 
 def _hidden_profile(
@@ -206,6 +224,7 @@ ELSEWHERE = frozenset(
     {
         "file-override-hides-default",
         "file-override-relative",
+        "file-override-unexpanded",
         "file-unreadable",
         "legacy-credential-file-missing",
         "sudo-user-has-aws-files",
@@ -227,6 +246,7 @@ ELSEWHERE = frozenset(
         "file-override-empty",
         "file-override-hides-default",
         "file-override-relative",
+        "file-override-unexpanded",
         "file-unreadable",
         "file-owned-by-other-user",
         "file-readable-by-others",
@@ -240,7 +260,7 @@ ELSEWHERE = frozenset(
         "in-ci",
         "files-elsewhere",
     ),
-    facts=("credentials_file", "config_file"),
+    facts=("credentials_file", "config_file", "file_variable", "file_path"),
 )
 def file_location(run: ProbeInput) -> Evidence:
     """Paths botocore reads and what chose them (HOME, env overrides), existence, owner, mode."""
@@ -257,6 +277,11 @@ def file_location(run: ProbeInput) -> Evidence:
     for file in files.files:
         before = len(findings)
         note([_file_state(ctx, file, findings, selected)], before)
+    literal = sharedfiles.literal_paths(ctx, run.recognition.tool if run.recognition else None)
+    for path in literal:
+        before = len(findings)
+        findings += ["file-override-unexpanded", f"{path.kind}-file-override"]
+        note([_literal_state(ctx, path)], before)
     if "credentials-file-missing" in findings and "config-file-missing" in findings:
         findings.append("aws-files-missing")
     for helper in (_legacy, _who, _where_running):
@@ -269,4 +294,10 @@ def file_location(run: ProbeInput) -> Evidence:
         findings.append("files-elsewhere")
     status = Status.PROBLEM if reasons or "file-readable-by-others" in findings else Status.OK
     summary = "; ".join(reasons[:2] or details[:2])
-    return Evidence("files.location", status, summary, tuple(findings), files.facts(ctx), details)
+    facts = files.facts(ctx)
+    if literal:  # the variable to write again, with the path a shell would have made of it
+        facts["file_variable"] = Fact(literal[0].variable, "environment")
+        if literal[0].expanded.is_absolute():
+            facts["file_path"] = Fact(str(literal[0].expanded), "the path expanded")
+    findings = list(dict.fromkeys(findings))
+    return Evidence("files.location", status, summary, tuple(findings), facts, details)

@@ -3,7 +3,8 @@
 botocore takes the region from `--region`, then `AWS_DEFAULT_REGION`, then `region` in the
 profile (a named profile does not inherit it from [default]); AWS CLI v2 reads `AWS_REGION`
 first. It checks only the *shape* of the name (InvalidRegionError for spaces, underscores,
-quotes); a well-shaped name that is no region fails later, at DNS.
+quotes); a well-shaped name that is no region fails later, at DNS. A recognised tool that reads
+another variable is followed: the JavaScript SDK v3 reads `AWS_REGION`, then the profile.
 """
 
 from __future__ import annotations
@@ -30,25 +31,78 @@ _HOST_LABEL = re.compile(r"^(?![0-9]+$)(?!-)[a-zA-Z0-9-]{,63}(?<!-)$")
 #: Terraform's AWS provider ("invalid AWS Region: %s"), and hashicorp/aws-sdk-go-base's
 #: ValidateRegion (InvalidRegionError, "Invalid AWS Region: %s"), which the S3 backend prints
 #: under "Invalid region value".
-_IN_TEXT = re.compile(r"region_name '([^'\n]*)'|(?i:invalid AWS Region): ([^\s\"'`]+)")
+_IN_TEXT = re.compile(
+    r"region_name '([^'\n]*)'|(?i:invalid AWS Region): ([^\s\"'`]+)"
+    # the JavaScript SDK v3 (@smithy/core config-resolver/regionConfig/checkRegion.js)
+    r'|Region not accepted: region="([^"\n]*)"'
+)
 #: Terraform shows the source line of a diagnostic under it: `   5:     region = "eu-west1"`.
 _TF_SOURCE = re.compile(r'^[ \t│|]*(\d+):[ \t]*region[ \t]*=[ \t]*"([^"\n]*)"', re.MULTILINE)
 _TF_ON = re.compile(r"\bon ([^\s,]+\.tf) line (\d+)")
 
 
+#: botocore's region variable (boto3, botocore, AWS CLI v1: configprovider.py
+#: `'region': ('region', 'AWS_DEFAULT_REGION', None, None)`).
+BOTOCORE_REGION_VARS = ("AWS_DEFAULT_REGION",)
+#: The variables a recognised tool reads its region from, before the profile's `region`, where
+#: they are not botocore's, and how evidence names the tool.
+_TOOL_REGION_VARS = {
+    # @smithy/core dist-es/submodules/config: config-resolver/regionConfig/config.js
+    # NODE_REGION_CONFIG_OPTIONS reads `env["AWS_REGION"]`, and node-config-provider/configLoader.js
+    # chains fromEnv, then fromSharedConfigFiles, then the default; fromEnv gives up only on
+    # `undefined`, so an empty AWS_REGION is the region (and checkRegion refuses it).
+    "js-sdk-v3": (("AWS_REGION",), "the JavaScript SDK v3"),
+}
+
+
+def region_variables(tool: str | None) -> tuple[str, ...]:
+    """The variables `tool` reads its region from, before the profile's, the first first."""
+    return _TOOL_REGION_VARS.get(tool or "", (BOTOCORE_REGION_VARS, ""))[0]
+
+
+def _tool(run: ProbeInput) -> str | None:
+    return run.recognition.tool if run.recognition is not None else None
+
+
+def _profile_region(run: ProbeInput) -> sharedfiles.Setting | None:
+    ctx = run.ctx
+    selection = sharedfiles.selected_profile(ctx, run.text)
+    return sharedfiles.load(ctx).settings(selection.name).get("region")
+
+
 def _resolve(run: ProbeInput) -> tuple[str | None, str, str]:
-    """(region, source, location) in botocore's order; region None when nothing sets one."""
+    """(region, source, location) in the tool's order (botocore's unless the tool is known to
+    read another variable); region None when nothing sets one."""
     ctx = run.ctx
     if ctx.region is not None:
         return ctx.region, ctx.region_source, ""
-    if ctx.env("AWS_DEFAULT_REGION") is not None:
-        return ctx.environ["AWS_DEFAULT_REGION"], "env", "AWS_DEFAULT_REGION"
-    files = sharedfiles.load(ctx)
-    selection = sharedfiles.selected_profile(ctx, run.text)
-    setting = files.settings(selection.name).get("region")
+    variables = region_variables(_tool(run))
+    for var in variables:
+        if ctx.env(var) is not None:
+            return ctx.environ[var], "env", var
+    setting = _profile_region(run)
     if setting is not None:
         return setting.value, "config-file", setting.where(ctx)
+    for var in BOTOCORE_REGION_VARS:
+        # Set, but not read by the tool: reported as region-only-default-region.
+        if var not in variables and ctx.env(var) is not None:
+            return ctx.environ[var], "env", var
     return None, "", ""
+
+
+def _empty_variable(run: ProbeInput, var: str) -> str:
+    """Why an empty region variable is the region: the tool reads it before the profile, and an
+    empty value is still one; and which region of the profile it hides."""
+    tool = _tool(run)
+    readers = _TOOL_REGION_VARS.get(tool or "", ((), "botocore"))[1]
+    said = (
+        f"is empty, and {readers} reads {var} before the profile's region: an empty value"
+        " still counts as set"
+    )
+    setting = _profile_region(run)
+    if setting is not None and setting.value:
+        said += f"; it hides region '{visible(setting.value)}' ({setting.where(run.ctx)})"
+    return said
 
 
 def _missing(run: ProbeInput) -> tuple[list[str], str]:
@@ -118,15 +172,18 @@ def check_region(region: str) -> tuple[list[str], str]:
         "region-in-terraform",
         "region-in-tf-backend",
     ),
-    facts=("region", "profile", "suggested_region", "terraform_setting"),
+    facts=("region", "profile", "suggested_region", "terraform_setting", "region_variable"),
     edits=EDIT_FINDINGS,
 )
 def region_config(run: ProbeInput) -> Evidence:
-    """The effective region in botocore's order, and whether it is a real region name."""
+    """The effective region in the failing tool's order (botocore's unless it is known to read
+    another variable), and whether it is a real region name."""
     region, source, location = _resolve(run)
     in_text = _IN_TEXT.search(run.text)
     extra: list[str] = []
-    quoted = None if in_text is None else in_text.group(1) or in_text.group(2)
+    quoted = None
+    if in_text is not None:
+        quoted = next((group for group in in_text.groups() if group is not None), None)
     if quoted is not None and (region is None or not printed_as(quoted, region)):
         # The error quotes the exact value the failing command used; escapes a repr wrote as
         # `\x1b` are part of that value, not decoration. (One the paste's cleaning or a
@@ -143,14 +200,19 @@ def region_config(run: ProbeInput) -> Evidence:
         findings, summary = _missing(run)
         return Evidence("config.region", Status.PROBLEM, summary, tuple(findings), profile)
     findings, sentence = check_region(region)
+    facts = {**profile, "region": Fact(region, source, location)}
     hidden = None
-    if source == "env":  # AWS_DEFAULT_REGION wins over the profile: fix it there
+    if source == "env":  # the variable wins over the profile: fix it there
         extra.append("region-from-env")
+        facts["region_variable"] = Fact(location, "environment")
         if _only_default_region(run):
             extra.append("region-only-default-region")
-        hidden = _hidden_by_empty(run) if region == "" else None
-        if hidden is not None:
-            extra.append("region-empty-hides-profile")
+        if region == "" and location in BOTOCORE_REGION_VARS:
+            hidden = _hidden_by_empty(run)
+            if hidden is not None:
+                extra.append("region-empty-hides-profile")
+        if region == "" and location not in BOTOCORE_REGION_VARS:
+            sentence = _empty_variable(run, location)
     where = f"{source}, {location}" if location else source
     summary = f"region '{visible(region)}' ({where}) {sentence}"
     if hidden is not None:
@@ -159,8 +221,12 @@ def region_config(run: ProbeInput) -> Evidence:
             f" ({hidden.where(run.ctx)}): botocore takes the first value that is not None"
         )
     status = Status.OK if findings in (["region-set"], ["region-not-listed"]) else Status.PROBLEM
-    facts = {**profile, "region": Fact(region, source, location)}
     meant = meant_region(region, findings)
+    if meant is None and region == "" and source == "env":
+        # An empty variable hides the profile's region: that is the one meant.
+        setting = _profile_region(run)
+        if setting is not None and check_region(setting.value)[0] == ["region-set"]:
+            facts["suggested_region"] = Fact(setting.value, "the profile's region")
     edits: tuple[Edit, ...] = ()
     if terraform is not None:
         facts["terraform_setting"] = Fact(terraform[0], "Terraform")
@@ -185,7 +251,7 @@ def _terraform_site(run: ProbeInput, region: str) -> tuple[str, list[str]] | Non
     and whether that is the S3 backend's (`terraform init -reconfigure` reads it again): from
     the `.tf` files of the working directory, else from the source line Terraform printed."""
     ctx = run.ctx
-    tool = run.recognition.tool if run.recognition is not None else None
+    tool = _tool(run)
     if ctx.cwd is not None and tool in (None, "terraform", "go-sdk-v2", "go-sdk-v1"):
         from awsmedic.aws.tfconfig import read_directory
 

@@ -195,3 +195,35 @@ def test_a_relative_override_is_looked_for_in_the_working_directory(
     assert "the path is relative" in evidence.summary
     monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "nowhere"))
     assert "file-override-relative" not in probe("files.location").findings
+
+
+def test_the_javascript_sdk_reads_a_file_variable_as_written(
+    home: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """Audit 4 s20a: the JavaScript SDK v3 replaces only a leading `~/` in
+    AWS_SHARED_CREDENTIALS_FILE (@smithy loadSharedConfigFiles.js); `$HOME`, `${HOME}` and
+    `~user` stay as written, where botocore expands them."""
+    from awsmedic.aws.sharedfiles import literal_paths
+    from tests.conftest import make_context
+    from tests.unit.probes.helpers import probe_on_paste
+
+    (home / ".aws" / "work").write_text("[default]\naws_access_key_id = AKIAEXAMPLE\n")
+    paste = "CredentialsProviderError: Could not load credentials from any providers"
+    for value in ("$HOME/.aws/work", "${HOME}/.aws/work"):
+        monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", value)
+        evidence = probe_on_paste("files.location", paste, cwd=tmp_path)
+        assert "file-override-unexpanded" in evidence.findings
+        assert "files-elsewhere" in evidence.findings
+        assert evidence.facts["file_variable"].value == "AWS_SHARED_CREDENTIALS_FILE"
+        assert evidence.facts["file_path"].value == str(home / ".aws" / "work")
+        assert "the JavaScript SDK v3 replaces only a leading ~/" in evidence.summary
+        # botocore (an unrecognised paste, or boto3's) expands it: nothing to say.
+        assert "file-override-unexpanded" not in probe_on_paste("files.location", "").findings
+    for value in ("~/.aws/work", str(home / ".aws" / "work"), ""):
+        monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", value)
+        assert literal_paths(make_context(cwd=tmp_path), "js-sdk-v3") == ()
+    # A file of that literal name in the directory it runs in is what the SDK reads.
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", "$HOME/.aws/work")
+    (tmp_path / "$HOME" / ".aws").mkdir(parents=True)
+    (tmp_path / "$HOME" / ".aws" / "work").write_text("")
+    assert literal_paths(make_context(cwd=tmp_path), "js-sdk-v3") == ()

@@ -132,3 +132,44 @@ def test_the_backend_region_line_terraform_shows_is_enough(home: Path, tmp_path:
     )
     assert evidence.facts["terraform_setting"].value == "main.tf line 5"
     assert evidence.facts["suggested_region"].value == "eu-west-1"
+
+
+def test_an_empty_aws_region_is_the_javascript_sdks_region(
+    home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Audit 4 s22: the JavaScript SDK v3 reads AWS_REGION before the profile's region
+    (@smithy NODE_REGION_CONFIG_OPTIONS, configLoader's chain), and fromEnv gives up only on
+    `undefined`: AWS_REGION="" is its region, which checkRegion refuses. The variable is named,
+    and the profile's region it hides is the one meant."""
+    from tests.unit.probes.helpers import probe_on_paste
+
+    config(home, "[default]\nregion = eu-west-1\n")
+    monkeypatch.setenv("AWS_REGION", "")
+    monkeypatch.delenv("AWS_DEFAULT_REGION", raising=False)
+    paste = 'Error: Region not accepted: region="" is not a valid hostname component.'
+    evidence = probe_on_paste("config.region", paste)
+    assert {"region-empty", "region-from-env"} <= set(evidence.findings)
+    assert evidence.facts["region"].value == ""
+    assert evidence.facts["region"].location == "AWS_REGION"
+    assert evidence.facts["region_variable"].value == "AWS_REGION"
+    assert evidence.facts["suggested_region"].value == "eu-west-1"
+    assert evidence.summary == (
+        "region '' (env, AWS_REGION) is empty, and the JavaScript SDK v3 reads AWS_REGION before"
+        " the profile's region: an empty value still counts as set; it hides region 'eu-west-1'"
+        " (~/.aws/config line 2 [default])"
+    )
+    # botocore does not read AWS_REGION: for boto3 the profile's region is the region.
+    assert probe("config.region").facts["region"].value == "eu-west-1"
+
+
+def test_the_javascript_sdk_reads_no_aws_default_region_over_the_profile(
+    home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tests.unit.probes.helpers import probe_on_paste
+
+    config(home, "[default]\nregion = eu-west-1\n")
+    monkeypatch.delenv("AWS_REGION", raising=False)
+    monkeypatch.setenv("AWS_DEFAULT_REGION", "eu-central-1")
+    paste = "CredentialsProviderError: Could not load credentials from any providers"
+    assert probe_on_paste("config.region", paste).facts["region"].value == "eu-west-1"
+    assert probe("config.region").facts["region"].value == "eu-central-1"
