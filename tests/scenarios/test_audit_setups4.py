@@ -333,3 +333,71 @@ def test_a_mistyped_region_with_no_terraform_anywhere(setup: Setup) -> None:
     assert "terraform" not in every.lower()
     assert "AWS_DEFAULT_REGION is exported but empty" not in every
     assert "export AWS_DEFAULT_REGION" not in every
+
+
+# -- credentials-file-location: a shared file that is there but botocore skips (s13, s15) ----
+
+
+def test_a_credentials_file_that_is_a_directory_holding_the_file(setup: Setup) -> None:
+    """s13: ~/.aws/credentials is a directory (a dotfiles sync made it) and the keys are in
+    ~/.aws/credentials/credentials. botocore's raw_config_parse skips a path that is not a file
+    (os.path.isfile), so nothing is found. The first step moves the real file into place, and
+    no step sends the user to sudo, cron or systemd: the file is broken here, for everyone."""
+    setup.write(".aws/credentials/credentials", f"[default]\n{KEYS_TEXT}")
+    setup.write(".aws/config", "[default]\nregion = eu-west-1\n")
+    error = setup.boto3_error()
+    assert "Unable to locate credentials" in error
+    result = setup.diagnose(error, "--offline")
+    assert result["diagnosis"]["cause"] == "credentials-file-location"
+    assert "it is a directory holding ~/.aws/credentials/credentials" in evidence(result)
+    assert first_command(result) == (
+        "mv ~/.aws/credentials ~/.aws/credentials.d"
+        " && mv ~/.aws/credentials.d/credentials ~/.aws/credentials"
+    )
+    said = texts(result)
+    assert "Under `sudo`" not in said and "cron" not in said
+    subprocess.run(["sh", "-c", first_command(result)], cwd=setup.home, env=setup.env, check=True)
+    assert "Unable to locate credentials" not in setup.boto3_error()
+
+
+def test_a_credentials_file_that_is_a_loop_of_symbolic_links(setup: Setup) -> None:
+    """s15a: ~/.aws/credentials -> credentials.bak -> credentials. The evidence shows the loop
+    and the step removes the link; nothing about sudo or another user's home."""
+    aws = setup.home / ".aws"
+    aws.mkdir(exist_ok=True)
+    (aws / "credentials").symlink_to("credentials.bak")
+    (aws / "credentials.bak").symlink_to("credentials")
+    setup.write(".aws/config", "[default]\nregion = eu-west-1\n")
+    error = setup.boto3_error()
+    assert "Unable to locate credentials" in error
+    result = setup.diagnose(error, "--offline")
+    assert result["diagnosis"]["cause"] == "credentials-file-location"
+    assert (
+        "~/.aws/credentials -> ~/.aws/credentials.bak -> ~/.aws/credentials is a loop"
+        in evidence(result)
+    )
+    assert "rm ~/.aws/credentials" in commands(result)[:3]
+    said = texts(result)
+    assert "Under `sudo`" not in said and "cron" not in said
+
+
+def test_a_config_file_that_links_into_dotfiles_not_checked_out(setup: Setup) -> None:
+    """s15b: ~/.aws/config is a symbolic link into ~/dotfiles, which is not there; [profile dev]
+    lived in it and AWS_PROFILE=dev. botocore says ProfileNotFound. The walk names the dangling
+    link (credentials-file-location), and the first step restores the link's target: `aws
+    configure --profile dev` would write through the link (creating the target with only what
+    is typed, or failing when its folder is missing), so no step leads with it."""
+    setup.write(".aws/credentials", f"[default]\n{KEYS_TEXT}")
+    (setup.home / ".aws" / "config").symlink_to(setup.home / "dotfiles" / "aws" / "config")
+    setup.env["AWS_PROFILE"] = "dev"
+    error = setup.boto3_error()
+    assert "The config profile (dev) could not be found" in error
+    result = setup.diagnose(error, "--offline")
+    assert result["diagnosis"]["cause"] == "credentials-file-location"
+    assert "a symbolic link to ~/dotfiles/aws/config, which does not exist" in evidence(result)
+    first = result["steps"][0]["text"]
+    assert first.startswith("`~/.aws/config` is a symbolic link to `~/dotfiles/aws/config`")
+    assert "Restore `~/dotfiles/aws/config`" in first
+    assert first_command(result) == "ls -lL ~/.aws/config"
+    assert not any(command.startswith("aws configure") for command in commands(result))
+    assert "Under `sudo`" not in texts(result)
