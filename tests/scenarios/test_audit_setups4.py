@@ -401,3 +401,45 @@ def test_a_config_file_that_links_into_dotfiles_not_checked_out(setup: Setup) ->
     assert first_command(result) == "ls -lL ~/.aws/config"
     assert not any(command.startswith("aws configure") for command in commands(result))
     assert "Under `sudo`" not in texts(result)
+
+
+# -- stray-characters: keys and region exported from a .env file with CRLF endings (s27) -----
+
+
+def test_keys_and_region_exported_from_a_crlf_env_file(setup: Setup) -> None:
+    """s27: `export $(grep -v '^#' .env | xargs)` of a .env saved with Windows line endings:
+    AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY and AWS_DEFAULT_REGION each end in `\\r`, and
+    boto3 stops with InvalidRegionError. There is no ~/.aws/credentials, and keys written there
+    would lose to the variables anyway: the first step converts the file and exports it again,
+    and no step sends the user to `aws configure`."""
+    env_file = setup.write(
+        ".env",
+        f"AWS_ACCESS_KEY_ID={KEY}\r\nAWS_SECRET_ACCESS_KEY={SECRET}\r\n"
+        "AWS_DEFAULT_REGION=eu-west-1\r\n",
+    )
+    setup.env.update(
+        AWS_ACCESS_KEY_ID=f"{KEY}\r",
+        AWS_SECRET_ACCESS_KEY=f"{SECRET}\r",
+        AWS_DEFAULT_REGION="eu-west-1\r",
+    )
+    error = setup.boto3_error()
+    assert "InvalidRegionError: Provided region_name 'eu-west-1" in error
+    result = setup.diagnose(error, "--offline")
+    assert result["diagnosis"]["cause"] == "stray-characters"
+    first = first_command(result)
+    assert first == "dos2unix .env && set -a && . ./.env && set +a"
+    assert not any(command.startswith("aws configure") for command in commands(result))
+    # The same, where dos2unix is missing: the step's sed, then the export of the first command.
+    sed = next(command for command in commands(result) if command.startswith("sed "))
+    export = first.removeprefix("dos2unix .env && ")
+    shell = subprocess.run(
+        ["sh", "-c", f"{sed} && {export} && env"],
+        cwd=setup.home,
+        env=setup.env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert b"\r" not in env_file.read_bytes()
+    assert "AWS_DEFAULT_REGION=eu-west-1\n" in shell.stdout
+    assert "\r" not in shell.stdout
