@@ -106,6 +106,8 @@ PROGRAMS = {
     "q", "kiro-cli",
     # aws-vault asks for a role's MFA code for programs that cannot; Terraform's own commands
     "aws-vault", "terraform", "Select-String", "$Env:REQUESTS_CA_BUNDLE",
+    # moving a directory that stands where a shared file belongs
+    "mv", "rmdir", "Move-Item",
     "$Env:AWS_METADATA_SERVICE_TIMEOUT", "$Env:AWS_METADATA_SERVICE_NUM_ATTEMPTS",
     "$Env:AWS_CONTAINER_AUTHORIZATION_TOKEN",
 }  # fmt: skip

@@ -383,3 +383,113 @@ def test_the_javascript_sdk_reads_home_in_a_file_variable_as_written(setup: Setu
     setup.env["AWS_SHARED_CREDENTIALS_FILE"] = "~/.aws/work-credentials"
     result = setup.diagnose(JS_NO_CREDENTIALS, "--offline")
     assert "replaces only a leading ~/" not in evidence(result)
+
+
+# -- credentials-file-location: a shared file that is there but botocore skips (s13, s15) ----
+
+
+def test_a_credentials_file_that_is_a_directory_holding_the_file(setup: Setup) -> None:
+    """s13: ~/.aws/credentials is a directory (a dotfiles sync made it) and the keys are in
+    ~/.aws/credentials/credentials. botocore's raw_config_parse skips a path that is not a file
+    (os.path.isfile), so nothing is found. The first step moves the real file into place, and
+    no step sends the user to sudo, cron or systemd: the file is broken here, for everyone."""
+    setup.write(".aws/credentials/credentials", f"[default]\n{KEYS_TEXT}")
+    setup.write(".aws/config", "[default]\nregion = eu-west-1\n")
+    error = setup.boto3_error()
+    assert "Unable to locate credentials" in error
+    result = setup.diagnose(error, "--offline")
+    assert result["diagnosis"]["cause"] == "credentials-file-location"
+    assert "it is a directory holding ~/.aws/credentials/credentials" in evidence(result)
+    assert first_command(result) == (
+        "mv ~/.aws/credentials ~/.aws/credentials.d"
+        " && mv ~/.aws/credentials.d/credentials ~/.aws/credentials"
+    )
+    said = texts(result)
+    assert "Under `sudo`" not in said and "cron" not in said
+    subprocess.run(["sh", "-c", first_command(result)], cwd=setup.home, env=setup.env, check=True)
+    assert "Unable to locate credentials" not in setup.boto3_error()
+
+
+def test_a_credentials_file_that_is_a_loop_of_symbolic_links(setup: Setup) -> None:
+    """s15a: ~/.aws/credentials -> credentials.bak -> credentials. The evidence shows the loop
+    and the step removes the link; nothing about sudo or another user's home."""
+    aws = setup.home / ".aws"
+    aws.mkdir(exist_ok=True)
+    (aws / "credentials").symlink_to("credentials.bak")
+    (aws / "credentials.bak").symlink_to("credentials")
+    setup.write(".aws/config", "[default]\nregion = eu-west-1\n")
+    error = setup.boto3_error()
+    assert "Unable to locate credentials" in error
+    result = setup.diagnose(error, "--offline")
+    assert result["diagnosis"]["cause"] == "credentials-file-location"
+    assert (
+        "~/.aws/credentials -> ~/.aws/credentials.bak -> ~/.aws/credentials is a loop"
+        in evidence(result)
+    )
+    assert "rm ~/.aws/credentials" in commands(result)[:3]
+    said = texts(result)
+    assert "Under `sudo`" not in said and "cron" not in said
+
+
+def test_a_config_file_that_links_into_dotfiles_not_checked_out(setup: Setup) -> None:
+    """s15b: ~/.aws/config is a symbolic link into ~/dotfiles, which is not there; [profile dev]
+    lived in it and AWS_PROFILE=dev. botocore says ProfileNotFound. The walk names the dangling
+    link (credentials-file-location), and the first step restores the link's target: `aws
+    configure --profile dev` would write through the link (creating the target with only what
+    is typed, or failing when its folder is missing), so no step leads with it."""
+    setup.write(".aws/credentials", f"[default]\n{KEYS_TEXT}")
+    (setup.home / ".aws" / "config").symlink_to(setup.home / "dotfiles" / "aws" / "config")
+    setup.env["AWS_PROFILE"] = "dev"
+    error = setup.boto3_error()
+    assert "The config profile (dev) could not be found" in error
+    result = setup.diagnose(error, "--offline")
+    assert result["diagnosis"]["cause"] == "credentials-file-location"
+    assert "a symbolic link to ~/dotfiles/aws/config, which does not exist" in evidence(result)
+    first = result["steps"][0]["text"]
+    assert first.startswith("`~/.aws/config` is a symbolic link to `~/dotfiles/aws/config`")
+    assert "Restore `~/dotfiles/aws/config`" in first
+    assert first_command(result) == "ls -lL ~/.aws/config"
+    assert not any(command.startswith("aws configure") for command in commands(result))
+    assert "Under `sudo`" not in texts(result)
+
+
+# -- stray-characters: keys and region exported from a .env file with CRLF endings (s27) -----
+
+
+def test_keys_and_region_exported_from_a_crlf_env_file(setup: Setup) -> None:
+    """s27: `export $(grep -v '^#' .env | xargs)` of a .env saved with Windows line endings:
+    AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY and AWS_DEFAULT_REGION each end in `\\r`, and
+    boto3 stops with InvalidRegionError. There is no ~/.aws/credentials, and keys written there
+    would lose to the variables anyway: the first step converts the file and exports it again,
+    and no step sends the user to `aws configure`."""
+    env_file = setup.write(
+        ".env",
+        f"AWS_ACCESS_KEY_ID={KEY}\r\nAWS_SECRET_ACCESS_KEY={SECRET}\r\n"
+        "AWS_DEFAULT_REGION=eu-west-1\r\n",
+    )
+    setup.env.update(
+        AWS_ACCESS_KEY_ID=f"{KEY}\r",
+        AWS_SECRET_ACCESS_KEY=f"{SECRET}\r",
+        AWS_DEFAULT_REGION="eu-west-1\r",
+    )
+    error = setup.boto3_error()
+    assert "InvalidRegionError: Provided region_name 'eu-west-1" in error
+    result = setup.diagnose(error, "--offline")
+    assert result["diagnosis"]["cause"] == "stray-characters"
+    first = first_command(result)
+    assert first == "dos2unix .env && set -a && . ./.env && set +a"
+    assert not any(command.startswith("aws configure") for command in commands(result))
+    # The same, where dos2unix is missing: the step's sed, then the export of the first command.
+    sed = next(command for command in commands(result) if command.startswith("sed "))
+    export = first.removeprefix("dos2unix .env && ")
+    shell = subprocess.run(
+        ["sh", "-c", f"{sed} && {export} && env"],
+        cwd=setup.home,
+        env=setup.env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert b"\r" not in env_file.read_bytes()
+    assert "AWS_DEFAULT_REGION=eu-west-1\n" in shell.stdout
+    assert "\r" not in shell.stdout

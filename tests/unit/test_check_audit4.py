@@ -4,6 +4,7 @@ shows for it."""
 from __future__ import annotations
 
 import socket
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +15,7 @@ from awsmedic.kb import knowledge_dirs, load_checked
 from awsmedic.kb.model import Knowledge
 from awsmedic.output.checkview import to_json
 from awsmedic.safety.redact import SecretBook
+from tests.awsfixtures import free_port
 from tests.conftest import make_context
 from tests.unit.probes.helpers import KEY, SECRET
 
@@ -93,3 +95,37 @@ def test_fips_endpoints_in_a_region_without_them_are_a_problem_found(
     assert "AWS_USE_FIPS_ENDPOINT=true" in verdict.summary
     shown = to_json(report, book)["profiles"][0]["first_step"]
     assert "unset AWS_USE_FIPS_ENDPOINT" in shown["text"]
+
+
+def test_a_named_profile_without_a_region_is_not_told_about_amplify(
+    home: Path, knowledge: Knowledge, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """s02: [dev] only in ~/.aws/credentials, a region only in [default] of ~/.aws/config,
+    AWS_PROFILE=dev. check has no paste, so no tool printed anything: the Amplify step
+    (`tool:amplify-js`) is known not to apply, not undecided like the others, and the step shown
+    is the one diagnose gives first, `aws configure set region … --profile dev`. (It was
+    Amplify's, picked among undecided steps for naming `~/.aws`, which the evidence names.)"""
+    (home / ".aws" / "credentials").write_text(
+        f"[default]\naws_access_key_id = {KEY}\naws_secret_access_key = {SECRET}\n\n"
+        f"[dev]\naws_access_key_id = {KEY}\naws_secret_access_key = {SECRET}\n"
+    )
+    (home / ".aws" / "config").write_text("[default]\nregion = eu-west-1\noutput = json\n")
+    monkeypatch.setenv("AWS_PROFILE", "dev")
+    monkeypatch.delenv("AWS_DEFAULT_REGION", raising=False)
+    monkeypatch.delenv("AWS_REGION", raising=False)
+    # AWS knows the keys (asked in a default region): check goes on to the missing region.
+    monkeypatch.setenv("AWS_ENDPOINT_URL", f"http://127.0.0.1:{free_port()}")
+    arn = "arn:aws:iam::123456789012:user/u02"
+    monkeypatch.setattr(
+        Checker,
+        "_online",
+        lambda self, case, base: replace(base, state="works", summary=arn, identity=arn),
+    )
+    book = SecretBook()
+    report = Checker(make_context(), knowledge, book).check(every=False)
+    verdict = report.subjects[0]
+    assert verdict.diagnosis is not None and verdict.diagnosis.cause == "no-region"
+    shown = to_json(report, book)["profiles"][0]["first_step"]["text"]
+    assert "Amplify" not in shown
+    assert "aws configure set region" in shown and "--profile dev" in shown
+    assert not any("Amplify" in step.text for step in verdict.diagnosis.steps)

@@ -235,7 +235,8 @@ def test_stray_characters_in_a_profile_do_not_lead_with_environment_checks() -> 
     region = {"region-stray-characters", "region-stray-characters-elsewhere"}
     chain = frozenset(
         {"profile-credentials", "env-credentials", "values-checked", *region}
-        | {"profile-region-stray-characters"}
+        | {"profile-region-stray-characters", "region-env-stray-characters"}
+        | {"credential-env-stray-characters", "file-value-stray-characters", "env-line-ending"}
     )
     from_file = texts(frozenset({"profile-credentials", "values-checked"}), chain)
     assert "AWS_ACCESS_KEY_ID" not in from_file and "aws configure --profile dev" in from_file

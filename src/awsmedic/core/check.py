@@ -571,7 +571,7 @@ class Checker:
         """The cause with its steps filled from everything this subject's probes found."""
         from awsmedic.core.engine import step_probes
         from awsmedic.core.remedy import context_facts, context_findings, diagnose, merge_facts
-        from awsmedic.core.situation import situation_for
+        from awsmedic.core.situation import NO_TOOL, situation_for
 
         cause = self.knowledge.causes.get(cause_id)
         if cause is None:
@@ -582,12 +582,14 @@ class Checker:
         every = [*case.evidence.values(), *evidence]
         facts = merge_facts({}, every, context_facts(case.ctx))
         # No paste: every text signal is known to be absent (a step for an error's own wording
-        # is not one for this set-up).
+        # is not one for this set-up), and so is a tool that printed one (audit 4 s02: no-region
+        # led with Amplify's step, undecided like every other, because it names `~/.aws`).
         situation = situation_for(
             every,
             facts,
             signals=context_findings(case.ctx),
             all_signals=frozenset(self.knowledge.signals),
+            tool=NO_TOOL,
         )
         lines = [e.summary for e in evidence if e.summary]
         return diagnose(cause, confidence, lines, facts, situation)

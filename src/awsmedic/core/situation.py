@@ -11,6 +11,10 @@ from awsmedic.kb.conditions import Atom, Condition, Truth, evaluate
 from awsmedic.model import Edit, Evidence, Fact, Record, Status
 from awsmedic.safety.shellquote import POSIX
 
+#: `Situation.tool` where no tool printed anything: `awsmedic check` looks at the set-up itself,
+#: so a step for one tool's error (`tool:amplify-js`) is known not to apply, not merely unknown.
+NO_TOOL = "(no tool)"
+
 
 @dataclass(frozen=True, repr=False, eq=False)
 class Situation(Record):
@@ -56,6 +60,8 @@ class Situation(Record):
         if kind == "answer":
             answer = self.answers.get(name)
             return None if answer is None else answer == atom.value
+        if kind == "tool" and self.tool == NO_TOOL:
+            return False
         known = {
             "os": self.os,
             "host": self.fact("host_kind"),

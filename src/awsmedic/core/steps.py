@@ -23,7 +23,16 @@ from awsmedic.safety.shellquote import quote, quote_path
 
 #: Values awsmedic itself composed as a command (hostenv's clock fix): put in as they are.
 RAW_IN_COMMANDS = frozenset({"clock_fix"})
-PATH_VALUES = frozenset({"credentials_file", "config_file"})
+PATH_VALUES = frozenset(
+    {
+        "credentials_file",
+        "config_file",
+        "unreadable_file",
+        "unreadable_file_aside",
+        "unreadable_inner_file",
+        "link_target",
+    }
+)
 #: `aws` commands that read the shared files but sign nothing: `--profile` there only names
 #: a section, so it stays even when the credentials come from environment variables.
 _NOT_SIGNING = re.compile(r"^aws\s+(?:configure|login|logout|sso\s+(?:login|logout))\b")

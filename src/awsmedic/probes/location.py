@@ -8,6 +8,7 @@ empty and says nothing, so this probe says it.
 
 from __future__ import annotations
 
+import errno
 import os
 import stat
 from pathlib import Path
@@ -56,9 +57,13 @@ def _named_home(user: str) -> Path | None:
 
 
 def _file_state(
-    ctx: Context, file: sharedfiles.SharedFile, findings: list[str], profile: str | None = None
+    ctx: Context,
+    file: sharedfiles.SharedFile,
+    findings: list[str],
+    facts: dict[str, Fact],
+    profile: str | None = None,
 ) -> str:
-    """One line on one file; appends findings about it."""
+    """One line on one file; appends findings (and facts for the steps) about it."""
     kind = file.kind
     default = sharedfiles.expand(ctx, f"~/.aws/{kind}")
     # An override that hides an existing file at the default place is the classic mistake.
@@ -74,6 +79,10 @@ def _file_state(
     if override:
         findings += ["file-path-override", f"{kind}-file-override"]
     ini = file.ini
+    if (ini is None or not ini.exists) and file.path.is_symlink() and not override:
+        # botocore's os.path.isfile follows the link: a link to nothing is a missing file.
+        findings.append(f"{kind}-file-missing")
+        return f"{where}: {_skipped(ctx, file.path, findings, facts)}{hidden}"
     if ini is None or not ini.exists:
         findings.append(f"{kind}-file-missing")
         if override:
@@ -91,9 +100,12 @@ def _file_state(
         findings.append("file-unreadable")
         if override and hidden:
             findings.append("file-override-hides-default")
-        return (
-            f"{where}: exists but cannot be read ({ini.error}); botocore treats it as empty{hidden}"
-        )
+        if override:  # the variable is what to fix (it names ~/.aws, say), not the path
+            return (
+                f"{where}: exists but cannot be read ({ini.error}); botocore treats it as"
+                f" empty{hidden}"
+            )
+        return f"{where}: {_skipped(ctx, file.path, findings, facts)}"
     state = f"{where}: {_owner_and_mode(file.path, findings, kind)}"
     if override and profile is not None:
         shadowed = _hidden_profile(ctx, kind, default, profile, ini)
@@ -118,6 +130,105 @@ def _literal_state(ctx: Context, path: sharedfiles.LiteralPath) -> str:
         f" {ctx.tilde(path.expanded)} for botocore, which expands it, but {path.reader} replaces"
         f" only a leading ~/ and reads the rest as written: there is no file"
         f" {quote(path.value, POSIX)} for it{relative}{found}"
+    )
+
+
+def _skipped(ctx: Context, path: Path, findings: list[str], facts: dict[str, Fact]) -> str:
+    """Why botocore skips a file that is there (a directory, no permission, a symbolic link
+    to nothing or in a loop: `os.path.isfile` is false, or configparser cannot open it), with
+    the findings and facts a step needs to repair it where it is."""
+    findings.append("file-broken-here")
+    if "unreadable_file" not in facts:  # the first such file is the one the steps name
+        facts["unreadable_file"] = Fact(ctx.tilde(path), "files.location")
+    try:
+        info = path.stat()
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            findings.append("file-link-loop")
+            return (
+                f"{_link_chain(ctx, path)} is a loop of symbolic links (too many levels):"
+                " botocore skips it as if it did not exist"
+            )
+        target = _link_target(path)
+        findings.append("file-link-dangling")
+        facts.setdefault("link_target", Fact(ctx.tilde(target), "files.location"))
+        return (
+            f"a symbolic link to {ctx.tilde(target)}, which does not exist: botocore skips it"
+            " as if there were no file"
+        )
+    if stat.S_ISDIR(info.st_mode):
+        findings.append("file-is-directory")
+        return _directory(ctx, path, findings, facts)
+    if not stat.S_ISREG(info.st_mode):
+        findings.append("file-not-regular")
+        return "it is not a regular file: botocore skips it as if it did not exist"
+    if os.access(path, os.R_OK):
+        return "it cannot be read: botocore treats it as empty"
+    findings.append("file-permission-denied")
+    text = f"this user cannot read it (permission denied, mode {stat.filemode(info.st_mode)}"
+    euid = os.geteuid() if hasattr(os, "geteuid") else None
+    if euid is not None and info.st_uid != euid:
+        findings.append("file-owned-by-other-user")
+        owner = _user_name(info.st_uid)
+        text += f", owned by {owner}, not by this user"
+        facts.setdefault("file_owner", Fact(owner, "files.location"))
+    return text + "): botocore treats it as empty"
+
+
+def _link_target(path: Path) -> Path:
+    target = Path(os.readlink(path))
+    return target if target.is_absolute() else path.parent / target
+
+
+def _link_chain(ctx: Context, path: Path) -> str:
+    """`~/.aws/credentials -> credentials.bak -> credentials`, as far as the loop goes."""
+    seen = [path]
+    current = path
+    while current.is_symlink() and len(seen) < 8:
+        current = _link_target(current)
+        if current in seen:
+            seen.append(current)
+            break
+        seen.append(current)
+    return " -> ".join(ctx.tilde(step) for step in seen)
+
+
+def _user_name(uid: int) -> str:
+    try:
+        import pwd
+
+        return pwd.getpwuid(uid).pw_name
+    except (ImportError, KeyError):
+        return f"uid {uid}"
+
+
+def _directory(ctx: Context, path: Path, findings: list[str], facts: dict[str, Fact]) -> str:
+    """A directory where the file should be: what is in it, and where it can be moved aside."""
+    aside = next(
+        candidate
+        for candidate in (path.with_name(f"{path.name}.d{n or ''}") for n in range(100))
+        if not candidate.exists() and not candidate.is_symlink()
+    )
+    facts.setdefault("unreadable_file_aside", Fact(ctx.tilde(aside), "files.location"))
+    try:
+        names = sorted(entry.name for entry in os.scandir(path))[:50]
+    except OSError:
+        names = None
+    if names is None:
+        return "it is a directory: botocore skips it as if it did not exist"
+    files = [name for name in names if (path / name).is_file()]
+    if not names:
+        findings.append("file-directory-empty")
+        return "it is an empty directory: botocore skips it as if it did not exist"
+    inner = path.name if path.name in files else files[0] if len(files) == 1 else None
+    listed = ", ".join(names[:5]) + (", …" if len(names) > 5 else "")
+    if inner is None:
+        return f"it is a directory (holding {listed}): botocore skips it as if it did not exist"
+    findings.append("file-directory-holds-file")
+    facts.setdefault("unreadable_inner_file", Fact(ctx.tilde(aside / inner), "files.location"))
+    return (
+        f"it is a directory holding {ctx.tilde(path / inner)}: botocore skips it as if it did"
+        " not exist, so the file inside is never read"
     )
 
 
@@ -226,6 +337,7 @@ ELSEWHERE = frozenset(
         "file-override-relative",
         "file-override-unexpanded",
         "file-unreadable",
+        "file-broken-here",
         "legacy-credential-file-missing",
         "sudo-user-has-aws-files",
     }
@@ -248,6 +360,14 @@ ELSEWHERE = frozenset(
         "file-override-relative",
         "file-override-unexpanded",
         "file-unreadable",
+        "file-broken-here",
+        "file-is-directory",
+        "file-directory-empty",
+        "file-directory-holds-file",
+        "file-not-regular",
+        "file-permission-denied",
+        "file-link-loop",
+        "file-link-dangling",
         "file-owned-by-other-user",
         "file-readable-by-others",
         "legacy-credential-file-var",
@@ -260,7 +380,17 @@ ELSEWHERE = frozenset(
         "in-ci",
         "files-elsewhere",
     ),
-    facts=("credentials_file", "config_file", "file_variable", "file_path"),
+    facts=(
+        "credentials_file",
+        "config_file",
+        "file_variable",
+        "file_path",
+        "unreadable_file",
+        "unreadable_file_aside",
+        "unreadable_inner_file",
+        "link_target",
+        "file_owner",
+    ),
 )
 def file_location(run: ProbeInput) -> Evidence:
     """Paths botocore reads and what chose them (HOME, env overrides), existence, owner, mode."""
@@ -274,9 +404,10 @@ def file_location(run: ProbeInput) -> Evidence:
         notes.extend((line, reason) for line in lines)
 
     selected = sharedfiles.selected_profile(ctx, run.text).name
+    facts = files.facts(ctx)
     for file in files.files:
         before = len(findings)
-        note([_file_state(ctx, file, findings, selected)], before)
+        note([_file_state(ctx, file, findings, facts, selected)], before)
     literal = sharedfiles.literal_paths(ctx, run.recognition.tool if run.recognition else None)
     for path in literal:
         before = len(findings)
@@ -294,7 +425,6 @@ def file_location(run: ProbeInput) -> Evidence:
         findings.append("files-elsewhere")
     status = Status.PROBLEM if reasons or "file-readable-by-others" in findings else Status.OK
     summary = "; ".join(reasons[:2] or details[:2])
-    facts = files.facts(ctx)
     if literal:  # the variable to write again, with the path a shell would have made of it
         facts["file_variable"] = Fact(literal[0].variable, "environment")
         if literal[0].expanded.is_absolute():

@@ -171,12 +171,30 @@ _FINDING = {
 }
 
 
+def _where_found(run: ProbeInput, flaws: list[Flaw]) -> tuple[str, ...]:
+    """Whether the flaws are in variables, in the files, and whether a variable ends in a
+    carriage return (exported from a file saved with Windows line endings): the steps that
+    fix a variable are not those that fix a file."""
+    variables = ENV_CREDENTIALS + ENV_PROFILES + ENV_REGIONS
+    found: list[str] = []
+    if any(f.kind == "credential" and f.where in ENV_CREDENTIALS for f in flaws):
+        found.append("credential-env-stray-characters")
+    if any(f.where not in variables for f in flaws):
+        found.append("file-value-stray-characters")
+    if any((run.ctx.env(name) or "").endswith("\r") for name in variables):
+        found.append("env-line-ending")
+    return tuple(found)
+
+
 @probe(
     "values.hygiene",
     title="Stray characters in credentials, profile names and regions",
     findings=(
         *dict.fromkeys(_FINDING.values()),
         "region-env-stray-characters",
+        "credential-env-stray-characters",
+        "file-value-stray-characters",
+        "env-line-ending",
         "values-clean",
         "values-checked",
     ),
@@ -202,6 +220,7 @@ def value_hygiene(run: ProbeInput) -> Evidence:
     if region_vars:
         findings += ("region-env-stray-characters",)
         facts["region_variable"] = Fact(region_vars[0], "environment")
+    findings += _where_found(run, flaws)
     details = tuple(
         f"{f.where}: {f.problem}" + ("" if f.used else " (not used by this command)") for f in flaws
     )

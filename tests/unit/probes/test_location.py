@@ -98,7 +98,87 @@ def test_a_directory_where_the_file_should_be(home: Path) -> None:
     (home / ".aws" / "credentials").mkdir()
     evidence = probe("files.location")
     assert {"file-unreadable", "files-elsewhere"} <= set(evidence.findings)
-    assert "botocore treats it as empty" in evidence.summary
+    assert "it is an empty directory: botocore skips it" in evidence.summary
+
+
+def test_a_directory_is_described_by_what_it_holds(home: Path) -> None:
+    """What a step needs to move the real file back: the free name to move the directory to,
+    and where the file inside ends up (audit 4 s13)."""
+    creds = home / ".aws" / "credentials"
+    (creds / "credentials").parent.mkdir()
+    (creds / "credentials").write_text("[default]\n")
+    (home / ".aws" / "credentials.d").mkdir()  # taken: the next free name is used
+    evidence = probe("files.location")
+    assert {"file-broken-here", "file-is-directory", "file-directory-holds-file"} <= set(
+        evidence.findings
+    )
+    assert evidence.facts["unreadable_file"].value == "~/.aws/credentials"
+    assert evidence.facts["unreadable_file_aside"].value == "~/.aws/credentials.d1"
+    assert evidence.facts["unreadable_inner_file"].value == "~/.aws/credentials.d1/credentials"
+    (creds / "credentials").unlink()
+    evidence = probe("files.location")
+    assert "file-directory-empty" in evidence.findings
+    assert "file-directory-holds-file" not in evidence.findings
+    for name in ("a", "b"):
+        (creds / name).write_text("")
+    evidence = probe("files.location")
+    assert not {"file-directory-empty", "file-directory-holds-file"} & set(evidence.findings)
+    assert "it is a directory (holding a, b)" in evidence.summary
+
+
+def test_a_file_another_user_owns_and_this_one_cannot_read(
+    home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`sudo aws configure` left ~/.aws/credentials owned by root, mode 600 (audit 4 s14): the
+    owner is named, so that the step can give the file back."""
+    from awsmedic.aws import bounded
+
+    creds = home / ".aws" / "credentials"
+    creds.write_text("[default]\n")
+    creds.chmod(0o600)
+    real_read = bounded.read_file
+
+    def denied(path: Path | str, limit: int) -> bounded.Read:
+        if Path(path) == creds:
+            raise PermissionError(13, "Permission denied")
+        return real_read(path, limit)
+
+    monkeypatch.setattr(bounded, "read_file", denied)
+    monkeypatch.setattr(os, "access", lambda path, mode: Path(path) != creds)
+    monkeypatch.setattr(os, "geteuid", lambda: os.stat(creds).st_uid + 1)
+    monkeypatch.setattr(location, "_user_name", lambda uid: "root")
+    evidence = probe("files.location")
+    assert {
+        "file-unreadable",
+        "file-broken-here",
+        "file-permission-denied",
+        "file-owned-by-other-user",
+        "files-elsewhere",
+    } <= set(evidence.findings)
+    assert evidence.facts["file_owner"].value == "root"
+    assert "this user cannot read it (permission denied, mode -rw-------, owned by root" in (
+        evidence.summary
+    )
+
+
+def test_symbolic_links_to_nothing_and_in_a_loop(home: Path) -> None:
+    """botocore's os.path.isfile is false for both: a link to a missing file (a dotfiles
+    repository not checked out) and a loop of links (audit 4 s15)."""
+    config = home / ".aws" / "config"
+    config.symlink_to(home / "dotfiles" / "aws" / "config")
+    evidence = probe("files.location")
+    assert {"config-file-missing", "file-broken-here", "file-link-dangling"} <= set(
+        evidence.findings
+    )
+    assert "files-elsewhere" in evidence.findings
+    assert evidence.facts["link_target"].value == "~/dotfiles/aws/config"
+    assert evidence.facts["unreadable_file"].value == "~/.aws/config"
+    config.unlink()
+    config.symlink_to("config.bak")
+    (home / ".aws" / "config.bak").symlink_to("config")
+    evidence = probe("files.location")
+    assert {"file-link-loop", "file-broken-here"} <= set(evidence.findings)
+    assert "~/.aws/config -> ~/.aws/config.bak -> ~/.aws/config is a loop" in evidence.summary
 
 
 def test_credentials_readable_by_others(home: Path) -> None:

@@ -63,6 +63,10 @@ def test_crlf_files_are_fine_but_a_cr_in_an_env_var_is_not(
     evidence = probe("values.hygiene")
     assert "credential-value-stray-characters" in evidence.findings
     assert "AWS_ACCESS_KEY_ID: trailing whitespace (a carriage return" in evidence.summary
+    # In a variable, not in a file; one ending in a carriage return (audit 4 s27): the steps
+    # convert the .env file it was exported from instead of sending to `aws configure`.
+    assert {"credential-env-stray-characters", "env-line-ending"} <= set(evidence.findings)
+    assert "file-value-stray-characters" not in evidence.findings
 
 
 def test_a_problem_in_another_profile_is_not_the_one_sent(home: Path) -> None:
@@ -73,7 +77,11 @@ def test_a_problem_in_another_profile_is_not_the_one_sent(home: Path) -> None:
         f"[old]\naws_access_key_id = '{KEY}'\naws_secret_access_key = {SECRET}\n",
     )
     evidence = probe("values.hygiene")
-    assert evidence.findings == ("credential-stray-characters-elsewhere", "values-checked")
+    assert evidence.findings == (
+        "credential-stray-characters-elsewhere",
+        "values-checked",
+        "file-value-stray-characters",
+    )
     assert "~/.aws/credentials:5 [old]" in evidence.summary
     assert "(not used by this command)" in evidence.summary
 
