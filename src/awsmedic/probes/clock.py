@@ -114,6 +114,16 @@ class Reading:
     unreached: bool = False  # AWS never answered (a connection error, a timeout)
 
 
+def _no_date(probe_id: str, reading: Reading) -> Evidence:
+    """A reading without AWS time: "not checked" when AWS never answered, else an error."""
+    if reading.unreached:
+        detail = f"{reading.endpoint}: {reading.error}"
+        return not_checked(probe_id, Unchecked.UNREACHABLE, detail, ("no-date-header",))
+    why = f" ({reading.error})" if reading.error else ""
+    summary = f"no Date header from {reading.endpoint}{why}"
+    return Evidence(probe_id, Status.ERROR, summary, ("no-date-header",))
+
+
 def read_date(run: ProbeInput, region: str | None) -> Reading:
     """Send one unsigned GetCallerIdentity and read the Date header of whatever comes back."""
     client = run.world.client("sts", region, unsigned=True)
@@ -169,17 +179,8 @@ def clock_skew(run: ProbeInput) -> Evidence:
     """Compare the local UTC clock with the Date header of the STS endpoint botocore would use."""
     region = run.ctx.region or run.world.config_variable("region")
     reading = read_date(run, region)
-    if reading.server is None and reading.unreached:
-        detail = f"{reading.endpoint}: {reading.error}"
-        return not_checked("clock.skew", Unchecked.UNREACHABLE, detail, ("no-date-header",))
     if reading.server is None:
-        why = f" ({reading.error})" if reading.error else ""
-        return Evidence(
-            "clock.skew",
-            Status.ERROR,
-            f"no Date header from {reading.endpoint}{why}",
-            ("no-date-header",),
-        )
+        return _no_date("clock.skew", reading)
     findings, facts, host = host_facts(run)
     tolerance, why_tolerance = skew.tolerance_for(run.text)
     margin = reading.rtt / 2 + 1
@@ -236,13 +237,8 @@ def sso_token_clock(run: ProbeInput) -> Evidence:
         return Evidence("clock.sso-token", Status.OK, summary, ("sso-token-not-read",))
     region = ctx.region or run.world.config_variable("region")
     reading = read_date(run, region)
-    if reading.server is None and reading.unreached:
-        detail = f"{reading.endpoint}: {reading.error}"
-        return not_checked("clock.sso-token", Unchecked.UNREACHABLE, detail, ("no-date-header",))
     if reading.server is None:
-        why = f" ({reading.error})" if reading.error else ""
-        summary = f"no Date header from {reading.endpoint}{why}"
-        return Evidence("clock.sso-token", Status.ERROR, summary, ("no-date-header",))
+        return _no_date("clock.sso-token", reading)
     findings, facts, host = host_facts(run)
     margin = reading.rtt / 2 + 1
     words = skew.describe(reading.offset) if abs(reading.offset) > margin else "in sync"
