@@ -493,3 +493,18 @@ def test_keys_and_region_exported_from_a_crlf_env_file(setup: Setup) -> None:
     assert b"\r" not in env_file.read_bytes()
     assert "AWS_DEFAULT_REGION=eu-west-1\n" in shell.stdout
     assert "\r" not in shell.stdout
+
+
+# -- setting-value-invalid: the AWS CLI's output format (s25) --------------------------------
+
+
+def test_an_output_format_the_cli_does_not_know(setup: Setup) -> None:
+    """s25: `AWS_DEFAULT_OUTPUT=yml` stops every AWS CLI v1 command after the call, with
+    "Unknown output type: yml" (awscli/formatter.py). Recognised as the setting's value, and the
+    step removes the variable (or writes a format the CLI knows); no retry or metadata steps."""
+    setup.env["AWS_DEFAULT_OUTPUT"] = "yml"
+    result = setup.diagnose("$ aws sts get-caller-identity\nUnknown output type: yml", "--offline")
+    assert result["diagnosis"]["cause"] == "setting-value-invalid"
+    assert "unset AWS_DEFAULT_OUTPUT" in commands(result)
+    assert "aws configure set output json --profile default" in commands(result)
+    assert not any("MAX_ATTEMPTS" in c or "METADATA" in c for c in commands(result)[1:])
