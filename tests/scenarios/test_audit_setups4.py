@@ -329,6 +329,11 @@ def test_a_mistyped_region_with_no_terraform_anywhere(setup: Setup) -> None:
     assert result["diagnosis"]["cause"] == "invalid-region"
     region = next(p for p in result["probes"] if p["id"] == "config.region")
     assert "~/.aws/config line 5 [profile default]" in region["summary"]
+    # the two sections compete: the one that is read is named, and the other is not the fix
+    assert (
+        "~/.aws/config line 1 [default] and ~/.aws/config line 4 [profile default] are both the"
+        " default profile: botocore reads only the later one's settings" in region["summary"]
+    )
     every = " ".join(commands(result)) + texts(result)
     assert "terraform" not in every.lower()
     assert "AWS_DEFAULT_REGION is exported but empty" not in every

@@ -419,3 +419,19 @@ def profile_kind(settings: Mapping[str, object]) -> str:
     if "credential_process" in settings:
         return "process"
     return "none"
+
+
+def default_twice(ctx: Context, files: AwsFiles) -> str:
+    """`[default]` and `[profile default]` both in the config file: botocore maps both to the
+    profile `default` and the later section replaces the earlier one whole
+    (botocore/configloader.py build_profile_map), so the earlier one's settings are never read.
+    It parses, so it is noted, not a problem: which section holds the value that failed is the
+    evidence's to say (config.region names its line)."""
+    sites = [site for site in files.profiles.get("default", ()) if site.file.kind == CONFIG]
+    if len({site.section.name for site in sites}) < 2:
+        return ""
+    first, last = sites[0], sites[-1]
+    return (
+        f"{first.where(ctx)} and {last.where(ctx)} are both the default profile: botocore reads"
+        " only the later one's settings"
+    )

@@ -161,6 +161,7 @@ def _findings(problems: list[FileProblem], profile: str) -> list[str]:
         "profile-empty-credential",
         "files-clean",
         "file-crlf",
+        "config-default-twice",
     ),
     facts=("profile", "credentials_file", "config_file"),
     edits=EDIT_FINDINGS,
@@ -182,10 +183,15 @@ def file_syntax(run: ProbeInput) -> Evidence:
         for f in files.files
         if f.ini is not None and f.ini.crlf
     )
-    noted = ("file-crlf",) if crlf else ()
+    noted: tuple[str, ...] = ("file-crlf",) if crlf else ()
+    twice = sharedfiles.default_twice(ctx, files)
+    if twice:
+        noted += ("config-default-twice",)
     if not problems:
         present = " and ".join(f.where(ctx) for f in files.files if f.exists)
         summary = f"{present} parse cleanly" if present else "neither file exists"
+        if twice:
+            summary += f"; {twice}"
         findings: tuple[str, ...] = ("files-clean", *noted)
         status = Status.OK
     else:
@@ -193,7 +199,7 @@ def file_syntax(run: ProbeInput) -> Evidence:
         summary = f"{problems[0].describe()}{more}"
         findings = (*_findings(problems, selection.name), *noted)
         status = Status.PROBLEM
-    details = tuple(p.describe() for p in problems) + crlf
+    details = tuple(p.describe() for p in problems) + crlf + ((twice,) if twice else ())
     edits = tuple(dict.fromkeys(p.edit for p in problems if p.edit is not None))
     return Evidence(
         "files.syntax", status, summary, findings, facts, details, _secrets(files), edits=edits

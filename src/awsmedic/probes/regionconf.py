@@ -215,6 +215,10 @@ def region_config(run: ProbeInput) -> Evidence:
             sentence = _empty_variable(run, location)
     where = f"{source}, {location}" if location else source
     summary = f"region '{visible(region)}' ({where}) {sentence}"
+    if source == "config-file" and selection.name == "default":
+        twice = sharedfiles.default_twice(run.ctx, sharedfiles.load(run.ctx))
+        if twice:  # the other section's region is not the one read, whatever it says
+            summary += f"; {twice}"
     if hidden is not None:
         summary += (
             f"; set but empty, it still wins over region '{visible(hidden.value)}'"

@@ -81,6 +81,24 @@ def test_crlf_line_endings_are_fine(home: Path) -> None:
     assert "~/.aws/credentials has Windows (CRLF) line endings" in evidence.details[0]
 
 
+def test_default_and_profile_default_both_in_the_config_file(home: Path) -> None:
+    """Both parse and both are the profile `default`: botocore keeps the later section whole
+    (configloader.build_profile_map), so the earlier one's settings are never read. Noted, not a
+    problem: nothing is wrong with either line."""
+    (home / ".aws" / "config").write_text(
+        "[default]\nregion = eu-west-1\n\n[profile default]\nregion = us-east-1\n"
+    )
+    evidence = probe("files.syntax")
+    assert evidence.status is Status.OK
+    assert evidence.findings == ("files-clean", "config-default-twice")
+    assert evidence.summary.endswith(
+        "; ~/.aws/config line 1 [default] and ~/.aws/config line 4 [profile default] are both"
+        " the default profile: botocore reads only the later one's settings"
+    )
+    (home / ".aws" / "config").write_text("[default]\nregion = eu-west-1\n")
+    assert "config-default-twice" not in probe("files.syntax").findings
+
+
 def test_an_indented_secret_is_lost_to_the_line_above(home: Path) -> None:
     credentials(home, f"[dev]\naws_access_key_id = {KEY}\n    aws_secret_access_key = {SECRET}\n")
     evidence = probe("files.syntax", "The config profile (dev) could not be found")
