@@ -129,3 +129,18 @@ def test_a_named_profile_without_a_region_is_not_told_about_amplify(
     assert "Amplify" not in shown
     assert "aws configure set region" in shown and "--profile dev" in shown
     assert not any("Amplify" in step.text for step in verdict.diagnosis.steps)
+
+
+def test_an_output_format_the_cli_does_not_know_is_a_problem_found(
+    home: Path, knowledge: Knowledge, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """s25: AWS_DEFAULT_OUTPUT=yml stops every AWS CLI command; check said "Nothing is wrong"."""
+    _keys(home, "[default]\nregion = eu-west-1\n")
+    monkeypatch.setenv("AWS_DEFAULT_OUTPUT", "yml")
+    book = SecretBook()
+    report = Checker(make_context(offline=True), knowledge, book).check(every=False)
+    verdict = report.subjects[0]
+    assert verdict.state == "broken"
+    assert verdict.diagnosis is not None and verdict.diagnosis.cause == "setting-value-invalid"
+    shown = to_json(report, book)["profiles"][0]["first_step"]
+    assert "unset AWS_DEFAULT_OUTPUT" in shown["text"]

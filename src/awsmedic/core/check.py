@@ -74,6 +74,7 @@ LOCAL_PROBES = (
     "creds.web-identity",
     "config.region",
     "config.number-settings",
+    "config.output",
     "creds.env",
 )
 #: The no-credentials tree and its node that asks instance metadata (`_instance_role`).

@@ -49,6 +49,9 @@ RULES: tuple[Rule, ...] = (
     # invalid-config: numbers -> setting (botocore reads these with int() before any request,
     # whatever the credentials: configprovider.py, `max_attempts` and the IMDS settings)
     Rule("config.number-settings", ("setting-not-integer",), "setting-value-invalid"),
+    # invalid-config: output -> setting (the AWS CLI stops every command on an output format it
+    # does not know: awscli/formatter.py)
+    Rule("config.output", ("output-format-unknown",), "setting-value-invalid"),
     # partial-credentials: env -> env-half (the environment comes first in botocore's chain;
     # `check` leaves this evidence out for a profile named as --profile names it)
     Rule("creds.env", ("env-key-id-without-secret",), "env-key-id-without-secret"),

@@ -32,6 +32,7 @@ INDEX: Mapping[str, str] = {
     "clock.sso-token": "clock",
     "cli.version": "cliversion",
     "config.number-settings": "numbers",
+    "config.output": "output",
     "config.profile": "profiles",
     "config.region": "regionconf",
     "config.role": "rolesource",
