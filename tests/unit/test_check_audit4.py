@@ -10,7 +10,8 @@ from typing import Any
 
 import pytest
 
-from awsmedic.core.check import Checker
+from awsmedic.context import Context
+from awsmedic.core.check import Checker, SetupReport
 from awsmedic.kb import knowledge_dirs, load_checked
 from awsmedic.kb.model import Knowledge
 from awsmedic.output.checkview import to_json
@@ -23,6 +24,13 @@ from tests.unit.probes.helpers import KEY, SECRET
 @pytest.fixture(scope="module")
 def knowledge() -> Knowledge:
     return load_checked(knowledge_dirs({}))
+
+
+def checked(knowledge: Knowledge, ctx: Context) -> tuple[SetupReport, dict[str, Any]]:
+    """`awsmedic check` for the profile in use: the report, and the first step its JSON shows."""
+    book = SecretBook()
+    report = Checker(ctx, knowledge, book).check(every=False)
+    return report, to_json(report, book)["profiles"][0]["first_step"]
 
 
 def _keys(home: Path, config: str) -> None:
@@ -39,12 +47,10 @@ def test_an_empty_default_region_variable_is_unset_not_set(
     remove the variable, not to export a region into it."""
     _keys(home, "[default]\nregion = eu-west-1\n")
     monkeypatch.setenv("AWS_DEFAULT_REGION", "")
-    book = SecretBook()
-    report = Checker(make_context(offline=True), knowledge, book).check(every=False)
+    report, shown = checked(knowledge, make_context(offline=True))
     verdict = report.subjects[0]
     assert verdict.state == "broken"
     assert verdict.diagnosis is not None
-    shown = to_json(report, book)["profiles"][0]["first_step"]
     assert "unset AWS_DEFAULT_REGION" in shown["text"]
     assert "export AWS_DEFAULT_REGION" not in shown["text"]
     assert "eu-west-1" in shown["text"]
@@ -56,9 +62,7 @@ def test_an_empty_default_region_variable_without_a_profile_region(
     """With no region in the profile, removing the variable leaves none: a region is set."""
     _keys(home, "[default]\n")
     monkeypatch.setenv("AWS_DEFAULT_REGION", "")
-    book = SecretBook()
-    report = Checker(make_context(offline=True), knowledge, book).check(every=False)
-    shown = to_json(report, book)["profiles"][0]["first_step"]
+    _, shown = checked(knowledge, make_context(offline=True))
     assert "unset AWS_DEFAULT_REGION" not in shown["text"]
 
 
@@ -85,15 +89,13 @@ def test_fips_endpoints_in_a_region_without_them_are_a_problem_found(
     as audit 3's dead endpoint override: broken, not "could not reach AWS"."""
     _keys(home, "[default]\nregion = eu-west-1\n")
     monkeypatch.setenv("AWS_USE_FIPS_ENDPOINT", "true")
-    book = SecretBook()
-    report = Checker(make_context(network_timeout=1.0), knowledge, book).check(every=False)
+    report, shown = checked(knowledge, make_context(network_timeout=1.0))
     verdict = report.subjects[0]
     assert not report.ok
     assert verdict.state == "broken"
     assert verdict.diagnosis is not None
     assert verdict.diagnosis.cause == "endpoint-variant-unavailable"
     assert "AWS_USE_FIPS_ENDPOINT=true" in verdict.summary
-    shown = to_json(report, book)["profiles"][0]["first_step"]
     assert "unset AWS_USE_FIPS_ENDPOINT" in shown["text"]
 
 
@@ -121,11 +123,10 @@ def test_a_named_profile_without_a_region_is_not_told_about_amplify(
         "_online",
         lambda self, case, base: replace(base, state="works", summary=arn, identity=arn),
     )
-    book = SecretBook()
-    report = Checker(make_context(), knowledge, book).check(every=False)
+    report, step = checked(knowledge, make_context())
     verdict = report.subjects[0]
     assert verdict.diagnosis is not None and verdict.diagnosis.cause == "no-region"
-    shown = to_json(report, book)["profiles"][0]["first_step"]["text"]
+    shown = step["text"]
     assert "Amplify" not in shown
     assert "aws configure set region" in shown and "--profile dev" in shown
     assert not any("Amplify" in step.text for step in verdict.diagnosis.steps)
@@ -137,10 +138,8 @@ def test_an_output_format_the_cli_does_not_know_is_a_problem_found(
     """s25: AWS_DEFAULT_OUTPUT=yml stops every AWS CLI command; check said "Nothing is wrong"."""
     _keys(home, "[default]\nregion = eu-west-1\n")
     monkeypatch.setenv("AWS_DEFAULT_OUTPUT", "yml")
-    book = SecretBook()
-    report = Checker(make_context(offline=True), knowledge, book).check(every=False)
+    report, shown = checked(knowledge, make_context(offline=True))
     verdict = report.subjects[0]
     assert verdict.state == "broken"
     assert verdict.diagnosis is not None and verdict.diagnosis.cause == "setting-value-invalid"
-    shown = to_json(report, book)["profiles"][0]["first_step"]
     assert "unset AWS_DEFAULT_OUTPUT" in shown["text"]

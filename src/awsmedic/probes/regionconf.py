@@ -226,16 +226,16 @@ def region_config(run: ProbeInput) -> Evidence:
         )
     status = Status.OK if findings in (["region-set"], ["region-not-listed"]) else Status.PROBLEM
     meant = meant_region(region, findings)
-    if meant is None and region == "" and source == "env":
+    if region == "" and source == "env":
         # An empty variable hides the profile's region: that is the one meant.
         setting = _profile_region(run)
-        if setting is not None and check_region(setting.value)[0] == ["region-set"]:
+        if hidden is not None:
+            facts["suggested_region"] = Fact(hidden.value, "config-file", hidden.where(run.ctx))
+        elif setting is not None and check_region(setting.value)[0] == ["region-set"]:
             facts["suggested_region"] = Fact(setting.value, "the profile's region")
     edits: tuple[Edit, ...] = ()
     if terraform is not None:
         facts["terraform_setting"] = Fact(terraform[0], "Terraform")
-    if hidden is not None:
-        facts["suggested_region"] = Fact(hidden.value, "config-file", hidden.where(run.ctx))
     if meant is not None:
         facts["suggested_region"] = Fact(meant, "the region name meant")
         if source == "config-file":
@@ -276,11 +276,8 @@ def _hidden_by_empty(run: ProbeInput) -> sharedfiles.Setting | None:
     """The profile's own `region` that an exported empty AWS_DEFAULT_REGION hides: botocore's
     ChainProvider keeps the first value that is not None, and "" is not None
     (botocore/configprovider.py), so the profile's region is never read."""
-    selection = sharedfiles.selected_profile(run.ctx, run.text)
-    setting = sharedfiles.load(run.ctx).settings(selection.name).get("region")
-    if setting is None or not setting.value.strip():
-        return None
-    return setting
+    setting = _profile_region(run)
+    return setting if setting is not None and setting.value.strip() else None
 
 
 def _only_default_region(run: ProbeInput) -> bool:
