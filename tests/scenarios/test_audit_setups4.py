@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.scenarios.setup import Setup, commands, evidence, texts
+from tests.scenarios.setup import Setup, cause, commands, evidence, texts
 from tests.unit.probes.helpers import KEY, SECRET, TOKEN
 from tests.unit.probes.test_clock import FakeAws
 
@@ -513,3 +513,61 @@ def test_an_output_format_the_cli_does_not_know(setup: Setup) -> None:
     assert "unset AWS_DEFAULT_OUTPUT" in commands(result)
     assert "aws configure set output json --profile default" in commands(result)
     assert not any("MAX_ATTEMPTS" in c or "METADATA" in c for c in commands(result)[1:])
+
+
+# -- stale-session-token: a credential_process helper that prints a token with an AKIA key (s06) -
+
+#: What boto3 raised in s06, where moto (auth on) refused the helper's AKIA key and token.
+INVALID_TOKEN = (
+    "botocore.exceptions.ClientError: An error occurred (InvalidClientTokenId) when calling the"
+    " GetCallerIdentity operation: The security token included in the request is invalid."
+)
+
+
+def helper_printing(setup: Setup, **printed: str) -> None:
+    payload = json.dumps({"Version": 1, "SecretAccessKey": SECRET, **printed})
+    script = setup.write("bin/creds.sh", f"#!/bin/sh\necho '{payload}'\n")
+    script.chmod(0o755)
+    setup.write(
+        ".aws/config", f"[profile dev]\ncredential_process = {script}\nregion = eu-west-1\n"
+    )
+    setup.env["AWS_PROFILE"] = "dev"
+
+
+def test_a_helper_that_prints_a_session_token_with_a_long_term_key(setup: Setup) -> None:
+    """s06: the helper prints new AKIA keys and an old SessionToken (no Expiration); botocore
+    sends the token as printed and AWS refuses the pair. With consent to run the helper, the
+    shape of its output names the cause, and the first step is the helper's, not `unset`."""
+    helper_printing(setup, AccessKeyId=KEY, SessionToken=TOKEN)
+    result = setup.diagnose(INVALID_TOKEN, "--offline", "--answer", "consent:creds.process=yes")
+    assert result["diagnosis"]["cause"] == "stale-session-token"
+    assert result["diagnosis"]["confidence"] == "confirmed"
+    assert "long-term AKIA key together with a SessionToken" in evidence(result)
+    assert commands(result)[0] == "aws configure get credential_process --profile dev"
+    assert "unset AWS_SESSION_TOKEN" not in texts(result)
+
+
+def test_a_helper_that_prints_a_temporary_key_without_its_token(setup: Setup) -> None:
+    helper_printing(setup, AccessKeyId="ASIA" + KEY[4:])
+    result = setup.diagnose(INVALID_TOKEN, "--offline", "--answer", "consent:creds.process=yes")
+    assert result["diagnosis"]["cause"] == "missing-session-token"
+    assert commands(result)[0] == "aws configure get credential_process --profile dev"
+    assert "aws configure sso" not in texts(result)
+
+
+def test_without_consent_a_helper_profile_is_not_told_to_fix_its_token(setup: Setup) -> None:
+    """Unanswered, the helper does not run: the candidates are those of a key AWS does not
+    know (the copied-token causes weigh little when a helper supplies all three values), and
+    no step claims what the helper prints, nor that the key and secret "look swapped"."""
+    helper_printing(setup, AccessKeyId=KEY, SessionToken=TOKEN)
+    result = setup.diagnose(INVALID_TOKEN, "--offline")  # the setup's local endpoint is set
+    assert result["diagnosis"] is None
+    assert cause(result) == "endpoint-override"
+    del setup.env["AWS_ENDPOINT_URL"]  # --offline: nothing is sent anywhere
+    result = setup.diagnose(INVALID_TOKEN, "--offline")
+    assert result["diagnosis"] is None
+    top = [candidate["cause"] for candidate in result["candidates"][:3]]
+    assert "missing-session-token" not in top and "stale-session-token" not in top
+    assert "endpoint-override" not in top
+    assert "credential_process helper" not in texts(result)
+    assert "look swapped" not in texts(result)

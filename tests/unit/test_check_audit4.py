@@ -143,3 +143,32 @@ def test_an_output_format_the_cli_does_not_know_is_a_problem_found(
     assert verdict.state == "broken"
     assert verdict.diagnosis is not None and verdict.diagnosis.cause == "setting-value-invalid"
     assert "unset AWS_DEFAULT_OUTPUT" in shown["text"]
+
+
+def test_a_helper_printing_a_token_with_a_long_term_key_is_a_problem_found(
+    home: Path, knowledge: Knowledge, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """s06: with consent, check runs the helper (as diagnose does) and reads the shape of what
+    it prints: an AKIA key with a SessionToken is refused by AWS, whatever the identity call
+    says (here nothing answers: the helper's output decides before it is asked)."""
+    script = home / "creds.sh"
+    printed = (
+        f'{{"Version": 1, "AccessKeyId": "{KEY}", "SecretAccessKey": "{SECRET}",'
+        f' "SessionToken": "FwoGZXIvYXdzE{"Ab1Cd2" * 40}"}}'
+    )
+    script.write_text(f"#!/bin/sh\necho '{printed}'\n")
+    script.chmod(0o755)
+    (home / ".aws" / "config").write_text(
+        f"[default]\ncredential_process = {script}\nregion = eu-west-1\n"
+    )
+    monkeypatch.setenv("AWS_ENDPOINT_URL", f"http://127.0.0.1:{free_port()}")
+    book = SecretBook()
+    report = Checker(
+        make_context(), knowledge, book, {"consent:creds.process": "yes"}
+    ).check(every=False)
+    verdict = report.subjects[0]
+    assert verdict.state == "broken"
+    assert verdict.diagnosis is not None and verdict.diagnosis.cause == "stale-session-token"
+    shown = to_json(report, book)["profiles"][0]["first_step"]
+    assert "aws configure get credential_process --profile default" in shown["text"]
+    assert KEY not in str(to_json(report, book))

@@ -166,6 +166,9 @@ RULES: tuple[Rule, ...] = (
         ),
         "credential-process-failure",
     ),
+    # invalid-client-token-id / expired-token: a helper whose key and token cannot go together
+    Rule("creds.process", ("process-token-with-long-term-key",), "stale-session-token"),
+    Rule("creds.process", ("process-temporary-key-without-token",), "missing-session-token"),
     # invalid-region: region -> stray, invalid
     Rule(
         "config.region",

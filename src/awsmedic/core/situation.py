@@ -73,6 +73,12 @@ class Situation(Record):
 
 #: The probe that tells the installed AWS CLI's major version, and what its findings mean.
 CLI_FINDINGS = {"cli-v1": "v1", "cli-v2": "v2", "cli-missing": "none"}
+#: Findings of a skipped probe that say what it looks at is not there (no static keys, no role,
+#: no helper): none of its other findings can hold, so a step conditioned on one (the access key
+#: "looks swapped") is not shown as if it might apply.
+NOTHING_TO_CHECK = frozenset(
+    {"no-static-keys", "not-role-profile", "no-long-term-key", "not-process-profile"}
+)
 #: Findings every diagnosis decides without a probe (remedy.context_findings).
 CONTEXT_FINDINGS = frozenset(
     {"credentials-file-missing", "config-file-missing", "endpoint-from-env"}
@@ -97,7 +103,9 @@ def situation_for(
     decided: set[str] = set(CONTEXT_FINDINGS) if context else set()
     for result in results:
         found = spec(result.probe)
-        if found is not None and result.status in (Status.OK, Status.PROBLEM):
+        if found is not None and (
+            result.status in (Status.OK, Status.PROBLEM) or NOTHING_TO_CHECK & set(result.findings)
+        ):
             decided.update(found.findings)
     present = {f for result in results for f in result.findings} | signals
     cli = next((CLI_FINDINGS[f] for f in present if f in CLI_FINDINGS), None)

@@ -103,7 +103,27 @@ def check_output(out: bytes, now: datetime) -> tuple[str, str, Secrets]:
             return "process-bad-expiration", "its Expiration is not an ISO 8601 time", secrets
         if expiry.tzinfo is None or expiry <= now:
             return "process-expired", f"its credentials expired at {expiration}", secrets
+    mismatch = _token_mismatch(str(data["AccessKeyId"]).strip(), data.get("SessionToken"))
+    if mismatch is not None:
+        return (*mismatch, secrets)
     return "process-ok", f"it printed valid credentials JSON (keys: {keys})", secrets
+
+
+def _token_mismatch(key_id: str, token: object) -> tuple[str, str] | None:
+    """A key id and a SessionToken that cannot go together: botocore sends both as printed
+    (credentials.py ProcessProvider), and AWS refuses the pair with InvalidClientTokenId."""
+    if key_id.startswith("AKIA") and token:
+        return (
+            "process-token-with-long-term-key",
+            "it prints a long-term AKIA key together with a SessionToken, which such a key never"
+            " takes (a token left over from other credentials?)",
+        )
+    if key_id.startswith("ASIA") and not token:
+        return (
+            "process-temporary-key-without-token",
+            "it prints a temporary ASIA key without the SessionToken issued with it",
+        )
+    return None
 
 
 def _execute(
@@ -158,6 +178,8 @@ def _execute(
         "process-missing-keys",
         "process-bad-expiration",
         "process-expired",
+        "process-token-with-long-term-key",
+        "process-temporary-key-without-token",
         "process-ok",
     ),
     facts=("profile", "config_file"),

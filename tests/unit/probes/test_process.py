@@ -11,9 +11,10 @@ from awsmedic.model import Status
 from awsmedic.probes import process
 from tests.unit.probes.helpers import KEY, SECRET, TOKEN, probe
 
+TEMPORARY_KEY = "ASIA" + KEY[4:]
 GOOD = {
     "Version": 1,
-    "AccessKeyId": KEY,
+    "AccessKeyId": TEMPORARY_KEY,
     "SecretAccessKey": SECRET,
     "SessionToken": TOKEN,
     "Expiration": "2099-01-01T00:00:00Z",
@@ -45,12 +46,43 @@ def test_valid_output_is_described_not_shown(home: Path) -> None:
     assert evidence.status is Status.OK  # type: ignore[attr-defined]
     assert evidence.findings == ("process-ok",)  # type: ignore[attr-defined]
     text = evidence.summary + "".join(evidence.details)  # type: ignore[attr-defined]
-    for value in (KEY, SECRET, TOKEN):
+    for value in (TEMPORARY_KEY, SECRET, TOKEN):
         assert value not in text
-    assert {KEY, SECRET, TOKEN} <= {s.reveal() for s in evidence.secrets}  # type: ignore[attr-defined]
+    secrets = {s.reveal() for s in evidence.secrets}  # type: ignore[attr-defined]
+    assert {TEMPORARY_KEY, SECRET, TOKEN} <= secrets
     assert (
         "keys: AccessKeyId, Expiration, SecretAccessKey, SessionToken, Version" in evidence.summary
     )  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize(
+    ("key", "token", "finding", "says"),
+    [
+        (KEY, TOKEN, "process-token-with-long-term-key", "long-term AKIA key together with"),
+        (TEMPORARY_KEY, None, "process-temporary-key-without-token", "without the SessionToken"),
+        (TEMPORARY_KEY, "", "process-temporary-key-without-token", "without the SessionToken"),
+    ],
+)
+def test_a_key_and_token_that_cannot_go_together(
+    home: Path, key: str, token: str | None, finding: str, says: str
+) -> None:
+    """botocore sends what the helper prints as it is (credentials.py ProcessProvider): a
+    long-term key with a token, or a temporary key without one, is refused by AWS."""
+    printed = {"Version": 1, "AccessKeyId": key, "SecretAccessKey": SECRET}
+    if token is not None:
+        printed["SessionToken"] = token
+    evidence = run(home, f"print(json.dumps({printed!r}))")
+    assert evidence.status is Status.PROBLEM  # type: ignore[attr-defined]
+    assert evidence.findings == (finding,)  # type: ignore[attr-defined]
+    assert says in evidence.summary  # type: ignore[attr-defined]
+    for value in (key, SECRET, TOKEN):
+        assert value not in evidence.summary + "".join(evidence.details)  # type: ignore[attr-defined]
+
+
+def test_a_long_term_key_alone_is_fine(home: Path) -> None:
+    printed = {"Version": 1, "AccessKeyId": KEY, "SecretAccessKey": SECRET}
+    evidence = run(home, f"print(json.dumps({printed!r}))")
+    assert evidence.findings == ("process-ok",)  # type: ignore[attr-defined]
 
 
 @pytest.mark.parametrize(
