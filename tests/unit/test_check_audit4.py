@@ -163,9 +163,9 @@ def test_a_helper_printing_a_token_with_a_long_term_key_is_a_problem_found(
     )
     monkeypatch.setenv("AWS_ENDPOINT_URL", f"http://127.0.0.1:{free_port()}")
     book = SecretBook()
-    report = Checker(
-        make_context(), knowledge, book, {"consent:creds.process": "yes"}
-    ).check(every=False)
+    report = Checker(make_context(), knowledge, book, {"consent:creds.process": "yes"}).check(
+        every=False
+    )
     verdict = report.subjects[0]
     assert verdict.state == "broken"
     assert verdict.diagnosis is not None and verdict.diagnosis.cause == "stale-session-token"
