@@ -571,3 +571,38 @@ def test_without_consent_a_helper_profile_is_not_told_to_fix_its_token(setup: Se
     assert "endpoint-override" not in top
     assert "credential_process helper" not in texts(result)
     assert "look swapped" not in texts(result)
+
+
+# -- config-file-syntax: `name: value` key lines, which the JavaScript SDK v3 skips (s33) -------
+
+
+def test_colon_key_lines_the_javascript_sdk_does_not_read(setup: Setup) -> None:
+    """s33: `aws_access_key_id: AKIA…` in ~/.aws/credentials. botocore's configparser reads
+    `:` as it reads `=`; the JavaScript SDK v3 splits lines at `=` only (@smithy parseIni), so
+    it found no credentials. The first step rewrites those lines, and does it right."""
+    path = setup.write(
+        ".aws/credentials",
+        f"[default]\naws_access_key_id: {KEY}\naws_secret_access_key : {SECRET}\n"
+        "region = eu-west-1\n",
+    )
+    result = setup.diagnose(JS_NO_CREDENTIALS, "--offline")
+    assert result["diagnosis"]["cause"] == "config-file-syntax"
+    assert result["diagnosis"]["confidence"] == "confirmed"
+    assert "lines 2, 3 (aws_access_key_id, aws_secret_access_key)" in evidence(result)
+    first = commands(result)[0]
+    assert first.startswith("sed -i.bak ") and first.endswith(" ~/.aws/credentials")
+    subprocess.run(["bash", "-c", first], env=setup.env, check=True, timeout=30)
+    assert path.read_text() == (
+        f"[default]\naws_access_key_id = {KEY}\naws_secret_access_key = {SECRET}\n"
+        "region = eu-west-1\n"
+    )
+    assert "aws_access_key_id:" in (path.parent / "credentials.bak").read_text()
+
+
+def test_colon_key_lines_are_no_problem_for_botocore(setup: Setup) -> None:
+    """The same file is read by boto3, which found the keys: the colon lines are not named."""
+    setup.write(".aws/credentials", f"[default]\naws_access_key_id: {KEY}\n")
+    result = setup.diagnose(
+        "botocore.exceptions.NoCredentialsError: Unable to locate credentials", "--offline"
+    )
+    assert "name: value" not in str(result)

@@ -168,6 +168,49 @@ def literal_paths(ctx: Context, tool: str | None) -> tuple[LiteralPath, ...]:
     return tuple(found)
 
 
+#: The tools that read only `name = value` lines of the shared files, where botocore's
+#: configparser takes `name: value` too: the JavaScript SDK v3 (@smithy/core dist-es/submodules/
+#: config/shared-ini-file-loader/parseIni.js splits a line at its first `=` and skips a line
+#: without one).
+_EQUALS_ONLY = {"js-sdk-v3": "the JavaScript SDK v3"}
+
+
+@dataclass(frozen=True, repr=False, eq=False)
+class ColonLines(Record):
+    """The lines of one profile, in one file, that `reader` does not read as botocore does."""
+
+    file: SharedFile
+    lines: tuple[int, ...]
+    names: tuple[str, ...]  # the settings they hold, as configparser reads them
+    reader: str
+
+
+def colon_lines(files: AwsFiles, profile: str, tool: str | None) -> tuple[ColonLines, ...]:
+    """The settings of `profile` written `name: value`, where `tool` reads only `name = value`
+    (so it misses them, or reads a wrong name when an `=` comes later in the value)."""
+    from awsmedic.aws.inifile import separator_at
+
+    reader = _EQUALS_ONLY.get(tool or "")
+    if reader is None:
+        return ()
+    found = []
+    for site in files.profiles.get(profile, ()):
+        ini = site.file.ini
+        if ini is None:
+            continue
+        hits = [
+            entry
+            for entry in site.section.entries
+            if (text := ini.text_of(entry.line)) is not None
+            and (at := separator_at(text)) >= 0
+            and text[at] == ":"
+        ]
+        if hits:
+            lines = tuple(entry.line for entry in hits)
+            found.append(ColonLines(site.file, lines, tuple(e.name for e in hits), reader))
+    return tuple(found)
+
+
 def _passwd_home() -> Path | None:
     """Where `~` points without HOME (cron, some services): os.path.expanduser's fallback."""
     try:

@@ -91,6 +91,7 @@ SHAPES: Mapping[str, tuple[tuple[re.Pattern[str], ...], str]] = {
     "unreadable_file_aside": ((_PATH,), "a file path"),
     "unreadable_inner_file": ((_PATH,), "a file path"),
     "link_target": ((_PATH,), "a file path"),
+    "colon_file": ((_PATH,), "a file path"),
     "identity_pool_id": ((_COGNITO_ID,), "an identity pool id"),
     "identity_id": ((_COGNITO_ID,), "an identity id"),
     "identity_pool_region": ((_REGION,), "a region"),

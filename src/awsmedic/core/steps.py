@@ -31,6 +31,7 @@ PATH_VALUES = frozenset(
         "unreadable_file_aside",
         "unreadable_inner_file",
         "link_target",
+        "colon_file",
     }
 )
 #: `aws` commands that read the shared files but sign nothing: `--profile` there only names

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from awsmedic.aws import sharedfiles
 from awsmedic.aws.sharedfiles import profile_in_text
 from awsmedic.model import Evidence, Fact, Status
 from awsmedic.probes import ProbeInput, probe
@@ -466,6 +467,7 @@ def _overridden(run: ProbeInput, report: ChainReport) -> list[str]:
         "profile-vars-conflict",
         "profile-var-not-read",
         "file-var-unexpanded",
+        "colon-lines-unread",
         "profile-flag-drops-env-keys",
         "paste-names-other-profile",
         "other-profiles-have-credentials",
@@ -490,6 +492,8 @@ def _overridden(run: ProbeInput, report: ChainReport) -> list[str]:
         "region",
         "suggested_profile",
         "credential_profiles",
+        "colon_file",
+        "colon_lines",
     ),
 )
 def credential_chain(run: ProbeInput) -> Evidence:
@@ -499,6 +503,9 @@ def credential_chain(run: ProbeInput) -> Evidence:
     findings = _findings(report, run.text, named)
     if _literal_file(run, report):
         findings.append("file-var-unexpanded")
+    colons = _colon_lines(run, report)
+    if colons:
+        findings.append("colon-lines-unread")
     ok = report.winner is not None and report.winner.state in (FOUND, CONFIGURED)
     worrying = {
         "env-shadows-profile",
@@ -506,18 +513,48 @@ def credential_chain(run: ProbeInput) -> Evidence:
         "credentials-file-shadows-config-keys",
         "profile-vars-conflict",
     }
+    summary = _summary(
+        report,
+        run.text,
+        named,
+        run.ctx.setting_notes,
+        run.recognition.tool if run.recognition else None,
+    )
+    facts, details = _facts(run, report), _details(run, report, named)
+    if colons:
+        first = colons[0]
+        where = first.file.where(run.ctx)
+        lines = ", ".join(str(line) for line in first.lines)
+        said = (
+            f"{where} line{'s' if len(first.lines) > 1 else ''} {lines}"
+            f" ({', '.join(first.names)}) {'are' if len(first.lines) > 1 else 'is'} written"
+            f" `name: value`; {first.reader} reads only `name = value` lines, so it found no"
+            " credentials there (botocore reads both)"
+        )
+        summary = f"{summary}; but {said}"
+        details.insert(0, said)
+        facts["colon_file"] = Fact(where, "the file with `name: value` lines")
+        facts["colon_lines"] = Fact(f"line{'s' if len(first.lines) > 1 else ''} {lines}", where)
     return Evidence(
         "creds.chain",
         Status.OK if ok and not worrying & set(findings) else Status.PROBLEM,
-        _summary(
-            report,
-            run.text,
-            named,
-            run.ctx.setting_notes,
-            run.recognition.tool if run.recognition else None,
-        ),
+        summary,
         tuple(findings),
-        _facts(run, report),
-        tuple(_details(run, report, named)),
+        facts,
+        tuple(details),
         report.secrets(),
     )
+
+
+def _colon_lines(run: ProbeInput, report: ChainReport) -> tuple[sharedfiles.ColonLines, ...]:
+    """The keys come from the shared files, and the failing tool reads only `name = value`
+    lines while the profile's are written `name: value` (configparser reads both)."""
+    winner = report.winner
+    if winner is None or winner.method not in ("shared-credentials-file", "config-file"):
+        return ()
+    tool = run.recognition.tool if run.recognition else None
+    found = sharedfiles.colon_lines(sharedfiles.load(run.ctx), report.profile, tool)
+    return tuple(lines for lines in found if _KEY_NAMES & set(lines.names))
+
+
+_KEY_NAMES = {"aws_access_key_id", "aws_secret_access_key"}
