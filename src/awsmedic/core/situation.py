@@ -107,6 +107,9 @@ def situation_for(
             result.status in (Status.OK, Status.PROBLEM) or NOTHING_TO_CHECK & set(result.findings)
         ):
             decided.update(found.findings)
+    if _no_helper(results):
+        helper = spec("creds.process")
+        decided.update(helper.findings if helper is not None else ())
     present = {f for result in results for f in result.findings} | signals
     cli = next((CLI_FINDINGS[f] for f in present if f in CLI_FINDINGS), None)
     return Situation(
@@ -119,6 +122,20 @@ def situation_for(
         edits=tuple(edit for result in results for edit in result.edits),
         answers=dict(answers or {}),
     )
+
+
+def _no_helper(results: list[Evidence]) -> bool:
+    """Whether what ran shows that no credential_process helper supplied the credentials
+    (static keys were found, or botocore's chain was won by another provider): the helper's
+    findings are then settled, none of them holds, though it never ran."""
+    for result in results:
+        if result.status not in (Status.OK, Status.PROBLEM):
+            continue
+        if result.probe == "creds.keys":
+            return True
+        if result.probe == "creds.chain" and "process-profile" not in result.findings:
+            return True
+    return False
 
 
 def holds(when: Condition | None, situation: Situation) -> Truth:
