@@ -144,6 +144,23 @@ def test_the_last_command_line_gives_the_profile_and_the_first_tool_wins() -> No
     assert found.tool == "terraform" and found.facts["profile"] == "b"
 
 
+def test_the_aws_cli_usage_lines_under_its_error_are_no_commands() -> None:
+    """The CLI's usage text ends "To see help text, you can run:" and `aws help`,
+    `aws <command> help`: those lines are its output, not the command that failed (audit 5
+    s27: they hid `--profile dev` of the pasted command)."""
+    lines = [
+        "$ aws configure export-credentials --profile dev --format env",
+        "usage: aws [options] <command> <subcommand> [<subcommand> ...] [parameters]",
+        "To see help text, you can run:",
+        "",
+        "  aws help",
+        "  aws <command> help",
+        "  aws <command> <subcommand> help",
+        "aws: error: argument subcommand: Invalid choice, valid choices are:",
+    ]
+    assert command_lines(lines, COMMANDS).facts == {"profile": "dev"}
+
+
 def test_a_prefix_sets_the_profile_for_its_own_command_alone() -> None:
     found = command_lines(
         ["$ AWS_PROFILE=dev aws s3 ls", "error one", "$ aws s3 ls", "error two"], COMMANDS

@@ -100,11 +100,29 @@ def test_a_profile_not_defined_here_is_named_not_taken(project: Path) -> None:
 def test_other_shared_files_keep_the_profile_unchecked(project: Path, home: Path) -> None:
     other = 'profile = "dev"\n  shared_credentials_files = ["~/elsewhere/creds"]'
     (project / "main.tf").write_text(MAIN_TF.replace('profile = "dev"', other))
+    (home / "elsewhere").mkdir()
+    (home / "elsewhere" / "creds").write_text("[dev]\n")
     ctx = adopt(make_context(cwd=project), recognised(), ERROR).ctx
     assert ctx.profile is None
     (note,) = ctx.setting_notes
     assert "reads the credentials file ~/elsewhere/creds (shared_credentials_files, line 7)" in note
     assert f"AWS_SHARED_CREDENTIALS_FILE={home}/elsewhere/creds" in note
+
+
+def test_a_listed_file_that_does_not_exist_is_named_and_the_profile_checked(
+    project: Path,
+) -> None:
+    """The Go SDK reads a listed file that is missing as empty, without falling back to
+    ~/.aws (audit 5 s25): the profile is still the block's, and the note says what Terraform
+    reads instead of "not checked"."""
+    typo = 'profile = "dev"\n  shared_credentials_files = ["~/.aws/credential"]'
+    (project / "main.tf").write_text(MAIN_TF.replace('profile = "dev"', typo))
+    ctx = adopt(make_context(cwd=project), recognised(), ERROR).ctx
+    assert ctx.profile == "dev"
+    (note,) = ctx.setting_notes
+    assert "shared_credentials_files (main.tf line 7) lists ~/.aws/credential" in note
+    assert "which does not exist" in note
+    assert "not checked" not in note
 
 
 def test_the_files_awsmedic_reads_anyway_are_no_obstacle(project: Path) -> None:

@@ -367,6 +367,10 @@ _FIRST_WORD = re.compile(
     r"\s*(?:[A-Za-z_]\w*=\S*\s+)*(?:(?:sudo|time|env|exec|command|nohup|npx|poetry|pipenv)\s+)*"
     r"(?:\S*[/\\])?([\w.-]+?)(?:\.exe)?(?:\s|$)"
 )
+#: The AWS CLI's usage text under its argument errors (awscli/clidriver.py USAGE, v1 and v2):
+#: "To see help text, you can run:" then `aws help`, `aws <command> help`,
+#: `aws <command> <subcommand> help`. Lines of the tool's own output, not commands that ran.
+_USAGE_HINT = re.compile(r"^\s*aws(?:\s+<(?:sub)?command>)*\s+help\s*$")
 #: Settings a command line gives, as text facts (their names are the steps' placeholders).
 _VARIABLES = {
     "AWS_PROFILE": "profile",
@@ -508,6 +512,8 @@ def command_lines(lines: Iterable[str], commands: Mapping[str, str]) -> CommandL
         prompt = _PROMPT.match(line)
         rest = line[prompt.end() :] if prompt else line
         known = _program(rest, commands, exact=prompt is None)
+        if prompt is None and known and _USAGE_HINT.match(line):
+            continue
         if prompt is None and not known:
             if "AWS_" in line:
                 shell.exported.update(

@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from awsmedic.context import Context
-from awsmedic.model import Fact
+from awsmedic.model import Edit, Fact
 
 if TYPE_CHECKING:
     from awsmedic.aws.tfconfig import Choice, ProviderBlock, Value
@@ -118,6 +118,8 @@ def _from_block(ctx: Context, block: ProviderBlock, notes: list[str]) -> Provide
             f"{where} sets access_key/secret_key itself: Terraform signs with those keys, not"
             " a profile's, and they are not checked here"
         )
+    missing = missing_files(ctx, block)
+    notes += [item.sentence(ctx) for item in missing]
     value = block.settings.get("profile")
     if not _given(ctx.profile, ctx.profile_source, "--profile") and value is not None:
         name, why = _literal(value, "profile", where)
@@ -192,9 +194,12 @@ def _other_files(ctx: Context, block: ProviderBlock, where: str) -> str:
     awsmedic reads (botocore reads one file of each kind, named by its variable)."""
     from awsmedic.aws import sharedfiles
 
+    missing = {item.setting for item in missing_files(ctx, block)}
     for setting, kind, variable in _FILES:
         value = block.settings.get(setting)
-        if value is None:
+        if value is None or setting in missing:
+            # (a listed file that does not exist is read as empty, with no fallback: the
+            # profile is checked, and the evidence says Terraform finds nothing in that file)
             continue
         if value.literal is None:
             return (
@@ -221,3 +226,108 @@ def _other_files(ctx: Context, block: ProviderBlock, where: str) -> str:
 def _absolute(ctx: Context, path: Path) -> Path:
     """A relative path as the Go SDK opens it: from the working directory."""
     return path if path.is_absolute() or ctx.cwd is None else ctx.cwd / path
+
+
+@dataclass(frozen=True)
+class MissingFiles:
+    """A `shared_credentials_files` (or `shared_config_files`) of the provider block whose
+    files all do not exist. The Go SDK v2 the provider uses reads each listed file, skips one it
+    cannot open as if it were empty, and does not fall back to `~/.aws/`
+    (aws-sdk-go-v2 config/shared_config.go loadIniFiles: "We treat such files as empty, and do
+    not fall back to other locations"): the profile then gets nothing from that kind of file,
+    and the chain ends at instance metadata ("no EC2 IMDS role found")."""
+
+    setting: str
+    kind: str  # "credentials" or "config"
+    block: ProviderBlock
+    line: int  # the setting's line in block.file
+    written: tuple[str, ...]  # the paths as the block writes them
+    paths: tuple[Path, ...]  # the same, expanded as the provider expands them
+    meant: Path | None  # the file of that kind awsmedic reads, when it exists (the likely one)
+
+    @property
+    def where(self) -> str:
+        return f"{self.block.file} line {self.line}"
+
+    def sentence(self, ctx: Context) -> str:
+        shown = ", ".join(_path(path) for path in self.written)
+        exist = "does not exist" if len(self.written) == 1 else "do not exist"
+        meant = f" (did you mean {_path(ctx.tilde(self.meant))}?)" if self.meant is not None else ""
+        return (
+            f"but its {self.setting} ({self.where}) lists {shown}, which {exist}{meant}:"
+            f" Terraform reads a listed file that is missing as empty and does not fall back to"
+            f" ~/.aws/{self.kind}, so it reads no {self.kind} file at all"
+        )
+
+
+def missing_files(ctx: Context, block: ProviderBlock) -> tuple[MissingFiles, ...]:
+    """The shared-file settings of `block` that list only files that do not exist."""
+    from awsmedic.aws import sharedfiles
+
+    found: list[MissingFiles] = []
+    for setting, kind, _ in _FILES:
+        value = block.settings.get(setting)
+        if value is None or value.literal is None:
+            continue
+        written = (value.literal,) if isinstance(value.literal, str) else value.literal
+        paths = tuple(_absolute(ctx, sharedfiles.expand(ctx, path)) for path in written)
+        if not paths or any(_lexists(path) for path in paths):
+            continue
+        here, _ = sharedfiles.locate(ctx, kind)
+        meant = here if here is not None and here.is_file() else None
+        found.append(MissingFiles(setting, kind, block, value.line, written, paths, meant))
+    return tuple(found)
+
+
+def _lexists(path: Path) -> bool:
+    try:
+        path.lstat()
+    except OSError:
+        return False
+    return True
+
+
+def failing_block(ctx: Context, tool: str | None, text: str) -> ProviderBlock | None:
+    """The provider block of `ctx.cwd` that the error is about (as provider_settings takes it)."""
+    if ctx.cwd is None or tool not in TOOLS:
+        return None
+    from awsmedic.aws.tfconfig import choose, read_directory
+
+    reading = read_directory(ctx.cwd)
+    return choose(reading, text).block if reading.blocks else None
+
+
+def path_edit(ctx: Context, missing: MissingFiles, finding: str) -> Edit | None:
+    """The edit of the setting's line that names the file awsmedic reads instead, when one path
+    is listed, on a line of its own, and that file exists."""
+    import difflib
+
+    from awsmedic.aws import bounded
+
+    if missing.meant is None or len(missing.written) != 1 or ctx.cwd is None:
+        return None
+    written = missing.written[0]
+    meant = ctx.tilde(missing.meant) if written.startswith("~") else str(missing.meant)
+    if difflib.SequenceMatcher(None, written, meant).ratio() < 0.8:
+        return None  # not a slip of the name: another file was meant, which is not known
+    try:
+        read = bounded.read_file(ctx.cwd / missing.block.file, bounded.MB)
+        lines = read.data.decode("utf-8").split("\n")
+    except (OSError, UnicodeDecodeError):
+        return None
+    if read.cut or missing.line > len(lines):
+        return None
+    crlf = lines[missing.line - 1].endswith("\r")
+    before = lines[missing.line - 1].removesuffix("\r")
+    quoted = f'"{written}"'
+    if before.count(quoted) != 1 or missing.setting not in before or '"' in meant:
+        return None
+    return Edit(
+        ctx.tilde(ctx.cwd / missing.block.file),
+        missing.line,
+        before,
+        before.replace(quoted, f'"{meant}"'),
+        finding,
+        f"{written} does not exist; {ctx.tilde(missing.meant)} does",
+        crlf=crlf,
+    )

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from awsmedic.aws import sharedfiles
 from awsmedic.aws.sharedfiles import profile_in_text
-from awsmedic.model import Evidence, Fact, Status
+from awsmedic.model import Edit, Evidence, Fact, Status
 from awsmedic.probes import ProbeInput, probe
 from awsmedic.probes.chainwalk import CONFIGURED, FOUND, UNCHECKED, ChainReport
 
@@ -477,7 +477,9 @@ def _overridden(run: ProbeInput, report: ChainReport) -> list[str]:
         "role-source-not-static",
         "role-source-broken",
         "role-needs-mfa",
+        "terraform-shared-file-missing",
     ),
+    edits=("terraform-shared-file-missing",),
     facts=(
         "profile",
         "credentials_file",
@@ -494,6 +496,7 @@ def _overridden(run: ProbeInput, report: ChainReport) -> list[str]:
         "credential_profiles",
         "colon_file",
         "colon_lines",
+        "terraform_setting",
     ),
 )
 def credential_chain(run: ProbeInput) -> Evidence:
@@ -506,12 +509,15 @@ def credential_chain(run: ProbeInput) -> Evidence:
     colons = _colon_lines(run, report)
     if colons:
         findings.append("colon-lines-unread")
+    missing, tf_facts, tf_edits = _terraform_files(run)
+    findings += missing
     ok = report.winner is not None and report.winner.state in (FOUND, CONFIGURED)
     worrying = {
         "env-shadows-profile",
         "env-shadows-default-profile",
         "credentials-file-shadows-config-keys",
         "profile-vars-conflict",
+        TF_FILE_MISSING,
     }
     summary = _summary(
         report,
@@ -520,7 +526,7 @@ def credential_chain(run: ProbeInput) -> Evidence:
         run.ctx.setting_notes,
         run.recognition.tool if run.recognition else None,
     )
-    facts, details = _facts(run, report), _details(run, report, named)
+    facts, details = _facts(run, report) | tf_facts, _details(run, report, named)
     if colons:
         first = colons[0]
         where = first.file.where(run.ctx)
@@ -543,7 +549,28 @@ def credential_chain(run: ProbeInput) -> Evidence:
         facts,
         tuple(details),
         report.secrets(),
+        edits=tf_edits,
     )
+
+
+def _terraform_files(run: ProbeInput) -> tuple[list[str], dict[str, Fact], tuple[Edit, ...]]:
+    """The Terraform provider block lists shared files that do not exist (core.tfprovider
+    MissingFiles): the Go SDK reads them as empty, with no fallback to ~/.aws."""
+    from awsmedic.core.tfprovider import failing_block, missing_files, path_edit
+
+    tool = run.recognition.tool if run.recognition else None
+    block = failing_block(run.ctx, tool, run.text)
+    missing = missing_files(run.ctx, block) if block is not None else ()
+    if not missing:
+        return [], {}, ()
+    first = missing[0]
+    facts = {"terraform_setting": Fact(first.where, "Terraform")}
+    edits = [path_edit(run.ctx, item, TF_FILE_MISSING) for item in missing]
+    return [TF_FILE_MISSING], facts, tuple(edit for edit in edits if edit is not None)
+
+
+#: The finding of a Terraform provider block whose listed shared files do not exist.
+TF_FILE_MISSING = "terraform-shared-file-missing"
 
 
 def _colon_lines(run: ProbeInput, report: ChainReport) -> tuple[sharedfiles.ColonLines, ...]:
