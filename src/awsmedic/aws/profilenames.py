@@ -15,7 +15,7 @@ from awsmedic.aws import sharedfiles
 from awsmedic.aws.hygiene import value_problems, visible, without_escapes
 from awsmedic.aws.sharedfiles import AwsFiles, SharedFile
 from awsmedic.context import Context
-from awsmedic.model import Edit
+from awsmedic.model import Edit, Fact
 
 #: rapidfuzz ratio (0-100) for a profile name to count as "probably meant".
 NEAR_CUTOFF = 75
@@ -190,3 +190,32 @@ def wrong_form_edits(ctx: Context, files: AwsFiles, name: str) -> tuple[Edit, ..
         if edit is not None:
             edits.append(edit)
     return tuple(edits)
+
+
+def unread_fix(
+    ctx: Context,
+    files: AwsFiles,
+    unread: sharedfiles.UnreadProfile,
+    selection: sharedfiles.Selection,
+    finding: str,
+    variables: tuple[str, ...],
+) -> tuple[dict[str, Fact], tuple[Edit, ...]]:
+    """For a profile section the failing tool does not read (`[profile my dev]`): the name it
+    can take (`suggested_profile`, unless another profile has it), the variable that then
+    selects it (`profile_variable`), and the edit of its header line."""
+    from awsmedic.aws.lineedits import header_edit
+
+    facts: dict[str, Fact] = {}
+    if selection.source in variables:
+        facts["profile_variable"] = Fact(selection.source, "environment")
+    if not unread.rename or unread.rename in files.profiles:
+        return facts, ()
+    facts["suggested_profile"] = Fact(
+        unread.rename, "the section's name in letters every tool reads"
+    )
+    site = unread.site
+    header = f"profile {unread.rename}"
+    edit = header_edit(
+        ctx, site.file, site.section.line, site.section.name, header, finding, unread.reason
+    )
+    return facts, (edit,) if edit is not None else ()

@@ -77,6 +77,9 @@ class AwsFiles(Record):
     sso_sessions: Mapping[str, ProfileSite] = field(default_factory=dict)
     #: Config-file sections that are neither profiles nor sso-session/services blocks.
     others: tuple[ProfileSite, ...] = ()
+    #: `[profile …]` and `[sso-session …]` headers botocore drops because their name is not one
+    #: word (`[profile my dev]`, `[sso-session]`), each named by the name it was meant to have.
+    ignored: tuple[ProfileSite, ...] = ()
 
     @property
     def files(self) -> tuple[SharedFile, SharedFile]:
@@ -290,11 +293,14 @@ def _build(credentials: SharedFile, config: SharedFile) -> AwsFiles:
     profiles: dict[str, list[ProfileSite]] = {}
     sessions: dict[str, ProfileSite] = {}
     others: list[ProfileSite] = []
+    ignored: list[ProfileSite] = []
     for section in config.ini.sections if config.ini and config.ini.parses else ():
         named = config_profile_name(section.name)
         if named is None:
             if not section.name.startswith(("profile", "sso-session", "services")):
                 others.append(ProfileSite(section.name, config, section))
+            elif (meant := _meant_name(section.name)) is not None:
+                ignored.append(ProfileSite(meant, config, section))
             continue
         block, name = named
         site = ProfileSite(name, config, section)
@@ -313,7 +319,98 @@ def _build(credentials: SharedFile, config: SharedFile) -> AwsFiles:
         {name: tuple(sites) for name, sites in profiles.items()},
         sessions,
         tuple(others),
+        tuple(ignored),
     )
+
+
+def _meant_name(section: str) -> str | None:
+    """The name a `[profile …]` or `[sso-session …]` header botocore drops was meant to have:
+    what follows its prefix and a blank, unquoted (`my dev`, or `` for a header with no name);
+    None for `[profiledev]` and the like (profilenames reads those) and `[services …]`."""
+    for prefix in ("profile", "sso-session"):
+        if section == prefix or section.startswith((f"{prefix} ", f"{prefix}\t")):
+            rest = section[len(prefix) :].strip()
+            if len(rest) >= 2 and rest[0] == rest[-1] and rest[0] in "\"'":
+                rest = rest[1:-1]
+            return rest
+    return None
+
+
+def ignored_section(files: AwsFiles, block: str, name: str) -> ProfileSite | None:
+    """The dropped `[profile …]` (or `[sso-session …]`, with `block`) header meant for `name`."""
+    prefix = f"{block} "
+    return next(
+        (
+            site
+            for site in files.ignored
+            if site.name == name and (site.section.name + " ").startswith(prefix)
+        ),
+        None,
+    )
+
+
+#: The JavaScript SDK v3 reads a config-file header `[<prefix> <name>]` only when it matches
+#: @smithy/core dist-es/submodules/config/shared-ini-file-loader/parseIni.js
+#: `prefixKeyRegex = /^([\w-]+)\s(["'])?([\w-@+.%:/]+)\2$/` (JavaScript's `\w` is ASCII only);
+#: getConfigData.js then drops any other section but `[default]`.
+_JS_SECTION = re.compile(r"^([A-Za-z0-9_-]+)\s([\"'])?([A-Za-z0-9_@+.%:/-]+)\2$")
+
+
+def js_reads_section(section: str) -> bool:
+    """Whether the JavaScript SDK v3 reads this config-file section as a profile or sso-session."""
+    found = _JS_SECTION.match(section)
+    return section == "default" or (
+        found is not None and found.group(1) in ("profile", "sso-session", "services")
+    )
+
+
+def portable_name(name: str) -> str:
+    """`name` as botocore and the JavaScript SDK v3 both read it: accents dropped, anything but
+    ASCII letters, digits and `_-` made `-` (`my dev` -> `my-dev`, `dév` -> `dev`); "" if
+    nothing is left."""
+    import unicodedata
+
+    plain = "".join(c for c in unicodedata.normalize("NFKD", name) if not unicodedata.combining(c))
+    return re.sub(r"-{2,}", "-", re.sub(r"[^A-Za-z0-9_-]", "-", plain)).strip("-")
+
+
+@dataclass(frozen=True, repr=False, eq=False)
+class UnreadProfile(Record):
+    """A config-file section meant for a profile that the failing tool does not read."""
+
+    site: ProfileSite
+    botocore: bool  # botocore drops it too (else only the JavaScript SDK v3 does)
+    reason: str  # for evidence: where it is and why it is skipped
+    rename: str  # a name every tool reads ("" when none can be made of it)
+
+
+def unread_profile(
+    ctx: Context, files: AwsFiles, name: str, tool: str | None
+) -> UnreadProfile | None:
+    """The `[profile …]` section of `name` that botocore drops (a name of more than one word
+    for shlex: configloader.py `_parse_section`), or, for the JavaScript SDK v3, one whose name
+    its parseIni pattern refuses (a space, a non-ASCII letter)."""
+    site = ignored_section(files, "profile", name)
+    if site is not None and name:
+        rename = portable_name(name)
+        where = site.where(ctx)
+        reason = (
+            f"{where} is ignored: botocore reads a [profile …] header only when its name is one"
+            " word, and the JavaScript SDK v3 only a name of ASCII letters, digits and"
+            f' _-@+.%:/ ([profile "{name}"] would do for botocore only)'
+        )
+        return UnreadProfile(site, True, reason, rename)
+    if tool != "js-sdk-v3":
+        return None
+    for site in files.profiles.get(name, ()):
+        if site.file.kind == CONFIG and not js_reads_section(site.section.name):
+            reason = (
+                f"{site.where(ctx)} is skipped by the JavaScript SDK v3, which reads a profile's"
+                " name only when it is ASCII letters, digits and _-@+.%:/ (boto3 and the AWS CLI"
+                " read it)"
+            )
+            return UnreadProfile(site, False, reason, portable_name(name))
+    return None
 
 
 # --------------------------------------------------------------------------------------------

@@ -33,6 +33,8 @@ RULES: tuple[Rule, ...] = (
     # no-credentials: syntax -> file-syntax
     Rule("creds.chain", ("config-parse-error",), "config-file-syntax"),
     Rule("files.syntax", ("file-parse-error",), "config-file-syntax"),
+    # profile-not-found: profile -> unreadable (a header botocore drops: `[profile my dev]`)
+    Rule("config.profile", ("profile-section-unreadable",), "profile-name-unreadable"),
     # no-credentials: profile-check, profile -> prefix, stray
     Rule(
         "config.profile",

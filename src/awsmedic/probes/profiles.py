@@ -38,6 +38,11 @@ def _missing(ctx: Context, files: AwsFiles, selection: Selection) -> tuple[list[
             f"the profile name is empty ({selection.source}); botocore looks for a profile"
             " called '' and stops"
         )
+    unread = sharedfiles.unread_profile(ctx, files, name, None)
+    if unread is not None:
+        # The section is there, under a header botocore drops: that is the defect, not the
+        # name's spaces (in the credentials file, or as `[profile "my dev"]`, it would be read).
+        return ["profile-missing", "profile-section-unreadable"], f"{label}: {unread.reason}"
     stray = value_problems(name)
     defined = ", ".join(visible(profile) for profile in sorted(files.profiles)) or "none"
     if stray and name.strip() in files.profiles:
@@ -168,6 +173,7 @@ def _env_conflict(ctx: Context) -> str | None:
         "profile-only-in-config",
         "profile-has-no-credentials",
         "profile-sso-incomplete",
+        "profile-section-unreadable",
         "no-profiles",
         *(f"profile-kind-{kind}" for kind in _KIND_WORDS),
     ),
@@ -186,6 +192,7 @@ def _env_conflict(ctx: Context) -> str | None:
         "profile-written-without-prefix",
         "profile-bad-header",
         "profile-section-stray-characters",
+        "profile-section-unreadable",
     ),
 )
 def profile_resolution(run: ProbeInput) -> Evidence:
@@ -223,13 +230,15 @@ def profile_resolution(run: ProbeInput) -> Evidence:
             facts["suggested_profile"] = suggested
     if "profile-env-stray-characters" in findings:
         facts["profile_variable"] = Fact(selection.source, "environment")
+    edits: tuple[Edit, ...] = ()
+    if "profile-section-unreadable" in findings:
+        facts, edits = _unread_fix(ctx, files, selection, facts)
     if selection.name not in files.profiles:
         origin = _origin(run, selection.name)
         findings += origin[0]
         facts |= origin[1]
         details += origin[2]
-    edits: tuple[Edit, ...] = ()
-    if selection.name not in files.profiles:
+    if selection.name not in files.profiles and not edits:
         edits = profilenames.wrong_form_edits(ctx, files, selection.name.strip())
     return Evidence(
         "config.profile",
@@ -240,6 +249,18 @@ def profile_resolution(run: ProbeInput) -> Evidence:
         tuple(details),
         edits=edits,
     )
+
+
+def _unread_fix(
+    ctx: Context, files: AwsFiles, selection: Selection, facts: dict[str, Fact]
+) -> tuple[dict[str, Fact], tuple[Edit, ...]]:
+    unread = sharedfiles.unread_profile(ctx, files, selection.name, None)
+    if unread is None:
+        return facts, ()
+    more, edits = profilenames.unread_fix(
+        ctx, files, unread, selection, "profile-section-unreadable", PROFILE_VARIABLES
+    )
+    return {**facts, **more}, edits
 
 
 def _origin(run: ProbeInput, name: str) -> tuple[list[str], dict[str, Fact], list[str]]:

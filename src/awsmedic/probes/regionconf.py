@@ -171,9 +171,18 @@ def check_region(region: str) -> tuple[list[str], str]:
         "region-empty-hides-profile",
         "region-in-terraform",
         "region-in-tf-backend",
+        "region-profile-section-unread",
     ),
-    facts=("region", "profile", "suggested_region", "terraform_setting", "region_variable"),
-    edits=EDIT_FINDINGS,
+    facts=(
+        "region",
+        "profile",
+        "suggested_region",
+        "terraform_setting",
+        "region_variable",
+        "suggested_profile",
+        "profile_variable",
+    ),
+    edits=(*EDIT_FINDINGS, "region-profile-section-unread"),
 )
 def region_config(run: ProbeInput) -> Evidence:
     """The effective region in the failing tool's order (botocore's unless it is known to read
@@ -196,9 +205,31 @@ def region_config(run: ProbeInput) -> Evidence:
         extra += terraform[1]
     selection = sharedfiles.selected_profile(run.ctx, run.text)
     profile = {"profile": Fact(selection.name, selection.source)}
+    unread = _unread_section(run, source)
+    if unread is not None and region is not None and not unread.botocore:
+        region, source, location = None, "", ""  # the tool never reads that section's region
     if region is None:
         findings, summary = _missing(run)
-        return Evidence("config.region", Status.PROBLEM, summary, tuple(findings), profile)
+        if unread is None:
+            return Evidence("config.region", Status.PROBLEM, summary, tuple(findings), profile)
+        from awsmedic.aws.profilenames import unread_fix
+
+        more, unread_edits = unread_fix(
+            run.ctx,
+            sharedfiles.load(run.ctx),
+            unread,
+            selection,
+            "region-profile-section-unread",
+            ("AWS_PROFILE", "AWS_DEFAULT_PROFILE"),
+        )
+        return Evidence(
+            "config.region",
+            Status.PROBLEM,
+            f"{summary}: {unread.reason}",
+            (*findings, "region-profile-section-unread"),
+            {**profile, **more},
+            edits=unread_edits,
+        )
     findings, sentence = check_region(region)
     facts = {**profile, "region": Fact(region, source, location)}
     hidden = None
@@ -248,6 +279,24 @@ def region_config(run: ProbeInput) -> Evidence:
         facts,
         edits=edits,
     )
+
+
+def _unread_section(run: ProbeInput, source: str) -> sharedfiles.UnreadProfile | None:
+    """The selected profile's config section, when the failing tool does not read it: one
+    botocore drops (`[profile my dev]`), or, for the JavaScript SDK v3, one whose name its
+    parser refuses (`[profile dév]`), from where the region would otherwise come."""
+    if source not in ("", "config-file"):
+        return None  # a variable or the command line sets the region: the section is not read
+    ctx = run.ctx
+    selection = sharedfiles.selected_profile(ctx, run.text)
+    files = sharedfiles.load(ctx)
+    unread = sharedfiles.unread_profile(ctx, files, selection.name, _tool(run))
+    if unread is None:
+        return None
+    setting = files.settings(selection.name).get("region") if source else None
+    if setting is not None and setting.section is not unread.site.section:
+        return None  # the region comes from a section the tool reads (the credentials file)
+    return unread
 
 
 def _terraform_site(run: ProbeInput, region: str) -> tuple[str, list[str]] | None:

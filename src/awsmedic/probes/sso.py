@@ -19,7 +19,7 @@ from awsmedic.aws import bounded, sharedfiles
 from awsmedic.aws.ages import ago
 from awsmedic.aws.sharedfiles import AwsFiles
 from awsmedic.context import Context
-from awsmedic.model import Evidence, Fact, Secret, Status
+from awsmedic.model import Edit, Evidence, Fact, Secret, Status
 from awsmedic.probes import ProbeInput, probe
 
 _SECRET_FIELDS = ("accessToken", "refreshToken", "clientSecret")
@@ -33,6 +33,10 @@ class SsoConfig:
     session: str | None
     start_url: str | None
     problems: tuple[tuple[str, str], ...]  # (finding, sentence)
+    #: What the settings already say, for the shape the steps show: placeholder -> value.
+    known: tuple[tuple[str, str], ...] = ()
+    #: The keys a section lacks, the section's header and its line (the first such section).
+    lacks: tuple[tuple[str, ...], str, int] | None = None
 
 
 def sso_profile(files: AwsFiles, name: str) -> str | None:
@@ -66,6 +70,20 @@ def _session_problems(
                     f" the prefix: write [sso-session {name}]",
                 )
             ]
+        dropped = _dropped_session(files, name)
+        if dropped is not None:
+            # The section is there, under a header botocore drops (configloader.py
+            # `_parse_section` keeps only a name that shlex splits into two words).
+            said = "has no name" if not dropped.name else "is not two words"
+            return [
+                (
+                    "sso-session-missing",
+                    f"sso_session = {name} ({where}) names no [sso-session {name}] section:"
+                    f" {dropped.where(ctx)} {said}, so botocore ignores it"
+                    f" (write [sso-session {name}])",
+                ),
+                ("sso-session-header-ignored", ""),
+            ]
         return [
             (
                 "sso-session-missing",
@@ -84,7 +102,28 @@ def _session_problems(
             )
     missing = [key for key in ("sso_start_url", "sso_region") if key not in session]
     if missing:
-        found.append(("sso-config-incomplete", f"[sso-session {name}] lacks {', '.join(missing)}"))
+        site = files.sso_sessions[name]
+        found.append(
+            (
+                "sso-config-incomplete",
+                f"[sso-session {name}] lacks {', '.join(missing)}"
+                f" ({site.file.where(ctx, site.section.line)})",
+            )
+        )
+    return found
+
+
+def _dropped_session(files: AwsFiles, name: str) -> sharedfiles.ProfileSite | None:
+    """The `[sso-session …]` header botocore drops that was meant for session `name`: one
+    written with that name (`[sso-session corp x]` is not), else the only one without a name."""
+    found = sharedfiles.ignored_section(files, "sso-session", name)
+    if found is None and name:
+        nameless = [
+            site
+            for site in files.ignored
+            if not site.name and site.section.name.startswith("sso-session")
+        ]
+        found = nameless[0] if len(nameless) == 1 else None
     return found
 
 
@@ -100,15 +139,66 @@ def read_config(ctx: Context, files: AwsFiles, profile: str) -> SsoConfig:
         missing += [key for key in ("sso_start_url", "sso_region") if key not in settings]
         start = settings.get("sso_start_url")
     if missing:
+        sites = [site.where(ctx) for site in files.profiles.get(profile, ())]
+        where = f" ({'; '.join(sites)})" if sites else ""
         problems.insert(
-            0, ("sso-config-incomplete", f"profile '{profile}' lacks {', '.join(missing)}")
+            0, ("sso-config-incomplete", f"profile '{profile}' lacks {', '.join(missing)}{where}")
         )
     account = settings.get("sso_account_id")
     if account is not None and not (account.value.isdigit() and len(account.value) == 12):
         problems.append(
             ("sso-account-id-malformed", f"sso_account_id ({account.where(ctx)}) is not 12 digits")
         )
-    return SsoConfig(profile, session_name, start.value if start else None, tuple(problems))
+    # The values the shape in the steps can show as they are: the profile's, and its
+    # sso-session's (or those of the header botocore drops, which were meant for it).
+    values = {key: setting.value for key, setting in settings.items()}
+    session_values: dict[str, str] = {}
+    if session_name is not None:
+        dropped = (
+            None if files.sso_sessions.get(session_name) else _dropped_session(files, session_name)
+        )
+        entries = dropped.section.entries if dropped is not None else ()
+        session_values = {e.name: e.value for e in entries} or {
+            key: setting.value for key, setting in files.session_settings(session_name).items()
+        }
+        if start is None and session_values.get("sso_start_url"):
+            start_url = session_values["sso_start_url"]
+        else:
+            start_url = start.value if start else ""
+    else:
+        start_url = start.value if start else ""
+    known = {
+        "sso_start_url": start_url,
+        "sso_region": session_values.get("sso_region") or values.get("sso_region", ""),
+        "sso_account_id": values.get("sso_account_id", ""),
+        "permission_set": values.get("sso_role_name", ""),
+        "region": values.get("region", ""),
+    }
+    return SsoConfig(
+        profile,
+        session_name,
+        start.value if start else None,
+        tuple(problems),
+        tuple((key, value) for key, value in known.items() if value),
+        _lacks(files, profile, session_name, missing),
+    )
+
+
+def _lacks(
+    files: AwsFiles, profile: str, session: str | None, missing: list[str]
+) -> tuple[tuple[str, ...], str, int] | None:
+    """The keys a section lacks, its header and line: the profile's first, else the session's."""
+    if missing:
+        site = next((s for s in files.profiles.get(profile, ()) if s.file.kind == "config"), None)
+        if site is not None:
+            return tuple(missing), f"[{site.section.name}]", site.section.line
+        return None
+    if session is None or session not in files.sso_sessions:
+        return None
+    present = files.session_settings(session)
+    keys = tuple(key for key in ("sso_start_url", "sso_region") if key not in present)
+    site = files.sso_sessions[session]
+    return (keys, f"[{site.section.name}]", site.section.line) if keys else None
 
 
 def cache_file(ctx: Context, config: SsoConfig) -> Path | None:
@@ -196,8 +286,23 @@ def read_token(path: Path) -> tuple[dict[str, object] | None, str]:
         "sso-token-expired-refreshable",
         "sso-registration-expired",
         "sso-token-valid",
+        "sso-session-header-ignored",
     ),
-    facts=("profile", "sso_profile", "sso_session", "sso_start_url", "config_file"),
+    facts=(
+        "profile",
+        "sso_profile",
+        "sso_session",
+        "sso_start_url",
+        "config_file",
+        "sso_region",
+        "sso_account_id",
+        "permission_set",
+        "region",
+        "sso_missing",
+        "sso_section",
+        "sso_section_line",
+    ),
+    edits=("sso-session-header-ignored",),
 )
 def sso_token(run: ProbeInput) -> Evidence:
     """SSO settings of the profile, and the state of the token cache file botocore would read."""
@@ -219,10 +324,16 @@ def sso_token(run: ProbeInput) -> Evidence:
     kind = f"sso-session '{config.session}'" if config.session else "legacy settings"
     label = f"SSO profile '{profile}' ({kind})"
     if config.problems:
+        facts |= _shape_facts(config)
         findings = tuple(dict.fromkeys(finding for finding, _ in config.problems))
-        sentences = tuple(sentence for _, sentence in config.problems)
+        if config.session is None:
+            findings += ("sso-legacy-profile",)
+        sentences = tuple(sentence for _, sentence in config.problems if sentence)
         summary = f"{label}: {'; '.join(sentences)}"
-        return Evidence("sso.token", Status.PROBLEM, summary, findings, facts, sentences)
+        edits = _session_header_edit(ctx, files, config)
+        return Evidence(
+            "sso.token", Status.PROBLEM, summary, findings, facts, sentences, edits=edits
+        )
     finding, sentence, secrets = _cache_state(ctx, config)
     legacy = () if config.session else ("sso-legacy-profile",)
     return Evidence(
@@ -234,6 +345,41 @@ def sso_token(run: ProbeInput) -> Evidence:
         (sentence,),
         secrets,
     )
+
+
+def _shape_facts(config: SsoConfig) -> dict[str, Fact]:
+    """The values the profile and its sso-session already hold, for the shape the steps show,
+    and the keys a section lacks (`sso_missing`, `sso_section`, `sso_section_line`)."""
+    facts = {name: Fact(value, "config-file") for name, value in config.known}
+    if config.lacks is not None:
+        keys, header, line = config.lacks
+        facts["sso_missing"] = Fact(", ".join(keys), "config-file")
+        facts["sso_section"] = Fact(header, "config-file")
+        facts["sso_section_line"] = Fact(str(line), "config-file")
+    return facts
+
+
+def _session_header_edit(ctx: Context, files: AwsFiles, config: SsoConfig) -> tuple[Edit, ...]:
+    """`[sso-session]` (a header botocore drops) written `[sso-session <name>]`, the name the
+    profile's sso_session gives."""
+    from awsmedic.aws.lineedits import header_edit
+
+    if config.session is None or config.session in files.sso_sessions:
+        return ()
+    dropped = _dropped_session(files, config.session)
+    if dropped is None:
+        return ()
+    edit = header_edit(
+        ctx,
+        dropped.file,
+        dropped.section.line,
+        dropped.section.name,
+        f"sso-session {config.session}",
+        "sso-session-header-ignored",
+        f"{dropped.where(ctx)} is ignored by botocore, and the profile names sso-session"
+        f" '{config.session}'",
+    )
+    return (edit,) if edit is not None else ()
 
 
 def _cache_state(ctx: Context, config: SsoConfig) -> tuple[str, str, tuple[Secret, ...]]:

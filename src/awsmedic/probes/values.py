@@ -127,11 +127,27 @@ def _file_flaws(
             else found.profile in in_use_profiles,
         )
         for found in _found_in(ini, shown, config_file)
+        # `[profile dév]` selected as `dév`: botocore reads and finds it, a letter is no stray
+        # character (the JavaScript SDK v3 skips it: config.region says so for that tool)
+        if not (found.profile in in_use_profiles and _a_letter(found.problem))
     ]
 
 
+def _a_letter(problem: str) -> bool:
+    """Whether a problem is only a non-ASCII letter (`é`), not an invisible or control mark."""
+    import re
+    import unicodedata
+
+    found = re.search(r"non-ASCII character U\+([0-9A-F]{4,6})", problem)
+    return found is not None and unicodedata.category(chr(int(found.group(1), 16))).startswith("L")
+
+
 def _env_flaws(run: ProbeInput, env_keys_used: bool) -> list[Flaw]:
+    from awsmedic.aws import sharedfiles
+
     flaws = []
+    files = sharedfiles.load(run.ctx)
+    defined = files.profiles
     groups = (
         (ENV_CREDENTIALS, "credential", env_keys_used),
         (ENV_PROFILES, "profile", True),
@@ -141,7 +157,14 @@ def _env_flaws(run: ProbeInput, env_keys_used: bool) -> list[Flaw]:
         for var in names:
             value = run.ctx.env(var)
             if value is not None:
-                flaws += [Flaw(kind, var, p, used) for p in value_problems(value)]
+                problems = value_problems(value)
+                if kind == "profile" and value in defined:  # a name botocore finds as it is
+                    problems = [p for p in problems if not _a_letter(p)]
+                if kind == "profile" and sharedfiles.ignored_section(files, "profile", value):
+                    # `[profile my dev]`: the name is written the same in both places, and the
+                    # header is what botocore drops (config.profile says so)
+                    problems = [p for p in problems if p != "whitespace inside the value"]
+                flaws += [Flaw(kind, var, p, used) for p in problems]
     return flaws
 
 
