@@ -46,6 +46,7 @@ ECS_UNREACHABLE = (
     " container metadata: Could not connect to the endpoint URL:"
     f' "http://169.254.170.2{RELATIVE_URI}"'
 )
+DEPLOY_ROLE = "arn:aws:iam::123456789012:role/deploy"
 
 
 @pytest.fixture
@@ -194,3 +195,63 @@ def test_boto3_is_still_told_botocores_rule(setup: Setup) -> None:
     assert "botocore refuses plain HTTP to '10.0.0.5'" in evidence(result)
     assert "credential-provider-http" not in texts(result)
     assert any(c.startswith("python3 -c") for c in commands(result))
+
+
+# -- s01: credential_source = Environment without the keys -----------------------------------
+
+ROLE_CONFIG = (
+    f"[profile deploy]\nregion = eu-west-1\nrole_arn = {DEPLOY_ROLE}\n"
+    "credential_source = Environment\n"
+)
+
+
+def test_credential_source_environment_without_keys_asks_to_export_them(setup: Setup) -> None:
+    """s01: the CI step that exports the keys did not run. The first step says that
+    `credential_source = Environment` reads only the two variables and to export them where the
+    command runs, and (for botocore) to name the profile with --profile, since with the keys
+    exported AWS_PROFILE alone makes botocore use them directly; rewriting the profile to a
+    source_profile comes after."""
+    setup.write(".aws/config", ROLE_CONFIG)
+    setup.env["AWS_PROFILE"] = "deploy"
+    error = setup.boto3_error()
+    assert "No credentials found in credential_source referenced in profile deploy" in error
+    result = setup.diagnose(error)
+    assert result["diagnosis"]["cause"] == "source-profile-broken"
+    steps = [step["text"] for step in result["steps"]]
+    assert steps[0].startswith("`credential_source = Environment`")
+    assert "Export both in the step that runs this command" in steps[0]
+    assert "`--profile deploy`" in steps[0]
+    assert "`source_profile = " in steps[1]
+
+
+def test_credential_source_environment_for_the_javascript_sdk(setup: Setup) -> None:
+    """s01-node: the same set-up, with the Node program's error. The SDK v3 prefers AWS_PROFILE
+    over exported keys, so the --profile advice is botocore's only; and the explanation names
+    the SDK's own final message, not botocore's alone."""
+    setup.write(".aws/config", ROLE_CONFIG)
+    setup.env["AWS_PROFILE"] = "deploy"
+    result = setup.diagnose(JS_NO_CREDENTIALS)
+    assert result["diagnosis"]["cause"] == "source-profile-broken"
+    first = result["steps"][0]["text"]
+    assert first.startswith("`credential_source = Environment`")
+    assert "--profile" not in first
+    why = " ".join((setup.home.parent / "transcript.md").read_text().split())
+    assert 'the JavaScript SDK v3 with "Could not load credentials from any providers"' in why
+    assert "botocore otherwise stops" not in why
+
+
+def test_credential_source_environment_with_the_keys_exported_is_not_this(
+    setup: Setup,
+) -> None:
+    """With both keys exported the source is there: the export step is not shown for another
+    failure of the same profile (here the role cannot be assumed at a closed endpoint)."""
+    setup.write(".aws/config", ROLE_CONFIG)
+    setup.env.update(AWS_ACCESS_KEY_ID=KEY, AWS_SECRET_ACCESS_KEY=SECRET)
+    result = setup.diagnose(
+        "botocore.exceptions.CredentialRetrievalError: Error when retrieving credentials from"
+        " Environment: No credentials found in credential_source referenced in profile deploy",
+        "--profile",
+        "deploy",
+        "--offline",
+    )
+    assert "Export both in the step" not in texts(result)
