@@ -26,6 +26,16 @@ ALLOWED_HOSTS = (ECS_ADDRESS, *EKS_ADDRESSES, "localhost")
 #: (/var/run/secrets/pods.eks.amazonaws.com/serviceaccount/eks-pod-identity-token).
 POD_IDENTITY_DIR = "pods.eks.amazonaws.com/"
 MAX_TIMEOUT_SECONDS = 2.0
+#: Tools whose own rule for a plain-HTTP endpoint is not botocore's words: who refuses, and what
+#: it accepts (@aws-sdk/credential-provider-http checkUrl; its fallback, @smithy
+#: fromContainerMetadata, takes only localhost and 127.0.0.1, so the chain accepts no more).
+_REFUSERS = {
+    "js-sdk-v3": (
+        "the JavaScript SDK v3",
+        "only HTTPS, or 127.0.0.0/8, [::1], localhost, 169.254.170.2, 169.254.170.23,"
+        " [fd00:ec2::23]",
+    ),
+}
 _KEYS = {
     "AccessKeyId": SecretKind.ACCESS_KEY_ID,
     "SecretAccessKey": SecretKind.SECRET_KEY,
@@ -118,6 +128,8 @@ def _response(status: int | None, body: bytes, error: str) -> tuple[str, str, tu
     try:
         data: Any = json.loads(body.decode("utf-8"))
     except (UnicodeError, ValueError):
+        if body.lstrip()[:1] == b"<":  # another web service: a wrong port or path
+            return "container-bad-response", "it answered 200 with a web page, not JSON", ()
         return "container-bad-response", "it answered 200 but not with JSON", ()
     if not isinstance(data, dict):
         return "container-bad-response", "it answered 200 with JSON that is not an object", ()
@@ -161,6 +173,8 @@ def _kind(ctx: Context, url: str, var: str) -> tuple[str, ...]:
         kinds.append("container-endpoint-loopback")
     if token_file is not None:
         kinds.append("container-token-in-file")
+    if var == "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI":
+        kinds.append("container-relative-uri")
     return tuple(kinds)
 
 
@@ -193,6 +207,7 @@ def _in_container(ctx: Context) -> bool:
         "container-endpoint-eks",
         "container-endpoint-loopback",
         "container-token-in-file",
+        "container-relative-uri",
     ),
 )
 def container_credentials(run: ProbeInput) -> Evidence:
@@ -203,7 +218,8 @@ def container_credentials(run: ProbeInput) -> Evidence:
         summary = "no AWS_CONTAINER_CREDENTIALS_* variable is set"
         return Evidence("creds.container", Status.OK, summary, ("container-not-configured",))
     url, var = found
-    finding, sentence, secrets = _ask(ctx, url)
+    tool = run.recognition.tool if run.recognition else None
+    finding, sentence, secrets = _ask(ctx, url, tool)
     ok = finding == "container-credentials-ok"
     extra: tuple[str, ...] = ()
     if _local_server(url) and finding == "container-endpoint-unreachable":
@@ -226,14 +242,19 @@ def container_credentials(run: ProbeInput) -> Evidence:
     )
 
 
-def _ask(ctx: Context, url: str) -> tuple[str, str, tuple[Secret, ...]]:
-    """(finding, sentence, secrets): botocore's checks on the URL and token, then one GET."""
+def _ask(ctx: Context, url: str, tool: str | None = None) -> tuple[str, str, tuple[Secret, ...]]:
+    """(finding, sentence, secrets): botocore's checks on the URL and token, then one GET.
+    A refused host is said in the words of the tool that printed the error, where that is not
+    botocore (the verdict is botocore's, which agrees with the SDK's for addresses written in
+    the usual form)."""
     if not host_allowed(url):
-        allowed = ", ".join(ALLOWED_HOSTS)
         host = urlparse(url).hostname
+        who, accepted = _REFUSERS.get(tool or "", ("botocore", ""))
+        if not accepted:
+            accepted = f"only loopback, {', '.join(ALLOWED_HOSTS)}"
         return (
             "container-host-not-allowed",
-            (f"botocore refuses plain HTTP to '{host}' (only loopback, {allowed})"),
+            f"{who} refuses plain HTTP to '{host}' ({accepted})",
             (),
         )
     token, problem, sentence = _auth(ctx)

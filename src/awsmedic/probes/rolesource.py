@@ -152,6 +152,7 @@ def _source_profile(
         "role-uses-credential-source",
         "role-credential-source-imds",
         "role-credential-source-imds-disabled",
+        "role-credential-source-env",
     ),
     facts=("profile", "role_arn", "source_profile", "credentials_file", "config_file"),
     edits=EDIT_FINDINGS,
@@ -189,6 +190,10 @@ def _source_findings(ctx: Context, files: AwsFiles, last: str, found: list[str])
     if source is None or "source_profile" in settings or source.value not in CREDENTIAL_SOURCES:
         return []
     extra = ["role-uses-credential-source"]
+    if source.value == "Environment":
+        # Only AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (botocore's EnvProvider): in CI, the
+        # step that exports them is the usual fix, not another source.
+        extra.append("role-credential-source-env")
     if source.value == "Ec2InstanceMetadata":
         # Settings that are right say nothing of whether instance metadata answers here.
         extra.append("role-credential-source-imds")
