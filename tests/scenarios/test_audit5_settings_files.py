@@ -62,3 +62,51 @@ def test_a_retry_mode_in_the_profile_is_named_by_its_line(setup: Setup) -> None:
     assert commands(result)[0] == "aws configure set retry_mode standard --profile dev"
     assert not any(command.startswith("unset") for command in commands(result))
     assert "AWS_DEFAULT_OUTPUT" not in texts(result)
+
+
+# -- s15: AWS_CONFIG_FILE and AWS_SHARED_CREDENTIALS_FILE swapped ----------------------------
+
+
+def _swapped_files(setup: Setup) -> tuple[Path, Path]:
+    credentials = setup.write("proj/aws/credentials", f"[dev]\n{KEYS_TEXT}")
+    config = setup.write("proj/aws/config", "[profile dev]\nregion = eu-west-1\n")
+    return credentials, config
+
+
+def test_swapped_file_variables_are_swapped_back_not_rewritten(setup: Setup) -> None:
+    """s15: each variable names the other file. botocore reads them as their names say, so
+    [profile dev] sits in what it reads as the credentials file. The fix is the two variables;
+    rewriting both files' headers (the old two seds) would break every other tool."""
+    credentials, config = _swapped_files(setup)
+    setup.env["AWS_CONFIG_FILE"] = str(credentials)
+    setup.env["AWS_SHARED_CREDENTIALS_FILE"] = str(config)
+    error = setup.boto3_error("dev")
+    assert "could not be found" in error
+    result = setup.diagnose(f"$ aws sts get-caller-identity --profile dev\n{error}", "--offline")
+    assert cause(result) == "profile-prefix-confusion"
+    assert "the two variables are swapped" in evidence(result)
+    first = commands(result)[0]
+    assert first == (
+        "export AWS_CONFIG_FILE=~/proj/aws/config"
+        " AWS_SHARED_CREDENTIALS_FILE=~/proj/aws/credentials"
+    )
+    assert not any("sed " in command for command in commands(result))
+    # the command fixes it: with the variables swapped back, boto3 finds the profile
+    setup.env["AWS_CONFIG_FILE"] = str(config)
+    setup.env["AWS_SHARED_CREDENTIALS_FILE"] = str(credentials)
+    assert "could not be found" not in setup.boto3_error("dev")
+
+
+def test_a_header_in_the_wrong_file_is_still_rewritten_when_nothing_is_swapped(
+    setup: Setup,
+) -> None:
+    """The control: the variables name the right files, but [profile dev] was written into the
+    credentials file. That is the header's fault, and its edit stays."""
+    credentials = setup.write("proj/aws/credentials", f"[profile dev]\n{KEYS_TEXT}")
+    config = setup.write("proj/aws/config", "[default]\nregion = eu-west-1\n")
+    setup.env["AWS_CONFIG_FILE"] = str(config)
+    setup.env["AWS_SHARED_CREDENTIALS_FILE"] = str(credentials)
+    result = setup.diagnose(setup.boto3_error("dev"), "--offline")
+    assert cause(result) == "profile-prefix-confusion"
+    assert "swapped" not in str(result)
+    assert any(command.startswith("sed -i.bak") for command in commands(result))

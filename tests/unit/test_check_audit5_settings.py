@@ -60,3 +60,48 @@ def test_a_retry_mode_in_the_profile_is_a_problem_found(
     assert cause == "setting-value-invalid"
     assert "aws configure set retry_mode standard --profile dev" in step
     assert "unset" not in step
+
+
+def _swap_home(home: Path) -> tuple[Path, Path]:
+    credentials = home / "proj" / "aws" / "credentials"
+    config = home / "proj" / "aws" / "config"
+    credentials.parent.mkdir(parents=True)
+    credentials.write_text(f"[dev]\naws_access_key_id = {KEY}\naws_secret_access_key = {SECRET}\n")
+    config.write_text("[profile dev]\nregion = eu-west-1\n")
+    return credentials, config
+
+
+@pytest.mark.parametrize("profile", ["dev", None])
+def test_swapped_file_variables_are_the_problem_found(
+    home: Path, knowledge: Knowledge, monkeypatch: pytest.MonkeyPatch, profile: str | None
+) -> None:
+    """s15: AWS_CONFIG_FILE names the credentials file and the other way round; check's step
+    swaps the variables back (it gave the header edit, which rewrites the files)."""
+    credentials, config = _swap_home(home)
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(credentials))
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(config))
+    if profile:
+        monkeypatch.setenv("AWS_PROFILE", profile)
+    cause, step = _first_step(knowledge)
+    assert cause == "profile-prefix-confusion"
+    assert (
+        "export AWS_CONFIG_FILE=~/proj/aws/config"
+        " AWS_SHARED_CREDENTIALS_FILE=~/proj/aws/credentials" in step
+    )
+
+
+def test_file_variables_that_are_not_swapped_are_not_called_swapped(
+    home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tests.unit.probes.helpers import probe
+
+    credentials, config = _swap_home(home)
+    monkeypatch.setenv("AWS_PROFILE", "dev")
+    # right way round: the profile is found
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(config))
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(credentials))
+    assert "shared-files-swapped" not in probe("config.profile").findings
+    # only one variable set (audit 5 c34's shape): nothing to swap with
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(credentials))
+    monkeypatch.delenv("AWS_SHARED_CREDENTIALS_FILE")
+    assert "shared-files-swapped" not in probe("config.profile").findings

@@ -36,7 +36,13 @@ RULES: tuple[Rule, ...] = (
     # no-credentials: profile-check, profile -> prefix, stray
     Rule(
         "config.profile",
-        ("profile-written-with-prefix", "profile-written-without-prefix", "profile-bad-header"),
+        (
+            "profile-written-with-prefix",
+            "profile-written-without-prefix",
+            "profile-bad-header",
+            # the two file variables swapped: each file's headers fit the other (audit 5 s15)
+            "shared-files-swapped",
+        ),
         "profile-prefix-confusion",
     ),
     Rule(

@@ -168,6 +168,7 @@ def _env_conflict(ctx: Context) -> str | None:
         "profile-only-in-config",
         "profile-has-no-credentials",
         "profile-sso-incomplete",
+        "shared-files-swapped",
         "no-profiles",
         *(f"profile-kind-{kind}" for kind in _KIND_WORDS),
     ),
@@ -229,7 +230,19 @@ def profile_resolution(run: ProbeInput) -> Evidence:
         facts |= origin[1]
         details += origin[2]
     edits: tuple[Edit, ...] = ()
-    if selection.name not in files.profiles:
+    swap = profilenames.swapped(ctx, files)
+    if swap is not None and selection.name not in files.profiles:
+        # Rewriting each file's headers would fit them to the swapped variables: the
+        # variables are what to fix (audit 5 s15).
+        findings.append("shared-files-swapped")
+        if "profile-default-absent" in findings:
+            summary = f"no profile is selected and there is no [default] profile: {swap}"
+        else:
+            summary = (
+                f"profile '{visible(selection.name)}' ({selection.source}) is not defined: {swap}"
+            )
+        details[0] = summary
+    elif selection.name not in files.profiles:
         edits = profilenames.wrong_form_edits(ctx, files, selection.name.strip())
     return Evidence(
         "config.profile",
