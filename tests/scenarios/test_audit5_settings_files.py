@@ -8,6 +8,12 @@ real error there, then `awsmedic diagnose` in the same setup.
 
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
+import threading
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -110,3 +116,74 @@ def test_a_header_in_the_wrong_file_is_still_rewritten_when_nothing_is_swapped(
     assert cause(result) == "profile-prefix-confusion"
     assert "swapped" not in str(result)
     assert any(command.startswith("sed -i.bak") for command in commands(result))
+
+
+# -- s16 (check): old keys in the credentials file shadow new ones in the config file ---------
+
+_REFUSAL = (
+    b'<ErrorResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><Error><Type>Sender</Type>'
+    b"<Code>InvalidClientTokenId</Code><Message>The security token included in the request is"
+    b" invalid.</Message></Error><RequestId>5e1f0a4c-0000-4000-8000-000000000016</RequestId>"
+    b"</ErrorResponse>"
+)
+
+
+class _Refusing(BaseHTTPRequestHandler):
+    """An emulator's STS that knows no key: InvalidClientTokenId for every request."""
+
+    def do_POST(self) -> None:
+        self.rfile.read(int(self.headers.get("Content-Length") or 0))
+        self.send_response(403)
+        self.send_header("Content-Type", "text/xml")
+        self.send_header("Content-Length", str(len(_REFUSAL)))
+        self.end_headers()
+        self.wfile.write(_REFUSAL)
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+@pytest.fixture
+def refusing_sts() -> Iterator[str]:
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _Refusing)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_check_with_the_emulator_confirmed_gives_the_shadowing_step(
+    setup: Setup, refusing_sts: str
+) -> None:
+    """s16's check row: [dev] has old keys in ~/.aws/credentials and new ones in [profile dev]
+    of ~/.aws/config; the endpoint is an emulator, and the user said so (emulator=yes). Without
+    consent to test the config file's keys, check led with the endpoint step although its own
+    header named the shadowing. The answer given in advance now counts: the shadowing leads."""
+    other_key, other_secret = "AKIAQ3EGRWJK2ZX7KPZA", "b" * 40
+    setup.write(".aws/credentials", f"[dev]\n{KEYS_TEXT}")
+    setup.write(
+        ".aws/config",
+        "[profile dev]\nregion = eu-west-1\n"
+        f"aws_access_key_id = {other_key}\naws_secret_access_key = {other_secret}\n",
+    )
+    setup.secrets.append(other_secret)
+    setup.env.update(AWS_PROFILE="dev", AWS_ENDPOINT_URL=refusing_sts)
+    setup.env.pop("AWS_DEFAULT_REGION")
+    result = subprocess.run(
+        [sys.executable, "-m", "awsmedic", "check", "--format", "json", "--answer", "emulator=yes"],
+        env=setup.env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        stdin=subprocess.DEVNULL,
+    )
+    for secret in setup.secrets:
+        assert secret not in result.stdout + result.stderr
+    report = json.loads(result.stdout)
+    row = report["profiles"][0]
+    assert row["state"] == "broken"
+    assert row["cause"] == "credentials-file-shadows-config"
+    assert "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS" not in row["first_step"]["text"]
