@@ -63,6 +63,47 @@ def wrong_form(ctx: Context, files: AwsFiles, name: str) -> tuple[str, str] | No
     return None
 
 
+#: Config-file section prefixes (botocore configloader.build_profile_map); a credentials file
+#: has none.
+_CONFIG_PREFIXES = ("profile ", "sso-session ", "services ")
+
+
+def _looks_like_config(file: SharedFile) -> bool:
+    """A file with `[profile x]` or `[sso-session x]` sections: written as a config file."""
+    names = [section.name for section in file.ini.sections] if file.ini is not None else []
+    return any(name.startswith(_CONFIG_PREFIXES) for name in names)
+
+
+def _looks_like_credentials(file: SharedFile) -> bool:
+    """A file whose sections carry no config-file prefix and that holds a named profile or an
+    access key: written as a credentials file."""
+    found = file.ini.sections if file.ini is not None else ()
+    if not found or any(section.name.startswith(_CONFIG_PREFIXES) for section in found):
+        return False
+    return any(
+        section.name != "default" or section.get("aws_access_key_id") is not None
+        for section in found
+    )
+
+
+def swapped(ctx: Context, files: AwsFiles) -> str | None:
+    """Evidence when AWS_CONFIG_FILE and AWS_SHARED_CREDENTIALS_FILE are swapped: the file
+    botocore reads as the config file is written as a credentials file, and the other way
+    round. botocore reads each variable as its name says (configprovider.py `config_file`,
+    `credentials_file`), so each file's headers then name the wrong profiles; the fix is the
+    two variables, not the files."""
+    config, credentials = files.config, files.credentials
+    if config.source != "AWS_CONFIG_FILE" or credentials.source != "AWS_SHARED_CREDENTIALS_FILE":
+        return None
+    if not (_looks_like_credentials(config) and _looks_like_config(credentials)):
+        return None
+    return (
+        f"AWS_CONFIG_FILE names {config.where(ctx)}, written as a credentials file, and"
+        f" AWS_SHARED_CREDENTIALS_FILE names {credentials.where(ctx)}, written as a config"
+        " file ([profile ...] sections): the two variables are swapped"
+    )
+
+
 def _stray_reason(ctx: Context, file: SharedFile, section: str, line: int) -> str:
     said = (
         "with spaces inside the brackets"

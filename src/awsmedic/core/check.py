@@ -75,6 +75,7 @@ LOCAL_PROBES = (
     "config.region",
     "config.number-settings",
     "config.output",
+    "config.client-settings",
     "creds.env",
 )
 #: The no-credentials tree and its node that asks instance metadata (`_instance_role`).

@@ -38,7 +38,13 @@ RULES: tuple[Rule, ...] = (
     # no-credentials: profile-check, profile -> prefix, stray
     Rule(
         "config.profile",
-        ("profile-written-with-prefix", "profile-written-without-prefix", "profile-bad-header"),
+        (
+            "profile-written-with-prefix",
+            "profile-written-without-prefix",
+            "profile-bad-header",
+            # the two file variables swapped: each file's headers fit the other (audit 5 s15)
+            "shared-files-swapped",
+        ),
         "profile-prefix-confusion",
     ),
     Rule(
@@ -54,6 +60,10 @@ RULES: tuple[Rule, ...] = (
     # invalid-config: output -> setting (the AWS CLI stops every command on an output format it
     # does not know: awscli/formatter.py)
     Rule("config.output", ("output-format-unknown",), "setting-value-invalid"),
+    # invalid-config: settings -> setting (botocore refuses retry_mode, max_attempts,
+    # defaults_mode and sts_regional_endpoints as it creates a client: config.py, session.py,
+    # args.py; audit 5 s17/s18)
+    Rule("config.client-settings", ("client-setting-invalid",), "setting-value-invalid"),
     # partial-credentials: env -> env-half (the environment comes first in botocore's chain;
     # `check` leaves this evidence out for a profile named as --profile names it)
     Rule("creds.env", ("env-key-id-without-secret",), "env-key-id-without-secret"),

@@ -497,8 +497,11 @@ def weights(state: Dialogue, tree: Tree, start: str) -> dict[str, int]:
     walked = reachable_causes(replace(state, evidence={}, answers={}), tree.start, tree)
     cut = set(tree.causes()) - walked
     known = state.known()
+    # An answer given in advance (--answer) counts as given where the walk stopped before its
+    # question: the user said it (audit 5 s16: check with emulator=yes led with the endpoint).
+    answered = {**state.preset, **state.answers}
     for hint in tree.hints:
-        if not hint.applies(state.text, known, state.answers):
+        if not hint.applies(state.text, known, answered):
             continue
         textual = hint.pattern is not None or hint.signal is not None
         for cause, points in hint.boost.items():

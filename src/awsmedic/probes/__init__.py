@@ -31,6 +31,7 @@ INDEX: Mapping[str, str] = {
     "clock.skew": "clock",
     "clock.sso-token": "clock",
     "cli.version": "cliversion",
+    "config.client-settings": "clientsettings",
     "config.number-settings": "numbers",
     "config.output": "output",
     "config.profile": "profiles",

@@ -11,6 +11,7 @@ from awsmedic.aws import sharedfiles
 from awsmedic.aws.filechecks import ISSUE_FINDINGS, FileProblem, file_problems
 from awsmedic.aws.inifile import Entry
 from awsmedic.aws.lineedits import key_edit
+from awsmedic.aws.profilenames import swapped
 from awsmedic.model import Evidence, Fact, Secret, Status
 from awsmedic.probes import ProbeInput, probe
 from awsmedic.safety.secretscan import file_secrets
@@ -26,6 +27,9 @@ _PROFILE_FINDINGS = {
     "section-stray-characters": "profile-section-stray-characters",
     "section-name-case": "profile-section-name-case",
 }
+
+#: The header problems whose edits rewrite a section's form for the file it is in.
+_HEADER_FINDINGS = ("credentials-file-profile-prefix", "config-section-without-prefix")
 
 
 def _swallowed(file: sharedfiles.SharedFile, entry: Entry) -> tuple[str, int] | None:
@@ -200,7 +204,12 @@ def file_syntax(run: ProbeInput) -> Evidence:
         findings = (*_findings(problems, selection.name), *noted)
         status = Status.PROBLEM
     details = tuple(p.describe() for p in problems) + crlf + ((twice,) if twice else ())
-    edits = tuple(dict.fromkeys(p.edit for p in problems if p.edit is not None))
+    # With AWS_CONFIG_FILE and AWS_SHARED_CREDENTIALS_FILE swapped, each header is right for
+    # the file it is in: rewriting it would fit the files to the wrong variables (audit 5 s15).
+    wrong = _HEADER_FINDINGS if swapped(ctx, files) is not None else ()
+    edits = tuple(
+        dict.fromkeys(p.edit for p in problems if p.edit is not None and p.finding not in wrong)
+    )
     return Evidence(
         "files.syntax", status, summary, findings, facts, details, _secrets(files), edits=edits
     )

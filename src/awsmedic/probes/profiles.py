@@ -174,6 +174,7 @@ def _env_conflict(ctx: Context) -> str | None:
         "profile-has-no-credentials",
         "profile-sso-incomplete",
         "profile-section-unreadable",
+        "shared-files-swapped",
         "no-profiles",
         *(f"profile-kind-{kind}" for kind in _KIND_WORDS),
     ),
@@ -238,7 +239,19 @@ def profile_resolution(run: ProbeInput) -> Evidence:
         findings += origin[0]
         facts |= origin[1]
         details += origin[2]
-    if selection.name not in files.profiles and not edits:
+    swap = profilenames.swapped(ctx, files)
+    if swap is not None and selection.name not in files.profiles and not edits:
+        # Rewriting each file's headers would fit them to the swapped variables: the
+        # variables are what to fix (audit 5 s15).
+        findings.append("shared-files-swapped")
+        if "profile-default-absent" in findings:
+            summary = f"no profile is selected and there is no [default] profile: {swap}"
+        else:
+            summary = (
+                f"profile '{visible(selection.name)}' ({selection.source}) is not defined: {swap}"
+            )
+        details[0] = summary
+    elif selection.name not in files.profiles and not edits:
         edits = profilenames.wrong_form_edits(ctx, files, selection.name.strip())
     return Evidence(
         "config.profile",
