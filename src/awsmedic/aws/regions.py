@@ -75,6 +75,22 @@ def status(region: str) -> str:
     return "not-a-region"
 
 
+@functools.cache
+def _middle_words() -> frozenset[str]:
+    """The words between a known region's prefix and number (east, southeast, central, gov,
+    iso, ...): a region launched after this botocore is named with them too."""
+    return frozenset(word for name in known_regions() for word in name.split("-")[1:-1])
+
+
+def could_be_new(region: str) -> bool:
+    """Whether a name botocore does not list could still be a region launched after it: shaped
+    like one, and made of the words regions are named with (`eu-wset-1` is a typo, not a new
+    region)."""
+    return status(region) == "unknown" and all(
+        word in _middle_words() for word in region.split("-")[1:-1]
+    )
+
+
 def is_opt_in(region: str) -> bool:
     return status(region) == "opt-in"
 

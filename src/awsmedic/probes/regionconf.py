@@ -141,7 +141,7 @@ def check_region(region: str) -> tuple[list[str], str]:
         )
     if region.lower() in known:
         return [*findings, "region-uppercase"], f"must be lower-case: '{region.lower()}'"
-    if not findings and regions.status(region) == "unknown":
+    if not findings and regions.could_be_new(region):
         return ["region-not-listed"], "has a region's shape but this botocore does not list it"
     meant = regions.nearest(region)
     hint = f"; did you mean '{meant}'?" if meant else ""

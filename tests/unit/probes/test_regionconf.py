@@ -84,6 +84,9 @@ def test_an_empty_region_line(home: Path) -> None:
         ("eu-west-1a", "region-az-name", "the region is 'eu-west-1'"),
         ("US-EAST-1", "region-uppercase", "'us-east-1'"),
         ("eu-west-9", "region-not-listed", "does not list it"),
+        ("ap-southeast-9", "region-not-listed", "does not list it"),
+        # a region's shape, but not a word regions are named with: a typo (audit 4 s07)
+        ("eu-wset-1", "region-unknown", "did you mean 'eu-west-1'"),
         ("eu-west-1", "region-set", "known region"),
     ],
 )
