@@ -66,6 +66,7 @@ PLACEHOLDERS: Mapping[str, str] = {
     "bedrock_key_user": "the IAM user of the long-term Bedrock API key (read from the key)",
     "bedrock_key_region": "the Region a short-term Bedrock API key was made for (from the key)",
     "bedrock_model_id": "the Bedrock foundation model the pasted error is about",
+    "token_file_path": "the absolute path of a web identity token file named by a relative path",
     # Values no probe can know: the step names them, and says what goes there when shown.
     "external_id": "the external ID a role's trust policy requires",
     "ca_bundle_file": "the organisation's root CA certificate file (PEM) the user gets from IT",
@@ -146,6 +147,7 @@ HELP: Mapping[str, str] = {
     "profile_variable": "AWS_PROFILE or AWS_DEFAULT_PROFILE, whichever names the profile",
     "file_variable": "AWS_SHARED_CREDENTIALS_FILE or AWS_CONFIG_FILE",
     "file_path": "the absolute path of the file, such as /home/<user>/.aws/credentials",
+    "token_file_path": "the full path of the OIDC token file, from the root (/...)",
     "session_name": "a name of your choice for the sso-session section",
     "identity_pool_id": (
         "the identity pool id (REGION:GUID) from the app's configuration or the Cognito console"
