@@ -1,14 +1,20 @@
-"""Scenarios from a fifth outside audit: a web identity token that has expired (s08) and a web
-identity token file written as a relative path (s31).
+"""Scenarios from a fifth outside audit: a web identity token that has expired (s08), a web
+identity token file written as a relative path (s31), and an SSO token cache this user cannot
+reach (s13, a root-owned ~/.aws/sso/cache after an earlier `sudo aws sso login`).
 
 Same recipe as test_audit_setups4: a real broken setup (temp HOME, exact bytes, env vars), the
-real error there (boto3's, or STS's own answer), then `awsmedic diagnose` in the same setup.
+real error there (boto3's, or STS's own answer), then `awsmedic diagnose` in the same setup. The
+SSO cache needs a user that root's permissions do not override, so s13 is checked in process
+with the denial the kernel gives that user (os.access and the read), and the cause it leads to.
 """
 
 from __future__ import annotations
 
 import base64
+import hashlib
 import json
+import os
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -149,3 +155,68 @@ def test_a_relative_token_path_that_works_here_is_still_named(
     assert evidence.findings == ("web-identity-token-ok", "web-identity-token-file-relative")
     assert evidence.status is Status.OK
     assert evidence.facts["token_file_path"].value == str(home / "ci" / "token.jwt")
+
+
+# -- s13: ~/.aws/sso/cache belongs to root ----------------------------------------------------
+
+SSO = (
+    "[profile dev]\nsso_session = corp\nsso_account_id = 123456789012\nsso_role_name = Admin\n"
+    "region = eu-west-1\n\n[sso-session corp]\nsso_start_url = https://corp.awsapps.com/start\n"
+    "sso_region = eu-west-1\n"
+)
+
+
+def _sso_cache(home: Path) -> Path:
+    (home / ".aws" / "config").write_text(SSO)
+    valid = (datetime.now(UTC) + timedelta(hours=8)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    token = home / ".aws" / "sso" / "cache" / (hashlib.sha1(b"corp").hexdigest() + ".json")  # noqa: S324
+    token.parent.mkdir(parents=True)
+    token.write_text(json.dumps({"accessToken": "aoaAAAAAGfake", "expiresAt": valid}))
+    return token
+
+
+def _deny(monkeypatch: pytest.MonkeyPatch, blocked: Path, *, other_owner: bool) -> None:
+    """What a user that does not own `blocked` (mode 700/600) meets: no search or read there,
+    and the token file refused (root, running the tests, would be let in)."""
+    from awsmedic.probes import sso
+
+    access = os.access
+    monkeypatch.setattr(os, "access", lambda p, m: Path(p) != blocked and access(p, m))
+    owner = blocked.stat().st_uid
+    monkeypatch.setattr(os, "geteuid", lambda: owner + 1 if other_owner else owner)
+    monkeypatch.setattr(sso, "read_token", lambda path: (None, "unreadable (Permission denied)"))
+
+
+@pytest.mark.parametrize("where", ["folder", "file"])
+def test_an_sso_cache_owned_by_another_user_is_not_an_expired_sign_in(
+    home: Path, monkeypatch: pytest.MonkeyPatch, where: str
+) -> None:
+    """s13: botocore says "Token for corp does not exist" (JSONFileCache.__contains__ is
+    os.path.isfile, false in a folder it cannot search). awsmedic said the sign-in had expired
+    and gave `aws sso login`, which cannot write there either. Now: the cache belongs to
+    another user, take it back with chown; the token is not called expired."""
+    token = _sso_cache(home)
+    _deny(monkeypatch, token.parent if where == "folder" else token, other_owner=True)
+    evidence = probe("sso.token", profile="dev")
+    assert evidence.findings == ("sso-cache-owned-by-other-user",)
+    assert evidence.status is Status.PROBLEM
+    assert "not by this user" in evidence.summary and "expired" not in evidence.summary
+    assert "file_owner" in evidence.facts
+    knowledge = load_checked(knowledge_dirs({}))
+    report = Checker(make_context(offline=True, profile="dev"), knowledge, SecretBook(), {}).check(
+        every=False
+    )
+    diagnosis = report.subjects[0].diagnosis
+    assert diagnosis is not None and diagnosis.cause == "sso-cache-unreadable"
+    assert diagnosis.steps[0].commands[0] == 'sudo chown -R "$USER" ~/.aws/sso'
+    assert "aws sso login" not in " ".join(c for s in diagnosis.steps for c in s.commands)
+
+
+def test_an_sso_cache_of_this_user_with_no_access_gets_chmod(
+    home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    token = _sso_cache(home)
+    _deny(monkeypatch, token.parent, other_owner=False)
+    evidence = probe("sso.token", profile="dev")
+    assert evidence.findings == ("sso-cache-not-accessible",)
+    assert "its mode shuts this user out" in evidence.summary

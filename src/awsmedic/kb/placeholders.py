@@ -20,7 +20,7 @@ PLACEHOLDERS: Mapping[str, str] = {
     "link_target": "the file a symbolic link in the place of a shared file points to",
     "colon_file": "the shared file whose credential lines are written `name: value`",
     "colon_lines": "which lines of that file are written `name: value` (`lines 2, 3`)",
-    "file_owner": "the user that owns a shared file this user cannot read",
+    "file_owner": "the user that owns a shared file or SSO cache this user cannot read",
     "access_key_id": "the access key id that was sent, masked",
     "credential_source": "the provider that supplied the credentials",
     "source_profile": "the source_profile of a role profile",
