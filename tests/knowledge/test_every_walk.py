@@ -110,6 +110,10 @@ PROGRAMS = {
     "mv", "rmdir", "Move-Item",
     "$Env:AWS_METADATA_SERVICE_TIMEOUT", "$Env:AWS_METADATA_SERVICE_NUM_ATTEMPTS",
     "$Env:AWS_CONTAINER_AUTHORIZATION_TOKEN",
+    # a relative web identity token path, made absolute (audit 5 s31)
+    "$Env:AWS_WEB_IDENTITY_TOKEN_FILE",
+    # which `aws` comes first on PATH (audit 5 s27); shared-file variables set back (s15)
+    "type", "where.exe", "$Env:AWS_CONFIG_FILE",
 }  # fmt: skip
 
 

@@ -114,6 +114,11 @@ RULES: tuple[Rule, ...] = (
     ),
     Rule(
         "sso.token",
+        ("sso-cache-owned-by-other-user", "sso-cache-not-accessible"),
+        "sso-cache-unreadable",
+    ),
+    Rule(
+        "sso.token",
         ("sso-token-missing", "sso-token-invalid", "sso-token-expired", "sso-registration-expired"),
         "sso-session-expired",
         EXPIRED,

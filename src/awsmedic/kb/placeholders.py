@@ -20,7 +20,7 @@ PLACEHOLDERS: Mapping[str, str] = {
     "link_target": "the file a symbolic link in the place of a shared file points to",
     "colon_file": "the shared file whose credential lines are written `name: value`",
     "colon_lines": "which lines of that file are written `name: value` (`lines 2, 3`)",
-    "file_owner": "the user that owns a shared file this user cannot read",
+    "file_owner": "the user that owns a shared file or SSO cache this user cannot read",
     "access_key_id": "the access key id that was sent, masked",
     "credential_source": "the provider that supplied the credentials",
     "source_profile": "the source_profile of a role profile",
@@ -70,6 +70,7 @@ PLACEHOLDERS: Mapping[str, str] = {
     "bedrock_key_user": "the IAM user of the long-term Bedrock API key (read from the key)",
     "bedrock_key_region": "the Region a short-term Bedrock API key was made for (from the key)",
     "bedrock_model_id": "the Bedrock foundation model the pasted error is about",
+    "token_file_path": "the absolute path of a web identity token file named by a relative path",
     # Values no probe can know: the step names them, and says what goes there when shown.
     "external_id": "the external ID a role's trust policy requires",
     "ca_bundle_file": "the organisation's root CA certificate file (PEM) the user gets from IT",
@@ -154,6 +155,7 @@ HELP: Mapping[str, str] = {
     "profile_variable": "AWS_PROFILE or AWS_DEFAULT_PROFILE, whichever names the profile",
     "file_variable": "AWS_SHARED_CREDENTIALS_FILE or AWS_CONFIG_FILE",
     "file_path": "the absolute path of the file, such as /home/<user>/.aws/credentials",
+    "token_file_path": "the full path of the OIDC token file, from the root (/...)",
     "session_name": "a name of your choice for the sso-session section",
     "identity_pool_id": (
         "the identity pool id (REGION:GUID) from the app's configuration or the Cognito console"

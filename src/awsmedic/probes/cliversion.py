@@ -87,7 +87,8 @@ def cli_version(run: ProbeInput) -> Evidence:
     path = shutil.which("aws", path=ctx.env("PATH") or os.defpath)
     if path is None:
         summary = "no `aws` command is on PATH: the AWS CLI is not installed (or not found)"
-        return Evidence("cli.version", Status.OK, summary, ("cli-missing",))
+        # Not a check that passed: this probe runs only for steps that need the CLI.
+        return Evidence("cli.version", Status.PROBLEM, summary, ("cli-missing",))
     try:
         output, finished = run_bounded([path, "--version"], _environment(dict(ctx.environ)))
     except OSError as exc:

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
+import stat
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -281,6 +283,8 @@ def read_token(path: Path) -> tuple[dict[str, object] | None, str]:
         "sso-account-id-malformed",
         "sso-legacy-profile",
         "sso-token-missing",
+        "sso-cache-owned-by-other-user",
+        "sso-cache-not-accessible",
         "sso-token-invalid",
         "sso-token-expired",
         "sso-token-expired-refreshable",
@@ -301,6 +305,7 @@ def read_token(path: Path) -> tuple[dict[str, object] | None, str]:
         "sso_missing",
         "sso_section",
         "sso_section_line",
+        "file_owner",
     ),
     edits=("sso-session-header-ignored",),
 )
@@ -334,7 +339,7 @@ def sso_token(run: ProbeInput) -> Evidence:
         return Evidence(
             "sso.token", Status.PROBLEM, summary, findings, facts, sentences, edits=edits
         )
-    finding, sentence, secrets = _cache_state(ctx, config)
+    finding, sentence, secrets = _cache_state(ctx, config, facts)
     legacy = () if config.session else ("sso-legacy-profile",)
     return Evidence(
         "sso.token",
@@ -382,12 +387,66 @@ def _session_header_edit(ctx: Context, files: AwsFiles, config: SsoConfig) -> tu
     return (edit,) if edit is not None else ()
 
 
-def _cache_state(ctx: Context, config: SsoConfig) -> tuple[str, str, tuple[Secret, ...]]:
+def _owner(uid: int) -> str:
+    try:
+        import pwd
+
+        return pwd.getpwuid(uid).pw_name
+    except (ImportError, KeyError):
+        return f"uid {uid}"
+
+
+def cache_access(
+    ctx: Context, path: Path, facts: dict[str, Fact]
+) -> tuple[str, str, tuple[Secret, ...]] | None:
+    """(finding, sentence, ()) when this user may not reach the cached token file: a folder of
+    ~/.aws/sso/cache it cannot search, or the file it cannot read. botocore's JSONFileCache then
+    says the token "does not exist" (`__contains__` is os.path.isfile, false when the folder
+    cannot be searched) or fails on the cache key (`open` refused), and `aws sso login` cannot
+    write a new token there either. Who owns the first such item, and its mode, say the fix."""
+    euid = os.geteuid() if hasattr(os, "geteuid") else None
+    for item, need in ((path.parent.parent, os.X_OK), (path.parent, os.X_OK), (path, os.R_OK)):
+        try:
+            info = item.stat()
+        except OSError:
+            return None
+        if os.access(item, need):
+            continue
+        if need == os.X_OK:
+            what = f"the folder {ctx.tilde(item)}"
+            how = "cannot be searched by this user, so botocore does not see the token file in it"
+            how += " (it says the token does not exist)"
+        else:
+            what = f"the cached token file {ctx.tilde(item)}"
+            how = "cannot be read by this user, so botocore cannot load the token"
+        mode = stat.filemode(info.st_mode)
+        finding = "sso-cache-not-accessible"
+        if euid is not None and info.st_uid != euid:
+            finding = "sso-cache-owned-by-other-user"
+            owner = _owner(info.st_uid)
+            facts["file_owner"] = Fact(owner, "sso.token", ctx.tilde(item))
+            whose = f"{mode}, owned by {owner}, not by this user"
+        else:
+            whose = f"{mode}: its mode shuts this user out"
+        sentence = (
+            f"{what} ({whose}) {how}, and aws sso login cannot write a new one there; whether"
+            " a token there is still valid is not known"
+        )
+        return finding, sentence, ()
+    return None
+
+
+def _cache_state(
+    ctx: Context, config: SsoConfig, facts: dict[str, Fact]
+) -> tuple[str, str, tuple[Secret, ...]]:
     """(finding, sentence, secrets) for the cache file of a well-formed SSO configuration."""
     path = cache_file(ctx, config)
     if path is None:
         return "sso-token-invalid", "the profile names neither an sso-session nor a start URL", ()
     token, why = read_token(path)
+    blocked = cache_access(ctx, path, facts) if token is None and why != "missing" else None
+    if blocked is not None:
+        return blocked
     if token is None:
         if why == "missing":
             sentence = (

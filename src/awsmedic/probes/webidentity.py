@@ -91,17 +91,61 @@ def _github(ctx: Context) -> tuple[list[str], list[str], tuple[Secret, ...]]:
     )
 
 
+def _relative(ctx: Context, path_text: str) -> Path | None:
+    """The directory a relative token path is read from (the working directory), or None when
+    the path is absolute or names `~`/`$VAR` (those are reported as not expanded)."""
+    if Path(path_text).is_absolute() or path_text.startswith("~") or "$" in path_text:
+        return None
+    return ctx.cwd if ctx.cwd is not None else Path.cwd()
+
+
+def _found_elsewhere(ctx: Context, path_text: str) -> Path | None:
+    """Where a relative token path names a file, besides the working directory: the home
+    directory and the config file's folder (where it was likely meant from)."""
+    config = sharedfiles.load(ctx).config.path
+    for base in (ctx.home, config.parent if config is not None else None):
+        if base is not None and (base / path_text).is_file():
+            return base / path_text
+    return None
+
+
+def relative_note(
+    ctx: Context, path_text: str, facts: dict[str, Fact]
+) -> tuple[list[str], str] | None:
+    """(findings, sentence) for a token path that is relative: botocore (and the JavaScript
+    SDK v3) open it as written, from whatever directory the command runs in. The absolute path
+    goes into `token_file_path` when a file is found for it."""
+    cwd = _relative(ctx, path_text)
+    if cwd is None:
+        return None
+    here = cwd / path_text
+    found = here if here.is_file() else _found_elsewhere(ctx, path_text)
+    if found is not None:
+        facts["token_file_path"] = Fact(str(found.resolve()), "creds.web-identity")
+    sentence = (
+        f"{path_text} is a relative path: botocore opens it from the directory the command"
+        f" runs in (here {ctx.tilde(cwd)}), not from ~/.aws: write the absolute path"
+    )
+    if found is not None and found != here:
+        sentence += f" ({ctx.tilde(found.resolve())} exists)"
+    return ["web-identity-token-file-relative"], sentence
+
+
 def _token_file(
     ctx: Context, path_text: str, now: datetime
 ) -> tuple[list[str], str, tuple[Secret, ...]]:
     # botocore opens the path as written (utils.FileWebIdentityTokenLoader): no `~` or `$VAR`
-    # expansion, unlike the paths of the shared files themselves.
-    path = Path(path_text)
+    # expansion, unlike the paths of the shared files themselves, and a relative path from the
+    # working directory.
+    cwd = _relative(ctx, path_text)
+    path = cwd / path_text if cwd is not None else Path(path_text)
     try:
         read = bounded.read_file(path, bounded.SMALL_FILE_BYTES)
         token = read.data.decode("utf-8")
     except FileNotFoundError:
         sentence = f"the token file {path_text} does not exist"
+        if cwd is not None:
+            sentence += f" in {ctx.tilde(cwd)}"
         expanded = sharedfiles.expand(ctx, path_text)
         if str(expanded) != path_text and expanded.is_file():
             sentence += (
@@ -155,10 +199,11 @@ def _token_file(
         "web-identity-token-ok",
         "web-identity-token-file-eks",
         "web-identity-token-file-in-env",
+        "web-identity-token-file-relative",
         "github-actions-no-id-token",
         "github-actions-oidc-available",
     ),
-    facts=("role_arn",),
+    facts=("role_arn", "token_file_path"),
 )
 def web_identity(run: ProbeInput) -> Evidence:
     """Role ARN and token file as botocore resolves them; the token's claims and expiry."""
@@ -176,7 +221,7 @@ def web_identity(run: ProbeInput) -> Evidence:
         ctx, settings, "web_identity_token_file", "AWS_WEB_IDENTITY_TOKEN_FILE", use_env
     )
     role = _setting(ctx, settings, "role_arn", "AWS_ROLE_ARN", use_env)
-    facts = {"role_arn": Fact(role[0], role[1])} if role else {}
+    facts: dict[str, Fact] = {"role_arn": Fact(role[0], role[1])} if role else {}
     if token_file is None:
         findings.insert(0, "web-identity-not-configured")
         if role is not None and role[1] == "AWS_ROLE_ARN":
@@ -199,6 +244,10 @@ def web_identity(run: ProbeInput) -> Evidence:
     found, sentence, token_secrets = _token_file(ctx, token_file[0], ctx.now())
     role_findings, role_details = _role_problems(role)
     findings = [*role_findings, *found, *findings]
+    relative = relative_note(ctx, token_file[0], facts)
+    if relative is not None:
+        findings += relative[0]
+        sentence += f"; {relative[1]}"
     if IRSA_DIR in token_file[0] and "pods.eks.amazonaws.com" not in token_file[0]:
         # The path says IRSA: EKS mounts the token there once the service account names a role.
         findings.append("web-identity-token-file-eks")
@@ -210,6 +259,7 @@ def web_identity(run: ProbeInput) -> Evidence:
         "github-actions-oidc-available",
         "web-identity-token-file-eks",
         "web-identity-token-file-in-env",
+        "web-identity-token-file-relative",
     }
     return Evidence(
         "creds.web-identity",

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from awsmedic.model import Status
 from tests import fakecli
 from tests.unit.probes.helpers import probe
 
@@ -42,6 +43,8 @@ def test_no_cli_on_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None
     only_on_path(monkeypatch, fakecli.install(tmp_path / "empty", None))
     evidence = probe("cli.version")
     assert evidence.findings == ("cli-missing",) and "not installed" in evidence.summary
+    # Not a passed check (audit 5 s13 showed it with a ✓): the steps that asked need a CLI.
+    assert evidence.status is Status.PROBLEM
 
 
 def script(directory: Path, body: str) -> Path:
