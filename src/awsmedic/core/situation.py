@@ -108,8 +108,7 @@ def situation_for(
         ):
             decided.update(found.findings)
     if _no_helper(results):
-        helper = spec("creds.process")
-        decided.update(helper.findings if helper is not None else ())
+        decided.update(HELPER_KEY_FINDINGS)
     present = {f for result in results for f in result.findings} | signals
     cli = next((CLI_FINDINGS[f] for f in present if f in CLI_FINDINGS), None)
     return Situation(
@@ -122,6 +121,11 @@ def situation_for(
         edits=tuple(edit for result in results for edit in result.edits),
         answers=dict(answers or {}),
     )
+
+
+#: What creds.process says of the key and token a helper prints, which steps of other causes
+#: ask about (named here so that settling them imports no probe module).
+HELPER_KEY_FINDINGS = ("process-token-with-long-term-key", "process-temporary-key-without-token")
 
 
 def _no_helper(results: list[Evidence]) -> bool:

@@ -275,3 +275,13 @@ def test_the_paste_names_the_missing_interpreter_when_the_script_is_elsewhere(ho
     evidence = probe("creds.process-program", text, profile="dev")
     assert "process-interpreter-missing" in evidence.findings
     assert evidence.facts["interpreter"].value == "python2"
+
+
+def test_the_findings_steps_settle_without_the_helper_are_its_own() -> None:
+    """core.situation settles these without importing this module: they must stay real."""
+    from awsmedic.core.situation import HELPER_KEY_FINDINGS
+    from awsmedic.probes import spec
+
+    found = spec("creds.process")
+    assert found is not None
+    assert set(HELPER_KEY_FINDINGS) <= set(found.findings)
