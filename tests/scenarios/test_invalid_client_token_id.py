@@ -285,6 +285,31 @@ def test_old_keys_in_the_credentials_file_hide_new_keys_in_the_config_file(
     assert_no_secrets(plain, new, old)
 
 
+def test_the_general_check_names_keys_the_credentials_file_hides(
+    aws: MotoAws, gateway: Gateway, home: Path, tmp_path: Path
+) -> None:
+    """A text no family knows, about AWS keys (audit 5 s28: a reply typed into the REPL after
+    the diagnosis), starts the general check. AWS refuses the key sent, and the chain found
+    the config file's keys hidden by the credentials file's: that is the likely cause, not a
+    question about what happened to the key."""
+    new = aws.create_user("ines-reply")
+    old = aws.create_user("ines-reply-old")
+    aws.delete_key("ines-reply-old", old)
+    aws.enforce()
+    write(home, "credentials", section("default", old))
+    write(home, "config", section("default", new, "region = eu-west-1\n"))
+    env = environment()
+    text = (
+        "There are no keys in ~/.aws/credentials, I only use the config file. The keys in"
+        " ~/.aws/config are new and work."
+    )
+    result = diagnose(env, text, tmp_path)
+    assert result.json["matches"][0]["tree"] == "aws-auth-check"
+    assert (result.cause, result.confidence) == ("credentials-file-shadows-config", "likely")
+    assert result.json["questions"] == []
+    assert_no_secrets(result, new, old)
+
+
 def test_the_same_keys_in_both_files_hide_nothing(
     aws: MotoAws, gateway: Gateway, home: Path, tmp_path: Path
 ) -> None:
