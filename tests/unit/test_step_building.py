@@ -197,6 +197,21 @@ def test_a_step_whose_own_condition_is_undecided_does_not_lead_the_summary() -> 
     assert _first(found) == "unset AWS_ACCESS_KEY_ID"
 
 
+def test_a_first_step_without_a_command_is_not_summed_up_by_a_later_look_up() -> None:
+    """Audit 5 (s09-s12): step 1 says what to add to the file, and the summary led with the
+    check at the end (`aws sts get-caller-identity`), a look-up, not the fix: "see step 1"."""
+    markdown = [
+        "<!-- if: sso-incomplete --> Add the missing `sso_region` line to `[sso-session corp]`.",
+        "Check: `aws sts get-caller-identity --profile {profile}`",
+    ]
+    found = steps(markdown, Situation(facts=LINUX, present=frozenset({"sso-incomplete"})))
+    assert _first(found) is None
+    # A later step that changes something still leads.
+    markdown[1] = "Sign in: `aws sso login --profile {profile}`"
+    found = steps(markdown, Situation(facts=LINUX, present=frozenset({"sso-incomplete"})))
+    assert _first(found) == "aws sso login --profile default"
+
+
 def test_with_only_undecided_commands_the_summary_still_names_the_first() -> None:
     markdown = ["<!-- if: tool:amplify --> Amplify CLI: `amplify configure project`"]
     assert _first(steps(markdown, Situation(facts=LINUX))) == "amplify configure project"

@@ -82,15 +82,30 @@ def _plain_code() -> str:
 PLAIN_CODE = "awsmedic-plain"
 
 
+#: Commands that only show or test the set-up (the check at the end of most causes' steps).
+_LOOK_UP = re.compile(r"^(?:aws (?:sts get-caller-identity|configure (?:list|get))\b|env \| grep )")
+
+
 def first_command(diagnosis: Diagnosis) -> str | None:
     """The first command the steps ask to run (as printed, quoted for its shell), for the
     one-line summary: the first one whose condition is known to hold, where there is one (a
     command for a tool awsmedic did not recognise is no summary of what to do)."""
     from awsmedic.kb.commands import spans
+    from awsmedic.model import UNDECIDED
 
-    for step in diagnosis.steps:
+    lead = diagnosis.steps[0] if diagnosis.steps else None
+    applies = (  # the first step holds, and is not all commands for a tool not recognised
+        lead is not None
+        and lead.condition != UNDECIDED
+        and not (lead.commands and set(lead.commands) <= set(lead.unsure))
+    )
+    for index, step in enumerate(diagnosis.steps):
         for command in step.commands:
             if command not in step.unsure:
+                # A later step's look-up is no summary of a first step that applies and says
+                # what to change without a command (add a line, fix a path): "see step 1".
+                if index and applies and _LOOK_UP.match(command):
+                    return None
                 return command
     for step in diagnosis.steps:
         # A transcript of schema 1 kept only the step's Markdown: the commands it shows, then.
