@@ -52,7 +52,7 @@ class Context:
     #: (sharedfiles.profile_variables).
     profile_variables: tuple[str, ...] = ("AWS_DEFAULT_PROFILE", "AWS_PROFILE")
     #: Sentences about the failing command's own settings that the evidence should say: what
-    #: a Terraform provider block chose, or why it was not taken (core.tfprovider).
+    #: a Terraform provider block chose, or why it was not taken (probes.tfprovider).
     setting_notes: tuple[str, ...] = ()
     #: The working directory (a Terraform provider's settings are in its `.tf` files); None
     #: when it is not known (tests that build a Context by hand).

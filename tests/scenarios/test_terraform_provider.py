@@ -1,4 +1,4 @@
-"""Terraform's AWS provider block chooses the profile: the checks use it (core.tfprovider).
+"""Terraform's AWS provider block chooses the profile: the checks use it (probes.tfprovider).
 
 `terraform plan` takes no --profile: `provider "aws" { profile = "dev" }` in main.tf chooses it,
 and the error Terraform prints names the block, not the profile. Each test builds the setup for

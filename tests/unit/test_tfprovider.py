@@ -1,4 +1,4 @@
-"""core.tfprovider through core.pastedcommand.adopt: a Terraform provider block's profile and
+"""probes.tfprovider through core.pastedcommand.adopt: a Terraform provider block's profile and
 region are the failing command's, with the provider's precedence."""
 
 from __future__ import annotations

@@ -48,7 +48,7 @@ _OVERRIDE = re.compile(r"^(?:override|.+_override)\.tf$")
 
 
 #: How evidence names a setting a provider block chose: "the Terraform provider block at
-#: main.tf line 4" (core.tfprovider), read back by `provider_location`.
+#: main.tf line 4" (probes.tfprovider), read back by `provider_location`.
 PROVIDER = "the Terraform provider block at"
 
 

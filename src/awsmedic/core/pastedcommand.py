@@ -12,7 +12,7 @@ A profile this machine's shared files do not define is not taken: the paste may 
 another machine, or the missing profile is the error itself (profile-not-found reads it from
 the text). creds.chain says which profile the paste names and that it is not defined here.
 
-Terraform takes no such option: its AWS provider block chooses (core.tfprovider). Where the
+Terraform takes no such option: its AWS provider block chooses (probes.tfprovider). Where the
 block in the working directory names a profile or region literally, they are taken first, since
 the provider's own settings win over AWS_PROFILE and AWS_REGION, prefixes of the command or not.
 
@@ -83,7 +83,7 @@ def adopt(ctx: Context, recognition: Recognition, text: str = "") -> Adoption:
     """`ctx` with the failing command's profile and region, where the paste (or, for
     Terraform, its provider block) shows them and awsmedic's own options do not set them."""
     from awsmedic.aws import sharedfiles
-    from awsmedic.core.tfprovider import provider_settings
+    from awsmedic.probes.tfprovider import provider_settings
     from awsmedic.safety.shellquote import POSIX, quote
 
     command = recognition.command

@@ -554,9 +554,9 @@ def credential_chain(run: ProbeInput) -> Evidence:
 
 
 def _terraform_files(run: ProbeInput) -> tuple[list[str], dict[str, Fact], tuple[Edit, ...]]:
-    """The Terraform provider block lists shared files that do not exist (core.tfprovider
+    """The Terraform provider block lists shared files that do not exist (probes.tfprovider
     MissingFiles): the Go SDK reads them as empty, with no fallback to ~/.aws."""
-    from awsmedic.core.tfprovider import failing_block, missing_files, path_edit
+    from awsmedic.probes.tfprovider import failing_block, missing_files, path_edit
 
     tool = run.recognition.tool if run.recognition else None
     block = failing_block(run.ctx, tool, run.text)
