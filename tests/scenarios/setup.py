@@ -18,6 +18,10 @@ from pathlib import Path
 from typing import Any
 
 from tests.awsfixtures import free_port
+from tests.unit.probes.helpers import KEY, SECRET
+
+#: The static keys most scenarios write into a profile section (the harness's fixture key).
+KEYS_TEXT = f"aws_access_key_id = {KEY}\naws_secret_access_key = {SECRET}\n"
 
 _CALL = """
 import boto3, traceback

@@ -10,12 +10,10 @@ from __future__ import annotations
 import base64
 import json
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import pytest
 
 from tests.scenarios.setup import Setup, evidence
-from tests.unit.probes.helpers import KEY, SECRET, TOKEN
 
 pytestmark = pytest.mark.slow
 
@@ -25,13 +23,6 @@ SSO_PROFILE = (
     "region = eu-west-1\n[sso-session corp]\nsso_start_url = https://corp.awsapps.com/start\n"
     "sso_region = eu-west-1\nsso_registration_scopes = sso:account:access\n"
 )
-
-
-@pytest.fixture
-def setup(home: Path) -> Setup:
-    made = Setup.fresh(home)
-    made.secrets += [KEY, SECRET, TOKEN]
-    return made
 
 
 def steps(result: dict[str, object]) -> str:

@@ -9,25 +9,14 @@ same setups in the audit (only a request id or a host differs).
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
-from tests.scenarios.setup import Setup, cause, commands, evidence, texts
+from tests.scenarios.setup import KEYS_TEXT, Setup, cause, commands, evidence, texts
 from tests.scenarios.test_audit_setups2 import accepting
-from tests.unit.probes.helpers import KEY, SECRET, TOKEN
 
 pytestmark = pytest.mark.slow
 
-KEYS_TEXT = f"aws_access_key_id = {KEY}\naws_secret_access_key = {SECRET}\n"
 ROLE = "arn:aws:iam::123456789012:role/deploy"
-
-
-@pytest.fixture
-def setup(home: Path) -> Setup:
-    made = Setup.fresh(home)
-    made.secrets += [KEY, SECRET, TOKEN]
-    return made
 
 
 def tf(setup: Setup, text: str) -> None:

@@ -12,19 +12,9 @@ from pathlib import Path
 import pytest
 
 from tests import fakecli
-from tests.scenarios.setup import Setup, commands, evidence, texts
-from tests.unit.probes.helpers import KEY, SECRET, TOKEN
+from tests.scenarios.setup import KEYS_TEXT, Setup, commands, evidence, texts
 
 pytestmark = pytest.mark.slow
-
-KEYS_TEXT = f"aws_access_key_id = {KEY}\naws_secret_access_key = {SECRET}\n"
-
-
-@pytest.fixture
-def setup(home: Path) -> Setup:
-    made = Setup.fresh(home)
-    made.secrets += [KEY, SECRET, TOKEN]
-    return made
 
 
 # -- s25: shared_credentials_files names a file that does not exist -----------------------

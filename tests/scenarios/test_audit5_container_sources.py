@@ -32,7 +32,7 @@ import pytest
 from awsmedic.cli import main
 from tests.fakeendpoint import Reply, serving
 from tests.scenarios.setup import Setup, commands, evidence, texts
-from tests.unit.probes.helpers import KEY, SECRET, TOKEN
+from tests.unit.probes.helpers import KEY, SECRET
 
 pytestmark = pytest.mark.slow
 
@@ -47,13 +47,6 @@ ECS_UNREACHABLE = (
     f' "http://169.254.170.2{RELATIVE_URI}"'
 )
 DEPLOY_ROLE = "arn:aws:iam::123456789012:role/deploy"
-
-
-@pytest.fixture
-def setup(home: Path) -> Setup:
-    made = Setup.fresh(home)
-    made.secrets += [KEY, SECRET, TOKEN]
-    return made
 
 
 # -- s07: the ECS variable outside ECS ---------------------------------------------------------

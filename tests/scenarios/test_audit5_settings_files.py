@@ -18,19 +18,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.scenarios.setup import Setup, cause, commands, evidence, texts
-from tests.unit.probes.helpers import KEY, SECRET, TOKEN
+from tests.scenarios.setup import KEYS_TEXT, Setup, cause, commands, evidence, texts
 
 pytestmark = pytest.mark.slow
-
-KEYS_TEXT = f"aws_access_key_id = {KEY}\naws_secret_access_key = {SECRET}\n"
-
-
-@pytest.fixture
-def setup(home: Path) -> Setup:
-    made = Setup.fresh(home)
-    made.secrets += [KEY, SECRET, TOKEN]
-    return made
 
 
 # -- s17/s18: a retry mode botocore refuses, from the variable or from the profile ------------

@@ -21,12 +21,11 @@ from typing import Any
 
 import pytest
 
-from tests.scenarios.setup import Setup, cause, commands, evidence, texts
+from tests.scenarios.setup import KEYS_TEXT, Setup, cause, commands, evidence, texts
 from tests.unit.probes.helpers import KEY, SECRET, TOKEN
 
 pytestmark = pytest.mark.slow
 
-KEYS_TEXT = f"aws_access_key_id = {KEY}\naws_secret_access_key = {SECRET}\n"
 #: What the JavaScript SDK v3 (@aws-sdk/client-sts 3.x under Node 20) printed when the
 #: profile's section was skipped (audit 5, s14 and s30).
 JS_NO_REGION = """\

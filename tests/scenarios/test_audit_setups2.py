@@ -27,20 +27,12 @@ from tests.scenarios.harness import (
     section,
 )
 from tests.scenarios.harness import write as write_aws
-from tests.scenarios.setup import Setup, cause, commands, evidence, texts
+from tests.scenarios.setup import KEYS_TEXT, Setup, cause, commands, evidence, texts
 from tests.unit.probes.helpers import KEY, SECRET, TOKEN
 
 pytestmark = pytest.mark.slow
 
 ROLE = "arn:aws:iam::123456789012:role/deploy"
-KEYS_TEXT = f"aws_access_key_id = {KEY}\naws_secret_access_key = {SECRET}\n"
-
-
-@pytest.fixture
-def setup(home: Path) -> Setup:
-    made = Setup.fresh(home)
-    made.secrets += [KEY, SECRET, TOKEN]
-    return made
 
 
 # -- container-credentials-failure: the Pod Identity token file is not there -----------------

@@ -8,26 +8,16 @@ and every printed command are checked.
 from __future__ import annotations
 
 import subprocess
-from pathlib import Path
 
 import pytest
 
-from tests.scenarios.setup import Setup, commands, evidence
-from tests.unit.probes.helpers import KEY, SECRET, TOKEN
+from tests.scenarios.setup import KEYS_TEXT, Setup, commands, evidence
 
 pytestmark = pytest.mark.slow
 
 ESC, BEL = "\x1b", "\x07"
-KEYS_TEXT = f"aws_access_key_id = {KEY}\naws_secret_access_key = {SECRET}\n"
 #: A region pasted from a coloured terminal, with an OSC 52 (clipboard) string inside (s27a).
 COLOURED = f"{ESC}[31meu-west-1{ESC}]52;c;dG91Y2ggL3RtcC9wd25lZA=={BEL}{ESC}[0m"
-
-
-@pytest.fixture
-def setup(home: Path) -> Setup:
-    made = Setup.fresh(home)
-    made.secrets += [KEY, SECRET, TOKEN]
-    return made
 
 
 def applies(setup: Setup, command: str) -> str:

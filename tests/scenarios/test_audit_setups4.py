@@ -15,27 +15,18 @@ import shutil
 import subprocess
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import pytest
 
-from tests.scenarios.setup import Setup, cause, commands, evidence, texts
+from tests.scenarios.setup import KEYS_TEXT, Setup, cause, commands, evidence, texts
 from tests.unit.probes.helpers import KEY, SECRET, TOKEN
 from tests.unit.probes.test_clock import FakeAws
 
 pytestmark = pytest.mark.slow
 
-KEYS_TEXT = f"aws_access_key_id = {KEY}\naws_secret_access_key = {SECRET}\n"
 #: What the JavaScript SDK v3 (@aws-sdk/client-sts 3.x under Node 20) printed when its chain
 #: found no credentials (audit 4, s32).
 JS_NO_CREDENTIALS = "CredentialsProviderError: Could not load credentials from any providers"
-
-
-@pytest.fixture
-def setup(home: Path) -> Setup:
-    made = Setup.fresh(home)
-    made.secrets += [KEY, SECRET, TOKEN]
-    return made
 
 
 def test_the_javascript_sdk_does_not_read_aws_default_profile(setup: Setup) -> None:

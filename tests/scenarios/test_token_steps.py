@@ -21,7 +21,6 @@ import pytest
 
 from tests.fakeendpoint import Reply, serving
 from tests.scenarios.setup import Setup, commands, evidence, texts
-from tests.unit.probes.helpers import KEY, SECRET, TOKEN
 
 pytestmark = pytest.mark.slow
 
@@ -31,13 +30,6 @@ POD_IDENTITY_TOKEN = "/var/run/secrets/pods.eks.amazonaws.com/serviceaccount/eks
 #: The container agent's answer to a token it does not accept (EKS Pod Identity's agent and
 #: local servers answer 401 with a JSON `code`).
 REFUSED = json.dumps({"code": "AccessDeniedException", "message": "Unauthorized: invalid token"})
-
-
-@pytest.fixture
-def setup(home: Path) -> Setup:
-    made = Setup.fresh(home)
-    made.secrets += [KEY, SECRET, TOKEN]
-    return made
 
 
 def first_command(setup: Setup, error: str) -> str:
