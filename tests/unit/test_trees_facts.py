@@ -350,6 +350,30 @@ def test_a_complete_sso_session_profile_is_not_called_incomplete(
     assert "regenerating it changes nothing" in steps
 
 
+@pytest.mark.parametrize(
+    "missing",
+    [
+        "sso_region, sso_start_url",
+        "sso_start_url, sso_region",
+        # the Go SDK v2 sorts the list: the profile relied on its session for the role too
+        "sso_region, sso_role_name, sso_start_url",
+        "sso_account_id, sso_region, sso_role_name, sso_start_url",
+    ],
+)
+def test_both_session_keys_missing_point_to_an_old_tool(knowledge: Knowledge, missing: str) -> None:
+    (pattern,) = knowledge.signals["sso-legacy-keys-missing"]
+    text = (
+        f'profile "dev" is configured to use SSO but is missing required configuration: {missing}'
+    )
+    assert pattern.search(text)
+
+
+def test_one_session_key_missing_is_not_an_old_tool(knowledge: Knowledge) -> None:
+    (pattern,) = knowledge.signals["sso-legacy-keys-missing"]
+    for missing in ("sso_region", "sso_start_url", "sso_region, sso_role_name"):
+        assert not pattern.search(f"is missing required configuration: {missing}")
+
+
 def test_an_incomplete_legacy_profile_is_still_confirmed(
     home: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
