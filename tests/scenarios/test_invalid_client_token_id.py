@@ -257,15 +257,22 @@ def test_env_keys_override_the_default_profile(
     assert_no_secrets(result, good, old)
 
 
-def test_old_keys_in_the_credentials_file_hide_new_keys_in_the_config_file(
-    aws: MotoAws, gateway: Gateway, home: Path, tmp_path: Path
-) -> None:
-    new = aws.create_user("ines")
-    old = aws.create_user("ines-old")
-    aws.delete_key("ines-old", old)
+def old_keys_hiding_new_ones(aws: MotoAws, home: Path, user: str) -> tuple[Keys, Keys]:
+    """(new, old): [default] in ~/.aws/config holds a working key, and [default] in
+    ~/.aws/credentials a deleted one, which botocore sends."""
+    new = aws.create_user(user)
+    old = aws.create_user(f"{user}-old")
+    aws.delete_key(f"{user}-old", old)
     aws.enforce()
     write(home, "credentials", section("default", old))
     write(home, "config", section("default", new, "region = eu-west-1\n"))
+    return new, old
+
+
+def test_old_keys_in_the_credentials_file_hide_new_keys_in_the_config_file(
+    aws: MotoAws, gateway: Gateway, home: Path, tmp_path: Path
+) -> None:
+    new, old = old_keys_hiding_new_ones(aws, home, "ines")
     env = environment()
     error = real_error(env)
     consented = diagnose(env, error, tmp_path, *INTENDED_YES)
@@ -292,12 +299,7 @@ def test_the_general_check_names_keys_the_credentials_file_hides(
     the diagnosis), starts the general check. AWS refuses the key sent, and the chain found
     the config file's keys hidden by the credentials file's: that is the likely cause, not a
     question about what happened to the key."""
-    new = aws.create_user("ines-reply")
-    old = aws.create_user("ines-reply-old")
-    aws.delete_key("ines-reply-old", old)
-    aws.enforce()
-    write(home, "credentials", section("default", old))
-    write(home, "config", section("default", new, "region = eu-west-1\n"))
+    new, old = old_keys_hiding_new_ones(aws, home, "ines-reply")
     env = environment()
     text = (
         "There are no keys in ~/.aws/credentials, I only use the config file. The keys in"
