@@ -86,6 +86,38 @@ def test_a_paste_that_is_not_an_aws_error_gets_a_kind_answer(start: Start) -> No
     assert session.repl.case.transcript is None  # nothing to export
 
 
+REMARK = "There are no keys in ~/.aws/credentials, I deleted them"
+
+
+def test_a_typed_remark_after_a_diagnosis_keeps_the_case(start: Start, stale_token: None) -> None:
+    """s28 of the fifth audit: a typed follow-up used to start a general check of its own,
+    whose question contradicted the diagnosis just shown."""
+    session = start(offline=True)
+    keys = paste(INVALID_TOKEN) + ENTER + REMARK + ENTER + "thanks, it works" + ENTER + CTRL_D
+    assert session.run(keys) == 0
+    assert [p.text for p in session.events if isinstance(p, Pasted)] == [INVALID_TOKEN]
+    assert concluded(session) == ["stale-session-token"]
+    shown = session.shown
+    assert shown.count("That reads as a remark, not an error text, so the diagnosis above") == 2
+    assert "stands: A leftover session token" in shown
+    assert "does not look like an AWS" not in shown
+    assert session.repl.case.consultation is not None  # /why and /check still have the case
+
+
+def test_after_a_diagnosis_an_error_typed_or_a_line_pasted_starts_a_new_case(
+    start: Start, stale_token: None
+) -> None:
+    session = start(offline=True)
+    first = paste(INVALID_TOKEN) + ENTER + NO_CREDENTIALS + ENTER + CTRL_C
+    then = paste(REMARK) + ENTER + CTRL_C + "/restart" + ENTER + REMARK + ENTER + CTRL_D
+    assert session.run(first + then) == 0
+    pasted = [p.text for p in session.events if isinstance(p, Pasted)]
+    # Typed, but it names an error: a new case. Pasted: a new case, whatever it says. After
+    # /restart no case is open, so a typed remark is read as error text too.
+    assert pasted == [INVALID_TOKEN, NO_CREDENTIALS, REMARK, REMARK]
+    assert "reads as a remark" not in session.shown
+
+
 def test_answer_by_number_then_back_then_another_answer(start: Start, profile_keys: None) -> None:
     session = start(offline=True)
     keys = paste(NO_CREDENTIALS) + ENTER + "2" + "/back" + ENTER + "1" + "/quit" + ENTER

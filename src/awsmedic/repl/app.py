@@ -51,10 +51,12 @@ def build_session(
     output: Any = None,
     *,
     choices: Callable[[], tuple[str, ...]] = tuple,
+    on_paste: Callable[[], None] = lambda: None,
     toolbar: Callable[[int], str] | None = None,
     history: Any = None,
 ) -> Any:
-    """The prompt. `choices` gives the open question's choices (number keys, completion)."""
+    """The prompt. `choices` gives the open question's choices (number keys, completion);
+    `on_paste` hears of each bracketed paste."""
     from prompt_toolkit import PromptSession
     from prompt_toolkit.application import get_app
     from prompt_toolkit.history import InMemoryHistory
@@ -65,7 +67,7 @@ def build_session(
 
     return PromptSession(
         multiline=True,
-        key_bindings=repl_key_bindings(choices),
+        key_bindings=repl_key_bindings(choices, on_paste),
         completer=make_completer(choices),
         complete_while_typing=False,
         reserve_space_for_menu=6,
@@ -88,11 +90,14 @@ class Repl:
         self.ctx = ctx
         self.book = book
         self.printer = ReplPrinter(console, book)
+        #: Whether the line being read came (at least partly) from a bracketed paste.
+        self.pasted = False
         self.session = build_session(
             ctx,
             input,
             output,
             choices=self.choices,
+            on_paste=self._heard_paste,
             # prompt_toolkit draws it, not rich: the same filter as everything else on screen.
             toolbar=lambda width: book.shown(self.case.toolbar.line(width)),
             history=make_history(ctx, self.remember, book.scrub),
@@ -109,6 +114,9 @@ class Repl:
     def choices(self) -> tuple[str, ...]:
         return self.case.ask.question.choices if self.case.ask else ()
 
+    def _heard_paste(self) -> None:
+        self.pasted = True
+
     def remember(self, line: str) -> bool:
         """What the history file may keep: commands and answers; pasted text only if asked."""
         if parse(line) is not None:
@@ -124,6 +132,7 @@ class Repl:
         asyncio.get_running_loop().call_later(WARM_UP_DELAY, self.case.knowledge.start)
 
     def prompt(self) -> str:
+        self.pasted = False
         ask = self.case.ask
         if ask is None:
             return str(self.session.prompt(PROMPT, placeholder=PLACEHOLDER, pre_run=self._warm))
@@ -168,7 +177,7 @@ class Repl:
     def perform(self, action: Any) -> bool:
         """Do what a line asked; False ends the REPL."""
         if isinstance(action, Paste):
-            self.case.paste(action.text)
+            self.case.paste(action.text, typed=not self.pasted)
         elif isinstance(action, Choose):
             self.case.answer(action.answer)
         elif isinstance(action, Say):

@@ -96,11 +96,13 @@ class Case:
         self.checking: Consultation | None = None  # the walk /check runs, while it runs
 
     # -- the walk -------------------------------------------------------------------------------
-    def paste(self, text: str) -> None:
+    def paste(self, text: str, typed: bool = False) -> None:
         from awsmedic.core.consult import Consultation
         from awsmedic.core.transcript import new_transcript
 
         knowledge, matcher = self.knowledge.get()
+        if typed and self._remark(text, matcher):
+            return
         self.forget()
         # One transcript for the whole session: each paste is a new case in it.
         fresh = self.transcript is None
@@ -125,6 +127,34 @@ class Case:
             return
         self.consultation = consultation
         self.step(consultation.start)
+
+    def _remark(self, text: str, matcher: Matcher) -> bool:
+        """A line typed after a diagnosis that names no error ("there are no keys in that
+        file", "it works now") is a remark on the case, not a new case: starting one would
+        answer it with a general check that may contradict the evidence just shown. Say where
+        the case stands instead. A pasted line, or one that names an error, starts a new case."""
+        from awsmedic.core.waivers import waiver
+
+        consultation = self.consultation
+        if "\n" in text or consultation is None or consultation.outcome is None:
+            return False
+        if consultation.state is None or not consultation.state.finished:
+            return False
+        best = matcher.recognise(text, waiver(self.ctx)).best
+        if best is not None and best.how != "topic":
+            return False
+        diagnosis = consultation.outcome.diagnosis
+        stands = (
+            f"the diagnosis above stands: {diagnosis.title} ({diagnosis.confidence})"
+            if diagnosis is not None
+            else "the candidates above stand"
+        )
+        self.printer.say(
+            f"That reads as a remark, not an error text, so {stands}. /why shows the evidence "
+            "it rests on; once you have changed something, /check checks again. To start a new "
+            "case, paste the new error as the tool printed it (or /restart first)."
+        )
+        return True
 
     def _probe_started(self, spec: ProbeSpec) -> None:
         self.waiting_on = spec.id

@@ -15,8 +15,11 @@ from awsmedic.repl.buffer import clean_paste, submit_filter
 MAX_NUMBER_KEYS = 9
 
 
-def repl_key_bindings(choices: Callable[[], tuple[str, ...]]) -> Any:
-    """Key bindings for the prompt; `choices` gives the open question's choices (or ())."""
+def repl_key_bindings(
+    choices: Callable[[], tuple[str, ...]], on_paste: Callable[[], None] = lambda: None
+) -> Any:
+    """Key bindings for the prompt; `choices` gives the open question's choices (or ()), and
+    `on_paste` is told of every bracketed paste (a typed line is read differently)."""
     from prompt_toolkit.filters import Condition
     from prompt_toolkit.key_binding import KeyBindings
     from prompt_toolkit.keys import Keys
@@ -42,6 +45,7 @@ def repl_key_bindings(choices: Callable[[], tuple[str, ...]]) -> Any:
     @bindings.add(Keys.BracketedPaste)
     def _paste(event: Any) -> None:
         """A paste of any size lands whole, cleaned (CRLF, ANSI colours, tabs); Enter sends it."""
+        on_paste()
         event.current_buffer.insert_text(clean_paste(event.data))
 
     @bindings.add("c-c")
