@@ -184,6 +184,17 @@ def lookalike(text: str) -> str | None:
             " match the signature you provided. Check your Google secret key and signing method.",
             "Google Cloud Storage",
         ),
+        # Google's refusal of a token's OAuth scopes, in GCS's XML answer and in its Go client
+        (
+            "com.google.devtools.build.lib.remote.http.HttpException: 403 Forbidden\n"
+            "<?xml version='1.0' encoding='UTF-8'?><Error><Code>AccessDenied</Code><Message>Access"
+            " denied.</Message><Details>Provided scope(s) are not authorized</Details></Error>",
+            "Google Cloud Storage",
+        ),
+        (
+            "googleapi: Error 403: Provided scope(s) are not authorized, forbidden",
+            "Google Cloud Storage",
+        ),
         # IBM's fork of boto3, and stores named by their endpoints
         (
             "ibm_botocore.exceptions.ClientError: An error occurred (InvalidAccessKeyId) when"
