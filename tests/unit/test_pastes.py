@@ -67,6 +67,19 @@ def test_logfmt_lines_give_their_message_fields() -> None:
     assert message_lines(line) == ['refresh failed: "boom"', "a", "b"]
 
 
+def test_a_paste_escaped_onto_one_line_is_read_whole_also_around_a_logfmt_line() -> None:
+    # A log viewer's one line: the command, then a logfmt record, then the error. The record's
+    # keys come after the first escaped break, so the line is no logfmt record of its own.
+    line = (
+        "$ velero install --provider aws\\n```\\ntime=\"2020-04-07T23:01:43Z\" level=info"
+        ' msg=\"Checking locations\"\\nAn error occurred: AccessDenied: Access Denied\\n```'
+    )
+    assert message_lines(prepare(line)[0])[-2:] == [
+        "An error occurred: AccessDenied: Access Denied",
+        "```",
+    ]
+
+
 def test_json_escaped_text_is_unescaped_only_where_it_is_json() -> None:
     assert message_lines('"errorMessage": "line one\\nline two \\u0027q\\u0027"') == [
         '"errorMessage": "line one',

@@ -236,12 +236,16 @@ def unescape_breaks(text: str) -> str:
     for number, line in enumerate(lines):
         if not _ESCAPED_BREAK.search(line) or _WINDOWS_PATH.search(line):
             continue
-        # What a log or CI prefix carries is read as message_lines reads it.
+        # What a log or CI prefix carries is read as message_lines reads it. A logfmt record
+        # shows its keys before its first escaped break (the breaks are inside its values); a
+        # whole paste escaped onto one line may hold a logfmt line further on.
         carried = strip_prefixes(line)
+        escaped = _ESCAPED_BREAK.search(carried)
+        before = carried[: escaped.start()] if escaped else carried
         if (
             not carried.lstrip().startswith(("{", "[", '"'))
             and not _JSON_FIELD_LINE.match(carried)
-            and not _LOGFMT_LINE.search(carried)
+            and not _LOGFMT_LINE.search(before)
         ):
             lines[number] = unescape(line)
     return "\n".join(lines)
