@@ -195,6 +195,18 @@ def lookalike(text: str) -> str | None:
             "googleapi: Error 403: Provided scope(s) are not authorized, forbidden",
             "Google Cloud Storage",
         ),
+        # GCS's "Access denied." under SignatureDoesNotMatch, through the Go SDK v2
+        (
+            "failed to push snapshot: operation error S3: PutObject, https response error"
+            " StatusCode: 403,\napi error SignatureDoesNotMatch: Access denied.",
+            "Google Cloud Storage",
+        ),
+        (
+            "read s3://my-bucket cache info: blob (key \"nix-cache-info\") (code=Unknown):"
+            " operation error S3: GetObject, https response error StatusCode: 403, RequestID: ,"
+            " HostID: , api error SignatureDoesNotMatch: Access denied.",
+            "Google Cloud Storage",
+        ),
         # IBM's fork of boto3, and stores named by their endpoints
         (
             "ibm_botocore.exceptions.ClientError: An error occurred (InvalidAccessKeyId) when"
@@ -359,9 +371,11 @@ def test_look_alikes_are_named(text: str, named: str) -> None:
         f" Request ID: {AWS_HOST_ID})",
         f"<Error><Code>InvalidAccessKeyId</Code><Message>{AWS_KEY}</Message><RequestId>"
         f"4442587FB7D0A2F9</RequestId><HostId>{AWS_HOST_ID}</HostId></Error>",
-        # no answer from S3 at all (a proxy, say): both ids empty, not decided by the ids
+        # no answer from S3 at all (a proxy, say): both ids empty, not decided by the ids (with
+        # S3's words: "Access denied." under this code is GCS's, above)
         "operation error S3: GetObject, https response error StatusCode: 403, RequestID: ,"
-        " HostID: , api error SignatureDoesNotMatch: Access denied.",
+        " HostID: , api error SignatureDoesNotMatch: The request signature we calculated does"
+        " not match the signature you provided. Check your key and signing method.",
         # STS's XML: its UUID comes after </Error>, in <ErrorResponse>
         "<ErrorResponse><Error><Type>Sender</Type><Code>InvalidClientTokenId</Code><Message>The"
         " security token included in the request is invalid</Message></Error>\n<RequestId>"

@@ -2,7 +2,9 @@
 
 With `--no-probes` the walk stops at its first probe and ranks the causes still reachable by
 priors and hints; the labelled cause should be among the first three. Floors are what the
-knowledge base reaches today (17 of 20 entries; every miss is labelled `unknown`).
+knowledge base reaches today (16 of 19 entries; every miss is labelled `unknown`). A twentieth,
+d114, is a control since 2026-12-06 (its "Access denied." is Google Cloud Storage's): it was a
+hit, as its label `unknown` is among the family's candidates, so the floor went from 17/20.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from awsmedic.safety.redact import SecretBook
 
 TREES = {"signature-does-not-match", "request-time-skewed", "expired-token", "s3-wrong-region"}
 CORPUS = first_entries()
-OVERALL_FLOOR = 0.85
+OVERALL_FLOOR = 0.84
 KNOWN_CAUSE_FLOOR = 1.0
 
 
@@ -54,7 +56,7 @@ def results() -> list[tuple[dict[str, str], list[str]]]:
 
 
 def test_the_family_is_found_in_the_corpus(results: list[tuple[dict[str, str], list[str]]]) -> None:
-    assert len(results) >= 20
+    assert len(results) >= 19
 
 
 def test_labelled_cause_is_in_the_top_three(
