@@ -202,7 +202,7 @@ def lookalike(text: str) -> str | None:
             "Google Cloud Storage",
         ),
         (
-            "read s3://my-bucket cache info: blob (key \"nix-cache-info\") (code=Unknown):"
+            'read s3://my-bucket cache info: blob (key "nix-cache-info") (code=Unknown):'
             " operation error S3: GetObject, https response error StatusCode: 403, RequestID: ,"
             " HostID: , api error SignatureDoesNotMatch: Access denied.",
             "Google Cloud Storage",

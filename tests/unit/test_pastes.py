@@ -71,8 +71,8 @@ def test_a_paste_escaped_onto_one_line_is_read_whole_also_around_a_logfmt_line()
     # A log viewer's one line: the command, then a logfmt record, then the error. The record's
     # keys come after the first escaped break, so the line is no logfmt record of its own.
     line = (
-        "$ velero install --provider aws\\n```\\ntime=\"2020-04-07T23:01:43Z\" level=info"
-        ' msg=\"Checking locations\"\\nAn error occurred: AccessDenied: Access Denied\\n```'
+        '$ velero install --provider aws\\n```\\ntime="2020-04-07T23:01:43Z" level=info'
+        ' msg="Checking locations"\\nAn error occurred: AccessDenied: Access Denied\\n```'
     )
     assert message_lines(prepare(line)[0])[-2:] == [
         "An error occurred: AccessDenied: Access Denied",
