@@ -113,7 +113,7 @@ PROGRAMS = {
     # a relative web identity token path, made absolute (audit 5 s31)
     "$Env:AWS_WEB_IDENTITY_TOKEN_FILE",
     # which `aws` comes first on PATH (audit 5 s27); shared-file variables set back (s15)
-    "type", "where.exe", "$Env:AWS_CONFIG_FILE",
+    "type", "where.exe", "$Env:AWS_CONFIG_FILE", "$Env:AWS_SDK_LOAD_CONFIG",
 }  # fmt: skip
 
 

@@ -113,6 +113,7 @@ PLACEHOLDERS: Mapping[str, str] = {
     "cluster": "the EKS cluster name in the kubeconfig's exec section",
     "registry": "the ECR registry host, from the error or the Docker config",
     "interpreter": "the interpreter a credential_process script's #! line names, not installed",
+    "config_setting": "the config-file key that gives the profile its credentials (role_arn, …)",
 }
 
 
@@ -129,6 +130,7 @@ HELP: Mapping[str, str] = {
     "role_name": "the name of the role (the part after role/ in its ARN)",
     "mfa_serial": "the ARN of your MFA device (IAM console, Security credentials)",
     "sso_session": "the name of the [sso-session ...] section in the config file",
+    "config_setting": "the key in the profile's config-file section that gives it credentials",
     "sso_profile": "the profile with the sso_ settings (the role profile's source_profile)",
     "sso_start_url": "your AWS access portal URL (https://NAME.awsapps.com/start)",
     "sso_account_id": "the 12-digit id of the account whose role you sign in to",

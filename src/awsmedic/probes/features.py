@@ -4,16 +4,38 @@
 1.26.10) in November 2022; `login_session` (written by `aws login`) with AWS CLI 2.32.0 and
 botocore 1.41.0, whose login provider also needs the `botocore[crt]` extra. A tool built on an
 older SDK reads such a profile as incomplete, or as no profile at all, while the AWS CLI works.
+
+Older still: the AWS SDK for Go v1 and the JavaScript SDK v2 read the config file only when
+`AWS_SDK_LOAD_CONFIG` says so (Go v1 aws/session/env_config.go loadEnvConfig, strconv.ParseBool;
+JavaScript v2 lib/node_loader.js, any non-empty value), unless the program turns it on itself.
+Without it they see the credentials file alone, and a profile written only in the config file
+(a role, IAM Identity Center, credential_process, even keys) has no credentials for them.
 """
 
 from __future__ import annotations
 
 import importlib.util
+from collections.abc import Callable
 
 from awsmedic.aws import sharedfiles
 from awsmedic.model import Evidence, Fact, Status
 from awsmedic.probes import ProbeInput, probe
 
+#: Whether a value of AWS_SDK_LOAD_CONFIG turns the config file on, by the SDK that reads it.
+_LOAD_CONFIG_ON: dict[str, Callable[[str], bool]] = {
+    "go-sdk-v1": lambda value: value in ("1", "t", "T", "TRUE", "true", "True"),
+    "js-sdk-v2": bool,
+}
+#: Settings that give a profile credentials (keys, a role, a provider).
+_CREDENTIAL_SETTINGS = (
+    "aws_access_key_id",
+    "role_arn",
+    "credential_process",
+    "sso_session",
+    "sso_start_url",
+    "web_identity_token_file",
+    "login_session",
+)
 SSO_SESSION_SINCE = "AWS CLI 2.9.0, boto3 1.26.10 / botocore 1.29.10"
 LOGIN_SESSION_SINCE = "AWS CLI 2.32.0, boto3 / botocore 1.41.0 with botocore[crt]"
 _HOPS = 10
@@ -45,8 +67,9 @@ def _chain(
         "profile-uses-no-new-settings",
         "crt-installed-here",
         "crt-missing-here",
+        "config-file-unread",
     ),
-    facts=("profile", "sso_session"),
+    facts=("profile", "sso_session", "config_setting"),
 )
 def sdk_features(run: ProbeInput) -> Evidence:
     """Whether the profile (or its source profile) uses settings old SDKs do not know."""
@@ -78,6 +101,16 @@ def sdk_features(run: ProbeInput) -> Evidence:
     new = {"profile-uses-sso-session", "profile-uses-login-session"} & set(findings)
     if not new:
         findings.append("profile-uses-no-new-settings")
+    unread = _unread_config(run, files, selection.name)
+    if unread is not None:
+        facts["config_setting"] = Fact(unread_key(unread), unread.where(run.ctx))
+        findings.append("config-file-unread")
+        details.append(
+            f"the {run.recognition.tool_title if run.recognition else 'SDK'} reads"
+            f" {files.config.where(run.ctx)} only with AWS_SDK_LOAD_CONFIG=1 (not set here), and"
+            f" profile '{selection.name}' has its credentials only there ({unread_key(unread)},"
+            f" {unread.where(run.ctx)})"
+        )
     crt = importlib.util.find_spec("awscrt") is not None
     findings.append("crt-installed-here" if crt else "crt-missing-here")
     details.append(
@@ -86,8 +119,8 @@ def sdk_features(run: ProbeInput) -> Evidence:
         + " in the Python that runs awsmedic (the failing program may use another)"
     )
     summary = (
-        "; ".join(d for d in details if d.startswith("profile"))
-        if new
+        "; ".join(d for d in details if d.startswith(("profile", "the ")))
+        if new or unread is not None
         else f"profile '{selection.name}' uses no setting that needs a recent SDK"
     )
     return Evidence(
@@ -97,4 +130,28 @@ def sdk_features(run: ProbeInput) -> Evidence:
         tuple(dict.fromkeys(findings)),
         facts,
         tuple(details),
+    )
+
+
+def _unread_config(
+    run: ProbeInput, files: sharedfiles.AwsFiles, name: str
+) -> sharedfiles.Setting | None:
+    """The config-file setting that gives the profile its credentials, when the pasted tool's
+    SDK reads that file only with AWS_SDK_LOAD_CONFIG, which is not on, and the credentials
+    file gives the profile none."""
+    tool = run.recognition.tool if run.recognition else None
+    turned_on = _LOAD_CONFIG_ON.get(tool or "")
+    if turned_on is None or turned_on(run.ctx.env("AWS_SDK_LOAD_CONFIG") or ""):
+        return None
+    settings = files.settings(name)
+    given = [settings[key] for key in _CREDENTIAL_SETTINGS if key in settings]
+    if not given or any(setting.file.kind == sharedfiles.CREDENTIALS for setting in given):
+        return None
+    return given[0]
+
+
+def unread_key(setting: sharedfiles.Setting) -> str:
+    """The name of a setting (the config file holds it under that key)."""
+    return next(
+        (e.name for e in setting.section.entries if e.line == setting.line), "credentials"
     )
