@@ -152,6 +152,4 @@ def _unread_config(
 
 def unread_key(setting: sharedfiles.Setting) -> str:
     """The name of a setting (the config file holds it under that key)."""
-    return next(
-        (e.name for e in setting.section.entries if e.line == setting.line), "credentials"
-    )
+    return next((e.name for e in setting.section.entries if e.line == setting.line), "credentials")
