@@ -168,3 +168,52 @@ def test_a_typo_of_a_configure_command_is_not_a_missing_command(
     assert result["diagnosis"] is None or (
         result["diagnosis"]["cause"] != "cli-too-old-for-command"
     )
+
+
+#: `aws login` (AWS CLI 2.32.0) with version 1 or a version 2 before 2.27: the top-level parser
+#: lists the services it has (aws/aws-cli awscli/argparser.py CLIArgParser._check_value).
+V1_LOGIN = """\
+$ aws login
+
+usage: aws [options] <command> <subcommand> [<subcommand> ...] [parameters]
+To see help text, you can run:
+
+  aws help
+  aws <command> help
+  aws <command> <subcommand> help
+
+aws: error: argument command: Invalid choice, valid choices are:
+
+accessanalyzer                           | account
+acm                                      | acm-pca
+"""  # the list goes on with every service
+
+
+def test_aws_login_with_cli_version_1(setup: Setup, tmp_path: Path) -> None:
+    """Audit 5 left it: the refusal names no command, only the services; the command line
+    above it does. It was the general check with this cause second."""
+    _cli_setup(setup, tmp_path, fakecli.V1)
+    result = setup.diagnose(V1_LOGIN, "--offline")
+    assert result["diagnosis"]["cause"] == "cli-too-old-for-command"
+    assert result["diagnosis"]["confidence"] == "confirmed"
+    assert commands(result)[0] == "aws --version"
+
+
+def test_aws_login_with_a_version_2_before_it_came(setup: Setup, tmp_path: Path) -> None:
+    """Version 2 from 2.27 names the command; 2.31 is older than aws login (2.32.0)."""
+    _cli_setup(setup, tmp_path, fakecli.V2)
+    text = "$ aws login\n\naws: [ERROR]: argument command: Found invalid choice 'login'\n"
+    result = setup.diagnose(text, "--offline")
+    assert result["diagnosis"]["cause"] == "cli-too-old-for-command"
+    assert result["diagnosis"]["confidence"] == "likely"
+    assert "aws login 2.32.0; `aws --version` says which this one is" in texts(result)
+
+
+def test_another_unknown_top_level_command_is_only_possibly_a_newer_one(
+    setup: Setup, tmp_path: Path
+) -> None:
+    """Without `aws login` above it, the services' list may answer a typo or a service newer
+    than this CLI: not confirmed by the CLI's version."""
+    _cli_setup(setup, tmp_path, fakecli.V1)
+    result = setup.diagnose(V1_LOGIN.replace("$ aws login", "$ aws s3files list"), "--offline")
+    assert result["diagnosis"] is None or result["diagnosis"]["confidence"] != "confirmed"
