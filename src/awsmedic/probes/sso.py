@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import stat
 from dataclasses import dataclass
 from datetime import datetime
@@ -203,6 +204,10 @@ def _lacks(
     return (keys, f"[{site.section.name}]", site.section.line) if keys else None
 
 
+#: A token cache file a message names (`…/.aws/sso/cache/<sha1>.json`, any path separator).
+_CACHE_NAMED = re.compile(r"sso[/\\]+cache[/\\]+([0-9a-f]{40})\.json")
+
+
 def cache_file(ctx: Context, config: SsoConfig) -> Path | None:
     key = config.session if config.session is not None else config.start_url
     if key is None:
@@ -291,6 +296,7 @@ def read_token(path: Path) -> tuple[dict[str, object] | None, str]:
         "sso-registration-expired",
         "sso-token-valid",
         "sso-session-header-ignored",
+        "sso-cache-looked-up-by-start-url",
     ),
     facts=(
         "profile",
@@ -340,15 +346,40 @@ def sso_token(run: ProbeInput) -> Evidence:
             "sso.token", Status.PROBLEM, summary, findings, facts, sentences, edits=edits
         )
     finding, sentence, secrets = _cache_state(ctx, config, facts)
-    legacy = () if config.session else ("sso-legacy-profile",)
+    legacy: tuple[str, ...] = () if config.session else ("sso-legacy-profile",)
+    details: tuple[str, ...] = (sentence,)
+    older = _looked_up_by_start_url(run.text, config)
+    if older is not None:
+        legacy += ("sso-cache-looked-up-by-start-url",)
+        details += (older,)
     return Evidence(
         "sso.token",
-        Status.OK if finding == "sso-token-valid" else Status.PROBLEM,
-        f"{label}: {sentence}",
+        Status.OK if finding == "sso-token-valid" and older is None else Status.PROBLEM,
+        f"{label}: {'; '.join(details)}",
         (finding, *legacy),
         facts,
-        (sentence,),
+        details,
         secrets,
+    )
+
+
+def _looked_up_by_start_url(text: str, config: SsoConfig) -> str | None:
+    """With an sso_session, `aws sso login` caches the token under the SHA-1 of the session's
+    name; an SDK older than sso-session support looks it up under the SHA-1 of the start URL
+    (botocore utils.py SSOTokenLoader._generate_cache_key; Go v1 ssocreds, before sso-session).
+    The failing tool's message names the file it could not open: which of the two it is says
+    whether the tool knows sso-session."""
+    if config.session is None or config.start_url is None:
+        return None
+    named = set(_CACHE_NAMED.findall(text))
+    by_url = hashlib.sha1(config.start_url.encode("utf-8")).hexdigest()  # noqa: S324 (botocore's key)
+    by_session = hashlib.sha1(config.session.encode("utf-8")).hexdigest()  # noqa: S324
+    if by_url not in named or by_session in named:
+        return None
+    return (
+        f"the failing tool looked for {by_url}.json, the name a token gets from the start URL:"
+        " it does not know sso_session, whose token `aws sso login` caches under the session's"
+        f" name ({by_session}.json)"
     )
 
 
