@@ -172,21 +172,16 @@ def test_a_typo_of_a_configure_command_is_not_a_missing_command(
 
 #: `aws login` (AWS CLI 2.32.0) with version 1 or a version 2 before 2.27: the top-level parser
 #: lists the services it has (aws/aws-cli awscli/argparser.py CLIArgParser._check_value).
-V1_LOGIN = """\
-$ aws login
-
-usage: aws [options] <command> <subcommand> [<subcommand> ...] [parameters]
-To see help text, you can run:
-
-  aws help
-  aws <command> help
-  aws <command> <subcommand> help
-
+V1_LOGIN = (
+    "$ aws login\n\n"
+    + V1_USAGE[V1_USAGE.index("usage: aws") : V1_USAGE.index("aws: error:")]
+    + """
 aws: error: argument command: Invalid choice, valid choices are:
 
 accessanalyzer                           | account
 acm                                      | acm-pca
 """  # the list goes on with every service
+)
 
 
 def test_aws_login_with_cli_version_1(setup: Setup, tmp_path: Path) -> None:
