@@ -103,13 +103,14 @@ def sdk_features(run: ProbeInput) -> Evidence:
         findings.append("profile-uses-no-new-settings")
     unread = _unread_config(run, files, selection.name)
     if unread is not None:
-        facts["config_setting"] = Fact(unread_key(unread), unread.where(run.ctx))
+        key, setting = unread
+        facts["config_setting"] = Fact(key, setting.where(run.ctx))
         findings.append("config-file-unread")
         details.append(
             f"the {run.recognition.tool_title if run.recognition else 'SDK'} reads"
             f" {files.config.where(run.ctx)} only with AWS_SDK_LOAD_CONFIG=1 (not set here), and"
-            f" profile '{selection.name}' has its credentials only there ({unread_key(unread)},"
-            f" {unread.where(run.ctx)})"
+            f" profile '{selection.name}' has its credentials only there ({key},"
+            f" {setting.where(run.ctx)})"
         )
     crt = importlib.util.find_spec("awscrt") is not None
     findings.append("crt-installed-here" if crt else "crt-missing-here")
@@ -135,21 +136,16 @@ def sdk_features(run: ProbeInput) -> Evidence:
 
 def _unread_config(
     run: ProbeInput, files: sharedfiles.AwsFiles, name: str
-) -> sharedfiles.Setting | None:
-    """The config-file setting that gives the profile its credentials, when the pasted tool's
-    SDK reads that file only with AWS_SDK_LOAD_CONFIG, which is not on, and the credentials
-    file gives the profile none."""
+) -> tuple[str, sharedfiles.Setting] | None:
+    """The config-file setting (key, where) that gives the profile its credentials, when the
+    pasted tool's SDK reads that file only with AWS_SDK_LOAD_CONFIG, which is not on, and the
+    credentials file gives the profile none."""
     tool = run.recognition.tool if run.recognition else None
     turned_on = _LOAD_CONFIG_ON.get(tool or "")
     if turned_on is None or turned_on(run.ctx.env("AWS_SDK_LOAD_CONFIG") or ""):
         return None
     settings = files.settings(name)
-    given = [settings[key] for key in _CREDENTIAL_SETTINGS if key in settings]
-    if not given or any(setting.file.kind == sharedfiles.CREDENTIALS for setting in given):
+    given = [(key, settings[key]) for key in _CREDENTIAL_SETTINGS if key in settings]
+    if not given or any(setting.file.kind == sharedfiles.CREDENTIALS for _, setting in given):
         return None
     return given[0]
-
-
-def unread_key(setting: sharedfiles.Setting) -> str:
-    """The name of a setting (the config file holds it under that key)."""
-    return next((e.name for e in setting.section.entries if e.line == setting.line), "credentials")
