@@ -106,23 +106,24 @@ def sdk_features(run: ProbeInput) -> Evidence:
         key, setting = unread
         facts["config_setting"] = Fact(key, setting.where(run.ctx))
         findings.append("config-file-unread")
+        tool = run.recognition.tool_title if run.recognition else None
         details.append(
-            f"the {run.recognition.tool_title if run.recognition else 'SDK'} reads"
+            f"the {tool or 'tool'} reads"
             f" {files.config.where(run.ctx)} only with AWS_SDK_LOAD_CONFIG=1 (not set here), and"
             f" profile '{selection.name}' has its credentials only there ({key},"
             f" {setting.where(run.ctx)})"
         )
+    summary = (
+        "; ".join(details)  # what the profile uses, or what the tool does not read
+        if details
+        else f"profile '{selection.name}' uses no setting that needs a recent SDK"
+    )
     crt = importlib.util.find_spec("awscrt") is not None
     findings.append("crt-installed-here" if crt else "crt-missing-here")
     details.append(
         "awscrt (botocore[crt]) is "
         + ("installed" if crt else "not installed")
         + " in the Python that runs awsmedic (the failing program may use another)"
-    )
-    summary = (
-        "; ".join(d for d in details if d.startswith(("profile", "the ")))
-        if new or unread is not None
-        else f"profile '{selection.name}' uses no setting that needs a recent SDK"
     )
     return Evidence(
         "config.sdk-features",

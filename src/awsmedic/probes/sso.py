@@ -208,12 +208,16 @@ def _lacks(
 _CACHE_NAMED = re.compile(r"sso[/\\]+cache[/\\]+([0-9a-f]{40})\.json")
 
 
+def _cache_name(key: str) -> str:
+    """botocore's name for the token cached under a session name or start URL (its SHA-1)."""
+    return hashlib.sha1(key.encode("utf-8")).hexdigest()  # noqa: S324 (botocore's cache key)
+
+
 def cache_file(ctx: Context, config: SsoConfig) -> Path | None:
     key = config.session if config.session is not None else config.start_url
     if key is None:
         return None
-    digest = hashlib.sha1(key.encode("utf-8")).hexdigest()  # noqa: S324 (botocore's cache key)
-    return sharedfiles.expand(ctx, f"~/.aws/sso/cache/{digest}.json")
+    return sharedfiles.expand(ctx, f"~/.aws/sso/cache/{_cache_name(key)}.json")
 
 
 def parse_time(text: object) -> datetime | None:
@@ -346,17 +350,17 @@ def sso_token(run: ProbeInput) -> Evidence:
             "sso.token", Status.PROBLEM, summary, findings, facts, sentences, edits=edits
         )
     finding, sentence, secrets = _cache_state(ctx, config, facts)
-    legacy: tuple[str, ...] = () if config.session else ("sso-legacy-profile",)
+    also: tuple[str, ...] = () if config.session else ("sso-legacy-profile",)
     details: tuple[str, ...] = (sentence,)
     older = _looked_up_by_start_url(run.text, config)
     if older is not None:
-        legacy += ("sso-cache-looked-up-by-start-url",)
+        also += ("sso-cache-looked-up-by-start-url",)
         details += (older,)
     return Evidence(
         "sso.token",
         Status.OK if finding == "sso-token-valid" and older is None else Status.PROBLEM,
         f"{label}: {'; '.join(details)}",
-        (finding, *legacy),
+        (finding, *also),
         facts,
         details,
         secrets,
@@ -372,8 +376,7 @@ def _looked_up_by_start_url(text: str, config: SsoConfig) -> str | None:
     if config.session is None or config.start_url is None:
         return None
     named = set(_CACHE_NAMED.findall(text))
-    by_url = hashlib.sha1(config.start_url.encode("utf-8")).hexdigest()  # noqa: S324 (botocore's key)
-    by_session = hashlib.sha1(config.session.encode("utf-8")).hexdigest()  # noqa: S324
+    by_url, by_session = _cache_name(config.start_url), _cache_name(config.session)
     if by_url not in named or by_session in named:
         return None
     return (
