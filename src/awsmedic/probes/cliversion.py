@@ -1,7 +1,15 @@
 """cli.version: which AWS CLI is installed here (`aws --version`), or that none is.
 
 Steps differ by it: version 1 has no `aws sso login`, `aws login` or `aws configure
-export-credentials`. Asked only when the steps of the cause found depend on it. The command
+export-credentials`. Asked only when the steps of the cause found depend on it.
+
+Where the installation names its version, it is read without running anything: the v2
+installer puts the CLI in `<dir>/v2/<version>/` (`current` links there), Homebrew in
+`Cellar/awscli/<version>/`, and pip (version 1, or version 2 built from source) leaves one
+`awscli-<version>.dist-info` in the site-packages beside the `aws` script. Starting the CLI
+takes a Python interpreter's start-up and all of its imports (0.3 s for the PyPI CLI), longer
+than a whole diagnosis. Everywhere else (macOS's and Windows' installers name no version) the
+command
 runs with no AWS settings at all (both shared files pointed at the null device, no `AWS_*`
 variables), so it reads no profile, loads no plugin from the config file and cannot block on
 a broken one; it has no terminal and no input, a time limit, and its output is read only up to
@@ -11,6 +19,7 @@ a few kilobytes. No network: `--version` only prints.
 from __future__ import annotations
 
 import contextlib
+import glob
 import os
 import re
 import shutil
@@ -26,6 +35,52 @@ MAX_OUTPUT = 4096
 _VERSION = re.compile(r"\baws-cli/(\d+)\.(\d+)\.(\d+)")
 #: Variables the CLI needs to start (finding its Python, its home, Windows' own).
 _KEEP = ("PATH", "HOME", "USERPROFILE", "SYSTEMROOT", "SystemRoot", "TEMP", "TMP", "LANG")
+
+
+#: An installation directory named by its version: the v2 installer's (`/usr/local/aws-cli/v2/
+#: 2.15.30/dist/aws`, wherever `-i` put it), Homebrew's (`Cellar/awscli/2.15.30_1/bin/aws`).
+_INSTALLED_AS = re.compile(r"/(?:v2|Cellar/awscli(?:@\d+)?)/(\d+)\.(\d+)\.(\d+)[^/]*/")
+#: pip's record of an installed `awscli` (the distribution's name, as a wheel or egg spells it).
+_RECORD = re.compile(r"^awscli-(\d+)\.(\d+)\.(\d+)(?:-py[\d.]+)?\.(?:dist|egg)-info$")
+_SHEBANG = re.compile(rb"^#!\s*(\S+)")
+
+
+def installed_version(path: str) -> tuple[str, str] | None:
+    """(the version, where it was read) of the CLI at `path`, read from its installation
+    without running it; None when the installation does not name it for sure (then the CLI
+    itself is asked)."""
+    real = os.path.realpath(path).replace("\\", "/")
+    found = _INSTALLED_AS.search(real)
+    if found is not None:
+        return ".".join(found.groups()), real
+    if not os.path.isfile(real):  # a pipe named aws would block the read
+        return None
+    try:
+        with open(real, "rb") as script:
+            first = script.read(512).split(b"\n", 1)[0]
+    except OSError:
+        return None
+    shebang = _SHEBANG.match(first)
+    if shebang is None or b"python" not in shebang.group(1):
+        return None
+    interpreter = os.fsdecode(shebang.group(1))
+    # The scripts' prefix (a venv, ~/.local) and the interpreter's (a distribution's /usr).
+    prefixes = dict.fromkeys(
+        os.path.dirname(os.path.dirname(where)) for where in (path, interpreter) if where
+    )
+    records = [
+        record
+        for prefix in prefixes
+        for pattern in ("lib/python3*/site-packages", "lib/python3*/dist-packages")
+        for record in glob.glob(os.path.join(glob.escape(prefix), pattern, "awscli-*-info"))
+    ]
+    versions = {
+        ".".join(match.groups()): record
+        for record in records
+        if (match := _RECORD.match(os.path.basename(record))) is not None
+    }
+    # Two versions side by side (two Pythons, a broken upgrade): only the CLI can tell.
+    return next(iter(versions.items())) if len(versions) == 1 else None
 
 
 def _environment(environ: dict[str, str]) -> dict[str, str]:
@@ -89,6 +144,10 @@ def cli_version(run: ProbeInput) -> Evidence:
         summary = "no `aws` command is on PATH: the AWS CLI is not installed (or not found)"
         # Not a check that passed: this probe runs only for steps that need the CLI.
         return Evidence("cli.version", Status.PROBLEM, summary, ("cli-missing",))
+    named = installed_version(path)
+    if named is not None:
+        version, where = named
+        return _found(ctx.tilde(path), path, version, Fact(version, "installed files", where))
     try:
         output, finished = run_bounded([path, "--version"], _environment(dict(ctx.environ)))
     except OSError as exc:
@@ -99,8 +158,11 @@ def cli_version(run: ProbeInput) -> Evidence:
     if found is None:
         why = "did not answer in time" if not finished else "printed no aws-cli/ version"
         return Evidence("cli.version", Status.ERROR, f"`aws --version` {why}", ("cli-unknown",))
-    major, version = found.group(1), ".".join(found.groups())
-    finding = {"1": "cli-v1", "2": "cli-v2"}.get(major, "cli-unknown")
-    facts = {"cli_version": Fact(version, "aws --version", path)}
-    summary = f"AWS CLI {version} ({ctx.tilde(path)})"
-    return Evidence("cli.version", Status.OK, summary, (finding,), facts)
+    version = ".".join(found.groups())
+    return _found(ctx.tilde(path), path, version, Fact(version, "aws --version", path))
+
+
+def _found(shown: str, path: str, version: str, fact: Fact) -> Evidence:
+    finding = {"1": "cli-v1", "2": "cli-v2"}.get(version.split(".")[0], "cli-unknown")
+    summary = f"AWS CLI {version} ({shown})"
+    return Evidence("cli.version", Status.OK, summary, (finding,), {"cli_version": fact})

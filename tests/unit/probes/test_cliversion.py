@@ -87,3 +87,77 @@ def test_a_misbehaving_cli_is_cut_off(
     evidence = probe("cli.version")
     assert time.monotonic() - started < 15
     assert evidence.findings == ("cli-unknown",) and evidence.status == "error"
+
+
+def executable(path: Path, text: str) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    path.chmod(path.stat().st_mode | stat.S_IXUSR)
+    return path
+
+
+def refusing(ran: Path) -> str:
+    """A CLI that must not be run: it leaves a mark and names another version."""
+    return f"#!/bin/sh\ntouch {ran}\necho 'aws-cli/1.0.0 Python/3.11.7'\n"
+
+
+@pytest.mark.parametrize(
+    ("installed", "version", "finding"),
+    [
+        # The v2 installer: <dir>/v2/<version>/dist/aws, `current` linking to the version.
+        ("aws-cli/v2/2.15.30/dist/aws", "2.15.30", "cli-v2"),
+        # Homebrew, with a revision suffix, and its versioned formula.
+        ("Cellar/awscli/2.31.4_1/bin/aws", "2.31.4", "cli-v2"),
+        ("Cellar/awscli@1/1.36.2/bin/aws", "1.36.2", "cli-v1"),
+    ],
+)
+def test_an_installation_named_by_its_version_is_not_run(
+    installed: str, version: str, finding: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ran = tmp_path / "ran"
+    target = executable(tmp_path / installed, refusing(ran))
+    link_to = target
+    if "/v2/" in installed:
+        current = tmp_path / "aws-cli/v2/current"
+        current.symlink_to(target.parent.parent, target_is_directory=True)
+        link_to = current / "dist/aws"
+    (tmp_path / "bin").mkdir()
+    (tmp_path / "bin/aws").symlink_to(link_to)
+    only_on_path(monkeypatch, tmp_path / "bin")
+    evidence = probe("cli.version")
+    assert evidence.findings == (finding,)
+    assert evidence.facts["cli_version"].value == version
+    assert evidence.facts["cli_version"].source == "installed files"
+    assert not ran.exists()
+
+
+def pip_installed(prefix: Path, *versions: str) -> Path:
+    """A venv-like prefix: an `aws` script for its `python`, pip's records of `awscli`."""
+    python = prefix / "bin/python"
+    python.parent.mkdir(parents=True)
+    python.symlink_to("/bin/sh")  # run as a shell script, should it be run at all
+    for version in versions:
+        (prefix / f"lib/python3.11/site-packages/awscli-{version}.dist-info").mkdir(parents=True)
+    return python
+
+
+def test_a_pip_installed_cli_is_read_from_its_record(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ran = tmp_path / "ran"
+    python = pip_installed(tmp_path / "venv", "1.36.2")
+    executable(tmp_path / "venv/bin/aws", f"#!{python}\n" + refusing(ran).split("\n", 1)[1])
+    only_on_path(monkeypatch, tmp_path / "venv/bin")
+    evidence = probe("cli.version")
+    assert evidence.findings == ("cli-v1",)
+    assert evidence.facts["cli_version"].value == "1.36.2"
+    assert not ran.exists()
+
+
+def test_two_recorded_versions_ask_the_cli(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    python = pip_installed(tmp_path / "venv", "1.36.2", "1.40.0")
+    executable(tmp_path / "venv/bin/aws", f"#!{python}\necho '{fakecli.V1}'\n")
+    only_on_path(monkeypatch, tmp_path / "venv/bin")
+    evidence = probe("cli.version")
+    assert evidence.facts["cli_version"].value == "1.42.50"
+    assert evidence.facts["cli_version"].source == "aws --version"
