@@ -435,3 +435,26 @@ def test_a_check_refused_for_the_helper_is_not_asked_about_outside_the_repl(
     assert case.reply("a") is None
     assert case.outcome is not None and case.outcome.diagnosis is not None
     assert case.outcome.diagnosis.cause == "unknown"
+
+
+def test_a_question_left_open_first_runs_the_probe_the_guess_steps_depend_on(
+    consultation: Callable[..., Consultation],
+) -> None:
+    """The best guess comes with steps: where they differ by the installed AWS CLI, its version
+    is looked up before the walk stops, so they are not shown for every version at once."""
+    case = consultation()
+    case.start()
+    assert case.reply(None) is None
+    outcome = case.outcome
+    assert outcome is not None and outcome.stalled and outcome.guess is not None
+    assert outcome.guess.cause == "key-deleted"
+    assert [e.probe for e in outcome.probes] == ["test.first", "cli.version"]
+
+
+def test_without_probes_a_question_left_open_runs_none(
+    consultation: Callable[..., Consultation],
+) -> None:
+    case = consultation(probes_enabled=False)
+    case.run(lambda question: None)
+    outcome = case.outcome
+    assert outcome is not None and outcome.stalled and outcome.probes == []

@@ -139,6 +139,9 @@ class Dialogue(Record):
     rivals: tuple[Rival, ...] = ()
     finished: bool = False
     waiting: NeedProbe | NeedAnswer | None = None
+    #: Why the walk stops without a conclusion, while the probe its best guess's steps depend
+    #: on runs first (the installed CLI's version): "" while it walks.
+    stalling: str = ""
 
     def known(self) -> frozenset[str]:
         """Every finding and text signal known so far."""
@@ -234,6 +237,8 @@ def advance(state: Dialogue, command: Command, now: datetime) -> tuple[Dialogue,
         node_id = waiting.node if isinstance(waiting, NeedProbe) else state.node
         out.append(Probed(at, node_id, command.evidence))
         state = replace(state, evidence=evidence, waiting=None)
+        if state.stalling:
+            return _stall(state, state.stalling, out)
     elif isinstance(command, Answer):
         node = state.tree.nodes.get(state.node)
         if not isinstance(node, QuestionNode) or node.target(command.answer) is None:
@@ -383,6 +388,15 @@ def _conclude(state: Dialogue, node: CauseNode, out: list[Output]) -> tuple[Dial
 
 def _stall(state: Dialogue, reason: str, out: list[Output]) -> tuple[Dialogue, list[Output]]:
     ranked = candidates(state)
+    if ranked and state.probes_enabled and not state.stalling:
+        # The best guess's steps differ by what a probe tells (the installed CLI's version):
+        # ask for it first, so they are not shown for every case at once.
+        needed = step_probes(state.knowledge.causes[ranked[0].cause])
+        missing = [probe_id for probe_id in needed if probe_id not in state.evidence]
+        if missing:
+            need = NeedProbe(state.node, missing[0])
+            out.append(need)
+            return replace(state, waiting=need, stalling=reason), out
     # The best guess comes with its steps: a user who skipped a question still gets a way on.
     guess = _diagnosis(state, ranked[0].cause, Confidence.POSSIBLE) if ranked else None
     out.append(Stalled(state.clock, state.node, reason, ranked, offline(state), guess))
