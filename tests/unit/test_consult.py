@@ -441,14 +441,15 @@ def test_a_question_left_open_first_runs_the_probe_the_guess_steps_depend_on(
     consultation: Callable[..., Consultation],
 ) -> None:
     """The best guess comes with steps: where they differ by the installed AWS CLI, its version
-    is looked up before the walk stops, so they are not shown for every version at once."""
+    is looked up before the walk stops (from its files: the CLI is not started for a guess), so
+    they are not shown for every version at once."""
     case = consultation()
     case.start()
     assert case.reply(None) is None
     outcome = case.outcome
     assert outcome is not None and outcome.stalled and outcome.guess is not None
     assert outcome.guess.cause == "key-deleted"
-    assert [e.probe for e in outcome.probes] == ["test.first", "cli.version"]
+    assert [e.probe for e in outcome.probes] == ["test.first", "cli.installed"]
 
 
 def test_without_probes_a_question_left_open_runs_none(

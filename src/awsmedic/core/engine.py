@@ -51,6 +51,10 @@ SIGNAL_WORDS = 60
 CONFIDENCE_SCORE = {Confidence.CONFIRMED: 95, Confidence.LIKELY: 75, Confidence.POSSIBLE: 50}
 #: The probe that tells the installed AWS CLI's major version.
 CLI_PROBE = "cli.version"
+#: What a walk that stops at an open question runs instead of a step probe: the same answer
+#: where it costs nothing to learn (the CLI's version as its installation names it), "not
+#: checked" where only starting the CLI would tell. A conclusion pays for the real one.
+STALL_PROBES = {CLI_PROBE: "cli.installed"}
 
 
 # Commands the driver sends -------------------------------------------------------------------
@@ -390,9 +394,13 @@ def _stall(state: Dialogue, reason: str, out: list[Output]) -> tuple[Dialogue, l
     ranked = candidates(state)
     if ranked and state.probes_enabled and not state.stalling:
         # The best guess's steps differ by what a probe tells (the installed CLI's version):
-        # ask for it first, so they are not shown for every case at once.
+        # ask for it first, where that is cheap, so they are not shown for every case at once.
         needed = step_probes(state.knowledge.causes[ranked[0].cause])
-        missing = [probe_id for probe_id in needed if probe_id not in state.evidence]
+        missing = [
+            STALL_PROBES.get(probe_id, probe_id)
+            for probe_id in needed
+            if probe_id not in state.evidence and STALL_PROBES.get(probe_id) not in state.evidence
+        ]
         if missing:
             need = NeedProbe(state.node, missing[0])
             out.append(need)

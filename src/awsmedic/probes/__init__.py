@@ -30,6 +30,7 @@ INDEX: Mapping[str, str] = {
     "clock.error-time": "clock",
     "clock.skew": "clock",
     "clock.sso-token": "clock",
+    "cli.installed": "cliversion",
     "cli.version": "cliversion",
     "config.client-settings": "clientsettings",
     "config.number-settings": "numbers",

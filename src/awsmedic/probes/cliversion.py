@@ -131,6 +131,30 @@ def run_bounded(argv: list[str], env: dict[str, str]) -> tuple[bytes, bool]:
 
 
 @probe(
+    "cli.installed",
+    title="The AWS CLI installed here, as its files name it",
+    findings=("cli-v1", "cli-v2", "cli-missing", "cli-unknown"),
+    facts=("cli_version",),
+)
+def cli_installed(run: ProbeInput) -> Evidence:
+    """cli.version without running the CLI: only what PATH and the installation's files say.
+    For a walk that stops at an open question, whose best guess's steps differ by the CLI:
+    looked up where it costs nothing, never at the price of starting the CLI."""
+    ctx = run.ctx
+    path = shutil.which("aws", path=ctx.env("PATH") or os.defpath)
+    if path is None:
+        return _missing("cli.installed")
+    named = installed_version(path)
+    if named is None:
+        summary = f"{ctx.tilde(path)}: its installation does not name its version (not run)"
+        return Evidence("cli.installed", Status.SKIPPED, summary, ("cli-unknown",))
+    version, where = named
+    return _found(
+        "cli.installed", ctx.tilde(path), version, Fact(version, "installed files", where)
+    )
+
+
+@probe(
     "cli.version",
     title="The AWS CLI installed here",
     findings=("cli-v1", "cli-v2", "cli-missing", "cli-unknown"),
@@ -141,13 +165,13 @@ def cli_version(run: ProbeInput) -> Evidence:
     ctx = run.ctx
     path = shutil.which("aws", path=ctx.env("PATH") or os.defpath)
     if path is None:
-        summary = "no `aws` command is on PATH: the AWS CLI is not installed (or not found)"
-        # Not a check that passed: this probe runs only for steps that need the CLI.
-        return Evidence("cli.version", Status.PROBLEM, summary, ("cli-missing",))
+        return _missing("cli.version")
     named = installed_version(path)
     if named is not None:
         version, where = named
-        return _found(ctx.tilde(path), path, version, Fact(version, "installed files", where))
+        return _found(
+            "cli.version", ctx.tilde(path), version, Fact(version, "installed files", where)
+        )
     try:
         output, finished = run_bounded([path, "--version"], _environment(dict(ctx.environ)))
     except OSError as exc:
@@ -159,10 +183,16 @@ def cli_version(run: ProbeInput) -> Evidence:
         why = "did not answer in time" if not finished else "printed no aws-cli/ version"
         return Evidence("cli.version", Status.ERROR, f"`aws --version` {why}", ("cli-unknown",))
     version = ".".join(found.groups())
-    return _found(ctx.tilde(path), path, version, Fact(version, "aws --version", path))
+    return _found("cli.version", ctx.tilde(path), version, Fact(version, "aws --version", path))
 
 
-def _found(shown: str, path: str, version: str, fact: Fact) -> Evidence:
+def _missing(probe_id: str) -> Evidence:
+    summary = "no `aws` command is on PATH: the AWS CLI is not installed (or not found)"
+    # Not a check that passed: this probe runs only for steps that need the CLI.
+    return Evidence(probe_id, Status.PROBLEM, summary, ("cli-missing",))
+
+
+def _found(probe_id: str, shown: str, version: str, fact: Fact) -> Evidence:
     finding = {"1": "cli-v1", "2": "cli-v2"}.get(version.split(".")[0], "cli-unknown")
     summary = f"AWS CLI {version} ({shown})"
-    return Evidence("cli.version", Status.OK, summary, (finding,), {"cli_version": fact})
+    return Evidence(probe_id, Status.OK, summary, (finding,), {"cli_version": fact})
