@@ -388,4 +388,64 @@ def test_a_text_hint_names_a_cause_the_text_routing_cut_off(tmp_path: Path) -> N
     """The routing chose the most specific wording; a hint that the text also points to a
     cause of another branch still makes that cause a candidate (the text said both)."""
     assert routed_candidates(tmp_path, "RoutedError points to a") == ["b", "a"]
-    assert routed_candidates(tmp_path, "RoutedError") == ["b"]
+
+
+#: Routed on the text, then a probe decides between a and c on the branch not taken.
+ROUTED_THEN_PROBED = """\
+id = "routed"
+title = "A family that routes on the text, then probes"
+codes = ["RoutedError"]
+start = "t"
+
+[priors]
+a = 10
+b = 40
+c = 50
+
+[nodes.t]
+kind = "text"
+next = { "code:RoutedError" = "cb", default = "p" }
+
+[nodes.p]
+kind = "probe"
+probe = "x.probe"
+next = { f-a = "ca", default = "cc" }
+
+[nodes.ca]
+kind = "cause"
+cause = "a"
+confidence = "likely"
+
+[nodes.cb]
+kind = "cause"
+cause = "b"
+confidence = "likely"
+
+[nodes.cc]
+kind = "cause"
+cause = "c"
+confidence = "likely"
+"""
+
+
+def test_causes_only_the_wording_ruled_out_follow_at_zero(tmp_path: Path) -> None:
+    """The routing took the most specific wording, but a wording is not evidence: the causes
+    of the branches it cut follow the ranked ones, at 0%, in the order of their priors; a
+    finding that rules one out keeps it out."""
+    loaded, problems = write_knowledge(tmp_path, "abc", {"routed": ROUTED_THEN_PROBED})
+    problems += validate(loaded, {"x.probe": ("f-a",)})
+    assert [p for p in problems if not p.warning] == []
+    state = engine.new_dialogue(
+        loaded,
+        loaded.trees["routed"],
+        "RoutedError",
+        frozenset({"code:RoutedError"}),
+        {},
+        NOW,
+        probes_enabled=False,
+    )
+    state = replace(state, node="cb")
+    found = engine.candidates(state)
+    assert [(c.cause, c.score) for c in found] == [("b", 100), ("c", 0), ("a", 0)]
+    evidence = {"x.probe": Evidence("x.probe", Status.OK, "summary", ("f-a",))}
+    assert causes(engine.candidates(replace(state, evidence=evidence))) == ["b", "a"]

@@ -464,9 +464,12 @@ def probes_ahead(tree: Tree, start: str) -> tuple[str, ...]:
     return tuple(order)
 
 
-def reachable_causes(state: Dialogue, start: str, tree: Tree | None = None) -> set[str]:
+def reachable_causes(
+    state: Dialogue, start: str, tree: Tree | None = None, *, every_wording: bool = False
+) -> set[str]:
     """Causes of `tree` (the walked one by default) still consistent with what is known, from
-    `start` on."""
+    `start` on; with `every_wording`, down every branch of a text node, not only the one the
+    paste's wording takes."""
     tree = tree or state.tree
     found: set[str] = set()
     seen: set[str] = set()
@@ -481,7 +484,10 @@ def reachable_causes(state: Dialogue, start: str, tree: Tree | None = None) -> s
         if isinstance(node, CauseNode):
             found.add(node.cause)
         elif isinstance(node, TextNode):
-            stack.append(choose_text(node, state.signals)[1])
+            if every_wording:
+                stack.extend(target for _, target in node.next)
+            else:
+                stack.append(choose_text(node, state.signals)[1])
         elif isinstance(node, ProbeNode):
             evidence = state.evidence.get(node.probe)
             choice = choose_probe(node, evidence) if evidence else None
@@ -562,7 +568,9 @@ def candidates(state: Dialogue) -> tuple[Candidate, ...]:
     weight by prior and hints (`weights`); the walked tree weighs 1 from where the walk stands,
     each rival family its match weight from its start (what the probes found prunes its
     branches too, and lowers the family's weight: `rival_mass`). A cause of several families
-    adds up its shares."""
+    adds up its shares. Then, at 0%, the walked tree's causes that only the paste's wording
+    ruled out: a text node routes on the most specific wording, which is no evidence, and a
+    list cut to one or two causes would leave a user whose case is another with nothing."""
     shares = _shares(weights(state, state.tree, state.node))
     for rival in state.rivals:
         weighed = weights(state, rival.tree, rival.tree.start)
@@ -571,8 +579,21 @@ def candidates(state: Dialogue) -> tuple[Candidate, ...]:
             shares[cause] = shares.get(cause, 0.0) + mass * share
     total = sum(shares.values()) or 1.0
     ranked = sorted(shares.items(), key=lambda item: (-item[1], item[0]))
+    tail = [
+        (cause, 0.0)
+        for cause in sorted(
+            _worded_away(state) - shares.keys(),
+            key=lambda c: (-state.tree.priors.get(c, DEFAULT_PRIOR), c),
+        )
+    ]
     return tuple(
         Candidate(cause, state.knowledge.causes[cause].title, round(100 * share / total))
-        for cause, share in ranked
+        for cause, share in [*ranked, *tail]
         if cause in state.knowledge.causes
     )
+
+
+def _worded_away(state: Dialogue) -> set[str]:
+    """The walked tree's causes that only the paste's wording ruled out: consistent with every
+    finding and answer, on a branch a text node did not take."""
+    return reachable_causes(state, state.tree.start, every_wording=True)
