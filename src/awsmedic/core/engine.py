@@ -52,8 +52,8 @@ CONFIDENCE_SCORE = {Confidence.CONFIRMED: 95, Confidence.LIKELY: 75, Confidence.
 #: The probe that tells the installed AWS CLI's major version.
 CLI_PROBE = "cli.version"
 #: What a walk that stops at an open question runs instead of a step probe: the same answer
-#: where it costs nothing to learn (the CLI's version as its installation names it), "not
-#: checked" where only starting the CLI would tell. A conclusion pays for the real one.
+#: where it costs nothing to learn (the CLI's version as its installation names it), none
+#: (`cli-unknown`) where only starting the CLI would tell. A conclusion pays for the real one.
 STALL_PROBES = {CLI_PROBE: "cli.installed"}
 
 

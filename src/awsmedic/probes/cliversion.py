@@ -146,8 +146,10 @@ def cli_installed(run: ProbeInput) -> Evidence:
         return _missing("cli.installed")
     named = installed_version(path)
     if named is None:
-        summary = f"{ctx.tilde(path)}: its installation does not name its version (not run)"
-        return Evidence("cli.installed", Status.SKIPPED, summary, ("cli-unknown",))
+        # Found, and nothing wrong with it: only its version is not known (cli-unknown picks
+        # no step), and not worth starting it for a guess.
+        summary = f"AWS CLI at {ctx.tilde(path)}: its files do not name its version"
+        return Evidence("cli.installed", Status.OK, summary, ("cli-unknown",))
     version, where = named
     return _found(
         "cli.installed", ctx.tilde(path), version, Fact(version, "installed files", where)
