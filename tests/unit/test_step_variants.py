@@ -193,3 +193,31 @@ def test_a_saml_refusal_starts_with_what_iam_has_not_with_one_tool(
     output = json.loads(capsys.readouterr().out)
     assert output["diagnosis"]["cause"] == "saml-assume-denied"
     assert output["steps"][0]["commands"][0] == "aws iam list-saml-providers"
+
+
+@pytest.mark.parametrize(
+    ("tool", "wanted", "unwanted"),
+    [
+        (
+            "amplify-mobile",
+            ["amplifyconfiguration.json", "amplify_outputs.dart"],
+            ["aws-exports.js"],
+        ),
+        ("amplify-js", ["aws-exports.js"], ["amplifyconfiguration.json"]),
+        ("boto3", ["aws configure set region"], ["Amplify"]),
+    ],
+)
+def test_an_apps_region_is_set_where_its_amplify_reads_it(
+    tool: str,
+    wanted: list[str],
+    unwanted: list[str],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """An Amplify app (JavaScript, or Flutter, Swift and Android) reads its region from its own
+    configuration, never from ~/.aws: no `aws configure` step for it, and each its own files."""
+    shown = steps_text("no-region", machine_facts("linux", tmp_path, monkeypatch), tool)
+    assert all(text in shown for text in wanted), shown
+    assert not any(text in shown for text in unwanted), shown
+    if tool.startswith("amplify"):
+        assert "aws configure" not in shown
