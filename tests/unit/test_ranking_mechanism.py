@@ -17,7 +17,7 @@ from awsmedic.core import engine
 from awsmedic.kb import check
 from awsmedic.kb.model import Knowledge
 from awsmedic.kb.validate import validate
-from awsmedic.model import Candidate, Evidence, Stalled, Status
+from awsmedic.model import Candidate, Concluded, Evidence, Stalled, Status
 from tests.kbfiles import write_knowledge
 
 NOW = datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC)
@@ -449,3 +449,24 @@ def test_causes_only_the_wording_ruled_out_follow_at_zero(tmp_path: Path) -> Non
     assert [(c.cause, c.score) for c in found] == [("b", 100), ("c", 0), ("a", 0)]
     evidence = {"x.probe": Evidence("x.probe", Status.OK, "summary", ("f-a",))}
     assert causes(engine.candidates(replace(state, evidence=evidence))) == ["b", "a"]
+
+
+def test_a_conclusion_the_wording_chose_lists_what_else_it_may_be(tmp_path: Path) -> None:
+    """A walk that concludes down the branch the wording chose names its cause first, with its
+    confidence; the causes only the wording ruled out follow at 0%, as in a ranking."""
+    loaded, problems = write_knowledge(tmp_path, "abc", {"routed": ROUTED_THEN_PROBED})
+    problems += validate(loaded, {"x.probe": ("f-a",)})
+    assert [p for p in problems if not p.warning] == []
+    state = engine.new_dialogue(
+        loaded,
+        loaded.trees["routed"],
+        "RoutedError",
+        frozenset({"code:RoutedError"}),
+        {},
+        NOW,
+        probes_enabled=False,
+    )
+    _, out = engine.advance(state, engine.Start(), NOW)
+    concluded = out[-1]
+    assert isinstance(concluded, Concluded) and concluded.diagnosis.cause == "b"
+    assert [(c.cause, c.score) for c in concluded.candidates] == [("b", 75), ("c", 0), ("a", 0)]

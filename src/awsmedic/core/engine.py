@@ -48,6 +48,9 @@ from awsmedic.model import (
 CODE_SIGNAL_PREFIX = "code:"
 #: The longest quote of the paste an evidence line shows.
 SIGNAL_WORDS = 60
+#: How many candidates a list the wording cut short is filled up to (with causes only the
+#: wording ruled out): as many as a diagnosis shows.
+ROOM = 5
 CONFIDENCE_SCORE = {Confidence.CONFIRMED: 95, Confidence.LIKELY: 75, Confidence.POSSIBLE: 50}
 #: The probe that tells the installed AWS CLI's major version.
 CLI_PROBE = "cli.version"
@@ -386,7 +389,9 @@ def offline(state: Dialogue) -> tuple[str, ...]:
 def _conclude(state: Dialogue, node: CauseNode, out: list[Output]) -> tuple[Dialogue, list[Output]]:
     diagnosis = _diagnosis(state, node.cause, node.confidence)
     lead = Candidate(diagnosis.cause, diagnosis.title, CONFIDENCE_SCORE[node.confidence])
-    out.append(Concluded(state.clock, node.id, diagnosis, (lead,), offline(state)))
+    # Then what only the wording ruled out (text routing is no evidence), at 0%.
+    others = _worded_away_candidates(state, {node.cause}, ROOM - 1)
+    out.append(Concluded(state.clock, node.id, diagnosis, (lead, *others), offline(state)))
     return replace(state, finished=True), out
 
 
@@ -568,9 +573,10 @@ def candidates(state: Dialogue) -> tuple[Candidate, ...]:
     weight by prior and hints (`weights`); the walked tree weighs 1 from where the walk stands,
     each rival family its match weight from its start (what the probes found prunes its
     branches too, and lowers the family's weight: `rival_mass`). A cause of several families
-    adds up its shares. Then, at 0%, the walked tree's causes that only the paste's wording
-    ruled out: a text node routes on the most specific wording, which is no evidence, and a
-    list cut to one or two causes would leave a user whose case is another with nothing."""
+    adds up its shares. A list shorter than ROOM is then filled, at 0%, with the walked tree's
+    causes that only the paste's wording ruled out: a text node routes on the most specific
+    wording, which is no evidence, and a list cut to one or two causes would leave a user
+    whose case is another with nothing."""
     shares = _shares(weights(state, state.tree, state.node))
     for rival in state.rivals:
         weighed = weights(state, rival.tree, rival.tree.start)
@@ -579,18 +585,25 @@ def candidates(state: Dialogue) -> tuple[Candidate, ...]:
             shares[cause] = shares.get(cause, 0.0) + mass * share
     total = sum(shares.values()) or 1.0
     ranked = sorted(shares.items(), key=lambda item: (-item[1], item[0]))
-    tail = [
-        (cause, 0.0)
-        for cause in sorted(
-            _worded_away(state) - shares.keys(),
-            key=lambda c: (-state.tree.priors.get(c, DEFAULT_PRIOR), c),
-        )
-    ]
-    return tuple(
+    listed = tuple(
         Candidate(cause, state.knowledge.causes[cause].title, round(100 * share / total))
-        for cause, share in [*ranked, *tail]
+        for cause, share in ranked
         if cause in state.knowledge.causes
     )
+    return listed + _worded_away_candidates(state, set(shares), ROOM - len(listed))
+
+
+def _worded_away_candidates(state: Dialogue, listed: set[str], room: int) -> tuple[Candidate, ...]:
+    """Up to `room` of the walked tree's causes that only the paste's wording ruled out, other
+    than `listed`, at 0%, by their priors."""
+    if room <= 0:
+        return ()
+    causes = state.knowledge.causes
+    found = sorted(
+        (cause for cause in _worded_away(state) - listed if cause in causes),
+        key=lambda c: (-state.tree.priors.get(c, DEFAULT_PRIOR), c),
+    )
+    return tuple(Candidate(cause, causes[cause].title, 0) for cause in found[:room])
 
 
 def _worded_away(state: Dialogue) -> set[str]:
