@@ -75,6 +75,26 @@ def test_not_read_for_another_tool_or_without_a_directory(project: Path) -> None
     assert adopt(make_context(cwd=None), recognised(), ERROR).ctx.profile is None
 
 
+def test_run_outside_the_terraform_directory_it_says_so(project: Path, tmp_path: Path) -> None:
+    """Audit 5 s25: a Terraform error read where there are no .tf files. The block it names
+    may set a profile or region of its own: the check says it could not read it, and where
+    to run instead, rather than go on as if the environment's were Terraform's."""
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    ctx = adopt(make_context(cwd=elsewhere), recognised(), ERROR).ctx
+    assert ctx.profile is None
+    (note,) = ctx.setting_notes
+    assert "names a Terraform provider block ('main.tf line 4')" in note
+    assert "has no main.tf" in note and "where terraform ran" in note
+    # Only where the paste names a block and the directory has no Terraform files at all.
+    assert adopt(make_context(cwd=elsewhere), recognised(), "").ctx.setting_notes == ()
+    assert adopt(make_context(cwd=project), recognised(), ERROR).ctx.setting_notes == ()
+    (elsewhere / "other.tf").write_text('resource "null_resource" "x" {}\n')
+    assert adopt(make_context(cwd=elsewhere), recognised(), ERROR).ctx.setting_notes != ()
+    (elsewhere / "main.tf").write_text('module "m" {\n  source = "./m"\n}\n')
+    assert adopt(make_context(cwd=elsewhere), recognised(), ERROR).ctx.setting_notes == ()
+
+
 def test_an_expression_is_named_not_guessed(project: Path) -> None:
     (project / "main.tf").write_text(MAIN_TF.replace('"dev"', "var.aws_profile"))
     recognition = recognised(profile=("prod", "AWS_PROFILE"))

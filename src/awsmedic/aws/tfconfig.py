@@ -473,6 +473,16 @@ class Choice:
     named: str = ""  # the file and line the error names, when no block read here is there
 
 
+def named_block(text: str) -> tuple[str, str | None] | None:
+    """The provider block a Terraform error names (`main.tf line 4`, `provider["…/aws"]`) and
+    the file it names, if it does."""
+    on = _ON.search(text)
+    if on is not None:
+        return f"{on.group(1)} line {on.group(2)}", Path(on.group(1)).name
+    with_ = _WITH.search(text)
+    return (with_.group(0).removeprefix("with "), None) if with_ is not None else None
+
+
 def choose(reading: Reading, text: str) -> Choice:
     """The block the error names (file and line, or alias), else the only one there is."""
     on = _ON.search(text)

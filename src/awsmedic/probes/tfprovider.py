@@ -51,13 +51,25 @@ def provider_settings(ctx: Context, tool: str | None, text: str) -> ProviderSett
     """The settings of the provider block in `ctx.cwd` that the error is about."""
     if ctx.cwd is None or tool not in TOOLS:
         return ProviderSettings()
-    from awsmedic.aws.tfconfig import choose, read_directory
+    from awsmedic.aws.tfconfig import choose, named_block, read_directory
 
     reading = read_directory(ctx.cwd)
     notes: list[str] = []
     if reading.blocks or tool == "terraform":
         notes += [f"Terraform file {_word(name)} {why}" for name, why in reading.unread]
     if not reading.blocks:
+        named = named_block(text) if tool == "terraform" else None
+        # Run elsewhere (audit 5 s25), the check would go on as if the provider took the
+        # environment's profile and region, which its block may well set otherwise.
+        here = {*reading.files, *(name for name, _ in reading.unread)}
+        if named is not None and (named[1] not in here if named[1] else not here):
+            label, file = named
+            missing = f"no {_path(file)}" if file else "no .tf files"
+            notes.append(
+                f"the error names a Terraform provider block ({_word(label)}), and this directory"
+                f" has {missing}: the block's profile, region and files were not read. Run"
+                " awsmedic in the directory where terraform ran"
+            )
         return ProviderSettings(notes=tuple(notes))
     choice = choose(reading, text)
     if choice.block is None:
