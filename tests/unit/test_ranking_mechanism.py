@@ -470,3 +470,17 @@ def test_a_conclusion_the_wording_chose_lists_what_else_it_may_be(tmp_path: Path
     concluded = out[-1]
     assert isinstance(concluded, Concluded) and concluded.diagnosis.cause == "b"
     assert [(c.cause, c.score) for c in concluded.candidates] == [("b", 75), ("c", 0), ("a", 0)]
+
+
+def test_unknown_reads_as_something_else_in_a_list(tmp_path: Path) -> None:
+    """`unknown`'s title says "No single cause could be confirmed" of a diagnosis; in a list
+    under that very line it names one of the list's entries: something else than these."""
+    tree = ROUTED.replace('cause = "a"', 'cause = "unknown"').replace("a = 60", "unknown = 60")
+    loaded, problems = write_knowledge(tmp_path, ["b", "unknown"], {"routed": tree})
+    assert [p for p in problems if not p.warning] == []
+    state = engine.new_dialogue(
+        loaded, loaded.trees["routed"], "", frozenset(), {}, NOW, probes_enabled=False
+    )
+    listed = {c.cause: c.title for c in engine.candidates(state)}
+    assert listed["unknown"] == "Something else than these"
+    assert listed["b"] == loaded.causes["b"].title

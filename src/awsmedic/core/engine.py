@@ -586,7 +586,7 @@ def candidates(state: Dialogue) -> tuple[Candidate, ...]:
     total = sum(shares.values()) or 1.0
     ranked = sorted(shares.items(), key=lambda item: (-item[1], item[0]))
     listed = tuple(
-        Candidate(cause, state.knowledge.causes[cause].title, round(100 * share / total))
+        Candidate(cause, _listed_title(state, cause), round(100 * share / total))
         for cause, share in ranked
         if cause in state.knowledge.causes
     )
@@ -603,7 +603,18 @@ def _worded_away_candidates(state: Dialogue, listed: set[str], room: int) -> tup
         (cause for cause in _worded_away(state) - listed if cause in causes),
         key=lambda c: (-state.tree.priors.get(c, DEFAULT_PRIOR), c),
     )
-    return tuple(Candidate(cause, causes[cause].title, 0) for cause in found[:room])
+    return tuple(Candidate(cause, _listed_title(state, cause), 0) for cause in found[:room])
+
+
+#: The cause a tree names where nothing it knows fits (knowledge/causes/unknown.md).
+UNKNOWN = "unknown"
+#: How `unknown` reads in a list of candidates, under "No single cause could be confirmed":
+#: its title says that of a diagnosis, and a list would say it of one of its own lines.
+UNKNOWN_LISTED = "Something else than these"
+
+
+def _listed_title(state: Dialogue, cause: str) -> str:
+    return UNKNOWN_LISTED if cause == UNKNOWN else state.knowledge.causes[cause].title
 
 
 def _worded_away(state: Dialogue) -> set[str]:
