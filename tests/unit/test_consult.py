@@ -440,15 +440,27 @@ def test_a_check_refused_for_the_helper_is_not_asked_about_outside_the_repl(
 def test_a_question_left_open_first_runs_the_probe_the_guess_steps_depend_on(
     consultation: Callable[..., Consultation],
 ) -> None:
-    """The best guess comes with steps: where they differ by the installed AWS CLI, its version
-    is looked up before the walk stops (from its files: the CLI is not started for a guess), so
-    they are not shown for every version at once."""
+    """The best guess comes with steps: what they depend on is looked up before the walk
+    stops, so they are not shown for every case at once. The installed AWS CLI's version
+    (from its files: the CLI is not started for a guess), and the local checks between the
+    open question and the guess's conclusion (test.second, on the branch to key-deleted)."""
     case = consultation()
     case.start()
     assert case.reply(None) is None
     outcome = case.outcome
     assert outcome is not None and outcome.stalled and outcome.guess is not None
     assert outcome.guess.cause == "key-deleted"
+    assert [e.probe for e in outcome.probes] == ["test.first", "cli.installed", "test.second"]
+
+
+def test_a_check_that_needs_consent_is_not_run_for_a_guess(
+    consultation: Callable[..., Consultation],
+) -> None:
+    case = consultation(consent=True)
+    case.start()
+    assert case.reply(None) is None
+    outcome = case.outcome
+    assert outcome is not None and outcome.stalled
     assert [e.probe for e in outcome.probes] == ["test.first", "cli.installed"]
 
 
@@ -459,3 +471,18 @@ def test_without_probes_a_question_left_open_runs_none(
     case.run(lambda question: None)
     outcome = case.outcome
     assert outcome is not None and outcome.stalled and outcome.probes == []
+
+
+def test_a_check_that_uses_the_network_is_not_run_for_a_guess(
+    consultation: Callable[..., Consultation], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    case = consultation()
+    specs = registry()
+    local = specs["test.second"]
+    networked = ProbeSpec(local.id, local.title, True, local.findings, (), local.function)
+    monkeypatch.setitem(specs, "test.second", networked)  # type: ignore[arg-type]
+    case.start()
+    assert case.reply(None) is None
+    outcome = case.outcome
+    assert outcome is not None and outcome.stalled
+    assert [e.probe for e in outcome.probes] == ["test.first", "cli.installed"]

@@ -397,15 +397,11 @@ def _conclude(state: Dialogue, node: CauseNode, out: list[Output]) -> tuple[Dial
 
 def _stall(state: Dialogue, reason: str, out: list[Output]) -> tuple[Dialogue, list[Output]]:
     ranked = candidates(state)
-    if ranked and state.probes_enabled and not state.stalling:
-        # The best guess's steps differ by what a probe tells (the installed CLI's version):
-        # ask for it first, where that is cheap, so they are not shown for every case at once.
-        needed = step_probes(state.knowledge.causes[ranked[0].cause])
-        missing = [
-            STALL_PROBES.get(probe_id, probe_id)
-            for probe_id in needed
-            if probe_id not in state.evidence and STALL_PROBES.get(probe_id) not in state.evidence
-        ]
+    if ranked and state.probes_enabled:
+        # The best guess's steps differ by what probes tell (the installed CLI's version, the
+        # checks between the open question and the guess): run those that are cheap first, so
+        # its steps are not shown for every case at once.
+        missing = _guess_probes(state, ranked[0].cause)
         if missing:
             need = NeedProbe(state.node, missing[0])
             out.append(need)
@@ -414,6 +410,60 @@ def _stall(state: Dialogue, reason: str, out: list[Output]) -> tuple[Dialogue, l
     guess = _diagnosis(state, ranked[0].cause, Confidence.POSSIBLE) if ranked else None
     out.append(Stalled(state.clock, state.node, reason, ranked, offline(state), guess))
     return replace(state, finished=True), out
+
+
+def _guess_probes(state: Dialogue, cause: str) -> list[str]:
+    """The probes a walk left at an open question runs before it shows its best guess: the one
+    its steps depend on (as its cheap stand-in, STALL_PROBES), and the local checks on the way
+    from the open question to the guess's conclusion, which a conclusion there would have run;
+    none that uses the network or needs consent, none twice."""
+    from awsmedic.probes import spec
+
+    wanted = [STALL_PROBES.get(p, p) for p in step_probes(state.knowledge.causes[cause])]
+    wanted += _probes_toward(state.tree, state.node, cause)
+    ran = set(state.evidence)
+    missing: list[str] = []
+    for probe_id in dict.fromkeys(wanted):
+        found = spec(probe_id)
+        if probe_id in ran or found is None or found.network or not found.prefetch:
+            continue
+        if any(STALL_PROBES.get(other) == probe_id for other in ran):
+            continue  # the real one ran: its stand-in adds nothing
+        missing.append(probe_id)
+    return missing
+
+
+def _probes_toward(tree: Tree, start: str, cause: str) -> list[str]:
+    """The probes of the nodes after `start` from which a conclusion of `cause` is reachable,
+    nearest first."""
+    leads: dict[str, bool] = {}
+
+    def leads_to(node_id: str, seen: frozenset[str]) -> bool:
+        if node_id in leads:
+            return leads[node_id]
+        node = tree.nodes.get(node_id)
+        if node is None or node_id in seen:
+            return False
+        if isinstance(node, CauseNode):
+            found = node.cause == cause
+        else:
+            found = any([leads_to(t, seen | {node_id}) for t in targets(node)])
+        leads[node_id] = found
+        return found
+
+    order: list[str] = []
+    seen: set[str] = set()
+    queue = list(targets(tree.nodes[start])) if start in tree.nodes else []
+    while queue:
+        node_id = queue.pop(0)
+        if node_id in seen or node_id not in tree.nodes:
+            continue
+        seen.add(node_id)
+        node = tree.nodes[node_id]
+        if isinstance(node, ProbeNode) and leads_to(node_id, frozenset()):
+            order.append(node.probe)
+        queue.extend(targets(node))
+    return order
 
 
 def evidence_lines(state: Dialogue) -> list[str]:
