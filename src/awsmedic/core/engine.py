@@ -58,6 +58,11 @@ CLI_PROBE = "cli.version"
 #: where it costs nothing to learn (the CLI's version as its installation names it), none
 #: (`cli-unknown`) where only starting the CLI would tell. A conclusion pays for the real one.
 STALL_PROBES = {CLI_PROBE: "cli.installed"}
+#: The cause a tree names where nothing it knows fits (knowledge/causes/unknown.md).
+UNKNOWN = "unknown"
+#: How `unknown` reads in a list of candidates, under "No single cause could be confirmed":
+#: its title says that of a diagnosis, and a list would say it of one of its own lines.
+UNKNOWN_LISTED = "Something else than these"
 
 
 # Commands the driver sends -------------------------------------------------------------------
@@ -146,8 +151,8 @@ class Dialogue(Record):
     rivals: tuple[Rival, ...] = ()
     finished: bool = False
     waiting: NeedProbe | NeedAnswer | None = None
-    #: Why the walk stops without a conclusion, while the probe its best guess's steps depend
-    #: on runs first (the installed CLI's version): "" while it walks.
+    #: Why the walk stops without a conclusion, while the probes its best guess's steps depend
+    #: on run first (`_guess_probes`): "" while it walks.
     stalling: str = ""
 
     def known(self) -> frozenset[str]:
@@ -438,18 +443,15 @@ def _probes_toward(tree: Tree, start: str, cause: str) -> list[str]:
     nearest first."""
     leads: dict[str, bool] = {}
 
-    def leads_to(node_id: str, seen: frozenset[str]) -> bool:
-        if node_id in leads:
-            return leads[node_id]
-        node = tree.nodes.get(node_id)
-        if node is None or node_id in seen:
-            return False
-        if isinstance(node, CauseNode):
-            found = node.cause == cause
-        else:
-            found = any([leads_to(t, seen | {node_id}) for t in targets(node)])
-        leads[node_id] = found
-        return found
+    def leads_to(node_id: str) -> bool:
+        if node_id not in leads:
+            leads[node_id] = False  # a node under way leads nowhere new (trees have no cycles)
+            node = tree.nodes.get(node_id)
+            if isinstance(node, CauseNode):
+                leads[node_id] = node.cause == cause
+            elif node is not None:
+                leads[node_id] = any([leads_to(target) for target in targets(node)])
+        return leads[node_id]
 
     order: list[str] = []
     seen: set[str] = set()
@@ -460,7 +462,7 @@ def _probes_toward(tree: Tree, start: str, cause: str) -> list[str]:
             continue
         seen.add(node_id)
         node = tree.nodes[node_id]
-        if isinstance(node, ProbeNode) and leads_to(node_id, frozenset()):
+        if isinstance(node, ProbeNode) and leads_to(node_id):
             order.append(node.probe)
         queue.extend(targets(node))
     return order
@@ -656,18 +658,11 @@ def _worded_away_candidates(state: Dialogue, listed: set[str], room: int) -> tup
     return tuple(Candidate(cause, _listed_title(state, cause), 0) for cause in found[:room])
 
 
-#: The cause a tree names where nothing it knows fits (knowledge/causes/unknown.md).
-UNKNOWN = "unknown"
-#: How `unknown` reads in a list of candidates, under "No single cause could be confirmed":
-#: its title says that of a diagnosis, and a list would say it of one of its own lines.
-UNKNOWN_LISTED = "Something else than these"
-
-
 def _listed_title(state: Dialogue, cause: str) -> str:
     return UNKNOWN_LISTED if cause == UNKNOWN else state.knowledge.causes[cause].title
 
 
 def _worded_away(state: Dialogue) -> set[str]:
-    """The walked tree's causes that only the paste's wording ruled out: consistent with every
-    finding and answer, on a branch a text node did not take."""
+    """The walked tree's causes consistent with every finding and answer down any branch of
+    its text nodes: with those the walk ranks taken out, the ones only the wording ruled out."""
     return reachable_causes(state, state.tree.start, every_wording=True)
