@@ -484,3 +484,61 @@ def test_unknown_reads_as_something_else_in_a_list(tmp_path: Path) -> None:
     listed = {c.cause: c.title for c in engine.candidates(state)}
     assert listed["unknown"] == "Something else than these"
     assert listed["b"] == loaded.causes["b"].title
+
+
+#: Routed on the text to a probe that can rule c out; the branch not taken reaches c unchecked.
+ROUTED_ELSEWHERE_UNCHECKED = """\
+id = "routed"
+title = "A family whose other branch does not check"
+codes = ["RoutedError"]
+start = "t"
+
+[priors]
+a = 50
+c = 50
+
+[nodes.t]
+kind = "text"
+next = { "code:RoutedError" = "p", default = "cc2" }
+
+[nodes.p]
+kind = "probe"
+probe = "x.probe"
+next = { f-a = "ca", default = "cc" }
+
+[nodes.ca]
+kind = "cause"
+cause = "a"
+confidence = "likely"
+
+[nodes.cc]
+kind = "cause"
+cause = "c"
+confidence = "likely"
+
+[nodes.cc2]
+kind = "cause"
+cause = "c"
+confidence = "possible"
+"""
+
+
+def test_a_cause_the_evidence_ruled_out_is_not_let_back_by_another_wording(
+    tmp_path: Path,
+) -> None:
+    loaded, problems = write_knowledge(tmp_path, "ac", {"routed": ROUTED_ELSEWHERE_UNCHECKED})
+    problems += validate(loaded, {"x.probe": ("f-a",)})
+    assert [p for p in problems if not p.warning] == []
+    state = engine.new_dialogue(
+        loaded,
+        loaded.trees["routed"],
+        "RoutedError",
+        frozenset({"code:RoutedError"}),
+        {},
+        NOW,
+        probes_enabled=True,
+    )
+    evidence = {"x.probe": Evidence("x.probe", Status.OK, "summary", ("f-a",))}
+    assert causes(engine.candidates(replace(state, node="ca", evidence=evidence))) == ["a"]
+    # Without the finding, c stays a candidate (the probe's other branch reaches it).
+    assert causes(engine.candidates(replace(state, node="p"))) == ["a", "c"]

@@ -664,5 +664,13 @@ def _listed_title(state: Dialogue, cause: str) -> str:
 
 def _worded_away(state: Dialogue) -> set[str]:
     """The walked tree's causes consistent with every finding and answer down any branch of
-    its text nodes: with those the walk ranks taken out, the ones only the wording ruled out."""
-    return reachable_causes(state, state.tree.start, every_wording=True)
+    its text nodes: with those the walk ranks taken out, the ones only the wording ruled out.
+    A cause that the findings and answers ruled out down the branches the wording took stays
+    out: another branch may simply not check what ruled it out (an MFA prompt's branch does
+    not read the profile's mfa_serial)."""
+    start = state.tree.start
+    found = reachable_causes(state, start, every_wording=True)
+    if state.evidence or state.answers:
+        unchecked = replace(state, evidence={}, answers={})
+        found -= reachable_causes(unchecked, start) - reachable_causes(state, start)
+    return found
