@@ -82,7 +82,8 @@ def test_a_web_identity_call_s_arn_is_still_the_arn(knowledge: Knowledge) -> Non
     right), and the steps name those settings."""
     tree, cause, how, _ = walk(knowledge, WEB_IDENTITY, {})
     assert (tree, cause, how) == ("role-arn", "role-arn-invalid", "likely")
-    assert ranked(WEB_IDENTITY) == ("role-arn", ["role-arn-invalid"])
+    family, causes = ranked(WEB_IDENTITY)
+    assert (family, causes[0]) == ("role-arn", "role-arn-invalid")
 
 
 def test_the_session_name_s_words_stay_with_their_family(knowledge: Knowledge) -> None:
