@@ -428,14 +428,12 @@ confidence = "likely"
 """
 
 
-def test_causes_only_the_wording_ruled_out_follow_at_zero(tmp_path: Path) -> None:
-    """The routing took the most specific wording, but a wording is not evidence: the causes
-    of the branches it cut follow the ranked ones, at 0%, in the order of their priors; a
-    finding that rules one out keeps it out."""
-    loaded, problems = write_knowledge(tmp_path, "abc", {"routed": ROUTED_THEN_PROBED})
+def routed_walk(tmp_path: Path, cause_ids: str, tree: str) -> engine.Dialogue:
+    """A walk of the tree `routed` (whose probe x.probe may report f-a) for "RoutedError"."""
+    loaded, problems = write_knowledge(tmp_path, cause_ids, {"routed": tree})
     problems += validate(loaded, {"x.probe": ("f-a",)})
     assert [p for p in problems if not p.warning] == []
-    state = engine.new_dialogue(
+    return engine.new_dialogue(
         loaded,
         loaded.trees["routed"],
         "RoutedError",
@@ -444,6 +442,13 @@ def test_causes_only_the_wording_ruled_out_follow_at_zero(tmp_path: Path) -> Non
         NOW,
         probes_enabled=False,
     )
+
+
+def test_causes_only_the_wording_ruled_out_follow_at_zero(tmp_path: Path) -> None:
+    """The routing took the most specific wording, but a wording is not evidence: the causes
+    of the branches it cut follow the ranked ones, at 0%, in the order of their priors; a
+    finding that rules one out keeps it out."""
+    state = routed_walk(tmp_path, "abc", ROUTED_THEN_PROBED)
     state = replace(state, node="cb")
     found = engine.candidates(state)
     assert [(c.cause, c.score) for c in found] == [("b", 100), ("c", 0), ("a", 0)]
@@ -454,18 +459,7 @@ def test_causes_only_the_wording_ruled_out_follow_at_zero(tmp_path: Path) -> Non
 def test_a_conclusion_the_wording_chose_lists_what_else_it_may_be(tmp_path: Path) -> None:
     """A walk that concludes down the branch the wording chose names its cause first, with its
     confidence; the causes only the wording ruled out follow at 0%, as in a ranking."""
-    loaded, problems = write_knowledge(tmp_path, "abc", {"routed": ROUTED_THEN_PROBED})
-    problems += validate(loaded, {"x.probe": ("f-a",)})
-    assert [p for p in problems if not p.warning] == []
-    state = engine.new_dialogue(
-        loaded,
-        loaded.trees["routed"],
-        "RoutedError",
-        frozenset({"code:RoutedError"}),
-        {},
-        NOW,
-        probes_enabled=False,
-    )
+    state = routed_walk(tmp_path, "abc", ROUTED_THEN_PROBED)
     _, out = engine.advance(state, engine.Start(), NOW)
     concluded = out[-1]
     assert isinstance(concluded, Concluded) and concluded.diagnosis.cause == "b"
@@ -526,18 +520,7 @@ confidence = "possible"
 def test_a_cause_the_evidence_ruled_out_is_not_let_back_by_another_wording(
     tmp_path: Path,
 ) -> None:
-    loaded, problems = write_knowledge(tmp_path, "ac", {"routed": ROUTED_ELSEWHERE_UNCHECKED})
-    problems += validate(loaded, {"x.probe": ("f-a",)})
-    assert [p for p in problems if not p.warning] == []
-    state = engine.new_dialogue(
-        loaded,
-        loaded.trees["routed"],
-        "RoutedError",
-        frozenset({"code:RoutedError"}),
-        {},
-        NOW,
-        probes_enabled=True,
-    )
+    state = routed_walk(tmp_path, "ac", ROUTED_ELSEWHERE_UNCHECKED)
     evidence = {"x.probe": Evidence("x.probe", Status.OK, "summary", ("f-a",))}
     assert causes(engine.candidates(replace(state, node="ca", evidence=evidence))) == ["a"]
     # Without the finding, c stays a candidate (the probe's other branch reaches it).

@@ -8,7 +8,7 @@ testable step by step and lets the REPL, `diagnose` and the tests drive it the s
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
@@ -20,6 +20,7 @@ from awsmedic.kb.model import (
     Cause,
     CauseNode,
     Knowledge,
+    Node,
     ProbeNode,
     QuestionNode,
     TextNode,
@@ -453,19 +454,12 @@ def _probes_toward(tree: Tree, start: str, cause: str) -> list[str]:
                 leads[node_id] = any([leads_to(target) for target in targets(node)])
         return leads[node_id]
 
-    order: list[str] = []
-    seen: set[str] = set()
-    queue = list(targets(tree.nodes[start])) if start in tree.nodes else []
-    while queue:
-        node_id = queue.pop(0)
-        if node_id in seen or node_id not in tree.nodes:
-            continue
-        seen.add(node_id)
-        node = tree.nodes[node_id]
-        if isinstance(node, ProbeNode) and leads_to(node_id):
-            order.append(node.probe)
-        queue.extend(targets(node))
-    return order
+    after = list(targets(tree.nodes[start])) if start in tree.nodes else []
+    return [
+        node.probe
+        for node in _nearest_first(tree, after)
+        if isinstance(node, ProbeNode) and leads_to(node.id)
+    ]
 
 
 def evidence_lines(state: Dialogue) -> list[str]:
@@ -506,19 +500,22 @@ def signal_line(state: Dialogue, signal: str) -> str:
 
 def probes_ahead(tree: Tree, start: str) -> tuple[str, ...]:
     """The probes of the nodes reachable from `start`, nearest first (for prefetching)."""
-    order: list[str] = []
+    found = (node.probe for node in _nearest_first(tree, [start]) if isinstance(node, ProbeNode))
+    return tuple(dict.fromkeys(found))
+
+
+def _nearest_first(tree: Tree, starts: list[str]) -> Iterator[Node]:
+    """The nodes reachable from `starts` (those included), breadth first, each once."""
     seen: set[str] = set()
-    queue = [start]
+    queue = list(starts)
     while queue:
         node_id = queue.pop(0)
         if node_id in seen or node_id not in tree.nodes:
             continue
         seen.add(node_id)
         node = tree.nodes[node_id]
-        if isinstance(node, ProbeNode) and node.probe not in order:
-            order.append(node.probe)
+        yield node
         queue.extend(targets(node))
-    return tuple(order)
 
 
 def reachable_causes(

@@ -140,20 +140,13 @@ def cli_installed(run: ProbeInput) -> Evidence:
     """cli.version without running the CLI: only what PATH and the installation's files say.
     For a walk that stops at an open question, whose best guess's steps differ by the CLI:
     looked up where it costs nothing, never at the price of starting the CLI."""
-    ctx = run.ctx
-    path = shutil.which("aws", path=ctx.env("PATH") or os.defpath)
-    if path is None:
-        return _missing("cli.installed")
-    named = installed_version(path)
-    if named is None:
+    found = _from_files("cli.installed", run)
+    if isinstance(found, str):
         # Found, and nothing wrong with it: only its version is not known (cli-unknown picks
         # no step), and not worth starting it for a guess.
-        summary = f"AWS CLI at {ctx.tilde(path)}: its files do not name its version"
+        summary = f"AWS CLI at {run.ctx.tilde(found)}: its files do not name its version"
         return Evidence("cli.installed", Status.OK, summary, ("cli-unknown",))
-    version, where = named
-    return _found(
-        "cli.installed", ctx.tilde(path), version, Fact(version, "installed files", where)
-    )
+    return found
 
 
 @probe(
@@ -165,15 +158,9 @@ def cli_installed(run: ProbeInput) -> Evidence:
 def cli_version(run: ProbeInput) -> Evidence:
     """Run `aws --version` (no settings, no network, time-limited) for the CLI's major version."""
     ctx = run.ctx
-    path = shutil.which("aws", path=ctx.env("PATH") or os.defpath)
-    if path is None:
-        return _missing("cli.version")
-    named = installed_version(path)
-    if named is not None:
-        version, where = named
-        return _found(
-            "cli.version", ctx.tilde(path), version, Fact(version, "installed files", where)
-        )
+    path = _from_files("cli.version", run)
+    if not isinstance(path, str):
+        return path
     try:
         output, finished = run_bounded([path, "--version"], _environment(dict(ctx.environ)))
     except OSError as exc:
@@ -186,6 +173,20 @@ def cli_version(run: ProbeInput) -> Evidence:
         return Evidence("cli.version", Status.ERROR, f"`aws --version` {why}", ("cli-unknown",))
     version = ".".join(found.groups())
     return _found("cli.version", ctx.tilde(path), version, Fact(version, "aws --version", path))
+
+
+def _from_files(probe_id: str, run: ProbeInput) -> Evidence | str:
+    """The evidence PATH and the installation's files give (no CLI, or its version as they
+    name it), else the path of the `aws` found, whose version only the CLI can tell."""
+    ctx = run.ctx
+    path = shutil.which("aws", path=ctx.env("PATH") or os.defpath)
+    if path is None:
+        return _missing(probe_id)
+    named = installed_version(path)
+    if named is None:
+        return path
+    version, where = named
+    return _found(probe_id, ctx.tilde(path), version, Fact(version, "installed files", where))
 
 
 def _missing(probe_id: str) -> Evidence:
