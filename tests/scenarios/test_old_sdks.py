@@ -137,3 +137,43 @@ def test_a_tool_that_looks_the_token_up_by_the_session_is_not_that(setup: Setup)
     result = setup.diagnose(_packer_error(setup, _sha1("corp")), "--offline")
     assert cause(result) != "tool-too-old-for-config"
     assert "the failing tool looked for" not in evidence(result)
+
+
+#: `aws configure sso` with a session name that has a blank writes the header quoted (awscli
+#: customizations/configure get_section_header, shlex.quote); botocore reads it.
+SPACED_SESSION = (
+    "[profile dev]\nsso_session = my sso\nsso_account_id = 123456789012\n"
+    "sso_role_name = ReadOnly\nregion = eu-west-1\n\n"
+    "[sso-session 'my sso']\nsso_start_url = https://my-sso-portal.awsapps.com/start\n"
+    "sso_region = eu-west-1\nsso_registration_scopes = sso:account:access\n"
+)
+#: The Go SDK v2's error, as Pulumi's AWS provider passes it on (pulumi/pulumi-aws#6338), and
+#: the JavaScript SDK v3's (aws/aws-sdk-js-v3#7225), for that profile.
+GO_V2_SESSION = (
+    "error: pulumi:providers:aws resource 'default_7_26_0' has a problem: unable to validate AWS"
+    " credentials.\nDetails: loading configuration: failed to find SSO session section, my sso"
+)
+JS_V3_SESSION = "TypeError: Cannot read properties of undefined (reading 'sso_region')"
+
+
+@pytest.mark.parametrize("text", [GO_V2_SESSION, JS_V3_SESSION], ids=["go-sdk-v2", "js-sdk-v3"])
+def test_an_sso_session_named_with_a_blank_is_renamed(setup: Setup, text: str) -> None:
+    setup.write(".aws/config", SPACED_SESSION)
+    setup.env["AWS_PROFILE"] = "dev"
+    result = setup.diagnose(text, "--offline")
+    assert cause(result) == "profile-name-unreadable"
+    assert "sso-session 'my sso' has a blank in its name" in evidence(result)
+    assert "aws sso login --sso-session my-sso" in commands(result)
+    assert "[sso-session my-sso]" in texts(result) and "sso_session = my-sso" in texts(result)
+
+
+def test_the_aws_cli_reads_a_quoted_session_name(setup: Setup) -> None:
+    """botocore shlex-splits the header: for the AWS CLI's own error the blank is no cause."""
+    setup.write(".aws/config", SPACED_SESSION)
+    setup.env["AWS_PROFILE"] = "dev"
+    result = setup.diagnose(
+        "Unable to locate credentials. You can configure credentials by running"
+        ' "aws configure".\n$ aws s3 ls',
+        "--offline",
+    )
+    assert cause(result) != "profile-name-unreadable"

@@ -5,6 +5,13 @@
 botocore 1.41.0, whose login provider also needs the `botocore[crt]` extra. A tool built on an
 older SDK reads such a profile as incomplete, or as no profile at all, while the AWS CLI works.
 
+An sso-session whose name has a blank in it (`aws configure sso` writes its header quoted,
+`[sso-session 'my sso']`: awscli get_section_header, shlex.quote) is read by botocore, which
+shlex-splits the header, and by no SDK that does not: the JavaScript SDK v3 stops at
+`Cannot read properties of undefined (reading 'sso_region')` (aws/aws-sdk-js-v3#7225), the Go
+SDK v2 at `failed to find SSO session section, my sso` (pulumi/pulumi-aws#6338; CDK, Terraform
+and Pulumi run on the two).
+
 Older still: the AWS SDK for Go v1 and the JavaScript SDK v2 read the config file only when
 `AWS_SDK_LOAD_CONFIG` says so (Go v1 aws/session/env_config.go loadEnvConfig, strconv.ParseBool;
 JavaScript v2 lib/node_loader.js, any non-empty value), unless the program turns it on itself.
@@ -15,6 +22,7 @@ Without it they see the credentials file alone, and a profile written only in th
 from __future__ import annotations
 
 import importlib.util
+import re
 from collections.abc import Callable
 
 from awsmedic.aws import sharedfiles
@@ -37,6 +45,8 @@ _CREDENTIAL_SETTINGS = (
     "login_session",
 )
 SSO_SESSION_SINCE = "AWS CLI 2.9.0, boto3 1.26.10 / botocore 1.29.10"
+#: Tools that read an sso-session's header as botocore does (shlex-split, quotes removed).
+_SPLITS_HEADERS_AS_BOTOCORE = frozenset({"boto3", "aws-cli"})
 LOGIN_SESSION_SINCE = "AWS CLI 2.32.0, boto3 / botocore 1.41.0 with botocore[crt]"
 _HOPS = 10
 
@@ -68,8 +78,9 @@ def _chain(
         "crt-installed-here",
         "crt-missing-here",
         "config-file-unread",
+        "sso-session-name-unreadable",
     ),
-    facts=("profile", "sso_session", "config_setting"),
+    facts=("profile", "sso_session", "config_setting", "suggested_session"),
 )
 def sdk_features(run: ProbeInput) -> Evidence:
     """Whether the profile (or its source profile) uses settings old SDKs do not know."""
@@ -90,6 +101,16 @@ def sdk_features(run: ProbeInput) -> Evidence:
                 f"profile '{name}' uses sso_session = {session.value} ({session.where(run.ctx)}):"
                 f" understood since {SSO_SESSION_SINCE}"
             )
+            tool = run.recognition.tool if run.recognition else None
+            if re.search(r"\s", session.value) and tool not in _SPLITS_HEADERS_AS_BOTOCORE:
+                findings.append("sso-session-name-unreadable")
+                facts["suggested_session"] = Fact(
+                    "-".join(session.value.split()), "its name without blanks"
+                )
+                details.append(
+                    f"sso-session '{session.value}' has a blank in its name: botocore reads its"
+                    " quoted header, the JavaScript SDK v3 and the Go SDK v2 find no such section"
+                )
         elif "sso_start_url" in settings:
             findings.append("profile-uses-legacy-sso")
         if "login_session" in settings:
