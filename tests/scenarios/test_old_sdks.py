@@ -177,3 +177,13 @@ def test_the_aws_cli_reads_a_quoted_session_name(setup: Setup) -> None:
         "--offline",
     )
     assert cause(result) != "profile-name-unreadable"
+
+
+def test_the_new_session_name_needs_no_quoting(setup: Setup) -> None:
+    """The name it suggests keeps letters, digits and `_.-` of the old one: nothing in it reaches
+    a shell, and every SDK reads it."""
+    setup.write(".aws/config", SPACED_SESSION.replace("my sso", "my sso;$(id)"))
+    setup.env["AWS_PROFILE"] = "dev"
+    result = setup.diagnose(GO_V2_SESSION, "--offline")
+    assert cause(result) == "profile-name-unreadable"
+    assert "aws sso login --sso-session my-sso-id" in commands(result)

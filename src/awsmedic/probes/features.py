@@ -104,9 +104,9 @@ def sdk_features(run: ProbeInput) -> Evidence:
             tool = run.recognition.tool if run.recognition else None
             if re.search(r"\s", session.value) and tool not in _SPLITS_HEADERS_AS_BOTOCORE:
                 findings.append("sso-session-name-unreadable")
-                facts["suggested_session"] = Fact(
-                    "-".join(session.value.split()), "its name without blanks"
-                )
+                # A name every SDK reads: letters, digits, `_.-` (no quoting needed anywhere).
+                plain = re.sub(r"[^A-Za-z0-9_.-]+", "-", session.value).strip("-") or "sso"
+                facts["suggested_session"] = Fact(plain, "its name without blanks")
                 details.append(
                     f"sso-session '{session.value}' has a blank in its name: botocore reads its"
                     " quoted header, the JavaScript SDK v3 and the Go SDK v2 find no such section"
