@@ -15,6 +15,7 @@ from awsmedic.core.consult import Cancelled, Consultation
 from awsmedic.core.transcript import Transcript
 from awsmedic.core.workers import DaemonPool
 from awsmedic.kb import load_checked, shipped_dir
+from awsmedic.kb.conditions import Atom
 from awsmedic.kb.model import Knowledge
 from awsmedic.model import Answered, Asked, Evidence, Probed, Status, WentBack
 from awsmedic.probes import Consent, ProbeInput, ProbeSpec, registry
@@ -441,26 +442,15 @@ def test_a_question_left_open_first_runs_the_probe_the_guess_steps_depend_on(
     consultation: Callable[..., Consultation],
 ) -> None:
     """The best guess comes with steps: what they depend on is looked up before the walk
-    stops, so they are not shown for every case at once. The installed AWS CLI's version
-    (from its files: the CLI is not started for a guess), and the local checks between the
-    open question and the guess's conclusion (test.second, on the branch to key-deleted)."""
+    stops, so they are not shown for every case at once: the installed AWS CLI's version (from
+    its files: the CLI is not started for a guess). test.second is on the branch to the guess,
+    key-deleted, but its steps name none of its findings: it is not run."""
     case = consultation()
     case.start()
     assert case.reply(None) is None
     outcome = case.outcome
     assert outcome is not None and outcome.stalled and outcome.guess is not None
     assert outcome.guess.cause == "key-deleted"
-    assert [e.probe for e in outcome.probes] == ["test.first", "cli.installed", "test.second"]
-
-
-def test_a_check_that_needs_consent_is_not_run_for_a_guess(
-    consultation: Callable[..., Consultation],
-) -> None:
-    case = consultation(consent=True)
-    case.start()
-    assert case.reply(None) is None
-    outcome = case.outcome
-    assert outcome is not None and outcome.stalled
     assert [e.probe for e in outcome.probes] == ["test.first", "cli.installed"]
 
 
@@ -473,16 +463,44 @@ def test_without_probes_a_question_left_open_runs_none(
     assert outcome is not None and outcome.stalled and outcome.probes == []
 
 
-def test_a_check_that_uses_the_network_is_not_run_for_a_guess(
-    consultation: Callable[..., Consultation], monkeypatch: pytest.MonkeyPatch
+@pytest.mark.parametrize(
+    ("consent", "network", "runs"),
+    [(False, False, True), (True, False, False), (False, True, False)],
+    ids=["local", "needs-consent", "network"],
+)
+def test_a_check_the_guess_steps_depend_on_runs_if_local_and_free(
+    consultation: Callable[..., Consultation],
+    monkeypatch: pytest.MonkeyPatch,
+    consent: bool,
+    network: bool,
+    runs: bool,
 ) -> None:
-    case = consultation()
+    """As if key-deleted's steps named a finding of test.second (on the branch to it): the
+    check is looked up before the walk stops, unless it uses the network or needs consent."""
+    case = consultation(consent=consent)
+    cause_type = type(case.knowledge.causes["key-deleted"])
+    named = (Atom("cli", "v1"), Atom("finding", "test-finding"))
+    original = cause_type.condition_atoms
+    monkeypatch.setattr(
+        cause_type,
+        "condition_atoms",
+        lambda self: named if self.id == "key-deleted" else original(self),
+    )
     specs = registry()
-    local = specs["test.second"]
-    networked = ProbeSpec(local.id, local.title, True, local.findings, (), local.function)
-    monkeypatch.setitem(specs, "test.second", networked)  # type: ignore[arg-type]
+    second = specs["test.second"]
+    changed = ProbeSpec(
+        second.id,
+        second.title,
+        network,
+        ("found", "test-finding"),
+        (),
+        second.function,
+        second.consent,
+    )
+    monkeypatch.setitem(specs, "test.second", changed)  # type: ignore[arg-type]
     case.start()
     assert case.reply(None) is None
     outcome = case.outcome
     assert outcome is not None and outcome.stalled
-    assert [e.probe for e in outcome.probes] == ["test.first", "cli.installed"]
+    expected = ["test.first", "cli.installed", *(["test.second"] if runs else [])]
+    assert [e.probe for e in outcome.probes] == expected

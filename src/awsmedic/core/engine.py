@@ -421,12 +421,18 @@ def _stall(state: Dialogue, reason: str, out: list[Output]) -> tuple[Dialogue, l
 def _guess_probes(state: Dialogue, cause: str) -> list[str]:
     """The probes a walk left at an open question runs before it shows its best guess: the one
     its steps depend on (as its cheap stand-in, STALL_PROBES), and the local checks on the way
-    from the open question to the guess's conclusion, which a conclusion there would have run;
-    none that uses the network or needs consent, none twice."""
+    from the open question to the guess's conclusion that report a finding its steps are
+    conditioned on, which a conclusion there would have run; none that uses the network or
+    needs consent, none twice."""
     from awsmedic.probes import spec
 
-    wanted = [STALL_PROBES.get(p, p) for p in step_probes(state.knowledge.causes[cause])]
-    wanted += _probes_toward(state.tree, state.node, cause)
+    guess = state.knowledge.causes[cause]
+    wanted = [STALL_PROBES.get(p, p) for p in step_probes(guess)]
+    # Of the checks on the way, those that tell something its steps are conditioned on: a
+    # look-ahead is for the steps, and some checks cost (a 10 MB file read line by line).
+    named = {atom.name for atom in guess.condition_atoms() if atom.kind == "finding"}
+    toward = _probes_toward(state.tree, state.node, cause)
+    wanted += [p for p in toward if (found := spec(p)) is not None and named & set(found.findings)]
     ran = set(state.evidence)
     missing: list[str] = []
     for probe_id in dict.fromkeys(wanted):
