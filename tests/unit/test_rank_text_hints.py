@@ -206,3 +206,44 @@ def test_a_bedrock_api_key_alone_suspects_a_tool_that_cannot_send_it(
         "botocore.exceptions.NoCredentialsError: Unable to locate credentials"
     )
     assert "tool-too-old-for-config" in ranked(capsys, text)[:2]
+
+
+QUOTED_FILE = (
+    "$ cat ~/.aws/credentials\n"
+    "[staging]\n"
+    "aws_access_key_id = '<snip>'\n"
+    "aws_secret_access_key = '<snip>'\n"
+    "$ aws s3 ls --profile staging\n"
+)
+
+
+@pytest.mark.parametrize(
+    "error",
+    [
+        "An error occurred (InvalidClientTokenId) when calling the ListBuckets operation: The"
+        " security token included in the request is invalid.",
+        "An error occurred (SignatureDoesNotMatch) when calling the ListBuckets operation: The"
+        " request signature we calculated does not match the signature you provided. Check your"
+        " key and signing method.",
+    ],
+)
+def test_quoted_values_in_a_pasted_credentials_file_rank_stray_characters_first(
+    capsys: pytest.CaptureFixture[str], error: str
+) -> None:
+    """botocore keeps the quotes around a value of the shared files: the key id or secret AWS
+    gets has them (eb-cli's thread: the values were wrapped in single quotes)."""
+    text = QUOTED_FILE + error
+    assert ranked(capsys, text)[0] == "stray-characters"
+
+
+def test_quoted_keyword_arguments_of_a_call_are_no_such_file(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """Python's `aws_access_key_id='…',` in a boto3 call is quoted because it is code."""
+    text = (
+        "s3 = boto3.client(\n    's3',\n    aws_access_key_id='AKIAEXAMPLEKEY',\n"
+        "    aws_secret_access_key='<snip>',\n)\n"
+        "botocore.exceptions.ClientError: An error occurred (InvalidClientTokenId) when calling"
+        " the ListBuckets operation: The security token included in the request is invalid."
+    )
+    assert ranked(capsys, text)[0] != "stray-characters"
