@@ -191,9 +191,26 @@ def _fill(text: str, situation: Situation, filling: _Filling) -> tuple[str, list
     return "".join(out), list(dict.fromkeys(commands))
 
 
+#: A parenthesis of prose, without another inside it (`(here `{region}`)`).
+_ASIDE = re.compile(r"[ \t]?\(((?:[^()\n]|\n(?![ \t]*\n))*)\)")
+
+
 def fill_prose(markdown: str, values: Mapping[str, str]) -> str:
     """Markdown without commands to quote (a cause's Why) filled in as steps are: values in a
-    code span as they are, values elsewhere as code spans of their own."""
+    code span as they are, values elsewhere as code spans of their own. An aside in parentheses
+    that names a value nothing here tells is left out: the Why explains, and `<region>` in it
+    would tell the reader nothing (a step says where to find such a value)."""
+
+    code = code_ranges(markdown)
+
+    def aside(found: re.Match[str]) -> str:
+        if any(start <= found.end(1) < end for start, end in code):
+            return found.group(0)  # a quoted message or command: kept as it is
+        names = PLACEHOLDER_RE.findall(found.group(1))
+        unknown = [n for n in names if n in PLACEHOLDERS and not one_line(n, values.get(n, ""))]
+        return "" if unknown else found.group(0)
+
+    markdown = _ASIDE.sub(aside, markdown)
     return _Filling(values, POSIX).prose(markdown, 0, len(markdown), code_ranges(markdown))
 
 
