@@ -247,3 +247,58 @@ def test_quoted_keyword_arguments_of_a_call_are_no_such_file(
         " the ListBuckets operation: The security token included in the request is invalid."
     )
     assert ranked(capsys, text)[0] != "stray-characters"
+
+
+# STS's answer for a SAML provider it does not have (saml2aws, aws-okta and aws-adfs threads)
+SAML_PROVIDER_MISSING = (
+    "InvalidIdentityToken: Specified provider doesn't exist (Service: AWSOpenIdDiscoveryService;"
+    " Status Code: 400; Error Code: AuthSamlManifestNotFoundException; Request ID: 0f1e2d3c)"
+)
+
+
+def test_a_saml_provider_missing_in_a_govcloud_sign_in_is_the_partition(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    text = (
+        "$ aws-adfs login --adfs-host fs.example.com --profile gov --region us-gov-west-1\n"
+        "error assuming role with SAML: " + SAML_PROVIDER_MISSING
+    )
+    assert ranked(capsys, text)[0] == "wrong-partition"
+
+
+def test_a_saml_provider_missing_elsewhere_is_the_assertion_first(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """No other partition named: the provider ARN of the assertion first, the partition still
+    among the candidates (a tool may have sent the call to the standard STS)."""
+    causes = ranked(
+        capsys, "> Requesting AWS credentials using SAML assertion\n> " + SAML_PROVIDER_MISSING
+    )
+    assert causes[0] == "saml-assertion-invalid"
+    assert "wrong-partition" in causes[:5]
+
+
+def test_a_fresh_sso_sign_in_before_no_credentials_suspects_an_old_tool(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """`aws sso login` succeeded in the paste: the sign-in is not what expired."""
+    text = (
+        "$ aws sso login --profile dev\n"
+        "Successfully logged into Start URL: https://example.awsapps.com/start#/\n"
+        "$ steampipe query\n"
+        "Error: NoCredentialProviders: no valid providers in chain. Deprecated.\n"
+    )
+    causes = ranked(capsys, text)
+    assert "tool-too-old-for-config" in causes[:2]
+    assert causes.index("tool-too-old-for-config") < causes.index("sso-session-expired")
+
+
+def test_a_tool_that_says_it_went_on_anonymously_found_no_credentials(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    text = (
+        "WRN using anonymous credentials to connect S3 region=us-east-1\n"
+        "operation error S3: PutObject, https response error StatusCode: 403, RequestID:"
+        " 1A2B3C4D5E6F7A8B, HostID: abc=, api error AccessDenied: Access Denied"
+    )
+    assert "no-credentials" in ranked(capsys, text)[:2]
