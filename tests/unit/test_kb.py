@@ -135,6 +135,22 @@ def test_cause_steps_keep_their_code_blocks(tmp_path: Path) -> None:
     assert '```json\n{"Version": "2012-10-17"}\n```' in steps[1].text
 
 
+def test_a_block_indented_less_than_its_step_is_a_problem_of_its_line(tmp_path: Path) -> None:
+    """Under `10. ` a step's lines need four spaces: with three, its code block ends the list,
+    and that block and every later step would silently be shown by no step."""
+    head = GOOD_CAUSE.format(id="ten").split("## Steps")[0]
+    steps = "".join(f"{n}. Step {n}.\n" for n in range(1, 10))
+    body = steps + "10. A policy like this one:\n\n   ```json\n   {}\n   ```\n\n11. Check.\n"
+    path = write(tmp_path, "causes/ten.md", head + "## Steps\n\n" + body)
+    _, problems = check([tmp_path])
+    stray = [p for p in problems if "outside the steps' list" in p.message]
+    assert [(p.path, p.line) for p in stray] == [(path, 24)]  # the code block
+    text = path.read_text().replace("   ```", "    ```").replace("   {}", "    {}")
+    path.write_text(text)
+    _, problems = check([tmp_path])
+    assert not [p for p in problems if "outside the steps' list" in p.message]
+
+
 def test_org_knowledge_cannot_redefine_a_shipped_id(tmp_path: Path) -> None:
     write(tmp_path, "causes/key-typo.md", GOOD_CAUSE.format(id="key-typo"))
     _, problems = check([shipped_dir(), tmp_path])

@@ -72,6 +72,23 @@ def _list_items(
     return items if found else None
 
 
+def _after_list(tokens: list[Any], begin: int, end: int) -> int | None:
+    """The line of the first block in lines[begin:end] after the first list there ends: a
+    step's code block indented less than its number and '. ' ends the list, and what follows it
+    (that block, the later steps) belongs to no step."""
+    depth = 0
+    closed = False
+    for token in _within(tokens, begin, end):
+        if closed and token.level == 0 and token.map:
+            return int(token.map[0]) + 1  # the block's own line, counted from 1
+        if token.type in ("ordered_list_open", "bullet_list_open"):
+            depth += 1
+        elif token.type in ("ordered_list_close", "bullet_list_close"):
+            depth -= 1
+            closed = closed or depth == 0
+    return None
+
+
 #: What the Markdown parser makes of a body: the Why text and each step's (line index, source).
 Outline = tuple[str, tuple[tuple[int, str], ...]]
 
@@ -96,6 +113,14 @@ def _outline(body: str, path: Path) -> tuple[str, list[tuple[int, str]] | None, 
         problems.append(Problem(path, message, steps_begin))
     elif not steps or any(not step for _, step in steps):
         problems.append(Problem(path, "the '## Steps' list has an empty step", steps_begin))
+    stray = _after_list(tokens, steps_begin, steps_end) if steps else None
+    if stray is not None:
+        message = (
+            "this block is outside the steps' list, so no step shows it (and no later step"
+            " either): indent a step's lines by the width of its number and '. ' (4 spaces"
+            " under '10. ')"
+        )
+        problems.append(Problem(path, message, stray))
     return why, steps, problems
 
 
