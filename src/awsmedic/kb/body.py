@@ -46,21 +46,25 @@ def _within(tokens: list[Any], begin: int, end: int) -> list[Any]:
 
 def _list_items(
     tokens: list[Any], lines: list[str], begin: int, end: int
-) -> list[tuple[int, str]] | None:
+) -> tuple[list[tuple[int, str]] | None, int | None]:
     """The top-level items of the first ordered list in lines[begin:end], as (line index,
-    Markdown source)."""
+    Markdown source), and the line (counted from 1) of the first block after that list ends,
+    if any: a step's code block indented less than its number and '. ' ends the list, and what
+    follows it (that block, the later steps) belongs to no step."""
     items: list[tuple[int, str]] = []
     depth = 0
-    found = False
+    found = closed = False
     for token in _within(tokens, begin, end):
+        if closed:
+            if token.level == 0 and token.map:
+                return items, int(token.map[0]) + 1
         # Nested lists of either kind are part of their step, not steps of their own.
-        if token.type in ("ordered_list_open", "bullet_list_open"):
+        elif token.type in ("ordered_list_open", "bullet_list_open"):
             depth += 1
             found = found or (depth == 1 and token.type == "ordered_list_open")
         elif token.type in ("ordered_list_close", "bullet_list_close"):
             depth -= 1
-            if depth == 0 and found:
-                break
+            closed = depth == 0 and found
         elif token.type == "list_item_open" and depth == 1 and found and token.map:
             first, last = token.map
             source = lines[first : min(last, end)]
@@ -69,24 +73,7 @@ def _list_items(
             source[0] = source[0][width:]
             rest = textwrap.dedent("\n".join(source[1:]))
             items.append((first, (source[0] + ("\n" + rest if rest.strip() else "")).strip()))
-    return items if found else None
-
-
-def _after_list(tokens: list[Any], begin: int, end: int) -> int | None:
-    """The line of the first block in lines[begin:end] after the first list there ends: a
-    step's code block indented less than its number and '. ' ends the list, and what follows it
-    (that block, the later steps) belongs to no step."""
-    depth = 0
-    closed = False
-    for token in _within(tokens, begin, end):
-        if closed and token.level == 0 and token.map:
-            return int(token.map[0]) + 1  # the block's own line, counted from 1
-        if token.type in ("ordered_list_open", "bullet_list_open"):
-            depth += 1
-        elif token.type in ("ordered_list_close", "bullet_list_close"):
-            depth -= 1
-            closed = closed or depth == 0
-    return None
+    return (items if found else None), None
 
 
 #: What the Markdown parser makes of a body: the Why text and each step's (line index, source).
@@ -105,7 +92,7 @@ def _outline(body: str, path: Path) -> tuple[str, list[tuple[int, str]] | None, 
     why_begin, why_end = sections["why"]
     why = "\n".join(lines[why_begin:why_end]).strip()
     steps_begin, steps_end = sections["steps"]
-    steps = _list_items(tokens, lines, steps_begin, steps_end)
+    steps, stray = _list_items(tokens, lines, steps_begin, steps_end)
     if not why:
         problems.append(Problem(path, "the '## Why' section is empty", why_begin))
     if steps is None:
@@ -113,8 +100,7 @@ def _outline(body: str, path: Path) -> tuple[str, list[tuple[int, str]] | None, 
         problems.append(Problem(path, message, steps_begin))
     elif not steps or any(not step for _, step in steps):
         problems.append(Problem(path, "the '## Steps' list has an empty step", steps_begin))
-    stray = _after_list(tokens, steps_begin, steps_end) if steps else None
-    if stray is not None:
+    if steps and stray is not None:
         message = (
             "this block is outside the steps' list, so no step shows it (and no later step"
             " either): indent a step's lines by the width of its number and '. ' (4 spaces"
