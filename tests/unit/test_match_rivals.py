@@ -136,3 +136,23 @@ def test_under_a_fallback_the_closest_families_weigh_by_how_near_they_came(
 def test_nothing_close_means_no_rival(matcher: Matcher) -> None:
     assert rivals(matcher, "AWS credential trouble with a printer") == {}
     assert rivals(matcher, "AlphaError") == {}
+
+
+def test_families_near_on_the_same_words_share_one_weight(matcher: Matcher) -> None:
+    """Two families whose phrases found the same words of the paste are one near miss, not two:
+    "Access Denied" half of both a denial's phrase and a Kafka refusal's must not lend the
+    Kafka family's causes as much weight as the denial's."""
+    text = "AWS said: widget credentials broken"
+    recognition = matcher.recognise(text)
+    assert recognition.best is not None and recognition.best.how == "topic"
+    near = {match.tree: match.score for match in recognition.closest}
+    assert set(near) == {"alpha", "gamma"}  # both found "widget credentials" and nothing else
+
+    def alone(tree: str) -> float:
+        distance = PHRASE_CUTOFF * PHRASE_SCALE - near[tree] * PHRASE_SCALE
+        return math.exp(-distance / RIVAL_SPREAD)
+
+    assert rivals(matcher, text) == {
+        "gamma": pytest.approx(alone("gamma") / 2, 0.01),
+        "alpha": pytest.approx(alone("alpha") / 2, 0.01),
+    }

@@ -330,7 +330,11 @@ class Matcher:
         return sorted(matches.values(), key=lambda m: -m.score)
 
     def _rivals(
-        self, matches: list[TreeMatch], closest: list[TreeMatch], aligned: dict[str, Alignment]
+        self,
+        matches: list[TreeMatch],
+        closest: list[TreeMatch],
+        aligned: dict[str, Alignment],
+        near_aligned: dict[str, Alignment],
     ) -> tuple[tuple[str, float], ...]:
         """The families other than the best whose causes the candidates should include, each
         with its weight (0-1) next to the best family's 1.
@@ -361,18 +365,29 @@ class Matcher:
             found.append((match.tree, weight))
         if best.how == "topic":
             needs = PHRASE_CUTOFF * PHRASE_SCALE
+            words = {n.tree: {p for _, p in near_aligned[n.tree].found} for n in closest}
             for near in closest:
                 distance = max(0.0, needs - near.score * PHRASE_SCALE)
-                found.append((near.tree, math.exp(-distance / RIVAL_SPREAD)))
+                weight = math.exp(-distance / RIVAL_SPREAD)
+                # The same near miss counted more than once: families whose phrases found the
+                # same words of the paste ("Access Denied", half of both a denial's phrase and a
+                # Kafka refusal's) share one family's weight.
+                alike = sum(1 for other in words.values() if other == words[near.tree])
+                if words[near.tree]:
+                    weight /= alike
+                found.append((near.tree, weight))
         return tuple((tree, round(weight, 3)) for tree, weight in found if weight >= RIVAL_FLOOR)
 
-    def _fallback(self, text: str, tokens: Tokens) -> tuple[list[TreeMatch], list[TreeMatch]]:
-        """A fallback tree whose subject the text is about, and the families closest to it."""
+    def _fallback(
+        self, text: str, tokens: Tokens
+    ) -> tuple[list[TreeMatch], list[TreeMatch], dict[str, Alignment]]:
+        """A fallback tree whose subject the text is about, the families closest to it, and
+        how their phrases aligned."""
         tree = next(
             (tree for tree in self._fallbacks if all(p.search(text) for p in tree.about)), None
         )
         if tree is None:
-            return [], []
+            return [], [], {}
         near = self._aligned(tokens, self._near)
         closest = sorted(
             (
@@ -382,7 +397,7 @@ class Matcher:
             ),
             key=lambda m: (-m.score, m.tree),
         )
-        return [TreeMatch(tree.id, tree.title, TOPIC_SCORE, "topic")], closest[:CLOSEST]
+        return [TreeMatch(tree.id, tree.title, TOPIC_SCORE, "topic")], closest[:CLOSEST], near
 
     @functools.cached_property
     def _vocabulary(self) -> tuple[frozenset[str], frozenset[str]]:
@@ -474,8 +489,9 @@ class Matcher:
         codes = self.codes_in(text, values)
         matches = self._ranked(codes, aligned)
         closest: list[TreeMatch] = []
+        near: dict[str, Alignment] = {}
         if not matches:
-            matches, closest = self._fallback(read, tokens)
+            matches, closest, near = self._fallback(read, tokens)
         facts: dict[str, Fact] = {}
         pasted = {
             name: Fact(value, "pasted command line", command.via.get(name, ""))
@@ -505,7 +521,7 @@ class Matcher:
             facts=facts,
             truncated=truncated,
             closest=tuple(closest),
-            rivals=self._rivals(matches, closest, aligned),
+            rivals=self._rivals(matches, closest, aligned, near),
             command=pasted,
         )
 
