@@ -114,6 +114,8 @@ PROGRAMS = {
     "$Env:AWS_WEB_IDENTITY_TOKEN_FILE",
     # which `aws` comes first on PATH (audit 5 s27); shared-file variables set back (s15)
     "type", "where.exe", "$Env:AWS_CONFIG_FILE", "$Env:AWS_SDK_LOAD_CONFIG",
+    # signing in to a database with an IAM token (RDS's own examples)
+    "psql", "mysql",
 }  # fmt: skip
 
 

@@ -29,6 +29,7 @@ SECRET_PRINTERS = re.compile(
     r"|aws\s+configure\s+get\s+(?:aws_secret_access_key|aws_session_token|aws_security_token)\b"
     r"|aws\s+iam\s+create-access-key\b"
     r"|aws\s+ecr(?:-public)?\s+get-login-password\b"
+    r"|aws\s+rds\s+generate-db-auth-token\b"
     r"|aws\s+ecr\s+get-authorization-token\b"
     r"|aws\s+codeartifact\s+get-authorization-token\b"
     r"|\bprintenv\s+AWS_(?:SECRET|SESSION|SECURITY)"

@@ -36,6 +36,14 @@ _COGNITO_ID = re.compile(
     r"^[a-z]{2}(?:-[a-z]+)+-\d{1,2}:[0-9a-f]{8}(?:-[0-9a-f]{4}){3}-[0-9a-f]{12}$"
 )
 _KEY_ID = re.compile(r"^(?:AKIA|ASIA|AIDA|AROA)[A-Z2-7]{16}$")
+# A database user as RDS's IAM sign-in takes it (the end of an rds-db:connect resource ARN): a
+# name without blanks, quotes or statement separators, so that it is safe in the SQL of a step.
+_DB_USER = re.compile(r"^[A-Za-z_][A-Za-z0-9_.@$-]{0,62}$")
+# RDS endpoints and identifiers (AmazonRDS/latest/UserGuide/Overview.DBInstance.html: a letter,
+# then letters, digits and single hyphens, at most 63)
+_DB_IDENTIFIER = re.compile(r"^[a-z](?:-?[a-z0-9])*$")
+_DB_HOST = re.compile(r"^[a-z0-9.-]{1,200}\.rds\.amazonaws\.com(?:\.cn)?$")
+_DB_RESOURCE_ID = re.compile(r"^(?:db|cluster)-[A-Z0-9]{10,40}$")
 _UUID = re.compile(r"^[0-9a-f]{8}(?:-[0-9a-f]{4}){3}-[0-9a-f]{12}$")
 #: Values that are never the real thing: an access key id is only ever shown masked.
 NEVER_IN_COMMANDS = frozenset({"access_key_id"})
@@ -98,6 +106,11 @@ SHAPES: Mapping[str, tuple[tuple[re.Pattern[str], ...], str]] = {
     "config_file": ((_PATH,), "a file path"),
     "bedrock_key_user": ((_IAM_NAME,), "an IAM user name"),
     "bedrock_key_region": ((_REGION,), "a region"),
+    "db_user": ((_DB_USER,), "a database user name"),
+    "db_host": ((_DB_HOST,), "an RDS endpoint"),
+    "db_instance": ((_DB_IDENTIFIER,), "a DB instance identifier"),
+    "db_cluster": ((_DB_IDENTIFIER,), "a DB cluster identifier"),
+    "db_resource_id": ((_DB_RESOURCE_ID,), "a database resource id"),
     "certificate_file": ((_PATH,), "a file path"),
     "private_key_file": ((_PATH,), "a file path"),
     # IAM Roles Anywhere's ids are UUIDs (the end of a trust anchor's or a profile's ARN)

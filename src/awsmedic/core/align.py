@@ -344,6 +344,7 @@ NAME_SLOTS = frozenset(
         "identity_id",
         "identity_pool_id",
         "mfa_serial",
+        "db_user",
     }
 )
 _ENCLOSING = {"(": ")", "[": "]", "{": "}", "'": "'", '"': '"', "`": "`", "<": ">"}

@@ -57,6 +57,15 @@ _BEDROCK_MODEL = re.compile(
     re.IGNORECASE,
 )
 _PROFILE_GEOGRAPHY = re.compile(r"^(?:us|eu|apac|jp|au|ca|us-gov|global)\.(?=[a-z0-9-]+\.)")
+# An RDS or Aurora endpoint: IDENTIFIER.ID.REGION.rds.amazonaws.com for a DB instance; a
+# cluster's puts `cluster-` (`cluster-ro-`, `cluster-custom-`) before the ID, a proxy's
+# `proxy-` (AmazonRDS/latest/UserGuide/Overview.Endpoints.html, Aurora's
+# Aurora.Overview.Endpoints.html). The first label is the instance's or cluster's identifier.
+_RDS_HOST = re.compile(
+    r"\b([a-z][a-z0-9-]{0,62})\.(?:(cluster-(?:ro-|custom-)?)|proxy-)?[a-z0-9]{12}\."
+    r"[a-z]{2}(?:-[a-z]+)+-\d{1,2}\.rds\.amazonaws\.com(?:\.cn)?\b",
+    re.IGNORECASE,
+)
 _HELPER = re.compile(r"\baws_signing_helper(?:\.exe)?\b([^\n]*)")
 _HELPER_FILE = re.compile(r"\s--(certificate|private-key)[ =]['\"]?([^\s'\"-][^\s'\"]*)")
 SOURCE = "pasted error"
@@ -99,6 +108,12 @@ def paste_facts(text: str) -> dict[str, Fact]:
     model = _bedrock_model(text)
     if model:
         facts["bedrock_model_id"] = Fact(model, SOURCE)
+    endpoint = _RDS_HOST.search(text)
+    if endpoint:
+        facts["db_host"] = Fact(endpoint.group(0).lower(), SOURCE)
+        if ".proxy-" not in facts["db_host"].value:
+            kind = "db_cluster" if endpoint.group(2) else "db_instance"
+            facts[kind] = Fact(endpoint.group(1).lower(), SOURCE)
     if "aws_signing_helper" in text:
         # (a command continued over lines with a backslash is one line to the shell)
         for line in _HELPER.findall(re.sub(r"\\\r?\n", " ", text)):

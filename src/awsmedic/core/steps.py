@@ -23,6 +23,9 @@ from awsmedic.safety.shellquote import quote, quote_path
 
 #: Values awsmedic itself composed as a command (hostenv's clock fix): put in as they are.
 RAW_IN_COMMANDS = frozenset({"clock_fix"})
+#: Values that steps write into code the user runs outside a shell (SQL, a JSON policy): held
+#: to their shape there too, as in a command (a pasted `"x; DROP ROLE y"` is no user name).
+SHAPED_IN_CODE = frozenset({"db_user", "db_host", "db_instance", "db_cluster", "db_resource_id"})
 PATH_VALUES = frozenset(
     {
         "credentials_file",
@@ -113,12 +116,12 @@ class _Filling:
             self.missing.setdefault(name, "")
             return f"<{name}>"
         self.filled.add(name)
-        if shell is None:  # prose: inside code spans, a backtick would end the span
-            return value.replace("`", "'")
-        called = refusal(name, value)
+        called = refusal(name, value) if shell is not None or name in SHAPED_IN_CODE else None
         if called is not None:
             self.missing[name] = f"the value found, {_literal(shown(value))}, is not {called}"
             return f"<{name}>"
+        if shell is None:  # prose: inside code spans, a backtick would end the span
+            return value.replace("`", "'")
         if name in RAW_IN_COMMANDS:
             return value
         if name in PATH_VALUES:

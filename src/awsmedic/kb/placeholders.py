@@ -72,6 +72,11 @@ PLACEHOLDERS: Mapping[str, str] = {
     "bedrock_key_region": "the Region a short-term Bedrock API key was made for (from the key)",
     "bedrock_model_id": "the Bedrock foundation model the pasted error is about",
     "token_file_path": "the absolute path of a web identity token file named by a relative path",
+    "db_user": "the database user an IAM authentication token was refused for, from the paste",
+    "db_host": "the RDS or Aurora endpoint the paste names",
+    "db_instance": "the DB instance of that endpoint (its first label)",
+    "db_cluster": "the Aurora DB cluster of that endpoint (its first label)",
+    "db_resource_id": "the database's resource id (DbiResourceId, DbClusterResourceId)",
     # Values no probe can know: the step names them, and says what goes there when shown.
     "external_id": "the external ID a role's trust policy requires",
     "ca_bundle_file": "the organisation's root CA certificate file (PEM) the user gets from IT",
@@ -223,6 +228,14 @@ HELP: Mapping[str, str] = {
     "interpreter": "the program the first line (#!) of the helper script names",
     "presigned_url": "the presigned URL, in single quotes",
     "saml_provider": "the name of the SAML provider (aws iam list-saml-providers)",
+    "db_user": "the database user name the client signs in as, with its case",
+    "db_host": "the database endpoint the client connects to (NAME.ID.REGION.rds.amazonaws.com)",
+    "db_instance": "the DB instance identifier (the first part of its endpoint)",
+    "db_cluster": "the Aurora DB cluster identifier (the first part of its endpoint)",
+    "db_resource_id": (
+        "the database's resource id: DbiResourceId (db-...), or for Aurora DbClusterResourceId"
+        " (cluster-...)"
+    ),
 }
 
 PLACEHOLDER_RE = re.compile(r"\{([a-z][a-z0-9_]*)\}")

@@ -62,6 +62,7 @@ SECRET_OUTPUT = re.compile(
     r"|aws\s+configure\s+get\s+(?:aws_secret_access_key|aws_session_token|aws_security_token)\b"
     r"|aws\s+iam\s+create-access-key\b"
     r"|aws\s+ecr(?:-public)?\s+get-login-password\b"
+    r"|aws\s+rds\s+generate-db-auth-token\b"
     r"|aws\s+(?:ecr|codeartifact)\s+get-authorization-token\b"
     r"|\bprintenv\s+AWS_(?:SECRET|SESSION|SECURITY)"
     r"|\becho\s+\"?\$\{?AWS_(?:SECRET|SESSION|SECURITY)"
