@@ -345,6 +345,7 @@ NAME_SLOTS = frozenset(
         "identity_pool_id",
         "mfa_serial",
         "db_user",
+        "action",
     }
 )
 _ENCLOSING = {"(": ")", "[": "]", "{": "}", "'": "'", '"': '"', "`": "`", "<": ">"}

@@ -7,6 +7,7 @@ they are refused from commands unless they have the shape AWS gives them (`value
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from awsmedic.aws import valueshapes
 from awsmedic.model import Fact
@@ -14,6 +15,7 @@ from awsmedic.model import Fact
 _ROLE = re.compile(r"\barn:aws[a-z-]*:iam::(\d{12}):role/((?:[\w+=,.@-]+/)*([\w+=,.@-]+))")
 _ASSUMED = re.compile(r"\barn:aws[a-z-]*:sts::(\d{12}):assumed-role/([\w+=,.@-]+)/")
 _USER = re.compile(r"\barn:aws[a-z-]*:iam::(\d{12}):user/(?:[\w+=,.@-]+/)*([\w+=,.@-]+)")
+_ROOT = re.compile(r"\barn:aws[a-z-]*:iam::(\d{12}):root\b")
 _BUCKET = (
     re.compile(r"\barn:aws[a-z-]*:s3:::([a-z0-9][a-z0-9.-]{1,61}[a-z0-9])(?![a-z0-9.-])"),
     re.compile(r"\bs3://([a-z0-9][a-z0-9.-]{1,61}[a-z0-9])(?![a-z0-9.-])"),
@@ -63,9 +65,29 @@ _PROFILE_GEOGRAPHY = re.compile(r"^(?:us|eu|apac|jp|au|ca|us-gov|global)\.(?=[a-
 # Aurora.Overview.Endpoints.html). The first label is the instance's or cluster's identifier.
 _RDS_HOST = re.compile(
     r"\b([a-z][a-z0-9-]{0,62})\.(?:(cluster-(?:ro-|custom-)?)|proxy-)?[a-z0-9]{12}\."
-    r"[a-z]{2}(?:-[a-z]+)+-\d{1,2}\.rds\.amazonaws\.com(?:\.cn)?\b",
+    r"([a-z]{2}(?:-[a-z]+)+-\d{1,2})\.rds\.amazonaws\.com(?:\.cn)?\b",
     re.IGNORECASE,
 )
+
+
+@dataclass(frozen=True)
+class RdsEndpoint:
+    """An RDS or Aurora endpoint a paste names."""
+
+    host: str
+    kind: str  # "db_instance", "db_cluster" or "proxy"
+    identifier: str  # the instance's, cluster's or proxy's name (the first label)
+    region: str
+
+
+def rds_endpoint(text: str) -> RdsEndpoint | None:
+    """The first RDS or Aurora endpoint the paste names, or None."""
+    found = _RDS_HOST.search(text)
+    if not found:
+        return None
+    host = found.group(0).lower()
+    kind = "proxy" if ".proxy-" in host else "db_cluster" if found.group(2) else "db_instance"
+    return RdsEndpoint(host, kind, found.group(1).lower(), found.group(3).lower())
 _HELPER = re.compile(r"\baws_signing_helper(?:\.exe)?\b([^\n]*)")
 _HELPER_FILE = re.compile(r"\s--(certificate|private-key)[ =]['\"]?([^\s'\"-][^\s'\"]*)")
 SOURCE = "pasted error"
@@ -88,6 +110,8 @@ def paste_facts(text: str) -> dict[str, Fact]:
         facts["account_id"] = Fact(assumed.group(1), SOURCE)
     elif user:
         facts["account_id"] = Fact(user.group(1), SOURCE)
+    elif root := _ROOT.search(text):  # the account's root user made the request
+        facts["account_id"] = Fact(root.group(1), SOURCE)
     if user:
         facts["iam_user"] = Fact(user.group(2), SOURCE)
     for pattern in _BUCKET:
@@ -108,12 +132,11 @@ def paste_facts(text: str) -> dict[str, Fact]:
     model = _bedrock_model(text)
     if model:
         facts["bedrock_model_id"] = Fact(model, SOURCE)
-    endpoint = _RDS_HOST.search(text)
-    if endpoint:
-        facts["db_host"] = Fact(endpoint.group(0).lower(), SOURCE)
-        if ".proxy-" not in facts["db_host"].value:
-            kind = "db_cluster" if endpoint.group(2) else "db_instance"
-            facts[kind] = Fact(endpoint.group(1).lower(), SOURCE)
+    endpoint = rds_endpoint(text)
+    if endpoint is not None:
+        facts["db_host"] = Fact(endpoint.host, SOURCE)
+        if endpoint.kind != "proxy":
+            facts[endpoint.kind] = Fact(endpoint.identifier, SOURCE)
     if "aws_signing_helper" in text:
         # (a command continued over lines with a backslash is one line to the shell)
         for line in _HELPER.findall(re.sub(r"\\\r?\n", " ", text)):
