@@ -108,7 +108,11 @@ def _warm_up(url: str) -> None:
     first call to each costs seconds on a busy machine, longer than a probe's network timeout."""
     import boto3
 
-    for service, call in (("sts", "get_caller_identity"), ("iam", "list_users")):
+    for service, call in (
+        ("sts", "get_caller_identity"),
+        ("iam", "list_users"),
+        ("rds", "describe_db_instances"),
+    ):
         client = boto3.client(
             service,
             endpoint_url=url,

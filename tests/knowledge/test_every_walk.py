@@ -89,6 +89,7 @@ SAMPLES = {
     "cluster": "prod",
     "kubeconfig": "~/.kube/config",
     "encoded_message": "AbCdEf0123456789xyzXYZ0123456789",
+    "db_resource_id": "db-ABCDEFGHIJKLMNOPQRSTUVWXY0",
 }
 
 #: Programs a step may run besides `aws`, as the first word of a command (or after `sudo`).

@@ -79,7 +79,7 @@ def test_other_refused_logins_are_not_this_family(knowledge: Knowledge, text: st
     assert best is None or best.tree != "db-iam-auth"
 
 
-IDENTITY_OK = {"sts.identity": ("identity-ok",)}
+IDENTITY_OK = {"sts.identity": ("identity-ok",), "rds.iam-auth": ("db-iam-auth-on",)}
 
 
 @pytest.mark.parametrize(
@@ -105,6 +105,22 @@ IDENTITY_OK = {"sts.identity": ("identity-ok",)}
             "secret-mismatch",
             "likely",
             id="the signing secret is wrong",
+        ),
+        pytest.param(
+            PSQL,
+            {"sts.identity": ("identity-ok",), "rds.iam-auth": ("db-iam-auth-off",)},
+            {"db-connection-history": "never worked"},
+            "db-user-not-iam-enabled",
+            "confirmed",
+            id="RDS says IAM authentication is off",
+        ),
+        pytest.param(
+            PSQL,
+            {"sts.identity": ("identity-ok",), "rds.iam-auth": Status.SKIPPED},
+            {"db-connection-history": "never worked", "db-user-iam": "no"},
+            "db-user-not-iam-enabled",
+            "likely",
+            id="RDS not asked, user not set up",
         ),
         pytest.param(
             PSQL,
