@@ -88,6 +88,8 @@ def rds_endpoint(text: str) -> RdsEndpoint | None:
     host = found.group(0).lower()
     kind = "proxy" if ".proxy-" in host else "db_cluster" if found.group(2) else "db_instance"
     return RdsEndpoint(host, kind, found.group(1).lower(), found.group(3).lower())
+
+
 _HELPER = re.compile(r"\baws_signing_helper(?:\.exe)?\b([^\n]*)")
 _HELPER_FILE = re.compile(r"\s--(certificate|private-key)[ =]['\"]?([^\s'\"-][^\s'\"]*)")
 SOURCE = "pasted error"
