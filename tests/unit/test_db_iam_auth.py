@@ -4,16 +4,14 @@ the steps fit the engine and the values the paste names (never a hostile one in 
 
 from __future__ import annotations
 
-import json
-
 import pytest
 
-from awsmedic.cli import main
 from awsmedic.core.match import Matcher
 from awsmedic.core.pastefacts import paste_facts
 from awsmedic.kb import load_checked, shipped_dir
 from awsmedic.kb.model import Knowledge
 from awsmedic.model import Status
+from tests.unit.offline_json import diagnosed, leading, step_text
 from tests.unit.test_trees_denied_network import walk
 
 # Beekeeper Studio with Aurora PostgreSQL (beekeeper-studio#2062, the corpus's gn17)
@@ -176,37 +174,12 @@ def test_each_cause_is_reached_for_its_evidence(
     assert (tree, found, how) == ("db-iam-auth", cause, confidence)
 
 
-def diagnosed(capsys: pytest.CaptureFixture[str], text: str, *answers: str) -> dict[str, object]:
-    given = [part for answer in answers for part in ("--answer", answer)]
-    status = main(["diagnose", "--offline", "--no-input", "--format", "json", *given, text])
-    output: dict[str, object] = json.loads(capsys.readouterr().out)
-    assert status == 0
-    return output
-
-
-def leading(output: dict[str, object]) -> str:
-    """The cause concluded, or (a check left undone offline) the most likely candidate, whose
-    steps are shown."""
-    diagnosis = output["diagnosis"]
-    if isinstance(diagnosis, dict):
-        return str(diagnosis["cause"])
-    candidates = output["candidates"]
-    assert isinstance(candidates, list)
-    return str(candidates[0]["cause"])
-
-
-def step_texts(output: dict[str, object]) -> str:
-    steps = output["steps"]
-    assert isinstance(steps, list)
-    return "\n".join(step["text"] for step in steps)
-
-
 def test_an_expired_database_token_gets_token_steps_not_s3_ones(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     output = diagnosed(capsys, f"psql -h {ENDPOINT} -U app\n{POOL}")
     assert leading(output) == "presigned-url-expired"
-    steps = step_texts(output)
+    steps = step_text(output)
     assert "generate-db-auth-token --hostname " + ENDPOINT in steps
     assert "aws s3 presign" not in steps and "ServerTime" not in steps.split("date -u")[0]
 
@@ -219,7 +192,7 @@ def test_an_expired_s3_url_keeps_its_own_steps(capsys: pytest.CaptureFixture[str
         "</Error>",
     )
     assert leading(output) == "presigned-url-expired"
-    steps = step_texts(output)
+    steps = step_text(output)
     assert "aws s3 presign" in steps and "generate-db-auth-token" not in steps
 
 
@@ -229,7 +202,7 @@ def test_the_setup_steps_fit_the_engine_and_the_endpoint(
     text = f'psql: error: connection to server at "{ENDPOINT}", port 5432 failed: FATAL:  PAM authentication failed for user "app_user"'
     output = diagnosed(capsys, text, "db-connection-history=never worked", "db-user-iam=no")
     assert leading(output) == "db-user-not-iam-enabled"
-    steps = step_texts(output)
+    steps = step_text(output)
     assert "GRANT rds_iam TO app_user;" in steps
     assert "AWSAuthenticationPlugin AS" not in steps  # MySQL's step, for a PostgreSQL paste
     assert "--db-instance-identifier prod-db " in steps
@@ -239,7 +212,7 @@ def test_the_setup_steps_fit_the_engine_and_the_endpoint(
 def test_a_hostile_user_name_never_reaches_the_sql(capsys: pytest.CaptureFixture[str]) -> None:
     text = 'FATAL:  PAM authentication failed for user "x; DROP ROLE admin; --"'
     output = diagnosed(capsys, text, "db-connection-history=never worked", "db-user-iam=no")
-    steps = step_texts(output)
+    steps = step_text(output)
     sql = [line for line in steps.splitlines() if line.startswith(("GRANT", "CREATE USER"))]
     assert sql == ["GRANT rds_iam TO <db_user>;"]
     # it is only named, as data, where the step says why it was left out
@@ -251,7 +224,7 @@ def test_a_kafka_refusal_asks_for_the_kafka_cluster_actions(
 ) -> None:
     output = diagnosed(capsys, KAFKA_PYTHON, "db-connection-history=never worked")
     assert leading(output) == "iam-permission-denied"
-    steps = step_texts(output)
+    steps = step_text(output)
     assert "kafka-cluster:Connect" in steps
     assert "rds-db:connect" not in steps and "decode-authorization-message" not in steps
 

@@ -4,14 +4,12 @@ reason ranks it first, and other refusals keep their steps."""
 
 from __future__ import annotations
 
-import json
-
 import pytest
 
-from awsmedic.cli import main
 from awsmedic.core.match import Matcher
 from awsmedic.core.pastefacts import paste_facts
 from awsmedic.kb import load_checked, shipped_dir
+from tests.unit.offline_json import diagnosed, step_text
 
 # Terraform (the AWS provider on the Go SDK v2), as a user pasted it in a public repository
 TERRAFORM = (
@@ -28,23 +26,10 @@ SERVERLESS = (
 )
 
 
-def output(capsys: pytest.CaptureFixture[str], text: str) -> dict[str, object]:
-    status = main(["diagnose", "--offline", "--no-input", "--format", "json", text])
-    out: dict[str, object] = json.loads(capsys.readouterr().out)
-    assert status == 0
-    return out
-
-
-def step_text(out: dict[str, object]) -> str:
-    steps = out["steps"]
-    assert isinstance(steps, list)
-    return "\n".join(step["text"] for step in steps)
-
-
 def test_s3s_own_words_conclude_with_block_public_access(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    out = output(capsys, TERRAFORM)
+    out = diagnosed(capsys, TERRAFORM)
     diagnosis = out["diagnosis"]
     assert isinstance(diagnosis, dict)
     assert (diagnosis["cause"], diagnosis["confidence"]) == (
@@ -64,7 +49,7 @@ def test_cloudformations_status_reason_is_recognised_and_ranks_it_first(
     recognition = Matcher(knowledge).recognise(SERVERLESS)
     assert recognition.best is not None and recognition.best.tree == "access-denied"
     assert recognition.facts["action"].value == "s3:PutBucketPolicy"
-    out = output(capsys, SERVERLESS)
+    out = diagnosed(capsys, SERVERLESS)
     candidates = out["candidates"]
     assert isinstance(candidates, list)
     assert [c["cause"] for c in candidates[:2]] == [

@@ -4,14 +4,12 @@ answered with SES's own SMTP credentials, not the AWS CLI's keys."""
 
 from __future__ import annotations
 
-import json
-
 import pytest
 
-from awsmedic.cli import main
 from awsmedic.core.match import Matcher
 from awsmedic.kb import load_checked, shipped_dir
 from awsmedic.kb.model import Knowledge
+from tests.unit.offline_json import diagnosed, leading, step_text
 from tests.unit.test_trees_denied_network import walk
 
 # SES's reply (its "SMTP response codes"), as listmonk quoted it (knadh/listmonk, the corpus's
@@ -82,16 +80,13 @@ def test_each_cause_is_reached_for_its_answers(
     assert (tree, found, how) == ("ses-smtp-auth", cause, confidence)
 
 
-def steps(capsys: pytest.CaptureFixture[str], text: str, *given: str) -> tuple[str, str]:
-    status = main(["diagnose", "--offline", "--no-input", "--format", "json", *given, text])
-    output = json.loads(capsys.readouterr().out)
-    assert status == 0
-    top = (output["diagnosis"] or output["candidates"][0])["cause"]
-    return top, "\n".join(step["text"] for step in output["steps"])
+def steps(capsys: pytest.CaptureFixture[str], text: str, *answers: str) -> tuple[str, str]:
+    output = diagnosed(capsys, text, *answers)
+    return leading(output), step_text(output)
 
 
 def test_ses_gets_smtp_credentials_not_the_cli_keys(capsys: pytest.CaptureFixture[str]) -> None:
-    top, found = steps(capsys, WRAPPED[1], "--answer", "ses-smtp-password=not sure")
+    top, found = steps(capsys, WRAPPED[1], "ses-smtp-password=not sure")
     assert top == "secret-mismatch"
     assert "Create SMTP credentials" in found
     assert "aws configure" not in found and "aws sts get-caller-identity" not in found
