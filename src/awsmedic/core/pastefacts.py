@@ -7,9 +7,9 @@ they are refused from commands unless they have the shape AWS gives them (`value
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
 from awsmedic.aws import valueshapes
+from awsmedic.aws.rdsendpoint import rds_endpoint
 from awsmedic.model import Fact
 
 _ROLE = re.compile(r"\barn:aws[a-z-]*:iam::(\d{12}):role/((?:[\w+=,.@-]+/)*([\w+=,.@-]+))")
@@ -59,37 +59,6 @@ _BEDROCK_MODEL = re.compile(
     re.IGNORECASE,
 )
 _PROFILE_GEOGRAPHY = re.compile(r"^(?:us|eu|apac|jp|au|ca|us-gov|global)\.(?=[a-z0-9-]+\.)")
-# An RDS or Aurora endpoint: IDENTIFIER.ID.REGION.rds.amazonaws.com for a DB instance; a
-# cluster's puts `cluster-` (`cluster-ro-`, `cluster-custom-`) before the ID, a proxy's
-# `proxy-` (AmazonRDS/latest/UserGuide/Overview.Endpoints.html, Aurora's
-# Aurora.Overview.Endpoints.html). The first label is the instance's or cluster's identifier.
-_RDS_HOST = re.compile(
-    r"\b([a-z][a-z0-9-]{0,62})\.(?:(cluster-(?:ro-|custom-)?)|proxy-)?[a-z0-9]{12}\."
-    r"([a-z]{2}(?:-[a-z]+)+-\d{1,2})\.rds\.amazonaws\.com(?:\.cn)?\b",
-    re.IGNORECASE,
-)
-
-
-@dataclass(frozen=True)
-class RdsEndpoint:
-    """An RDS or Aurora endpoint a paste names."""
-
-    host: str
-    kind: str  # "db_instance", "db_cluster" or "proxy"
-    identifier: str  # the instance's, cluster's or proxy's name (the first label)
-    region: str
-
-
-def rds_endpoint(text: str) -> RdsEndpoint | None:
-    """The first RDS or Aurora endpoint the paste names, or None."""
-    found = _RDS_HOST.search(text)
-    if not found:
-        return None
-    host = found.group(0).lower()
-    kind = "proxy" if ".proxy-" in host else "db_cluster" if found.group(2) else "db_instance"
-    return RdsEndpoint(host, kind, found.group(1).lower(), found.group(3).lower())
-
-
 _HELPER = re.compile(r"\baws_signing_helper(?:\.exe)?\b([^\n]*)")
 _HELPER_FILE = re.compile(r"\s--(certificate|private-key)[ =]['\"]?([^\s'\"-][^\s'\"]*)")
 SOURCE = "pasted error"

@@ -10,6 +10,7 @@ database user was granted rds_iam only the database can tell: the tree still ask
 
 from __future__ import annotations
 
+from awsmedic.aws.rdsendpoint import rds_endpoint
 from awsmedic.model import Evidence, Fact, Status
 from awsmedic.probes import ProbeInput, probe
 from awsmedic.probes.sts import classify
@@ -31,8 +32,6 @@ def _skipped(summary: str, finding: str = "db-unknown") -> Evidence:
 def rds_iam_auth(run: ProbeInput) -> Evidence:
     """IAMDatabaseAuthenticationEnabled and the resource id of the instance or cluster whose
     endpoint the paste names."""
-    from awsmedic.core.pastefacts import rds_endpoint
-
     endpoint = rds_endpoint(run.text)
     if endpoint is None:
         return _skipped("the error names no RDS endpoint", "db-no-endpoint")
