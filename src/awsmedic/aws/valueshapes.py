@@ -106,6 +106,8 @@ SHAPES: Mapping[str, tuple[tuple[re.Pattern[str], ...], str]] = {
     "config_file": ((_PATH,), "a file path"),
     "bedrock_key_user": ((_IAM_NAME,), "an IAM user name"),
     "bedrock_key_region": ((_REGION,), "a region"),
+    "certificate_arn": ((_ARN,), "an ARN"),
+    "certificate_id": ((re.compile(r"^[0-9a-f]{64}$"),), "a certificate id"),
     "db_user": ((_DB_USER,), "a database user name"),
     "db_host": ((_DB_HOST,), "an RDS endpoint"),
     "db_instance": ((_DB_IDENTIFIER,), "a DB instance identifier"),

@@ -120,6 +120,8 @@ PLACEHOLDERS: Mapping[str, str] = {
     "registry": "the ECR registry host, from the error or the Docker config",
     "interpreter": "the interpreter a credential_process script's #! line names, not installed",
     "config_setting": "the config-file key that gives the profile its credentials (role_arn, …)",
+    "certificate_arn": "the ARN of an AWS IoT device's certificate",
+    "certificate_id": "the id of an AWS IoT device's certificate",
 }
 
 
@@ -228,6 +230,14 @@ HELP: Mapping[str, str] = {
     "interpreter": "the program the first line (#!) of the helper script names",
     "presigned_url": "the presigned URL, in single quotes",
     "saml_provider": "the name of the SAML provider (aws iam list-saml-providers)",
+    "certificate_arn": (
+        "the ARN of the device's certificate (AWS IoT console, Security, Certificates:"
+        " arn:aws:iot:REGION:ACCOUNT:cert/ID)"
+    ),
+    "certificate_id": (
+        "the certificate's id (AWS IoT console, Security, Certificates: the 64 hexadecimal"
+        " characters)"
+    ),
     "db_user": "the database user name the client signs in as, with its case",
     "db_host": "the database endpoint the client connects to (NAME.ID.REGION.rds.amazonaws.com)",
     "db_instance": "the DB instance identifier (the first part of its endpoint)",
