@@ -19,6 +19,7 @@ SCHEMA_VERSION = 2
 def to_contract(outcome: Outcome) -> dict[str, Any]:
     recognition = outcome.recognition
     diagnosis = outcome.diagnosis
+    shown = diagnosis or outcome.guess
     return {
         "schema_version": SCHEMA_VERSION,
         "tool_version": __version__,
@@ -53,7 +54,9 @@ def to_contract(outcome: Outcome) -> dict[str, Any]:
             }
             for e in outcome.probes
         ],
-        "steps": [step_object(s) for s in diagnosis.steps] if diagnosis else [],
+        # With no single cause, the steps of the best guess (candidates[0]), as the text and
+        # Markdown outputs show them: a script gets what a person reading the terminal gets.
+        "steps": [step_object(s) for s in shown.steps] if shown else [],
         "offline": list(outcome.offline),
     }
 
