@@ -228,6 +228,18 @@ def test_a_class_of_the_java_platform_names_no_code(matcher: Matcher) -> None:
     assert matcher.codes_in(kms) == ["AccessDeniedException"]
 
 
+def test_a_nested_class_or_a_variable_names_no_code(matcher: Matcher) -> None:
+    # Spring's HTTP client names a 400 or 403 from any server by a nested class (the corpus's
+    # gv14: Vault's own refusal); a `$Name` in a shell or PowerShell is a variable
+    spring = (
+        "nested exception is org.springframework.web.client.HttpClientErrorException$BadRequest:"
+        ' 400 Bad Request: "{"errors":["entry for role myrole not found"]}"'
+    )
+    assert matcher.codes_in(spring) == []
+    assert matcher.codes_in("HttpClientErrorException$Forbidden: 403 Forbidden") == []
+    assert matcher.codes_in("BadRequest: Bad Request, status code: 400") == ["BadRequest"]
+
+
 #: What the AWS CLI prints when a container credentials endpoint (EKS Pod Identity's agent, a
 #: local server) refuses the authorization token (botocore ContainerMetadataFetcher: the
 #: endpoint's answer follows "from container metadata:"; audit 2 s18b).

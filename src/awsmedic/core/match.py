@@ -240,6 +240,10 @@ class Matcher:
             start = found.start(group)
             if _JDK_PACKAGE.search(text, max(0, start - 80), start):
                 return False
+            # a Java nested class (Spring's `HttpClientErrorException$BadRequest`, any HTTP
+            # client's status class) or a shell variable: no error code an AWS service sent
+            if start and text[start - 1] == "$":
+                return False
             return not any(begin <= start < end for begin, end in inside)
 
         ordered: list[str] = []
