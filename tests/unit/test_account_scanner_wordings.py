@@ -101,3 +101,9 @@ def test_an_aws_client_named_after_minio(knowledge: Knowledge) -> None:
 def test_go_google_default_credentials_are_not_aws(knowledge: Knowledge) -> None:
     text = "error: failed to open bucket logs: google: could not find default credentials."
     assert Matcher(knowledge).recognise(text).best is None
+
+
+def test_a_signed_dashboard_link_that_expired(capsys: pytest.CaptureFixture[str]) -> None:
+    # Dagster Pipes showing EMR Serverless's Spark UI link (the corpus's gy02)
+    text = "The authorization token included in the request has expired. Please generate a new URL."
+    assert _text_only(capsys, text)[0] == "presigned-url-expired"
