@@ -83,7 +83,7 @@ def test_assume_role_on_an_instance_profile(capsys: pytest.CaptureFixture[str]) 
     output = diagnosed(capsys, INSTANCE_PROFILE)
     assert output["diagnosis"]["cause"] == "role-arn-invalid"
     steps = step_text(output)
-    assert "get-instance-profile" in steps
+    assert "get-instance-profile --instance-profile-name target-profile" in steps
     # the caller's role is not the role being looked for
     assert "--role-name caller-role" not in steps
     # a refused role's own ARN stays a refusal

@@ -67,6 +67,7 @@ SHAPES: Mapping[str, tuple[tuple[re.Pattern[str], ...], str]] = {
     "account_id": ((_ACCOUNT,), "an account id"),
     "iam_user": ((_IAM_NAME,), "an IAM user name"),
     "role_name": ((_IAM_NAME,), "an IAM role name"),
+    "instance_profile": ((_IAM_NAME,), "an instance profile name"),
     "bucket": ((_BUCKET,), "a bucket name"),
     "pod_role_arn": ((_ARN,), "an ARN"),
     "cluster": ((re.compile(r"^[0-9A-Za-z][A-Za-z0-9_-]{0,99}$"),), "an EKS cluster name"),

@@ -16,6 +16,9 @@ _ROLE = re.compile(r"\barn:aws[a-z-]*:iam::(\d{12}):role/((?:[\w+=,.@-]+/)*([\w+
 _ASSUMED = re.compile(r"\barn:aws[a-z-]*:sts::(\d{12}):assumed-role/([\w+=,.@-]+)/")
 _USER = re.compile(r"\barn:aws[a-z-]*:iam::(\d{12}):user/(?:[\w+=,.@-]+/)*([\w+=,.@-]+)")
 _ROOT = re.compile(r"\barn:aws[a-z-]*:iam::(\d{12}):root\b")
+_INSTANCE_PROFILE = re.compile(
+    r"\barn:aws[a-z-]*:iam::\d{12}:instance-profile/(?:[\w+=,.@-]+/)*([\w+=,.@-]+)"
+)
 _BUCKET = (
     re.compile(r"\barn:aws[a-z-]*:s3:::([a-z0-9][a-z0-9.-]{1,61}[a-z0-9])(?![a-z0-9.-])"),
     re.compile(r"\bs3://([a-z0-9][a-z0-9.-]{1,61}[a-z0-9])(?![a-z0-9.-])"),
@@ -76,6 +79,8 @@ def paste_facts(text: str) -> dict[str, Fact]:
         facts["role_name"] = Fact(assumed.group(2), SOURCE)
     elif refused := _REFUSED_ROLE_NAME.search(text):
         facts["role_name"] = Fact(refused.group(1), SOURCE)
+    if profile_arn := _INSTANCE_PROFILE.search(text):
+        facts["instance_profile"] = Fact(profile_arn.group(1), SOURCE)
     # The caller's account: an assumed-role session or a user is the one who authenticated.
     if assumed:
         facts["account_id"] = Fact(assumed.group(1), SOURCE)
