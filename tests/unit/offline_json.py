@@ -1,5 +1,6 @@
 """`awsmedic diagnose --offline --no-input --format json` run in-process, and what tests read
-from its output: the leading cause and the steps' Markdown."""
+from its output: the leading cause and the steps' Markdown; and the text-only ranking
+(`--no-probes`), as the recognition figures measure it."""
 
 from __future__ import annotations
 
@@ -29,3 +30,11 @@ def leading(output: dict[str, Any]) -> str:
 def step_text(output: dict[str, Any]) -> str:
     """Every step's Markdown, one after the other."""
     return "\n".join(step["text"] for step in output["steps"])
+
+
+def text_only(capsys: pytest.CaptureFixture[str], text: str) -> list[str]:
+    """The candidate causes for `text` with no probe run (`--no-probes`), best first."""
+    status = main(["diagnose", "--no-probes", "--no-input", "--format", "json", text])
+    output: dict[str, Any] = json.loads(capsys.readouterr().out)
+    assert status == 0
+    return [str(candidate["cause"]) for candidate in output["candidates"]]

@@ -5,15 +5,12 @@ client behind a MinIO client's name, and Go's Google credential error."""
 
 from __future__ import annotations
 
-import json
-
 import pytest
 
-from awsmedic.cli import main
 from awsmedic.core.match import Matcher
 from awsmedic.kb import load_checked, shipped_dir
 from awsmedic.kb.model import Knowledge
-from tests.unit.offline_json import diagnosed, leading, step_text
+from tests.unit.offline_json import diagnosed, leading, step_text, text_only
 
 # ScoutSuite (nccgroup/ScoutSuite, the corpus's gx11)
 SCOUT = (
@@ -54,24 +51,19 @@ def knowledge() -> Knowledge:
     return load_checked([shipped_dir()])
 
 
-def _text_only(capsys: pytest.CaptureFixture[str], text: str) -> list[str]:
-    assert main(["diagnose", "--no-probes", "--no-input", "--format", "json", text]) == 0
-    return [c["cause"] for c in json.loads(capsys.readouterr().out)["candidates"]]
-
-
 def test_a_scanner_of_every_region_meets_a_disabled_one(capsys: pytest.CaptureFixture[str]) -> None:
-    assert _text_only(capsys, SCOUT)[0] == "opt-in-region-disabled"
+    assert text_only(capsys, SCOUT)[0] == "opt-in-region-disabled"
 
 
 def test_the_root_user_cannot_assume_a_role(capsys: pytest.CaptureFixture[str]) -> None:
-    assert _text_only(capsys, ROOT)[0] == "assume-role-denied"
+    assert text_only(capsys, ROOT)[0] == "assume-role-denied"
     output = diagnosed(capsys, ROOT)
     assert leading(output) == "assume-role-denied"
     assert "root user can never assume a role" in step_text(output)
 
 
 def test_a_tools_own_assume_role_denial(capsys: pytest.CaptureFixture[str]) -> None:
-    assert "assume-role-denied" in _text_only(capsys, C7N)[:2]
+    assert "assume-role-denied" in text_only(capsys, C7N)[:2]
 
 
 def test_simpledb_refusal(knowledge: Knowledge) -> None:
@@ -84,7 +76,7 @@ def test_the_sso_portal_got_no_role_name(
 ) -> None:
     best = Matcher(knowledge).recognise(ROLE_NAME).best
     assert best is not None and best.tree == "sso-session"
-    assert set(_text_only(capsys, ROLE_NAME)[:2]) == {
+    assert set(text_only(capsys, ROLE_NAME)[:2]) == {
         "tool-too-old-for-config",
         "sso-misconfigured",
     }
@@ -106,4 +98,4 @@ def test_go_google_default_credentials_are_not_aws(knowledge: Knowledge) -> None
 def test_a_signed_dashboard_link_that_expired(capsys: pytest.CaptureFixture[str]) -> None:
     # Dagster Pipes showing EMR Serverless's Spark UI link (the corpus's gy02)
     text = "The authorization token included in the request has expired. Please generate a new URL."
-    assert _text_only(capsys, text)[0] == "presigned-url-expired"
+    assert text_only(capsys, text)[0] == "presigned-url-expired"

@@ -6,14 +6,12 @@ for."""
 
 from __future__ import annotations
 
-import json
-
 import pytest
 
-from awsmedic.cli import main
 from awsmedic.core.match import Matcher
 from awsmedic.kb import load_checked, shipped_dir
 from awsmedic.kb.model import Knowledge
+from tests.unit.offline_json import text_only
 
 # vagrant-aws (the corpus's hb18), EC2 answering AuthFailure
 SCOPE = (
@@ -37,26 +35,21 @@ def knowledge() -> Knowledge:
     return load_checked([shipped_dir()])
 
 
-def _text_only(capsys: pytest.CaptureFixture[str], text: str) -> list[str]:
-    assert main(["diagnose", "--no-probes", "--no-input", "--format", "json", text]) == 0
-    return [c["cause"] for c in json.loads(capsys.readouterr().out)["candidates"]]
-
-
 def test_a_scope_aws_could_not_split(capsys: pytest.CaptureFixture[str]) -> None:
-    assert set(_text_only(capsys, SCOPE)[:2]) == {"key-typo", "stray-characters"}
+    assert set(text_only(capsys, SCOPE)[:2]) == {"key-typo", "stray-characters"}
     sts = (
         "An error occurred (IncompleteSignature) when calling the GetCallerIdentity operation:"
         " Credential must have exactly 5 slash-delimited elements, e.g."
         " keyid/date/region/service/term, got 'AKIAEXAMPLE/x'"
     )
-    assert "key-typo" in _text_only(capsys, sts)[:3]
+    assert "key-typo" in text_only(capsys, sts)[:3]
 
 
 def test_a_shared_file_missing_when_written(capsys: pytest.CaptureFixture[str]) -> None:
-    assert _text_only(capsys, MOUNTED)[0] == "credentials-file-location"
+    assert text_only(capsys, MOUNTED)[0] == "credentials-file-location"
     # a credential_process program that is not there stays that helper's
     helper = "[Errno 2] No such file or directory: '/usr/local/bin/aws-creds-helper'"
-    assert _text_only(capsys, helper)[0] == "credential-process-failure"
+    assert text_only(capsys, helper)[0] == "credential-process-failure"
 
 
 def test_an_sdk_without_a_region_before_another_store(knowledge: Knowledge) -> None:

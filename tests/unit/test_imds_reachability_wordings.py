@@ -4,24 +4,17 @@ and the CloudWatch agent's "ec2metadata is not available" is instance metadata n
 
 from __future__ import annotations
 
-import json
-
 import pytest
 
-from awsmedic.cli import main
 from awsmedic.core.match import Matcher
 from awsmedic.kb import load_checked, shipped_dir
 from awsmedic.kb.model import Knowledge
+from tests.unit.offline_json import text_only
 
 
 @pytest.fixture(scope="module")
 def knowledge() -> Knowledge:
     return load_checked([shipped_dir()])
-
-
-def _text_only(capsys: pytest.CaptureFixture[str], text: str) -> list[str]:
-    assert main(["diagnose", "--no-probes", "--no-input", "--format", "json", text]) == 0
-    return [c["cause"] for c in json.loads(capsys.readouterr().out)["candidates"]]
 
 
 @pytest.mark.parametrize("error", ["EINVAL", "ETIMEDOUT", "EHOSTUNREACH"])
@@ -30,7 +23,7 @@ def test_node_could_not_connect_to_instance_metadata(
 ) -> None:
     # kinesis-node in a container (the corpus's gz14)
     text = f"Error: connect {error} 169.254.169.254:80 - Local (0.0.0.0:0)\n    at internalConnect"
-    assert _text_only(capsys, text)[0] == "imds-unreachable"
+    assert text_only(capsys, text)[0] == "imds-unreachable"
 
 
 def test_a_connect_error_elsewhere_is_not_recognised(knowledge: Knowledge) -> None:
@@ -45,4 +38,4 @@ def test_the_cloudwatch_agent_found_no_instance_metadata(
     text = "2019/10/10 14:09:58 E! ec2metadata is not available"
     best = Matcher(knowledge).recognise(text).best
     assert best is not None and best.tree == "instance-metadata"
-    assert _text_only(capsys, text)[0] == "imds-unreachable"
+    assert text_only(capsys, text)[0] == "imds-unreachable"

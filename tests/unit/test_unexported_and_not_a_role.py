@@ -5,15 +5,12 @@ instance profile's ARN), and the Chime SDK's "Subscription check failed"."""
 
 from __future__ import annotations
 
-import json
-
 import pytest
 
-from awsmedic.cli import main
 from awsmedic.core.match import Matcher
 from awsmedic.kb import load_checked, shipped_dir
 from awsmedic.kb.model import Knowledge
-from tests.unit.offline_json import diagnosed, leading, step_text
+from tests.unit.offline_json import diagnosed, leading, step_text, text_only
 
 # boto3 on Windows, the traceback cut where the client is made (the corpus's gw31)
 UNEXPORTED_REGION = (
@@ -39,17 +36,12 @@ def knowledge() -> Knowledge:
     return load_checked([shipped_dir()])
 
 
-def _text_only(capsys: pytest.CaptureFixture[str], text: str) -> list[str]:
-    assert main(["diagnose", "--no-probes", "--no-input", "--format", "json", text]) == 0
-    return [c["cause"] for c in json.loads(capsys.readouterr().out)["candidates"]]
-
-
 def test_a_region_assigned_before_the_command_is_not_exported(
     knowledge: Knowledge, capsys: pytest.CaptureFixture[str]
 ) -> None:
     best = Matcher(knowledge).recognise(UNEXPORTED_REGION).best
     assert best is not None and best.tree == "aws-auth-check"
-    assert _text_only(capsys, UNEXPORTED_REGION)[0] == "no-region"
+    assert text_only(capsys, UNEXPORTED_REGION)[0] == "no-region"
 
 
 @pytest.mark.parametrize(
@@ -61,7 +53,7 @@ def test_a_region_assigned_before_the_command_is_not_exported(
 )
 def test_an_exported_region_is_not_that_rule(capsys: pytest.CaptureFixture[str], line: str) -> None:
     text = UNEXPORTED_REGION.replace(UNEXPORTED_REGION.splitlines()[0], line)
-    assert _text_only(capsys, text)[0] != "no-region"
+    assert text_only(capsys, text)[0] != "no-region"
 
 
 def test_a_profile_assigned_before_the_command_is_not_exported(
@@ -73,13 +65,13 @@ def test_a_profile_assigned_before_the_command_is_not_exported(
         " error calling sts:GetCallerIdentity: InvalidClientTokenId: The security token included"
         " in the request is invalid."
     )
-    assert _text_only(capsys, text)[0] == "wrong-profile-selected"
+    assert text_only(capsys, text)[0] == "wrong-profile-selected"
     exported = text.replace("$ AWS_PROFILE=staging && ", "$ AWS_PROFILE=staging ")
-    assert _text_only(capsys, exported)[0] != "wrong-profile-selected"
+    assert text_only(capsys, exported)[0] != "wrong-profile-selected"
 
 
 def test_assume_role_on_an_instance_profile(capsys: pytest.CaptureFixture[str]) -> None:
-    assert _text_only(capsys, INSTANCE_PROFILE)[0] == "role-arn-invalid"
+    assert text_only(capsys, INSTANCE_PROFILE)[0] == "role-arn-invalid"
     output = diagnosed(capsys, INSTANCE_PROFILE)
     assert output["diagnosis"]["cause"] == "role-arn-invalid"
     steps = step_text(output)
@@ -92,4 +84,4 @@ def test_assume_role_on_an_instance_profile(capsys: pytest.CaptureFixture[str]) 
 
 
 def test_chime_subscription_check(capsys: pytest.CaptureFixture[str]) -> None:
-    assert _text_only(capsys, SUBSCRIPTION)[0] == "account-not-activated"
+    assert text_only(capsys, SUBSCRIPTION)[0] == "account-not-activated"

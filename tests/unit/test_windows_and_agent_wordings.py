@@ -6,15 +6,12 @@ manager refusing an ECR login."""
 
 from __future__ import annotations
 
-import json
-
 import pytest
 
-from awsmedic.cli import main
 from awsmedic.core.match import Matcher
 from awsmedic.kb import load_checked, shipped_dir
 from awsmedic.kb.model import Knowledge
-from tests.unit.offline_json import diagnosed, leading, step_text
+from tests.unit.offline_json import diagnosed, leading, step_text, text_only
 
 # A SageMaker notebook in an AWS Educate account (the corpus's gt04)
 OLD_EXPLICIT_DENY = (
@@ -98,15 +95,10 @@ def test_the_cloudwatch_agent_found_no_region(
     assert causes[:2] == ["no-region", "credentials-file-location"]
 
 
-def _text_only_first(capsys: pytest.CaptureFixture[str], text: str) -> str:
-    assert main(["diagnose", "--no-probes", "--no-input", "--format", "json", text]) == 0
-    return str(json.loads(capsys.readouterr().out)["candidates"][0]["cause"])
-
-
 def test_git_bash_without_path_conversion(capsys: pytest.CaptureFixture[str]) -> None:
-    assert _text_only_first(capsys, PATHCONV) == "credentials-file-location"
+    assert text_only(capsys, PATHCONV)[0] == "credentials-file-location"
     plain = PATHCONV.replace("MSYS_NO_PATHCONV=1 ", "")
-    assert _text_only_first(capsys, plain) == "profile-not-found"
+    assert text_only(capsys, plain)[0] == "profile-not-found"
 
 
 def test_windows_credential_manager_refuses_the_ecr_login(
