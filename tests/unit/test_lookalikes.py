@@ -496,7 +496,10 @@ def test_no_labelled_development_text_is_turned_away() -> None:
         for found in knowledge.lookalikes
         if found.found_in(prepare(row["text"])[0])
     }
-    assert taken == {}
+    # mgob's example config sent the user's uploads to MinIO's public demo server, which
+    # answered in MinIO's own words (endpoint-override the other way round: the user meant
+    # AWS); the look-alike's line says where the endpoint points, which is that fix
+    assert taken == {"d049": "s3-compatible"}
 
 
 def test_a_sentence_that_starts_with_aws_is_no_aws_cli_command() -> None:
