@@ -29,7 +29,9 @@ S3 = (
     " Access Key Id you provided does not exist in our records."
 )
 # the EKS console (hf29, hf30)
-CONSOLE_NOW = "Your current IAM principal doesn't have access to Kubernetes objects on this cluster."
+CONSOLE_NOW = (
+    "Your current IAM principal doesn't have access to Kubernetes objects on this cluster."
+)
 CONSOLE_BEFORE = (
     "Your current user or role does not have access to Kubernetes objects on this EKS cluster\n"
     "This may be due to the current user or role not having Kubernetes RBAC permissions to"
