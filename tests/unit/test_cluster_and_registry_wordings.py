@@ -125,3 +125,42 @@ def test_instance_metadata_out_of_a_pods_reach(capsys: pytest.CaptureFixture[str
     # the same timeout on a laptop is the chain with nothing in it
     laptop = POD_IMDS.replace("Using inCluster-config based on serviceaccount-token", "starting")
     assert text_only(capsys, laptop)[0] != "imds-unreachable"
+
+
+# ssh after `aws ec2-instance-connect send-ssh-public-key` succeeded (hl11)
+SSH_REFUSED = (
+    "aws ec2-instance-connect send-ssh-public-key --instance-id i-0123456789abcdef0"
+    " --ssh-public-key file://~/.ssh/id_rsa.pub --instance-os-user ubuntu\n"
+    '{\n    "RequestId": "10f3a1c2-0000-4000-8000-000000000000",\n    "Success": true\n}\n'
+    "ssh ubuntu@52.205.152.237 -i ~/.ssh/id_rsa\n"
+    "ubuntu@52.205.152.237: Permission denied (publickey)."
+)
+# ssm-helpers run from GitHub's registry with ~/.aws mounted (hb03)
+IMAGE_FROM_GITHUB = (
+    "docker run -it --rm -v $HOME/.aws:/root/.aws -e AWS_PROFILE=personal \\\n"
+    "    docker.pkg.github.com/disneystreaming/ssm-helpers/ssm-session\n"
+    "ERROR NoCredentialProviders: no valid providers in chain. Deprecated.\n"
+    "\tFor verbose messaging see aws.Config.CredentialsChainVerboseErrors"
+)
+
+
+def test_an_ssh_servers_refusal_is_not_aws(knowledge: Knowledge) -> None:
+    matcher = Matcher(knowledge)
+    recognition = matcher.recognise(SSH_REFUSED)
+    assert recognition.lookalike is not None and "SSH server" in recognition.lookalike
+    # CodeCommit over SSH checks the IAM user's SSH key: AWS's
+    codecommit = (
+        "git clone ssh://git-codecommit.us-east-1.amazonaws.com/v1/repos/app\n"
+        "Permission denied (publickey)."
+    )
+    assert matcher.recognise(codecommit).lookalike is None
+
+
+def test_an_aws_error_from_an_image_of_another_registry(capsys: pytest.CaptureFixture[str]) -> None:
+    assert text_only(capsys, IMAGE_FROM_GITHUB)[0] == "no-credentials"
+    # the registry's own refusal stays that registry's
+    refused = (
+        "Error response from daemon: Head https://docker.pkg.github.com/v2/o/r/i/manifests/1:"
+        " unauthorized: Your request could not be authenticated by the GitHub Packages service."
+    )
+    assert Matcher(load_checked([shipped_dir()])).recognise(refused).lookalike is not None
