@@ -63,6 +63,11 @@ FAMILY = {
 }
 
 
+#: Texts an S3-compatible store answered in its own words, though the user meant AWS (the
+#: look-alike's line names the endpoint): test_lookalikes.
+ANSWERED_BY_A_STORE = {"d049", "d102"}
+
+
 @pytest.fixture(scope="module")
 def matcher() -> Matcher:
     return Matcher(load_checked([shipped_dir()]))
@@ -73,7 +78,9 @@ def matcher() -> Matcher:
     [
         pytest.param(e, id=e["id"])
         for e in CORPUS
-        if e["error_code"] in FAMILY and e["cause"] != "not-aws"  # controls: test_lookalikes
+        if e["error_code"] in FAMILY
+        and e["cause"] != "not-aws"  # controls: test_lookalikes
+        and e["id"] not in ANSWERED_BY_A_STORE
     ],
 )
 def test_corpus_texts_are_recognised_as_their_family(

@@ -28,7 +28,11 @@ LABELLED = [e for e in CORPUS if e["error_code"] in FAMILY_CODES and e["cause"] 
 #: neither a region, a key id nor a tool (d003, d007, d036, d048, d094), a cause outside the
 #: family (d030, secret-mismatch) and two bare key typos (d001, d002). S3's InvalidAccessKeyId
 #: ranking another partition brought d033 in, GetCallerIdentity's openness to every session d004.
-TOP3_FLOOR = 15 / 23
+#: d049 (MinIO's demo server answering in MinIO's words, where the user meant AWS) is now the
+#: S3-compatible look-alike, whose line says the endpoint points at that store: a miss here.
+TOP3_FLOOR = 14 / 23
+#: Texts a store answered in its own words (test_match.ANSWERED_BY_A_STORE): turned away.
+ANSWERED_BY_A_STORE = {"d049"}
 
 
 def candidates(text: str, capsys: pytest.CaptureFixture[str]) -> list[str]:
@@ -44,6 +48,9 @@ def test_labelled_causes_rank_in_the_top_three(capsys: pytest.CaptureFixture[str
     assert len(LABELLED) >= 20
     ranks = {}
     for entry in LABELLED:
+        if entry["id"] in ANSWERED_BY_A_STORE:
+            ranks[entry["id"]] = 0
+            continue
         ranked = candidates(entry["text"], capsys)
         ranks[entry["id"]] = ranked.index(entry["cause"]) + 1 if entry["cause"] in ranked else 0
     in_top3 = [entry_id for entry_id, rank in ranks.items() if 0 < rank <= 3]
@@ -66,8 +73,9 @@ def test_labelled_causes_rank_in_the_top_three(capsys: pytest.CaptureFixture[str
             "source-profile-broken",
         ),
         (
+            "aws s3 ls --endpoint-url http://localhost:4566\n"
             "An error occurred (InvalidAccessKeyId) when calling the ListBuckets operation: The"
-            " Access Key Id you provided does not exist in our records.",
+            " AWS Access Key Id you provided does not exist in our records.",
             "endpoint-override",
         ),
         (
