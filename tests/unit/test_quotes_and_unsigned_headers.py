@@ -1,0 +1,46 @@
+"""Rules the thirty-eighth batch's development texts showed were missing: an AWS host name with
+typographic quotes in it (a region copied with its quotes from a web page: the SSM agent's
+hybrid registration, hv34) is stray characters, and S3's refusal of headers a signature did not
+cover (a presigner that left out the host, hw04) is a presigned signature mismatch, not a
+missing permission."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.unit.offline_json import diagnosed, text_only
+
+QUOTED_REGION = (
+    "2018-10-10 09:27:11 ERROR Registration failed due to error registering the instance with"
+    " AWS SSM. RequestError: send request failed\n"
+    "caused by: Post https://ssm.%E2%80%9Cus-east-1%E2%80%9D.amazonaws.com/: dial tcp: lookup"
+    " ssm.xn--us-east-1-9b0eua.amazonaws.com on 8.8.8.8:53: no such host"
+)
+UNSIGNED_HOST = (
+    "<Error>\n  <Code>AccessDenied</Code>\n"
+    "  <Message>There were headers present in the request which were not signed</Message>\n"
+    "  <HeadersNotSigned>host</HeadersNotSigned>\n</Error>"
+)
+
+
+def test_a_region_with_its_quotes(capsys: pytest.CaptureFixture[str]) -> None:
+    assert text_only(capsys, QUOTED_REGION)[0] == "stray-characters"
+    output = diagnosed(capsys, QUOTED_REGION)
+    assert (output["diagnosis"] or output["candidates"][0])["cause"] == "stray-characters"
+    assert "Type the region again with plain characters" in output["steps"][0]["text"]
+    # an unknown host name without them is the network or the region's name
+    plain = (
+        QUOTED_REGION.replace("%E2%80%9C", "")
+        .replace("%E2%80%9D", "")
+        .replace("xn--us-east-1-9b0eua", "us-east-7")
+    )
+    assert text_only(capsys, plain)[0] != "stray-characters"
+
+
+def test_headers_the_signature_left_out(capsys: pytest.CaptureFixture[str]) -> None:
+    assert text_only(capsys, UNSIGNED_HOST)[0] == "presigned-signature-mismatch"
+    refused = (
+        "<Error><Code>AccessDenied</Code><Message>Access Denied</Message>"
+        "<RequestId>4442587FB7D0A2F9</RequestId></Error>"
+    )
+    assert text_only(capsys, refused)[0] != "presigned-signature-mismatch"
