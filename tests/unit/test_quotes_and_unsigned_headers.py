@@ -44,3 +44,26 @@ def test_headers_the_signature_left_out(capsys: pytest.CaptureFixture[str]) -> N
         "<RequestId>4442587FB7D0A2F9</RequestId></Error>"
     )
     assert text_only(capsys, refused)[0] != "presigned-signature-mismatch"
+
+
+# the AWS SDK for Java v2 asked for SigV4a (an S3 Multi-Region Access Point) without its CRT
+# signer module (the forty-first batch's ic15)
+JAVA_SIGV4A = (
+    "software.amazon.awssdk.core.exception.SdkException: Failed to determine how to authenticate"
+    " the user: 'aws.auth#sigv4a' signer could not be retrieved: Could not load class. You must"
+    " add a dependency on the 'software.amazon.awssdk:http-auth-aws-crt' module to enable the"
+    " CRT-V4a signing feature:"
+)
+
+
+def test_the_java_sdks_crt_signer(capsys: pytest.CaptureFixture[str]) -> None:
+    assert text_only(capsys, JAVA_SIGV4A)[0] == "botocore-crt-missing"
+    steps = "\n".join(step["text"] for step in diagnosed(capsys, JAVA_SIGV4A)["steps"])
+    assert "http-auth-aws-crt" in steps and "pip install" not in steps
+    python = (
+        "botocore.exceptions.MissingDependencyException: Missing Dependency: Using S3 with an MRAP"
+        ' arn requires an additional dependency. You will need to pip install "botocore[crt]"'
+        " before proceeding."
+    )
+    steps = "\n".join(step["text"] for step in diagnosed(capsys, python)["steps"])
+    assert "botocore[crt]" in steps and "http-auth-aws-crt" not in steps
