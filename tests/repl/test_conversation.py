@@ -158,7 +158,9 @@ def test_why_and_probes_explain_the_walk(start: Start, profile_keys: None) -> No
     assert session.run(keys) == 0
     shown = session.shown
     assert "Path through the decision tree for “No credentials found" in shown
-    assert "1. check Credential chain: profile 'default'" in shown
+    # (the first step reads the text: a Terraform run on HCP Terraform's workers would end there)
+    assert "1. the error text: nothing that decides here" in shown
+    assert "2. check Credential chain: profile 'default'" in shown
     assert "→ (waiting for your answer)" in shown
     assert "Still possible:" in shown
     assert "(creds.chain): ok" in shown  # /probes: every probe in detail

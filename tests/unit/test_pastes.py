@@ -67,6 +67,21 @@ def test_logfmt_lines_give_their_message_fields() -> None:
     assert message_lines(line) == ['refresh failed: "boom"', "a", "b"]
 
 
+def test_logfmt_lines_keep_an_aws_errors_code() -> None:
+    # Docker's awslogs driver logs the Go SDK's error as fields (the forty-first batch's ib02)
+    line = (
+        'time="2021-06-14T18:45:48-05:00" level=error msg="Failed to create log stream"'
+        " errorCode=CredentialsEndpointError logGroupName=/ecs/app"
+        ' message="failed to load credentials" origError=": "'
+    )
+    assert message_lines(line) == [
+        "Failed to create log stream",
+        "CredentialsEndpointError",
+        "failed to load credentials",
+        ": ",
+    ]
+
+
 def test_a_paste_escaped_onto_one_line_is_read_whole_also_around_a_logfmt_line() -> None:
     # A log viewer's one line: the command, then a logfmt record, then the error. The record's
     # keys come after the first escaped break, so the line is no logfmt record of its own.

@@ -81,10 +81,13 @@ _LINE_PREFIX = "|".join(
 )
 #: One prefix and the space after it, at the start of a line (compiled once: it is long).
 _PREFIX_AT_START = re.compile(r"\s*(?:" + _LINE_PREFIX + r")\s?")
-# Key-value log lines (logfmt, Kubernetes): the message is in msg=, error= and the like.
+# Key-value log lines (logfmt, Kubernetes): the message is in msg=, error= and the like, and an
+# AWS SDK error's code and cause in errorCode= and origError= (Docker's awslogs driver logs the
+# Go SDK's awserr so).
 _LOGFMT_FIELD = re.compile(
     # A quoted value may be cut short (a paste of the first part of a long line).
-    r"\b(?:msg|message|err|error|reason|cause|detail)=(\"(?:[^\"\\]|\\.)*(?:\"|$)|\S+)"
+    r"\b(?:msg|message|err|error|errorCode|origError|reason|cause|detail)="
+    r"(\"(?:[^\"\\]|\\.)*(?:\"|$)|\S+)"
 )
 _LOGFMT_LINE = re.compile(r"\b(?:level|lvl|ts|time|caller|logger)=\S")
 _JSON_ESCAPE = re.compile(r"\\(?:u([0-9a-fA-F]{4})|([\"\\/bfnrt]))")
