@@ -156,11 +156,13 @@ def test_an_ssh_servers_refusal_is_not_aws(knowledge: Knowledge) -> None:
     assert matcher.recognise(codecommit).lookalike is None
 
 
-def test_an_aws_error_from_an_image_of_another_registry(capsys: pytest.CaptureFixture[str]) -> None:
+def test_an_aws_error_from_an_image_of_another_registry(
+    capsys: pytest.CaptureFixture[str], knowledge: Knowledge
+) -> None:
     assert text_only(capsys, IMAGE_FROM_GITHUB)[0] == "no-credentials"
     # the registry's own refusal stays that registry's
     refused = (
         "Error response from daemon: Head https://docker.pkg.github.com/v2/o/r/i/manifests/1:"
         " unauthorized: Your request could not be authenticated by the GitHub Packages service."
     )
-    assert Matcher(load_checked([shipped_dir()])).recognise(refused).lookalike is not None
+    assert Matcher(knowledge).recognise(refused).lookalike is not None
