@@ -331,6 +331,29 @@ def lookalike(text: str) -> str | None:
             ' resource "pods" in API group "" in the namespace "default"',
             "Kubernetes RBAC",
         ),
+        # Backblaze B2's native API codes, as rclone's B2 backend prints them (the forty-fourth
+        # batch's ih21)
+        (
+            "x: Failed to copy: Failed to upload: Authorization token has expired (401"
+            " expired_auth_token)",
+            "S3-compatible",
+        ),
+        # Kingsoft Cloud's KS3 by its endpoint (JuiceFS, the same batch's ih11)
+        (
+            "juicefs format --storage=ks3 --bucket=https://test.ks3-cn-beijing.ksyuncs.com"
+            " --access-key=***** --secret-key=****** redis://192.168.1.90/3 test\n<FATAL>:"
+            " Storage ks3://test/test/ is not configured correctly: Failed to put:"
+            " SecondLevelDomainForbidden: The bucket you are attempting to access must be"
+            " addressed using KS3 third level domain.\n status code: 403",
+            "S3-compatible",
+        ),
+        # Azure's shared access signatures and its .NET SDKs (Azure IoT Hub, ii29)
+        (
+            'Microsoft.Azure.Devices.Client.Exceptions.UnauthorizedException with "The specified'
+            ' SAS token is expired"',
+            "Azure",
+        ),
+        ("Error: The specified SAS token is expired", "Azure"),
         # No error at all: the AWS CLI's JSON and table output, and boto3's dict, of a call that
         # worked (awscli's formatter prints the keys in the order of the API's shape)
         (
@@ -473,6 +496,10 @@ def test_look_alikes_are_named(text: str, named: str) -> None:
         # RBAC's anonymous user on a cluster whose aws-auth ConfigMap Terraform manages
         'Error: configmaps "aws-auth" is forbidden: User "system:anonymous" cannot get resource'
         ' "configmaps" in API group "" in the namespace "kube-system"',
+        # AWS's expired token beside a token of another kind, and ECR's own words
+        "An error occurred (ExpiredTokenException) when calling the AssumeRoleWithSAML operation:"
+        " Token must be redeemed within 5 minutes of issuance",
+        "denied: Your authorization token has expired. Reauthenticate and try again.",
         # an identity that works, pasted beside the error of another call
         '{"UserId": "AIDAEXAMPLEEXAMPLE1234", "Account": "123456789012", "Arn":'
         ' "arn:aws:iam::123456789012:user/al"}\nbut `aws s3 ls` says: An error occurred'
