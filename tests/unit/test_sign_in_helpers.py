@@ -1,7 +1,9 @@
-"""STS refuses a SAML response that is too old with ExpiredTokenException (AssumeRoleWithSAML:
+"""Rules the forty-third batch's development texts (federated sign-in helpers) showed missing.
+
+STS refuses a SAML response that is too old with ExpiredTokenException (AssumeRoleWithSAML:
 "Response has expired" after its NotOnOrAfter, "Token must be redeemed within 5 minutes of
-issuance"): the SAML response is the problem, not expired AWS credentials. The forty-third
-batch's if07 (saml2aws reusing a cached Keycloak response) showed the rule missing."""
+issuance"): the SAML response is the problem, not expired AWS credentials (if07: saml2aws
+reusing a cached Keycloak response)."""
 
 from __future__ import annotations
 
@@ -41,3 +43,15 @@ def test_credentials_a_saml_helper_wrote_that_expired_later(
         " token has expired."
     )
     assert text_only(capsys, text)[0] == "expired-temporary-credentials"
+
+
+def test_a_profile_the_jetbrains_toolkit_cannot_use(capsys: pytest.CaptureFixture[str]) -> None:
+    # AWS Toolkit for JetBrains refuses a profile of no kind it reads: besides a kind newer than
+    # the toolkit, a profile with no credentials in it (only a region, or only a SAML helper's
+    # settings: the forty-third batch's if13, aws/aws-toolkit-jetbrains#4174)
+    text = (
+        "java.lang.IllegalArgumentException: Profile 'default' is not using role-based,"
+        " session-based, process-based, or basic credentials."
+    )
+    top = text_only(capsys, text)[:3]
+    assert "tool-too-old-for-config" in top and "no-credentials" in top
