@@ -111,6 +111,13 @@ class ChainReport(Record):
         return None
 
     @property
+    def stopped(self) -> str:
+        """Why the walk ended before any provider gave credentials ('' when one did): a file
+        botocore cannot parse, a profile that does not exist, a provider that raised. What
+        depends on the keys was then not checked, which is not the same as "there are none"."""
+        return self.error if self.winner is None else ""
+
+    @property
     def failed(self) -> ProviderReport | None:
         return next((p for p in self.providers if p.state == FAILED), None)
 
