@@ -48,6 +48,14 @@ def test_values_are_what_configparser_returns(tmp_path: Path) -> None:
     assert section.get("region").line == 3  # type: ignore[union-attr]
 
 
+def test_only_an_indented_line_makes_a_value_continued(tmp_path: Path) -> None:
+    result = scan(write(tmp_path, b"[a]\nregion = x\n\n\nname = y\n  more\n\n"))
+    section = result.section("a")
+    assert section is not None
+    assert not section.get("region").continued  # type: ignore[union-attr]
+    assert section.get("name").continued  # type: ignore[union-attr]
+
+
 def test_unreadable_paths(tmp_path: Path) -> None:
     assert not scan(tmp_path / "missing").exists
     assert scan(tmp_path).error == "it is a directory"

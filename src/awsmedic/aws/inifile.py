@@ -153,7 +153,9 @@ def _scan_lines(text: str, issues: list[Issue]) -> list[Section]:
     def close() -> None:
         if current is not None:
             done = tuple(
-                Entry(e.key, "\n".join(p).rstrip(), e.line, continued=len(p) > 1)
+                # Blank lines after a value are parts too (configparser keeps them if an
+                # indented line follows): only a non-blank one was merged.
+                Entry(e.key, "\n".join(p).rstrip(), e.line, continued=any(p[1:]))
                 for e, p in zip(entries, parts, strict=True)
             )
             sections.append(Section(current[0], current[1], done))

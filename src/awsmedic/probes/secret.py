@@ -60,6 +60,19 @@ def _file_entry(keys: StaticKeys, report: ChainReport) -> tuple[Path, Entry] | N
     return None
 
 
+def _line_ends_in_space(keys: StaticKeys, report: ChainReport) -> bool:
+    """Whether the secret's line in its file ends in a space or tab after the value."""
+    located = _file_entry(keys, report) if keys.method != "env" else None
+    if located is None or located[1].continued:
+        return False
+    path, entry = located
+    try:
+        lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
+    except OSError:
+        return False
+    return 0 < entry.line <= len(lines) and lines[entry.line - 1].endswith((" ", "\t"))
+
+
 def _where(run: ProbeInput, keys: StaticKeys, report: ChainReport) -> str:
     if keys.method == "env":
         return "AWS_SECRET_ACCESS_KEY"
@@ -72,11 +85,16 @@ def _where(run: ProbeInput, keys: StaticKeys, report: ChainReport) -> str:
     return f"{run.ctx.tilde(path)} line {entry.line}{label}"
 
 
-def shape_problems(secret: str, *, from_file: bool) -> tuple[list[str], list[str]]:
-    """(findings, descriptions) of what is wrong with a secret's shape; never its value."""
+def shape_problems(
+    secret: str, *, from_file: bool, trailing_space: bool = False
+) -> tuple[list[str], list[str]]:
+    """(findings, descriptions) of what is wrong with a secret's shape; never its value.
+    `trailing_space`: the file's line has a space after the value, which its parser dropped."""
     findings: list[str] = []
     problems = value_problems(secret, from_file=from_file)
     core = secret.strip().strip("\"'").strip()
+    # Spaces at the ends count too: a '+' first or last, decoded as a space, leaves 39 characters.
+    plus_as_space = _plus_as_space(secret.strip("\r\n\"'") + (" " if trailing_space else ""))
     if core.endswith("%"):
         core = core[:-1]
         findings.append("secret-trailing-percent")
@@ -86,7 +104,7 @@ def shape_problems(secret: str, *, from_file: bool) -> tuple[list[str], list[str
         )
     if problems:
         findings.append("secret-stray-characters")
-    if _plus_as_space(core):
+    if plus_as_space:
         # Said first, in place of the plain "whitespace inside the value": it names the fix.
         findings.append("secret-plus-as-space")
         problems = [p for p in problems if p != "whitespace inside the value"]
@@ -102,7 +120,7 @@ def shape_problems(secret: str, *, from_file: bool) -> tuple[list[str], list[str
         findings.append("secret-is-key-id")
         problems.append("the shape of an access key id, not of a secret: the two look swapped")
     else:
-        if len(core) != keyids.SECRET_LENGTH:
+        if len(core) != keyids.SECRET_LENGTH and not plus_as_space:
             findings.append("secret-wrong-length")
             problems.append(
                 f"{len(core)} characters (not counting stray ones);"
@@ -114,11 +132,11 @@ def shape_problems(secret: str, *, from_file: bool) -> tuple[list[str], list[str
     return findings, problems
 
 
-def _plus_as_space(core: str) -> bool:
+def _plus_as_space(value: str) -> bool:
     """A secret whose spaces, each made '+', give a well-formed one: a '+' decoded as a space."""
-    if " " not in core:
+    if " " not in value:
         return False
-    mended = core.replace(" ", "+")
+    mended = value.replace(" ", "+")
     return len(mended) == keyids.SECRET_LENGTH and bool(_BASE64.match(mended))
 
 
@@ -143,6 +161,9 @@ def secret_hygiene(run: ProbeInput) -> Evidence:
     report = run.world.chain()
     facts = chain_facts(run, report)
     keys = report.keys
+    if keys is None and report.stopped:
+        summary = f"not checked: the credential chain stopped first ({report.stopped})"
+        return Evidence("creds.secret", Status.SKIPPED, summary, (), facts)
     if keys is None:
         source = report.winner.method if report.winner else "no provider"
         summary = f"no static secret to check (credentials come from {source})"
@@ -150,7 +171,11 @@ def secret_hygiene(run: ProbeInput) -> Evidence:
     where = _where(run, keys, report)
     facts["access_key_id"] = Fact(keys.access_key.masked(), keys.method, keys.location)
     facts["secret_location"] = Fact(where, keys.method)
-    findings, problems = shape_problems(keys.secret_key.reveal(), from_file=keys.method != "env")
+    findings, problems = shape_problems(
+        keys.secret_key.reveal(),
+        from_file=keys.method != "env",
+        trailing_space=_line_ends_in_space(keys, report),
+    )
     details = tuple(f"the secret access key ({where}) has {p}" for p in problems)
     summary = (
         details[0]

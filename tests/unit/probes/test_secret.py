@@ -91,6 +91,23 @@ def test_a_plus_read_as_a_space_in_the_credentials_file(home: Path) -> None:
     assert SECRET[:12] not in shown(evidence) and SECRET[13:] not in shown(evidence)
 
 
+def test_a_last_plus_read_as_a_space_at_the_end_of_the_line(home: Path) -> None:
+    # The parser drops the space: botocore sends 39 characters, and only the line shows why.
+    (home / ".aws" / "credentials").write_text(
+        f"[default]\naws_access_key_id = {KEY}\naws_secret_access_key = {SECRET[:-1]} \n\n"
+    )
+    evidence = probe("creds.secret")
+    assert evidence.findings == ("secret-plus-as-space",)
+    assert "39 characters" not in shown(evidence)
+
+
+def test_a_short_secret_on_a_clean_line_is_only_short(home: Path) -> None:
+    (home / ".aws" / "credentials").write_text(
+        f"[default]\naws_access_key_id = {KEY}\naws_secret_access_key = {SECRET[:-1]}\n"
+    )
+    assert probe("creds.secret").findings == ("secret-wrong-length",)
+
+
 def test_nothing_static_to_check() -> None:
     evidence = probe("creds.secret")
     assert evidence.status is Status.SKIPPED and evidence.findings == ("no-static-keys",)
@@ -119,6 +136,10 @@ def test_nothing_static_to_check() -> None:
             ["secret-stray-characters", "secret-plus-as-space"],
         ),
         (SECRET[:10] + " " + SECRET[10:], True, ["secret-stray-characters", "secret-wrong-length"]),
+        # A first or last '+' decoded as a space, in an environment variable (kept as set).
+        (SECRET[:-1] + " ", False, ["secret-stray-characters", "secret-plus-as-space"]),
+        (" " + SECRET[1:], False, ["secret-stray-characters", "secret-plus-as-space"]),
+        (SECRET + " ", False, ["secret-stray-characters"]),
     ],
 )
 def test_shapes(secret: str, from_file: bool, findings: list[str]) -> None:
