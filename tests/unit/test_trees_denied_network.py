@@ -352,7 +352,7 @@ CASES = [
         "unknown region, no such host",
         REFUSED,
         {
-            "net.route": ("region-unknown",),
+            "net.route": ("region-not-listed",),
             "net.connect": ("dns-failed",),
             "config.region": ("region-not-listed",),
         },

@@ -59,6 +59,23 @@ def test_an_availability_zone_as_region(monkeypatch: pytest.MonkeyPatch) -> None
     assert "`us-east-1a`" in outcome.diagnosis.why
 
 
+# A name botocore does not list may be a region newer than it (update it); a zone is not.
+@pytest.mark.parametrize(
+    ("region", "new_region_step"), [("eu-south-9", True), ("us-east-1a", False)]
+)
+def test_updating_the_sdk_only_for_a_region_it_may_not_know_yet(
+    monkeypatch: pytest.MonkeyPatch, region: str, new_region_step: bool
+) -> None:
+    monkeypatch.setenv("AWS_DEFAULT_REGION", region)
+    outcome = walk(
+        "botocore.exceptions.EndpointConnectionError: Could not connect to the endpoint URL: "
+        f'"https://sts.{region}.amazonaws.com/"'
+    )
+    assert outcome.diagnosis is not None and outcome.diagnosis.cause == "invalid-region"
+    steps = outcome.diagnosis.steps
+    assert any("genuinely new" in step.text for step in steps) is new_region_step
+
+
 def test_bucket_in_another_region_fills_its_region(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("AWS_DEFAULT_REGION", "us-east-1")
     outcome = walk(

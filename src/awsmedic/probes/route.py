@@ -284,7 +284,7 @@ def _region_findings(run: ProbeInput, route: Route, details: list[str]) -> list[
         return ["region-not-a-region"]
     if status == "unknown":
         details.append(f"'{shown}' is not a region this botocore knows (a typo, or very new)")
-        return ["region-unknown"]
+        return ["region-not-listed"]
     if status == "opt-in":
         details.append(f"{shown} is an opt-in region: it must be enabled for the account")
         return ["region-opt-in"]
@@ -363,7 +363,7 @@ def _plain(route: Route, target: netroute.Target) -> str:
         "dualstack-from-env",
         "dualstack-from-config",
         "region-not-a-region",
-        "region-unknown",
+        "region-not-listed",
         "region-opt-in",
         "proxy-applies",
         "proxy-bypassed",
