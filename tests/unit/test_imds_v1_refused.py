@@ -21,9 +21,14 @@ SCCACHE = (
     " http://169.254.169.254/latest/meta-data/iam/security-credentials/\n"
     "[2022-11-09T08:31:35Z WARN  sccache::simples3::credential] Failed to fetch IAM credentials"
 )
+# a desktop client's own words (the fiftieth batch's iu45: Cyberduck's connection profile)
+DESKTOP = (
+    'Connecting with the "S3 (Credentials from EC2 Instance Metadata)" connection profile on an'
+    " EC2 instance fails: Login failed. Unexpected response (401 Unauthorized)."
+)
 
 
-@pytest.mark.parametrize("text", [CALAMARI, SCCACHE])
+@pytest.mark.parametrize("text", [CALAMARI, SCCACHE, DESKTOP])
 def test_imdsv1_refused(capsys: pytest.CaptureFixture[str], text: str) -> None:
     assert text_only(capsys, text)[0] == "imds-unreachable"
     output = diagnosed(capsys, text)
@@ -36,4 +41,9 @@ def test_imdsv1_refused(capsys: pytest.CaptureFixture[str], text: str) -> None:
 def test_a_role_that_is_not_there(capsys: pytest.CaptureFixture[str]) -> None:
     # the same words with the 404 of an instance without a role
     text = CALAMARI.replace("401 (Unauthorized)", "404 (Not Found)")
+    assert text_only(capsys, text)[0] != "imds-unreachable"
+
+
+def test_a_401_far_from_instance_metadata(capsys: pytest.CaptureFixture[str]) -> None:
+    text = DESKTOP.replace("fails:", "fails." + " The registry is fine." * 30)
     assert text_only(capsys, text)[0] != "imds-unreachable"
