@@ -106,6 +106,7 @@ PLACEHOLDERS: Mapping[str, str] = {
     "intended_profile": "the profile the user meant to use",
     "legacy_profile": "a new profile in the legacy SSO form, for a tool that needs it",
     "principal_arn": "the IAM user or role to grant access to",
+    "portfolio_id": "the Service Catalog portfolio of the product",
     "kms_key_id": "the KMS key",
     "object_key": "the S3 object key",
     "repository": "the ECR repository",
@@ -220,6 +221,10 @@ HELP: Mapping[str, str] = {
     "intended_profile": "the name of the profile you meant to use",
     "legacy_profile": "a name of your choice for a new profile that the old tool uses",
     "principal_arn": "the ARN of the IAM user or role (for a role session, the role's ARN)",
+    "portfolio_id": (
+        "the portfolio's id, port-... (aws servicecatalog list-portfolios-for-product"
+        " --product-id with the prod-... id the error names)"
+    ),
     "kms_key_id": "the KMS key id or ARN (head-object shows it as SSEKMSKeyId)",
     "object_key": "the S3 object key",
     "repository": "the ECR repository name",
