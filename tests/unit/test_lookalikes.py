@@ -500,6 +500,10 @@ def test_look_alikes_are_named(text: str, named: str) -> None:
         "An error occurred (ExpiredTokenException) when calling the AssumeRoleWithSAML operation:"
         " Token must be redeemed within 5 minutes of issuance",
         "denied: Your authorization token has expired. Reauthenticate and try again.",
+        # a local cluster's own S3 call: k3s's etcd snapshot to a bucket, refused by instance
+        # metadata that requires IMDSv2 (the fifty-third batch's ja14)
+        "$ k3s etcd-snapshot ls\nINFO[0000] Checking if S3 bucket etcd-backups exists\n"
+        "FATA[0000] 401 Unauthorized",
         # an identity that works, pasted beside the error of another call
         '{"UserId": "AIDAEXAMPLEEXAMPLE1234", "Account": "123456789012", "Arn":'
         ' "arn:aws:iam::123456789012:user/al"}\nbut `aws s3 ls` says: An error occurred'
