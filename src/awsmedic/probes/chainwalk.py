@@ -111,11 +111,13 @@ class ChainReport(Record):
         return None
 
     @property
-    def stopped(self) -> str:
-        """Why the walk ended before any provider gave credentials ('' when one did): a file
-        botocore cannot parse, a profile that does not exist, a provider that raised. What
-        depends on the keys was then not checked, which is not the same as "there are none"."""
-        return self.error if self.winner is None else ""
+    def keys_unchecked(self) -> str:
+        """What a check of the keys says when the walk ended before any provider gave credentials
+        (a file botocore cannot parse, a profile that does not exist, a provider that raised): it
+        checked nothing, which is not "there are none". '' when the walk did not stop early."""
+        if self.winner is not None or not self.error:
+            return ""
+        return f"not checked: the credential chain stopped first ({self.error})"
 
     @property
     def failed(self) -> ProviderReport | None:

@@ -28,9 +28,8 @@ def key_age(run: ProbeInput) -> Evidence:
     """The creation date of the long-term key in use, from the key's own user (read-only)."""
     report = run.world.chain()
     keys = report.keys
-    if keys is None and report.stopped:
-        summary = f"not checked: the credential chain stopped first ({report.stopped})"
-        return Evidence("iam.key-age", Status.SKIPPED, summary)
+    if keys is None and report.keys_unchecked:
+        return Evidence("iam.key-age", Status.SKIPPED, report.keys_unchecked)
     if keys is None or not keys.key_id.strip().startswith("AKIA"):
         summary = "no long-term access key in use (temporary keys have an expiry, not an age)"
         return Evidence("iam.key-age", Status.SKIPPED, summary, ("no-long-term-key",))

@@ -137,9 +137,8 @@ def key_analysis(run: ProbeInput) -> Evidence:
     """Prefix, length and alphabet of the key id, placeholder values, and whether a token fits."""
     report = run.world.chain()
     keys = report.keys
-    if keys is None and report.stopped:
-        summary = f"not checked: the credential chain stopped first ({report.stopped})"
-        return Evidence("creds.keys", Status.SKIPPED, summary)
+    if keys is None and report.keys_unchecked:
+        return Evidence("creds.keys", Status.SKIPPED, report.keys_unchecked)
     if keys is None:
         source = report.winner.method if report.winner else "no provider"
         return Evidence(

@@ -161,9 +161,8 @@ def secret_hygiene(run: ProbeInput) -> Evidence:
     report = run.world.chain()
     facts = chain_facts(run, report)
     keys = report.keys
-    if keys is None and report.stopped:
-        summary = f"not checked: the credential chain stopped first ({report.stopped})"
-        return Evidence("creds.secret", Status.SKIPPED, summary, (), facts)
+    if keys is None and report.keys_unchecked:
+        return Evidence("creds.secret", Status.SKIPPED, report.keys_unchecked, (), facts)
     if keys is None:
         source = report.winner.method if report.winner else "no provider"
         summary = f"no static secret to check (credentials come from {source})"
