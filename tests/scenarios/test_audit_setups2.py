@@ -10,7 +10,7 @@ from __future__ import annotations
 import socket
 import sys
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -19,6 +19,7 @@ import pytest
 from tests.awsfixtures import Keys, MotoAws
 from tests.scenarios.gateway import Gateway
 from tests.scenarios.harness import (
+    Result,
     admin,
     assert_no_secrets,
     diagnose,
@@ -441,6 +442,28 @@ def inner_plus(secret: str) -> bool:
     return "+" in secret and not secret.startswith("+")
 
 
+def keys_whose_secret(aws: MotoAws, user: str, wanted: Callable[[str], bool], tries: int) -> Keys:
+    """A key of a new user whose secret `wanted` accepts, making and deleting keys until one
+    is (moto's secrets are random base64)."""
+    keys = aws.create_user(user)
+    for _ in range(tries):
+        if wanted(keys.secret_access_key):
+            return keys
+        aws.delete_key(user, keys)
+        keys = aws.create_key(user)
+    pytest.fail(f"moto gave no fitting secret in {tries} keys")
+
+
+def refused_and_diagnosed(aws: MotoAws, home: Path, tmp_path: Path, mangled: Keys) -> Result:
+    """The mangled keys in ~/.aws/credentials, the refusal AWS really sends, and its diagnosis."""
+    aws.enforce()
+    write_aws(home, "credentials", section("default", mangled))
+    env = environment()
+    error = real_error(env)
+    assert "SignatureDoesNotMatch" in error
+    return diagnose(env, error, tmp_path)
+
+
 @pytest.mark.moto
 def test_a_plus_of_the_secret_read_as_a_space(
     aws: MotoAws, gateway: Gateway, home: Path, tmp_path: Path
@@ -448,20 +471,10 @@ def test_a_plus_of_the_secret_read_as_a_space(
     """The secret went through a form or a URL on its way into ~/.aws/credentials, and each '+'
     came out a space: AWS answers SignatureDoesNotMatch. The step puts the '+' back, and sends
     nobody to the environment or the region."""
-    keys = aws.create_user("plus")
-    for _ in range(100):  # moto's secrets are base64 letters: about half have a '+'
-        if inner_plus(keys.secret_access_key):
-            break
-        aws.delete_key("plus", keys)
-        keys = aws.create_key("plus")
-    assert inner_plus(keys.secret_access_key)
-    aws.enforce()
+    # about half of moto's secrets have a '+'
+    keys = keys_whose_secret(aws, "plus", inner_plus, tries=100)
     mangled = Keys(keys.access_key_id, keys.secret_access_key.replace("+", " "))
-    write_aws(home, "credentials", section("default", mangled))
-    env = environment()
-    error = real_error(env)
-    assert "SignatureDoesNotMatch" in error
-    result = diagnose(env, error, tmp_path)
+    result = refused_and_diagnosed(aws, home, tmp_path, mangled)
     assert (result.cause, result.confidence) == ("stray-characters", "confirmed")
     assert "~/.aws/credentials line 3 [default]) has a space where" in result.evidence()
     steps = result.json["steps"]
@@ -478,21 +491,10 @@ def test_a_last_plus_of_the_secret_read_as_a_space(
 ) -> None:
     """The same, with the '+' last: the space it became ends the line, the ini parser drops it,
     and botocore signs with 39 characters. The line's end tells it from a secret cut short."""
-    keys = aws.create_user("plus-last")
-    for _ in range(1000):  # one secret in 64 ends in '+'
-        if keys.secret_access_key.endswith("+"):
-            break
-        aws.delete_key("plus-last", keys)
-        keys = aws.create_key("plus-last")
-    if not keys.secret_access_key.endswith("+"):
-        pytest.fail("moto gave no secret ending in '+' in 1000 keys")
-    aws.enforce()
+    # one secret in 64 ends in '+'
+    keys = keys_whose_secret(aws, "plus-last", lambda secret: secret.endswith("+"), tries=1000)
     mangled = Keys(keys.access_key_id, keys.secret_access_key[:-1] + " ")
-    write_aws(home, "credentials", section("default", mangled))
-    env = environment()
-    error = real_error(env)
-    assert "SignatureDoesNotMatch" in error
-    result = diagnose(env, error, tmp_path)
+    result = refused_and_diagnosed(aws, home, tmp_path, mangled)
     assert (result.cause, result.confidence) == ("stray-characters", "confirmed")
     assert "has a space where the secret most likely has a '+'" in result.evidence()
     assert "39 characters" not in result.evidence()

@@ -60,9 +60,8 @@ def _file_entry(keys: StaticKeys, report: ChainReport) -> tuple[Path, Entry] | N
     return None
 
 
-def _line_ends_in_space(keys: StaticKeys, report: ChainReport) -> bool:
+def _line_ends_in_space(located: tuple[Path, Entry] | None) -> bool:
     """Whether the secret's line in its file ends in a space or tab after the value."""
-    located = _file_entry(keys, report) if keys.method != "env" else None
     if located is None or located[1].continued:
         return False
     path, entry = located
@@ -73,10 +72,9 @@ def _line_ends_in_space(keys: StaticKeys, report: ChainReport) -> bool:
     return 0 < entry.line <= len(lines) and lines[entry.line - 1].endswith((" ", "\t"))
 
 
-def _where(run: ProbeInput, keys: StaticKeys, report: ChainReport) -> str:
+def _where(run: ProbeInput, keys: StaticKeys, located: tuple[Path, Entry] | None) -> str:
     if keys.method == "env":
         return "AWS_SECRET_ACCESS_KEY"
-    located = _file_entry(keys, report)
     if located is None:
         return keys.location
     path, entry = located
@@ -167,13 +165,15 @@ def secret_hygiene(run: ProbeInput) -> Evidence:
         source = report.winner.method if report.winner else "no provider"
         summary = f"no static secret to check (credentials come from {source})"
         return Evidence("creds.secret", Status.SKIPPED, summary, ("no-static-keys",), facts)
-    where = _where(run, keys, report)
+    # The secret's line in its file, read once for where it is and how the line ends.
+    located = _file_entry(keys, report) if keys.method != "env" else None
+    where = _where(run, keys, located)
     facts["access_key_id"] = Fact(keys.access_key.masked(), keys.method, keys.location)
     facts["secret_location"] = Fact(where, keys.method)
     findings, problems = shape_problems(
         keys.secret_key.reveal(),
         from_file=keys.method != "env",
-        trailing_space=_line_ends_in_space(keys, report),
+        trailing_space=_line_ends_in_space(located),
     )
     details = tuple(f"the secret access key ({where}) has {p}" for p in problems)
     summary = (
