@@ -15,8 +15,8 @@ from urllib.parse import urlparse
 
 from awsmedic.aws import bounded, sharedfiles
 from awsmedic.context import Context
-from awsmedic.model import Evidence, Secret, SecretKind, Status
-from awsmedic.probes import ProbeInput, probe
+from awsmedic.model import Evidence, Secret, SecretKind, Status, Unchecked
+from awsmedic.probes import ProbeInput, not_checked, probe
 from awsmedic.probes.location import CONTAINER_MARKERS
 
 ECS_ADDRESS = "169.254.170.2"
@@ -187,6 +187,29 @@ def _in_container(ctx: Context) -> bool:
     return any(ctx.env(v) for v in hints) or any(m.exists() for m in CONTAINER_MARKERS)
 
 
+def _offline(run: ProbeInput) -> Evidence:
+    """With --offline: botocore's checks before its request (the address, the token), and no
+    request; an endpoint that passes them is not checked."""
+    ctx = run.ctx
+    found = endpoint(ctx)
+    if found is None:
+        return _not_configured()
+    url, var = found
+    tool = run.recognition.tool if run.recognition else None
+    refused, token = _refused(ctx, url, tool)
+    secrets = (Secret(token),) if token else ()
+    if refused is None:
+        return not_checked(
+            "creds.container",
+            Unchecked.OFFLINE,
+            f"the request to {url}, from {var}",
+            _kind(ctx, url, var),
+            secrets=secrets,
+        )
+    finding, sentence = refused
+    return _evidence(ctx, url, var, finding, sentence, secrets)
+
+
 @probe(
     "creds.container",
     title="Container credentials endpoint (ECS, EKS Pod Identity)",
@@ -209,17 +232,28 @@ def _in_container(ctx: Context) -> bool:
         "container-token-in-file",
         "container-relative-uri",
     ),
+    offline=_offline,
 )
 def container_credentials(run: ProbeInput) -> Evidence:
     """Ask the container credentials endpoint once, as botocore would, with a short timeout."""
     ctx = run.ctx
     found = endpoint(ctx)
     if found is None:
-        summary = "no AWS_CONTAINER_CREDENTIALS_* variable is set"
-        return Evidence("creds.container", Status.OK, summary, ("container-not-configured",))
+        return _not_configured()
     url, var = found
     tool = run.recognition.tool if run.recognition else None
     finding, sentence, secrets = _ask(ctx, url, tool)
+    return _evidence(ctx, url, var, finding, sentence, secrets)
+
+
+def _not_configured() -> Evidence:
+    summary = "no AWS_CONTAINER_CREDENTIALS_* variable is set"
+    return Evidence("creds.container", Status.OK, summary, ("container-not-configured",))
+
+
+def _evidence(
+    ctx: Context, url: str, var: str, finding: str, sentence: str, secrets: tuple[Secret, ...]
+) -> Evidence:
     ok = finding == "container-credentials-ok"
     extra: tuple[str, ...] = ()
     if _local_server(url) and finding == "container-endpoint-unreachable":
@@ -242,11 +276,11 @@ def container_credentials(run: ProbeInput) -> Evidence:
     )
 
 
-def _ask(ctx: Context, url: str, tool: str | None = None) -> tuple[str, str, tuple[Secret, ...]]:
-    """(finding, sentence, secrets): botocore's checks on the URL and token, then one GET.
-    A refused host is said in the words of the tool that printed the error, where that is not
-    botocore (the verdict is botocore's, which agrees with the SDK's for addresses written in
-    the usual form)."""
+def _refused(ctx: Context, url: str, tool: str | None) -> tuple[tuple[str, str] | None, str | None]:
+    """((finding, sentence) of a check that stops botocore before its request, or None; the
+    authorization token). A refused host is said in the words of the tool that printed the
+    error, where that is not botocore (the verdict is botocore's, which agrees with the SDK's
+    for addresses written in the usual form)."""
     if not host_allowed(url):
         host = urlparse(url).hostname
         who, accepted = _REFUSERS.get(tool or "", ("botocore", ""))
@@ -255,12 +289,17 @@ def _ask(ctx: Context, url: str, tool: str | None = None) -> tuple[str, str, tup
         return (
             "container-host-not-allowed",
             f"{who} refuses plain HTTP to '{host}' ({accepted})",
-            (),
-        )
+        ), None
     token, problem, sentence = _auth(ctx)
+    return ((problem, sentence) if problem is not None else None), token
+
+
+def _ask(ctx: Context, url: str, tool: str | None = None) -> tuple[str, str, tuple[Secret, ...]]:
+    """(finding, sentence, secrets): botocore's checks on the URL and token, then one GET."""
+    refused, token = _refused(ctx, url, tool)
     secrets = (Secret(token),) if token else ()
-    if problem is not None:
-        return problem, sentence, secrets
+    if refused is not None:
+        return (*refused, secrets)
     status, body, error = _get(url, token, min(ctx.network_timeout, MAX_TIMEOUT_SECONDS))
     finding, sentence, returned = _response(status, body, error)
     return finding, sentence, secrets + returned

@@ -95,6 +95,26 @@ def test_offline_asks_nothing(monkeypatch: pytest.MonkeyPatch) -> None:
         evidence = probe("creds.container", offline=True)
     assert evidence.status is Status.SKIPPED
     assert endpoint.requests == []
+    assert "not checked: --offline" in evidence.summary
+    assert "container-endpoint-loopback" in evidence.findings  # what the settings say
+
+
+def test_offline_still_says_what_botocore_refuses_before_any_request(
+    home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A host botocore refuses, or a token it will not send, is known without the network."""
+    monkeypatch.setenv("AWS_CONTAINER_CREDENTIALS_FULL_URI", "http://credentials.internal/x")
+    evidence = probe("creds.container", offline=True)
+    assert evidence.status is Status.PROBLEM
+    assert evidence.findings[0] == "container-host-not-allowed"
+    path = home / "token"
+    path.write_text("pod-token-value\n")
+    monkeypatch.setenv("AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE", str(path))
+    monkeypatch.setenv("AWS_CONTAINER_CREDENTIALS_FULL_URI", "http://169.254.170.23/v1/credentials")
+    evidence = probe("creds.container", offline=True)
+    assert evidence.findings[:2] == ("container-token-bad-characters", "container-endpoint-eks")
+    assert "pod-token-value" not in evidence.summary + "".join(evidence.details)
+    assert "pod-token-value\n" in {s.reveal() for s in evidence.secrets}
 
 
 def test_only_a_loopback_address_is_a_local_server() -> None:
