@@ -241,6 +241,10 @@ def _role_answer(
     )
 
 
+def _offline(run: ProbeInput) -> Evidence:
+    return without_network(run) or not_checked("imds.role", Unchecked.OFFLINE)
+
+
 @probe(
     "imds.role",
     title="EC2 instance metadata and instance role",
@@ -260,6 +264,7 @@ def _role_answer(
         "imds-credentials-timeout",
         "imds-role-ok",
     ),
+    offline=_offline,
 )
 def instance_role(run: ProbeInput) -> Evidence:
     """IMDSv2 token, role list and role credentials, bounded, only where EC2 is likely."""
@@ -335,7 +340,9 @@ def _off_ec2(disabled: bool, role: str | None = None) -> Evidence:
     status = Status.PROBLEM if role is not None else Status.OK
     if disabled:
         summary = "AWS_EC2_METADATA_DISABLED=true: botocore never asks instance metadata here"
-        return Evidence("imds.role", status, summary + needs, ("imds-disabled",))
+        # Off EC2 the variable changes nothing botocore does: not-on-ec2 says so to the steps
+        # (the one to remove the variable is for where instance metadata is there to ask).
+        return Evidence("imds.role", status, summary + needs, ("imds-disabled", "not-on-ec2"))
     summary = (
         "this does not look like an EC2 instance (no EC2 DMI vendor, no metadata endpoint"
         " set): instance metadata not asked"

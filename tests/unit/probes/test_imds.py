@@ -35,7 +35,7 @@ def test_disabled_off_ec2_nothing_is_asked(monkeypatch: pytest.MonkeyPatch, tmp_
     monkeypatch.setattr(imds, "EC2_HINTS", ((tmp_path / "absent", "Amazon EC2"),))
     monkeypatch.setattr(imds, "_ask", lambda *a: pytest.fail("instance metadata was asked"))
     evidence = probe("imds.role")
-    assert evidence.findings == ("imds-disabled",)
+    assert evidence.findings == ("imds-disabled", "not-on-ec2")
     assert evidence.status is Status.OK
 
 
@@ -292,7 +292,7 @@ def test_disabled_where_a_role_takes_its_source_from_it(
     monkeypatch.setattr(imds, "_ask", lambda *a: pytest.fail("instance metadata was asked"))
     (home / ".aws" / "config").write_text(ROLE_FROM_METADATA)
     evidence = probe("imds.role", profile="ops")
-    assert evidence.findings == ("imds-disabled",)
+    assert evidence.findings == ("imds-disabled", "not-on-ec2")
     assert evidence.status is Status.PROBLEM
     assert "profile 'ops' takes its role's source credentials from it" in evidence.summary
 
