@@ -175,7 +175,7 @@ def literal_paths(ctx: Context, tool: str | None) -> tuple[LiteralPath, ...]:
 #: configparser takes `name: value` too: the JavaScript SDK v3 (@smithy/core dist-es/submodules/
 #: config/shared-ini-file-loader/parseIni.js splits a line at its first `=` and skips a line
 #: without one).
-_EQUALS_ONLY = {"js-sdk-v3": "the JavaScript SDK v3"}
+EQUALS_ONLY = {"js-sdk-v3": "the JavaScript SDK v3"}
 
 
 @dataclass(frozen=True, repr=False, eq=False)
@@ -193,7 +193,7 @@ def colon_lines(files: AwsFiles, profile: str, tool: str | None) -> tuple[ColonL
     (so it misses them, or reads a wrong name when an `=` comes later in the value)."""
     from awsmedic.aws.inifile import separator_at
 
-    reader = _EQUALS_ONLY.get(tool or "")
+    reader = EQUALS_ONLY.get(tool or "")
     if reader is None:
         return ()
     found = []

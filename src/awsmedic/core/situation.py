@@ -109,6 +109,10 @@ def situation_for(
             decided.update(found.findings)
     if _no_helper(results):
         decided.update(HELPER_KEY_FINDINGS)
+    if tool not in _equals_only_readers():
+        # creds.chain reports `name: value` lines only for a tool that reads `=` alone: for
+        # any other tool (or none recognised) that finding cannot hold, run or not.
+        decided.add(COLON_FINDING)
     present = {f for result in results for f in result.findings} | signals
     cli = next((CLI_FINDINGS[f] for f in present if f in CLI_FINDINGS), None)
     return Situation(
@@ -121,6 +125,16 @@ def situation_for(
         edits=tuple(edit for result in results for edit in result.edits),
         answers=dict(answers or {}),
     )
+
+
+#: creds.chain's finding of `name: value` lines the failing tool does not read.
+COLON_FINDING = "colon-lines-unread"
+
+
+def _equals_only_readers() -> frozenset[str]:
+    from awsmedic.aws.sharedfiles import EQUALS_ONLY
+
+    return frozenset(EQUALS_ONLY)
 
 
 #: What creds.process says of the key and token a helper prints, which steps of other causes

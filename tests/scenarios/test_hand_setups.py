@@ -1,0 +1,60 @@
+"""Set-ups broken by hand (the twenty-first session), each diagnosed with boto3's own error in
+it: the steps shown must fit what the checks found, and say nothing that cannot apply here.
+
+Same recipe as test_audit_setups4: a real broken setup (temp HOME, exact bytes, env vars), the
+real error there, then `awsmedic diagnose --offline` in the same setup.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.scenarios.setup import Setup, commands, evidence, texts
+from tests.unit.probes.helpers import KEY, SECRET
+
+pytestmark = pytest.mark.slow
+
+
+def test_an_indented_secret_gets_no_step_for_the_javascript_sdks_colon_lines(
+    setup: Setup,
+) -> None:
+    """botocore's PartialCredentialsError for an indented secret line: files.syntax names the
+    line and the walk ends there, before creds.chain runs. The step for `name: value` lines
+    applies only to a tool that reads `=` alone (the JavaScript SDK v3), which did not print
+    this, so it is not shown with its placeholders as if it might apply."""
+    setup.write(
+        ".aws/credentials",
+        f"[default]\naws_access_key_id = {KEY}\n  aws_secret_access_key = {SECRET}\n",
+    )
+    error = setup.boto3_error()
+    assert "PartialCredentialsError" in error
+    result = setup.diagnose(error, "--offline")
+    assert result["diagnosis"]["cause"] == "config-file-syntax"
+    assert "'aws_secret_access_key' is indented" in evidence(result)
+    assert commands(result)[0].startswith("sed -i.bak '3s/^  aws_secret_access_key")
+    assert "name: value" not in texts(result)
+    assert "<colon_file>" not in str(result)
+
+
+LEGACY_SSO = """\
+[profile dev]
+sso_start_url = https://corp.awsapps.com/start
+sso_region = eu-west-1
+sso_account_id = 123456789012
+sso_role_name = Admin
+region = eu-west-1
+"""
+
+
+def test_a_legacy_sso_profile_is_not_told_to_sign_in_to_an_sso_session(setup: Setup) -> None:
+    """A profile with sso_start_url and no sso-session, never signed in: the sign-in step names
+    the profile only; `aws sso login --sso-session <sso_session>` has no session to name."""
+    setup.write(".aws/config", LEGACY_SSO)
+    setup.env["AWS_PROFILE"] = "dev"
+    error = setup.boto3_error()
+    assert "Token for https://corp.awsapps.com/start does not exist" in error
+    result = setup.diagnose(error, "--offline")
+    assert result["diagnosis"]["cause"] == "sso-session-expired"
+    assert "aws sso login --profile dev" in commands(result)
+    assert not [c for c in commands(result) if "--sso-session" in c]
+    assert "<sso_session>" not in texts(result)
