@@ -95,6 +95,25 @@ def test_a_paste_escaped_onto_one_line_is_read_whole_also_around_a_logfmt_line()
     ]
 
 
+def test_a_logfmt_record_further_on_keeps_its_own_escaped_quotes() -> None:
+    # The fifty-eighth batch's jk15 (Velero's log line) escaped onto one line: the record's own
+    # `\"169.254.170.23\"` inside msg="..." must not end the value early.
+    line = (
+        '```\\ntime="2024-02-13T09:55:13Z" level=error msg="BackupStorageLocation \\"default\\"'
+        ' is unavailable: could not load config: invalid endpoint host, \\"169.254.170.23\\",'
+        ' only loopback hosts are allowed)" controller=backup-storage-location\\n```'
+    )
+    assert message_lines(prepare(line)[0]) == [
+        "```",
+        'BackupStorageLocation "default" is unavailable: could not load config: invalid endpoint'
+        ' host, "169.254.170.23", only loopback hosts are allowed)',
+        "```",
+    ]
+    # escaped as a whole (a JSON string printed without its quotes), the record is decoded
+    escaped = 'x\\ntime=\\"2024\\" level=error msg=\\"say \\\\\\"hi\\\\\\"\\"'
+    assert message_lines(prepare(escaped)[0]) == ["x", 'say "hi"']
+
+
 def test_json_escaped_text_is_unescaped_only_where_it_is_json() -> None:
     assert message_lines('"errorMessage": "line one\\nline two \\u0027q\\u0027"') == [
         '"errorMessage": "line one',

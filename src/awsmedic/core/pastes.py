@@ -250,8 +250,32 @@ def unescape_breaks(text: str) -> str:
             and not _JSON_FIELD_LINE.match(carried)
             and not _LOGFMT_LINE.search(before)
         ):
-            lines[number] = unescape(line)
+            lines[number] = _unescape_around_logfmt(line)
     return "\n".join(lines)
+
+
+#: A logfmt record as a program wrote it, its values in plain quotes (`msg="..."`, escaping
+#: only the quotes inside); escaped once more as a whole, its quotes read `msg=\"`.
+_RAW_LOGFMT_VALUE = re.compile(r'\b\w+="')
+_ESCAPED_LOGFMT_VALUE = re.compile(r'\b\w+=\\"')
+
+
+def _unescape_around_logfmt(line: str) -> str:
+    """A line escaped onto one (`\\n` for its breaks) with the breaks put back; a logfmt record
+    it holds further on keeps its own escapes (`\\"default\\"` inside a quoted value), which
+    the logfmt reader decodes: decoded here, they would end the value early."""
+    pieces = line.split("\\n")
+    if len(pieces) == 1 or not any(_raw_logfmt(piece) for piece in pieces):
+        return unescape(line)
+    return "\n".join(piece if _raw_logfmt(piece) else unescape(piece) for piece in pieces)
+
+
+def _raw_logfmt(piece: str) -> bool:
+    return bool(
+        _LOGFMT_LINE.search(piece)
+        and _RAW_LOGFMT_VALUE.search(piece)
+        and not _ESCAPED_LOGFMT_VALUE.search(piece)
+    )
 
 
 def _json_strings(value: object) -> list[str]:
