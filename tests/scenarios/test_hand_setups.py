@@ -58,3 +58,28 @@ def test_a_legacy_sso_profile_is_not_told_to_sign_in_to_an_sso_session(setup: Se
     assert "aws sso login --profile dev" in commands(result)
     assert not [c for c in commands(result) if "--sso-session" in c]
     assert "<sso_session>" not in texts(result)
+
+
+def test_a_duration_over_the_role_limit_from_an_iam_users_keys(setup: Setup) -> None:
+    """duration_seconds = 50000 on a role whose source profile holds an IAM user's keys: the
+    value is out of range (the first fix), and the step for a source that is itself a role
+    session (one hour at most) is not shown: the source is no role session."""
+    setup.write(
+        ".aws/credentials", f"[base]\naws_access_key_id = {KEY}\naws_secret_access_key = {SECRET}\n"
+    )
+    setup.write(
+        ".aws/config",
+        "[profile dev]\nrole_arn = arn:aws:iam::123456789012:role/Dev\nsource_profile = base\n"
+        "duration_seconds = 50000\nregion = eu-west-1\n",
+    )
+    setup.env["AWS_PROFILE"] = "dev"
+    # STS's answer (the local endpoint here is a closed port, so the text is STS's own)
+    text = (
+        "An error occurred (ValidationError) when calling the AssumeRole operation: The requested"
+        " DurationSeconds exceeds the MaxSessionDuration set for this role."
+    )
+    result = setup.diagnose(text, "--offline")
+    assert result["diagnosis"]["cause"] == "role-duration-exceeded"
+    assert "duration_seconds 50000 is outside 900-43200 seconds" in evidence(result)
+    assert "aws configure set duration_seconds 3600 --profile dev" in commands(result)
+    assert "is itself a role session" not in texts(result)

@@ -161,6 +161,7 @@ def _role_findings(
         "duration-invalid",
         "role-chaining",
         "source-temporary-keys",
+        "source-long-term-keys",
         "source-identity-required",
         "session-tags-refused",
         "session-name-invalid",
@@ -204,7 +205,13 @@ def role_settings(run: ProbeInput) -> Evidence:
         facts["terraform_setting"] = Fact(site, "Terraform")
         if _ROLE_NAME.fullmatch(value):
             facts["role_name"] = Fact(value, "Terraform", site)
-    bad = set(findings) - {"no-role-profile", "mfa-serial-set", "external-id-set", "duration-set"}
+    bad = set(findings) - {
+        "no-role-profile",
+        "mfa-serial-set",
+        "external-id-set",
+        "duration-set",
+        "source-long-term-keys",
+    }
     summary = details[0] if details and bad else _plain(report.profile, config)
     return Evidence(
         "role.settings",
@@ -260,6 +267,9 @@ def _chain_findings(run: ProbeInput, details: list[str]) -> list[str]:
             "the source credentials are temporary (ASIA): if they are a role's, this is"
             " role chaining"
         )
+    elif report.keys is not None and report.keys.access_key.reveal().startswith("AKIA"):
+        # An IAM user's own keys: no role session is the source, so no chaining limit.
+        found.append("source-long-term-keys")
     if "duration_seconds" in report.profile_config:
         duration = report.profile_config["duration_seconds"]
         found += _duration(duration, bool(chained), details)

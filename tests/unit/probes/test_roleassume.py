@@ -70,7 +70,7 @@ def test_a_well_formed_role_with_a_path(home: Path, monkeypatch: pytest.MonkeyPa
         f"[profile app]\nrole_arn = {arn}\nsource_profile = base\nexternal_id = xyz\n",
     )
     evidence = probe("role.settings")
-    assert set(evidence.findings) == {"external-id-set"}
+    assert set(evidence.findings) == {"external-id-set", "source-long-term-keys"}
     assert evidence.status.value == "ok"
     assert "external_id" in evidence.summary and "xyz" not in evidence.summary
     assert evidence.facts["source_profile"].value == "base"
@@ -97,7 +97,7 @@ def test_good_mfa_serials(home: Path, monkeypatch: pytest.MonkeyPatch, serial: s
         monkeypatch,
         f"[profile app]\nrole_arn = arn:aws:iam::123456789012:role/A\nsource_profile = base\nmfa_serial = {serial}\n",
     )
-    assert probe("role.settings").findings == ("mfa-serial-set",)
+    assert probe("role.settings").findings == ("source-long-term-keys", "mfa-serial-set")
 
 
 def test_role_chaining_caps_the_duration_at_one_hour(
@@ -113,6 +113,22 @@ def test_role_chaining_caps_the_duration_at_one_hour(
     evidence = probe("role.settings")
     assert {"role-chaining", "duration-set", "duration-over-hour"} <= set(evidence.findings)
     assert any("role chaining allows at most 3600" in line for line in evidence.details)
+
+
+def test_an_iam_users_keys_as_the_source_are_no_role_session(
+    home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The source profile holds an IAM user's keys (AKIA): no chaining, and the one-hour limit
+    of a role session does not apply (the step that asks whether it does is not shown)."""
+    _setup(
+        home,
+        monkeypatch,
+        "[profile app]\nrole_arn = arn:aws:iam::123456789012:role/App\nsource_profile = base\n"
+        "duration_seconds = 7200\n",
+    )
+    findings = probe("role.settings").findings
+    assert "source-long-term-keys" in findings
+    assert not {"role-chaining", "source-temporary-keys"} & set(findings)
 
 
 def test_an_sso_source_is_chaining_too(home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
