@@ -190,24 +190,7 @@ def _in_container(ctx: Context) -> bool:
 def _offline(run: ProbeInput) -> Evidence:
     """With --offline: botocore's checks before its request (the address, the token), and no
     request; an endpoint that passes them is not checked."""
-    ctx = run.ctx
-    found = endpoint(ctx)
-    if found is None:
-        return _not_configured()
-    url, var = found
-    tool = run.recognition.tool if run.recognition else None
-    refused, token = _refused(ctx, url, tool)
-    secrets = (Secret(token),) if token else ()
-    if refused is None:
-        return not_checked(
-            "creds.container",
-            Unchecked.OFFLINE,
-            f"the request to {url}, from {var}",
-            _kind(ctx, url, var),
-            secrets=secrets,
-        )
-    finding, sentence = refused
-    return _evidence(ctx, url, var, finding, sentence, secrets)
+    return _checked(run, ask=False)
 
 
 @probe(
@@ -236,19 +219,30 @@ def _offline(run: ProbeInput) -> Evidence:
 )
 def container_credentials(run: ProbeInput) -> Evidence:
     """Ask the container credentials endpoint once, as botocore would, with a short timeout."""
+    return _checked(run, ask=True)
+
+
+def _checked(run: ProbeInput, *, ask: bool) -> Evidence:
+    """botocore's checks on the URL and token, then (`ask`) one GET."""
     ctx = run.ctx
     found = endpoint(ctx)
     if found is None:
-        return _not_configured()
+        summary = "no AWS_CONTAINER_CREDENTIALS_* variable is set"
+        return Evidence("creds.container", Status.OK, summary, ("container-not-configured",))
     url, var = found
     tool = run.recognition.tool if run.recognition else None
-    finding, sentence, secrets = _ask(ctx, url, tool)
-    return _evidence(ctx, url, var, finding, sentence, secrets)
-
-
-def _not_configured() -> Evidence:
-    summary = "no AWS_CONTAINER_CREDENTIALS_* variable is set"
-    return Evidence("creds.container", Status.OK, summary, ("container-not-configured",))
+    refused, token = _refused(ctx, url, tool)
+    secrets = (Secret(token),) if token else ()
+    if refused is not None:
+        return _evidence(ctx, url, var, *refused, secrets)
+    if not ask:
+        detail = f"the request to {url}, from {var}"
+        return not_checked(
+            "creds.container", Unchecked.OFFLINE, detail, _kind(ctx, url, var), secrets=secrets
+        )
+    status, body, error = _get(url, token, min(ctx.network_timeout, MAX_TIMEOUT_SECONDS))
+    finding, sentence, returned = _response(status, body, error)
+    return _evidence(ctx, url, var, finding, sentence, secrets + returned)
 
 
 def _evidence(
@@ -292,14 +286,3 @@ def _refused(ctx: Context, url: str, tool: str | None) -> tuple[tuple[str, str] 
         ), None
     token, problem, sentence = _auth(ctx)
     return ((problem, sentence) if problem is not None else None), token
-
-
-def _ask(ctx: Context, url: str, tool: str | None = None) -> tuple[str, str, tuple[Secret, ...]]:
-    """(finding, sentence, secrets): botocore's checks on the URL and token, then one GET."""
-    refused, token = _refused(ctx, url, tool)
-    secrets = (Secret(token),) if token else ()
-    if refused is not None:
-        return (*refused, secrets)
-    status, body, error = _get(url, token, min(ctx.network_timeout, MAX_TIMEOUT_SECONDS))
-    finding, sentence, returned = _response(status, body, error)
-    return finding, sentence, secrets + returned
