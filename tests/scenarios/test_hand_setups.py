@@ -83,3 +83,43 @@ def test_a_duration_over_the_role_limit_from_an_iam_users_keys(setup: Setup) -> 
     assert "duration_seconds 50000 is outside 900-43200 seconds" in evidence(result)
     assert "aws configure set duration_seconds 3600 --profile dev" in commands(result)
     assert "is itself a role session" not in texts(result)
+
+
+IDP_KEYS = (
+    "botocore.exceptions.InvalidIdentityTokenError: An error occurred (InvalidIdentityToken) when"
+    " calling the AssumeRoleWithWebIdentity operation: Couldn't retrieve verification key from"
+    " your identity provider,  please reference AssumeRoleWithWebIdentity documentation for"
+    " requirements"
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "first"),
+    [
+        (IDP_KEYS, "STS could not fetch your identity provider's signing keys"),
+        (
+            IDP_KEYS.replace(
+                "Couldn't retrieve verification key from your identity provider,  please reference"
+                " AssumeRoleWithWebIdentity documentation for requirements",
+                "Incorrect token audience",
+            ),
+            "In the trust policy of `arn:aws:iam::123456789012:role/ci`",
+        ),
+    ],
+)
+def test_sts_answered_a_token_this_machine_does_not_have(
+    setup: Setup, text: str, first: str
+) -> None:
+    """STS refused a web identity token (or could not check it): the failing job had one, so
+    the token file missing here (a laptop looking at a CI job's error) is no evidence, and the
+    conclusion is only likely. Where STS could not fetch the provider's keys, the first step is
+    to make them reachable, not the trust policy it never read."""
+    setup.env["AWS_ROLE_ARN"] = "arn:aws:iam::123456789012:role/ci"
+    setup.env["AWS_WEB_IDENTITY_TOKEN_FILE"] = str(setup.home / "absent" / "token")
+    result = setup.diagnose(text, "--offline")
+    assert result["diagnosis"]["cause"] == "web-identity-failure"
+    assert result["diagnosis"]["confidence"] == "likely"
+    assert "does not exist" not in evidence(result)
+    assert result["steps"][0]["text"].startswith(first)
+    if first.startswith("STS"):
+        assert "trust policy of" not in texts(result)

@@ -107,6 +107,7 @@ PLACEHOLDERS: Mapping[str, str] = {
     "legacy_profile": "a new profile in the legacy SSO form, for a tool that needs it",
     "principal_arn": "the IAM user or role to grant access to",
     "portfolio_id": "the Service Catalog portfolio of the product",
+    "oidc_issuer": "the identity provider that issued the web identity token",
     "kms_key_id": "the KMS key",
     "object_key": "the S3 object key",
     "repository": "the ECR repository",
@@ -224,6 +225,10 @@ HELP: Mapping[str, str] = {
     "portfolio_id": (
         "the portfolio's id, port-... (aws servicecatalog list-portfolios-for-product"
         " --product-id with the prod-... id the error names)"
+    ),
+    "oidc_issuer": (
+        "the token's issuer, its iss claim without https:// (token.actions.githubusercontent.com"
+        " for GitHub Actions; your GitLab's host name)"
     ),
     "kms_key_id": "the KMS key id or ARN (head-object shows it as SSEKMSKeyId)",
     "object_key": "the S3 object key",
