@@ -362,7 +362,7 @@ class Checker:
         node = tree.nodes.get(IMDS_NODE) if tree is not None else None
         if not isinstance(node, ProbeNode) or not imds_left(case.world.chain()):
             return None
-        evidence = case.probe(node.probe)
+        evidence = self._imds(case, node.probe)
         chain = case.evidence["creds.chain"]
         case.evidence[chain.probe] = _with_instance_role(chain, evidence)
         if evidence.status is Status.SKIPPED:
@@ -387,6 +387,16 @@ class Checker:
             rule = Rule(node.probe, (choice[0],) if choice else (), target.cause)
             return self._broken(case, base, replace(rule, confidence=target.confidence), evidence)
         return None
+
+    def _imds(self, case: _Case, probe_id: str) -> Evidence:
+        """The instance metadata probe; with --offline, only what it says without asking."""
+        from awsmedic.probes.imds import without_network
+
+        if self.ctx.offline and probe_id not in case.evidence:
+            local = without_network(ProbeInput(case.ctx, case.world))
+            if local is not None:
+                case.evidence[probe_id] = local
+        return case.probe(probe_id)
 
     def _no_region(self, case: _Case, verdict: Verdict, region: Evidence) -> Verdict:
         diagnosis = self._diagnosis(case, "no-region", [region])
@@ -468,7 +478,7 @@ class Checker:
         node = tree.nodes.get(ROLE_IMDS_NODE) if tree is not None else None
         if tree is None or not isinstance(node, ProbeNode):
             return None
-        evidence = case.probe(node.probe)
+        evidence = self._imds(case, node.probe)
         choice = choose_probe(node, evidence)
         if choice is None or choice[0] in _NO_FINDING:
             return None

@@ -241,10 +241,6 @@ def _role_answer(
     )
 
 
-def _offline(run: ProbeInput) -> Evidence:
-    return without_network(run) or not_checked("imds.role", Unchecked.OFFLINE)
-
-
 @probe(
     "imds.role",
     title="EC2 instance metadata and instance role",
@@ -264,7 +260,6 @@ def _offline(run: ProbeInput) -> Evidence:
         "imds-credentials-timeout",
         "imds-role-ok",
     ),
-    offline=_offline,
 )
 def instance_role(run: ProbeInput) -> Evidence:
     """IMDSv2 token, role list and role credentials, bounded, only where EC2 is likely."""
