@@ -123,3 +123,26 @@ def test_sts_answered_a_token_this_machine_does_not_have(
     assert result["steps"][0]["text"].startswith(first)
     if first.startswith("STS"):
         assert "trust policy of" not in texts(result)
+
+
+def test_a_helper_whose_json_lacks_the_secret_without_consent_to_run_it(setup: Setup) -> None:
+    """botocore's "Missing required key in response" says the helper ran, exited 0 and printed
+    JSON of version 1 without a key: without consent to run the helper again, the text alone
+    makes the cause likely, the step about the keys leads, and the steps for a program not
+    found, output that is not JSON or a wrong version are not shown."""
+    helper = setup.write(
+        "bin/creds", f'#!/bin/sh\necho \'{{"Version": 1, "AccessKeyId": "{KEY}"}}\'\n'
+    )
+    helper.chmod(0o755)
+    setup.write(".aws/config", f"[profile ci]\ncredential_process = {helper}\nregion = us-west-2\n")
+    setup.env["AWS_PROFILE"] = "ci"
+    error = setup.boto3_error()
+    assert "Missing required key in response" in error
+    result = setup.diagnose(error, "--offline")
+    assert result["diagnosis"]["cause"] == "credential-process-failure"
+    assert result["diagnosis"]["confidence"] == "likely"
+    steps = [step["text"] for step in result["steps"]]
+    assert steps[1].startswith("The helper's JSON must have `AccessKeyId` and `SecretAccessKey`")
+    said = texts(result)
+    assert 'Version": 1' not in said and "besides the JSON" not in said
+    assert "starts cannot be run" not in said and "no shell syntax" not in said
