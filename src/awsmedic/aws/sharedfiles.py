@@ -424,6 +424,12 @@ _TEXT_PROFILE = (
     re.compile(r"(?<!source_)(?<!source )\bprofile \"([^\"\n]+)\""),
     re.compile(r"AWS profile \"([^\"\n]+)\" doesn't seem to be configured"),
     re.compile(r"failed to get shared config profile, (\S+)"),
+    # Other SDKs' words for a profile they did not find (knowledge/trees/profile-not-found.toml)
+    re.compile(r"A profile named (\S+) has not been registered"),  # .NET's legacy ProfileManager
+    re.compile(r"Unable to find the ([\"'])([^\"'\n]+)\1 profile"),  # .NET
+    re.compile(r"Profile file contained no credentials for profile '([^'\n]+)'"),  # Java v2
+    re.compile(r"[Nn]o AWS profile named '([^'\n]+)'"),  # Java v1
+    re.compile(r"Could not resolve credentials using profile: \[([^\]\n]+)\]"),  # JavaScript v3
 )
 
 
