@@ -118,3 +118,8 @@ def test_the_profile_other_sdks_did_not_find_is_the_one_the_probes_look_up(
     text: str, profile: str
 ) -> None:
     assert sharedfiles.profile_in_text(text) == profile
+
+
+def test_a_published_port_is_no_profile(capsys: pytest.CaptureFixture[str]) -> None:
+    ranked = text_only(capsys, f"$ docker run -p 8080:80 exporter\nError: {GO_V1}")
+    assert ranked.index("tool-too-old-for-config") > 1, ranked
