@@ -3,8 +3,8 @@
 The Go SDK v1's "NoCredentialProviders: no valid providers in chain" on a workstation is most
 often a tool built on an SDK older than the profile it reads (IAM Identity Center before
 v1.37.0, an sso-session before v1.44.298, EKS Pod Identity before v1.47.11): second to no
-credentials at all among the development texts with these words, and first when the command
-names the profile. .NET's legacy `Amazon.Util.ProfileManager` reads the .NET SDK store alone,
+credentials at all among the development texts with these words, and first or second when the
+command names the profile. .NET's legacy `Amazon.Util.ProfileManager` reads the .NET SDK store alone,
 so "A profile named ... has not been registered" is most often a profile written to
 ~/.aws/credentials that it never opens (aws/aws-sdk-net ProfileManager.cs; the sixty-first
 batch's jp02)."""
