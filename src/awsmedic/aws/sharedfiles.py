@@ -15,6 +15,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from awsmedic.aws.hygiene import printed_as, without_escapes
 from awsmedic.aws.inifile import IniFile, Section, scan
 from awsmedic.context import Context
 from awsmedic.model import Fact, Record
@@ -502,22 +503,42 @@ def profile_selection(ctx: Context) -> tuple[str, str, bool]:
     return "default", "default", False
 
 
-def selected_profile(ctx: Context, text: str = "") -> Selection:
+def selected_profile(ctx: Context, text: str = "", recognised: str | None = None) -> Selection:
     """The profile the failing command used, as far as this machine and the paste tell.
 
-    `--profile` given to awsmedic wins; then a profile the error itself names (it is what the
-    failing command asked for); then botocore's environment order (AWS_DEFAULT_PROFILE before
-    AWS_PROFILE; AWS CLI v2 reads them the other way round).
+    `--profile` given to awsmedic wins; then a profile the paste names (it is what the failing
+    command asked for): `recognised`, the one the matcher read (the `{profile}` slot of the
+    phrase it matched, or the pasted command line's), else one of the patterns above; then
+    botocore's environment order (AWS_DEFAULT_PROFILE before AWS_PROFILE; AWS CLI v2 reads them
+    the other way round).
     """
     from_env = Selection(*profile_selection(ctx))
     if from_env.explicit:
         return from_env
-    named = profile_in_text(text) if text else None
-    if named is None and text:
+    if text and _ROLE_SOURCE.search(text):
+        # Go names the role's *source* profile, which a `{profile}` slot of another phrase
+        # (`failed to get shared config profile, x`) would take for the one asked for.
         named = _role_profile(ctx, text)
-    if named is not None and named != from_env.name:
+    else:
+        # The patterns read the raw paste, stray characters and all; the matcher's slot comes
+        # from the cleaned one.
+        named = (profile_in_text(text) if text else None) or recognised
+    if named is not None and not _same_name(named, from_env.name):
         return Selection(named, "the error text", "--profile" in text)
     return from_env
+
+
+def _same_name(printed: str, value: str) -> bool:
+    """Whether an error that names profile `printed` names `value`: as a terminal shows it, as a
+    repr writes it, or both without line ends and invisible characters (a variable set to
+    `dev\\r` prints as `dev` and a line break, which the matcher's slot keeps)."""
+
+    def cleaned(name: str) -> str:
+        return "".join(c for c in without_escapes(name) if c.isprintable()).strip()
+
+    return printed_as(printed, value) or (
+        cleaned(value) != "" and cleaned(printed) == cleaned(value)
+    )
 
 
 def _role_profile(ctx: Context, text: str) -> str | None:

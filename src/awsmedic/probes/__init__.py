@@ -15,10 +15,14 @@ import logging
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING
 
 from awsmedic.context import Context
 from awsmedic.model import Evidence, Fact, Recognition, Record, Secret, Status, Unchecked
 from awsmedic.probes.world import AwsWorld
+
+if TYPE_CHECKING:
+    from awsmedic.aws.sharedfiles import Selection
 
 log = logging.getLogger(__name__)
 
@@ -109,6 +113,17 @@ class ProbeInput(Record):
 
 
 ProbeFunction = Callable[[ProbeInput], Evidence]
+
+
+def selected_profile(run: ProbeInput) -> Selection:
+    """The profile the failing command used (sharedfiles.selected_profile), with the profile the
+    matcher read from the paste, so that every phrase's `{profile}` slot names it, not only the
+    messages sharedfiles knows by pattern."""
+    from awsmedic.aws import sharedfiles
+
+    facts = run.recognition.facts if run.recognition is not None else {}
+    recognised = facts["profile"].value if "profile" in facts else None
+    return sharedfiles.selected_profile(run.ctx, run.text, recognised or None)
 
 
 class Consent(enum.StrEnum):

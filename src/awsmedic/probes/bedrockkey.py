@@ -30,7 +30,7 @@ from datetime import UTC, datetime, timedelta
 from awsmedic.aws import sharedfiles
 from awsmedic.aws.hygiene import value_problems
 from awsmedic.model import Evidence, Fact, Secret, SecretKind, Status, mask_key_id
-from awsmedic.probes import ProbeInput, probe
+from awsmedic.probes import ProbeInput, probe, selected_profile
 from awsmedic.safety.secretscan import SHORT_TERM_BEDROCK_PREFIX, bearer_secret
 
 VARIABLE = "AWS_BEARER_TOKEN_BEDROCK"
@@ -154,7 +154,7 @@ def _request_region(run: ProbeInput) -> Fact | None:
     for name in ("AWS_REGION", "AWS_DEFAULT_REGION"):
         if ctx.env(name):
             return Fact(ctx.environ[name], "env", name)
-    selection = sharedfiles.selected_profile(ctx, run.text)
+    selection = selected_profile(run)
     setting = sharedfiles.load(ctx).settings(selection.name).get("region")
     return Fact(setting.value, "config-file", setting.where(ctx)) if setting else None
 

@@ -30,7 +30,7 @@ from dataclasses import dataclass
 
 from awsmedic.aws import sharedfiles
 from awsmedic.model import Evidence, Fact, Status
-from awsmedic.probes import ProbeInput, probe
+from awsmedic.probes import ProbeInput, probe, selected_profile
 
 RETRY_MODES = ("legacy", "standard", "adaptive")
 DEFAULTS_MODES = ("legacy", "auto", "standard", "in-region", "cross-region", "mobile")
@@ -104,7 +104,7 @@ def client_settings(run: ProbeInput) -> Evidence:
     """Which client setting holds a value botocore refuses, and whether the variable or the
     shared file sets it."""
     ctx = run.ctx
-    selection = sharedfiles.selected_profile(ctx, run.text)
+    selection = selected_profile(run)
     facts = {"profile": Fact(selection.name, selection.source)}
     profile_settings: dict[str, sharedfiles.Setting] | None = None
     lines: list[str] = []

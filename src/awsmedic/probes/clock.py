@@ -15,7 +15,7 @@ from typing import Any
 from awsmedic.aws import hostenv, sharedfiles, skew
 from awsmedic.aws.ages import ago
 from awsmedic.model import Evidence, Fact, Status, Unchecked, mask_url_password
-from awsmedic.probes import ProbeInput, not_checked, probe, sso
+from awsmedic.probes import ProbeInput, not_checked, probe, selected_profile, sso
 from awsmedic.probes.chainwalk import profile_selection
 from awsmedic.probes.sts import UNREACHABLE, classify
 
@@ -226,7 +226,7 @@ def sso_token_clock(run: ProbeInput) -> Evidence:
     look expired, and signing in again does not help."""
     ctx = run.ctx
     files = sharedfiles.load(ctx)
-    selection = sharedfiles.selected_profile(ctx, run.text)
+    selection = selected_profile(run)
     profile = sso.sso_profile(files, selection.name)
     config = sso.read_config(ctx, files, profile) if profile is not None else None
     path = sso.cache_file(ctx, config) if config is not None else None

@@ -27,7 +27,7 @@ from collections.abc import Callable
 
 from awsmedic.aws import sharedfiles
 from awsmedic.model import Evidence, Fact, Status
-from awsmedic.probes import ProbeInput, probe
+from awsmedic.probes import ProbeInput, probe, selected_profile
 
 #: Whether a value of AWS_SDK_LOAD_CONFIG turns the config file on, by the SDK that reads it.
 _LOAD_CONFIG_ON: dict[str, Callable[[str], bool]] = {
@@ -84,7 +84,7 @@ def _chain(
 )
 def sdk_features(run: ProbeInput) -> Evidence:
     """Whether the profile (or its source profile) uses settings old SDKs do not know."""
-    selection = sharedfiles.selected_profile(run.ctx, run.text)
+    selection = selected_profile(run)
     files = sharedfiles.load(run.ctx)
     facts = {"profile": Fact(selection.name, selection.source)}
     findings: list[str] = []

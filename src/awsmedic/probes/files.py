@@ -13,7 +13,7 @@ from awsmedic.aws.inifile import Entry
 from awsmedic.aws.lineedits import key_edit
 from awsmedic.aws.profilenames import swapped
 from awsmedic.model import Evidence, Fact, Secret, Status
-from awsmedic.probes import ProbeInput, probe
+from awsmedic.probes import ProbeInput, probe, selected_profile
 from awsmedic.safety.secretscan import file_secrets
 
 #: Problems in the selected profile's own sections get a second, profile-specific finding.
@@ -174,7 +174,7 @@ def file_syntax(run: ProbeInput) -> Evidence:
     """Re-read both files as configparser would; report each problem with file and line."""
     ctx = run.ctx
     files = sharedfiles.load(ctx)
-    selection = sharedfiles.selected_profile(ctx, run.text)
+    selection = selected_profile(run)
     problems: list[FileProblem] = []
     for file in files.files:
         problems += file_problems(ctx, file)

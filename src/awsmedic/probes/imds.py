@@ -25,7 +25,7 @@ from urllib.parse import urlparse
 from awsmedic.aws import bounded, numbersettings, sharedfiles
 from awsmedic.context import Context
 from awsmedic.model import Evidence, Secret, SecretKind, Status, Unchecked
-from awsmedic.probes import ProbeInput, not_checked, probe
+from awsmedic.probes import ProbeInput, not_checked, probe, selected_profile
 
 BUDGET_SECONDS = 1.0
 #: How long the role's credentials may take: longer than botocore's default timeout, so that a
@@ -60,7 +60,7 @@ def on_ec2() -> bool:
 def _setting(ctx: Context, var: str, key: str, run: ProbeInput) -> str | None:
     if ctx.env(var) is not None:
         return ctx.environ[var]
-    selection = sharedfiles.selected_profile(ctx, run.text)
+    selection = selected_profile(run)
     setting = sharedfiles.load(ctx).settings(selection.name).get(key)
     return setting.value if setting is not None else None
 
@@ -133,7 +133,7 @@ class Limits:
 
 def limits(ctx: Context, run: ProbeInput) -> Limits:
     """botocore's IMDS timeout and attempts for the selected profile (defaults 1 s, 1)."""
-    profile = sharedfiles.selected_profile(ctx, run.text).name
+    profile = selected_profile(run).name
     found = numbersettings.read(ctx, profile)
     return Limits(found["metadata_service_timeout"], found["metadata_service_num_attempts"])
 

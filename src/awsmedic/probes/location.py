@@ -17,7 +17,7 @@ from awsmedic.aws import sharedfiles
 from awsmedic.aws.inifile import IniFile, Section, scan
 from awsmedic.context import Context
 from awsmedic.model import Evidence, Fact, Status
-from awsmedic.probes import ProbeInput, probe
+from awsmedic.probes import ProbeInput, probe, selected_profile
 
 #: Files whose presence means "inside a container" (Docker, Podman).
 CONTAINER_MARKERS = (Path("/.dockerenv"), Path("/run/.containerenv"))
@@ -403,7 +403,7 @@ def file_location(run: ProbeInput) -> Evidence:
         reason = bool(ELSEWHERE & set(findings[before:]))
         notes.extend((line, reason) for line in lines)
 
-    selected = sharedfiles.selected_profile(ctx, run.text).name
+    selected = selected_profile(run).name
     facts = files.facts(ctx)
     for file in files.files:
         before = len(findings)

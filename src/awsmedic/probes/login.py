@@ -18,7 +18,7 @@ from awsmedic.aws import bounded, sharedfiles
 from awsmedic.aws.ages import ago
 from awsmedic.context import Context
 from awsmedic.model import Evidence, Fact, Secret, SecretKind, Status
-from awsmedic.probes import ProbeInput, probe
+from awsmedic.probes import ProbeInput, probe, selected_profile
 
 SESSION_LIFETIME = timedelta(hours=12)
 _REQUIRED = ("accessToken", "refreshToken", "dpopKey", "clientId")
@@ -88,7 +88,7 @@ def _state(path: Path, token: dict[str, object], now: datetime) -> tuple[str, st
 def login_session(run: ProbeInput) -> Evidence:
     """Whether the profile uses `aws login`, and the age and shape of its cached session."""
     ctx = run.ctx
-    selection = sharedfiles.selected_profile(ctx, run.text)
+    selection = selected_profile(run)
     found = _login_profile(sharedfiles.load(ctx), selection.name)
     facts = {"profile": Fact(selection.name, selection.source)}
     if found is None:

@@ -8,9 +8,9 @@ base 10: '0.5'", which names neither the setting nor where it is set. This probe
 
 from __future__ import annotations
 
-from awsmedic.aws import numbersettings, sharedfiles
+from awsmedic.aws import numbersettings
 from awsmedic.model import Evidence, Fact, Status
-from awsmedic.probes import ProbeInput, probe
+from awsmedic.probes import ProbeInput, probe, selected_profile
 
 #: Which setting it is, for the steps: each has its own default and its own fix.
 SETTING_FINDINGS = {
@@ -28,7 +28,7 @@ SETTING_FINDINGS = {
 )
 def number_settings(run: ProbeInput) -> Evidence:
     """Which whole-number setting botocore cannot read, and where it is set."""
-    selection = sharedfiles.selected_profile(run.ctx, run.text)
+    selection = selected_profile(run)
     found = numbersettings.read(run.ctx, selection.name).values()
     refused = [s for s in found if s.refused]
     quoted = numbersettings.quoted_values(run.text)

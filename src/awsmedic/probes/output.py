@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from awsmedic.aws import sharedfiles
 from awsmedic.model import Evidence, Fact, Status
-from awsmedic.probes import ProbeInput, probe
+from awsmedic.probes import ProbeInput, probe, selected_profile
 
 #: Every format one of the two AWS CLI versions knows.
 KNOWN_FORMATS = frozenset({"json", "text", "table", "yaml", "yaml-stream"})
@@ -25,7 +25,7 @@ KNOWN_FORMATS = frozenset({"json", "text", "table", "yaml", "yaml-stream"})
 def output_format(run: ProbeInput) -> Evidence:
     """Where the output format comes from, and whether the AWS CLI knows it."""
     ctx = run.ctx
-    selection = sharedfiles.selected_profile(ctx, run.text)
+    selection = selected_profile(run)
     facts = {"profile": Fact(selection.name, selection.source)}
     value = ctx.env("AWS_DEFAULT_OUTPUT")
     where = "AWS_DEFAULT_OUTPUT in the environment"

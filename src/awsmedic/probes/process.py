@@ -17,7 +17,7 @@ from datetime import datetime
 
 from awsmedic.aws import bounded, sharedfiles
 from awsmedic.model import Evidence, Fact, Secret, SecretKind, Status
-from awsmedic.probes import Consent, ProbeInput, probe
+from awsmedic.probes import Consent, ProbeInput, probe, selected_profile
 
 PROCESS_TIMEOUT_SECONDS = bounded.HELPER_TIMEOUT_SECONDS
 _SHELL_SYNTAX = ("|", ">", "<", "&&", ";", "`", "$(", "${", "$")
@@ -33,7 +33,7 @@ _KINDS = {
 def command_of(run: ProbeInput) -> tuple[str, str, str] | None:
     """(profile, command, where) of the helper the failing command ran, if any."""
     files = sharedfiles.load(run.ctx)
-    selection = sharedfiles.selected_profile(run.ctx, run.text)
+    selection = selected_profile(run)
     profile = selection.name
     for _ in range(10):  # a role profile takes its credentials from its source_profile
         settings = files.settings(profile)

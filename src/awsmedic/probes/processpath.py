@@ -22,7 +22,7 @@ import shutil
 
 from awsmedic.aws import bounded, sharedfiles
 from awsmedic.model import Evidence, Fact, Status
-from awsmedic.probes import ProbeInput, probe
+from awsmedic.probes import ProbeInput, probe, selected_profile
 from awsmedic.probes.process import command_of
 
 
@@ -97,7 +97,7 @@ def _elsewhere(run: ProbeInput) -> str:
     """No helper for the profile in use: say which profiles have one (the failing program may
     have chosen one of them in its code, where no option or variable shows it)."""
     files = sharedfiles.load(run.ctx)
-    selection = sharedfiles.selected_profile(run.ctx, run.text)
+    selection = selected_profile(run)
     summary = f"profile '{selection.name}' ({selection.source}) has no credential_process"
     others = sorted(name for name in files.profiles if "credential_process" in files.settings(name))
     if others:

@@ -14,7 +14,7 @@ from awsmedic.aws.parsecache import ContentCache, memoised_for
 from awsmedic.aws.sharedfiles import AwsFiles, ProfileSite, Selection
 from awsmedic.context import Context
 from awsmedic.model import Edit, Evidence, Fact, Status
-from awsmedic.probes import ProbeInput, probe
+from awsmedic.probes import ProbeInput, probe, selected_profile
 
 #: The variables that select a profile; a value read from one can be set again in the shell.
 PROFILE_VARIABLES = ("AWS_PROFILE", "AWS_DEFAULT_PROFILE")
@@ -200,7 +200,7 @@ def profile_resolution(run: ProbeInput) -> Evidence:
     """The profile in use, what selected it, which file and line define it, or the nearest name."""
     ctx = run.ctx
     files = sharedfiles.load(ctx)
-    selection = sharedfiles.selected_profile(ctx, run.text)
+    selection = selected_profile(run)
     if selection.name in files.profiles:
         findings, summary = _defined(ctx, files, selection)
     elif selection.name == "default" and selection.source == "default" and not _asked_for(run):

@@ -15,7 +15,7 @@ from awsmedic.aws import regions, sharedfiles
 from awsmedic.aws.hygiene import printed_as, unwritten, value_problems, visible
 from awsmedic.aws.lineedits import clean_region, key_edit
 from awsmedic.model import Edit, Evidence, Fact, Status
-from awsmedic.probes import ProbeInput, probe
+from awsmedic.probes import ProbeInput, probe, selected_profile
 
 #: The findings this probe gives an exact edit for (the `region` line of the profile).
 EDIT_FINDINGS = (
@@ -66,7 +66,7 @@ def _tool(run: ProbeInput) -> str | None:
 
 def _profile_region(run: ProbeInput) -> sharedfiles.Setting | None:
     ctx = run.ctx
-    selection = sharedfiles.selected_profile(ctx, run.text)
+    selection = selected_profile(run)
     return sharedfiles.load(ctx).settings(selection.name).get("region")
 
 
@@ -108,7 +108,7 @@ def _empty_variable(run: ProbeInput, var: str) -> str:
 def _missing(run: ProbeInput) -> tuple[list[str], str]:
     ctx = run.ctx
     findings = ["region-missing"]
-    selection = sharedfiles.selected_profile(ctx, run.text)
+    selection = selected_profile(run)
     text = f"no region is set for profile '{selection.name}' ({selection.source})"
     if ctx.env("AWS_REGION"):
         findings.append("region-only-aws-region")
@@ -203,7 +203,7 @@ def region_config(run: ProbeInput) -> Evidence:
     if terraform is not None:
         source, location = "Terraform", terraform[0]
         extra += terraform[1]
-    selection = sharedfiles.selected_profile(run.ctx, run.text)
+    selection = selected_profile(run)
     profile = {"profile": Fact(selection.name, selection.source)}
     unread = _unread_section(run, source)
     if unread is not None and region is not None and not unread.botocore:
@@ -288,7 +288,7 @@ def _unread_section(run: ProbeInput, source: str) -> sharedfiles.UnreadProfile |
     if source not in ("", "config-file"):
         return None  # a variable or the command line sets the region: the section is not read
     ctx = run.ctx
-    selection = sharedfiles.selected_profile(ctx, run.text)
+    selection = selected_profile(run)
     files = sharedfiles.load(ctx)
     unread = sharedfiles.unread_profile(ctx, files, selection.name, _tool(run))
     if unread is None:
@@ -336,7 +336,7 @@ def _only_default_region(run: ProbeInput) -> bool:
     ctx = run.ctx
     if ctx.region is not None or ctx.env("AWS_REGION"):
         return False
-    selection = sharedfiles.selected_profile(ctx, run.text)
+    selection = selected_profile(run)
     return sharedfiles.load(ctx).settings(selection.name).get("region") is None
 
 
@@ -354,7 +354,7 @@ def meant_region(region: str, findings: list[str]) -> str | None:
 
 def _edit(run: ProbeInput, findings: list[str], meant: str, reason: str) -> tuple[Edit, ...]:
     ctx = run.ctx
-    selection = sharedfiles.selected_profile(ctx, run.text)
+    selection = selected_profile(run)
     setting = sharedfiles.load(ctx).settings(selection.name).get("region")
     finding = next((f for f in findings if f in EDIT_FINDINGS), None)
     if setting is None or finding is None:

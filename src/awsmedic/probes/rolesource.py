@@ -15,7 +15,7 @@ from awsmedic.aws.lineedits import key_edit, with_choices
 from awsmedic.aws.sharedfiles import AwsFiles
 from awsmedic.context import Context
 from awsmedic.model import Edit, Evidence, Fact, Status
-from awsmedic.probes import ProbeInput, probe
+from awsmedic.probes import ProbeInput, probe, selected_profile
 
 CREDENTIAL_SOURCES = ("Environment", "EcsContainer", "Ec2InstanceMetadata")
 _ROLE_ARN = re.compile(r"^arn:aws[a-z-]*:iam::\d{12}:role/[\w+=,.@/-]+$")
@@ -161,7 +161,7 @@ def role_config(run: ProbeInput) -> Evidence:
     """Follow role_arn/source_profile like botocore: missing, doubled, looping or empty sources."""
     ctx = run.ctx
     files = sharedfiles.load(ctx)
-    selection = sharedfiles.selected_profile(ctx, run.text)
+    selection = selected_profile(run)
     settings = files.settings(selection.name)
     if sharedfiles.profile_kind(settings) != "role":
         summary = f"profile '{selection.name}' is not a role profile (no role_arn)"

@@ -20,7 +20,7 @@ from awsmedic.aws import denial, netroute, regions, sharedfiles
 from awsmedic.aws.hygiene import visible
 from awsmedic.aws.netcheck import Proxy
 from awsmedic.model import Evidence, Fact, Secret, Status, Unchecked, mask_url_password
-from awsmedic.probes import UNCHECKED_WHY, ProbeInput, not_checked, probe
+from awsmedic.probes import UNCHECKED_WHY, ProbeInput, not_checked, probe, selected_profile
 from awsmedic.probes.chainwalk import profile_selection
 from awsmedic.probes.endpoints import ORIGIN_FINDINGS, override_origin
 from awsmedic.probes.world import AwsWorld
@@ -249,7 +249,7 @@ def _variant_setting(run: ProbeInput, name: str, env: str) -> tuple[str, str] | 
             return None
         return "env", f"{env}={visible(value)} in the environment"
     ctx = run.ctx
-    selection = sharedfiles.selected_profile(ctx, run.text)
+    selection = selected_profile(run)
     setting = sharedfiles.load(ctx).settings(selection.name).get(f"use_{name}_endpoint")
     if setting is None or setting.value.strip().lower() not in _TRUE:
         return None

@@ -23,7 +23,7 @@ from awsmedic.aws.ages import ago
 from awsmedic.aws.sharedfiles import AwsFiles
 from awsmedic.context import Context
 from awsmedic.model import Edit, Evidence, Fact, Secret, Status
-from awsmedic.probes import ProbeInput, probe
+from awsmedic.probes import ProbeInput, probe, selected_profile
 
 _SECRET_FIELDS = ("accessToken", "refreshToken", "clientSecret")
 _REFRESH_FIELDS = ("refreshToken", "clientId", "clientSecret", "registrationExpiresAt")
@@ -323,7 +323,7 @@ def sso_token(run: ProbeInput) -> Evidence:
     """SSO settings of the profile, and the state of the token cache file botocore would read."""
     ctx = run.ctx
     files = sharedfiles.load(ctx)
-    selection = sharedfiles.selected_profile(ctx, run.text)
+    selection = selected_profile(run)
     facts = {"profile": Fact(selection.name, selection.source), **files.facts(ctx)}
     profile = sso_profile(files, selection.name)
     if profile is None:

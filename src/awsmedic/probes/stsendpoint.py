@@ -15,7 +15,7 @@ import socket
 
 from awsmedic.aws import netcheck, netroute, sharedfiles
 from awsmedic.model import Evidence, Fact, Status
-from awsmedic.probes import ProbeInput, probe
+from awsmedic.probes import ProbeInput, probe, selected_profile
 
 GLOBAL_HOST = "sts.amazonaws.com"
 _MODES = ("legacy", "regional")
@@ -57,7 +57,7 @@ def _mode(run: ProbeInput) -> tuple[str, str]:
     value = (run.ctx.env("AWS_STS_REGIONAL_ENDPOINTS") or "").strip().lower()
     if value:
         return value, "AWS_STS_REGIONAL_ENDPOINTS"
-    selection = sharedfiles.selected_profile(run.ctx, run.text)
+    selection = selected_profile(run)
     setting = sharedfiles.load(run.ctx).settings(selection.name).get("sts_regional_endpoints")
     if setting is not None and setting.value.strip().lower() in _MODES:
         return setting.value.strip().lower(), setting.where(run.ctx)

@@ -18,7 +18,7 @@ from pathlib import Path
 from awsmedic.aws import bounded, sharedfiles
 from awsmedic.context import Context
 from awsmedic.model import Evidence, Fact, Secret, Status
-from awsmedic.probes import ProbeInput, probe
+from awsmedic.probes import ProbeInput, probe, selected_profile
 
 _ROLE_ARN = re.compile(r"^arn:aws[a-z-]*:iam::\d{12}:role/[\w+=,.@/-]+$")
 STS_AUDIENCE = "sts.amazonaws.com"
@@ -208,7 +208,7 @@ def _token_file(
 def web_identity(run: ProbeInput) -> Evidence:
     """Role ARN and token file as botocore resolves them; the token's claims and expiry."""
     ctx = run.ctx
-    selection = sharedfiles.selected_profile(ctx, run.text)
+    selection = selected_profile(run)
     settings = sharedfiles.load(ctx).settings(selection.name)
     use_env = not selection.explicit
     findings, details, secrets = _github(ctx)
