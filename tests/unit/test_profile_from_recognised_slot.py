@@ -8,6 +8,7 @@ message (JavaScript v2's "Profile qa not found" was "confirmed" fine from the de
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -31,10 +32,8 @@ def two_profiles(clean_env: Path) -> Path:
     return clean_env
 
 
-def _probe(output: dict[str, object], probe_id: str) -> dict[str, object]:
-    probes = output["probes"]
-    assert isinstance(probes, list)
-    return next(probe for probe in probes if probe["id"] == probe_id)
+def _probe(output: dict[str, Any], probe_id: str) -> dict[str, Any]:
+    return next(probe for probe in output["probes"] if probe["id"] == probe_id)
 
 
 def test_a_javascript_v2_profile_missing_here_is_confirmed_for_that_profile(
@@ -45,7 +44,7 @@ def test_a_javascript_v2_profile_missing_here_is_confirmed_for_that_profile(
     assert profile["status"] == "problem"
     assert "profile 'qa'" in str(profile["summary"])
     assert output["diagnosis"] is not None
-    assert output["diagnosis"]["cause"] == "profile-not-found"  # type: ignore[index]
+    assert output["diagnosis"]["cause"] == "profile-not-found"
 
 
 def test_a_javascript_v2_profile_that_exists_here_is_checked_not_default(
@@ -68,7 +67,7 @@ def test_a_java_v1_profile_without_its_secret_is_found_on_its_own_line(
     syntax = _probe(output, "files.syntax")
     assert syntax["status"] == "problem"
     assert "[staging]" in str(syntax["summary"])
-    assert output["diagnosis"]["confidence"] == "confirmed"  # type: ignore[index]
+    assert output["diagnosis"]["confidence"] == "confirmed"
 
 
 def test_the_recognised_profile_comes_before_the_environment_and_after_an_explicit_one(

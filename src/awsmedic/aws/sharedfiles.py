@@ -522,7 +522,7 @@ def selected_profile(ctx: Context, text: str = "", recognised: str | None = None
     else:
         # The patterns read the raw paste, stray characters and all; the matcher's slot comes
         # from the cleaned one.
-        named = (profile_in_text(text) if text else None) or recognised
+        named = (profile_in_text(text) if text else None) or recognised or None
     if named is not None and not _same_name(named, from_env.name):
         return Selection(named, "the error text", "--profile" in text)
     return from_env

@@ -123,7 +123,7 @@ def selected_profile(run: ProbeInput) -> Selection:
 
     facts = run.recognition.facts if run.recognition is not None else {}
     recognised = facts["profile"].value if "profile" in facts else None
-    return sharedfiles.selected_profile(run.ctx, run.text, recognised or None)
+    return sharedfiles.selected_profile(run.ctx, run.text, recognised)
 
 
 class Consent(enum.StrEnum):
