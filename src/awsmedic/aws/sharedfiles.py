@@ -443,6 +443,11 @@ _ROLE_SOURCE = re.compile(
 )
 
 
+def role_source_named(text: str) -> bool:
+    """Whether the paste is Go's role error, whose profile name is the role's source profile."""
+    return _ROLE_SOURCE.search(text) is not None
+
+
 def profile_in_text(text: str) -> str | None:
     """The profile the pasted error names, if it names one."""
     if _ROLE_SOURCE.search(text):
@@ -523,12 +528,12 @@ def selected_profile(ctx: Context, text: str = "", recognised: str | None = None
         # The patterns read the raw paste, stray characters and all; the matcher's slot comes
         # from the cleaned one.
         named = (profile_in_text(text) if text else None) or recognised or None
-    if named is not None and not _same_name(named, from_env.name):
+    if named is not None and not same_name(named, from_env.name):
         return Selection(named, "the error text", "--profile" in text)
     return from_env
 
 
-def _same_name(printed: str, value: str) -> bool:
+def same_name(printed: str, value: str) -> bool:
     """Whether an error that names profile `printed` names `value`: as a terminal shows it, as a
     repr writes it, or both without line ends and invisible characters (a variable set to
     `dev\\r` prints as `dev` and a line break, which the matcher's slot keeps)."""

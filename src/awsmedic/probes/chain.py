@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 
 from awsmedic.aws import sharedfiles
-from awsmedic.aws.sharedfiles import profile_in_text
+from awsmedic.aws.sharedfiles import profile_in_text, role_source_named, same_name
 from awsmedic.model import Edit, Evidence, Fact, Status
 from awsmedic.probes import ProbeInput, probe
 from awsmedic.probes.chainwalk import CONFIGURED, FOUND, UNCHECKED, ChainReport
@@ -88,30 +88,48 @@ def named_profile(run: ProbeInput, report: ChainReport) -> Named | None:
         # variable first, or not this one (the setting notes and profile_vars say which).
         return None
     name = command.value if command is not None else pasted_profile(run.text)
-    if name is None or name == report.profile:
+    if name is None:
+        name = _slot_profile(run)
+    if name is None or name == report.profile or same_name(name, report.profile):
         return None
     return Named(name, command is not None, name in report.profiles)
+
+
+def _slot_profile(run: ProbeInput) -> str | None:
+    """The profile the matched phrase's `{profile}` slot read, in any SDK's words (JavaScript
+    v2's "Profile qa not found", Java v1's "Unable to load credentials into profile [qa]"), but
+    not from Go's role errors, which name the role's *source* profile."""
+    facts = run.recognition.facts if run.recognition is not None else {}
+    if "profile" not in facts or role_source_named(run.text):
+        return None
+    return facts["profile"].value or None
+
+
+def pasted_name(run: ProbeInput) -> str | None:
+    """Any profile the paste names: on the command line, in a message sharedfiles knows, or in
+    a phrase's slot."""
+    return pasted_profile(run.text) or profile_in_text(run.text) or _slot_profile(run)
 
 
 #: How many profile names a summary lists before "and N more".
 _LISTED = 8
 
 
-def _nothing_selects(report: ChainReport, text: str) -> bool:
-    """No --profile, AWS_PROFILE or AWS_DEFAULT_PROFILE, and the paste names no profile either:
-    the failing command used `default`."""
+def _nothing_selects(report: ChainReport, pasted: str | None) -> bool:
+    """No --profile, AWS_PROFILE or AWS_DEFAULT_PROFILE, and the paste names no profile either
+    (`pasted`, from pasted_name): the failing command used `default`."""
     if report.profile_source != "default" or report.explicit:
         return False
-    return pasted_profile(text) is None and profile_in_text(text) is None
+    return pasted is None
 
 
-def other_profiles(report: ChainReport, text: str) -> list[str]:
+def other_profiles(report: ChainReport, pasted: str | None) -> list[str]:
     """Findings for credentials that exist here under another name than the one used: the chain
     found none, the selected profile defines none, and other profiles do."""
     if report.winner is not None or report.error or not report.credential_profiles:
         return []
     found = ["other-profiles-have-credentials"]
-    if _nothing_selects(report, text):
+    if _nothing_selects(report, pasted):
         found.append("credentials-only-in-named-profiles")
     if _under_stray_names(report):
         found.append("credentials-only-under-stray-names")
@@ -178,7 +196,7 @@ def _facts(run: ProbeInput, report: ChainReport) -> dict[str, Fact]:
     region = _region(run, report)
     if region is not None:
         facts["region"] = region
-    if other_profiles(report, run.text):
+    if other_profiles(report, pasted_name(run)):
         names = report.credential_profiles
         facts["credential_profiles"] = Fact(profile_list(names), "the shared files")
         if len(names) == 1 and _under_stray_names(report):
@@ -234,7 +252,7 @@ def _token_findings(report: ChainReport) -> list[str]:
     return found
 
 
-def _findings(report: ChainReport, text: str, named: Named | None) -> list[str]:
+def _findings(report: ChainReport, pasted: str | None, named: Named | None) -> list[str]:
     findings: list[str] = []
     if report.error.startswith("ProfileNotFound"):
         findings.append("profile-not-found")
@@ -254,7 +272,7 @@ def _findings(report: ChainReport, text: str, named: Named | None) -> list[str]:
     if winner is None:
         if not report.error:
             findings.append("no-credentials")
-        return findings + other_profiles(report, text)
+        return findings + other_profiles(report, pasted)
     findings.append(_METHOD_FINDING.get(winner.method, "other-credentials"))
     findings += _shadow_findings(report) + _token_findings(report)
     if winner.method == "assume-role":
@@ -303,7 +321,7 @@ def unread_sentence(unread: tuple[str, str], tool: str | None) -> str:
 
 def _summary(
     report: ChainReport,
-    text: str,
+    pasted: str | None,
     named: Named | None,
     notes: tuple[str, ...] = (),
     tool: str | None = None,
@@ -323,7 +341,7 @@ def _summary(
         return f"{profile}: {report.error}"
     if winner is None:
         summary = f"{profile}: {nothing_found(report)}"
-        if other_profiles(report, text):
+        if other_profiles(report, pasted):
             summary += (
                 f"; other profiles have credentials: {profile_list(report.credential_profiles)}"
                 " (select one with --profile or AWS_PROFILE)"
@@ -374,7 +392,6 @@ def _source_unusable(report: ChainReport) -> str:
 
 
 def _details(run: ProbeInput, report: ChainReport, named: Named | None) -> list[str]:
-    text = run.text
     details = [
         f"{p.method}: {p.state}" + (f" ({p.detail})" if p.detail else "") for p in report.providers
     ]
@@ -412,7 +429,7 @@ def _details(run: ProbeInput, report: ChainReport, named: Named | None) -> list[
     if named is not None:
         details.append(named.sentence())
     details += _overridden(run, report)
-    others = other_profiles(report, text)
+    others = other_profiles(report, pasted_name(run))
     if others:
         why = (
             "nothing selects a profile (no --profile, AWS_PROFILE or AWS_DEFAULT_PROFILE),"
@@ -503,7 +520,8 @@ def credential_chain(run: ProbeInput) -> Evidence:
     """Walk botocore's provider chain: the winner, what it shadows, and any provider that raised."""
     report = run.world.chain()
     named = named_profile(run, report)
-    findings = _findings(report, run.text, named)
+    pasted = pasted_name(run)
+    findings = _findings(report, pasted, named)
     if _literal_file(run, report):
         findings.append("file-var-unexpanded")
     colons = _colon_lines(run, report)
@@ -521,7 +539,7 @@ def credential_chain(run: ProbeInput) -> Evidence:
     }
     summary = _summary(
         report,
-        run.text,
+        pasted,
         named,
         run.ctx.setting_notes,
         run.recognition.tool if run.recognition else None,

@@ -330,9 +330,12 @@ def _env_stray(selection: Selection) -> list[str]:
 
 
 def _asked_for(run: ProbeInput) -> bool:
-    """The paste shows `default` asked for by name (`--profile default`, `AWS_PROFILE=default`):
-    botocore then wants a [default] section and stops with ProfileNotFound without one."""
-    return sharedfiles.profile_in_text(run.text) == "default"
+    """The paste shows `default` asked for by name (`--profile default`, `AWS_PROFILE=default`,
+    any SDK's "profile default not found"): botocore then wants a [default] section and stops
+    with ProfileNotFound without one."""
+    from awsmedic.probes.chain import pasted_name
+
+    return pasted_name(run) == "default"
 
 
 def _suggested(files: AwsFiles, name: str) -> Fact | None:
