@@ -89,8 +89,10 @@ def named_profile(run: ProbeInput, report: ChainReport) -> Named | None:
         return None
     name = command.value if command is not None else pasted_profile(run.text)
     if name is None:
-        name = _slot_profile(run)
-    if name is None or name == report.profile or same_name(name, report.profile):
+        slot = _slot_profile(run)
+        # A message prints the name: `dev\r` shows as `dev` and a line break, the same profile.
+        name = None if slot is None or same_name(slot, report.profile) else slot
+    if name is None or name == report.profile:
         return None
     return Named(name, command is not None, name in report.profiles)
 

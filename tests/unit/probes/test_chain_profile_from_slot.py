@@ -80,3 +80,16 @@ def test_default_asked_for_in_an_sdk_message_is_a_missing_profile(home: Path) ->
     assert "profile-default-absent" in unasked.findings
     assert "profile-default-absent" not in asked.findings
     assert "profile-missing" in asked.findings
+
+
+def test_a_command_line_s_name_is_compared_as_written(
+    home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`--profile dev` on the command line is not the `dev\\r` of the variable here: only a
+    message's printed name is read as the terminal showed it."""
+    write(home, "credentials", f"[dev]\n{KEYS}")
+    monkeypatch.setenv("AWS_PROFILE", "dev\r")
+    evidence = probe_on_paste(
+        "creds.chain", "$ aws s3 ls --profile dev\nUnable to locate credentials"
+    )
+    assert "paste-names-other-profile" in evidence.findings
