@@ -117,21 +117,21 @@ def pasted_name(run: ProbeInput) -> str | None:
 _LISTED = 8
 
 
-def _nothing_selects(report: ChainReport, pasted: str | None) -> bool:
-    """No --profile, AWS_PROFILE or AWS_DEFAULT_PROFILE, and the paste names no profile either
-    (`pasted`, from pasted_name): the failing command used `default`."""
+def _nothing_selects(report: ChainReport, run: ProbeInput) -> bool:
+    """No --profile, AWS_PROFILE or AWS_DEFAULT_PROFILE, and the paste names no profile either:
+    the failing command used `default`."""
     if report.profile_source != "default" or report.explicit:
         return False
-    return pasted is None
+    return pasted_name(run) is None
 
 
-def other_profiles(report: ChainReport, pasted: str | None) -> list[str]:
+def other_profiles(report: ChainReport, run: ProbeInput) -> list[str]:
     """Findings for credentials that exist here under another name than the one used: the chain
     found none, the selected profile defines none, and other profiles do."""
     if report.winner is not None or report.error or not report.credential_profiles:
         return []
     found = ["other-profiles-have-credentials"]
-    if _nothing_selects(report, pasted):
+    if _nothing_selects(report, run):
         found.append("credentials-only-in-named-profiles")
     if _under_stray_names(report):
         found.append("credentials-only-under-stray-names")
@@ -198,7 +198,7 @@ def _facts(run: ProbeInput, report: ChainReport) -> dict[str, Fact]:
     region = _region(run, report)
     if region is not None:
         facts["region"] = region
-    if other_profiles(report, pasted_name(run)):
+    if other_profiles(report, run):
         names = report.credential_profiles
         facts["credential_profiles"] = Fact(profile_list(names), "the shared files")
         if len(names) == 1 and _under_stray_names(report):
@@ -254,7 +254,7 @@ def _token_findings(report: ChainReport) -> list[str]:
     return found
 
 
-def _findings(report: ChainReport, pasted: str | None, named: Named | None) -> list[str]:
+def _findings(report: ChainReport, run: ProbeInput, named: Named | None) -> list[str]:
     findings: list[str] = []
     if report.error.startswith("ProfileNotFound"):
         findings.append("profile-not-found")
@@ -274,7 +274,7 @@ def _findings(report: ChainReport, pasted: str | None, named: Named | None) -> l
     if winner is None:
         if not report.error:
             findings.append("no-credentials")
-        return findings + other_profiles(report, pasted)
+        return findings + other_profiles(report, run)
     findings.append(_METHOD_FINDING.get(winner.method, "other-credentials"))
     findings += _shadow_findings(report) + _token_findings(report)
     if winner.method == "assume-role":
@@ -323,7 +323,7 @@ def unread_sentence(unread: tuple[str, str], tool: str | None) -> str:
 
 def _summary(
     report: ChainReport,
-    pasted: str | None,
+    run: ProbeInput,
     named: Named | None,
     notes: tuple[str, ...] = (),
     tool: str | None = None,
@@ -343,7 +343,7 @@ def _summary(
         return f"{profile}: {report.error}"
     if winner is None:
         summary = f"{profile}: {nothing_found(report)}"
-        if other_profiles(report, pasted):
+        if other_profiles(report, run):
             summary += (
                 f"; other profiles have credentials: {profile_list(report.credential_profiles)}"
                 " (select one with --profile or AWS_PROFILE)"
@@ -431,7 +431,7 @@ def _details(run: ProbeInput, report: ChainReport, named: Named | None) -> list[
     if named is not None:
         details.append(named.sentence())
     details += _overridden(run, report)
-    others = other_profiles(report, pasted_name(run))
+    others = other_profiles(report, run)
     if others:
         why = (
             "nothing selects a profile (no --profile, AWS_PROFILE or AWS_DEFAULT_PROFILE),"
@@ -522,8 +522,7 @@ def credential_chain(run: ProbeInput) -> Evidence:
     """Walk botocore's provider chain: the winner, what it shadows, and any provider that raised."""
     report = run.world.chain()
     named = named_profile(run, report)
-    pasted = pasted_name(run)
-    findings = _findings(report, pasted, named)
+    findings = _findings(report, run, named)
     if _literal_file(run, report):
         findings.append("file-var-unexpanded")
     colons = _colon_lines(run, report)
@@ -541,7 +540,7 @@ def credential_chain(run: ProbeInput) -> Evidence:
     }
     summary = _summary(
         report,
-        pasted,
+        run,
         named,
         run.ctx.setting_notes,
         run.recognition.tool if run.recognition else None,
