@@ -319,11 +319,9 @@ def test_the_general_check_lists_the_closest_families() -> None:
         # another cloud's metadata server and credentials: nothing only AWS has
         "Downloading credentials for default VM service account from metadata server\n"
         "Error: Cannot get auth token: Metadata server responded with status 404",
-        # other products' names that read like AWS's: ASP.NET's OpenIdConnect handler, Spring
-        # Cloud GCP's DefaultCredentialsProvider
+        # another product's name that reads like AWS's: ASP.NET's OpenIdConnect handler (Spring
+        # Cloud GCP's DefaultCredentialsProvider is now named Google Cloud's: test_go_shared_creds_and_google_clients)
         "Microsoft.AspNetCore.Authentication.OpenIdConnect.OpenIdConnectHandler: token expired",
-        "com.google.cloud.spring.core.DefaultCredentialsProvider: The credentials could not be"
-        " loaded",
     ],
 )
 def test_text_that_is_not_about_aws_authentication_matches_nothing(text: str) -> None:

@@ -54,6 +54,9 @@ def test_the_same_words_in_a_session_s_empty_chain_stay_with_the_chain() -> None
         # the google-cloud Ruby gems
         "[error]: #0 unexpected error error_class=Google::Cloud::PermissionDeniedError"
         ' error="7:User not authorized to perform this action."',
+        # Spring Cloud GCP (under com.google.cloud.spring), whose class name reads like AWS's
+        "com.google.cloud.spring.core.DefaultCredentialsProvider: The credentials could not be"
+        " loaded",
         # Python's google.cloud packages
         "google.cloud.exceptions.Forbidden: 403 GET https://www.googleapis.com/bigquery/v2/"
         "projects/p/datasets: Access Denied: Project p: User does not have bigquery.datasets.get"
